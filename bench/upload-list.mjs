@@ -1,0 +1,224 @@
+// Upload throughput against a raw disk write, and list latency with 100k files in the catalog.
+// Prints one JSON line. Run with `npm run bench` (tsx loads the TypeScript sources).
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, open, rename, rm } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openSqliteStore } from '../src/server/store/sqlite.ts';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const uploads = Number(process.env.BENCH_UPLOADS ?? 200);
+const fileBytes = 1024 * 1024;
+const concurrency = 8;
+const catalogSize = Number(process.env.BENCH_FILES ?? 100_000);
+const listSamples = Number(process.env.BENCH_LIST_SAMPLES ?? 500);
+const auth = `Basic ${Buffer.from('private_bench:').toString('base64')}`;
+
+async function startServer(dataDir) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/server/cli.ts', 'serve', '--port', '0', '--data', dataDir],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        MEDIA_LIBRARY_PUBLIC_KEY: 'public_bench',
+        MEDIA_LIBRARY_PRIVATE_KEY: 'private_bench',
+        MEDIA_LIBRARY_RATE_LIMIT: 'off',
+        MEDIA_LIBRARY_LOG_LEVEL: 'error',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  for await (const chunk of child.stdout) {
+    out += chunk;
+    const match = /listening on (\S+)/.exec(out);
+    if (match) return { child, url: match[1] };
+  }
+  throw new Error(`server did not start: ${out}`);
+}
+
+async function stopServer(server) {
+  server.child.kill('SIGTERM');
+  await once(server.child, 'exit');
+}
+
+/** Runs `task(i)` for i in [0, count) with at most `limit` in flight; answers elapsed seconds. */
+async function pool(count, limit, task) {
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+const payloads = Array.from({ length: uploads }, () => randomBytes(fileBytes));
+
+async function rawWrite(dir) {
+  await mkdir(dir, { recursive: true });
+  return pool(uploads, concurrency, async (i) => {
+    const temp = join(dir, `${i}.tmp`);
+    const handle = await open(temp, 'w');
+    await handle.writeFile(payloads[i]);
+    await handle.sync();
+    await handle.close();
+    await rename(temp, join(dir, `${i}.bin`));
+  });
+}
+
+/**
+ * Posts each payload as ImageKit's multipart form over a keep-alive connection. The body is
+ * written by hand so the client's own cost (a FormData encoder costs more than the server's
+ * parser) stays out of the figure.
+ */
+async function uploadAll(url) {
+  const { hostname, port } = new URL(url);
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const boundary = 'media-library-bench';
+  const seconds = await pool(uploads, concurrency, (i) => {
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench-${i}.bin"\r\n` +
+        'Content-Type: application/octet-stream\r\n\r\n',
+    );
+    const tail = Buffer.from(
+      `\r\n--${boundary}\r\nContent-Disposition: form-data; name="fileName"\r\n\r\nbench-${i}.bin\r\n--${boundary}--\r\n`,
+    );
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          hostname,
+          port,
+          agent,
+          path: '/api/v1/files/upload',
+          method: 'POST',
+          headers: {
+            authorization: auth,
+            'content-type': `multipart/form-data; boundary=${boundary}`,
+            'content-length': head.length + payloads[i].length + tail.length,
+          },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (d) => {
+            body += d;
+          });
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve() : reject(new Error(`upload ${i}: ${res.statusCode} ${body}`)),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.write(head);
+      req.write(payloads[i]);
+      req.end(tail);
+    });
+  });
+  agent.destroy();
+  return seconds;
+}
+
+/** Puts `count` files in the catalog directly (the list benchmark needs rows, not bytes). */
+async function seedCatalog(dataDir, count) {
+  const store = await openSqliteStore(join(dataDir, 'library.db'));
+  const base = Date.now() - count * 1000;
+  const batch = 5000;
+  for (let start = 0; start < count; start += batch) {
+    await store.transaction(async (tx) => {
+      for (let i = start; i < Math.min(count, start + batch); i++) {
+        const id = (0x10000000 + i).toString(16).padStart(8, '0') + randomBytes(8).toString('hex');
+        const folder = `/folder-${i % 100}/`;
+        const name = `seed-${i}.jpg`;
+        await tx.insertFileVersion({
+          versionId: id,
+          fileId: id,
+          versionNumber: 1,
+          isCurrent: true,
+          name,
+          folder,
+          filePath: folder + name,
+          blobKey: `originals/${id.slice(-2)}/${id}`,
+          size: 100_000 + i,
+          mime: 'image/jpeg',
+          fileType: 'image',
+          format: 'jpg',
+          width: 1200,
+          height: 800,
+          hasAlpha: false,
+          tags: ['seed', `t${i % 50}`],
+          aiTags: null,
+          customCoordinates: null,
+          customMetadata: {},
+          embeddedMetadata: {},
+          description: null,
+          isPrivate: false,
+          isPublished: true,
+          createdAt: base + i * 1000,
+          updatedAt: base + i * 1000,
+        });
+      }
+    });
+  }
+  await store.close();
+}
+
+async function latency(url, path) {
+  const samples = [];
+  for (let i = 0; i < 20; i++)
+    await (await fetch(url + path, { headers: { authorization: auth } })).arrayBuffer();
+  for (let i = 0; i < listSamples; i++) {
+    const started = performance.now();
+    const response = await fetch(url + path, { headers: { authorization: auth } });
+    await response.arrayBuffer();
+    samples.push(performance.now() - started);
+    if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
+  }
+  samples.sort((a, b) => a - b);
+  const at = (q) => Number(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))].toFixed(2));
+  return { p50: at(0.5), p95: at(0.95) };
+}
+
+const work = await mkdtemp(join(root, '.bench-'));
+try {
+  const rawSeconds = await rawWrite(join(work, 'raw'));
+  const dataDir = join(work, 'data');
+  let server = await startServer(dataDir);
+  const uploadSeconds = await uploadAll(server.url);
+  await stopServer(server);
+
+  const seedStarted = performance.now();
+  await seedCatalog(dataDir, catalogSize);
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+  server = await startServer(dataDir);
+  const list = await latency(server.url, '/v1/files?limit=100');
+  const listFolder = await latency(server.url, '/v1/files?limit=100&path=/folder-7/&sort=DESC_CREATED');
+  const listDeep = await latency(server.url, '/v1/files?limit=100&skip=90000');
+  await stopServer(server);
+
+  const mb = (uploads * fileBytes) / 1024 / 1024;
+  console.log(
+    JSON.stringify({
+      bench: 'upload-list',
+      uploads,
+      fileBytes,
+      concurrency,
+      uploadsPerSecond: Number((uploads / uploadSeconds).toFixed(1)),
+      uploadMBps: Number((mb / uploadSeconds).toFixed(1)),
+      rawWriteMBps: Number((mb / rawSeconds).toFixed(1)),
+      uploadToRawRatio: Number((rawSeconds / uploadSeconds).toFixed(2)),
+      catalogFiles: catalogSize + uploads,
+      seedRowsPerSecond: Math.round(catalogSize / seedSeconds),
+      listLimit100Ms: list,
+      listFolderLimit100Ms: listFolder,
+      listSkip90000Ms: listDeep,
+    }),
+  );
+} finally {
+  await rm(work, { recursive: true, force: true });
+}

@@ -1,0 +1,207 @@
+import cors from '@fastify/cors';
+import multipart from '@fastify/multipart';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import { authenticateBasic } from './auth/authenticate.js';
+import type { Access, Principal } from './auth/principal.js';
+import type { ServerContext } from './context.js';
+import { ApiError, HELP } from './errors.js';
+import { newId } from './library/ids.js';
+import { customMetadataFieldRoutes } from './routes/custom-metadata-fields.js';
+import { fileRoutes } from './routes/files.js';
+import { folderRoutes } from './routes/folders.js';
+import { keyRoutes } from './routes/keys.js';
+import { metadataRoutes } from './routes/metadata.js';
+import { uploadRoutes } from './routes/upload.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** What the caller must be allowed to do; routes without it need no API key. */
+    access?: Access;
+    /** Requests are counted per key and group; routes without one are not rate limited. */
+    rateGroup?: string;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export type App = FastifyInstance<
+  FastifyInstance['server'],
+  FastifyRequest['raw'],
+  FastifyReply['raw'],
+  FastifyInstance['log'],
+  TypeBoxTypeProvider
+>;
+
+/** The origin file URLs point at: the configured one, else the one this request came to. */
+export function urlEndpointFor(ctx: ServerContext, request: FastifyRequest): string {
+  return ctx.config.urlEndpoint ?? `${request.protocol}://${request.host}`;
+}
+
+const jsonBodyLimit = 1024 * 1024;
+
+/** Builds the Fastify app: request ids, CORS, auth, rate limits, ImageKit-shaped errors, routes. */
+export async function buildApp(ctx: ServerContext): Promise<App> {
+  const app = Fastify({
+    logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
+    genReqId: () => newId(),
+    bodyLimit: jsonBodyLimit,
+    // ImageKit clients encode spaces in queries as `+` or `%20`; both must work.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-ik-requestId', request.id);
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(cors, {
+    origin: true,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    exposedHeaders: [
+      'x-ik-requestId',
+      'x-request-id',
+      'X-RateLimit-Limit',
+      'X-RateLimit-Reset',
+      'X-RateLimit-Interval',
+      'retry-after-ms',
+    ],
+    maxAge: 600,
+  });
+
+  await app.register(multipart, {
+    limits: {
+      fileSize: ctx.config.maxUploadBytes,
+      files: 1,
+      fields: 100,
+      parts: 101,
+      // A base64 `file` field is text: allow it to carry up to 100 MiB of bytes.
+      fieldSize: Math.min(Math.ceil(ctx.config.maxUploadBytes * 1.37) + 1024, 140 * 1024 * 1024),
+    },
+  });
+
+  // An empty body with a JSON content type (some clients send one on DELETE) is no body at all.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      done(
+        new ApiError(400, `Your request body is not valid JSON: ${(error as Error).message}.`, {
+          reason: 'INVALID_JSON',
+        }) as unknown as FastifyError,
+        undefined,
+      );
+    }
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    const { access, rateGroup } = request.routeOptions.config;
+    if (!access) return;
+    request.principal = await authenticateBasic(ctx.store, request.headers.authorization, access);
+    if (rateGroup && ctx.rateLimiter) await enforceRateLimit(ctx, request, reply, rateGroup);
+  });
+
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => sendError(error, request, reply));
+  app.setNotFoundHandler((request, reply) => {
+    reply.header('x-should-retry', 'false');
+    reply.code(404).send({
+      message: `There is no ${request.method} ${request.url.split('?')[0]} in this API.`,
+      help: HELP,
+      reason: 'NOT_FOUND',
+    });
+  });
+
+  await app.register(uploadRoutes, { ctx });
+  await app.register(fileRoutes, { ctx });
+  await app.register(folderRoutes, { ctx });
+  await app.register(customMetadataFieldRoutes, { ctx });
+  await app.register(metadataRoutes, { ctx });
+  await app.register(keyRoutes, { ctx });
+  return app;
+}
+
+async function enforceRateLimit(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  group: string,
+) {
+  const decision = await ctx.rateLimiter!.hit(`${request.principal!.publicKey}:${group}`);
+  reply.header('X-RateLimit-Limit', decision.limit);
+  reply.header('X-RateLimit-Reset', decision.resetMs);
+  reply.header('X-RateLimit-Interval', decision.intervalMs);
+  if (!decision.allowed) {
+    throw new ApiError(
+      429,
+      `Too many requests: this key may make ${decision.limit} requests every ${decision.intervalMs} ms to this API. Retry in ${decision.resetMs} ms.`,
+      { reason: 'RATE_LIMITED' },
+      {
+        'retry-after-ms': String(decision.resetMs),
+        'retry-after': String(Math.ceil(decision.resetMs / 1000)),
+      },
+    );
+  }
+}
+
+/** Every error leaves as ImageKit's `{message, help}`; only our own faults are 500s. */
+function sendError(error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply) {
+  const { status, body, headers } = describeError(error, request);
+  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  reply.headers(headers);
+  if (status !== 429 && status < 500) reply.header('x-should-retry', 'false');
+  reply.code(status).send(body);
+}
+
+function describeError(
+  error: FastifyError | ApiError,
+  request: FastifyRequest,
+): { status: number; body: object; headers: Record<string, string> } {
+  if (error instanceof ApiError) return { status: error.status, body: error.body, headers: error.headers };
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const first = fastifyError.validation[0];
+    const where = fastifyError.validationContext ?? 'body';
+    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+    const field = first?.instancePath.replace(/^\//, '').replaceAll('/', '.') || where;
+    const message = missing
+      ? `Your request is missing the ${missing} parameter.`
+      : `Your request contains invalid ${field} parameter: it ${first?.message ?? 'is not valid'}.`;
+    return { status: 400, body: { message, help: HELP, reason: 'INVALID_PARAMETER' }, headers: {} };
+  }
+  const status = fastifyError.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    const message = clientErrorMessages[fastifyError.code] ?? fastifyError.message;
+    // Multipart limits are ImageKit's 400 "file size exceeds limits", whatever busboy called them.
+    const mapped = fastifyError.code === 'FST_REQ_FILE_TOO_LARGE' ? 400 : status;
+    return { status: mapped, body: { message, help: HELP }, headers: {} };
+  }
+  return {
+    status: 500,
+    body: {
+      message: `Something went wrong on the server. It has been logged as request ${request.id}.`,
+      help: HELP,
+    },
+    headers: {},
+  };
+}
+
+const clientErrorMessages: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: `Your request body is larger than the ${jsonBodyLimit} bytes this API accepts.`,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'This API expects a JSON body with Content-Type: application/json.',
+  FST_REQ_FILE_TOO_LARGE: 'Your request contains invalid file parameter. The file size exceeds limits.',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'Upload with Content-Type: multipart/form-data.',
+  FST_FILES_LIMIT: 'Send one file per upload request.',
+  FST_PARTS_LIMIT: 'Your upload form has too many fields.',
+  FST_FIELDS_LIMIT: 'Your upload form has too many fields.',
+};

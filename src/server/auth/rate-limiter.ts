@@ -1,0 +1,58 @@
+/** The outcome of counting one request against a limit. */
+export interface RateDecision {
+  allowed: boolean;
+  limit: number;
+  /** Milliseconds until the window resets. */
+  resetMs: number;
+  intervalMs: number;
+}
+
+export interface RateLimitSetting {
+  limit: number;
+  intervalMs: number;
+}
+
+/** Counts requests per key in fixed windows. In-process here; a Redis one serves many nodes. */
+export interface RateLimiter {
+  hit(key: string, now?: number): Promise<RateDecision>;
+}
+
+export class MemoryRateLimiter implements RateLimiter {
+  readonly #setting: RateLimitSetting;
+  readonly #windows = new Map<string, { start: number; count: number }>();
+  #lastSweep = 0;
+
+  constructor(setting: RateLimitSetting) {
+    this.#setting = setting;
+  }
+
+  async hit(key: string, now = Date.now()): Promise<RateDecision> {
+    const { limit, intervalMs } = this.#setting;
+    this.#sweep(now);
+    let window = this.#windows.get(key);
+    if (!window || now - window.start >= intervalMs) {
+      window = { start: now, count: 0 };
+      this.#windows.set(key, window);
+    }
+    window.count++;
+    return { allowed: window.count <= limit, limit, resetMs: window.start + intervalMs - now, intervalMs };
+  }
+
+  /** Forgets finished windows now and then, so idle keys do not pile up. */
+  #sweep(now: number): void {
+    if (now - this.#lastSweep < this.#setting.intervalMs * 10) return;
+    this.#lastSweep = now;
+    for (const [key, window] of this.#windows) {
+      if (now - window.start >= this.#setting.intervalMs) this.#windows.delete(key);
+    }
+  }
+}
+
+/** Parses `1000/10s`, `50/1m` or `off`. */
+export function parseRateLimit(text: string): RateLimitSetting | false {
+  if (text.trim() === 'off') return false;
+  const match = /^\s*(\d+)\s*\/\s*(\d+)?\s*(ms|s|m|h)\s*$/.exec(text);
+  if (!match) throw new Error(`rate limit "${text}" should look like 1000/10s, 50/1m or off`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[3] as 'ms' | 's' | 'm' | 'h'];
+  return { limit: Number(match[1]), intervalMs: Number(match[2] ?? 1) * unit };
+}

@@ -1,0 +1,141 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ApiKeyPair, KeyPermission } from '../shared/wire.js';
+import { ApiKeys, type RollGracePeriod } from './auth/api-keys.js';
+import { resolveConfig } from './config.js';
+import { ApiError } from './errors.js';
+import { startMediaServer } from './server.js';
+import { openSqliteStore } from './store/sqlite.js';
+
+const usage = `media-library: an ImageKit-compatible media server
+
+Usage:
+  media-library serve [--port N] [--host H] [--data DIR]
+  media-library keys list [--data DIR]
+  media-library keys create [--restricted --permission None|Read|ReadWrite] [--name NAME] [--data DIR]
+  media-library keys roll PUBLIC_KEY [--expire-old-in immediately|1h|24h|3d|7d] [--data DIR]
+  media-library keys delete PUBLIC_KEY [--data DIR]
+
+Environment: PORT, MEDIA_LIBRARY_DATA, MEDIA_LIBRARY_HOST, MEDIA_LIBRARY_URL_ENDPOINT,
+MEDIA_LIBRARY_PUBLIC_KEY / MEDIA_LIBRARY_PRIVATE_KEY (first key pair), MEDIA_LIBRARY_MAX_UPLOAD,
+MEDIA_LIBRARY_RATE_LIMIT, MEDIA_LIBRARY_LOG_LEVEL. See the README for all of them.`;
+
+async function serve(flags: { port?: string; host?: string; data?: string }): Promise<void> {
+  const server = await startMediaServer(resolveConfig(flags));
+  if (server.createdKeys) {
+    console.log('Created the first API key pair. Keep the private key secret; it is shown only now.');
+    printPair(server.createdKeys);
+  }
+  if (server.sweptBlobs > 0)
+    console.log(`Removed ${server.sweptBlobs} blob(s) left by an interrupted upload or delete.`);
+  console.log(`listening on ${server.url}`);
+  const stop = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function printPair(pair: ApiKeyPair): void {
+  console.log(`  public key:  ${pair.publicKey}`);
+  console.log(`  private key: ${pair.privateKey}`);
+  console.log(`  kind:        ${pair.kind}${pair.kind === 'restricted' ? ` (${pair.permission})` : ''}`);
+}
+
+async function keys(
+  command: string | undefined,
+  args: string[],
+  flags: Record<string, string | boolean | undefined>,
+) {
+  const config = resolveConfig({ ...(typeof flags.data === 'string' && { data: flags.data }) });
+  await mkdir(config.dataDir, { recursive: true });
+  const store = await openSqliteStore(join(config.dataDir, 'library.db'));
+  const apiKeys = new ApiKeys(store);
+  try {
+    switch (command) {
+      case 'list': {
+        for (const pair of await apiKeys.list()) {
+          const grace = pair.previousKeyExpiresAt
+            ? `, previous key valid until ${pair.previousKeyExpiresAt}`
+            : '';
+          const kind = pair.kind === 'restricted' ? `restricted ${pair.permission}` : 'standard';
+          console.log(
+            `${pair.publicKey}  ${pair.privateKey}  ${kind}  "${pair.name}"  created ${pair.createdAt}${grace}`,
+          );
+        }
+        return;
+      }
+      case 'create': {
+        const restricted = flags.restricted === true;
+        const pair = await apiKeys.create({
+          kind: restricted ? 'restricted' : 'standard',
+          ...(restricted && { permission: (flags.permission as KeyPermission | undefined) ?? 'Read' }),
+          ...(typeof flags.name === 'string' && { name: flags.name }),
+        });
+        printPair(pair);
+        return;
+      }
+      case 'roll': {
+        const pair = await apiKeys.roll(
+          requireArg(args[0]),
+          (flags['expire-old-in'] as RollGracePeriod) ?? '24h',
+        );
+        printPair(pair);
+        if (pair.previousKeyExpiresAt)
+          console.log(`  the previous private key works until ${pair.previousKeyExpiresAt}`);
+        return;
+      }
+      case 'delete':
+        await apiKeys.delete(requireArg(args[0]));
+        console.log('deleted');
+        return;
+      default:
+        throw new UsageError(`unknown keys command "${command ?? ''}"`);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+class UsageError extends Error {}
+
+function requireArg(value: string | undefined): string {
+  if (!value) throw new UsageError('this command needs a PUBLIC_KEY');
+  return value;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      data: { type: 'string' },
+      restricted: { type: 'boolean' },
+      permission: { type: 'string' },
+      name: { type: 'string' },
+      'expire-old-in': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    console.log(usage);
+    return;
+  }
+  if (command === 'serve') return serve(values);
+  if (command === 'keys') return keys(rest[0], rest.slice(1), values);
+  throw new UsageError(`unknown command "${command}"`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) console.error(`${error.message}\n\n${usage}`);
+  else if (error instanceof ApiError) console.error(error.message);
+  else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+    console.error(`${error.message}\n\n${usage}`);
+  } else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});

@@ -1,0 +1,16 @@
+import type { ApiKeys } from './auth/api-keys.js';
+import type { RateLimiter } from './auth/rate-limiter.js';
+import type { ServerConfig } from './config.js';
+import type { BlobStorage } from './storage/blob-storage.js';
+import type { Store } from './store/store.js';
+
+/** The parts every route and library function works with; built once at start. */
+export interface ServerContext {
+  config: ServerConfig;
+  store: Store;
+  storage: BlobStorage;
+  /** Local directory for bytes still arriving; emptied at start. */
+  stagingDir: string;
+  keys: ApiKeys;
+  rateLimiter?: RateLimiter;
+}

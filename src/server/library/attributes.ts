@@ -1,0 +1,65 @@
+import { badRequest } from '../errors.js';
+
+/** Limits ImageKit sets on file attributes. */
+export const maxTagsLength = 500;
+export const maxDescriptionLength = 4096;
+
+export const invalidParameter = (name: string, why: string) =>
+  badRequest(`Your request contains invalid ${name} parameter. ${why}`, { reason: 'INVALID_PARAMETER' });
+
+/** Trims, drops empties and duplicates, and enforces ImageKit's tag rules. */
+export function normalizeTags(tags: string[]): string[] {
+  const clean = [...new Set(tags.map((t) => t.trim()).filter(Boolean))];
+  if (clean.some((t) => t.includes('%'))) throw invalidParameter('tags', "Tags cannot contain '%'.");
+  if (clean.join(',').length > maxTagsLength) {
+    throw invalidParameter('tags', `All tags together can have at most ${maxTagsLength} characters.`);
+  }
+  return clean;
+}
+
+/** Tags as the upload form sends them: `t1,t2`. */
+export function tagsFromList(raw: string | undefined): string[] | undefined {
+  return raw === undefined ? undefined : normalizeTags(raw.split(','));
+}
+
+/** Tags as the details update sends them: an array, or null to remove them all. */
+export function tagsFromArray(value: unknown): string[] | null {
+  if (value === null) return null;
+  if (!Array.isArray(value) || !value.every((t) => typeof t === 'string')) {
+    throw invalidParameter('tags', 'Send an array of strings, or null to remove every tag.');
+  }
+  return normalizeTags(value);
+}
+
+/** `x,y,width,height` in whole pixels; empty or null removes them. */
+export function parseCustomCoordinates(raw: unknown): string | null | undefined {
+  if (raw === undefined || raw === null || raw === '') return raw === undefined ? undefined : null;
+  if (typeof raw !== 'string' || !/^\d+,\d+,\d+,\d+$/.test(raw)) {
+    throw invalidParameter(
+      'customCoordinates',
+      'Use x,y,width,height in whole pixels, e.g. 10,10,100,100, or null to remove it.',
+    );
+  }
+  return raw;
+}
+
+export function parseDescription(raw: unknown): string | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string') throw invalidParameter('description', 'It must be a string.');
+  if (raw.length > maxDescriptionLength) {
+    throw invalidParameter('description', `It can have at most ${maxDescriptionLength} characters.`);
+  }
+  return raw;
+}
+
+/** Extensions need AI services this server does not run: say so instead of ignoring them. */
+export function refuseExtensions(extensions: unknown): void {
+  if (extensions === undefined) return;
+  if (!Array.isArray(extensions)) throw invalidParameter('extensions', 'It must be a JSON array.');
+  const first = extensions[0] as { name?: unknown } | undefined;
+  if (first)
+    throw invalidParameter(
+      'extensions',
+      `The extension '${String(first.name)}' is not available on this server.`,
+    );
+}

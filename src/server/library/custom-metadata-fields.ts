@@ -1,0 +1,145 @@
+import type { CustomMetadataField } from '../../shared/wire.js';
+import type { ServerContext } from '../context.js';
+import { badRequest, messages, notFound } from '../errors.js';
+import type { CustomMetadataFieldRecord, Store } from '../store/store.js';
+import { validateFieldSchema } from './custom-metadata.js';
+import { newId } from './ids.js';
+
+export function toCustomMetadataField(record: CustomMetadataFieldRecord): CustomMetadataField {
+  const field: CustomMetadataField = {
+    id: record.id,
+    name: record.name,
+    label: record.label,
+    schema: record.schema,
+  };
+  if (record.description !== null) field.description = record.description;
+  return field;
+}
+
+const namePattern = /^[A-Za-z0-9_-]{1,100}$/;
+
+function readLabel(label: unknown): string {
+  if (typeof label !== 'string' || label.trim() === '' || label.length > 100) {
+    throw badRequest('Your request contains invalid label parameter. Use 1 to 100 characters.', {
+      reason: 'INVALID_PARAMETER',
+    });
+  }
+  return label.trim();
+}
+
+function readDescription(description: unknown): string | null {
+  if (description === undefined || description === null) return null;
+  if (typeof description !== 'string' || description.length > 1000) {
+    throw badRequest(
+      'Your request contains invalid description parameter. Use a string of at most 1000 characters.',
+      {
+        reason: 'INVALID_PARAMETER',
+      },
+    );
+  }
+  return description;
+}
+
+async function assertLabelFree(store: Store, label: string, exceptId?: string): Promise<void> {
+  const holder = await store.findLiveCustomMetadataFieldByLabel(label);
+  if (holder && holder.id !== exceptId) {
+    throw badRequest('A custom metadata field with this label already exists.', {
+      reason: 'DUPLICATE_LABEL',
+    });
+  }
+}
+
+export interface CreateFieldInput {
+  name: string;
+  label: string;
+  schema: unknown;
+  description?: string;
+}
+
+export async function createCustomMetadataField(
+  ctx: ServerContext,
+  input: CreateFieldInput,
+): Promise<CustomMetadataField> {
+  if (!namePattern.test(input.name)) {
+    throw badRequest('Your request contains invalid name parameter. Use 1 to 100 letters, digits, _ or -.', {
+      reason: 'INVALID_PARAMETER',
+    });
+  }
+  const label = readLabel(input.label);
+  const schema = validateFieldSchema(input.schema);
+  const description = readDescription(input.description);
+  return ctx.store.transaction(async (store) => {
+    // Names stay taken after a delete, as ImageKit's do, so old values never change meaning.
+    if (await store.findCustomMetadataFieldByName(input.name)) {
+      throw badRequest('A custom metadata field with this name already exists.', {
+        reason: 'DUPLICATE_NAME',
+      });
+    }
+    await assertLabelFree(store, label);
+    const now = Date.now();
+    const record: CustomMetadataFieldRecord = {
+      id: newId(now),
+      name: input.name,
+      label,
+      schema,
+      description,
+      isDeleted: false,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await store.insertCustomMetadataField(record);
+    return toCustomMetadataField(record);
+  });
+}
+
+async function requireField(store: Store, id: string): Promise<CustomMetadataFieldRecord> {
+  const field = await store.getCustomMetadataField(id);
+  if (!field) throw notFound(messages.fieldNotFound);
+  return field;
+}
+
+/** Label, description and schema can change; a schema update is merged onto the old one (`null` removes a rule). */
+export async function updateCustomMetadataField(
+  ctx: ServerContext,
+  id: string,
+  body: unknown,
+): Promise<CustomMetadataField> {
+  const input = (body ?? {}) as Record<string, unknown>;
+  if (typeof input !== 'object' || Array.isArray(input))
+    throw badRequest('Send a JSON object.', { reason: 'INVALID_PARAMETER' });
+  if ('name' in input) throw badRequest('Name cannot be updated.', { reason: 'INVALID_PARAMETER' });
+  if (input.label === undefined && input.schema === undefined && input.description === undefined) {
+    throw badRequest('Either label or schema should be provided.', { reason: 'MISSING_PARAMETER' });
+  }
+  return ctx.store.transaction(async (store) => {
+    const field = await requireField(store, id);
+    if (field.isDeleted)
+      throw badRequest('Cannot update a deleted custom metadata fields.', { reason: 'FIELD_DELETED' });
+    const patch: Partial<CustomMetadataFieldRecord> = { updatedAt: Date.now() };
+    if (input.label !== undefined) {
+      patch.label = readLabel(input.label);
+      await assertLabelFree(store, patch.label, id);
+    }
+    if (input.description !== undefined) patch.description = readDescription(input.description);
+    if (input.schema !== undefined) {
+      if (!input.schema || typeof input.schema !== 'object' || Array.isArray(input.schema)) {
+        throw badRequest('Invalid schema object. schema must be an object.', { reason: 'INVALID_SCHEMA' });
+      }
+      const { type: _ignoredType, ...changes } = input.schema as Record<string, unknown>;
+      const merged: Record<string, unknown> = { ...field.schema, ...changes };
+      delete merged.type;
+      for (const [key, value] of Object.entries(merged)) if (value === null) delete merged[key];
+      patch.schema = validateFieldSchema(merged, field.schema.type);
+    }
+    await store.updateCustomMetadataField(id, patch);
+    return toCustomMetadataField(await requireField(store, id));
+  });
+}
+
+export async function deleteCustomMetadataField(ctx: ServerContext, id: string): Promise<void> {
+  await ctx.store.transaction(async (store) => {
+    const field = await requireField(store, id);
+    if (field.isDeleted) throw notFound(messages.fieldNotFound);
+    await store.updateCustomMetadataField(id, { isDeleted: true, updatedAt: Date.now() });
+  });
+}

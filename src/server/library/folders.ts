@@ -1,0 +1,55 @@
+import type { ServerContext } from '../context.js';
+import { messages, notFound } from '../errors.js';
+import type { Store } from '../store/store.js';
+import { deleteBlobs } from './blobs.js';
+import { newId } from './ids.js';
+import {
+  folderChain,
+  lastSegment,
+  normalizeFolder,
+  parentOf,
+  sanitizeFolderName,
+  toWireFolderPath,
+} from './naming.js';
+
+/** Creates `folder` and any missing ancestors; existing ones are left as they are. */
+export async function ensureFolderChain(store: Store, folder: string, now: number): Promise<void> {
+  for (const path of folderChain(folder)) {
+    await store.insertFolderIfMissing({
+      folderId: newId(now),
+      path,
+      parent: parentOf(path),
+      name: lastSegment(path),
+      customMetadata: {},
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+}
+
+/** `POST /v1/folder`: creating a folder that exists already is not an error (ImageKit answers 201). */
+export async function createFolder(
+  ctx: ServerContext,
+  folderName: string,
+  parentFolderPath: string,
+): Promise<void> {
+  const parent = normalizeFolder(parentFolderPath);
+  const folder = normalizeFolder(`${parent}${sanitizeFolderName(folderName)}`);
+  const now = Date.now();
+  await ctx.store.transaction((store) => ensureFolderChain(store, folder, now));
+}
+
+/** `DELETE /v1/folder`: the folder, its subfolders and every file (all versions) inside them. */
+export async function deleteFolder(ctx: ServerContext, folderPath: string): Promise<void> {
+  const folder = normalizeFolder(folderPath);
+  if (folder === '/') throw notFound(messages.folderNotFound(folderPath), { reason: 'FOLDER_NOT_FOUND' });
+  const blobKeys = await ctx.store.transaction(async (store) => {
+    if (!(await store.getFolder(folder))) {
+      throw notFound(messages.folderNotFound(toWireFolderPath(folder)), { reason: 'FOLDER_NOT_FOUND' });
+    }
+    const keys = await store.deleteFolderTree(folder);
+    await store.journalBlobs(keys, Date.now());
+    return keys;
+  });
+  await deleteBlobs(ctx, blobKeys);
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { badRequest, messages } from '../errors.js';
+
+/** Enough of a file's start for type sniffing (file-type needs 4100 bytes; zip-based formats a little more). */
+const headBytes = 64 * 1024;
+const writeChunkBytes = 1024 * 1024;
+
+const tooLarge = () => badRequest(messages.fileTooLarge, { reason: 'FILE_TOO_LARGE' });
+
+/**
+ * A local file holding an upload's bytes until they are judged and moved into blob storage.
+ * Bytes are flushed to disk when the write ends, and the first 64 KiB are kept in memory for
+ * sniffing. `discard` is safe to call whatever happened; after a move there is nothing left.
+ */
+export class StagedFile {
+  readonly path: string;
+  size = 0;
+  head: Buffer = Buffer.alloc(0);
+
+  constructor(stagingDir: string) {
+    this.path = join(stagingDir, randomUUID());
+  }
+
+  /** Streams `source` to disk, refusing it once it passes `maxBytes`. */
+  async writeStream(source: Readable, maxBytes: number): Promise<void> {
+    let size = 0;
+    const headParts: Buffer[] = [];
+    let headSize = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length;
+        if (size > maxBytes) return done(tooLarge());
+        if (headSize < headBytes) {
+          headParts.push(chunk.subarray(0, headBytes - headSize));
+          headSize += Math.min(chunk.length, headBytes - headSize);
+        }
+        done(null, chunk);
+      },
+    });
+    await pipeline(
+      source,
+      meter,
+      createWriteStream(this.path, { flush: true, highWaterMark: writeChunkBytes }),
+    );
+    this.size = size;
+    this.head = Buffer.concat(headParts);
+  }
+
+  async writeBuffer(bytes: Buffer, maxBytes: number): Promise<void> {
+    if (bytes.length > maxBytes) throw tooLarge();
+    await writeFile(this.path, bytes, { flush: true });
+    this.size = bytes.length;
+    this.head = bytes.subarray(0, headBytes);
+  }
+
+  discard(): Promise<void> {
+    return rm(this.path, { force: true });
+  }
+}
+
+/** Empties the staging directory: anything there is from a process that died mid-upload. */
+export async function resetStagingDir(stagingDir: string): Promise<void> {
+  await rm(stagingDir, { recursive: true, force: true });
+  await mkdir(stagingDir, { recursive: true });
+}

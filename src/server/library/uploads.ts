@@ -1,0 +1,213 @@
+import type { UploadResponse } from '../../shared/wire.js';
+import type { ServerContext } from '../context.js';
+import { ApiError, badRequest, messages } from '../errors.js';
+import { readFileMetadata } from '../media/metadata.js';
+import { probeFile } from '../media/probe.js';
+import type { FileRecord, Store } from '../store/store.js';
+import {
+  invalidParameter,
+  parseCustomCoordinates,
+  parseDescription,
+  refuseExtensions,
+  tagsFromList,
+} from './attributes.js';
+import { applyCustomMetadata } from './custom-metadata.js';
+import { type OptionalResponseField, optionalResponseFields, toUploadResponse } from './file-object.js';
+import { ensureFolderChain } from './folders.js';
+import { newId } from './ids.js';
+import { normalizeFolder, sanitizeFileName, uniqueFileName } from './naming.js';
+import type { StagedFile } from './staging.js';
+import { enforceChecks, parseChecks } from './upload-checks.js';
+
+/** ImageKit's limit on versions per file. */
+export const maxVersions = 100;
+
+/** The text fields of an upload form, as received. */
+export type UploadFields = Record<string, string | undefined>;
+
+function readBool(fields: UploadFields, name: string, fallback: boolean): boolean {
+  const raw = fields[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw invalidParameter(name, 'Use true or false.');
+}
+
+function parseJson(name: string, raw: string | undefined): unknown {
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw invalidParameter(name, 'It must be valid JSON.');
+  }
+}
+
+function parseResponseFields(raw: string | undefined): Set<OptionalResponseField> {
+  const names = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of names) {
+    if (!(optionalResponseFields as readonly string[]).includes(name)) {
+      throw invalidParameter(
+        'responseFields',
+        `'${name}' is not one of ${optionalResponseFields.join(', ')}.`,
+      );
+    }
+  }
+  return new Set(names as OptionalResponseField[]);
+}
+
+/** Refuses features that would need a service this server does not run, rather than ignoring them. */
+function refuseUnavailable(fields: UploadFields): void {
+  refuseExtensions(parseJson('extensions', fields.extensions));
+  if (fields.transformation !== undefined && fields.transformation !== '') {
+    throw invalidParameter(
+      'transformation',
+      'Pre- and post-upload transformations are not available on this server.',
+    );
+  }
+}
+
+export interface IngestOptions {
+  fields: UploadFields;
+  staged: StagedFile;
+  urlEndpoint: string;
+}
+
+/**
+ * Turns staged bytes and form fields into a stored file (or a new version of one), following
+ * ImageKit's upload semantics. The blob is journaled, moved into storage and only then is the
+ * row committed, so the file is listed only once bytes and row are both durable.
+ */
+export async function ingestUpload(
+  ctx: ServerContext,
+  { fields, staged, urlEndpoint }: IngestOptions,
+): Promise<UploadResponse> {
+  const requestedName = sanitizeFileName(fields.fileName);
+  const folder = normalizeFolder(fields.folder);
+  const tags = tagsFromList(fields.tags);
+  const useUniqueFileName = readBool(fields, 'useUniqueFileName', true);
+  const overwriteFile = readBool(fields, 'overwriteFile', true);
+  const overwriteTags = readBool(fields, 'overwriteTags', true);
+  const overwriteAITags = readBool(fields, 'overwriteAITags', true);
+  const overwriteCustomMetadata = readBool(fields, 'overwriteCustomMetadata', true);
+  const isPrivate = readBool(fields, 'isPrivateFile', false);
+  const isPublished = readBool(fields, 'isPublished', true);
+  const customCoordinates = parseCustomCoordinates(fields.customCoordinates);
+  const customMetadataInput = parseJson('customMetadata', fields.customMetadata);
+  const responseFields = parseResponseFields(fields.responseFields);
+  const description = parseDescription(fields.description);
+  refuseUnavailable(fields);
+  const checks = fields.checks ? parseChecks(fields.checks) : undefined;
+
+  if (staged.size === 0) throw invalidParameter('file', 'The file is empty.');
+  if (staged.size > ctx.config.maxUploadBytes)
+    throw badRequest(messages.fileTooLarge, { reason: 'FILE_TOO_LARGE' });
+  const probed = await probeFile(staged.path, staged.head, requestedName, ctx.config.maxImagePixels);
+  if (checks) {
+    enforceChecks(checks, {
+      file: { size: staged.size, mime: probed.mime, width: probed.width, height: probed.height },
+      request: { folder, fileName: requestedName, tags: tags ?? [] },
+    });
+  }
+  const metadataFields = await ctx.store.listCustomMetadataFields(false);
+  const fresh = {
+    tags: tags ?? null,
+    customMetadata: applyCustomMetadata({}, customMetadataInput, metadataFields, 'create'),
+  };
+  if (!useUniqueFileName && !overwriteFile && (await ctx.store.getFileByPath(folder + requestedName))) {
+    throw badRequest(messages.nameTaken, { reason: 'FILE_ALREADY_EXISTS' });
+  }
+  const metadata = responseFields.has('metadata')
+    ? await readFileMetadata(staged.path, probed.format, staged.size, ctx.config.maxImagePixels)
+    : undefined;
+
+  const now = Date.now();
+  const versionId = newId(now);
+  const blobKey = `originals/${versionId.slice(-2)}/${versionId}`;
+  await ctx.store.journalBlobs([blobKey], now);
+  await ctx.storage.putFile(blobKey, staged.path);
+
+  let saved: FileRecord;
+  try {
+    saved = await ctx.store.transaction(async (store) => {
+      const name = useUniqueFileName ? await freeUniqueName(store, folder, requestedName) : requestedName;
+      const existing = useUniqueFileName ? undefined : await store.getFileByPath(folder + name);
+      if (existing && !overwriteFile) throw badRequest(messages.nameTaken, { reason: 'FILE_ALREADY_EXISTS' });
+      let version: FileRecord = {
+        versionId,
+        fileId: newId(now),
+        versionNumber: 1,
+        isCurrent: true,
+        name,
+        folder,
+        filePath: folder + name,
+        blobKey,
+        size: staged.size,
+        mime: probed.mime,
+        fileType: probed.fileType,
+        format: probed.format,
+        width: probed.width,
+        height: probed.height,
+        hasAlpha: probed.hasAlpha,
+        tags: fresh.tags,
+        aiTags: null,
+        customCoordinates: customCoordinates ?? null,
+        customMetadata: fresh.customMetadata,
+        embeddedMetadata: probed.embeddedMetadata,
+        description: description ?? null,
+        isPrivate,
+        isPublished,
+        createdAt: now,
+        updatedAt: now,
+      };
+      if (existing) {
+        const versions = await store.getFileVersions(existing.fileId);
+        if (versions.length >= maxVersions) {
+          throw badRequest(
+            `A file can have at most ${maxVersions} versions. Delete old versions before uploading a new one.`,
+            {
+              reason: 'VERSION_LIMIT_REACHED',
+            },
+          );
+        }
+        version = {
+          ...version,
+          fileId: existing.fileId,
+          versionNumber: Math.max(...versions.map((v) => v.versionNumber)) + 1,
+          tags: tags !== undefined || overwriteTags ? fresh.tags : existing.tags,
+          aiTags: overwriteAITags ? null : existing.aiTags,
+          // Without overwriteCustomMetadata, sent values are merged onto the existing ones.
+          customMetadata: overwriteCustomMetadata
+            ? fresh.customMetadata
+            : applyCustomMetadata(existing.customMetadata, customMetadataInput, metadataFields, 'update'),
+          // Replacing an image should not silently drop its alt text.
+          description: description ?? existing.description,
+          createdAt: existing.createdAt,
+        };
+        await store.updateFileVersions([existing.versionId], { isCurrent: false });
+      }
+      await ensureFolderChain(store, folder, now);
+      await store.insertFileVersion(version);
+      await store.unjournalBlobs([blobKey]);
+      return version;
+    });
+  } catch (error) {
+    await ctx.storage.delete(blobKey);
+    await ctx.store.unjournalBlobs([blobKey]);
+    throw error;
+  }
+  const response = toUploadResponse(saved, urlEndpoint, responseFields, metadataFields);
+  if (metadata) response.metadata = metadata;
+  return response;
+}
+
+/** A unique-suffixed name not yet used in the folder (a clash of 8 random characters is rare, not impossible). */
+async function freeUniqueName(store: Store, folder: string, name: string): Promise<string> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const candidate = uniqueFileName(name);
+    if (!(await store.getFileByPath(folder + candidate))) return candidate;
+  }
+  throw new ApiError(503, 'Could not find a free unique file name; please retry.');
+}

@@ -1,0 +1,84 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ApiKeyPair } from '../shared/wire.js';
+import { type App, buildApp } from './app.js';
+import { ApiKeys } from './auth/api-keys.js';
+import { MemoryRateLimiter } from './auth/rate-limiter.js';
+import { defaultConfig, type ServerConfig } from './config.js';
+import type { ServerContext } from './context.js';
+import { sweepOrphanBlobs } from './library/blobs.js';
+import { resetStagingDir } from './library/staging.js';
+import { DiskStorage } from './storage/disk-storage.js';
+import { openSqliteStore } from './store/sqlite.js';
+
+export interface MediaServer {
+  /** `http://host:port` the server listens on. */
+  url: string;
+  app: App;
+  context: ServerContext;
+  /** The key pair made on this start, when the store had none; shown once, never stored in clear elsewhere. */
+  createdKeys?: ApiKeyPair;
+  /** Orphan blobs the startup sweep removed. */
+  sweptBlobs: number;
+  close(): Promise<void>;
+}
+
+const maintenanceIntervalMs = 10 * 60_000;
+
+/**
+ * Opens the data directory (catalog, blobs, staging), makes the first key pair if there is
+ * none, finishes whatever a crash left half-done, and starts listening.
+ */
+export async function startMediaServer(options: Partial<ServerConfig> = {}): Promise<MediaServer> {
+  const config: ServerConfig = { ...defaultConfig(), ...options };
+  const startedAt = Date.now();
+  await mkdir(config.dataDir, { recursive: true });
+  const store = await openSqliteStore(join(config.dataDir, 'library.db'));
+  const stagingDir = join(config.dataDir, 'staging');
+  await resetStagingDir(stagingDir);
+  const context: ServerContext = {
+    config,
+    store,
+    storage: new DiskStorage(join(config.dataDir, 'blobs')),
+    stagingDir,
+    keys: new ApiKeys(store),
+  };
+  if (config.rateLimit) context.rateLimiter = new MemoryRateLimiter(config.rateLimit);
+
+  let createdKeys: ApiKeyPair | undefined;
+  if ((await store.listApiKeys()).length === 0) {
+    createdKeys = await context.keys.create({
+      kind: 'standard',
+      name: 'First key',
+      ...(config.initialKeys && { keys: config.initialKeys }),
+    });
+  }
+  const sweptBlobs = await sweepOrphanBlobs(context, startedAt);
+
+  const app = await buildApp(context);
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  const maintenance = setInterval(() => {
+    store
+      .forgetExpiredUploadTokens(Date.now())
+      .catch((error) => app.log.error({ err: error }, 'maintenance failed'));
+  }, maintenanceIntervalMs);
+  maintenance.unref();
+
+  const server: MediaServer = {
+    url: `http://${host}:${port}`,
+    app,
+    context,
+    sweptBlobs,
+    async close() {
+      clearInterval(maintenance);
+      await app.close();
+      await store.close();
+    },
+  };
+  if (createdKeys) server.createdKeys = createdKeys;
+  return server;
+}

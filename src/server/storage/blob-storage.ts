@@ -1,0 +1,29 @@
+import type { Readable } from 'node:stream';
+
+/** A byte range, both ends inclusive, as in an HTTP `Range` header. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * Where file bytes live. Keys are opaque slash-separated names chosen by the server
+ * (`originals/<shard>/<versionId>`), never user input. Two implementations: local disk and S3.
+ */
+export interface BlobStorage {
+  /** Moves a complete local file (already fsynced) into storage; durable once this resolves. */
+  putFile(key: string, localPath: string): Promise<void>;
+  /** Streams the blob, or the given range of it. Rejects with `BlobNotFoundError` when absent. */
+  read(key: string, range?: ByteRange): Promise<Readable>;
+  /** Size in bytes, or undefined when the blob does not exist. */
+  size(key: string): Promise<number | undefined>;
+  copy(fromKey: string, toKey: string): Promise<void>;
+  /** Deletes the blob; deleting a missing blob is not an error. */
+  delete(key: string): Promise<void>;
+}
+
+export class BlobNotFoundError extends Error {
+  constructor(key: string) {
+    super(`blob ${key} does not exist`);
+  }
+}

@@ -1,0 +1,79 @@
+import { constants, createReadStream } from 'node:fs';
+import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { BlobNotFoundError, type BlobStorage, type ByteRange } from './blob-storage.js';
+
+const safeKey = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_.-]+)*$/;
+
+/** Blobs as files under one directory, written by rename so a reader never sees half a blob. */
+export class DiskStorage implements BlobStorage {
+  readonly #root: string;
+
+  constructor(root: string) {
+    this.#root = root;
+  }
+
+  #path(key: string): string {
+    if (!safeKey.test(key) || key.split('/').includes('..')) throw new Error(`unsafe blob key ${key}`);
+    return join(this.#root, key);
+  }
+
+  async putFile(key: string, localPath: string): Promise<void> {
+    const target = this.#path(key);
+    await mkdir(dirname(target), { recursive: true });
+    try {
+      await rename(localPath, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      await copyFile(localPath, target);
+      await fsyncPath(target);
+      await rm(localPath, { force: true });
+    }
+    await fsyncPath(dirname(target));
+  }
+
+  async read(key: string, range?: ByteRange): Promise<Readable> {
+    const path = this.#path(key);
+    if ((await this.size(key)) === undefined) throw new BlobNotFoundError(key);
+    return createReadStream(path, range ? { start: range.start, end: range.end } : {});
+  }
+
+  async size(key: string): Promise<number | undefined> {
+    try {
+      return (await stat(this.#path(key))).size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async copy(fromKey: string, toKey: string): Promise<void> {
+    const target = this.#path(toKey);
+    await mkdir(dirname(target), { recursive: true });
+    const temp = `${target}.partial`;
+    try {
+      await copyFile(this.#path(fromKey), temp, constants.COPYFILE_FICLONE);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new BlobNotFoundError(fromKey);
+      throw error;
+    }
+    await fsyncPath(temp);
+    await rename(temp, target);
+    await fsyncPath(dirname(target));
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.#path(key), { force: true });
+  }
+}
+
+/** fsync a file or directory by path, so a rename or write survives a crash. */
+export async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,486 @@
+import { type Expression, type Kysely, type Selectable, type SqlBool, sql, type Transaction } from 'kysely';
+import type { CustomMetadataFieldSchema, FileType, KeyPermission } from '../../shared/wire.js';
+import type {
+  ApiKeyTable,
+  CustomMetadataFieldTable,
+  Database,
+  FileVersionTable,
+  FolderTable,
+} from './schema.js';
+import type {
+  ApiKeyRecord,
+  CustomMetadataFieldPatch,
+  CustomMetadataFieldRecord,
+  FilePatch,
+  FileRecord,
+  FolderRecord,
+  ListQuery,
+  SortColumn,
+  Store,
+} from './store.js';
+
+/** `column` starts with `prefix`, without LIKE (folder names may hold `_` and `%`). */
+const startsWith = (column: string, prefix: string): Expression<SqlBool> =>
+  sql<SqlBool>`substr(${sql.ref(column)}, 1, ${prefix.length}) = ${prefix}`;
+
+const fileSortColumns: Record<SortColumn, keyof FileVersionTable> = {
+  name: 'name',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  height: 'height',
+  width: 'width',
+  size: 'size',
+};
+
+const folderSortColumns: Record<SortColumn, keyof FolderTable> = {
+  name: 'name',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  height: 'name',
+  width: 'name',
+  size: 'name',
+};
+
+/** The `Store` over any Kysely dialect whose columns follow schema.ts. */
+export class KyselyStore implements Store {
+  readonly #db: Kysely<Database> | Transaction<Database>;
+  readonly #inTransaction: boolean;
+  readonly #onClose: () => Promise<void>;
+
+  constructor(
+    db: Kysely<Database> | Transaction<Database>,
+    onClose: () => Promise<void>,
+    inTransaction = false,
+  ) {
+    this.#db = db;
+    this.#onClose = onClose;
+    this.#inTransaction = inTransaction;
+  }
+
+  async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
+    if (this.#inTransaction) return work(this);
+    return this.#db.transaction().execute((trx) => work(new KyselyStore(trx, this.#onClose, true)));
+  }
+
+  close(): Promise<void> {
+    return this.#onClose();
+  }
+
+  // API keys
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    const rows = await this.#db.selectFrom('api_keys').selectAll().orderBy('created_at').execute();
+    return rows.map(toApiKey);
+  }
+
+  async findApiKey(privateKey: string): Promise<ApiKeyRecord | undefined> {
+    const row = await this.#db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('private_key', '=', privateKey)
+      .executeTakeFirst();
+    return row && toApiKey(row);
+  }
+
+  async findApiKeysByPublicKey(publicKey: string): Promise<ApiKeyRecord[]> {
+    const rows = await this.#db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('public_key', '=', publicKey)
+      .orderBy('created_at')
+      .execute();
+    return rows.map(toApiKey);
+  }
+
+  async insertApiKey(key: ApiKeyRecord): Promise<void> {
+    await this.#db
+      .insertInto('api_keys')
+      .values({
+        private_key: key.privateKey,
+        public_key: key.publicKey,
+        kind: key.kind,
+        permission: key.permission,
+        name: key.name,
+        created_at: key.createdAt,
+        expires_at: key.expiresAt,
+      })
+      .execute();
+  }
+
+  async setApiKeyExpiry(privateKey: string, expiresAt: number): Promise<void> {
+    await this.#db
+      .updateTable('api_keys')
+      .set({ expires_at: expiresAt })
+      .where('private_key', '=', privateKey)
+      .execute();
+  }
+
+  async deleteApiKeyPair(publicKey: string): Promise<void> {
+    await this.#db.deleteFrom('api_keys').where('public_key', '=', publicKey).execute();
+  }
+
+  // Upload tokens
+
+  async spendUploadToken(token: string, expiresAt: number): Promise<boolean> {
+    const result = await this.#db
+      .insertInto('spent_upload_tokens')
+      .values({ token, expires_at: expiresAt })
+      .onConflict((oc) => oc.column('token').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async forgetExpiredUploadTokens(now: number): Promise<void> {
+    await this.#db.deleteFrom('spent_upload_tokens').where('expires_at', '<', now).execute();
+  }
+
+  // Blob journal
+
+  async journalBlobs(blobKeys: string[], now: number): Promise<void> {
+    if (blobKeys.length === 0) return;
+    await this.#db
+      .insertInto('blob_journal')
+      .values(blobKeys.map((blob_key) => ({ blob_key, created_at: now })))
+      .onConflict((oc) => oc.column('blob_key').doNothing())
+      .execute();
+  }
+
+  async unjournalBlobs(blobKeys: string[]): Promise<void> {
+    if (blobKeys.length === 0) return;
+    await this.#db.deleteFrom('blob_journal').where('blob_key', 'in', blobKeys).execute();
+  }
+
+  async journaledBlobs(createdBefore: number): Promise<string[]> {
+    const rows = await this.#db
+      .selectFrom('blob_journal')
+      .select('blob_key')
+      .where('created_at', '<', createdBefore)
+      .execute();
+    return rows.map((r) => r.blob_key);
+  }
+
+  async isBlobReferenced(blobKey: string): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom('file_versions')
+      .select('version_id')
+      .where('blob_key', '=', blobKey)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  // Folders
+
+  async getFolder(path: string): Promise<FolderRecord | undefined> {
+    const row = await this.#db.selectFrom('folders').selectAll().where('path', '=', path).executeTakeFirst();
+    return row && toFolder(row);
+  }
+
+  async insertFolderIfMissing(folder: FolderRecord): Promise<boolean> {
+    const result = await this.#db
+      .insertInto('folders')
+      .values({
+        folder_id: folder.folderId,
+        path: folder.path,
+        parent: folder.parent,
+        name: folder.name,
+        custom_metadata: JSON.stringify(folder.customMetadata),
+        created_at: folder.createdAt,
+        updated_at: folder.updatedAt,
+      })
+      .onConflict((oc) => oc.column('path').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async deleteFolderTree(path: string): Promise<string[]> {
+    const inTree = startsWith('folder', path);
+    const blobs = await this.#db.selectFrom('file_versions').select('blob_key').where(inTree).execute();
+    await this.#db.deleteFrom('file_versions').where(inTree).execute();
+    await this.#db.deleteFrom('folders').where(startsWith('path', path)).execute();
+    return blobs.map((b) => b.blob_key);
+  }
+
+  // Files
+
+  async getFile(fileId: string): Promise<FileRecord | undefined> {
+    const row = await this.#db
+      .selectFrom('file_versions')
+      .selectAll()
+      .where('file_id', '=', fileId)
+      .where('is_current', '=', 1)
+      .executeTakeFirst();
+    return row && toFile(row);
+  }
+
+  async getFileByPath(filePath: string): Promise<FileRecord | undefined> {
+    const row = await this.#db
+      .selectFrom('file_versions')
+      .selectAll()
+      .where('file_path', '=', filePath)
+      .where('is_current', '=', 1)
+      .executeTakeFirst();
+    return row && toFile(row);
+  }
+
+  async getFileVersions(fileId: string): Promise<FileRecord[]> {
+    const rows = await this.#db
+      .selectFrom('file_versions')
+      .selectAll()
+      .where('file_id', '=', fileId)
+      .orderBy('version_number')
+      .execute();
+    return rows.map(toFile);
+  }
+
+  async insertFileVersion(v: FileRecord): Promise<void> {
+    await this.#db.insertInto('file_versions').values(fromFile(v)).execute();
+  }
+
+  async updateFileVersions(versionIds: string[], patch: FilePatch): Promise<void> {
+    if (versionIds.length === 0) return;
+    const set: Partial<FileVersionTable> = {};
+    if (patch.tags !== undefined) set.tags = patch.tags === null ? null : JSON.stringify(patch.tags);
+    if (patch.aiTags !== undefined) set.ai_tags = patch.aiTags === null ? null : JSON.stringify(patch.aiTags);
+    if (patch.customCoordinates !== undefined) set.custom_coordinates = patch.customCoordinates;
+    if (patch.customMetadata !== undefined) set.custom_metadata = JSON.stringify(patch.customMetadata);
+    if (patch.description !== undefined) set.description = patch.description;
+    if (patch.isPublished !== undefined) set.is_published = patch.isPublished ? 1 : 0;
+    if (patch.isCurrent !== undefined) set.is_current = patch.isCurrent ? 1 : 0;
+    if (patch.updatedAt !== undefined) set.updated_at = patch.updatedAt;
+    await this.#db.updateTable('file_versions').set(set).where('version_id', 'in', versionIds).execute();
+  }
+
+  async deleteFile(fileId: string): Promise<string[]> {
+    const rows = await this.#db
+      .deleteFrom('file_versions')
+      .where('file_id', '=', fileId)
+      .returning('blob_key')
+      .execute();
+    return rows.map((r) => r.blob_key);
+  }
+
+  async list(query: ListQuery): Promise<Array<FileRecord | FolderRecord>> {
+    if (query.type === 'folder') return this.#listFolders(query, query.skip, query.limit);
+    if (query.type !== 'all') return this.#listFiles(query, query.skip, query.limit);
+    // `all`: folders first, then files, each in the requested order; skip/limit run across both.
+    const folders = await this.#listFolders(query, query.skip, query.limit);
+    if (folders.length === query.limit) return folders;
+    let filesSkip = 0;
+    if (folders.length === 0) filesSkip = Math.max(0, query.skip - (await this.#countFolders(query)));
+    const files = await this.#listFiles(query, filesSkip, query.limit - folders.length);
+    return [...folders, ...files];
+  }
+
+  async storedBytes(): Promise<number> {
+    const row = await this.#db
+      .selectFrom('file_versions')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('bytes'))
+      .executeTakeFirstOrThrow();
+    return Number(row.bytes);
+  }
+
+  #folderFilter(query: ListQuery) {
+    let q = this.#db.selectFrom('folders');
+    if (query.folder !== undefined) q = q.where('parent', '=', query.folder);
+    return q;
+  }
+
+  async #countFolders(query: ListQuery): Promise<number> {
+    const row = await this.#folderFilter(query)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async #listFolders(query: ListQuery, skip: number, limit: number): Promise<FolderRecord[]> {
+    const rows = await this.#folderFilter(query)
+      .selectAll()
+      .orderBy(folderSortColumns[query.sort.column], query.sort.direction)
+      .orderBy('folder_id', query.sort.direction)
+      .limit(limit)
+      .offset(skip)
+      .execute();
+    return rows.map(toFolder);
+  }
+
+  async #listFiles(query: ListQuery, skip: number, limit: number): Promise<FileRecord[]> {
+    const column = fileSortColumns[query.sort.column];
+    const { direction } = query.sort;
+    // Page over ids alone (an index-only scan, cheap even at a deep skip), then fetch those rows.
+    let page = this.#db
+      .selectFrom('file_versions')
+      .select('version_id')
+      .where('is_current', '=', query.type === 'file-version' ? 0 : 1);
+    if (query.folder !== undefined) page = page.where('folder', '=', query.folder);
+    if (query.fileType !== undefined) page = page.where('file_type', '=', query.fileType);
+    page = page.orderBy(column, direction).orderBy('version_id', direction).limit(limit).offset(skip);
+    const rows = await this.#db
+      .selectFrom('file_versions')
+      .selectAll()
+      .where('version_id', 'in', page)
+      .orderBy(column, direction)
+      .orderBy('version_id', direction)
+      .execute();
+    return rows.map(toFile);
+  }
+
+  // Custom metadata fields
+
+  async listCustomMetadataFields(includeDeleted: boolean): Promise<CustomMetadataFieldRecord[]> {
+    let q = this.#db.selectFrom('custom_metadata_fields').selectAll();
+    if (!includeDeleted) q = q.where('is_deleted', '=', 0);
+    const rows = await q.orderBy('created_at').orderBy('id').execute();
+    return rows.map(toField);
+  }
+
+  async getCustomMetadataField(id: string): Promise<CustomMetadataFieldRecord | undefined> {
+    const row = await this.#db
+      .selectFrom('custom_metadata_fields')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toField(row);
+  }
+
+  async findCustomMetadataFieldByName(name: string): Promise<CustomMetadataFieldRecord | undefined> {
+    const row = await this.#db
+      .selectFrom('custom_metadata_fields')
+      .selectAll()
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row && toField(row);
+  }
+
+  async findLiveCustomMetadataFieldByLabel(label: string): Promise<CustomMetadataFieldRecord | undefined> {
+    const row = await this.#db
+      .selectFrom('custom_metadata_fields')
+      .selectAll()
+      .where('label', '=', label)
+      .where('is_deleted', '=', 0)
+      .executeTakeFirst();
+    return row && toField(row);
+  }
+
+  async insertCustomMetadataField(f: CustomMetadataFieldRecord): Promise<void> {
+    await this.#db
+      .insertInto('custom_metadata_fields')
+      .values({
+        id: f.id,
+        name: f.name,
+        label: f.label,
+        schema: JSON.stringify(f.schema),
+        description: f.description,
+        is_deleted: f.isDeleted ? 1 : 0,
+        created_at: f.createdAt,
+        updated_at: f.updatedAt,
+      })
+      .execute();
+  }
+
+  async updateCustomMetadataField(id: string, patch: CustomMetadataFieldPatch): Promise<void> {
+    const set: Partial<CustomMetadataFieldTable> = {};
+    if (patch.label !== undefined) set.label = patch.label;
+    if (patch.schema !== undefined) set.schema = JSON.stringify(patch.schema);
+    if (patch.description !== undefined) set.description = patch.description;
+    if (patch.isDeleted !== undefined) set.is_deleted = patch.isDeleted ? 1 : 0;
+    if (patch.updatedAt !== undefined) set.updated_at = patch.updatedAt;
+    await this.#db.updateTable('custom_metadata_fields').set(set).where('id', '=', id).execute();
+  }
+}
+
+function toApiKey(row: Selectable<ApiKeyTable>): ApiKeyRecord {
+  return {
+    privateKey: row.private_key,
+    publicKey: row.public_key,
+    kind: row.kind as ApiKeyRecord['kind'],
+    permission: row.permission as KeyPermission,
+    name: row.name,
+    createdAt: Number(row.created_at),
+    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+  };
+}
+
+function toFolder(row: Selectable<FolderTable>): FolderRecord {
+  return {
+    folderId: row.folder_id,
+    path: row.path,
+    parent: row.parent,
+    name: row.name,
+    customMetadata: JSON.parse(row.custom_metadata),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function toField(row: Selectable<CustomMetadataFieldTable>): CustomMetadataFieldRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    label: row.label,
+    schema: JSON.parse(row.schema) as CustomMetadataFieldSchema,
+    description: row.description,
+    isDeleted: row.is_deleted === 1,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function toFile(row: Selectable<FileVersionTable>): FileRecord {
+  return {
+    versionId: row.version_id,
+    fileId: row.file_id,
+    versionNumber: row.version_number,
+    isCurrent: row.is_current === 1,
+    name: row.name,
+    folder: row.folder,
+    filePath: row.file_path,
+    blobKey: row.blob_key,
+    size: Number(row.size),
+    mime: row.mime,
+    fileType: row.file_type as FileType,
+    format: row.format,
+    width: row.width,
+    height: row.height,
+    hasAlpha: row.has_alpha === 1,
+    tags: row.tags === null ? null : JSON.parse(row.tags),
+    aiTags: row.ai_tags === null ? null : JSON.parse(row.ai_tags),
+    customCoordinates: row.custom_coordinates,
+    customMetadata: JSON.parse(row.custom_metadata),
+    embeddedMetadata: JSON.parse(row.embedded_metadata),
+    description: row.description,
+    isPrivate: row.is_private === 1,
+    isPublished: row.is_published === 1,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function fromFile(v: FileRecord): FileVersionTable {
+  return {
+    version_id: v.versionId,
+    file_id: v.fileId,
+    version_number: v.versionNumber,
+    is_current: v.isCurrent ? 1 : 0,
+    name: v.name,
+    folder: v.folder,
+    file_path: v.filePath,
+    blob_key: v.blobKey,
+    size: v.size,
+    mime: v.mime,
+    file_type: v.fileType,
+    format: v.format,
+    width: v.width,
+    height: v.height,
+    has_alpha: v.hasAlpha ? 1 : 0,
+    tags: v.tags === null ? null : JSON.stringify(v.tags),
+    ai_tags: v.aiTags === null ? null : JSON.stringify(v.aiTags),
+    custom_coordinates: v.customCoordinates,
+    custom_metadata: JSON.stringify(v.customMetadata),
+    embedded_metadata: JSON.stringify(v.embeddedMetadata),
+    description: v.description,
+    is_private: v.isPrivate ? 1 : 0,
+    is_published: v.isPublished ? 1 : 0,
+    created_at: v.createdAt,
+    updated_at: v.updatedAt,
+  };
+}

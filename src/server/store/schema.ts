@@ -1,0 +1,90 @@
+/**
+ * Table types for Kysely. Columns are chosen to mean the same on SQLite and PostgreSQL:
+ * booleans are 0/1 integers, times are epoch milliseconds, JSON is text.
+ */
+
+/** One row per version of a file; the current version has `is_current = 1`. */
+export interface FileVersionTable {
+  version_id: string;
+  file_id: string;
+  version_number: number;
+  is_current: number;
+  name: string;
+  /** Folder with a trailing slash: `/` or `/a/b/`. */
+  folder: string;
+  file_path: string;
+  blob_key: string;
+  size: number;
+  mime: string;
+  file_type: string;
+  /** Extension-like format used by search: `jpg`, `png`, `pdf`… */
+  format: string;
+  width: number | null;
+  height: number | null;
+  has_alpha: number;
+  /** JSON array of strings, or null when the file has no tags. */
+  tags: string | null;
+  ai_tags: string | null;
+  custom_coordinates: string | null;
+  custom_metadata: string;
+  embedded_metadata: string;
+  description: string | null;
+  is_private: number;
+  is_published: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface FolderTable {
+  folder_id: string;
+  /** With a trailing slash: `/a/b/`. The root `/` has no row. */
+  path: string;
+  parent: string;
+  name: string;
+  custom_metadata: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CustomMetadataFieldTable {
+  id: string;
+  name: string;
+  label: string;
+  schema: string;
+  description: string | null;
+  is_deleted: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One row per private key; a pair is all rows sharing a public key (a rolled key keeps its old row until expiry). */
+export interface ApiKeyTable {
+  private_key: string;
+  public_key: string;
+  kind: string;
+  permission: string;
+  name: string;
+  created_at: number;
+  expires_at: number | null;
+}
+
+/** Client-upload tokens already used, kept until their `expire` passes so a replay is refused. */
+export interface SpentUploadTokenTable {
+  token: string;
+  expires_at: number;
+}
+
+/** Blobs that may exist without a row pointing at them: written before their row, or left by a delete. */
+export interface BlobJournalTable {
+  blob_key: string;
+  created_at: number;
+}
+
+export interface Database {
+  file_versions: FileVersionTable;
+  folders: FolderTable;
+  custom_metadata_fields: CustomMetadataFieldTable;
+  api_keys: ApiKeyTable;
+  spent_upload_tokens: SpentUploadTokenTable;
+  blob_journal: BlobJournalTable;
+}

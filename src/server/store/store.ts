@@ -1,0 +1,158 @@
+import type {
+  AITag,
+  CustomMetadataFieldSchema,
+  CustomMetadataValue,
+  FileType,
+  KeyPermission,
+} from '../../shared/wire.js';
+
+/** One version of a file. The file itself is its current version (`isCurrent`). Times are epoch ms. */
+export interface FileRecord {
+  versionId: string;
+  fileId: string;
+  versionNumber: number;
+  isCurrent: boolean;
+  name: string;
+  /** With a trailing slash: `/` or `/a/b/`. */
+  folder: string;
+  filePath: string;
+  blobKey: string;
+  size: number;
+  mime: string;
+  fileType: FileType;
+  format: string;
+  width: number | null;
+  height: number | null;
+  hasAlpha: boolean;
+  tags: string[] | null;
+  aiTags: AITag[] | null;
+  customCoordinates: string | null;
+  customMetadata: Record<string, CustomMetadataValue>;
+  embeddedMetadata: Record<string, unknown>;
+  description: string | null;
+  isPrivate: boolean;
+  isPublished: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface FolderRecord {
+  folderId: string;
+  /** With a trailing slash: `/a/b/`. */
+  path: string;
+  parent: string;
+  name: string;
+  customMetadata: Record<string, CustomMetadataValue>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface CustomMetadataFieldRecord {
+  id: string;
+  name: string;
+  label: string;
+  schema: CustomMetadataFieldSchema;
+  description: string | null;
+  isDeleted: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ApiKeyRecord {
+  privateKey: string;
+  publicKey: string;
+  kind: 'standard' | 'restricted';
+  /** Standard keys always carry `ReadWrite`. */
+  permission: KeyPermission;
+  name: string;
+  createdAt: number;
+  /** Set when the key was rolled; the key is refused from then on. */
+  expiresAt: number | null;
+}
+
+export type SortColumn = 'name' | 'createdAt' | 'updatedAt' | 'height' | 'width' | 'size';
+
+export interface ListQuery {
+  /** `file`: current versions; `file-version`: older versions; `all`: folders first, then files. */
+  type: 'file' | 'file-version' | 'folder' | 'all';
+  /** Only direct children of this folder (trailing slash); everything when absent. */
+  folder?: string;
+  fileType?: FileType;
+  sort: { column: SortColumn; direction: 'asc' | 'desc' };
+  limit: number;
+  skip: number;
+}
+
+export type FilePatch = Partial<
+  Pick<
+    FileRecord,
+    | 'tags'
+    | 'aiTags'
+    | 'customCoordinates'
+    | 'customMetadata'
+    | 'description'
+    | 'isPublished'
+    | 'isCurrent'
+    | 'updatedAt'
+  >
+>;
+
+export type CustomMetadataFieldPatch = Partial<
+  Pick<CustomMetadataFieldRecord, 'label' | 'schema' | 'description' | 'isDeleted' | 'updatedAt'>
+>;
+
+/**
+ * The catalog: every fact about files, folders, keys and fields. Two implementations share this
+ * contract (SQLite for one machine, PostgreSQL for many). Methods are small and composable;
+ * `transaction` runs several as one atomic unit.
+ */
+export interface Store {
+  /** Runs `work` atomically; nested calls join the outer transaction. */
+  transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  findApiKey(privateKey: string): Promise<ApiKeyRecord | undefined>;
+  findApiKeysByPublicKey(publicKey: string): Promise<ApiKeyRecord[]>;
+  insertApiKey(key: ApiKeyRecord): Promise<void>;
+  setApiKeyExpiry(privateKey: string, expiresAt: number): Promise<void>;
+  deleteApiKeyPair(publicKey: string): Promise<void>;
+
+  /** Records a client-upload token as used. Answers false when it was used before (a replay). */
+  spendUploadToken(token: string, expiresAt: number): Promise<boolean>;
+  forgetExpiredUploadTokens(now: number): Promise<void>;
+
+  /** Notes blobs that may exist without a row, so a crash cannot leave them behind unnoticed. */
+  journalBlobs(blobKeys: string[], now: number): Promise<void>;
+  unjournalBlobs(blobKeys: string[]): Promise<void>;
+  journaledBlobs(createdBefore: number): Promise<string[]>;
+  isBlobReferenced(blobKey: string): Promise<boolean>;
+
+  getFolder(path: string): Promise<FolderRecord | undefined>;
+  /** Inserts the folder unless its path exists; answers whether it inserted. */
+  insertFolderIfMissing(folder: FolderRecord): Promise<boolean>;
+  /** Deletes the folder, everything beneath it and every version of every file in it; answers their blob keys. */
+  deleteFolderTree(path: string): Promise<string[]>;
+
+  getFile(fileId: string): Promise<FileRecord | undefined>;
+  getFileByPath(filePath: string): Promise<FileRecord | undefined>;
+  /** Every version, oldest first. */
+  getFileVersions(fileId: string): Promise<FileRecord[]>;
+  insertFileVersion(version: FileRecord): Promise<void>;
+  updateFileVersions(versionIds: string[], patch: FilePatch): Promise<void>;
+  /** Deletes the file with all its versions; answers their blob keys. */
+  deleteFile(fileId: string): Promise<string[]>;
+  list(query: ListQuery): Promise<Array<FileRecord | FolderRecord>>;
+  /** Bytes of every version of every file. */
+  storedBytes(): Promise<number>;
+
+  listCustomMetadataFields(includeDeleted: boolean): Promise<CustomMetadataFieldRecord[]>;
+  getCustomMetadataField(id: string): Promise<CustomMetadataFieldRecord | undefined>;
+  findCustomMetadataFieldByName(name: string): Promise<CustomMetadataFieldRecord | undefined>;
+  findLiveCustomMetadataFieldByLabel(label: string): Promise<CustomMetadataFieldRecord | undefined>;
+  insertCustomMetadataField(field: CustomMetadataFieldRecord): Promise<void>;
+  updateCustomMetadataField(id: string, patch: CustomMetadataFieldPatch): Promise<void>;
+}
+
+export const isFolderRecord = (record: FileRecord | FolderRecord): record is FolderRecord =>
+  'folderId' in record;

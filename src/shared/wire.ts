@@ -1,0 +1,155 @@
+/**
+ * Wire types of ImageKit's v1 REST API, as our server sends them and our client reads them.
+ * Field names and shapes follow ImageKit exactly (see ../shared/imagekit-api.md §5).
+ */
+
+export type FileType = 'image' | 'non-image';
+
+export interface AITag {
+  name: string;
+  confidence: number;
+  source: string;
+}
+
+export interface VersionInfo {
+  id: string;
+  name: string;
+}
+
+/** A file (current version) or one of its older versions, as returned by details, list and versions. */
+export interface MediaFile {
+  fileId: string;
+  type: 'file' | 'file-version';
+  name: string;
+  filePath: string;
+  tags: string[] | null;
+  AITags: AITag[] | null;
+  versionInfo: VersionInfo;
+  isPrivateFile: boolean;
+  isPublished: boolean;
+  customCoordinates: string | null;
+  url: string;
+  thumbnail: string;
+  fileType: FileType;
+  mime: string;
+  width?: number;
+  height?: number;
+  size: number;
+  hasAlpha: boolean;
+  customMetadata: Record<string, CustomMetadataValue>;
+  embeddedMetadata?: Record<string, unknown>;
+  description?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A folder as it appears in `GET /v1/files?type=folder|all`. `folderPath` has no trailing slash. */
+export interface MediaFolder {
+  type: 'folder';
+  folderId: string;
+  name: string;
+  folderPath: string;
+  customMetadata: Record<string, CustomMetadataValue>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type Asset = MediaFile | MediaFolder;
+
+/** `POST /api/v1/files/upload` answer. Optional fields appear only when asked for with `responseFields`. */
+export interface UploadResponse {
+  fileId: string;
+  name: string;
+  filePath: string;
+  url: string;
+  thumbnailUrl: string;
+  size: number;
+  width?: number;
+  height?: number;
+  fileType: FileType;
+  mime: string;
+  hasAlpha: boolean;
+  versionInfo: VersionInfo;
+  AITags: AITag[] | null;
+  description?: string;
+  tags?: string[] | null;
+  isPrivateFile?: boolean;
+  isPublished?: boolean;
+  customCoordinates?: string | null;
+  customMetadata?: Record<string, CustomMetadataValue>;
+  embeddedMetadata?: Record<string, unknown>;
+  metadata?: FileMetadata;
+  selectedFieldsSchema?: Record<string, CustomMetadataFieldSchema>;
+}
+
+/** `GET /v1/files/{fileId}/metadata`. */
+export interface FileMetadata {
+  height?: number;
+  width?: number;
+  size: number;
+  format: string;
+  hasColorProfile: boolean;
+  quality?: number;
+  density?: number;
+  hasTransparency: boolean;
+  exif: Record<string, Record<string, unknown>>;
+  /** 64-bit perceptual hash, hex. */
+  pHash?: string;
+}
+
+export type CustomMetadataValue = string | number | boolean | Array<string | number | boolean>;
+
+export const customMetadataFieldTypes = [
+  'Text',
+  'Textarea',
+  'Number',
+  'Date',
+  'Boolean',
+  'SingleSelect',
+  'MultiSelect',
+] as const;
+
+export type CustomMetadataFieldType = (typeof customMetadataFieldTypes)[number];
+
+export interface CustomMetadataFieldSchema {
+  type: CustomMetadataFieldType;
+  selectOptions?: Array<string | number | boolean>;
+  defaultValue?: CustomMetadataValue;
+  isValueRequired?: boolean;
+  minValue?: string | number;
+  maxValue?: string | number;
+  minLength?: number;
+  maxLength?: number;
+}
+
+export interface CustomMetadataField {
+  id: string;
+  name: string;
+  label: string;
+  schema: CustomMetadataFieldSchema;
+  description?: string;
+}
+
+/** Every error body, ImageKit's shape. Some endpoints add `reason`, `errors` or `missingFileIds`. */
+export interface ErrorBody {
+  message: string;
+  help: string;
+  reason?: string;
+  errors?: Record<string, string>;
+  missingFileIds?: string[];
+}
+
+/** Permission of a restricted API key, as ImageKit's dashboard names them. */
+export type KeyPermission = 'None' | 'Read' | 'ReadWrite';
+
+/** An API key pair as the keys admin API (`/_ml/keys`) lists it. The private key is masked there. */
+export interface ApiKeyPair {
+  publicKey: string;
+  privateKey: string;
+  kind: 'standard' | 'restricted';
+  permission: KeyPermission;
+  name: string;
+  createdAt: string;
+  /** Present while a rolled private key is still accepted. */
+  previousKeyExpiresAt?: string;
+}

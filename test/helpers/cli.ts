@@ -1,0 +1,59 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `media-library <args>` from source, as `npm start` does, and waits for it to exit. */
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const child = spawnCli(args, env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
+  const [code] = await once(child, 'exit');
+  return { code: code as number | null, stdout, stderr };
+}
+
+export function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export interface RunningServer {
+  child: ChildProcess;
+  url: string;
+  /** Everything printed before the `listening on` line. */
+  banner: string;
+}
+
+/** Starts `media-library serve` and resolves once it prints `listening on …`. */
+export function serveCli(args: string[], env: Record<string, string> = {}): Promise<RunningServer> {
+  const child = spawnCli(['serve', '--port', '0', ...args], env);
+  return new Promise((resolve, reject) => {
+    let banner = '';
+    let stderr = '';
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+    });
+    child.stdout!.on('data', (d: Buffer) => {
+      banner += d;
+      const match = /listening on (http:\/\/\S+)/.exec(banner);
+      if (match) resolve({ child, url: match[1]!, banner });
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
+  });
+}
