@@ -1,4 +1,35 @@
 import type { ServerContext } from '../context.js';
+import type { Store } from '../store/store.js';
+
+/** Where a version's original bytes live; sharded by the id's random tail. */
+export const blobKeyFor = (versionId: string) => `originals/${versionId.slice(-2)}/${versionId}`;
+
+/**
+ * The one crash-safe way to add bytes to the library: journal the key, `place` the blob (move
+ * or copy it into storage), then `commit` the rows in a transaction that also clears the
+ * journal entry. If placing or committing fails the blob is removed; if the process dies, the
+ * startup sweep removes it. Either way no row ever points at missing bytes.
+ */
+export async function commitWithBlob<T>(
+  ctx: ServerContext,
+  blobKey: string,
+  place: () => Promise<void>,
+  commit: (store: Store) => Promise<T>,
+): Promise<T> {
+  await ctx.store.journalBlobs([blobKey], Date.now());
+  try {
+    await place();
+    return await ctx.store.transaction(async (store) => {
+      const result = await commit(store);
+      await store.unjournalBlobs([blobKey]);
+      return result;
+    });
+  } catch (error) {
+    await ctx.storage.delete(blobKey);
+    await ctx.store.unjournalBlobs([blobKey]);
+    throw error;
+  }
+}
 
 /**
  * Removes blobs whose rows are gone. They were journaled in the same transaction that deleted

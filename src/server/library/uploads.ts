@@ -11,6 +11,7 @@ import {
   refuseExtensions,
   tagsFromList,
 } from './attributes.js';
+import { blobKeyFor, commitWithBlob } from './blobs.js';
 import { applyCustomMetadata } from './custom-metadata.js';
 import { type OptionalResponseField, optionalResponseFields, toUploadResponse } from './file-object.js';
 import { ensureFolderChain } from './folders.js';
@@ -18,9 +19,7 @@ import { newId } from './ids.js';
 import { normalizeFolder, sanitizeFileName, uniqueFileName } from './naming.js';
 import type { StagedFile } from './staging.js';
 import { enforceChecks, parseChecks } from './upload-checks.js';
-
-/** ImageKit's limit on versions per file. */
-export const maxVersions = 100;
+import { appendVersion } from './versions.js';
 
 /** The text fields of an upload form, as received. */
 export type UploadFields = Record<string, string | undefined>;
@@ -125,17 +124,16 @@ export async function ingestUpload(
 
   const now = Date.now();
   const versionId = newId(now);
-  const blobKey = `originals/${versionId.slice(-2)}/${versionId}`;
-  await ctx.store.journalBlobs([blobKey], now);
-  await ctx.storage.putFile(blobKey, staged.path);
-
-  let saved: FileRecord;
-  try {
-    saved = await ctx.store.transaction(async (store) => {
+  const blobKey = blobKeyFor(versionId);
+  const saved = await commitWithBlob(
+    ctx,
+    blobKey,
+    () => ctx.storage.putFile(blobKey, staged.path),
+    async (store) => {
       const name = useUniqueFileName ? await freeUniqueName(store, folder, requestedName) : requestedName;
       const existing = useUniqueFileName ? undefined : await store.getFileByPath(folder + name);
       if (existing && !overwriteFile) throw badRequest(messages.nameTaken, { reason: 'FILE_ALREADY_EXISTS' });
-      let version: FileRecord = {
+      const version: FileRecord = {
         versionId,
         fileId: newId(now),
         versionNumber: 1,
@@ -162,42 +160,24 @@ export async function ingestUpload(
         createdAt: now,
         updatedAt: now,
       };
-      if (existing) {
-        const versions = await store.getFileVersions(existing.fileId);
-        if (versions.length >= maxVersions) {
-          throw badRequest(
-            `A file can have at most ${maxVersions} versions. Delete old versions before uploading a new one.`,
-            {
-              reason: 'VERSION_LIMIT_REACHED',
-            },
-          );
-        }
-        version = {
-          ...version,
-          fileId: existing.fileId,
-          versionNumber: Math.max(...versions.map((v) => v.versionNumber)) + 1,
-          tags: tags !== undefined || overwriteTags ? fresh.tags : existing.tags,
-          aiTags: overwriteAITags ? null : existing.aiTags,
-          // Without overwriteCustomMetadata, sent values are merged onto the existing ones.
-          customMetadata: overwriteCustomMetadata
-            ? fresh.customMetadata
-            : applyCustomMetadata(existing.customMetadata, customMetadataInput, metadataFields, 'update'),
-          // Replacing an image should not silently drop its alt text.
-          description: description ?? existing.description,
-          createdAt: existing.createdAt,
-        };
-        await store.updateFileVersions([existing.versionId], { isCurrent: false });
-      }
       await ensureFolderChain(store, folder, now);
-      await store.insertFileVersion(version);
-      await store.unjournalBlobs([blobKey]);
-      return version;
-    });
-  } catch (error) {
-    await ctx.storage.delete(blobKey);
-    await ctx.store.unjournalBlobs([blobKey]);
-    throw error;
-  }
+      if (!existing) {
+        await store.insertFileVersion(version);
+        return version;
+      }
+      return appendVersion(store, existing, {
+        ...version,
+        tags: tags !== undefined || overwriteTags ? fresh.tags : existing.tags,
+        aiTags: overwriteAITags ? null : existing.aiTags,
+        // Without overwriteCustomMetadata, sent values are merged onto the existing ones.
+        customMetadata: overwriteCustomMetadata
+          ? fresh.customMetadata
+          : applyCustomMetadata(existing.customMetadata, customMetadataInput, metadataFields, 'update'),
+        // Replacing an image should not silently drop its alt text.
+        description: description ?? existing.description,
+      });
+    },
+  );
   const response = toUploadResponse(saved, urlEndpoint, responseFields, metadataFields);
   if (metadata) response.metadata = metadata;
   return response;

@@ -19,9 +19,12 @@ import type {
   Store,
 } from './store.js';
 
-/** `column` starts with `prefix`, without LIKE (folder names may hold `_` and `%`). */
-const startsWith = (column: string, prefix: string): Expression<SqlBool> =>
-  sql<SqlBool>`substr(${sql.ref(column)}, 1, ${prefix.length}) = ${prefix}`;
+/**
+ * `column` holds a folder path at or below `folder` (which ends in `/`). A range rather than
+ * LIKE: names may hold `_` and `%`, and a range on a byte-ordered column uses the index.
+ */
+const inFolderTree = (column: string, folder: string): Expression<SqlBool> =>
+  sql<SqlBool>`(${sql.ref(column)} >= ${folder} and ${sql.ref(column)} < ${`${folder.slice(0, -1)}0`})`;
 
 const fileSortColumns: Record<SortColumn, keyof FileVersionTable> = {
   name: 'name',
@@ -193,10 +196,10 @@ export class KyselyStore implements Store {
   }
 
   async deleteFolderTree(path: string): Promise<string[]> {
-    const inTree = startsWith('folder', path);
+    const inTree = inFolderTree('folder', path);
     const blobs = await this.#db.selectFrom('file_versions').select('blob_key').where(inTree).execute();
     await this.#db.deleteFrom('file_versions').where(inTree).execute();
-    await this.#db.deleteFrom('folders').where(startsWith('path', path)).execute();
+    await this.#db.deleteFrom('folders').where(inFolderTree('path', path)).execute();
     return blobs.map((b) => b.blob_key);
   }
 
@@ -282,6 +285,7 @@ export class KyselyStore implements Store {
   #folderFilter(query: ListQuery) {
     let q = this.#db.selectFrom('folders');
     if (query.folder !== undefined) q = q.where('parent', '=', query.folder);
+    if (query.within !== undefined) q = q.where(inFolderTree('path', query.within));
     return q;
   }
 
@@ -312,6 +316,7 @@ export class KyselyStore implements Store {
       .select('version_id')
       .where('is_current', '=', query.type === 'file-version' ? 0 : 1);
     if (query.folder !== undefined) page = page.where('folder', '=', query.folder);
+    if (query.within !== undefined) page = page.where(inFolderTree('folder', query.within));
     if (query.fileType !== undefined) page = page.where('file_type', '=', query.fileType);
     page = page.orderBy(column, direction).orderBy('version_id', direction).limit(limit).offset(skip);
     const rows = await this.#db

@@ -77,6 +77,8 @@ export interface ListQuery {
   type: 'file' | 'file-version' | 'folder' | 'all';
   /** Only direct children of this folder (trailing slash); everything when absent. */
   folder?: string;
+  /** Only what lies inside this folder, at any depth (a session's scope); trailing slash. */
+  within?: string;
   fileType?: FileType;
   sort: { column: SortColumn; direction: 'asc' | 'desc' };
   limit: number;
