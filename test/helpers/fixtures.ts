@@ -73,3 +73,39 @@ export async function uploadPng(
   if (response.status !== 200) throw new Error(`upload failed: ${response.status} ${JSON.stringify(body)}`);
   return body;
 }
+
+/** An APP13 (Photoshop IRB) segment carrying IPTC keywords (record 2, dataset 25). */
+function iptcKeywordsSegment(keywords: string[]): Buffer {
+  const records = Buffer.concat(
+    keywords.map((keyword) => {
+      const value = Buffer.from(keyword, 'utf8');
+      return Buffer.concat([Buffer.from([0x1c, 0x02, 0x19, value.length >> 8, value.length & 0xff]), value]);
+    }),
+  );
+  const size = Buffer.alloc(4);
+  size.writeUInt32BE(records.length);
+  const padded = records.length % 2 ? Buffer.concat([records, Buffer.alloc(1)]) : records;
+  const payload = Buffer.concat([
+    Buffer.from('Photoshop 3.0\0', 'latin1'),
+    Buffer.from('8BIM\x04\x04\0\0', 'latin1'),
+    size,
+    padded,
+  ]);
+  const length = Buffer.alloc(2);
+  length.writeUInt16BE(payload.length + 2);
+  return Buffer.concat([Buffer.from([0xff, 0xed]), length, payload]);
+}
+
+/** A JPEG with IPTC keywords and an EXIF DateTimeOriginal (`2021:06:01 10:00:00` form). */
+export async function photo(
+  keywords: string[],
+  dateTimeOriginal: string,
+  width = 64,
+  height = 48,
+): Promise<Buffer> {
+  const plain = await sharp({ create: { width, height, channels: 3, background: { r: 90, g: 90, b: 90 } } })
+    .jpeg()
+    .withExif({ IFD2: { DateTimeOriginal: dateTimeOriginal } })
+    .toBuffer();
+  return Buffer.concat([plain.subarray(0, 2), iptcKeywordsSegment(keywords), plain.subarray(2)]);
+}

@@ -5,28 +5,28 @@ import type { Store } from '../store/store.js';
 export const blobKeyFor = (versionId: string) => `originals/${versionId.slice(-2)}/${versionId}`;
 
 /**
- * The one crash-safe way to add bytes to the library: journal the key, `place` the blob (move
- * or copy it into storage), then `commit` the rows in a transaction that also clears the
- * journal entry. If placing or committing fails the blob is removed; if the process dies, the
- * startup sweep removes it. Either way no row ever points at missing bytes.
+ * The one crash-safe way to add bytes to the library: journal the keys, `place` the blobs (move
+ * or copy them into storage), then `commit` the rows in a transaction that also clears the
+ * journal entries. If placing or committing fails the blobs are removed; if the process dies,
+ * the startup sweep removes them. Either way no row ever points at missing bytes.
  */
-export async function commitWithBlob<T>(
+export async function commitWithBlobs<T>(
   ctx: ServerContext,
-  blobKey: string,
+  blobKeys: string[],
   place: () => Promise<void>,
   commit: (store: Store) => Promise<T>,
 ): Promise<T> {
-  await ctx.store.journalBlobs([blobKey], Date.now());
+  await ctx.store.journalBlobs(blobKeys, Date.now());
   try {
     await place();
     return await ctx.store.transaction(async (store) => {
       const result = await commit(store);
-      await store.unjournalBlobs([blobKey]);
+      await store.unjournalBlobs(blobKeys);
       return result;
     });
   } catch (error) {
-    await ctx.storage.delete(blobKey);
-    await ctx.store.unjournalBlobs([blobKey]);
+    for (const key of blobKeys) await ctx.storage.delete(key);
+    await ctx.store.unjournalBlobs(blobKeys);
     throw error;
   }
 }

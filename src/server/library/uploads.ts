@@ -11,7 +11,7 @@ import {
   refuseExtensions,
   tagsFromList,
 } from './attributes.js';
-import { blobKeyFor, commitWithBlob } from './blobs.js';
+import { blobKeyFor, commitWithBlobs } from './blobs.js';
 import { applyCustomMetadata } from './custom-metadata.js';
 import { type OptionalResponseField, optionalResponseFields, toUploadResponse } from './file-object.js';
 import { ensureFolderChain } from './folders.js';
@@ -125,9 +125,9 @@ export async function ingestUpload(
   const now = Date.now();
   const versionId = newId(now);
   const blobKey = blobKeyFor(versionId);
-  const saved = await commitWithBlob(
+  const saved = await commitWithBlobs(
     ctx,
-    blobKey,
+    [blobKey],
     () => ctx.storage.putFile(blobKey, staged.path),
     async (store) => {
       const name = useUniqueFileName ? await freeUniqueName(store, folder, requestedName) : requestedName;

@@ -1,5 +1,15 @@
-import { type Expression, type Kysely, type Selectable, type SqlBool, sql, type Transaction } from 'kysely';
+import {
+  type Expression,
+  type Insertable,
+  type Kysely,
+  type Selectable,
+  type SqlBool,
+  sql,
+  type Transaction,
+  type Updateable,
+} from 'kysely';
 import type { CustomMetadataFieldSchema, FileType, KeyPermission } from '../../shared/wire.js';
+import type { SearchTranslator } from '../search/sqlite-translator.js';
 import type {
   ApiKeyTable,
   CustomMetadataFieldTable,
@@ -49,20 +59,25 @@ export class KyselyStore implements Store {
   readonly #db: Kysely<Database> | Transaction<Database>;
   readonly #inTransaction: boolean;
   readonly #onClose: () => Promise<void>;
+  readonly #search: SearchTranslator;
 
   constructor(
     db: Kysely<Database> | Transaction<Database>,
+    search: SearchTranslator,
     onClose: () => Promise<void>,
     inTransaction = false,
   ) {
     this.#db = db;
+    this.#search = search;
     this.#onClose = onClose;
     this.#inTransaction = inTransaction;
   }
 
   async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
     if (this.#inTransaction) return work(this);
-    return this.#db.transaction().execute((trx) => work(new KyselyStore(trx, this.#onClose, true)));
+    return this.#db
+      .transaction()
+      .execute((trx) => work(new KyselyStore(trx, this.#search, this.#onClose, true)));
   }
 
   close(): Promise<void> {
@@ -241,7 +256,7 @@ export class KyselyStore implements Store {
 
   async updateFileVersions(versionIds: string[], patch: FilePatch): Promise<void> {
     if (versionIds.length === 0) return;
-    const set: Partial<FileVersionTable> = {};
+    const set: Updateable<FileVersionTable> = {};
     if (patch.tags !== undefined) set.tags = patch.tags === null ? null : JSON.stringify(patch.tags);
     if (patch.aiTags !== undefined) set.ai_tags = patch.aiTags === null ? null : JSON.stringify(patch.aiTags);
     if (patch.customCoordinates !== undefined) set.custom_coordinates = patch.customCoordinates;
@@ -263,11 +278,12 @@ export class KyselyStore implements Store {
   }
 
   async list(query: ListQuery): Promise<Array<FileRecord | FolderRecord>> {
-    if (query.type === 'folder') return this.#listFolders(query, query.skip, query.limit);
-    if (query.type !== 'all') return this.#listFiles(query, query.skip, query.limit);
-    // `all`: folders first, then files, each in the requested order; skip/limit run across both.
+    const { include } = query;
+    const wantsFiles = include.files || include.versions;
+    if (!include.folders) return wantsFiles ? this.#listFiles(query, query.skip, query.limit) : [];
+    // Folders first, then files, each in the requested order; skip/limit run across both.
     const folders = await this.#listFolders(query, query.skip, query.limit);
-    if (folders.length === query.limit) return folders;
+    if (folders.length === query.limit || !wantsFiles) return folders;
     let filesSkip = 0;
     if (folders.length === 0) filesSkip = Math.max(0, query.skip - (await this.#countFolders(query)));
     const files = await this.#listFiles(query, filesSkip, query.limit - folders.length);
@@ -286,6 +302,7 @@ export class KyselyStore implements Store {
     let q = this.#db.selectFrom('folders');
     if (query.folder !== undefined) q = q.where('parent', '=', query.folder);
     if (query.within !== undefined) q = q.where(inFolderTree('path', query.within));
+    if (query.filter !== undefined) q = q.where(this.#search.folders(query.filter));
     return q;
   }
 
@@ -314,9 +331,13 @@ export class KyselyStore implements Store {
     let page = this.#db
       .selectFrom('file_versions')
       .select('version_id')
-      .where('is_current', '=', query.type === 'file-version' ? 0 : 1);
+      .where('is_current', 'in', [
+        ...(query.include.files ? [1] : []),
+        ...(query.include.versions ? [0] : []),
+      ]);
     if (query.folder !== undefined) page = page.where('folder', '=', query.folder);
     if (query.within !== undefined) page = page.where(inFolderTree('folder', query.within));
+    if (query.filter !== undefined) page = page.where(this.#search.files(query.filter));
     if (query.fileType !== undefined) page = page.where('file_type', '=', query.fileType);
     page = page.orderBy(column, direction).orderBy('version_id', direction).limit(limit).offset(skip);
     const rows = await this.#db
@@ -460,7 +481,7 @@ function toFile(row: Selectable<FileVersionTable>): FileRecord {
   };
 }
 
-function fromFile(v: FileRecord): FileVersionTable {
+function fromFile(v: FileRecord): Insertable<FileVersionTable> {
   return {
     version_id: v.versionId,
     file_id: v.fileId,

@@ -1,15 +1,21 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 
+export type Dialect = 'sqlite' | 'postgres';
+
 /**
  * Every schema change, for every dialect, in order. Written with Kysely's schema builder so one
- * list serves SQLite and PostgreSQL; a dialect-only step checks `adapter` inside its `up`.
+ * list serves SQLite and PostgreSQL; a dialect-only step checks `dialect`.
  */
-const migrations: Record<string, Migration> = {
+const migrations = (dialect: Dialect): Record<string, Migration> => ({
   '001_initial': {
     async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('file_versions')
-        .addColumn('version_id', 'text', (c) => c.primaryKey())
+        // A stable integer row id: the search index and the tag and metadata tables refer to it.
+        .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigserial', (c) =>
+          dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+        )
+        .addColumn('version_id', 'text', (c) => c.notNull().unique())
         .addColumn('file_id', 'text', (c) => c.notNull())
         .addColumn('version_number', 'integer', (c) => c.notNull())
         .addColumn('is_current', 'integer', (c) => c.notNull())
@@ -130,12 +136,111 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
-};
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+  '002_search_and_jobs': {
+    async up(db: Kysely<unknown>) {
+      // Exact tag lookups (`tags IN [...]`): one row per tag of every version, user and AI.
+      await db.schema
+        .createTable('file_tags')
+        .addColumn('row_id', 'bigint', (c) => c.notNull())
+        .addColumn('tag', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('file_tags_by_tag').on('file_tags').columns(['tag', 'row_id']).execute();
+      await db.schema.createIndex('file_tags_by_row').on('file_tags').column('row_id').execute();
+
+      // Custom metadata lookups: one row per field value (per element for MultiSelect arrays).
+      // `value` keeps its JSON type (text, number, or 1/0 for booleans); `kind` says which.
+      await db.schema
+        .createTable('file_metadata_values')
+        .addColumn('row_id', 'bigint', (c) => c.notNull())
+        .addColumn('field', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('value', dialect === 'sqlite' ? 'blob' : 'jsonb')
+        .execute();
+      await db.schema
+        .createIndex('file_metadata_values_by_value')
+        .on('file_metadata_values')
+        .columns(['field', 'kind', 'value', 'row_id'])
+        .execute();
+      await db.schema
+        .createIndex('file_metadata_values_by_row')
+        .on('file_metadata_values')
+        .column('row_id')
+        .execute();
+
+      await db.schema
+        .createIndex('file_versions_by_name')
+        .on('file_versions')
+        .columns(['name', 'is_current'])
+        .execute();
+      await db.schema
+        .createIndex('file_versions_by_size')
+        .on('file_versions')
+        .columns(['is_current', 'size'])
+        .execute();
+
+      await db.schema
+        .createTable('jobs')
+        .addColumn('job_id', 'text', (c) => c.primaryKey())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('params', 'text', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('jobs_by_status').on('jobs').columns(['status', 'created_at']).execute();
+
+      if (dialect === 'sqlite') await createSqliteSearchIndex(db);
+    },
+  },
+});
+
+/**
+ * SQLite keeps the derived search structures in step with `file_versions` by triggers: an FTS5
+ * index over names and tags (word-prefix search for `:`), and the tag and metadata value tables.
+ */
+async function createSqliteSearchIndex(db: Kysely<unknown>): Promise<void> {
+  await sql`create virtual table file_search using fts5(
+    name, tags, content='', contentless_delete=1,
+    tokenize="unicode61 remove_diacritics 2", prefix='2 3'
+  )`.execute(db);
+  const tagsText = `
+    coalesce((select group_concat(value, ' ') from json_each(new.tags)), '') || ' ' ||
+    coalesce((select group_concat(json_extract(value, '$.name'), ' ') from json_each(new.ai_tags)), '')`;
+  const indexRow = sql.raw(`
+    insert into file_search (rowid, name, tags) values (new.id, new.name, ${tagsText});
+    insert into file_tags (row_id, tag, source) select new.id, value, 'user' from json_each(new.tags);
+    insert into file_tags (row_id, tag, source)
+      select new.id, json_extract(value, '$.name'), 'ai' from json_each(new.ai_tags);
+    insert into file_metadata_values (row_id, field, kind, value)
+      select new.id, m.key, case m.type when 'text' then 'text' when 'true' then 'bool' when 'false' then 'bool'
+        else 'number' end, m.value
+      from json_each(new.custom_metadata) m where m.type in ('text', 'integer', 'real', 'true', 'false');
+    insert into file_metadata_values (row_id, field, kind, value)
+      select new.id, m.key, case e.type when 'text' then 'text' when 'true' then 'bool' when 'false' then 'bool'
+        else 'number' end, e.value
+      from json_each(new.custom_metadata) m, json_each(m.value) e
+      where m.type = 'array' and e.type in ('text', 'integer', 'real', 'true', 'false');`);
+  const unindexRow = sql.raw(`
+    delete from file_search where rowid = old.id;
+    delete from file_tags where row_id = old.id;
+    delete from file_metadata_values where row_id = old.id;`);
+  await sql`create trigger file_versions_index_insert after insert on file_versions begin ${indexRow} end`.execute(
+    db,
+  );
+  await sql`create trigger file_versions_index_delete after delete on file_versions begin ${unindexRow} end`.execute(
+    db,
+  );
+  await sql`create trigger file_versions_index_update after update of name, tags, ai_tags, custom_metadata
+    on file_versions begin ${unindexRow} ${indexRow} end`.execute(db);
+}
 
 /** Brings the database to the newest schema; safe to run on every start. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

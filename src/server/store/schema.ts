@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Table types for Kysely. Columns are chosen to mean the same on SQLite and PostgreSQL:
  * booleans are 0/1 integers, times are epoch milliseconds, JSON is text.
@@ -5,6 +7,7 @@
 
 /** One row per version of a file; the current version has `is_current = 1`. */
 export interface FileVersionTable {
+  id: Generated<number>;
   version_id: string;
   file_id: string;
   version_number: number;

@@ -1,5 +1,6 @@
 import BetterSqlite3, { type Statement } from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
+import { sqliteSearchTranslator } from '../search/sqlite-translator.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
@@ -17,8 +18,8 @@ export async function openSqliteStore(path: string): Promise<Store> {
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  await migrateToLatest(db as unknown as Kysely<unknown>);
-  return new KyselyStore(db, () => db.destroy());
+  await migrateToLatest(db as unknown as Kysely<unknown>, 'sqlite');
+  return new KyselyStore(db, sqliteSearchTranslator, () => db.destroy());
 }
 
 const statementCacheSize = 500;

@@ -5,6 +5,7 @@ import type {
   FileType,
   KeyPermission,
 } from '../../shared/wire.js';
+import type { Filter } from '../search/filter.js';
 
 /** One version of a file. The file itself is its current version (`isCurrent`). Times are epoch ms. */
 export interface FileRecord {
@@ -73,13 +74,15 @@ export interface ApiKeyRecord {
 export type SortColumn = 'name' | 'createdAt' | 'updatedAt' | 'height' | 'width' | 'size';
 
 export interface ListQuery {
-  /** `file`: current versions; `file-version`: older versions; `all`: folders first, then files. */
-  type: 'file' | 'file-version' | 'folder' | 'all';
+  /** Which rows: folders (always listed first), current files, older versions. */
+  include: { folders: boolean; files: boolean; versions: boolean };
   /** Only direct children of this folder (trailing slash); everything when absent. */
   folder?: string;
   /** Only what lies inside this folder, at any depth (a session's scope); trailing slash. */
   within?: string;
   fileType?: FileType;
+  /** A compiled searchQuery. */
+  filter?: Filter;
   sort: { column: SortColumn; direction: 'asc' | 'desc' };
   limit: number;
   skip: number;
