@@ -12,12 +12,15 @@ import type { Access, Principal } from './auth/principal.js';
 import type { ServerContext } from './context.js';
 import { ApiError, HELP } from './errors.js';
 import { newId } from './library/ids.js';
+import { bulkJobRoutes } from './routes/bulk-jobs.js';
 import { customMetadataFieldRoutes } from './routes/custom-metadata-fields.js';
+import { fileOperationRoutes } from './routes/file-operations.js';
 import { fileRoutes } from './routes/files.js';
 import { folderRoutes } from './routes/folders.js';
 import { keyRoutes } from './routes/keys.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { uploadRoutes } from './routes/upload.js';
+import { versionRoutes } from './routes/versions.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -124,7 +127,10 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
 
   await app.register(uploadRoutes, { ctx });
   await app.register(fileRoutes, { ctx });
+  await app.register(fileOperationRoutes, { ctx });
+  await app.register(versionRoutes, { ctx });
   await app.register(folderRoutes, { ctx });
+  await app.register(bulkJobRoutes, { ctx });
   await app.register(customMetadataFieldRoutes, { ctx });
   await app.register(metadataRoutes, { ctx });
   await app.register(keyRoutes, { ctx });

@@ -7,6 +7,7 @@ import { MemoryRateLimiter } from './auth/rate-limiter.js';
 import { defaultConfig, type ServerConfig } from './config.js';
 import type { ServerContext } from './context.js';
 import { sweepOrphanBlobs } from './library/blobs.js';
+import { FolderJobs } from './library/folder-jobs.js';
 import { resetStagingDir } from './library/staging.js';
 import { DiskStorage } from './storage/disk-storage.js';
 import { openSqliteStore } from './store/sqlite.js';
@@ -36,12 +37,14 @@ export async function startMediaServer(options: Partial<ServerConfig> = {}): Pro
   const store = await openSqliteStore(join(config.dataDir, 'library.db'));
   const stagingDir = join(config.dataDir, 'staging');
   await resetStagingDir(stagingDir);
+  const storage = new DiskStorage(join(config.dataDir, 'blobs'));
   const context: ServerContext = {
     config,
     store,
-    storage: new DiskStorage(join(config.dataDir, 'blobs')),
+    storage,
     stagingDir,
     keys: new ApiKeys(store),
+    jobs: new FolderJobs({ store, storage }),
   };
   if (config.rateLimit) context.rateLimiter = new MemoryRateLimiter(config.rateLimit);
 
@@ -61,6 +64,9 @@ export async function startMediaServer(options: Partial<ServerConfig> = {}): Pro
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
+  // Jobs a crash left pending run again now that the sweep has removed their half-copied bytes.
+  context.jobs.wake();
+
   const maintenance = setInterval(() => {
     store
       .forgetExpiredUploadTokens(Date.now())
@@ -75,6 +81,7 @@ export async function startMediaServer(options: Partial<ServerConfig> = {}): Pro
     sweptBlobs,
     async close() {
       clearInterval(maintenance);
+      await context.jobs.stop();
       await app.close();
       await store.close();
     },

@@ -1,6 +1,9 @@
 import type { ServerContext } from '../context.js';
 import type { Store } from '../store/store.js';
 
+/** What moving bytes in and out of the library needs. */
+export type BlobContext = Pick<ServerContext, 'store' | 'storage'>;
+
 /** Where a version's original bytes live; sharded by the id's random tail. */
 export const blobKeyFor = (versionId: string) => `originals/${versionId.slice(-2)}/${versionId}`;
 
@@ -11,7 +14,7 @@ export const blobKeyFor = (versionId: string) => `originals/${versionId.slice(-2
  * the startup sweep removes them. Either way no row ever points at missing bytes.
  */
 export async function commitWithBlobs<T>(
-  ctx: ServerContext,
+  ctx: BlobContext,
   blobKeys: string[],
   place: () => Promise<void>,
   commit: (store: Store) => Promise<T>,
@@ -35,7 +38,7 @@ export async function commitWithBlobs<T>(
  * Removes blobs whose rows are gone. They were journaled in the same transaction that deleted
  * the rows, so if this process dies half-way the startup sweep finishes the job.
  */
-export async function deleteBlobs(ctx: ServerContext, blobKeys: string[]): Promise<void> {
+export async function deleteBlobs(ctx: BlobContext, blobKeys: string[]): Promise<void> {
   for (const key of blobKeys) {
     await ctx.storage.delete(key);
     await ctx.store.unjournalBlobs([key]);

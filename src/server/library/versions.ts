@@ -1,5 +1,7 @@
-import { badRequest } from '../errors.js';
+import type { ServerContext } from '../context.js';
+import { badRequest, messages, notFound } from '../errors.js';
 import type { FileRecord, Store } from '../store/store.js';
+import { deleteBlobs } from './blobs.js';
 
 /** ImageKit's limit on versions per file. */
 export const maxVersions = 100;
@@ -32,4 +34,60 @@ export async function appendVersion(
   await store.updateFileVersions([existing.versionId], { isCurrent: false });
   await store.insertFileVersion(appended);
   return appended;
+}
+
+const versionNotFound = () => notFound('The requested file version does not exist.');
+
+export async function requireVersion(store: Store, fileId: string, versionId: string): Promise<FileRecord> {
+  if (!(await store.getFile(fileId))) throw notFound(messages.fileNotFound);
+  const version = await store.getFileVersion(fileId, versionId);
+  if (!version) throw versionNotFound();
+  return version;
+}
+
+/** Every version of a file, oldest first; the current one has `type: "file"`. */
+export async function listVersions(store: Store, fileId: string): Promise<FileRecord[]> {
+  const versions = await store.getFileVersions(fileId);
+  if (versions.length === 0) throw notFound(messages.fileNotFound);
+  return versions;
+}
+
+/** Deletes an old version and its bytes; the current version cannot be deleted. */
+export async function deleteVersion(ctx: ServerContext, fileId: string, versionId: string): Promise<void> {
+  const blobKey = await ctx.store.transaction(async (store) => {
+    const version = await requireVersion(store, fileId, versionId);
+    if (version.isCurrent) {
+      throw badRequest('You cannot delete current version of a file.', { reason: 'CURRENT_VERSION' });
+    }
+    await store.deleteFileVersion(versionId);
+    await store.journalBlobs([version.blobKey], Date.now());
+    return version.blobKey;
+  });
+  await deleteBlobs(ctx, [blobKey]);
+}
+
+/**
+ * Makes an old version the current one again; the version that was current stays in the
+ * history. The restored version takes the file's present name and place.
+ */
+export async function restoreVersion(
+  ctx: ServerContext,
+  fileId: string,
+  versionId: string,
+): Promise<FileRecord> {
+  return ctx.store.transaction(async (store) => {
+    const version = await requireVersion(store, fileId, versionId);
+    if (version.isCurrent) return version;
+    const current = (await store.getFile(fileId))!;
+    const now = Date.now();
+    await store.updateFileVersions([current.versionId], { isCurrent: false });
+    await store.updateFileVersions([versionId], {
+      isCurrent: true,
+      name: current.name,
+      folder: current.folder,
+      filePath: current.filePath,
+      updatedAt: now,
+    });
+    return (await store.getFile(fileId))!;
+  });
 }

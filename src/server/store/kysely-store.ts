@@ -16,6 +16,7 @@ import type {
   Database,
   FileVersionTable,
   FolderTable,
+  JobTable,
 } from './schema.js';
 import type {
   ApiKeyRecord,
@@ -23,7 +24,11 @@ import type {
   CustomMetadataFieldRecord,
   FilePatch,
   FileRecord,
+  FolderPatch,
   FolderRecord,
+  JobRecord,
+  JobStatus,
+  JobType,
   ListQuery,
   SortColumn,
   Store,
@@ -218,6 +223,45 @@ export class KyselyStore implements Store {
     return blobs.map((b) => b.blob_key);
   }
 
+  async listFolderTree(path: string): Promise<FolderRecord[]> {
+    const rows = await this.#db
+      .selectFrom('folders')
+      .selectAll()
+      .where(inFolderTree('path', path))
+      .orderBy(sql`length(path)`)
+      .orderBy('path')
+      .execute();
+    return rows.map(toFolder);
+  }
+
+  async updateFolder(folderId: string, patch: FolderPatch): Promise<void> {
+    await this.#db
+      .updateTable('folders')
+      .set({
+        ...(patch.path !== undefined && { path: patch.path }),
+        ...(patch.parent !== undefined && { parent: patch.parent }),
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.updatedAt !== undefined && { updated_at: patch.updatedAt }),
+      })
+      .where('folder_id', '=', folderId)
+      .execute();
+  }
+
+  async deleteFolder(folderId: string): Promise<void> {
+    await this.#db.deleteFrom('folders').where('folder_id', '=', folderId).execute();
+  }
+
+  async listFilesInTree(path: string): Promise<FileRecord[]> {
+    const rows = await this.#db
+      .selectFrom('file_versions')
+      .selectAll()
+      .where('is_current', '=', 1)
+      .where(inFolderTree('folder', path))
+      .orderBy('created_at')
+      .execute();
+    return rows.map(toFile);
+  }
+
   // Files
 
   async getFile(fileId: string): Promise<FileRecord | undefined> {
@@ -250,6 +294,25 @@ export class KyselyStore implements Store {
     return rows.map(toFile);
   }
 
+  async getFileVersion(fileId: string, versionId: string): Promise<FileRecord | undefined> {
+    const row = await this.#db
+      .selectFrom('file_versions')
+      .selectAll()
+      .where('file_id', '=', fileId)
+      .where('version_id', '=', versionId)
+      .executeTakeFirst();
+    return row && toFile(row);
+  }
+
+  async deleteFileVersion(versionId: string): Promise<string | undefined> {
+    const row = await this.#db
+      .deleteFrom('file_versions')
+      .where('version_id', '=', versionId)
+      .returning('blob_key')
+      .executeTakeFirst();
+    return row?.blob_key;
+  }
+
   async insertFileVersion(v: FileRecord): Promise<void> {
     await this.#db.insertInto('file_versions').values(fromFile(v)).execute();
   }
@@ -265,6 +328,11 @@ export class KyselyStore implements Store {
     if (patch.isPublished !== undefined) set.is_published = patch.isPublished ? 1 : 0;
     if (patch.isCurrent !== undefined) set.is_current = patch.isCurrent ? 1 : 0;
     if (patch.updatedAt !== undefined) set.updated_at = patch.updatedAt;
+    if (patch.fileId !== undefined) set.file_id = patch.fileId;
+    if (patch.versionNumber !== undefined) set.version_number = patch.versionNumber;
+    if (patch.name !== undefined) set.name = patch.name;
+    if (patch.folder !== undefined) set.folder = patch.folder;
+    if (patch.filePath !== undefined) set.file_path = patch.filePath;
     await this.#db.updateTable('file_versions').set(set).where('version_id', 'in', versionIds).execute();
   }
 
@@ -350,6 +418,56 @@ export class KyselyStore implements Store {
     return rows.map(toFile);
   }
 
+  // Jobs
+
+  async insertJob(job: JobRecord): Promise<void> {
+    await this.#db
+      .insertInto('jobs')
+      .values({
+        job_id: job.jobId,
+        type: job.type,
+        status: job.status,
+        params: JSON.stringify(job.params),
+        error: job.error,
+        attempts: job.attempts,
+        created_at: job.createdAt,
+        updated_at: job.updatedAt,
+      })
+      .execute();
+  }
+
+  async getJob(jobId: string): Promise<JobRecord | undefined> {
+    const row = await this.#db.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
+    return row && toJob(row);
+  }
+
+  async listPendingJobs(): Promise<JobRecord[]> {
+    const rows = await this.#db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('status', '=', 'Pending')
+      .orderBy('created_at')
+      .orderBy('job_id')
+      .execute();
+    return rows.map(toJob);
+  }
+
+  async updateJob(
+    jobId: string,
+    patch: Partial<Pick<JobRecord, 'status' | 'error' | 'attempts' | 'updatedAt'>>,
+  ): Promise<void> {
+    await this.#db
+      .updateTable('jobs')
+      .set({
+        ...(patch.status !== undefined && { status: patch.status }),
+        ...(patch.error !== undefined && { error: patch.error }),
+        ...(patch.attempts !== undefined && { attempts: patch.attempts }),
+        ...(patch.updatedAt !== undefined && { updated_at: patch.updatedAt }),
+      })
+      .where('job_id', '=', jobId)
+      .execute();
+  }
+
   // Custom metadata fields
 
   async listCustomMetadataFields(includeDeleted: boolean): Promise<CustomMetadataFieldRecord[]> {
@@ -423,6 +541,19 @@ function toApiKey(row: Selectable<ApiKeyTable>): ApiKeyRecord {
     name: row.name,
     createdAt: Number(row.created_at),
     expiresAt: row.expires_at === null ? null : Number(row.expires_at),
+  };
+}
+
+function toJob(row: Selectable<JobTable>): JobRecord {
+  return {
+    jobId: row.job_id,
+    type: row.type as JobType,
+    status: row.status as JobStatus,
+    params: JSON.parse(row.params),
+    error: row.error,
+    attempts: row.attempts,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
   };
 }
 

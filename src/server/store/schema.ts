@@ -83,7 +83,19 @@ export interface BlobJournalTable {
   created_at: number;
 }
 
+export interface JobTable {
+  job_id: string;
+  type: string;
+  status: string;
+  params: string;
+  error: string | null;
+  attempts: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
+  jobs: JobTable;
   file_versions: FileVersionTable;
   folders: FolderTable;
   custom_metadata_fields: CustomMetadataFieldTable;

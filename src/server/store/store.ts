@@ -99,8 +99,30 @@ export type FilePatch = Partial<
     | 'isPublished'
     | 'isCurrent'
     | 'updatedAt'
+    | 'fileId'
+    | 'versionNumber'
+    | 'name'
+    | 'folder'
+    | 'filePath'
   >
 >;
+
+export type FolderPatch = Partial<Pick<FolderRecord, 'path' | 'parent' | 'name' | 'updatedAt'>>;
+
+export type JobType = 'COPY_FOLDER' | 'MOVE_FOLDER' | 'RENAME_FOLDER';
+export type JobStatus = 'Pending' | 'Completed' | 'Failed';
+
+/** A folder copy, move or rename, run in the background and resumed after a restart. */
+export interface JobRecord {
+  jobId: string;
+  type: JobType;
+  status: JobStatus;
+  params: Record<string, unknown>;
+  error: string | null;
+  attempts: number;
+  createdAt: number;
+  updatedAt: number;
+}
 
 export type CustomMetadataFieldPatch = Partial<
   Pick<CustomMetadataFieldRecord, 'label' | 'schema' | 'description' | 'isDeleted' | 'updatedAt'>
@@ -138,11 +160,20 @@ export interface Store {
   insertFolderIfMissing(folder: FolderRecord): Promise<boolean>;
   /** Deletes the folder, everything beneath it and every version of every file in it; answers their blob keys. */
   deleteFolderTree(path: string): Promise<string[]>;
+  /** The folder and every folder beneath it, shallowest first. */
+  listFolderTree(path: string): Promise<FolderRecord[]>;
+  updateFolder(folderId: string, patch: FolderPatch): Promise<void>;
+  deleteFolder(folderId: string): Promise<void>;
+  /** Every current file in the folder or beneath it. */
+  listFilesInTree(path: string): Promise<FileRecord[]>;
 
   getFile(fileId: string): Promise<FileRecord | undefined>;
   getFileByPath(filePath: string): Promise<FileRecord | undefined>;
   /** Every version, oldest first. */
   getFileVersions(fileId: string): Promise<FileRecord[]>;
+  getFileVersion(fileId: string, versionId: string): Promise<FileRecord | undefined>;
+  /** Deletes one version row; answers its blob key. */
+  deleteFileVersion(versionId: string): Promise<string | undefined>;
   insertFileVersion(version: FileRecord): Promise<void>;
   updateFileVersions(versionIds: string[], patch: FilePatch): Promise<void>;
   /** Deletes the file with all its versions; answers their blob keys. */
@@ -150,6 +181,15 @@ export interface Store {
   list(query: ListQuery): Promise<Array<FileRecord | FolderRecord>>;
   /** Bytes of every version of every file. */
   storedBytes(): Promise<number>;
+
+  insertJob(job: JobRecord): Promise<void>;
+  getJob(jobId: string): Promise<JobRecord | undefined>;
+  /** Jobs not finished yet, oldest first. */
+  listPendingJobs(): Promise<JobRecord[]>;
+  updateJob(
+    jobId: string,
+    patch: Partial<Pick<JobRecord, 'status' | 'error' | 'attempts' | 'updatedAt'>>,
+  ): Promise<void>;
 
   listCustomMetadataFields(includeDeleted: boolean): Promise<CustomMetadataFieldRecord[]>;
   getCustomMetadataField(id: string): Promise<CustomMetadataFieldRecord | undefined>;

@@ -1,0 +1,124 @@
+import type { ServerContext } from '../context.js';
+import { ApiError, badRequest, messages } from '../errors.js';
+import type { FileRecord, Store } from '../store/store.js';
+import { normalizeTags } from './attributes.js';
+import { deleteBlobs } from './blobs.js';
+
+export const maxBulkIds = 100;
+
+/** What a bulk call answers: 200 when every id worked, 207 when some did, 404 when none existed. */
+export interface BulkOutcome {
+  status: 200 | 207;
+  body: Record<string, unknown>;
+}
+
+function readFileIds(raw: unknown): string[] {
+  if (raw === undefined || raw === null)
+    throw badRequest('fileIds parameter is missing.', { reason: 'MISSING_PARAMETER' });
+  if (!Array.isArray(raw) || !raw.every((id) => typeof id === 'string')) {
+    throw badRequest('fileIds must be an array of file ids.', { reason: 'INVALID_PARAMETER' });
+  }
+  if (raw.length === 0) throw badRequest('fileIds is empty.', { reason: 'INVALID_PARAMETER' });
+  if (raw.length > maxBulkIds) {
+    throw badRequest(`fileIds cannot have more than ${maxBulkIds} items.`, { reason: 'INVALID_PARAMETER' });
+  }
+  return [...new Set(raw as string[])];
+}
+
+function readNames(raw: unknown, parameter: string): string[] {
+  if (!Array.isArray(raw) || raw.length === 0 || !raw.every((t) => typeof t === 'string')) {
+    throw badRequest(`${parameter} must be a non-empty array of strings.`, { reason: 'INVALID_PARAMETER' });
+  }
+  return raw as string[];
+}
+
+/**
+ * Runs `apply` on every existing file of `fileIds` in one transaction and shapes ImageKit's
+ * answer: the ids that worked under `successKey`, per-id errors for missing ones (207), or a
+ * 404 with `missingFileIds` when none existed.
+ */
+async function forEachFile(
+  ctx: ServerContext,
+  fileIds: string[],
+  successKey: string,
+  apply: (store: Store, file: FileRecord) => Promise<void>,
+): Promise<BulkOutcome> {
+  const { done, missing } = await ctx.store.transaction(async (store) => {
+    const done: string[] = [];
+    const missing: string[] = [];
+    for (const fileId of fileIds) {
+      const file = await store.getFile(fileId);
+      if (!file) missing.push(fileId);
+      else {
+        await apply(store, file);
+        done.push(fileId);
+      }
+    }
+    return { done, missing };
+  });
+  if (done.length === 0) {
+    throw new ApiError(404, 'The requested file(s) does not exist.', {
+      missingFileIds: missing,
+      reason: 'FILES_MISSING',
+    });
+  }
+  if (missing.length === 0) return { status: 200, body: { [successKey]: done } };
+  return {
+    status: 207,
+    body: { [successKey]: done, errors: missing.map((fileId) => ({ fileId, error: messages.fileNotFound })) },
+  };
+}
+
+/** `POST /v1/files/batch/deleteByFileIds`. */
+export async function bulkDelete(ctx: ServerContext, body: Record<string, unknown>): Promise<BulkOutcome> {
+  const fileIds = readFileIds(body.fileIds);
+  const blobKeys: string[] = [];
+  const outcome = await forEachFile(ctx, fileIds, 'successfullyDeletedFileIds', async (store, file) => {
+    const keys = await store.deleteFile(file.fileId);
+    await store.journalBlobs(keys, Date.now());
+    blobKeys.push(...keys);
+  });
+  await deleteBlobs(ctx, blobKeys);
+  return outcome;
+}
+
+/** `POST /v1/files/addTags`: adds to each file's tags, keeping the 500-character rule. */
+export function bulkAddTags(ctx: ServerContext, body: Record<string, unknown>): Promise<BulkOutcome> {
+  const fileIds = readFileIds(body.fileIds);
+  const tags = readNames(body.tags, 'tags');
+  const now = Date.now();
+  return forEachFile(ctx, fileIds, 'successfullyUpdatedFileIds', (store, file) =>
+    store.updateFileVersions([file.versionId], {
+      tags: normalizeTags([...(file.tags ?? []), ...tags]),
+      updatedAt: now,
+    }),
+  );
+}
+
+/** `POST /v1/files/removeTags`. */
+export function bulkRemoveTags(ctx: ServerContext, body: Record<string, unknown>): Promise<BulkOutcome> {
+  const fileIds = readFileIds(body.fileIds);
+  const tags = new Set(readNames(body.tags, 'tags'));
+  const now = Date.now();
+  return forEachFile(ctx, fileIds, 'successfullyUpdatedFileIds', (store, file) => {
+    const kept = (file.tags ?? []).filter((t) => !tags.has(t));
+    return store.updateFileVersions([file.versionId], {
+      tags: kept.length > 0 ? kept : null,
+      updatedAt: now,
+    });
+  });
+}
+
+/** `POST /v1/files/removeAITags`. */
+export function bulkRemoveAITags(ctx: ServerContext, body: Record<string, unknown>): Promise<BulkOutcome> {
+  const fileIds = readFileIds(body.fileIds);
+  const names = new Set(readNames(body.AITags, 'AITags'));
+  const now = Date.now();
+  return forEachFile(ctx, fileIds, 'successfullyUpdatedFileIds', (store, file) => {
+    const kept = (file.aiTags ?? []).filter((t) => !names.has(t.name));
+    return store.updateFileVersions([file.versionId], {
+      aiTags: kept.length > 0 ? kept : null,
+      updatedAt: now,
+    });
+  });
+}

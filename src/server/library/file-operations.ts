@@ -1,0 +1,228 @@
+import type { ServerContext } from '../context.js';
+import { ApiError, badRequest, conflict, notFound } from '../errors.js';
+import type { FileRecord, Store } from '../store/store.js';
+import { type BlobContext, blobKeyFor, commitWithBlobs } from './blobs.js';
+import { ensureFolderChain } from './folders.js';
+import { newId } from './ids.js';
+import { normalizeFolder, sanitizeFileName } from './naming.js';
+import { maxVersions } from './versions.js';
+
+/** A file path as the API sends it (`/a/b/c.jpg`, leading slash optional), split and checked. */
+export function splitFilePath(
+  raw: unknown,
+  parameter: string,
+): { folder: string; name: string; filePath: string } {
+  if (typeof raw !== 'string' || raw.trim() === '') {
+    throw badRequest(`Your request is missing the ${parameter} parameter.`, { reason: 'MISSING_PARAMETER' });
+  }
+  const path = raw.startsWith('/') ? raw : `/${raw}`;
+  const slash = path.lastIndexOf('/');
+  const name = path.slice(slash + 1);
+  if (!name) {
+    throw badRequest(`Your request contains invalid ${parameter} parameter. It must end with a file name.`, {
+      reason: 'INVALID_PARAMETER',
+    });
+  }
+  const folder = normalizeFolder(path.slice(0, slash));
+  return { folder, name, filePath: folder + name };
+}
+
+function folderParameter(raw: unknown, parameter: string): string {
+  if (typeof raw !== 'string' || raw.trim() === '') {
+    throw badRequest(`Your request is missing the ${parameter} parameter.`, { reason: 'MISSING_PARAMETER' });
+  }
+  return normalizeFolder(raw);
+}
+
+async function requireSource(store: Store, filePath: string, reason: string): Promise<FileRecord> {
+  const file = await store.getFileByPath(filePath);
+  if (!file) throw notFound(`No file found with filePath \`${filePath}\`.`, { reason });
+  return file;
+}
+
+function assertVersionRoom(existing: number, adding: number): void {
+  if (existing + adding > maxVersions) {
+    throw badRequest(
+      `The destination file would have ${existing + adding} versions; a file can have at most ${maxVersions}.`,
+      { reason: 'VERSION_LIMIT_REACHED' },
+    );
+  }
+}
+
+/**
+ * Puts `file` (all its versions) at `folder` + `name`. When another file already lives there,
+ * `file`'s versions join that file's history and `file`'s current version becomes its current
+ * one, as ImageKit does for copies and moves onto an existing name. Metadata only: no bytes move.
+ */
+export async function relocateFile(
+  store: Store,
+  file: FileRecord,
+  folder: string,
+  name: string,
+  now: number,
+): Promise<void> {
+  const filePath = folder + name;
+  if (filePath === file.filePath) return;
+  const location = { folder, name, filePath };
+  const versions = await store.getFileVersions(file.fileId);
+  const existing = await store.getFileByPath(filePath);
+  await ensureFolderChain(store, folder, now);
+  if (!existing) {
+    await store.updateFileVersions(
+      versions.map((v) => v.versionId),
+      { ...location, updatedAt: now },
+    );
+    return;
+  }
+  const history = await store.getFileVersions(existing.fileId);
+  assertVersionRoom(history.length, versions.length);
+  let number = Math.max(...history.map((v) => v.versionNumber));
+  await store.updateFileVersions([existing.versionId], { isCurrent: false });
+  // Older versions first, the current one last, so version numbers keep telling the story.
+  for (const version of [...versions.filter((v) => !v.isCurrent), file]) {
+    await store.updateFileVersions([version.versionId], {
+      ...location,
+      fileId: existing.fileId,
+      versionNumber: ++number,
+      isCurrent: version.versionId === file.versionId,
+      updatedAt: now,
+    });
+  }
+}
+
+/** A copy of some versions of a file, ready to commit: new ids, new blob keys, same attributes. */
+export interface CopyPlan {
+  records: FileRecord[];
+  blobs: Array<{ from: string; to: string }>;
+  folder: string;
+  name: string;
+}
+
+export async function planCopy(
+  store: Store,
+  file: FileRecord,
+  folder: string,
+  name: string,
+  includeVersions: boolean,
+  now: number,
+): Promise<CopyPlan> {
+  const versions = includeVersions
+    ? [...(await store.getFileVersions(file.fileId)).filter((v) => !v.isCurrent), file]
+    : [file];
+  const records = versions.map((version): FileRecord => {
+    const versionId = newId(now);
+    return {
+      ...version,
+      versionId,
+      blobKey: blobKeyFor(versionId),
+      folder,
+      name,
+      filePath: folder + name,
+      createdAt: now,
+      updatedAt: now,
+    };
+  });
+  return {
+    records,
+    blobs: versions.map((v, i) => ({ from: v.blobKey, to: records[i]!.blobKey })),
+    folder,
+    name,
+  };
+}
+
+/** Inserts a planned copy: a new file, or new versions of the file already at its path. */
+export async function commitCopy(store: Store, plan: CopyPlan, now: number): Promise<void> {
+  await ensureFolderChain(store, plan.folder, now);
+  const existing = await store.getFileByPath(plan.folder + plan.name);
+  const fileId = existing?.fileId ?? newId(now);
+  let number = 0;
+  if (existing) {
+    const history = await store.getFileVersions(existing.fileId);
+    assertVersionRoom(history.length, plan.records.length);
+    number = Math.max(...history.map((v) => v.versionNumber));
+    await store.updateFileVersions([existing.versionId], { isCurrent: false });
+  }
+  const last = plan.records.length - 1;
+  for (const [i, record] of plan.records.entries()) {
+    await store.insertFileVersion({
+      ...record,
+      fileId,
+      versionNumber: ++number,
+      isCurrent: i === last,
+      ...(existing && { createdAt: existing.createdAt }),
+    });
+  }
+}
+
+/** Copies the planned blobs into place (their keys are journaled by `commitWithBlobs`). */
+export async function copyPlannedBlobs(ctx: BlobContext, plans: CopyPlan[]): Promise<void> {
+  for (const plan of plans) for (const { from, to } of plan.blobs) await ctx.storage.copy(from, to);
+}
+
+/** `POST /v1/files/copy`: `destinationPath` is a folder; the copy keeps the file's name. */
+export async function copyFile(ctx: ServerContext, body: Record<string, unknown>): Promise<void> {
+  const source = splitFilePath(body.sourceFilePath, 'sourceFilePath');
+  const folder = folderParameter(body.destinationPath, 'destinationPath');
+  if (body.includeFileVersions !== undefined && typeof body.includeFileVersions !== 'boolean') {
+    throw badRequest('Your request contains invalid includeFileVersions parameter. Use true or false.', {
+      reason: 'INVALID_PARAMETER',
+    });
+  }
+  const now = Date.now();
+  const file = await requireSource(ctx.store, source.filePath, 'SOURCE_FILE_MISSING');
+  const plan = await planCopy(ctx.store, file, folder, file.name, body.includeFileVersions === true, now);
+  await commitWithBlobs(
+    ctx,
+    plan.blobs.map((b) => b.to),
+    () => copyPlannedBlobs(ctx, [plan]),
+    async (store) => {
+      // The source may have changed while bytes were copied; refuse rather than copy a stale list.
+      const current = await store.getFile(file.fileId);
+      if (current?.versionId !== file.versionId) {
+        throw new ApiError(409, 'The source file changed while it was being copied; please retry.', {
+          reason: 'SOURCE_CHANGED',
+        });
+      }
+      await commitCopy(store, plan, now);
+    },
+  );
+}
+
+/** `POST /v1/files/move`: all versions move; onto an existing name they join its history. */
+export async function moveFile(ctx: ServerContext, body: Record<string, unknown>): Promise<void> {
+  const source = splitFilePath(body.sourceFilePath, 'sourceFilePath');
+  const folder = folderParameter(body.destinationPath, 'destinationPath');
+  await ctx.store.transaction(async (store) => {
+    const file = await requireSource(store, source.filePath, 'SOURCE_FILE_MISSING');
+    await relocateFile(store, file, folder, file.name, Date.now());
+  });
+}
+
+/** `PUT /v1/files/rename`: every version takes the new name; an existing name is a 409. */
+export async function renameFile(ctx: ServerContext, body: Record<string, unknown>): Promise<FileRecord> {
+  const source = splitFilePath(body.filePath, 'filePath');
+  if (typeof body.newFileName !== 'string') {
+    throw badRequest('Your request is missing the newFileName parameter.', { reason: 'MISSING_PARAMETER' });
+  }
+  const newName = sanitizeFileName(body.newFileName);
+  if (body.purgeCache !== undefined && typeof body.purgeCache !== 'boolean') {
+    throw badRequest('Your request contains invalid purgeCache parameter. Use true or false.', {
+      reason: 'INVALID_PARAMETER',
+    });
+  }
+  return ctx.store.transaction(async (store) => {
+    const file = await store.getFileByPath(source.filePath);
+    if (!file)
+      throw notFound(`No file found with filePath \`${source.filePath}\`.`, { reason: 'FILE_MISSING' });
+    if (newName === file.name) {
+      throw badRequest('The new file name is the same as the old one.', { reason: 'SAME_OLD_AND_NEW_NAME' });
+    }
+    if (await store.getFileByPath(file.folder + newName)) {
+      throw conflict(`A file named ${newName} already exists in ${file.folder}.`, {
+        reason: 'FILE_ALREADY_EXISTS',
+      });
+    }
+    await relocateFile(store, file, file.folder, newName, Date.now());
+    return (await store.getFile(file.fileId))!;
+  });
+}

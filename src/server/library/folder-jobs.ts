@@ -1,0 +1,224 @@
+import { ApiError, badRequest, conflict, messages, notFound } from '../errors.js';
+import type { JobRecord, JobType, Store } from '../store/store.js';
+import { type BlobContext, commitWithBlobs } from './blobs.js';
+import { type CopyPlan, commitCopy, copyPlannedBlobs, planCopy, relocateFile } from './file-operations.js';
+import { ensureFolderChain } from './folders.js';
+import { newId } from './ids.js';
+import { lastSegment, normalizeFolder, parentOf, sanitizeFolderName, toWireFolderPath } from './naming.js';
+
+/** What a job needs to run, fixed when it is accepted: source folder and where it goes. */
+interface FolderJobParams {
+  source: string;
+  targetRoot: string;
+  includeVersions?: boolean;
+}
+
+/** `GET /v1/bulkJobs/{jobId}` answer; `error` (ours) says why a job failed. */
+export interface JobStatus {
+  jobId: string;
+  type: JobType;
+  status: JobRecord['status'];
+  error?: string;
+}
+
+const maxAttempts = 3;
+
+function folderParameter(raw: unknown, parameter: string): string {
+  if (typeof raw !== 'string' || raw.trim() === '') {
+    throw badRequest(`Your request is missing the ${parameter} parameter.`, { reason: 'MISSING_PARAMETER' });
+  }
+  return normalizeFolder(raw);
+}
+
+async function requireFolder(store: Store, raw: unknown, parameter: string): Promise<string> {
+  const folder = folderParameter(raw, parameter);
+  if (folder === '/')
+    throw badRequest(`The root folder cannot be the ${parameter}.`, { reason: 'INVALID_FOLDER_PATH' });
+  if (!(await store.getFolder(folder))) {
+    throw notFound(messages.folderNotFound(toWireFolderPath(folder)), { reason: 'FOLDER_NOT_FOUND' });
+  }
+  return folder;
+}
+
+/** Where `source` lands when copied or moved into `destination`, refusing a folder inside itself. */
+function targetInside(source: string, destination: string): string {
+  if (destination.startsWith(source)) {
+    throw badRequest('A folder cannot be copied or moved into itself or one of its subfolders.', {
+      reason: 'INVALID_DESTINATION',
+    });
+  }
+  return `${destination}${lastSegment(source)}/`;
+}
+
+/**
+ * Folder copies, moves and renames, ImageKit's bulk jobs. A job is a row first (so it survives a
+ * crash) and runs in the background one at a time; moves and renames are one transaction, a copy
+ * copies bytes (journaled) and then commits every row at once, so no folder is ever half in two
+ * places. Jobs left pending by a crash run again on the next start.
+ */
+export class FolderJobs {
+  readonly #ctx: BlobContext;
+  #running: Promise<void> | undefined;
+  #stopped = false;
+
+  constructor(ctx: BlobContext) {
+    this.#ctx = ctx;
+  }
+
+  async copy(body: Record<string, unknown>): Promise<{ jobId: string }> {
+    const source = await requireFolder(this.#ctx.store, body.sourceFolderPath, 'sourceFolderPath');
+    const targetRoot = targetInside(source, folderParameter(body.destinationPath, 'destinationPath'));
+    if (targetRoot === source) {
+      throw badRequest('The folder is already in that destination; copy it somewhere else.', {
+        reason: 'INVALID_DESTINATION',
+      });
+    }
+    if (body.includeVersions !== undefined && typeof body.includeVersions !== 'boolean') {
+      throw badRequest('Your request contains invalid includeVersions parameter. Use true or false.', {
+        reason: 'INVALID_PARAMETER',
+      });
+    }
+    return this.#enqueue('COPY_FOLDER', {
+      source,
+      targetRoot,
+      includeVersions: body.includeVersions === true,
+    });
+  }
+
+  async move(body: Record<string, unknown>): Promise<{ jobId: string }> {
+    const source = await requireFolder(this.#ctx.store, body.sourceFolderPath, 'sourceFolderPath');
+    const targetRoot = targetInside(source, folderParameter(body.destinationPath, 'destinationPath'));
+    return this.#enqueue('MOVE_FOLDER', { source, targetRoot });
+  }
+
+  async rename(body: Record<string, unknown>): Promise<{ jobId: string }> {
+    const source = await requireFolder(this.#ctx.store, body.folderPath, 'folderPath');
+    if (typeof body.newFolderName !== 'string') {
+      throw badRequest('Your request is missing the newFolderName parameter.', {
+        reason: 'MISSING_PARAMETER',
+      });
+    }
+    const name = sanitizeFolderName(body.newFolderName);
+    const targetRoot = `${parentOf(source)}${name}/`;
+    if (targetRoot === source)
+      throw badRequest('The new folder name is the same as the old one.', { reason: 'SAME_NAME' });
+    if (await this.#ctx.store.getFolder(targetRoot)) {
+      throw conflict(`A folder named ${name} already exists in ${parentOf(source)}.`, {
+        reason: 'FOLDER_ALREADY_EXISTS',
+      });
+    }
+    return this.#enqueue('RENAME_FOLDER', { source, targetRoot });
+  }
+
+  async status(jobId: string): Promise<JobStatus> {
+    const job = await this.#ctx.store.getJob(jobId);
+    if (!job) throw notFound('The requested job does not exist.');
+    return { jobId: job.jobId, type: job.type, status: job.status, ...(job.error && { error: job.error }) };
+  }
+
+  async #enqueue(type: JobType, params: FolderJobParams): Promise<{ jobId: string }> {
+    const now = Date.now();
+    const jobId = newId(now);
+    await this.#ctx.store.insertJob({
+      jobId,
+      type,
+      status: 'Pending',
+      params: { ...params },
+      error: null,
+      attempts: 0,
+      createdAt: now,
+      updatedAt: now,
+    });
+    this.wake();
+    return { jobId };
+  }
+
+  /** Runs pending jobs until none are left; a call while running is a no-op. */
+  wake(): void {
+    if (this.#running || this.#stopped) return;
+    this.#running = this.#drain().finally(() => {
+      this.#running = undefined;
+    });
+  }
+
+  /** Lets the job in progress finish and runs no more. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#running;
+  }
+
+  async #drain(): Promise<void> {
+    for (;;) {
+      const job = (await this.#ctx.store.listPendingJobs()).find((j) => j.attempts < maxAttempts);
+      if (!job || this.#stopped) return;
+      try {
+        await this.#run(job);
+      } catch (error) {
+        const attempts = job.attempts + 1;
+        const final = error instanceof ApiError || attempts >= maxAttempts;
+        await this.#ctx.store.updateJob(job.jobId, {
+          attempts,
+          updatedAt: Date.now(),
+          ...(final && { status: 'Failed', error: (error as Error).message }),
+        });
+      }
+    }
+  }
+
+  async #run(job: JobRecord): Promise<void> {
+    const params = job.params as unknown as FolderJobParams;
+    const complete = (store: Store) =>
+      store.updateJob(job.jobId, { status: 'Completed', updatedAt: Date.now() });
+    if (job.type === 'COPY_FOLDER') return this.#copyTree(params, complete);
+    await this.#ctx.store.transaction(async (store) => {
+      await moveTree(store, params.source, params.targetRoot, Date.now());
+      await complete(store);
+    });
+  }
+
+  async #copyTree(params: FolderJobParams, complete: (store: Store) => Promise<void>): Promise<void> {
+    const { store } = this.#ctx;
+    const now = Date.now();
+    const folders = await store.listFolderTree(params.source);
+    const plans: CopyPlan[] = [];
+    for (const file of await store.listFilesInTree(params.source)) {
+      const folder = params.targetRoot + file.folder.slice(params.source.length);
+      plans.push(await planCopy(store, file, folder, file.name, params.includeVersions === true, now));
+    }
+    await commitWithBlobs(
+      this.#ctx,
+      plans.flatMap((p) => p.blobs.map((b) => b.to)),
+      () => copyPlannedBlobs(this.#ctx, plans),
+      async (tx) => {
+        for (const folder of folders)
+          await ensureFolderChain(tx, params.targetRoot + folder.path.slice(params.source.length), now);
+        for (const plan of plans) await commitCopy(tx, plan, now);
+        await complete(tx);
+      },
+    );
+  }
+}
+
+/**
+ * Moves the folder tree at `source` so it sits at `targetRoot`: folder rows are re-pathed (merged
+ * into folders already there) and files relocated (joining the history of a file already at the
+ * same path). Only rows change; blobs are keyed by version and stay where they are.
+ */
+async function moveTree(store: Store, source: string, targetRoot: string, now: number): Promise<void> {
+  if (source === targetRoot) return;
+  await ensureFolderChain(store, parentOf(targetRoot), now);
+  for (const folder of await store.listFolderTree(source)) {
+    const path = targetRoot + folder.path.slice(source.length);
+    if (await store.getFolder(path)) await store.deleteFolder(folder.folderId);
+    else
+      await store.updateFolder(folder.folderId, {
+        path,
+        parent: parentOf(path),
+        name: lastSegment(path),
+        updatedAt: now,
+      });
+  }
+  for (const file of await store.listFilesInTree(source)) {
+    await relocateFile(store, file, targetRoot + file.folder.slice(source.length), file.name, now);
+  }
+}
