@@ -19,7 +19,7 @@ interface Listed {
 
 async function waitForJob(
   get: () => Promise<Response>,
-): Promise<{ status: string; type: string; error?: string }> {
+): Promise<{ jobId: string; status: string; type: string; error?: string }> {
   for (let i = 0; i < 200; i++) {
     const job = await (await get()).json();
     if (job.status !== 'Pending') return job;
