@@ -82,10 +82,10 @@ describe('session tokens on the management API', () => {
     const token = await sessionToken(brandRead);
     const everything: Listed[] = await (await asSession(server, token, '/v1/files?type=all')).json();
     const paths = everything.map((item) => item.filePath ?? item.folderPath!);
-    assert.ok(paths.length > 0);
+    assert.ok(paths.length > 0, 'the session sees something');
     for (const path of paths) assert.match(path, /^\/brand(\/|$)/, path);
-    assert.ok(paths.includes(brandFile.filePath));
-    assert.ok(paths.includes(deepFile.filePath));
+    assert.ok(paths.includes(brandFile.filePath), 'a file in /brand/');
+    assert.ok(paths.includes(deepFile.filePath), 'a file deeper in /brand/');
     assert.ok(!paths.includes(lookalikeFile.filePath), '/brand-archive/ is not inside /brand/');
 
     const root: Listed[] = await (await asSession(server, token, '/v1/files?path=/&type=all')).json();

@@ -1,5 +1,10 @@
-import { decodeSessionToken, SessionTokenError, verifySessionToken } from '../../shared/session-token.js';
-import { ApiError } from '../errors.js';
+import {
+  type DecodedSessionToken,
+  decodeSessionToken,
+  SessionTokenError,
+  verifySessionToken,
+} from '../../shared/session-token.js';
+import { ApiError, forbidden } from '../errors.js';
 import { normalizeFolder } from '../library/naming.js';
 import type { Store } from '../store/store.js';
 import { isActive } from './api-keys.js';
@@ -27,6 +32,35 @@ export async function authenticateSession(store: Store, token: string, now = Dat
   } catch (error) {
     throw refused(`${(error as Error).message} ${askAgain}`, 'INVALID_SESSION_TOKEN');
   }
+  return verifiedSession(store, token, kid, now);
+}
+
+/**
+ * An upload signed with ImageKit's client signature whose `token` is itself a session token
+ * (our token endpoint mints them so) is held to that session's scope; the signature binds
+ * the token, so the scope cannot be stripped. Any other token leaves the principal as it is.
+ */
+export async function withUploadTokenScope(
+  store: Store,
+  principal: Principal,
+  token: string,
+  now = Date.now(),
+): Promise<Principal> {
+  let decoded: DecodedSessionToken;
+  try {
+    decoded = decodeSessionToken(token);
+  } catch {
+    return principal;
+  }
+  if (decoded.header.kid !== principal.publicKey) {
+    throw forbidden('The upload token was minted for another key pair than the signature’s publicKey.', {
+      reason: 'INVALID_SIGNATURE',
+    });
+  }
+  return verifiedSession(store, token, principal.publicKey, now);
+}
+
+async function verifiedSession(store: Store, token: string, kid: string, now: number): Promise<Principal> {
   const keys = (await store.findApiKeysByPublicKey(kid)).filter((key) => isActive(key, now));
   if (keys.length === 0) {
     throw refused(

@@ -9,7 +9,7 @@ import {
 } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
 import { sessionFileTooLarge, uploadLimitFor } from '../auth/scope.js';
-import { authenticateSession, bearerToken } from '../auth/session.js';
+import { authenticateSession, bearerToken, withUploadTokenScope } from '../auth/session.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, badRequest, messages } from '../errors.js';
 import { StagedFile } from '../library/staging.js';
@@ -86,7 +86,7 @@ async function authenticateUploadSession(
 }
 
 /** Basic auth or a client signature, never both (ImageKit's rule: a browser must not hold a private key). */
-function authenticateUpload(
+async function authenticateUpload(
   ctx: ServerContext,
   request: FastifyRequest,
   fields: UploadFields,
@@ -100,11 +100,14 @@ function authenticateUpload(
         { reason: 'BOTH_AUTH_METHODS' },
       );
     }
-    return Promise.resolve(session);
+    return session;
   }
   if (signed && request.headers.authorization)
     throw badRequest(messages.bothAuthMethods, { reason: 'BOTH_AUTH_METHODS' });
-  if (signed) return authenticateSignature(ctx.store, fields);
+  if (signed) {
+    const principal = await authenticateSignature(ctx.store, fields);
+    return withUploadTokenScope(ctx.store, principal, fields.token!);
+  }
   return authenticateBasic(ctx.store, request.headers.authorization, 'write');
 }
 
@@ -142,16 +145,21 @@ export const uploadRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (f
       });
     }
     const session = await authenticateUploadSession(ctx, request);
-    const maxBytes = uploadLimitFor(session ?? null, ctx.config.maxUploadBytes);
     const staged = new StagedFile(ctx.stagingDir);
+    let limit = uploadLimitFor(session ?? null, ctx.config.maxUploadBytes);
+    let principal: Principal | undefined = session;
     try {
-      const form = await receiveForm(request, staged, maxBytes);
-      const principal = await authenticateUpload(ctx, request, form.fields, session);
+      const form = await receiveForm(request, staged, limit);
+      principal = await authenticateUpload(ctx, request, form.fields, session);
+      assertAllowed(principal, 'write');
+      // A signed upload's scope is known only now, after its bytes.
+      limit = uploadLimitFor(principal, ctx.config.maxUploadBytes);
+      if (form.hasBinaryFile && staged.size > limit) throw sessionFileTooLarge(principal);
       if (!form.hasBinaryFile) {
         if (form.fileText === undefined || form.fileText.trim() === '') {
           throw badRequest(messages.missingFile, { reason: 'MISSING_PARAMETER' });
         }
-        await stageText(ctx, form.fileText, staged, maxBytes);
+        await stageText(ctx, form.fileText, staged, limit);
       }
       return await ingestUpload(ctx, {
         fields: form.fields,
@@ -162,7 +170,7 @@ export const uploadRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (f
     } catch (error) {
       // Say which limit it was when the session's, not the server's, refused the size.
       const tooLarge = error instanceof ApiError && error.body.reason === 'FILE_TOO_LARGE';
-      if (tooLarge && session && maxBytes < ctx.config.maxUploadBytes) throw sessionFileTooLarge(session);
+      if (tooLarge && principal && limit < ctx.config.maxUploadBytes) throw sessionFileTooLarge(principal);
       throw error;
     } finally {
       await staged.discard();
