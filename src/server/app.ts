@@ -7,7 +7,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import { authenticateBasic } from './auth/authenticate.js';
+import { authenticateRequest } from './auth/authenticate.js';
 import type { Access, Principal } from './auth/principal.js';
 import type { ServerContext } from './context.js';
 import { ApiError, HELP } from './errors.js';
@@ -28,6 +28,12 @@ declare module 'fastify' {
     access?: Access;
     /** Requests are counted per key and group; routes without one are not rate limited. */
     rateGroup?: string;
+    /**
+     * Session tokens (`Authorization: Bearer`) may call this route. Set it only where the
+     * handler enforces the session's folder scope (src/server/auth/scope.ts); sessions are
+     * refused everywhere else.
+     */
+    session?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -109,9 +115,17 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    const { access, rateGroup } = request.routeOptions.config;
+    const { access, rateGroup, session } = request.routeOptions.config;
     if (!access) return;
-    request.principal = await authenticateBasic(ctx.store, request.headers.authorization, access);
+    request.principal = await authenticateRequest(ctx.store, request.headers.authorization, access, {
+      sessions: session === true,
+    });
+    // A session's user, for the audit trail.
+    if (request.principal.via === 'session') {
+      request.log = request.log.child({
+        session: { publicKey: request.principal.publicKey, sub: request.principal.subject },
+      });
+    }
     if (rateGroup && ctx.rateLimiter) await enforceRateLimit(ctx, request, reply, rateGroup);
   });
 

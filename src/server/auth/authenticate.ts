@@ -3,6 +3,7 @@ import { ApiError, badRequest, forbidden, messages } from '../errors.js';
 import type { ApiKeyRecord, Store } from '../store/store.js';
 import { isActive } from './api-keys.js';
 import { type Access, allows, type Principal } from './principal.js';
+import { authenticateSession, bearerToken } from './session.js';
 
 // No WWW-Authenticate challenge: it would make browsers pop a login dialog over the element.
 const unauthorized = () => new ApiError(401, messages.missingKey);
@@ -24,8 +25,14 @@ const principalOf = (key: ApiKeyRecord, via: Principal['via']): Principal => ({
   via,
 });
 
-function assertAllowed(principal: Principal, access: Access): void {
+export function assertAllowed(principal: Principal, access: Access): void {
   if (allows(principal, access)) return;
+  if (principal.scope && access === 'write' && principal.scope.access === 'read') {
+    throw forbidden(
+      `This session is read-only: it may browse ${principal.scope.folder} but not change anything.`,
+      { reason: 'PERMISSION_DENIED' },
+    );
+  }
   const needs =
     access === 'admin' ? 'a standard key' : access === 'write' ? 'ReadWrite permission' : 'Read permission';
   throw forbidden(
@@ -34,6 +41,30 @@ function assertAllowed(principal: Principal, access: Access): void {
     }.`,
     { reason: 'PERMISSION_DENIED' },
   );
+}
+
+/**
+ * The caller of a management route: HTTP Basic with a private key, or (where the route lets
+ * sessions in, because it enforces their scope) a session token as `Authorization: Bearer`.
+ */
+export async function authenticateRequest(
+  store: Store,
+  header: string | undefined,
+  access: Access,
+  options: { sessions: boolean },
+  now = Date.now(),
+): Promise<Principal> {
+  const token = bearerToken(header);
+  if (token === undefined) return authenticateBasic(store, header, access, now);
+  if (!options.sessions) {
+    throw forbidden(
+      'Session tokens cannot call this API: it needs a private API key, which stays on your server.',
+      { reason: 'PERMISSION_DENIED' },
+    );
+  }
+  const principal = await authenticateSession(store, token, now);
+  assertAllowed(principal, access);
+  return principal;
 }
 
 /** HTTP Basic with a private key as the user name (ImageKit ignores the password). */

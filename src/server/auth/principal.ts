@@ -1,3 +1,4 @@
+import type { Scope } from '../../shared/session-token.js';
 import type { KeyPermission } from '../../shared/wire.js';
 
 /** What a route needs from the caller. `admin` is the keys API: standard keys only. */
@@ -8,12 +9,20 @@ export interface Principal {
   publicKey: string;
   kind: 'standard' | 'restricted';
   permission: KeyPermission;
-  via: 'basic' | 'signature';
+  via: 'basic' | 'signature' | 'session';
+  /** A session token's scope (folder in the `/a/b/` form); absent for keys, which see everything. */
+  scope?: Scope;
+  /** A session's `sub`: the host's user id, for the audit trail. */
+  subject?: string;
 }
 
-/** ImageKit's restricted-key table: Read covers reads; ReadWrite adds every write. */
+/**
+ * ImageKit's restricted-key table: Read covers reads; ReadWrite adds every write. A session
+ * can do no more than its key pair, nor more than its scope's `access`, and never manage keys.
+ */
 export function allows(principal: Principal, access: Access): boolean {
-  if (access === 'admin') return principal.kind === 'standard';
+  if (access === 'admin') return principal.kind === 'standard' && !principal.scope;
+  if (access === 'write' && principal.scope?.access === 'read') return false;
   if (principal.permission === 'ReadWrite') return true;
   return principal.permission === 'Read' && access === 'read';
 }

@@ -1,3 +1,5 @@
+import type { Principal } from '../auth/principal.js';
+import { isPathInScope } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, badRequest, messages } from '../errors.js';
 import type { FileRecord, Store } from '../store/store.js';
@@ -39,6 +41,7 @@ function readNames(raw: unknown, parameter: string): string[] {
  */
 async function forEachFile(
   ctx: ServerContext,
+  principal: Principal | null,
   fileIds: string[],
   successKey: string,
   apply: (store: Store, file: FileRecord) => Promise<void>,
@@ -48,7 +51,8 @@ async function forEachFile(
     const missing: string[] = [];
     for (const fileId of fileIds) {
       const file = await store.getFile(fileId);
-      if (!file) missing.push(fileId);
+      // A file outside a session's folder is as missing as one that does not exist.
+      if (!file || !isPathInScope(principal, file.filePath)) missing.push(fileId);
       else {
         await apply(store, file);
         done.push(fileId);
@@ -70,24 +74,38 @@ async function forEachFile(
 }
 
 /** `POST /v1/files/batch/deleteByFileIds`. */
-export async function bulkDelete(ctx: ServerContext, body: Record<string, unknown>): Promise<BulkOutcome> {
+export async function bulkDelete(
+  ctx: ServerContext,
+  principal: Principal | null,
+  body: Record<string, unknown>,
+): Promise<BulkOutcome> {
   const fileIds = readFileIds(body.fileIds);
   const blobKeys: string[] = [];
-  const outcome = await forEachFile(ctx, fileIds, 'successfullyDeletedFileIds', async (store, file) => {
-    const keys = await store.deleteFile(file.fileId);
-    await store.journalBlobs(keys, Date.now());
-    blobKeys.push(...keys);
-  });
+  const outcome = await forEachFile(
+    ctx,
+    principal,
+    fileIds,
+    'successfullyDeletedFileIds',
+    async (store, file) => {
+      const keys = await store.deleteFile(file.fileId);
+      await store.journalBlobs(keys, Date.now());
+      blobKeys.push(...keys);
+    },
+  );
   await deleteBlobs(ctx, blobKeys);
   return outcome;
 }
 
 /** `POST /v1/files/addTags`: adds to each file's tags, keeping the 500-character rule. */
-export function bulkAddTags(ctx: ServerContext, body: Record<string, unknown>): Promise<BulkOutcome> {
+export function bulkAddTags(
+  ctx: ServerContext,
+  principal: Principal | null,
+  body: Record<string, unknown>,
+): Promise<BulkOutcome> {
   const fileIds = readFileIds(body.fileIds);
   const tags = readNames(body.tags, 'tags');
   const now = Date.now();
-  return forEachFile(ctx, fileIds, 'successfullyUpdatedFileIds', (store, file) =>
+  return forEachFile(ctx, principal, fileIds, 'successfullyUpdatedFileIds', (store, file) =>
     store.updateFileVersions([file.versionId], {
       tags: normalizeTags([...(file.tags ?? []), ...tags]),
       updatedAt: now,
@@ -96,11 +114,15 @@ export function bulkAddTags(ctx: ServerContext, body: Record<string, unknown>): 
 }
 
 /** `POST /v1/files/removeTags`. */
-export function bulkRemoveTags(ctx: ServerContext, body: Record<string, unknown>): Promise<BulkOutcome> {
+export function bulkRemoveTags(
+  ctx: ServerContext,
+  principal: Principal | null,
+  body: Record<string, unknown>,
+): Promise<BulkOutcome> {
   const fileIds = readFileIds(body.fileIds);
   const tags = new Set(readNames(body.tags, 'tags'));
   const now = Date.now();
-  return forEachFile(ctx, fileIds, 'successfullyUpdatedFileIds', (store, file) => {
+  return forEachFile(ctx, principal, fileIds, 'successfullyUpdatedFileIds', (store, file) => {
     const kept = (file.tags ?? []).filter((t) => !tags.has(t));
     return store.updateFileVersions([file.versionId], {
       tags: kept.length > 0 ? kept : null,
@@ -110,11 +132,15 @@ export function bulkRemoveTags(ctx: ServerContext, body: Record<string, unknown>
 }
 
 /** `POST /v1/files/removeAITags`. */
-export function bulkRemoveAITags(ctx: ServerContext, body: Record<string, unknown>): Promise<BulkOutcome> {
+export function bulkRemoveAITags(
+  ctx: ServerContext,
+  principal: Principal | null,
+  body: Record<string, unknown>,
+): Promise<BulkOutcome> {
   const fileIds = readFileIds(body.fileIds);
   const names = new Set(readNames(body.AITags, 'AITags'));
   const now = Date.now();
-  return forEachFile(ctx, fileIds, 'successfullyUpdatedFileIds', (store, file) => {
+  return forEachFile(ctx, principal, fileIds, 'successfullyUpdatedFileIds', (store, file) => {
     const kept = (file.aiTags ?? []).filter((t) => !names.has(t.name));
     return store.updateFileVersions([file.versionId], {
       aiTags: kept.length > 0 ? kept : null,

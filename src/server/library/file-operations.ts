@@ -1,3 +1,5 @@
+import type { Principal } from '../auth/principal.js';
+import { assertFileVisible, assertPathInScope } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, badRequest, conflict, notFound } from '../errors.js';
 import type { FileRecord, Store } from '../store/store.js';
@@ -34,9 +36,16 @@ function folderParameter(raw: unknown, parameter: string): string {
   return normalizeFolder(raw);
 }
 
-async function requireSource(store: Store, filePath: string, reason: string): Promise<FileRecord> {
+/** The file at `filePath`, if it exists and the caller may see it (a session sees only its folder). */
+async function requireSource(
+  store: Store,
+  principal: Principal | null,
+  filePath: string,
+  reason: string,
+): Promise<FileRecord> {
   const file = await store.getFileByPath(filePath);
   if (!file) throw notFound(`No file found with filePath \`${filePath}\`.`, { reason });
+  assertFileVisible(principal, file);
   return file;
 }
 
@@ -160,7 +169,11 @@ export async function copyPlannedBlobs(ctx: BlobContext, plans: CopyPlan[]): Pro
 }
 
 /** `POST /v1/files/copy`: `destinationPath` is a folder; the copy keeps the file's name. */
-export async function copyFile(ctx: ServerContext, body: Record<string, unknown>): Promise<void> {
+export async function copyFile(
+  ctx: ServerContext,
+  principal: Principal | null,
+  body: Record<string, unknown>,
+): Promise<void> {
   const source = splitFilePath(body.sourceFilePath, 'sourceFilePath');
   const folder = folderParameter(body.destinationPath, 'destinationPath');
   if (body.includeFileVersions !== undefined && typeof body.includeFileVersions !== 'boolean') {
@@ -168,8 +181,9 @@ export async function copyFile(ctx: ServerContext, body: Record<string, unknown>
       reason: 'INVALID_PARAMETER',
     });
   }
+  assertPathInScope(principal, folder);
   const now = Date.now();
-  const file = await requireSource(ctx.store, source.filePath, 'SOURCE_FILE_MISSING');
+  const file = await requireSource(ctx.store, principal, source.filePath, 'SOURCE_FILE_MISSING');
   const plan = await planCopy(ctx.store, file, folder, file.name, body.includeFileVersions === true, now);
   await commitWithBlobs(
     ctx,
@@ -189,17 +203,26 @@ export async function copyFile(ctx: ServerContext, body: Record<string, unknown>
 }
 
 /** `POST /v1/files/move`: all versions move; onto an existing name they join its history. */
-export async function moveFile(ctx: ServerContext, body: Record<string, unknown>): Promise<void> {
+export async function moveFile(
+  ctx: ServerContext,
+  principal: Principal | null,
+  body: Record<string, unknown>,
+): Promise<void> {
   const source = splitFilePath(body.sourceFilePath, 'sourceFilePath');
   const folder = folderParameter(body.destinationPath, 'destinationPath');
+  assertPathInScope(principal, folder);
   await ctx.store.transaction(async (store) => {
-    const file = await requireSource(store, source.filePath, 'SOURCE_FILE_MISSING');
+    const file = await requireSource(store, principal, source.filePath, 'SOURCE_FILE_MISSING');
     await relocateFile(store, file, folder, file.name, Date.now());
   });
 }
 
 /** `PUT /v1/files/rename`: every version takes the new name; an existing name is a 409. */
-export async function renameFile(ctx: ServerContext, body: Record<string, unknown>): Promise<FileRecord> {
+export async function renameFile(
+  ctx: ServerContext,
+  principal: Principal | null,
+  body: Record<string, unknown>,
+): Promise<FileRecord> {
   const source = splitFilePath(body.filePath, 'filePath');
   if (typeof body.newFileName !== 'string') {
     throw badRequest('Your request is missing the newFileName parameter.', { reason: 'MISSING_PARAMETER' });
@@ -211,9 +234,7 @@ export async function renameFile(ctx: ServerContext, body: Record<string, unknow
     });
   }
   return ctx.store.transaction(async (store) => {
-    const file = await store.getFileByPath(source.filePath);
-    if (!file)
-      throw notFound(`No file found with filePath \`${source.filePath}\`.`, { reason: 'FILE_MISSING' });
+    const file = await requireSource(store, principal, source.filePath, 'FILE_MISSING');
     if (newName === file.name) {
       throw badRequest('The new file name is the same as the old one.', { reason: 'SAME_OLD_AND_NEW_NAME' });
     }

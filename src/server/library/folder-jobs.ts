@@ -1,3 +1,5 @@
+import type { Principal } from '../auth/principal.js';
+import { assertFolderVisible, assertPathInScope } from '../auth/scope.js';
 import { ApiError, badRequest, conflict, messages, notFound } from '../errors.js';
 import type { JobRecord, JobType, Store } from '../store/store.js';
 import { type BlobContext, commitWithBlobs } from './blobs.js';
@@ -30,10 +32,17 @@ function folderParameter(raw: unknown, parameter: string): string {
   return normalizeFolder(raw);
 }
 
-async function requireFolder(store: Store, raw: unknown, parameter: string): Promise<string> {
+/** An existing folder the caller may see (a session sees only its own folder tree). */
+async function requireFolder(
+  store: Store,
+  principal: Principal | null,
+  raw: unknown,
+  parameter: string,
+): Promise<string> {
   const folder = folderParameter(raw, parameter);
   if (folder === '/')
     throw badRequest(`The root folder cannot be the ${parameter}.`, { reason: 'INVALID_FOLDER_PATH' });
+  assertFolderVisible(principal, folder, toWireFolderPath(folder));
   if (!(await store.getFolder(folder))) {
     throw notFound(messages.folderNotFound(toWireFolderPath(folder)), { reason: 'FOLDER_NOT_FOUND' });
   }
@@ -65,8 +74,8 @@ export class FolderJobs {
     this.#ctx = ctx;
   }
 
-  async copy(body: Record<string, unknown>): Promise<{ jobId: string }> {
-    const source = await requireFolder(this.#ctx.store, body.sourceFolderPath, 'sourceFolderPath');
+  async copy(principal: Principal | null, body: Record<string, unknown>): Promise<{ jobId: string }> {
+    const source = await requireFolder(this.#ctx.store, principal, body.sourceFolderPath, 'sourceFolderPath');
     const targetRoot = targetInside(source, folderParameter(body.destinationPath, 'destinationPath'));
     if (targetRoot === source) {
       throw badRequest('The folder is already in that destination; copy it somewhere else.', {
@@ -78,6 +87,7 @@ export class FolderJobs {
         reason: 'INVALID_PARAMETER',
       });
     }
+    assertPathInScope(principal, targetRoot);
     return this.#enqueue('COPY_FOLDER', {
       source,
       targetRoot,
@@ -85,14 +95,15 @@ export class FolderJobs {
     });
   }
 
-  async move(body: Record<string, unknown>): Promise<{ jobId: string }> {
-    const source = await requireFolder(this.#ctx.store, body.sourceFolderPath, 'sourceFolderPath');
+  async move(principal: Principal | null, body: Record<string, unknown>): Promise<{ jobId: string }> {
+    const source = await requireFolder(this.#ctx.store, principal, body.sourceFolderPath, 'sourceFolderPath');
     const targetRoot = targetInside(source, folderParameter(body.destinationPath, 'destinationPath'));
+    assertPathInScope(principal, targetRoot);
     return this.#enqueue('MOVE_FOLDER', { source, targetRoot });
   }
 
-  async rename(body: Record<string, unknown>): Promise<{ jobId: string }> {
-    const source = await requireFolder(this.#ctx.store, body.folderPath, 'folderPath');
+  async rename(principal: Principal | null, body: Record<string, unknown>): Promise<{ jobId: string }> {
+    const source = await requireFolder(this.#ctx.store, principal, body.folderPath, 'folderPath');
     if (typeof body.newFolderName !== 'string') {
       throw badRequest('Your request is missing the newFolderName parameter.', {
         reason: 'MISSING_PARAMETER',
@@ -107,6 +118,7 @@ export class FolderJobs {
         reason: 'FOLDER_ALREADY_EXISTS',
       });
     }
+    assertPathInScope(principal, targetRoot);
     return this.#enqueue('RENAME_FOLDER', { source, targetRoot });
   }
 

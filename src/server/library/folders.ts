@@ -27,14 +27,18 @@ export async function ensureFolderChain(store: Store, folder: string, now: numbe
   }
 }
 
+/** The folder `POST /v1/folder` makes, in the `/a/b/` form. */
+export function newFolderPath(folderName: string, parentFolderPath: string): string {
+  return normalizeFolder(`${normalizeFolder(parentFolderPath)}${sanitizeFolderName(folderName)}`);
+}
+
 /** `POST /v1/folder`: creating a folder that exists already is not an error (ImageKit answers 201). */
 export async function createFolder(
   ctx: ServerContext,
   folderName: string,
   parentFolderPath: string,
 ): Promise<void> {
-  const parent = normalizeFolder(parentFolderPath);
-  const folder = normalizeFolder(`${parent}${sanitizeFolderName(folderName)}`);
+  const folder = newFolderPath(folderName, parentFolderPath);
   const now = Date.now();
   await ctx.store.transaction((store) => ensureFolderChain(store, folder, now));
 }

@@ -26,15 +26,21 @@ export class StagedFile {
     this.path = join(stagingDir, randomUUID());
   }
 
-  /** Streams `source` to disk, refusing it once it passes `maxBytes`. */
-  async writeStream(source: Readable, maxBytes: number): Promise<void> {
+  /**
+   * Streams `source` to disk, refusing it once it passes `maxBytes`. With `drain`, the rest of
+   * the source is read and dropped before refusing: a multipart part must be consumed to the
+   * end, or the request (and its keep-alive connection) stalls.
+   */
+  async writeStream(source: Readable, maxBytes: number, { drain = false } = {}): Promise<void> {
     let size = 0;
+    let over = false;
     const headParts: Buffer[] = [];
     let headSize = 0;
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         size += chunk.length;
-        if (size > maxBytes) return done(tooLarge());
+        if (size > maxBytes) over = true;
+        if (over) return drain ? done() : done(tooLarge());
         if (headSize < headBytes) {
           headParts.push(chunk.subarray(0, headBytes - headSize));
           headSize += Math.min(chunk.length, headBytes - headSize);
@@ -47,6 +53,7 @@ export class StagedFile {
       meter,
       createWriteStream(this.path, { flush: true, highWaterMark: writeChunkBytes }),
     );
+    if (over) throw tooLarge();
     this.size = size;
     this.head = Buffer.concat(headParts);
   }

@@ -1,4 +1,6 @@
 import type { UploadResponse } from '../../shared/wire.js';
+import type { Principal } from '../auth/principal.js';
+import { assertPathInScope, assertTypeAccepted } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, badRequest, messages } from '../errors.js';
 import { readFileMetadata } from '../media/metadata.js';
@@ -72,6 +74,8 @@ export interface IngestOptions {
   fields: UploadFields;
   staged: StagedFile;
   urlEndpoint: string;
+  /** Who uploads; a session may only upload into its folder and the types it accepts. */
+  principal?: Principal | null;
 }
 
 /**
@@ -81,10 +85,11 @@ export interface IngestOptions {
  */
 export async function ingestUpload(
   ctx: ServerContext,
-  { fields, staged, urlEndpoint }: IngestOptions,
+  { fields, staged, urlEndpoint, principal = null }: IngestOptions,
 ): Promise<UploadResponse> {
   const requestedName = sanitizeFileName(fields.fileName);
   const folder = normalizeFolder(fields.folder);
+  assertPathInScope(principal, folder);
   const tags = tagsFromList(fields.tags);
   const useUniqueFileName = readBool(fields, 'useUniqueFileName', true);
   const overwriteFile = readBool(fields, 'overwriteFile', true);
@@ -104,6 +109,7 @@ export async function ingestUpload(
   if (staged.size > ctx.config.maxUploadBytes)
     throw badRequest(messages.fileTooLarge, { reason: 'FILE_TOO_LARGE' });
   const probed = await probeFile(staged.path, staged.head, requestedName, ctx.config.maxImagePixels);
+  assertTypeAccepted(principal, probed.mime);
   if (checks) {
     enforceChecks(checks, {
       file: { size: staged.size, mime: probed.mime, width: probed.width, height: probed.height },

@@ -21,7 +21,8 @@ export const customMetadataFieldRoutes: FastifyPluginAsync<{ ctx: ServerContext 
   { ctx },
 ) => {
   const app = fastify as unknown as App;
-  const read = { access: 'read', rateGroup: 'customMetadataFields' } as const;
+  // Sessions may read the field definitions (to edit values) but not change them: they are account-wide.
+  const read = { access: 'read', rateGroup: 'customMetadataFields', session: true } as const;
   const write = { access: 'write', rateGroup: 'customMetadataFields' } as const;
 
   app.get<{ Querystring: { includeDeleted?: string; folderPath?: string } }>(

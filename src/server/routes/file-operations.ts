@@ -16,24 +16,24 @@ export function objectBody(body: unknown): Record<string, unknown> {
 /** Copy, move, rename and the bulk calls: ImageKit's file operations. */
 export const fileOperationRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
   const app = fastify as unknown as App;
-  const config = { access: 'write', rateGroup: 'files.write' } as const;
+  const config = { access: 'write', rateGroup: 'files.write', session: true } as const;
 
   app.post('/v1/files/copy', { config }, async (request, reply) => {
-    await copyFile(ctx, objectBody(request.body));
+    await copyFile(ctx, request.principal, objectBody(request.body));
     reply.code(204).send();
   });
 
   app.post('/v1/files/move', { config }, async (request, reply) => {
-    await moveFile(ctx, objectBody(request.body));
+    await moveFile(ctx, request.principal, objectBody(request.body));
     reply.code(204).send();
   });
 
   app.put('/v1/files/rename', { config }, async (request) => {
-    await renameFile(ctx, objectBody(request.body));
+    await renameFile(ctx, request.principal, objectBody(request.body));
     return {};
   });
 
-  const bulk = { access: 'write', rateGroup: 'files.bulk' } as const;
+  const bulk = { access: 'write', rateGroup: 'files.bulk', session: true } as const;
   for (const [path, run] of [
     ['/v1/files/batch/deleteByFileIds', bulkDelete],
     ['/v1/files/addTags', bulkAddTags],
@@ -41,7 +41,7 @@ export const fileOperationRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = a
     ['/v1/files/removeAITags', bulkRemoveAITags],
   ] as const) {
     app.post(path, { config: bulk }, async (request, reply) => {
-      const outcome = await run(ctx, objectBody(request.body));
+      const outcome = await run(ctx, request.principal, objectBody(request.body));
       reply.code(outcome.status).send(outcome.body);
     });
   }

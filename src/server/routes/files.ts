@@ -1,6 +1,7 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import { urlEndpointFor } from '../app.js';
+import { assertFileVisible, limitListToScope } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
 import { toMediaFile, toMediaFolder } from '../library/file-object.js';
 import { deleteFile, requireFile, updateFileDetails } from '../library/files.js';
@@ -12,35 +13,46 @@ export const fileRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fas
 
   app.get<{ Querystring: ListParams }>(
     '/v1/files',
-    { config: { access: 'read', rateGroup: 'files.list' } },
+    { config: { access: 'read', rateGroup: 'files.list', session: true } },
     async (request) => {
-      const records = await ctx.store.list(await listQueryFor(ctx.store, request.query));
+      const query = limitListToScope(request.principal, await listQueryFor(ctx.store, request.query));
+      const records = await ctx.store.list(query);
       const urlEndpoint = urlEndpointFor(ctx, request);
       return records.map((r) => (isFolderRecord(r) ? toMediaFolder(r) : toMediaFile(r, urlEndpoint)));
     },
   );
 
+  /** The file, when this caller may see it (a session sees only its folder). */
+  const visibleFile = async (request: FastifyRequest, fileId: string) => {
+    const file = await requireFile(ctx.store, fileId);
+    assertFileVisible(request.principal, file);
+    return file;
+  };
+
   app.get<{ Params: { fileId: string } }>(
     '/v1/files/:fileId/details',
-    { config: { access: 'read', rateGroup: 'files.read' } },
+    { config: { access: 'read', rateGroup: 'files.read', session: true } },
     async (request) =>
-      toMediaFile(await requireFile(ctx.store, request.params.fileId), urlEndpointFor(ctx, request)),
+      toMediaFile(await visibleFile(request, request.params.fileId), urlEndpointFor(ctx, request)),
   );
 
   app.patch<{ Params: { fileId: string } }>(
     '/v1/files/:fileId/details',
-    { config: { access: 'write', rateGroup: 'files.write' } },
-    async (request) =>
-      toMediaFile(
+    { config: { access: 'write', rateGroup: 'files.write', session: true } },
+    async (request) => {
+      await visibleFile(request, request.params.fileId);
+      return toMediaFile(
         await updateFileDetails(ctx, request.params.fileId, request.body),
         urlEndpointFor(ctx, request),
-      ),
+      );
+    },
   );
 
   app.delete<{ Params: { fileId: string } }>(
     '/v1/files/:fileId',
-    { config: { access: 'write', rateGroup: 'files.write' } },
+    { config: { access: 'write', rateGroup: 'files.write', session: true } },
     async (request, reply) => {
+      await visibleFile(request, request.params.fileId);
       await deleteFile(ctx, request.params.fileId);
       reply.code(204).send();
     },

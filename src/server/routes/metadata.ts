@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { FileMetadata } from '../../shared/wire.js';
 import type { App } from '../app.js';
 import { urlEndpointFor } from '../app.js';
+import { assertFileVisible, isPathInScope } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
 import { requireFile } from '../library/files.js';
@@ -50,7 +51,7 @@ async function fileForUrl(
     .join('/');
   const version = url.searchParams.get('ik-obj-version');
   const current = await ctx.store.getFileByPath(path);
-  if (!current) throw notFound(unreachable);
+  if (!current || !isPathInScope(request.principal, current.filePath)) throw notFound(unreachable);
   if (!version) return current;
   const old = (await ctx.store.getFileVersions(current.fileId)).find((v) => v.versionId === version);
   if (!old) throw notFound(unreachable);
@@ -59,11 +60,13 @@ async function fileForUrl(
 
 export const metadataRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
   const app = fastify as unknown as App;
-  const config = { access: 'read', rateGroup: 'metadata' } as const;
+  const config = { access: 'read', rateGroup: 'metadata', session: true } as const;
 
-  app.get<{ Params: { fileId: string } }>('/v1/files/:fileId/metadata', { config }, async (request) =>
-    metadataOf(ctx, await requireFile(ctx.store, request.params.fileId)),
-  );
+  app.get<{ Params: { fileId: string } }>('/v1/files/:fileId/metadata', { config }, async (request) => {
+    const file = await requireFile(ctx.store, request.params.fileId);
+    assertFileVisible(request.principal, file);
+    return metadataOf(ctx, file);
+  });
 
   // The v7 SDK calls /v1/metadata; the legacy spec documents /v1/files/metadata.
   for (const path of ['/v1/metadata', '/v1/files/metadata']) {

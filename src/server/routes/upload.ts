@@ -1,8 +1,15 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import { urlEndpointFor } from '../app.js';
-import { authenticateBasic, authenticateSignature, hasSignatureFields } from '../auth/authenticate.js';
+import {
+  assertAllowed,
+  authenticateBasic,
+  authenticateSignature,
+  hasSignatureFields,
+} from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
+import { sessionFileTooLarge, uploadLimitFor } from '../auth/scope.js';
+import { authenticateSession, bearerToken, withUploadTokenScope } from '../auth/session.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, badRequest, messages } from '../errors.js';
 import { StagedFile } from '../library/staging.js';
@@ -22,9 +29,9 @@ interface ReceivedForm {
  * are staged before the caller is known and thrown away if it turns out not to be allowed.
  */
 async function receiveForm(
-  ctx: ServerContext,
   request: FastifyRequest,
   staged: StagedFile,
+  maxBytes: number,
 ): Promise<ReceivedForm> {
   const form: ReceivedForm = { fields: {}, hasBinaryFile: false };
   try {
@@ -34,7 +41,7 @@ async function receiveForm(
           part.file.resume();
           continue;
         }
-        await staged.writeStream(part.file, ctx.config.maxUploadBytes);
+        await staged.writeStream(part.file, maxBytes, { drain: true });
         if (part.file.truncated) throw badRequest(messages.fileTooLarge, { reason: 'FILE_TOO_LARGE' });
         form.hasBinaryFile = true;
       } else if (part.fieldname === 'file') {
@@ -63,25 +70,58 @@ async function receiveForm(
   return form;
 }
 
+/**
+ * A session token, known from the header before any bytes arrive, so its size limit applies
+ * while the file streams in and a bad token costs no staging.
+ */
+async function authenticateUploadSession(
+  ctx: ServerContext,
+  request: FastifyRequest,
+): Promise<Principal | undefined> {
+  const token = bearerToken(request.headers.authorization);
+  if (token === undefined) return undefined;
+  const principal = await authenticateSession(ctx.store, token);
+  assertAllowed(principal, 'write');
+  return principal;
+}
+
 /** Basic auth or a client signature, never both (ImageKit's rule: a browser must not hold a private key). */
-function authenticateUpload(
+async function authenticateUpload(
   ctx: ServerContext,
   request: FastifyRequest,
   fields: UploadFields,
+  session: Principal | undefined,
 ): Promise<Principal> {
   const signed = hasSignatureFields(fields);
+  if (session) {
+    if (signed) {
+      throw badRequest(
+        'Your request contains both a session token and signature parameters. Use only one method.',
+        { reason: 'BOTH_AUTH_METHODS' },
+      );
+    }
+    return session;
+  }
   if (signed && request.headers.authorization)
     throw badRequest(messages.bothAuthMethods, { reason: 'BOTH_AUTH_METHODS' });
-  if (signed) return authenticateSignature(ctx.store, fields);
+  if (signed) {
+    const principal = await authenticateSignature(ctx.store, fields);
+    return withUploadTokenScope(ctx.store, principal, fields.token!);
+  }
   return authenticateBasic(ctx.store, request.headers.authorization, 'write');
 }
 
 /** A text `file` field holds either an http(s) URL to fetch or the bytes in base64 (optionally a data: URI). */
-async function stageText(ctx: ServerContext, text: string, staged: StagedFile): Promise<void> {
+async function stageText(
+  ctx: ServerContext,
+  text: string,
+  staged: StagedFile,
+  maxBytes: number,
+): Promise<void> {
   const trimmed = text.trim();
   if (/^https?:\/\//i.test(trimmed)) {
-    const body = await openUrl(trimmed, { maxBytes: ctx.config.maxUploadBytes, ...ctx.config.urlFetch });
-    await staged.writeStream(body, ctx.config.maxUploadBytes);
+    const body = await openUrl(trimmed, { maxBytes, ...ctx.config.urlFetch });
+    await staged.writeStream(body, maxBytes);
     return;
   }
   const base64 = trimmed.replace(/^data:[^,]*;base64,/i, '').replace(/\s+/g, '');
@@ -91,7 +131,7 @@ async function stageText(ctx: ServerContext, text: string, staged: StagedFile): 
       { reason: 'INVALID_PARAMETER' },
     );
   }
-  await staged.writeBuffer(Buffer.from(base64, 'base64'), ctx.config.maxUploadBytes);
+  await staged.writeBuffer(Buffer.from(base64, 'base64'), maxBytes);
 }
 
 export const uploadRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
@@ -104,21 +144,34 @@ export const uploadRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (f
         reason: 'INVALID_MULTIPART',
       });
     }
+    const session = await authenticateUploadSession(ctx, request);
     const staged = new StagedFile(ctx.stagingDir);
+    let limit = uploadLimitFor(session ?? null, ctx.config.maxUploadBytes);
+    let principal: Principal | undefined = session;
     try {
-      const form = await receiveForm(ctx, request, staged);
-      await authenticateUpload(ctx, request, form.fields);
+      const form = await receiveForm(request, staged, limit);
+      principal = await authenticateUpload(ctx, request, form.fields, session);
+      assertAllowed(principal, 'write');
+      // A signed upload's scope is known only now, after its bytes.
+      limit = uploadLimitFor(principal, ctx.config.maxUploadBytes);
+      if (form.hasBinaryFile && staged.size > limit) throw sessionFileTooLarge(principal);
       if (!form.hasBinaryFile) {
         if (form.fileText === undefined || form.fileText.trim() === '') {
           throw badRequest(messages.missingFile, { reason: 'MISSING_PARAMETER' });
         }
-        await stageText(ctx, form.fileText, staged);
+        await stageText(ctx, form.fileText, staged, limit);
       }
       return await ingestUpload(ctx, {
         fields: form.fields,
         staged,
         urlEndpoint: urlEndpointFor(ctx, request),
+        principal,
       });
+    } catch (error) {
+      // Say which limit it was when the session's, not the server's, refused the size.
+      const tooLarge = error instanceof ApiError && error.body.reason === 'FILE_TOO_LARGE';
+      if (tooLarge && principal && limit < ctx.config.maxUploadBytes) throw sessionFileTooLarge(principal);
+      throw error;
     } finally {
       await staged.discard();
     }

@@ -1,0 +1,93 @@
+import {
+  type DecodedSessionToken,
+  decodeSessionToken,
+  SessionTokenError,
+  verifySessionToken,
+} from '../../shared/session-token.js';
+import { ApiError, forbidden } from '../errors.js';
+import { normalizeFolder } from '../library/naming.js';
+import type { Store } from '../store/store.js';
+import { isActive } from './api-keys.js';
+import type { Principal } from './principal.js';
+
+const askAgain = 'Ask your token endpoint for a new session.';
+
+const refused = (message: string, reason: string) => new ApiError(401, message, { reason });
+
+/** The token from `Authorization: Bearer <token>`, or undefined when the header is another scheme. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return match ? match[1] : undefined;
+}
+
+/**
+ * A session token minted by a token endpoint: the pair is found by the token's `kid` and the
+ * signature checked against each of its active private keys, so a rolled key in its grace
+ * period still verifies while rolling immediately or deleting the pair ends every session.
+ */
+export async function authenticateSession(store: Store, token: string, now = Date.now()): Promise<Principal> {
+  let kid: string;
+  try {
+    kid = decodeSessionToken(token).header.kid;
+  } catch (error) {
+    throw refused(`${(error as Error).message} ${askAgain}`, 'INVALID_SESSION_TOKEN');
+  }
+  return verifiedSession(store, token, kid, now);
+}
+
+/**
+ * An upload signed with ImageKit's client signature whose `token` is itself a session token
+ * (our token endpoint mints them so) is held to that session's scope; the signature binds
+ * the token, so the scope cannot be stripped. Any other token leaves the principal as it is.
+ */
+export async function withUploadTokenScope(
+  store: Store,
+  principal: Principal,
+  token: string,
+  now = Date.now(),
+): Promise<Principal> {
+  let decoded: DecodedSessionToken;
+  try {
+    decoded = decodeSessionToken(token);
+  } catch {
+    return principal;
+  }
+  if (decoded.header.kid !== principal.publicKey) {
+    throw forbidden('The upload token was minted for another key pair than the signature’s publicKey.', {
+      reason: 'INVALID_SIGNATURE',
+    });
+  }
+  return verifiedSession(store, token, principal.publicKey, now);
+}
+
+async function verifiedSession(store: Store, token: string, kid: string, now: number): Promise<Principal> {
+  const keys = (await store.findApiKeysByPublicKey(kid)).filter((key) => isActive(key, now));
+  if (keys.length === 0) {
+    throw refused(
+      `The key pair that signed this session token does not exist (it may have been deleted). ${askAgain}`,
+      'INVALID_SESSION_TOKEN',
+    );
+  }
+  try {
+    const claims = await verifySessionToken(token, {
+      privateKey: keys.map((key) => key.privateKey),
+      publicKey: kid,
+      now,
+    });
+    const pair = keys[0]!;
+    const principal: Principal = {
+      publicKey: kid,
+      kind: pair.kind,
+      permission: pair.permission,
+      via: 'session',
+      // The server's own folder normalization, so scope and stored paths compare alike.
+      scope: { ...claims.scope, folder: normalizeFolder(claims.scope.folder) },
+    };
+    if (claims.sub !== undefined) principal.subject = claims.sub;
+    return principal;
+  } catch (error) {
+    if (!(error instanceof SessionTokenError)) throw error;
+    const message = error.problem === 'EXPIRED' ? error.message : `${error.message} ${askAgain}`;
+    throw refused(message, error.problem === 'EXPIRED' ? 'SESSION_EXPIRED' : 'INVALID_SESSION_TOKEN');
+  }
+}

@@ -1,0 +1,24 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Listening {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Listens on a random local port with a Node request listener (a token endpoint adapter, an Express app…). */
+export async function listen(
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<Listening> {
+  const server: Server = createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
