@@ -26,11 +26,19 @@ export interface MediaServer {
 
 const maintenanceIntervalMs = 10 * 60_000;
 
+export interface StartHooks {
+  /** Runs once the API routes are registered and before the server listens: add routes, seed data. */
+  beforeListen?: (app: App, context: ServerContext) => Promise<void>;
+}
+
 /**
  * Opens the data directory (catalog, blobs, staging), makes the first key pair if there is
  * none, finishes whatever a crash left half-done, and starts listening.
  */
-export async function startMediaServer(options: Partial<ServerConfig> = {}): Promise<MediaServer> {
+export async function startMediaServer(
+  options: Partial<ServerConfig> = {},
+  hooks: StartHooks = {},
+): Promise<MediaServer> {
   const config: ServerConfig = { ...defaultConfig(), ...options };
   const startedAt = Date.now();
   await mkdir(config.dataDir, { recursive: true });
@@ -59,6 +67,7 @@ export async function startMediaServer(options: Partial<ServerConfig> = {}): Pro
   const sweptBlobs = await sweepOrphanBlobs(context, startedAt);
 
   const app = await buildApp(context);
+  await hooks.beforeListen?.(app, context);
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
