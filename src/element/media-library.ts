@@ -84,6 +84,9 @@ let menus: typeof import('./parts/menus.js') | undefined;
  *
  * @slot toolbar - Extra controls at the end of the toolbar (above the grid).
  *
+ * The element reflects a `loading` attribute while it connects or loads the first page of a
+ * folder or search, for hosts that style on it.
+ *
  * @csspart dialog - The native `<dialog>` in modal mode.
  * @csspart base - The layout that holds every region.
  * @csspart header - The top bar: title, search and filters.
@@ -214,6 +217,8 @@ export class MediaLibraryElement extends LitElement {
   private root = '/';
   private access: Scope['access'] = 'readwrite';
   private started = false;
+  /** From the start until the session is there (then the listing says whether it loads). */
+  private connecting = false;
   private startGeneration = 0;
   private returnFocusTo: HTMLElement | null = null;
   private accepts: AcceptTest = () => true;
@@ -291,6 +296,7 @@ export class MediaLibraryElement extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    this.toggleAttribute('loading', this.connecting || this.listing.state.status === 'loading');
     if (changed.has('locale')) void this.applyLocale();
     if (changed.has('multiple') || changed.has('maxFiles')) {
       this.selection.limits = { multiple: this.multiple, maxFiles: Math.max(0, this.maxFiles || 0) };
@@ -333,6 +339,17 @@ export class MediaLibraryElement extends LitElement {
   /** Connects (client, session, root), then loads the tree and the first page. */
   private async start(): Promise<void> {
     this.started = true;
+    this.connecting = true;
+    this.requestUpdate();
+    try {
+      await this.connect();
+    } finally {
+      this.connecting = false;
+      this.requestUpdate();
+    }
+  }
+
+  private async connect(): Promise<void> {
     const generation = ++this.startGeneration;
     this.listing.cancel();
     this.problem = undefined;
@@ -375,7 +392,7 @@ export class MediaLibraryElement extends LitElement {
     void this.tree.reveal(folder).then(() => this.checkTree());
     void this.loadCustomFields(client, generation);
     whenIdle(() => void this.loadMenus());
-    await this.listing.load({ folder, search: searchFromText(this.initialQuery) });
+    void this.listing.load({ folder, search: searchFromText(this.initialQuery) });
   }
 
   private checkTree(): void {

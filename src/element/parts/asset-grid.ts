@@ -21,6 +21,7 @@ export interface Placeholder {
 export type Row = Asset | Placeholder;
 
 export const isPlaceholder = (row: Row): row is Placeholder => 'placeholder' in row;
+const placeholders: Placeholder[] = Array.from({ length: 12 }, (_, i) => ({ placeholder: i }));
 
 // The list view is a lazy chunk: most sessions stay in the grid.
 let listView: typeof import('./list-view.js') | undefined;
@@ -139,7 +140,13 @@ export class AssetGridElement extends LitElement {
     if (cell > 0) this.cellWidth = cell;
   }
 
+  /** Items plus placeholders for the page to come; the same array until they change, so the virtualizer keeps its layout. */
+  private rows: Row[] = [];
+
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('items') || changed.has('hasMore')) {
+      this.rows = this.hasMore ? [...this.items, ...placeholders] : this.items;
+    }
     if (changed.has('listKey')) this.activeIndex = -1;
     if (this.activeIndex >= this.items.length) this.activeIndex = this.items.length - 1;
   }
@@ -174,9 +181,7 @@ export class AssetGridElement extends LitElement {
           )
         : this.renderEmpty(l.t('emptyFolder'), l.t('emptyFolderHint'));
     }
-    const rows: Row[] = this.hasMore
-      ? [...this.items, ...Array.from({ length: 12 }, (_, i) => ({ placeholder: i }))]
-      : this.items;
+    const rows = this.rows;
 
     const more =
       this.error && this.hasMore && !this.loadingMore

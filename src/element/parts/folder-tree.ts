@@ -219,7 +219,7 @@ export class FolderTreeElement extends LitElement {
         else if (node.expanded && node.children?.length) this.moveTo(index + 1);
         break;
       case 'ArrowLeft':
-        if (node.expanded) this.toggle(node.path, false);
+        if (node.expanded && expandable) this.toggle(node.path, false);
         else {
           const parent = this.rows.findLastIndex((r, i) => i < index && r.node.level === node.level - 1);
           if (parent >= 0) this.moveTo(parent);

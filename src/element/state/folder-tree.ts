@@ -74,7 +74,7 @@ export class FolderTree {
     this.notify();
   }
 
-  /** Expands every ancestor of `path` (from the root down), so it shows in the tree. */
+  /** Expands `path` and its ancestors (from the root down), so it and its subfolders show. */
   async reveal(path: string): Promise<void> {
     const target = normalizeFolderPath(path);
     if (!isWithin(target, this.root)) return;
@@ -84,7 +84,7 @@ export class FolderTree {
       .filter(Boolean);
     let current = this.root;
     await this.expand(current);
-    for (const part of rest.slice(0, -1)) {
+    for (const part of rest) {
       current = current === '/' ? `/${part}` : `${current}/${part}`;
       if (!this.nodes.has(current)) return;
       await this.expand(current);
