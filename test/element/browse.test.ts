@@ -108,7 +108,7 @@ describe('browsing', () => {
   });
 
   it('creates a folder in the current folder and shows it', async () => {
-    const element = await mount({ 'initial-folder': '/beta' });
+    const element = await mount({ 'initial-folder': '/scratch' });
     const name = `made-${Date.now()}`;
     const root = shadow(element);
     root.querySelector<HTMLButtonElement>('[popovertarget="folder-form"]')!.click();
@@ -119,14 +119,14 @@ describe('browsing', () => {
     await until(() => treeItem(element, name), 'the new folder in the tree');
     const response = await fetch(`${env.authUrl}/session`, { method: 'POST', body: '{}' });
     const { token } = await response.json();
-    const listing = await fetch(`${env.url}/v1/files?type=folder&path=/beta`, {
+    const listing = await fetch(`${env.url}/v1/files?type=folder&path=/scratch`, {
       headers: { authorization: `Bearer ${token}` },
     });
     expect((await listing.json()).map((f: { name: string }) => f.name)).to.include(name);
   });
 
   it('says why a folder name is refused, in the form', async () => {
-    const element = await mount({ 'initial-folder': '/beta' });
+    const element = await mount({ 'initial-folder': '/scratch' });
     const root = shadow(element);
     root.querySelector<HTMLButtonElement>('[popovertarget="folder-form"]')!.click();
     const input = await until(() => root.querySelector<HTMLInputElement>('#folder-name'), 'the folder form');

@@ -82,7 +82,8 @@ async function put(
 
 /**
  * /alpha: red-dress.png (tags summer, red; price 120), blue-sky.jpg (tag sky), logo.png
- * (transparent); /alpha/nested: deep.png; /beta: empty; /docs: manual.pdf; /many: 130 PNGs.
+ * (transparent); /alpha/nested: deep.png; /beta: empty; /docs: manual.pdf; /many: 130 PNGs;
+ * /scratch: where tests that write put things.
  */
 async function seedFixture(server: TestServer): Promise<void> {
   const field = await server.api('/v1/customMetadataFields', {
@@ -99,11 +100,13 @@ async function seedFixture(server: TestServer): Promise<void> {
   await put(server, '/alpha', 'logo.png', await png(32, 32, true));
   await put(server, '/alpha/nested', 'deep.png', await png(20, 20));
   await put(server, '/docs', 'manual.pdf', samplePdf('Manual', ['A test document.']), { tags: 'docs' });
-  const folder = await server.api('/v1/folder', {
-    method: 'POST',
-    json: { folderName: 'beta', parentFolderPath: '/' },
-  });
-  if (folder.status !== 201) throw new Error(`fixture folder: ${await folder.text()}`);
+  for (const folderName of ['beta', 'scratch']) {
+    const folder = await server.api('/v1/folder', {
+      method: 'POST',
+      json: { folderName, parentFolderPath: '/' },
+    });
+    if (folder.status !== 201) throw new Error(`fixture folder: ${await folder.text()}`);
+  }
   const small = await png(16, 16);
   for (let i = 0; i < manyCount; i++)
     await put(server, '/many', `item-${String(i).padStart(3, '0')}.png`, small);

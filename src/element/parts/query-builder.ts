@@ -234,7 +234,7 @@ export class QueryBuilderElement extends LitElement {
     const n = index + 1;
     const update = (change: Partial<AdvancedCondition>) => {
       const conditions = [...this.search.advanced.conditions];
-      conditions[index] = { ...row, ...change };
+      conditions[index] = { ...conditions[index]!, ...change };
       this.setAdvanced({ ...this.search.advanced, conditions });
     };
     const valueInput = spec?.options

@@ -73,6 +73,8 @@ export class Listing {
   fields: FieldSpec[] = builtInFields;
   private client: MediaClient | undefined;
   private inFlight: AbortController | undefined;
+  /** Rows the server has sent for this listing (the next page's skip), counting any left out. */
+  private fetched = 0;
   private readonly listeners = new Set<() => void>();
   private readonly options: ListingOptions;
 
@@ -143,7 +145,7 @@ export class Listing {
         {
           sort: byType ? 'ASC_NAME' : sort,
           limit,
-          skip: first ? 0 : items.length,
+          skip: first ? 0 : this.fetched,
           ...(query
             ? // A search covers the folder and everything under it.
               { searchQuery: allOf(folder === '/' ? undefined : condition('path', ':', `${folder}/`), query) }
@@ -152,8 +154,13 @@ export class Listing {
         { signal: controller.signal },
       );
       if (controller.signal.aborted) return;
+      this.fetched = (first ? 0 : this.fetched) + page.length;
+      // A search under a folder matches the folder itself (its path has the prefix); leave it out.
+      const found = query
+        ? page.filter((a) => a.type !== 'folder' || normalizeFolderPath(a.folderPath) !== folder)
+        : page;
       this.set({
-        items: byType ? sortByType(page, sort === 'DESC_TYPE') : first ? page : [...items, ...page],
+        items: byType ? sortByType(found, sort === 'DESC_TYPE') : first ? found : [...items, ...found],
         hasMore: !byType && page.length === limit,
         typeSortLimited: byType && page.length === limit,
         status: 'ready',

@@ -194,8 +194,14 @@ export const mediaLibraryStyles = css`
     .top h2 {
       display: none;
     }
+    /* Icon-only buttons keep their text for screen readers. */
     .label-wide {
-      display: none;
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
     }
   }
 `;
