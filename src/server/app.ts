@@ -13,6 +13,7 @@ import type { ServerContext } from './context.js';
 import { ApiError, HELP } from './errors.js';
 import { newId } from './library/ids.js';
 import { customMetadataFieldRoutes } from './routes/custom-metadata-fields.js';
+import { deliveryRoutes } from './routes/delivery.js';
 import { fileRoutes } from './routes/files.js';
 import { folderRoutes } from './routes/folders.js';
 import { keyRoutes } from './routes/keys.js';
@@ -61,6 +62,8 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-ik-requestId', request.id);
     reply.header('x-request-id', request.id);
+    // No response of ours may be sniffed into a type it was not sent as (uploaded HTML as a page).
+    reply.header('x-content-type-options', 'nosniff');
   });
 
   await app.register(cors, {
@@ -128,6 +131,8 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(customMetadataFieldRoutes, { ctx });
   await app.register(metadataRoutes, { ctx });
   await app.register(keyRoutes, { ctx });
+  // Last: the catch-all for file URLs, below every API route.
+  await app.register(deliveryRoutes, { ctx });
   return app;
 }
 

@@ -7,6 +7,7 @@ import { MemoryRateLimiter } from './auth/rate-limiter.js';
 import { defaultConfig, type ServerConfig } from './config.js';
 import type { ServerContext } from './context.js';
 import { sweepOrphanBlobs } from './library/blobs.js';
+import { DerivedImages } from './library/derived-images.js';
 import { resetStagingDir } from './library/staging.js';
 import { DiskStorage } from './storage/disk-storage.js';
 import { openSqliteStore } from './store/sqlite.js';
@@ -36,12 +37,14 @@ export async function startMediaServer(options: Partial<ServerConfig> = {}): Pro
   const store = await openSqliteStore(join(config.dataDir, 'library.db'));
   const stagingDir = join(config.dataDir, 'staging');
   await resetStagingDir(stagingDir);
+  const storage = new DiskStorage(join(config.dataDir, 'blobs'));
   const context: ServerContext = {
     config,
     store,
-    storage: new DiskStorage(join(config.dataDir, 'blobs')),
+    storage,
     stagingDir,
     keys: new ApiKeys(store),
+    derivedImages: new DerivedImages(storage, store),
   };
   if (config.rateLimit) context.rateLimiter = new MemoryRateLimiter(config.rateLimit);
 
@@ -56,6 +59,7 @@ export async function startMediaServer(options: Partial<ServerConfig> = {}): Pro
   const sweptBlobs = await sweepOrphanBlobs(context, startedAt);
 
   const app = await buildApp(context);
+  context.derivedImages.onError = (error) => app.log.error({ err: error }, 'storing a derived image failed');
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

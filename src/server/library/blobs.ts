@@ -4,6 +4,15 @@ import type { Store } from '../store/store.js';
 /** Where a version's original bytes live; sharded by the id's random tail. */
 export const blobKeyFor = (versionId: string) => `originals/${versionId.slice(-2)}/${versionId}`;
 
+/** Where the images derived from a blob (transformations, thumbnails) live; they go when it goes. */
+export const derivedTreeFor = (blobKey: string) => `derived/${blobKey}`;
+
+/** Deletes a blob and everything derived from it. */
+async function deleteBlobAndDerived(ctx: ServerContext, blobKey: string): Promise<void> {
+  await ctx.storage.deleteTree(derivedTreeFor(blobKey));
+  await ctx.storage.delete(blobKey);
+}
+
 /**
  * The one crash-safe way to add bytes to the library: journal the key, `place` the blob (move
  * or copy it into storage), then `commit` the rows in a transaction that also clears the
@@ -37,7 +46,7 @@ export async function commitWithBlob<T>(
  */
 export async function deleteBlobs(ctx: ServerContext, blobKeys: string[]): Promise<void> {
   for (const key of blobKeys) {
-    await ctx.storage.delete(key);
+    await deleteBlobAndDerived(ctx, key);
     await ctx.store.unjournalBlobs([key]);
   }
 }
@@ -50,7 +59,7 @@ export async function sweepOrphanBlobs(ctx: ServerContext, before: number): Prom
   let removed = 0;
   for (const key of await ctx.store.journaledBlobs(before)) {
     if (!(await ctx.store.isBlobReferenced(key))) {
-      await ctx.storage.delete(key);
+      await deleteBlobAndDerived(ctx, key);
       removed++;
     }
     await ctx.store.unjournalBlobs([key]);
