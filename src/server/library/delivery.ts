@@ -64,7 +64,11 @@ export function parseDeliveryUrl(rawUrl: string, endpointPath: string): Delivery
   if (endpointPath && (path === endpointPath || path.startsWith(`${endpointPath}/`))) {
     path = path.slice(endpointPath.length);
   }
-  const segments = path.split('/').slice(1).map(decodeSegment);
+  // Empty segments (`//a.jpg`, as the legacy SDK builds from a bare origin) name nothing: skip them.
+  const segments = path
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeSegment);
   const transformations: string[] = [];
   if (segments[0]?.startsWith('tr:')) transformations.push(segments.shift()!.slice(3));
   else if (segments.length >= 2 && segments.at(-2)!.startsWith('tr:')) {

@@ -15,6 +15,7 @@ export class DerivedImages {
   readonly #storage: BlobStorage;
   readonly #store: Store;
   readonly #flights = new Map<string, Promise<Buffer>>();
+  readonly #pending = new Set<Promise<void>>();
   /** Renders started by this process; tests and operators read it to see the cache work. */
   renders = 0;
   /** Told when a render could not be stored (the response went out regardless). */
@@ -49,14 +50,23 @@ export class DerivedImages {
     this.renders++;
     const flight = render();
     this.#flights.set(key, flight);
-    flight
+    const stored = flight
       .then(
         (bytes) => this.#keep(key, blobKey, bytes).catch((error: unknown) => this.onError(error)),
         // A failed render reaches its callers through `flight`; nothing to store.
         () => {},
       )
-      .finally(() => this.#flights.delete(key));
+      .finally(() => {
+        this.#flights.delete(key);
+        this.#pending.delete(stored);
+      });
+    this.#pending.add(stored);
     return flight;
+  }
+
+  /** Resolves once every render started so far is stored (or has failed); for tests and shutdown. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#pending]);
   }
 
   /** Stores the render, unless its original was deleted meanwhile; then its tree goes again. */
