@@ -208,7 +208,11 @@ function targetSize(step: TransformStep, width: number, height: number) {
   return { w, h };
 }
 
-/** Decides crop, resize and padding for one step from the input size, before any pixel is touched. */
+/**
+ * Decides crop, resize and padding for one step from the input size, before any pixel is
+ * touched, and refuses an output over the size limit (what is made, not what is asked: `w-400,
+ * c-at_max` of a small image is small).
+ */
 export function planGeometry(
   step: TransformStep,
   width: number,
@@ -216,9 +220,15 @@ export function planGeometry(
   custom: Region | null,
   limits: RenderLimits,
 ): Geometry {
+  const geometry = geometryOf(step, width, height, custom);
+  if (geometry.width > limits.maxSize || geometry.height > limits.maxSize) {
+    throw tooLarge(geometry.width, geometry.height, limits.maxSize);
+  }
+  return geometry;
+}
+
+function geometryOf(step: TransformStep, width: number, height: number, custom: Region | null): Geometry {
   const { w, h } = targetSize(step, width, height);
-  if ((w ?? 0) > limits.maxSize || (h ?? 0) > limits.maxSize)
-    throw tooLarge(w ?? width, h ?? height, limits.maxSize);
   const focus = step.focus ?? 'center';
   const background = step.background ?? white;
 
