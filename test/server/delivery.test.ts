@@ -253,6 +253,7 @@ describe('delivery of originals', () => {
       "default-src 'none'; style-src 'unsafe-inline'",
     );
     assert.equal(svgResponse.headers.get('x-content-type-options'), 'nosniff');
+    assert.match(svgResponse.headers.get('content-disposition')!, /^attachment; filename="icon.svg"/);
     assert.equal(await svgResponse.text(), svg);
 
     const html = '<html><script>document.cookie</script></html>';

@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ServerContext } from '../context.js';
 import { ApiError, badRequest, messages, notFound } from '../errors.js';
@@ -198,7 +197,7 @@ export async function planDerived(
 
 export async function readBlob(ctx: ServerContext, blobKey: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of (await ctx.storage.read(blobKey)) as Readable) chunks.push(chunk as Buffer);
+  for await (const chunk of await ctx.storage.read(blobKey)) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 

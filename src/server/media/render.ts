@@ -213,7 +213,7 @@ function targetSize(step: TransformStep, width: number, height: number) {
  * touched, and refuses an output over the size limit (what is made, not what is asked: `w-400,
  * c-at_max` of a small image is small).
  */
-export function planGeometry(
+function planGeometry(
   step: TransformStep,
   width: number,
   height: number,
