@@ -263,6 +263,7 @@ describe('URL transformations', () => {
       ['r-max', /rounded corners/],
       ['w-iw_div_2', /arithmetic expressions/],
       ['cm-extract,w-10,h-10,fo-auto', /fo-auto works with resizing crops/],
+      [Array.from({ length: 11 }, () => 'rt-90').join(':'), /at most 10 steps; this one has 11/],
     ] as const) {
       await expectError(tr(text), 400, message);
     }

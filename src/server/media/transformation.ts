@@ -346,6 +346,8 @@ function applyEffect(token: string, step: TransformStep) {
   throw unsupported(token, `the effect \`${name}\` is not available on this server.`);
 }
 
+export const maxSteps = 10;
+
 const stepsOf = (text: string) => text.split(':').map((step) => step.split(',').filter((t) => t !== ''));
 
 /**
@@ -375,7 +377,14 @@ export function parseTransformation(text: string, named: NamedTransforms): Trans
   const output: OutputOptions = {};
   const flags = { original: false };
   const steps: TransformStep[] = [];
-  for (const tokens of stepsOf(expanded)) {
+  const chain = stepsOf(expanded);
+  // Each step re-reads the previous one's pixels; a long chain would only burn CPU.
+  if (chain.length > maxSteps) {
+    throw badRequest(`A transformation may chain at most ${maxSteps} steps; this one has ${chain.length}.`, {
+      reason: 'INVALID_TRANSFORMATION',
+    });
+  }
+  for (const tokens of chain) {
     const step: TransformStep = {};
     for (const token of tokens) applyToken(token, step, output, flags);
     if (step.aspectRatio && !step.width && !step.height) {
