@@ -80,6 +80,8 @@ export async function startMediaServer(options: Partial<ServerConfig> = {}): Pro
     async close() {
       clearInterval(maintenance);
       await app.close();
+      // Renditions still being stored check the catalog when they land.
+      await context.derivedImages.settled();
       await store.close();
     },
   };
