@@ -1,17 +1,17 @@
 // searchQuery latency at 100k and 1M files: five query shapes, p50/p95 over HTTP against the
 // real server. The catalog is seeded straight through the Store (rows, not bytes).
 // Prints one JSON line. Run with `npm run bench:search` (BENCH_SIZES=100000 for a quick run).
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openSqliteStore } from '../src/server/store/sqlite.ts';
+import { percentiles, startServer } from './support.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const sizes = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
 const samples = Number(process.env.BENCH_SAMPLES ?? 60);
-const auth = `Basic ${Buffer.from('private_bench:').toString('base64')}`;
+const keys = { publicKey: 'public_bench', privateKey: 'private_bench' };
+const auth = `Basic ${Buffer.from(`${keys.privateKey}:`).toString('base64')}`;
 
 const adjectives =
   'crimson azure golden silver misty rustic vivid quiet bold gentle bright dusky frosty lunar solar coastal urban wild calm stormy'.split(
@@ -98,31 +98,6 @@ async function seed(dataDir, count) {
   await store.close();
 }
 
-async function startServer(dataDir) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/server/cli.ts', 'serve', '--port', '0', '--data', dataDir],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        MEDIA_LIBRARY_PUBLIC_KEY: 'public_bench',
-        MEDIA_LIBRARY_PRIVATE_KEY: 'private_bench',
-        MEDIA_LIBRARY_RATE_LIMIT: 'off',
-        MEDIA_LIBRARY_LOG_LEVEL: 'error',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let out = '';
-  for await (const chunk of child.stdout) {
-    out += chunk;
-    const match = /listening on (\S+)/.exec(out);
-    if (match) return { child, url: match[1] };
-  }
-  throw new Error(`server did not start: ${out}`);
-}
-
 const shapes = {
   namePrefix: 'name : "crimson-har"',
   tagIn: 'tags IN ["sunset", "harbor-40"]',
@@ -143,9 +118,7 @@ async function measure(url, query) {
     if (i >= 5) times.push(performance.now() - started);
     hits = body.length;
   }
-  times.sort((a, b) => a - b);
-  const at = (q) => Number(times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(1));
-  return { p50: at(0.5), p95: at(0.95), hits };
+  return { ...percentiles(times, 1), hits };
 }
 
 const result = { bench: 'search', samples, limit: 100 };
@@ -155,11 +128,10 @@ for (const count of sizes) {
     const seedStarted = performance.now();
     await seed(dataDir, count);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
-    const server = await startServer(dataDir);
+    const server = await startServer(dataDir, keys);
     const figures = { seedRowsPerSecond: Math.round(count / seedSeconds) };
     for (const [shape, query] of Object.entries(shapes)) figures[shape] = await measure(server.url, query);
-    server.child.kill('SIGTERM');
-    await once(server.child, 'exit');
+    await server.stop();
     result[`files${count}`] = figures;
   } finally {
     await rm(dataDir, { recursive: true, force: true });

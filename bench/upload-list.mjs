@@ -1,13 +1,12 @@
 // Upload throughput against a raw disk write, and list latency with 100k files in the catalog.
 // Prints one JSON line. Run with `npm run bench` (tsx loads the TypeScript sources).
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdir, mkdtemp, open, rename, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openSqliteStore } from '../src/server/store/sqlite.ts';
+import { percentiles, startServer } from './support.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const uploads = Number(process.env.BENCH_UPLOADS ?? 200);
@@ -15,37 +14,8 @@ const fileBytes = 1024 * 1024;
 const concurrency = 8;
 const catalogSize = Number(process.env.BENCH_FILES ?? 100_000);
 const listSamples = Number(process.env.BENCH_LIST_SAMPLES ?? 500);
-const auth = `Basic ${Buffer.from('private_bench:').toString('base64')}`;
-
-async function startServer(dataDir) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/server/cli.ts', 'serve', '--port', '0', '--data', dataDir],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        MEDIA_LIBRARY_PUBLIC_KEY: 'public_bench',
-        MEDIA_LIBRARY_PRIVATE_KEY: 'private_bench',
-        MEDIA_LIBRARY_RATE_LIMIT: 'off',
-        MEDIA_LIBRARY_LOG_LEVEL: 'error',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let out = '';
-  for await (const chunk of child.stdout) {
-    out += chunk;
-    const match = /listening on (\S+)/.exec(out);
-    if (match) return { child, url: match[1] };
-  }
-  throw new Error(`server did not start: ${out}`);
-}
-
-async function stopServer(server) {
-  server.child.kill('SIGTERM');
-  await once(server.child, 'exit');
-}
+const keys = { publicKey: 'public_bench', privateKey: 'private_bench' };
+const auth = `Basic ${Buffer.from(`${keys.privateKey}:`).toString('base64')}`;
 
 /** Runs `task(i)` for i in [0, count) with at most `limit` in flight; answers elapsed seconds. */
 async function pool(count, limit, task) {
@@ -179,27 +149,25 @@ async function latency(url, path) {
     samples.push(performance.now() - started);
     if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
   }
-  samples.sort((a, b) => a - b);
-  const at = (q) => Number(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))].toFixed(2));
-  return { p50: at(0.5), p95: at(0.95) };
+  return percentiles(samples);
 }
 
 const work = await mkdtemp(join(root, '.bench-'));
 try {
   const rawSeconds = await rawWrite(join(work, 'raw'));
   const dataDir = join(work, 'data');
-  let server = await startServer(dataDir);
+  let server = await startServer(dataDir, keys);
   const uploadSeconds = await uploadAll(server.url);
-  await stopServer(server);
+  await server.stop();
 
   const seedStarted = performance.now();
   await seedCatalog(dataDir, catalogSize);
   const seedSeconds = (performance.now() - seedStarted) / 1000;
-  server = await startServer(dataDir);
+  server = await startServer(dataDir, keys);
   const list = await latency(server.url, '/v1/files?limit=100');
   const listFolder = await latency(server.url, '/v1/files?limit=100&path=/folder-7/&sort=DESC_CREATED');
   const listDeep = await latency(server.url, '/v1/files?limit=100&skip=90000');
-  await stopServer(server);
+  await server.stop();
 
   const mb = (uploads * fileBytes) / 1024 / 1024;
   console.log(

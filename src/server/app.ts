@@ -14,11 +14,14 @@ import { ApiError, HELP } from './errors.js';
 import { newId } from './library/ids.js';
 import { bulkJobRoutes } from './routes/bulk-jobs.js';
 import { customMetadataFieldRoutes } from './routes/custom-metadata-fields.js';
+import { deliveryRoutes } from './routes/delivery.js';
+import { editRoutes } from './routes/edit.js';
 import { fileOperationRoutes } from './routes/file-operations.js';
 import { fileRoutes } from './routes/files.js';
 import { folderRoutes } from './routes/folders.js';
 import { keyRoutes } from './routes/keys.js';
 import { metadataRoutes } from './routes/metadata.js';
+import { purgeRoutes } from './routes/purge.js';
 import { uploadRoutes } from './routes/upload.js';
 import { versionRoutes } from './routes/versions.js';
 
@@ -63,6 +66,8 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     bodyLimit: jsonBodyLimit,
     // ImageKit clients encode spaces in queries as `+` or `%20`; both must work.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    // A URL the router cannot decode (`/%E0%A4%A`) gets our error body too, not Fastify's.
+    frameworkErrors: (error, request, reply) => sendError(error, request, reply),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('principal', null);
@@ -70,6 +75,8 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-ik-requestId', request.id);
     reply.header('x-request-id', request.id);
+    // No response of ours may be sniffed into a type it was not sent as (uploaded HTML as a page).
+    reply.header('x-content-type-options', 'nosniff');
   });
 
   await app.register(cors, {
@@ -148,6 +155,10 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(customMetadataFieldRoutes, { ctx });
   await app.register(metadataRoutes, { ctx });
   await app.register(keyRoutes, { ctx });
+  await app.register(purgeRoutes, { ctx });
+  await app.register(editRoutes, { ctx });
+  // Last: the catch-all for file URLs, below every API route.
+  await app.register(deliveryRoutes, { ctx });
   return app;
 }
 

@@ -7,7 +7,7 @@ import { resolveConfig } from './config.js';
 import type { ServerContext } from './context.js';
 import { ApiError } from './errors.js';
 import { FolderJobs } from './library/folder-jobs.js';
-import { seedSampleLibrary } from './seed.js';
+import { type SeedContext, seedSampleLibrary } from './seed.js';
 import { startMediaServer } from './server.js';
 import { DiskStorage } from './storage/disk-storage.js';
 import { openSqliteStore } from './store/sqlite.js';
@@ -113,14 +113,7 @@ async function seed(flags: Record<string, string | boolean | undefined>): Promis
   // Its own staging files only: a server may be running on this directory.
   const stagingDir = join(config.dataDir, 'staging');
   await mkdir(stagingDir, { recursive: true });
-  const ctx: ServerContext = {
-    config,
-    store,
-    storage,
-    stagingDir,
-    keys: new ApiKeys(store),
-    jobs: new FolderJobs({ store, storage }),
-  };
+  const ctx: SeedContext = { config, store, storage, stagingDir };
   try {
     let last = 0;
     const added = await seedSampleLibrary(ctx, {

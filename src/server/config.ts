@@ -16,6 +16,14 @@ export interface ServerConfig {
   maxUploadBytes: number;
   /** Largest image accepted, in pixels (width × height); guards against decompression bombs. */
   maxImagePixels: number;
+  /** Largest width or height a transformation may produce, in pixels. */
+  maxTransformSize: number;
+  /**
+   * Named transformations (`n-<name>` in a URL) and what they stand for, e.g.
+   * `{ "product-card": "w-400,h-300,c-at_max" }`; added to, and able to replace, the built-in
+   * `ik_ml_thumbnail` and `media_library_thumbnail`.
+   */
+  namedTransforms: Record<string, string>;
   /** Requests per key and endpoint group, or false for none. */
   rateLimit: RateLimitSetting | false;
   /** Server-side fetches of `file=<url>` uploads. */
@@ -34,6 +42,8 @@ export function defaultConfig(): ServerConfig {
     maxUploadBytes: 1024 ** 3,
     // sharp's own default for limitInputPixels: 16383 × 16383.
     maxImagePixels: 268_402_689,
+    maxTransformSize: 8000,
+    namedTransforms: {},
     rateLimit: { limit: 1000, intervalMs: 10_000 },
     urlFetch: { timeoutMs: 30_000, allowPrivateNetworks: false },
     logLevel: 'warn',
@@ -67,6 +77,8 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
     dataDir: resolve(flags.data ?? env.MEDIA_LIBRARY_DATA ?? base.dataDir),
     maxUploadBytes: size('MEDIA_LIBRARY_MAX_UPLOAD', base.maxUploadBytes),
     maxImagePixels: Number(env.MEDIA_LIBRARY_MAX_IMAGE_PIXELS ?? base.maxImagePixels),
+    maxTransformSize: Number(env.MEDIA_LIBRARY_MAX_TRANSFORM_SIZE ?? base.maxTransformSize),
+    namedTransforms: parseNamedTransforms(env.MEDIA_LIBRARY_NAMED_TRANSFORMS),
     rateLimit: env.MEDIA_LIBRARY_RATE_LIMIT ? parseRateLimit(env.MEDIA_LIBRARY_RATE_LIMIT) : base.rateLimit,
     urlFetch: {
       timeoutMs: Number(env.MEDIA_LIBRARY_URL_FETCH_TIMEOUT_MS ?? base.urlFetch.timeoutMs),
@@ -74,6 +86,10 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
     },
     logLevel: (env.MEDIA_LIBRARY_LOG_LEVEL as ServerConfig['logLevel']) ?? base.logLevel,
   };
+  if (!Number.isInteger(config.maxTransformSize) || config.maxTransformSize < 1)
+    throw new Error(
+      `MEDIA_LIBRARY_MAX_TRANSFORM_SIZE="${env.MEDIA_LIBRARY_MAX_TRANSFORM_SIZE}" should be pixels`,
+    );
   if (env.MEDIA_LIBRARY_URL_ENDPOINT) config.urlEndpoint = env.MEDIA_LIBRARY_URL_ENDPOINT.replace(/\/+$/, '');
   if (env.MEDIA_LIBRARY_PUBLIC_KEY && env.MEDIA_LIBRARY_PRIVATE_KEY) {
     config.initialKeys = {
@@ -82,4 +98,26 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
     };
   }
   return config;
+}
+
+/** `MEDIA_LIBRARY_NAMED_TRANSFORMS`: a JSON object of names to transformation strings. */
+function parseNamedTransforms(text: string | undefined): Record<string, string> {
+  if (text === undefined || text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const valid =
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === 'string');
+  if (!valid) {
+    throw new Error(
+      `MEDIA_LIBRARY_NAMED_TRANSFORMS should be a JSON object such as {"card":"w-400,h-300"}, not ${text}`,
+    );
+  }
+  return value as Record<string, string>;
 }

@@ -1,6 +1,7 @@
 import type { ApiKeys } from './auth/api-keys.js';
 import type { RateLimiter } from './auth/rate-limiter.js';
 import type { ServerConfig } from './config.js';
+import type { DerivedImages } from './library/derived-images.js';
 import type { FolderJobs } from './library/folder-jobs.js';
 import type { BlobStorage } from './storage/blob-storage.js';
 import type { Store } from './store/store.js';
@@ -15,5 +16,7 @@ export interface ServerContext {
   keys: ApiKeys;
   /** Folder copy, move and rename jobs; set once the context exists. */
   jobs: FolderJobs;
+  /** Transformed images, cached in storage and rendered once however many ask at the same time. */
+  derivedImages: DerivedImages;
   rateLimiter?: RateLimiter;
 }

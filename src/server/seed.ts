@@ -345,7 +345,10 @@ export async function libraryIsEmpty(ctx: Pick<ServerContext, 'store'>): Promise
  * Fills the library with the sample content. Answers how many files it added (0 when the
  * library was not empty and `force` was not set).
  */
-export async function seedSampleLibrary(ctx: ServerContext, options: SeedOptions = {}): Promise<number> {
+/** What seeding needs of the server: it writes through the catalog and blob storage directly. */
+export type SeedContext = Pick<ServerContext, 'config' | 'store' | 'storage' | 'stagingDir'>;
+
+export async function seedSampleLibrary(ctx: SeedContext, options: SeedOptions = {}): Promise<number> {
   if (!options.force && !(await libraryIsEmpty(ctx))) return 0;
   const now = options.now ?? Date.now();
   const { next, pick } = randomSequence(20240501);

@@ -7,6 +7,7 @@ import { MemoryRateLimiter } from './auth/rate-limiter.js';
 import { defaultConfig, type ServerConfig } from './config.js';
 import type { ServerContext } from './context.js';
 import { sweepOrphanBlobs } from './library/blobs.js';
+import { DerivedImages } from './library/derived-images.js';
 import { FolderJobs } from './library/folder-jobs.js';
 import { resetStagingDir } from './library/staging.js';
 import { DiskStorage } from './storage/disk-storage.js';
@@ -53,6 +54,7 @@ export async function startMediaServer(
     stagingDir,
     keys: new ApiKeys(store),
     jobs: new FolderJobs({ store, storage }),
+    derivedImages: new DerivedImages(storage, store),
   };
   if (config.rateLimit) context.rateLimiter = new MemoryRateLimiter(config.rateLimit);
 
@@ -67,6 +69,7 @@ export async function startMediaServer(
   const sweptBlobs = await sweepOrphanBlobs(context, startedAt);
 
   const app = await buildApp(context);
+  context.derivedImages.onError = (error) => app.log.error({ err: error }, 'storing a derived image failed');
   await hooks.beforeListen?.(app, context);
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
@@ -92,6 +95,8 @@ export async function startMediaServer(
       clearInterval(maintenance);
       await context.jobs.stop();
       await app.close();
+      // Renditions still being stored check the catalog when they land.
+      await context.derivedImages.settled();
       await store.close();
     },
   };

@@ -7,6 +7,15 @@ export type BlobContext = Pick<ServerContext, 'store' | 'storage'>;
 /** Where a version's original bytes live; sharded by the id's random tail. */
 export const blobKeyFor = (versionId: string) => `originals/${versionId.slice(-2)}/${versionId}`;
 
+/** Where the images derived from a blob (transformations, thumbnails) live; they go when it goes. */
+export const derivedTreeFor = (blobKey: string) => `derived/${blobKey}`;
+
+/** Deletes a blob and everything derived from it. */
+async function deleteBlobAndDerived(ctx: BlobContext, blobKey: string): Promise<void> {
+  await ctx.storage.deleteTree(derivedTreeFor(blobKey));
+  await ctx.storage.delete(blobKey);
+}
+
 /**
  * The one crash-safe way to add bytes to the library: journal the keys, `place` the blobs (move
  * or copy them into storage), then `commit` the rows in a transaction that also clears the
@@ -40,7 +49,7 @@ export async function commitWithBlobs<T>(
  */
 export async function deleteBlobs(ctx: BlobContext, blobKeys: string[]): Promise<void> {
   for (const key of blobKeys) {
-    await ctx.storage.delete(key);
+    await deleteBlobAndDerived(ctx, key);
     await ctx.store.unjournalBlobs([key]);
   }
 }
@@ -53,7 +62,7 @@ export async function sweepOrphanBlobs(ctx: ServerContext, before: number): Prom
   let removed = 0;
   for (const key of await ctx.store.journaledBlobs(before)) {
     if (!(await ctx.store.isBlobReferenced(key))) {
-      await ctx.storage.delete(key);
+      await deleteBlobAndDerived(ctx, key);
       removed++;
     }
     await ctx.store.unjournalBlobs([key]);

@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import exifr from 'exifr';
 import sharp, { type Metadata } from 'sharp';
 import type { FileMetadata } from '../../shared/wire.js';
+import { estimateJpegQuality } from './jpeg-quality.js';
 
 /** ImageKit groups EXIF tags like this; exifr calls the same blocks ifd0, exif, gps, interop, thumbnail. */
 const exifBlocks: Record<string, string> = {
@@ -42,6 +44,10 @@ export async function readFileMetadata(
   out.hasColorProfile = info.hasProfile === true;
   out.hasTransparency = info.hasAlpha;
   if (info.density !== undefined) out.density = info.density;
+  if (info.format === 'jpeg') {
+    const quality = estimateJpegQuality(typeof input === 'string' ? await readFile(input) : input);
+    if (quality !== undefined) out.quality = quality;
+  }
   const raw = await exifr
     .parse(input, {
       mergeOutput: false,

@@ -19,7 +19,7 @@ export interface ProbedFile {
 }
 
 /** Image types libvips (through sharp) reads here; others are still images, without dimensions. */
-const readableImages = new Set([
+export const readableImages: ReadonlySet<string> = new Set([
   'image/jpeg',
   'image/png',
   'image/webp',

@@ -18,8 +18,12 @@ export interface BlobStorage {
   /** Size in bytes, or undefined when the blob does not exist. */
   size(key: string): Promise<number | undefined>;
   copy(fromKey: string, toKey: string): Promise<void>;
+  /** Stores bytes under `key`, replacing any blob there; a reader never sees part of it. */
+  write(key: string, bytes: Uint8Array): Promise<void>;
   /** Deletes the blob; deleting a missing blob is not an error. */
   delete(key: string): Promise<void>;
+  /** Deletes every blob whose key starts with `prefix/` (a derived-image tree); none is not an error. */
+  deleteTree(prefix: string): Promise<void>;
 }
 
 export class BlobNotFoundError extends Error {

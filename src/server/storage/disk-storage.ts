@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
-import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { BlobNotFoundError, type BlobStorage, type ByteRange } from './blob-storage.js';
@@ -63,8 +64,26 @@ export class DiskStorage implements BlobStorage {
     await fsyncPath(dirname(target));
   }
 
+  async write(key: string, bytes: Uint8Array): Promise<void> {
+    const target = this.#path(key);
+    await mkdir(dirname(target), { recursive: true });
+    // fsynced before the rename, so a crash leaves the whole blob or none, never a truncated one.
+    const temp = `${target}.${randomUUID()}.partial`;
+    try {
+      await writeFile(temp, bytes, { flush: true });
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+  }
+
   async delete(key: string): Promise<void> {
     await rm(this.#path(key), { force: true });
+  }
+
+  async deleteTree(prefix: string): Promise<void> {
+    await rm(this.#path(prefix), { recursive: true, force: true });
   }
 }
 

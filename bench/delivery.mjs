@@ -1,0 +1,192 @@
+// Delivery: cached rendition latency, an uncached w-400 of a 12-megapixel JPEG against the same
+// sharp pipeline called directly, and 50 concurrent thumbnail requests. Prints one JSON line.
+// Run with `node --import tsx bench/delivery.mjs` (the server runs from source through tsx).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const cachedSamples = Number(process.env.BENCH_CACHED_SAMPLES ?? 500);
+const uncachedSamples = Number(process.env.BENCH_UNCACHED_SAMPLES ?? 8);
+const concurrent = 50;
+const auth = `Basic ${Buffer.from('private_bench:').toString('base64')}`;
+
+async function startServer(dataDir) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/server/cli.ts', 'serve', '--port', '0', '--data', dataDir],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        MEDIA_LIBRARY_PUBLIC_KEY: 'public_bench',
+        MEDIA_LIBRARY_PRIVATE_KEY: 'private_bench',
+        MEDIA_LIBRARY_RATE_LIMIT: 'off',
+        MEDIA_LIBRARY_LOG_LEVEL: 'error',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  for await (const chunk of child.stdout) {
+    out += chunk;
+    const match = /listening on (\S+)/.exec(out);
+    if (match) return { child, url: match[1] };
+  }
+  throw new Error(`server did not start: ${out}`);
+}
+
+async function stopServer(server) {
+  server.child.kill('SIGTERM');
+  await once(server.child, 'exit');
+}
+
+/** A photo-like 12-megapixel JPEG: smooth gradients with grain, so it compresses like a photo. */
+async function twelveMegapixelJpeg(seed) {
+  const width = 4000;
+  const height = 3000;
+  const pixels = Buffer.alloc(width * height * 3);
+  let noise = seed * 2654435761;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      noise = (noise * 1103515245 + 12345) >>> 0;
+      const grain = (noise >>> 24) % 24;
+      const i = (y * width + x) * 3;
+      pixels[i] = ((x * 255) / width + grain + seed * 40) & 255;
+      pixels[i + 1] = ((y * 255) / height + grain) & 255;
+      pixels[i + 2] = (((x + y) * 128) / (width + height) + grain * 2) & 255;
+    }
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+}
+
+async function photo(seed, width, height) {
+  return sharp({
+    create: {
+      width,
+      height,
+      channels: 3,
+      background: { r: (seed * 37) % 256, g: (seed * 91) % 256, b: 120 },
+    },
+  })
+    .composite([
+      {
+        input: Buffer.from(
+          `<svg width="${width}" height="${height}"><circle cx="${(seed * 53) % width}" cy="${height / 2}" r="${height / 3}" fill="#fff"/></svg>`,
+        ),
+      },
+    ])
+    .jpeg({ quality: 85 })
+    .toBuffer();
+}
+
+async function uploadFile(url, bytes, fileName, folder) {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(bytes)]), fileName);
+  form.append('fileName', fileName);
+  form.append('folder', folder);
+  form.append('useUniqueFileName', 'false');
+  const response = await fetch(`${url}/api/v1/files/upload`, {
+    method: 'POST',
+    headers: { authorization: auth },
+    body: form,
+  });
+  const body = await response.json();
+  if (response.status !== 200)
+    throw new Error(`upload ${fileName}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+async function timedGet(url) {
+  const started = performance.now();
+  const response = await fetch(url);
+  const bytes = await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`${url}: ${response.status} ${Buffer.from(bytes).toString()}`);
+  return performance.now() - started;
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const ms = (value) => Number(value.toFixed(2));
+
+const work = await mkdtemp(join(root, '.bench-'));
+let server;
+try {
+  server = await startServer(join(work, 'data'));
+
+  // Uncached w-400 of a 12 MP JPEG, one distinct file per sample so each request renders.
+  const bigFiles = [];
+  for (let i = 0; i < uncachedSamples; i++) {
+    const bytes = await twelveMegapixelJpeg(i + 1);
+    const path = join(work, `big-${i}.jpg`);
+    await writeFile(path, bytes);
+    bigFiles.push({ path, uploaded: await uploadFile(server.url, bytes, `big-${i}.jpg`, '/big') });
+  }
+  const serverMs = [];
+  for (const { uploaded } of bigFiles) serverMs.push(await timedGet(`${uploaded.url}?tr=w-400`));
+  // The same work in this process: read the original from disk, then the pipeline the server runs.
+  const rawMs = [];
+  for (const { path } of bigFiles) {
+    const started = performance.now();
+    await sharp(await readFile(path), { limitInputPixels: 268_402_689, failOn: 'error' })
+      .autoOrient()
+      .resize({ width: 400, fit: 'inside' })
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality: 80, progressive: false })
+      .toBuffer();
+    rawMs.push(performance.now() - started);
+  }
+
+  // Cached rendition latency: the same thumbnail over and over, after it is stored.
+  const cachedUrl = `${bigFiles[0].uploaded.url}?tr=w-400`;
+  for (let i = 0; i < 20; i++) await timedGet(cachedUrl);
+  const cached = [];
+  for (let i = 0; i < cachedSamples; i++) cached.push(await timedGet(cachedUrl));
+  cached.sort((a, b) => a - b);
+
+  // 50 concurrent grid thumbnails (n-ik_ml_thumbnail) of 50 distinct 1600×1200 photos: first
+  // request (each renders) and again (each from the store).
+  const photos = [];
+  for (let i = 0; i < concurrent; i++) {
+    photos.push(await uploadFile(server.url, await photo(i, 1600, 1200), `photo-${i}.jpg`, '/grid'));
+  }
+  const burst = async () => {
+    const started = performance.now();
+    await Promise.all(photos.map((p) => timedGet(p.thumbnailUrl)));
+    return (performance.now() - started) / 1000;
+  };
+  const coldSeconds = await burst();
+  const warmSeconds = await burst();
+
+  const serverMedian = median(serverMs);
+  const rawMedian = median(rawMs);
+  console.log(
+    JSON.stringify({
+      bench: 'delivery',
+      cpus: availableParallelism(),
+      sharpConcurrency: sharp.concurrency(),
+      cachedW400Ms: {
+        p50: ms(quantile(cached, 0.5)),
+        p95: ms(quantile(cached, 0.95)),
+        samples: cachedSamples,
+      },
+      uncachedW400From12MpJpegMs: ms(serverMedian),
+      rawSharpW400From12MpJpegMs: ms(rawMedian),
+      uncachedToRawSharpRatio: Number((serverMedian / rawMedian).toFixed(2)),
+      uncachedSamples,
+      thumbnails50ConcurrentColdPerSecond: Number((concurrent / coldSeconds).toFixed(1)),
+      thumbnails50ConcurrentColdSeconds: Number(coldSeconds.toFixed(3)),
+      thumbnails50ConcurrentWarmPerSecond: Number((concurrent / warmSeconds).toFixed(1)),
+      thumbnails50ConcurrentWarmSeconds: Number(warmSeconds.toFixed(3)),
+    }),
+  );
+} finally {
+  if (server) await stopServer(server);
+  await rm(work, { recursive: true, force: true });
+}

@@ -1,0 +1,180 @@
+import { extname } from 'node:path';
+import type { Principal } from '../auth/principal.js';
+import { assertFileVisible, assertPathInScope } from '../auth/scope.js';
+import type { ServerContext } from '../context.js';
+import { badRequest, conflict, notFound } from '../errors.js';
+import { applyEdits, planEdits } from '../media/edit-operations.js';
+import { probeFile } from '../media/probe.js';
+import { mimeOfFormat, resolveOutputFormat } from '../media/render.js';
+import type { FileRecord } from '../store/store.js';
+import { blobKeyFor, commitWithBlobs } from './blobs.js';
+import { asImageError, readBlob } from './delivery.js';
+import { requireFile } from './files.js';
+import { ensureFolderChain } from './folders.js';
+import { newId } from './ids.js';
+import { normalizeFolder, sanitizeFileName } from './naming.js';
+import { StagedFile } from './staging.js';
+import { appendVersion } from './versions.js';
+
+const editable = new Set([
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/avif',
+  'image/gif',
+  'image/tiff',
+  'image/svg+xml',
+]);
+
+const extensionsOf: Record<string, string[]> = {
+  'image/jpeg': ['.jpg', '.jpeg', '.jpe'],
+  'image/png': ['.png'],
+  'image/webp': ['.webp'],
+  'image/avif': ['.avif'],
+};
+
+const invalid = (why: string) => badRequest(why, { reason: 'INVALID_PARAMETER' });
+
+interface EditBody {
+  operations?: unknown;
+  saveAs?: unknown;
+  versionId?: unknown;
+}
+
+/**
+ * `POST /_ml/files/{fileId}/edit`: applies the operations to the current version (or
+ * `versionId`) and saves the result as the file's next version, or with `saveAs` as a new file
+ * beside it (or in `saveAs.folder`). Bytes go in through `commitWithBlobs`, as uploads do.
+ */
+export async function editFile(
+  ctx: ServerContext,
+  principal: Principal | null,
+  fileId: string,
+  body: unknown,
+): Promise<FileRecord> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw invalid(
+      'Send a JSON object: {"operations": [...], "saveAs"?: {"fileName": "...", "folder"?: "..."}}.',
+    );
+  }
+  const input = body as EditBody;
+  const unknown = Object.keys(input).filter((k) => !['operations', 'saveAs', 'versionId'].includes(k));
+  if (unknown.length > 0)
+    throw invalid(`Unknown parameter ${unknown.join(', ')}: send operations, saveAs and versionId.`);
+  const current = await requireFile(ctx.store, fileId);
+  assertFileVisible(principal, current);
+  let source = current;
+  if (input.versionId !== undefined) {
+    const version = (await ctx.store.getFileVersions(fileId)).find((v) => v.versionId === input.versionId);
+    if (!version) throw notFound('The requested file version does not exist.', { reason: 'NOT_FOUND' });
+    source = version;
+  }
+  if (!editable.has(source.mime) || source.width === null || source.height === null) {
+    throw badRequest(`Only images can be edited; this file is ${source.mime}.`, { reason: 'NOT_AN_IMAGE' });
+  }
+  const plan = planEdits(
+    input.operations,
+    { width: source.width, height: source.height },
+    ctx.config.maxTransformSize,
+  );
+  const format = plan.format ?? resolveOutputFormat(undefined, source.mime, undefined);
+  const mime = mimeOfFormat[format];
+  const saveAs = parseSaveAs(input.saveAs, source);
+  if (saveAs) assertPathInScope(principal, saveAs.folder);
+  const name = saveAs?.name ?? current.name;
+  if (!saveAs && mime !== current.mime) {
+    throw badRequest(
+      `The result is ${mime} but ${current.name} is ${current.mime}: save a format change as a new file with saveAs.`,
+      { reason: 'FORMAT_CHANGE_NEEDS_SAVE_AS' },
+    );
+  }
+  const extension = extname(name).toLowerCase();
+  const allowed = extensionsOf[mime];
+  if (saveAs && allowed && extension !== '' && !allowed.includes(extension)) {
+    throw badRequest(
+      `saveAs.fileName ends in ${extension} but the result is ${mime}; use ${allowed[0]} or add a format operation.`,
+      {
+        reason: 'INVALID_PARAMETER',
+      },
+    );
+  }
+
+  let bytes: Buffer;
+  try {
+    bytes = await applyEdits(await readBlob(ctx, source.blobKey), plan, format, ctx.config.maxImagePixels);
+  } catch (error) {
+    throw asImageError(error);
+  }
+  const staged = new StagedFile(ctx.stagingDir);
+  try {
+    await staged.writeBuffer(bytes, ctx.config.maxUploadBytes);
+    const probed = await probeFile(staged.path, staged.head, name, ctx.config.maxImagePixels);
+    const now = Date.now();
+    const versionId = newId(now);
+    const blobKey = blobKeyFor(versionId);
+    return await commitWithBlobs(
+      ctx,
+      [blobKey],
+      () => ctx.storage.putFile(blobKey, staged.path),
+      async (store) => {
+        const base = saveAs ? source : await requireFile(store, fileId);
+        const record: FileRecord = {
+          ...base,
+          versionId,
+          blobKey,
+          size: bytes.length,
+          mime: probed.mime,
+          format: probed.format,
+          width: probed.width,
+          height: probed.height,
+          hasAlpha: probed.hasAlpha,
+          embeddedMetadata: probed.embeddedMetadata,
+          customCoordinates: plan.movesPixels ? null : base.customCoordinates,
+          createdAt: now,
+          updatedAt: now,
+        };
+        if (!saveAs) return appendVersion(store, base, record);
+        const filePath = saveAs.folder + saveAs.name;
+        if (await store.getFileByPath(filePath)) {
+          throw conflict(
+            `A file named ${filePath} already exists. Choose another saveAs.fileName or folder.`,
+            {
+              reason: 'FILE_ALREADY_EXISTS',
+            },
+          );
+        }
+        await ensureFolderChain(store, saveAs.folder, now);
+        const created: FileRecord = {
+          ...record,
+          fileId: newId(now),
+          versionNumber: 1,
+          isCurrent: true,
+          name: saveAs.name,
+          folder: saveAs.folder,
+          filePath,
+        };
+        await store.insertFileVersion(created);
+        return created;
+      },
+    );
+  } finally {
+    await staged.discard();
+  }
+}
+
+function parseSaveAs(raw: unknown, source: FileRecord): { name: string; folder: string } | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw invalid('saveAs must be an object: {"fileName": "copy.jpg", "folder"?: "/where/"}.');
+  }
+  const { fileName, folder, ...rest } = raw as { fileName?: unknown; folder?: unknown };
+  if (Object.keys(rest).length > 0)
+    throw invalid(`saveAs takes fileName and folder, not ${Object.keys(rest).join(', ')}.`);
+  if (typeof fileName !== 'string') throw invalid("saveAs.fileName is required: the new file's name.");
+  if (folder !== undefined && typeof folder !== 'string')
+    throw invalid('saveAs.folder must be a folder path such as /brand/.');
+  return {
+    name: sanitizeFileName(fileName),
+    folder: folder === undefined ? source.folder : normalizeFolder(folder),
+  };
+}

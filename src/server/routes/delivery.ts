@@ -1,0 +1,132 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../app.js';
+import type { ServerContext } from '../context.js';
+import {
+  type DeliveryTarget,
+  parseDeliveryUrl,
+  planDerived,
+  renderDerived,
+  resolveDelivery,
+} from '../library/delivery.js';
+import { mimeOfFormat } from '../media/render.js';
+import { type NamedTransforms, namedTransformsFrom } from '../media/transformation.js';
+import { decideRange, isNotModified, safetyHeaders, type Validators } from './delivery-http.js';
+
+/** Paths that belong to the APIs: never files, so a miss there is the API's JSON 404. */
+const apiPaths = /^\/(v1|api|_ml)(\/|\?|$)/;
+
+const publicMaxAge = 3600;
+const immutable = 'public, max-age=31536000, immutable';
+
+function cacheControl(target: DeliveryTarget, now: number): string {
+  if (target.signedUntil !== undefined) {
+    const left = Math.max(0, Math.min(publicMaxAge, target.signedUntil - Math.floor(now / 1000)));
+    return `private, max-age=${left}`;
+  }
+  return target.pinned ? immutable : `public, max-age=${publicMaxAge}`;
+}
+
+/** What every answer about one representation carries, 304s included. */
+function describe(reply: FastifyReply, v: Validators, cache: string, vary: boolean) {
+  reply.header('etag', v.etag);
+  reply.header('last-modified', new Date(v.lastModified).toUTCString());
+  reply.header('cache-control', cache);
+  reply.header('accept-ranges', 'bytes');
+  // Our media are meant to be embedded by other sites (CMS pages), even under COEP.
+  reply.header('cross-origin-resource-policy', 'cross-origin');
+  if (vary) reply.header('vary', 'Accept');
+}
+
+/**
+ * Sends `size` bytes (from `bytes`, or streamed by `open`) honouring HEAD and Range, after the
+ * caller has set the representation's headers.
+ */
+async function sendBody(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  v: Validators,
+  size: number,
+  source:
+    | { bytes: Buffer }
+    | { open: (range?: { start: number; end: number }) => Promise<NodeJS.ReadableStream> },
+) {
+  const range = decideRange(request.headers, size, v);
+  if (range.kind === 'unsatisfiable') {
+    reply.header('content-range', `bytes */${size}`);
+    reply.header('content-length', 0);
+    return reply.code(416).send();
+  }
+  const { start, end } = range.kind === 'partial' ? range.range : { start: 0, end: size - 1 };
+  if (range.kind === 'partial') {
+    reply.code(206);
+    reply.header('content-range', `bytes ${start}-${end}/${size}`);
+  }
+  const length = size === 0 ? 0 : end - start + 1;
+  reply.header('content-length', length);
+  if (request.method === 'HEAD' || length === 0) return reply.send();
+  if ('bytes' in source) return reply.send(source.bytes.subarray(start, end + 1));
+  return reply.send(await source.open(range.kind === 'partial' ? range.range : undefined));
+}
+
+async function deliver(
+  ctx: ServerContext,
+  named: NamedTransforms,
+  endpointPath: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  const now = Date.now();
+  const target = await resolveDelivery(
+    ctx,
+    named,
+    parseDeliveryUrl(request.raw.url ?? '/', endpointPath),
+    now,
+  );
+  const { file, transformation } = target;
+  const cache = cacheControl(target, now);
+
+  if (!transformation) {
+    const v = { etag: `"${file.versionId}"`, lastModified: file.updatedAt };
+    describe(reply, v, cache, false);
+    if (isNotModified(request.headers, v)) return reply.code(304).send();
+    reply.headers(safetyHeaders(file.mime, file.name));
+    reply.header('content-type', file.mime);
+    return sendBody(request, reply, v, file.size, {
+      open: (range) => ctx.storage.read(file.blobKey, range),
+    });
+  }
+
+  const plan = await planDerived(file, transformation, request.headers.accept);
+  const v = { etag: plan.etag, lastModified: file.updatedAt };
+  describe(reply, v, cache, plan.negotiated);
+  if (isNotModified(request.headers, v)) return reply.code(304).send();
+  const image = await ctx.derivedImages.get(plan.key, file.blobKey, () =>
+    renderDerived(ctx, file, transformation, plan),
+  );
+  reply.header('content-type', mimeOfFormat[plan.format]);
+  if ('bytes' in image) return sendBody(request, reply, v, image.bytes.length, image);
+  return sendBody(request, reply, v, image.size, {
+    open: (range) => ctx.derivedImages.read(plan.key, range),
+  });
+}
+
+/**
+ * `GET`/`HEAD /<path>`: originals and transformed images in ImageKit's URL forms, with strong
+ * ETags, conditional and range requests. Registered last, as a catch-all below the APIs.
+ */
+export const deliveryRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
+  const app = fastify as unknown as App;
+  const named = namedTransformsFrom(ctx.config.namedTransforms);
+  const endpointPath = ctx.config.urlEndpoint
+    ? new URL(ctx.config.urlEndpoint).pathname.replace(/\/+$/, '')
+    : '';
+
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/*',
+    handler: async (request, reply) => {
+      if (apiPaths.test(request.url)) return reply.callNotFound();
+      return deliver(ctx, named, endpointPath, request, reply);
+    },
+  });
+};
