@@ -1,3 +1,5 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import MagicString from 'magic-string';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -22,7 +24,17 @@ export default defineConfig(({ mode }) => {
   return {
     publicDir: false,
     logLevel: 'warn',
-    plugins: bundler ? [] : [minifyLitTemplates()],
+    plugins: [
+      removeStale(
+        bundler ? 'dist/element' : 'dist',
+        bundler
+          ? /^(index|widget)\.js(\.map)?$|^chunks$/
+          : widget
+            ? /^media-library-widget\.js(\.map)?$/
+            : /^media-library(?!-widget)[\w.-]*\.js(\.map)?$/,
+      ),
+      ...(bundler ? [] : [minifyLitTemplates()]),
+    ],
     build: {
       target: 'es2022',
       outDir: bundler ? 'dist/element' : 'dist',
@@ -49,6 +61,24 @@ export default defineConfig(({ mode }) => {
     },
   };
 });
+
+/** Chunk names carry hashes: remove the last build's files first (the output directory also holds tsc's). */
+function removeStale(dir: string, pattern: RegExp): Plugin {
+  return {
+    name: 'remove-stale-build',
+    apply: 'build',
+    buildStart() {
+      let names: string[] = [];
+      try {
+        names = readdirSync(dir);
+      } catch {
+        return;
+      }
+      for (const name of names)
+        if (pattern.test(name)) rmSync(join(dir, name), { recursive: true, force: true });
+    },
+  };
+}
 
 type Node = { type?: string; start: number; end: number; [key: string]: unknown };
 type TemplateElement = Node & { value: { raw: string } };

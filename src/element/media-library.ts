@@ -144,13 +144,13 @@ export class MediaLibraryElement extends LitElement {
     fetchAuth: { attribute: false },
     client: { attribute: false },
     pageSize: { attribute: false },
-    sidebarOpen: { state: true },
-    detailsOpen: { state: true },
-    activeAsset: { state: true },
-    notice: { state: true },
-    customFields: { state: true },
-    problem: { state: true },
-    folderError: { state: true },
+    sidebarOpen: { state: true, attribute: false },
+    detailsOpen: { state: true, attribute: false },
+    activeAsset: { state: true, attribute: false },
+    notice: { state: true, attribute: false },
+    customFields: { state: true, attribute: false },
+    problem: { state: true, attribute: false },
+    folderError: { state: true, attribute: false },
   };
 
   static override styles = [tokens, shared, mediaLibraryStyles];
@@ -809,8 +809,13 @@ export class MediaLibraryElement extends LitElement {
   }
 
   private dispatch<T>(type: string, detail: T): void {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+    fire(this, type, detail);
   }
+}
+
+/** Public events bubble and cross shadow roots, so a host can listen anywhere above the element. */
+function fire<T>(target: EventTarget, type: string, detail: T): void {
+  target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
 }
 
 function toMediaError(error: unknown): MediaApiError {

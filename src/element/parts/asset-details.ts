@@ -17,7 +17,8 @@ export class AssetDetailsElement extends LitElement {
   static override properties = {
     asset: { attribute: false },
     fields: { attribute: false },
-    copyState: { state: true },
+    copyState: { state: true, attribute: false },
+    previewFailed: { state: true, attribute: false },
   };
 
   static override styles = [
@@ -134,6 +135,7 @@ export class AssetDetailsElement extends LitElement {
   /** Custom metadata field definitions, for their labels. */
   declare fields: CustomMetadataField[];
   declare copyState: 'idle' | 'copied' | 'failed';
+  declare previewFailed: boolean;
   private readonly l10n = new LocalizeController(this);
 
   constructor() {
@@ -141,10 +143,14 @@ export class AssetDetailsElement extends LitElement {
     this.asset = undefined;
     this.fields = [];
     this.copyState = 'idle';
+    this.previewFailed = false;
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has('asset')) this.copyState = 'idle';
+    if (changed.has('asset')) {
+      this.copyState = 'idle';
+      this.previewFailed = false;
+    }
   }
 
   override render() {
@@ -179,14 +185,16 @@ export class AssetDetailsElement extends LitElement {
     return html`<div class="body">
       <div class="preview">
         ${
-          hasThumbnail(file)
+          hasThumbnail(file) && !this.previewFailed
             ? html`<img
                 src=${file.thumbnail}
                 srcset=${`${file.thumbnail} 400w, ${withTransform(file.url, 'w-800,h-800,c-at_max,f-webp,q-80')} 800w`}
                 sizes="320px"
                 alt=${file.description ?? ''}
                 decoding="async"
-                @error=${(event: Event) => (event.target as HTMLElement).replaceWith(document.createTextNode(''))}
+                @error=${() => {
+                  this.previewFailed = true;
+                }}
               />`
             : icon(fileIcon(file.mime))
         }

@@ -42,6 +42,10 @@ export const gridStyles = css`
   .thumb:has(img.loaded) {
     background-image: none !important;
   }
+  /* While the blurred preview shows, the type icon waits; it shows if the thumbnail fails. */
+  .thumb[style*='background-image'] .type-icon {
+    visibility: hidden;
+  }
   .thumb img {
     position: absolute;
     inset: 0;

@@ -69,7 +69,7 @@ export class AssetGridElement extends LitElement {
     sort: {},
     searching: { attribute: false },
     listKey: { attribute: false },
-    activeIndex: { state: true },
+    activeIndex: { state: true, attribute: false },
     keyboard: { type: Boolean, reflect: true },
   };
 
@@ -291,7 +291,7 @@ export class AssetGridElement extends LitElement {
         aria-setsize=${setSize}
       >
         <div class="thumb">${icon('folder', 'icon type-icon')}</div>
-        <div class="caption"><span class="name">${row.name}</span><span class="meta">${l.t('folder')}</span></div>
+        <div class="caption"><span class="name">${row.name}</span> <span class="meta">${l.t('folder')}</span></div>
       </div>`;
     }
     const meta =
@@ -310,7 +310,7 @@ export class AssetGridElement extends LitElement {
       title=${disabled ? l.t('notAccepted') : file.name}
     >
       ${this.renderThumb(file)}
-      <div class="caption"><span class="name">${file.name}</span><span class="meta">${meta}</span></div>
+      <div class="caption"><span class="name">${file.name}</span> <span class="meta">${meta}</span></div>
       ${disabled ? nothing : html`<span class="check" data-toggle aria-hidden="true">${icon('check')}</span>`}
     </div>`;
   }

@@ -16,7 +16,7 @@ export class FolderTreeElement extends LitElement {
   static override properties = {
     rows: { attribute: false },
     current: {},
-    focusedPath: { state: true },
+    focusedPath: { state: true, attribute: false },
   };
 
   static override styles = [

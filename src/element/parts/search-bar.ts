@@ -50,8 +50,8 @@ export class SearchBarElement extends LitElement {
     fields: { attribute: false },
     query: {},
     queryError: { attribute: false },
-    advancedOpen: { state: true },
-    builderReady: { state: true },
+    advancedOpen: { state: true, attribute: false },
+    builderReady: { state: true, attribute: false },
   };
 
   static override styles = [
