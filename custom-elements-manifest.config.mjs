@@ -5,4 +5,6 @@ export default {
   exclude: ['src/element/i18n/*.ts', 'src/element/**/*.styles.ts', 'src/element/styles/*.ts'],
   outdir: '.',
   litelement: true,
+  // package.json names custom-elements.json itself; the check's temporary copy must not land there.
+  packagejson: false,
 };

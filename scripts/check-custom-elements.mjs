@@ -1,11 +1,12 @@
 // Fails when custom-elements.json is not what the analyzer makes of src/element now.
 // Fix with `npm run analyze` and commit the result.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-const out = mkdtempSync(join(tmpdir(), 'cem-'));
+// The analyzer takes --outdir relative to the working directory; .scratch/ is ignored by git.
+mkdirSync('.scratch', { recursive: true });
+const out = mkdtempSync(join('.scratch', 'cem-'));
 try {
   execFileSync(join('node_modules', '.bin', 'cem'), ['analyze', '--outdir', out], { stdio: 'pipe' });
   const fresh = readFileSync(join(out, 'custom-elements.json'), 'utf8');
