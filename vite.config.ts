@@ -133,6 +133,8 @@ function minifyCss(text: string): string {
     .replace(/\s+/g, ' ')
     .replace(/\s*([{};,>])\s*/g, '$1')
     .replace(/:\s+/g, ':')
+    .replace(/(?<![\w.])0\.(\d)/g, '.$1')
+    .replace(/#([0-9a-f])\1([0-9a-f])\2([0-9a-f])\3\b/gi, '#$1$2$3')
     .replace(/;}/g, '}')
     .trim();
 }

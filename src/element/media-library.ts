@@ -23,15 +23,18 @@ import {
   parentOf,
   typeSortLimit,
 } from './state/listing.js';
-import {
-  builtInFields,
-  customFieldSpecs,
-  emptySearch,
-  type SearchState,
-  searchFromText,
-} from './state/search.js';
+import { emptySearch, type SearchState, searchFromText } from './state/search.js';
 import { Selection } from './state/selection.js';
-import { icon } from './styles/icons.js';
+import {
+  closeIcon,
+  folderPlusIcon,
+  gridIcon,
+  icon,
+  infoIcon,
+  listIcon,
+  sidebarIcon,
+  sortIcon,
+} from './styles/icons.js';
 import { mediaLibraryStyles } from './styles/media-library.styles.js';
 import { shared } from './styles/shared.js';
 import { tokens } from './styles/tokens.js';
@@ -106,7 +109,6 @@ let menus: typeof import('./parts/menus.js') | undefined;
  * @cssproperty --ml-font-family - Font stack.
  * @cssproperty --ml-font-size - Base font size (14px).
  * @cssproperty --ml-radius - Corner radius (8px).
- * @cssproperty --ml-space - Spacing unit, smaller in `density="compact"`.
  * @cssproperty --ml-cell-size - Ideal thumbnail cell width (164px; 124px compact).
  * @cssproperty --ml-row-height - List view row height (48px; 38px compact).
  * @cssproperty --ml-color-bg - Background.
@@ -150,7 +152,6 @@ export class MediaLibraryElement extends LitElement {
     notice: { state: true, attribute: false },
     customFields: { state: true, attribute: false },
     problem: { state: true, attribute: false },
-    folderError: { state: true, attribute: false },
   };
 
   static override styles = [tokens, shared, mediaLibraryStyles];
@@ -203,7 +204,6 @@ export class MediaLibraryElement extends LitElement {
   declare private customFields: CustomMetadataField[];
   /** Why the element cannot work at all (not configured, session refused). */
   declare private problem: string | undefined;
-  declare private folderError: string | undefined;
 
   private readonly listing = new Listing({ pageSize: 100, onError: (error) => this.reportError(error) });
   private readonly tree = new FolderTree();
@@ -220,7 +220,6 @@ export class MediaLibraryElement extends LitElement {
   /** From the start until the session is there (then the listing says whether it loads). */
   private connecting = false;
   private startGeneration = 0;
-  private returnFocusTo: HTMLElement | null = null;
   private accepts: AcceptTest = () => true;
 
   constructor() {
@@ -248,7 +247,6 @@ export class MediaLibraryElement extends LitElement {
     this.notice = undefined;
     this.customFields = [];
     this.problem = undefined;
-    this.folderError = undefined;
     this.listing.subscribe(() => this.requestUpdate());
     this.tree.subscribe(() => this.requestUpdate());
   }
@@ -277,7 +275,7 @@ export class MediaLibraryElement extends LitElement {
   refresh(): Promise<void> {
     if (!this.started) return Promise.resolve();
     this.tree.reset(this.root, this.currentClient);
-    void this.tree.reveal(this.listing.state.folder).then(() => this.checkTree());
+    void this.tree.reveal(this.listing.state.folder);
     return this.listing.refresh();
   }
 
@@ -286,6 +284,14 @@ export class MediaLibraryElement extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     if (this.mode === 'inline' || this.open) void this.start();
+    // A closed modal gets its session while the page is idle, so show() only waits for the listing.
+    else
+      whenIdle(
+        () =>
+          void this.connection()
+            ?.authorizer?.session()
+            .catch(() => undefined),
+      );
   }
 
   override disconnectedCallback(): void {
@@ -305,7 +311,10 @@ export class MediaLibraryElement extends LitElement {
     if (changed.has('accept')) this.accepts = acceptTest(this.accept);
     if (changed.has('pageSize')) this.listing.pageSize = this.pageSize || 100;
     const connection = ['endpoint', 'authUrl', 'fetchAuth', 'client', 'rootFolder'] as const;
-    if (this.started && connection.some((key) => changed.has(key))) void this.start();
+    if (connection.some((key) => changed.has(key))) {
+      this.connectionCache = undefined;
+      if (this.started) void this.start();
+    }
     if (
       (changed.has('open') || changed.has('mode')) &&
       (this.open || this.mode === 'inline') &&
@@ -320,14 +329,10 @@ export class MediaLibraryElement extends LitElement {
     const dialog = this.renderRoot.querySelector('dialog');
     if (!dialog) return;
     if (this.open && !dialog.open) {
-      this.returnFocusTo = deepActiveElement();
       dialog.showModal();
       void this.focusSearch();
     } else if (!this.open && dialog.open) {
       dialog.close();
-      // Back to whatever opened the dialog.
-      this.returnFocusTo?.focus();
-      this.returnFocusTo = null;
     }
   }
 
@@ -354,20 +359,12 @@ export class MediaLibraryElement extends LitElement {
     this.listing.cancel();
     this.problem = undefined;
     this.root = normalizeFolderPath(this.rootFolder);
-    let client = this.client;
-    let authorizer: SessionAuthorizer | undefined;
-    if (!client) {
-      const fetchAuth = this.fetchAuth ?? (this.authUrl ? fetchAuthFrom(this.authUrl) : undefined);
-      if (!fetchAuth) {
-        this.problem = this.localizer.t('notConfigured');
-        return;
-      }
-      authorizer = new SessionAuthorizer({
-        fetchAuth,
-        ...(this.root !== '/' && { request: { folder: `${this.root}/` } }),
-      });
-      client = new MediaClient({ ...(this.endpoint && { endpoint: this.endpoint }), auth: authorizer });
+    const connection = this.connection();
+    if (!connection) {
+      this.problem = this.localizer.t('notConfigured');
+      return;
     }
+    const { client, authorizer } = connection;
     if (authorizer) {
       try {
         const { scope } = await authorizer.session();
@@ -389,15 +386,32 @@ export class MediaLibraryElement extends LitElement {
     this.tree.reset(this.root, client);
     const wanted = normalizeFolderPath(this.initialFolder || this.root);
     const folder = isWithin(wanted, this.root) ? wanted : this.root;
-    void this.tree.reveal(folder).then(() => this.checkTree());
+    // The first page goes out first: it is what the user waits for.
+    void this.listing.load({ folder, search: searchFromText(this.initialQuery) });
+    void this.tree.reveal(folder);
     void this.loadCustomFields(client, generation);
     whenIdle(() => void this.loadMenus());
-    void this.listing.load({ folder, search: searchFromText(this.initialQuery) });
   }
 
-  private checkTree(): void {
-    const root = this.tree.get(this.root);
-    this.folderError = root?.error ? this.localizer.t('folderLoadError') : undefined;
+  private connectionCache: { client: MediaClient; authorizer: SessionAuthorizer | undefined } | undefined;
+
+  /** The API client (and its session source) for the current configuration, made once. */
+  private connection(): { client: MediaClient; authorizer: SessionAuthorizer | undefined } | undefined {
+    if (this.connectionCache) return this.connectionCache;
+    if (this.client) {
+      this.connectionCache = { client: this.client, authorizer: undefined };
+      return this.connectionCache;
+    }
+    const fetchAuth = this.fetchAuth ?? (this.authUrl ? fetchAuthFrom(this.authUrl) : undefined);
+    if (!fetchAuth) return undefined;
+    const root = normalizeFolderPath(this.rootFolder);
+    const authorizer = new SessionAuthorizer({
+      fetchAuth,
+      ...(root !== '/' && { request: { folder: `${root}/` } }),
+    });
+    const client = new MediaClient({ ...(this.endpoint && { endpoint: this.endpoint }), auth: authorizer });
+    this.connectionCache = { client, authorizer };
+    return this.connectionCache;
   }
 
   private async loadCustomFields(client: MediaClient, generation: number): Promise<void> {
@@ -405,7 +419,6 @@ export class MediaLibraryElement extends LitElement {
       const fields = await client.listCustomMetadataFields();
       if (generation !== this.startGeneration) return;
       this.customFields = fields;
-      this.listing.fields = [...builtInFields, ...customFieldSpecs(fields)];
     } catch {
       // Labels fall back to field names; the builder offers built-in fields only.
     }
@@ -439,7 +452,7 @@ export class MediaLibraryElement extends LitElement {
         <ml-search-bar
           part="search"
           .search=${state.search}
-          .fields=${this.listing.fields}
+          .customFields=${this.customFields}
           .query=${state.query}
           .queryError=${state.error?.isQueryError ? state.error : undefined}
           @search-change=${(e: CustomEvent<{ search: SearchState }>) => this.changeSearch(e.detail.search)}
@@ -453,7 +466,7 @@ export class MediaLibraryElement extends LitElement {
                 aria-label=${l.t('close')}
                 @click=${() => this.closeWith('cancel')}
               >
-                ${icon('close')}
+                ${icon(closeIcon)}
               </button>`
             : nothing
         }
@@ -477,7 +490,6 @@ export class MediaLibraryElement extends LitElement {
           @folder-toggle=${(e: CustomEvent<{ path: string; expand: boolean }>) =>
             e.detail.expand ? void this.tree.expand(e.detail.path) : this.tree.collapse(e.detail.path)}
         ></ml-folder-tree>
-        ${this.folderError ? html`<p class="note" role="alert">${this.folderError}</p>` : nothing}
       </nav>
       <div class="content" part="content">
         <div class="toolbar" part="toolbar">
@@ -490,7 +502,7 @@ export class MediaLibraryElement extends LitElement {
               this.sidebarOpen = !this.sidebarOpen;
             }}
           >
-            ${icon('sidebar')}
+            ${icon(sidebarIcon)}
           </button>
           <ml-breadcrumbs
             part="breadcrumbs"
@@ -510,7 +522,7 @@ export class MediaLibraryElement extends LitElement {
                 title=${l.t(view === 'grid' ? 'viewGrid' : 'viewList')}
                 @click=${() => this.setView(view)}
               >
-                ${icon(view)}
+                ${icon(view === 'grid' ? gridIcon : listIcon)}
               </button>`,
             )}
           </div>
@@ -522,7 +534,7 @@ export class MediaLibraryElement extends LitElement {
             aria-pressed=${String(this.detailsOpen)}
             @click=${() => this.toggleDetails(!this.detailsOpen)}
           >
-            ${icon('info')}
+            ${icon(infoIcon)}
           </button>
           <slot name="toolbar"></slot>
         </div>
@@ -545,6 +557,7 @@ export class MediaLibraryElement extends LitElement {
           .sort=${state.sort}
           .searching=${searching}
           .listKey=${`${state.folder}\n${state.query}\n${state.sort}`}
+          .density=${this.density}
           @item-select=${(e: CustomEvent<{ index: number; how: SelectHow }>) => this.selectItem(e.detail.index, e.detail.how)}
           @item-activate=${(e: CustomEvent<{ index: number }>) => {
             this.activeAsset = this.listing.state.items[e.detail.index];
@@ -578,7 +591,7 @@ export class MediaLibraryElement extends LitElement {
 
   private renderSortMenu(): TemplateResult {
     return html`<button class="btn" type="button" popovertarget="sort-menu" aria-haspopup="true">
-        ${icon('sort')}<span class="label-wide">${this.localizer.t('sortLabel')}</span>
+        ${icon(sortIcon)}<span class="label-wide">${this.localizer.t('sortLabel')}</span>
       </button>
       <div id="sort-menu" class="popover" popover @beforetoggle=${this.onMenuToggle}>
         ${menus?.sortMenu(this) ?? nothing}
@@ -588,7 +601,7 @@ export class MediaLibraryElement extends LitElement {
   private renderNewFolder(): TemplateResult {
     const l = this.localizer;
     return html`<button class="btn" type="button" popovertarget="folder-form" aria-haspopup="dialog">
-        ${icon('folderPlus')}<span class="label-wide">${l.t('newFolder')}</span>
+        ${icon(folderPlusIcon)}<span class="label-wide">${l.t('newFolder')}</span>
       </button>
       <div
         id="folder-form"
@@ -824,13 +837,6 @@ function toMediaError(error: unknown): MediaApiError {
     status: 0,
     source: 'api',
   });
-}
-
-/** The focused element, looking inside shadow roots. */
-function deepActiveElement(): HTMLElement | null {
-  let active = document.activeElement;
-  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-  return active instanceof HTMLElement ? active : null;
 }
 
 customElements.get('media-library') || customElements.define('media-library', MediaLibraryElement);

@@ -67,14 +67,13 @@ export class Localizer {
   readonly dir: 'ltr' | 'rtl';
   private readonly catalog: Catalog;
   private readonly plural: Intl.PluralRules;
-  private readonly dateFormat: Intl.DateTimeFormat;
+  private readonly numberFormats = new Map<string, Intl.NumberFormat>();
 
   constructor(lang: string, catalog: Catalog = {}) {
     this.lang = lang;
     this.dir = directionOf(lang);
     this.catalog = catalog;
     this.plural = new Intl.PluralRules(lang);
-    this.dateFormat = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
   }
 
   /** The message for `key`, with `{placeholders}` filled in; `count` also picks the plural form. */
@@ -94,29 +93,14 @@ export class Localizer {
   }
 
   number(value: number, options?: Intl.NumberFormatOptions): string {
-    return new Intl.NumberFormat(this.lang, options).format(value);
-  }
-
-  /** Bytes in the largest binary unit that keeps the number at least 1 (`1.4 MB`). */
-  bytes(size: number): string {
-    const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
-    let value = size;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-      value /= 1024;
-      unit++;
+    // Making a NumberFormat costs far more than using one; grids format thousands of numbers.
+    const key = options ? JSON.stringify(options) : '';
+    let format = this.numberFormats.get(key);
+    if (!format) {
+      format = new Intl.NumberFormat(this.lang, options);
+      this.numberFormats.set(key, format);
     }
-    return this.number(value, {
-      style: 'unit',
-      unit: units[unit],
-      unitDisplay: unit === 0 ? 'long' : 'short',
-      maximumFractionDigits: value < 10 && unit > 0 ? 1 : 0,
-    });
-  }
-
-  date(iso: string): string {
-    const time = Date.parse(iso);
-    return Number.isNaN(time) ? iso : this.dateFormat.format(time);
+    return format.format(value);
   }
 }
 

@@ -1,7 +1,8 @@
 import '../i18n/en-more.js';
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import type { Asset, CustomMetadataField, CustomMetadataValue, MediaFile } from '../../shared/wire.js';
-import { fileIcon, icon } from '../styles/icons.js';
+import { formatBytes, formatDate } from '../i18n/format.js';
+import { closeIcon, copyIcon, externalIcon, fileIcon, folderIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
 import { emit } from './part-events.js';
@@ -159,7 +160,7 @@ export class AssetDetailsElement extends LitElement {
     return html`<header>
         <h2>${l.t('details')}</h2>
         <button class="btn ghost icon-only" type="button" aria-label=${l.t('closeDetails')} @click=${() => emit(this, 'details-close')}>
-          ${icon('close')}
+          ${icon(closeIcon)}
         </button>
       </header>
       ${
@@ -167,11 +168,11 @@ export class AssetDetailsElement extends LitElement {
           ? html`<p class="empty">${l.t('noActive')}</p>`
           : asset.type === 'folder'
             ? html`<div class="body">
-                <div class="preview">${icon('folder')}</div>
+                <div class="preview">${icon(folderIcon)}</div>
                 <div><h3>${asset.name}</h3><p class="path">${asset.folderPath}</p></div>
                 <dl>
-                  <dt>${l.t('detailCreated')}</dt><dd>${l.date(asset.createdAt)}</dd>
-                  <dt>${l.t('detailModified')}</dt><dd>${l.date(asset.updatedAt)}</dd>
+                  <dt>${l.t('detailCreated')}</dt><dd>${formatDate(l, asset.createdAt)}</dd>
+                  <dt>${l.t('detailModified')}</dt><dd>${formatDate(l, asset.updatedAt)}</dd>
                 </dl>
               </div>`
             : this.renderFile(asset)
@@ -207,7 +208,7 @@ export class AssetDetailsElement extends LitElement {
         <dt>${l.t('detailType')}</dt>
         <dd>${file.mime}</dd>
         <dt>${l.t('detailSize')}</dt>
-        <dd>${l.bytes(file.size)}</dd>
+        <dd>${formatBytes(l, file.size)}</dd>
         ${
           file.width && file.height
             ? html`<dt>${l.t('detailDimensions')}</dt>
@@ -215,9 +216,9 @@ export class AssetDetailsElement extends LitElement {
             : nothing
         }
         <dt>${l.t('detailCreated')}</dt>
-        <dd>${l.date(file.createdAt)}</dd>
+        <dd>${formatDate(l, file.createdAt)}</dd>
         <dt>${l.t('detailModified')}</dt>
-        <dd>${l.date(file.updatedAt)}</dd>
+        <dd>${formatDate(l, file.updatedAt)}</dd>
       </dl>
       ${
         file.description
@@ -246,8 +247,8 @@ export class AssetDetailsElement extends LitElement {
           : nothing
       }
       <div class="actions">
-        <button class="btn" type="button" @click=${() => this.copyUrl(file.url)}>${icon('copy')}${l.t('copyUrl')}</button>
-        <a class="btn" href=${file.url} target="_blank" rel="noopener noreferrer">${icon('external')}${l.t('openOriginal')}</a>
+        <button class="btn" type="button" @click=${() => this.copyUrl(file.url)}>${icon(copyIcon)}${l.t('copyUrl')}</button>
+        <a class="btn" href=${file.url} target="_blank" rel="noopener noreferrer">${icon(externalIcon)}${l.t('openOriginal')}</a>
       </div>
       <div role="status">
         ${this.copyState === 'copied' ? l.t('copied') : nothing}
@@ -266,7 +267,7 @@ export class AssetDetailsElement extends LitElement {
     if (Array.isArray(value)) return value.map((v) => this.formatValue(v)).join(', ');
     if (typeof value === 'boolean') return l.t(value ? 'yes' : 'no');
     if (typeof value === 'number') return l.number(value);
-    return /^\d{4}-\d{2}-\d{2}T/.test(value) ? l.date(value) : value;
+    return /^\d{4}-\d{2}-\d{2}T/.test(value) ? formatDate(l, value) : value;
   }
 
   private async copyUrl(url: string): Promise<void> {

@@ -5,7 +5,7 @@ import type { MediaApiError } from '../../client/errors.js';
 import type { Asset, MediaFile } from '../../shared/wire.js';
 import type { AcceptTest } from '../state/accept.js';
 import type { ListingState, ListSort } from '../state/listing.js';
-import { fileIcon, icon } from '../styles/icons.js';
+import { alertIcon, fileIcon, folderIcon, icon, searchIcon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { gridStyles } from './asset-grid.styles.js';
 import { LocalizeController } from './localized.js';
@@ -21,6 +21,7 @@ export interface Placeholder {
 export type Row = Asset | Placeholder;
 
 export const isPlaceholder = (row: Row): row is Placeholder => 'placeholder' in row;
+const placeholderDelayMs = 150;
 const placeholders: Placeholder[] = Array.from({ length: 12 }, (_, i) => ({ placeholder: i }));
 
 // The list view is a lazy chunk: most sessions stay in the grid.
@@ -31,8 +32,67 @@ const loadListView = async () => {
 export const keyOf = (row: Row) =>
   isPlaceholder(row) ? `placeholder-${row.placeholder}` : row.type === 'folder' ? row.folderId : row.fileId;
 
-/** The grid layout, mirrored for right-to-left pages (the virtualizer positions from the left). */
-class MirroredGridLayout extends GridLayout {
+type ChildPosition = {
+  top: number;
+  left: number;
+  width?: number;
+  height?: number;
+  xOffset?: number;
+  yOffset?: number;
+};
+interface VirtualizerInternals {
+  _children: HTMLElement[];
+  _first: number;
+  _positionChildren(positions: Map<number, ChildPosition> | null): void;
+}
+const patchedVirtualizers = new WeakSet<object>();
+
+/**
+ * @lit-labs/virtualizer 2.1 walks every child (its `_children` getter) once per child while
+ * placing them, O(n²) on every scroll frame, and rewrites every child's inline style even when
+ * it has not moved. This places them the same way, with one walk and only the writes that change something.
+ */
+function placeChildrenInOneWalk(virtualizer: unknown): void {
+  const proto = virtualizer
+    ? (Object.getPrototypeOf(virtualizer) as Partial<VirtualizerInternals>)
+    : undefined;
+  if (!proto || patchedVirtualizers.has(proto) || typeof proto._positionChildren !== 'function') return;
+  patchedVirtualizers.add(proto);
+  proto._positionChildren = function (this: VirtualizerInternals, positions) {
+    if (!positions) return;
+    const children = this._children;
+    // Children that stay where they were get no writes, so the browser restyles only the moved ones.
+    const set = (
+      style: CSSStyleDeclaration,
+      name: 'position' | 'boxSizing' | 'transform' | 'width' | 'height' | 'left' | 'top',
+      value: string,
+    ) => {
+      if (style[name] !== value) style[name] = value;
+    };
+    positions.forEach(({ top, left, width, height, xOffset, yOffset }, index) => {
+      const style = children[index - this._first]?.style;
+      if (!style) return;
+      set(style, 'position', 'absolute');
+      set(style, 'boxSizing', 'border-box');
+      set(style, 'transform', `translate(${left}px, ${top}px)`);
+      if (width !== undefined) set(style, 'width', `${width}px`);
+      if (height !== undefined) set(style, 'height', `${height}px`);
+      set(style, 'left', xOffset === undefined ? '' : `${xOffset}px`);
+      set(style, 'top', yOffset === undefined ? '' : `${yOffset}px`);
+    });
+  };
+}
+
+/** The grid layout, rendering half a screen beyond the viewport (the default, 1000px, doubles the DOM). */
+class CellGridLayout extends GridLayout {
+  constructor(...args: ConstructorParameters<typeof GridLayout>) {
+    super(...args);
+    this._overhang = 500;
+  }
+}
+
+/** Mirrored for right-to-left pages (the virtualizer positions from the left). */
+class MirroredGridLayout extends CellGridLayout {
   override _getItemPosition(index: number): ReturnType<GridLayout['_getItemPosition']> {
     const position = super._getItemPosition(index);
     return { ...position, left: this._viewDim2 - position.left - (position.width ?? 0) };
@@ -69,6 +129,7 @@ export class AssetGridElement extends LitElement {
     sort: {},
     searching: { attribute: false },
     listKey: { attribute: false },
+    density: {},
     activeIndex: { state: true, attribute: false },
     keyboard: { type: Boolean, reflect: true },
   };
@@ -89,6 +150,8 @@ export class AssetGridElement extends LitElement {
   declare searching: boolean;
   /** Changes when the folder, search or sort changes: the active item and scroll reset. */
   declare listKey: string;
+  /** The root's density; the cell size (`--ml-cell-size`) is read again when it changes. */
+  declare density: string;
   declare activeIndex: number;
   /** Set while the user works with the keyboard, so the active item shows a focus ring. */
   declare keyboard: boolean;
@@ -110,6 +173,7 @@ export class AssetGridElement extends LitElement {
     this.sort = 'DESC_CREATED';
     this.searching = false;
     this.listKey = '';
+    this.density = '';
     this.activeIndex = -1;
     this.keyboard = false;
     this.addEventListener('pointerdown', () => {
@@ -151,9 +215,35 @@ export class AssetGridElement extends LitElement {
     if (this.activeIndex >= this.items.length) this.activeIndex = this.items.length - 1;
   }
 
+  private placeholderTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * Thumbnails still loading after a moment get their blurred preview (a tiny image). On a fast
+   * connection or a warm cache the thumbnails win, and the previews are never requested.
+   */
+  private schedulePlaceholders(): void {
+    clearTimeout(this.placeholderTimer);
+    this.placeholderTimer = setTimeout(() => {
+      for (const thumb of this.renderRoot.querySelectorAll<HTMLElement>(
+        '.thumb[data-placeholder]:not(.done, .lqip)',
+      )) {
+        thumb.classList.add('lqip');
+        thumb.style.backgroundImage = `url("${thumb.dataset.placeholder}")`;
+      }
+    }, placeholderDelayMs);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.placeholderTimer);
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('listKey') && this.scroller) this.scroller.scrollTop = 0;
-    if (changed.has('view')) {
+    const scroller = this.scroller as (HTMLElement & { [virtualizerRef]?: unknown }) | null;
+    placeChildrenInOneWalk(scroller?.[virtualizerRef]);
+    this.schedulePlaceholders();
+    if (changed.has('listKey') && scroller) scroller.scrollTop = 0;
+    if (changed.has('view') || changed.has('density')) {
       const cell = Number.parseFloat(getComputedStyle(this).getPropertyValue('--_cell'));
       if (cell > 0 && cell !== this.cellWidth) {
         this.cellWidth = cell;
@@ -199,7 +289,7 @@ export class AssetGridElement extends LitElement {
       adoptStyles(this.shadowRoot, listView.listStyles);
       return html`${listView.renderList(this, rows, activeId)}${more}`;
     }
-    const rtl = getComputedStyle(this).direction === 'rtl';
+    const rtl = this.matches(':dir(rtl)');
     const gridLayout = grid({
       itemSize: { width: `${this.cellWidth}px`, height: `${this.cellWidth + 46}px` },
       gap: '12px',
@@ -226,7 +316,7 @@ export class AssetGridElement extends LitElement {
           items: rows,
           keyFunction: keyOf,
           scroller: true,
-          layout: rtl ? { ...gridLayout, type: MirroredGridLayout } : gridLayout,
+          layout: { ...gridLayout, type: rtl ? MirroredGridLayout : CellGridLayout },
           renderItem: (row: Row, index: number) => this.renderCell(row, index),
         })}
       </div>
@@ -238,13 +328,13 @@ export class AssetGridElement extends LitElement {
     const l = this.l10n.value;
     return html`<div class="skeleton" aria-busy="true" role="status">
       <span class="visually-hidden">${l.t('loading')}</span>
-      ${Array.from({ length: 18 }, () => html`<div class="skeleton-cell" aria-hidden="true"><div></div><span></span></div>`)}
+      ${Array.from({ length: 18 }, () => html`<div class="skeleton-cell" aria-hidden="true"><div class="shimmer"></div><span class="shimmer"></span></div>`)}
     </div>`;
   }
 
   private renderEmpty(title: string, hint: string, action: unknown = nothing): TemplateResult {
     return html`<div class="empty" role="status">
-      ${icon(this.searching ? 'search' : 'folder', 'icon big')}
+      ${icon(this.searching ? searchIcon : folderIcon, 'icon big')}
       <p class="empty-title">${title}</p>
       <p class="muted">${hint}</p>
       ${action}
@@ -259,7 +349,7 @@ export class AssetGridElement extends LitElement {
         ? l.t('offline')
         : error.message;
     return html`<div class="empty error" role="alert">
-      ${icon('alert', 'icon big')}
+      ${icon(alertIcon, 'icon big')}
       <p class="empty-title">${l.t('errorTitle')}</p>
       <p>${message}</p>
       <button class="btn" type="button" @click=${() => emit(this, 'retry')}>${l.t('retry')}</button>
@@ -277,7 +367,7 @@ export class AssetGridElement extends LitElement {
 
   private renderCell(row: Row, index: number): TemplateResult {
     if (isPlaceholder(row))
-      return html`<div class="cell placeholder" aria-hidden="true"><div class="thumb"></div></div>`;
+      return html`<div class="cell placeholder" aria-hidden="true"><div class="thumb shimmer"></div></div>`;
     const l = this.l10n.value;
     const { file, selected, disabled, active } = this.cellState(row, index);
     const setSize = this.hasMore ? -1 : this.items.length;
@@ -290,7 +380,7 @@ export class AssetGridElement extends LitElement {
         aria-posinset=${index + 1}
         aria-setsize=${setSize}
       >
-        <div class="thumb">${icon('folder', 'icon type-icon')}</div>
+        <div class="thumb">${icon(folderIcon, 'icon type-icon')}</div>
         <div class="caption"><span class="name">${row.name}</span> <span class="meta">${l.t('folder')}</span></div>
       </div>`;
     }
@@ -311,19 +401,19 @@ export class AssetGridElement extends LitElement {
     >
       ${this.renderThumb(file)}
       <div class="caption"><span class="name">${file.name}</span> <span class="meta">${meta}</span></div>
-      ${disabled ? nothing : html`<span class="check" data-toggle aria-hidden="true">${icon('check')}</span>`}
+      ${disabled ? nothing : html`<span class="check" data-toggle aria-hidden="true"></span>`}
     </div>`;
   }
 
   /** @internal */
   renderThumb(file: MediaFile, small = false): TemplateResult {
-    const typeIcon = icon(fileIcon(file.mime), 'icon type-icon');
-    if (!hasThumbnail(file)) return html`<div class="thumb">${typeIcon}</div>`;
+    // The type icon stands in for files without a thumbnail, or whose thumbnail failed.
+    if (!hasThumbnail(file) || this.failedThumbnails.has(file.fileId)) {
+      return html`<div class="thumb">${icon(fileIcon(file.mime), 'icon type-icon')}</div>`;
+    }
     const sources = thumbnailSources(file);
-    const placeholder =
-      file.fileType === 'image' && !small ? `background-image:url("${sources.placeholder}")` : '';
-    return html`<div class="thumb" style=${placeholder}>
-      ${typeIcon}<img
+    return html`<div class="thumb" data-placeholder=${file.fileType === 'image' && !small ? sources.placeholder : nothing}>
+      <img
         src=${sources.src}
         srcset=${small ? nothing : sources.srcset}
         sizes=${small ? nothing : `${this.cellWidth}px`}
@@ -331,6 +421,7 @@ export class AssetGridElement extends LitElement {
         loading="lazy"
         decoding="async"
         draggable="false"
+        data-file=${file.fileId}
       />
     </div>`;
   }
@@ -341,7 +432,9 @@ export class AssetGridElement extends LitElement {
     capture: true,
     handleEvent: (event: Event) => {
       const target = event.target as HTMLElement;
-      if (target.tagName === 'IMG') target.classList.add('loaded');
+      if (target.tagName !== 'IMG') return;
+      target.classList.add('loaded');
+      target.parentElement?.classList.add('done');
     },
   };
 
@@ -350,16 +443,18 @@ export class AssetGridElement extends LitElement {
     capture: true,
     handleEvent: (event: Event) => {
       const target = event.target as HTMLElement;
-      // No thumbnail (none yet, or the type has none): the type icon under it shows instead.
-      if (target.tagName === 'IMG') {
-        target.parentElement?.style.removeProperty('background-image');
-        target.remove();
-      }
+      if (target.tagName !== 'IMG' || !target.dataset.file) return;
+      this.failedThumbnails.add(target.dataset.file);
+      this.requestUpdate();
     },
   };
 
+  /** Files whose thumbnail could not load (none yet, or none for the type): they show their type icon. */
+  private readonly failedThumbnails = new Set<string>();
+
   /** @internal */
   onVisibility(event: Event & { last?: number }): void {
+    this.schedulePlaceholders();
     const last = event.last ?? 0;
     if (this.hasMore && last >= this.items.length - 24) emit(this, 'load-more');
   }
@@ -441,7 +536,7 @@ export class AssetGridElement extends LitElement {
     if (count === 0) return;
     const current = this.activeIndex;
     const columns = this.columnCount();
-    const rtl = getComputedStyle(this).direction === 'rtl';
+    const rtl = this.matches(':dir(rtl)');
     const page =
       Math.max(
         1,

@@ -1,5 +1,5 @@
 import { css, html, LitElement } from 'lit';
-import { icon } from '../styles/icons.js';
+import { chevronIcon, homeIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
 import { emit } from './part-events.js';
@@ -93,14 +93,14 @@ export class BreadcrumbsElement extends LitElement {
       <ol>
         ${crumbs.map(
           (crumb, i) => html`<li>
-            ${i > 0 ? icon('chevron', 'icon sep flip') : ''}
+            ${i > 0 ? icon(chevronIcon, 'icon sep flip') : ''}
             <button
               type="button"
               title=${crumb.name}
               aria-current=${i === crumbs.length - 1 ? 'page' : 'false'}
               @click=${() => emit(this, 'navigate', { path: crumb.path })}
             >
-              ${i === 0 ? icon('home') : ''}<span>${crumb.name}</span>
+              ${i === 0 ? icon(homeIcon) : ''}<span>${crumb.name}</span>
             </button>
           </li>`,
         )}

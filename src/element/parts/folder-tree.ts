@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { FolderRow } from '../state/folder-tree.js';
-import { icon } from '../styles/icons.js';
+import { alertIcon, chevronIcon, folderIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
 import { emit } from './part-events.js';
@@ -136,13 +136,13 @@ export class FolderTreeElement extends LitElement {
               event.stopPropagation();
               if (canExpand) this.toggle(node.path, !node.expanded);
             }}
-            >${canExpand ? icon('chevron') : nothing}</span
+            >${canExpand ? icon(chevronIcon) : nothing}</span
           >
-          ${icon('folder', 'icon folder-icon')}
+          ${icon(folderIcon, 'icon folder-icon')}
           <span class="name">${name}</span>
           ${
             node.error
-              ? html`<span class="status error" title=${node.error.message}>${icon('alert')}
+              ? html`<span class="status error" title=${node.error.message}>${icon(alertIcon)}
                   <span class="visually-hidden">${l.t('folderLoadError')}</span></span>`
               : nothing
           }
@@ -193,7 +193,7 @@ export class FolderTreeElement extends LitElement {
     const row = this.rows[index];
     if (!row) return;
     const { node } = row;
-    const rtl = getComputedStyle(this).direction === 'rtl';
+    const rtl = this.matches(':dir(rtl)');
     const key =
       rtl && event.key === 'ArrowLeft'
         ? 'ArrowRight'

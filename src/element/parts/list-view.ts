@@ -1,7 +1,8 @@
 import '../i18n/en-more.js';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import { css, html, nothing, type TemplateResult } from 'lit';
-import { icon } from '../styles/icons.js';
+import { formatBytes, formatDate } from '../i18n/format.js';
+import { chevronDownIcon, folderIcon, icon, upIcon } from '../styles/icons.js';
 import type { AssetGridElement, Row } from './asset-grid.js';
 import { isPlaceholder } from './asset-grid.js';
 import { emit } from './part-events.js';
@@ -75,13 +76,14 @@ function columnHeader(grid: AssetGridElement, key: string, sort: string, label: 
         : `${key === 'name' || key === 'type' ? 'ASC' : 'DESC'}_${sort}`;
   return html`<div role="columnheader" class=${`c-${key}`} aria-sort=${direction}>
     <button type="button" @click=${() => emit(grid, 'sort-change', { sort: next })}>
-      ${label}${direction === 'none' ? nothing : icon(direction === 'ascending' ? 'up' : 'chevronDown', 'icon sort-icon')}
+      ${label}${direction === 'none' ? nothing : icon(direction === 'ascending' ? upIcon : chevronDownIcon, 'icon sort-icon')}
     </button>
   </div>`;
 }
 
 function renderRow(grid: AssetGridElement, row: Row, index: number): TemplateResult {
-  if (isPlaceholder(row)) return html`<div class="row placeholder" aria-hidden="true"><span></span></div>`;
+  if (isPlaceholder(row))
+    return html`<div class="row placeholder" aria-hidden="true"><span class="shimmer"></span></div>`;
   const l = grid.l10n.value;
   const { file, selected, disabled, active } = grid.cellState(row, index);
   const cls = `row${selected ? ' selected' : ''}${active ? ' active' : ''}${file ? '' : ' folder'}`;
@@ -95,19 +97,22 @@ function renderRow(grid: AssetGridElement, row: Row, index: number): TemplateRes
     aria-disabled=${disabled ? 'true' : nothing}
   >
     <div role="gridcell" class="c-name">
-      ${file ? grid.renderThumb(file, true) : html`<div class="thumb">${icon('folder', 'icon type-icon')}</div>`}
+      ${file ? grid.renderThumb(file, true) : html`<div class="thumb">${icon(folderIcon, 'icon type-icon')}</div>`}
       <span class="name">${row.name}</span>
     </div>
     <div role="gridcell" class="c-type">${file ? typeLabel(file) : l.t('folder')}</div>
-    <div role="gridcell" class="c-size">${file ? l.bytes(file.size) : ''}</div>
+    <div role="gridcell" class="c-size">${file ? formatBytes(l, file.size) : ''}</div>
     <div role="gridcell" class="c-dimensions">
       ${file?.width && file.height ? l.t('dimensions', { width: file.width, height: file.height }) : ''}
     </div>
-    <div role="gridcell" class="c-modified">${l.date(row.updatedAt)}</div>
+    <div role="gridcell" class="c-modified">${formatDate(l, row.updatedAt)}</div>
   </div>`;
 }
 
 export const listStyles = css`
+  :host([keyboard]) .scroller:focus .row.active {
+    outline-offset: -2px;
+  }
   .list {
     display: flex;
     flex: 1;

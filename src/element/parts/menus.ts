@@ -4,7 +4,7 @@ import type { MessageKey } from '../i18n/en.js';
 import type { MediaLibraryElement } from '../media-library.js';
 import type { ListSort } from '../state/listing.js';
 import type { DatePreset, SearchState, SizeFilter, TypeFilter } from '../state/search.js';
-import { icon } from '../styles/icons.js';
+import { closeIcon, icon } from '../styles/icons.js';
 import type { SearchBarElement } from './search-bar.js';
 import { dateLabels, sizeLabels, typeLabels } from './search-bar.js';
 
@@ -141,7 +141,7 @@ function tagsMenu(bar: SearchBarElement): TemplateResult {
                   aria-label=${l.t('removeTag', { name: tag })}
                   @click=${() => bar.change({ tags: tags.filter((t) => t !== tag) })}
                 >
-                  ${icon('close')}
+                  ${icon(closeIcon)}
                 </button>
               </li>`,
             )}

@@ -2,18 +2,14 @@ import '../i18n/en-more.js';
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import type { MediaApiError } from '../../client/errors.js';
 import type { QueryOperator } from '../../client/search-query.js';
+import type { CustomMetadataField } from '../../shared/wire.js';
 import type { MessageKey } from '../i18n/en.js';
-import {
-  type AdvancedCondition,
-  emptySearch,
-  type FieldSpec,
-  operatorsFor,
-  type SearchState,
-} from '../state/search.js';
-import { icon } from '../styles/icons.js';
+import { type AdvancedCondition, emptySearch, type SearchState } from '../state/search.js';
+import { closeIcon, icon, plusIcon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
 import { emit } from './part-events.js';
+import { builtInFields, customFieldSpecs, type FieldSpec, operatorsFor } from './query-fields.js';
 
 const fieldLabels: Record<string, MessageKey> = {
   name: 'fieldName',
@@ -51,7 +47,7 @@ const operatorLabels: Record<QueryOperator, MessageKey> = {
 export class QueryBuilderElement extends LitElement {
   static override properties = {
     search: { attribute: false },
-    fields: { attribute: false },
+    customFields: { attribute: false },
     query: {},
     queryError: { attribute: false },
   };
@@ -148,7 +144,8 @@ export class QueryBuilderElement extends LitElement {
   ];
 
   declare search: SearchState;
-  declare fields: FieldSpec[];
+  /** The account's custom metadata fields, offered after the built-in ones. */
+  declare customFields: CustomMetadataField[];
   declare query: string;
   declare queryError: MediaApiError | undefined;
   private readonly l10n = new LocalizeController(this);
@@ -156,9 +153,13 @@ export class QueryBuilderElement extends LitElement {
   constructor() {
     super();
     this.search = emptySearch;
-    this.fields = [];
+    this.customFields = [];
     this.query = '';
     this.queryError = undefined;
+  }
+
+  private get fields(): FieldSpec[] {
+    return [...builtInFields, ...customFieldSpecs(this.customFields)];
   }
 
   override render() {
@@ -183,7 +184,7 @@ export class QueryBuilderElement extends LitElement {
       <ol>
         ${conditions.map((row, index) => this.renderRow(row, index))}
       </ol>
-      <button class="btn" type="button" @click=${this.addRow}>${icon('plus')}${l.t('addCondition')}</button>
+      <button class="btn" type="button" @click=${this.addRow}>${icon(plusIcon)}${l.t('addCondition')}</button>
       <form class="query-form" @submit=${this.applyQuery}>
         <label class="block" for="query">${l.t('query')}</label>
         <div class="query">
@@ -255,7 +256,7 @@ export class QueryBuilderElement extends LitElement {
         @change=${(e: Event) => {
           const field = (e.target as HTMLSelectElement).value;
           const kind = this.fields.find((f) => f.name === field)?.kind ?? 'text';
-          update({ field, op: operatorsFor[kind][0]!, value: '' });
+          update({ field, kind, op: operatorsFor[kind][0]!, value: '' });
         }}
       >
         ${this.fields.map(
@@ -287,7 +288,7 @@ export class QueryBuilderElement extends LitElement {
             conditions: this.search.advanced.conditions.filter((_, i) => i !== index),
           })}
       >
-        ${icon('close')}
+        ${icon(closeIcon)}
       </button>
     </li>`;
   }
@@ -296,6 +297,7 @@ export class QueryBuilderElement extends LitElement {
     const first = this.fields[0];
     const row: AdvancedCondition = {
       field: first?.name ?? 'name',
+      kind: first?.kind ?? 'text',
       op: operatorsFor[first?.kind ?? 'text'][0]!,
       value: '',
     };

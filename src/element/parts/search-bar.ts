@@ -1,16 +1,16 @@
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { MediaApiError } from '../../client/errors.js';
+import type { CustomMetadataField } from '../../shared/wire.js';
 import type { MessageKey } from '../i18n/en.js';
 import {
   type DateFilter,
   type DatePreset,
   emptySearch,
-  type FieldSpec,
   type SearchState,
   type SizeFilter,
   type TypeFilter,
 } from '../state/search.js';
-import { icon } from '../styles/icons.js';
+import { chevronDownIcon, closeIcon, icon, searchIcon, slidersIcon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
 import { adoptStyles, emit, placePopover, whenIdle } from './part-events.js';
@@ -47,7 +47,7 @@ let menus: typeof import('./menus.js') | undefined;
 export class SearchBarElement extends LitElement {
   static override properties = {
     search: { attribute: false },
-    fields: { attribute: false },
+    customFields: { attribute: false },
     query: {},
     queryError: { attribute: false },
     advancedOpen: { state: true, attribute: false },
@@ -143,8 +143,8 @@ export class SearchBarElement extends LitElement {
   ];
 
   declare search: SearchState;
-  /** Fields the advanced builder offers. */
-  declare fields: FieldSpec[];
+  /** The account's custom metadata fields, which the advanced builder offers too. */
+  declare customFields: CustomMetadataField[];
   /** The whole query as sent, for the query editor. */
   declare query: string;
   /** The server's answer to a bad query, shown at its position. */
@@ -158,7 +158,7 @@ export class SearchBarElement extends LitElement {
   constructor() {
     super();
     this.search = emptySearch;
-    this.fields = [];
+    this.customFields = [];
     this.query = '';
     this.queryError = undefined;
     this.advancedOpen = false;
@@ -186,7 +186,7 @@ export class SearchBarElement extends LitElement {
     const any =
       s.text !== '' || s.type || s.tags.length || s.date || s.size || s.advanced.conditions.length || s.raw;
     return html`<div class="field" role="search">
-        ${icon('search')}
+        ${icon(searchIcon)}
         <input
           type="search"
           .value=${s.text}
@@ -205,7 +205,7 @@ export class SearchBarElement extends LitElement {
                 aria-label=${l.t('clearSearch')}
                 @click=${() => this.change({ text: '' })}
               >
-                ${icon('close')}
+                ${icon(closeIcon)}
               </button>`
             : nothing
         }
@@ -222,7 +222,7 @@ export class SearchBarElement extends LitElement {
             ? html`<span class="chip on"
                 ><button type="button" @click=${() => this.openAdvanced(true)}>${l.t('customQuery')}</button
                 ><button type="button" aria-label=${l.t('removeFilter', { name: l.t('customQuery') })} @click=${() => this.change({ raw: undefined })}>
-                  ${icon('close')}
+                  ${icon(closeIcon)}
                 </button></span
               >`
             : nothing
@@ -234,7 +234,7 @@ export class SearchBarElement extends LitElement {
           aria-controls="advanced"
           @click=${() => this.openAdvanced(!this.advancedOpen)}
         >
-          ${icon('sliders')}${l.t('advanced')}${
+          ${icon(slidersIcon)}${l.t('advanced')}${
             s.advanced.conditions.length ? html` (${l.number(s.advanced.conditions.length)})` : nothing
           }
         </button>
@@ -246,7 +246,7 @@ export class SearchBarElement extends LitElement {
               id="advanced"
               ?hidden=${!this.advancedOpen}
               .search=${this.search}
-              .fields=${this.fields}
+              .customFields=${this.customFields}
               .query=${this.query}
               .queryError=${this.queryError}
               @search-change=${(event: CustomEvent<{ search: SearchState }>) => {
@@ -271,12 +271,12 @@ export class SearchBarElement extends LitElement {
     const l = this.l10n.value;
     return html`<span class=${value ? 'chip on' : 'chip'}>
       <button type="button" popovertarget=${`${id}-menu`} aria-haspopup="true">
-        ${value ? `${label}: ${value}` : label}${icon('chevronDown')}
+        ${value ? `${label}: ${value}` : label}${icon(chevronDownIcon)}
       </button>
       ${
         value
           ? html`<button type="button" aria-label=${l.t('removeFilter', { name: label })} @click=${clear}>
-              ${icon('close')}
+              ${icon(closeIcon)}
             </button>`
           : nothing
       }

@@ -6,13 +6,14 @@ export function withTransform(url: string, transformation: string): string {
 }
 
 /**
- * What a grid cell loads: the server's own thumbnail (`n-ik_ml_thumbnail`, 400 px) for 1x and
- * 2x screens, a larger rendition for denser ones, and a tiny blurred preview to show meanwhile.
+ * What a grid cell loads: a 200 px rendition where that is enough (1x screens), the server's
+ * own thumbnail (`n-ik_ml_thumbnail`, 400 px) for 2x, a larger one for denser screens, and a
+ * tiny blurred preview to show meanwhile.
  */
 export function thumbnailSources(file: MediaFile): { src: string; srcset: string; placeholder: string } {
   return {
     src: file.thumbnail,
-    srcset: `${file.thumbnail} 400w, ${withTransform(file.url, 'w-800,h-800,c-at_max,f-webp,q-75')} 800w`,
+    srcset: `${withTransform(file.url, 'w-200,h-200,c-at_max,f-webp,q-75')} 200w, ${file.thumbnail} 400w, ${withTransform(file.url, 'w-800,h-800,c-at_max,f-webp,q-75')} 800w`,
     placeholder: withTransform(file.url, 'w-24,h-24,c-at_max,bl-4,q-40,f-webp'),
   };
 }

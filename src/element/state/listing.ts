@@ -2,7 +2,7 @@ import { isAbortError, MediaApiError } from '../../client/errors.js';
 import type { MediaClient, SortOrder } from '../../client/media-client.js';
 import { allOf, condition } from '../../client/search-query.js';
 import type { Asset } from '../../shared/wire.js';
-import { builtInFields, emptySearch, type FieldSpec, type SearchState, searchQueryOf } from './search.js';
+import { emptySearch, type SearchState, searchQueryOf } from './search.js';
 
 /** ImageKit's sorts, plus sorting by type, which ImageKit lacks and the list view does on the client. */
 export type ListSort = SortOrder | 'ASC_TYPE' | 'DESC_TYPE';
@@ -69,8 +69,6 @@ export class Listing {
     error: undefined,
     typeSortLimited: false,
   };
-  /** Fields the advanced builder writes conditions for (custom metadata fields join later). */
-  fields: FieldSpec[] = builtInFields;
   private client: MediaClient | undefined;
   private inFlight: AbortController | undefined;
   /** Rows the server has sent for this listing (the next page's skip), counting any left out. */
@@ -98,7 +96,7 @@ export class Listing {
   /** Sets where and what to list, then loads the first page. */
   load(change: Partial<Pick<ListingState, 'folder' | 'search' | 'sort'>> = {}): Promise<void> {
     const next = { ...this.state, ...change };
-    const query = searchQueryOf(next.search, this.fields);
+    const query = searchQueryOf(next.search);
     this.set({
       ...change,
       query,

@@ -1,5 +1,4 @@
 import { allOf, anyOf, condition, type QueryOperator, type QueryScalar } from '../../client/search-query.js';
-import type { CustomMetadataField } from '../../shared/wire.js';
 
 export type TypeFilter = 'image' | 'video' | 'audio' | 'pdf';
 export type DatePreset = '24h' | '7d' | '30d' | '1y';
@@ -9,6 +8,8 @@ export type SizeFilter = 'small' | 'medium' | 'large' | 'huge';
 /** One row of the advanced builder: `field op value`, the value as typed. */
 export interface AdvancedCondition {
   field: string;
+  /** The field's kind, so the value is written as the server expects (a number, a size…). */
+  kind: FieldKind;
   op: QueryOperator;
   value: string;
 }
@@ -70,56 +71,6 @@ function dateCondition(date: DateFilter | undefined): string | undefined {
 /** What a builder field is, so values are written as the server expects them. */
 export type FieldKind = 'text' | 'tags' | 'number' | 'size' | 'date' | 'boolean' | 'fileType';
 
-export interface FieldSpec {
-  /** The query's field name (`customMetadata.price` for custom metadata). */
-  name: string;
-  kind: FieldKind;
-  /** A custom metadata field's label; built-in fields are labelled by the catalog. */
-  label?: string;
-  options?: QueryScalar[];
-}
-
-/** The built-in fields the advanced builder offers. */
-export const builtInFields: FieldSpec[] = [
-  { name: 'name', kind: 'text' },
-  { name: 'tags', kind: 'tags' },
-  { name: 'fileType', kind: 'fileType', options: ['image', 'non-image'] },
-  { name: 'format', kind: 'text' },
-  { name: 'mime', kind: 'text' },
-  { name: 'size', kind: 'size' },
-  { name: 'width', kind: 'number' },
-  { name: 'height', kind: 'number' },
-  { name: 'createdAt', kind: 'date' },
-  { name: 'updatedAt', kind: 'date' },
-  { name: 'path', kind: 'text' },
-];
-
-/** Builder fields for the account's custom metadata fields. */
-export function customFieldSpecs(fields: CustomMetadataField[]): FieldSpec[] {
-  return fields.map((field) => {
-    const { type, selectOptions } = field.schema;
-    const kind: FieldKind =
-      type === 'Number' ? 'number' : type === 'Date' ? 'date' : type === 'Boolean' ? 'boolean' : 'text';
-    return {
-      name: `customMetadata.${field.name}`,
-      kind,
-      label: field.label,
-      ...(selectOptions && { options: selectOptions }),
-    };
-  });
-}
-
-/** The operators the server accepts for each kind of field. */
-export const operatorsFor: Record<FieldKind, QueryOperator[]> = {
-  text: [':', '=', 'NOT =', 'NOT :', 'IN', 'NOT IN'],
-  tags: ['IN', 'NOT IN', ':'],
-  number: ['=', '<', '<=', '>', '>=', 'NOT ='],
-  size: ['<', '<=', '>', '>=', '='],
-  date: ['>', '<', '>=', '<=', '='],
-  boolean: ['=', 'NOT ='],
-  fileType: ['=', 'NOT ='],
-};
-
 function scalar(kind: FieldKind, text: string): QueryScalar {
   const value = text.trim();
   if (kind === 'number' && value !== '' && Number.isFinite(Number(value))) return Number(value);
@@ -128,8 +79,8 @@ function scalar(kind: FieldKind, text: string): QueryScalar {
 }
 
 /** One builder row as a condition; an empty value leaves the row out. */
-export function advancedConditionQuery(row: AdvancedCondition, fields: FieldSpec[]): string | undefined {
-  const kind = fields.find((f) => f.name === row.field)?.kind ?? 'text';
+export function advancedConditionQuery(row: AdvancedCondition): string | undefined {
+  const kind = row.kind;
   if (row.value.trim() === '') return undefined;
   if (row.op === 'IN' || row.op === 'NOT IN') {
     const items = row.value
@@ -148,9 +99,9 @@ export function advancedConditionQuery(row: AdvancedCondition, fields: FieldSpec
 }
 
 /** The whole search as ImageKit's `searchQuery`; `''` when nothing is asked. */
-export function searchQueryOf(search: SearchState, fields: FieldSpec[] = builtInFields): string {
+export function searchQueryOf(search: SearchState): string {
   const text = search.text.trim();
-  const advanced = search.advanced.conditions.map((row) => advancedConditionQuery(row, fields));
+  const advanced = search.advanced.conditions.map(advancedConditionQuery);
   return allOf(
     search.raw?.trim(),
     text && anyOf(condition('name', ':', text), condition('tags', ':', text)),

@@ -10,7 +10,6 @@ export const tokens = css`
     --_font: var(--ml-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', sans-serif);
     --_text-size: var(--ml-font-size, 14px);
     --_radius: var(--ml-radius, 8px);
-    --_space: var(--ml-space, 8px);
     --_cell: var(--ml-cell-size, 164px);
     --_row: var(--ml-row-height, 48px);
     --_bg: var(--ml-color-bg, light-dark(#ffffff, #17181b));
@@ -24,7 +23,6 @@ export const tokens = css`
     --_accent-soft: var(--ml-color-accent-soft, light-dark(#e8eefd, #27335a));
     --_danger: var(--ml-color-danger, light-dark(#b42318, #ff9b8f));
     --_skeleton: var(--ml-color-skeleton, light-dark(#e9ebef, #2c2f35));
-    --_backdrop: var(--ml-backdrop, rgb(12 14 18 / 0.55));
     --_shadow: var(--ml-shadow, 0 24px 64px rgb(0 0 0 / 0.28));
     --_dialog-width: var(--ml-dialog-width, min(1240px, calc(100vw - 48px)));
     --_dialog-height: var(--ml-dialog-height, min(840px, calc(100vh - 48px)));
@@ -36,7 +34,6 @@ export const tokens = css`
     color-scheme: dark;
   }
   :host([density='compact']) {
-    --_space: var(--ml-space, 5px);
     --_cell: var(--ml-cell-size, 124px);
     --_row: var(--ml-row-height, 38px);
     --_text-size: var(--ml-font-size, 13px);
