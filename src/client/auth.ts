@@ -55,28 +55,22 @@ export class SessionAuthorizer implements Authorizer {
   }
 
   /** The live session, renewed when it is close to expiry. */
-  async session(signal?: AbortSignal): Promise<SessionResponse> {
+  async session(): Promise<SessionResponse> {
     const now = (this.options.now ?? Date.now)();
     if (this.current && now < this.current.renewAfter) return this.current.session;
+    // Concurrent callers share one request (an aborted call's fetch fails on its own signal).
     this.pending ??= this.fetchSession().finally(() => {
       this.pending = undefined;
     });
-    if (!signal) return this.pending;
-    // A caller that gives up does not cancel the shared request; it just stops waiting.
-    return new Promise((resolve, reject) => {
-      const abort = () => reject(signal.reason ?? new DOMException('Aborted', 'AbortError'));
-      if (signal.aborted) return abort();
-      signal.addEventListener('abort', abort, { once: true });
-      this.pending!.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
-    });
+    return this.pending;
   }
 
-  async authorization(signal?: AbortSignal): Promise<string> {
-    return `Bearer ${(await this.session(signal)).token}`;
+  async authorization(): Promise<string> {
+    return `Bearer ${(await this.session()).token}`;
   }
 
-  async endpoint(signal?: AbortSignal): Promise<string | undefined> {
-    return (await this.session(signal)).endpoint;
+  async endpoint(): Promise<string | undefined> {
+    return (await this.session()).endpoint;
   }
 
   invalidate(): boolean {

@@ -136,7 +136,10 @@ export class MediaClient {
       if (response.status === 429 && retries < rateLimitRetries) {
         retries++;
         const wait = Number(response.headers.get('retry-after-ms') ?? 1000);
-        await delay(Math.min(Number.isFinite(wait) ? wait : 1000, maxRetryWaitMs), options.signal);
+        // A call aborted meanwhile fails on its signal when it is sent again.
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(Number.isFinite(wait) ? wait : 1000, maxRetryWaitMs)),
+        );
         continue;
       }
       throw await errorFromResponse(response, 'api');
@@ -157,18 +160,4 @@ export class MediaClient {
     const base = typeof document === 'undefined' ? undefined : document.baseURI;
     return new URL(endpoint, base).href.replace(/\/+$/, '');
   }
-}
-
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }

@@ -15,14 +15,7 @@ import './parts/search-bar.js';
 import { type AcceptTest, acceptTest } from './state/accept.js';
 import { localizeContext } from './state/contexts.js';
 import { FolderTree } from './state/folder-tree.js';
-import {
-  isWithin,
-  Listing,
-  type ListSort,
-  normalizeFolderPath,
-  parentOf,
-  typeSortLimit,
-} from './state/listing.js';
+import { isWithin, Listing, type ListSort, normalizeFolderPath, parentOf } from './state/listing.js';
 import { emptySearch, type SearchState, searchFromText } from './state/search.js';
 import { Selection } from './state/selection.js';
 import {
@@ -146,12 +139,12 @@ export class MediaLibraryElement extends LitElement {
     fetchAuth: { attribute: false },
     client: { attribute: false },
     pageSize: { attribute: false },
-    sidebarOpen: { state: true, attribute: false },
-    detailsOpen: { state: true, attribute: false },
-    activeAsset: { state: true, attribute: false },
-    notice: { state: true, attribute: false },
-    customFields: { state: true, attribute: false },
-    problem: { state: true, attribute: false },
+    sidebarOpen: { state: true },
+    detailsOpen: { state: true },
+    activeAsset: { state: true },
+    notice: { state: true },
+    customFields: { state: true },
+    problem: { state: true },
   };
 
   static override styles = [tokens, shared, mediaLibraryStyles];
@@ -543,7 +536,6 @@ export class MediaLibraryElement extends LitElement {
             ? html`<p class="note">${l.t('resultsIn', { folder: state.folder === this.root ? l.t('rootFolder') : state.folder })}</p>`
             : nothing
         }
-        ${state.typeSortLimited ? html`<p class="note">${l.t('typeSortLimited', { count: typeSortLimit })}</p>` : nothing}
         <ml-asset-grid
           part="grid"
           .items=${state.items}

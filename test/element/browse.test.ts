@@ -39,7 +39,7 @@ describe('browsing', () => {
     await until(() => treeItem(element, 'nested'), 'the tree to show nested');
     expect(treeItem(element, 'alpha').getAttribute('aria-selected')).to.equal('true');
 
-    click(treeItem(element, 'docs'));
+    click(await until(() => treeItem(element, 'docs'), 'docs in the tree'));
     await folderOpened(element, '/docs');
     expect(itemNames(element)).to.deep.equal(['manual.pdf']);
 
@@ -160,8 +160,9 @@ describe('browsing', () => {
 
   it('cancels the listing of a folder left before it loaded', async () => {
     const element = await mount({ 'initial-folder': '/' });
+    const docs = await until(() => treeItem(element, 'docs'), 'the tree');
     click(item(element, 'many'));
-    click(treeItem(element, 'docs'));
+    click(docs);
     await folderOpened(element, '/docs');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(itemNames(element)).to.deep.equal(['manual.pdf']);

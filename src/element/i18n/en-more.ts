@@ -56,6 +56,7 @@ export const enMore = {
   opAtLeast: 'at least',
   opBefore: 'before',
   opAfter: 'after',
+  typeSortLimited: 'Sorted by type within the first {count} items.',
   colName: 'Name',
   colType: 'Type',
   colSize: 'Size',

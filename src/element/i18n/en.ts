@@ -63,7 +63,6 @@ export const en = {
   breadcrumbLabel: 'Current folder',
   filesLabel: 'Files',
   folder: 'Folder',
-  typeSortLimited: 'Sorted by type within the first {count} items.',
   details: 'Details',
   dimensions: '{width} × {height}',
 } as const;

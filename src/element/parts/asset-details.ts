@@ -18,8 +18,8 @@ export class AssetDetailsElement extends LitElement {
   static override properties = {
     asset: { attribute: false },
     fields: { attribute: false },
-    copyState: { state: true, attribute: false },
-    previewFailed: { state: true, attribute: false },
+    copyState: { state: true },
+    previewFailed: { state: true },
   };
 
   static override styles = [
@@ -135,8 +135,8 @@ export class AssetDetailsElement extends LitElement {
   declare asset: Asset | undefined;
   /** Custom metadata field definitions, for their labels. */
   declare fields: CustomMetadataField[];
-  declare copyState: 'idle' | 'copied' | 'failed';
-  declare previewFailed: boolean;
+  declare private copyState: 'idle' | 'copied' | 'failed';
+  declare private previewFailed: boolean;
   private readonly l10n = new LocalizeController(this);
 
   constructor() {

@@ -130,7 +130,7 @@ export class AssetGridElement extends LitElement {
     searching: { attribute: false },
     listKey: { attribute: false },
     density: {},
-    activeIndex: { state: true, attribute: false },
+    activeIndex: { state: true },
     keyboard: { type: Boolean, reflect: true },
   };
 
@@ -152,7 +152,7 @@ export class AssetGridElement extends LitElement {
   declare listKey: string;
   /** The root's density; the cell size (`--ml-cell-size`) is read again when it changes. */
   declare density: string;
-  declare activeIndex: number;
+  declare private activeIndex: number;
   /** Set while the user works with the keyboard, so the active item shows a focus ring. */
   declare keyboard: boolean;
 

@@ -16,7 +16,7 @@ export class FolderTreeElement extends LitElement {
   static override properties = {
     rows: { attribute: false },
     current: {},
-    focusedPath: { state: true, attribute: false },
+    focusedPath: { state: true },
   };
 
   static override styles = [
@@ -94,7 +94,7 @@ export class FolderTreeElement extends LitElement {
   declare rows: FolderRow[];
   /** The open folder. */
   declare current: string;
-  declare focusedPath: string | undefined;
+  declare private focusedPath: string | undefined;
   private readonly l10n = new LocalizeController(this);
   private typeAhead = { text: '', at: 0 };
 

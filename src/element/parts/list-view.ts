@@ -2,6 +2,7 @@ import '../i18n/en-more.js';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { formatBytes, formatDate } from '../i18n/format.js';
+import { typeSortLimit } from '../state/listing.js';
 import { chevronDownIcon, folderIcon, icon, upIcon } from '../styles/icons.js';
 import type { AssetGridElement, Row } from './asset-grid.js';
 import { isPlaceholder } from './asset-grid.js';
@@ -26,7 +27,9 @@ export function renderList(
   activeId: string | typeof nothing,
 ): TemplateResult {
   const l = grid.l10n.value;
-  return html`<div
+  // A type sort reads one page of typeSortLimit and sorts it here; say so when there may be more.
+  const limited = grid.sort.endsWith('_TYPE') && grid.items.length >= typeSortLimit;
+  return html`${limited ? html`<p class="note">${l.t('typeSortLimited', { count: typeSortLimit })}</p>` : nothing}<div
     class="list"
     role="grid"
     aria-label=${l.t('filesLabel')}
@@ -110,6 +113,13 @@ function renderRow(grid: AssetGridElement, row: Row, index: number): TemplateRes
 }
 
 export const listStyles = css`
+  .note {
+    margin: 0;
+    padding: 6px 12px;
+    color: var(--_muted);
+    font-size: 12px;
+    border-bottom: 1px solid var(--_border);
+  }
   :host([keyboard]) .scroller:focus .row.active {
     outline-offset: -2px;
   }

@@ -50,8 +50,8 @@ export class SearchBarElement extends LitElement {
     customFields: { attribute: false },
     query: {},
     queryError: { attribute: false },
-    advancedOpen: { state: true, attribute: false },
-    builderReady: { state: true, attribute: false },
+    advancedOpen: { state: true },
+    builderReady: { state: true },
   };
 
   static override styles = [
@@ -149,8 +149,8 @@ export class SearchBarElement extends LitElement {
   declare query: string;
   /** The server's answer to a bad query, shown at its position. */
   declare queryError: MediaApiError | undefined;
-  declare advancedOpen: boolean;
-  declare builderReady: boolean;
+  declare private advancedOpen: boolean;
+  declare private builderReady: boolean;
   /** @internal */
   readonly l10n = new LocalizeController(this);
   private typing: ReturnType<typeof setTimeout> | undefined;

@@ -24,8 +24,6 @@ export interface ListingState {
   status: 'idle' | 'loading' | 'ready' | 'error';
   loadingMore: boolean;
   error: MediaApiError | undefined;
-  /** A type sort covered only the first `typeSortLimit` items. */
-  typeSortLimited: boolean;
 }
 
 export interface ListingOptions {
@@ -67,7 +65,6 @@ export class Listing {
     status: 'idle',
     loadingMore: false,
     error: undefined,
-    typeSortLimited: false,
   };
   private client: MediaClient | undefined;
   private inFlight: AbortController | undefined;
@@ -105,7 +102,6 @@ export class Listing {
       status: 'loading',
       loadingMore: false,
       error: undefined,
-      typeSortLimited: false,
     });
     return this.fetchPage(true);
   }
@@ -160,7 +156,6 @@ export class Listing {
       this.set({
         items: byType ? sortByType(found, sort === 'DESC_TYPE') : first ? found : [...items, ...found],
         hasMore: !byType && page.length === limit,
-        typeSortLimited: byType && page.length === limit,
         status: 'ready',
         loadingMore: false,
         error: undefined,
