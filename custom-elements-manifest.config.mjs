@@ -16,7 +16,9 @@ export default {
           for (const declaration of module.declarations ?? []) {
             if (!declaration.attributes) continue;
             const hidden = new Set(
-              (declaration.members ?? []).filter((m) => m.privacy && m.privacy !== 'public').map((m) => m.name),
+              (declaration.members ?? [])
+                .filter((m) => m.privacy && m.privacy !== 'public')
+                .map((m) => m.name),
             );
             declaration.attributes = declaration.attributes.filter((a) => !hidden.has(a.fieldName));
           }
