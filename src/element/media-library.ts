@@ -530,6 +530,12 @@ export class MediaLibraryElement extends LitElement {
             ${icon(infoIcon)}
           </button>
           <slot name="toolbar"></slot>
+          ${
+            /* The upload panel (Uppy) joins here as a lazy chunk, like the details panel:
+               import('./parts/upload-panel.js') on first use, signing each upload through
+               fetchAuth('upload-auth', …). Nothing of it is in the core bundle. */
+            nothing
+          }
         </div>
         ${
           searching
@@ -634,6 +640,7 @@ export class MediaLibraryElement extends LitElement {
         }
         ${this.notice ? html`<span class=${this.notice.kind === 'warn' ? 'notice' : 'notice info'}>${this.notice.text}</span>` : nothing}
       </div>
+      ${this.multiple ? html`<button class="link" type="button" @click=${this.selectAll}>${l.t('selectAll')}</button>` : nothing}
       <span class="spacer"></span>
       ${
         this.mode === 'modal'

@@ -103,6 +103,15 @@ describe('selecting and inserting', () => {
     click(item(element, 'item-118.png'), { ctrlKey: true });
     expect(element.selectedFiles).to.have.length(3);
     expect(element.selectedFiles.map((f) => f.name)).not.to.include('item-118.png');
+    // The same from the footer, with the mouse.
+    shadow(element).querySelector<HTMLButtonElement>('footer .link')!.click();
+    expect(element.selectedFiles).to.have.length(0);
+    await element.updateComplete;
+    const selectAll = [...shadow(element).querySelectorAll<HTMLButtonElement>('footer button')].find(
+      (b) => b.textContent!.trim() === 'Select all in view',
+    )!;
+    selectAll.click();
+    expect(element.selectedFiles).to.have.length(3);
   });
 
   it('dims files that accept does not allow and refuses them', async () => {

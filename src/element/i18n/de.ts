@@ -8,6 +8,7 @@ const de: Catalog = {
   insert: 'Einfügen',
   insertCount: { one: '{count} Datei einfügen', other: '{count} Dateien einfügen' },
   selectedCount: { one: '{count} Datei ausgewählt', other: '{count} Dateien ausgewählt' },
+  selectAll: 'Alle sichtbaren auswählen',
   clearSelection: 'Auswahl aufheben',
   maxFilesReached: {
     one: 'Sie können nur {count} Datei auswählen.',
