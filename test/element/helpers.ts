@@ -1,5 +1,6 @@
 // Browser-side helpers for the element tests: mount the element against the test server, wait
 // for it, and look inside its shadow roots the way a user's eyes would (roles and names).
+import { setViewport } from '@web/test-runner-commands';
 import '../../src/element/index.js';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { AssetGridElement } from '../../src/element/parts/asset-grid.js';
@@ -49,6 +50,8 @@ export async function mount(
   properties: Partial<MediaLibraryElement> = {},
   wait = true,
 ): Promise<MediaLibraryElement> {
+  // Wide enough for the full layout (the narrow one starts below 820px).
+  if (window.innerWidth < 1280) await setViewport({ width: 1280, height: 900 });
   const element = document.createElement('media-library');
   element.setAttribute('endpoint', env.url);
   element.setAttribute('auth-url', env.authUrl);

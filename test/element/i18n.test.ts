@@ -29,6 +29,12 @@ describe('languages and direction', () => {
     const first = cells.find((c) => c.dataset.index === '0')!.getBoundingClientRect();
     const second = cells.find((c) => c.dataset.index === '1')!.getBoundingClientRect();
     expect(first.left).to.be.greaterThan(second.left);
+    const scroller = shadow(grid(element)).querySelector('.scroller')!.getBoundingClientRect();
+    expect(first.right, 'the first cell sits at the right edge, inside the grid').to.be.within(
+      scroller.right - 40,
+      scroller.right,
+    );
+    expect(second.left).to.be.greaterThan(scroller.left);
   });
 
   it('formats sizes and dates for the locale', async () => {

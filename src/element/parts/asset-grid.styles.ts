@@ -18,6 +18,8 @@ export const gridStyles = css`
   .cell {
     /* The virtualizer sizes and places each cell: nothing inside affects anything outside. */
     contain: strict;
+    /* Translations count from the left edge, also in right-to-left pages. */
+    left: 0;
     display: flex;
     flex-direction: column;
     padding: 6px;

@@ -113,6 +113,9 @@ function renderRow(grid: AssetGridElement, row: Row, index: number): TemplateRes
 }
 
 export const listStyles = css`
+  .list-body > .row {
+    left: 0;
+  }
   .note {
     margin: 0;
     padding: 6px 12px;
