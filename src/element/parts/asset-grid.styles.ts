@@ -55,11 +55,6 @@ export const gridStyles = css`
     width: 100%;
     height: 100%;
     object-fit: contain;
-    opacity: 0;
-    transition: opacity 180ms ease-out;
-  }
-  .thumb img.loaded {
-    opacity: 1;
   }
   .type-icon {
     width: 38%;
@@ -156,9 +151,6 @@ export const gridStyles = css`
   @media (prefers-reduced-motion: reduce) {
     .shimmer {
       animation: none;
-    }
-    .thumb img {
-      transition: none;
     }
   }
   .skeleton {

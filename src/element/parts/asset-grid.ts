@@ -445,12 +445,17 @@ export class AssetGridElement extends LitElement {
       const target = event.target as HTMLElement;
       if (target.tagName !== 'IMG' || !target.dataset.file) return;
       this.failedThumbnails.add(target.dataset.file);
-      this.requestUpdate();
+      // A folder without thumbnails fails a whole screen of them at once: re-render once.
+      this.failedRender ??= setTimeout(() => {
+        this.failedRender = undefined;
+        this.requestUpdate();
+      }, 50);
     },
   };
 
   /** Files whose thumbnail could not load (none yet, or none for the type): they show their type icon. */
   private readonly failedThumbnails = new Set<string>();
+  private failedRender: ReturnType<typeof setTimeout> | undefined;
 
   /** @internal */
   onVisibility(event: Event & { last?: number }): void {
