@@ -22,6 +22,8 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const keys = { publicKey: 'public_bench', privateKey: 'private_bench' };
 const showRuns = Number(process.env.BENCH_SHOW_RUNS ?? 5);
 const scrollSeconds = Number(process.env.BENCH_SCROLL_SECONDS ?? 20);
+/** Pixels scrolled per frame: 120 is a brisk wheel or a fling (7200 px/s at 60 fps). */
+const scrollStep = Number(process.env.BENCH_SCROLL_STEP ?? 120);
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Which figures to measure (all by default): size, show, dom, scroll. */
 const parts = new Set((process.env.BENCH_PARTS ?? 'size,show,dom,scroll').split(','));
@@ -279,34 +281,38 @@ try {
     server = await startBenchServer(dataDir, `http://127.0.0.1:${cdn.address().port}`);
     const scrollTab = await context.newPage();
     await scrollTab.goto(`${server.url}/bench/bench10k`);
-    const frames = await scrollTab.evaluate(async (seconds) => {
-      const element = document.getElementById('library');
-      await customElements.whenDefined('media-library');
-      element.show();
-      const grid = () => element.shadowRoot?.querySelector('ml-asset-grid')?.shadowRoot;
-      const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-      while (!grid()?.querySelector('.scroller [data-index]')) await frame();
-      const scroller = grid().querySelector('.scroller');
-      for (let i = 0; i < 30; i++) await frame();
-      const deltas = [];
-      let last = await frame();
-      const end = last + seconds * 1000;
-      let reachedEnd = false;
-      while (last < end) {
-        scroller.scrollTop += 240;
-        const now = await frame();
-        deltas.push(now - last);
-        last = now;
-        if (grid().querySelector('[aria-posinset="10000"]')) {
-          reachedEnd = true;
-          break;
+    const frames = await scrollTab.evaluate(
+      async ({ seconds, step }) => {
+        const element = document.getElementById('library');
+        await customElements.whenDefined('media-library');
+        element.show();
+        const grid = () => element.shadowRoot?.querySelector('ml-asset-grid')?.shadowRoot;
+        const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+        while (!grid()?.querySelector('.scroller [data-index]')) await frame();
+        const scroller = grid().querySelector('.scroller');
+        for (let i = 0; i < 30; i++) await frame();
+        const deltas = [];
+        let last = await frame();
+        const end = last + seconds * 1000;
+        let reachedEnd = false;
+        while (last < end) {
+          scroller.scrollTop += step;
+          const now = await frame();
+          deltas.push(now - last);
+          last = now;
+          if (grid().querySelector('[aria-posinset="10000"]')) {
+            reachedEnd = true;
+            break;
+          }
         }
-      }
-      return { deltas, reachedEnd, cells: grid().querySelectorAll('[data-index]').length };
-    }, scrollSeconds);
+        return { deltas, reachedEnd, cells: grid().querySelectorAll('[data-index]').length };
+      },
+      { seconds: scrollSeconds, step: scrollStep },
+    );
     await scrollTab.close();
     const sorted = [...frames.deltas].sort((a, b) => a - b);
     result.scroll10k = {
+      pxPerFrame: scrollStep,
       frames: frames.deltas.length,
       reachedEnd: frames.reachedEnd,
       frameMsP50: Number(sorted[Math.floor(sorted.length * 0.5)].toFixed(1)),
