@@ -5,7 +5,9 @@ import type { ApiKeyPair, KeyPermission } from '../shared/wire.js';
 import { ApiKeys, type RollGracePeriod } from './auth/api-keys.js';
 import { resolveConfig } from './config.js';
 import { ApiError } from './errors.js';
+import { type SeedContext, seedSampleLibrary } from './seed.js';
 import { startMediaServer } from './server.js';
+import { DiskStorage } from './storage/disk-storage.js';
 import { openSqliteStore } from './store/sqlite.js';
 
 const usage = `media-library: an ImageKit-compatible media server
@@ -16,6 +18,7 @@ Usage:
   media-library keys create [--restricted --permission None|Read|ReadWrite] [--name NAME] [--data DIR]
   media-library keys roll PUBLIC_KEY [--expire-old-in immediately|1h|24h|3d|7d] [--data DIR]
   media-library keys delete PUBLIC_KEY [--data DIR]
+  media-library seed [--data DIR] [--force]     fill an empty library with ~300 sample images and PDFs
 
 Environment: PORT, MEDIA_LIBRARY_DATA, MEDIA_LIBRARY_HOST, MEDIA_LIBRARY_URL_ENDPOINT,
 MEDIA_LIBRARY_PUBLIC_KEY / MEDIA_LIBRARY_PRIVATE_KEY (first key pair), MEDIA_LIBRARY_MAX_UPLOAD,
@@ -99,6 +102,34 @@ async function keys(
   }
 }
 
+/** Fills the library with sample content; refuses a library that has files unless --force. */
+async function seed(flags: Record<string, string | boolean | undefined>): Promise<void> {
+  const config = resolveConfig({ ...(typeof flags.data === 'string' && { data: flags.data }) });
+  await mkdir(config.dataDir, { recursive: true });
+  const store = await openSqliteStore(join(config.dataDir, 'library.db'));
+  const storage = new DiskStorage(join(config.dataDir, 'blobs'));
+  // Its own staging files only: a server may be running on this directory.
+  const stagingDir = join(config.dataDir, 'staging');
+  await mkdir(stagingDir, { recursive: true });
+  const ctx: SeedContext = { config, store, storage, stagingDir };
+  try {
+    let last = 0;
+    const added = await seedSampleLibrary(ctx, {
+      force: flags.force === true,
+      onProgress: (done, total) => {
+        if (done - last >= 50 || done === total) {
+          last = done;
+          console.log(`  ${done}/${total} files`);
+        }
+      },
+    });
+    if (added === 0) console.log(`${config.dataDir} already has files; add --force to seed anyway.`);
+    else console.log(`Added ${added} sample files to ${config.dataDir}.`);
+  } finally {
+    await store.close();
+  }
+}
+
 class UsageError extends Error {}
 
 function requireArg(value: string | undefined): string {
@@ -118,6 +149,7 @@ export async function main(argv: string[]): Promise<void> {
       permission: { type: 'string' },
       name: { type: 'string' },
       'expire-old-in': { type: 'string' },
+      force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -128,6 +160,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (command === 'serve') return serve(values);
   if (command === 'keys') return keys(rest[0], rest.slice(1), values);
+  if (command === 'seed') return seed(values);
   throw new UsageError(`unknown command "${command}"`);
 }
 

@@ -27,11 +27,19 @@ export interface MediaServer {
 
 const maintenanceIntervalMs = 10 * 60_000;
 
+export interface StartHooks {
+  /** Runs once the API routes are registered and before the server listens: add routes, seed data. */
+  beforeListen?: (app: App, context: ServerContext) => Promise<void>;
+}
+
 /**
  * Opens the data directory (catalog, blobs, staging), makes the first key pair if there is
  * none, finishes whatever a crash left half-done, and starts listening.
  */
-export async function startMediaServer(options: Partial<ServerConfig> = {}): Promise<MediaServer> {
+export async function startMediaServer(
+  options: Partial<ServerConfig> = {},
+  hooks: StartHooks = {},
+): Promise<MediaServer> {
   const config: ServerConfig = { ...defaultConfig(), ...options };
   const startedAt = Date.now();
   await mkdir(config.dataDir, { recursive: true });
@@ -62,6 +70,7 @@ export async function startMediaServer(options: Partial<ServerConfig> = {}): Pro
 
   const app = await buildApp(context);
   context.derivedImages.onError = (error) => app.log.error({ err: error }, 'storing a derived image failed');
+  await hooks.beforeListen?.(app, context);
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
