@@ -76,7 +76,7 @@ export async function installApp(): Promise<void> {
  */
 export async function prepareApp(): Promise<string> {
   const appDir = await mkdtemp(join(tmpdir(), 'media-library-strapi-'));
-  for (const name of ['config', 'src', 'package.json']) {
+  for (const name of ['config', 'src', 'package.json', 'favicon.png']) {
     await cp(join(appSource, name), join(appDir, name), { recursive: true });
   }
   const plugin = join(appDir, 'src/plugins/media-library');
@@ -145,7 +145,6 @@ export async function startApp(appDir: string, env: Record<string, string>): Pro
       ENCRYPTION_KEY: secret(),
       DATABASE_FILENAME: join(dataDir, 'data.db'),
       STRAPI_TELEMETRY_DISABLED: 'true',
-      STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
       BROWSER: 'none',
       ...env,
     },

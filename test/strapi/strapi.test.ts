@@ -197,11 +197,11 @@ describe('the Strapi plugin in a real Strapi 5', () => {
   });
 
   it('an editor picks an asset in the field through <media-library>, saves and publishes it', async () => {
-    const hero = await uploadPng(media, {
-      fileName: 'hero.png',
-      folder: '/blog',
-      useUniqueFileName: 'false',
-    });
+    const inFolder = (fileName: string, folder: string) =>
+      uploadPng(media, { fileName, folder, useUniqueFileName: 'false' });
+    const hero = await inFolder('hero.png', '/blog');
+    const first = await inFolder('first.png', '/gallery');
+    const second = await inFolder('second.png', '/gallery');
     browser = await chromium.launch({
       executablePath: chromiumPath,
       args: [
@@ -232,6 +232,21 @@ describe('the Strapi plugin in a real Strapi 5', () => {
     await dialog.getByRole('button', { name: /^Insert/ }).click();
     await dialog.waitFor({ state: 'hidden' });
     await page.getByRole('textbox', { name: 'Alt text for hero.png' }).fill('A rocket at dawn');
+    // The gallery field: several assets, confined to its root folder, reordered after picking.
+    await page.getByRole('button', { name: 'Browse media server' }).click();
+    await dialog.waitFor();
+    await dialog.getByRole('option', { name: /^first\.png/ }).click();
+    await page.keyboard.down('Control');
+    await dialog.getByRole('option', { name: /^second\.png/ }).click();
+    await page.keyboard.up('Control');
+    assert.equal(
+      await dialog.getByRole('treeitem', { name: 'blog' }).count(),
+      0,
+      'only /gallery/ is browsed',
+    );
+    await dialog.getByRole('button', { name: 'Insert 2 files' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Move second.png up' }).click();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved document').first().waitFor();
     await page.getByRole('button', { name: 'Publish' }).click();
@@ -246,11 +261,14 @@ describe('the Strapi plugin in a real Strapi 5', () => {
     const articles = await call('/api/articles', { token: apiToken.body.data.accessKey });
     assert.equal(articles.status, 200, JSON.stringify(articles.body));
     assert.equal(articles.body.data.length, 1);
-    const { cover, title } = articles.body.data[0];
+    const { cover, gallery, title } = articles.body.data[0];
     assert.equal(title, 'Launch day');
+    // Delivery URLs from a listing carry the file's version (`?updatedAt=`), as ImageKit's do.
+    assert.ok(cover.url.startsWith(`${hero.url}?`), cover.url);
+    assert.deepEqual(Buffer.from(await (await fetch(cover.url)).arrayBuffer()), await png());
     assert.deepEqual(cover, {
       fileId: hero.fileId,
-      url: hero.url,
+      url: cover.url,
       filePath: '/blog/hero.png',
       name: 'hero.png',
       mime: 'image/png',
@@ -259,6 +277,13 @@ describe('the Strapi plugin in a real Strapi 5', () => {
       alt: 'A rocket at dawn',
       focusArea: null,
     });
+    assert.deepEqual(
+      gallery.map((asset: { fileId: string; alt: string }) => [asset.fileId, asset.alt]),
+      [
+        [second.fileId, ''],
+        [first.fileId, ''],
+      ],
+    );
   });
 
   it('stores uploads to Strapi’s own Media Library on our server, and deletes them there', async () => {

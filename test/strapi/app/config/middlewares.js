@@ -22,6 +22,7 @@ module.exports = ({ env }) => {
     'strapi::query',
     'strapi::body',
     'strapi::session',
+    'strapi::favicon',
     'strapi::public',
   ];
 };
