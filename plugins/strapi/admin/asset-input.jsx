@@ -4,7 +4,7 @@ import { Box, Button, Field, Flex, IconButton, TextInput, Typography } from '@st
 import { ArrowDown, ArrowUp, Plus, Trash } from '@strapi/icons';
 import { useFetchClient, useField } from '@strapi/strapi/admin';
 import { useCallback, useEffect, useRef } from 'react';
-import { assetList, fieldValue, storedAsset, thumbnailUrl } from './stored-asset.js';
+import { assetList, fieldValue, storedAsset, thumbnailUrl } from './stored-asset.mjs';
 
 /** The element's script-tag build, bundled into Strapi's admin; it registers <media-library>. */
 const loadElement = () => import('media-library/media-library.js');
