@@ -57,7 +57,7 @@ async function digest(paths: string[]): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Installs the app's pinned Strapi into the cache (about 3 minutes, 715 MB), unless it has this lockfile's install. */
+/** Installs the app's pinned Strapi into the cache (700 MB), unless it has this lockfile's install already. */
 export async function installApp(): Promise<void> {
   const manifests = ['package.json', 'package-lock.json'];
   const wanted = await digest(manifests.map((name) => join(appSource, name)));
@@ -66,7 +66,8 @@ export async function installApp(): Promise<void> {
   await mkdir(cacheDir, { recursive: true });
   await rm(join(cacheDir, 'node_modules'), { recursive: true, force: true });
   for (const name of manifests) await cp(join(appSource, name), join(cacheDir, name));
-  await run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], cacheDir);
+  // No install scripts: better-sqlite3 (the only native one) comes from the root install, built already.
+  await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], cacheDir);
   await writeFile(stamp, wanted);
 }
 
@@ -82,8 +83,10 @@ export async function prepareApp(): Promise<string> {
   const plugin = join(appDir, 'src/plugins/media-library');
   await cp(pluginSource, plugin, { recursive: true, filter: (path) => !path.includes('node_modules') });
   await symlink(join(cacheDir, 'node_modules'), join(appDir, 'node_modules'), 'dir');
-  // As after `npm install media-library @media-library/strapi` (the provider is found by package name).
+  // As after `npm install media-library @media-library/strapi` (the provider is found by package name),
+  // and the repository's better-sqlite3 for Strapi's SQLite client.
   const links: Array<[string, string]> = [
+    [join(cacheDir, 'node_modules/better-sqlite3'), join(root, 'node_modules/better-sqlite3')],
     [join(cacheDir, 'node_modules/media-library'), root],
     [join(cacheDir, 'node_modules/@media-library/strapi'), pluginSource],
   ];
@@ -120,6 +123,7 @@ export interface StrapiApp {
   url: string;
   /** The server's output so far (for failure messages). */
   log(): string;
+  /** Stops the server; the caller removes the app directory. */
   stop(): Promise<void>;
 }
 
@@ -179,7 +183,6 @@ export async function startApp(appDir: string, env: Record<string, string>): Pro
         child.kill('SIGTERM');
         await exited;
       }
-      await rm(appDir, { recursive: true, force: true });
     },
   };
 }

@@ -2,6 +2,7 @@
 // the token routes and their permissions, an editor picking an asset in the admin with
 // Chromium, and Strapi's own uploads stored on our server through the upload provider.
 import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
 import { png, uploadPng } from '../helpers/fixtures.js';
@@ -19,6 +20,7 @@ interface Json {
 
 describe('the Strapi plugin in a real Strapi 5', () => {
   let media: TestServer;
+  let appDir: string | undefined;
   let strapi: StrapiApp;
   let superAdmin: string;
   let browser: Browser;
@@ -74,7 +76,7 @@ describe('the Strapi plugin in a real Strapi 5', () => {
   before(async () => {
     media = await startTestServer();
     await installApp();
-    const appDir = await prepareApp();
+    appDir = await prepareApp();
     await buildApp(appDir);
     strapi = await startApp(appDir, {
       MEDIA_LIBRARY_ENDPOINT: media.url,
@@ -91,6 +93,7 @@ describe('the Strapi plugin in a real Strapi 5', () => {
   after(async () => {
     await browser?.close();
     await strapi?.stop();
+    if (appDir) await rm(appDir, { recursive: true, force: true });
     await media?.close();
   });
 
@@ -202,6 +205,7 @@ describe('the Strapi plugin in a real Strapi 5', () => {
     const hero = await inFolder('hero.png', '/blog');
     const first = await inFolder('first.png', '/gallery');
     const second = await inFolder('second.png', '/gallery');
+    await inFolder('third.png', '/gallery');
     browser = await chromium.launch({
       executablePath: chromiumPath,
       args: [
@@ -238,15 +242,17 @@ describe('the Strapi plugin in a real Strapi 5', () => {
     await dialog.getByRole('option', { name: /^first\.png/ }).click();
     await page.keyboard.down('Control');
     await dialog.getByRole('option', { name: /^second\.png/ }).click();
+    await dialog.getByRole('option', { name: /^third\.png/ }).click();
     await page.keyboard.up('Control');
     assert.equal(
       await dialog.getByRole('treeitem', { name: 'blog' }).count(),
       0,
       'only /gallery/ is browsed',
     );
-    await dialog.getByRole('button', { name: 'Insert 2 files' }).click();
+    await dialog.getByRole('button', { name: 'Insert 3 files' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await page.getByRole('button', { name: 'Move second.png up' }).click();
+    await page.getByRole('button', { name: 'Remove third.png' }).click();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved document').first().waitFor();
     await page.getByRole('button', { name: 'Publish' }).click();
