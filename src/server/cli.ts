@@ -1,27 +1,31 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ApiKeyPair, KeyPermission } from '../shared/wire.js';
 import { ApiKeys, type RollGracePeriod } from './auth/api-keys.js';
-import { resolveConfig } from './config.js';
+import { openStore } from './backends.js';
+import { type ConfigFlags, resolveConfig } from './config.js';
 import { ApiError } from './errors.js';
+import { migrateLibrary } from './migrate.js';
 import { startMediaServer } from './server.js';
-import { openSqliteStore } from './store/sqlite.js';
 
 const usage = `media-library: an ImageKit-compatible media server
 
 Usage:
   media-library serve [--port N] [--host H] [--data DIR]
-  media-library keys list [--data DIR]
-  media-library keys create [--restricted --permission None|Read|ReadWrite] [--name NAME] [--data DIR]
-  media-library keys roll PUBLIC_KEY [--expire-old-in immediately|1h|24h|3d|7d] [--data DIR]
-  media-library keys delete PUBLIC_KEY [--data DIR]
+                      [--database postgres://…] [--storage s3://bucket/prefix] [--redis redis://…]
+  media-library keys list [--data DIR | --database postgres://…]
+  media-library keys create [--restricted --permission None|Read|ReadWrite] [--name NAME] [--data DIR | --database …]
+  media-library keys roll PUBLIC_KEY [--expire-old-in immediately|1h|24h|3d|7d] [--data DIR | --database …]
+  media-library keys delete PUBLIC_KEY [--data DIR | --database …]
+  media-library migrate --from DIR --to postgres://… --storage s3://bucket/prefix
 
 Environment: PORT, MEDIA_LIBRARY_DATA, MEDIA_LIBRARY_HOST, MEDIA_LIBRARY_URL_ENDPOINT,
 MEDIA_LIBRARY_PUBLIC_KEY / MEDIA_LIBRARY_PRIVATE_KEY (first key pair), MEDIA_LIBRARY_MAX_UPLOAD,
-MEDIA_LIBRARY_RATE_LIMIT, MEDIA_LIBRARY_LOG_LEVEL. See the README for all of them.`;
+MEDIA_LIBRARY_RATE_LIMIT, MEDIA_LIBRARY_LOG_LEVEL; for many nodes DATABASE_URL,
+MEDIA_LIBRARY_STORAGE, REDIS_URL, MEDIA_LIBRARY_S3_ENDPOINT and the AWS SDK's AWS_* variables.
+See the README for all of them.`;
 
-async function serve(flags: { port?: string; host?: string; data?: string }): Promise<void> {
+async function serve(flags: ConfigFlags): Promise<void> {
   const server = await startMediaServer(resolveConfig(flags));
   if (server.createdKeys) {
     console.log('Created the first API key pair. Keep the private key secret; it is shown only now.');
@@ -49,9 +53,11 @@ async function keys(
   args: string[],
   flags: Record<string, string | boolean | undefined>,
 ) {
-  const config = resolveConfig({ ...(typeof flags.data === 'string' && { data: flags.data }) });
-  await mkdir(config.dataDir, { recursive: true });
-  const store = await openSqliteStore(join(config.dataDir, 'library.db'));
+  const config = resolveConfig({
+    ...(typeof flags.data === 'string' && { data: flags.data }),
+    ...(typeof flags.database === 'string' && { database: flags.database }),
+  });
+  const store = await openStore(config);
   const apiKeys = new ApiKeys(store);
   try {
     switch (command) {
@@ -99,6 +105,26 @@ async function keys(
   }
 }
 
+async function migrate(flags: Record<string, string | boolean | undefined>): Promise<void> {
+  const from = flags.from;
+  if (typeof from !== 'string') throw new UsageError('migrate needs --from DIR, the data directory to copy');
+  const config = resolveConfig({
+    ...(typeof flags.to === 'string' && { database: flags.to }),
+    ...(typeof flags.storage === 'string' && { storage: flags.storage }),
+  });
+  if (!config.database) throw new UsageError('migrate needs --to postgres://… (or DATABASE_URL)');
+  if (!config.storage)
+    throw new UsageError('migrate needs --storage s3://bucket/prefix (or MEDIA_LIBRARY_STORAGE)');
+  const verified = await migrateLibrary({
+    from: resolve(from),
+    database: config.database,
+    storage: config.storage,
+    ...(config.s3Endpoint && { s3Endpoint: config.s3Endpoint }),
+    log: (line) => console.log(line),
+  });
+  if (!verified) process.exitCode = 1;
+}
+
 class UsageError extends Error {}
 
 function requireArg(value: string | undefined): string {
@@ -114,6 +140,11 @@ export async function main(argv: string[]): Promise<void> {
       port: { type: 'string' },
       host: { type: 'string' },
       data: { type: 'string' },
+      database: { type: 'string' },
+      storage: { type: 'string' },
+      redis: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       restricted: { type: 'boolean' },
       permission: { type: 'string' },
       name: { type: 'string' },
@@ -128,6 +159,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (command === 'serve') return serve(values);
   if (command === 'keys') return keys(rest[0], rest.slice(1), values);
+  if (command === 'migrate') return migrate(values);
   throw new UsageError(`unknown command "${command}"`);
 }
 
