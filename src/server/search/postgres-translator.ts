@@ -13,7 +13,7 @@ import {
   storedFolderPath,
   type Table,
 } from './translator.js';
-import { phrasePattern } from './word-index.js';
+import { phraseQuery } from './word-index.js';
 
 /**
  * The PostgreSQL translator answers exactly what the SQLite one does on the same rows
@@ -168,6 +168,13 @@ function metadataMatch(p: Extract<Predicate, { kind: 'metadata' }>): RawBuilder<
   return sql<SqlBool>`${column} ${sql.raw(p.op)} ${values[0]!}`;
 }
 
+/**
+ * The version is among `rows` (row ids from the tag or metadata table). Written as a comparison so
+ * PostgreSQL keeps it a hashed filter over the listing's own index walk, as SQLite does with its
+ * bloom filter, instead of a join probing the table once per row walked.
+ */
+const inRows = (rows: RawBuilder<unknown>) => sql<SqlBool>`((file_versions.id in (${rows})) is true)`;
+
 function filePredicate(p: Predicate): RawBuilder<SqlBool> {
   switch (p.kind) {
     case 'compare': {
@@ -178,12 +185,15 @@ function filePredicate(p: Predicate): RawBuilder<SqlBool> {
       return startsWith(sql.ref(`file_versions.${fileColumns[p.column]}`), p.prefix);
     case 'words': {
       if (p.words.length === 0) return FALSE;
+      // A direct condition: PostgreSQL's statistics on words tell it whether to walk or to look up.
       const column = sql.ref(p.column === 'name' ? 'file_versions.name_words' : 'file_versions.tag_words');
-      return sql<SqlBool>`${column} like ${text(phrasePattern(p.words))}`;
+      return sql<SqlBool>`${column} @@ ${phraseQuery(p.words)}::tsquery`;
     }
     case 'tags': {
       const source = p.source === 'ai' ? sql` and source = 'ai'` : sql``;
-      return sql<SqlBool>`file_versions.id in (select row_id from file_tags where tag in (${sql.join(p.values.map(text))})${source})`;
+      return inRows(
+        sql`select row_id from file_tags where tag in (${sql.join(p.values.map(text))})${source}`,
+      );
     }
     case 'type': {
       const current = p.values.includes('file');
@@ -194,8 +204,8 @@ function filePredicate(p: Predicate): RawBuilder<SqlBool> {
       return FALSE;
     }
     case 'metadata':
-      return sql<SqlBool>`file_versions.id in (select row_id from file_metadata_values
-        where field = ${text(p.field)} and kind = ${p.valueKind} and ${metadataMatch(p)})`;
+      return inRows(sql`select row_id from file_metadata_values
+        where field = ${text(p.field)} and kind = ${p.valueKind} and ${metadataMatch(p)}`);
     case 'embedded': {
       const element = sql.ref('e.value');
       const match =

@@ -80,6 +80,8 @@ export interface StoreDialect {
   search: SearchTranslator;
   /** Fills the search structures the database does not keep itself (PostgreSQL; SQLite's triggers do). */
   indexForSearch?(db: Kysely<Database>, rows: SearchFields[], fresh: boolean): Promise<void>;
+  /** Columns beyond schema.ts a new version is inserted with (PostgreSQL's words). */
+  searchColumns?(file: FileRecord): Record<string, string>;
   /** Runs first in every `transaction`. */
   beginTransaction?(db: Kysely<Database>): Promise<void>;
 }
@@ -358,17 +360,20 @@ export class KyselyStore implements Store {
   }
 
   async insertFileVersions(versions: FileRecord[]): Promise<void> {
-    const { indexForSearch } = this.#dialect;
+    const { indexForSearch, searchColumns } = this.#dialect;
+    // Extra columns are the dialect's own: Kysely writes what it is given.
+    const row = (v: FileRecord) =>
+      (searchColumns ? { ...fromFile(v), ...searchColumns(v) } : fromFile(v)) as Insertable<FileVersionTable>;
     for (let start = 0; start < versions.length; start += insertBatch) {
       const batch = versions.slice(start, start + insertBatch);
       if (!indexForSearch) {
-        await this.#db.insertInto('file_versions').values(batch.map(fromFile)).execute();
+        await this.#db.insertInto('file_versions').values(batch.map(row)).execute();
         continue;
       }
       await this.#atomically(async (db) => {
         const ids = await db
           .insertInto('file_versions')
-          .values(batch.map(fromFile))
+          .values(batch.map(row))
           .returning(['id', 'version_id'])
           .execute();
         const idOf = new Map(ids.map((r) => [r.version_id, Number(r.id)]));

@@ -22,6 +22,14 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
   // Text compares and sorts by bytes on both: SQLite's BINARY, PostgreSQL's "C" whatever the
   // database's default collation. Folder-tree ranges, prefixes and name sorts depend on it.
   const text: SqlType = dialect === 'postgres' ? sql`text collate "C"` : 'text';
+  /**
+   * An index a listing walks in its sort order. SQLite's indexes hold the row id anyway; PostgreSQL's
+   * include it, so a search filtering on the tag or metadata tables walks the index alone.
+   */
+  const listingIndex = (db: Kysely<unknown>, name: string, columns: string[]) =>
+    sql`create index ${sql.id(name)} on file_versions (${sql.join(columns.map((c) => sql.id(c)))})${
+      dialect === 'postgres' ? sql` include (id)` : sql``
+    }`.execute(db);
   return {
     '001_initial': {
       async up(db: Kysely<unknown>) {
@@ -70,21 +78,19 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
           .on('file_versions')
           .columns(['file_id', 'version_number'])
           .execute();
-        await db.schema
-          .createIndex('file_versions_by_folder')
-          .on('file_versions')
-          .columns(['is_current', 'folder', 'created_at', 'version_id'])
-          .execute();
-        await db.schema
-          .createIndex('file_versions_by_folder_name')
-          .on('file_versions')
-          .columns(['is_current', 'folder', 'name', 'version_id'])
-          .execute();
-        await db.schema
-          .createIndex('file_versions_by_created')
-          .on('file_versions')
-          .columns(['is_current', 'created_at', 'version_id'])
-          .execute();
+        await listingIndex(db, 'file_versions_by_folder', [
+          'is_current',
+          'folder',
+          'created_at',
+          'version_id',
+        ]);
+        await listingIndex(db, 'file_versions_by_folder_name', [
+          'is_current',
+          'folder',
+          'name',
+          'version_id',
+        ]);
+        await listingIndex(db, 'file_versions_by_created', ['is_current', 'created_at', 'version_id']);
         await db.schema.createIndex('file_versions_by_blob').on('file_versions').column('blob_key').execute();
 
         await db.schema
@@ -160,11 +166,7 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
           .on('file_versions')
           .columns(['name', 'is_current'])
           .execute();
-        await db.schema
-          .createIndex('file_versions_by_size')
-          .on('file_versions')
-          .columns(['is_current', 'size'])
-          .execute();
+        await listingIndex(db, 'file_versions_by_size', ['is_current', 'size']);
 
         await db.schema
           .createTable('jobs')
@@ -260,27 +262,22 @@ async function createSqliteSearchIndex(db: Kysely<unknown>): Promise<void> {
 
 /**
  * PostgreSQL has the same tag and metadata tables (typed value columns instead of SQLite's
- * untyped one), plus the words of names and tags as text (` red dress jpg `) under trigram
- * indexes, for the word-prefix `:` that FTS5 answers on SQLite. The store fills them as it writes
- * rows (postgres-search-index.ts), with the same word splitting the query side uses; rows go
- * with their file version through the foreign keys.
+ * untyped one), and keeps the words of a version's name and tags as full-text vectors of
+ * positioned words beside its other columns, under GIN indexes, for the phrase-with-prefix `:`
+ * that FTS5 answers on SQLite. The store fills them as it writes rows (postgres-search-index.ts),
+ * with the same word splitting the query side uses; rows of the side tables go with their file
+ * version through the foreign keys.
  */
 async function createPostgresSearchIndex(db: Kysely<unknown>, text: SqlType): Promise<void> {
-  await sql`create extension if not exists pg_trgm`.execute(db);
-  await db.schema
-    .alterTable('file_versions')
-    .addColumn('name_words', text, (c) => c.notNull().defaultTo(''))
-    .execute();
-  await db.schema
-    .alterTable('file_versions')
-    .addColumn('tag_words', text, (c) => c.notNull().defaultTo(''))
-    .execute();
-  await sql`create index file_versions_name_words on file_versions using gin (name_words gin_trgm_ops)`.execute(
-    db,
-  );
-  await sql`create index file_versions_tag_words on file_versions using gin (tag_words gin_trgm_ops)`.execute(
-    db,
-  );
+  for (const column of ['name_words', 'tag_words']) {
+    await db.schema
+      .alterTable('file_versions')
+      .addColumn(column, sql`tsvector`, (c) => c.notNull().defaultTo(sql`''::tsvector`))
+      .execute();
+    await sql`create index ${sql.id(`file_versions_by_${column}`)} on file_versions using gin (${sql.id(column)})`.execute(
+      db,
+    );
+  }
   const rowId = (c: ColumnDefinitionBuilder) =>
     c.notNull().references('file_versions.id').onDelete('cascade');
   await db.schema

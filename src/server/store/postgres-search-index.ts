@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { wordsText } from '../search/word-index.js';
+import { wordVector } from '../search/word-index.js';
 import type { Database } from './schema.js';
 import type { FileRecord } from './store.js';
 
@@ -28,10 +28,23 @@ function metadataValues(customMetadata: Record<string, unknown>): MetadataValue[
   return out;
 }
 
+/** The `tsvector` literal of a version's name, for `name :`. */
+export const nameWords = (file: Pick<FileRecord, 'name'>) => wordVector([file.name]);
+
+/** Of its tags, user tags first and AI tags after them, as SQLite's index reads them. */
+export const tagWords = (file: Pick<FileRecord, 'tags' | 'aiTags'>) =>
+  wordVector([...(file.tags ?? []), ...(file.aiTags ?? []).map((t) => t.name)]);
+
+/** The columns a new version is inserted with: its words. */
+export const searchColumns = (file: FileRecord) => ({
+  name_words: nameWords(file),
+  tag_words: tagWords(file),
+});
+
 /**
  * PostgreSQL's side of what SQLite's triggers do (migrations.ts): the words of names and tags for
- * `:` searches, and the tag and custom metadata rows for exact lookups. Run in the transaction
- * that wrote the rows; `fresh` rows have nothing indexed yet.
+ * `:` searches, and the tag and custom metadata rows for exact lookups. Run in the transaction that
+ * wrote the rows; `fresh` rows were inserted with their words (`searchColumns`) and nothing else.
  */
 export async function indexForSearch(
   db: Kysely<Database>,
@@ -40,13 +53,11 @@ export async function indexForSearch(
 ): Promise<void> {
   if (rows.length === 0) return;
   const ids = rows.map((r) => r.id);
-  await sql`update file_versions set name_words = v.name_words, tag_words = v.tag_words
-    from unnest(${ids}::bigint[], ${rows.map((r) => wordsText([r.name]))}::text[],
-      ${rows.map((r) => wordsText([...(r.tags ?? []), ...(r.aiTags ?? []).map((t) => t.name)]))}::text[])
-      as v(id, name_words, tag_words)
-    where file_versions.id = v.id`.execute(db);
-
   if (!fresh) {
+    await sql`update file_versions set name_words = v.name_words, tag_words = v.tag_words
+      from unnest(${ids}::bigint[], ${rows.map(nameWords)}::tsvector[], ${rows.map(tagWords)}::tsvector[])
+        as v(id, name_words, tag_words)
+      where file_versions.id = v.id`.execute(db);
     await sql`delete from file_tags where row_id = any(${ids}::bigint[])`.execute(db);
     await sql`delete from file_metadata_values where row_id = any(${ids}::bigint[])`.execute(db);
   }

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { postgresSearchTranslator } from '../search/postgres-translator.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
-import { indexForSearch } from './postgres-search-index.js';
+import { indexForSearch, searchColumns } from './postgres-search-index.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
@@ -46,8 +46,10 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     keepAlive: true,
     application_name: 'media-library',
   });
-  // An idle connection dropped by the server must not take the process down.
+  // A connection the server drops while idle, or while pg is closing it, must not take the
+  // process down; a query in flight still hears of its own failure.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrateToLatest(db as unknown as Kysely<unknown>, 'postgres');
@@ -61,6 +63,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
       name: 'postgres',
       search: postgresSearchTranslator,
       indexForSearch,
+      searchColumns,
       beginTransaction: async (trx) => {
         await sql`select pg_advisory_xact_lock(${writeLockId})`.execute(trx);
       },
