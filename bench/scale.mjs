@@ -6,8 +6,7 @@
 // PostgreSQL and Redis: MEDIA_LIBRARY_TEST_POSTGRES / MEDIA_LIBRARY_TEST_REDIS when set, otherwise
 // throwaway servers from .ci/services (durable settings: fsync on). The bucket is s3rver, a Node S3
 // server, in its own process. Everything shares this machine's cores, load generator included.
-import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -17,6 +16,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import pg from 'pg';
 import { openPostgresStore } from '../src/server/store/postgres.ts';
 import { openSqliteStore } from '../src/server/store/sqlite.ts';
+import { startS3Server } from '../test/helpers/s3-server.ts';
 import { percentiles, searchShapes, seedSearchCatalog, startServer } from './support.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -30,6 +30,7 @@ const loadConnections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const loadSeconds = Number(process.env.BENCH_LOAD_SECONDS ?? 15);
 const keys = { publicKey: 'public_bench', privateKey: 'private_bench' };
 const auth = `Basic ${Buffer.from(`${keys.privateKey}:`).toString('base64')}`;
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const s3Env = {
   AWS_ACCESS_KEY_ID: 'S3RVER',
   AWS_SECRET_ACCESS_KEY: 'S3RVER',
@@ -57,24 +58,11 @@ async function services() {
   };
 }
 
-/** s3rver in a process of its own, so it does not share the load generator's event loop. */
-async function startS3(dir) {
-  const child = spawn(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      `import S3rver from 's3rver';
-       const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: ${JSON.stringify(dir)} });
-       const { port } = await server.run();
-       console.log('port ' + port);`,
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const [line] = await once(child.stdout, 'data');
-  const endpoint = `http://127.0.0.1:${/port (\d+)/.exec(String(line))[1]}`;
+/** s3rver (see test/helpers/s3-server.ts) and a bucket on it. */
+async function startS3() {
+  const server = await startS3Server();
   const client = new S3Client({
-    endpoint,
+    endpoint: server.endpoint,
     forcePathStyle: true,
     region: 'us-east-1',
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
@@ -82,7 +70,7 @@ async function startS3(dir) {
   });
   await client.send(new CreateBucketCommand({ Bucket: 'bench' }));
   client.destroy();
-  return { endpoint, stop: () => child.kill() };
+  return server;
 }
 
 async function createDatabase(admin, name) {
@@ -234,7 +222,7 @@ const cleanup = [];
 try {
   const { postgres, redis, stop: stopServices } = await services();
   cleanup.push(stopServices);
-  const s3 = await startS3(join(work, 's3'));
+  const s3 = await startS3();
   cleanup.push(s3.stop);
   const database = await createDatabase(postgres, 'media_bench');
   cleanup.push(database.drop);

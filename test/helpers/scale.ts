@@ -1,16 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import S3rver from 's3rver';
 import type { Database } from '../../src/server/store/schema.js';
+import { startS3Server } from './s3-server.js';
 
 /**
  * The scale path in tests: a fresh PostgreSQL database, a fresh bucket on an S3-compatible server
- * (s3rver, started in this test process) and a fresh Redis key prefix for every server, so suites
+ * (s3rver, started by this test process) and a fresh Redis key prefix for every server, so suites
  * never see each other's data. PostgreSQL and Redis are real servers, found through
  * MEDIA_LIBRARY_TEST_POSTGRES (an admin URL) and MEDIA_LIBRARY_TEST_REDIS; `.ci/services` starts
  * throwaway ones and `npm run test:scale` does it for you.
@@ -50,26 +47,18 @@ function required(name: string): string {
 
 let s3: Promise<{ endpoint: string; client: S3Client }> | undefined;
 
-/** One S3-compatible server per test process, closed when the process is done with it. */
+/** One S3-compatible server per test process. */
 function s3Server(): Promise<{ endpoint: string; client: S3Client }> {
   s3 ??= (async () => {
     Object.assign(process.env, s3Credentials, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
-    const directory = await mkdtemp(join(tmpdir(), 'media-library-s3-'));
-    const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory });
-    const { port } = await server.run();
-    const endpoint = `http://127.0.0.1:${port}`;
+    const { endpoint, stop } = await startS3Server();
+    process.once('exit', stop);
     const client = new S3Client({
       endpoint,
       forcePathStyle: true,
       region: 'us-east-1',
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
-    });
-    // Let the test process end: the S3 server must not hold it open.
-    const { httpServer } = server as unknown as { httpServer: { unref(): void } };
-    httpServer.unref();
-    process.once('exit', () => {
-      rm(directory, { recursive: true, force: true }).catch(() => {});
     });
     return { endpoint, client };
   })();
