@@ -17,7 +17,7 @@ if [ ${#suites[@]} -eq 0 ]; then
   for file in test/server/*.test.ts; do
     case "$file" in
       # No back end in these (parsers), or one machine's data directory is what they test.
-      */query-language.test.ts | */jpeg-quality.test.ts | */cli.test.ts | */crash.test.ts | */search-fuzz.test.ts) ;;
+      */query-language.test.ts | */jpeg-quality.test.ts | */cli.test.ts | */crash.test.ts | */search-fuzz.test.ts | */seed.test.ts) ;;
       *) suites+=("$file") ;;
     esac
   done

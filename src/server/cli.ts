@@ -1,11 +1,13 @@
-import { resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ApiKeyPair, KeyPermission } from '../shared/wire.js';
 import { ApiKeys, type RollGracePeriod } from './auth/api-keys.js';
-import { openStore } from './backends.js';
+import { openStorage, openStore } from './backends.js';
 import { type ConfigFlags, resolveConfig } from './config.js';
 import { ApiError } from './errors.js';
 import { migrateLibrary } from './migrate.js';
+import { type SeedContext, seedSampleLibrary } from './seed.js';
 import { startMediaServer } from './server.js';
 
 const usage = `media-library: an ImageKit-compatible media server
@@ -18,6 +20,7 @@ Usage:
   media-library keys roll PUBLIC_KEY [--expire-old-in immediately|1h|24h|3d|7d] [--data DIR | --database …]
   media-library keys delete PUBLIC_KEY [--data DIR | --database …]
   media-library migrate --from DIR --to postgres://… --storage s3://bucket/prefix
+  media-library seed [--data DIR | --database … --storage …] [--force]   fill an empty library with ~300 sample images and PDFs
 
 Environment: PORT, MEDIA_LIBRARY_DATA, MEDIA_LIBRARY_HOST, MEDIA_LIBRARY_URL_ENDPOINT,
 MEDIA_LIBRARY_PUBLIC_KEY / MEDIA_LIBRARY_PRIVATE_KEY (first key pair), MEDIA_LIBRARY_MAX_UPLOAD,
@@ -125,6 +128,39 @@ async function migrate(flags: Record<string, string | boolean | undefined>): Pro
   if (!verified) process.exitCode = 1;
 }
 
+/** Fills the library with sample content; refuses a library that has files unless --force. */
+async function seed(flags: Record<string, string | boolean | undefined>): Promise<void> {
+  const config = resolveConfig({
+    ...(typeof flags.data === 'string' && { data: flags.data }),
+    ...(typeof flags.database === 'string' && { database: flags.database }),
+    ...(typeof flags.storage === 'string' && { storage: flags.storage }),
+  });
+  const store = await openStore(config);
+  const storage = await openStorage(config);
+  // Its own staging files only: a server may be running on this directory.
+  const stagingDir = join(config.dataDir, 'staging');
+  await mkdir(stagingDir, { recursive: true });
+  const ctx: SeedContext = { config, store, storage, stagingDir };
+  const where = config.database ? 'the library' : config.dataDir;
+  try {
+    let last = 0;
+    const added = await seedSampleLibrary(ctx, {
+      force: flags.force === true,
+      onProgress: (done, total) => {
+        if (done - last >= 50 || done === total) {
+          last = done;
+          console.log(`  ${done}/${total} files`);
+        }
+      },
+    });
+    if (added === 0) console.log(`${where} already has files; add --force to seed anyway.`);
+    else console.log(`Added ${added} sample files to ${where}.`);
+  } finally {
+    storage.close?.();
+    await store.close();
+  }
+}
+
 class UsageError extends Error {}
 
 function requireArg(value: string | undefined): string {
@@ -149,6 +185,7 @@ export async function main(argv: string[]): Promise<void> {
       permission: { type: 'string' },
       name: { type: 'string' },
       'expire-old-in': { type: 'string' },
+      force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -160,6 +197,7 @@ export async function main(argv: string[]): Promise<void> {
   if (command === 'serve') return serve(values);
   if (command === 'keys') return keys(rest[0], rest.slice(1), values);
   if (command === 'migrate') return migrate(values);
+  if (command === 'seed') return seed(values);
   throw new UsageError(`unknown command "${command}"`);
 }
 

@@ -27,6 +27,11 @@ export interface MediaServer {
 
 const maintenanceIntervalMs = 10 * 60_000;
 
+export interface StartHooks {
+  /** Runs once the API routes are registered and before the server listens: add routes, seed data. */
+  beforeListen?: (app: App, context: ServerContext) => Promise<void>;
+}
+
 /**
  * On a shared catalog, how old a journaled blob must be before the sweep takes it for abandoned:
  * younger ones may be another node's upload or copy still under way.
@@ -38,20 +43,28 @@ export const sharedOrphanAgeMs = 24 * 3_600_000;
  * Redis), makes the first key pair if there is none, finishes whatever a crash left half-done,
  * and starts listening.
  */
-export async function startMediaServer(options: Partial<ServerConfig> = {}): Promise<MediaServer> {
+export async function startMediaServer(
+  options: Partial<ServerConfig> = {},
+  hooks: StartHooks = {},
+): Promise<MediaServer> {
   const config: ServerConfig = { ...defaultConfig(), ...options };
   const startedAt = Date.now();
   await mkdir(config.dataDir, { recursive: true });
   const backends = await openBackends(config);
   try {
-    return await serveOn(config, backends, startedAt);
+    return await serveOn(config, backends, startedAt, hooks);
   } catch (error) {
     await backends.close();
     throw error;
   }
 }
 
-async function serveOn(config: ServerConfig, backends: Backends, startedAt: number): Promise<MediaServer> {
+async function serveOn(
+  config: ServerConfig,
+  backends: Backends,
+  startedAt: number,
+  hooks: StartHooks,
+): Promise<MediaServer> {
   const { store, storage, redis, shared } = backends;
   const stagingDir = join(config.dataDir, 'staging');
   await resetStagingDir(stagingDir);
@@ -98,6 +111,7 @@ async function serveOn(config: ServerConfig, backends: Backends, startedAt: numb
   context.derivedImages.onError = (error) => app.log.error({ err: error }, 'storing a derived image failed');
   if (context.rateLimiter instanceof RedisRateLimiter)
     context.rateLimiter.onError = (error) => app.log.error({ err: error }, 'Redis rate limiter failed');
+  await hooks.beforeListen?.(app, context);
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -3,6 +3,8 @@
  * Field names and shapes follow ImageKit exactly (see ../shared/imagekit-api.md §5).
  */
 
+import type { Scope } from './session-token.js';
+
 export type FileType = 'image' | 'non-image';
 
 export interface AITag {
@@ -152,4 +154,14 @@ export interface ApiKeyPair {
   createdAt: string;
   /** Present while a rolled private key is still accepted. */
   previousKeyExpiresAt?: string;
+}
+
+/** The session a browser receives from a token endpoint's `POST …/session`. */
+export interface SessionResponse {
+  token: string;
+  /** ISO 8601, UTC. */
+  expiresAt: string;
+  scope: Scope;
+  /** Where the element sends `/v1/*` and upload calls. */
+  endpoint: string;
 }

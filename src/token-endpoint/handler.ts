@@ -5,6 +5,7 @@ import {
   type Scope,
   signSessionToken,
 } from '../shared/session-token.js';
+import type { SessionResponse } from '../shared/wire.js';
 import { type CorsOptions, corsHeaders, preflight, validateCors } from './cors.js';
 import { defaultUpstream, type ProxyConfig, type ProxyOptions, proxyCall, proxyMethods } from './proxy.js';
 import { EndpointError, json, methodNotAllowed, readJsonObject } from './responses.js';
@@ -51,15 +52,7 @@ export interface TokenEndpoint<C = unknown> {
   handles(pathname: string): boolean;
 }
 
-/** The session a browser receives from `POST …/session`. */
-export interface SessionResponse {
-  token: string;
-  /** ISO 8601, UTC. */
-  expiresAt: string;
-  scope: Scope;
-  /** Where the element sends `/v1/*` and upload calls. */
-  endpoint: string;
-}
+export type { SessionResponse } from '../shared/wire.js';
 
 type Route =
   | { kind: 'upload-auth'; mount: string }

@@ -60,7 +60,7 @@ export interface CreateFieldInput {
 }
 
 export async function createCustomMetadataField(
-  ctx: ServerContext,
+  ctx: Pick<ServerContext, 'store'>,
   input: CreateFieldInput,
 ): Promise<CustomMetadataField> {
   if (!namePattern.test(input.name)) {

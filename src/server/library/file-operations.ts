@@ -6,7 +6,7 @@ import type { FileRecord, Store } from '../store/store.js';
 import { type BlobContext, blobKeyFor, commitWithBlobs } from './blobs.js';
 import { ensureFolderChain } from './folders.js';
 import { newId } from './ids.js';
-import { normalizeFolder, sanitizeFileName } from './naming.js';
+import { normalizeFolder, requiredFolder, sanitizeFileName } from './naming.js';
 import { maxVersions } from './versions.js';
 
 /** A file path as the API sends it (`/a/b/c.jpg`, leading slash optional), split and checked. */
@@ -27,13 +27,6 @@ export function splitFilePath(
   }
   const folder = normalizeFolder(path.slice(0, slash));
   return { folder, name, filePath: folder + name };
-}
-
-function folderParameter(raw: unknown, parameter: string): string {
-  if (typeof raw !== 'string' || raw.trim() === '') {
-    throw badRequest(`Your request is missing the ${parameter} parameter.`, { reason: 'MISSING_PARAMETER' });
-  }
-  return normalizeFolder(raw);
 }
 
 /** The file at `filePath`, if it exists and the caller may see it (a session sees only its folder). */
@@ -175,7 +168,7 @@ export async function copyFile(
   body: Record<string, unknown>,
 ): Promise<void> {
   const source = splitFilePath(body.sourceFilePath, 'sourceFilePath');
-  const folder = folderParameter(body.destinationPath, 'destinationPath');
+  const folder = requiredFolder(body.destinationPath, 'destinationPath');
   if (body.includeFileVersions !== undefined && typeof body.includeFileVersions !== 'boolean') {
     throw badRequest('Your request contains invalid includeFileVersions parameter. Use true or false.', {
       reason: 'INVALID_PARAMETER',
@@ -209,7 +202,7 @@ export async function moveFile(
   body: Record<string, unknown>,
 ): Promise<void> {
   const source = splitFilePath(body.sourceFilePath, 'sourceFilePath');
-  const folder = folderParameter(body.destinationPath, 'destinationPath');
+  const folder = requiredFolder(body.destinationPath, 'destinationPath');
   assertPathInScope(principal, folder);
   await ctx.store.transaction(async (store) => {
     const file = await requireSource(store, principal, source.filePath, 'SOURCE_FILE_MISSING');

@@ -7,7 +7,7 @@ import { type BlobContext, commitWithBlobs } from './blobs.js';
 import { type CopyPlan, commitCopy, copyPlannedBlobs, planCopy, relocateFile } from './file-operations.js';
 import { ensureFolderChain } from './folders.js';
 import { newId } from './ids.js';
-import { lastSegment, normalizeFolder, parentOf, sanitizeFolderName, toWireFolderPath } from './naming.js';
+import { lastSegment, parentOf, requiredFolder, sanitizeFolderName, toWireFolderPath } from './naming.js';
 
 /** What a job needs to run, fixed when it is accepted: source folder and where it goes. */
 interface FolderJobParams {
@@ -37,13 +37,6 @@ export interface JobTiming {
 /** The job was taken over by another node (this one's lease lapsed): its work here is void. */
 class JobLostError extends Error {}
 
-function folderParameter(raw: unknown, parameter: string): string {
-  if (typeof raw !== 'string' || raw.trim() === '') {
-    throw badRequest(`Your request is missing the ${parameter} parameter.`, { reason: 'MISSING_PARAMETER' });
-  }
-  return normalizeFolder(raw);
-}
-
 /** An existing folder the caller may see (a session sees only its own folder tree). */
 async function requireFolder(
   store: Store,
@@ -51,7 +44,7 @@ async function requireFolder(
   raw: unknown,
   parameter: string,
 ): Promise<string> {
-  const folder = folderParameter(raw, parameter);
+  const folder = requiredFolder(raw, parameter);
   if (folder === '/')
     throw badRequest(`The root folder cannot be the ${parameter}.`, { reason: 'INVALID_FOLDER_PATH' });
   assertFolderVisible(principal, folder, toWireFolderPath(folder));
@@ -96,7 +89,7 @@ export class FolderJobs {
 
   async copy(principal: Principal | null, body: Record<string, unknown>): Promise<{ jobId: string }> {
     const source = await requireFolder(this.#ctx.store, principal, body.sourceFolderPath, 'sourceFolderPath');
-    const targetRoot = targetInside(source, folderParameter(body.destinationPath, 'destinationPath'));
+    const targetRoot = targetInside(source, requiredFolder(body.destinationPath, 'destinationPath'));
     if (targetRoot === source) {
       throw badRequest('The folder is already in that destination; copy it somewhere else.', {
         reason: 'INVALID_DESTINATION',
@@ -117,7 +110,7 @@ export class FolderJobs {
 
   async move(principal: Principal | null, body: Record<string, unknown>): Promise<{ jobId: string }> {
     const source = await requireFolder(this.#ctx.store, principal, body.sourceFolderPath, 'sourceFolderPath');
-    const targetRoot = targetInside(source, folderParameter(body.destinationPath, 'destinationPath'));
+    const targetRoot = targetInside(source, requiredFolder(body.destinationPath, 'destinationPath'));
     assertPathInScope(principal, targetRoot);
     return this.#enqueue('MOVE_FOLDER', { source, targetRoot });
   }

@@ -69,6 +69,14 @@ export function normalizeFolder(raw: string | undefined): string {
   return `/${segments.map((s) => s.trim().replace(folderNameReplaced, '_')).join('/')}/`;
 }
 
+/** A folder parameter the request must carry (destinationPath, sourceFolderPath…), normalized. */
+export function requiredFolder(raw: unknown, parameter: string): string {
+  if (typeof raw !== 'string' || raw.trim() === '') {
+    throw badRequest(`Your request is missing the ${parameter} parameter.`, { reason: 'MISSING_PARAMETER' });
+  }
+  return normalizeFolder(raw);
+}
+
 /** `/a/b/` → `/a/b` (the wire form of `folderPath`); the root stays `/`. */
 export function toWireFolderPath(folder: string): string {
   return folder === '/' ? '/' : folder.slice(0, -1);

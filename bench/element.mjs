@@ -1,0 +1,332 @@
+// The element in Chromium (playwright-core, Debian's /usr/bin/chromium): gzip size of the
+// script-tag bundle, show() to 60 thumbnails painted on a 10k-asset folder, the grid's DOM at
+// 100k assets, and frame times while scrolling through 10k. Prints one JSON line.
+// Run with `npm run bench:element` (builds the bundle first; the server runs in-process).
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import sharp from 'sharp';
+import { startMediaServer } from '../src/server/server.ts';
+import { DiskStorage } from '../src/server/storage/disk-storage.ts';
+import { openSqliteStore } from '../src/server/store/sqlite.ts';
+import { createTokenEndpoint, fastifyTokenEndpoint } from '../src/token-endpoint/index.ts';
+import { percentiles } from './support.mjs';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const keys = { publicKey: 'public_bench', privateKey: 'private_bench' };
+const showRuns = Number(process.env.BENCH_SHOW_RUNS ?? 5);
+const scrollSeconds = Number(process.env.BENCH_SCROLL_SECONDS ?? 20);
+/** Pixels scrolled per frame: 120 is a brisk wheel or a fling (7200 px/s at 60 fps). */
+const scrollStep = Number(process.env.BENCH_SCROLL_STEP ?? 120);
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Which figures to measure (all by default): size, show, dom, scroll. */
+const parts = new Set((process.env.BENCH_PARTS ?? 'size,show,dom,scroll').split(','));
+
+/** Sixty distinct photo-like JPEGs; the 110k rows share them (thumbnails are rendered per file anyway). */
+async function blobs(storage, dir) {
+  const keysOut = [];
+  for (let i = 0; i < 60; i++) {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="800">
+      <defs><linearGradient id="g" x2="1" y2="1"><stop offset="0" stop-color="hsl(${i * 6} 70% 60%)"/>
+      <stop offset="1" stop-color="hsl(${i * 6 + 120} 60% 30%)"/></linearGradient></defs>
+      <rect width="1200" height="800" fill="url(#g)"/><circle cx="${200 + i * 13}" cy="300" r="140" fill="#fff" opacity=".6"/></svg>`;
+    const file = join(dir, `blob-${i}.jpg`);
+    await writeFile(file, await sharp(Buffer.from(svg)).jpeg({ quality: 80 }).toBuffer());
+    const key = `originals/bench/blob-${i}`;
+    await storage.putFile(key, file);
+    keysOut.push(key);
+  }
+  return keysOut;
+}
+
+async function seed(dataDir) {
+  const store = await openSqliteStore(join(dataDir, 'library.db'));
+  const storage = new DiskStorage(join(dataDir, 'blobs'));
+  const blobKeys = await blobs(storage, dataDir);
+  const now = Date.now();
+  for (const [folder, count] of [
+    ['/bench10k/', 10_000],
+    ['/bench100k/', 100_000],
+  ]) {
+    await store.insertFolderIfMissing({
+      folderId: `f${count.toString(16).padStart(23, '0')}`,
+      path: folder,
+      parent: '/',
+      name: folder.slice(1, -1),
+      customMetadata: {},
+      createdAt: now,
+      updatedAt: now,
+    });
+    for (let start = 0; start < count; start += 10_000) {
+      await store.transaction(async (tx) => {
+        for (let i = start; i < Math.min(count, start + 10_000); i++) {
+          const id = `${count.toString(16).padStart(8, '0')}${i.toString(16).padStart(16, '0')}`;
+          const name = `photo-${String(i).padStart(6, '0')}.jpg`;
+          await tx.insertFileVersion({
+            versionId: id,
+            fileId: id,
+            versionNumber: 1,
+            isCurrent: true,
+            name,
+            folder,
+            filePath: folder + name,
+            blobKey: blobKeys[i % blobKeys.length],
+            size: 40_000,
+            mime: 'image/jpeg',
+            fileType: 'image',
+            format: 'jpg',
+            width: 1200,
+            height: 800,
+            hasAlpha: false,
+            tags: ['bench'],
+            aiTags: null,
+            customCoordinates: null,
+            customMetadata: {},
+            embeddedMetadata: {},
+            description: null,
+            isPrivate: false,
+            isPublished: true,
+            // Newest first is the element's default order, so photo-000000 shows first.
+            createdAt: now - i * 1000,
+            updatedAt: now - i * 1000,
+          });
+        }
+      });
+    }
+  }
+  await store.close();
+}
+
+const page = (attributes) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<style>html,body{margin:0}media-library{--ml-dialog-width:100vw;--ml-dialog-height:100vh}</style>
+<script type="module" src="/_bench/dist/media-library.js"></script></head>
+<body><media-library id="library" mode="modal" endpoint="/" auth-url="/_bench/auth" ${attributes}></media-library></body></html>`;
+
+async function startBenchServer(dataDir, urlEndpoint) {
+  return startMediaServer(
+    {
+      port: 0,
+      dataDir,
+      initialKeys: keys,
+      logLevel: 'silent',
+      rateLimit: false,
+      ...(urlEndpoint && { urlEndpoint }),
+    },
+    {
+      async beforeListen(app) {
+        const endpoint = createTokenEndpoint({
+          ...keys,
+          endpoint: 'http://127.0.0.1',
+          authorize: () => ({ allow: true }),
+        });
+        await app.register(fastifyTokenEndpoint, { prefix: '/_bench/auth', endpoint });
+        app.get('/bench/:folder', (request, reply) =>
+          reply.type('text/html').send(page(`initial-folder="/${request.params.folder}"`)),
+        );
+        app.get('/_bench/dist/:file', async (request, reply) => {
+          if (!/^media-library[\w.-]*\.js$/.test(request.params.file)) return reply.code(404).send();
+          return reply.type('text/javascript').send(await readFile(join(root, 'dist', request.params.file)));
+        });
+      },
+    },
+  );
+}
+
+/**
+ * In the page: show(), then wait for `count` thumbnails loaded and two frames (painted).
+ * Answers the total and when the listing answered and the first thumbnail was asked for.
+ */
+async function showToThumbnails(browserPage, count) {
+  return browserPage.evaluate(async (wanted) => {
+    const element = document.getElementById('library');
+    await customElements.whenDefined('media-library');
+    performance.clearResourceTimings();
+    const started = performance.now();
+    element.show();
+    const loaded = () =>
+      element.shadowRoot?.querySelector('ml-asset-grid')?.shadowRoot?.querySelectorAll('img.loaded').length ??
+      0;
+    while (loaded() < wanted) await new Promise((resolve) => requestAnimationFrame(resolve));
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    const total = performance.now() - started;
+    const resources = performance.getEntriesByType('resource');
+    const listing = resources.find((r) => r.name.includes('/v1/files') && r.name.includes('type=all'));
+    const thumbnails = resources.filter((r) => r.name.includes('tr='));
+    return {
+      total,
+      listing: listing ? listing.responseEnd - started : Number.NaN,
+      firstThumbnail: thumbnails.length
+        ? Math.min(...thumbnails.map((r) => r.startTime)) - started
+        : Number.NaN,
+    };
+  }, count);
+}
+
+const result = { bench: 'element' };
+const dataDir = await mkdtemp(join(root, '.bench-element-'));
+let browser;
+let server;
+let cdn;
+try {
+  execFileSync('npm', ['run', 'build:browser', '--silent'], { cwd: root, stdio: 'ignore' });
+  const bundle = await readFile(join(root, 'dist/media-library.js'));
+  result.coreBundleBytes = bundle.length;
+  result.coreBundleGzipBytes = gzipSync(bundle, { level: 9 }).length;
+  result.coreBundleGzipKB = Number((result.coreBundleGzipBytes / 1024).toFixed(1));
+
+  await seed(dataDir);
+  server = await startBenchServer(dataDir);
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1200 } });
+
+  // show() → 60 thumbnails painted on the 10k folder: the first time (thumbnails rendered by the
+  // server on demand), then with the server's rendition cache warm, each in a fresh page.
+  const timings = [];
+  for (let run = 0; parts.has('show') && run <= showRuns; run++) {
+    const tab = await context.newPage();
+    await tab.goto(`${server.url}/bench/bench10k`);
+    await tab.waitForFunction(() => customElements.get('media-library'));
+    timings.push(await showToThumbnails(tab, 60));
+    await tab.close();
+  }
+  if (parts.has('show')) {
+    const warm = timings.slice(1);
+    result.showTo60ThumbnailsColdMs = Math.round(timings[0].total);
+    result.showTo60ThumbnailsMs = percentiles(
+      warm.map((t) => t.total),
+      0,
+    );
+    // Where the warm runs spent it: the listing's answer, then the first thumbnail request.
+    result.showBreakdownP50Ms = {
+      listingAnswered: percentiles(
+        warm.map((t) => t.listing),
+        0,
+      ).p50,
+      firstThumbnailRequested: percentiles(
+        warm.map((t) => t.firstThumbnail),
+        0,
+      ).p50,
+    };
+  }
+
+  // The grid's DOM with all 100k assets loaded (pages of 1000), at the top, middle and end.
+  const tab = await context.newPage();
+  if (!parts.has('dom')) await tab.close();
+  else {
+    await tab.route('**/*tr=*', (route) => route.fulfill({ status: 204 }));
+    await tab.goto(`${server.url}/bench/bench100k`);
+    result.gridAt100k = await tab.evaluate(async () => {
+      const element = document.getElementById('library');
+      await customElements.whenDefined('media-library');
+      element.pageSize = 1000;
+      element.show();
+      const grid = () => element.shadowRoot?.querySelector('ml-asset-grid')?.shadowRoot;
+      const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+      while (!grid()?.querySelector('.scroller [data-index]')) await frame();
+      const scroller = grid().querySelector('.scroller');
+      const cells = () => grid().querySelectorAll('[data-index]').length;
+      const sample = [];
+      const started = performance.now();
+      while (!grid().querySelector('[aria-posinset="100000"]')) {
+        scroller.scrollTop = scroller.scrollHeight;
+        await frame();
+        sample.push(cells());
+        if (performance.now() - started > 300_000) throw new Error('100k assets did not load in 5 minutes');
+      }
+      const loadSeconds = (performance.now() - started) / 1000;
+      scroller.scrollTop = scroller.scrollHeight / 2;
+      for (let i = 0; i < 10; i++) await frame();
+      const middle = cells();
+      return {
+        itemsLoaded: 100_000,
+        loadSeconds: Number(loadSeconds.toFixed(1)),
+        cellsMax: Math.max(...sample, middle),
+        cellsAtMiddle: middle,
+        shadowDomNodes: grid().querySelectorAll('*').length,
+      };
+    });
+    await tab.close();
+  }
+
+  // Frame times while scrolling through the 10k folder as fast as a fling, loading pages of 100
+  // as it goes. Thumbnail URLs point at a stand-in CDN that answers every path with one cached
+  // thumbnail, so this measures the element's rendering, not the server's thumbnail renderer.
+  if (parts.has('scroll')) {
+    const thumbnail = Buffer.from(
+      await (await fetch(`${server.url}/bench10k/photo-000000.jpg?tr=n-ik_ml_thumbnail`)).arrayBuffer(),
+    );
+    cdn = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'image/webp', 'cache-control': 'public, max-age=31536000' });
+      response.end(thumbnail);
+    });
+    cdn.listen(0, '127.0.0.1');
+    await once(cdn, 'listening');
+    await server.close();
+    server = await startBenchServer(dataDir, `http://127.0.0.1:${cdn.address().port}`);
+    const scrollTab = await context.newPage();
+    await scrollTab.goto(`${server.url}/bench/bench10k`);
+    const frames = await scrollTab.evaluate(
+      async ({ seconds, step }) => {
+        const element = document.getElementById('library');
+        await customElements.whenDefined('media-library');
+        element.show();
+        const grid = () => element.shadowRoot?.querySelector('ml-asset-grid')?.shadowRoot;
+        const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+        while (!grid()?.querySelector('.scroller [data-index]')) await frame();
+        const scroller = grid().querySelector('.scroller');
+        for (let i = 0; i < 30; i++) await frame();
+        const deltas = [];
+        let last = await frame();
+        const end = last + seconds * 1000;
+        let reachedEnd = false;
+        while (last < end) {
+          scroller.scrollTop += step;
+          const now = await frame();
+          deltas.push(now - last);
+          last = now;
+          if (grid().querySelector('[aria-posinset="10000"]')) {
+            reachedEnd = true;
+            break;
+          }
+        }
+        return { deltas, reachedEnd, cells: grid().querySelectorAll('[data-index]').length };
+      },
+      { seconds: scrollSeconds, step: scrollStep },
+    );
+    await scrollTab.close();
+    const sorted = [...frames.deltas].sort((a, b) => a - b);
+    result.scroll10k = {
+      pxPerFrame: scrollStep,
+      frames: frames.deltas.length,
+      reachedEnd: frames.reachedEnd,
+      frameMsP50: Number(sorted[Math.floor(sorted.length * 0.5)].toFixed(1)),
+      frameMsP95: Number(sorted[Math.floor(sorted.length * 0.95)].toFixed(1)),
+      framesOver16_7ms: frames.deltas.filter((d) => d > 16.7 + 1).length,
+      cellsAtEnd: frames.cells,
+    };
+  }
+} finally {
+  await browser?.close();
+  await server?.close();
+  cdn?.close();
+  await rm(dataDir, { recursive: true, force: true });
+}
+// The machine is shared: how busy it was says how much to trust the frame times.
+result.loadAverage1m = Number(loadavg()[0].toFixed(2));
+console.log(JSON.stringify(result));

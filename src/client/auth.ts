@@ -1,0 +1,113 @@
+import type { SessionAccess } from '../shared/session-token.js';
+import type { SessionResponse } from '../shared/wire.js';
+import { errorFromResponse, MediaApiError } from './errors.js';
+
+/** How a client authenticates its calls: a Basic private key (servers, tests) or a session (browsers). */
+export interface Authorizer {
+  /** The `Authorization` header for the next call. */
+  authorization(signal?: AbortSignal): Promise<string>;
+  /** Forgets cached credentials after a 401; answers whether fresh ones are worth a retry. */
+  invalidate?(): boolean;
+  /** The media backend the credentials are for (a session names it), when the client has none. */
+  endpoint?(signal?: AbortSignal): Promise<string | undefined>;
+}
+
+/** ImageKit's server-side auth: the private key as the Basic user name. Never use it in a browser. */
+export function basicAuth(privateKey: string): Authorizer {
+  const header = `Basic ${btoa(`${privateKey}:`)}`;
+  return { authorization: async () => header };
+}
+
+/**
+ * Calls the host's token endpoint: `path` is `session` or `upload-auth`. The default is
+ * `fetch(authUrl + '/' + path, init)`; hosts whose endpoint needs a header (a CMS nonce) or a
+ * different transport supply their own.
+ */
+export type FetchAuth = (path: 'session' | 'upload-auth', init: RequestInit) => Promise<Response>;
+
+/** The default `fetchAuth`: POST/GET to `<authUrl>/<path>` with the page's cookies (same origin). */
+export function fetchAuthFrom(authUrl: string, fetchImpl: typeof fetch = globalThis.fetch): FetchAuth {
+  const base = authUrl.replace(/\/+$/, '');
+  return (path, init) =>
+    fetchImpl.call(globalThis, `${base}/${path}`, { credentials: 'same-origin', ...init });
+}
+
+export interface SessionAuthorizerOptions {
+  fetchAuth: FetchAuth;
+  /** Ask for less than the host allows: a subfolder, or read-only access. */
+  request?: { folder?: string; access?: SessionAccess };
+  /** Renew when less than this share of the session's life is left (default 0.2, at least 30 s). */
+  renewAt?: number;
+  now?: () => number;
+}
+
+/**
+ * Sessions from the host's token endpoint (`POST …/session`), cached and renewed before they
+ * expire, so no call goes out with a token about to lapse. Concurrent callers share one request.
+ */
+export class SessionAuthorizer implements Authorizer {
+  private current: { session: SessionResponse; renewAfter: number } | undefined;
+  private pending: Promise<SessionResponse> | undefined;
+  private readonly options: SessionAuthorizerOptions;
+
+  constructor(options: SessionAuthorizerOptions) {
+    this.options = options;
+  }
+
+  /** The live session, renewed when it is close to expiry. */
+  async session(): Promise<SessionResponse> {
+    const now = (this.options.now ?? Date.now)();
+    if (this.current && now < this.current.renewAfter) return this.current.session;
+    // Concurrent callers share one request (an aborted call's fetch fails on its own signal).
+    this.pending ??= this.fetchSession().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  async authorization(): Promise<string> {
+    return `Bearer ${(await this.session()).token}`;
+  }
+
+  async endpoint(): Promise<string | undefined> {
+    return (await this.session()).endpoint;
+  }
+
+  invalidate(): boolean {
+    const hadSession = this.current !== undefined;
+    this.current = undefined;
+    return hadSession;
+  }
+
+  private async fetchSession(): Promise<SessionResponse> {
+    const { fetchAuth, request = {}, renewAt = 0.2, now = Date.now } = this.options;
+    let response: Response;
+    try {
+      response = await fetchAuth('session', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      });
+    } catch (cause) {
+      throw new MediaApiError('The media library could not reach its token endpoint.', {
+        status: 0,
+        source: 'network',
+        cause,
+      });
+    }
+    if (!response.ok) throw await errorFromResponse(response, 'session');
+    const session = (await response.json()) as SessionResponse;
+    if (typeof session?.token !== 'string') {
+      throw new MediaApiError('The token endpoint answered without a session token.', {
+        status: response.status,
+        source: 'session',
+      });
+    }
+    const issued = now();
+    const expires = Date.parse(session.expiresAt);
+    const life = Number.isFinite(expires) ? Math.max(0, expires - issued) : 60_000;
+    const margin = Math.max(life * renewAt, Math.min(30_000, life / 2));
+    this.current = { session, renewAfter: issued + life - margin };
+    return session;
+  }
+}

@@ -1,0 +1,37 @@
+/** `media-library/client`: a typed, fetch-based ImageKit v1 client for browsers and Node. */
+
+export type {
+  Asset,
+  CustomMetadataField,
+  CustomMetadataValue,
+  FileMetadata,
+  MediaFile,
+  MediaFolder,
+  SessionResponse,
+} from '../shared/wire.js';
+export {
+  type Authorizer,
+  basicAuth,
+  type FetchAuth,
+  fetchAuthFrom,
+  SessionAuthorizer,
+  type SessionAuthorizerOptions,
+} from './auth.js';
+export { isAbortError, MediaApiError, type MediaErrorSource } from './errors.js';
+export {
+  type ListAssetsParams,
+  MediaClient,
+  type MediaClientOptions,
+  type RequestOptions,
+  type SortField,
+  type SortOrder,
+} from './media-client.js';
+export {
+  allOf,
+  anyOf,
+  condition,
+  literal,
+  type QueryOperator,
+  type QueryScalar,
+  quote,
+} from './search-query.js';

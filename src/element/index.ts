@@ -1,0 +1,27 @@
+/**
+ * `media-library`: registers `<media-library>` and exports the element class and the API client
+ * it uses. The ImageKit widget drop-in is `media-library/widget`.
+ */
+export {
+  type Authorizer,
+  basicAuth,
+  type FetchAuth,
+  SessionAuthorizer,
+} from '../client/auth.js';
+export { MediaApiError } from '../client/errors.js';
+export {
+  type ListAssetsParams,
+  MediaClient,
+  type MediaClientOptions,
+  type SortOrder,
+} from '../client/media-client.js';
+export type { Asset, MediaFile, MediaFolder } from '../shared/wire.js';
+export { type Catalog, Localizer, type Message, registerLocale } from './i18n/localize.js';
+export {
+  type CloseDetail,
+  type ErrorDetail,
+  type FilesDetail,
+  type InsertPayload,
+  MediaLibraryElement,
+  type NavigateDetail,
+} from './media-library.js';

@@ -1,0 +1,219 @@
+import '../i18n/en-more.js';
+import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
+import { css, html, nothing, type TemplateResult } from 'lit';
+import { formatBytes, formatDate } from '../i18n/format.js';
+import { typeSortLimit } from '../state/listing.js';
+import { chevronDownIcon, folderIcon, icon, upIcon } from '../styles/icons.js';
+import type { AssetGridElement, Row } from './asset-grid.js';
+import { isPlaceholder } from './asset-grid.js';
+import { emit } from './part-events.js';
+import { typeLabel } from './thumbnails.js';
+
+type ColumnLabel = 'colName' | 'colType' | 'colSize' | 'colDimensions' | 'colModified';
+
+// Each column sorts by an ImageKit sort field (type sorts on the client; see Listing).
+const columns: Array<[key: string, sort: string, label: ColumnLabel]> = [
+  ['name', 'NAME', 'colName'],
+  ['type', 'TYPE', 'colType'],
+  ['size', 'SIZE', 'colSize'],
+  ['dimensions', 'WIDTH', 'colDimensions'],
+  ['modified', 'UPDATED', 'colModified'],
+];
+
+/** The list view of the asset grid: an ARIA grid with sortable column headers and virtualized rows. */
+export function renderList(
+  grid: AssetGridElement,
+  rows: Row[],
+  activeId: string | typeof nothing,
+): TemplateResult {
+  const l = grid.l10n.value;
+  // A type sort reads one page of typeSortLimit and sorts it here; say so when there may be more.
+  const limited = grid.sort.endsWith('_TYPE') && grid.items.length >= typeSortLimit;
+  return html`${limited ? html`<p class="note">${l.t('typeSortLimited', { count: typeSortLimit })}</p>` : nothing}<div
+    class="list"
+    role="grid"
+    aria-label=${l.t('filesLabel')}
+    aria-multiselectable="true"
+    aria-rowcount=${grid.hasMore ? -1 : grid.items.length + 1}
+  >
+    <div role="rowgroup" class="head">
+      <div role="row" aria-rowindex="1" class="row head-row">
+        ${columns.map(([key, sort, label]) => columnHeader(grid, key, sort, l.t(label)))}
+      </div>
+    </div>
+    <div
+      class="scroller list-body"
+      role="rowgroup"
+      tabindex="0"
+      aria-activedescendant=${activeId}
+      @focus=${grid.onFocus}
+      @keydown=${grid.onKeyDown}
+      @click=${grid.onClick}
+      @dblclick=${grid.onDoubleClick}
+      @load=${grid.imageLoaded}
+      @error=${grid.imageFailed}
+      @visibilityChanged=${grid.onVisibility}
+    >
+      ${virtualize({
+        items: rows,
+        keyFunction: grid.keyOf,
+        scroller: true,
+        renderItem: (row: Row, index: number) => renderRow(grid, row, index),
+      })}
+    </div>
+  </div>`;
+}
+
+function columnHeader(grid: AssetGridElement, key: string, sort: string, label: string): TemplateResult {
+  const current = grid.sort;
+  const direction = current.endsWith(`_${sort}`)
+    ? current.startsWith('ASC')
+      ? 'ascending'
+      : 'descending'
+    : 'none';
+  const next =
+    direction === 'ascending'
+      ? `DESC_${sort}`
+      : direction === 'descending'
+        ? `ASC_${sort}`
+        : `${key === 'name' || key === 'type' ? 'ASC' : 'DESC'}_${sort}`;
+  return html`<div role="columnheader" class=${`c-${key}`} aria-sort=${direction}>
+    <button type="button" @click=${() => emit(grid, 'sort-change', { sort: next })}>
+      ${label}${direction === 'none' ? nothing : icon(direction === 'ascending' ? upIcon : chevronDownIcon, 'icon sort-icon')}
+    </button>
+  </div>`;
+}
+
+function renderRow(grid: AssetGridElement, row: Row, index: number): TemplateResult {
+  if (isPlaceholder(row))
+    return html`<div class="row placeholder" aria-hidden="true"><span class="shimmer"></span></div>`;
+  const l = grid.l10n.value;
+  const { file, selected, disabled, active } = grid.cellState(row, index);
+  const cls = `row${selected ? ' selected' : ''}${active ? ' active' : ''}${file ? '' : ' folder'}`;
+  return html`<div
+    role="row"
+    id=${`item-${index}`}
+    class=${cls}
+    data-index=${index}
+    aria-rowindex=${index + 2}
+    aria-selected=${file ? String(selected) : nothing}
+    aria-disabled=${disabled ? 'true' : nothing}
+  >
+    <div role="gridcell" class="c-name">
+      ${file ? grid.renderThumb(file, true) : html`<div class="thumb">${icon(folderIcon, 'icon type-icon')}</div>`}
+      <span class="name">${row.name}</span>
+    </div>
+    <div role="gridcell" class="c-type">${file ? typeLabel(file) : l.t('folder')}</div>
+    <div role="gridcell" class="c-size">${file ? formatBytes(l, file.size) : ''}</div>
+    <div role="gridcell" class="c-dimensions">
+      ${file?.width && file.height ? l.t('dimensions', { width: file.width, height: file.height }) : ''}
+    </div>
+    <div role="gridcell" class="c-modified">${formatDate(l, row.updatedAt)}</div>
+  </div>`;
+}
+
+export const listStyles = css`
+  .list-body > .row {
+    left: 0;
+  }
+  .note {
+    margin: 0;
+    padding: 6px 12px;
+    color: var(--_muted);
+    font-size: 12px;
+    border-bottom: 1px solid var(--_border);
+  }
+  :host([keyboard]) .scroller:focus .row.active {
+    outline-offset: -2px;
+  }
+  .list {
+    display: flex;
+    flex: 1;
+    min-height: 0;
+    flex-direction: column;
+  }
+  .row {
+    display: grid;
+    width: 100%;
+    height: var(--_row);
+    grid-template-columns: minmax(0, 1fr) 72px 88px 120px 168px;
+    align-items: center;
+    gap: 12px;
+    padding: 0 12px;
+    border: 1px solid transparent;
+    border-bottom-color: var(--_border);
+    cursor: pointer;
+    user-select: none;
+  }
+  .list-body .row:hover {
+    background: var(--_surface);
+  }
+  .row > * {
+    overflow: hidden;
+    white-space: nowrap;
+    text-overflow: ellipsis;
+  }
+  .row.placeholder span {
+    grid-column: 1 / -1;
+    height: 12px;
+    border-radius: 4px;
+  }
+  .head-row {
+    height: 38px;
+    color: var(--_muted);
+    font-size: 12px;
+    font-weight: 600;
+    cursor: default;
+  }
+  .head-row button {
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+    padding: 4px 2px;
+    border: 0;
+    background: none;
+    font-weight: inherit;
+    cursor: pointer;
+    color: inherit;
+    text-transform: uppercase;
+    letter-spacing: 0.04em;
+  }
+  .head-row [aria-sort='ascending'] button,
+  .head-row [aria-sort='descending'] button {
+    color: var(--_text);
+  }
+  .sort-icon {
+    width: 14px;
+    height: 14px;
+  }
+  .c-name {
+    display: flex;
+    align-items: center;
+    gap: 10px;
+  }
+  .c-name .thumb {
+    flex: none;
+    width: calc(var(--_row) - 12px);
+    height: calc(var(--_row) - 12px);
+  }
+  .c-name .type-icon {
+    width: 60%;
+    height: 60%;
+  }
+  .c-type,
+  .c-size,
+  .c-dimensions,
+  .c-modified {
+    color: var(--_muted);
+    font-size: 13px;
+  }
+  @container (max-width: 640px) {
+    .row {
+      grid-template-columns: minmax(0, 1fr) 56px 80px;
+    }
+    .c-dimensions,
+    .c-modified {
+      display: none;
+    }
+  }
+`;

@@ -1,0 +1,279 @@
+import '../i18n/en-more.js';
+import { css, html, nothing, type TemplateResult } from 'lit';
+import type { MessageKey } from '../i18n/en.js';
+import type { MediaLibraryElement } from '../media-library.js';
+import type { ListSort } from '../state/listing.js';
+import type { DatePreset, SearchState, SizeFilter, TypeFilter } from '../state/search.js';
+import { closeIcon, icon } from '../styles/icons.js';
+import type { SearchBarElement } from './search-bar.js';
+import { dateLabels, sizeLabels, typeLabels } from './search-bar.js';
+
+/*
+ * What the popovers hold: the search bar's filters (type, tags, date, size), the sort menu and
+ * the new-folder form. A lazy chunk, fetched when the browser is idle or a menu is first opened.
+ */
+
+const sorts: Array<[ListSort, MessageKey]> = [
+  ['DESC_CREATED', 'sortNewest'],
+  ['ASC_CREATED', 'sortOldest'],
+  ['ASC_NAME', 'sortNameAsc'],
+  ['DESC_NAME', 'sortNameDesc'],
+  ['DESC_UPDATED', 'sortUpdated'],
+  ['DESC_SIZE', 'sortLargest'],
+  ['ASC_SIZE', 'sortSmallest'],
+];
+
+export function sortMenu(root: MediaLibraryElement): TemplateResult {
+  const l = root.l10n;
+  return radioMenu(
+    'sort',
+    l.t('sortLabel'),
+    sorts.map(([sort, label]) => [sort, l.t(label)]),
+    root.sortOrder,
+    (sort) => root.sortBy(sort as ListSort),
+  );
+}
+
+export function folderForm(root: MediaLibraryElement): TemplateResult {
+  const l = root.l10n;
+  return html`<form class="folder-form" @submit=${(event: SubmitEvent) => root.submitFolder(event)}>
+    <label for="folder-name">${l.t('folderName')}</label>
+    <div class="row">
+      <input id="folder-name" name="name" required autocomplete="off" maxlength="255" />
+      <button class="btn primary" type="submit">${l.t('create')}</button>
+    </div>
+    <p class="form-error" role="alert"></p>
+  </form>`;
+}
+
+/** A filter's popover content. */
+export function filterMenu(bar: SearchBarElement, id: string): TemplateResult | typeof nothing {
+  const l = bar.l10n.value;
+  const s = bar.search;
+  switch (id) {
+    case 'type':
+      return radioMenu(
+        'type',
+        l.t('filterType'),
+        [
+          ['', l.t('typeAny')],
+          ...Object.entries(typeLabels).map(([k, v]) => [k, l.t(v)] as [string, string]),
+        ],
+        s.type ?? '',
+        (value) => bar.change({ type: (value || undefined) as TypeFilter | undefined }),
+      );
+    case 'size':
+      return radioMenu(
+        'size',
+        l.t('filterSize'),
+        [
+          ['', l.t('sizeAny')],
+          ...Object.entries(sizeLabels).map(([k, v]) => [k, l.t(v)] as [string, string]),
+        ],
+        s.size ?? '',
+        (value) => bar.change({ size: (value || undefined) as SizeFilter | undefined }),
+      );
+    case 'tags':
+      return tagsMenu(bar);
+    case 'date':
+      return dateMenu(bar);
+    default:
+      return nothing;
+  }
+}
+
+const closePopover = (event: Event) =>
+  ((event.target as HTMLElement).closest('[popover]') as HTMLElement | null)?.hidePopover();
+
+function radioMenu(
+  name: string,
+  legend: string,
+  options: Array<[string, string]>,
+  value: string,
+  pick: (value: string) => void,
+): TemplateResult {
+  return html`<fieldset>
+    <legend>${legend}</legend>
+    ${options.map(
+      ([key, label]) => html`<label>
+        <input
+          type="radio"
+          name=${name}
+          value=${key}
+          .checked=${key === value}
+          @change=${(event: Event) => {
+            pick(key);
+            closePopover(event);
+          }}
+        />${label}
+      </label>`,
+    )}
+  </fieldset>`;
+}
+
+function tagsMenu(bar: SearchBarElement): TemplateResult {
+  const l = bar.l10n.value;
+  const tags = bar.search.tags;
+  return html`<div class="tags">
+    <label class="visually-hidden" for="tag-input">${l.t('filterTags')}</label>
+    <input
+      id="tag-input"
+      type="text"
+      placeholder=${l.t('tagsPlaceholder')}
+      autocomplete="off"
+      @keydown=${(event: KeyboardEvent) => {
+        const input = event.target as HTMLInputElement;
+        const tag = input.value.trim();
+        if (event.key !== 'Enter' || tag === '') return;
+        event.preventDefault();
+        if (!tags.includes(tag)) bar.change({ tags: [...tags, tag] });
+        input.value = '';
+      }}
+    />
+    <p class="hint">${l.t('tagsHint')}</p>
+    ${
+      tags.length
+        ? html`<ul class="tag-list">
+            ${tags.map(
+              (tag) => html`<li>
+                ${tag}<button
+                  type="button"
+                  aria-label=${l.t('removeTag', { name: tag })}
+                  @click=${() => bar.change({ tags: tags.filter((t) => t !== tag) })}
+                >
+                  ${icon(closeIcon)}
+                </button>
+              </li>`,
+            )}
+          </ul>`
+        : nothing
+    }
+  </div>`;
+}
+
+function dateMenu(bar: SearchBarElement): TemplateResult {
+  const l = bar.l10n.value;
+  const date: SearchState['date'] = bar.search.date;
+  const preset = date && 'preset' in date ? date.preset : date ? 'custom' : '';
+  const range = date && !('preset' in date) ? date : {};
+  const options: Array<[string, string]> = [
+    ['', l.t('dateAny')],
+    ...Object.entries(dateLabels).map(([k, v]) => [k, l.t(v)] as [string, string]),
+  ];
+  return html`${radioMenu('date', l.t('filterDate'), options, preset, (value) =>
+    bar.change({ date: value ? { preset: value as DatePreset } : undefined }),
+  )}
+    <form
+      class="range"
+      @submit=${(event: SubmitEvent) => {
+        event.preventDefault();
+        const form = new FormData(event.target as HTMLFormElement);
+        const from = String(form.get('from') ?? '');
+        const to = String(form.get('to') ?? '');
+        bar.change({ date: from || to ? { ...(from && { from }), ...(to && { to }) } : undefined });
+        closePopover(event);
+      }}
+    >
+      <span class="muted" style="grid-column:1/-1">${l.t('dateCustom')}</span>
+      <label for="date-from">${l.t('dateFrom')}</label>
+      <input id="date-from" name="from" type="date" .value=${range.from ?? ''} />
+      <label for="date-to">${l.t('dateTo')}</label>
+      <input id="date-to" name="to" type="date" .value=${range.to ?? ''} />
+      <button class="btn" type="submit">${l.t('apply')}</button>
+    </form>`;
+}
+
+export const menuStyles = css`
+  .popover fieldset {
+    display: flex;
+    flex-direction: column;
+    gap: 2px;
+    margin: 0;
+    padding: 0;
+    border: 0;
+  }
+  .popover legend {
+    padding: 0 0 6px;
+    color: var(--_muted);
+    font-size: 12px;
+    font-weight: 600;
+  }
+  .popover label {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    min-height: 32px;
+    padding: 0 8px;
+    border-radius: 4px;
+    cursor: pointer;
+  }
+  .popover label:hover {
+    background: var(--_surface);
+  }
+  .range {
+    display: grid;
+    grid-template-columns: auto 1fr;
+    align-items: center;
+    gap: 6px 8px;
+    padding: 8px 8px 0;
+  }
+  .range button {
+    grid-column: 2;
+    justify-self: end;
+  }
+  .tag-list {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px;
+    margin: 8px 0 0;
+    padding: 0;
+    list-style: none;
+  }
+  .tag-list li {
+    display: inline-flex;
+    align-items: center;
+    gap: 2px;
+    padding-inline: 8px 2px;
+    border-radius: 999px;
+    background: var(--_accent-soft);
+    color: var(--_accent);
+  }
+  .tag-list button {
+    display: inline-flex;
+    padding: 4px;
+    border: 0;
+    border-radius: 50%;
+    background: none;
+    cursor: pointer;
+    color: inherit;
+  }
+  .tag-list .icon {
+    width: 12px;
+    height: 12px;
+  }
+  .tags input {
+    width: 100%;
+  }
+  .hint {
+    margin: 6px 0 0;
+    color: var(--_muted);
+    font-size: 12px;
+  }
+  .folder-form {
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+  }
+  .folder-form .row {
+    display: flex;
+    gap: 6px;
+  }
+  .folder-form input {
+    flex: 1;
+  }
+  .form-error {
+    margin: 0;
+    color: var(--_danger);
+    font-size: 13px;
+  }
+`;

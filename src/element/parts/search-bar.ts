@@ -1,0 +1,355 @@
+import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import type { MediaApiError } from '../../client/errors.js';
+import type { CustomMetadataField } from '../../shared/wire.js';
+import type { MessageKey } from '../i18n/en.js';
+import {
+  type DateFilter,
+  type DatePreset,
+  emptySearch,
+  type SearchState,
+  type SizeFilter,
+  type TypeFilter,
+} from '../state/search.js';
+import { chevronDownIcon, closeIcon, icon, searchIcon, slidersIcon } from '../styles/icons.js';
+import { shared } from '../styles/shared.js';
+import { LocalizeController } from './localized.js';
+import { adoptStyles, emit, placePopover, whenIdle } from './part-events.js';
+
+export const typeLabels: Record<TypeFilter, MessageKey> = {
+  image: 'typeImage',
+  video: 'typeVideo',
+  audio: 'typeAudio',
+  pdf: 'typePdf',
+};
+export const dateLabels: Record<DatePreset, MessageKey> = {
+  '24h': 'date24h',
+  '7d': 'date7d',
+  '30d': 'date30d',
+  '1y': 'date1y',
+};
+export const sizeLabels: Record<SizeFilter, MessageKey> = {
+  small: 'sizeSmall',
+  medium: 'sizeMedium',
+  large: 'sizeLarge',
+  huge: 'sizeHuge',
+};
+
+const typingDelayMs = 250;
+
+let menus: typeof import('./menus.js') | undefined;
+
+/**
+ * The search bar: text (names and tags, debounced), filter chips for type, tags, date and
+ * size, and the advanced builder with the editable query (loaded on first use).
+ *
+ * @fires search-change - `{ search }`: the new search state.
+ */
+export class SearchBarElement extends LitElement {
+  static override properties = {
+    search: { attribute: false },
+    customFields: { attribute: false },
+    query: {},
+    queryError: { attribute: false },
+    advancedOpen: { state: true },
+    builderReady: { state: true },
+  };
+
+  static override styles = [
+    shared,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        gap: 8px;
+        min-width: 0;
+      }
+      .field {
+        position: relative;
+        display: flex;
+        align-items: center;
+      }
+      .field > .icon {
+        position: absolute;
+        inset-inline-start: 10px;
+        color: var(--_muted);
+        pointer-events: none;
+      }
+      input[type='search'] {
+        width: 100%;
+        min-height: 38px;
+        padding-inline: 36px 36px;
+        border-radius: var(--_radius);
+        background: var(--_surface);
+        border-color: transparent;
+      }
+      input[type='search']:focus {
+        background: var(--_bg);
+        border-color: var(--_accent);
+      }
+      input[type='search']::-webkit-search-cancel-button {
+        display: none;
+      }
+      .clear {
+        position: absolute;
+        inset-inline-end: 4px;
+      }
+      .chips {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 6px;
+      }
+      .chip {
+        display: inline-flex;
+        align-items: center;
+        min-height: 30px;
+        border: 1px solid var(--_border);
+        border-radius: 999px;
+        background: var(--_raised);
+      }
+      .chip.on {
+        border-color: var(--_accent);
+        background: var(--_accent-soft);
+        color: var(--_accent);
+      }
+      .chip > button {
+        display: inline-flex;
+        align-items: center;
+        gap: 4px;
+        min-height: 28px;
+        padding: 0 10px;
+        border: 0;
+        border-radius: 999px;
+        background: none;
+        cursor: pointer;
+        white-space: nowrap;
+      }
+      .chip > button + button {
+        padding: 0 8px 0 2px;
+      }
+      .chip .icon {
+        width: 14px;
+        height: 14px;
+      }
+      .link {
+        border: 0;
+        background: none;
+        color: var(--_accent);
+        cursor: pointer;
+        padding: 4px 6px;
+        text-decoration: underline;
+      }
+    `,
+  ];
+
+  declare search: SearchState;
+  /** The account's custom metadata fields, which the advanced builder offers too. */
+  declare customFields: CustomMetadataField[];
+  /** The whole query as sent, for the query editor. */
+  declare query: string;
+  /** The server's answer to a bad query, shown at its position. */
+  declare queryError: MediaApiError | undefined;
+  declare private advancedOpen: boolean;
+  declare private builderReady: boolean;
+  /** @internal */
+  readonly l10n = new LocalizeController(this);
+  private typing: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    super();
+    this.search = emptySearch;
+    this.customFields = [];
+    this.query = '';
+    this.queryError = undefined;
+    this.advancedOpen = false;
+    this.builderReady = false;
+  }
+
+  protected override firstUpdated(): void {
+    // Fetch the filter menus while nothing else is happening, so the first click finds them.
+    whenIdle(() => void this.loadMenus());
+  }
+
+  /** Puts the caret in the search field. */
+  override focus(): void {
+    this.renderRoot.querySelector<HTMLInputElement>('input[type="search"]')?.focus();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // A bad query opens the editor, where the error is shown at its position.
+    if (changed.has('queryError') && this.queryError?.isQueryError) void this.openAdvanced(true);
+  }
+
+  override render() {
+    const l = this.l10n.value;
+    const s = this.search;
+    const any =
+      s.text !== '' || s.type || s.tags.length || s.date || s.size || s.advanced.conditions.length || s.raw;
+    return html`<div class="field" role="search">
+        ${icon(searchIcon)}
+        <input
+          type="search"
+          .value=${s.text}
+          aria-label=${l.t('searchLabel')}
+          placeholder=${l.t('searchPlaceholder')}
+          autocomplete="off"
+          spellcheck="false"
+          @input=${this.onInput}
+          @keydown=${this.onSearchKey}
+        />
+        ${
+          s.text
+            ? html`<button
+                class="btn ghost icon-only clear"
+                type="button"
+                aria-label=${l.t('clearSearch')}
+                @click=${() => this.change({ text: '' })}
+              >
+                ${icon(closeIcon)}
+              </button>`
+            : nothing
+        }
+      </div>
+      <div class="chips" role="group" aria-label=${l.t('filtersLabel')}>
+        ${this.chip('type', l.t('filterType'), s.type && l.t(typeLabels[s.type]), () => this.change({ type: undefined }))}
+        ${this.chip('tags', l.t('filterTags'), s.tags.length ? s.tags.join(', ') : undefined, () =>
+          this.change({ tags: [] }),
+        )}
+        ${this.chip('date', l.t('filterDate'), this.dateLabel(s.date), () => this.change({ date: undefined }))}
+        ${this.chip('size', l.t('filterSize'), s.size && l.t(sizeLabels[s.size]), () => this.change({ size: undefined }))}
+        ${
+          s.raw
+            ? html`<span class="chip on"
+                ><button type="button" @click=${() => this.openAdvanced(true)}>${l.t('customQuery')}</button
+                ><button type="button" aria-label=${l.t('removeFilter', { name: l.t('customQuery') })} @click=${() => this.change({ raw: undefined })}>
+                  ${icon(closeIcon)}
+                </button></span
+              >`
+            : nothing
+        }
+        <button
+          class="btn ghost"
+          type="button"
+          aria-expanded=${String(this.advancedOpen)}
+          aria-controls="advanced"
+          @click=${() => this.openAdvanced(!this.advancedOpen)}
+        >
+          ${icon(slidersIcon)}${l.t('advanced')}${
+            s.advanced.conditions.length ? html` (${l.number(s.advanced.conditions.length)})` : nothing
+          }
+        </button>
+        ${any ? html`<button class="link" type="button" @click=${() => this.emitSearch(emptySearch)}>${l.t('clearAll')}</button>` : nothing}
+      </div>
+      ${
+        this.builderReady
+          ? html`<ml-query-builder
+              id="advanced"
+              ?hidden=${!this.advancedOpen}
+              .search=${this.search}
+              .customFields=${this.customFields}
+              .query=${this.query}
+              .queryError=${this.queryError}
+              @search-change=${(event: CustomEvent<{ search: SearchState }>) => {
+                event.stopPropagation();
+                this.emitSearch(event.detail.search);
+              }}
+            ></ml-query-builder>`
+          : html`<div id="advanced" hidden></div>`
+      }`;
+  }
+
+  private async openAdvanced(open: boolean): Promise<void> {
+    if (open && !this.builderReady) {
+      // The builder is a lazy chunk: most sessions never open it.
+      await import('./query-builder.js');
+      this.builderReady = true;
+    }
+    this.advancedOpen = open;
+  }
+
+  private chip(id: string, label: string, value: string | undefined, clear: () => void): TemplateResult {
+    const l = this.l10n.value;
+    return html`<span class=${value ? 'chip on' : 'chip'}>
+      <button type="button" popovertarget=${`${id}-menu`} aria-haspopup="true">
+        ${value ? `${label}: ${value}` : label}${icon(chevronDownIcon)}
+      </button>
+      ${
+        value
+          ? html`<button type="button" aria-label=${l.t('removeFilter', { name: label })} @click=${clear}>
+              ${icon(closeIcon)}
+            </button>`
+          : nothing
+      }
+      <div
+        id=${`${id}-menu`}
+        class="popover"
+        popover
+        @beforetoggle=${(event: ToggleEvent) => {
+          const menu = event.target as HTMLElement;
+          if (event.newState !== 'open') return;
+          placePopover(menu, menu.parentElement!);
+          void this.loadMenus();
+        }}
+      >
+        ${menus ? menus.filterMenu(this, id) : nothing}
+      </div>
+    </span>`;
+  }
+
+  /** The menus are a lazy chunk; their styles join this shadow root when it arrives. */
+  private async loadMenus(): Promise<void> {
+    menus ??= await import('./menus.js');
+    adoptStyles(this.shadowRoot, menus.menuStyles);
+    this.requestUpdate();
+  }
+
+  private dateLabel(date: DateFilter | undefined): string | undefined {
+    const l = this.l10n.value;
+    if (!date) return undefined;
+    if ('preset' in date) return l.t(dateLabels[date.preset]);
+    return `${date.from ?? '…'} – ${date.to ?? '…'}`;
+  }
+
+  private onInput(event: InputEvent): void {
+    const text = (event.target as HTMLInputElement).value;
+    clearTimeout(this.typing);
+    this.typing = setTimeout(() => this.change({ text }), typingDelayMs);
+  }
+
+  private onSearchKey(event: KeyboardEvent): void {
+    if (event.key === 'Enter') {
+      clearTimeout(this.typing);
+      this.change({ text: (event.target as HTMLInputElement).value });
+    }
+    if (event.key === 'Escape' && (event.target as HTMLInputElement).value) {
+      // Escape clears the field first; the next one closes the dialog.
+      event.preventDefault();
+      event.stopPropagation();
+      clearTimeout(this.typing);
+      this.change({ text: '' });
+    }
+  }
+
+  /** @internal */
+  change(change: Partial<SearchState>): void {
+    this.emitSearch({ ...this.search, ...change });
+  }
+
+  private emitSearch(search: SearchState): void {
+    clearTimeout(this.typing);
+    emit(this, 'search-change', { search });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.typing);
+  }
+}
+
+customElements.get('ml-search-bar') || customElements.define('ml-search-bar', SearchBarElement);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ml-search-bar': SearchBarElement;
+  }
+}

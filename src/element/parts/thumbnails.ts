@@ -1,0 +1,32 @@
+import type { MediaFile } from '../../shared/wire.js';
+
+/** `url` with an ImageKit transformation added as `tr=` (after any query it already has). */
+export function withTransform(url: string, transformation: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}tr=${transformation}`;
+}
+
+/**
+ * What a grid cell loads: a 200 px rendition where that is enough (1x screens), the server's
+ * own thumbnail (`n-ik_ml_thumbnail`, 400 px) for 2x, a larger one for denser screens, and a
+ * tiny blurred preview to show meanwhile.
+ */
+export function thumbnailSources(file: MediaFile): { src: string; srcset: string; placeholder: string } {
+  return {
+    src: file.thumbnail,
+    srcset: `${withTransform(file.url, 'w-200,h-200,c-at_max,f-webp,q-75')} 200w, ${file.thumbnail} 400w, ${withTransform(file.url, 'w-800,h-800,c-at_max,f-webp,q-75')} 800w`,
+    placeholder: withTransform(file.url, 'w-24,h-24,c-at_max,bl-4,q-40,f-webp'),
+  };
+}
+
+/** Whether the server can draw a thumbnail: images, plus PDFs and videos (delivery renders a frame or glyph). */
+export function hasThumbnail(file: MediaFile): boolean {
+  return file.fileType === 'image' || file.mime === 'application/pdf' || file.mime.startsWith('video/');
+}
+
+/** `JPEG`, `PDF`, `SVG`: the short name of a file's type, from its extension or MIME type. */
+export function typeLabel(file: MediaFile): string {
+  const ext = /\.([a-z0-9]{1,5})$/i.exec(file.name)?.[1];
+  if (ext) return ext.toUpperCase();
+  const subtype = file.mime.split('/')[1] ?? file.mime;
+  return subtype.replace(/^x-/, '').replace(/\+.*$/, '').toUpperCase();
+}

@@ -1,0 +1,143 @@
+// Browser-side helpers for the element tests: mount the element against the test server, wait
+// for it, and look inside its shadow roots the way a user's eyes would (roles and names).
+import { setViewport } from '@web/test-runner-commands';
+import '../../src/element/index.js';
+import type { MediaLibraryElement } from '../../src/element/media-library.js';
+import type { AssetGridElement } from '../../src/element/parts/asset-grid.js';
+import type { ElementTestEnv } from './test-server.js';
+
+export const env = (window as unknown as { ML_TEST: ElementTestEnv }).ML_TEST;
+
+/** Resolves once `check` answers something truthy; fails with `what` after `timeout` ms. */
+export async function until<T>(
+  check: () => T | undefined | null | false,
+  what = 'condition',
+  timeout = 5000,
+): Promise<T> {
+  const start = performance.now();
+  for (;;) {
+    let value: T | undefined | null | false;
+    try {
+      value = check();
+    } catch {
+      // Not there yet.
+    }
+    if (value) return value;
+    if (performance.now() - start > timeout) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** `fetchAuth` for the test token endpoint, optionally with a scope or a refusal, counting calls. */
+export function testFetchAuth(options: { scope?: object; deny?: boolean } = {}) {
+  const calls: string[] = [];
+  const fetchAuth = (path: 'session' | 'upload-auth', init: RequestInit) => {
+    calls.push(path);
+    const headers = new Headers(init.headers);
+    if (options.scope) headers.set('x-test-scope', JSON.stringify(options.scope));
+    if (options.deny) headers.set('x-test-deny', '1');
+    return fetch(`${env.authUrl}/${path}`, { ...init, headers });
+  };
+  return { fetchAuth, calls };
+}
+
+/**
+ * Puts a `<media-library>` on the page with these attributes (and properties), pointed at the
+ * test server, and waits for the first page of the listing (unless `wait` is false).
+ */
+export async function mount(
+  attributes: Record<string, string | boolean> = {},
+  properties: Partial<MediaLibraryElement> = {},
+  wait = true,
+): Promise<MediaLibraryElement> {
+  // Wide enough for the full layout (the narrow one starts below 820px).
+  if (window.innerWidth < 1280) await setViewport({ width: 1280, height: 900 });
+  const element = document.createElement('media-library');
+  element.setAttribute('endpoint', env.url);
+  element.setAttribute('auth-url', env.authUrl);
+  element.setAttribute('mode', 'inline');
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false) element.removeAttribute(name);
+    else element.setAttribute(name, value === true ? '' : value);
+  }
+  Object.assign(element, properties);
+  element.style.height = '700px';
+  element.style.width = '1100px';
+  element.style.display = 'block';
+  document.body.append(element);
+  if (wait) await settled(element);
+  return element;
+}
+
+/** Removes every element the tests put on the page. */
+export function cleanup(): void {
+  for (const element of document.querySelectorAll('media-library, [data-test-container]')) element.remove();
+}
+
+export function shadow(element: Element): ShadowRoot {
+  if (!element.shadowRoot) throw new Error(`${element.localName} has no shadow root`);
+  return element.shadowRoot;
+}
+
+export function grid(element: MediaLibraryElement): AssetGridElement {
+  return shadow(element).querySelector('ml-asset-grid') as AssetGridElement;
+}
+
+/** Waits until the element has connected and shows a result (items, an empty state or an error). */
+export async function settled(element: MediaLibraryElement): Promise<void> {
+  await element.updateComplete;
+  await until(
+    () => !element.hasAttribute('loading') && shadow(element).querySelector('ml-asset-grid, .config-error'),
+    'the listing to load',
+  );
+  const g = shadow(element).querySelector('ml-asset-grid') as
+    | (HTMLElement & { updateComplete: Promise<unknown> })
+    | null;
+  await g?.updateComplete;
+  await until(
+    () => !g || (!shadow(g).querySelector('.skeleton') && shadow(g).querySelector('[data-index], .empty')),
+    'the grid to render',
+  );
+}
+
+/** The names of the items the grid shows, in order. */
+export function itemNames(element: MediaLibraryElement): string[] {
+  return [...shadow(grid(element)).querySelectorAll('[data-index] .name')].map((n) => n.textContent!.trim());
+}
+
+export function item(element: MediaLibraryElement, name: string): HTMLElement {
+  const match = [...shadow(grid(element)).querySelectorAll<HTMLElement>('[data-index]')].find(
+    (cell) => cell.querySelector('.name')?.textContent?.trim() === name,
+  );
+  if (!match) throw new Error(`no item named ${name}; the grid shows ${itemNames(element).join(', ')}`);
+  return match;
+}
+
+export function click(
+  target: Element,
+  modifiers: { ctrlKey?: boolean; shiftKey?: boolean; metaKey?: boolean } = {},
+) {
+  target.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, ...modifiers }));
+}
+
+/** Waits for the next `type` event from `target` and answers its detail. */
+export function nextEvent<T>(target: EventTarget, type: string): Promise<T> {
+  return new Promise((resolve) =>
+    target.addEventListener(type, (event) => resolve((event as CustomEvent<T>).detail), { once: true }),
+  );
+}
+
+/** The tree items, by visible name. */
+export function treeItem(element: MediaLibraryElement, name: string): HTMLElement {
+  const tree = shadow(shadow(element).querySelector('ml-folder-tree')!);
+  const match = [...tree.querySelectorAll<HTMLElement>('[role="treeitem"]')].find(
+    (row) => row.querySelector('.name')?.textContent?.trim() === name,
+  );
+  if (!match) throw new Error(`no folder ${name} in the tree`);
+  return match;
+}
+
+export async function folderOpened(element: MediaLibraryElement, folder: string): Promise<void> {
+  await until(() => element.currentFolder === folder, `folder ${folder}`);
+  await settled(element);
+}

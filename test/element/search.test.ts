@@ -1,0 +1,204 @@
+import { sendKeys } from '@web/test-runner-commands';
+import { expect } from 'chai';
+import type { MediaLibraryElement, NavigateDetail } from '../../src/element/media-library.js';
+import { cleanup, click, env, grid, itemNames, mount, nextEvent, settled, shadow, until } from './helpers.js';
+
+afterEach(cleanup);
+
+const searchBar = (element: MediaLibraryElement) => shadow(shadow(element).querySelector('ml-search-bar')!);
+
+async function results(element: MediaLibraryElement, what: string, check: (names: string[]) => boolean) {
+  await element.updateComplete;
+  await settled(element);
+  return until(() => check(itemNames(element)) && itemNames(element), what);
+}
+
+/** Opens a filter chip's popover and answers the popover, once its lazy content is there. */
+async function openMenu(element: MediaLibraryElement, id: string): Promise<HTMLElement> {
+  const bar = searchBar(element);
+  bar.querySelector<HTMLButtonElement>(`[popovertarget="${id}-menu"]`)!.click();
+  const menu = bar.getElementById(`${id}-menu`)!;
+  await until(() => menu.matches(':popover-open') && menu.querySelector('input'), `the ${id} menu`);
+  return menu;
+}
+
+function pick(menu: HTMLElement, label: string): void {
+  const option = [...menu.querySelectorAll('label')].find((l) => l.textContent!.trim() === label);
+  if (!option) throw new Error(`no option ${label}`);
+  option.querySelector('input')!.click();
+}
+
+describe('search', () => {
+  it('searches names and tags as the user types, within the folder and below it', async () => {
+    const element = await mount({ 'initial-folder': '/' });
+    const input = searchBar(element).querySelector<HTMLInputElement>('input[type="search"]')!;
+    input.focus();
+    await sendKeys({ type: 'red' });
+    expect(await results(element, 'red results', (n) => n.includes('red-dress.png'))).to.deep.equal([
+      'red-dress.png',
+    ]);
+    expect(shadow(element).querySelector('.note')!.textContent).to.contain('Search results in All files');
+    // "summer" is only a tag.
+    input.select();
+    await sendKeys({ type: 'summer' });
+    await sendKeys({ press: 'Enter' });
+    expect(await results(element, 'tag results', (n) => n.length === 1)).to.deep.equal(['red-dress.png']);
+  });
+
+  it('filters by type, tags, size and date from the chips, and clears them', async () => {
+    const element = await mount({ 'initial-folder': '/alpha' });
+    pick(await openMenu(element, 'type'), 'PDFs');
+    await results(element, 'no PDFs in /alpha', () => !!shadow(grid(element)).querySelector('.empty'));
+    expect(shadow(grid(element)).querySelector('.empty')!.textContent).to.contain('No files match');
+
+    // "Clear filters" in the empty state brings the folder back.
+    shadow(grid(element)).querySelector<HTMLButtonElement>('.empty button')!.click();
+    await results(element, 'the folder again', (n) => n.includes('nested'));
+
+    pick(await openMenu(element, 'type'), 'Images');
+    expect(await results(element, 'images', (n) => n.length === 4)).to.have.members([
+      'red-dress.png',
+      'blue-sky.jpg',
+      'logo.png',
+      'deep.png',
+    ]);
+    const tags = await openMenu(element, 'tags');
+    const tagInput = tags.querySelector<HTMLInputElement>('input')!;
+    tagInput.focus();
+    await sendKeys({ type: 'sky' });
+    await sendKeys({ press: 'Enter' });
+    expect(await results(element, 'sky', (n) => n.length === 1)).to.deep.equal(['blue-sky.jpg']);
+    const chips = searchBar(element).querySelectorAll('.chip.on > button:first-child');
+    expect([...chips].map((c) => c.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal([
+      'Type: Images',
+      'Tags: sky',
+    ]);
+    pick(await openMenu(element, 'size'), 'Over 10 MB');
+    await results(element, 'nothing that large', () => !!shadow(grid(element)).querySelector('.empty'));
+    searchBar(element).querySelector<HTMLButtonElement>('button.link')!.click();
+    await results(element, 'cleared', (n) => n.includes('nested'));
+    pick(await openMenu(element, 'date'), 'Last 24 hours');
+    // Folders match on their dates too.
+    expect(await results(element, 'recent files', (n) => n.includes('deep.png'))).to.have.members([
+      'nested',
+      'red-dress.png',
+      'blue-sky.jpg',
+      'logo.png',
+      'deep.png',
+    ]);
+  });
+
+  it('shows the query it sends and lets the user edit it, with the server error at its position', async () => {
+    const element = await mount({ 'initial-folder': '/' });
+    searchBar(element).querySelector<HTMLButtonElement>('[aria-controls="advanced"]')!.click();
+    const builder = await until(() => searchBar(element).querySelector('ml-query-builder'), 'the builder');
+    const textarea = await until(() => shadow(builder).querySelector('textarea'), 'the query editor');
+    textarea.value = 'size > AND name : "x"';
+    textarea.form!.requestSubmit();
+    await settled(element);
+    const error = await until(() => shadow(builder).querySelector('#query-error'), 'the query error');
+    expect(error.textContent).to.match(/position \d+/);
+    expect(error.querySelector('mark')).to.not.equal(null);
+    expect(textarea.getAttribute('aria-invalid')).to.equal('true');
+    // The grid says what went wrong too; ml-error told the host.
+    expect(shadow(grid(element)).querySelector('[role="alert"]')!.textContent).to.contain(
+      'Invalid search query',
+    );
+
+    textarea.value = '"customMetadata.price" >= 100';
+    const navigated = nextEvent<NavigateDetail>(element, 'ml-navigate');
+    textarea.form!.requestSubmit();
+    expect((await navigated).query).to.equal('"customMetadata.price" >= 100');
+    expect(await results(element, 'the priced file', (n) => n.length === 1)).to.deep.equal(['red-dress.png']);
+    expect(searchBar(element).querySelector('.chip.on')!.textContent).to.contain('Custom query');
+  });
+
+  it('builds conditions in the advanced builder (custom metadata fields included)', async () => {
+    const element = await mount({ 'initial-folder': '/' });
+    searchBar(element).querySelector<HTMLButtonElement>('[aria-controls="advanced"]')!.click();
+    const builder = await until(() => searchBar(element).querySelector('ml-query-builder'), 'the builder');
+    await until(() => shadow(builder).querySelector('section'), 'the builder to render');
+    shadow(builder).querySelector<HTMLButtonElement>('section > button')!.click();
+    const [field, operator] = await until(() => {
+      const selects = shadow(builder).querySelectorAll('li select');
+      return selects.length === 2 && [...selects];
+    }, 'a condition row');
+    const priceOption = [...field!.querySelectorAll('option')].find((o) => o.textContent!.trim() === 'Price');
+    expect(priceOption, 'the Price custom field is offered').to.not.equal(undefined);
+    (field as HTMLSelectElement).value = 'customMetadata.price';
+    field!.dispatchEvent(new Event('change'));
+    await until(() => shadow(builder).querySelector('li input[type="number"]'), 'a number input');
+    const op = shadow(builder).querySelectorAll<HTMLSelectElement>('li select')[1]!;
+    op.value = '>';
+    op.dispatchEvent(new Event('change'));
+    await element.updateComplete;
+    const value = shadow(builder).querySelector<HTMLInputElement>('li input')!;
+    value.value = '100';
+    value.dispatchEvent(new Event('change'));
+    expect(await results(element, 'price > 100', (n) => n.length === 1)).to.deep.equal(['red-dress.png']);
+    expect(shadow(builder).querySelector('textarea')!.value).to.equal('"customMetadata.price" > 100');
+    expect(operator).to.not.equal(undefined);
+  });
+
+  it('starts with initial-query, plain words or the query language', async () => {
+    const words = await mount({ 'initial-folder': '/', 'initial-query': 'dress' });
+    expect(itemNames(words)).to.deep.equal(['red-dress.png']);
+    expect(searchBar(words).querySelector<HTMLInputElement>('input[type="search"]')!.value).to.equal('dress');
+    const query = await mount({ 'initial-folder': '/', 'initial-query': 'tags IN ["docs"]' });
+    expect(itemNames(query)).to.deep.equal(['manual.pdf']);
+  });
+
+  it('opening a folder from the results clears the search', async () => {
+    const element = await mount({ 'initial-folder': '/', 'initial-query': 'nested' });
+    expect(itemNames(element)).to.deep.equal(['nested']);
+    click(shadow(grid(element)).querySelector('[data-index="0"]')!);
+    await until(() => element.currentFolder === '/alpha/nested', 'the folder');
+    await settled(element);
+    expect(itemNames(element)).to.deep.equal(['deep.png']);
+    expect(searchBar(element).querySelector<HTMLInputElement>('input[type="search"]')!.value).to.equal('');
+  });
+
+  it('sorts from the sort menu and the list headers', async () => {
+    const element = await mount({ 'initial-folder': '/alpha', view: 'list' });
+    const header = await until(
+      () => shadow(grid(element)).querySelector('[role="columnheader"].c-name button'),
+      'headers',
+    );
+    (header as HTMLButtonElement).click();
+    const byName = await results(element, 'name order', (n) => n[1] === 'blue-sky.jpg');
+    expect(byName).to.deep.equal(['nested', 'blue-sky.jpg', 'logo.png', 'red-dress.png']);
+    expect(shadow(grid(element)).querySelector('.c-name')!.getAttribute('aria-sort')).to.equal('ascending');
+    shadow(grid(element)).querySelector<HTMLButtonElement>('.c-size button')!.click();
+    await until(
+      () => shadow(grid(element)).querySelector('.c-size')!.getAttribute('aria-sort') === 'descending',
+      'size sort',
+    );
+    const session = await (await fetch(`${env.authUrl}/session`, { method: 'POST', body: '{}' })).json();
+    const bySize = await fetch(`${env.url}/v1/files?path=/alpha&type=all&sort=DESC_SIZE`, {
+      headers: { authorization: `Bearer ${session.token}` },
+    });
+    const expected = (await bySize.json()).map((a: { name: string }) => a.name);
+    expect(await results(element, 'size order', (n) => n.join() === expected.join())).to.deep.equal(expected);
+    shadow(grid(element)).querySelector<HTMLButtonElement>('.c-type button')!.click();
+    await until(
+      () => shadow(grid(element)).querySelector('.c-type')!.getAttribute('aria-sort') === 'ascending',
+      'type sort',
+    );
+    // Folders first, then by MIME type (image/jpeg before image/png), then by name.
+    const byType = await results(element, 'type order', (n) => n[1] === 'blue-sky.jpg');
+    expect(byType).to.deep.equal(['nested', 'blue-sky.jpg', 'logo.png', 'red-dress.png']);
+    const root = shadow(element);
+    root.querySelector<HTMLButtonElement>('[popovertarget="sort-menu"]')!.click();
+    const menu = await until(
+      () => root.getElementById('sort-menu')?.querySelector('input') && root.getElementById('sort-menu'),
+      'the sort menu',
+    );
+    pick(menu, 'Name, Z to A');
+    expect(await results(element, 'Z to A', (n) => n[1] === 'red-dress.png')).to.deep.equal([
+      'nested',
+      'red-dress.png',
+      'logo.png',
+      'blue-sky.jpg',
+    ]);
+  });
+});

@@ -1,0 +1,113 @@
+// Node side of the element tests: the real media server with a token endpoint and a small,
+// known library. Read-only for the tests; a test that writes (a new folder) uses a fresh name.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { samplePdf } from '../../src/server/seed.js';
+import { startMediaServer } from '../../src/server/server.js';
+import type { Scope } from '../../src/shared/session-token.js';
+import { createTokenEndpoint, fastifyTokenEndpoint } from '../../src/token-endpoint/index.js';
+import { jpeg, png, upload } from '../helpers/fixtures.js';
+import { basicAuth, type TestServer, testKeys } from '../helpers/server.js';
+
+/** What the browser tests receive as `window.ML_TEST`. */
+export interface ElementTestEnv {
+  url: string;
+  /** Token endpoint: sessions for anyone; `x-test-scope: {json}` narrows, `x-test-deny: 1` refuses. */
+  authUrl: string;
+  /** Files in /many, for paging. */
+  manyCount: number;
+}
+
+export const manyCount = 130;
+
+export async function startElementTestServer(): Promise<{ env: ElementTestEnv; close(): Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'media-library-element-'));
+  const server = await startMediaServer(
+    { port: 0, dataDir, initialKeys: testKeys, logLevel: 'silent', rateLimit: false },
+    {
+      async beforeListen(app) {
+        const endpoint = createTokenEndpoint({
+          ...testKeys,
+          endpoint: 'http://127.0.0.1',
+          authorize: (request) => {
+            if (request.headers.get('x-test-deny')) return { allow: false };
+            const scope = request.headers.get('x-test-scope');
+            return {
+              allow: true,
+              sub: 'element-tests',
+              ...(scope && { scope: JSON.parse(scope) as Partial<Scope> }),
+            };
+          },
+        });
+        await app.register(fastifyTokenEndpoint, { prefix: '/_ml/test/auth', endpoint });
+      },
+    },
+  );
+  const api: TestServer['api'] = (path, init = {}) => {
+    const { json, key: _key, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    headers.set('authorization', basicAuth(testKeys.privateKey));
+    if (json !== undefined) headers.set('content-type', 'application/json');
+    return fetch(server.url + path, {
+      ...rest,
+      headers,
+      ...(json !== undefined && { body: JSON.stringify(json) }),
+    });
+  };
+  const target = { url: server.url, dataDir, server, api, close: async () => {} } as TestServer;
+  await seedFixture(target);
+  return {
+    env: { url: server.url, authUrl: `${server.url}/_ml/test/auth`, manyCount },
+    async close() {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function put(
+  server: TestServer,
+  folder: string,
+  name: string,
+  bytes: Buffer,
+  fields: Record<string, string> = {},
+) {
+  const response = await upload(server, {
+    file: { bytes, name },
+    fields: { fileName: name, folder, useUniqueFileName: 'false', ...fields },
+  });
+  if (response.status !== 200) throw new Error(`fixture upload ${folder}/${name}: ${await response.text()}`);
+}
+
+/**
+ * /alpha: red-dress.png (tags summer, red; price 120), blue-sky.jpg (tag sky), logo.png
+ * (transparent); /alpha/nested: deep.png; /beta: empty; /docs: manual.pdf; /many: 130 PNGs;
+ * /scratch: where tests that write put things.
+ */
+async function seedFixture(server: TestServer): Promise<void> {
+  const field = await server.api('/v1/customMetadataFields', {
+    method: 'POST',
+    json: { name: 'price', label: 'Price', schema: { type: 'Number' } },
+  });
+  if (field.status !== 201) throw new Error(`fixture field: ${await field.text()}`);
+  await put(server, '/alpha', 'red-dress.png', await png(60, 40), {
+    tags: 'summer,red',
+    customMetadata: JSON.stringify({ price: 120 }),
+    description: 'A red dress',
+  });
+  await put(server, '/alpha', 'blue-sky.jpg', await jpeg(80, 50), { tags: 'sky' });
+  await put(server, '/alpha', 'logo.png', await png(32, 32, true));
+  await put(server, '/alpha/nested', 'deep.png', await png(20, 20));
+  await put(server, '/docs', 'manual.pdf', samplePdf('Manual', ['A test document.']), { tags: 'docs' });
+  for (const folderName of ['beta', 'scratch']) {
+    const folder = await server.api('/v1/folder', {
+      method: 'POST',
+      json: { folderName, parentFolderPath: '/' },
+    });
+    if (folder.status !== 201) throw new Error(`fixture folder: ${await folder.text()}`);
+  }
+  const small = await png(16, 16);
+  for (let i = 0; i < manyCount; i++)
+    await put(server, '/many', `item-${String(i).padStart(3, '0')}.png`, small);
+}
