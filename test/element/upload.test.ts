@@ -253,6 +253,62 @@ describe('upload', () => {
     ]);
   });
 
+  it('signs each file through <auth-url>/upload-auth with upload-auth="signature"', async () => {
+    const calls: string[] = [];
+    const signing = fetchAuth();
+    const element = await mount('/', {
+      fetchAuth: (path, init) => {
+        calls.push(path);
+        return signing(path, init);
+      },
+    });
+    element.setAttribute('upload-auth', 'signature');
+    const folder = `/signed-${Date.now()}`;
+    await uploadButton(element);
+    drop(element, [await pngFile('s1.png'), await pngFile('s2.png', 9, 9)]);
+    const panel = await panelOf(element);
+    const input = await until(
+      () => shadow(panel).querySelector<HTMLInputElement>('input[name=folder]'),
+      'folder',
+    );
+    input.value = folder;
+    input.dispatchEvent(new Event('change'));
+    const done = next<{ files: MediaFile[] }>(element, 'ml-upload');
+    (await startButton(panel)).click();
+    const { files } = await done;
+    expect(files.map((f) => f.filePath).sort()).to.deep.equal([`${folder}/s1.png`, `${folder}/s2.png`]);
+    expect(calls.filter((call) => call === 'upload-auth')).to.have.length(2);
+  });
+
+  it('signs again and retries once when the server says a signature has expired', async () => {
+    let signatures = 0;
+    const signing = fetchAuth();
+    const element = await mount('/', {
+      fetchAuth: async (path, init) => {
+        const response = await signing(path, init);
+        if (path !== 'upload-auth' || ++signatures > 1) return response;
+        // The first signature is already out of date when it arrives.
+        const body = { ...(await response.json()), expire: Math.floor(Date.now() / 1000) - 60 };
+        return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+      },
+    });
+    element.setAttribute('upload-auth', 'signature');
+    await uploadButton(element);
+    drop(element, [await pngFile('late.png')]);
+    const panel = await panelOf(element);
+    const input = await until(
+      () => shadow(panel).querySelector<HTMLInputElement>('input[name=folder]'),
+      'folder',
+    );
+    input.value = `/late-${Date.now()}`;
+    input.dispatchEvent(new Event('change'));
+    const done = next<{ files: MediaFile[] }>(element, 'ml-upload');
+    (await startButton(panel)).click();
+    const { files } = await done;
+    expect(files.map((f) => f.name)).to.deep.equal(['late.png']);
+    expect(signatures).to.equal(2);
+  });
+
   it('shows the server’s refusal on the file and tells the host', async () => {
     const element = await mount('/', { fetchAuth: fetchAuth({ folder: '/inbox/', access: 'readwrite' }) });
     await uploadButton(element);

@@ -83,6 +83,7 @@ export class UploadPanelElement extends LitElement {
   private context: UploadContext | undefined;
   private authorization = '';
   private fetchAuth: FetchAuth | undefined;
+  private signing = false;
   private decide: ((go: boolean) => void) | undefined;
   private uploadedFiles: MediaFile[] = [];
 
@@ -144,6 +145,7 @@ export class UploadPanelElement extends LitElement {
       this.host.fetchAuth ?? (this.host.authUrl ? fetchAuthFrom(this.host.authUrl) : undefined);
     this.fetchAuth = fetchAuth;
     const signing = this.host.getAttribute('upload-auth') === 'signature' && fetchAuth !== undefined;
+    this.signing = signing;
 
     await this.updateComplete;
     const target = this.renderRoot.querySelector<HTMLElement>('.dashboard')!;
@@ -221,7 +223,10 @@ export class UploadPanelElement extends LitElement {
       headers,
       shouldRetry: (xhr) => xhr.status === 0 || xhr.status === 429 || xhr.status >= 500,
       onAfterResponse: (xhr) => {
-        if (xhr.status >= 400) throw new Error(serverMessage(xhr.responseText, xhr.status));
+        if (xhr.status >= 400)
+          throw Object.assign(new Error(serverMessage(xhr.responseText, xhr.status)), {
+            reason: serverReason(xhr.responseText),
+          });
       },
       getResponseData: (xhr) => JSON.parse(xhr.responseText) as Body,
     });
@@ -292,13 +297,26 @@ export class UploadPanelElement extends LitElement {
       if (uploaded?.fileId) this.uploadedFiles.push(uploaded);
       if (file) emit('ml-upload-success', { file: uploaded, name: file.name });
     });
+    const resigned = new Set<string>();
     uppy.on('upload-error', (file, error) => {
       if (!file) return;
+      // An expired or already used signature: signed afresh (by the preprocessor) and sent once more.
+      const reason = (error as { reason?: string }).reason;
+      if (
+        this.signing &&
+        (reason === 'INVALID_EXPIRE' || reason === 'TOKEN_REUSED') &&
+        !resigned.has(file.id)
+      ) {
+        resigned.add(file.id);
+        // After this batch has ended: a retry inside it would be counted as part of it.
+        uppy.once('complete', () => void uppy.retryUpload(file.id));
+        return;
+      }
       const message = friendlyError(error);
       uppy.setFileState(file.id, { error: message });
       emit('ml-upload-error', { name: file.name, message });
     });
-    uppy.on('complete', () => {
+    const finish = () => {
       const files = this.uploadedFiles;
       this.uploadedFiles = [];
       refreshCount();
@@ -308,7 +326,15 @@ export class UploadPanelElement extends LitElement {
       this.status = this.l.value.t('uploadDone', { count: files.length });
       this.context?.uploaded(files);
       emit('ml-upload', { files });
-    });
+    };
+    uppy.on('complete', finish);
+    // Retrying one file (the dashboard's retry button, or a signature renewed) ends no batch: it is reported on its own.
+    const retryUpload = uppy.retryUpload.bind(uppy);
+    uppy.retryUpload = async (id) => {
+      const result = await retryUpload(id);
+      finish();
+      return result;
+    };
   }
 
   /** Checks names against the folder, asks about the taken ones, then uploads. */
@@ -493,6 +519,16 @@ function serverMessage(text: string, status: number): string {
     // not JSON
   }
   return status === 0 ? 'The media server could not be reached.' : `The upload failed (HTTP ${status}).`;
+}
+
+/** The server's `reason` from an error body. */
+function serverReason(text: string): string | undefined {
+  try {
+    const { reason } = JSON.parse(text) as { reason?: unknown };
+    return typeof reason === 'string' ? reason : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** An upload error as the user should read it: the server's own message when there is one. */
