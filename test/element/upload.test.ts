@@ -309,6 +309,33 @@ describe('upload', () => {
     expect(signatures).to.equal(2);
   });
 
+  it('selects the new files in the modal picker, and keeps out what accept and max-files do not allow', async () => {
+    const folder = `/picked-${Date.now()}`;
+    const element = await mount(folder, {
+      mode: 'modal',
+      open: true,
+      multiple: true,
+      maxFiles: 2,
+      accept: 'image/*',
+    });
+    await uploadButton(element);
+    drop(element, [await pngFile('p1.png'), binaryFile('notes.bin', 1000), await pngFile('p2.png', 4, 4)]);
+    const panel = await panelOf(element);
+    const done = next<{ files: MediaFile[] }>(element, 'ml-upload');
+    (await startButton(panel)).click();
+    const { files } = await done;
+    // The panel refused the type that accept leaves out; the images went up and are now picked.
+    expect(files.map((f) => f.name).sort()).to.deep.equal(['p1.png', 'p2.png']);
+    await until(() => element.selectedFiles.length === 2, 'the new files selected');
+    expect(element.selectedFiles.map((f) => f.name).sort()).to.deep.equal(['p1.png', 'p2.png']);
+    // max-files: a third file is not taken into the batch.
+    drop(element, [await pngFile('p3.png'), await pngFile('p4.png'), await pngFile('p5.png')]);
+    await until(() => shadow(panel).querySelector('footer .btn.primary:not([disabled])'), 'files added');
+    expect(shadow(panel).querySelector('footer .btn.primary')!.textContent!.trim()).to.equal(
+      'Upload 2 files',
+    );
+  });
+
   it('shows the server’s refusal on the file and tells the host', async () => {
     const element = await mount('/', { fetchAuth: fetchAuth({ folder: '/inbox/', access: 'readwrite' }) });
     await uploadButton(element);

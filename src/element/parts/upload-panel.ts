@@ -105,9 +105,13 @@ export class UploadPanelElement extends LitElement {
       throw error;
     });
     await this.ready;
+    const uppy = this.uppy!;
+    // A new drop starts a new batch: the finished one leaves (and stops counting against max-files).
+    const finished = uppy.getFiles().filter((file) => file.progress.uploadComplete);
+    if (files.length > 0 && finished.length > 0) uppy.removeFiles(finished.map((file) => file.id));
     for (const data of files) {
       try {
-        this.uppy!.addFile({ name: data.name, type: data.type, data, source: 'media-library' });
+        uppy.addFile({ name: data.name, type: data.type, data, source: 'media-library' });
       } catch {
         // Refused by a restriction: Uppy says why in its dashboard.
       }
