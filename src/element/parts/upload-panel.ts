@@ -223,7 +223,8 @@ export class UploadPanelElement extends LitElement {
       fieldName: 'file',
       // A file's meta holds only what it should send: ImageKit's fields, its name and type.
       allowedMetaFields: true,
-      limit: 4,
+      // As many at once as a browser opens to one host over HTTP/1.1.
+      limit: 6,
       headers,
       shouldRetry: (xhr) => xhr.status === 0 || xhr.status === 429 || xhr.status >= 500,
       onAfterResponse: (xhr) => {
