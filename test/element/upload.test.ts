@@ -189,6 +189,28 @@ describe('upload', () => {
     );
   });
 
+  it('opens the panel with pasted files, and from the Upload button', async () => {
+    const element = await mount('/');
+    const button = await uploadButton(element);
+    const data = new DataTransfer();
+    data.items.add(await pngFile('pasted.png'));
+    shadow(element)
+      .querySelector('ml-asset-grid')!
+      .dispatchEvent(
+        new ClipboardEvent('paste', { clipboardData: data, bubbles: true, composed: true, cancelable: true }),
+      );
+    const panel = await panelOf(element);
+    await until(
+      () => shadow(panel).querySelector('footer .btn.primary')?.textContent?.trim() === 'Upload 1 file',
+      'the pasted file',
+    );
+    shadow(panel).querySelector<HTMLButtonElement>('header button')!.click();
+    await until(() => panel.hidden, 'the panel closed');
+    button.click();
+    await until(() => !panel.hidden, 'the panel open again');
+    expect(shadow(panel).querySelector('.uppy-Dashboard')).to.not.equal(null);
+  });
+
   it('asks about names already taken: replace makes a version, keep both a new name, skip sends nothing', async () => {
     const folder = `/conflict-${Date.now()}`;
     const element = await mount('/');
