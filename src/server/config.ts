@@ -6,7 +6,23 @@ import { parseRateLimit, type RateLimitSetting } from './auth/rate-limiter.js';
 export interface ServerConfig {
   port: number;
   host: string;
+  /**
+   * The library on one machine: catalog (`library.db`), blobs and staging. With `database` and
+   * `storage` set, only staging lives here: each node needs its own.
+   */
   dataDir: string;
+  /** A PostgreSQL URL (`postgres://…`) for the catalog; SQLite in `dataDir` when unset. */
+  database?: string;
+  /** An S3 location (`s3://bucket/prefix`) for blobs; `dataDir/blobs` when unset. */
+  storage?: string;
+  /** The endpoint of an S3-compatible server (MinIO, Ceph, R2…), addressed path-style; AWS when unset. */
+  s3Endpoint?: string;
+  /** A Redis URL (`redis://…`) for what nodes share: rate-limit counters and render locks. */
+  redis?: string;
+  /** Prefix of every Redis key, so several libraries can share one Redis. */
+  redisPrefix: string;
+  /** How long a node's claim on a folder job holds unless renewed; another node resumes it after. */
+  jobLeaseMs: number;
   /**
    * Base of file URLs (`url`, `thumbnail`), e.g. `https://media.example.com`. When unset, each
    * response uses the origin the request came to, so the zero-setup server links to itself.
@@ -66,6 +82,8 @@ export function defaultConfig(): ServerConfig {
     port: 4310,
     host: '127.0.0.1',
     dataDir: resolve('media-data'),
+    redisPrefix: 'media-library:',
+    jobLeaseMs: 30_000,
     maxUploadBytes: 1024 ** 3,
     // sharp's own default for limitInputPixels: 16383 × 16383.
     maxImagePixels: 268_402_689,
@@ -88,6 +106,9 @@ export interface ConfigFlags {
   port?: string;
   host?: string;
   data?: string;
+  database?: string;
+  storage?: string;
+  redis?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -119,7 +140,26 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
     },
     logLevel: (env.MEDIA_LIBRARY_LOG_LEVEL as ServerConfig['logLevel']) ?? base.logLevel,
     upload: resolveUploadSettings(env, base.upload, size),
+    redisPrefix: env.MEDIA_LIBRARY_REDIS_PREFIX ?? base.redisPrefix,
+    jobLeaseMs: Number(env.MEDIA_LIBRARY_JOB_LEASE_MS ?? base.jobLeaseMs),
   };
+  if (!Number.isInteger(config.jobLeaseMs) || config.jobLeaseMs < 1000)
+    throw new Error(`MEDIA_LIBRARY_JOB_LEASE_MS="${env.MEDIA_LIBRARY_JOB_LEASE_MS}" should be 1000 or more`);
+  const database = flags.database ?? env.DATABASE_URL;
+  if (database)
+    config.database = checkUrl(
+      database,
+      ['postgres:', 'postgresql:'],
+      '--database / DATABASE_URL',
+      'postgres://user:password@host:5432/media',
+    );
+  const storage = flags.storage ?? env.MEDIA_LIBRARY_STORAGE;
+  if (storage)
+    config.storage = checkUrl(storage, ['s3:'], '--storage / MEDIA_LIBRARY_STORAGE', 's3://bucket/prefix');
+  const redis = flags.redis ?? env.REDIS_URL;
+  if (redis)
+    config.redis = checkUrl(redis, ['redis:', 'rediss:'], '--redis / REDIS_URL', 'redis://host:6379');
+  if (env.MEDIA_LIBRARY_S3_ENDPOINT) config.s3Endpoint = env.MEDIA_LIBRARY_S3_ENDPOINT;
   if (!Number.isInteger(config.maxTransformSize) || config.maxTransformSize < 1)
     throw new Error(
       `MEDIA_LIBRARY_MAX_TRANSFORM_SIZE="${env.MEDIA_LIBRARY_MAX_TRANSFORM_SIZE}" should be pixels`,
@@ -193,6 +233,21 @@ function parseDuration(name: string, text: string): number {
   return (
     Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd']
   );
+}
+
+/** A URL of one of `protocols`, or an error that shows what one looks like (and never echoes a password). */
+function checkUrl(text: string, protocols: string[], name: string, example: string): string {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(text).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (!protocol || !protocols.includes(protocol)) {
+    const got = protocol ? `a ${protocol}// URL` : 'not a URL';
+    throw new Error(`${name} should look like ${example}; this is ${got}`);
+  }
+  return text;
 }
 
 /** `MEDIA_LIBRARY_NAMED_TRANSFORMS`: a JSON object of names to transformation strings. */
