@@ -47,6 +47,33 @@ export interface ServerConfig {
   /** The first standard key pair, used only while the store has no keys. */
   initialKeys?: { publicKey: string; privateKey: string };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /** Uploads from the element: the resumable (tus) endpoint and Companion's remote sources. */
+  upload: UploadSettings;
+}
+
+/** The remote sources Companion can fetch from, by Companion's provider names. */
+export const companionProviders = ['drive', 'dropbox', 'onedrive', 'box'] as const;
+export type CompanionProvider = (typeof companionProviders)[number];
+
+export interface UploadSettings {
+  /** Files above this size go to the resumable endpoint; the element reads it from `/_ml/config`. */
+  resumableThreshold: number;
+  /** An unfinished resumable upload left untouched this long is deleted, bytes and all. */
+  resumableExpiryMs: number;
+  /**
+   * The server's public origin (`https://media.example.com`), for the OAuth redirect URLs the
+   * providers call back; `http://localhost:<port>` when unset and bound to loopback.
+   */
+  publicUrl?: string;
+  /** Encrypts Companion's provider tokens; made once and kept in the data directory when unset. */
+  companionSecret?: string;
+  /**
+   * Page origins allowed to sign in to providers through Companion and receive the token (where
+   * the element runs); the public origin when empty.
+   */
+  companionOrigins: string[];
+  /** OAuth app credentials per provider; a provider is offered only when it has them. */
+  providers: Partial<Record<CompanionProvider, { key: string; secret: string }>>;
 }
 
 /** The configuration with nothing set. */
@@ -65,6 +92,12 @@ export function defaultConfig(): ServerConfig {
     rateLimit: { limit: 1000, intervalMs: 10_000 },
     urlFetch: { timeoutMs: 30_000, allowPrivateNetworks: false },
     logLevel: 'warn',
+    upload: {
+      resumableThreshold: 20 * 1024 ** 2,
+      resumableExpiryMs: 24 * 3_600_000,
+      companionOrigins: [],
+      providers: {},
+    },
   };
 }
 
@@ -106,6 +139,7 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
       allowPrivateNetworks: env.MEDIA_LIBRARY_URL_FETCH_ALLOW_PRIVATE === 'true',
     },
     logLevel: (env.MEDIA_LIBRARY_LOG_LEVEL as ServerConfig['logLevel']) ?? base.logLevel,
+    upload: resolveUploadSettings(env, base.upload, size),
     redisPrefix: env.MEDIA_LIBRARY_REDIS_PREFIX ?? base.redisPrefix,
     jobLeaseMs: Number(env.MEDIA_LIBRARY_JOB_LEASE_MS ?? base.jobLeaseMs),
   };
@@ -138,6 +172,67 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
     };
   }
   return config;
+}
+
+/** Env names of each provider's OAuth app credentials (`…_KEY`, `…_SECRET`). */
+const providerEnv: Record<CompanionProvider, string> = {
+  drive: 'MEDIA_LIBRARY_GOOGLE_DRIVE',
+  dropbox: 'MEDIA_LIBRARY_DROPBOX',
+  onedrive: 'MEDIA_LIBRARY_ONEDRIVE',
+  box: 'MEDIA_LIBRARY_BOX',
+};
+
+function resolveUploadSettings(
+  env: Env,
+  base: UploadSettings,
+  size: (name: string, fallback: number) => number,
+): UploadSettings {
+  const settings: UploadSettings = {
+    resumableThreshold: size('MEDIA_LIBRARY_RESUMABLE_THRESHOLD', base.resumableThreshold),
+    resumableExpiryMs: env.MEDIA_LIBRARY_RESUMABLE_EXPIRY
+      ? parseDuration('MEDIA_LIBRARY_RESUMABLE_EXPIRY', env.MEDIA_LIBRARY_RESUMABLE_EXPIRY)
+      : base.resumableExpiryMs,
+    companionOrigins: (env.MEDIA_LIBRARY_COMPANION_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
+    providers: {},
+  };
+  for (const origin of settings.companionOrigins) {
+    if (!/^https?:\/\/[^/]+$/i.test(origin))
+      throw new Error(
+        `MEDIA_LIBRARY_COMPANION_ORIGINS: "${origin}" should be an origin such as https://cms.example.com`,
+      );
+  }
+  if (env.MEDIA_LIBRARY_PUBLIC_URL) {
+    const url = env.MEDIA_LIBRARY_PUBLIC_URL;
+    if (!/^https?:\/\/[^/]+\/?$/i.test(url))
+      throw new Error(
+        `MEDIA_LIBRARY_PUBLIC_URL="${url}" should be an origin such as https://media.example.com`,
+      );
+    settings.publicUrl = url.replace(/\/+$/, '');
+  }
+  if (env.MEDIA_LIBRARY_COMPANION_SECRET) settings.companionSecret = env.MEDIA_LIBRARY_COMPANION_SECRET;
+  for (const provider of companionProviders) {
+    const key = env[`${providerEnv[provider]}_KEY`];
+    const secret = env[`${providerEnv[provider]}_SECRET`];
+    if (!key && !secret) continue;
+    if (!key || !secret)
+      throw new Error(
+        `Set both ${providerEnv[provider]}_KEY and ${providerEnv[provider]}_SECRET, or neither.`,
+      );
+    settings.providers[provider] = { key, secret };
+  }
+  return settings;
+}
+
+/** A duration such as `90s`, `30m`, `24h` or `7d`, in milliseconds. */
+function parseDuration(name: string, text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$/.exec(text);
+  if (!match) throw new Error(`${name}="${text}" should be a duration such as 30m, 24h or 7d`);
+  return (
+    Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd']
+  );
 }
 
 /** A URL of one of `protocols`, or an error that shows what one looks like (and never echoes a password). */
