@@ -1,0 +1,18 @@
+// The plugin's server half: the `plugin::media-library.asset` custom field, two admin
+// permissions, and the token routes (`…/session`, `…/upload-auth`) on media-library's adapter.
+const { pluginConfig } = require('./config');
+const { permissionActions } = require('./permissions');
+const { routes } = require('./routes');
+const { tokenController } = require('./token-controller');
+
+module.exports = {
+  config: pluginConfig,
+  register({ strapi }) {
+    strapi.customFields.register({ name: 'asset', plugin: 'media-library', type: 'json' });
+  },
+  async bootstrap({ strapi }) {
+    await strapi.service('admin::permission').actionProvider.registerMany(permissionActions);
+  },
+  routes,
+  controllers: { token: tokenController },
+};
