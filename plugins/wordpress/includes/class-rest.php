@@ -295,12 +295,16 @@ final class Media_Library_Rest {
 		require_once ABSPATH . 'wp-admin/includes/file.php';
 		require_once ABSPATH . 'wp-admin/includes/media.php';
 		require_once ABSPATH . 'wp-admin/includes/image.php';
-		// The media server may be on this machine or a private network; trust that one host only.
-		$host  = (string) wp_parse_url( $endpoint, PHP_URL_HOST );
-		$trust = static fn( $external, $checked ) => $checked === $host ? true : $external;
-		add_filter( 'http_request_host_is_external', $trust, 10, 2 );
+		// The media server may be on this machine, a private network or a non-standard port; trust that one server only.
+		$trust = static function ( $args, $requested ) use ( $endpoint ) {
+			if ( 0 === strpos( (string) $requested, $endpoint . '/' ) ) {
+				$args['reject_unsafe_urls'] = false;
+			}
+			return $args;
+		};
+		add_filter( 'http_request_args', $trust, 10, 2 );
 		$temp = download_url( $url, 30 );
-		remove_filter( 'http_request_host_is_external', $trust, 10 );
+		remove_filter( 'http_request_args', $trust, 10 );
 		if ( is_wp_error( $temp ) ) {
 			return new WP_Error( 'media_library_import_download', $temp->get_error_message(), array( 'status' => 502 ) );
 		}
@@ -354,13 +358,11 @@ final class Media_Library_Rest {
 	}
 
 	/**
-	 * A JSON answer no cache may keep (it carries credentials).
+	 * A JSON answer (WordPress sends logged-in users' REST answers with no-cache headers).
 	 *
 	 * @param array $data The body.
 	 */
 	private static function no_store( array $data ): WP_REST_Response {
-		$response = new WP_REST_Response( $data );
-		$response->header( 'Cache-Control', 'no-store' );
-		return $response;
+		return new WP_REST_Response( $data );
 	}
 }
