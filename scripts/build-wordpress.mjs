@@ -12,7 +12,8 @@ const plugin = join(root, 'plugins/wordpress');
 const elementDir = join(plugin, 'assets/element');
 const zipPath = join(root, 'dist/media-library-wordpress.zip');
 /** What a WordPress site needs; anything else in the folder (notes, tests, maps) stays out. */
-const shipped = /^(media-library\.php|uninstall\.php|readme\.txt|includes\/[\w-]+\.php|assets\/[\w-]+\.js|assets\/element\/media-library[\w.-]*\.js|languages\/[\w-]+\.(pot|po|mo|json))$/;
+const shipped =
+  /^(media-library\.php|uninstall\.php|readme\.txt|includes\/[\w-]+\.php|assets\/[\w-]+\.js|assets\/element\/media-library[\w.-]*\.js|languages\/[\w-]+\.(pot|po|mo|json))$/;
 
 const built = existsSync(join(root, 'dist')) ? await readdir(join(root, 'dist')) : [];
 const elementFiles = built.filter((name) => /^media-library(?!-widget)[\w.-]*\.js$/.test(name));
@@ -40,4 +41,6 @@ for await (const path of walk(plugin)) {
   files[`media-library/${name}`] = [new Uint8Array(await readFile(path)), { mtime }];
 }
 await writeFile(zipPath, zipSync(files, { level: 9 }));
-console.log(`${relative(root, zipPath)}: ${Object.keys(files).length} files, element ${elementFiles.length} files`);
+console.log(
+  `${relative(root, zipPath)}: ${Object.keys(files).length} files, element ${elementFiles.length} files`,
+);

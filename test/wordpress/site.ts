@@ -85,7 +85,11 @@ export async function startWordPress(options: SiteOptions = {}): Promise<WordPre
     await database.release();
   };
   try {
-    await waitFor(async () => (await fetch(`${url}/wp-login.php`).catch(() => undefined))?.status !== undefined, 'php -S', () => serverOutput);
+    await waitFor(
+      async () => (await fetch(`${url}/wp-login.php`).catch(() => undefined))?.status !== undefined,
+      'php -S',
+      () => serverOutput,
+    );
     await install(url, php);
     return {
       url,
@@ -131,7 +135,7 @@ async function prepareSiteFiles(source: string, dir: string, dbName: string, soc
   await writeFile(join(theme, 'style.css'), '/*\nTheme Name: ML Test\n*/\n');
   await writeFile(
     join(theme, 'index.php'),
-    "<?php wp_head(); while ( have_posts() ) { the_post(); the_content(); } wp_footer();\n",
+    '<?php wp_head(); while ( have_posts() ) { the_post(); the_content(); } wp_footer();\n',
   );
   await writeFile(marker, expected);
 }
@@ -256,7 +260,11 @@ async function startMariaDb(): Promise<MariaDb> {
   const sql = async (statement: string) =>
     (await run('mariadb', ['--no-defaults', `--socket=${socket}`, '-uroot', '-N', '-e', statement])).stdout;
   await waitFor(
-    () => sql('SELECT 1').then(() => true, () => false),
+    () =>
+      sql('SELECT 1').then(
+        () => true,
+        () => false,
+      ),
     'MariaDB',
     () => `see ${join(cacheDir, 'mysqld.log')}`,
   );

@@ -7,10 +7,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { uploadForm, uploadPng } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer, testKeys } from '../helpers/server.js';
 import { pluginDir, repoRoot, startWordPress, type UserName, users, type WordPressSite } from './site.js';
-import sharp from 'sharp';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const rootFolder = '/wp/';
@@ -41,12 +41,19 @@ async function login(site: WordPressSite, name: UserName): Promise<Login> {
     .map((line) => line.split(';')[0]!)
     .filter((pair) => !/=deleted$|=\s*$/.test(pair))
     .join('; ');
-  const nonce = await (await fetch(`${site.url}/wp-admin/admin-ajax.php?action=rest-nonce`, { headers: { cookie } })).text();
+  const nonce = await (
+    await fetch(`${site.url}/wp-admin/admin-ajax.php?action=rest-nonce`, { headers: { cookie } })
+  ).text();
   assert.match(nonce, /^[0-9a-f]{10}$/, `a REST nonce for ${name}`);
   return { cookie, nonce };
 }
 
-function rest(site: WordPressSite, route: string, who: Login | null, init: RequestInit = {}): Promise<Response> {
+function rest(
+  site: WordPressSite,
+  route: string,
+  who: Login | null,
+  init: RequestInit = {},
+): Promise<Response> {
   const headers = new Headers(init.headers);
   if (who) {
     headers.set('cookie', who.cookie);
@@ -55,7 +62,11 @@ function rest(site: WordPressSite, route: string, who: Login | null, init: Reque
   return fetch(`${site.url}/?rest_route=/media-library/v1/${route}`, { method: 'POST', ...init, headers });
 }
 
-function configure(site: WordPressSite, media: TestServer, extra: Record<string, unknown> = {}): Promise<string> {
+function configure(
+  site: WordPressSite,
+  media: TestServer,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   const settings = {
     endpoint: media.url,
     public_key: testKeys.publicKey,
@@ -66,7 +77,10 @@ function configure(site: WordPressSite, media: TestServer, extra: Record<string,
     per_user_folder: false,
     ...extra,
   };
-  return site.php("update_option( 'media_library_settings', json_decode( $argv[1], true ) ); echo 'ok';", JSON.stringify(settings));
+  return site.php(
+    "update_option( 'media_library_settings', json_decode( $argv[1], true ) ); echo 'ok';",
+    JSON.stringify(settings),
+  );
 }
 
 async function launchChromium(): Promise<Browser> {
@@ -84,7 +98,11 @@ async function launchChromium(): Promise<Browser> {
 }
 
 /** An editor picks a file from the Image block's toolbar and saves; answers the saved post content. */
-async function pickIntoImageBlock(browser: Browser, site: WordPressSite, fileName: RegExp): Promise<{ content: string; page: Page; errors: string[] }> {
+async function pickIntoImageBlock(
+  browser: Browser,
+  site: WordPressSite,
+  fileName: RegExp,
+): Promise<{ content: string; page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -95,14 +113,18 @@ async function pickIntoImageBlock(browser: Browser, site: WordPressSite, fileNam
   await page.locator('#wp-submit').click();
   await page.waitForURL(/wp-admin/);
   await page.goto(`${site.url}/wp-admin/post-new.php`);
-  await page.waitForFunction(() => Boolean((window as any).wp?.data?.select('core/editor')?.getCurrentPostId()));
-  await page.evaluate(() => {
-    const { data, blocks } = (window as any).wp;
+  // The page's own globals (wp.data, wp.blocks), as strings: this file has no types for them.
+  await page.waitForFunction("Boolean(window.wp?.data?.select('core/editor')?.getCurrentPostId())");
+  await page.evaluate(`(() => {
+    const { data, blocks } = window.wp;
     if (data.select('core/edit-post').isFeatureActive('welcomeGuide')) data.dispatch('core/edit-post').toggleFeature('welcomeGuide');
     data.dispatch('core/editor').editPost({ title: 'Picked from the media library' });
     data.dispatch('core/block-editor').insertBlocks(blocks.createBlock('core/image'));
-  });
-  await page.getByRole('toolbar', { name: 'Block tools' }).getByRole('button', { name: 'Media Library' }).click();
+  })()`);
+  await page
+    .getByRole('toolbar', { name: 'Block tools' })
+    .getByRole('button', { name: 'Media Library' })
+    .click();
   const dialog = page.getByRole('dialog', { name: 'Media library' });
   await dialog.waitFor();
   await dialog.getByRole('option', { name: fileName }).click();
@@ -113,16 +135,16 @@ async function pickIntoImageBlock(browser: Browser, site: WordPressSite, fileNam
     throw error;
   }
   await dialog.waitFor({ state: 'hidden' });
-  await page.waitForFunction(() => {
-    const [block] = (window as any).wp.data.select('core/block-editor').getBlocks();
+  await page.waitForFunction(`(() => {
+    const [block] = window.wp.data.select('core/block-editor').getBlocks();
     return Boolean(block?.attributes.url && block.attributes.mlSrcset);
-  });
+  })()`);
   await page.getByRole('button', { name: 'Save draft' }).click();
-  await page.waitForFunction(() => {
-    const editor = (window as any).wp.data.select('core/editor');
+  await page.waitForFunction(`(() => {
+    const editor = window.wp.data.select('core/editor');
     return !editor.isSavingPost() && !editor.isEditedPostDirty() && !editor.isEditedPostNew();
-  });
-  const postId = await page.evaluate(() => (window as any).wp.data.select('core/editor').getCurrentPostId() as number);
+  })()`);
+  const postId = await page.evaluate<number>("window.wp.data.select('core/editor').getCurrentPostId()");
   const content = await site.php('echo get_post( (int) $argv[1] )->post_content;', String(postId));
   return { content, page, errors };
 }
@@ -140,14 +162,21 @@ describe(`the WordPress plugin`, () => {
     );
     [site, media] = await Promise.all([startWordPress(), startTestServer()]);
     assert.equal((await configure(site, media)).trim(), 'ok');
-    const bytes = await sharp({ create: { width: 1600, height: 900, channels: 3, background: { r: 20, g: 90, b: 160 } } })
+    const bytes = await sharp({
+      create: { width: 1600, height: 900, channels: 3, background: { r: 20, g: 90, b: 160 } },
+    })
       .jpeg()
       .toBuffer();
     const response = await media.api('/api/v1/files/upload', {
       method: 'POST',
       body: uploadForm({
         file: { bytes, name: 'harbour.jpg', type: 'image/jpeg' },
-        fields: { fileName: 'harbour.jpg', folder: rootFolder, useUniqueFileName: 'false', description: 'A harbour at dawn' },
+        fields: {
+          fileName: 'harbour.jpg',
+          folder: rootFolder,
+          useUniqueFileName: 'false',
+          description: 'A harbour at dawn',
+        },
       }),
     });
     assert.equal(response.status, 200, await response.clone().text());
@@ -182,11 +211,19 @@ describe(`the WordPress plugin`, () => {
     const response = await rest(site, 'session', editor);
     assert.equal(response.status, 200);
     assert.match(response.headers.get('cache-control') ?? '', /no-cache/);
-    const session = (await response.json()) as { token: string; expiresAt: string; scope: unknown; endpoint: string };
+    const session = (await response.json()) as {
+      token: string;
+      expiresAt: string;
+      scope: unknown;
+      endpoint: string;
+    };
     assert.deepEqual(session.scope, { folder: rootFolder, access: 'readwrite' });
     assert.equal(session.endpoint, media.url);
     assert.ok(Date.parse(session.expiresAt) > Date.now() + 500_000);
-    const [header, claims] = session.token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+    const [header, claims] = session.token
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
     assert.deepEqual(header, { alg: 'HS256', typ: 'JWT', kid: testKeys.publicKey });
     assert.match(claims.sub, /^wp:\d+$/);
 
@@ -204,9 +241,18 @@ describe(`the WordPress plugin`, () => {
     assert.equal(outside.status, 403);
 
     // A narrower session on request, never a wider one.
-    const narrower = await rest(site, 'session', editor, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ folder: '/wp/sub', access: 'read' }) });
-    assert.deepEqual(((await narrower.json()) as { scope: unknown }).scope, { folder: '/wp/sub/', access: 'read' });
-    const wider = await rest(site, 'session', editor, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ folder: '/other' }) });
+    const narrower = await rest(site, 'session', editor, {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ folder: '/wp/sub', access: 'read' }),
+    });
+    assert.deepEqual(((await narrower.json()) as { scope: unknown }).scope, {
+      folder: '/wp/sub/',
+      access: 'read',
+    });
+    const wider = await rest(site, 'session', editor, {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ folder: '/other' }),
+    });
     assert.equal(wider.status, 403);
   });
 
@@ -215,9 +261,16 @@ describe(`the WordPress plugin`, () => {
     const sign = async () => {
       const response = await rest(site, 'upload-auth', editor);
       assert.equal(response.status, 200);
-      return (await response.json()) as { token: string; expire: number; signature: string; publicKey: string };
+      return (await response.json()) as {
+        token: string;
+        expire: number;
+        signature: string;
+        publicKey: string;
+      };
     };
-    const bytes = await sharp({ create: { width: 30, height: 20, channels: 3, background: '#0a0' } }).png().toBuffer();
+    const bytes = await sharp({ create: { width: 30, height: 20, channels: 3, background: '#0a0' } })
+      .png()
+      .toBuffer();
     const send = async (folder: string) => {
       const auth = await sign();
       assert.equal(auth.publicKey, testKeys.publicKey);
@@ -225,7 +278,14 @@ describe(`the WordPress plugin`, () => {
         method: 'POST',
         body: uploadForm({
           file: { bytes, name: 'green.png', type: 'image/png' },
-          fields: { fileName: 'green.png', folder, publicKey: auth.publicKey, signature: auth.signature, expire: String(auth.expire), token: auth.token },
+          fields: {
+            fileName: 'green.png',
+            folder,
+            publicKey: auth.publicKey,
+            signature: auth.signature,
+            expire: String(auth.expire),
+            token: auth.token,
+          },
         }),
       });
     };
@@ -237,7 +297,10 @@ describe(`the WordPress plugin`, () => {
 
   it('gives a read-only role a read session and no upload signature', async () => {
     const contributor = await login(site, 'contributor');
-    const session = (await (await rest(site, 'session', contributor)).json()) as { token: string; scope: { access: string } };
+    const session = (await (await rest(site, 'session', contributor)).json()) as {
+      token: string;
+      scope: { access: string };
+    };
     assert.equal(session.scope.access, 'read');
     const created = await fetch(`${media.url}/v1/folder`, {
       method: 'POST',
@@ -273,12 +336,18 @@ describe(`the WordPress plugin`, () => {
       [admin, '/?rest_route=/'],
     ] as const;
     for (const [who, path] of pages) {
-      const response = await fetch(`${site.url}${path}`, { headers: { cookie: who.cookie, 'x-wp-nonce': who.nonce } });
+      const response = await fetch(`${site.url}${path}`, {
+        headers: { cookie: who.cookie, 'x-wp-nonce': who.nonce },
+      });
       const text = await response.text();
       assert.ok(response.status < 500, `${path}: ${response.status}`);
       assert.ok(!text.includes(testKeys.privateKey), `${path} shows the private key`);
     }
-    const settings = await (await fetch(`${site.url}/wp-admin/options-general.php?page=media-library`, { headers: { cookie: admin.cookie } })).text();
+    const settings = await (
+      await fetch(`${site.url}/wp-admin/options-general.php?page=media-library`, {
+        headers: { cookie: admin.cookie },
+      })
+    ).text();
     assert.match(settings, /A private key is set/);
     assert.match(settings, /Test connection/);
     for (const route of ['session', 'upload-auth', 'test-connection']) {
@@ -289,11 +358,17 @@ describe(`the WordPress plugin`, () => {
 
   it('tests the connection and says in plain words what is wrong', async () => {
     const admin = await login(site, 'admin');
-    const ok = (await (await rest(site, 'test-connection', admin)).json()) as { ok: boolean; message: string };
+    const ok = (await (await rest(site, 'test-connection', admin)).json()) as {
+      ok: boolean;
+      message: string;
+    };
     assert.equal(ok.ok, true, ok.message);
     await configure(site, media, { private_key: 'not-the-key' });
     try {
-      const wrong = (await (await rest(site, 'test-connection', admin)).json()) as { ok: boolean; message: string };
+      const wrong = (await (await rest(site, 'test-connection', admin)).json()) as {
+        ok: boolean;
+        message: string;
+      };
       assert.equal(wrong.ok, false);
       assert.match(wrong.message, /refused the private key/);
     } finally {
@@ -305,15 +380,25 @@ describe(`the WordPress plugin`, () => {
 
   it('renders the classic editor markup: URL, alt from the description, size and srcset', async () => {
     const editor = await login(site, 'editor');
-    const files = [{ url: photo.url, name: photo.name, width: 1600, height: 900, description: 'A harbour at "dawn"' }];
-    const response = await rest(site, 'markup', editor, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ files }) });
+    const files = [
+      { url: photo.url, name: photo.name, width: 1600, height: 900, description: 'A harbour at "dawn"' },
+    ];
+    const response = await rest(site, 'markup', editor, {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ files }),
+    });
     assert.equal(response.status, 200);
     const { html } = (await response.json()) as { html: string };
     assert.ok(html.startsWith(`<img src="${photo.url}"`), html);
     assert.match(html, /alt="A harbour at &quot;dawn&quot;"/);
     assert.match(html, /width="1600" height="900"/);
-    assert.match(html, new RegExp(`srcset="${photo.url}\\?tr=w-320 320w, .*\\?tr=w-1280 1280w, ${photo.url} 1600w"`));
-    const classic = await fetch(`${site.url}/wp-admin/post-new.php?classic-editor`, { headers: { cookie: editor.cookie } });
+    assert.match(
+      html,
+      new RegExp(`srcset="${photo.url}\\?tr=w-320 320w, .*\\?tr=w-1280 1280w, ${photo.url} 1600w"`),
+    );
+    const classic = await fetch(`${site.url}/wp-admin/post-new.php?classic-editor`, {
+      headers: { cookie: editor.cookie },
+    });
     assert.ok((await classic.text()).length > 0);
   });
 
@@ -345,7 +430,10 @@ describe(`the WordPress plugin`, () => {
       ),
     );
     assert.deepEqual(meta, [photo.url, 'A harbour at dawn', 1600]);
-    const elsewhere = await rest(site, 'import', editor, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: 'http://example.com/a.jpg' }) });
+    const elsewhere = await rest(site, 'import', editor, {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'http://example.com/a.jpg' }),
+    });
     assert.equal(elsewhere.status, 400);
   });
 
@@ -367,14 +455,18 @@ describe(`the WordPress plugin`, () => {
     assert.equal((await sharp(Buffer.from(await smallest.arrayBuffer())).metadata()).width, 320);
     // Reopened, the block is valid: the saved srcset is what the editor would write.
     await page.reload();
-    await page.waitForFunction(() => (window as any).wp?.data?.select('core/block-editor')?.getBlocks().length > 0);
-    const valid = await page.evaluate(() => (window as any).wp.data.select('core/block-editor').getBlocks()[0].isValid);
+    await page.waitForFunction("window.wp?.data?.select('core/block-editor')?.getBlocks().length > 0");
+    const valid = await page.evaluate<boolean>(
+      "window.wp.data.select('core/block-editor').getBlocks()[0].isValid",
+    );
     assert.equal(valid, true);
     assert.deepEqual(errors, []);
   });
 
   it('writes no PHP notice or warning from the plugin with WP_DEBUG on', async () => {
-    const ours = (await site.debugLog()).filter((line) => line.includes('plugins/wordpress') || line.includes('plugins/media-library'));
+    const ours = (await site.debugLog()).filter(
+      (line) => line.includes('plugins/wordpress') || line.includes('plugins/media-library'),
+    );
     assert.deepEqual(ours, []);
   });
 });

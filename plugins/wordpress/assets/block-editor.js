@@ -2,7 +2,7 @@
  * Block editor: a "Media Library" toolbar button on the Image, Gallery, Cover and Media & Text
  * blocks, a "Media Library" inserter entry, and a srcset of ImageKit transforms on images.
  */
-(function () {
+(() => {
   const { createElement: el, Fragment, useEffect, useState } = wp.element;
   const { __ } = wp.i18n;
   const { addFilter } = wp.hooks;
@@ -86,7 +86,10 @@
       { title: __('Media Library', 'media-library'), initialOpen: false },
       el(ToggleControl, {
         label: __('Import into WordPress when inserting', 'media-library'),
-        help: __('Also adds the file to the WordPress media library, for themes that need an attachment.', 'media-library'),
+        help: __(
+          'Also adds the file to the WordPress media library, for themes that need an attachment.',
+          'media-library',
+        ),
         checked: value,
         onChange: (next) => {
           importChoice = next;
@@ -101,7 +104,11 @@
       const { name, clientId, attributes, setAttributes, isSelected } = props;
       // A srcset built for another URL (the image was replaced another way) would show the old image.
       useEffect(() => {
-        if (name === 'core/image' && attributes.mlSrcset && !attributes.mlSrcset.startsWith(attributes.url || '\u0000')) {
+        if (
+          name === 'core/image' &&
+          attributes.mlSrcset &&
+          !attributes.mlSrcset.startsWith(attributes.url || '\u0000')
+        ) {
           setAttributes({ mlSrcset: undefined, mlSizes: undefined });
         }
       }, [name, attributes.url, attributes.mlSrcset]);
@@ -117,7 +124,11 @@
         el(
           BlockControls,
           { group: 'other' },
-          el(ToolbarGroup, null, el(ToolbarButton, { icon, onClick: open }, __('Media Library', 'media-library'))),
+          el(
+            ToolbarGroup,
+            null,
+            el(ToolbarButton, { icon, onClick: open }, __('Media Library', 'media-library')),
+          ),
         ),
         el(InspectorControls, null, el(ImportToggle)),
       );
@@ -139,7 +150,9 @@
     if (!node || typeof node !== 'object' || !node.props) return node;
     if (node.type === 'img') return wp.element.cloneElement(node, { srcSet, sizes });
     if (node.props.children === undefined) return node;
-    const children = wp.element.Children.map(node.props.children, (child) => withSrcset(child, srcSet, sizes));
+    const children = wp.element.Children.map(node.props.children, (child) =>
+      withSrcset(child, srcSet, sizes),
+    );
     return wp.element.cloneElement(node, {}, ...(children || []));
   }
 

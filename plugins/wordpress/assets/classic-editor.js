@@ -1,5 +1,5 @@
 /** Classic editor: "Add from Media Library" inserts the markup the plugin's PHP renders for the chosen files. */
-(function ($) {
+(($) => {
   $(document).on('click', '.media-library-classic-button', async function (event) {
     event.preventDefault();
     const editor = $(this).data('editor') || 'content';

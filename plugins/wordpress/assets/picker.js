@@ -2,7 +2,7 @@
  * One <media-library> element in modal mode, shared by the block and classic editors.
  * It calls this site's REST token endpoint through wp.apiFetch, which adds the REST nonce.
  */
-(function () {
+(() => {
   const config = window.mediaLibraryConfig || {};
   const { __ } = wp.i18n;
   let element;
@@ -83,7 +83,12 @@
     return wp.apiFetch({
       path: `${config.restPath}import`,
       method: 'POST',
-      data: { url: file.url, name: file.name, alt: file.description || '', description: file.description || '' },
+      data: {
+        url: file.url,
+        name: file.name,
+        alt: file.description || '',
+        description: file.description || '',
+      },
     });
   }
 

@@ -1,5 +1,5 @@
 /** Settings → Media Library: "Test connection" asks the server side, which says in plain words what is wrong. */
-(function () {
+(() => {
   const button = document.getElementById('ml-test-connection');
   const result = document.getElementById('ml-test-result');
   if (!button || !result) return;
