@@ -97,12 +97,14 @@ async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** An editor picks a file from the Image block's toolbar and saves; answers the saved post content. */
-async function pickIntoImageBlock(
-  browser: Browser,
-  site: WordPressSite,
-  fileName: RegExp,
-): Promise<{ content: string; page: Page; errors: string[] }> {
+interface EditorPage {
+  page: Page;
+  /** Script errors on the page so far. */
+  errors: string[];
+}
+
+/** An editor logged in through wp-login.php, on a new post in the block editor. */
+async function openBlockEditor(browser: Browser, site: WordPressSite): Promise<EditorPage> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -116,37 +118,41 @@ async function pickIntoImageBlock(
   // The page's own globals (wp.data, wp.blocks), as strings: this file has no types for them.
   await page.waitForFunction("Boolean(window.wp?.data?.select('core/editor')?.getCurrentPostId())");
   await page.evaluate(`(() => {
-    const { data, blocks } = window.wp;
+    const { data } = window.wp;
     if (data.select('core/edit-post').isFeatureActive('welcomeGuide')) data.dispatch('core/edit-post').toggleFeature('welcomeGuide');
     data.dispatch('core/editor').editPost({ title: 'Picked from the media library' });
-    data.dispatch('core/block-editor').insertBlocks(blocks.createBlock('core/image'));
   })()`);
-  await page
-    .getByRole('toolbar', { name: 'Block tools' })
-    .getByRole('button', { name: 'Media Library' })
-    .click();
+  return { page, errors };
+}
+
+/** Picks the files named in the open picker and inserts them. */
+async function pick(page: Page, names: RegExp[]): Promise<void> {
   const dialog = page.getByRole('dialog', { name: 'Media library' });
   await dialog.waitFor();
-  await dialog.getByRole('option', { name: fileName }).click();
   try {
-    await dialog.getByRole('button', { name: 'Insert', exact: true }).click({ timeout: 10_000 });
+    for (const [index, name] of names.entries()) {
+      if (index > 0) await page.keyboard.down('Control');
+      await dialog.getByRole('option', { name }).click();
+      if (index > 0) await page.keyboard.up('Control');
+    }
+    const insert = names.length === 1 ? 'Insert' : `Insert ${names.length} files`;
+    await dialog.getByRole('button', { name: insert, exact: true }).click({ timeout: 10_000 });
   } catch (error) {
     await page.screenshot({ path: join(repoRoot, '.scratch/wordpress-editor.png') });
     throw error;
   }
   await dialog.waitFor({ state: 'hidden' });
-  await page.waitForFunction(`(() => {
-    const [block] = window.wp.data.select('core/block-editor').getBlocks();
-    return Boolean(block?.attributes.url && block.attributes.mlSrcset);
-  })()`);
+}
+
+/** Saves the draft with the editor's button; answers the post content as stored. */
+async function saveDraft(page: Page, site: WordPressSite): Promise<string> {
   await page.getByRole('button', { name: 'Save draft' }).click();
   await page.waitForFunction(`(() => {
     const editor = window.wp.data.select('core/editor');
     return !editor.isSavingPost() && !editor.isEditedPostDirty() && !editor.isEditedPostNew();
   })()`);
   const postId = await page.evaluate<number>("window.wp.data.select('core/editor').getCurrentPostId()");
-  const content = await site.php('echo get_post( (int) $argv[1] )->post_content;', String(postId));
-  return { content, page, errors };
+  return site.php('echo get_post( (int) $argv[1] )->post_content;', String(postId));
 }
 
 describe(`the WordPress plugin`, () => {
@@ -181,6 +187,24 @@ describe(`the WordPress plugin`, () => {
     });
     assert.equal(response.status, 200, await response.clone().text());
     photo = (await response.json()) as { url: string; name: string };
+    const lighthouse = await media.api('/api/v1/files/upload', {
+      method: 'POST',
+      body: uploadForm({
+        file: {
+          bytes: await sharp({ create: { width: 800, height: 1200, channels: 3, background: '#c33' } })
+            .jpeg()
+            .toBuffer(),
+          name: 'lighthouse.jpg',
+        },
+        fields: {
+          fileName: 'lighthouse.jpg',
+          folder: rootFolder,
+          useUniqueFileName: 'false',
+          description: 'A lighthouse',
+        },
+      }),
+    });
+    assert.equal(lighthouse.status, 200);
     await uploadPng(media, { fileName: 'elsewhere.png', folder: '/other/' });
   });
 
@@ -356,6 +380,32 @@ describe(`the WordPress plugin`, () => {
     }
   });
 
+  it('keeps the stored private key when the settings form leaves it empty, and uninstall removes it', async () => {
+    const saved = JSON.parse(
+      await site.php(`
+        $saved = Media_Library_Settings::sanitize( array( 'endpoint' => 'https://media.example.com/', 'public_key' => 'pub', 'private_key' => '', 'root_folder' => 'site//images', 'read_roles' => array( 'editor', 'no-such-role' ) ) );
+        echo wp_json_encode( $saved );`),
+    ) as Record<string, unknown>;
+    assert.equal(saved.private_key, testKeys.privateKey);
+    assert.equal(saved.endpoint, 'https://media.example.com');
+    assert.equal(saved.root_folder, '/site/images/');
+    assert.deepEqual(saved.read_roles, ['editor']);
+    const cleared = JSON.parse(
+      await site.php(
+        "echo wp_json_encode( Media_Library_Settings::sanitize( array( 'clear_private_key' => '1' ) ) );",
+      ),
+    ) as Record<string, unknown>;
+    assert.equal(cleared.private_key, '');
+    try {
+      const left = await site.php(
+        "define( 'WP_UNINSTALL_PLUGIN', 'media-library/media-library.php' ); require WP_PLUGIN_DIR . '/media-library/uninstall.php'; var_export( get_option( 'media_library_settings' ) );",
+      );
+      assert.equal(left.trim(), 'false');
+    } finally {
+      await configure(site, media);
+    }
+  });
+
   it('tests the connection and says in plain words what is wrong', async () => {
     const admin = await login(site, 'admin');
     const ok = (await (await rest(site, 'test-connection', admin)).json()) as {
@@ -439,7 +489,19 @@ describe(`the WordPress plugin`, () => {
 
   it('inserts a picked file into an Image block in the block editor, with alt and srcset', async () => {
     browser = await launchChromium();
-    const { content, page, errors } = await pickIntoImageBlock(browser, site, /^harbour\.jpg/);
+    const { page, errors } = await openBlockEditor(browser, site);
+    await page.evaluate(
+      "window.wp.data.dispatch('core/block-editor').insertBlocks(window.wp.blocks.createBlock('core/image'))",
+    );
+    await page
+      .getByRole('toolbar', { name: 'Block tools' })
+      .getByRole('button', { name: 'Media Library' })
+      .click();
+    await pick(page, [/^harbour\.jpg/]);
+    await page.waitForFunction(
+      "(([block]) => Boolean(block?.attributes.url && block.attributes.mlSrcset))(window.wp.data.select('core/block-editor').getBlocks())",
+    );
+    const content = await saveDraft(page, site);
     const src = /<img src="([^"]+)"/.exec(content)?.[1] ?? '';
     assert.ok(src.startsWith(photo.url), content);
     assert.match(content, /alt="A harbour at dawn"/);
@@ -461,6 +523,34 @@ describe(`the WordPress plugin`, () => {
     );
     assert.equal(valid, true);
     assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  it("turns the inserter's Media Library entry into a Gallery of the picked files", async () => {
+    browser ??= await launchChromium();
+    const { page, errors } = await openBlockEditor(browser, site);
+    await page.getByRole('button', { name: 'Toggle block inserter' }).click();
+    await page.getByRole('searchbox', { name: /Search/ }).fill('Media Library');
+    try {
+      await page
+        .locator('.block-editor-block-types-list__item', { hasText: /^Media Library$/ })
+        .click({ timeout: 10_000 });
+    } catch (error) {
+      await page.screenshot({ path: join(repoRoot, '.scratch/wordpress-inserter.png') });
+      throw error;
+    }
+    await pick(page, [/^harbour\.jpg/, /^lighthouse\.jpg/]);
+    await page.waitForFunction(
+      "(([block]) => block?.name === 'core/gallery' && block.innerBlocks.length === 2)(window.wp.data.select('core/block-editor').getBlocks())",
+    );
+    const content = await saveDraft(page, site);
+    assert.match(content, /<!-- wp:gallery/);
+    assert.match(content, /alt="A harbour at dawn"/);
+    assert.match(content, /alt="A lighthouse"/);
+    assert.equal(content.match(/<img [^>]*srcset="/g)?.length, 2, content);
+    assert.doesNotMatch(content, /media-library\/picker/);
+    assert.deepEqual(errors, []);
+    await page.context().close();
   });
 
   it('writes no PHP notice or warning from the plugin with WP_DEBUG on', async () => {
