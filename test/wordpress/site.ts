@@ -14,7 +14,7 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const cacheDir = join(repoRoot, '.wordpress-test');
 export const pluginDir = join(repoRoot, 'plugins/wordpress');
 /** Bump when the cached site's layout changes, so stale caches are rebuilt. */
-const layoutVersion = 1;
+const layoutVersion = 2;
 
 export const users = {
   admin: { login: 'admin', password: 'admin-password-1', role: 'administrator' },
@@ -129,6 +129,13 @@ async function prepareSiteFiles(source: string, dir: string, dbName: string, soc
   await mkdir(plugins, { recursive: true });
   await rm(join(plugins, 'media-library'), { recursive: true, force: true });
   await symlink(pluginDir, join(plugins, 'media-library'));
+  // Pages use the classic editor, so both editors can be driven on one site.
+  const muPlugins = join(dir, 'wp-content/mu-plugins');
+  await mkdir(muPlugins, { recursive: true });
+  await writeFile(
+    join(muPlugins, 'classic-pages.php'),
+    "<?php\nadd_filter( 'use_block_editor_for_post_type', static fn( $use, $type ) => 'page' === $type ? false : $use, 10, 2 );\n",
+  );
   // Debian ships no theme; the editor and front end need one.
   const theme = join(dir, 'wp-content/themes/ml-test');
   await mkdir(theme, { recursive: true });

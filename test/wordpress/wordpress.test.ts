@@ -103,8 +103,8 @@ interface EditorPage {
   errors: string[];
 }
 
-/** An editor logged in through wp-login.php, on a new post in the block editor. */
-async function openBlockEditor(browser: Browser, site: WordPressSite): Promise<EditorPage> {
+/** A browser page logged in as the editor through wp-login.php. */
+async function editorPage(browser: Browser, site: WordPressSite): Promise<EditorPage> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -114,6 +114,12 @@ async function openBlockEditor(browser: Browser, site: WordPressSite): Promise<E
   await page.locator('#user_pass').fill(users.editor.password);
   await page.locator('#wp-submit').click();
   await page.waitForURL(/wp-admin/);
+  return { page, errors };
+}
+
+/** The editor on a new post in the block editor. */
+async function openBlockEditor(browser: Browser, site: WordPressSite): Promise<EditorPage> {
+  const { page, errors } = await editorPage(browser, site);
   await page.goto(`${site.url}/wp-admin/post-new.php`);
   // The page's own globals (wp.data, wp.blocks), as strings: this file has no types for them.
   await page.waitForFunction("Boolean(window.wp?.data?.select('core/editor')?.getCurrentPostId())");
@@ -452,6 +458,25 @@ describe(`the WordPress plugin`, () => {
     assert.ok((await classic.text()).length > 0);
   });
 
+  it('inserts picked files from "Add from Media Library" in the classic editor', async () => {
+    browser ??= await launchChromium();
+    const { page, errors } = await editorPage(browser, site);
+    await page.goto(`${site.url}/wp-admin/post-new.php?post_type=page`);
+    await page.locator('#title').fill('A classic page');
+    await page.getByRole('button', { name: 'Add from Media Library' }).click();
+    await pick(page, [/^harbour\.jpg/]);
+    await page.waitForFunction("window.tinymce?.get('content')?.getContent().includes('srcset')");
+    await page.locator('#save-post').click();
+    await page.waitForURL(/post\.php\?post=\d+/);
+    const postId = /post=(\d+)/.exec(page.url())![1]!;
+    const content = await site.php('echo get_post( (int) $argv[1] )->post_content;', postId);
+    assert.match(content, /<img [^>]*src="[^"]*\/wp\/harbour\.jpg/);
+    assert.match(content, /alt="A harbour at dawn"/);
+    assert.match(content, /srcset="[^"]*tr=w-320 320w/);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
   it('shows "Add from Media Library" beside "Add Media" in the classic editor', async () => {
     const button = (login: string) =>
       site.php(
@@ -488,7 +513,7 @@ describe(`the WordPress plugin`, () => {
   });
 
   it('inserts a picked file into an Image block in the block editor, with alt and srcset', async () => {
-    browser = await launchChromium();
+    browser ??= await launchChromium();
     const { page, errors } = await openBlockEditor(browser, site);
     await page.evaluate(
       "window.wp.data.dispatch('core/block-editor').insertBlocks(window.wp.blocks.createBlock('core/image'))",

@@ -41,12 +41,19 @@
     return data;
   }
 
+  // WordPress 6.3 made the Image block's width and height CSS strings ("640px"); 6.1 and 6.2 take numbers.
+  function dimension(value) {
+    if (!value) return undefined;
+    const type = wp.blocks.getBlockType('core/image')?.attributes?.width?.type;
+    return type === 'string' ? `${value}px` : value;
+  }
+
   function imageAttributes(data) {
     return {
       url: data.url,
       alt: data.alt,
-      width: data.width,
-      height: data.height,
+      width: dimension(data.width),
+      height: dimension(data.height),
       id: data.id,
       mlSrcset: data.srcset || undefined,
       mlSizes: data.sizes || undefined,
