@@ -4,8 +4,10 @@
 // in Chromium.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { unzipSync } from 'fflate';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { uploadForm, uploadPng } from '../helpers/fixtures.js';
@@ -217,6 +219,27 @@ describe(`the WordPress plugin`, () => {
   after(async () => {
     await browser?.close();
     await Promise.all([site?.close(), media?.close()]);
+  });
+
+  it('builds an installable zip holding the plugin and the element, no dev files', async () => {
+    const names = Object.keys(
+      unzipSync(new Uint8Array(await readFile(join(repoRoot, 'dist/media-library-wordpress.zip')))),
+    );
+    for (const needed of [
+      'media-library.php',
+      'uninstall.php',
+      'readme.txt',
+      'assets/block-editor.js',
+      'assets/element/media-library.js',
+    ]) {
+      assert.ok(names.includes(`media-library/${needed}`), `the zip lacks ${needed}`);
+    }
+    assert.deepEqual(
+      names.filter(
+        (name) => !name.startsWith('media-library/') || /\.(map|ts|md)$|node_modules|test/.test(name),
+      ),
+      [],
+    );
   });
 
   it('refuses anonymous users, subscribers and a bad nonce', async () => {
@@ -574,6 +597,38 @@ describe(`the WordPress plugin`, () => {
     assert.match(content, /alt="A lighthouse"/);
     assert.equal(content.match(/<img [^>]*srcset="/g)?.length, 2, content);
     assert.doesNotMatch(content, /media-library\/picker/);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  it('fills Gallery, Cover and Media & Text blocks from their toolbar button', async () => {
+    browser ??= await launchChromium();
+    const { page, errors } = await openBlockEditor(browser, site);
+    const toolbarPick = async (block: string, names: RegExp[]) => {
+      await page.evaluate(
+        `window.wp.data.dispatch('core/block-editor').insertBlocks(window.wp.blocks.createBlock(${JSON.stringify(block)}))`,
+      );
+      await page
+        .getByRole('toolbar', { name: 'Block tools' })
+        .getByRole('button', { name: 'Media Library' })
+        .click();
+      await pick(page, names);
+    };
+    await toolbarPick('core/gallery', [/^harbour\.jpg/, /^lighthouse\.jpg/]);
+    await toolbarPick('core/cover', [/^lighthouse\.jpg/]);
+    await toolbarPick('core/media-text', [/^harbour\.jpg/]);
+    await page.waitForFunction(`(() => {
+      const [gallery, cover, mediaText] = window.wp.data.select('core/block-editor').getBlocks();
+      return gallery?.innerBlocks.length === 2 && Boolean(cover?.attributes.url) && Boolean(mediaText?.attributes.mediaUrl);
+    })()`);
+    const content = await saveDraft(page, site);
+    assert.equal(content.match(/<!-- wp:image/g)?.length, 2, content);
+    const cover = /<!-- wp:cover[\s\S]*?<!-- \/wp:cover -->/.exec(content)?.[0] ?? '';
+    assert.match(cover, /<img [^>]*alt="A lighthouse"[^>]*src="[^"]*\/wp\/lighthouse\.jpg/, cover);
+    assert.match(
+      content,
+      /wp-block-media-text[\s\S]*<img src="[^"]*\/wp\/harbour\.jpg[^"]*" alt="A harbour at dawn"/,
+    );
     assert.deepEqual(errors, []);
     await page.context().close();
   });
