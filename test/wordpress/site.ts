@@ -5,6 +5,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -87,7 +88,7 @@ export async function startWordPress(options: SiteOptions = {}): Promise<WordPre
   try {
     await waitFor(
       async () => (await fetch(`${url}/wp-login.php`).catch(() => undefined))?.status !== undefined,
-      'php -S',
+      'php -S did not start',
       () => serverOutput,
     );
     await install(url, php);
@@ -235,7 +236,14 @@ async function startMariaDb(): Promise<MariaDb> {
     return shared.db;
   }
   const dataDir = join(cacheDir, 'mariadb');
-  const socket = join(cacheDir, 'mysqld.sock');
+  // Unix socket paths are limited to about 100 bytes; a deep checkout puts it in the temp dir.
+  const cacheSocket = join(cacheDir, 'mysqld.sock');
+  const socket =
+    cacheSocket.length < 100
+      ? cacheSocket
+      : join(tmpdir(), `media-library-wp-${process.getuid?.() ?? 0}.sock`);
+  const pidFile = join(cacheDir, 'mysqld.pid');
+  await stopLeftoverMariaDb(pidFile);
   const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
   if (!existsSync(join(dataDir, 'mysql'))) {
     await rm(dataDir, { recursive: true, force: true });
@@ -255,7 +263,7 @@ async function startMariaDb(): Promise<MariaDb> {
       '--no-defaults',
       `--datadir=${dataDir}`,
       `--socket=${socket}`,
-      `--pid-file=${join(cacheDir, 'mysqld.pid')}`,
+      `--pid-file=${pidFile}`,
       `--log-error=${join(cacheDir, 'mysqld.log')}`,
       '--skip-networking',
       '--innodb-buffer-pool-size=64M',
@@ -272,7 +280,7 @@ async function startMariaDb(): Promise<MariaDb> {
         () => true,
         () => false,
       ),
-    'MariaDB',
+    'MariaDB did not start',
     () => `see ${join(cacheDir, 'mysqld.log')}`,
   );
   const db: MariaDb = {
@@ -291,13 +299,36 @@ async function startMariaDb(): Promise<MariaDb> {
   return db;
 }
 
+/** A MariaDB left running on this cache by a test run that was killed holds the data directory's locks. */
+async function stopLeftoverMariaDb(pidFile: string): Promise<void> {
+  const pid = Number.parseInt(await readFile(pidFile, 'utf8').catch(() => ''), 10);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return;
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!alive()) return;
+  const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!command.includes('mariadbd') || !command.includes(cacheDir)) return;
+  process.kill(pid, 'SIGTERM');
+  await waitFor(
+    async () => !alive(),
+    'A MariaDB left running by an earlier run did not stop',
+    () => `pid ${pid}`,
+  );
+}
+
 async function waitFor(ready: () => Promise<boolean>, what: string, detail: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (await ready()) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`${what} did not start within a minute: ${detail()}`);
+  throw new Error(`${what} within a minute: ${detail()}`);
 }
 
 function freePort(): Promise<number> {
