@@ -574,6 +574,35 @@ describe(`the WordPress plugin`, () => {
     await page.context().close();
   });
 
+  it('imports the picked file as an attachment when the sidebar toggle asks for it', async () => {
+    browser ??= await launchChromium();
+    const { page, errors } = await openBlockEditor(browser, site);
+    await page.evaluate(`(() => {
+      const { data, blocks } = window.wp;
+      data.dispatch('core/block-editor').insertBlocks(blocks.createBlock('core/image'));
+      data.dispatch('core/edit-post').openGeneralSidebar('edit-post/block');
+    })()`);
+    await page.locator('.components-panel__body-toggle', { hasText: /^Media Library$/ }).click();
+    await page.getByRole('checkbox', { name: 'Import into WordPress when inserting' }).check();
+    await page
+      .getByRole('toolbar', { name: 'Block tools' })
+      .getByRole('button', { name: 'Media Library' })
+      .click();
+    await pick(page, [/^lighthouse\.jpg/]);
+    await page.waitForFunction(
+      "(([block]) => Boolean(block?.attributes.id && block.attributes.url))(window.wp.data.select('core/block-editor').getBlocks())",
+    );
+    const content = await saveDraft(page, site);
+    const id = /"id":(\d+)/.exec(content)?.[1];
+    assert.ok(id, content);
+    assert.match(content, new RegExp(`class="wp-image-${id}"`));
+    assert.match(content, /src="[^"]*\/wp\/lighthouse\.jpg/, 'the block keeps the media server URL');
+    const original = await site.php("echo get_post_meta( (int) $argv[1], '_media_library_url', true );", id!);
+    assert.match(original, /\/wp\/lighthouse\.jpg/);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
   it("turns the inserter's Media Library entry into a Gallery of the picked files", async () => {
     browser ??= await launchChromium();
     const { page, errors } = await openBlockEditor(browser, site);
