@@ -69,4 +69,7 @@ export const en = {
 } as const;
 
 /** Every message: the core's, and those only the lazy parts use (en-more.ts). */
-export type MessageKey = keyof typeof en | keyof typeof import('./en-more.js').enMore;
+export type MessageKey =
+  | keyof typeof en
+  | keyof typeof import('./en-more.js').enMore
+  | keyof typeof import('./en-upload.js').enUpload;
