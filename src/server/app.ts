@@ -22,6 +22,7 @@ import { folderRoutes } from './routes/folders.js';
 import { keyRoutes } from './routes/keys.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { purgeRoutes } from './routes/purge.js';
+import { tagRoutes } from './routes/tags.js';
 import { uploadRoutes } from './routes/upload.js';
 import { versionRoutes } from './routes/versions.js';
 
@@ -157,6 +158,7 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(keyRoutes, { ctx });
   await app.register(purgeRoutes, { ctx });
   await app.register(editRoutes, { ctx });
+  await app.register(tagRoutes, { ctx });
   // Last: the catch-all for file URLs, below every API route.
   await app.register(deliveryRoutes, { ctx });
   return app;
