@@ -1,7 +1,7 @@
 import { ContextProvider } from '@lit/context';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { type FetchAuth, fetchAuthFrom, SessionAuthorizer } from '../client/auth.js';
-import { MediaApiError } from '../client/errors.js';
+import type { MediaApiError } from '../client/errors.js';
 import { MediaClient } from '../client/media-client.js';
 import type { Scope } from '../shared/session-token.js';
 import type { Asset, CustomMetadataField, MediaFile } from '../shared/wire.js';
@@ -10,6 +10,7 @@ import './parts/asset-grid.js';
 import type { SelectHow } from './parts/asset-grid.js';
 import './parts/breadcrumbs.js';
 import './parts/folder-tree.js';
+import { toMediaError } from './parts/media-error.js';
 import { adoptStyles, placePopover, whenIdle } from './parts/part-events.js';
 import './parts/search-bar.js';
 import { type AcceptTest, acceptTest } from './state/accept.js';
@@ -127,6 +128,7 @@ export class MediaLibraryElement extends LitElement {
     mode: { reflect: true },
     open: { type: Boolean, reflect: true },
     multiple: { type: Boolean },
+    requireAlt: { type: Boolean, attribute: 'require-alt' },
     maxFiles: { type: Number, attribute: 'max-files' },
     accept: {},
     rootFolder: { attribute: 'root-folder' },
@@ -162,6 +164,8 @@ export class MediaLibraryElement extends LitElement {
   declare open: boolean;
   /** Allow selecting more than one file. */
   declare multiple: boolean;
+  /** Refuse to insert images without alt text (their `description`), and offer to fill it in. */
+  declare requireAlt: boolean;
   /** With `multiple`, the most files that can be selected; 0 for no limit. */
   declare maxFiles: number;
   /** File types that can be inserted, as `<input type=file accept>`: `image/*,application/pdf`, `.pdf`. Others show dimmed. */
@@ -222,6 +226,7 @@ export class MediaLibraryElement extends LitElement {
     this.mode = 'modal';
     this.open = false;
     this.multiple = false;
+    this.requireAlt = false;
     this.maxFiles = 0;
     this.accept = '';
     this.rootFolder = '/';
@@ -579,7 +584,10 @@ export class MediaLibraryElement extends LitElement {
               <ml-asset-details
                 .asset=${this.activeAsset}
                 .fields=${this.customFields}
+                .client=${this.currentClient}
+                ?editable=${this.access === 'readwrite'}
                 @details-close=${() => this.toggleDetails(false)}
+                @asset-change=${(e: CustomEvent<{ asset: MediaFile }>) => this.changed(e.detail.asset)}
               ></ml-asset-details>
             </aside>`
           : nothing
@@ -676,6 +684,25 @@ export class MediaLibraryElement extends LitElement {
     this.detailsOpen = open;
   }
 
+  /** @internal The API client, for the lazy parts that change the library. */
+  get api(): MediaClient | undefined {
+    return this.currentClient;
+  }
+
+  /**
+   * @internal The lazy parts report a change: a file's new state (shown at once), or else a
+   * reload of the listing and of `folder` in the tree; `text` is shown as a notice.
+   */
+  changed(file?: MediaFile, folder?: string, text?: string): Promise<unknown> {
+    this.notice = text ? { text, kind: 'info' } : undefined;
+    if (!file) return Promise.all([folder && this.tree.reload(folder), this.listing.refresh()]);
+    this.listing.replace(file);
+    this.selection.update(file);
+    if (this.activeAsset?.type !== 'folder' && this.activeAsset?.fileId === file.fileId)
+      this.activeAsset = file;
+    return Promise.resolve();
+  }
+
   private navigate(path: string): void {
     const folder = normalizeFolderPath(path);
     if (!isWithin(folder, this.root)) return;
@@ -767,36 +794,28 @@ export class MediaLibraryElement extends LitElement {
       files = [item];
     }
     if (files.length === 0) return;
+    // require-alt: images without alt text are named, and the first opens for editing.
+    const missing = this.requireAlt
+      ? files.filter((f) => f.fileType === 'image' && !f.description?.trim())
+      : [];
+    if (missing[0]) {
+      this.notice = {
+        text: this.localizer.t('altMissing', { names: missing.map((f) => f.name).join(', ') }),
+        kind: 'warn',
+      };
+      this.activeAsset = missing[0];
+      this.toggleDetails(true);
+      void import('./parts/asset-details.js').then(() =>
+        this.renderRoot.querySelector('ml-asset-details')?.focusAlt(),
+      );
+      return;
+    }
     this.dispatch<FilesDetail>('ml-insert', { files });
     this.dispatch<InsertPayload>('insert', { eventType: 'INSERT', data: files });
     if (this.mode === 'modal') {
       this.applySelection(this.selection.clear());
       this.closeWith('insert');
     }
-  }
-
-  /** @internal The new-folder form's submit. */
-  async submitFolder(event: SubmitEvent): Promise<void> {
-    event.preventDefault();
-    const form = event.target as HTMLFormElement;
-    const input = form.elements.namedItem('name') as HTMLInputElement;
-    const error = form.querySelector('.form-error')!;
-    const name = input.value.trim();
-    const parent = this.listing.state.folder;
-    if (!name || !this.currentClient) return;
-    error.textContent = '';
-    try {
-      await this.currentClient.createFolder({ folderName: name, parentFolderPath: parent });
-    } catch (failure) {
-      error.textContent = toMediaError(failure).message;
-      this.reportError(toMediaError(failure));
-      return;
-    }
-    form.reset();
-    (form.closest('[popover]') as HTMLElement).hidePopover();
-    this.notice = { text: this.localizer.t('folderCreated', { name }), kind: 'info' };
-    await this.tree.reload(parent);
-    await this.listing.refresh();
   }
 
   private onCancel(event: Event): void {
@@ -810,7 +829,8 @@ export class MediaLibraryElement extends LitElement {
     this.dispatch<CloseDetail>('ml-close', { reason });
   }
 
-  private reportError(error: MediaApiError): void {
+  /** @internal */
+  reportError(error: MediaApiError): void {
     this.dispatch<ErrorDetail>('ml-error', {
       message: error.message,
       status: error.status,
@@ -828,14 +848,6 @@ export class MediaLibraryElement extends LitElement {
 /** Public events bubble and cross shadow roots, so a host can listen anywhere above the element. */
 function fire<T>(target: EventTarget, type: string, detail: T): void {
   target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
-}
-
-function toMediaError(error: unknown): MediaApiError {
-  if (error instanceof MediaApiError) return error;
-  return new MediaApiError(error instanceof Error ? error.message : String(error), {
-    status: 0,
-    source: 'api',
-  });
 }
 
 customElements.get('media-library') || customElements.define('media-library', MediaLibraryElement);

@@ -107,7 +107,44 @@ async function seedFixture(server: TestServer): Promise<void> {
     });
     if (folder.status !== 201) throw new Error(`fixture folder: ${await folder.text()}`);
   }
+  await seedEditing(server);
   const small = await png(16, 16);
   for (let i = 0; i < manyCount; i++)
     await put(server, '/many', `item-${String(i).padStart(3, '0')}.png`, small);
+}
+
+/**
+ * /edit/<test>: one folder per editing test, so each changes only its own files. Fields rating
+ * (Number 1 to 5), caption (Text, at most 40) and season (SingleSelect) for the metadata form.
+ */
+async function seedEditing(server: TestServer): Promise<void> {
+  const fields = [
+    { name: 'rating', label: 'Rating', schema: { type: 'Number', minValue: 1, maxValue: 5 } },
+    { name: 'caption', label: 'Caption', schema: { type: 'Text', maxLength: 40 } },
+    {
+      name: 'season',
+      label: 'Season',
+      schema: { type: 'SingleSelect', selectOptions: ['spring', 'autumn'] },
+    },
+  ];
+  for (const json of fields) {
+    const field = await server.api('/v1/customMetadataFields', { method: 'POST', json });
+    if (field.status !== 201) throw new Error(`fixture field: ${await field.text()}`);
+  }
+  const files: Array<[string, string, number, number, Record<string, string>?]> = [
+    ['rename', 'old-name.png', 20, 20],
+    ['rename', 'taken.png', 20, 20],
+    ['alt', 'photo.png', 30, 20],
+    ['meta', 'meta.png', 20, 20],
+    ['stale', 'stale.png', 20, 20],
+    ['require', 'no-alt.png', 20, 20],
+    ['require', 'with-alt.png', 20, 20, { description: 'Has alt' }],
+    ['dirty', 'first.png', 20, 20],
+    ['dirty', 'second.png', 20, 20],
+    ['readonly', 'locked.png', 20, 20],
+    ['tags', 'tagged.png', 20, 20, { tags: 'autumn-sale' }],
+  ];
+  for (const [folder, name, width, height, fields] of files) {
+    await put(server, `/edit/${folder}`, name, await png(width, height), fields);
+  }
 }
