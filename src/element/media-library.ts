@@ -64,6 +64,8 @@ export interface NavigateDetail {
 
 // The menus (sort, new folder, filters) are a lazy chunk, fetched when the browser is idle.
 let menus: typeof import('./parts/menus.js') | undefined;
+// So is dragging files onto folders (dragover must be answered at once, so it cannot load then).
+let dragFiles: typeof import('./parts/drag-files.js') | undefined;
 
 /**
  * An embeddable media library: browse folders, search, pick files and hand them to the page.
@@ -388,7 +390,12 @@ export class MediaLibraryElement extends LitElement {
     void this.listing.load({ folder, search: searchFromText(this.initialQuery) });
     void this.tree.reveal(folder);
     void this.loadCustomFields(client, generation);
-    whenIdle(() => void this.loadMenus());
+    whenIdle(() => {
+      void this.loadMenus();
+      void import('./parts/drag-files.js').then((m) => {
+        dragFiles = m;
+      });
+    });
   }
 
   private connectionCache: { client: MediaClient; authorizer: SessionAuthorizer | undefined } | undefined;
@@ -478,7 +485,7 @@ export class MediaLibraryElement extends LitElement {
     const l = this.localizer;
     const state = this.listing.state;
     const searching = state.query !== '';
-    return html`<div class="body">
+    return html`<div class="body" @dragstart=${this.onDrag} @dragover=${this.onDrag} @drop=${this.onDrag}>
       <nav class=${this.sidebarOpen ? 'sidebar open' : 'sidebar'} part="sidebar" aria-label=${l.t('foldersLabel')}>
         <ml-folder-tree
           part="tree"
@@ -584,10 +591,12 @@ export class MediaLibraryElement extends LitElement {
               <ml-asset-details
                 .asset=${this.activeAsset}
                 .fields=${this.customFields}
-                .client=${this.currentClient}
-                ?editable=${this.access === 'readwrite'}
+                .client=${this.api}
+                .selected=${this.selectedFiles}
+                .root=${this.root}
                 @details-close=${() => this.toggleDetails(false)}
-                @asset-change=${(e: CustomEvent<{ asset: MediaFile }>) => this.changed(e.detail.asset)}
+                @asset-change=${(e: CustomEvent<{ asset?: MediaFile; folder?: string; text?: string }>) =>
+                  this.changed(e.detail.asset, e.detail.folder, e.detail.text)}
               ></ml-asset-details>
             </aside>`
           : nothing
@@ -684,23 +693,45 @@ export class MediaLibraryElement extends LitElement {
     this.detailsOpen = open;
   }
 
-  /** @internal The API client, for the lazy parts that change the library. */
+  /** @internal The API client for the lazy parts that change the library; none for a read-only session. */
   get api(): MediaClient | undefined {
-    return this.currentClient;
+    return this.access === 'readwrite' ? this.currentClient : undefined;
+  }
+
+  /** @internal What the grid lists. */
+  get listed(): Asset[] {
+    return this.listing.state.items;
+  }
+
+  /** @internal */
+  notify(text?: string): void {
+    this.notice = text ? { text, kind: 'info' } : undefined;
+  }
+
+  private onDrag(event: DragEvent): void {
+    dragFiles?.drag(this, event);
   }
 
   /**
    * @internal The lazy parts report a change: a file's new state (shown at once), or else a
    * reload of the listing and of `folder` in the tree; `text` is shown as a notice.
    */
-  changed(file?: MediaFile, folder?: string, text?: string): Promise<unknown> {
-    this.notice = text ? { text, kind: 'info' } : undefined;
-    if (!file) return Promise.all([folder && this.tree.reload(folder), this.listing.refresh()]);
-    this.listing.replace(file);
-    this.selection.update(file);
-    if (this.activeAsset?.type !== 'folder' && this.activeAsset?.fileId === file.fileId)
-      this.activeAsset = file;
-    return Promise.resolve();
+  async changed(file?: MediaFile, folder?: string, text?: string): Promise<void> {
+    this.notify(text);
+    if (file) {
+      this.listing.replace(file);
+      this.selection.update(file);
+      if (this.activeAsset?.type !== 'folder' && this.activeAsset?.fileId === file.fileId)
+        this.activeAsset = file;
+      return;
+    }
+    this.activeAsset = undefined;
+    await Promise.all([folder && this.tree.reload(folder), this.listing.refresh()]);
+    // Selected files take their new state; those that left the view (moved, deleted) leave the selection.
+    const listed = new Map(this.listed.map((a) => [a.type === 'folder' ? '' : a.fileId, a as MediaFile]));
+    this.applySelection(
+      this.selection.replace(this.selectedFiles.flatMap((f) => listed.get(f.fileId) ?? [])),
+    );
   }
 
   private navigate(path: string): void {

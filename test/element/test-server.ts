@@ -143,6 +143,17 @@ async function seedEditing(server: TestServer): Promise<void> {
     ['dirty', 'second.png', 20, 20],
     ['readonly', 'locked.png', 20, 20],
     ['tags', 'tagged.png', 20, 20, { tags: 'autumn-sale' }],
+    ['bulk', 'b1.png', 20, 20],
+    ['bulk', 'b2.png', 20, 20],
+    ['bulk', 'b3.png', 20, 20, { tags: 'old' }],
+    ['drag', 'dragged.png', 20, 20],
+    ['drag-target', 'resident.png', 20, 20],
+    ['dialog', 'moved.png', 20, 20],
+    ['dialog-target', 'resident.png', 20, 20],
+    ['delete', 'doomed.png', 20, 20],
+    ['frename/inner', 'x.png', 20, 20],
+    ['fdelete/gone', 'a.png', 20, 20],
+    ['fdelete/gone', 'b.png', 20, 20],
   ];
   for (const [folder, name, width, height, fields] of files) {
     await put(server, `/edit/${folder}`, name, await png(width, height), fields);

@@ -1,6 +1,4 @@
-import { addEnglish } from './localize.js';
-
-/** English for the editing parts (details editor, bulk edits, organising, versions, image editor); loads with them. */
+/** English for the editing parts (details editor, bulk edits, organising, versions, image editor); they add it with addEnglish. */
 export const enEdit = {
   altText: 'Alt text',
   altCount: { one: '{count} character', other: '{count} characters' },
@@ -23,6 +21,38 @@ export const enEdit = {
   fieldMax: 'At most {value}.',
   fieldNone: '(none)',
   readOnly: 'This session can view but not change files.',
+  moveTo: 'Move to…',
+  copyTo: 'Copy to…',
+  deleteAction: 'Delete',
+  renameFolder: 'Rename…',
+  destination: 'Destination folder',
+  moveAction: 'Move',
+  copyAction: 'Copy',
+  newName: 'New name',
+  deleteFiles: {
+    one: 'Delete {names}? This cannot be undone.',
+    other: 'Delete these {count} files: {names}? This cannot be undone.',
+  },
+  deleteFolderEmpty: 'Delete the folder {name}? It holds no files.',
+  deleteFolderAsk: {
+    one: 'Delete the folder {name} and the {count} file in it? This cannot be undone.',
+    other: 'Delete the folder {name} and the {count} files in it? This cannot be undone.',
+  },
+  progress: '{done} of {total}',
+  working: 'Working on the server…',
+  notDone: 'Not done:',
+  moved: { one: 'Moved {count} file to {folder}.', other: 'Moved {count} files to {folder}.' },
+  copied: { one: 'Copied {count} file to {folder}.', other: 'Copied {count} files to {folder}.' },
+  deleted: { one: 'Deleted {count} file.', other: 'Deleted {count} files.' },
+  updated: { one: 'Updated {count} file.', other: 'Updated {count} files.' },
+  failedCount: { one: '{count} failed: {names}', other: '{count} failed: {names}' },
+  folderRenamed: 'Folder renamed to {name}.',
+  folderMoved: 'Folder moved to {folder}.',
+  folderDeleted: 'Folder {name} deleted.',
+  bulkTitle: { one: '{count} file selected', other: '{count} files selected' },
+  addTags: 'Add tags',
+  removeTags: 'Remove tags',
+  setField: 'Set a field',
+  chooseField: 'Field',
+  organise: 'Organise',
 } as const;
-
-addEnglish(enEdit);

@@ -1,19 +1,33 @@
 import '../i18n/en-more.js';
-import '../i18n/en-edit.js';
+import './bulk-edit.js';
+import './organise-dialog.js';
 import './tag-input.js';
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { renameFile, suggestTags, updateFileDetails } from '../../client/editing.js';
 import type { MediaClient } from '../../client/media-client.js';
-import type { Asset, CustomMetadataField, CustomMetadataValue, MediaFile } from '../../shared/wire.js';
+import type {
+  Asset,
+  CustomMetadataField,
+  CustomMetadataValue,
+  MediaFile,
+  MediaFolder,
+} from '../../shared/wire.js';
+import { enEdit } from '../i18n/en-edit.js';
 import { formatBytes, formatDate } from '../i18n/format.js';
+import { addEnglish } from '../i18n/localize.js';
 import { type Draft, detailsPatch, draftOf, isDirty, optimistic } from '../state/file-draft.js';
 import { closeIcon, copyIcon, externalIcon, fileIcon, folderIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
 import { toMediaError } from './media-error.js';
 import { type DraftValue, fieldProblem, renderField } from './metadata-form.js';
+import type { OrganiseDialogElement, OrganiseTask } from './organise-dialog.js';
 import { emit } from './part-events.js';
 import { hasThumbnail, withTransform } from './thumbnails.js';
+
+addEnglish(enEdit);
+
+export { transferDropped } from './organise.js';
 
 /**
  * What the user is looking at: preview, name, path, type, size, dimensions, tags, custom
@@ -29,7 +43,8 @@ export class AssetDetailsElement extends LitElement {
     asset: { attribute: false },
     fields: { attribute: false },
     client: { attribute: false },
-    editable: { type: Boolean },
+    selected: { attribute: false },
+    root: {},
     copyState: { state: true },
     previewFailed: { state: true },
     file: { state: true },
@@ -206,10 +221,12 @@ export class AssetDetailsElement extends LitElement {
   declare asset: Asset | undefined;
   /** Custom metadata field definitions, for their labels. */
   declare fields: CustomMetadataField[];
-  /** Saves through this client; without one (or without `editable`) the panel only shows. */
+  /** Saves through this client; without one (a read-only session) the panel only shows. */
   declare client: MediaClient | undefined;
-  /** Whether the session may write. */
-  declare editable: boolean;
+  /** The selected files: with more than one, the panel edits them together. */
+  declare selected: MediaFile[];
+  /** The folder the element is confined to (for the folder picker). */
+  declare root: string;
   declare private copyState: 'idle' | 'copied' | 'failed';
   declare private previewFailed: boolean;
   /** The file being edited: `asset`, unless unsaved changes hold on to an earlier one. */
@@ -228,7 +245,8 @@ export class AssetDetailsElement extends LitElement {
     this.asset = undefined;
     this.fields = [];
     this.client = undefined;
-    this.editable = false;
+    this.selected = [];
+    this.root = '/';
     this.copyState = 'idle';
     this.previewFailed = false;
     this.file = undefined;
@@ -286,23 +304,60 @@ export class AssetDetailsElement extends LitElement {
         </button>
       </header>
       ${
-        !asset
-          ? html`<p class="empty">${l.t('noActive')}</p>`
-          : asset.type === 'folder'
-            ? html`<div class="body">
+        this.canEdit && this.selected.length > 1 && !this.dirty
+          ? this.renderBulk(this.selected)
+          : !asset
+            ? html`<p class="empty">${l.t('noActive')}</p>`
+            : asset.type === 'folder'
+              ? html`<div class="body">
                 <div class="preview">${icon(folderIcon)}</div>
                 <div><h3>${asset.name}</h3><p class="path">${asset.folderPath}</p></div>
                 <dl>
                   <dt>${l.t('detailCreated')}</dt><dd>${formatDate(l, asset.createdAt)}</dd>
                   <dt>${l.t('detailModified')}</dt><dd>${formatDate(l, asset.updatedAt)}</dd>
                 </dl>
+                ${this.canEdit ? this.renderOrganise(asset) : nothing}
               </div>`
-            : this.renderFile(asset)
-      }`;
+              : this.renderFile(asset)
+      }
+      <ml-organise-dialog .client=${this.client} .root=${this.root}
+        @organised=${(e: CustomEvent<{ folder?: string; text: string }>) => emit(this, 'asset-change', e.detail)}
+      ></ml-organise-dialog>`;
   }
 
   private get canEdit(): boolean {
-    return this.editable && !!this.client;
+    return !!this.client;
+  }
+
+  private organise(task: OrganiseTask): void {
+    void this.renderRoot.querySelector<OrganiseDialogElement>('ml-organise-dialog')!.open(task);
+  }
+
+  private renderOrganise(target: MediaFile[] | MediaFolder): TemplateResult {
+    const l = this.l10n.value;
+    const task = (kind: 'move' | 'copy' | 'delete'): OrganiseTask =>
+      Array.isArray(target)
+        ? { kind, files: target }
+        : {
+            kind: kind === 'copy' ? 'rename-folder' : kind === 'move' ? 'move-folder' : 'delete-folder',
+            folder: target,
+          };
+    return html`<section class="actions" aria-label=${l.t('organise')}>
+      <button class="btn" type="button" @click=${() => this.organise(task('move'))}>${l.t('moveTo')}</button>
+      <button class="btn" type="button" @click=${() => this.organise(task('copy'))}>
+        ${Array.isArray(target) ? l.t('copyTo') : l.t('renameFolder')}
+      </button>
+      <button class="btn" type="button" @click=${() => this.organise(task('delete'))}>${l.t('deleteAction')}</button>
+    </section>`;
+  }
+
+  private renderBulk(files: MediaFile[]): TemplateResult {
+    const l = this.l10n.value;
+    return html`<div class="body">
+      <h3>${l.t('bulkTitle', { count: files.length })}</h3>
+      <ml-bulk-edit .files=${files} .fields=${this.fields} .client=${this.client}></ml-bulk-edit>
+      ${this.renderOrganise(files)}
+    </div>`;
   }
 
   private renderFile(file: MediaFile): TemplateResult {
@@ -353,6 +408,7 @@ export class AssetDetailsElement extends LitElement {
         <dt>${l.t('detailModified')}</dt>
         <dd>${formatDate(l, file.updatedAt)}</dd>
       </dl>
+      ${this.canEdit ? this.renderOrganise([file]) : nothing}
       <div class="actions">
         <button class="btn" type="button" @click=${() => this.copyUrl(file.url)}>${icon(copyIcon)}${l.t('copyUrl')}</button>
         <a class="btn" href=${file.url} target="_blank" rel="noopener noreferrer">${icon(externalIcon)}${l.t('openOriginal')}</a>
