@@ -151,3 +151,18 @@ export function editImage(
 ): Promise<MediaFile> {
   return client.request<MediaFile>('POST', `/_ml/files/${encodeURIComponent(fileId)}/edit`, { json: body });
 }
+
+/**
+ * `POST /api/v1/files/upload` over the file's own path with `overwriteFile`: a new version that
+ * keeps the fileId and URL. Answers the file as it is now.
+ */
+export async function replaceFile(client: MediaClient, target: MediaFile, bytes: Blob): Promise<MediaFile> {
+  const form = new FormData();
+  form.set('file', bytes, target.name);
+  form.set('fileName', target.name);
+  form.set('folder', target.filePath.slice(0, -target.name.length) || '/');
+  form.set('useUniqueFileName', 'false');
+  form.set('overwriteFile', 'true');
+  await client.request('POST', '/api/v1/files/upload', { body: form });
+  return client.getFileDetails(target.fileId);
+}

@@ -836,9 +836,10 @@ export class MediaLibraryElement extends LitElement {
       };
       this.activeAsset = missing[0];
       this.toggleDetails(true);
-      void import('./parts/asset-details.js').then(() =>
-        this.renderRoot.querySelector('ml-asset-details')?.focusAlt(),
-      );
+      // Once the panel shows that file (the chunk may still be loading).
+      void import('./parts/asset-details.js')
+        .then(() => this.updateComplete)
+        .then(() => this.renderRoot.querySelector('ml-asset-details')?.focusAlt());
       return;
     }
     this.dispatch<FilesDetail>('ml-insert', { files });

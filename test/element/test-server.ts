@@ -154,8 +154,12 @@ async function seedEditing(server: TestServer): Promise<void> {
     ['frename/inner', 'x.png', 20, 20],
     ['fdelete/gone', 'a.png', 20, 20],
     ['fdelete/gone', 'b.png', 20, 20],
+    ['versions', 'versioned.png', 30, 30],
+    ['replace', 'replaced.png', 30, 30],
   ];
   for (const [folder, name, width, height, fields] of files) {
     await put(server, `/edit/${folder}`, name, await png(width, height), fields);
   }
+  // A second version, 60 × 40, so restoring version 1 changes the dimensions back to 30 × 30.
+  await put(server, '/edit/versions', 'versioned.png', await png(60, 40));
 }

@@ -55,4 +55,13 @@ export const enEdit = {
   setField: 'Set a field',
   chooseField: 'Field',
   organise: 'Organise',
+  versions: 'Versions',
+  currentVersion: 'current',
+  preview: 'Preview',
+  previewVersion: 'Preview {name}',
+  versionPreview: 'Preview of {name}',
+  restore: 'Restore',
+  restoreVersion: 'Restore {name}',
+  deleteVersion: 'Delete {name}',
+  replaceFile: 'Replace file…',
 } as const;

@@ -2,6 +2,7 @@ import '../i18n/en-more.js';
 import './bulk-edit.js';
 import './organise-dialog.js';
 import './tag-input.js';
+import './versions.js';
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { renameFile, suggestTags, updateFileDetails } from '../../client/editing.js';
 import type { MediaClient } from '../../client/media-client.js';
@@ -53,6 +54,7 @@ export class AssetDetailsElement extends LitElement {
     problems: { state: true },
     saving: { state: true },
     status: { state: true },
+    versionsOpen: { state: true },
   };
 
   static override styles = [
@@ -238,6 +240,7 @@ export class AssetDetailsElement extends LitElement {
   declare private problems: Record<string, string>;
   declare private saving: boolean;
   declare private status: { text: string; error: boolean } | undefined;
+  declare private versionsOpen: boolean;
   private readonly l10n = new LocalizeController(this);
 
   constructor() {
@@ -255,6 +258,7 @@ export class AssetDetailsElement extends LitElement {
     this.problems = {};
     this.saving = false;
     this.status = undefined;
+    this.versionsOpen = false;
   }
 
   /** Whether there are changes not saved yet. */
@@ -262,8 +266,13 @@ export class AssetDetailsElement extends LitElement {
     return !!this.file && !!this.draft && isDirty(this.file, this.draft);
   }
 
-  /** Puts the cursor in the alt text field (Insert asked for alt text). */
+  /** Shows the active file alone even while several are selected (Insert asked for its alt text). */
+  private single = false;
+
+  /** Puts the cursor in the alt text field of the active file (Insert asked for alt text). */
   async focusAlt(): Promise<void> {
+    this.single = true;
+    this.requestUpdate();
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLTextAreaElement>('#alt')?.focus();
   }
@@ -286,6 +295,7 @@ export class AssetDetailsElement extends LitElement {
       return;
     }
     this.pending = undefined;
+    this.single = false;
     this.copyState = 'idle';
     this.previewFailed = false;
     this.problems = {};
@@ -304,7 +314,7 @@ export class AssetDetailsElement extends LitElement {
         </button>
       </header>
       ${
-        this.canEdit && this.selected.length > 1 && !this.dirty
+        this.canEdit && this.selected.length > 1 && !this.dirty && !this.single
           ? this.renderBulk(this.selected)
           : !asset
             ? html`<p class="empty">${l.t('noActive')}</p>`
@@ -355,7 +365,8 @@ export class AssetDetailsElement extends LitElement {
     const l = this.l10n.value;
     return html`<div class="body">
       <h3>${l.t('bulkTitle', { count: files.length })}</h3>
-      <ml-bulk-edit .files=${files} .fields=${this.fields} .client=${this.client}></ml-bulk-edit>
+      <ml-bulk-edit .files=${files} .fields=${this.fields} .client=${this.client}
+        @organised=${(e: CustomEvent<{ text: string }>) => emit(this, 'asset-change', e.detail)}></ml-bulk-edit>
       ${this.renderOrganise(files)}
     </div>`;
   }
@@ -409,6 +420,21 @@ export class AssetDetailsElement extends LitElement {
         <dd>${formatDate(l, file.updatedAt)}</dd>
       </dl>
       ${this.canEdit ? this.renderOrganise([file]) : nothing}
+      ${
+        this.canEdit
+          ? html`<details class="versions" @toggle=${(e: Event) => {
+              this.versionsOpen = (e.target as HTMLDetailsElement).open;
+            }}>
+              <summary>${l.t('versions')}</summary>
+              ${
+                this.versionsOpen
+                  ? html`<ml-versions .file=${file} .client=${this.client}
+                      @asset-change=${(e: CustomEvent<{ asset: MediaFile }>) => emit(this, 'asset-change', e.detail)}></ml-versions>`
+                  : nothing
+              }
+            </details>`
+          : nothing
+      }
       <div class="actions">
         <button class="btn" type="button" @click=${() => this.copyUrl(file.url)}>${icon(copyIcon)}${l.t('copyUrl')}</button>
         <a class="btn" href=${file.url} target="_blank" rel="noopener noreferrer">${icon(externalIcon)}${l.t('openOriginal')}</a>
