@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { samplePdf } from '../../src/server/seed.js';
 import { startMediaServer } from '../../src/server/server.js';
 import type { Scope } from '../../src/shared/session-token.js';
@@ -156,10 +157,27 @@ async function seedEditing(server: TestServer): Promise<void> {
     ['fdelete/gone', 'b.png', 20, 20],
     ['versions', 'versioned.png', 30, 30],
     ['replace', 'replaced.png', 30, 30],
+    ['crop', 'square-me.png', 80, 50],
+    ['crop', 'undo-me.png', 80, 50],
+    ['crop', 'deliver-me.png', 80, 50],
   ];
   for (const [folder, name, width, height, fields] of files) {
     await put(server, `/edit/${folder}`, name, await png(width, height), fields);
   }
+  // Red on the left half, blue on the right: a focus area on the right crops to blue.
+  const halves = await sharp({ create: { width: 80, height: 40, channels: 3, background: '#ff0000' } })
+    .composite([
+      {
+        input: await sharp({ create: { width: 40, height: 40, channels: 3, background: '#0000ff' } })
+          .png()
+          .toBuffer(),
+        left: 40,
+        top: 0,
+      },
+    ])
+    .png()
+    .toBuffer();
+  await put(server, '/edit/focus', 'halves.png', halves);
   // A second version, 60 × 40, so restoring version 1 changes the dimensions back to 30 × 30.
   await put(server, '/edit/versions', 'versioned.png', await png(60, 40));
 }

@@ -4,7 +4,13 @@ import './organise-dialog.js';
 import './tag-input.js';
 import './versions.js';
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
-import { renameFile, suggestTags, updateFileDetails } from '../../client/editing.js';
+import {
+  editImage,
+  renameFile,
+  restoreVersion,
+  suggestTags,
+  updateFileDetails,
+} from '../../client/editing.js';
 import type { MediaClient } from '../../client/media-client.js';
 import type {
   Asset,
@@ -55,6 +61,7 @@ export class AssetDetailsElement extends LitElement {
     saving: { state: true },
     status: { state: true },
     versionsOpen: { state: true },
+    editing: { state: true },
   };
 
   static override styles = [
@@ -241,6 +248,8 @@ export class AssetDetailsElement extends LitElement {
   declare private saving: boolean;
   declare private status: { text: string; error: boolean } | undefined;
   declare private versionsOpen: boolean;
+  /** The image editor (a lazy chunk of its own) is open. */
+  declare private editing: boolean;
   private readonly l10n = new LocalizeController(this);
 
   constructor() {
@@ -259,6 +268,7 @@ export class AssetDetailsElement extends LitElement {
     this.saving = false;
     this.status = undefined;
     this.versionsOpen = false;
+    this.editing = false;
   }
 
   /** Whether there are changes not saved yet. */
@@ -419,6 +429,20 @@ export class AssetDetailsElement extends LitElement {
         <dt>${l.t('detailModified')}</dt>
         <dd>${formatDate(l, file.updatedAt)}</dd>
       </dl>
+      ${
+        this.canEdit && file.fileType === 'image' && file.width
+          ? html`<button class="btn" type="button" data-action="edit-image" @click=${this.openEditor}>${l.t('editImage')}</button>`
+          : nothing
+      }
+      ${
+        this.editing
+          ? html`<ml-image-editor .file=${file} .client=${this.client} .calls=${{ editImage, restoreVersion, updateFileDetails }} .l10n=${l}
+              @asset-change=${(e: CustomEvent) => emit(this, 'asset-change', e.detail)}
+              @editor-close=${() => {
+                this.editing = false;
+              }}></ml-image-editor>`
+          : nothing
+      }
       ${this.canEdit ? this.renderOrganise([file]) : nothing}
       ${
         this.canEdit
@@ -561,6 +585,11 @@ export class AssetDetailsElement extends LitElement {
       if (problem) problems[field.name] = problem;
     }
     return { ...problems, ...this.problems };
+  }
+
+  private async openEditor(): Promise<void> {
+    await import('./image-editor.js');
+    this.editing = true;
   }
 
   private discard(): void {
