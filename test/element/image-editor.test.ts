@@ -4,9 +4,13 @@ import type { AxeResults } from 'axe-core';
 import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { MediaFile } from '../../src/shared/wire.js';
-import { cleanup, click, env, grid, item, mount, nextEvent, shadow, until } from './helpers.js';
+import { cleanup, click, env, grid, item, mount, nextEvent, shadow, until as waitUntil } from './helpers.js';
 
 afterEach(cleanup);
+
+// Saves go through the real server on a shared, busy machine: allow them time.
+const until = <T>(check: () => T | undefined | null | false, what?: string, timeout = 12_000) =>
+  waitUntil(check, what, timeout);
 
 const axe = (window as unknown as { axe: { run(context: Element, options?: object): Promise<AxeResults> } })
   .axe;
@@ -55,7 +59,8 @@ async function openEditor(element: MediaLibraryElement, name: string) {
 const status = (editor: ShadowRoot) =>
   editor.querySelector('#box-status')!.textContent!.replace(/\s+/g, ' ').trim();
 
-describe('the image editor', () => {
+describe('the image editor', function () {
+  this.timeout(60_000);
   it('saves a 1:1 crop, chosen with the keyboard, as a new version with equal sides', async () => {
     const element = await mount({ 'initial-folder': '/edit/crop' });
     const before = await fileAt('/edit/crop', 'square-me.png');

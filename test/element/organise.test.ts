@@ -1,9 +1,24 @@
 import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { Asset, MediaFile } from '../../src/shared/wire.js';
-import { cleanup, click, env, grid, item, itemNames, mount, shadow, treeItem, until } from './helpers.js';
+import {
+  cleanup,
+  click,
+  env,
+  grid,
+  item,
+  itemNames,
+  mount,
+  shadow,
+  treeItem,
+  until as waitUntil,
+} from './helpers.js';
 
 afterEach(cleanup);
+
+// Saves go through the real server on a shared, busy machine: allow them time.
+const until = <T>(check: () => T | undefined | null | false, what?: string, timeout = 12_000) =>
+  waitUntil(check, what, timeout);
 
 async function listed(folder: string): Promise<Asset[]> {
   const session = await fetch(`${env.authUrl}/session`, { method: 'POST', body: '{}' });
@@ -41,7 +56,8 @@ async function dialogIn(root: ShadowRoot): Promise<ShadowRoot> {
   return until(() => host.shadowRoot?.querySelector('dialog[open] form') && host.shadowRoot, 'the dialog');
 }
 
-describe('bulk edits and organising', () => {
+describe('bulk edits and organising', function () {
+  this.timeout(60_000);
   it('adds a tag to three selected files at once', async () => {
     const element = await mount({ 'initial-folder': '/edit/bulk', multiple: true });
     click(item(element, 'b1.png'));

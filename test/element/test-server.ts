@@ -144,6 +144,7 @@ async function seedEditing(server: TestServer): Promise<void> {
     ['dirty', 'second.png', 20, 20],
     ['readonly', 'locked.png', 20, 20],
     ['tags', 'tagged.png', 20, 20, { tags: 'autumn-sale' }],
+    ['tags', 'suggester.png', 20, 20, { tags: 'suggested-tag' }],
     ['bulk', 'b1.png', 20, 20],
     ['bulk', 'b2.png', 20, 20],
     ['bulk', 'b3.png', 20, 20, { tags: 'old' }],

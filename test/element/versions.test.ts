@@ -1,9 +1,13 @@
 import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { MediaFile } from '../../src/shared/wire.js';
-import { cleanup, click, env, item, mount, shadow, until } from './helpers.js';
+import { cleanup, click, env, item, mount, shadow, until as waitUntil } from './helpers.js';
 
 afterEach(cleanup);
+
+// Saves go through the real server on a shared, busy machine: allow them time.
+const until = <T>(check: () => T | undefined | null | false, what?: string, timeout = 12_000) =>
+  waitUntil(check, what, timeout);
 
 async function api<T>(path: string): Promise<T> {
   const session = await fetch(`${env.authUrl}/session`, { method: 'POST', body: '{}' });
@@ -31,7 +35,8 @@ async function openVersions(element: MediaLibraryElement, name: string) {
 
 const previewSrc = (root: ShadowRoot) => root.querySelector<HTMLImageElement>('.preview img')!.src;
 
-describe('versions', () => {
+describe('versions', function () {
+  this.timeout(60_000);
   it('lists versions with date and size, and restoring one changes the preview', async () => {
     const element = await mount({ 'initial-folder': '/edit/versions' });
     const before = await fileAt('/edit/versions', 'versioned.png');
