@@ -106,6 +106,30 @@ describe('the image editor', function () {
     expect([file.width, file.height]).to.deep.equal([80, 50]);
   });
 
+  it('resizes with a locked ratio and saves a WebP copy, leaving the original', async () => {
+    const element = await mount({ 'initial-folder': '/edit/convert' });
+    const { editor } = await openEditor(element, 'convert-me.png');
+    const width = editor.querySelector<HTMLInputElement>('#resize-w')!;
+    width.value = '40';
+    width.dispatchEvent(new Event('input'));
+    await until(
+      () => editor.querySelector<HTMLInputElement>('#resize-h')?.value === '25',
+      'the height to follow',
+    );
+    const format = editor.querySelector<HTMLSelectElement>('#format')!;
+    format.value = 'webp';
+    format.dispatchEvent(new Event('change'));
+    const copy = [...editor.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')][0]!;
+    copy.click();
+    editor.querySelector<HTMLButtonElement>('[data-action="apply"]')!.click();
+    await until(() => editor.textContent?.includes('Saved.'), 'saved');
+    const files = await api<MediaFile[]>('/v1/files?path=%2Fedit%2Fconvert');
+    const made = files.find((f) => f.name === 'convert-me-edited.webp')!;
+    expect([made.width, made.height, made.mime]).to.deep.equal([40, 25, 'image/webp']);
+    const original = files.find((f) => f.name === 'convert-me.png')!;
+    expect([original.width, original.height]).to.deep.equal([80, 50]);
+  });
+
   it('Undo after a save restores the previous version', async () => {
     const element = await mount({ 'initial-folder': '/edit/crop' });
     const { editor } = await openEditor(element, 'undo-me.png');

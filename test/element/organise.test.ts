@@ -108,6 +108,57 @@ describe('bulk edits and organising', function () {
     expect(await names('/edit/drag')).to.deep.equal([]);
   });
 
+  it('copies instead when Alt is held over the folder', async () => {
+    const element = await mount({ 'initial-folder': '/edit' });
+    click(await until(() => treeItem(element, 'altdrag'), 'the folder in the tree'));
+    await until(() => itemNames(element).includes('copied.png'), 'the folder to open');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const dataTransfer = new DataTransfer();
+    const fire = (target: Element, type: string, altKey = false) =>
+      target.dispatchEvent(
+        new DragEvent(type, { bubbles: true, composed: true, cancelable: true, dataTransfer, altKey }),
+      );
+    fire(item(element, 'copied.png'), 'dragstart');
+    expect(dataTransfer.getData('text/uri-list')).to.contain('/edit/altdrag/copied.png');
+    const target = treeItem(element, 'altdrag-target');
+    fire(target, 'dragover', true);
+    fire(target, 'drop', true);
+    await until(
+      () => shadow(element).querySelector('.notice')?.textContent?.includes('Copied 1 file'),
+      'notice',
+    );
+    expect(await names('/edit/altdrag-target')).to.deep.equal(['copied.png', 'resident.png']);
+    expect(await names('/edit/altdrag')).to.deep.equal(['copied.png']);
+  });
+
+  it('sets a custom metadata field on several files at once', async () => {
+    const element = await mount({ 'initial-folder': '/edit/bulkfield', multiple: true });
+    click(item(element, 'f1.png'));
+    click(item(element, 'f2.png'), { ctrlKey: true });
+    await element.updateComplete;
+    const root = await panel(element);
+    const bulk = shadow(await until(() => root.querySelector('ml-bulk-edit'), 'the bulk panel'));
+    const field = bulk.querySelector<HTMLSelectElement>('#bulk-field')!;
+    field.value = 'caption';
+    field.dispatchEvent(new Event('change'));
+    const input = await until(
+      () => bulk.querySelector<HTMLInputElement>('#cm-caption'),
+      'the caption control',
+    );
+    input.value = 'Shared caption';
+    input.dispatchEvent(new Event('input'));
+    const apply = bulk.querySelector<HTMLButtonElement>('[data-action="set-field"]')!;
+    await until(() => !apply.disabled, 'Apply enabled');
+    apply.click();
+    await until(
+      () => bulk.querySelector('[role="status"]')?.textContent?.includes('Updated 2 files'),
+      'done',
+    );
+    for (const file of (await listed('/edit/bulkfield')) as MediaFile[]) {
+      expect(file.customMetadata, file.name).to.deep.equal({ caption: 'Shared caption' });
+    }
+  });
+
   it('moves a file with the Move to… dialog', async () => {
     const element = await mount({ 'initial-folder': '/edit/dialog' });
     click(item(element, 'moved.png'));

@@ -150,6 +150,10 @@ async function seedEditing(server: TestServer): Promise<void> {
     ['bulk', 'b3.png', 20, 20, { tags: 'old' }],
     ['drag', 'dragged.png', 20, 20],
     ['drag-target', 'resident.png', 20, 20],
+    ['altdrag', 'copied.png', 20, 20],
+    ['altdrag-target', 'resident.png', 20, 20],
+    ['bulkfield', 'f1.png', 20, 20],
+    ['bulkfield', 'f2.png', 20, 20],
     ['dialog', 'moved.png', 20, 20],
     ['dialog-target', 'resident.png', 20, 20],
     ['delete', 'doomed.png', 20, 20],
@@ -161,6 +165,7 @@ async function seedEditing(server: TestServer): Promise<void> {
     ['crop', 'square-me.png', 80, 50],
     ['crop', 'undo-me.png', 80, 50],
     ['crop', 'deliver-me.png', 80, 50],
+    ['convert', 'convert-me.png', 80, 50],
   ];
   for (const [folder, name, width, height, fields] of files) {
     await put(server, `/edit/${folder}`, name, await png(width, height), fields);
