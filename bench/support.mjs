@@ -2,13 +2,17 @@
 import { once } from 'node:events';
 import { serveCli } from '../test/helpers/cli.ts';
 
-/** Starts `media-library serve` on a free port over `dataDir`, rate limits off, with the given first key pair. */
-export async function startServer(dataDir, keys) {
+/**
+ * Starts `media-library serve` on a free port over `dataDir`, rate limits off, with the given first
+ * key pair; `env` adds settings (DATABASE_URL and the rest for the scale path).
+ */
+export async function startServer(dataDir, keys, env = {}) {
   const running = await serveCli(['--data', dataDir], {
     MEDIA_LIBRARY_PUBLIC_KEY: keys.publicKey,
     MEDIA_LIBRARY_PRIVATE_KEY: keys.privateKey,
     MEDIA_LIBRARY_RATE_LIMIT: 'off',
     MEDIA_LIBRARY_LOG_LEVEL: 'error',
+    ...env,
   });
   return {
     url: running.url,
@@ -26,3 +30,99 @@ export function percentiles(samples, digits = 2) {
     Number(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(digits));
   return { p50: at(0.5), p95: at(0.95) };
 }
+
+const adjectives =
+  'crimson azure golden silver misty rustic vivid quiet bold gentle bright dusky frosty lunar solar coastal urban wild calm stormy'.split(
+    ' ',
+  );
+const nouns =
+  'dress harbor sunset forest meadow skyline portrait canyon river garden market bridge lantern mountain desert island street window orchard glacier'.split(
+    ' ',
+  );
+const tagWords = Array.from(
+  { length: 200 },
+  (_, i) => `${nouns[i % nouns.length]}${i < nouns.length ? '' : `-${i}`}`,
+);
+const brands = Array.from({ length: 50 }, (_, i) => `Brand${i}`);
+
+/** Deterministic pseudo-random numbers, so every run seeds the same catalog. */
+function random(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+/**
+ * Seeds `store` with `count` files straight through the Store (rows, not bytes), the same rows on
+ * every run and every dialect: names, folders, tags and custom metadata the search shapes hit.
+ */
+export async function seedSearchCatalog(store, count) {
+  const next = random(42);
+  const pick = (items) => items[Math.floor(next() * items.length)];
+  const now = Date.now();
+  const threeYears = 3 * 365 * 86_400_000;
+  for (const [name, schema] of [
+    ['brand', { type: 'Text' }],
+    ['price', { type: 'Number' }],
+  ]) {
+    await store.insertCustomMetadataField({
+      id: name,
+      name,
+      label: name,
+      schema,
+      description: null,
+      isDeleted: false,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+  const batch = 5000;
+  for (let start = 0; start < count; start += batch) {
+    const rows = [];
+    for (let i = start; i < Math.min(count, start + batch); i++) {
+      const id = (0x10000000 + i).toString(16).padStart(8, '0') + i.toString(16).padStart(16, '0');
+      const folder = `/${pick(nouns)}/${pick(adjectives)}/`;
+      const name = `${pick(adjectives)}-${pick(nouns)}-${i}.jpg`;
+      const created = now - Math.floor(next() * threeYears);
+      rows.push({
+        versionId: id,
+        fileId: id,
+        versionNumber: 1,
+        isCurrent: true,
+        name,
+        folder,
+        filePath: folder + name,
+        blobKey: `originals/${id.slice(-2)}/${id}`,
+        size: Math.floor(10_000 + next() * 20_000_000),
+        mime: 'image/jpeg',
+        fileType: 'image',
+        format: 'jpg',
+        width: 200 + Math.floor(next() * 4000),
+        height: 200 + Math.floor(next() * 3000),
+        hasAlpha: false,
+        tags: [pick(tagWords), pick(tagWords), pick(tagWords)],
+        aiTags: null,
+        customCoordinates: null,
+        customMetadata: { brand: pick(brands), price: Math.floor(next() * 1000) },
+        embeddedMetadata: {},
+        description: null,
+        isPrivate: false,
+        isPublished: true,
+        createdAt: created,
+        updatedAt: created,
+      });
+    }
+    await store.insertFileVersions(rows);
+  }
+}
+
+/** The searchQuery shapes both search benchmarks time. */
+export const searchShapes = {
+  namePrefix: 'name : "crimson-har"',
+  tagIn: 'tags IN ["sunset", "harbor-40"]',
+  sizeAndDate: 'size > "5mb" AND createdAt > "30d"',
+  metadataEquals: '"customMetadata.brand" = "Brand7"',
+  threeClauses: '(tags IN ["sunset"] OR name : "golden") AND width > 3000',
+};

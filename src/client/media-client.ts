@@ -151,7 +151,13 @@ export class MediaClient {
     }
   }
 
-  private async baseUrl(signal?: AbortSignal): Promise<string> {
+  /** The `Authorization` header the next call would send (for uploads made by other code, such as Uppy). */
+  authorization(signal?: AbortSignal): Promise<string> {
+    return this.options.auth.authorization(signal);
+  }
+
+  /** The media backend's base URL, without a trailing slash. */
+  async baseUrl(signal?: AbortSignal): Promise<string> {
     const endpoint = this.options.endpoint || (await this.options.auth.endpoint?.(signal));
     if (!endpoint) {
       throw new MediaApiError(

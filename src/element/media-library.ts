@@ -80,6 +80,10 @@ let dragFiles: typeof import('./parts/drag-files.js') | undefined;
  * @event ml-error - `{ message, status, reason?, source, error }`: a call failed (also shown in the UI).
  * @event ml-close - `{ reason: 'insert' | 'cancel' | 'api' }`: the modal closed.
  * @event ml-navigate - `{ folder, query, view }`: the folder, search or view changed (feed it back through `initial-folder`, `initial-query`, `view`).
+ * @event ml-upload - `{ files: File[] }`: a batch of uploads finished; the files are in the library (and selected in the modal).
+ * @event ml-upload-progress - `{ percent, bytesUploaded, bytesTotal }`: the batch's progress.
+ * @event ml-upload-success - `{ file, name }`: one file uploaded.
+ * @event ml-upload-error - `{ name, message }`: one file failed, with the server's reason.
  *
  * @slot toolbar - Extra controls at the end of the toolbar (above the grid).
  *
@@ -98,6 +102,7 @@ let dragFiles: typeof import('./parts/drag-files.js') | undefined;
  * @csspart grid - The grid or list of assets.
  * @csspart details - The details panel.
  * @csspart footer - Selection summary and the Cancel and Insert buttons.
+ * @csspart upload-button - The Upload button (with write access; files can also be dropped or pasted anywhere).
  * @csspart insert-button - The Insert button.
  * @csspart cancel-button - The Cancel button (modal).
  * @csspart close-button - The dialog's close button (modal).
@@ -395,7 +400,26 @@ export class MediaLibraryElement extends LitElement {
       void import('./parts/drag-files.js').then((m) => {
         dragFiles = m;
       });
+      void import('./parts/upload-button.js');
     });
+  }
+
+  /**
+   * For the lazy upload parts: the client, the session's source, and where new files go.
+   * @internal
+   */
+  uploadContext() {
+    const client = this.currentClient;
+    return (
+      client && {
+        client,
+        authorizer: this.connectionCache?.authorizer,
+        uploaded: (files: MediaFile[]) => {
+          void this.refresh();
+          if (this.mode === 'modal') this.applySelection(this.selection.add(files.filter(this.accepts)));
+        },
+      }
+    );
   }
 
   private connectionCache: { client: MediaClient; authorizer: SessionAuthorizer | undefined } | undefined;
@@ -543,10 +567,10 @@ export class MediaLibraryElement extends LitElement {
           </button>
           <slot name="toolbar"></slot>
           ${
-            /* The upload panel (Uppy) joins here as a lazy chunk, like the details panel:
-               import('./parts/upload-panel.js') on first use, signing each upload through
-               fetchAuth('upload-auth', …). Nothing of it is in the core bundle. */
-            nothing
+            // A lazy part (fetched when idle); Uppy itself loads on the first upload.
+            this.access === 'readwrite'
+              ? html`<ml-upload-button part="upload-button" .host=${this}></ml-upload-button>`
+              : nothing
           }
         </div>
         ${

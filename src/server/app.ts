@@ -13,6 +13,8 @@ import type { ServerContext } from './context.js';
 import { ApiError, HELP } from './errors.js';
 import { newId } from './library/ids.js';
 import { bulkJobRoutes } from './routes/bulk-jobs.js';
+import { clientConfigRoutes } from './routes/client-config.js';
+import { companionRoutes } from './routes/companion.js';
 import { customMetadataFieldRoutes } from './routes/custom-metadata-fields.js';
 import { deliveryRoutes } from './routes/delivery.js';
 import { editRoutes } from './routes/edit.js';
@@ -23,6 +25,7 @@ import { keyRoutes } from './routes/keys.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { purgeRoutes } from './routes/purge.js';
 import { tagRoutes } from './routes/tags.js';
+import { tusRoutes } from './routes/tus.js';
 import { uploadRoutes } from './routes/upload.js';
 import { versionRoutes } from './routes/versions.js';
 
@@ -159,6 +162,9 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(purgeRoutes, { ctx });
   await app.register(editRoutes, { ctx });
   await app.register(tagRoutes, { ctx });
+  await app.register(tusRoutes, { ctx });
+  await app.register(companionRoutes, { ctx });
+  await app.register(clientConfigRoutes, { ctx });
   // Last: the catch-all for file URLs, below every API route.
   await app.register(deliveryRoutes, { ctx });
   return app;

@@ -1,30 +1,34 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ApiKeyPair, KeyPermission } from '../shared/wire.js';
 import { ApiKeys, type RollGracePeriod } from './auth/api-keys.js';
-import { resolveConfig } from './config.js';
+import { openStorage, openStore } from './backends.js';
+import { type ConfigFlags, resolveConfig } from './config.js';
 import { ApiError } from './errors.js';
+import { migrateLibrary } from './migrate.js';
 import { type SeedContext, seedSampleLibrary } from './seed.js';
 import { startMediaServer } from './server.js';
-import { DiskStorage } from './storage/disk-storage.js';
-import { openSqliteStore } from './store/sqlite.js';
 
 const usage = `media-library: an ImageKit-compatible media server
 
 Usage:
   media-library serve [--port N] [--host H] [--data DIR]
-  media-library keys list [--data DIR]
-  media-library keys create [--restricted --permission None|Read|ReadWrite] [--name NAME] [--data DIR]
-  media-library keys roll PUBLIC_KEY [--expire-old-in immediately|1h|24h|3d|7d] [--data DIR]
-  media-library keys delete PUBLIC_KEY [--data DIR]
-  media-library seed [--data DIR] [--force]     fill an empty library with ~300 sample images and PDFs
+                      [--database postgres://…] [--storage s3://bucket/prefix] [--redis redis://…]
+  media-library keys list [--data DIR | --database postgres://…]
+  media-library keys create [--restricted --permission None|Read|ReadWrite] [--name NAME] [--data DIR | --database …]
+  media-library keys roll PUBLIC_KEY [--expire-old-in immediately|1h|24h|3d|7d] [--data DIR | --database …]
+  media-library keys delete PUBLIC_KEY [--data DIR | --database …]
+  media-library migrate --from DIR --to postgres://… --storage s3://bucket/prefix
+  media-library seed [--data DIR | --database … --storage …] [--force]   fill an empty library with ~300 sample images and PDFs
 
 Environment: PORT, MEDIA_LIBRARY_DATA, MEDIA_LIBRARY_HOST, MEDIA_LIBRARY_URL_ENDPOINT,
 MEDIA_LIBRARY_PUBLIC_KEY / MEDIA_LIBRARY_PRIVATE_KEY (first key pair), MEDIA_LIBRARY_MAX_UPLOAD,
-MEDIA_LIBRARY_RATE_LIMIT, MEDIA_LIBRARY_LOG_LEVEL. See the README for all of them.`;
+MEDIA_LIBRARY_RATE_LIMIT, MEDIA_LIBRARY_LOG_LEVEL; for many nodes DATABASE_URL,
+MEDIA_LIBRARY_STORAGE, REDIS_URL, MEDIA_LIBRARY_S3_ENDPOINT and the AWS SDK's AWS_* variables.
+See the README for all of them.`;
 
-async function serve(flags: { port?: string; host?: string; data?: string }): Promise<void> {
+async function serve(flags: ConfigFlags): Promise<void> {
   const server = await startMediaServer(resolveConfig(flags));
   if (server.createdKeys) {
     console.log('Created the first API key pair. Keep the private key secret; it is shown only now.');
@@ -52,9 +56,11 @@ async function keys(
   args: string[],
   flags: Record<string, string | boolean | undefined>,
 ) {
-  const config = resolveConfig({ ...(typeof flags.data === 'string' && { data: flags.data }) });
-  await mkdir(config.dataDir, { recursive: true });
-  const store = await openSqliteStore(join(config.dataDir, 'library.db'));
+  const config = resolveConfig({
+    ...(typeof flags.data === 'string' && { data: flags.data }),
+    ...(typeof flags.database === 'string' && { database: flags.database }),
+  });
+  const store = await openStore(config);
   const apiKeys = new ApiKeys(store);
   try {
     switch (command) {
@@ -102,16 +108,40 @@ async function keys(
   }
 }
 
+async function migrate(flags: Record<string, string | boolean | undefined>): Promise<void> {
+  const from = flags.from;
+  if (typeof from !== 'string') throw new UsageError('migrate needs --from DIR, the data directory to copy');
+  const config = resolveConfig({
+    ...(typeof flags.to === 'string' && { database: flags.to }),
+    ...(typeof flags.storage === 'string' && { storage: flags.storage }),
+  });
+  if (!config.database) throw new UsageError('migrate needs --to postgres://… (or DATABASE_URL)');
+  if (!config.storage)
+    throw new UsageError('migrate needs --storage s3://bucket/prefix (or MEDIA_LIBRARY_STORAGE)');
+  const verified = await migrateLibrary({
+    from: resolve(from),
+    database: config.database,
+    storage: config.storage,
+    ...(config.s3Endpoint && { s3Endpoint: config.s3Endpoint }),
+    log: (line) => console.log(line),
+  });
+  if (!verified) process.exitCode = 1;
+}
+
 /** Fills the library with sample content; refuses a library that has files unless --force. */
 async function seed(flags: Record<string, string | boolean | undefined>): Promise<void> {
-  const config = resolveConfig({ ...(typeof flags.data === 'string' && { data: flags.data }) });
-  await mkdir(config.dataDir, { recursive: true });
-  const store = await openSqliteStore(join(config.dataDir, 'library.db'));
-  const storage = new DiskStorage(join(config.dataDir, 'blobs'));
+  const config = resolveConfig({
+    ...(typeof flags.data === 'string' && { data: flags.data }),
+    ...(typeof flags.database === 'string' && { database: flags.database }),
+    ...(typeof flags.storage === 'string' && { storage: flags.storage }),
+  });
+  const store = await openStore(config);
+  const storage = await openStorage(config);
   // Its own staging files only: a server may be running on this directory.
   const stagingDir = join(config.dataDir, 'staging');
   await mkdir(stagingDir, { recursive: true });
   const ctx: SeedContext = { config, store, storage, stagingDir };
+  const where = config.database ? 'the library' : config.dataDir;
   try {
     let last = 0;
     const added = await seedSampleLibrary(ctx, {
@@ -123,9 +153,10 @@ async function seed(flags: Record<string, string | boolean | undefined>): Promis
         }
       },
     });
-    if (added === 0) console.log(`${config.dataDir} already has files; add --force to seed anyway.`);
-    else console.log(`Added ${added} sample files to ${config.dataDir}.`);
+    if (added === 0) console.log(`${where} already has files; add --force to seed anyway.`);
+    else console.log(`Added ${added} sample files to ${where}.`);
   } finally {
+    storage.close?.();
     await store.close();
   }
 }
@@ -145,6 +176,11 @@ export async function main(argv: string[]): Promise<void> {
       port: { type: 'string' },
       host: { type: 'string' },
       data: { type: 'string' },
+      database: { type: 'string' },
+      storage: { type: 'string' },
+      redis: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       restricted: { type: 'boolean' },
       permission: { type: 'string' },
       name: { type: 'string' },
@@ -160,6 +196,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (command === 'serve') return serve(values);
   if (command === 'keys') return keys(rest[0], rest.slice(1), values);
+  if (command === 'migrate') return migrate(values);
   if (command === 'seed') return seed(values);
   throw new UsageError(`unknown command "${command}"`);
 }

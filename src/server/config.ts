@@ -6,7 +6,23 @@ import { parseRateLimit, type RateLimitSetting } from './auth/rate-limiter.js';
 export interface ServerConfig {
   port: number;
   host: string;
+  /**
+   * The library on one machine: catalog (`library.db`), blobs and staging. With `database` and
+   * `storage` set, only staging lives here: each node needs its own.
+   */
   dataDir: string;
+  /** A PostgreSQL URL (`postgres://…`) for the catalog; SQLite in `dataDir` when unset. */
+  database?: string;
+  /** An S3 location (`s3://bucket/prefix`) for blobs; `dataDir/blobs` when unset. */
+  storage?: string;
+  /** The endpoint of an S3-compatible server (MinIO, Ceph, R2…), addressed path-style; AWS when unset. */
+  s3Endpoint?: string;
+  /** A Redis URL (`redis://…`) for what nodes share: rate-limit counters and render locks. */
+  redis?: string;
+  /** Prefix of every Redis key, so several libraries can share one Redis. */
+  redisPrefix: string;
+  /** How long a node's claim on a folder job holds unless renewed; another node resumes it after. */
+  jobLeaseMs: number;
   /**
    * Base of file URLs (`url`, `thumbnail`), e.g. `https://media.example.com`. When unset, each
    * response uses the origin the request came to, so the zero-setup server links to itself.
@@ -31,6 +47,33 @@ export interface ServerConfig {
   /** The first standard key pair, used only while the store has no keys. */
   initialKeys?: { publicKey: string; privateKey: string };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /** Uploads from the element: the resumable (tus) endpoint and Companion's remote sources. */
+  upload: UploadSettings;
+}
+
+/** The remote sources Companion can fetch from, by Companion's provider names. */
+export const companionProviders = ['drive', 'dropbox', 'onedrive', 'box'] as const;
+export type CompanionProvider = (typeof companionProviders)[number];
+
+export interface UploadSettings {
+  /** Files above this size go to the resumable endpoint; the element reads it from `/_ml/config`. */
+  resumableThreshold: number;
+  /** An unfinished resumable upload left untouched this long is deleted, bytes and all. */
+  resumableExpiryMs: number;
+  /**
+   * The server's public origin (`https://media.example.com`), for the OAuth redirect URLs the
+   * providers call back; `http://localhost:<port>` when unset and bound to loopback.
+   */
+  publicUrl?: string;
+  /** Encrypts Companion's provider tokens; made once and kept in the data directory when unset. */
+  companionSecret?: string;
+  /**
+   * Page origins allowed to sign in to providers through Companion and receive the token (where
+   * the element runs); the public origin when empty.
+   */
+  companionOrigins: string[];
+  /** OAuth app credentials per provider; a provider is offered only when it has them. */
+  providers: Partial<Record<CompanionProvider, { key: string; secret: string }>>;
 }
 
 /** The configuration with nothing set. */
@@ -39,6 +82,8 @@ export function defaultConfig(): ServerConfig {
     port: 4310,
     host: '127.0.0.1',
     dataDir: resolve('media-data'),
+    redisPrefix: 'media-library:',
+    jobLeaseMs: 30_000,
     maxUploadBytes: 1024 ** 3,
     // sharp's own default for limitInputPixels: 16383 × 16383.
     maxImagePixels: 268_402_689,
@@ -47,6 +92,12 @@ export function defaultConfig(): ServerConfig {
     rateLimit: { limit: 1000, intervalMs: 10_000 },
     urlFetch: { timeoutMs: 30_000, allowPrivateNetworks: false },
     logLevel: 'warn',
+    upload: {
+      resumableThreshold: 20 * 1024 ** 2,
+      resumableExpiryMs: 24 * 3_600_000,
+      companionOrigins: [],
+      providers: {},
+    },
   };
 }
 
@@ -55,6 +106,9 @@ export interface ConfigFlags {
   port?: string;
   host?: string;
   data?: string;
+  database?: string;
+  storage?: string;
+  redis?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -85,7 +139,27 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
       allowPrivateNetworks: env.MEDIA_LIBRARY_URL_FETCH_ALLOW_PRIVATE === 'true',
     },
     logLevel: (env.MEDIA_LIBRARY_LOG_LEVEL as ServerConfig['logLevel']) ?? base.logLevel,
+    upload: resolveUploadSettings(env, base.upload, size),
+    redisPrefix: env.MEDIA_LIBRARY_REDIS_PREFIX ?? base.redisPrefix,
+    jobLeaseMs: Number(env.MEDIA_LIBRARY_JOB_LEASE_MS ?? base.jobLeaseMs),
   };
+  if (!Number.isInteger(config.jobLeaseMs) || config.jobLeaseMs < 1000)
+    throw new Error(`MEDIA_LIBRARY_JOB_LEASE_MS="${env.MEDIA_LIBRARY_JOB_LEASE_MS}" should be 1000 or more`);
+  const database = flags.database ?? env.DATABASE_URL;
+  if (database)
+    config.database = checkUrl(
+      database,
+      ['postgres:', 'postgresql:'],
+      '--database / DATABASE_URL',
+      'postgres://user:password@host:5432/media',
+    );
+  const storage = flags.storage ?? env.MEDIA_LIBRARY_STORAGE;
+  if (storage)
+    config.storage = checkUrl(storage, ['s3:'], '--storage / MEDIA_LIBRARY_STORAGE', 's3://bucket/prefix');
+  const redis = flags.redis ?? env.REDIS_URL;
+  if (redis)
+    config.redis = checkUrl(redis, ['redis:', 'rediss:'], '--redis / REDIS_URL', 'redis://host:6379');
+  if (env.MEDIA_LIBRARY_S3_ENDPOINT) config.s3Endpoint = env.MEDIA_LIBRARY_S3_ENDPOINT;
   if (!Number.isInteger(config.maxTransformSize) || config.maxTransformSize < 1)
     throw new Error(
       `MEDIA_LIBRARY_MAX_TRANSFORM_SIZE="${env.MEDIA_LIBRARY_MAX_TRANSFORM_SIZE}" should be pixels`,
@@ -98,6 +172,82 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
     };
   }
   return config;
+}
+
+/** Env names of each provider's OAuth app credentials (`…_KEY`, `…_SECRET`). */
+const providerEnv: Record<CompanionProvider, string> = {
+  drive: 'MEDIA_LIBRARY_GOOGLE_DRIVE',
+  dropbox: 'MEDIA_LIBRARY_DROPBOX',
+  onedrive: 'MEDIA_LIBRARY_ONEDRIVE',
+  box: 'MEDIA_LIBRARY_BOX',
+};
+
+function resolveUploadSettings(
+  env: Env,
+  base: UploadSettings,
+  size: (name: string, fallback: number) => number,
+): UploadSettings {
+  const settings: UploadSettings = {
+    resumableThreshold: size('MEDIA_LIBRARY_RESUMABLE_THRESHOLD', base.resumableThreshold),
+    resumableExpiryMs: env.MEDIA_LIBRARY_RESUMABLE_EXPIRY
+      ? parseDuration('MEDIA_LIBRARY_RESUMABLE_EXPIRY', env.MEDIA_LIBRARY_RESUMABLE_EXPIRY)
+      : base.resumableExpiryMs,
+    companionOrigins: (env.MEDIA_LIBRARY_COMPANION_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
+    providers: {},
+  };
+  for (const origin of settings.companionOrigins) {
+    if (!/^https?:\/\/[^/]+$/i.test(origin))
+      throw new Error(
+        `MEDIA_LIBRARY_COMPANION_ORIGINS: "${origin}" should be an origin such as https://cms.example.com`,
+      );
+  }
+  if (env.MEDIA_LIBRARY_PUBLIC_URL) {
+    const url = env.MEDIA_LIBRARY_PUBLIC_URL;
+    if (!/^https?:\/\/[^/]+\/?$/i.test(url))
+      throw new Error(
+        `MEDIA_LIBRARY_PUBLIC_URL="${url}" should be an origin such as https://media.example.com`,
+      );
+    settings.publicUrl = url.replace(/\/+$/, '');
+  }
+  if (env.MEDIA_LIBRARY_COMPANION_SECRET) settings.companionSecret = env.MEDIA_LIBRARY_COMPANION_SECRET;
+  for (const provider of companionProviders) {
+    const key = env[`${providerEnv[provider]}_KEY`];
+    const secret = env[`${providerEnv[provider]}_SECRET`];
+    if (!key && !secret) continue;
+    if (!key || !secret)
+      throw new Error(
+        `Set both ${providerEnv[provider]}_KEY and ${providerEnv[provider]}_SECRET, or neither.`,
+      );
+    settings.providers[provider] = { key, secret };
+  }
+  return settings;
+}
+
+/** A duration such as `90s`, `30m`, `24h` or `7d`, in milliseconds. */
+function parseDuration(name: string, text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$/.exec(text);
+  if (!match) throw new Error(`${name}="${text}" should be a duration such as 30m, 24h or 7d`);
+  return (
+    Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd']
+  );
+}
+
+/** A URL of one of `protocols`, or an error that shows what one looks like (and never echoes a password). */
+function checkUrl(text: string, protocols: string[], name: string, example: string): string {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(text).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (!protocol || !protocols.includes(protocol)) {
+    const got = protocol ? `a ${protocol}// URL` : 'not a URL';
+    throw new Error(`${name} should look like ${example}; this is ${got}`);
+  }
+  return text;
 }
 
 /** `MEDIA_LIBRARY_NAMED_TRANSFORMS`: a JSON object of names to transformation strings. */

@@ -3,15 +3,15 @@ import { join } from 'node:path';
 import type { ApiKeyPair } from '../shared/wire.js';
 import { type App, buildApp } from './app.js';
 import { ApiKeys } from './auth/api-keys.js';
-import { MemoryRateLimiter } from './auth/rate-limiter.js';
+import { MemoryRateLimiter, RedisRateLimiter } from './auth/rate-limiter.js';
+import { type Backends, openBackends } from './backends.js';
 import { defaultConfig, type ServerConfig } from './config.js';
 import type { ServerContext } from './context.js';
 import { sweepOrphanBlobs } from './library/blobs.js';
 import { DerivedImages } from './library/derived-images.js';
 import { FolderJobs } from './library/folder-jobs.js';
+import { RedisRenderLocks } from './library/render-locks.js';
 import { resetStagingDir } from './library/staging.js';
-import { DiskStorage } from './storage/disk-storage.js';
-import { openSqliteStore } from './store/sqlite.js';
 
 export interface MediaServer {
   /** `http://host:port` the server listens on. */
@@ -33,8 +33,15 @@ export interface StartHooks {
 }
 
 /**
- * Opens the data directory (catalog, blobs, staging), makes the first key pair if there is
- * none, finishes whatever a crash left half-done, and starts listening.
+ * On a shared catalog, how old a journaled blob must be before the sweep takes it for abandoned:
+ * younger ones may be another node's upload or copy still under way.
+ */
+export const sharedOrphanAgeMs = 24 * 3_600_000;
+
+/**
+ * Opens the catalog, blob storage and shared state (the data directory, or PostgreSQL, S3 and
+ * Redis), makes the first key pair if there is none, finishes whatever a crash left half-done,
+ * and starts listening.
  */
 export async function startMediaServer(
   options: Partial<ServerConfig> = {},
@@ -43,33 +50,67 @@ export async function startMediaServer(
   const config: ServerConfig = { ...defaultConfig(), ...options };
   const startedAt = Date.now();
   await mkdir(config.dataDir, { recursive: true });
-  const store = await openSqliteStore(join(config.dataDir, 'library.db'));
+  const backends = await openBackends(config);
+  try {
+    return await serveOn(config, backends, startedAt, hooks);
+  } catch (error) {
+    await backends.close();
+    throw error;
+  }
+}
+
+async function serveOn(
+  config: ServerConfig,
+  backends: Backends,
+  startedAt: number,
+  hooks: StartHooks,
+): Promise<MediaServer> {
+  const { store, storage, redis, shared } = backends;
   const stagingDir = join(config.dataDir, 'staging');
   await resetStagingDir(stagingDir);
-  const storage = new DiskStorage(join(config.dataDir, 'blobs'));
   const context: ServerContext = {
     config,
     store,
     storage,
     stagingDir,
     keys: new ApiKeys(store),
-    jobs: new FolderJobs({ store, storage }),
-    derivedImages: new DerivedImages(storage, store),
+    // Alone on its catalog a node finds every job at start; sharing it, it also looks now and then.
+    jobs: new FolderJobs(
+      { store, storage },
+      { leaseMs: config.jobLeaseMs, ...(shared && { pollMs: Math.min(5000, config.jobLeaseMs / 2) }) },
+    ),
+    derivedImages: new DerivedImages(
+      storage,
+      store,
+      redis && new RedisRenderLocks(redis, config.redisPrefix),
+    ),
   };
-  if (config.rateLimit) context.rateLimiter = new MemoryRateLimiter(config.rateLimit);
-
-  let createdKeys: ApiKeyPair | undefined;
-  if ((await store.listApiKeys()).length === 0) {
-    createdKeys = await context.keys.create({
-      kind: 'standard',
-      name: 'First key',
-      ...(config.initialKeys && { keys: config.initialKeys }),
-    });
+  if (config.rateLimit) {
+    context.rateLimiter = redis
+      ? new RedisRateLimiter(redis, config.redisPrefix, config.rateLimit)
+      : new MemoryRateLimiter(config.rateLimit);
   }
-  const sweptBlobs = await sweepOrphanBlobs(context, startedAt);
+
+  // One transaction: nodes starting together on one catalog make the first pair once.
+  const createdKeys = await store.transaction(async (tx) =>
+    (await tx.listApiKeys()).length > 0
+      ? undefined
+      : new ApiKeys(tx).create({
+          kind: 'standard',
+          name: 'First key',
+          ...(config.initialKeys && { keys: config.initialKeys }),
+        }),
+  );
+  // Alone, everything journaled before this start was abandoned by a crash; shared, only what is old.
+  const orphanCutoff = () => (shared ? Date.now() - sharedOrphanAgeMs : startedAt);
+  // Alone, claims in the catalog are this node's previous life's; shared, their leases run out.
+  if (!shared) await store.releaseAllJobClaims();
+  const sweptBlobs = await sweepOrphanBlobs(context, orphanCutoff());
 
   const app = await buildApp(context);
   context.derivedImages.onError = (error) => app.log.error({ err: error }, 'storing a derived image failed');
+  if (context.rateLimiter instanceof RedisRateLimiter)
+    context.rateLimiter.onError = (error) => app.log.error({ err: error }, 'Redis rate limiter failed');
   await hooks.beforeListen?.(app, context);
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
@@ -77,12 +118,15 @@ export async function startMediaServer(
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
   // Jobs a crash left pending run again now that the sweep has removed their half-copied bytes.
-  context.jobs.wake();
+  context.jobs.start();
 
   const maintenance = setInterval(() => {
-    store
-      .forgetExpiredUploadTokens(Date.now())
-      .catch((error) => app.log.error({ err: error }, 'maintenance failed'));
+    const work = async () => {
+      await store.forgetExpiredUploadTokens(Date.now());
+      // Nodes come and go without restarting the others: one of them must sweep as it runs.
+      if (shared) await sweepOrphanBlobs(context, orphanCutoff());
+    };
+    work().catch((error) => app.log.error({ err: error }, 'maintenance failed'));
   }, maintenanceIntervalMs);
   maintenance.unref();
 
@@ -97,7 +141,7 @@ export async function startMediaServer(
       await app.close();
       // Renditions still being stored check the catalog when they land.
       await context.derivedImages.settled();
-      await store.close();
+      await backends.close();
     },
   };
   if (createdKeys) server.createdKeys = createdKeys;

@@ -6,9 +6,11 @@ export interface CorsOptions {
   credentials?: boolean;
   /** How long a browser may cache a preflight, in seconds; default 600. */
   maxAge?: number;
+  /** Request headers those pages may send besides `authorization` and `content-type` (a CMS's signature headers). */
+  allowHeaders?: readonly string[];
 }
 
-const allowedHeaders = 'authorization, content-type';
+const allowedHeaders = ['authorization', 'content-type'];
 
 export function validateCors(cors: CorsOptions): void {
   const origins = typeof cors.origin === 'function' ? [] : [cors.origin].flat();
@@ -17,6 +19,11 @@ export function validateCors(cors: CorsOptions): void {
       throw new TypeError('cors.origin must list origins; "*" would let any site mint tokens');
     if (!/^https?:\/\/[^/]+$/.test(origin)) {
       throw new TypeError(`cors.origin ${JSON.stringify(origin)} should look like https://cms.example`);
+    }
+  }
+  for (const header of cors.allowHeaders ?? []) {
+    if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/i.test(header)) {
+      throw new TypeError(`cors.allowHeaders: ${JSON.stringify(header)} is not a header name`);
     }
   }
 }
@@ -52,7 +59,7 @@ export function preflight(cors: CorsOptions, origin: string | null, methods: rea
     headers: {
       ...headers,
       'access-control-allow-methods': methods.join(', '),
-      'access-control-allow-headers': allowedHeaders,
+      'access-control-allow-headers': [...allowedHeaders, ...(cors.allowHeaders ?? [])].join(', '),
       'access-control-max-age': String(cors.maxAge ?? 600),
     },
   });

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { defaultConfig } from '../../src/server/config.js';
 import { samplePdf } from '../../src/server/seed.js';
 import { startMediaServer } from '../../src/server/server.js';
 import type { Scope } from '../../src/shared/session-token.js';
@@ -25,7 +26,15 @@ export const manyCount = 130;
 export async function startElementTestServer(): Promise<{ env: ElementTestEnv; close(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'media-library-element-'));
   const server = await startMediaServer(
-    { port: 0, dataDir, initialKeys: testKeys, logLevel: 'silent', rateLimit: false },
+    {
+      port: 0,
+      dataDir,
+      initialKeys: testKeys,
+      logLevel: 'silent',
+      rateLimit: false,
+      // Small enough that a test file goes to the resumable endpoint.
+      upload: { ...defaultConfig().upload, resumableThreshold: 1024 * 1024 },
+    },
     {
       async beforeListen(app) {
         const endpoint = createTokenEndpoint({

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { signUpload } from '../../src/server/auth/authenticate.js';
 import { png, upload, uploadForm, uploadPng } from '../helpers/fixtures.js';
 import { basicAuth, startTestServer, type TestServer, testKeys } from '../helpers/server.js';
@@ -268,12 +266,12 @@ describe('key management', () => {
     assert.equal((await server.api('/v1/files', { key: rolled.privateKey })).status, 200);
 
     // Let the grace hour pass.
-    const db = new Database(join(server.dataDir, 'library.db'));
-    db.prepare('update api_keys set expires_at = ? where private_key = ?').run(
-      Date.now() - 1,
-      pair.privateKey,
-    );
-    db.close();
+    await server
+      .catalog()
+      .updateTable('api_keys')
+      .set({ expires_at: Date.now() - 1 })
+      .where('private_key', '=', pair.privateKey)
+      .execute();
     const expired = await server.api('/v1/files', { key: pair.privateKey });
     assert.equal(expired.status, 403);
     assert.equal((await expired.json()).message, 'Your request contains expired private API key.');

@@ -90,4 +90,26 @@ describe('media-library CLI', () => {
     assert.equal(badFlag.code, 1);
     assert.match(badFlag.stderr, /Unknown option '--colour'/);
   });
+
+  it('refuses back ends it cannot use, saying which and never echoing a password', async () => {
+    const mysql = await runCli(['serve', '--data', dataDir, '--database', 'mysql://root:hunter2@db/media']);
+    assert.equal(mysql.code, 1);
+    assert.match(
+      mysql.stderr,
+      /--database \/ DATABASE_URL should look like postgres:\/\/.*; this is a mysql:\/\/ URL/,
+    );
+    assert.doesNotMatch(mysql.stderr, /hunter2/);
+    const storage = await runCli(['serve', '--data', dataDir], { MEDIA_LIBRARY_STORAGE: '/mnt/blobs' });
+    assert.equal(storage.code, 1);
+    assert.match(
+      storage.stderr,
+      /MEDIA_LIBRARY_STORAGE should look like s3:\/\/bucket\/prefix; this is not a URL/,
+    );
+    const redis = await runCli(['serve', '--data', dataDir, '--redis', 'redis://127.0.0.1:1']);
+    assert.equal(redis.code, 1);
+    assert.match(redis.stderr, /cannot reach Redis/);
+    const migrate = await runCli(['migrate', '--from', dataDir]);
+    assert.equal(migrate.code, 1);
+    assert.match(migrate.stderr, /migrate needs --to postgres:\/\/…/);
+  });
 });

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { png, upload } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -43,10 +41,7 @@ describe('file operations', () => {
   };
   const versionsOf = async (fileId: string) =>
     (await (await server.api(`/v1/files/${fileId}/versions`)).json()) as FileBody[];
-  const blobCount = async () =>
-    (await readdir(join(server.dataDir, 'blobs'), { recursive: true, withFileTypes: true })).filter((e) =>
-      e.isFile(),
-    ).length;
+  const blobCount = async () => (await server.blobKeys()).length;
   const post = (path: string, json: unknown, method = 'POST') => server.api(path, { method, json });
 
   describe('copy', () => {

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { png, upload, uploadPng } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -168,7 +166,7 @@ describe('file details, update, delete', () => {
       useUniqueFileName: 'false',
       folder: '/gone',
     });
-    const blobsBefore = await readdir(join(server.dataDir, 'blobs'), { recursive: true });
+    const blobsBefore = await server.blobKeys();
     const response = await server.api(`/v1/files/${fileId}`, {
       method: 'DELETE',
       headers: { accept: '*/*' },
@@ -180,7 +178,7 @@ describe('file details, update, delete', () => {
       (v: { fileId: string }) => v.fileId === fileId,
     );
     assert.deepEqual(versions, []);
-    const blobsAfter = await readdir(join(server.dataDir, 'blobs'), { recursive: true });
+    const blobsAfter = await server.blobKeys();
     assert.equal(blobsBefore.length - blobsAfter.length, 2);
   });
 

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { uploadPng } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -97,9 +95,7 @@ describe('folders', () => {
       200,
       'a sibling with the same prefix stays',
     );
-    const blobs = (
-      await readdir(join(server.dataDir, 'blobs'), { recursive: true, withFileTypes: true })
-    ).filter((e) => e.isFile());
+    const blobs = await server.blobKeys();
     assert.equal(blobs.length, 1);
   });
 

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { jpeg, photo, png, upload } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -77,15 +75,18 @@ describe('searchQuery', () => {
     });
 
     // A file from 2019: the catalog is the only place that knows when a file was made.
-    const db = new Database(join(server.dataDir, 'library.db'));
+    const db = server.catalog();
     const t2019 = Date.parse('2019-06-01T00:00:00Z');
-    db.prepare('update file_versions set created_at = ?, updated_at = ? where file_id = ?').run(
-      t2019,
-      t2019,
-      old.fileId,
-    );
-    db.prepare('update folders set created_at = ?, updated_at = ? where path = ?').run(t2019, t2019, '/old/');
-    db.close();
+    await db
+      .updateTable('file_versions')
+      .set({ created_at: t2019, updated_at: t2019 })
+      .where('file_id', '=', old.fileId)
+      .execute();
+    await db
+      .updateTable('folders')
+      .set({ created_at: t2019, updated_at: t2019 })
+      .where('path', '=', '/old/')
+      .execute();
   });
   after(() => server.close());
 

@@ -193,6 +193,34 @@ describe('upload refuses bad input with a 4xx and leaves nothing behind', () => 
     );
   });
 
+  it('the NUL character in tags, description, custom metadata or a field label', async () => {
+    const note = await server.api('/v1/customMetadataFields', {
+      method: 'POST',
+      json: { name: 'note', label: 'Note', schema: { type: 'Text' } },
+    });
+    assert.equal(note.status, 201);
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ tags: 'a,b\u0000c' }, /invalid tags parameter. It must not contain the NUL character/],
+      [{ description: 'alt\u0000text' }, /invalid description parameter. It must not contain the NUL/],
+      [{ customMetadata: JSON.stringify({ note: 'x\u0000y' }) }, /'note' must not contain the NUL character/],
+    ];
+    for (const [fields, message] of cases) {
+      await expectRefused(
+        await upload(server, { file: await file(), fields: { fileName: 'a.png', ...fields } }),
+        400,
+        message,
+      );
+    }
+    await expectRefused(
+      await server.api('/v1/customMetadataFields', {
+        method: 'POST',
+        json: { name: 'nul', label: 'N\u0000L', schema: { type: 'Text' } },
+      }),
+      400,
+      /invalid label parameter. It must not contain the NUL character/,
+    );
+  });
+
   it('a file named as an image whose bytes are not one', async () => {
     const response = await upload(server, {
       file: { bytes: Buffer.from('<html><script>alert(1)</script></html>'), name: 'x.png' },
@@ -251,7 +279,7 @@ describe('upload refuses bad input with a 4xx and leaves nothing behind', () => 
   it('left no file listed, no blob stored and nothing staged', async () => {
     const listed = await (await server.api('/v1/files?type=all')).json();
     assert.deepEqual(listed, []);
-    assert.deepEqual(await filesOnDisk(join(server.dataDir, 'blobs')), []);
+    assert.deepEqual(await server.blobKeys(), []);
     assert.deepEqual(await filesOnDisk(join(server.dataDir, 'staging')), []);
   });
 });

@@ -346,4 +346,29 @@ describe('CORS', () => {
     assert.equal(response.headers.get('access-control-allow-origin'), 'https://a.cms.example');
     assert.equal(response.headers.get('access-control-allow-credentials'), null);
   });
+
+  it('lets trusted pages send the extra headers it lists, such as a CMS signature', async () => {
+    const handler = endpointWith({
+      cors: {
+        origin: 'https://app.example',
+        allowHeaders: ['x-contentful-signature', 'X-Contentful-Timestamp'],
+      },
+    });
+    const preflight = await call(
+      handler,
+      '/session',
+      fromOrigin('https://app.example', { method: 'OPTIONS' }),
+    );
+    const allowed = (preflight.headers.get('access-control-allow-headers') ?? '').split(/,\s*/);
+    assert.deepEqual(allowed, [
+      'authorization',
+      'content-type',
+      'x-contentful-signature',
+      'X-Contentful-Timestamp',
+    ]);
+    assert.throws(
+      () => endpointWith({ cors: { origin: 'https://app.example', allowHeaders: ['x-bad header'] } }),
+      /not a header name/,
+    );
+  });
 });

@@ -145,6 +145,25 @@ const de: Catalog = {
   dimensions: '{width} × {height}',
   yes: 'Ja',
   no: 'Nein',
+  upload: 'Hochladen',
+  uploadTitle: 'Dateien hochladen',
+  uploadTo: 'In Ordner',
+  uploadTags: 'Tags',
+  uploadTagsHint: 'Durch Kommas getrennt, für jede Datei',
+  uploadStart: { one: '{count} Datei hochladen', other: '{count} Dateien hochladen' },
+  uploadDrop: 'Dateien hier ablegen, um sie nach {folder} hochzuladen',
+  uploadConflicts: {
+    one: '{count} Datei heißt wie eine Datei in {folder}',
+    other: '{count} Dateien heißen wie Dateien in {folder}',
+  },
+  uploadConflictAll: 'Für alle',
+  conflictReplace: 'Ersetzen (neue Version)',
+  conflictKeepBoth: 'Beide behalten',
+  conflictSkip: 'Überspringen',
+  uploadDone: { one: '{count} Datei hochgeladen.', other: '{count} Dateien hochgeladen.' },
+  uploadProgress: '{percent} % hochgeladen',
+  uploadLoadFailed:
+    'Das Hochladen konnte nicht geladen werden. Prüfen Sie die Verbindung und versuchen Sie es erneut.',
 };
 
 export default de;

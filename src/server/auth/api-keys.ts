@@ -58,6 +58,8 @@ export class ApiKeys {
         reason: 'INVALID_PARAMETER',
       });
     }
+    if (options.name?.includes('\u0000'))
+      throw badRequest('A key name must not contain the NUL character.', { reason: 'INVALID_PARAMETER' });
     const { publicKey, privateKey } = options.keys ?? generateKeyPair();
     if (!/^public_\S+$/.test(publicKey) || !/^private_\S+$/.test(privateKey)) {
       throw badRequest('Keys must look like public_… and private_…', { reason: 'INVALID_PARAMETER' });

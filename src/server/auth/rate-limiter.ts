@@ -1,3 +1,5 @@
+import type { Redis } from 'ioredis';
+
 /** The outcome of counting one request against a limit. */
 export interface RateDecision {
   allowed: boolean;
@@ -12,7 +14,7 @@ export interface RateLimitSetting {
   intervalMs: number;
 }
 
-/** Counts requests per key in fixed windows. In-process here; a Redis one serves many nodes. */
+/** Counts requests per key in fixed windows: in this process, or in Redis for many nodes. */
 export interface RateLimiter {
   hit(key: string, now?: number): Promise<RateDecision>;
 }
@@ -44,6 +46,48 @@ export class MemoryRateLimiter implements RateLimiter {
     this.#lastSweep = now;
     for (const [key, window] of this.#windows) {
       if (now - window.start >= this.#setting.intervalMs) this.#windows.delete(key);
+    }
+  }
+}
+
+/** Counts, and starts the window on the first hit; answers the count and the window's time left. */
+const hitScript = `
+local count = redis.call('INCR', KEYS[1])
+local left = redis.call('PTTL', KEYS[1])
+if left < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  left = tonumber(ARGV[1])
+end
+return {count, left}`;
+
+/**
+ * The same fixed windows, counted in Redis so every node sees one count per key. If Redis cannot
+ * be reached the request is let through (and `onError` told): an outage of the limiter should not
+ * become an outage of the library.
+ */
+export class RedisRateLimiter implements RateLimiter {
+  readonly #redis: Redis;
+  readonly #prefix: string;
+  readonly #setting: RateLimitSetting;
+  onError: (error: unknown) => void = () => {};
+
+  constructor(redis: Redis, prefix: string, setting: RateLimitSetting) {
+    this.#redis = redis;
+    this.#prefix = `${prefix}rate:`;
+    this.#setting = setting;
+  }
+
+  async hit(key: string): Promise<RateDecision> {
+    const { limit, intervalMs } = this.#setting;
+    try {
+      const [count, left] = (await this.#redis.eval(hitScript, 1, this.#prefix + key, intervalMs)) as [
+        number,
+        number,
+      ];
+      return { allowed: count <= limit, limit, resetMs: left, intervalMs };
+    } catch (error) {
+      this.onError(error);
+      return { allowed: true, limit, resetMs: intervalMs, intervalMs };
     }
   }
 }

@@ -1,5 +1,5 @@
 import { mimeAccepted } from '../../shared/session-token.js';
-import { badRequest, forbidden, messages, notFound } from '../errors.js';
+import { type ApiError, badRequest, forbidden, messages, notFound } from '../errors.js';
 import type { ListQuery } from '../store/store.js';
 import type { Principal } from './principal.js';
 
@@ -50,7 +50,7 @@ export function uploadLimitFor(principal: Principal | null, serverLimit: number)
 }
 
 /** Refuses a file larger than the session allows, saying the session's limit. */
-export function sessionFileTooLarge(principal: Principal): Error {
+export function sessionFileTooLarge(principal: Principal): ApiError {
   return badRequest(
     `${messages.fileTooLarge} This session accepts files of at most ${principal.scope!.maxFileSize} bytes.`,
     { reason: 'FILE_TOO_LARGE' },

@@ -7,10 +7,15 @@ export const maxDescriptionLength = 4096;
 export const invalidParameter = (name: string, why: string) =>
   badRequest(`Your request contains invalid ${name} parameter. ${why}`, { reason: 'INVALID_PARAMETER' });
 
+/** PostgreSQL text cannot hold NUL; it is refused on every back end, so both behave alike. */
+export const hasNul = (text: string) => text.includes('\u0000');
+export const noNul = 'It must not contain the NUL character.';
+
 /** Trims, drops empties and duplicates, and enforces ImageKit's tag rules. */
 export function normalizeTags(tags: string[]): string[] {
   const clean = [...new Set(tags.map((t) => t.trim()).filter(Boolean))];
   if (clean.some((t) => t.includes('%'))) throw invalidParameter('tags', "Tags cannot contain '%'.");
+  if (clean.some(hasNul)) throw invalidParameter('tags', noNul);
   if (clean.join(',').length > maxTagsLength) {
     throw invalidParameter('tags', `All tags together can have at most ${maxTagsLength} characters.`);
   }
@@ -46,6 +51,7 @@ export function parseCustomCoordinates(raw: unknown): string | null | undefined 
 export function parseDescription(raw: unknown): string | undefined {
   if (raw === undefined) return undefined;
   if (typeof raw !== 'string') throw invalidParameter('description', 'It must be a string.');
+  if (hasNul(raw)) throw invalidParameter('description', noNul);
   if (raw.length > maxDescriptionLength) {
     throw invalidParameter('description', `It can have at most ${maxDescriptionLength} characters.`);
   }

@@ -2,6 +2,7 @@ import type { CustomMetadataField } from '../../shared/wire.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, messages, notFound } from '../errors.js';
 import type { CustomMetadataFieldRecord, Store } from '../store/store.js';
+import { hasNul, invalidParameter, noNul } from './attributes.js';
 import { validateFieldSchema } from './custom-metadata.js';
 import { newId } from './ids.js';
 
@@ -19,6 +20,7 @@ export function toCustomMetadataField(record: CustomMetadataFieldRecord): Custom
 const namePattern = /^[A-Za-z0-9_-]{1,100}$/;
 
 function readLabel(label: unknown): string {
+  if (typeof label === 'string' && hasNul(label)) throw invalidParameter('label', noNul);
   if (typeof label !== 'string' || label.trim() === '' || label.length > 100) {
     throw badRequest('Your request contains invalid label parameter. Use 1 to 100 characters.', {
       reason: 'INVALID_PARAMETER',
@@ -29,6 +31,7 @@ function readLabel(label: unknown): string {
 
 function readDescription(description: unknown): string | null {
   if (description === undefined || description === null) return null;
+  if (typeof description === 'string' && hasNul(description)) throw invalidParameter('description', noNul);
   if (typeof description !== 'string' || description.length > 1000) {
     throw badRequest(
       'Your request contains invalid description parameter. Use a string of at most 1000 characters.',

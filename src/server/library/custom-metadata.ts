@@ -6,6 +6,7 @@ import {
 } from '../../shared/wire.js';
 import { badRequest, messages } from '../errors.js';
 import type { CustomMetadataFieldRecord } from '../store/store.js';
+import { hasNul } from './attributes.js';
 
 type Scalar = string | number | boolean;
 const isScalar = (v: unknown): v is Scalar => ['string', 'number', 'boolean'].includes(typeof v);
@@ -55,6 +56,8 @@ export function validateFieldSchema(
     ) {
       throw invalidSchema('selectOptions must be a non-empty array of strings, numbers or booleans.');
     }
+    if (raw.selectOptions.some((o) => typeof o === 'string' && hasNul(o)))
+      throw invalidSchema('selectOptions must not contain the NUL character.');
     schema.selectOptions = raw.selectOptions;
   } else if (isSelect) {
     throw invalidSchema(`selectOptions is required for ${type} fields.`);
@@ -127,6 +130,7 @@ export function valueProblem(schema: CustomMetadataFieldSchema, value: unknown):
     case 'Text':
     case 'Textarea': {
       if (typeof value !== 'string') return 'must be text.';
+      if (hasNul(value)) return 'must not contain the NUL character.';
       const length = [...value].length;
       if (schema.minLength !== undefined && length < schema.minLength) {
         return `must be at least ${schema.minLength} characters long.`;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
 import { assertFolderVisible, assertPathInScope } from '../auth/scope.js';
 import { ApiError, badRequest, conflict, messages, notFound } from '../errors.js';
@@ -24,6 +25,17 @@ export interface JobStatus {
 }
 
 const maxAttempts = 3;
+
+/** When and how long a node holds the jobs it runs. */
+export interface JobTiming {
+  /** How long a claim holds unless renewed; a job whose node died is taken by another after it. */
+  leaseMs: number;
+  /** How often an idle node looks for jobs it was not woken for (those of other nodes); none: never. */
+  pollMs?: number;
+}
+
+/** The job was taken over by another node (this one's lease lapsed): its work here is void. */
+class JobLostError extends Error {}
 
 /** An existing folder the caller may see (a session sees only its own folder tree). */
 async function requireFolder(
@@ -54,17 +66,25 @@ function targetInside(source: string, destination: string): string {
 
 /**
  * Folder copies, moves and renames, ImageKit's bulk jobs. A job is a row first (so it survives a
- * crash) and runs in the background one at a time; moves and renames are one transaction, a copy
- * copies bytes (journaled) and then commits every row at once, so no folder is ever half in two
- * places. Jobs left pending by a crash run again on the next start.
+ * crash) and runs in the background; moves and renames are one transaction, a copy copies bytes
+ * (journaled) and then commits every row at once, so no folder is ever half in two places.
+ *
+ * Any node may run any job: a node claims one (a lease in the row, renewed while it runs) and
+ * completes it in the same transaction as its work, only if the claim is still its own. A job
+ * whose node died is claimed by another once the lease lapses and runs again from the start.
  */
 export class FolderJobs {
   readonly #ctx: BlobContext;
+  readonly #timing: JobTiming;
+  /** This process, as the jobs table names it. */
+  readonly #node = randomUUID();
   #running: Promise<void> | undefined;
+  #poll: NodeJS.Timeout | undefined;
   #stopped = false;
 
-  constructor(ctx: BlobContext) {
+  constructor(ctx: BlobContext, timing: JobTiming) {
     this.#ctx = ctx;
+    this.#timing = timing;
   }
 
   async copy(principal: Principal | null, body: Record<string, unknown>): Promise<{ jobId: string }> {
@@ -131,11 +151,22 @@ export class FolderJobs {
       params: { ...params },
       error: null,
       attempts: 0,
+      claimedBy: null,
+      leaseUntil: null,
       createdAt: now,
       updatedAt: now,
     });
     this.wake();
     return { jobId };
+  }
+
+  /** Starts running jobs: those pending now, then each as it is enqueued or (when polling) found. */
+  start(): void {
+    if (this.#timing.pollMs !== undefined) {
+      this.#poll = setInterval(() => this.wake(), this.#timing.pollMs);
+      this.#poll.unref();
+    }
+    this.wake();
   }
 
   /** Runs pending jobs until none are left; a call while running is a no-op. */
@@ -149,31 +180,57 @@ export class FolderJobs {
   /** Lets the job in progress finish and runs no more. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    clearInterval(this.#poll);
     await this.#running;
   }
 
   async #drain(): Promise<void> {
-    for (;;) {
-      const job = (await this.#ctx.store.listPendingJobs()).find((j) => j.attempts < maxAttempts);
-      if (!job || this.#stopped) return;
-      try {
-        await this.#run(job);
-      } catch (error) {
-        const attempts = job.attempts + 1;
-        const final = error instanceof ApiError || attempts >= maxAttempts;
-        await this.#ctx.store.updateJob(job.jobId, {
-          attempts,
-          updatedAt: Date.now(),
-          ...(final && { status: 'Failed', error: (error as Error).message }),
+    const { store } = this.#ctx;
+    while (!this.#stopped) {
+      const now = Date.now();
+      const job = await store.claimJob(this.#node, now, now + this.#timing.leaseMs);
+      if (!job) return;
+      if (job.attempts > maxAttempts) {
+        await store.releaseJob(job.jobId, this.#node, {
+          status: 'Failed',
+          error: `The job was interrupted ${maxAttempts} times and was given up.`,
+          updatedAt: now,
         });
+        continue;
       }
+      await this.#runHoldingLease(job);
+    }
+  }
+
+  async #runHoldingLease(job: JobRecord): Promise<void> {
+    const { store } = this.#ctx;
+    const renew = setInterval(() => {
+      store.renewJobLease(job.jobId, this.#node, Date.now() + this.#timing.leaseMs).catch(() => {});
+    }, this.#timing.leaseMs / 3);
+    try {
+      await this.#run(job);
+    } catch (error) {
+      if (error instanceof JobLostError) return;
+      const final = error instanceof ApiError || job.attempts >= maxAttempts;
+      await store.releaseJob(job.jobId, this.#node, {
+        status: final ? 'Failed' : 'Pending',
+        ...(final && { error: (error as Error).message }),
+        updatedAt: Date.now(),
+      });
+    } finally {
+      clearInterval(renew);
     }
   }
 
   async #run(job: JobRecord): Promise<void> {
     const params = job.params as unknown as FolderJobParams;
-    const complete = (store: Store) =>
-      store.updateJob(job.jobId, { status: 'Completed', updatedAt: Date.now() });
+    const complete = async (store: Store) => {
+      const ours = await store.releaseJob(job.jobId, this.#node, {
+        status: 'Completed',
+        updatedAt: Date.now(),
+      });
+      if (!ours) throw new JobLostError(`job ${job.jobId} was taken over by another node`);
+    };
     if (job.type === 'COPY_FOLDER') return this.#copyTree(params, complete);
     await this.#ctx.store.transaction(async (store) => {
       await moveTree(store, params.source, params.targetRoot, Date.now());

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -63,6 +63,26 @@ export class StagedFile {
     await writeFile(this.path, bytes, { flush: true });
     this.size = bytes.length;
     this.head = bytes.subarray(0, headBytes);
+  }
+
+  /**
+   * Takes over a complete file already on this disk (a finished resumable upload): moves it into
+   * staging, flushes it to disk, and reads its size and head.
+   */
+  static async adopt(stagingDir: string, path: string): Promise<StagedFile> {
+    const staged = new StagedFile(stagingDir);
+    await rename(path, staged.path);
+    const handle = await open(staged.path, 'r+');
+    try {
+      await handle.sync();
+      staged.size = (await handle.stat()).size;
+      const head = Buffer.alloc(Math.min(headBytes, staged.size));
+      await handle.read(head, 0, head.length, 0);
+      staged.head = head;
+    } finally {
+      await handle.close();
+    }
+    return staged;
   }
 
   discard(): Promise<void> {

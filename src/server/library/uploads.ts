@@ -1,10 +1,11 @@
 import type { UploadResponse } from '../../shared/wire.js';
 import type { Principal } from '../auth/principal.js';
-import { assertPathInScope, assertTypeAccepted } from '../auth/scope.js';
+import { assertPathInScope, assertTypeAccepted, sessionFileTooLarge, uploadLimitFor } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, badRequest, messages } from '../errors.js';
 import { readFileMetadata } from '../media/metadata.js';
 import { probeFile } from '../media/probe.js';
+import type { QueryNode } from '../search/query-language.js';
 import type { FileRecord, Store } from '../store/store.js';
 import {
   invalidParameter,
@@ -70,6 +71,97 @@ function refuseUnavailable(fields: UploadFields): void {
   }
 }
 
+/** An upload's form fields, read and checked before any bytes are judged. */
+export interface UploadRequest {
+  requestedName: string;
+  folder: string;
+  tags: string[] | undefined;
+  useUniqueFileName: boolean;
+  overwriteFile: boolean;
+  overwriteTags: boolean;
+  overwriteAITags: boolean;
+  overwriteCustomMetadata: boolean;
+  isPrivate: boolean;
+  isPublished: boolean;
+  customCoordinates: string | null | undefined;
+  customMetadataInput: unknown;
+  responseFields: Set<OptionalResponseField>;
+  description: string | undefined;
+  checks: QueryNode | undefined;
+}
+
+/**
+ * Reads an upload's fields as ImageKit names them (the multipart form, a tus upload's metadata,
+ * a Companion import's metadata: one reading for all), refusing bad ones and a folder outside
+ * the caller's session scope.
+ */
+export function readUploadRequest(fields: UploadFields, principal: Principal | null): UploadRequest {
+  const requestedName = sanitizeFileName(fields.fileName);
+  const folder = normalizeFolder(fields.folder);
+  assertPathInScope(principal, folder);
+  const request: UploadRequest = {
+    requestedName,
+    folder,
+    tags: tagsFromList(fields.tags),
+    useUniqueFileName: readBool(fields, 'useUniqueFileName', true),
+    overwriteFile: readBool(fields, 'overwriteFile', true),
+    overwriteTags: readBool(fields, 'overwriteTags', true),
+    overwriteAITags: readBool(fields, 'overwriteAITags', true),
+    overwriteCustomMetadata: readBool(fields, 'overwriteCustomMetadata', true),
+    isPrivate: readBool(fields, 'isPrivateFile', false),
+    isPublished: readBool(fields, 'isPublished', true),
+    customCoordinates: parseCustomCoordinates(fields.customCoordinates),
+    customMetadataInput: parseJson('customMetadata', fields.customMetadata),
+    responseFields: parseResponseFields(fields.responseFields),
+    description: parseDescription(fields.description),
+    checks: undefined,
+  };
+  refuseUnavailable(fields);
+  if (fields.checks) request.checks = parseChecks(fields.checks);
+  return request;
+}
+
+/** The refusal of a file over the caller's limit: the session's, saying so, or the server's. */
+export function fileTooLarge(ctx: ServerContext, principal: Principal | null): ApiError {
+  if (principal?.scope?.maxFileSize !== undefined && principal.scope.maxFileSize < ctx.config.maxUploadBytes)
+    return sessionFileTooLarge(principal);
+  return badRequest(messages.fileTooLarge, { reason: 'FILE_TOO_LARGE' });
+}
+
+/** Refuses a file over the caller's limit. */
+export function assertSizeAllowed(ctx: ServerContext, principal: Principal | null, size: number): void {
+  if (size > uploadLimitFor(principal, ctx.config.maxUploadBytes)) throw fileTooLarge(ctx, principal);
+}
+
+/**
+ * What can be refused before the bytes are sent (a resumable upload's creation, a Companion
+ * import): the fields, the folder scope, the declared size, custom metadata, and a name that is
+ * taken when the upload may neither overwrite nor rename. The same checks run again on the bytes.
+ */
+export async function checkUploadAhead(
+  ctx: ServerContext,
+  fields: UploadFields,
+  principal: Principal | null,
+  declaredSize: number | undefined,
+): Promise<UploadRequest> {
+  const request = readUploadRequest(fields, principal);
+  if (declaredSize !== undefined) assertSizeAllowed(ctx, principal, declaredSize);
+  applyCustomMetadata(
+    {},
+    request.customMetadataInput,
+    await ctx.store.listCustomMetadataFields(false),
+    'create',
+  );
+  if (
+    !request.useUniqueFileName &&
+    !request.overwriteFile &&
+    (await ctx.store.getFileByPath(request.folder + request.requestedName))
+  ) {
+    throw badRequest(messages.nameTaken, { reason: 'FILE_ALREADY_EXISTS' });
+  }
+  return request;
+}
+
 export interface IngestOptions {
   fields: UploadFields;
   staged: StagedFile;
@@ -87,23 +179,23 @@ export async function ingestUpload(
   ctx: ServerContext,
   { fields, staged, urlEndpoint, principal = null }: IngestOptions,
 ): Promise<UploadResponse> {
-  const requestedName = sanitizeFileName(fields.fileName);
-  const folder = normalizeFolder(fields.folder);
-  assertPathInScope(principal, folder);
-  const tags = tagsFromList(fields.tags);
-  const useUniqueFileName = readBool(fields, 'useUniqueFileName', true);
-  const overwriteFile = readBool(fields, 'overwriteFile', true);
-  const overwriteTags = readBool(fields, 'overwriteTags', true);
-  const overwriteAITags = readBool(fields, 'overwriteAITags', true);
-  const overwriteCustomMetadata = readBool(fields, 'overwriteCustomMetadata', true);
-  const isPrivate = readBool(fields, 'isPrivateFile', false);
-  const isPublished = readBool(fields, 'isPublished', true);
-  const customCoordinates = parseCustomCoordinates(fields.customCoordinates);
-  const customMetadataInput = parseJson('customMetadata', fields.customMetadata);
-  const responseFields = parseResponseFields(fields.responseFields);
-  const description = parseDescription(fields.description);
-  refuseUnavailable(fields);
-  const checks = fields.checks ? parseChecks(fields.checks) : undefined;
+  const {
+    requestedName,
+    folder,
+    tags,
+    useUniqueFileName,
+    overwriteFile,
+    overwriteTags,
+    overwriteAITags,
+    overwriteCustomMetadata,
+    isPrivate,
+    isPublished,
+    customCoordinates,
+    customMetadataInput,
+    responseFields,
+    description,
+    checks,
+  } = readUploadRequest(fields, principal);
 
   if (staged.size === 0) throw invalidParameter('file', 'The file is empty.');
   if (staged.size > ctx.config.maxUploadBytes)

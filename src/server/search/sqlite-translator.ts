@@ -1,44 +1,22 @@
-import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
-import type { AssetColumn, CompareOp, Filter, Predicate, Scalar } from './filter.js';
-
-/** Turns a search filter into a WHERE clause over one of the two asset tables. */
-export interface SearchTranslator {
-  /** Over `file_versions` (current files and, when asked, old versions). */
-  files(filter: Filter): Expression<SqlBool>;
-  /** Over `folders`; conditions on what folders do not have are false. */
-  folders(filter: Filter): Expression<SqlBool>;
-}
-
-const fileColumns: Record<AssetColumn, string> = {
-  name: 'name',
-  path: 'file_path',
-  mime: 'mime',
-  format: 'format',
-  fileType: 'file_type',
-  size: 'size',
-  width: 'width',
-  height: 'height',
-  createdAt: 'created_at',
-  updatedAt: 'updated_at',
-  isPrivate: 'is_private',
-  isPublished: 'is_published',
-  hasAlpha: 'has_alpha',
-};
-
-const folderColumns: Partial<Record<AssetColumn, string>> = {
-  name: 'name',
-  path: 'path',
-  createdAt: 'created_at',
-  updatedAt: 'updated_at',
-};
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { CompareOp, Predicate, Scalar } from './filter.js';
+import {
+  combine,
+  fileColumns,
+  folderColumns,
+  negateForFiles,
+  negateForFolders,
+  prefixEnd,
+  type SearchTranslator,
+  stored,
+  storedFolderPath,
+  type Table,
+} from './translator.js';
 
 const TRUE = sql<SqlBool>`1`;
 const FALSE = sql<SqlBool>`0`;
 /** What a folder says to a question about file contents (tags, size…): unknown, even negated. */
 const UNKNOWN = sql<SqlBool>`null`;
-
-/** Booleans are stored as 1/0. */
-const stored = (value: Scalar) => (typeof value === 'boolean' ? (value ? 1 : 0) : value);
 
 function compare(column: RawBuilder<unknown>, op: CompareOp, values: Scalar[]): RawBuilder<SqlBool> {
   if (values.length > 1) return sql<SqlBool>`${column} in (${sql.join(values.map(stored))})`;
@@ -47,7 +25,7 @@ function compare(column: RawBuilder<unknown>, op: CompareOp, values: Scalar[]): 
 
 /** Byte-ordered prefix match as a range, so an index on the column can serve it. */
 function startsWith(column: RawBuilder<unknown>, prefix: string): RawBuilder<SqlBool> {
-  return sql<SqlBool>`(${column} >= ${prefix} and ${column} < ${`${prefix}\u{10FFFF}`})`;
+  return sql<SqlBool>`(${column} >= ${prefix} and ${column} < ${prefixEnd(prefix)})`;
 }
 
 const contains = (column: RawBuilder<unknown>, text: string) =>
@@ -55,24 +33,6 @@ const contains = (column: RawBuilder<unknown>, text: string) =>
 
 /** FTS5 phrase whose last word is a prefix: `name : "red dr"*`. Words hold letters and digits only. */
 const ftsPhrase = (column: 'name' | 'tags', words: string[]) => `${column} : "${words.join(' ')}"*`;
-
-interface Table {
-  predicate(p: Predicate): RawBuilder<SqlBool>;
-  negate(inner: RawBuilder<SqlBool>): RawBuilder<SqlBool>;
-}
-
-function combine(filter: Filter, table: Table): RawBuilder<SqlBool> {
-  switch (filter.kind) {
-    case 'and':
-      return sql<SqlBool>`(${combine(filter.left, table)} and ${combine(filter.right, table)})`;
-    case 'or':
-      return sql<SqlBool>`(${combine(filter.left, table)} or ${combine(filter.right, table)})`;
-    case 'not':
-      return table.negate(combine(filter.filter, table));
-    default:
-      return table.predicate(filter);
-  }
-}
 
 function filePredicate(p: Predicate): RawBuilder<SqlBool> {
   switch (p.kind) {
@@ -120,9 +80,7 @@ function folderPredicate(p: Predicate): RawBuilder<SqlBool> {
       if (!column) return UNKNOWN;
       const ref = sql.ref(`folders.${column}`);
       if (p.kind === 'prefix') return startsWith(ref, p.prefix);
-      // Folder paths are stored with a trailing slash; the wire form has none.
-      const values =
-        p.column === 'path' ? p.values.map((v) => `${String(v).replace(/\/+$/, '')}/`) : p.values;
+      const values = p.column === 'path' ? p.values.map(storedFolderPath) : p.values;
       return compare(ref, p.op, values);
     }
     case 'words':
@@ -148,17 +106,8 @@ function jsonPath(key: string): string {
   return `$."${key.replaceAll('"', '')}"`;
 }
 
-const fileTable: Table = {
-  predicate: filePredicate,
-  // IS NOT TRUE: a file without the value (a PDF's width) matches the negated condition.
-  negate: (inner) => sql<SqlBool>`((${inner}) is not true)`,
-};
-
-const folderTable: Table = {
-  predicate: folderPredicate,
-  // Plain NOT keeps UNKNOWN unknown: `tags NOT IN [...]` does not list every folder.
-  negate: (inner) => sql<SqlBool>`(not (${inner}))`,
-};
+const fileTable: Table = { predicate: filePredicate, negate: negateForFiles };
+const folderTable: Table = { predicate: folderPredicate, negate: negateForFolders };
 
 export const sqliteSearchTranslator: SearchTranslator = {
   files: (filter) => combine(filter, fileTable),

@@ -24,6 +24,8 @@ export interface BlobStorage {
   delete(key: string): Promise<void>;
   /** Deletes every blob whose key starts with `prefix/` (a derived-image tree); none is not an error. */
   deleteTree(prefix: string): Promise<void>;
+  /** Every key under `prefix/` (every key when empty); for checks and tests, not request paths. */
+  keys(prefix?: string): AsyncIterable<string>;
 }
 
 export class BlobNotFoundError extends Error {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
-import { copyFile, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { copyFile, mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { BlobNotFoundError, type BlobStorage, type ByteRange } from './blob-storage.js';
 
@@ -84,6 +84,19 @@ export class DiskStorage implements BlobStorage {
 
   async deleteTree(prefix: string): Promise<void> {
     await rm(this.#path(prefix), { recursive: true, force: true });
+  }
+
+  async *keys(prefix = ''): AsyncGenerator<string> {
+    const dir = prefix ? this.#path(prefix) : this.#root;
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch((error) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    });
+    for (const entry of entries) {
+      // Half-written copies are not blobs yet.
+      if (entry.isFile() && !entry.name.endsWith('.partial'))
+        yield relative(this.#root, join(entry.parentPath, entry.name)).split(sep).join('/');
+    }
   }
 }
 

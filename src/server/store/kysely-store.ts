@@ -2,14 +2,16 @@ import {
   type Expression,
   type Insertable,
   type Kysely,
+  type OrderByModifiers,
   type Selectable,
   type SqlBool,
   sql,
-  type Transaction,
   type Updateable,
 } from 'kysely';
 import type { CustomMetadataFieldSchema, FileType, KeyPermission } from '../../shared/wire.js';
-import type { SearchTranslator } from '../search/sqlite-translator.js';
+import type { SearchTranslator } from '../search/translator.js';
+import type { Dialect } from './migrations.js';
+import type { SearchFields } from './postgres-search-index.js';
 import type {
   ApiKeyTable,
   CustomMetadataFieldTable,
@@ -50,6 +52,19 @@ const fileSortColumns: Record<SortColumn, keyof FileVersionTable> = {
   size: 'size',
 };
 
+/** Columns that may be NULL sort it first ascending and last descending, as SQLite does on its own. */
+const nullableSortColumns = new Set<SortColumn>(['width', 'height']);
+
+function sortOrder(column: SortColumn, direction: 'asc' | 'desc'): OrderByModifiers {
+  if (!nullableSortColumns.has(column)) return direction;
+  return (ob) => (direction === 'asc' ? ob.asc().nullsFirst() : ob.desc().nullsLast());
+}
+
+/** Rows per multi-row insert: well under both databases' limits on bound parameters. */
+const insertBatch = 500;
+
+const searchedFields: Array<keyof FilePatch> = ['name', 'tags', 'aiTags', 'customMetadata'];
+
 const folderSortColumns: Record<SortColumn, keyof FolderTable> = {
   name: 'name',
   createdAt: 'created_at',
@@ -59,30 +74,48 @@ const folderSortColumns: Record<SortColumn, keyof FolderTable> = {
   size: 'name',
 };
 
+/** What differs between the databases the store runs on. */
+export interface StoreDialect {
+  name: Dialect;
+  search: SearchTranslator;
+  /** Fills the search structures the database does not keep itself (PostgreSQL; SQLite's triggers do). */
+  indexForSearch?(db: Kysely<Database>, rows: SearchFields[], fresh: boolean): Promise<void>;
+  /** Columns beyond schema.ts a new version is inserted with (PostgreSQL's words). */
+  searchColumns?(file: FileRecord): Record<string, string>;
+  /** Runs first in every `transaction`. */
+  beginTransaction?(db: Kysely<Database>): Promise<void>;
+}
+
 /** The `Store` over any Kysely dialect whose columns follow schema.ts. */
 export class KyselyStore implements Store {
-  readonly #db: Kysely<Database> | Transaction<Database>;
+  readonly #db: Kysely<Database>;
   readonly #inTransaction: boolean;
   readonly #onClose: () => Promise<void>;
-  readonly #search: SearchTranslator;
+  readonly #dialect: StoreDialect;
 
   constructor(
-    db: Kysely<Database> | Transaction<Database>,
-    search: SearchTranslator,
+    db: Kysely<Database>,
+    dialect: StoreDialect,
     onClose: () => Promise<void>,
     inTransaction = false,
   ) {
     this.#db = db;
-    this.#search = search;
+    this.#dialect = dialect;
     this.#onClose = onClose;
     this.#inTransaction = inTransaction;
   }
 
   async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
     if (this.#inTransaction) return work(this);
-    return this.#db
-      .transaction()
-      .execute((trx) => work(new KyselyStore(trx, this.#search, this.#onClose, true)));
+    return this.#db.transaction().execute(async (trx) => {
+      await this.#dialect.beginTransaction?.(trx);
+      return work(new KyselyStore(trx, this.#dialect, this.#onClose, true));
+    });
+  }
+
+  /** Runs several statements as one: in the store's transaction when there is one. */
+  #atomically<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.#inTransaction ? work(this.#db) : this.#db.transaction().execute(work);
   }
 
   close(): Promise<void> {
@@ -155,6 +188,15 @@ export class KyselyStore implements Store {
 
   async forgetExpiredUploadTokens(now: number): Promise<void> {
     await this.#db.deleteFrom('spent_upload_tokens').where('expires_at', '<', now).execute();
+  }
+
+  async listSpentUploadTokens(now: number): Promise<Array<{ token: string; expiresAt: number }>> {
+    const rows = await this.#db
+      .selectFrom('spent_upload_tokens')
+      .selectAll()
+      .where('expires_at', '>=', now)
+      .execute();
+    return rows.map((r) => ({ token: r.token, expiresAt: Number(r.expires_at) }));
   }
 
   // Blob journal
@@ -313,8 +355,52 @@ export class KyselyStore implements Store {
     return row?.blob_key;
   }
 
-  async insertFileVersion(v: FileRecord): Promise<void> {
-    await this.#db.insertInto('file_versions').values(fromFile(v)).execute();
+  insertFileVersion(v: FileRecord): Promise<void> {
+    return this.insertFileVersions([v]);
+  }
+
+  async insertFileVersions(versions: FileRecord[]): Promise<void> {
+    const { indexForSearch, searchColumns } = this.#dialect;
+    // Extra columns are the dialect's own: Kysely writes what it is given.
+    const row = (v: FileRecord) =>
+      (searchColumns ? { ...fromFile(v), ...searchColumns(v) } : fromFile(v)) as Insertable<FileVersionTable>;
+    for (let start = 0; start < versions.length; start += insertBatch) {
+      const batch = versions.slice(start, start + insertBatch);
+      if (!indexForSearch) {
+        await this.#db.insertInto('file_versions').values(batch.map(row)).execute();
+        continue;
+      }
+      await this.#atomically(async (db) => {
+        const ids = await db
+          .insertInto('file_versions')
+          .values(batch.map(row))
+          .returning(['id', 'version_id'])
+          .execute();
+        const idOf = new Map(ids.map((r) => [r.version_id, Number(r.id)]));
+        await indexForSearch(
+          db,
+          batch.map((v) => ({ id: idOf.get(v.versionId)!, ...v })),
+          true,
+        );
+      });
+    }
+  }
+
+  async existingVersionIds(versionIds: string[]): Promise<Set<string>> {
+    if (versionIds.length === 0) return new Set();
+    const rows = await this.#db
+      .selectFrom('file_versions')
+      .select('version_id')
+      .where('version_id', 'in', versionIds)
+      .execute();
+    return new Set(rows.map((r) => r.version_id));
+  }
+
+  async scanFileVersions(afterVersionId: string | null, limit: number): Promise<FileRecord[]> {
+    let q = this.#db.selectFrom('file_versions').selectAll();
+    if (afterVersionId !== null) q = q.where('version_id', '>', afterVersionId);
+    const rows = await q.orderBy('version_id').limit(limit).execute();
+    return rows.map(toFile);
   }
 
   async updateFileVersions(versionIds: string[], patch: FilePatch): Promise<void> {
@@ -333,7 +419,32 @@ export class KyselyStore implements Store {
     if (patch.name !== undefined) set.name = patch.name;
     if (patch.folder !== undefined) set.folder = patch.folder;
     if (patch.filePath !== undefined) set.file_path = patch.filePath;
-    await this.#db.updateTable('file_versions').set(set).where('version_id', 'in', versionIds).execute();
+    const update = (db: Kysely<Database>) =>
+      db.updateTable('file_versions').set(set).where('version_id', 'in', versionIds).execute();
+    const { indexForSearch } = this.#dialect;
+    if (!indexForSearch || !searchedFields.some((field) => patch[field] !== undefined)) {
+      await update(this.#db);
+      return;
+    }
+    await this.#atomically(async (db) => {
+      await update(db);
+      const rows = await db
+        .selectFrom('file_versions')
+        .select(['id', 'name', 'tags', 'ai_tags', 'custom_metadata'])
+        .where('version_id', 'in', versionIds)
+        .execute();
+      await indexForSearch(
+        db,
+        rows.map((r) => ({
+          id: Number(r.id),
+          name: r.name,
+          tags: r.tags === null ? null : JSON.parse(r.tags),
+          aiTags: r.ai_tags === null ? null : JSON.parse(r.ai_tags),
+          customMetadata: JSON.parse(r.custom_metadata),
+        })),
+        false,
+      );
+    });
   }
 
   async deleteFile(fileId: string): Promise<string[]> {
@@ -381,7 +492,7 @@ export class KyselyStore implements Store {
     let q = this.#db.selectFrom('folders');
     if (query.folder !== undefined) q = q.where('parent', '=', query.folder);
     if (query.within !== undefined) q = q.where(inFolderTree('path', query.within));
-    if (query.filter !== undefined) q = q.where(this.#search.folders(query.filter));
+    if (query.filter !== undefined) q = q.where(this.#dialect.search.folders(query.filter));
     return q;
   }
 
@@ -416,14 +527,15 @@ export class KyselyStore implements Store {
       ]);
     if (query.folder !== undefined) page = page.where('folder', '=', query.folder);
     if (query.within !== undefined) page = page.where(inFolderTree('folder', query.within));
-    if (query.filter !== undefined) page = page.where(this.#search.files(query.filter));
+    if (query.filter !== undefined) page = page.where(this.#dialect.search.files(query.filter));
     if (query.fileType !== undefined) page = page.where('file_type', '=', query.fileType);
-    page = page.orderBy(column, direction).orderBy('version_id', direction).limit(limit).offset(skip);
+    const order = sortOrder(query.sort.column, direction);
+    page = page.orderBy(column, order).orderBy('version_id', direction).limit(limit).offset(skip);
     const rows = await this.#db
       .selectFrom('file_versions')
       .selectAll()
       .where('version_id', 'in', page)
-      .orderBy(column, direction)
+      .orderBy(column, order)
       .orderBy('version_id', direction)
       .execute();
     return rows.map(toFile);
@@ -441,10 +553,21 @@ export class KyselyStore implements Store {
         params: JSON.stringify(job.params),
         error: job.error,
         attempts: job.attempts,
+        claimed_by: job.claimedBy,
+        lease_until: job.leaseUntil,
         created_at: job.createdAt,
         updated_at: job.updatedAt,
       })
       .execute();
+  }
+
+  async hasPendingJobs(): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom('jobs')
+      .select('job_id')
+      .where('status', '=', 'Pending')
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   async getJob(jobId: string): Promise<JobRecord | undefined> {
@@ -452,30 +575,69 @@ export class KyselyStore implements Store {
     return row && toJob(row);
   }
 
-  async listPendingJobs(): Promise<JobRecord[]> {
-    const rows = await this.#db
-      .selectFrom('jobs')
-      .selectAll()
-      .where('status', '=', 'Pending')
-      .orderBy('created_at')
-      .orderBy('job_id')
-      .execute();
-    return rows.map(toJob);
+  async claimJob(owner: string, now: number, leaseUntil: number): Promise<JobRecord | undefined> {
+    const row = await this.#db
+      .updateTable('jobs')
+      .set((eb) => ({
+        claimed_by: owner,
+        lease_until: leaseUntil,
+        attempts: eb('attempts', '+', 1),
+        updated_at: now,
+      }))
+      .where('job_id', '=', (eb) => {
+        const free = eb
+          .selectFrom('jobs')
+          .select('job_id')
+          .where('status', '=', 'Pending')
+          .where((w) => w.or([w('lease_until', 'is', null), w('lease_until', '<', now)]))
+          .orderBy('created_at')
+          .orderBy('job_id')
+          .limit(1);
+        // Nodes asking at once each skip the row another is taking (SQLite has one writer anyway).
+        return this.#dialect.name === 'postgres' ? free.forUpdate().skipLocked() : free;
+      })
+      .returningAll()
+      .executeTakeFirst();
+    return row && toJob(row);
   }
 
-  async updateJob(
+  async renewJobLease(jobId: string, owner: string, leaseUntil: number): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('jobs')
+      .set({ lease_until: leaseUntil })
+      .where('job_id', '=', jobId)
+      .where('claimed_by', '=', owner)
+      .where('status', '=', 'Pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async releaseJob(
     jobId: string,
-    patch: Partial<Pick<JobRecord, 'status' | 'error' | 'attempts' | 'updatedAt'>>,
-  ): Promise<void> {
-    await this.#db
+    owner: string,
+    outcome: { status: JobStatus; error?: string; updatedAt: number },
+  ): Promise<boolean> {
+    const result = await this.#db
       .updateTable('jobs')
       .set({
-        ...(patch.status !== undefined && { status: patch.status }),
-        ...(patch.error !== undefined && { error: patch.error }),
-        ...(patch.attempts !== undefined && { attempts: patch.attempts }),
-        ...(patch.updatedAt !== undefined && { updated_at: patch.updatedAt }),
+        status: outcome.status,
+        error: outcome.error ?? null,
+        claimed_by: null,
+        lease_until: null,
+        updated_at: outcome.updatedAt,
       })
       .where('job_id', '=', jobId)
+      .where('claimed_by', '=', owner)
+      .where('status', '=', 'Pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async releaseAllJobClaims(): Promise<void> {
+    await this.#db
+      .updateTable('jobs')
+      .set({ claimed_by: null, lease_until: null })
+      .where('status', '=', 'Pending')
       .execute();
   }
 
@@ -562,7 +724,9 @@ function toJob(row: Selectable<JobTable>): JobRecord {
     status: row.status as JobStatus,
     params: JSON.parse(row.params),
     error: row.error,
-    attempts: row.attempts,
+    attempts: Number(row.attempts),
+    claimedBy: row.claimed_by,
+    leaseUntil: row.lease_until === null ? null : Number(row.lease_until),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };

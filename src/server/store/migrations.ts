@@ -1,4 +1,16 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import {
+  type ColumnDataType,
+  type ColumnDefinitionBuilder,
+  type Expression,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  sql,
+} from 'kysely';
+
+/** A column type: a name, or a raw type such as `text collate "C"`. */
+type SqlType = ColumnDataType | Expression<unknown>;
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -6,203 +18,213 @@ export type Dialect = 'sqlite' | 'postgres';
  * Every schema change, for every dialect, in order. Written with Kysely's schema builder so one
  * list serves SQLite and PostgreSQL; a dialect-only step checks `dialect`.
  */
-const migrations = (dialect: Dialect): Record<string, Migration> => ({
-  '001_initial': {
-    async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('file_versions')
-        // A stable integer row id: the search index and the tag and metadata tables refer to it.
-        .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigserial', (c) =>
-          dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
-        )
-        .addColumn('version_id', 'text', (c) => c.notNull().unique())
-        .addColumn('file_id', 'text', (c) => c.notNull())
-        .addColumn('version_number', 'integer', (c) => c.notNull())
-        .addColumn('is_current', 'integer', (c) => c.notNull())
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('folder', 'text', (c) => c.notNull())
-        .addColumn('file_path', 'text', (c) => c.notNull())
-        .addColumn('blob_key', 'text', (c) => c.notNull())
-        .addColumn('size', 'bigint', (c) => c.notNull())
-        .addColumn('mime', 'text', (c) => c.notNull())
-        .addColumn('file_type', 'text', (c) => c.notNull())
-        .addColumn('format', 'text', (c) => c.notNull())
-        .addColumn('width', 'integer')
-        .addColumn('height', 'integer')
-        .addColumn('has_alpha', 'integer', (c) => c.notNull())
-        .addColumn('tags', 'text')
-        .addColumn('ai_tags', 'text')
-        .addColumn('custom_coordinates', 'text')
-        .addColumn('custom_metadata', 'text', (c) => c.notNull())
-        .addColumn('embedded_metadata', 'text', (c) => c.notNull())
-        .addColumn('description', 'text')
-        .addColumn('is_private', 'integer', (c) => c.notNull())
-        .addColumn('is_published', 'integer', (c) => c.notNull())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .execute();
-      // At most one current file per path; old versions keep the path they had.
-      await db.schema
-        .createIndex('file_versions_current_path')
-        .unique()
-        .on('file_versions')
-        .column('file_path')
-        .where(sql.ref('is_current'), '=', sql.lit(1))
-        .execute();
-      await db.schema
-        .createIndex('file_versions_by_file')
-        .on('file_versions')
-        .columns(['file_id', 'version_number'])
-        .execute();
-      await db.schema
-        .createIndex('file_versions_by_folder')
-        .on('file_versions')
-        .columns(['is_current', 'folder', 'created_at', 'version_id'])
-        .execute();
-      await db.schema
-        .createIndex('file_versions_by_folder_name')
-        .on('file_versions')
-        .columns(['is_current', 'folder', 'name', 'version_id'])
-        .execute();
-      await db.schema
-        .createIndex('file_versions_by_created')
-        .on('file_versions')
-        .columns(['is_current', 'created_at', 'version_id'])
-        .execute();
-      await db.schema.createIndex('file_versions_by_blob').on('file_versions').column('blob_key').execute();
+const migrations = (dialect: Dialect): Record<string, Migration> => {
+  // Text compares and sorts by bytes on both: SQLite's BINARY, PostgreSQL's "C" whatever the
+  // database's default collation. Folder-tree ranges, prefixes and name sorts depend on it.
+  const text: SqlType = dialect === 'postgres' ? sql`text collate "C"` : 'text';
+  /**
+   * An index a listing walks in its sort order. SQLite's indexes hold the row id anyway; PostgreSQL's
+   * include it, so a search filtering on the tag or metadata tables walks the index alone.
+   */
+  const listingIndex = (db: Kysely<unknown>, name: string, columns: string[]) =>
+    sql`create index ${sql.id(name)} on file_versions (${sql.join(columns.map((c) => sql.id(c)))})${
+      dialect === 'postgres' ? sql` include (id)` : sql``
+    }`.execute(db);
+  return {
+    '001_initial': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('file_versions')
+          // A stable integer row id: the search index and the tag and metadata tables refer to it.
+          .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigserial', (c) =>
+            dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+          )
+          .addColumn('version_id', text, (c) => c.notNull().unique())
+          .addColumn('file_id', text, (c) => c.notNull())
+          .addColumn('version_number', 'integer', (c) => c.notNull())
+          .addColumn('is_current', 'integer', (c) => c.notNull())
+          .addColumn('name', text, (c) => c.notNull())
+          .addColumn('folder', text, (c) => c.notNull())
+          .addColumn('file_path', text, (c) => c.notNull())
+          .addColumn('blob_key', text, (c) => c.notNull())
+          .addColumn('size', 'bigint', (c) => c.notNull())
+          .addColumn('mime', text, (c) => c.notNull())
+          .addColumn('file_type', text, (c) => c.notNull())
+          .addColumn('format', text, (c) => c.notNull())
+          .addColumn('width', 'integer')
+          .addColumn('height', 'integer')
+          .addColumn('has_alpha', 'integer', (c) => c.notNull())
+          .addColumn('tags', text)
+          .addColumn('ai_tags', text)
+          .addColumn('custom_coordinates', text)
+          .addColumn('custom_metadata', text, (c) => c.notNull())
+          .addColumn('embedded_metadata', text, (c) => c.notNull())
+          .addColumn('description', text)
+          .addColumn('is_private', 'integer', (c) => c.notNull())
+          .addColumn('is_published', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        // At most one current file per path; old versions keep the path they had.
+        await db.schema
+          .createIndex('file_versions_current_path')
+          .unique()
+          .on('file_versions')
+          .column('file_path')
+          .where(sql.ref('is_current'), '=', sql.lit(1))
+          .execute();
+        await db.schema
+          .createIndex('file_versions_by_file')
+          .on('file_versions')
+          .columns(['file_id', 'version_number'])
+          .execute();
+        await listingIndex(db, 'file_versions_by_folder', [
+          'is_current',
+          'folder',
+          'created_at',
+          'version_id',
+        ]);
+        await listingIndex(db, 'file_versions_by_folder_name', [
+          'is_current',
+          'folder',
+          'name',
+          'version_id',
+        ]);
+        await listingIndex(db, 'file_versions_by_created', ['is_current', 'created_at', 'version_id']);
+        await db.schema.createIndex('file_versions_by_blob').on('file_versions').column('blob_key').execute();
 
-      await db.schema
-        .createTable('folders')
-        .addColumn('folder_id', 'text', (c) => c.primaryKey())
-        .addColumn('path', 'text', (c) => c.notNull().unique())
-        .addColumn('parent', 'text', (c) => c.notNull())
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('custom_metadata', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .execute();
-      await db.schema
-        .createIndex('folders_by_parent')
-        .on('folders')
-        .columns(['parent', 'created_at'])
-        .execute();
+        await db.schema
+          .createTable('folders')
+          .addColumn('folder_id', text, (c) => c.primaryKey())
+          .addColumn('path', text, (c) => c.notNull().unique())
+          .addColumn('parent', text, (c) => c.notNull())
+          .addColumn('name', text, (c) => c.notNull())
+          .addColumn('custom_metadata', text, (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('folders_by_parent')
+          .on('folders')
+          .columns(['parent', 'created_at'])
+          .execute();
 
-      await db.schema
-        .createTable('custom_metadata_fields')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('name', 'text', (c) => c.notNull().unique())
-        .addColumn('label', 'text', (c) => c.notNull())
-        .addColumn('schema', 'text', (c) => c.notNull())
-        .addColumn('description', 'text')
-        .addColumn('is_deleted', 'integer', (c) => c.notNull())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .execute();
-      await db.schema
-        .createIndex('custom_metadata_fields_live_label')
-        .unique()
-        .on('custom_metadata_fields')
-        .column('label')
-        .where(sql.ref('is_deleted'), '=', sql.lit(0))
-        .execute();
+        await db.schema
+          .createTable('custom_metadata_fields')
+          .addColumn('id', text, (c) => c.primaryKey())
+          .addColumn('name', text, (c) => c.notNull().unique())
+          .addColumn('label', text, (c) => c.notNull())
+          .addColumn('schema', text, (c) => c.notNull())
+          .addColumn('description', text)
+          .addColumn('is_deleted', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('custom_metadata_fields_live_label')
+          .unique()
+          .on('custom_metadata_fields')
+          .column('label')
+          .where(sql.ref('is_deleted'), '=', sql.lit(0))
+          .execute();
 
-      await db.schema
-        .createTable('api_keys')
-        .addColumn('private_key', 'text', (c) => c.primaryKey())
-        .addColumn('public_key', 'text', (c) => c.notNull())
-        .addColumn('kind', 'text', (c) => c.notNull())
-        .addColumn('permission', 'text', (c) => c.notNull())
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('expires_at', 'bigint')
-        .execute();
-      await db.schema.createIndex('api_keys_by_public').on('api_keys').column('public_key').execute();
+        await db.schema
+          .createTable('api_keys')
+          .addColumn('private_key', text, (c) => c.primaryKey())
+          .addColumn('public_key', text, (c) => c.notNull())
+          .addColumn('kind', text, (c) => c.notNull())
+          .addColumn('permission', text, (c) => c.notNull())
+          .addColumn('name', text, (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint')
+          .execute();
+        await db.schema.createIndex('api_keys_by_public').on('api_keys').column('public_key').execute();
 
-      await db.schema
-        .createTable('spent_upload_tokens')
-        .addColumn('token', 'text', (c) => c.primaryKey())
-        .addColumn('expires_at', 'bigint', (c) => c.notNull())
-        .execute();
-      await db.schema
-        .createIndex('spent_upload_tokens_by_expiry')
-        .on('spent_upload_tokens')
-        .column('expires_at')
-        .execute();
+        await db.schema
+          .createTable('spent_upload_tokens')
+          .addColumn('token', text, (c) => c.primaryKey())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('spent_upload_tokens_by_expiry')
+          .on('spent_upload_tokens')
+          .column('expires_at')
+          .execute();
 
-      await db.schema
-        .createTable('blob_journal')
-        .addColumn('blob_key', 'text', (c) => c.primaryKey())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .execute();
+        await db.schema
+          .createTable('blob_journal')
+          .addColumn('blob_key', text, (c) => c.primaryKey())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
     },
-  },
 
-  '002_search_and_jobs': {
-    async up(db: Kysely<unknown>) {
-      // Exact tag lookups (`tags IN [...]`): one row per tag of every version, user and AI.
-      await db.schema
-        .createTable('file_tags')
-        .addColumn('row_id', 'bigint', (c) => c.notNull())
-        .addColumn('tag', 'text', (c) => c.notNull())
-        .addColumn('source', 'text', (c) => c.notNull())
-        .execute();
-      await db.schema.createIndex('file_tags_by_tag').on('file_tags').columns(['tag', 'row_id']).execute();
-      await db.schema.createIndex('file_tags_by_row').on('file_tags').column('row_id').execute();
+    '002_search_and_jobs': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createIndex('file_versions_by_name')
+          .on('file_versions')
+          .columns(['name', 'is_current'])
+          .execute();
+        await listingIndex(db, 'file_versions_by_size', ['is_current', 'size']);
 
-      // Custom metadata lookups: one row per field value (per element for MultiSelect arrays).
-      // `value` keeps its JSON type (text, number, or 1/0 for booleans); `kind` says which.
-      await db.schema
-        .createTable('file_metadata_values')
-        .addColumn('row_id', 'bigint', (c) => c.notNull())
-        .addColumn('field', 'text', (c) => c.notNull())
-        .addColumn('kind', 'text', (c) => c.notNull())
-        .addColumn('value', dialect === 'sqlite' ? 'blob' : 'jsonb')
-        .execute();
-      await db.schema
-        .createIndex('file_metadata_values_by_value')
-        .on('file_metadata_values')
-        .columns(['field', 'kind', 'value', 'row_id'])
-        .execute();
-      await db.schema
-        .createIndex('file_metadata_values_by_row')
-        .on('file_metadata_values')
-        .column('row_id')
-        .execute();
+        await db.schema
+          .createTable('jobs')
+          .addColumn('job_id', text, (c) => c.primaryKey())
+          .addColumn('type', text, (c) => c.notNull())
+          .addColumn('status', text, (c) => c.notNull())
+          .addColumn('params', text, (c) => c.notNull())
+          .addColumn('error', text)
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          // The node running the job and until when its claim holds (renewed while it runs).
+          .addColumn('claimed_by', text)
+          .addColumn('lease_until', 'bigint')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('jobs_by_status').on('jobs').columns(['status', 'created_at']).execute();
 
-      await db.schema
-        .createIndex('file_versions_by_name')
-        .on('file_versions')
-        .columns(['name', 'is_current'])
-        .execute();
-      await db.schema
-        .createIndex('file_versions_by_size')
-        .on('file_versions')
-        .columns(['is_current', 'size'])
-        .execute();
-
-      await db.schema
-        .createTable('jobs')
-        .addColumn('job_id', 'text', (c) => c.primaryKey())
-        .addColumn('type', 'text', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('params', 'text', (c) => c.notNull())
-        .addColumn('error', 'text')
-        .addColumn('attempts', 'integer', (c) => c.notNull())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .execute();
-      await db.schema.createIndex('jobs_by_status').on('jobs').columns(['status', 'created_at']).execute();
-
-      if (dialect === 'sqlite') await createSqliteSearchIndex(db);
+        if (dialect === 'sqlite') await createSqliteSearchIndex(db);
+        else await createPostgresSearchIndex(db, text);
+      },
     },
-  },
-});
+  };
+};
 
 /**
  * SQLite keeps the derived search structures in step with `file_versions` by triggers: an FTS5
  * index over names and tags (word-prefix search for `:`), and the tag and metadata value tables.
  */
 async function createSqliteSearchIndex(db: Kysely<unknown>): Promise<void> {
+  // Exact tag lookups (`tags IN [...]`): one row per tag of every version, user and AI.
+  await db.schema
+    .createTable('file_tags')
+    .addColumn('row_id', 'bigint', (c) => c.notNull())
+    .addColumn('tag', 'text', (c) => c.notNull())
+    .addColumn('source', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('file_tags_by_tag').on('file_tags').columns(['tag', 'row_id']).execute();
+  await db.schema.createIndex('file_tags_by_row').on('file_tags').column('row_id').execute();
+  // Custom metadata lookups: one row per field value (per element for MultiSelect arrays).
+  // `value` keeps its JSON type (text, number, or 1/0 for booleans); `kind` says which.
+  await db.schema
+    .createTable('file_metadata_values')
+    .addColumn('row_id', 'bigint', (c) => c.notNull())
+    .addColumn('field', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('value', 'blob')
+    .execute();
+  await db.schema
+    .createIndex('file_metadata_values_by_value')
+    .on('file_metadata_values')
+    .columns(['field', 'kind', 'value', 'row_id'])
+    .execute();
+  await db.schema
+    .createIndex('file_metadata_values_by_row')
+    .on('file_metadata_values')
+    .column('row_id')
+    .execute();
+
   await sql`create virtual table file_search using fts5(
     name, tags, content='', contentless_delete=1,
     tokenize="unicode61 remove_diacritics 2", prefix='2 3'
@@ -236,6 +258,59 @@ async function createSqliteSearchIndex(db: Kysely<unknown>): Promise<void> {
   );
   await sql`create trigger file_versions_index_update after update of name, tags, ai_tags, custom_metadata
     on file_versions begin ${unindexRow} ${indexRow} end`.execute(db);
+}
+
+/**
+ * PostgreSQL has the same tag and metadata tables (typed value columns instead of SQLite's
+ * untyped one), and keeps the words of a version's name and tags as full-text vectors of
+ * positioned words beside its other columns, under GIN indexes, for the phrase-with-prefix `:`
+ * that FTS5 answers on SQLite. The store fills them as it writes rows (postgres-search-index.ts),
+ * with the same word splitting the query side uses; rows of the side tables go with their file
+ * version through the foreign keys.
+ */
+async function createPostgresSearchIndex(db: Kysely<unknown>, text: SqlType): Promise<void> {
+  for (const column of ['name_words', 'tag_words']) {
+    await db.schema
+      .alterTable('file_versions')
+      .addColumn(column, sql`tsvector`, (c) => c.notNull().defaultTo(sql`''::tsvector`))
+      .execute();
+    await sql`create index ${sql.id(`file_versions_by_${column}`)} on file_versions using gin (${sql.id(column)})`.execute(
+      db,
+    );
+  }
+  const rowId = (c: ColumnDefinitionBuilder) =>
+    c.notNull().references('file_versions.id').onDelete('cascade');
+  await db.schema
+    .createTable('file_tags')
+    .addColumn('row_id', 'bigint', rowId)
+    .addColumn('tag', text, (c) => c.notNull())
+    .addColumn('source', text, (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('file_tags_by_tag').on('file_tags').columns(['tag', 'row_id']).execute();
+  await db.schema.createIndex('file_tags_by_row').on('file_tags').column('row_id').execute();
+  await db.schema
+    .createTable('file_metadata_values')
+    .addColumn('row_id', 'bigint', rowId)
+    .addColumn('field', text, (c) => c.notNull())
+    .addColumn('kind', text, (c) => c.notNull())
+    .addColumn('text_value', text)
+    .addColumn('number_value', 'double precision')
+    .execute();
+  await db.schema
+    .createIndex('file_metadata_values_by_text')
+    .on('file_metadata_values')
+    .columns(['field', 'kind', 'text_value', 'row_id'])
+    .execute();
+  await db.schema
+    .createIndex('file_metadata_values_by_number')
+    .on('file_metadata_values')
+    .columns(['field', 'kind', 'number_value', 'row_id'])
+    .execute();
+  await db.schema
+    .createIndex('file_metadata_values_by_row')
+    .on('file_metadata_values')
+    .column('row_id')
+    .execute();
 }
 
 /** Brings the database to the newest schema; safe to run on every start. */

@@ -90,6 +90,8 @@ export interface JobTable {
   params: string;
   error: string | null;
   attempts: number;
+  claimed_by: string | null;
+  lease_until: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -19,7 +19,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
   database.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   await migrateToLatest(db as unknown as Kysely<unknown>, 'sqlite');
-  return new KyselyStore(db, sqliteSearchTranslator, () => db.destroy());
+  return new KyselyStore(db, { name: 'sqlite', search: sqliteSearchTranslator }, () => db.destroy());
 }
 
 const statementCacheSize = 500;

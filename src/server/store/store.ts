@@ -119,7 +119,11 @@ export interface JobRecord {
   status: JobStatus;
   params: Record<string, unknown>;
   error: string | null;
+  /** Times a node has started it. */
   attempts: number;
+  /** The node running it, while its lease holds. */
+  claimedBy: string | null;
+  leaseUntil: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -148,6 +152,8 @@ export interface Store {
   /** Records a client-upload token as used. Answers false when it was used before (a replay). */
   spendUploadToken(token: string, expiresAt: number): Promise<boolean>;
   forgetExpiredUploadTokens(now: number): Promise<void>;
+  /** Spent tokens still within their `expire` (what a replay could still use). */
+  listSpentUploadTokens(now: number): Promise<Array<{ token: string; expiresAt: number }>>;
 
   /** Notes blobs that may exist without a row, so a crash cannot leave them behind unnoticed. */
   journalBlobs(blobKeys: string[], now: number): Promise<void>;
@@ -176,6 +182,12 @@ export interface Store {
   deleteFileVersion(versionId: string): Promise<string | undefined>;
   insertFileVersion(version: FileRecord): Promise<void>;
   updateFileVersions(versionIds: string[], patch: FilePatch): Promise<void>;
+  /** Inserts many versions at once (seeding, migration); same as one insertFileVersion each. */
+  insertFileVersions(versions: FileRecord[]): Promise<void>;
+  /** Every version of every file, in version id order, `limit` at a time after `afterVersionId`. */
+  scanFileVersions(afterVersionId: string | null, limit: number): Promise<FileRecord[]>;
+  /** Which of these version ids the catalog holds. */
+  existingVersionIds(versionIds: string[]): Promise<Set<string>>;
   /** Deletes the file with all its versions; answers their blob keys. */
   deleteFile(fileId: string): Promise<string[]>;
   list(query: ListQuery): Promise<Array<FileRecord | FolderRecord>>;
@@ -185,13 +197,26 @@ export interface Store {
   storedBytes(): Promise<number>;
 
   insertJob(job: JobRecord): Promise<void>;
+  hasPendingJobs(): Promise<boolean>;
   getJob(jobId: string): Promise<JobRecord | undefined>;
-  /** Jobs not finished yet, oldest first. */
-  listPendingJobs(): Promise<JobRecord[]>;
-  updateJob(
+  /**
+   * Takes the oldest pending job no live node holds: sets `owner` and a lease until `leaseUntil`
+   * and counts an attempt. Two nodes asking at once never get the same job.
+   */
+  claimJob(owner: string, now: number, leaseUntil: number): Promise<JobRecord | undefined>;
+  /** Extends the lease; answers false when the job is no longer this owner's (another node took it). */
+  renewJobLease(jobId: string, owner: string, leaseUntil: number): Promise<boolean>;
+  /**
+   * Ends the owner's claim: `Completed` or `Failed` for good, or `Pending` to leave it for another
+   * attempt. Answers false (and changes nothing) when the job is no longer this owner's.
+   */
+  releaseJob(
     jobId: string,
-    patch: Partial<Pick<JobRecord, 'status' | 'error' | 'attempts' | 'updatedAt'>>,
-  ): Promise<void>;
+    owner: string,
+    outcome: { status: JobStatus; error?: string; updatedAt: number },
+  ): Promise<boolean>;
+  /** Forgets every claim; only for a catalog no other node uses (SQLite), on start. */
+  releaseAllJobClaims(): Promise<void>;
 
   listCustomMetadataFields(includeDeleted: boolean): Promise<CustomMetadataFieldRecord[]>;
   getCustomMetadataField(id: string): Promise<CustomMetadataFieldRecord | undefined>;

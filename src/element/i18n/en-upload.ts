@@ -1,0 +1,25 @@
+import { addEnglish } from './localize.js';
+
+/** English for uploading (the Upload button, drop zone and panel); loads with them. */
+export const enUpload = {
+  upload: 'Upload',
+  uploadTitle: 'Upload files',
+  uploadTo: 'To folder',
+  uploadTags: 'Tags',
+  uploadTagsHint: 'Comma-separated, added to every file',
+  uploadStart: { one: 'Upload {count} file', other: 'Upload {count} files' },
+  uploadDrop: 'Drop files to upload them to {folder}',
+  uploadConflicts: {
+    one: '{count} file has the name of a file already in {folder}',
+    other: '{count} files have the names of files already in {folder}',
+  },
+  uploadConflictAll: 'For all',
+  conflictReplace: 'Replace (new version)',
+  conflictKeepBoth: 'Keep both',
+  conflictSkip: 'Skip',
+  uploadDone: { one: '{count} file uploaded.', other: '{count} files uploaded.' },
+  uploadProgress: '{percent}% uploaded',
+  uploadLoadFailed: 'The upload panel could not be loaded. Check your connection and try again.',
+} as const;
+
+addEnglish(enUpload);

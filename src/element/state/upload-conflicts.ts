@@ -1,0 +1,33 @@
+/** What to do with an upload whose name is taken in the target folder. */
+export type ConflictChoice = 'replace' | 'keep-both' | 'skip';
+
+/**
+ * ImageKit's upload fields for a choice: replace is a new version of the same file
+ * (`overwriteFile`), keep both is a unique name (`useUniqueFileName`); skip sends nothing.
+ */
+export function conflictFields(choice: ConflictChoice): Record<string, string> | undefined {
+  if (choice === 'skip') return undefined;
+  return choice === 'replace'
+    ? { useUniqueFileName: 'false', overwriteFile: 'true' }
+    : { useUniqueFileName: 'true', overwriteFile: 'false' };
+}
+
+/** A search for files with any of these exact names (ImageKit's query language), in batches the server takes. */
+export function nameQueries(names: readonly string[], batch = 50): string[] {
+  const unique = [...new Set(names)];
+  const queries: string[] = [];
+  for (let i = 0; i < unique.length; i += batch) {
+    queries.push(
+      unique
+        .slice(i, i + batch)
+        .map((name) => `name = ${JSON.stringify(name)}`)
+        .join(' OR '),
+    );
+  }
+  return queries;
+}
+
+/** The name the server will store a file under (as the server's sanitizeFileName). */
+export function storedName(name: string): string {
+  return name.trim().replace(/[^\p{L}\p{M}\p{N}._-]/gu, '_');
+}

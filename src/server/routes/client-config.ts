@@ -1,0 +1,36 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { App } from '../app.js';
+import type { ServerContext } from '../context.js';
+import { companionPath } from './companion.js';
+import { tusPath } from './tus.js';
+
+/** `GET /_ml/config`: what the element may offer against this server. */
+export interface ClientConfig {
+  upload: {
+    /** The largest upload this server takes, in bytes (a session may allow less). */
+    maxFileSize: number;
+    /** The tus endpoint, and the size above which the element uses it. */
+    resumable: { endpoint: string; threshold: number };
+    /** Companion's mount, whether it imports from links, and the providers it has credentials for. */
+    companion: { endpoint: string; url: boolean; providers: string[] };
+  };
+}
+
+/**
+ * What the element needs to know before offering upload: limits, the resumable endpoint, and
+ * which remote sources are set up. Public (it holds no secret) and the same for every caller.
+ */
+export const clientConfigRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
+  const app = fastify as unknown as App;
+  app.get('/_ml/config', async (_request, reply): Promise<ClientConfig> => {
+    reply.header('cache-control', 'no-cache');
+    const { upload } = ctx.config;
+    return {
+      upload: {
+        maxFileSize: ctx.config.maxUploadBytes,
+        resumable: { endpoint: tusPath, threshold: upload.resumableThreshold },
+        companion: { endpoint: companionPath, url: true, providers: Object.keys(upload.providers) },
+      },
+    };
+  });
+};

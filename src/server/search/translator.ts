@@ -1,0 +1,68 @@
+import type { Expression, RawBuilder, SqlBool } from 'kysely';
+import { sql } from 'kysely';
+import type { AssetColumn, Filter, Predicate, Scalar } from './filter.js';
+
+/** Turns a search filter into a WHERE clause over one of the two asset tables; one per SQL dialect. */
+export interface SearchTranslator {
+  /** Over `file_versions` (current files and, when asked, old versions). */
+  files(filter: Filter): Expression<SqlBool>;
+  /** Over `folders`; conditions on what folders do not have are false. */
+  folders(filter: Filter): Expression<SqlBool>;
+}
+
+export const fileColumns: Record<AssetColumn, string> = {
+  name: 'name',
+  path: 'file_path',
+  mime: 'mime',
+  format: 'format',
+  fileType: 'file_type',
+  size: 'size',
+  width: 'width',
+  height: 'height',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  isPrivate: 'is_private',
+  isPublished: 'is_published',
+  hasAlpha: 'has_alpha',
+};
+
+export const folderColumns: Partial<Record<AssetColumn, string>> = {
+  name: 'name',
+  path: 'path',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+};
+
+/** How one table answers predicates and negation. */
+export interface Table {
+  predicate(p: Predicate): RawBuilder<SqlBool>;
+  negate(inner: RawBuilder<SqlBool>): RawBuilder<SqlBool>;
+}
+
+export function combine(filter: Filter, table: Table): RawBuilder<SqlBool> {
+  switch (filter.kind) {
+    case 'and':
+      return sql<SqlBool>`(${combine(filter.left, table)} and ${combine(filter.right, table)})`;
+    case 'or':
+      return sql<SqlBool>`(${combine(filter.left, table)} or ${combine(filter.right, table)})`;
+    case 'not':
+      return table.negate(combine(filter.filter, table));
+    default:
+      return table.predicate(filter);
+  }
+}
+
+/** IS NOT TRUE: a file without the value (a PDF's width) matches the negated condition. */
+export const negateForFiles = (inner: RawBuilder<SqlBool>) => sql<SqlBool>`((${inner}) is not true)`;
+
+/** Plain NOT keeps a folder's UNKNOWN unknown: `tags NOT IN [...]` does not list every folder. */
+export const negateForFolders = (inner: RawBuilder<SqlBool>) => sql<SqlBool>`(not (${inner}))`;
+
+/** Folder paths are stored with a trailing slash; the wire form has none. */
+export const storedFolderPath = (value: unknown) => `${String(value).replace(/\/+$/, '')}/`;
+
+/** The upper bound of a prefix range: every string starting with `prefix` sorts below it. */
+export const prefixEnd = (prefix: string) => `${prefix}\u{10FFFF}`;
+
+/** Booleans are stored as 1/0. */
+export const stored = (value: Scalar) => (typeof value === 'boolean' ? (value ? 1 : 0) : value);

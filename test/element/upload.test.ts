@@ -1,0 +1,409 @@
+// Upload in the element, against the built script-tag file (dist/, built by `npm run build:browser`)
+// so the lazy chunks are the real ones: Uppy is not fetched until the first upload; dropped files
+// upload (small ones to the upload API, big ones resumably) and appear in the grid; name conflicts;
+// the server's errors; progress events.
+import { setViewport } from '@web/test-runner-commands';
+import { expect } from 'chai';
+import type { MediaLibraryElement } from '../../src/element/media-library.js';
+import type { MediaFile } from '../../src/shared/wire.js';
+import type { ElementTestEnv } from './test-server.js';
+
+const env = (window as unknown as { ML_TEST: ElementTestEnv }).ML_TEST;
+const bundle = '/dist/media-library.js';
+await import(/* @vite-ignore */ bundle);
+
+async function until<T>(
+  check: () => T | undefined | null | false,
+  what: string,
+  timeout = 10_000,
+): Promise<T> {
+  const start = performance.now();
+  for (;;) {
+    let value: T | undefined | null | false;
+    try {
+      value = check();
+    } catch {
+      // Not there yet.
+    }
+    if (value) return value;
+    if (performance.now() - start > timeout) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const shadow = (element: Element) => element.shadowRoot!;
+const fetched = (part: string) =>
+  performance.getEntriesByType('resource').some((entry) => entry.name.includes(`media-library.${part}-`));
+
+/** Sessions from the test token endpoint, optionally narrowed. */
+function fetchAuth(scope?: object) {
+  return (path: 'session' | 'upload-auth', init: RequestInit) => {
+    const headers = new Headers(init.headers);
+    if (scope) headers.set('x-test-scope', JSON.stringify(scope));
+    return fetch(`${env.authUrl}/${path}`, { ...init, headers });
+  };
+}
+
+async function mount(
+  folder: string,
+  properties: Partial<MediaLibraryElement> = {},
+): Promise<MediaLibraryElement> {
+  if (window.innerWidth < 1280) await setViewport({ width: 1280, height: 900 });
+  const element = document.createElement('media-library') as MediaLibraryElement;
+  element.setAttribute('endpoint', env.url);
+  element.setAttribute('mode', 'inline');
+  element.setAttribute('initial-folder', folder);
+  element.fetchAuth = fetchAuth();
+  Object.assign(element, properties);
+  element.style.cssText = 'display:block;width:1100px;height:800px';
+  document.body.append(element);
+  await until(
+    () =>
+      element.uploadContext() &&
+      !element.hasAttribute('loading') &&
+      shadow(element).querySelector('ml-asset-grid'),
+    'the listing',
+  );
+  return element;
+}
+
+/** The Upload button (a lazy part, there once the browser has been idle). */
+const uploadButton = (element: MediaLibraryElement) =>
+  until(
+    () => shadow(shadow(element).querySelector('ml-upload-button')!).querySelector('button'),
+    'the Upload button',
+  );
+
+const panelOf = (element: MediaLibraryElement) =>
+  until(() => shadow(element).querySelector('ml-upload-panel'), 'the upload panel');
+
+/** Drops files from the desktop onto the grid. */
+function drop(element: MediaLibraryElement, files: File[]): void {
+  const data = new DataTransfer();
+  for (const file of files) data.items.add(file);
+  const grid = shadow(element).querySelector('ml-asset-grid')!;
+  grid.dispatchEvent(
+    new DragEvent('dragover', { dataTransfer: data, bubbles: true, composed: true, cancelable: true }),
+  );
+  grid.dispatchEvent(
+    new DragEvent('drop', { dataTransfer: data, bubbles: true, composed: true, cancelable: true }),
+  );
+}
+
+/** A real PNG of the given size, drawn on a canvas. */
+async function pngFile(name: string, width = 8, height = 8, colour = '#c33'): Promise<File> {
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d')!;
+  context.fillStyle = colour;
+  context.fillRect(0, 0, width, height);
+  return new File([await canvas.convertToBlob({ type: 'image/png' })], name, { type: 'image/png' });
+}
+
+/** Bytes that differ everywhere, as a file. */
+function binaryFile(name: string, size: number): File {
+  const bytes = new Uint8Array(size);
+  let x = 2463534242;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    bytes[i] = x & 0xff;
+  }
+  return new File([bytes], name, { type: 'application/octet-stream' });
+}
+
+const startButton = async (panel: Element) =>
+  until(
+    () => shadow(panel).querySelector<HTMLButtonElement>('footer .btn.primary:not([disabled])'),
+    'Upload enabled',
+  );
+
+function events<T>(target: EventTarget, type: string): T[] {
+  const seen: T[] = [];
+  target.addEventListener(type, (event) => seen.push((event as CustomEvent<T>).detail));
+  return seen;
+}
+
+const next = <T>(target: EventTarget, type: string) =>
+  new Promise<T>((resolve) =>
+    target.addEventListener(type, (e) => resolve((e as CustomEvent<T>).detail), { once: true }),
+  );
+
+async function api<T>(path: string): Promise<T> {
+  const session = (await (await fetchAuth()('session', { method: 'POST', body: '{}' })).json()) as {
+    token: string;
+  };
+  const response = await fetch(`${env.url}${path}`, {
+    headers: { authorization: `Bearer ${session.token}` },
+  });
+  return (await response.json()) as T;
+}
+
+const names = (element: MediaLibraryElement) =>
+  [...shadow(shadow(element).querySelector('ml-asset-grid')!).querySelectorAll('[data-index] .name')].map(
+    (n) => n.textContent!.trim(),
+  );
+
+afterEach(() => {
+  for (const element of document.querySelectorAll('media-library')) element.remove();
+  // Golden Retriever would bring the last test's batch back.
+  localStorage.clear();
+});
+
+describe('upload', () => {
+  it('does not fetch Uppy until the first upload, then drops, uploads and shows the files', async () => {
+    const folder = `/up-${Date.now()}`;
+    const element = await mount(folder);
+    await uploadButton(element);
+    expect(fetched('upload-button'), 'the button chunk').to.equal(true);
+    expect(fetched('upload-panel'), 'Uppy before any upload').to.equal(false);
+
+    const files = [await pngFile('one.png'), await pngFile('two.png', 16, 8, '#3c3')];
+    const progress = events<{ percent: number; bytesTotal: number }>(element, 'ml-upload-progress');
+    drop(element, files);
+    const panel = await panelOf(element);
+    expect(fetched('upload-panel'), 'Uppy on the first upload').to.equal(true);
+    const folderInput = await until(
+      () => shadow(panel).querySelector<HTMLInputElement>('input[name=folder]'),
+      'folder',
+    );
+    expect(folderInput.value, 'the folder on screen').to.equal(folder);
+    const tags = shadow(panel).querySelector<HTMLInputElement>('input[name=tags]')!;
+    tags.value = 'dropped, test';
+    tags.dispatchEvent(new Event('change'));
+    const done = next<{ files: MediaFile[] }>(element, 'ml-upload');
+    (await startButton(panel)).click();
+    const { files: uploaded } = await done;
+
+    expect(uploaded.map((f) => f.filePath).sort()).to.deep.equal([`${folder}/one.png`, `${folder}/two.png`]);
+    expect(uploaded[0]!.tags).to.deep.equal(['dropped', 'test']);
+    expect(progress.length).to.be.greaterThan(0);
+    expect(progress.at(-1)!.percent).to.equal(100);
+    // The new files are in the grid without a reload.
+    await until(() => names(element).length === 2, 'the new files in the grid');
+    expect(names(element).sort()).to.deep.equal(['one.png', 'two.png']);
+    // Bytes intact.
+    const original = await fetch(`${env.url}${folder}/two.png`);
+    expect(new Uint8Array(await original.arrayBuffer())).to.deep.equal(
+      new Uint8Array(await files[1]!.arrayBuffer()),
+    );
+  });
+
+  it('opens the panel with pasted files, and from the Upload button', async () => {
+    const element = await mount('/');
+    const button = await uploadButton(element);
+    const data = new DataTransfer();
+    data.items.add(await pngFile('pasted.png'));
+    shadow(element)
+      .querySelector('ml-asset-grid')!
+      .dispatchEvent(
+        new ClipboardEvent('paste', { clipboardData: data, bubbles: true, composed: true, cancelable: true }),
+      );
+    const panel = await panelOf(element);
+    await until(
+      () => shadow(panel).querySelector('footer .btn.primary')?.textContent?.trim() === 'Upload 1 file',
+      'the pasted file',
+    );
+    shadow(panel).querySelector<HTMLButtonElement>('header button')!.click();
+    await until(() => panel.hidden, 'the panel closed');
+    button.click();
+    await until(() => !panel.hidden, 'the panel open again');
+    expect(shadow(panel).querySelector('.uppy-Dashboard')).to.not.equal(null);
+  });
+
+  it('asks about names already taken: replace makes a version, keep both a new name, skip sends nothing', async () => {
+    const folder = `/conflict-${Date.now()}`;
+    const element = await mount('/');
+    await uploadButton(element);
+    const first = [await pngFile('a.png'), await pngFile('b.png'), await pngFile('c.png')];
+    drop(element, first);
+    const panel = await panelOf(element);
+    const folderInput = await until(
+      () => shadow(panel).querySelector<HTMLInputElement>('input[name=folder]'),
+      'folder',
+    );
+    folderInput.value = folder;
+    folderInput.dispatchEvent(new Event('change'));
+    let done = next<{ files: MediaFile[] }>(element, 'ml-upload');
+    (await startButton(panel)).click();
+    const before = (await done).files;
+
+    drop(element, [
+      await pngFile('a.png', 20, 20, '#00f'),
+      await pngFile('b.png', 20, 20, '#0f0'),
+      await pngFile('c.png', 20, 20, '#f00'),
+      await pngFile('d.png'),
+    ]);
+    (await startButton(panel)).click();
+    const selects = await until(() => {
+      const found = shadow(panel).querySelectorAll<HTMLSelectElement>('select[name=conflict]');
+      return found.length === 3 && found;
+    }, 'the conflict choices');
+    const choose = (name: string, value: string) => {
+      const select = [...selects].find((s) => s.dataset.file === name)!;
+      select.value = value;
+      select.dispatchEvent(new Event('change'));
+    };
+    choose('a.png', 'replace');
+    choose('b.png', 'keep-both');
+    choose('c.png', 'skip');
+    done = next<{ files: MediaFile[] }>(element, 'ml-upload');
+    await until(() => shadow(panel).querySelector('.conflicts'), 'conflicts');
+    shadow(panel).querySelector<HTMLButtonElement>('footer .btn.primary')!.click();
+    const after = (await done).files;
+
+    const byName = Object.fromEntries(after.map((f) => [f.name, f]));
+    const a = before.find((f) => f.name === 'a.png')!;
+    expect(byName['a.png']?.fileId, 'replaced in place').to.equal(a.fileId);
+    expect(byName['a.png']?.versionInfo?.id).to.not.equal(a.versionInfo?.id);
+    expect(byName['d.png']?.filePath).to.equal(`${folder}/d.png`);
+    const kept = after.find((f) => f.name.startsWith('b_'));
+    expect(kept, `b.png kept under a new name; got ${Object.keys(byName).join(', ')}`).to.not.equal(
+      undefined,
+    );
+    expect(
+      after.some((f) => f.name === 'c.png' || f.name.startsWith('c_')),
+      'c.png skipped',
+    ).to.equal(false);
+    const listed = await api<MediaFile[]>(`/v1/files?path=${encodeURIComponent(folder)}&type=file`);
+    expect(listed.map((f) => f.name).sort()).to.have.members([
+      'a.png',
+      'b.png',
+      kept!.name,
+      'c.png',
+      'd.png',
+    ]);
+  });
+
+  it('signs each file through <auth-url>/upload-auth with upload-auth="signature"', async () => {
+    const calls: string[] = [];
+    const signing = fetchAuth();
+    const element = await mount('/', {
+      fetchAuth: (path, init) => {
+        calls.push(path);
+        return signing(path, init);
+      },
+    });
+    element.setAttribute('upload-auth', 'signature');
+    const folder = `/signed-${Date.now()}`;
+    await uploadButton(element);
+    drop(element, [await pngFile('s1.png'), await pngFile('s2.png', 9, 9)]);
+    const panel = await panelOf(element);
+    const input = await until(
+      () => shadow(panel).querySelector<HTMLInputElement>('input[name=folder]'),
+      'folder',
+    );
+    input.value = folder;
+    input.dispatchEvent(new Event('change'));
+    const done = next<{ files: MediaFile[] }>(element, 'ml-upload');
+    (await startButton(panel)).click();
+    const { files } = await done;
+    expect(files.map((f) => f.filePath).sort()).to.deep.equal([`${folder}/s1.png`, `${folder}/s2.png`]);
+    expect(calls.filter((call) => call === 'upload-auth')).to.have.length(2);
+  });
+
+  it('signs again and retries once when the server says a signature has expired', async () => {
+    let signatures = 0;
+    const signing = fetchAuth();
+    const element = await mount('/', {
+      fetchAuth: async (path, init) => {
+        const response = await signing(path, init);
+        if (path !== 'upload-auth' || ++signatures > 1) return response;
+        // The first signature is already out of date when it arrives.
+        const body = { ...(await response.json()), expire: Math.floor(Date.now() / 1000) - 60 };
+        return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+      },
+    });
+    element.setAttribute('upload-auth', 'signature');
+    await uploadButton(element);
+    drop(element, [await pngFile('late.png')]);
+    const panel = await panelOf(element);
+    const input = await until(
+      () => shadow(panel).querySelector<HTMLInputElement>('input[name=folder]'),
+      'folder',
+    );
+    input.value = `/late-${Date.now()}`;
+    input.dispatchEvent(new Event('change'));
+    const done = next<{ files: MediaFile[] }>(element, 'ml-upload');
+    (await startButton(panel)).click();
+    const { files } = await done;
+    expect(files.map((f) => f.name)).to.deep.equal(['late.png']);
+    expect(signatures).to.equal(2);
+  });
+
+  it('selects the new files in the modal picker, and keeps out what accept and max-files do not allow', async () => {
+    const folder = `/picked-${Date.now()}`;
+    const element = await mount(folder, {
+      mode: 'modal',
+      open: true,
+      multiple: true,
+      maxFiles: 2,
+      accept: 'image/*',
+    });
+    await uploadButton(element);
+    drop(element, [await pngFile('p1.png'), binaryFile('notes.bin', 1000), await pngFile('p2.png', 4, 4)]);
+    const panel = await panelOf(element);
+    const done = next<{ files: MediaFile[] }>(element, 'ml-upload');
+    (await startButton(panel)).click();
+    const { files } = await done;
+    // The panel refused the type that accept leaves out; the images went up and are now picked.
+    expect(files.map((f) => f.name).sort()).to.deep.equal(['p1.png', 'p2.png']);
+    await until(() => element.selectedFiles.length === 2, 'the new files selected');
+    expect(element.selectedFiles.map((f) => f.name).sort()).to.deep.equal(['p1.png', 'p2.png']);
+    // max-files: a third file is not taken into the batch.
+    drop(element, [await pngFile('p3.png'), await pngFile('p4.png'), await pngFile('p5.png')]);
+    await until(() => shadow(panel).querySelector('footer .btn.primary:not([disabled])'), 'files added');
+    expect(shadow(panel).querySelector('footer .btn.primary')!.textContent!.trim()).to.equal(
+      'Upload 2 files',
+    );
+  });
+
+  it('shows the server’s refusal on the file and tells the host', async () => {
+    const element = await mount('/', { fetchAuth: fetchAuth({ folder: '/inbox/', access: 'readwrite' }) });
+    await uploadButton(element);
+    const errors = events<{ name: string; message: string }>(element, 'ml-upload-error');
+    drop(element, [await pngFile('outside.png')]);
+    const panel = await panelOf(element);
+    const folderInput = await until(
+      () => shadow(panel).querySelector<HTMLInputElement>('input[name=folder]'),
+      'folder',
+    );
+    folderInput.value = '/elsewhere';
+    folderInput.dispatchEvent(new Event('change'));
+    (await startButton(panel)).click();
+    const refusal = await until(() => errors[0], 'the upload error');
+    expect(refusal.name).to.equal('outside.png');
+    expect(refusal.message).to.match(/folder|scope|outside/i);
+    // The dashboard shows it on the file (its error button's label).
+    await until(
+      () =>
+        shadow(panel).querySelector('.uppy-Dashboard-Item-errorDetails')?.getAttribute('aria-label') ===
+        refusal.message,
+      'the error in the dashboard',
+    );
+  });
+
+  it('sends files over the server’s threshold to the resumable endpoint, bytes intact', async () => {
+    const element = await mount('/', { fetchAuth: fetchAuth({ folder: '/inbox/', access: 'readwrite' }) });
+    await uploadButton(element);
+    const big = binaryFile('big.bin', 1_500_000);
+    drop(element, [big]);
+    const second = await panelOf(element);
+    const input = await until(
+      () => shadow(second).querySelector<HTMLInputElement>('input[name=folder]'),
+      'folder',
+    );
+    input.value = '/inbox/big';
+    input.dispatchEvent(new Event('change'));
+    const done = next<{ files: MediaFile[] }>(element, 'ml-upload');
+    (await startButton(second)).click();
+    const [file] = (await done).files;
+    expect(file?.filePath).to.equal('/inbox/big/big.bin');
+    expect(
+      performance.getEntriesByType('resource').some((entry) => entry.name.includes('/_ml/tus')),
+      'went through /_ml/tus',
+    ).to.equal(true);
+    const stored = new Uint8Array(await (await fetch(`${env.url}${file!.filePath}`)).arrayBuffer());
+    expect(stored).to.deep.equal(new Uint8Array(await big.arrayBuffer()));
+  });
+});
