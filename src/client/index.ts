@@ -17,6 +17,26 @@ export {
   SessionAuthorizer,
   type SessionAuthorizerOptions,
 } from './auth.js';
+export {
+  type BulkResult,
+  changeTags,
+  deleteFiles,
+  deleteFolder,
+  deleteVersion,
+  type EditOperation,
+  editImage,
+  type FileDetailsPatch,
+  type JobStatus,
+  listVersions,
+  renameFile,
+  replaceFile,
+  restoreVersion,
+  startFolderJob,
+  suggestTags,
+  transferFile,
+  updateFileDetails,
+  waitForJob,
+} from './editing.js';
 export { isAbortError, MediaApiError, type MediaErrorSource } from './errors.js';
 export {
   type ListAssetsParams,

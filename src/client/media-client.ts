@@ -94,7 +94,12 @@ export class MediaClient {
   async request<T = unknown>(
     method: string,
     path: string,
-    options: RequestOptions & { query?: Record<string, string | undefined>; json?: unknown } = {},
+    options: RequestOptions & {
+      query?: Record<string, string | undefined>;
+      json?: unknown;
+      /** A body as is (FormData for an upload); `json` wins when both are given. */
+      body?: BodyInit;
+    } = {},
   ): Promise<T> {
     const { auth, rateLimitRetries = 2 } = this.options;
     const fetchImpl = this.options.fetch ?? globalThis.fetch;
@@ -112,7 +117,7 @@ export class MediaClient {
         response = await fetchImpl.call(globalThis, url, {
           method,
           headers,
-          ...(options.json !== undefined && { body: JSON.stringify(options.json) }),
+          body: options.json !== undefined ? JSON.stringify(options.json) : options.body,
           ...(options.signal && { signal: options.signal }),
         });
       } catch (cause) {

@@ -1,7 +1,7 @@
 import { ContextProvider } from '@lit/context';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { type FetchAuth, fetchAuthFrom, SessionAuthorizer } from '../client/auth.js';
-import { MediaApiError } from '../client/errors.js';
+import type { MediaApiError } from '../client/errors.js';
 import { MediaClient } from '../client/media-client.js';
 import type { Scope } from '../shared/session-token.js';
 import type { Asset, CustomMetadataField, MediaFile } from '../shared/wire.js';
@@ -10,6 +10,7 @@ import './parts/asset-grid.js';
 import type { SelectHow } from './parts/asset-grid.js';
 import './parts/breadcrumbs.js';
 import './parts/folder-tree.js';
+import { toMediaError } from './parts/media-error.js';
 import { adoptStyles, placePopover, whenIdle } from './parts/part-events.js';
 import './parts/search-bar.js';
 import { type AcceptTest, acceptTest } from './state/accept.js';
@@ -63,6 +64,8 @@ export interface NavigateDetail {
 
 // The menus (sort, new folder, filters) are a lazy chunk, fetched when the browser is idle.
 let menus: typeof import('./parts/menus.js') | undefined;
+// So is dragging files onto folders (dragover must be answered at once, so it cannot load then).
+let dragFiles: typeof import('./parts/drag-files.js') | undefined;
 
 /**
  * An embeddable media library: browse folders, search, pick files and hand them to the page.
@@ -132,6 +135,7 @@ export class MediaLibraryElement extends LitElement {
     mode: { reflect: true },
     open: { type: Boolean, reflect: true },
     multiple: { type: Boolean },
+    requireAlt: { type: Boolean, attribute: 'require-alt' },
     maxFiles: { type: Number, attribute: 'max-files' },
     accept: {},
     rootFolder: { attribute: 'root-folder' },
@@ -167,6 +171,8 @@ export class MediaLibraryElement extends LitElement {
   declare open: boolean;
   /** Allow selecting more than one file. */
   declare multiple: boolean;
+  /** Refuse to insert images without alt text (their `description`), and offer to fill it in. */
+  declare requireAlt: boolean;
   /** With `multiple`, the most files that can be selected; 0 for no limit. */
   declare maxFiles: number;
   /** File types that can be inserted, as `<input type=file accept>`: `image/*,application/pdf`, `.pdf`. Others show dimmed. */
@@ -227,6 +233,7 @@ export class MediaLibraryElement extends LitElement {
     this.mode = 'modal';
     this.open = false;
     this.multiple = false;
+    this.requireAlt = false;
     this.maxFiles = 0;
     this.accept = '';
     this.rootFolder = '/';
@@ -390,6 +397,9 @@ export class MediaLibraryElement extends LitElement {
     void this.loadCustomFields(client, generation);
     whenIdle(() => {
       void this.loadMenus();
+      void import('./parts/drag-files.js').then((m) => {
+        dragFiles = m;
+      });
       void import('./parts/upload-button.js');
     });
   }
@@ -499,7 +509,7 @@ export class MediaLibraryElement extends LitElement {
     const l = this.localizer;
     const state = this.listing.state;
     const searching = state.query !== '';
-    return html`<div class="body">
+    return html`<div class="body" @dragstart=${this.onDrag} @dragover=${this.onDrag} @drop=${this.onDrag}>
       <nav class=${this.sidebarOpen ? 'sidebar open' : 'sidebar'} part="sidebar" aria-label=${l.t('foldersLabel')}>
         <ml-folder-tree
           part="tree"
@@ -605,7 +615,12 @@ export class MediaLibraryElement extends LitElement {
               <ml-asset-details
                 .asset=${this.activeAsset}
                 .fields=${this.customFields}
+                .client=${this.api}
+                .selected=${this.selectedFiles}
+                .root=${this.root}
                 @details-close=${() => this.toggleDetails(false)}
+                @asset-change=${(e: CustomEvent<{ asset?: MediaFile; folder?: string; text?: string }>) =>
+                  this.changed(e.detail.asset, e.detail.folder, e.detail.text)}
               ></ml-asset-details>
             </aside>`
           : nothing
@@ -702,6 +717,47 @@ export class MediaLibraryElement extends LitElement {
     this.detailsOpen = open;
   }
 
+  /** @internal The API client for the lazy parts that change the library; none for a read-only session. */
+  get api(): MediaClient | undefined {
+    return this.access === 'readwrite' ? this.currentClient : undefined;
+  }
+
+  /** @internal What the grid lists. */
+  get listed(): Asset[] {
+    return this.listing.state.items;
+  }
+
+  /** @internal */
+  notify(text?: string): void {
+    this.notice = text ? { text, kind: 'info' } : undefined;
+  }
+
+  private onDrag(event: DragEvent): void {
+    dragFiles?.drag(this, event);
+  }
+
+  /**
+   * @internal The lazy parts report a change: a file's new state (shown at once), or else a
+   * reload of the listing and of `folder` in the tree; `text` is shown as a notice.
+   */
+  async changed(file?: MediaFile, folder?: string, text?: string): Promise<void> {
+    this.notify(text);
+    if (file) {
+      this.listing.replace(file);
+      this.selection.update(file);
+      if (this.activeAsset?.type !== 'folder' && this.activeAsset?.fileId === file.fileId)
+        this.activeAsset = file;
+      return;
+    }
+    this.activeAsset = undefined;
+    await Promise.all([folder && this.tree.reload(folder), this.listing.refresh()]);
+    // Selected files take their new state; those that left the view (moved, deleted) leave the selection.
+    const listed = new Map(this.listed.map((a) => [a.type === 'folder' ? '' : a.fileId, a as MediaFile]));
+    this.applySelection(
+      this.selection.replace(this.selectedFiles.flatMap((f) => listed.get(f.fileId) ?? [])),
+    );
+  }
+
   private navigate(path: string): void {
     const folder = normalizeFolderPath(path);
     if (!isWithin(folder, this.root)) return;
@@ -793,36 +849,29 @@ export class MediaLibraryElement extends LitElement {
       files = [item];
     }
     if (files.length === 0) return;
+    // require-alt: images without alt text are named, and the first opens for editing.
+    const missing = this.requireAlt
+      ? files.filter((f) => f.fileType === 'image' && !f.description?.trim())
+      : [];
+    if (missing[0]) {
+      this.notice = {
+        text: this.localizer.t('altMissing', { names: missing.map((f) => f.name).join(', ') }),
+        kind: 'warn',
+      };
+      this.activeAsset = missing[0];
+      this.toggleDetails(true);
+      // Once the panel shows that file (the chunk may still be loading).
+      void import('./parts/asset-details.js')
+        .then(() => this.updateComplete)
+        .then(() => this.renderRoot.querySelector('ml-asset-details')?.focusAlt());
+      return;
+    }
     this.dispatch<FilesDetail>('ml-insert', { files });
     this.dispatch<InsertPayload>('insert', { eventType: 'INSERT', data: files });
     if (this.mode === 'modal') {
       this.applySelection(this.selection.clear());
       this.closeWith('insert');
     }
-  }
-
-  /** @internal The new-folder form's submit. */
-  async submitFolder(event: SubmitEvent): Promise<void> {
-    event.preventDefault();
-    const form = event.target as HTMLFormElement;
-    const input = form.elements.namedItem('name') as HTMLInputElement;
-    const error = form.querySelector('.form-error')!;
-    const name = input.value.trim();
-    const parent = this.listing.state.folder;
-    if (!name || !this.currentClient) return;
-    error.textContent = '';
-    try {
-      await this.currentClient.createFolder({ folderName: name, parentFolderPath: parent });
-    } catch (failure) {
-      error.textContent = toMediaError(failure).message;
-      this.reportError(toMediaError(failure));
-      return;
-    }
-    form.reset();
-    (form.closest('[popover]') as HTMLElement).hidePopover();
-    this.notice = { text: this.localizer.t('folderCreated', { name }), kind: 'info' };
-    await this.tree.reload(parent);
-    await this.listing.refresh();
   }
 
   private onCancel(event: Event): void {
@@ -836,7 +885,8 @@ export class MediaLibraryElement extends LitElement {
     this.dispatch<CloseDetail>('ml-close', { reason });
   }
 
-  private reportError(error: MediaApiError): void {
+  /** @internal */
+  reportError(error: MediaApiError): void {
     this.dispatch<ErrorDetail>('ml-error', {
       message: error.message,
       status: error.status,
@@ -854,14 +904,6 @@ export class MediaLibraryElement extends LitElement {
 /** Public events bubble and cross shadow roots, so a host can listen anywhere above the element. */
 function fire<T>(target: EventTarget, type: string, detail: T): void {
   target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
-}
-
-function toMediaError(error: unknown): MediaApiError {
-  if (error instanceof MediaApiError) return error;
-  return new MediaApiError(error instanceof Error ? error.message : String(error), {
-    status: 0,
-    source: 'api',
-  });
 }
 
 customElements.get('media-library') || customElements.define('media-library', MediaLibraryElement);

@@ -24,6 +24,7 @@ import { folderRoutes } from './routes/folders.js';
 import { keyRoutes } from './routes/keys.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { purgeRoutes } from './routes/purge.js';
+import { tagRoutes } from './routes/tags.js';
 import { tusRoutes } from './routes/tus.js';
 import { uploadRoutes } from './routes/upload.js';
 import { versionRoutes } from './routes/versions.js';
@@ -160,6 +161,7 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(keyRoutes, { ctx });
   await app.register(purgeRoutes, { ctx });
   await app.register(editRoutes, { ctx });
+  await app.register(tagRoutes, { ctx });
   await app.register(tusRoutes, { ctx });
   await app.register(companionRoutes, { ctx });
   await app.register(clientConfigRoutes, { ctx });

@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { defaultConfig } from '../../src/server/config.js';
 import { samplePdf } from '../../src/server/seed.js';
 import { startMediaServer } from '../../src/server/server.js';
@@ -116,7 +117,82 @@ async function seedFixture(server: TestServer): Promise<void> {
     });
     if (folder.status !== 201) throw new Error(`fixture folder: ${await folder.text()}`);
   }
+  await seedEditing(server);
   const small = await png(16, 16);
   for (let i = 0; i < manyCount; i++)
     await put(server, '/many', `item-${String(i).padStart(3, '0')}.png`, small);
+}
+
+/**
+ * /edit/<test>: one folder per editing test, so each changes only its own files. Fields rating
+ * (Number 1 to 5), caption (Text, at most 40) and season (SingleSelect) for the metadata form.
+ */
+async function seedEditing(server: TestServer): Promise<void> {
+  const fields = [
+    { name: 'rating', label: 'Rating', schema: { type: 'Number', minValue: 1, maxValue: 5 } },
+    { name: 'caption', label: 'Caption', schema: { type: 'Text', maxLength: 40 } },
+    {
+      name: 'season',
+      label: 'Season',
+      schema: { type: 'SingleSelect', selectOptions: ['spring', 'autumn'] },
+    },
+  ];
+  for (const json of fields) {
+    const field = await server.api('/v1/customMetadataFields', { method: 'POST', json });
+    if (field.status !== 201) throw new Error(`fixture field: ${await field.text()}`);
+  }
+  const files: Array<[string, string, number, number, Record<string, string>?]> = [
+    ['rename', 'old-name.png', 20, 20],
+    ['rename', 'taken.png', 20, 20],
+    ['alt', 'photo.png', 30, 20],
+    ['meta', 'meta.png', 20, 20],
+    ['stale', 'stale.png', 20, 20],
+    ['require', 'no-alt.png', 20, 20],
+    ['require', 'with-alt.png', 20, 20, { description: 'Has alt' }],
+    ['dirty', 'first.png', 20, 20],
+    ['dirty', 'second.png', 20, 20],
+    ['readonly', 'locked.png', 20, 20],
+    ['tags', 'tagged.png', 20, 20, { tags: 'autumn-sale' }],
+    ['tags', 'suggester.png', 20, 20, { tags: 'suggested-tag' }],
+    ['bulk', 'b1.png', 20, 20],
+    ['bulk', 'b2.png', 20, 20],
+    ['bulk', 'b3.png', 20, 20, { tags: 'old' }],
+    ['drag', 'dragged.png', 20, 20],
+    ['drag-target', 'resident.png', 20, 20],
+    ['altdrag', 'copied.png', 20, 20],
+    ['altdrag-target', 'resident.png', 20, 20],
+    ['bulkfield', 'f1.png', 20, 20],
+    ['bulkfield', 'f2.png', 20, 20],
+    ['dialog', 'moved.png', 20, 20],
+    ['dialog-target', 'resident.png', 20, 20],
+    ['delete', 'doomed.png', 20, 20],
+    ['frename/inner', 'x.png', 20, 20],
+    ['fdelete/gone', 'a.png', 20, 20],
+    ['fdelete/gone', 'b.png', 20, 20],
+    ['versions', 'versioned.png', 30, 30],
+    ['replace', 'replaced.png', 30, 30],
+    ['crop', 'square-me.png', 80, 50],
+    ['crop', 'undo-me.png', 80, 50],
+    ['crop', 'deliver-me.png', 80, 50],
+    ['convert', 'convert-me.png', 80, 50],
+  ];
+  for (const [folder, name, width, height, fields] of files) {
+    await put(server, `/edit/${folder}`, name, await png(width, height), fields);
+  }
+  // Red on the left half, blue on the right: a focus area on the right crops to blue.
+  const halves = await sharp({ create: { width: 80, height: 40, channels: 3, background: '#ff0000' } })
+    .composite([
+      {
+        input: await sharp({ create: { width: 40, height: 40, channels: 3, background: '#0000ff' } })
+          .png()
+          .toBuffer(),
+        left: 40,
+        top: 0,
+      },
+    ])
+    .png()
+    .toBuffer();
+  await put(server, '/edit/focus', 'halves.png', halves);
+  // A second version, 60 × 40, so restoring version 1 changes the dimensions back to 30 × 30.
+  await put(server, '/edit/versions', 'versioned.png', await png(60, 40));
 }

@@ -11,6 +11,7 @@ export const enMore = {
   sortSmallest: 'Smallest first',
   folderName: 'Folder name',
   create: 'Create',
+  folderCreated: 'Folder {name} created.',
   typeAny: 'Any type',
   tagsPlaceholder: 'Add a tag and press Enter',
   tagsHint: 'Files with any of these tags',

@@ -14,6 +14,7 @@ export const en = {
   clearSelection: 'Clear selection',
   maxFilesReached: { one: 'You can select only {count} file.', other: 'You can select up to {count} files.' },
   notAccepted: 'This type of file cannot be inserted here.',
+  altMissing: 'Add alt text before inserting: {names}',
   toggleFolders: 'Show folders',
   toggleDetails: 'Show details',
   viewLabel: 'View',
@@ -21,7 +22,6 @@ export const en = {
   viewList: 'List',
   sortLabel: 'Sort',
   newFolder: 'New folder',
-  folderCreated: 'Folder {name} created.',
   loading: 'Loading…',
   emptyFolder: 'This folder is empty',
   emptyFolderHint: 'Files added to this folder appear here.',
@@ -68,8 +68,9 @@ export const en = {
   dimensions: '{width} × {height}',
 } as const;
 
-/** Every message: the core's, and those only the lazy parts use (en-more.ts). */
+/** Every message: the core's, and those only the lazy parts use (en-more.ts, en-edit.ts, en-upload.ts). */
 export type MessageKey =
   | keyof typeof en
   | keyof typeof import('./en-more.js').enMore
+  | keyof typeof import('./en-edit.js').enEdit
   | keyof typeof import('./en-upload.js').enUpload;

@@ -1,25 +1,67 @@
 import '../i18n/en-more.js';
+import './bulk-edit.js';
+import './organise-dialog.js';
+import './tag-input.js';
+import './versions.js';
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
-import type { Asset, CustomMetadataField, CustomMetadataValue, MediaFile } from '../../shared/wire.js';
+import {
+  editImage,
+  renameFile,
+  restoreVersion,
+  suggestTags,
+  updateFileDetails,
+} from '../../client/editing.js';
+import type { MediaClient } from '../../client/media-client.js';
+import type {
+  Asset,
+  CustomMetadataField,
+  CustomMetadataValue,
+  MediaFile,
+  MediaFolder,
+} from '../../shared/wire.js';
+import { enEdit } from '../i18n/en-edit.js';
 import { formatBytes, formatDate } from '../i18n/format.js';
+import { addEnglish } from '../i18n/localize.js';
+import { type Draft, detailsPatch, draftOf, isDirty, optimistic } from '../state/file-draft.js';
 import { closeIcon, copyIcon, externalIcon, fileIcon, folderIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
+import { toMediaError } from './media-error.js';
+import { type DraftValue, fieldProblem, renderField } from './metadata-form.js';
+import type { OrganiseDialogElement, OrganiseTask } from './organise-dialog.js';
 import { emit } from './part-events.js';
 import { hasThumbnail, withTransform } from './thumbnails.js';
 
+addEnglish(enEdit);
+
+export { transferDropped } from './organise.js';
+
 /**
  * What the user is looking at: preview, name, path, type, size, dimensions, tags, custom
- * metadata, dates, and its URL to copy. Shows; editing comes with the editing panel.
+ * metadata, dates, and its URL to copy. With a client and write access it is an editor: rename,
+ * alt text (ImageKit's `description`), tags, custom metadata from the field schemas, with Save
+ * and Cancel. Unsaved changes stay on screen when the selection moves on, until saved or discarded.
  *
  * @fires details-close
+ * @fires asset-change - `{ asset }`: a file changed (optimistically, then as the server has it).
  */
 export class AssetDetailsElement extends LitElement {
   static override properties = {
     asset: { attribute: false },
     fields: { attribute: false },
+    client: { attribute: false },
+    selected: { attribute: false },
+    root: {},
     copyState: { state: true },
     previewFailed: { state: true },
+    file: { state: true },
+    draft: { state: true },
+    pending: { state: true },
+    problems: { state: true },
+    saving: { state: true },
+    status: { state: true },
+    versionsOpen: { state: true },
+    editing: { state: true },
   };
 
   static override styles = [
@@ -129,34 +171,152 @@ export class AssetDetailsElement extends LitElement {
         width: 100%;
         font-size: 12px;
       }
+      form {
+        display: flex;
+        flex-direction: column;
+        gap: 12px;
+      }
+      .field {
+        display: flex;
+        flex-direction: column;
+        gap: 4px;
+        margin: 0;
+        padding: 0;
+        border: 0;
+        font-size: 13px;
+      }
+      .field > label,
+      legend {
+        color: var(--_muted);
+        font-size: 12px;
+        font-weight: 600;
+      }
+      .check {
+        flex-direction: row;
+        align-items: center;
+        gap: 6px;
+        display: flex;
+      }
+      .field-error,
+      .alert {
+        margin: 0;
+        color: var(--_danger);
+        font-size: 12px;
+      }
+      .hint {
+        margin: 0;
+        color: var(--_muted);
+        font-size: 12px;
+      }
+      textarea {
+        resize: vertical;
+      }
+      .save-bar {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        flex-wrap: wrap;
+      }
+      .banner {
+        margin: 0;
+        padding: 8px;
+        border-radius: calc(var(--_radius) - 2px);
+        background: var(--_accent-soft);
+        font-size: 12px;
+      }
     `,
   ];
 
   declare asset: Asset | undefined;
   /** Custom metadata field definitions, for their labels. */
   declare fields: CustomMetadataField[];
+  /** Saves through this client; without one (a read-only session) the panel only shows. */
+  declare client: MediaClient | undefined;
+  /** The selected files: with more than one, the panel edits them together. */
+  declare selected: MediaFile[];
+  /** The folder the element is confined to (for the folder picker). */
+  declare root: string;
   declare private copyState: 'idle' | 'copied' | 'failed';
   declare private previewFailed: boolean;
+  /** The file being edited: `asset`, unless unsaved changes hold on to an earlier one. */
+  declare private file: MediaFile | undefined;
+  declare private draft: Draft | undefined;
+  /** The asset the user moved on to while the draft was dirty. */
+  declare private pending: Asset | undefined;
+  /** Problems by field (`name`, `description`, a custom field's name), ours or the server's. */
+  declare private problems: Record<string, string>;
+  declare private saving: boolean;
+  declare private status: { text: string; error: boolean } | undefined;
+  declare private versionsOpen: boolean;
+  /** The image editor (a lazy chunk of its own) is open. */
+  declare private editing: boolean;
   private readonly l10n = new LocalizeController(this);
 
   constructor() {
     super();
     this.asset = undefined;
     this.fields = [];
+    this.client = undefined;
+    this.selected = [];
+    this.root = '/';
     this.copyState = 'idle';
     this.previewFailed = false;
+    this.file = undefined;
+    this.draft = undefined;
+    this.pending = undefined;
+    this.problems = {};
+    this.saving = false;
+    this.status = undefined;
+    this.versionsOpen = false;
+    this.editing = false;
+  }
+
+  /** Whether there are changes not saved yet. */
+  get dirty(): boolean {
+    return !!this.file && !!this.draft && isDirty(this.file, this.draft);
+  }
+
+  /** Shows the active file alone even while several are selected (Insert asked for its alt text). */
+  private single = false;
+
+  /** Puts the cursor in the alt text field of the active file (Insert asked for alt text). */
+  async focusAlt(): Promise<void> {
+    this.single = true;
+    this.requestUpdate();
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLTextAreaElement>('#alt')?.focus();
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has('asset')) {
-      this.copyState = 'idle';
-      this.previewFailed = false;
+    if (changed.has('asset')) this.show(this.asset);
+  }
+
+  private show(asset: Asset | undefined): void {
+    const next = asset?.type === 'folder' ? undefined : asset;
+    if (next && this.file && next.fileId === this.file.fileId) {
+      // The same file again (a refresh, our own save): keep the draft, take the server's state.
+      if (!this.dirty) this.draft = draftOf(next);
+      this.file = next;
+      this.pending = undefined;
+      return;
     }
+    if (this.dirty && !this.saving) {
+      this.pending = asset;
+      return;
+    }
+    this.pending = undefined;
+    this.single = false;
+    this.copyState = 'idle';
+    this.previewFailed = false;
+    this.problems = {};
+    this.status = undefined;
+    this.file = next;
+    this.draft = next && draftOf(next);
   }
 
   override render() {
     const l = this.l10n.value;
-    const asset = this.asset;
+    const asset = this.file ?? this.asset;
     return html`<header>
         <h2>${l.t('details')}</h2>
         <button class="btn ghost icon-only" type="button" aria-label=${l.t('closeDetails')} @click=${() => emit(this, 'details-close')}>
@@ -164,26 +324,74 @@ export class AssetDetailsElement extends LitElement {
         </button>
       </header>
       ${
-        !asset
-          ? html`<p class="empty">${l.t('noActive')}</p>`
-          : asset.type === 'folder'
-            ? html`<div class="body">
+        this.canEdit && this.selected.length > 1 && !this.dirty && !this.single
+          ? this.renderBulk(this.selected)
+          : !asset
+            ? html`<p class="empty">${l.t('noActive')}</p>`
+            : asset.type === 'folder'
+              ? html`<div class="body">
                 <div class="preview">${icon(folderIcon)}</div>
                 <div><h3>${asset.name}</h3><p class="path">${asset.folderPath}</p></div>
                 <dl>
                   <dt>${l.t('detailCreated')}</dt><dd>${formatDate(l, asset.createdAt)}</dd>
                   <dt>${l.t('detailModified')}</dt><dd>${formatDate(l, asset.updatedAt)}</dd>
                 </dl>
+                ${this.canEdit ? this.renderOrganise(asset) : nothing}
               </div>`
-            : this.renderFile(asset)
-      }`;
+              : this.renderFile(asset)
+      }
+      <ml-organise-dialog .client=${this.client} .root=${this.root}
+        @organised=${(e: CustomEvent<{ folder?: string; text: string }>) => emit(this, 'asset-change', e.detail)}
+      ></ml-organise-dialog>`;
+  }
+
+  private get canEdit(): boolean {
+    return !!this.client;
+  }
+
+  private organise(task: OrganiseTask): void {
+    void this.renderRoot.querySelector<OrganiseDialogElement>('ml-organise-dialog')!.open(task);
+  }
+
+  private renderOrganise(target: MediaFile[] | MediaFolder): TemplateResult {
+    const l = this.l10n.value;
+    const task = (kind: 'move' | 'copy' | 'delete'): OrganiseTask =>
+      Array.isArray(target)
+        ? { kind, files: target }
+        : {
+            kind: kind === 'copy' ? 'rename-folder' : kind === 'move' ? 'move-folder' : 'delete-folder',
+            folder: target,
+          };
+    return html`<section class="actions" aria-label=${l.t('organise')}>
+      <button class="btn" type="button" @click=${() => this.organise(task('move'))}>${l.t('moveTo')}</button>
+      <button class="btn" type="button" @click=${() => this.organise(task('copy'))}>
+        ${Array.isArray(target) ? l.t('copyTo') : l.t('renameFolder')}
+      </button>
+      <button class="btn" type="button" @click=${() => this.organise(task('delete'))}>${l.t('deleteAction')}</button>
+    </section>`;
+  }
+
+  private renderBulk(files: MediaFile[]): TemplateResult {
+    const l = this.l10n.value;
+    return html`<div class="body">
+      <h3>${l.t('bulkTitle', { count: files.length })}</h3>
+      <ml-bulk-edit .files=${files} .fields=${this.fields} .client=${this.client}
+        @organised=${(e: CustomEvent<{ text: string }>) => emit(this, 'asset-change', e.detail)}></ml-bulk-edit>
+      ${this.renderOrganise(files)}
+    </div>`;
   }
 
   private renderFile(file: MediaFile): TemplateResult {
     const l = this.l10n.value;
-    const custom = Object.entries(file.customMetadata ?? {});
-    const tags = [...(file.tags ?? []), ...(file.AITags ?? []).map((t) => t.name)];
     return html`<div class="body">
+      ${
+        this.pending
+          ? html`<p class="banner" role="alert">
+              ${l.t('unsavedKept', { name: file.name, other: this.pending.name })}
+              <button class="link" type="button" @click=${this.discard}>${l.t('discard')}</button>
+            </p>`
+          : nothing
+      }
       <div class="preview">
         ${
           hasThumbnail(file) && !this.previewFailed
@@ -204,6 +412,7 @@ export class AssetDetailsElement extends LitElement {
         <h3>${file.name}</h3>
         <p class="path">${file.filePath}</p>
       </div>
+      ${this.canEdit && this.draft ? this.renderEditor(file, this.draft) : this.renderReadOnly(file)}
       <dl>
         <dt>${l.t('detailType')}</dt>
         <dd>${file.mime}</dd>
@@ -221,10 +430,60 @@ export class AssetDetailsElement extends LitElement {
         <dd>${formatDate(l, file.updatedAt)}</dd>
       </dl>
       ${
-        file.description
-          ? html`<section><h4>${l.t('detailDescription')}</h4><p style="margin:0">${file.description}</p></section>`
+        this.canEdit && file.fileType === 'image' && file.width
+          ? html`<button class="btn" type="button" data-action="edit-image" @click=${this.openEditor}>${l.t('editImage')}</button>`
           : nothing
       }
+      ${
+        this.editing
+          ? html`<ml-image-editor .file=${file} .client=${this.client} .calls=${{ editImage, restoreVersion, updateFileDetails }} .l10n=${l}
+              @asset-change=${(e: CustomEvent) => emit(this, 'asset-change', e.detail)}
+              @editor-close=${() => {
+                this.editing = false;
+              }}></ml-image-editor>`
+          : nothing
+      }
+      ${this.canEdit ? this.renderOrganise([file]) : nothing}
+      ${
+        this.canEdit
+          ? html`<details class="versions" @toggle=${(e: Event) => {
+              this.versionsOpen = (e.target as HTMLDetailsElement).open;
+            }}>
+              <summary>${l.t('versions')}</summary>
+              ${
+                this.versionsOpen
+                  ? html`<ml-versions .file=${file} .client=${this.client}
+                      @asset-change=${(e: CustomEvent<{ asset: MediaFile }>) => emit(this, 'asset-change', e.detail)}></ml-versions>`
+                  : nothing
+              }
+            </details>`
+          : nothing
+      }
+      <div class="actions">
+        <button class="btn" type="button" @click=${() => this.copyUrl(file.url)}>${icon(copyIcon)}${l.t('copyUrl')}</button>
+        <a class="btn" href=${file.url} target="_blank" rel="noopener noreferrer">${icon(externalIcon)}${l.t('openOriginal')}</a>
+      </div>
+      <div role="status">
+        ${this.copyState === 'copied' ? l.t('copied') : nothing}
+        ${
+          this.copyState === 'failed'
+            ? html`<p class="muted">${l.t('copyFailed')}</p>
+                <input class="url" readonly .value=${file.url} aria-label=${l.t('copyUrl')} />`
+            : nothing
+        }
+      </div>
+    </div>`;
+  }
+
+  private renderReadOnly(file: MediaFile): TemplateResult {
+    const l = this.l10n.value;
+    const custom = Object.entries(file.customMetadata ?? {});
+    const tags = [...(file.tags ?? []), ...(file.AITags ?? []).map((t) => t.name)];
+    return html`${
+      file.description
+        ? html`<section><h4>${l.t('detailDescription')}</h4><p style="margin:0">${file.description}</p></section>`
+        : nothing
+    }
       <section>
         <h4>${l.t('detailTags')}</h4>
         ${
@@ -245,21 +504,145 @@ export class AssetDetailsElement extends LitElement {
               </dl>
             </section>`
           : nothing
+      }`;
+  }
+
+  private renderEditor(file: MediaFile, draft: Draft): TemplateResult {
+    const l = this.l10n.value;
+    const problems = this.allProblems(draft);
+    const dirty = isDirty(file, draft);
+    const disabled = this.saving;
+    const error = (key: string) =>
+      problems[key] ? html`<p class="field-error" id=${`${key}-problem`}>${problems[key]}</p>` : nothing;
+    // Reads this.draft when called: a second change may come before the first re-render.
+    const set = (change: Partial<Draft>) => {
+      this.draft = { ...this.draft!, ...change };
+      const cleared = Object.keys(change).concat(Object.keys(change.custom ?? {}));
+      this.problems = Object.fromEntries(Object.entries(this.problems).filter(([k]) => !cleared.includes(k)));
+      this.status = undefined;
+    };
+    const chars = [...draft.description].length;
+    return html`<form novalidate @submit=${(e: Event) => {
+      e.preventDefault();
+      void this.save();
+    }} @keydown=${(e: KeyboardEvent) => {
+      if (e.key === 'Escape' && dirty && !e.defaultPrevented) {
+        e.preventDefault();
+        this.discard();
       }
-      <div class="actions">
-        <button class="btn" type="button" @click=${() => this.copyUrl(file.url)}>${icon(copyIcon)}${l.t('copyUrl')}</button>
-        <a class="btn" href=${file.url} target="_blank" rel="noopener noreferrer">${icon(externalIcon)}${l.t('openOriginal')}</a>
+    }}>
+      <div class="field">
+        <label for="name">${l.t('fieldName')}</label>
+        <input id="name" type="text" required .value=${draft.name} ?disabled=${disabled}
+          aria-invalid=${String(!!problems.name)} aria-describedby=${problems.name ? 'name-problem' : nothing}
+          @input=${(e: Event) => set({ name: (e.target as HTMLInputElement).value })} />
+        ${error('name')}
       </div>
-      <div role="status">
-        ${this.copyState === 'copied' ? l.t('copied') : nothing}
-        ${
-          this.copyState === 'failed'
-            ? html`<p class="muted">${l.t('copyFailed')}</p>
-                <input class="url" readonly .value=${file.url} aria-label=${l.t('copyUrl')} />`
-            : nothing
+      <div class="field">
+        <label for="alt">${l.t('altText')}</label>
+        <textarea id="alt" rows="3" maxlength="4096" .value=${draft.description} ?disabled=${disabled}
+          aria-invalid=${String(!!problems.description)}
+          aria-describedby=${problems.description ? 'alt-count description-problem' : 'alt-count'}
+          @input=${(e: Event) => set({ description: (e.target as HTMLTextAreaElement).value })}></textarea>
+        <p class="hint" id="alt-count">${l.t('altHint')} ${l.t('altCount', { count: chars })}</p>
+        ${error('description')}
+      </div>
+      <div class="field">
+        <label>${l.t('tagsLabel')}</label>
+        <ml-tag-input .tags=${draft.tags} .label=${l.t('tagsLabel')} ?disabled=${disabled}
+          .suggest=${(prefix: string) => suggestTags(this.client!, prefix)}
+          @tags-change=${(e: CustomEvent<{ tags: string[] }>) => set({ tags: e.detail.tags })}></ml-tag-input>
+        ${error('tags')}
+      </div>
+      ${this.fields.map((field) =>
+        renderField(
+          l,
+          field,
+          draft.custom[field.name],
+          problems[field.name],
+          (value: DraftValue) => set({ custom: { ...this.draft!.custom, [field.name]: value } }),
+          disabled,
+        ),
+      )}
+      <div class="save-bar">
+        <button class="btn primary" type="submit" ?disabled=${!dirty || disabled || Object.keys(problems).length > 0}>
+          ${this.saving ? l.t('saving') : l.t('save')}
+        </button>
+        <button class="btn" type="button" ?disabled=${!dirty || disabled} @click=${this.discard}>${l.t('cancel')}</button>
+        <span class="hint" role="status">${dirty ? l.t('unsaved') : this.status && !this.status.error ? this.status.text : ''}</span>
+      </div>
+      ${this.status?.error ? html`<p class="alert" role="alert">${this.status.text}</p>` : nothing}
+    </form>`;
+  }
+
+  /** Our own checks (as the server will judge) and the server's last answer, by field. */
+  private allProblems(draft: Draft): Record<string, string> {
+    const l = this.l10n.value;
+    const problems: Record<string, string> = {};
+    if (!draft.name.trim()) problems.name = l.t('fieldRequired');
+    for (const field of this.fields) {
+      const problem = fieldProblem(l, field, draft.custom[field.name]);
+      if (problem) problems[field.name] = problem;
+    }
+    return { ...problems, ...this.problems };
+  }
+
+  private async openEditor(): Promise<void> {
+    await import('./image-editor.js');
+    this.editing = true;
+  }
+
+  private discard(): void {
+    const pending = this.pending;
+    this.draft = this.file && draftOf(this.file);
+    this.problems = {};
+    this.status = undefined;
+    if (pending) this.show(pending);
+  }
+
+  /** Saves optimistically: the grid shows the change at once and gets the server's state (or the old one) after. */
+  private async save(): Promise<void> {
+    const { file, draft, client } = this;
+    if (!file || !draft || !client || this.saving) return;
+    if (Object.keys(this.allProblems(draft)).length > 0) return;
+    const l = this.l10n.value;
+    this.saving = true;
+    this.status = undefined;
+    emit(this, 'asset-change', { asset: optimistic(file, draft) });
+    let saved = file;
+    try {
+      if (draft.name.trim() !== file.name) {
+        try {
+          saved = await renameFile(client, file, draft.name.trim());
+        } catch (failure) {
+          throw Object.assign(toMediaError(failure), { field: 'name' });
         }
-      </div>
-    </div>`;
+      }
+      const patch = detailsPatch(file, draft);
+      if (patch) saved = await updateFileDetails(client, file.fileId, patch);
+      this.saving = false;
+      this.file = saved;
+      this.draft = draftOf(saved);
+      this.problems = {};
+      this.status = { text: l.t('saved'), error: false };
+      emit(this, 'asset-change', { asset: saved });
+      if (this.pending) this.show(this.pending);
+    } catch (failure) {
+      const error = toMediaError(failure);
+      // Roll back to what the server has now (a rename may have gone through before a later step failed).
+      const truth = await client.getFileDetails(file.fileId).catch(() => saved);
+      this.saving = false;
+      this.file = truth;
+      emit(this, 'asset-change', { asset: truth });
+      const byField = error.body?.errors ?? {};
+      const field = (error as { field?: string }).field;
+      const problems: Record<string, string> = { ...byField };
+      if (field) problems[field] = error.message;
+      else if (error.body?.message?.includes("'description'")) problems.description = error.message;
+      this.problems = problems;
+      if (Object.keys(problems).length === 0)
+        this.status = { text: l.t('saveFailed', { message: error.message }), error: true };
+    }
   }
 
   private formatValue(value: CustomMetadataValue): string {

@@ -393,6 +393,7 @@ export class AssetGridElement extends LitElement {
       id=${`item-${index}`}
       class=${`cell${selected ? ' selected' : ''}${active ? ' active' : ''}`}
       data-index=${index}
+      draggable="true"
       aria-selected=${String(selected)}
       aria-disabled=${disabled ? 'true' : nothing}
       aria-posinset=${index + 1}

@@ -95,6 +95,7 @@ function renderRow(grid: AssetGridElement, row: Row, index: number): TemplateRes
     id=${`item-${index}`}
     class=${cls}
     data-index=${index}
+    draggable=${file ? 'true' : nothing}
     aria-rowindex=${index + 2}
     aria-selected=${file ? String(selected) : nothing}
     aria-disabled=${disabled ? 'true' : nothing}

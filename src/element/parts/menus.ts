@@ -5,6 +5,7 @@ import type { MediaLibraryElement } from '../media-library.js';
 import type { ListSort } from '../state/listing.js';
 import type { DatePreset, SearchState, SizeFilter, TypeFilter } from '../state/search.js';
 import { closeIcon, icon } from '../styles/icons.js';
+import { toMediaError } from './media-error.js';
 import type { SearchBarElement } from './search-bar.js';
 import { dateLabels, sizeLabels, typeLabels } from './search-bar.js';
 
@@ -36,7 +37,7 @@ export function sortMenu(root: MediaLibraryElement): TemplateResult {
 
 export function folderForm(root: MediaLibraryElement): TemplateResult {
   const l = root.l10n;
-  return html`<form class="folder-form" @submit=${(event: SubmitEvent) => root.submitFolder(event)}>
+  return html`<form class="folder-form" @submit=${(event: SubmitEvent) => submitFolder(root, event)}>
     <label for="folder-name">${l.t('folderName')}</label>
     <div class="row">
       <input id="folder-name" name="name" required autocomplete="off" maxlength="255" />
@@ -44,6 +45,29 @@ export function folderForm(root: MediaLibraryElement): TemplateResult {
     </div>
     <p class="form-error" role="alert"></p>
   </form>`;
+}
+
+async function submitFolder(root: MediaLibraryElement, event: SubmitEvent): Promise<void> {
+  event.preventDefault();
+  const form = event.target as HTMLFormElement;
+  const input = form.elements.namedItem('name') as HTMLInputElement;
+  const error = form.querySelector('.form-error')!;
+  const name = input.value.trim();
+  const parent = root.currentFolder;
+  const client = root.api;
+  if (!name || !client) return;
+  error.textContent = '';
+  try {
+    await client.createFolder({ folderName: name, parentFolderPath: parent });
+  } catch (failure) {
+    const reported = toMediaError(failure);
+    error.textContent = reported.message;
+    root.reportError(reported);
+    return;
+  }
+  form.reset();
+  (form.closest('[popover]') as HTMLElement).hidePopover();
+  await root.changed(undefined, parent, root.l10n.t('folderCreated', { name }));
 }
 
 /** A filter's popover content. */

@@ -2,7 +2,10 @@ import type { MediaFile } from '../../shared/wire.js';
 
 /** `url` with an ImageKit transformation added as `tr=` (after any query it already has). */
 export function withTransform(url: string, transformation: string): string {
-  return `${url}${url.includes('?') ? '&' : '?'}tr=${transformation}`;
+  // A URL that transforms already (cropped on delivery) gets the step chained after its own.
+  return url.includes('tr=')
+    ? url.replace(/([?&]tr=[^&#]*)/, `$1:${transformation}`)
+    : `${url}${url.includes('?') ? '&' : '?'}tr=${transformation}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { isAbortError, MediaApiError } from '../../client/errors.js';
 import type { MediaClient, SortOrder } from '../../client/media-client.js';
 import { allOf, condition } from '../../client/search-query.js';
-import type { Asset } from '../../shared/wire.js';
+import type { Asset, MediaFile } from '../../shared/wire.js';
 import { emptySearch, type SearchState, searchQueryOf } from './search.js';
 
 /** ImageKit's sorts, plus sorting by type, which ImageKit lacks and the list view does on the client. */
@@ -117,6 +117,13 @@ export class Listing {
     if (!hasMore || loadingMore || status !== 'ready') return Promise.resolve();
     this.set({ loadingMore: true });
     return this.fetchPage(false);
+  }
+
+  /** Shows a file's new state (an edit) where it is listed. */
+  replace(file: MediaFile): void {
+    this.set({
+      items: this.state.items.map((a) => (a.type !== 'folder' && a.fileId === file.fileId ? file : a)),
+    });
   }
 
   /** Stops whatever is loading (the element was closed or removed). */

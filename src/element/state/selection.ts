@@ -30,6 +30,11 @@ export class Selection {
     return this.files.has(fileId);
   }
 
+  /** Keeps a selected file's newest state (after an edit). */
+  update(file: MediaFile): void {
+    if (this.files.has(file.fileId)) this.files.set(file.fileId, file);
+  }
+
   list(): MediaFile[] {
     return [...this.files.values()];
   }

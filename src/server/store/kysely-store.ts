@@ -469,6 +469,17 @@ export class KyselyStore implements Store {
     return [...folders, ...files];
   }
 
+  async listTags(query: { prefix: string; limit: number; within?: string }): Promise<string[]> {
+    // A range on file_tags_by_tag (tag, row_id), so a prefix reads only the tags it matches.
+    const upper = `${query.prefix}\u{10FFFF}`;
+    const inScope = query.within === undefined ? sql`` : sql`and ${inFolderTree('v.folder', query.within)}`;
+    const result = await sql<{ tag: string }>`
+      select distinct t.tag as tag from file_tags t join file_versions v on v.id = t.row_id
+      where t.tag >= ${query.prefix} and t.tag < ${upper} and t.source = 'user' and v.is_current = 1 ${inScope}
+      order by t.tag limit ${query.limit}`.execute(this.#db);
+    return result.rows.map((r) => r.tag);
+  }
+
   async storedBytes(): Promise<number> {
     const row = await this.#db
       .selectFrom('file_versions')

@@ -191,6 +191,8 @@ export interface Store {
   /** Deletes the file with all its versions; answers their blob keys. */
   deleteFile(fileId: string): Promise<string[]>;
   list(query: ListQuery): Promise<Array<FileRecord | FolderRecord>>;
+  /** Distinct user tags of current files that start with `prefix` (case-sensitive), in order; `within` as in ListQuery. */
+  listTags(query: { prefix: string; limit: number; within?: string }): Promise<string[]>;
   /** Bytes of every version of every file. */
   storedBytes(): Promise<number>;
 

@@ -1,0 +1,623 @@
+import { css, html, LitElement, nothing } from 'lit';
+import type { EditOperation, editImage, restoreVersion, updateFileDetails } from '../../client/editing.js';
+import type { MediaClient } from '../../client/media-client.js';
+import type { MediaFile } from '../../shared/wire.js';
+import type { Localizer } from '../i18n/localize.js';
+import { shared } from '../styles/shared.js';
+import { toMediaError } from './media-error.js';
+import { emit } from './part-events.js';
+import { withTransform } from './thumbnails.js';
+
+/** A rectangle in image pixels. */
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+type Handle = 'move' | 'nw' | 'ne' | 'sw' | 'se';
+
+/** What the editor calls on the server. */
+export interface EditorCalls {
+  editImage: typeof editImage;
+  restoreVersion: typeof restoreVersion;
+  updateFileDetails: typeof updateFileDetails;
+}
+
+/** Crop ratios offered besides free; hosts add theirs with `--ml-crop-presets: "Banner 3:1, Card 5:4"`. */
+const builtInPresets: Array<[string, number]> = [
+  ['1:1', 1],
+  ['4:3', 4 / 3],
+  ['3:2', 3 / 2],
+  ['16:9', 16 / 9],
+  ['9:16', 9 / 16],
+];
+
+const formats = ['jpg', 'png', 'webp', 'avif'] as const;
+const stageWidth = 560;
+const stageHeight = 380;
+const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+
+/** `x,y,w,h` (ImageKit's customCoordinates) as a box, when it is one. */
+function parseBox(text: string | null): Box | undefined {
+  const n = (text ?? '').split(',').map(Number);
+  return n.length === 4 && n.every((v) => Number.isFinite(v) && v >= 0) && n[2]! > 0 && n[3]! > 0
+    ? { x: n[0]!, y: n[1]!, w: n[2]!, h: n[3]! }
+    : undefined;
+}
+
+/**
+ * The image editor, a lazy chunk: crop (free or a ratio), rotate by 90°, flip, resize with a
+ * locked ratio, output format and quality, previewed in the browser and saved on the server
+ * (`POST /_ml/files/{id}/edit`) as a new version (Undo restores the previous one) or a copy.
+ * "Focus area" sets ImageKit's `customCoordinates` for `fo-custom`; "Crop on delivery" leaves
+ * the original alone and hands on a URL that crops. Every handle moves with the arrow keys
+ * (Shift: 10 px); Enter applies, Escape cancels.
+ *
+ * @fires asset-change - `{ asset }` after a save, an undo, a focus area or a crop on delivery.
+ * @fires editor-close
+ */
+export class ImageEditorElement extends LitElement {
+  static override properties = {
+    file: { attribute: false },
+    client: { attribute: false },
+    calls: { attribute: false },
+    l10n: { attribute: false },
+    mode: { state: true },
+    rotation: { state: true },
+    flipH: { state: true },
+    flipV: { state: true },
+    box: { state: true },
+    ratio: { state: true },
+    width: { state: true },
+    height: { state: true },
+    format: { state: true },
+    quality: { state: true },
+    asCopy: { state: true },
+    busy: { state: true },
+    message: { state: true },
+    undoTo: { state: true },
+  };
+
+  static override styles = [
+    shared,
+    css`
+      dialog {
+        width: min(640px, calc(100vw - 24px));
+        max-height: calc(100vh - 24px);
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+        background: var(--_bg);
+        color: var(--_text);
+        box-shadow: var(--_shadow);
+      }
+      h2 {
+        margin: 0 0 8px;
+        font-size: 15px;
+      }
+      .stage {
+        position: relative;
+        margin: 8px auto;
+        touch-action: none;
+      }
+      canvas {
+        display: block;
+      }
+      .box {
+        position: absolute;
+        box-sizing: border-box;
+        border: 2px solid #fff;
+        outline: 1px solid #000;
+        box-shadow: 0 0 0 9999px rgb(0 0 0 / 0.45);
+        cursor: move;
+        padding: 0;
+        background: transparent;
+      }
+      .stage {
+        overflow: hidden;
+      }
+      .corner {
+        position: absolute;
+        width: 16px;
+        height: 16px;
+        margin: -8px;
+        padding: 0;
+        border: 2px solid #000;
+        border-radius: 50%;
+        background: #fff;
+      }
+      .box:focus-visible,
+      .corner:focus-visible {
+        outline: 3px solid var(--_accent);
+      }
+      .controls {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px;
+        align-items: center;
+        font-size: 13px;
+      }
+      .controls input[type='number'] {
+        width: 6em;
+      }
+      .buttons {
+        display: flex;
+        flex-wrap: wrap;
+        justify-content: flex-end;
+        gap: 6px;
+        margin-top: 10px;
+      }
+      .alert {
+        color: var(--_danger);
+      }
+      p {
+        margin: 4px 0;
+        font-size: 13px;
+      }
+    `,
+  ];
+
+  declare file: MediaFile | undefined;
+  declare client: MediaClient | undefined;
+  /** The editing calls, from the details chunk (shared code between two lazy chunks would split the core bundle). */
+  declare calls: EditorCalls | undefined;
+  /** `crop` edits pixels; `focus` sets the focus area on the original. */
+  declare private mode: 'crop' | 'focus';
+  declare private rotation: 0 | 90 | 180 | 270;
+  declare private flipH: boolean;
+  declare private flipV: boolean;
+  /** The crop (in the rotated, flipped image) or the focus area (in the original). */
+  declare private box: Box;
+  /** Width / height the box keeps; 0 for free. */
+  declare private ratio: number;
+  declare private width: number | undefined;
+  declare private height: number | undefined;
+  declare private format: '' | (typeof formats)[number];
+  declare private quality: number;
+  declare private asCopy: boolean;
+  declare private busy: boolean;
+  declare private message: { text: string; error: boolean } | undefined;
+  /** The version Undo goes back to, after a save. */
+  declare private undoTo: string | undefined;
+  /** The panel's Localizer (importing the localize controller here would split the core bundle). */
+  declare l10n: Localizer;
+  private image: HTMLImageElement | undefined;
+  private drag: { handle: Handle; x: number; y: number; box: Box } | undefined;
+
+  constructor() {
+    super();
+    this.file = undefined;
+    this.client = undefined;
+    this.calls = undefined;
+    this.mode = 'crop';
+    this.rotation = 0;
+    this.flipH = false;
+    this.flipV = false;
+    this.box = { x: 0, y: 0, w: 1, h: 1 };
+    this.ratio = 0;
+    this.width = undefined;
+    this.height = undefined;
+    this.format = '';
+    this.quality = 80;
+    this.asCopy = false;
+    this.busy = false;
+    this.message = undefined;
+    this.undoTo = undefined;
+  }
+
+  /** The image's size after rotation: what the crop box lives in (the original's in focus mode). */
+  private get space(): { w: number; h: number } {
+    const w = this.file?.width ?? 1;
+    const h = this.file?.height ?? 1;
+    return this.mode === 'crop' && this.rotation % 180 ? { w: h, h: w } : { w, h };
+  }
+
+  private get scale(): number {
+    const { w, h } = this.space;
+    return Math.min(stageWidth / w, stageHeight / h, 1);
+  }
+
+  protected override willUpdate(): void {
+    if (!this.hasUpdated) this.reset();
+  }
+
+  protected override firstUpdated(): void {
+    this.renderRoot.querySelector('dialog')!.showModal();
+    const image = new Image();
+    image.onload = () => {
+      this.image = image;
+      this.draw();
+    };
+    // A bounded rendition is enough for the preview; the server edits the original.
+    image.src = withTransform(this.file!.url, 'w-1200,h-1200,c-at_max');
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.box')?.focus());
+  }
+
+  protected override updated(changed: Map<PropertyKey, unknown>): void {
+    if (['rotation', 'flipH', 'flipV', 'mode'].some((key) => changed.has(key))) this.draw();
+  }
+
+  private reset(): void {
+    const { w, h } = this.space;
+    const focus = this.mode === 'focus' ? parseBox(this.file?.customCoordinates ?? null) : undefined;
+    this.box =
+      focus ?? (this.mode === 'focus' ? { x: w / 4, y: h / 4, w: w / 2, h: h / 2 } : { x: 0, y: 0, w, h });
+    if (this.ratio) this.applyRatio(this.ratio);
+  }
+
+  private draw(): void {
+    const canvas = this.renderRoot.querySelector('canvas');
+    const image = this.image;
+    const file = this.file;
+    if (!canvas || !image || !file?.width || !file.height) return;
+    const s = this.scale;
+    const { w, h } = this.space;
+    canvas.width = Math.round(w * s);
+    canvas.height = Math.round(h * s);
+    const ctx = canvas.getContext('2d')!;
+    ctx.save();
+    ctx.translate(canvas.width / 2, canvas.height / 2);
+    // Flips apply to the rotated image, as on the server: flip the canvas, then rotate the drawing.
+    if (this.mode === 'crop') {
+      ctx.scale(this.flipH ? -1 : 1, this.flipV ? -1 : 1);
+      ctx.rotate((this.rotation * Math.PI) / 180);
+    }
+    ctx.drawImage(image, (-file.width * s) / 2, (-file.height * s) / 2, file.width * s, file.height * s);
+    ctx.restore();
+  }
+
+  override render() {
+    const l = this.l10n;
+    const file = this.file;
+    if (!file) return nothing;
+    const s = this.scale;
+    const { w, h } = this.space;
+    const b = this.box;
+    const focus = this.mode === 'focus';
+    const presets = [...builtInPresets, ...this.hostPresets()];
+    const corner = (handle: Handle, left: number, top: number, name: string) =>
+      html`<button class="corner" type="button" data-handle=${handle} style=${`left:${left * s}px;top:${top * s}px`}
+        aria-label=${l.t('handleCorner', { corner: name })} aria-describedby="box-status"
+        @keydown=${(e: KeyboardEvent) => this.onKey(e, handle)} @pointerdown=${(e: PointerEvent) => this.onPointerDown(e, handle)}></button>`;
+    return html`<dialog aria-labelledby="editor-title" @cancel=${(e: Event) => {
+      e.preventDefault();
+      this.close();
+    }}>
+      <h2 id="editor-title">${l.t('editImage')}: ${file.name}</h2>
+      <div class="controls" role="group" aria-label=${l.t('editMode')}>
+        <button class="btn" type="button" aria-pressed=${String(!focus)} @click=${() => this.setMode('crop')}>${l.t('cropMode')}</button>
+        <button class="btn" type="button" aria-pressed=${String(focus)} @click=${() => this.setMode('focus')}>${l.t('focusMode')}</button>
+      </div>
+      <div class="stage" style=${`width:${Math.round(w * s)}px;height:${Math.round(h * s)}px`}
+        @pointermove=${this.onPointerMove} @pointerup=${this.onPointerUp} @pointercancel=${this.onPointerUp}>
+        <canvas aria-hidden="true"></canvas>
+        <button class="box" type="button" data-handle="move"
+          style=${`left:${b.x * s}px;top:${b.y * s}px;width:${b.w * s}px;height:${b.h * s}px`}
+          aria-label=${focus ? l.t('handleFocus') : l.t('handleCrop')} aria-describedby="box-status"
+          @keydown=${(e: KeyboardEvent) => this.onKey(e, 'move')} @pointerdown=${(e: PointerEvent) => this.onPointerDown(e, 'move')}></button>
+        ${corner('nw', b.x, b.y, l.t('cornerNw'))}
+        ${corner('ne', b.x + b.w, b.y, l.t('cornerNe'))}
+        ${corner('sw', b.x, b.y + b.h, l.t('cornerSw'))}
+        ${corner('se', b.x + b.w, b.y + b.h, l.t('cornerSe'))}
+      </div>
+      <p id="box-status" role="status" aria-live="polite">
+        ${l.t(focus ? 'focusStatus' : 'cropStatus', { x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.w), height: Math.round(b.h) })}
+      </p>
+      ${focus ? this.renderFocusControls() : this.renderCropControls(presets)}
+      ${this.message ? html`<p class=${this.message.error ? 'alert' : ''} role=${this.message.error ? 'alert' : 'status'}>${this.message.text}</p>` : nothing}
+      <div class="buttons">
+        ${this.undoTo ? html`<button class="btn" type="button" ?disabled=${this.busy} @click=${this.undo}>${l.t('undo')}</button>` : nothing}
+        ${focus ? nothing : html`<button class="btn" type="button" ?disabled=${this.busy || this.rotation !== 0 || this.flipH || this.flipV} @click=${this.cropOnDelivery}>${l.t('cropOnDelivery')}</button>`}
+        <button class="btn" type="button" @click=${this.close}>${l.t('close')}</button>
+        <button class="btn primary" type="button" data-action="apply" ?disabled=${this.busy} @click=${this.apply}>${this.busy ? l.t('saving') : l.t('save')}</button>
+      </div>
+    </dialog>`;
+  }
+
+  private renderCropControls(presets: Array<[string, number]>) {
+    const l = this.l10n;
+    return html`<div class="controls">
+        <label>${l.t('aspect')}
+          <select id="ratio" @change=${(e: Event) => this.applyRatio(Number((e.target as HTMLSelectElement).value))}>
+            <option value="0">${l.t('aspectFree')}</option>
+            ${presets.map(([name, ratio]) => html`<option value=${ratio} ?selected=${ratio === this.ratio}>${name}</option>`)}
+          </select>
+        </label>
+        <button class="btn" type="button" @click=${() => this.rotate()}>${l.t('rotate')}</button>
+        <button class="btn" type="button" aria-pressed=${String(this.flipH)} @click=${() => {
+          this.flipH = !this.flipH;
+        }}>${l.t('flipH')}</button>
+        <button class="btn" type="button" aria-pressed=${String(this.flipV)} @click=${() => {
+          this.flipV = !this.flipV;
+        }}>${l.t('flipV')}</button>
+      </div>
+      <div class="controls">
+        <label>${l.t('resizeWidth')} <input id="resize-w" type="number" min="1" .value=${String(this.width ?? '')}
+          @input=${(e: Event) => this.resize('w', (e.target as HTMLInputElement).valueAsNumber)} /></label>
+        <label>${l.t('resizeHeight')} <input id="resize-h" type="number" min="1" .value=${String(this.height ?? '')}
+          @input=${(e: Event) => this.resize('h', (e.target as HTMLInputElement).valueAsNumber)} /></label>
+        <label>${l.t('format')}
+          <select id="format" @change=${(e: Event) => {
+            this.format = (e.target as HTMLSelectElement).value as typeof this.format;
+          }}>
+            <option value="">${l.t('formatSame')}</option>
+            ${formats.map((f) => html`<option value=${f}>${f.toUpperCase()}</option>`)}
+          </select>
+        </label>
+        ${
+          this.format && this.format !== 'png'
+            ? html`<label>${l.t('quality')} <input id="quality" type="number" min="1" max="100" .value=${String(this.quality)}
+                @input=${(e: Event) => {
+                  this.quality = clamp((e.target as HTMLInputElement).valueAsNumber || 80, 1, 100);
+                }} /></label>`
+            : nothing
+        }
+        <label><input type="checkbox" .checked=${this.asCopy} @change=${(e: Event) => {
+          this.asCopy = (e.target as HTMLInputElement).checked;
+        }} /> ${l.t('saveAsCopy')}</label>
+      </div>`;
+  }
+
+  private renderFocusControls() {
+    return html`<p class="muted">${this.l10n.t('focusHint')}</p>`;
+  }
+
+  private hostPresets(): Array<[string, number]> {
+    const text = getComputedStyle(this)
+      .getPropertyValue('--ml-crop-presets')
+      .replace(/^\s*["']|["']\s*$/g, '');
+    return text
+      .split(',')
+      .map((part) => /^(.*?)\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(part.trim()))
+      .filter((m): m is RegExpExecArray => !!m && Number(m[3]) > 0)
+      .map((m) => [m[1] || `${m[2]}:${m[3]}`, Number(m[2]) / Number(m[3])]);
+  }
+
+  private setMode(mode: 'crop' | 'focus'): void {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    this.ratio = 0;
+    this.message = undefined;
+    this.reset();
+  }
+
+  private rotate(): void {
+    this.rotation = ((this.rotation + 90) % 360) as typeof this.rotation;
+    this.width = this.height = undefined;
+    this.reset();
+  }
+
+  /** The largest box of this ratio, centred where the box is now. */
+  private applyRatio(ratio: number): void {
+    this.ratio = ratio;
+    if (!ratio) return;
+    const { w: sw, h: sh } = this.space;
+    let w = sw;
+    let h = w / ratio;
+    if (h > sh) {
+      h = sh;
+      w = h * ratio;
+    }
+    const cx = this.box.x + this.box.w / 2;
+    const cy = this.box.y + this.box.h / 2;
+    this.box = { x: clamp(cx - w / 2, 0, sw - w), y: clamp(cy - h / 2, 0, sh - h), w, h };
+    this.syncSize();
+  }
+
+  private resize(side: 'w' | 'h', value: number): void {
+    const ok = Number.isFinite(value) && value > 0;
+    const aspect = this.box.w / this.box.h;
+    // The ratio is locked: one side follows the other.
+    if (!ok) this.width = this.height = undefined;
+    else if (side === 'w') [this.width, this.height] = [value, Math.max(1, Math.round(value / aspect))];
+    else [this.width, this.height] = [Math.max(1, Math.round(value * aspect)), value];
+  }
+
+  private syncSize(): void {
+    if (this.width !== undefined) this.resize('w', this.width);
+  }
+
+  /** Moves a handle by (dx, dy) image pixels, keeping the box inside the image and to its ratio. */
+  private moveHandle(handle: Handle, dx: number, dy: number, from = this.box): void {
+    const { w: sw, h: sh } = this.space;
+    const min = 1;
+    let { x, y, w, h } = from;
+    if (handle === 'move') {
+      x = clamp(x + dx, 0, sw - w);
+      y = clamp(y + dy, 0, sh - h);
+    } else {
+      const west = handle === 'nw' || handle === 'sw';
+      const north = handle === 'nw' || handle === 'ne';
+      let right = x + w;
+      let bottom = y + h;
+      if (west) x = clamp(x + dx, 0, right - min);
+      else right = clamp(right + dx, x + min, sw);
+      if (north) y = clamp(y + dy, 0, bottom - min);
+      else bottom = clamp(bottom + dy, y + min, sh);
+      w = right - x;
+      h = bottom - y;
+      if (this.ratio) {
+        // The side that moved more decides; the other follows, anchored at the opposite corner.
+        if (Math.abs(dx) >= Math.abs(dy)) h = w / this.ratio;
+        else w = h * this.ratio;
+        if (west) x = right - w;
+        if (north) y = bottom - h;
+        if (x < 0 || y < 0 || x + w > sw || y + h > sh) return;
+      }
+    }
+    this.box = { x, y, w, h };
+    this.syncSize();
+  }
+
+  private onKey(event: KeyboardEvent, handle: Handle): void {
+    const step = event.shiftKey ? 10 : 1;
+    const moves: Record<string, [number, number]> = {
+      ArrowLeft: [-step, 0],
+      ArrowRight: [step, 0],
+      ArrowUp: [0, -step],
+      ArrowDown: [0, step],
+    };
+    const move = moves[event.key];
+    if (move) {
+      event.preventDefault();
+      this.moveHandle(handle, move[0], move[1]);
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      void this.apply();
+    }
+  }
+
+  private onPointerDown(event: PointerEvent, handle: Handle): void {
+    event.preventDefault();
+    (event.target as HTMLElement).focus();
+    (event.currentTarget as HTMLElement).setPointerCapture?.(event.pointerId);
+    this.drag = { handle, x: event.clientX, y: event.clientY, box: this.box };
+  }
+
+  private onPointerMove(event: PointerEvent): void {
+    const drag = this.drag;
+    if (!drag) return;
+    const s = this.scale;
+    this.moveHandle(drag.handle, (event.clientX - drag.x) / s, (event.clientY - drag.y) / s, drag.box);
+  }
+
+  private onPointerUp(): void {
+    this.drag = undefined;
+  }
+
+  private rounded(): Box {
+    const { w: sw, h: sh } = this.space;
+    const x = clamp(Math.round(this.box.x), 0, sw - 1);
+    const y = clamp(Math.round(this.box.y), 0, sh - 1);
+    let w = clamp(Math.round(this.box.w), 1, sw - x);
+    let h = clamp(Math.round(this.box.h), 1, sh - y);
+    // A square stays square after rounding.
+    if (this.ratio === 1) w = h = Math.min(w, h);
+    return { x, y, w, h };
+  }
+
+  /** The edit as the server's operations, in the order it applies them. */
+  private operations(): EditOperation[] {
+    const ops: EditOperation[] = [];
+    if (this.rotation) ops.push({ type: 'rotate', angle: this.rotation });
+    if (this.flipH) ops.push({ type: 'flip', direction: 'horizontal' });
+    if (this.flipV) ops.push({ type: 'flip', direction: 'vertical' });
+    const b = this.rounded();
+    const { w, h } = this.space;
+    if (b.x !== 0 || b.y !== 0 || b.w !== w || b.h !== h)
+      ops.push({ type: 'crop', x: b.x, y: b.y, width: b.w, height: b.h });
+    if (this.width && this.height && (this.width !== b.w || this.height !== b.h))
+      ops.push({ type: 'resize', width: this.width, height: this.height });
+    if (this.format)
+      ops.push(
+        this.format === 'png'
+          ? { type: 'format', format: 'png' }
+          : { type: 'format', format: this.format, quality: this.quality },
+      );
+    return ops;
+  }
+
+  private async apply(): Promise<void> {
+    const { file, client, calls } = this;
+    if (!file || !client || !calls || this.busy) return;
+    const { editImage, updateFileDetails } = calls;
+    const l = this.l10n;
+    this.busy = true;
+    this.message = undefined;
+    try {
+      if (this.mode === 'focus') {
+        const b = this.rounded();
+        const saved = await updateFileDetails(client, file.fileId, {
+          customCoordinates: `${b.x},${b.y},${b.w},${b.h}`,
+        });
+        this.file = saved;
+        emit(this, 'asset-change', { asset: saved });
+        this.message = { text: l.t('focusSaved'), error: false };
+        return;
+      }
+      const operations = this.operations();
+      if (operations.length === 0) {
+        this.message = { text: l.t('nothingToSave'), error: false };
+        return;
+      }
+      const dot = file.name.lastIndexOf('.');
+      const stem = dot > 0 ? file.name.slice(0, dot) : file.name;
+      const ext = this.format ? `.${this.format}` : dot > 0 ? file.name.slice(dot) : '';
+      const saved = await editImage(client, file.fileId, {
+        operations,
+        ...(this.asCopy && { saveAs: { fileName: `${stem}-edited${ext}` } }),
+      });
+      if (this.asCopy) {
+        emit(this, 'asset-change', { text: l.t('savedCopy', { name: saved.name }) });
+      } else {
+        this.undoTo = file.versionInfo.id;
+        this.file = saved;
+        emit(this, 'asset-change', { asset: saved });
+      }
+      this.message = { text: l.t('saved'), error: false };
+      this.rotation = 0;
+      this.flipH = this.flipV = false;
+      this.width = this.height = undefined;
+      this.format = '';
+      this.reset();
+      this.reloadImage();
+    } catch (failure) {
+      this.message = { text: toMediaError(failure).message, error: true };
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private reloadImage(): void {
+    const image = new Image();
+    image.onload = () => {
+      this.image = image;
+      this.draw();
+    };
+    image.src = withTransform(this.file!.url, 'w-1200,h-1200,c-at_max');
+  }
+
+  private async undo(): Promise<void> {
+    const { file, client, calls, undoTo } = this;
+    if (!file || !client || !calls || !undoTo) return;
+    const { restoreVersion } = calls;
+    this.busy = true;
+    try {
+      const restored = await restoreVersion(client, file.fileId, undoTo);
+      this.file = restored;
+      this.undoTo = undefined;
+      emit(this, 'asset-change', { asset: restored });
+      this.reset();
+      this.reloadImage();
+      this.message = { text: this.l10n.t('undone'), error: false };
+    } catch (failure) {
+      this.message = { text: toMediaError(failure).message, error: true };
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Leaves the original alone: the file is handed on with a URL that crops on delivery. */
+  private cropOnDelivery(): void {
+    const file = this.file;
+    if (!file) return;
+    const b = this.rounded();
+    const url = withTransform(file.url, `cm-extract,x-${b.x},y-${b.y},w-${b.w},h-${b.h}`);
+    emit(this, 'asset-change', { asset: { ...file, url, width: b.w, height: b.h } });
+    this.message = { text: this.l10n.t('croppedOnDelivery'), error: false };
+  }
+
+  private close(): void {
+    this.renderRoot.querySelector('dialog')?.close();
+    emit(this, 'editor-close');
+  }
+}
+
+customElements.get('ml-image-editor') || customElements.define('ml-image-editor', ImageEditorElement);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ml-image-editor': ImageEditorElement;
+  }
+}

@@ -1,0 +1,242 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { closeIcon, icon } from '../styles/icons.js';
+import { shared } from '../styles/shared.js';
+import { LocalizeController } from './localized.js';
+import { emit } from './part-events.js';
+
+let nextId = 0;
+
+/**
+ * Tags as chips with a combobox that suggests tags already in the library (ARIA combobox with a
+ * listbox popup). Enter or comma adds, Backspace in an empty field removes the last chip.
+ *
+ * @fires tags-change - `{ tags }` after a chip is added or removed.
+ */
+export class TagInputElement extends LitElement {
+  static override properties = {
+    tags: { attribute: false },
+    suggest: { attribute: false },
+    label: {},
+    disabled: { type: Boolean },
+    options: { state: true },
+    active: { state: true },
+  };
+
+  static override styles = [
+    shared,
+    css`
+      :host {
+        display: block;
+      }
+      .box {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px;
+        align-items: center;
+      }
+      ul {
+        display: contents;
+        list-style: none;
+      }
+      .chip {
+        display: inline-flex;
+        align-items: center;
+        gap: 2px;
+        padding: 0 2px 0 8px;
+        border-radius: 999px;
+        background: var(--_surface);
+        font-size: 12px;
+      }
+      .chip button {
+        display: inline-flex;
+        padding: 2px;
+        border: 0;
+        border-radius: 999px;
+        background: none;
+        cursor: pointer;
+      }
+      .chip .icon {
+        width: 12px;
+        height: 12px;
+      }
+      .field {
+        position: relative;
+        flex: 1 1 8em;
+      }
+      input {
+        width: 100%;
+        box-sizing: border-box;
+      }
+      [role='listbox'] {
+        position: absolute;
+        z-index: 2;
+        inset: 100% 0 auto;
+        margin: 2px 0 0;
+        padding: 4px 0;
+        border: 1px solid var(--_border);
+        border-radius: calc(var(--_radius) - 2px);
+        background: var(--_raised);
+        box-shadow: var(--_shadow);
+        list-style: none;
+      }
+      [role='option'] {
+        padding: 4px 8px;
+        cursor: pointer;
+      }
+      [role='option'][aria-selected='true'] {
+        background: var(--_accent-soft);
+      }
+    `,
+  ];
+
+  /** The chips. */
+  declare tags: string[];
+  /** Answers suggestions for what is typed; empty when there are none. */
+  declare suggest: ((prefix: string) => Promise<string[]>) | undefined;
+  /** Accessible name of the text field. */
+  declare label: string;
+  declare disabled: boolean;
+  declare private options: string[];
+  declare private active: number;
+  private readonly l10n = new LocalizeController(this);
+  private readonly listId = `tags-${++nextId}`;
+  private asked = 0;
+
+  constructor() {
+    super();
+    this.tags = [];
+    this.suggest = undefined;
+    this.label = '';
+    this.disabled = false;
+    this.options = [];
+    this.active = -1;
+  }
+
+  override focus(): void {
+    this.renderRoot.querySelector('input')?.focus();
+  }
+
+  override render() {
+    const l = this.l10n.value;
+    const open = this.options.length > 0;
+    return html`<div class="box">
+      <ul aria-label=${this.label}>
+        ${this.tags.map(
+          (tag) => html`<li class="chip">
+            ${tag}<button
+              type="button"
+              aria-label=${l.t('removeTag', { name: tag })}
+              ?disabled=${this.disabled}
+              @click=${() => this.change(this.tags.filter((t) => t !== tag))}
+            >
+              ${icon(closeIcon)}
+            </button>
+          </li>`,
+        )}
+      </ul>
+      <div class="field">
+        <input
+          type="text"
+          role="combobox"
+          aria-label=${this.label}
+          aria-autocomplete="list"
+          aria-expanded=${String(open)}
+          aria-controls=${this.listId}
+          aria-activedescendant=${this.active >= 0 ? `${this.listId}-${this.active}` : nothing}
+          placeholder=${l.t('tagsPlaceholder')}
+          autocomplete="off"
+          ?disabled=${this.disabled}
+          @input=${this.onInput}
+          @keydown=${this.onKeyDown}
+          @blur=${() => {
+            this.options = [];
+          }}
+        />
+        <ul role="listbox" id=${this.listId} aria-label=${l.t('tagSuggestions')} ?hidden=${!open}>
+          ${this.options.map(
+            (option, index) => html`<li
+              role="option"
+              id=${`${this.listId}-${index}`}
+              aria-selected=${String(index === this.active)}
+              @mousedown=${(event: Event) => {
+                // Keeps focus in the field, so blur does not close the list first.
+                event.preventDefault();
+                this.add(option);
+              }}
+            >
+              ${option}
+            </li>`,
+          )}
+        </ul>
+      </div>
+    </div>`;
+  }
+
+  private get input(): HTMLInputElement {
+    return this.renderRoot.querySelector('input')!;
+  }
+
+  private async onInput(): Promise<void> {
+    const text = this.input.value;
+    if (text.includes(',')) {
+      for (const part of text.split(',').slice(0, -1)) this.add(part);
+      this.input.value = text.split(',').at(-1) ?? '';
+      return;
+    }
+    const prefix = text.trim();
+    const asked = ++this.asked;
+    if (!prefix || !this.suggest) {
+      this.options = [];
+      return;
+    }
+    const found = await this.suggest(prefix).catch(() => []);
+    // An older answer arriving late must not replace a newer one.
+    if (asked !== this.asked) return;
+    this.options = found.filter((tag) => !this.tags.includes(tag));
+    this.active = -1;
+  }
+
+  private onKeyDown(event: KeyboardEvent): void {
+    const count = this.options.length;
+    if (event.key === 'ArrowDown' && count) {
+      event.preventDefault();
+      this.active = (this.active + 1) % count;
+    } else if (event.key === 'ArrowUp' && count) {
+      event.preventDefault();
+      this.active = (this.active - 1 + count) % count;
+    } else if (event.key === 'Escape' && count) {
+      event.preventDefault();
+      event.stopPropagation();
+      this.options = [];
+    } else if (event.key === 'Enter') {
+      const text = this.options[this.active] ?? this.input.value;
+      if (!text.trim()) return;
+      event.preventDefault();
+      this.add(text);
+    } else if (event.key === 'Backspace' && this.input.value === '' && this.tags.length) {
+      this.change(this.tags.slice(0, -1));
+    }
+  }
+
+  private add(text: string): void {
+    const tag = text.trim();
+    this.input.value = '';
+    this.options = [];
+    this.active = -1;
+    this.asked++;
+    if (tag && !this.tags.includes(tag)) this.change([...this.tags, tag]);
+  }
+
+  private change(tags: string[]): void {
+    this.tags = tags;
+    emit(this, 'tags-change', { tags });
+  }
+}
+
+customElements.get('ml-tag-input') || customElements.define('ml-tag-input', TagInputElement);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ml-tag-input': TagInputElement;
+  }
+}
