@@ -9,16 +9,15 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { startMediaServer } from '../src/server/server.ts';
 import { createTokenEndpoint, fastifyTokenEndpoint } from '../src/token-endpoint/index.ts';
+import { launchChromium } from '../test/helpers/chromium.ts';
 import { percentiles } from './support.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const keys = { publicKey: 'public_bench', privateKey: 'private_bench' };
 const runs = Number(process.env.BENCH_EDITOR_RUNS ?? 7);
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
 
 const page = `<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -92,16 +91,7 @@ try {
     if (!response.ok) throw new Error(`upload: ${await response.text()}`);
   }
 
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   const tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await tab.goto(`${server.url}/bench`);
   const samples = [];

@@ -10,12 +10,12 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { startMediaServer } from '../src/server/server.ts';
 import { DiskStorage } from '../src/server/storage/disk-storage.ts';
 import { openSqliteStore } from '../src/server/store/sqlite.ts';
 import { createTokenEndpoint, fastifyTokenEndpoint } from '../src/token-endpoint/index.ts';
+import { launchChromium } from '../test/helpers/chromium.ts';
 import { percentiles } from './support.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -24,7 +24,6 @@ const showRuns = Number(process.env.BENCH_SHOW_RUNS ?? 5);
 const scrollSeconds = Number(process.env.BENCH_SCROLL_SECONDS ?? 20);
 /** Pixels scrolled per frame: 120 is a brisk wheel or a fling (7200 px/s at 60 fps). */
 const scrollStep = Number(process.env.BENCH_SCROLL_STEP ?? 120);
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Which figures to measure (all by default): size, show, dom, scroll. */
 const parts = new Set((process.env.BENCH_PARTS ?? 'size,show,dom,scroll').split(','));
 
@@ -182,17 +181,7 @@ try {
 
   await seed(dataDir);
   server = await startBenchServer(dataDir);
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1920, height: 1200 } });
 
   // show() → 60 thumbnails painted on the 10k folder: the first time (thumbnails rendered by the

@@ -9,13 +9,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { startMediaServer } from '../src/server/server.ts';
 import { createTokenEndpoint, fastifyTokenEndpoint } from '../src/token-endpoint/index.ts';
+import { launchChromium } from '../test/helpers/chromium.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const keys = { publicKey: 'public_bench', privateKey: 'private_bench' };
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const fileCount = Number(process.env.BENCH_UPLOAD_FILES ?? 100);
 const fileBytes = 1024 * 1024;
 const bigBytes = Number(process.env.BENCH_TUS_MB ?? 500) * 1024 * 1024;
@@ -201,16 +200,7 @@ try {
     },
   );
 
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   const tab = await (await browser.newContext({ viewport: { width: 1300, height: 900 } })).newPage();
   await tab.goto(`${server.url}/_bench/page`);
   await tab.waitForFunction(() => customElements.get('media-library'));

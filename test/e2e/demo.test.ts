@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { type DemoServer, startDemoServer } from '../../demo/server.js';
+import { launchChromium } from '../helpers/chromium.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 interface InsertPayload {
   eventType: string;
@@ -32,17 +32,7 @@ describe('the demo page, as a user', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'media-library-e2e-'));
     server = await startDemoServer({ port: 0, dataDir, logLevel: 'silent', rateLimit: false });
     base = server.url.replace('127.0.0.1', 'localhost');
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

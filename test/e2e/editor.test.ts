@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { type DemoServer, startDemoServer } from '../../demo/server.js';
 import type { MediaFile } from '../../src/shared/wire.js';
+import { launchChromium } from '../helpers/chromium.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 describe('editing on the demo page, keyboard only', () => {
@@ -28,16 +28,7 @@ describe('editing on the demo page, keyboard only', () => {
     );
     dataDir = await mkdtemp(join(tmpdir(), 'media-library-e2e-edit-'));
     server = await startDemoServer({ port: 0, dataDir, logLevel: 'silent', rateLimit: false });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.js';
 import { png, uploadPng } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer, testKeys } from '../helpers/server.js';
 import { buildApp, installApp, prepareApp, type StrapiApp, startApp } from './strapi-app.js';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const password = 'Correct-Horse-9-Battery';
 
 interface Json {
@@ -206,17 +206,7 @@ describe('the Strapi plugin in a real Strapi 5', () => {
     const first = await inFolder('first.png', '/gallery');
     const second = await inFolder('second.png', '/gallery');
     await inFolder('third.png', '/gallery');
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));

@@ -8,13 +8,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { unzipSync } from 'fflate';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
+import { launchChromium } from '../helpers/chromium.js';
 import { uploadForm, uploadPng } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer, testKeys } from '../helpers/server.js';
 import { pluginDir, repoRoot, startWordPress, type UserName, users, type WordPressSite } from './site.js';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const rootFolder = '/wp/';
 
 interface Login {
@@ -83,20 +83,6 @@ function configure(
     "update_option( 'media_library_settings', json_decode( $argv[1], true ) ); echo 'ok';",
     JSON.stringify(settings),
   );
-}
-
-async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
 }
 
 interface EditorPage {
