@@ -6,30 +6,15 @@ import { setViewport } from '@web/test-runner-commands';
 import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { MediaFile } from '../../src/shared/wire.js';
+import { until as waitUntil } from './helpers.js';
 import type { ElementTestEnv } from './test-server.js';
 
 const env = (window as unknown as { ML_TEST: ElementTestEnv }).ML_TEST;
 const bundle = '/dist/media-library.js';
 await import(/* @vite-ignore */ bundle);
 
-async function until<T>(
-  check: () => T | undefined | null | false,
-  what: string,
-  timeout = 10_000,
-): Promise<T> {
-  const start = performance.now();
-  for (;;) {
-    let value: T | undefined | null | false;
-    try {
-      value = check();
-    } catch {
-      // Not there yet.
-    }
-    if (value) return value;
-    if (performance.now() - start > timeout) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+/** Uploads run slower than UI updates: a longer wait than the helpers' default. */
+const until = <T>(check: () => T | undefined | null | false, what: string) => waitUntil(check, what, 10_000);
 
 const shadow = (element: Element) => element.shadowRoot!;
 const fetched = (part: string) =>

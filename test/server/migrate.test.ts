@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningServer, runCli, serveCli } from '../helpers/cli.js';
-import { blobOf, jpeg, photo, png } from '../helpers/fixtures.js';
+import { jpeg, photo, png, uploadForm } from '../helpers/fixtures.js';
 import {
   createScaleBackends,
   openPostgresCatalog,
@@ -42,15 +42,10 @@ async function put(
   bytes: Buffer,
   fields: Record<string, string> = {},
 ) {
-  const form = new FormData();
-  form.append('file', blobOf(bytes), name);
-  for (const [key, value] of Object.entries({
-    fileName: name,
-    folder,
-    useUniqueFileName: 'false',
-    ...fields,
-  }))
-    form.append(key, value);
+  const form = uploadForm({
+    file: { bytes, name },
+    fields: { fileName: name, folder, useUniqueFileName: 'false', ...fields },
+  });
   const response = await api(server, '/api/v1/files/upload', { method: 'POST', body: form });
   assert.equal(response.status, 200, await response.clone().text());
   return response.json();

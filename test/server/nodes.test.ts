@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { signUpload } from '../../src/server/auth/authenticate.js';
 import { type RunningServer, serveCli } from '../helpers/cli.js';
-import { blobOf, png } from '../helpers/fixtures.js';
+import { blobOf, png, uploadForm } from '../helpers/fixtures.js';
 import {
   createScaleBackends,
   openPostgresCatalog,
@@ -48,15 +48,10 @@ async function uploadTo(
   bytes: Buffer,
   fields: Record<string, string> = {},
 ) {
-  const form = new FormData();
-  form.append('file', blobOf(bytes), name);
-  for (const [key, value] of Object.entries({
-    fileName: name,
-    folder,
-    useUniqueFileName: 'false',
-    ...fields,
-  }))
-    form.append(key, value);
+  const form = uploadForm({
+    file: { bytes, name },
+    fields: { fileName: name, folder, useUniqueFileName: 'false', ...fields },
+  });
   const headers: Record<string, string> = fields.signature ? {} : { authorization: auth };
   return fetch(`${url}/api/v1/files/upload`, { method: 'POST', body: form, headers });
 }
