@@ -6,27 +6,11 @@ import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { AssetGridElement } from '../../src/element/parts/asset-grid.js';
 import type { ElementTestEnv } from './test-server.js';
 
-export const env = (window as unknown as { ML_TEST: ElementTestEnv }).ML_TEST;
+import { until } from './until.js';
 
-/** Resolves once `check` answers something truthy; fails with `what` after `timeout` ms. */
-export async function until<T>(
-  check: () => T | undefined | null | false,
-  what = 'condition',
-  timeout = 5000,
-): Promise<T> {
-  const start = performance.now();
-  for (;;) {
-    let value: T | undefined | null | false;
-    try {
-      value = check();
-    } catch {
-      // Not there yet.
-    }
-    if (value) return value;
-    if (performance.now() - start > timeout) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { until };
+
+export const env = (window as unknown as { ML_TEST: ElementTestEnv }).ML_TEST;
 
 /** `fetchAuth` for the test token endpoint, optionally with a scope or a refusal, counting calls. */
 export function testFetchAuth(options: { scope?: object; deny?: boolean } = {}) {

@@ -6,8 +6,8 @@ import { setViewport } from '@web/test-runner-commands';
 import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { MediaFile } from '../../src/shared/wire.js';
-import { until as waitUntil } from './helpers.js';
 import type { ElementTestEnv } from './test-server.js';
+import { until as waitUntil } from './until.js';
 
 const env = (window as unknown as { ML_TEST: ElementTestEnv }).ML_TEST;
 const bundle = '/dist/media-library.js';
