@@ -828,9 +828,13 @@ export class MediaLibraryElement extends LitElement {
   }
 
   private applySelection(change: { changed: boolean; limited: boolean }): void {
-    this.notice = change.limited
-      ? { text: this.localizer.t('maxFilesReached', { count: this.selection.capacity }), kind: 'warn' }
-      : undefined;
+    // A new selection settles an earlier warning about selecting; news of what was done stays.
+    if (change.limited)
+      this.notice = {
+        text: this.localizer.t('maxFilesReached', { count: this.selection.capacity }),
+        kind: 'warn',
+      };
+    else if (this.notice?.kind === 'warn') this.notice = undefined;
     if (!change.changed) return;
     this.selectedIds = new Set(this.selection.list().map((f) => f.fileId));
     this.requestUpdate();

@@ -88,14 +88,16 @@ describe('bulk edits and organising', function () {
     await until(() => treeItem(element, 'drag-target'), 'the target in the tree');
     click(treeItem(element, 'drag'));
     await until(() => itemNames(element).includes('dragged.png'), 'the folder to open');
-    // The drag module loads when the browser is idle.
-    await new Promise((resolve) => setTimeout(resolve, 300));
     const dataTransfer = new DataTransfer();
     const fire = (target: Element, type: string) =>
       target.dispatchEvent(
         new DragEvent(type, { bubbles: true, composed: true, cancelable: true, dataTransfer }),
       );
-    fire(item(element, 'dragged.png'), 'dragstart');
+    // The drag module loads when the browser is idle: a drag it has taken up carries the file's URL.
+    await until(() => {
+      fire(item(element, 'dragged.png'), 'dragstart');
+      return dataTransfer.getData('text/uri-list');
+    }, 'the drag module to take up the drag');
     const target = treeItem(element, 'drag-target');
     fire(target, 'dragover');
     fire(target, 'drop');
@@ -112,13 +114,15 @@ describe('bulk edits and organising', function () {
     const element = await mount({ 'initial-folder': '/edit' });
     click(await until(() => treeItem(element, 'altdrag'), 'the folder in the tree'));
     await until(() => itemNames(element).includes('copied.png'), 'the folder to open');
-    await new Promise((resolve) => setTimeout(resolve, 300));
     const dataTransfer = new DataTransfer();
     const fire = (target: Element, type: string, altKey = false) =>
       target.dispatchEvent(
         new DragEvent(type, { bubbles: true, composed: true, cancelable: true, dataTransfer, altKey }),
       );
-    fire(item(element, 'copied.png'), 'dragstart');
+    await until(() => {
+      fire(item(element, 'copied.png'), 'dragstart');
+      return dataTransfer.getData('text/uri-list');
+    }, 'the drag module to take up the drag');
     expect(dataTransfer.getData('text/uri-list')).to.contain('/edit/altdrag/copied.png');
     const target = treeItem(element, 'altdrag-target');
     fire(target, 'dragover', true);
