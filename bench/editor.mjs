@@ -10,10 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
-import { startMediaServer } from '../src/server/server.ts';
-import { createTokenEndpoint, fastifyTokenEndpoint } from '../src/token-endpoint/index.ts';
 import { launchChromium } from '../test/helpers/chromium.ts';
-import { percentiles } from './support.mjs';
+import { percentiles, startElementBenchServer } from './support.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const keys = { publicKey: 'public_bench', privateKey: 'private_bench' };
@@ -46,24 +44,11 @@ try {
   const details = files.find((f) => /^media-library\.asset-details-[\w-]+\.js$/.test(f));
   result.detailsChunkGzipBytes = gzip(await readFile(join(dist, details)));
 
-  server = await startMediaServer(
-    { port: 0, dataDir, initialKeys: keys, logLevel: 'silent', rateLimit: false },
-    {
-      async beforeListen(app) {
-        const endpoint = createTokenEndpoint({
-          ...keys,
-          endpoint: 'http://127.0.0.1',
-          authorize: () => ({ allow: true }),
-        });
-        await app.register(fastifyTokenEndpoint, { prefix: '/_bench/auth', endpoint });
-        app.get('/bench', (_request, reply) => reply.type('text/html').send(page));
-        app.get('/_bench/dist/:file', async (request, reply) => {
-          if (!/^media-library[\w.-]*\.js$/.test(request.params.file)) return reply.code(404).send();
-          return reply.type('text/javascript').send(await readFile(join(dist, request.params.file)));
-        });
-      },
-    },
-  );
+  server = await startElementBenchServer({
+    dataDir,
+    keys,
+    routes: (app) => app.get('/bench', (_request, reply) => reply.type('text/html').send(page)),
+  });
   const photo = await sharp({
     create: { width: 1200, height: 800, channels: 3, background: { r: 90, g: 140, b: 200 } },
   })

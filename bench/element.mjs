@@ -11,12 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
-import { startMediaServer } from '../src/server/server.ts';
 import { DiskStorage } from '../src/server/storage/disk-storage.ts';
 import { openSqliteStore } from '../src/server/store/sqlite.ts';
-import { createTokenEndpoint, fastifyTokenEndpoint } from '../src/token-endpoint/index.ts';
 import { launchChromium } from '../test/helpers/chromium.ts';
-import { percentiles } from './support.mjs';
+import { percentiles, startElementBenchServer } from './support.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const keys = { publicKey: 'public_bench', privateKey: 'private_bench' };
@@ -107,34 +105,16 @@ const page = (attributes) => `<!doctype html><html lang="en"><head><meta charset
 <script type="module" src="/_bench/dist/media-library.js"></script></head>
 <body><media-library id="library" mode="modal" endpoint="/" auth-url="/_bench/auth" ${attributes}></media-library></body></html>`;
 
-async function startBenchServer(dataDir, urlEndpoint) {
-  return startMediaServer(
-    {
-      port: 0,
-      dataDir,
-      initialKeys: keys,
-      logLevel: 'silent',
-      rateLimit: false,
-      ...(urlEndpoint && { urlEndpoint }),
-    },
-    {
-      async beforeListen(app) {
-        const endpoint = createTokenEndpoint({
-          ...keys,
-          endpoint: 'http://127.0.0.1',
-          authorize: () => ({ allow: true }),
-        });
-        await app.register(fastifyTokenEndpoint, { prefix: '/_bench/auth', endpoint });
-        app.get('/bench/:folder', (request, reply) =>
-          reply.type('text/html').send(page(`initial-folder="/${request.params.folder}"`)),
-        );
-        app.get('/_bench/dist/:file', async (request, reply) => {
-          if (!/^media-library[\w.-]*\.js$/.test(request.params.file)) return reply.code(404).send();
-          return reply.type('text/javascript').send(await readFile(join(root, 'dist', request.params.file)));
-        });
-      },
-    },
-  );
+function startBenchServer(dataDir, urlEndpoint) {
+  return startElementBenchServer({
+    dataDir,
+    keys,
+    config: urlEndpoint ? { urlEndpoint } : {},
+    routes: (app) =>
+      app.get('/bench/:folder', (request, reply) =>
+        reply.type('text/html').send(page(`initial-folder="/${request.params.folder}"`)),
+      ),
+  });
 }
 
 /**

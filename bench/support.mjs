@@ -1,5 +1,10 @@
 // What every benchmark needs: the real server as a child process, and percentiles.
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startMediaServer } from '../src/server/server.ts';
+import { createTokenEndpoint, fastifyTokenEndpoint } from '../src/token-endpoint/index.ts';
 import { serveCli } from '../test/helpers/cli.ts';
 
 /**
@@ -126,3 +131,29 @@ export const searchShapes = {
   metadataEquals: '"customMetadata.brand" = "Brand7"',
   threeClauses: '(tags IN ["sunset"] OR name : "golden") AND width > 3000',
 };
+
+/**
+ * The media server in this process, ready for a page with the element: a token endpoint that lets
+ * anyone in at /_bench/auth, the built dist/ at /_bench/dist/, and `routes(app)` for the bench's pages.
+ */
+export function startElementBenchServer({ dataDir, keys, config = {}, routes }) {
+  const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+  return startMediaServer(
+    { port: 0, dataDir, initialKeys: keys, logLevel: 'silent', rateLimit: false, ...config },
+    {
+      async beforeListen(app) {
+        const endpoint = createTokenEndpoint({
+          ...keys,
+          endpoint: 'http://127.0.0.1',
+          authorize: () => ({ allow: true }),
+        });
+        await app.register(fastifyTokenEndpoint, { prefix: '/_bench/auth', endpoint });
+        app.get('/_bench/dist/:file', async (request, reply) => {
+          if (!/^media-library[\w.-]*\.js$/.test(request.params.file)) return reply.code(404).send();
+          return reply.type('text/javascript').send(await readFile(join(dist, request.params.file)));
+        });
+        routes(app);
+      },
+    },
+  );
+}

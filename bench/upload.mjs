@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
-import { startMediaServer } from '../src/server/server.ts';
-import { createTokenEndpoint, fastifyTokenEndpoint } from '../src/token-endpoint/index.ts';
 import { launchChromium } from '../test/helpers/chromium.ts';
+import { startElementBenchServer } from './support.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const keys = { publicKey: 'public_bench', privateKey: 'private_bench' };
@@ -181,24 +180,11 @@ try {
   result.uploadButtonChunkGzipBytes = await gzipSize(chunk('upload-button'));
   result.uppyChunkGzipBytes = await gzipSize(chunk('upload-panel'));
 
-  server = await startMediaServer(
-    { port: 0, dataDir, initialKeys: keys, logLevel: 'silent', rateLimit: false },
-    {
-      async beforeListen(app) {
-        const endpoint = createTokenEndpoint({
-          ...keys,
-          endpoint: 'http://127.0.0.1',
-          authorize: () => ({ allow: true }),
-        });
-        await app.register(fastifyTokenEndpoint, { prefix: '/_bench/auth', endpoint });
-        app.get('/_bench/page', (_request, reply) => reply.type('text/html').send(page));
-        app.get('/_bench/dist/:file', async (request, reply) => {
-          if (!/^media-library[\w.-]*\.js$/.test(request.params.file)) return reply.code(404).send();
-          return reply.type('text/javascript').send(await readFile(join(root, 'dist', request.params.file)));
-        });
-      },
-    },
-  );
+  server = await startElementBenchServer({
+    dataDir,
+    keys,
+    routes: (app) => app.get('/_bench/page', (_request, reply) => reply.type('text/html').send(page)),
+  });
 
   browser = await launchChromium();
   const tab = await (await browser.newContext({ viewport: { width: 1300, height: 900 } })).newPage();

@@ -1,26 +1,11 @@
 // Browser-side helpers for the Contentful app's tests: wait for things, look inside shadow roots
 // as a user would (by role, label and text), and drive the element the dialog shows.
 import type { MediaLibraryElement } from 'media-library';
+import { until as waitUntil } from '../../element/until.js';
 
-/** Resolves once `check` answers something truthy; fails with `what` after `timeout` ms. */
-export async function until<T>(
-  check: () => T | undefined | null | false,
-  what = 'condition',
-  timeout = 8000,
-): Promise<T> {
-  const start = performance.now();
-  for (;;) {
-    let value: T | undefined | null | false;
-    try {
-      value = check();
-    } catch {
-      // Not there yet.
-    }
-    if (value) return value;
-    if (performance.now() - start > timeout) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Resolves once `check` answers something truthy; the dialog loads the element, so 8 s by default. */
+export const until = <T>(check: () => T | undefined | null | false, what = 'condition', timeout = 8000) =>
+  waitUntil(check, what, timeout);
 
 export function shadow(element: Element): ShadowRoot {
   if (!element.shadowRoot) throw new Error(`${element.localName} has no shadow root`);
