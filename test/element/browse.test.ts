@@ -61,6 +61,14 @@ describe('browsing', () => {
     await sendKeys({ press: 'Enter' });
     await folderOpened(element, '/alpha/nested');
     expect(itemNames(element)).to.deep.equal(['deep.png']);
+    // Opening nested expands it in the tree; until its (empty) subfolder list has loaded, ArrowLeft
+    // would collapse it rather than move to the parent.
+    await until(
+      () =>
+        !treeItem(element, 'nested').hasAttribute('aria-busy') &&
+        !treeItem(element, 'nested').hasAttribute('aria-expanded'),
+      'nested to load its subfolders',
+    );
     await sendKeys({ press: 'ArrowLeft' });
     await until(
       () =>
