@@ -57,6 +57,15 @@ describe('the demo page, as a user', () => {
     assert.ok(server.seeded >= 300, `seeded ${server.seeded} files`);
   });
 
+  it('serves the first screen from one script: the script-tag file imports no other chunk', async () => {
+    // The bundler may split a module shared with a lazy chunk (Lit, say) into a chunk of its own,
+    // which the first screen would then wait for; the size budget only holds for one file.
+    const code = await readFile(join(root, 'dist/media-library.js'), 'utf8');
+    const staticImports = code.match(/(?:^|[;}])\s*import\s*(?:[\w{*][^;]*?from\s*)?["'][^"']+["']/g) ?? [];
+    assert.deepEqual(staticImports, []);
+    assert.match(code, /import\(["'`]\.\/media-library\.menus-/, 'the menus stay a lazy chunk');
+  });
+
   it('picks images in the modal: folders, search, filter, mouse and keyboard selection, insert', async () => {
     const page = await openPage();
     await page.getByRole('button', { name: 'Choose images…' }).click();

@@ -3,7 +3,7 @@ import './bulk-edit.js';
 import './organise-dialog.js';
 import './tag-input.js';
 import './versions.js';
-import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import { css, html, LitElement, nothing, svg, type TemplateResult } from 'lit';
 import {
   editImage,
   renameFile,
@@ -23,7 +23,7 @@ import { enEdit } from '../i18n/en-edit.js';
 import { formatBytes, formatDate } from '../i18n/format.js';
 import { addEnglish } from '../i18n/localize.js';
 import { type Draft, detailsPatch, draftOf, isDirty, optimistic } from '../state/file-draft.js';
-import { closeIcon, copyIcon, externalIcon, fileIcon, folderIcon, icon } from '../styles/icons.js';
+import { closeIcon, fileIcon, folderIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
 import { toMediaError } from './media-error.js';
@@ -31,6 +31,9 @@ import { type DraftValue, fieldProblem, renderField } from './metadata-form.js';
 import type { OrganiseDialogElement, OrganiseTask } from './organise-dialog.js';
 import { emit } from './part-events.js';
 import { hasThumbnail, withTransform } from './thumbnails.js';
+
+const copyIcon = svg`<rect x="9" y="9" width="12" height="12" rx="2"/><path d="M5 15H4a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2h9a2 2 0 0 1 2 2v1"/>`;
+const externalIcon = svg`<path d="M15 3h6v6M10 14 21 3M18 13v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2h6"/>`;
 
 addEnglish(enEdit);
 

@@ -1,13 +1,15 @@
 import '../i18n/en-more.js';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
-import { css, html, nothing, type TemplateResult } from 'lit';
+import { css, html, nothing, svg, type TemplateResult } from 'lit';
 import { formatBytes, formatDate } from '../i18n/format.js';
 import { typeSortLimit } from '../state/listing.js';
-import { chevronDownIcon, folderIcon, icon, upIcon } from '../styles/icons.js';
+import { chevronDownIcon, folderIcon, icon } from '../styles/icons.js';
 import type { AssetGridElement, Row } from './asset-grid.js';
 import { isPlaceholder } from './asset-grid.js';
 import { emit } from './part-events.js';
 import { typeLabel } from './thumbnails.js';
+
+const upIcon = svg`<path d="M12 19V5M5 12l7-7 7 7"/>`;
 
 type ColumnLabel = 'colName' | 'colType' | 'colSize' | 'colDimensions' | 'colModified';
 

@@ -1,15 +1,17 @@
 import '../i18n/en-more.js';
-import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import { css, html, LitElement, nothing, svg, type TemplateResult } from 'lit';
 import type { MediaApiError } from '../../client/errors.js';
 import type { QueryOperator } from '../../client/search-query.js';
 import type { CustomMetadataField } from '../../shared/wire.js';
 import type { MessageKey } from '../i18n/en.js';
 import { type AdvancedCondition, emptySearch, type SearchState } from '../state/search.js';
-import { closeIcon, icon, plusIcon } from '../styles/icons.js';
+import { closeIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
 import { emit } from './part-events.js';
 import { builtInFields, customFieldSpecs, type FieldSpec, operatorsFor } from './query-fields.js';
+
+const plusIcon = svg`<path d="M12 5v14M5 12h14"/>`;
 
 const fieldLabels: Record<string, MessageKey> = {
   name: 'fieldName',

@@ -1,7 +1,8 @@
 import { type SVGTemplateResult, svg } from 'lit';
 
 // Stroke icons on a 24-unit grid, drawn with currentColor; decorative (the control carries the
-// name). One export each, so a lazy part's icons stay in its chunk.
+// name). Only the core's icons live here: the bundler keeps a module whole, so an icon here ships
+// in the core bundle even when only a lazy part draws it. A lazy part's own icons sit in its module.
 export const folderIcon = svg`<path d="M3 7a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z"/>`;
 export const folderPlusIcon = svg`<path d="M3 7a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2zM12 10v6M9 13h6"/>`;
 export const chevronIcon = svg`<path d="m9 6 6 6-6 6"/>`;
@@ -12,9 +13,6 @@ export const gridIcon = svg`<rect x="3" y="3" width="7" height="7" rx="1"/><rect
 export const listIcon = svg`<path d="M9 6h12M9 12h12M9 18h12M4 6h.01M4 12h.01M4 18h.01"/>`;
 export const sortIcon = svg`<path d="m7 15 5 5 5-5M7 9l5-5 5 5"/>`;
 export const infoIcon = svg`<circle cx="12" cy="12" r="9"/><path d="M12 16v-4M12 8h.01"/>`;
-export const checkIcon = svg`<path d="M20 6 9 17l-5-5"/>`;
-export const plusIcon = svg`<path d="M12 5v14M5 12h14"/>`;
-export const copyIcon = svg`<rect x="9" y="9" width="12" height="12" rx="2"/><path d="M5 15H4a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2h9a2 2 0 0 1 2 2v1"/>`;
 export const imageIcon = svg`<rect x="3" y="3" width="18" height="18" rx="2"/><circle cx="9" cy="9" r="2"/><path d="m21 15-5-5L5 21"/>`;
 export const fileTypeIcon = svg`<path d="M14 3H6a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V9zM14 3v6h6"/>`;
 export const pdfIcon = svg`<path d="M14 3H6a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V9zM14 3v6h6M8 13h8M8 17h5"/>`;
@@ -23,8 +21,6 @@ export const audioIcon = svg`<path d="M9 18V5l12-2v13"/><circle cx="6" cy="18" r
 export const slidersIcon = svg`<path d="M4 21v-7M4 10V3M12 21v-9M12 8V3M20 21v-5M20 12V3M1 14h6M9 8h6M17 16h6"/>`;
 export const alertIcon = svg`<circle cx="12" cy="12" r="9"/><path d="M12 8v4M12 16h.01"/>`;
 export const sidebarIcon = svg`<rect x="3" y="3" width="18" height="18" rx="2"/><path d="M9 3v18"/>`;
-export const upIcon = svg`<path d="M12 19V5M5 12l7-7 7 7"/>`;
-export const externalIcon = svg`<path d="M15 3h6v6M10 14 21 3M18 13v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2h6"/>`;
 export const homeIcon = svg`<path d="m3 10 9-7 9 7v10a1 1 0 0 1-1 1h-5v-6H9v6H4a1 1 0 0 1-1-1z"/>`;
 
 export function icon(paths: SVGTemplateResult, className = 'icon'): SVGTemplateResult {
