@@ -12,6 +12,7 @@ import './parts/breadcrumbs.js';
 import './parts/folder-tree.js';
 import { toMediaError } from './parts/media-error.js';
 import { adoptStyles, placePopover, whenIdle } from './parts/part-events.js';
+import { transformedUrl } from './parts/thumbnails.js';
 import './parts/search-bar.js';
 import { type AcceptTest, acceptTest } from './state/accept.js';
 import { localizeContext } from './state/contexts.js';
@@ -137,6 +138,7 @@ export class MediaLibraryElement extends LitElement {
     multiple: { type: Boolean },
     requireAlt: { type: Boolean, attribute: 'require-alt' },
     maxFiles: { type: Number, attribute: 'max-files' },
+    insertTransformation: { attribute: 'insert-transformation' },
     accept: {},
     rootFolder: { attribute: 'root-folder' },
     initialFolder: { attribute: 'initial-folder' },
@@ -175,6 +177,11 @@ export class MediaLibraryElement extends LitElement {
   declare requireAlt: boolean;
   /** With `multiple`, the most files that can be selected; 0 for no limit. */
   declare maxFiles: number;
+  /**
+   * An ImageKit transformation for inserted images' `url` (`w-1200,h-630`), cropped around each
+   * image's focus area (`fo-custom`) where it has one.
+   */
+  declare insertTransformation: string;
   /** File types that can be inserted, as `<input type=file accept>`: `image/*,application/pdf`, `.pdf`. Others show dimmed. */
   declare accept: string;
   /** The folder the element is confined to (`/brand`); the session is asked for no more. */
@@ -243,6 +250,7 @@ export class MediaLibraryElement extends LitElement {
     this.locale = '';
     this.theme = 'auto';
     this.density = 'comfortable';
+    this.insertTransformation = '';
     this.fetchAuth = undefined;
     this.client = undefined;
     this.pageSize = 100;
@@ -870,6 +878,8 @@ export class MediaLibraryElement extends LitElement {
         .then(() => this.renderRoot.querySelector('ml-asset-details')?.focusAlt());
       return;
     }
+    if (this.insertTransformation)
+      files = files.map((f) => ({ ...f, url: transformedUrl(f, this.insertTransformation) }));
     this.dispatch<FilesDetail>('ml-insert', { files });
     this.dispatch<InsertPayload>('insert', { eventType: 'INSERT', data: files });
     if (this.mode === 'modal') {

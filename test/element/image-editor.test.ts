@@ -184,4 +184,24 @@ describe('the image editor', function () {
     expect(cropped.rgb[2]).to.be.greaterThan(200);
     expect(cropped.rgb[0]).to.be.lessThan(60);
   });
+
+  it('inserts images with insert-transformation, cropped around their focus area', async () => {
+    const element = await mount({
+      'initial-folder': '/edit/insert-focus',
+      'insert-transformation': 'w-30,h-30',
+    });
+    const inserted = nextEvent<{ files: MediaFile[] }>(element, 'ml-insert');
+    item(element, 'halves.png').dispatchEvent(new MouseEvent('dblclick', { bubbles: true, composed: true }));
+    const [file] = (await inserted).files;
+    expect(file!.url).to.match(/[?&]tr=w-30,h-30,fo-custom$/);
+    const cropped = await pixels(file!.url, 0, 15);
+    expect([cropped.width, cropped.height]).to.deep.equal([30, 30]);
+    // The focus area is the blue right half: the crop's left edge is blue, not the image's red.
+    expect(cropped.rgb[2]).to.be.greaterThan(200);
+    expect(cropped.rgb[0]).to.be.lessThan(60);
+    // Files other than images keep their URL.
+    const pdf = nextEvent<{ files: MediaFile[] }>(element, 'ml-insert');
+    item(element, 'doc.pdf').dispatchEvent(new MouseEvent('dblclick', { bubbles: true, composed: true }));
+    expect((await pdf).files[0]!.url).to.not.contain('tr=');
+  });
 });

@@ -193,6 +193,8 @@ async function seedEditing(server: TestServer): Promise<void> {
     .png()
     .toBuffer();
   await put(server, '/edit/focus', 'halves.png', halves);
+  await put(server, '/edit/insert-focus', 'halves.png', halves, { customCoordinates: '40,0,40,40' });
+  await put(server, '/edit/insert-focus', 'doc.pdf', Buffer.from('%PDF-1.4\n%%EOF\n'));
   // A second version, 60 × 40, so restoring version 1 changes the dimensions back to 30 × 30.
   await put(server, '/edit/versions', 'versioned.png', await png(60, 40));
 }

@@ -9,6 +9,20 @@ export function withTransform(url: string, transformation: string): string {
 }
 
 /**
+ * An image's URL with `transformation` applied; where the image has a focus area
+ * (`customCoordinates`) and the transformation names no focus, its first sizing step crops around
+ * it (`fo-custom`). Other files keep their URL.
+ */
+export function transformedUrl(file: MediaFile, transformation: string): string {
+  if (file.fileType !== 'image') return file.url;
+  const steps = transformation.split(':');
+  const sizing = steps.findIndex((step) => /(^|,)(w|h|ar)-/.test(step));
+  if (file.customCoordinates && sizing >= 0 && !/(^|[,:])fo-/.test(transformation))
+    steps[sizing] += ',fo-custom';
+  return withTransform(file.url, steps.join(':'));
+}
+
+/**
  * What a grid cell loads: a 200 px rendition where that is enough (1x screens), the server's
  * own thumbnail (`n-ik_ml_thumbnail`, 400 px) for 2x, a larger one for denser screens, and a
  * tiny blurred preview to show meanwhile.
