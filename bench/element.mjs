@@ -234,15 +234,29 @@ try {
   }
 
   // Frame times while scrolling through the 10k folder as fast as a fling, loading pages of 100
-  // as it goes. Thumbnail URLs point at a stand-in CDN that answers every path with one cached
-  // thumbnail, so this measures the element's rendering, not the server's thumbnail renderer.
+  // as it goes. Thumbnail URLs point at a stand-in CDN that answers every path with the rendition
+  // its transformation asks for, rendered once (a warm CDN edge), so this measures the element's
+  // rendering, not the server's thumbnail renderer.
   if (parts.has('scroll')) {
-    const thumbnail = Buffer.from(
-      await (await fetch(`${server.url}/bench10k/photo-000000.jpg?tr=n-ik_ml_thumbnail`)).arrayBuffer(),
-    );
-    cdn = createServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'image/webp', 'cache-control': 'public, max-age=31536000' });
-      response.end(thumbnail);
+    const renditions = new Map();
+    const rendition = (tr) => {
+      if (!renditions.has(tr))
+        renditions.set(
+          tr,
+          fetch(`${server.url}/bench10k/photo-000000.jpg?tr=${tr}`).then(async (r) => ({
+            status: r.status,
+            type: r.headers.get('content-type') ?? 'application/octet-stream',
+            body: Buffer.from(await r.arrayBuffer()),
+          })),
+        );
+      return renditions.get(tr);
+    };
+    cdn = createServer((request, response) => {
+      const tr = new URL(request.url ?? '/', 'http://cdn').searchParams.get('tr') ?? 'n-ik_ml_thumbnail';
+      void rendition(tr).then(({ status, type, body }) => {
+        response.writeHead(status, { 'content-type': type, 'cache-control': 'public, max-age=31536000' });
+        response.end(body);
+      });
     });
     cdn.listen(0, '127.0.0.1');
     await once(cdn, 'listening');
