@@ -1,3 +1,4 @@
+import type { Locker } from '@tus/server';
 import type { ApiKeys } from './auth/api-keys.js';
 import type { RateLimiter } from './auth/rate-limiter.js';
 import type { ServerConfig } from './config.js';
@@ -19,4 +20,6 @@ export interface ServerContext {
   /** Transformed images, cached in storage and rendered once however many ask at the same time. */
   derivedImages: DerivedImages;
   rateLimiter?: RateLimiter;
+  /** Locks resumable uploads across nodes (with Redis); tus's in-process locker otherwise. */
+  resumableLocker?: Locker;
 }

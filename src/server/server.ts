@@ -11,6 +11,7 @@ import { sweepOrphanBlobs } from './library/blobs.js';
 import { DerivedImages } from './library/derived-images.js';
 import { FolderJobs } from './library/folder-jobs.js';
 import { RedisRenderLocks } from './library/render-locks.js';
+import { RedisResumableLocker } from './library/resumable-locks.js';
 import { resetStagingDir } from './library/staging.js';
 
 export interface MediaServer {
@@ -85,6 +86,7 @@ async function serveOn(
       redis && new RedisRenderLocks(redis, config.redisPrefix),
     ),
   };
+  if (redis) context.resumableLocker = new RedisResumableLocker(redis, config.redisPrefix);
   if (config.rateLimit) {
     context.rateLimiter = redis
       ? new RedisRateLimiter(redis, config.redisPrefix, config.rateLimit)

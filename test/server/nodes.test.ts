@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { signUpload } from '../../src/server/auth/authenticate.js';
@@ -16,6 +17,7 @@ import {
   testBackend,
 } from '../helpers/scale.js';
 import { basicAuth, scaleOptions, startTestServer, type TestServer } from '../helpers/server.js';
+import { createTusUpload, patchTusUpload, patternBytes, sha256, tusOffset } from '../helpers/tus.js';
 
 /**
  * Many nodes on the scale path: server processes sharing one PostgreSQL database, bucket and Redis,
@@ -126,6 +128,57 @@ describe('two server processes on one PostgreSQL, bucket and Redis', { skip }, (
     const resized = await fetch(`${b.url}${filePath}?tr=w-16`);
     assert.equal(resized.status, 200);
     assert.equal((await sharp(Buffer.from(await resized.arrayBuffer())).metadata()).width, 16);
+  });
+
+  it('takes on B the next bytes of a resumable upload begun on A, one PATCH at a time', async () => {
+    const headers = { authorization: auth };
+    const size = 20 * 1024 * 1024;
+    const half = 12 * 1024 * 1024;
+    const bytes = patternBytes(size, 7);
+    const created = await createTusUpload(a.url, { fileName: 'relay.bin', folder: '/relay' }, size, headers);
+    assert.equal(created.response.status, 201);
+    const onA = created.url!;
+    const onB = `${b.url}${new URL(onA).pathname}`;
+
+    // A PATCH arriving on B while A still receives one at the same offset waits for A's, then is
+    // refused for the offset A's moved on to: the lock is shared (Redis), not per node.
+    const slowly = Readable.from(
+      (async function* () {
+        for (let at = 0; at < half; at += 1024 * 1024) {
+          yield bytes.subarray(at, at + 1024 * 1024);
+          await new Promise((resolve) => setTimeout(resolve, 60));
+        }
+      })(),
+    );
+    const first = fetch(onA, {
+      method: 'PATCH',
+      headers: {
+        ...headers,
+        'tus-resumable': '1.0.0',
+        'upload-offset': '0',
+        'content-type': 'application/offset+octet-stream',
+      },
+      body: Readable.toWeb(slowly) as ReadableStream,
+      duplex: 'half',
+    } as RequestInit);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const racing = await patchTusUpload(onB, 0, bytes.subarray(0, half), headers);
+    assert.equal((await first).status, 204);
+    assert.equal(racing.status, 409, await racing.text());
+
+    assert.equal(await tusOffset(onB, headers), half);
+    const done = await patchTusUpload(onB, half, bytes.subarray(half), headers);
+    assert.equal(done.status, 200, await done.clone().text());
+    const file = (await done.json()) as { fileId: string; filePath: string; size: number };
+    assert.equal(file.size, size);
+    // A answers the finished upload too, and serves its bytes whole.
+    const again = await fetch(onA, { headers });
+    assert.equal(again.status, 200);
+    assert.equal(((await again.json()) as { fileId: string }).fileId, file.fileId);
+    const original = await fetch(`${a.url}${file.filePath}`);
+    assert.equal(sha256(Buffer.from(await original.arrayBuffer())), sha256(bytes));
+    // Nothing of the upload waits on either node's disk.
+    for (const dir of dirs) assert.deepEqual(await readdir(join(dir, 'tus')).catch(() => []), []);
   });
 
   it('refuses on B an upload signature already spent on A', async () => {

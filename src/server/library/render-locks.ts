@@ -17,7 +17,7 @@ export interface RenderLocks {
 }
 
 /** Deletes the lock only if it is still the caller's (it may have expired and been taken). */
-const releaseScript = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+export const releaseScript = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /** Locks as Redis keys set with NX and an expiry, released by their token. */
 export class RedisRenderLocks implements RenderLocks {

@@ -1,11 +1,13 @@
-import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileStore } from '@tus/file-store';
-import type { Upload } from '@tus/server';
+import type { DataStore, Upload } from '@tus/server';
 import type { UploadResponse } from '../../shared/wire.js';
 import type { Principal } from '../auth/principal.js';
 import type { ServerContext } from '../context.js';
 import { notFound } from '../errors.js';
+import { BlobNotFoundError } from '../storage/blob-storage.js';
+import { BlobResumableStore } from './resumable-blob-store.js';
 import { StagedFile } from './staging.js';
 import { checkUploadAhead, ingestUpload, type UploadFields } from './uploads.js';
 
@@ -19,32 +21,99 @@ interface FinishedUpload {
   subject: string;
   size: number;
   fileId: string;
+  finishedAt: number;
 }
 
 /** tus upload ids (`Uid.rand`): 32 hex digits. Anything else is not ours. */
 const uploadId = /^[0-9a-f]{32}$/;
+const finishedKey = (id: string) => `resumable-done/${id}.json`;
 
-/**
- * Resumable uploads (tus) waiting under `<dataDir>/tus/`: `<id>` holds the bytes received so far,
- * `<id>.json` tus's record (length, metadata), `<id>.done.json` the file a finished upload became.
- * Each is the caller's alone; finishing one is `ingestUpload`, exactly as a form upload.
- */
-export class ResumableUploads {
-  readonly dir: string;
-  readonly store: FileStore;
+/** Where unfinished uploads' bytes wait: tus's data store, plus what finishing and expiry need. */
+interface ResumableBytes {
+  readonly datastore: DataStore;
+  /** A complete upload's bytes as one staged file; the upload's own record and bytes are gone after. */
+  stage(id: string): Promise<StagedFile>;
+  discard(id: string): Promise<void>;
+  /** Every unfinished upload and when it was last written to. */
+  touched(): AsyncIterable<{ id: string; touchedAt: number }>;
+}
 
-  constructor(dir: string) {
-    this.dir = dir;
-    this.store = new FileStore({ directory: dir });
+/** On this node's disk (`<dataDir>/tus`): `<id>` holds the bytes, `<id>.json` tus's record. */
+class DiskResumableBytes implements ResumableBytes {
+  readonly datastore: FileStore;
+  readonly #dir: string;
+  readonly #stagingDir: string;
+
+  constructor(dir: string, stagingDir: string) {
+    this.#dir = dir;
+    this.#stagingDir = stagingDir;
+    this.datastore = new FileStore({ directory: dir });
   }
 
+  async stage(id: string): Promise<StagedFile> {
+    const staged = await StagedFile.adopt(this.#stagingDir, join(this.#dir, id));
+    await this.datastore.configstore.delete(id);
+    return staged;
+  }
+
+  async discard(id: string): Promise<void> {
+    await Promise.all([id, `${id}.json`].map((name) => rm(join(this.#dir, name), { force: true })));
+  }
+
+  async *touched(): AsyncIterable<{ id: string; touchedAt: number }> {
+    const names = await readdir(this.#dir).catch(() => [] as string[]);
+    const ids = new Set(names.map((name) => name.replace(/\.json$/, '')).filter((id) => uploadId.test(id)));
+    for (const id of ids) {
+      const times = await Promise.all(
+        [id, `${id}.json`].map((name) =>
+          stat(join(this.#dir, name)).then(
+            (s) => s.mtimeMs,
+            () => 0,
+          ),
+        ),
+      );
+      yield { id, touchedAt: Math.max(...times) };
+    }
+  }
+}
+
+/**
+ * Resumable uploads (tus). Their bytes wait where the library's bytes live: on this node's disk
+ * with local storage (a file each, appended in place), in the bucket with S3 storage, so any node
+ * sharing the bucket can take an upload's next PATCH or finish it. Each upload is the caller's
+ * alone; finishing one is `ingestUpload`, exactly as a form upload, and leaves a record of the
+ * file it became (in storage, `resumable-done/<id>.json`) for a client that lost the answer.
+ */
+export class ResumableUploads {
+  readonly #ctx: ServerContext;
+  readonly #bytes: ResumableBytes;
+
+  constructor(ctx: ServerContext) {
+    this.#ctx = ctx;
+    if (ctx.config.storage) {
+      const store = new BlobResumableStore(ctx.storage, ctx.stagingDir);
+      this.#bytes = {
+        datastore: store,
+        stage: (id) => store.stage(id),
+        discard: (id) => store.discard(id),
+        touched: () => store.touched(),
+      };
+    } else {
+      this.#bytes = new DiskResumableBytes(join(ctx.config.dataDir, 'tus'), ctx.stagingDir);
+    }
+  }
+
+  /** tus's data store for these uploads. */
+  get store(): DataStore {
+    return this.#bytes.datastore;
+  }
   /**
    * Before a resumable upload is created: the caller's upload fields and declared size are
    * checked as a form upload's would be, and the upload is marked as the caller's.
    */
-  async create(ctx: ServerContext, upload: Upload, principal: Principal): Promise<Upload['metadata']> {
+  async create(upload: Upload, principal: Principal): Promise<Upload['metadata']> {
     const fields = uploadFields(upload.metadata);
-    await checkUploadAhead(ctx, fields, principal, upload.size);
+    await checkUploadAhead(this.#ctx, fields, principal, upload.size);
     return { ...upload.metadata, [ownerKey]: principal.publicKey, [subjectKey]: principal.subject ?? '' };
   }
 
@@ -63,15 +132,10 @@ export class ResumableUploads {
    * (the finishing caller's scope applies), and keeps a record of the result. The upload is over
    * either way: refused bytes are not kept.
    */
-  async finish(
-    ctx: ServerContext,
-    upload: Upload,
-    principal: Principal,
-    urlEndpoint: string,
-  ): Promise<UploadResponse> {
-    const staged = await StagedFile.adopt(ctx.stagingDir, join(this.dir, upload.id));
+  async finish(upload: Upload, principal: Principal, urlEndpoint: string): Promise<UploadResponse> {
+    const staged = await this.#bytes.stage(upload.id);
     try {
-      const file = await ingestUpload(ctx, {
+      const file = await ingestUpload(this.#ctx, {
         fields: uploadFields(upload.metadata),
         staged,
         urlEndpoint,
@@ -82,12 +146,12 @@ export class ResumableUploads {
         subject: principal.subject ?? '',
         size: staged.size,
         fileId: file.fileId,
+        finishedAt: Date.now(),
       };
-      await writeFile(join(this.dir, `${upload.id}.done.json`), JSON.stringify(record), { flush: true });
+      await this.#ctx.storage.write(finishedKey(upload.id), Buffer.from(JSON.stringify(record)));
       return file;
     } finally {
       await staged.discard();
-      await this.store.configstore.delete(upload.id);
     }
   }
 
@@ -95,15 +159,18 @@ export class ResumableUploads {
   async finished(id: string): Promise<FinishedUpload | undefined> {
     if (!uploadId.test(id)) return undefined;
     try {
-      return JSON.parse(await readFile(join(this.dir, `${id}.done.json`), 'utf8')) as FinishedUpload;
-    } catch {
-      return undefined;
+      const chunks: Buffer[] = [];
+      for await (const chunk of await this.#ctx.storage.read(finishedKey(id))) chunks.push(chunk as Buffer);
+      return JSON.parse(Buffer.concat(chunks).toString('utf8')) as FinishedUpload;
+    } catch (error) {
+      if (error instanceof BlobNotFoundError) return undefined;
+      throw error;
     }
   }
 
   /** Drops a finished upload's record (the file stays). */
   async forget(id: string): Promise<void> {
-    if (uploadId.test(id)) await rm(join(this.dir, `${id}.done.json`), { force: true });
+    if (uploadId.test(id)) await this.#ctx.storage.delete(finishedKey(id));
   }
 
   /**
@@ -111,27 +178,19 @@ export class ResumableUploads {
    * records of finished ones. An upload in progress is touched by every write.
    */
   async sweep(expiryMs: number, now = Date.now()): Promise<number> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch {
-      return 0;
-    }
-    const ids = new Set(names.map((name) => name.replace(/(\.done)?\.json$/, '')));
     let removed = 0;
-    for (const id of ids) {
-      if (!uploadId.test(id)) continue;
-      const paths = [id, `${id}.json`, `${id}.done.json`].map((name) => join(this.dir, name));
-      const touched = await Promise.all(
-        paths.map((path) =>
-          stat(path).then(
-            (s) => s.mtimeMs,
-            () => 0,
-          ),
-        ),
-      );
-      if (now - Math.max(...touched) < expiryMs) continue;
-      await Promise.all(paths.map((path) => rm(path, { force: true })));
+    for await (const { id, touchedAt } of this.#bytes.touched()) {
+      if (now - touchedAt < expiryMs) continue;
+      await this.#bytes.discard(id);
+      removed++;
+    }
+    const records: string[] = [];
+    for await (const key of this.#ctx.storage.keys('resumable-done')) records.push(key);
+    for (const key of records) {
+      const id = /([0-9a-f]{32})\.json$/.exec(key)?.[1];
+      const record = id ? await this.finished(id) : undefined;
+      if (record && now - record.finishedAt < expiryMs) continue;
+      await this.#ctx.storage.delete(key);
       removed++;
     }
     return removed;
@@ -141,8 +200,8 @@ export class ResumableUploads {
     if (!uploadId.test(id)) return undefined;
     const done = await this.finished(id);
     if (done) return done;
-    const info = await this.store.configstore.get(id);
-    const metadata = info?.metadata;
+    const upload = await this.store.getUpload(id).catch(() => undefined);
+    const metadata = upload?.metadata;
     if (!metadata?.[ownerKey]) return undefined;
     return { owner: metadata[ownerKey], subject: metadata[subjectKey] ?? '' };
   }

@@ -72,17 +72,43 @@ export class StagedFile {
   static async adopt(stagingDir: string, path: string): Promise<StagedFile> {
     const staged = new StagedFile(stagingDir);
     await rename(path, staged.path);
-    const handle = await open(staged.path, 'r+');
+    await staged.#measure();
+    return staged;
+  }
+
+  /**
+   * Joins parts (each opened when its turn comes) into one staged file: a resumable upload whose
+   * bytes arrived in pieces, on other nodes.
+   */
+  static async join(stagingDir: string, parts: Array<() => Promise<Readable>>): Promise<StagedFile> {
+    const staged = new StagedFile(stagingDir);
+    const out = createWriteStream(staged.path, { highWaterMark: writeChunkBytes });
+    try {
+      for (const open of parts) await pipeline(await open(), out, { end: false });
+      await new Promise<void>((resolve, reject) =>
+        out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+      );
+      await staged.#measure();
+    } catch (error) {
+      out.destroy();
+      await staged.discard();
+      throw error;
+    }
+    return staged;
+  }
+
+  /** Flushes the staged file to disk and reads its size and head. */
+  async #measure(): Promise<void> {
+    const handle = await open(this.path, 'r+');
     try {
       await handle.sync();
-      staged.size = (await handle.stat()).size;
-      const head = Buffer.alloc(Math.min(headBytes, staged.size));
+      this.size = (await handle.stat()).size;
+      const head = Buffer.alloc(Math.min(headBytes, this.size));
       await handle.read(head, 0, head.length, 0);
-      staged.head = head;
+      this.head = head;
     } finally {
       await handle.close();
     }
-    return staged;
   }
 
   discard(): Promise<void> {

@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { join } from 'node:path';
 import { ERRORS, Server as TusServer } from '@tus/server';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { type App, urlEndpointFor } from '../app.js';
@@ -21,17 +20,17 @@ type TusRequest = Parameters<NonNullable<ConstructorParameters<typeof TusServer>
 const sweepIntervalMs = 10 * 60_000;
 
 /**
- * The resumable upload endpoint (tus 1.0, `@tus/server` with a file store under the data
- * directory). Every request is authenticated like the management API (a session token or a
- * private key, with write access); an upload is visible only to whoever started it. Creating one
- * runs the upload's checks on its fields and declared size; the last byte turns it into a file
- * through `ingestUpload`, and the final PATCH answers that file as JSON. `GET …/{id}` answers it
- * again later (for a client that lost the answer, or Companion's). Unfinished uploads left alone
- * for `MEDIA_LIBRARY_RESUMABLE_EXPIRY` are deleted.
+ * The resumable upload endpoint (tus 1.0, `@tus/server`; the bytes wait where the library's bytes
+ * live, see `ResumableUploads`). Every request is authenticated like the management API (a session
+ * token or a private key, with write access); an upload is visible only to whoever started it.
+ * Creating one runs the upload's checks on its fields and declared size; the last byte turns it
+ * into a file through `ingestUpload`, and the final PATCH answers that file as JSON. `GET …/{id}`
+ * answers it again later (for a client that lost the answer, or Companion's). Unfinished uploads
+ * left alone for `MEDIA_LIBRARY_RESUMABLE_EXPIRY` are deleted.
  */
 export const tusRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
   const app = fastify as unknown as App;
-  const uploads = new ResumableUploads(join(ctx.config.dataDir, 'tus'));
+  const uploads = new ResumableUploads(ctx);
   // The caller each request was authenticated as, for tus's hooks (which see tus's own request object).
   const callers = new WeakMap<IncomingMessage, Principal>();
   const callerOf = (req: TusRequest): Principal => {
@@ -44,6 +43,7 @@ export const tusRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fast
   const tus = new TusServer({
     path: tusPath,
     datastore: uploads.store,
+    ...(ctx.resumableLocker && { locker: ctx.resumableLocker }),
     relativeLocation: true,
     allowedHeaders: ['X-Request-ID'],
     maxSize: (req) =>
@@ -52,7 +52,7 @@ export const tusRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fast
         : uploadLimitFor(callerOf(req), ctx.config.maxUploadBytes),
     onUploadCreate: async (req, upload) => {
       try {
-        return { metadata: await uploads.create(ctx, upload, callerOf(req)) };
+        return { metadata: await uploads.create(upload, callerOf(req)) };
       } catch (error) {
         throw asTusError(error);
       }
@@ -60,7 +60,7 @@ export const tusRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fast
     onUploadFinish: async (req, upload) => {
       try {
         const node = req.runtime!.node!.req as IncomingMessage;
-        const file = await uploads.finish(ctx, upload, callerOf(req), urlEndpoints.get(node)!);
+        const file = await uploads.finish(upload, callerOf(req), urlEndpoints.get(node)!);
         // A PATCH may answer 200 with a body (tus clients accept any 2xx); a POST must stay 201.
         return {
           status_code: req.method === 'PATCH' ? 200 : 201,
