@@ -32,6 +32,10 @@ interface ServerUploadConfig {
   companion?: { endpoint: string; url: boolean; providers: string[] };
 }
 
+/** What Tab can reach inside one of Uppy's overlays. */
+const focusable =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]';
+
 const providerPlugins = { drive: GoogleDrive, dropbox: Dropbox, onedrive: OneDrive, box: Box } as const;
 
 /** `ml-upload-progress` detail: the whole batch's progress. */
@@ -100,6 +104,11 @@ export class UploadPanelElement extends LitElement {
   async show(files: File[] = []): Promise<void> {
     this.hidden = false;
     if (!this.uppy || this.uppy.getFiles().length === 0) this.folder = this.host.currentFolder;
+    await this.updateComplete;
+    // A native modal: the rest of the page is inert, Tab stays inside, Escape cancels, and closing
+    // gives focus back to what had it (the Upload button).
+    const dialog = this.dialog;
+    if (!dialog.open) dialog.showModal();
     this.ready ??= this.setUp().catch((error: unknown) => {
       this.ready = undefined;
       throw error;
@@ -118,8 +127,14 @@ export class UploadPanelElement extends LitElement {
     }
   }
 
+  /** Hides the panel; uploads carry on, and opening it again shows them. */
   hide(): void {
+    this.dialog?.close();
     this.hidden = true;
+  }
+
+  private get dialog(): HTMLDialogElement {
+    return this.renderRoot.querySelector('dialog')!;
   }
 
   private async setUp(): Promise<void> {
@@ -163,6 +178,7 @@ export class UploadPanelElement extends LitElement {
       },
     });
     this.uppy = uppy;
+    target.addEventListener('keydown', (event) => this.keepTabInOverlay(event), { capture: true });
     uppy.use(Dashboard, {
       inline: true,
       target,
@@ -262,6 +278,34 @@ export class UploadPanelElement extends LitElement {
     });
 
     this.listen(uppy);
+  }
+
+  /**
+   * Uppy keeps Tab inside its overlays (Add more, a webcam, a link) by reading `document.activeElement`,
+   * which from our shadow root is the host: it would pin focus to the overlay's first control. The
+   * same containment, reading the shadow root's focus; with no overlay, the dialog's own applies.
+   */
+  private keepTabInOverlay(event: KeyboardEvent): void {
+    if (event.key !== 'Tab' || !this.uppy) return;
+    event.stopPropagation();
+    const dashboard = this.uppy.getPlugin<Dashboard<Meta, Body>>('Dashboard');
+    const type = dashboard?.getPluginState().activeOverlayType;
+    const overlay = type && this.renderRoot.querySelector(`.uppy-Dashboard [data-uppy-paneltype="${type}"]`);
+    if (!overlay) return;
+    const controls = [...overlay.querySelectorAll<HTMLElement>(focusable)].filter(
+      (control) => control.tabIndex >= 0 && control.checkVisibility(),
+    );
+    const active = (this.renderRoot as ShadowRoot).activeElement;
+    const index = controls.indexOf(active as HTMLElement);
+    const next =
+      index === -1
+        ? controls[0]
+        : event.shiftKey
+          ? index === 0 && controls.at(-1)
+          : index === controls.length - 1 && controls[0];
+    if (!next) return;
+    event.preventDefault();
+    next.focus();
   }
 
   /** A fresh single-use signature from the token endpoint's `upload-auth`, in the file's fields. */
@@ -411,9 +455,14 @@ export class UploadPanelElement extends LitElement {
 
   override render(): TemplateResult {
     const l = this.l.value;
-    return html`<section role="dialog" aria-modal="true" aria-label=${l.t('uploadTitle')}>
+    // Escape closes it as the close button does; a `close` after a quick reopen finds it open again.
+    // The section keeps the header and footer from being the page's banner and contentinfo.
+    return html`<dialog aria-labelledby="upload-title" @close=${() => {
+      if (!this.dialog.open) this.hidden = true;
+    }}>
+      <section>
       <header>
-        <h3>${l.t('uploadTitle')}</h3>
+        <h3 id="upload-title">${l.t('uploadTitle')}</h3>
         <button class="btn ghost icon-only" type="button" aria-label=${l.t('close')} @click=${() => this.hide()}>
           ${icon(closeIcon)}
         </button>
@@ -459,7 +508,8 @@ export class UploadPanelElement extends LitElement {
               </button>`
         }
       </footer>
-    </section>`;
+      </section>
+    </dialog>`;
   }
 
   private renderConflicts(): TemplateResult {
