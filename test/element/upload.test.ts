@@ -313,6 +313,20 @@ describe('upload', () => {
     expect(seen.size).to.be.greaterThan(3);
   });
 
+  it('speaks the element’s language: German with locale="de"', async () => {
+    const element = await mount('/', { locale: 'de' });
+    const { panel } = await openWithKeyboard(element);
+    await until(() => shadow(panel).querySelector('h3')?.textContent === 'Dateien hochladen', 'German');
+    expect(shadow(panel).querySelector('dialog')!.getAttribute('aria-labelledby')).to.equal('upload-title');
+    expect(shadow(panel).querySelector('header button')!.getAttribute('aria-label')).to.equal('Schließen');
+    expect(shadow(panel).querySelector('.options label')!.textContent).to.contain('In Ordner');
+    drop(element, [await pngFile('eins.png'), await pngFile('zwei.png')]);
+    await until(
+      () => shadow(panel).querySelector('footer .btn.primary')?.textContent?.trim() === '2 Dateien hochladen',
+      'the Upload button in German',
+    );
+  });
+
   it('has no axe-core violations with the panel open', async () => {
     const element = await mount('/');
     const { panel } = await openWithKeyboard(element);
