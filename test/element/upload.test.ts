@@ -313,13 +313,21 @@ describe('upload', () => {
     expect(seen.size).to.be.greaterThan(3);
   });
 
-  it('speaks the element’s language: German with locale="de"', async () => {
+  it('speaks the element’s language, Uppy’s dashboard included: German with locale="de"', async () => {
     const element = await mount('/', { locale: 'de' });
     const { panel } = await openWithKeyboard(element);
     await until(() => shadow(panel).querySelector('h3')?.textContent === 'Dateien hochladen', 'German');
     expect(shadow(panel).querySelector('dialog')!.getAttribute('aria-labelledby')).to.equal('upload-title');
     expect(shadow(panel).querySelector('header button')!.getAttribute('aria-label')).to.equal('Schließen');
     expect(shadow(panel).querySelector('.options label')!.textContent).to.contain('In Ordner');
+    // Uppy's dashboard too (its own German), and it follows a change of language.
+    const browse = () => shadow(panel).querySelector('.uppy-Dashboard-browse')?.textContent;
+    await until(() => browse() === 'Dateien durchsuchen', 'Uppy in German');
+    element.locale = 'en';
+    await until(() => browse() === 'browse files', 'Uppy back in English');
+    expect(shadow(panel).querySelector('h3')!.textContent).to.equal('Upload files');
+    element.locale = 'de';
+    await until(() => browse() === 'Dateien durchsuchen', 'Uppy in German again');
     drop(element, [await pngFile('eins.png'), await pngFile('zwei.png')]);
     await until(
       () => shadow(panel).querySelector('footer .btn.primary')?.textContent?.trim() === '2 Dateien hochladen',

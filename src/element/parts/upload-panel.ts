@@ -1,5 +1,5 @@
 import Box from '@uppy/box';
-import Uppy, { type Body, type Meta, type UppyFile } from '@uppy/core';
+import Uppy, { type Body, type Meta, type UppyFile, type UppyOptions } from '@uppy/core';
 import Dashboard from '@uppy/dashboard';
 import Dropbox from '@uppy/dropbox';
 import GoldenRetriever from '@uppy/golden-retriever';
@@ -35,6 +35,15 @@ interface ServerUploadConfig {
 /** What Tab can reach inside one of Uppy's overlays. */
 const focusable =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]';
+
+type UppyLocale = NonNullable<UppyOptions<Meta, Body>['locale']>;
+
+/** Uppy's own words (its dashboard's) for the languages the element ships, each a chunk of its own. */
+const uppyLocales: Record<string, () => Promise<{ default: UppyLocale }>> = {
+  en: () => import('@uppy/locales/lib/en_US.js'),
+  de: () => import('@uppy/locales/lib/de_DE.js'),
+};
+const uppyLocaleFor = (lang: string) => uppyLocales[lang.split('-')[0]!.toLowerCase()] ?? uppyLocales.en!;
 
 const providerPlugins = { drive: GoogleDrive, dropbox: Dropbox, onedrive: OneDrive, box: Box } as const;
 
@@ -90,6 +99,8 @@ export class UploadPanelElement extends LitElement {
   private signing = false;
   private decide: ((go: boolean) => void) | undefined;
   private uploadedFiles: MediaFile[] = [];
+  /** The language Uppy speaks (the element's, or English). */
+  private uppyLang = 'en';
 
   constructor() {
     super();
@@ -168,9 +179,14 @@ export class UploadPanelElement extends LitElement {
 
     await this.updateComplete;
     const target = this.renderRoot.querySelector<HTMLElement>('.dashboard')!;
+    this.uppyLang = this.l.value.lang;
+    const load = uppyLocaleFor(this.uppyLang);
+    // English is Uppy's own: no chunk to fetch.
+    const locale = load === uppyLocales.en ? undefined : (await load().catch(() => undefined))?.default;
     const uppy = new Uppy<Meta, Body>({
       id: `media-library-${this.host.id || 'upload'}`,
       autoProceed: false,
+      ...(locale && { locale }),
       restrictions: {
         maxFileSize: limits.length > 0 ? Math.min(...limits) : null,
         allowedFileTypes: accept.length > 0 ? accept : null,
@@ -306,6 +322,18 @@ export class UploadPanelElement extends LitElement {
     if (!next) return;
     event.preventDefault();
     next.focus();
+  }
+
+  protected override updated(): void {
+    // The element's language changed after Uppy was made: Uppy follows.
+    const lang = this.l.value.lang;
+    if (!this.uppy || lang === this.uppyLang) return;
+    this.uppyLang = lang;
+    void uppyLocaleFor(lang)()
+      .then(({ default: locale }) => {
+        if (this.uppyLang === lang) this.uppy?.setOptions({ locale });
+      })
+      .catch(() => undefined);
   }
 
   /** A fresh single-use signature from the token endpoint's `upload-auth`, in the file's fields. */
