@@ -1,6 +1,21 @@
 import { expect } from 'chai';
-import { registerLocale } from '../../src/element/i18n/localize.js';
-import { cleanup, grid, mount, shadow, until } from './helpers.js';
+import de from '../../src/element/i18n/de.js';
+import { en } from '../../src/element/i18n/en.js';
+import { enEdit } from '../../src/element/i18n/en-edit.js';
+import { enMore } from '../../src/element/i18n/en-more.js';
+import { enUpload } from '../../src/element/i18n/en-upload.js';
+import { type Message, registerLocale } from '../../src/element/i18n/localize.js';
+import { cleanup, click, grid, item, mount, shadow, until } from './helpers.js';
+
+const english = {
+  'en.ts': en,
+  'en-more.ts': enMore,
+  'en-edit.ts': enEdit,
+  'en-upload.ts': enUpload,
+} as Record<string, Record<string, Message>>;
+
+/** The `{placeholders}` in a message's text, sorted. */
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 afterEach(cleanup);
 
@@ -10,6 +25,63 @@ describe('languages and direction', () => {
     await until(() => shadow(element).querySelector('.top h2')!.textContent === 'Mediathek', 'German');
     expect(shadow(grid(element)).querySelector('.empty')!.textContent).to.contain('Dieser Ordner ist leer');
     expect(shadow(element).querySelector('.shell')!.getAttribute('dir')).to.equal('ltr');
+  });
+
+  it('has German for every English message, with the same placeholders and plural forms', () => {
+    const catalog = de as Record<string, Message | undefined>;
+    const problems: string[] = [];
+    const seen = new Map<string, string>();
+    for (const [file, messages] of Object.entries(english)) {
+      for (const [key, message] of Object.entries(messages)) {
+        // One key, one message: two catalogs' English for a key would overwrite each other.
+        if (seen.has(key)) problems.push(`${key}: in ${seen.get(key)} and ${file}`);
+        seen.set(key, file);
+        const german = catalog[key];
+        if (german === undefined) {
+          problems.push(`${key} (${file}): no German`);
+          continue;
+        }
+        if (typeof message !== typeof german) {
+          problems.push(`${key}: ${typeof message === 'string' ? 'no' : ''} plural forms as in English`);
+          continue;
+        }
+        const forms = (m: Message) => (typeof m === 'string' ? { other: m } : m) as Record<string, string>;
+        const englishForms = forms(message);
+        for (const [category, text] of Object.entries(forms(german))) {
+          const expected = placeholders(englishForms[category] ?? englishForms.other!);
+          if (placeholders(text).join() !== expected.join())
+            problems.push(`${key}.${category}: {${placeholders(text)}} where English has {${expected}}`);
+        }
+        if (typeof german !== 'string' && !('one' in german)) problems.push(`${key}: no "one" form`);
+      }
+    }
+    for (const key of Object.keys(catalog))
+      if (!seen.has(key)) problems.push(`${key}: German without English`);
+    expect(problems).to.deep.equal([]);
+  });
+
+  it('shows the details editor and the Upload button in German', async () => {
+    const element = await mount({ locale: 'de', 'initial-folder': '/edit/alt' });
+    await until(() => shadow(element).querySelector('[aria-label="Details anzeigen"]'), 'German');
+    click(item(element, 'photo.png'));
+    shadow(element).querySelector<HTMLButtonElement>('[aria-label="Details anzeigen"]')!.click();
+    const details = await until(
+      () => shadow(element).querySelector('ml-asset-details')?.shadowRoot?.querySelector('label[for="alt"]'),
+      'the details editor',
+    );
+    const root = details.getRootNode() as ShadowRoot;
+    expect(details.textContent).to.equal('Alternativtext');
+    expect(root.querySelector('#alt-count')!.textContent).to.match(
+      /^Beschreiben Sie das Bild .* \d+ Zeichen$/,
+    );
+    expect(root.querySelector('.save-bar .btn.primary')!.textContent!.trim()).to.equal('Speichern');
+    const actions = [...root.querySelectorAll('.actions button')].map((b) => b.textContent!.trim());
+    expect(actions).to.include.members(['Verschieben nach …', 'Kopieren nach …', 'Löschen']);
+    const upload = await until(
+      () => shadow(element).querySelector('ml-upload-button')?.shadowRoot?.querySelector('button'),
+      'the Upload button',
+    );
+    expect(upload.textContent!.trim()).to.equal('Hochladen');
   });
 
   it('loads any other language the host registers, and lays out right to left', async () => {

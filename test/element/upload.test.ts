@@ -2,7 +2,9 @@
 // so the lazy chunks are the real ones: Uppy is not fetched until the first upload; dropped files
 // upload (small ones to the upload API, big ones resumably) and appear in the grid; name conflicts;
 // the server's errors; progress events.
-import { setViewport } from '@web/test-runner-commands';
+import 'axe-core';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
+import type { AxeResults } from 'axe-core';
 import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { MediaFile } from '../../src/shared/wire.js';
@@ -129,8 +131,32 @@ const names = (element: MediaLibraryElement) =>
     (n) => n.textContent!.trim(),
   );
 
+/** The focused element, inside shadow roots. */
+function activeElement(): Element | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}
+
+/** Whether focus is inside the upload panel of `element`. */
+const focusInPanel = (element: MediaLibraryElement) =>
+  document.activeElement === element && shadow(element).activeElement?.localName === 'ml-upload-panel';
+
+/** Opens the panel from the Upload button with the keyboard; answers the panel and the button. */
+async function openWithKeyboard(element: MediaLibraryElement) {
+  const button = await uploadButton(element);
+  button.focus();
+  await sendKeys({ press: 'Enter' });
+  const panel = await panelOf(element);
+  await until(() => shadow(panel).querySelector('dialog:modal .uppy-Dashboard'), 'the modal panel');
+  return { panel, button, dialog: shadow(panel).querySelector('dialog')! };
+}
+
+const axe = (window as unknown as { axe: { run(context: Element, options?: object): Promise<AxeResults> } })
+  .axe;
+
 afterEach(() => {
-  for (const element of document.querySelectorAll('media-library')) element.remove();
+  for (const element of document.querySelectorAll('media-library, [data-test-container]')) element.remove();
   // Golden Retriever would bring the last test's batch back.
   localStorage.clear();
 });
@@ -194,6 +220,140 @@ describe('upload', () => {
     button.click();
     await until(() => !panel.hidden, 'the panel open again');
     expect(shadow(panel).querySelector('.uppy-Dashboard')).to.not.equal(null);
+  });
+
+  it('is a modal: focus moves in, Tab and Shift+Tab cycle inside it, Escape closes it and focus returns to Upload', async () => {
+    const before = Object.assign(document.createElement('button'), { textContent: 'Before' });
+    const after = Object.assign(document.createElement('button'), { textContent: 'After' });
+    before.dataset.testContainer = after.dataset.testContainer = '';
+    const element = await mount('/');
+    element.before(before);
+    element.after(after);
+    // Everything that takes focus outside the panel: the page around the element, and the element's own parts.
+    const strayed: string[] = [];
+    document.addEventListener('focusin', (event) => {
+      const target = event.composedPath()[0] as Element;
+      if (!(event.composedPath() as Element[]).some((node) => node.localName === 'ml-upload-panel'))
+        strayed.push(target.outerHTML.slice(0, 80));
+    });
+    const { panel, button, dialog } = await openWithKeyboard(element);
+    strayed.length = 0;
+    await until(() => focusInPanel(element), 'focus in the panel');
+    expect(dialog.matches(':modal'), 'a modal dialog').to.equal(true);
+    expect(dialog.getAttribute('aria-labelledby')).to.equal('upload-title');
+
+    // Tab round the panel: every stop is inside it, and it comes back to the first. Chromium lets
+    // Tab leave a modal dialog for its own toolbar (here: nothing focused), never for the page.
+    const inside = () => focusInPanel(element) || document.activeElement === document.body;
+    const first = activeElement();
+    const stops: (Element | null)[] = [];
+    for (let i = 0; i < 40 && (stops.length === 0 || activeElement() !== first); i++) {
+      await sendKeys({ press: 'Tab' });
+      expect(inside(), `Tab stop ${i + 1} in the panel`).to.equal(true);
+      if (focusInPanel(element)) stops.push(activeElement());
+    }
+    expect(activeElement(), 'Tab from the last control wraps to the first').to.equal(first);
+    expect(stops.length, 'several controls on the way').to.be.greaterThan(3);
+    const last = stops.at(-2)!;
+    for (let i = 0; i < 2 && (i === 0 || !focusInPanel(element)); i++) {
+      await sendKeys({ press: 'Shift+Tab' });
+      expect(inside(), 'Shift+Tab stays in the panel').to.equal(true);
+    }
+    expect(activeElement(), 'Shift+Tab from the first goes to the last').to.equal(last);
+    expect(strayed, 'nothing outside the panel took focus').to.deep.equal([]);
+
+    await sendKeys({ press: 'Escape' });
+    await until(() => panel.hidden, 'the panel closed on Escape');
+    expect(dialog.open).to.equal(false);
+    await until(() => activeElement() === button, 'focus back on the Upload button');
+    expect(element.isConnected).to.equal(true);
+  });
+
+  it('closes on Escape inside the modal library without closing the library; files wait for next time', async () => {
+    const element = await mount('/', { mode: 'modal', open: true });
+    const closes = events(element, 'ml-close');
+    const { panel, button } = await openWithKeyboard(element);
+    drop(element, [await pngFile('waiting.png')]);
+    await until(
+      () => shadow(panel).querySelector('footer .btn.primary')?.textContent?.trim() === 'Upload 1 file',
+      'the dropped file',
+    );
+    await sendKeys({ press: 'Escape' });
+    await until(() => panel.hidden, 'the panel closed');
+    expect(element.open, 'the library stays open').to.equal(true);
+    expect(shadow(element).querySelector('dialog')!.matches(':modal')).to.equal(true);
+    expect(closes).to.deep.equal([]);
+    await until(() => activeElement() === button, 'focus back on the Upload button');
+    await sendKeys({ press: 'Enter' });
+    await until(() => !panel.hidden && shadow(panel).querySelector('dialog:modal'), 'the panel open again');
+    expect(shadow(panel).querySelector('footer .btn.primary')!.textContent!.trim()).to.equal('Upload 1 file');
+  });
+
+  it('moves Tab through the controls of Uppy’s Add more overlay, round and round', async () => {
+    const element = await mount('/');
+    const { panel } = await openWithKeyboard(element);
+    drop(element, [await pngFile('first.png')]);
+    const addMore = await until(
+      () => shadow(panel).querySelector<HTMLButtonElement>('.uppy-DashboardContent-addMore'),
+      'Add more',
+    );
+    addMore.focus();
+    await sendKeys({ press: 'Enter' });
+    const overlay = await until(
+      () => shadow(panel).querySelector('[data-uppy-paneltype="AddFiles"]'),
+      'the overlay',
+    );
+    const seen = new Set<Element | null>();
+    for (let i = 0; i < 12; i++) {
+      await sendKeys({ press: 'Tab' });
+      expect(overlay.contains(activeElement()), `Tab stop ${i + 1} in the overlay`).to.equal(true);
+      seen.add(activeElement());
+    }
+    // Back, browse, My Device, Webcam, Link: more than the one control Uppy's own trap would pin focus to.
+    expect(seen.size).to.be.greaterThan(3);
+  });
+
+  it('speaks the element’s language, Uppy’s dashboard included: German with locale="de"', async () => {
+    const element = await mount('/', { locale: 'de' });
+    const { panel } = await openWithKeyboard(element);
+    await until(() => shadow(panel).querySelector('h3')?.textContent === 'Dateien hochladen', 'German');
+    expect(shadow(panel).querySelector('dialog')!.getAttribute('aria-labelledby')).to.equal('upload-title');
+    expect(shadow(panel).querySelector('header button')!.getAttribute('aria-label')).to.equal('Schließen');
+    expect(shadow(panel).querySelector('.options label')!.textContent).to.contain('In Ordner');
+    // Uppy's dashboard too (its own German), and it follows a change of language.
+    const browse = () => shadow(panel).querySelector('.uppy-Dashboard-browse')?.textContent;
+    await until(() => browse() === 'Dateien durchsuchen', 'Uppy in German');
+    element.locale = 'en';
+    await until(() => browse() === 'browse files', 'Uppy back in English');
+    expect(shadow(panel).querySelector('h3')!.textContent).to.equal('Upload files');
+    element.locale = 'de';
+    await until(() => browse() === 'Dateien durchsuchen', 'Uppy in German again');
+    drop(element, [await pngFile('eins.png'), await pngFile('zwei.png')]);
+    await until(
+      () => shadow(panel).querySelector('footer .btn.primary')?.textContent?.trim() === '2 Dateien hochladen',
+      'the Upload button in German',
+    );
+  });
+
+  it('has no axe-core violations with the panel open', async () => {
+    const element = await mount('/');
+    const { panel } = await openWithKeyboard(element);
+    drop(element, [await pngFile('checked.png')]);
+    await until(() => shadow(panel).querySelector('.uppy-Dashboard-Item'), 'the file in the dashboard');
+    const results = await axe.run(element, { resultTypes: ['violations'] });
+    // Uppy's virtual file list puts an unnamed wrapper between its list and its items (Uppy's markup).
+    const ours = results.violations
+      .map((v) => ({
+        ...v,
+        nodes: v.nodes.filter(
+          (n) => !(v.id === 'aria-required-parent' && String(n.target.flat().at(-1)).startsWith('#uppy_')),
+        ),
+      }))
+      .filter((v) => v.nodes.length > 0);
+    const found = ours.map(
+      (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`,
+    );
+    expect(found, `axe-core violations:\n  ${found.join('\n  ')}`).to.deep.equal([]);
   });
 
   it('asks about names already taken: replace makes a version, keep both a new name, skip sends nothing', async () => {

@@ -42,7 +42,7 @@ export const enEdit = {
   working: 'Working on the server…',
   notDone: 'Not done:',
   moved: { one: 'Moved {count} file to {folder}.', other: 'Moved {count} files to {folder}.' },
-  copied: { one: 'Copied {count} file to {folder}.', other: 'Copied {count} files to {folder}.' },
+  copiedTo: { one: 'Copied {count} file to {folder}.', other: 'Copied {count} files to {folder}.' },
   deleted: { one: 'Deleted {count} file.', other: 'Deleted {count} files.' },
   updated: { one: 'Updated {count} file.', other: 'Updated {count} files.' },
   failedCount: { one: '{count} failed: {names}', other: '{count} failed: {names}' },

@@ -227,7 +227,7 @@ export class OrganiseDialogElement extends LitElement {
       if (task.kind === 'move' || task.kind === 'copy') {
         const destination = field('destination');
         const outcome = await transferFiles(client, task.kind, task.files, destination, step);
-        text = summary(l, task.kind === 'move' ? 'moved' : 'copied', outcome, destination);
+        text = summary(l, task.kind === 'move' ? 'moved' : 'copiedTo', outcome, destination);
       } else if (task.kind === 'delete') {
         step(0, task.files.length);
         const result = await deleteFiles(

@@ -36,14 +36,19 @@ export async function runEach<T>(
 }
 
 /** `Moved 2 files to /a. 1 failed: b.png (why)`. */
-export function summary(l: Localizer, done: string, outcome: Outcome, folder = ''): string {
+export function summary(
+  l: Localizer,
+  done: 'moved' | 'copiedTo' | 'deleted' | 'updated',
+  outcome: Outcome,
+  folder = '',
+): string {
   const failed = outcome.failed.length
     ? ` ${l.t('failedCount', {
         count: outcome.failed.length,
         names: outcome.failed.map((f) => `${f.name} (${f.message})`).join(', '),
       })}`
     : '';
-  return `${l.t(done as 'moved', { count: outcome.done, folder })}${failed}`;
+  return `${l.t(done, { count: outcome.done, folder })}${failed}`;
 }
 
 /** Moves or copies files into `folder` (`/a/b`), one call each. */
@@ -84,5 +89,9 @@ export async function transferDropped(
   const outcome = await transferFiles(client, how, files, folder, (done, total) =>
     root.notify(l.t('progress', { done, total })),
   );
-  await root.changed(undefined, undefined, summary(l, how === 'move' ? 'moved' : 'copied', outcome, folder));
+  await root.changed(
+    undefined,
+    undefined,
+    summary(l, how === 'move' ? 'moved' : 'copiedTo', outcome, folder),
+  );
 }

@@ -1,5 +1,5 @@
 import Box from '@uppy/box';
-import Uppy, { type Body, type Meta, type UppyFile } from '@uppy/core';
+import Uppy, { type Body, type Meta, type UppyFile, type UppyOptions } from '@uppy/core';
 import Dashboard from '@uppy/dashboard';
 import Dropbox from '@uppy/dropbox';
 import GoldenRetriever from '@uppy/golden-retriever';
@@ -31,6 +31,19 @@ interface ServerUploadConfig {
   resumable?: { endpoint: string; threshold: number };
   companion?: { endpoint: string; url: boolean; providers: string[] };
 }
+
+/** What Tab can reach inside one of Uppy's overlays. */
+const focusable =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]';
+
+type UppyLocale = NonNullable<UppyOptions<Meta, Body>['locale']>;
+
+/** Uppy's own words (its dashboard's) for the languages the element ships, each a chunk of its own. */
+const uppyLocales: Record<string, () => Promise<{ default: UppyLocale }>> = {
+  en: () => import('@uppy/locales/lib/en_US.js'),
+  de: () => import('@uppy/locales/lib/de_DE.js'),
+};
+const uppyLocaleFor = (lang: string) => uppyLocales[lang.split('-')[0]!.toLowerCase()] ?? uppyLocales.en!;
 
 const providerPlugins = { drive: GoogleDrive, dropbox: Dropbox, onedrive: OneDrive, box: Box } as const;
 
@@ -86,6 +99,8 @@ export class UploadPanelElement extends LitElement {
   private signing = false;
   private decide: ((go: boolean) => void) | undefined;
   private uploadedFiles: MediaFile[] = [];
+  /** The language Uppy speaks (the element's, or English). */
+  private uppyLang = 'en';
 
   constructor() {
     super();
@@ -100,6 +115,11 @@ export class UploadPanelElement extends LitElement {
   async show(files: File[] = []): Promise<void> {
     this.hidden = false;
     if (!this.uppy || this.uppy.getFiles().length === 0) this.folder = this.host.currentFolder;
+    await this.updateComplete;
+    // A native modal: the rest of the page is inert, Tab stays inside, Escape cancels, and closing
+    // gives focus back to what had it (the Upload button).
+    const dialog = this.dialog;
+    if (!dialog.open) dialog.showModal();
     this.ready ??= this.setUp().catch((error: unknown) => {
       this.ready = undefined;
       throw error;
@@ -118,8 +138,14 @@ export class UploadPanelElement extends LitElement {
     }
   }
 
+  /** Hides the panel; uploads carry on, and opening it again shows them. */
   hide(): void {
+    this.dialog?.close();
     this.hidden = true;
+  }
+
+  private get dialog(): HTMLDialogElement {
+    return this.renderRoot.querySelector('dialog')!;
   }
 
   private async setUp(): Promise<void> {
@@ -153,9 +179,14 @@ export class UploadPanelElement extends LitElement {
 
     await this.updateComplete;
     const target = this.renderRoot.querySelector<HTMLElement>('.dashboard')!;
+    this.uppyLang = this.l.value.lang;
+    const load = uppyLocaleFor(this.uppyLang);
+    // English is Uppy's own: no chunk to fetch.
+    const locale = load === uppyLocales.en ? undefined : (await load().catch(() => undefined))?.default;
     const uppy = new Uppy<Meta, Body>({
       id: `media-library-${this.host.id || 'upload'}`,
       autoProceed: false,
+      ...(locale && { locale }),
       restrictions: {
         maxFileSize: limits.length > 0 ? Math.min(...limits) : null,
         allowedFileTypes: accept.length > 0 ? accept : null,
@@ -163,6 +194,7 @@ export class UploadPanelElement extends LitElement {
       },
     });
     this.uppy = uppy;
+    target.addEventListener('keydown', (event) => this.keepTabInOverlay(event), { capture: true });
     uppy.use(Dashboard, {
       inline: true,
       target,
@@ -262,6 +294,46 @@ export class UploadPanelElement extends LitElement {
     });
 
     this.listen(uppy);
+  }
+
+  /**
+   * Uppy keeps Tab inside its overlays (Add more, a webcam, a link) by reading `document.activeElement`,
+   * which from our shadow root is the host: it would pin focus to the overlay's first control. The
+   * same containment, reading the shadow root's focus; with no overlay, the dialog's own applies.
+   */
+  private keepTabInOverlay(event: KeyboardEvent): void {
+    if (event.key !== 'Tab' || !this.uppy) return;
+    event.stopPropagation();
+    const dashboard = this.uppy.getPlugin<Dashboard<Meta, Body>>('Dashboard');
+    const type = dashboard?.getPluginState().activeOverlayType;
+    const overlay = type && this.renderRoot.querySelector(`.uppy-Dashboard [data-uppy-paneltype="${type}"]`);
+    if (!overlay) return;
+    const controls = [...overlay.querySelectorAll<HTMLElement>(focusable)].filter(
+      (control) => control.tabIndex >= 0 && control.checkVisibility(),
+    );
+    const active = (this.renderRoot as ShadowRoot).activeElement;
+    const index = controls.indexOf(active as HTMLElement);
+    const next =
+      index === -1
+        ? controls[0]
+        : event.shiftKey
+          ? index === 0 && controls.at(-1)
+          : index === controls.length - 1 && controls[0];
+    if (!next) return;
+    event.preventDefault();
+    next.focus();
+  }
+
+  protected override updated(): void {
+    // The element's language changed after Uppy was made: Uppy follows.
+    const lang = this.l.value.lang;
+    if (!this.uppy || lang === this.uppyLang) return;
+    this.uppyLang = lang;
+    void uppyLocaleFor(lang)()
+      .then(({ default: locale }) => {
+        if (this.uppyLang === lang) this.uppy?.setOptions({ locale });
+      })
+      .catch(() => undefined);
   }
 
   /** A fresh single-use signature from the token endpoint's `upload-auth`, in the file's fields. */
@@ -411,9 +483,14 @@ export class UploadPanelElement extends LitElement {
 
   override render(): TemplateResult {
     const l = this.l.value;
-    return html`<section role="dialog" aria-modal="true" aria-label=${l.t('uploadTitle')}>
+    // Escape closes it as the close button does; a `close` after a quick reopen finds it open again.
+    // The section keeps the header and footer from being the page's banner and contentinfo.
+    return html`<dialog aria-labelledby="upload-title" @close=${() => {
+      if (!this.dialog.open) this.hidden = true;
+    }}>
+      <section>
       <header>
-        <h3>${l.t('uploadTitle')}</h3>
+        <h3 id="upload-title">${l.t('uploadTitle')}</h3>
         <button class="btn ghost icon-only" type="button" aria-label=${l.t('close')} @click=${() => this.hide()}>
           ${icon(closeIcon)}
         </button>
@@ -459,7 +536,8 @@ export class UploadPanelElement extends LitElement {
               </button>`
         }
       </footer>
-    </section>`;
+      </section>
+    </dialog>`;
   }
 
   private renderConflicts(): TemplateResult {

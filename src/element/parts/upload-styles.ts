@@ -8,31 +8,38 @@ import { css, unsafeCSS } from 'lit';
 /** Uppy's own styles, in the panel's shadow root (they cannot reach it from the page). */
 export const uppyStyles = unsafeCSS(coreCss + dashboardCss + urlCss + webcamCss);
 
-/** The panel: a sheet over the element, Uppy's dashboard in the middle. */
+/** The panel: a modal dialog, Uppy's dashboard in the middle. */
 export const uploadPanelStyles = css`
   :host {
-    position: absolute;
-    inset: 0;
-    z-index: 20;
-    display: grid;
-    place-items: center;
-    padding: 16px;
-    background: var(--ml-backdrop, rgb(0 0 0 / 0.4));
+    display: contents;
   }
   :host([hidden]) {
     display: none;
   }
-  section {
-    display: grid;
-    grid-template-rows: auto auto minmax(0, 1fr) auto;
-    gap: 12px;
-    width: min(760px, 100%);
-    max-height: 100%;
-    padding: 16px;
+  dialog {
+    width: min(760px, calc(100vw - 32px));
+    max-height: calc(100dvh - 32px);
+    padding: 0;
+    border: 1px solid var(--_border, #ccc);
     border-radius: var(--_radius, 8px);
     background: var(--_bg, #fff);
     color: var(--_text, inherit);
     box-shadow: var(--_shadow, 0 8px 32px rgb(0 0 0 / 0.25));
+  }
+  dialog[open] {
+    display: flex;
+    flex-direction: column;
+  }
+  section {
+    flex: 1;
+    min-height: 0;
+    display: grid;
+    grid-template-rows: auto auto minmax(0, 1fr) auto;
+    gap: 12px;
+    padding: 16px;
+  }
+  dialog::backdrop {
+    background: var(--ml-backdrop, rgb(0 0 0 / 0.4));
   }
   header,
   footer,
