@@ -155,9 +155,11 @@ async function openWithKeyboard(element: MediaLibraryElement) {
 const axe = (window as unknown as { axe: { run(context: Element, options?: object): Promise<AxeResults> } })
   .axe;
 
-afterEach(() => {
+afterEach(async () => {
   for (const element of document.querySelectorAll('media-library, [data-test-container]')) element.remove();
-  // Golden Retriever would bring the last test's batch back.
+  // Golden Retriever would bring the last test's batch back: it saves at most every 500 ms, so a
+  // removed panel's last save may still be on its way.
+  await new Promise((resolve) => setTimeout(resolve, 600));
   localStorage.clear();
 });
 

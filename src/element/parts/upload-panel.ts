@@ -218,6 +218,7 @@ export class UploadPanelElement extends LitElement {
       uppy.use(plugin as typeof GoogleDrive, { companionUrl });
       remote.push(uppy.getPlugin(plugin.name)?.id ?? '');
     }
+    keepGoldenRetrieverThrottled();
     uppy.use(GoldenRetriever, { serviceWorker: false });
 
     // Credentials for the next uploads, and for Companion's calls (link lookups, imports).
@@ -630,4 +631,16 @@ declare global {
   interface HTMLElementTagNameMap {
     'ml-upload-panel': UploadPanelElement;
   }
+}
+
+/**
+ * @uppy/golden-retriever 5.2 hands its metadata store `throttleTime: undefined`, which replaces
+ * the store's 500 ms default, so it serializes the whole batch to localStorage on every state
+ * change (every progress event of every file): with a hundred files uploading, more CPU than the
+ * uploads. Its test hook sets the value it passes; this sets it to the intended 500 ms.
+ */
+function keepGoldenRetrieverThrottled(): void {
+  (GoldenRetriever as unknown as Record<symbol, number | undefined>)[
+    Symbol.for('uppy test: throttleTime')
+  ] ??= 500;
 }
