@@ -1,10 +1,12 @@
 // Upload: the core bundle's gzip size (and Uppy's lazy chunk, separately); 100 × 1 MB files
 // through the element (drop → Uppy → the upload API) against the same files sent with fetch from
 // the same page, same concurrency; and one 500 MB resumable (tus) upload against writing 500 MB
-// to disk. Prints one JSON line. Run with `node --import tsx bench/upload.mjs` (builds first).
+// to disk (with tus-js-client, and as one streamed PATCH). Prints one JSON line.
+// Run with `node --import tsx bench/upload.mjs` (builds first).
 import { execFileSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, open, readdir, readFile, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -167,6 +169,46 @@ function tusUpload(url, path, size) {
   });
 }
 
+/**
+ * The server's side alone: create the upload, then stream the whole file in one PATCH with
+ * node:http (no client-side chunking), timed to the answer (the file in the library).
+ */
+async function tusSinglePatch(url, path, size) {
+  const authorization = `Basic ${Buffer.from(`${keys.privateKey}:`).toString('base64')}`;
+  const started = performance.now();
+  const created = await fetch(`${url}/_ml/tus`, {
+    method: 'POST',
+    headers: {
+      authorization,
+      'tus-resumable': '1.0.0',
+      'upload-length': String(size),
+      'upload-metadata': `fileName ${Buffer.from('single-patch.bin').toString('base64')},folder ${Buffer.from('/bench-tus').toString('base64')}`,
+    },
+  });
+  if (created.status !== 201) throw new Error(`tus create: ${created.status} ${await created.text()}`);
+  const target = new URL(created.headers.get('location'), url);
+  const status = await new Promise((resolve, reject) => {
+    const request = httpRequest(target, {
+      method: 'PATCH',
+      headers: {
+        authorization,
+        'tus-resumable': '1.0.0',
+        'upload-offset': '0',
+        'content-type': 'application/offset+octet-stream',
+        'content-length': String(size),
+      },
+    });
+    request.on('response', (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode));
+    });
+    request.on('error', reject);
+    createReadStream(path, { highWaterMark: 1024 * 1024 }).pipe(request);
+  });
+  if (status !== 200) throw new Error(`tus PATCH: ${status}`);
+  return performance.now() - started;
+}
+
 const result = { bench: 'upload' };
 const dataDir = await mkdtemp(join(root, '.bench-upload-'));
 let browser;
@@ -217,11 +259,15 @@ try {
   const diskMs = await rawDiskWrite(source, join(dataDir, 'copy.bin'));
   await rm(join(dataDir, 'copy.bin'));
   const tusMs = await tusUpload(server.url, source, bigBytes);
+  const singlePatchMs = await tusSinglePatch(server.url, source, bigBytes);
   result.tus = {
     megabytes: bigBytes / 1024 / 1024,
     tusMBps: mbPerS(bigBytes, tusMs),
     rawDiskWriteMBps: mbPerS(bigBytes, diskMs),
     tusVsDisk: Number((diskMs / tusMs).toFixed(2)),
+    // The same bytes in one streamed PATCH: the server's pace without tus-js-client's chunking.
+    singlePatchMBps: mbPerS(bigBytes, singlePatchMs),
+    singlePatchVsDisk: Number((diskMs / singlePatchMs).toFixed(2)),
   };
 } finally {
   await browser?.close();
