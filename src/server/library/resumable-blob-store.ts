@@ -131,7 +131,7 @@ export class BlobResumableStore extends DataStore {
     await this.#save(stored);
   }
 
-  /** Joins a complete upload's parts into one staged file (checking none is missing) and drops them. */
+  /** Joins a complete upload's parts into one staged file, checking none is missing; they stay until `discard`. */
   async stage(id: string): Promise<StagedFile> {
     const stored = await this.#load(id);
     const parts: Array<{ key: string; offset: number }> = [];
@@ -155,7 +155,6 @@ export class BlobResumableStore extends DataStore {
       await staged.discard();
       throw new Error(`resumable upload ${id}: its parts hold ${staged.size} bytes, not ${stored.offset}`);
     }
-    await this.#storage.deleteTree(prefixOf(id));
     return staged;
   }
 

@@ -31,7 +31,7 @@ const finishedKey = (id: string) => `resumable-done/${id}.json`;
 /** Where unfinished uploads' bytes wait: tus's data store, plus what finishing and expiry need. */
 interface ResumableBytes {
   readonly datastore: DataStore;
-  /** A complete upload's bytes as one staged file; the upload's own record and bytes are gone after. */
+  /** A complete upload's bytes as one staged file (moved there, or copied: `discard` drops what is left). */
   stage(id: string): Promise<StagedFile>;
   discard(id: string): Promise<void>;
   /** Every unfinished upload and when it was last written to. */
@@ -50,10 +50,8 @@ class DiskResumableBytes implements ResumableBytes {
     this.datastore = new FileStore({ directory: dir });
   }
 
-  async stage(id: string): Promise<StagedFile> {
-    const staged = await StagedFile.adopt(this.#stagingDir, join(this.#dir, id));
-    await this.datastore.configstore.delete(id);
-    return staged;
+  stage(id: string): Promise<StagedFile> {
+    return StagedFile.adopt(this.#stagingDir, join(this.#dir, id));
   }
 
   async discard(id: string): Promise<void> {
@@ -152,6 +150,7 @@ export class ResumableUploads {
       return file;
     } finally {
       await staged.discard();
+      await this.#bytes.discard(upload.id);
     }
   }
 
