@@ -88,6 +88,19 @@ describe('search', () => {
     ]);
   });
 
+  it('keeps words typed a moment before a filter is picked', async () => {
+    const element = await mount({ 'initial-folder': '/' });
+    const menu = await openMenu(element, 'type');
+    const input = searchBar(element).querySelector<HTMLInputElement>('input[type="search"]')!;
+    input.focus();
+    await sendKeys({ type: 'red' });
+    // Within the typing delay: the words have not been searched for yet.
+    pick(menu, 'Images');
+    expect(await results(element, 'red images', (n) => n.length === 1)).to.deep.equal(['red-dress.png']);
+    const sent = await until(() => shadow(element).querySelector('ml-search-bar')!.query, 'the query');
+    expect(sent).to.contain('red').and.contain('image');
+  });
+
   it('shows the query it sends and lets the user edit it, with the server error at its position', async () => {
     const element = await mount({ 'initial-folder': '/' });
     searchBar(element).querySelector<HTMLButtonElement>('[aria-controls="advanced"]')!.click();

@@ -313,7 +313,10 @@ export class SearchBarElement extends LitElement {
   private onInput(event: InputEvent): void {
     const text = (event.target as HTMLInputElement).value;
     clearTimeout(this.typing);
-    this.typing = setTimeout(() => this.change({ text }), typingDelayMs);
+    this.typing = setTimeout(() => {
+      this.typing = undefined;
+      this.change({ text });
+    }, typingDelayMs);
   }
 
   private onSearchKey(event: KeyboardEvent): void {
@@ -332,11 +335,18 @@ export class SearchBarElement extends LitElement {
 
   /** @internal */
   change(change: Partial<SearchState>): void {
-    this.emitSearch({ ...this.search, ...change });
+    // Words typed a moment ago, still waiting out the typing delay, go with the change (a filter
+    // picked right after typing), not lost to it.
+    const typed =
+      this.typing === undefined
+        ? {}
+        : { text: this.renderRoot.querySelector<HTMLInputElement>('input[type="search"]')?.value ?? '' };
+    this.emitSearch({ ...this.search, ...typed, ...change });
   }
 
   private emitSearch(search: SearchState): void {
     clearTimeout(this.typing);
+    this.typing = undefined;
     emit(this, 'search-change', { search });
   }
 
