@@ -21,6 +21,7 @@ import {
   parseTransformation,
   type Transformation,
 } from '../media/transformation.js';
+import { readBlob } from '../storage/blob-storage.js';
 import type { FileRecord } from '../store/store.js';
 import { DerivedImages } from './derived-images.js';
 import { type UrlSignature, verifyUrlSignature } from './url-signature.js';
@@ -195,12 +196,6 @@ export async function planDerived(
   };
 }
 
-export async function readBlob(ctx: ServerContext, blobKey: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await ctx.storage.read(blobKey)) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 /** The pixels a transformation of `file` starts from. */
 export async function renderSourceFor(
   ctx: ServerContext,
@@ -210,7 +205,7 @@ export async function renderSourceFor(
   if (kind === 'image') {
     // SVGs are read from memory, never from a path, so librsvg has no directory to resolve references in.
     return {
-      bytes: await readBlob(ctx, file.blobKey),
+      bytes: await readBlob(ctx.storage, file.blobKey),
       mime: file.mime,
       customCoordinates: file.customCoordinates,
     };

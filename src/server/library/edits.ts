@@ -6,9 +6,10 @@ import { badRequest, conflict, notFound } from '../errors.js';
 import { applyEdits, planEdits } from '../media/edit-operations.js';
 import { probeFile } from '../media/probe.js';
 import { mimeOfFormat, resolveOutputFormat } from '../media/render.js';
+import { readBlob } from '../storage/blob-storage.js';
 import type { FileRecord } from '../store/store.js';
 import { blobKeyFor, commitWithBlobs } from './blobs.js';
-import { asImageError, readBlob } from './delivery.js';
+import { asImageError } from './delivery.js';
 import { requireFile } from './files.js';
 import { ensureFolderChain } from './folders.js';
 import { newId } from './ids.js';
@@ -101,7 +102,12 @@ export async function editFile(
 
   let bytes: Buffer;
   try {
-    bytes = await applyEdits(await readBlob(ctx, source.blobKey), plan, format, ctx.config.maxImagePixels);
+    bytes = await applyEdits(
+      await readBlob(ctx.storage, source.blobKey),
+      plan,
+      format,
+      ctx.config.maxImagePixels,
+    );
   } catch (error) {
     throw asImageError(error);
   }

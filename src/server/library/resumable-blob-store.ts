@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DataStore, ERRORS, Upload } from '@tus/server';
-import { BlobNotFoundError, type BlobStorage } from '../storage/blob-storage.js';
+import { BlobNotFoundError, type BlobStorage, readBlob } from '../storage/blob-storage.js';
 import { StagedFile } from './staging.js';
 
 /** Received bytes go to storage in slices of this size, so a node that dies mid-PATCH loses at most one. */
@@ -175,15 +175,13 @@ export class BlobResumableStore extends DataStore {
 
   async #load(id: string): Promise<StoredUpload> {
     if (!/^[0-9a-f]{32}$/.test(id)) throw ERRORS.FILE_NOT_FOUND;
-    let body: Readable;
+    let bytes: Buffer;
     try {
-      body = await this.#storage.read(infoKey(id));
+      bytes = await readBlob(this.#storage, infoKey(id));
     } catch (error) {
       throw error instanceof BlobNotFoundError ? ERRORS.FILE_NOT_FOUND : error;
     }
-    const chunks: Buffer[] = [];
-    for await (const chunk of body) chunks.push(chunk as Buffer);
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as StoredUpload;
+    return JSON.parse(bytes.toString('utf8')) as StoredUpload;
   }
 
   #save(stored: StoredUpload): Promise<void> {

@@ -6,7 +6,7 @@ import type { UploadResponse } from '../../shared/wire.js';
 import type { Principal } from '../auth/principal.js';
 import type { ServerContext } from '../context.js';
 import { notFound } from '../errors.js';
-import { BlobNotFoundError } from '../storage/blob-storage.js';
+import { BlobNotFoundError, readBlob } from '../storage/blob-storage.js';
 import { BlobResumableStore } from './resumable-blob-store.js';
 import { StagedFile } from './staging.js';
 import { checkUploadAhead, ingestUpload, type UploadFields } from './uploads.js';
@@ -158,9 +158,9 @@ export class ResumableUploads {
   async finished(id: string): Promise<FinishedUpload | undefined> {
     if (!uploadId.test(id)) return undefined;
     try {
-      const chunks: Buffer[] = [];
-      for await (const chunk of await this.#ctx.storage.read(finishedKey(id))) chunks.push(chunk as Buffer);
-      return JSON.parse(Buffer.concat(chunks).toString('utf8')) as FinishedUpload;
+      return JSON.parse(
+        (await readBlob(this.#ctx.storage, finishedKey(id))).toString('utf8'),
+      ) as FinishedUpload;
     } catch (error) {
       if (error instanceof BlobNotFoundError) return undefined;
       throw error;

@@ -7,6 +7,7 @@ import type { ServerContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
 import { requireFile } from '../library/files.js';
 import { readFileMetadata } from '../media/metadata.js';
+import { readBlob } from '../storage/blob-storage.js';
 import type { FileRecord } from '../store/store.js';
 
 const unreachable = 'The requested file does not exist or is inaccessible at this time.';
@@ -22,9 +23,8 @@ async function metadataOf(ctx: ServerContext, file: FileRecord): Promise<FileMet
       exif: empty,
     };
   }
-  const chunks: Buffer[] = [];
-  for await (const chunk of await ctx.storage.read(file.blobKey)) chunks.push(chunk as Buffer);
-  return readFileMetadata(Buffer.concat(chunks), file.format, file.size, ctx.config.maxImagePixels);
+  const bytes = await readBlob(ctx.storage, file.blobKey);
+  return readFileMetadata(bytes, file.format, file.size, ctx.config.maxImagePixels);
 }
 
 /** Finds the file a delivery URL of this server points at (transforms and cache-busters ignored). */

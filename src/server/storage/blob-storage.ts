@@ -33,3 +33,10 @@ export class BlobNotFoundError extends Error {
     super(`blob ${key} does not exist`);
   }
 }
+
+/** A whole blob in memory: small records, or an original sharp must decode anyway. */
+export async function readBlob(storage: BlobStorage, key: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await storage.read(key)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
