@@ -5,10 +5,14 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DataStore, ERRORS, Upload } from '@tus/server';
 import { BlobNotFoundError, type BlobStorage, readBlob } from '../storage/blob-storage.js';
+import type { ResumableBytes } from './resumable-uploads.js';
 import { StagedFile } from './staging.js';
 
 /** Received bytes go to storage in slices of this size, so a node that dies mid-PATCH loses at most one. */
 const sliceBytes = 8 * 1024 * 1024;
+
+/** tus upload ids (`Uid.rand`): 32 hex digits. Anything else is not ours. */
+export const uploadId = /^[0-9a-f]{32}$/;
 
 /** Where an upload's record and parts live in blob storage. */
 const prefixOf = (id: string) => `resumable/${id}`;
@@ -34,7 +38,9 @@ interface StoredUpload {
  * parts are joined into one staged file when the last byte arrives. PATCHes on one upload are
  * serialized by tus's locker (Redis when nodes share one).
  */
-export class BlobResumableStore extends DataStore {
+export class BlobResumableStore extends DataStore implements ResumableBytes {
+  /** It is tus's data store itself. */
+  readonly datastore = this;
   readonly #storage: BlobStorage;
   readonly #stagingDir: string;
 
@@ -131,7 +137,7 @@ export class BlobResumableStore extends DataStore {
     await this.#save(stored);
   }
 
-  /** Joins a complete upload's parts into one staged file, checking none is missing; they stay until `discard`. */
+  /** Joins a complete upload's parts into one staged file, checking the bytes add up; they stay until `discard`. */
   async stage(id: string): Promise<StagedFile> {
     const stored = await this.#load(id);
     const parts: Array<{ key: string; offset: number }> = [];
@@ -148,10 +154,7 @@ export class BlobResumableStore extends DataStore {
             this.#storage.read(key),
       ),
     );
-    if (
-      staged.size !== stored.offset ||
-      parts.some((part, i) => i > 0 && part.offset <= parts[i - 1]!.offset)
-    ) {
+    if (staged.size !== stored.offset) {
       await staged.discard();
       throw new Error(`resumable upload ${id}: its parts hold ${staged.size} bytes, not ${stored.offset}`);
     }
@@ -174,7 +177,7 @@ export class BlobResumableStore extends DataStore {
   }
 
   async #load(id: string): Promise<StoredUpload> {
-    if (!/^[0-9a-f]{32}$/.test(id)) throw ERRORS.FILE_NOT_FOUND;
+    if (!uploadId.test(id)) throw ERRORS.FILE_NOT_FOUND;
     let bytes: Buffer;
     try {
       bytes = await readBlob(this.#storage, infoKey(id));

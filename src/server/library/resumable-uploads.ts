@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal.js';
 import type { ServerContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { BlobNotFoundError, readBlob } from '../storage/blob-storage.js';
-import { BlobResumableStore } from './resumable-blob-store.js';
+import { BlobResumableStore, uploadId } from './resumable-blob-store.js';
 import { StagedFile } from './staging.js';
 import { checkUploadAhead, ingestUpload, type UploadFields } from './uploads.js';
 
@@ -24,12 +24,10 @@ interface FinishedUpload {
   finishedAt: number;
 }
 
-/** tus upload ids (`Uid.rand`): 32 hex digits. Anything else is not ours. */
-const uploadId = /^[0-9a-f]{32}$/;
 const finishedKey = (id: string) => `resumable-done/${id}.json`;
 
 /** Where unfinished uploads' bytes wait: tus's data store, plus what finishing and expiry need. */
-interface ResumableBytes {
+export interface ResumableBytes {
   readonly datastore: DataStore;
   /** A complete upload's bytes as one staged file (moved there, or copied: `discard` drops what is left). */
   stage(id: string): Promise<StagedFile>;
@@ -88,17 +86,9 @@ export class ResumableUploads {
 
   constructor(ctx: ServerContext) {
     this.#ctx = ctx;
-    if (ctx.config.storage) {
-      const store = new BlobResumableStore(ctx.storage, ctx.stagingDir);
-      this.#bytes = {
-        datastore: store,
-        stage: (id) => store.stage(id),
-        discard: (id) => store.discard(id),
-        touched: () => store.touched(),
-      };
-    } else {
-      this.#bytes = new DiskResumableBytes(join(ctx.config.dataDir, 'tus'), ctx.stagingDir);
-    }
+    this.#bytes = ctx.config.storage
+      ? new BlobResumableStore(ctx.storage, ctx.stagingDir)
+      : new DiskResumableBytes(join(ctx.config.dataDir, 'tus'), ctx.stagingDir);
   }
 
   /** tus's data store for these uploads. */
