@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 
 /** tus `Upload-Metadata`: `key base64(value)` pairs. */
 export function tusMetadata(fields: Record<string, string>): string {
@@ -44,6 +45,38 @@ export function patchTusUpload(
     },
     body: new Uint8Array(bytes),
   });
+}
+
+/**
+ * `PATCH <upload>` with `bytes` streamed slowly, `pieceBytes` at a time and `pauseMs` apart: a
+ * request still running while the test acts (kills the server, races another PATCH).
+ */
+export function patchTusUploadSlowly(
+  url: string,
+  offset: number,
+  bytes: Buffer,
+  headers: Record<string, string>,
+  { pieceBytes, pauseMs }: { pieceBytes: number; pauseMs: number },
+): Promise<Response> {
+  const slow = Readable.from(
+    (async function* () {
+      for (let at = 0; at < bytes.length; at += pieceBytes) {
+        yield bytes.subarray(at, at + pieceBytes);
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      }
+    })(),
+  );
+  return fetch(url, {
+    method: 'PATCH',
+    headers: {
+      ...headers,
+      'tus-resumable': '1.0.0',
+      'upload-offset': String(offset),
+      'content-type': 'application/offset+octet-stream',
+    },
+    body: Readable.toWeb(slow) as ReadableStream,
+    duplex: 'half',
+  } as RequestInit);
 }
 
 /** `HEAD <upload>`: the server's offset, or the status when there is none. */

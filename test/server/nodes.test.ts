@@ -4,7 +4,6 @@ import { once } from 'node:events';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { signUpload } from '../../src/server/auth/authenticate.js';
@@ -17,7 +16,14 @@ import {
   testBackend,
 } from '../helpers/scale.js';
 import { basicAuth, scaleOptions, startTestServer, type TestServer } from '../helpers/server.js';
-import { createTusUpload, patchTusUpload, patternBytes, sha256, tusOffset } from '../helpers/tus.js';
+import {
+  createTusUpload,
+  patchTusUpload,
+  patchTusUploadSlowly,
+  patternBytes,
+  sha256,
+  tusOffset,
+} from '../helpers/tus.js';
 
 /**
  * Many nodes on the scale path: server processes sharing one PostgreSQL database, bucket and Redis,
@@ -142,25 +148,10 @@ describe('two server processes on one PostgreSQL, bucket and Redis', { skip }, (
 
     // A PATCH arriving on B while A still receives one at the same offset waits for A's, then is
     // refused for the offset A's moved on to: the lock is shared (Redis), not per node.
-    const slowly = Readable.from(
-      (async function* () {
-        for (let at = 0; at < half; at += 1024 * 1024) {
-          yield bytes.subarray(at, at + 1024 * 1024);
-          await new Promise((resolve) => setTimeout(resolve, 60));
-        }
-      })(),
-    );
-    const first = fetch(onA, {
-      method: 'PATCH',
-      headers: {
-        ...headers,
-        'tus-resumable': '1.0.0',
-        'upload-offset': '0',
-        'content-type': 'application/offset+octet-stream',
-      },
-      body: Readable.toWeb(slowly) as ReadableStream,
-      duplex: 'half',
-    } as RequestInit);
+    const first = patchTusUploadSlowly(onA, 0, bytes.subarray(0, half), headers, {
+      pieceBytes: 1024 * 1024,
+      pauseMs: 60,
+    });
     await new Promise((resolve) => setTimeout(resolve, 250));
     const racing = await patchTusUpload(onB, 0, bytes.subarray(0, half), headers);
     assert.equal((await first).status, 204);

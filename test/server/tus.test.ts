@@ -5,7 +5,6 @@ import { once } from 'node:events';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import * as tus from 'tus-js-client';
 import { samplePdf } from '../../src/server/seed.js';
@@ -15,7 +14,14 @@ import { png, uploadPng } from '../helpers/fixtures.js';
 import { testBackend } from '../helpers/scale.js';
 import { basicAuth, startTestServer, type TestServer, testKeys } from '../helpers/server.js';
 import { bearer, sessionToken } from '../helpers/session.js';
-import { createTusUpload, patchTusUpload, patternBytes, sha256, tusOffset } from '../helpers/tus.js';
+import {
+  createTusUpload,
+  patchTusUpload,
+  patchTusUploadSlowly,
+  patternBytes,
+  sha256,
+  tusOffset,
+} from '../helpers/tus.js';
 
 const keyAuth = { authorization: basicAuth(testKeys.privateKey) };
 
@@ -285,25 +291,10 @@ describe('a crash in the middle of a resumable upload', () => {
     const uploadUrl = created.url!;
 
     // Stream slowly, and kill the server once a third of the bytes are on its disk.
-    const slow = Readable.from(
-      (async function* () {
-        for (let at = 0; at < size; at += 256 * 1024) {
-          yield bytes.subarray(at, at + 256 * 1024);
-          await delay(5);
-        }
-      })(),
-    );
-    const sending = fetch(uploadUrl, {
-      method: 'PATCH',
-      headers: {
-        ...keyAuth,
-        'tus-resumable': '1.0.0',
-        'upload-offset': '0',
-        'content-type': 'application/offset+octet-stream',
-      },
-      body: Readable.toWeb(slow) as ReadableStream,
-      duplex: 'half',
-    } as RequestInit).catch((error: Error) => error);
+    const sending = patchTusUploadSlowly(uploadUrl, 0, bytes, keyAuth, {
+      pieceBytes: 256 * 1024,
+      pauseMs: 5,
+    }).catch((error: Error) => error);
     const partial = join(dataDir, 'tus', new URL(uploadUrl).pathname.split('/').pop()!);
     while (((await stat(partial).catch(() => undefined))?.size ?? 0) < size / 3) await delay(20);
     running.child.kill('SIGKILL');
