@@ -170,9 +170,13 @@ export class SearchBarElement extends LitElement {
     whenIdle(() => void this.loadMenus());
   }
 
+  private get input(): HTMLInputElement | null {
+    return this.renderRoot.querySelector<HTMLInputElement>('input[type="search"]');
+  }
+
   /** Puts the caret in the search field. */
   override focus(): void {
-    this.renderRoot.querySelector<HTMLInputElement>('input[type="search"]')?.focus();
+    this.input?.focus();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -321,14 +325,12 @@ export class SearchBarElement extends LitElement {
 
   private onSearchKey(event: KeyboardEvent): void {
     if (event.key === 'Enter') {
-      clearTimeout(this.typing);
       this.change({ text: (event.target as HTMLInputElement).value });
     }
     if (event.key === 'Escape' && (event.target as HTMLInputElement).value) {
       // Escape clears the field first; the next one closes the dialog.
       event.preventDefault();
       event.stopPropagation();
-      clearTimeout(this.typing);
       this.change({ text: '' });
     }
   }
@@ -337,10 +339,7 @@ export class SearchBarElement extends LitElement {
   change(change: Partial<SearchState>): void {
     // Words typed a moment ago, still waiting out the typing delay, go with the change (a filter
     // picked right after typing), not lost to it.
-    const typed =
-      this.typing === undefined
-        ? {}
-        : { text: this.renderRoot.querySelector<HTMLInputElement>('input[type="search"]')?.value ?? '' };
+    const typed = this.typing === undefined ? {} : { text: this.input?.value ?? '' };
     this.emitSearch({ ...this.search, ...typed, ...change });
   }
 
