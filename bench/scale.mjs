@@ -17,7 +17,7 @@ import pg from 'pg';
 import { openPostgresStore } from '../src/server/store/postgres.ts';
 import { openSqliteStore } from '../src/server/store/sqlite.ts';
 import { startS3Server } from '../test/helpers/s3-server.ts';
-import { percentiles, searchShapes, seedSearchCatalog, startServer } from './support.mjs';
+import { percentiles, postUploads, searchShapes, seedSearchCatalog, startServer } from './support.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const files = Number(process.env.BENCH_FILES ?? 1_000_000);
@@ -117,59 +117,15 @@ async function searchLatency(url) {
   return out;
 }
 
-/** Runs `task(i)` for i in [0, count) with at most `limit` in flight; answers elapsed seconds. */
-async function pool(count, limit, task) {
-  const started = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
-  return (performance.now() - started) / 1000;
-}
-
 /** MB/s of `uploads` 1 MiB multipart uploads, `uploadConcurrency` at a time over keep-alive connections. */
 async function uploadThroughput(url, label) {
-  const { hostname, port } = new URL(url);
-  const agent = new Agent({ keepAlive: true, maxSockets: uploadConcurrency });
   const payload = Buffer.alloc(uploadBytes, 7);
-  const boundary = 'media-library-bench';
-  const seconds = await pool(uploads, uploadConcurrency, (i) => {
-    const name = `${label}-${i}.bin`;
-    const head = Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n` +
-        'Content-Type: application/octet-stream\r\n\r\n',
-    );
-    const tail = Buffer.from(
-      `\r\n--${boundary}\r\nContent-Disposition: form-data; name="fileName"\r\n\r\n${name}\r\n--${boundary}--\r\n`,
-    );
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          hostname,
-          port,
-          agent,
-          path: '/api/v1/files/upload',
-          method: 'POST',
-          headers: {
-            authorization: auth,
-            'content-type': `multipart/form-data; boundary=${boundary}`,
-            'content-length': head.length + payload.length + tail.length,
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () =>
-            res.statusCode === 200 ? resolve() : reject(new Error(`upload: ${res.statusCode}`)),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end(Buffer.concat([head, payload, tail]));
-    });
+  const seconds = await postUploads(url, auth, {
+    count: uploads,
+    concurrency: uploadConcurrency,
+    name: (i) => `${label}-${i}.bin`,
+    payload: () => payload,
   });
-  agent.destroy();
   return Number(((uploads * uploadBytes) / 1024 / 1024 / seconds).toFixed(1));
 }
 

@@ -1,6 +1,7 @@
-// What every benchmark needs: the real server as a child process, and percentiles.
+// What every benchmark needs: the real server as a child process, percentiles, and pooled uploads.
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMediaServer } from '../src/server/server.ts';
@@ -26,6 +27,70 @@ export async function startServer(dataDir, keys, env = {}) {
       await once(running.child, 'exit');
     },
   };
+}
+
+/** Runs `task(i)` for i in [0, count) with at most `limit` in flight; answers elapsed seconds. */
+export async function pool(count, limit, task) {
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+/**
+ * Posts `count` uploads as ImageKit's multipart form (`name(i)`, `payload(i)`), `concurrency` at a
+ * time over keep-alive connections; answers elapsed seconds. The body is written by hand so the
+ * client's own cost (a FormData encoder costs more than the server's parser) stays out of the figure.
+ */
+export async function postUploads(url, authorization, { count, concurrency, name, payload }) {
+  const { hostname, port } = new URL(url);
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const boundary = 'media-library-bench';
+  const seconds = await pool(count, concurrency, (i) => {
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name(i)}"\r\n` +
+        'Content-Type: application/octet-stream\r\n\r\n',
+    );
+    const tail = Buffer.from(
+      `\r\n--${boundary}\r\nContent-Disposition: form-data; name="fileName"\r\n\r\n${name(i)}\r\n--${boundary}--\r\n`,
+    );
+    const bytes = payload(i);
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          hostname,
+          port,
+          agent,
+          path: '/api/v1/files/upload',
+          method: 'POST',
+          headers: {
+            authorization,
+            'content-type': `multipart/form-data; boundary=${boundary}`,
+            'content-length': head.length + bytes.length + tail.length,
+          },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (d) => {
+            body += d;
+          });
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve() : reject(new Error(`upload ${i}: ${res.statusCode} ${body}`)),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.write(head);
+      req.write(bytes);
+      req.end(tail);
+    });
+  });
+  agent.destroy();
+  return seconds;
 }
 
 /** p50 and p95 of millisecond samples, rounded to `digits`. */

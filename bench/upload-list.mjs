@@ -2,11 +2,10 @@
 // Prints one JSON line. Run with `npm run bench` (tsx loads the TypeScript sources).
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, open, rename, rm } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openSqliteStore } from '../src/server/store/sqlite.ts';
-import { percentiles, startServer } from './support.mjs';
+import { percentiles, pool, postUploads, startServer } from './support.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const uploads = Number(process.env.BENCH_UPLOADS ?? 200);
@@ -16,18 +15,6 @@ const catalogSize = Number(process.env.BENCH_FILES ?? 100_000);
 const listSamples = Number(process.env.BENCH_LIST_SAMPLES ?? 500);
 const keys = { publicKey: 'public_bench', privateKey: 'private_bench' };
 const auth = `Basic ${Buffer.from(`${keys.privateKey}:`).toString('base64')}`;
-
-/** Runs `task(i)` for i in [0, count) with at most `limit` in flight; answers elapsed seconds. */
-async function pool(count, limit, task) {
-  const started = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
-  return (performance.now() - started) / 1000;
-}
 
 const payloads = Array.from({ length: uploads }, () => randomBytes(fileBytes));
 
@@ -43,55 +30,14 @@ async function rawWrite(dir) {
   });
 }
 
-/**
- * Posts each payload as ImageKit's multipart form over a keep-alive connection. The body is
- * written by hand so the client's own cost (a FormData encoder costs more than the server's
- * parser) stays out of the figure.
- */
-async function uploadAll(url) {
-  const { hostname, port } = new URL(url);
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const boundary = 'media-library-bench';
-  const seconds = await pool(uploads, concurrency, (i) => {
-    const head = Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench-${i}.bin"\r\n` +
-        'Content-Type: application/octet-stream\r\n\r\n',
-    );
-    const tail = Buffer.from(
-      `\r\n--${boundary}\r\nContent-Disposition: form-data; name="fileName"\r\n\r\nbench-${i}.bin\r\n--${boundary}--\r\n`,
-    );
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          hostname,
-          port,
-          agent,
-          path: '/api/v1/files/upload',
-          method: 'POST',
-          headers: {
-            authorization: auth,
-            'content-type': `multipart/form-data; boundary=${boundary}`,
-            'content-length': head.length + payloads[i].length + tail.length,
-          },
-        },
-        (res) => {
-          let body = '';
-          res.on('data', (d) => {
-            body += d;
-          });
-          res.on('end', () =>
-            res.statusCode === 200 ? resolve() : reject(new Error(`upload ${i}: ${res.statusCode} ${body}`)),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.write(head);
-      req.write(payloads[i]);
-      req.end(tail);
-    });
+/** Posts each payload through the upload API, `concurrency` at a time; answers elapsed seconds. */
+function uploadAll(url) {
+  return postUploads(url, auth, {
+    count: uploads,
+    concurrency,
+    name: (i) => `bench-${i}.bin`,
+    payload: (i) => payloads[i],
   });
-  agent.destroy();
-  return seconds;
 }
 
 /** Puts `count` files in the catalog directly (the list benchmark needs rows, not bytes). */
