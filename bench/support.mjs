@@ -22,6 +22,7 @@ export async function startServer(dataDir, keys, env = {}) {
   });
   return {
     url: running.url,
+    pid: running.child.pid,
     async stop() {
       running.child.kill('SIGTERM');
       await once(running.child, 'exit');

@@ -205,6 +205,8 @@ function sendError(error: FastifyError | ApiError, request: FastifyRequest, repl
   const { status, body, headers } = describeError(error, request);
   if (status >= 500) request.log.error({ err: error }, 'request failed');
   reply.headers(headers);
+  // Refused before its body was read: close rather than read the rest (maybe hundreds of MB) for nothing.
+  if (!request.raw.complete) reply.header('connection', 'close');
   if (status !== 429 && status < 500) reply.header('x-should-retry', 'false');
   reply.code(status).send(body);
 }

@@ -13,6 +13,7 @@ import { FolderJobs } from './library/folder-jobs.js';
 import { RedisRenderLocks } from './library/render-locks.js';
 import { RedisResumableLocker } from './library/resumable-locks.js';
 import { resetStagingDir } from './library/staging.js';
+import { UnauthenticatedUploads } from './library/unauthenticated-uploads.js';
 
 export interface MediaServer {
   /** `http://host:port` the server listens on. */
@@ -85,6 +86,7 @@ async function serveOn(
       store,
       redis && new RedisRenderLocks(redis, config.redisPrefix),
     ),
+    unauthenticatedUploads: new UnauthenticatedUploads(config.unauthenticatedUploadBytes),
   };
   if (redis) context.resumableLocker = new RedisResumableLocker(redis, config.redisPrefix);
   if (config.rateLimit) {
