@@ -203,7 +203,8 @@ async function enforceRateLimit(
 /** Every error leaves as ImageKit's `{message, help}`; only our own faults are 500s. */
 function sendError(error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply) {
   const { status, body, headers } = describeError(error, request);
-  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  // A 503 of ours (render queue full, a render too slow) is load, not a fault.
+  if (status >= 500 && !(error instanceof ApiError)) request.log.error({ err: error }, 'request failed');
   reply.headers(headers);
   // Refused before its body was read: close rather than read the rest (maybe hundreds of MB) for nothing.
   if (!request.raw.complete) reply.header('connection', 'close');

@@ -60,6 +60,8 @@ export interface RenderLimits {
   maxPixels: number;
   /** Largest output width or height. */
   maxSize: number;
+  /** Largest output (and in-between image of a chain), in pixels. */
+  maxOutputPixels: number;
 }
 
 export interface RenderSource {
@@ -80,11 +82,21 @@ const timeoutSeconds = 30;
 const white: Color = { r: 255, g: 255, b: 255, alpha: 1 };
 const sharpColor = (c: Color) => ({ r: c.r, g: c.g, b: c.b, alpha: c.alpha });
 
-const tooLarge = (width: number, height: number, max: number) =>
-  badRequest(
-    `The transformation would make a ${width}×${height} image; this server makes images up to ${max} pixels wide and high.`,
-    { reason: 'TRANSFORMATION_TOO_LARGE' },
-  );
+/** Refuses a step's output past the side or pixel limit, before any pixel of it is made. */
+function assertWithinLimits(width: number, height: number, limits: RenderLimits): void {
+  if (width > limits.maxSize || height > limits.maxSize) {
+    throw badRequest(
+      `The transformation would make a ${width}×${height} image; this server makes images up to ${limits.maxSize} pixels wide and high.`,
+      { reason: 'TRANSFORMATION_TOO_LARGE' },
+    );
+  }
+  if (width * height > limits.maxOutputPixels) {
+    throw badRequest(
+      `The transformation would make a ${width}×${height} image (${width * height} pixels); this server makes images of up to ${limits.maxOutputPixels} pixels.`,
+      { reason: 'TRANSFORMATION_TOO_LARGE' },
+    );
+  }
+}
 
 function parseRegion(text: string | null): Region | null {
   if (!text) return null;
@@ -128,7 +140,7 @@ export async function renderTransformation(
       width += 2 * step.border.width;
       height += 2 * step.border.width;
     }
-    if (width > limits.maxSize || height > limits.maxSize) throw tooLarge(width, height, limits.maxSize);
+    assertWithinLimits(width, height, limits);
     if (index < t.steps.length - 1) ({ image, width, height } = await materialise(image, limits));
   }
   return encode(image, format, t.output).toBuffer();
@@ -221,9 +233,7 @@ function planGeometry(
   limits: RenderLimits,
 ): Geometry {
   const geometry = geometryOf(step, width, height, custom);
-  if (geometry.width > limits.maxSize || geometry.height > limits.maxSize) {
-    throw tooLarge(geometry.width, geometry.height, limits.maxSize);
-  }
+  assertWithinLimits(geometry.width, geometry.height, limits);
   return geometry;
 }
 
