@@ -45,6 +45,11 @@ export interface ServerConfig {
   /** Renders that may wait for a free slot; past it, delivery answers 503 with Retry-After. */
   renderQueueLength: number;
   /**
+   * Memory the renders running at once may hold, by each render's estimate (pixels held between
+   * chained steps, what the encoder buffers); a render that alone needs more is refused.
+   */
+  renderMemoryBytes: number;
+  /**
    * Uncached renders each client address may cause through unsigned delivery URLs, or false for
    * no budget; past it, 429. Counted in Redis when configured.
    */
@@ -126,6 +131,7 @@ export function defaultConfig(): ServerConfig {
     maxTransformSteps: 10,
     renderConcurrency: availableParallelism(),
     renderQueueLength: 2 * availableParallelism(),
+    renderMemoryBytes: 512 * 1024 ** 2,
     renderBudget: { limit: 300, intervalMs: 60_000 },
     renditionCacheBytes: 5 * 1024 ** 3,
     signedTransformations: false,
@@ -201,6 +207,7 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
     maxTransformSteps: count('MEDIA_LIBRARY_MAX_TRANSFORM_STEPS', base.maxTransformSteps),
     renderConcurrency: count('MEDIA_LIBRARY_RENDER_CONCURRENCY', base.renderConcurrency),
     renderQueueLength: count('MEDIA_LIBRARY_RENDER_QUEUE', base.renderQueueLength, 0),
+    renderMemoryBytes: size('MEDIA_LIBRARY_RENDER_MEMORY', base.renderMemoryBytes),
     renderBudget: env.MEDIA_LIBRARY_RENDER_BUDGET
       ? parseRateLimit(env.MEDIA_LIBRARY_RENDER_BUDGET)
       : base.renderBudget,

@@ -102,6 +102,7 @@ async function serveOn(
     renderQueue: new RenderQueue({
       concurrency: config.renderConcurrency,
       queueLength: config.renderQueueLength,
+      memoryBytes: config.renderMemoryBytes,
     }),
   };
   shareCoresBetweenRenders(config.renderConcurrency);

@@ -58,6 +58,24 @@ describe('render limits', () => {
     });
   });
 
+  it('refuses a render whose memory estimate exceeds what renders may hold', async () => {
+    await withServer({ renderMemoryBytes: 40 * 1024 ** 2 }, async (_server, url) => {
+      // AVIF's encoder holds about 21 bytes a pixel: 4 megapixels need some 100 MB.
+      const avif = await get(`${url}?tr=w-2000,h-2000,f-avif`);
+      assert.equal(avif.status, 400);
+      assert.equal(avif.body.reason, 'TRANSFORMATION_TOO_LARGE');
+      assert.match(
+        avif.body.message,
+        /needs about \d+ MB to render; this server gives renders 40 MB \(MEDIA_LIBRARY_RENDER_MEMORY\)/,
+      );
+      assert.equal(
+        (await get(`${url}?tr=w-2000,h-2000`)).status,
+        200,
+        'a baseline PNG of the same size streams',
+      );
+    });
+  });
+
   it('answers 503 with Retry-After when every render slot and the queue are taken', async () => {
     await withServer({ renderConcurrency: 1, renderQueueLength: 1 }, async (server, url) => {
       const queue = server.server.context.renderQueue;

@@ -263,6 +263,7 @@ export async function renderDerived(
       maxPixels: ctx.config.maxImagePixels,
       maxSize: ctx.config.maxTransformSize,
       maxOutputPixels: ctx.config.maxTransformPixels,
+      memory: ctx.renderQueue,
     });
   } catch (error) {
     throw asImageError(error);

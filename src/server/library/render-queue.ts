@@ -1,11 +1,16 @@
-import { ApiError } from '../errors.js';
+import { ApiError, badRequest } from '../errors.js';
+import type { RenderMemory } from '../media/render.js';
 
 export interface RenderQueueLimits {
   /** Renders running at once. */
   concurrency: number;
   /** Renders that may wait for a free slot. */
   queueLength: number;
+  /** Memory the renders running at once may hold between them, by their estimates. */
+  memoryBytes: number;
 }
+
+const megabytes = (bytes: number) => `${Math.ceil(bytes / 1024 ** 2)} MB`;
 
 /** Weight of the newest render in the running mean of render times (for Retry-After). */
 const meanWeight = 0.2;
@@ -14,11 +19,15 @@ const meanWeight = 0.2;
  * Bounds the renders this process runs at once (each holds decoded pixels: memory, and a core),
  * with a short queue behind them. Past the queue, a render is refused at once with a 503 whose
  * Retry-After says when a slot is likely free, rather than piling up work nobody may wait for.
+ * Within its slot a render also reserves the memory it estimates it needs, waiting while the
+ * renders running hold too much; one that could never fit is refused.
  */
-export class RenderQueue {
+export class RenderQueue implements RenderMemory {
   readonly #limits: RenderQueueLimits;
   readonly #waiting: Array<() => void> = [];
+  readonly #waitingForMemory = new Set<() => void>();
   #running = 0;
+  #memoryInUse = 0;
   #meanMs = 1000;
 
   constructor(limits: RenderQueueLimits) {
@@ -47,6 +56,29 @@ export class RenderQueue {
       if (next) next();
       else this.#running--;
     }
+  }
+
+  async reserve(bytes: number): Promise<() => void> {
+    if (bytes > this.#limits.memoryBytes) {
+      throw badRequest(
+        `This transformation needs about ${megabytes(bytes)} to render; this server gives renders ${megabytes(this.#limits.memoryBytes)} (MEDIA_LIBRARY_RENDER_MEMORY). Ask for a smaller image, or a format such as JPEG or PNG.`,
+        { reason: 'TRANSFORMATION_TOO_LARGE' },
+      );
+    }
+    while (this.#memoryInUse + bytes > this.#limits.memoryBytes) {
+      await new Promise<void>((resolve) => this.#waitingForMemory.add(resolve));
+    }
+    this.#memoryInUse += bytes;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#memoryInUse -= bytes;
+      // Everyone waiting looks again; whoever fits goes, the rest wait on.
+      const waiting = [...this.#waitingForMemory];
+      this.#waitingForMemory.clear();
+      for (const wake of waiting) wake();
+    };
   }
 
   #busy(): ApiError {
