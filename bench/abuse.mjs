@@ -11,7 +11,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { percentiles, pool, startServer } from './support.mjs';
+import { percentiles, pool, startServer, uploadFile } from './support.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const keys = { publicKey: 'public_abuse', privateKey: 'private_abuse' };
@@ -75,30 +75,25 @@ async function photo(width, height) {
     .toBuffer();
 }
 
-async function upload(url, bytes, fileName) {
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(bytes)]), fileName);
-  form.append('fileName', fileName);
-  form.append('useUniqueFileName', 'false');
-  const response = await fetch(`${url}/api/v1/files/upload`, {
-    method: 'POST',
-    headers: { authorization: auth },
-    body: form,
-  });
-  const body = await response.json();
-  if (response.status !== 200)
-    throw new Error(`upload ${fileName}: ${response.status} ${JSON.stringify(body)}`);
-  return body;
-}
-
 const boundary = 'abuse-bench';
 const fileHead = Buffer.from(
   `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
 );
 
+/** A multipart upload POST with `headers`; the caller writes its body. */
+function uploadRequest(url, headers) {
+  const { hostname, port } = new URL(url);
+  return request({
+    hostname,
+    port,
+    path: '/api/v1/files/upload',
+    method: 'POST',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, ...headers },
+  });
+}
+
 /** A 300 MB multipart upload with no credentials, written as fast as the server reads it. */
 async function unauthenticatedUpload(url, dataDir) {
-  const { hostname, port } = new URL(url);
   const tail = Buffer.from(
     `\r\n--${boundary}\r\nContent-Disposition: form-data; name="fileName"\r\n\r\nbig.bin\r\n--${boundary}--\r\n`,
   );
@@ -114,16 +109,7 @@ async function unauthenticatedUpload(url, dataDir) {
   const started = performance.now();
   const outcome = await new Promise((resolve) => {
     let answered = false;
-    const req = request({
-      hostname,
-      port,
-      path: '/api/v1/files/upload',
-      method: 'POST',
-      headers: {
-        'content-type': `multipart/form-data; boundary=${boundary}`,
-        'content-length': fileHead.length + uploadBytes + tail.length,
-      },
-    });
+    const req = uploadRequest(url, { 'content-length': fileHead.length + uploadBytes + tail.length });
     const finish = (status) => {
       if (answered) return;
       answered = true;
@@ -232,21 +218,10 @@ async function fillCache(dataDir, fileUrl) {
 
 /** An authorised upload whose body stops after a few bytes: how long until the server lets go. */
 async function stalledBody(url) {
-  const { hostname, port } = new URL(url);
   const started = performance.now();
   return new Promise((resolve) => {
     let done = false;
-    const req = request({
-      hostname,
-      port,
-      path: '/api/v1/files/upload',
-      method: 'POST',
-      headers: {
-        authorization: auth,
-        'content-type': `multipart/form-data; boundary=${boundary}`,
-        'content-length': 100_000,
-      },
-    });
+    const req = uploadRequest(url, { authorization: auth, 'content-length': 100_000 });
     const finish = (how) => {
       if (done) return;
       done = true;
@@ -276,8 +251,8 @@ try {
     MEDIA_LIBRARY_BODY_IDLE_TIMEOUT: `${idleTimeoutSeconds}s`,
   });
   const uploadResult = await unauthenticatedUpload(server.url, dataDir);
-  const big = await upload(server.url, await photo(2000, 2000), 'flood.jpg');
-  const small = await upload(server.url, await photo(1200, 800), 'cache.jpg');
+  const big = await uploadFile(server.url, auth, await photo(2000, 2000), 'flood.jpg');
+  const small = await uploadFile(server.url, auth, await photo(1200, 800), 'cache.jpg');
   const flood = await renderFlood(server.url, server.pid, big.url);
   if (flood.rssGuardTripped) {
     // The server was killed to spare the machine; a fresh one over the same data serves the rest.

@@ -1,46 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ApiError } from '../../src/server/errors.js';
 import { listQueryFor } from '../../src/server/library/listing.js';
 import { defaultQueryLimits } from '../../src/server/search/query-language.js';
-import { openPostgresStore } from '../../src/server/store/postgres.js';
-import { openSqliteStore } from '../../src/server/store/sqlite.js';
 import type { Store } from '../../src/server/store/store.js';
 import type { CustomMetadataFieldSchema } from '../../src/shared/wire.js';
-import { createScaleBackends, testBackend } from '../helpers/scale.js';
 import { fuzzQueries, generate, random } from '../helpers/search-queries.js';
-
-interface Opened {
-  store: Store;
-  close(): Promise<void>;
-}
-
-async function openSqlite(): Promise<Opened> {
-  const dir = await mkdtemp(join(tmpdir(), 'media-library-fuzz-'));
-  const store = await openSqliteStore(join(dir, 'library.db'));
-  return {
-    store,
-    async close() {
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function openPostgres(): Promise<Opened> {
-  const backends = await createScaleBackends();
-  const store = await openPostgresStore(backends.database);
-  return {
-    store,
-    async close() {
-      await store.close();
-      await backends.drop();
-    },
-  };
-}
+import { type OpenedStore, storeDialects } from '../helpers/stores.js';
 
 /**
  * Queries at and past the size limits: long phrases and lists, parentheses nested deep, and
@@ -76,12 +42,9 @@ function largeQueries(seed: number): string[] {
   return queries;
 }
 
-const dialects: Array<[string, () => Promise<Opened>]> = [['sqlite', openSqlite]];
-if (testBackend === 'scale') dialects.push(['postgres', openPostgres]);
-
-for (const [dialect, open] of dialects) {
+for (const [dialect, open] of storeDialects) {
   describe(`searchQuery fuzzing against a real catalog: ${dialect}`, () => {
-    let opened: Opened;
+    let opened: OpenedStore;
     let store: Store;
 
     before(async () => {

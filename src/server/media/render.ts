@@ -166,6 +166,18 @@ export async function renderTransformation(
   }
 }
 
+/** The size a step makes: its geometry, turned by a rotation and grown by a border; refused past the limits. */
+function stepOutput(step: TransformStep, geometry: Geometry, limits: RenderLimits) {
+  let { width, height } = geometry;
+  if (step.rotate === 90 || step.rotate === 270) [width, height] = [height, width];
+  if (step.border) {
+    width += 2 * step.border.width;
+    height += 2 * step.border.width;
+  }
+  assertWithinLimits(width, height, limits);
+  return { width, height };
+}
+
 /** Sizes each step makes, planned before any pixel is decoded (a trim is taken to keep the size). */
 function stepSizes(
   t: Transformation,
@@ -177,13 +189,7 @@ function stepSizes(
   const sizes: Array<{ width: number; height: number; materialised: boolean }> = [];
   for (const [index, step] of t.steps.entries()) {
     const geometry = planGeometry(step, width, height, index === 0 ? custom : null, limits);
-    ({ width, height } = geometry);
-    if (step.rotate === 90 || step.rotate === 270) [width, height] = [height, width];
-    if (step.border) {
-      width += 2 * step.border.width;
-      height += 2 * step.border.width;
-    }
-    assertWithinLimits(width, height, limits);
+    ({ width, height } = stepOutput(step, geometry, limits));
     const materialised =
       index < t.steps.length - 1 ||
       Boolean(step.trim) ||
@@ -245,13 +251,7 @@ async function runSteps(
       ({ image } = await materialise(image, limits));
     }
     if (finishing) image = applyFinishing(image, step);
-    ({ width, height } = geometry);
-    if (step.rotate === 90 || step.rotate === 270) [width, height] = [height, width];
-    if (step.border) {
-      width += 2 * step.border.width;
-      height += 2 * step.border.width;
-    }
-    assertWithinLimits(width, height, limits);
+    ({ width, height } = stepOutput(step, geometry, limits));
     if (index < t.steps.length - 1) ({ image, width, height } = await materialise(image, limits));
   }
   return encode(image, format, t.output, width * height).toBuffer();
