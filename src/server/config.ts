@@ -130,7 +130,8 @@ export function defaultConfig(): ServerConfig {
     maxTransformPixels: 8000 * 8000,
     maxTransformSteps: 10,
     renderConcurrency: availableParallelism(),
-    renderQueueLength: 2 * availableParallelism(),
+    // A grid page of new thumbnails at once; waiting costs a socket, not pixels (sources load in turn).
+    renderQueueLength: 64,
     renderMemoryBytes: 512 * 1024 ** 2,
     renderBudget: { limit: 300, intervalMs: 60_000 },
     renditionCacheBytes: 5 * 1024 ** 3,

@@ -12,6 +12,8 @@ const waitStepMs = 50;
 
 /** A rendition served again within this long is not noted again: one catalog write a minute at most. */
 const touchEveryMs = 60_000;
+/** Renditions served are noted together, in one catalog write this often at most. */
+const touchBatchMs = 1000;
 /** Renditions whose last note is remembered in this process; past it the memory starts afresh. */
 const touchMemory = 10_000;
 /** Renditions evicted per catalog query when the cache is over its budget. */
@@ -42,6 +44,8 @@ export class DerivedImages {
   readonly #flights = new Map<string, Promise<DerivedImage>>();
   readonly #pending = new Set<Promise<void>>();
   readonly #touched = new Map<string, number>();
+  readonly #toNote = new Set<string>();
+  #noting: NodeJS.Timeout | undefined;
   #trimming: Promise<void> | undefined;
   #trimAgain = false;
   /** Renders started by this process; tests and operators read it to see the cache work. */
@@ -130,9 +134,13 @@ export class DerivedImages {
     return undefined;
   }
 
-  /** Resolves once every render started so far is stored (or has failed); for tests and shutdown. */
+  /**
+   * Resolves once every render started so far is stored (or has failed) and every rendition
+   * served is noted; for tests and shutdown.
+   */
   async settled(): Promise<void> {
     await Promise.all([...this.#pending]);
+    if (this.#toNote.size > 0) await this.#noteServed();
   }
 
   /**
@@ -150,13 +158,24 @@ export class DerivedImages {
     await this.#trim();
   }
 
-  /** Notes a served rendition as recently used, at most once a minute per rendition. */
+  /** Notes a served rendition as recently used: at most once a minute each, a second's worth per write. */
   #touch(key: string): void {
     const now = Date.now();
     if (now - (this.#touched.get(key) ?? 0) < touchEveryMs) return;
     if (this.#touched.size >= touchMemory) this.#touched.clear();
     this.#touched.set(key, now);
-    this.#store.touchRenditions([key], now).catch((error: unknown) => this.onError(error));
+    this.#toNote.add(key);
+    this.#noting ??= setTimeout(() => {
+      this.#noteServed().catch((error: unknown) => this.onError(error));
+    }, touchBatchMs).unref();
+  }
+
+  async #noteServed(): Promise<void> {
+    clearTimeout(this.#noting);
+    this.#noting = undefined;
+    const keys = [...this.#toNote];
+    this.#toNote.clear();
+    await this.#store.touchRenditions(keys, Date.now());
   }
 
   /** Evicts until the cache is within its budget; calls meanwhile make one more pass, not their own. */
