@@ -174,8 +174,8 @@ async function renderFlood(url, pid, fileUrl) {
     Array.from({ length: floodClients }, async () => {
       while (performance.now() < until && !guardTripped) {
         const n = next++;
-        // Distinct every time (quality and a flip chain), so nothing is served from the cache.
-        const tr = `w-8000,h-8000,q-${1 + (n % 100)}${n >= 100 ? `:fl-${['h', 'v', 'h_v'][n % 3]}` : ''}`;
+        // Distinct every time (quality, and every other one a second step), so nothing comes from the cache.
+        const tr = `w-8000,h-8000,q-${1 + (n % 100)}${n % 2 === 1 ? `:fl-${['h', 'v', 'h_v'][n % 3]}` : ''}`;
         const r = await get(`${fileUrl}?tr=${tr}`, { signal: AbortSignal.timeout(capMs * 2) }).catch(() => ({
           status: 'error',
         }));
