@@ -120,8 +120,7 @@ describe('upload bodies before authentication', () => {
     const bytes = Buffer.concat([await png(60, 40), Buffer.alloc(600 * 1024, 3)]);
     const text = bytes.toString('base64');
     const half = Math.floor(text.length / 2);
-    const head =
-      field('fileName', 'b64.png') + '--limits\r\nContent-Disposition: form-data; name="file"\r\n\r\n';
+    const head = `${field('fileName', 'b64.png')}--limits\r\nContent-Disposition: form-data; name="file"\r\n\r\n`;
     const tail = '\r\n--limits--\r\n';
     const length = Buffer.byteLength(head) + text.length + Buffer.byteLength(tail);
     const { hostname, port } = new URL(server.url);
