@@ -12,6 +12,7 @@ import type { Access, Principal } from './auth/principal.js';
 import type { ServerContext } from './context.js';
 import { ApiError, HELP } from './errors.js';
 import { newId } from './library/ids.js';
+import { answerClientError, enforceBodyTimeouts, httpServerOptions } from './request-timeouts.js';
 import { bulkJobRoutes } from './routes/bulk-jobs.js';
 import { clientConfigRoutes } from './routes/client-config.js';
 import { companionRoutes } from './routes/companion.js';
@@ -72,7 +73,13 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     // A URL the router cannot decode (`/%E0%A4%A`) gets our error body too, not Fastify's.
     frameworkErrors: (error, request, reply) => sendError(error, request, reply),
+    http: httpServerOptions(ctx.config),
+    // Bodies are timed per route (src/server/request-timeouts.ts): tus PATCHes only by idleness.
+    requestTimeout: 0,
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  enforceBodyTimeouts(app as unknown as FastifyInstance, ctx.config);
 
   app.decorateRequest('principal', null);
 
@@ -196,8 +203,11 @@ async function enforceRateLimit(
 /** Every error leaves as ImageKit's `{message, help}`; only our own faults are 500s. */
 function sendError(error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply) {
   const { status, body, headers } = describeError(error, request);
-  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  // A 503 of ours (render queue full, a render too slow) is load, not a fault.
+  if (status >= 500 && !(error instanceof ApiError)) request.log.error({ err: error }, 'request failed');
   reply.headers(headers);
+  // Refused before its body was read: close rather than read the rest (maybe hundreds of MB) for nothing.
+  if (!request.raw.complete) reply.header('connection', 'close');
   if (status !== 429 && status < 500) reply.header('x-should-retry', 'false');
   reply.code(status).send(body);
 }

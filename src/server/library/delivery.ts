@@ -113,7 +113,16 @@ export async function resolveDelivery(
   url: DeliveryUrl,
   now = Date.now(),
 ): Promise<DeliveryTarget> {
-  const transformation = url.transformation ? parseTransformation(url.transformation, named) : undefined;
+  const transformation = url.transformation
+    ? parseTransformation(url.transformation, named, ctx.config.maxTransformSteps)
+    : undefined;
+  const rendered = transformation && !transformation.original ? transformation : undefined;
+  if (rendered && !rendered.onlyNamed && ctx.config.restrictUnnamedTransformations) {
+    throw badRequest(
+      'This server renders only named transformations (n-<name>): MEDIA_LIBRARY_RESTRICT_UNNAMED_TRANSFORMATIONS is on.',
+      { reason: 'UNNAMED_TRANSFORMATION_RESTRICTED' },
+    );
+  }
   const current = await ctx.store.getFileByPath(url.filePath);
   if (!current) throw notFound(messages.fileNotFound, { reason: 'NOT_FOUND' });
   let file = current;
@@ -127,11 +136,20 @@ export async function resolveDelivery(
   // Unpublished files do not exist for the public: a 404, unless a signature is offered.
   if (!file.isPublished && !url.signature.signature)
     throw notFound(messages.fileNotFound, { reason: 'NOT_FOUND' });
-  const viaNamed = transformation?.onlyNamed === true && !transformation.original;
-  const needsSignature = !file.isPublished || (file.isPrivate && !viaNamed);
+  const viaNamed = rendered?.onlyNamed === true;
+  // Configured so, any other transformation must be signed, as on a private file.
+  const signedRender = ctx.config.signedTransformations && rendered !== undefined && !viaNamed;
+  if (signedRender && !url.signature.signature) {
+    throw new ApiError(
+      401,
+      'This server renders transformations only from signed URLs (MEDIA_LIBRARY_SIGNED_TRANSFORMATIONS): sign the URL with ik-s, or use a named transformation (n-<name>).',
+      { reason: 'SIGNATURE_REQUIRED' },
+    );
+  }
+  const needsSignature = !file.isPublished || (file.isPrivate && !viaNamed) || signedRender;
   return {
     file,
-    transformation: transformation?.original ? undefined : transformation,
+    transformation: rendered,
     pinned: url.versionId !== undefined,
     signedUntil: needsSignature ? await verifyUrlSignature(ctx.store, url.signature, now) : undefined,
   };
@@ -244,6 +262,8 @@ export async function renderDerived(
     return await renderTransformation(source, t, plan.format, {
       maxPixels: ctx.config.maxImagePixels,
       maxSize: ctx.config.maxTransformSize,
+      maxOutputPixels: ctx.config.maxTransformPixels,
+      memory: ctx.renderQueue,
     });
   } catch (error) {
     throw asImageError(error);

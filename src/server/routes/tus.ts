@@ -143,8 +143,10 @@ export const tusRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fast
 
   // Not rate limited, as the upload API is not.
   const methods = ['OPTIONS', 'HEAD', 'GET', 'POST', 'PATCH', 'DELETE'] as const;
-  app.route({ method: [...methods], url: tusPath, exposeHeadRoute: false, handler: handle });
-  app.route({ method: [...methods], url: `${tusPath}/:id`, exposeHeadRoute: false, handler: handle });
+  // A PATCH carries as much of a big file as the connection manages: bounded by idleness, not time.
+  const config = { longBody: true };
+  app.route({ method: [...methods], url: tusPath, exposeHeadRoute: false, config, handler: handle });
+  app.route({ method: [...methods], url: `${tusPath}/:id`, exposeHeadRoute: false, config, handler: handle });
 
   let sweeper: NodeJS.Timeout | undefined;
   const sweep = () =>
