@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Scope } from '../../shared/session-token.js';
 import type { Principal } from '../auth/principal.js';
 import { assertFolderVisible, assertPathInScope } from '../auth/scope.js';
 import { ApiError, badRequest, conflict, messages, notFound } from '../errors.js';
@@ -14,6 +15,8 @@ interface FolderJobParams {
   source: string;
   targetRoot: string;
   includeVersions?: boolean;
+  /** The scope of the session that asked for a copy: each copied file is held to it. */
+  scope?: Scope;
 }
 
 /** `GET /v1/bulkJobs/{jobId}` answer; `error` (ours) says why a job failed. */
@@ -105,6 +108,7 @@ export class FolderJobs {
       source,
       targetRoot,
       includeVersions: body.includeVersions === true,
+      ...(principal?.scope && { scope: principal.scope }),
     });
   }
 
@@ -254,7 +258,8 @@ export class FolderJobs {
       async (tx) => {
         for (const folder of folders)
           await ensureFolderChain(tx, params.targetRoot + folder.path.slice(params.source.length), now);
-        for (const plan of plans) await commitCopy(tx, plan, now);
+        for (const plan of plans)
+          await commitCopy(tx, plan, now, params.scope ? { scope: params.scope } : null);
         await complete(tx);
       },
     );
