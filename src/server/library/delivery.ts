@@ -104,8 +104,10 @@ export interface DeliveryTarget {
 }
 
 /**
- * Finds what a delivery URL points at and checks it may be served: unpublished versions only
- * with a valid signature; private files need one too, except through named transformations.
+ * Finds what a delivery URL points at and checks it may be served. A version is as unpublished
+ * and as private as the file is now, and as it was itself: unpublished versions only with a valid
+ * signature (and without one they do not exist: 404, as a missing file); private ones need one
+ * too, except through named transformations.
  */
 export async function resolveDelivery(
   ctx: ServerContext,
@@ -114,26 +116,38 @@ export async function resolveDelivery(
   now = Date.now(),
 ): Promise<DeliveryTarget> {
   const transformation = url.transformation ? parseTransformation(url.transformation, named) : undefined;
+  const missing = () => notFound(messages.fileNotFound, { reason: 'NOT_FOUND' });
   const current = await ctx.store.getFileByPath(url.filePath);
-  if (!current) throw notFound(messages.fileNotFound, { reason: 'NOT_FOUND' });
+  if (!current) throw missing();
   let file = current;
   if (url.versionId !== undefined && url.versionId !== current.versionId) {
     const version = (await ctx.store.getFileVersions(current.fileId)).find(
       (v) => v.versionId === url.versionId,
     );
-    if (!version) throw notFound('The requested file version does not exist.', { reason: 'NOT_FOUND' });
+    if (!version) {
+      if (!current.isPublished) throw missing();
+      throw notFound('The requested file version does not exist.', { reason: 'NOT_FOUND' });
+    }
     file = version;
   }
-  // Unpublished files do not exist for the public: a 404, unless a signature is offered.
-  if (!file.isPublished && !url.signature.signature)
-    throw notFound(messages.fileNotFound, { reason: 'NOT_FOUND' });
+  const isPublished = current.isPublished && file.isPublished;
+  const isPrivate = current.isPrivate || file.isPrivate;
   const viaNamed = transformation?.onlyNamed === true && !transformation.original;
-  const needsSignature = !file.isPublished || (file.isPrivate && !viaNamed);
+  let signedUntil: number | undefined;
+  if (!isPublished || (isPrivate && !viaNamed)) {
+    try {
+      signedUntil = await verifyUrlSignature(ctx.store, url.signature, now);
+    } catch (error) {
+      // Whether an unpublished file exists is no business of someone without a valid signature.
+      if (!isPublished && error instanceof ApiError && error.status === 401) throw missing();
+      throw error;
+    }
+  }
   return {
     file,
     transformation: transformation?.original ? undefined : transformation,
     pinned: url.versionId !== undefined,
-    signedUntil: needsSignature ? await verifyUrlSignature(ctx.store, url.signature, now) : undefined,
+    signedUntil,
   };
 }
 
