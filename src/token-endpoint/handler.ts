@@ -154,6 +154,8 @@ export function createTokenEndpoint<C = unknown>(options: TokenEndpointOptions<C
     // On our server a token that is a session token holds the upload to the scope; ImageKit takes a plain one.
     const unrestricted = scope.folder === '/' && !scope.maxFileSize && !scope.accept;
     const now = Date.now();
+    // The token binds one upload and lives exactly as long as its signature; it is never a session.
+    const expire = Math.floor(now / 1000) + defaultUploadExpirySeconds;
     const token =
       proxy || unrestricted
         ? undefined
@@ -162,10 +164,11 @@ export function createTokenEndpoint<C = unknown>(options: TokenEndpointOptions<C
             publicKey,
             scope,
             ttlSeconds: defaultUploadExpirySeconds,
+            use: 'upload',
             now,
             ...(sub !== undefined && { sub }),
           });
-    return json(200, await signUploadParams({ privateKey, publicKey, now, ...(token && { token }) }));
+    return json(200, await signUploadParams({ privateKey, publicKey, now, expire, ...(token && { token }) }));
   }
 
   async function session(request: Request, context: C, mount: string): Promise<Response> {
