@@ -99,7 +99,7 @@ function get(
   return new Promise((resolve, reject) => {
     const hostIsIp = isIP(url.hostname.replace(/^\[|\]$/g, '')) !== 0;
     if (hostIsIp && !options.allowPrivateNetworks && !isPublicAddress(url.hostname.replace(/^\[|\]$/g, ''))) {
-      reject(cannotFetch(original, 'the address is on a private or special-purpose network.'));
+      reject(cannotFetch(original, 'the address is on a private network or a special-purpose range.'));
       return;
     }
     const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
@@ -109,7 +109,7 @@ function get(
     );
     request.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPRIVATE')
-        reject(cannotFetch(original, 'the address is on a private or special-purpose network.'));
+        reject(cannotFetch(original, 'the address is on a private network or a special-purpose range.'));
       else if (signal.aborted) reject(error);
       else
         reject(
