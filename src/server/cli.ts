@@ -29,7 +29,7 @@ MEDIA_LIBRARY_PUBLIC_KEY / MEDIA_LIBRARY_PRIVATE_KEY (first key pair), MEDIA_LIB
 MEDIA_LIBRARY_RATE_LIMIT, MEDIA_LIBRARY_LOG_LEVEL, MEDIA_LIBRARY_ALLOWED_HOSTS,
 MEDIA_LIBRARY_CORS_ORIGINS; for many nodes DATABASE_URL,
 MEDIA_LIBRARY_STORAGE, REDIS_URL, MEDIA_LIBRARY_S3_ENDPOINT and the AWS SDK's AWS_* variables.
-See the README and docs/security.md for all of them.`;
+See docs/server.md and docs/security.md for all of them.`;
 
 async function serve(flags: ConfigFlags): Promise<void> {
   const server = await startMediaServer(resolveConfig(flags));
