@@ -1,34 +1,15 @@
 // Issue 18, item 5: file URLs come from configuration or a Host the operator vouches for, never
 // from whatever Host a request (through a CDN, or by DNS rebinding) brings.
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { resolveConfig } from '../../src/server/config.js';
 import { uploadPng } from '../helpers/fixtures.js';
+import { rawGet } from '../helpers/http.js';
 import { basicAuth, startTestServer, type TestServer, testKeys } from '../helpers/server.js';
 
-/** `GET path` with a chosen Host header, which `fetch` will not send. */
-function getWithHost(
-  server: TestServer,
-  path: string,
-  host: string,
-): Promise<{ status: number; body: string }> {
-  const { hostname, port } = new URL(server.url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { hostname, port, path, headers: { host, authorization: basicAuth(testKeys.privateKey) } },
-      (res) => {
-        let body = '';
-        res.on('data', (chunk) => {
-          body += chunk;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** `GET path` with the key and a chosen Host header. */
+const getWithHost = (server: TestServer, path: string, host: string) =>
+  rawGet(server.url, path, { host, authorization: basicAuth(testKeys.privateKey) });
 
 async function listedUrl(server: TestServer, host: string): Promise<{ status: number; url?: string }> {
   const { status, body } = await getWithHost(server, '/v1/files', host);
