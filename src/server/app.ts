@@ -7,9 +7,11 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import { assertHostAnswered, hostNamesAnswered } from './allowed-hosts.js';
 import { authenticateRequest } from './auth/authenticate.js';
 import type { Access, Principal } from './auth/principal.js';
 import type { ServerContext } from './context.js';
+import { apiCorsOptions } from './cors.js';
 import { ApiError, HELP } from './errors.js';
 import { newId } from './library/ids.js';
 import { answerClientError, enforceBodyTimeouts, httpServerOptions } from './request-timeouts.js';
@@ -56,7 +58,7 @@ export type App = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
-/** The origin file URLs point at: the configured one, else the one this request came to. */
+/** The origin file URLs point at: the configured one, else the one this request came to (its Host was checked). */
 export function urlEndpointFor(ctx: ServerContext, request: FastifyRequest): string {
   return ctx.config.urlEndpoint ?? `${request.protocol}://${request.host}`;
 }
@@ -83,26 +85,16 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
 
   app.decorateRequest('principal', null);
 
+  const answeredHosts = hostNamesAnswered(ctx.config);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-ik-requestId', request.id);
     reply.header('x-request-id', request.id);
     // No response of ours may be sniffed into a type it was not sent as (uploaded HTML as a page).
     reply.header('x-content-type-options', 'nosniff');
+    assertHostAnswered(answeredHosts, request.headers.host);
   });
 
-  await app.register(cors, {
-    origin: true,
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    exposedHeaders: [
-      'x-ik-requestId',
-      'x-request-id',
-      'X-RateLimit-Limit',
-      'X-RateLimit-Reset',
-      'X-RateLimit-Interval',
-      'retry-after-ms',
-    ],
-    maxAge: 600,
-  });
+  await app.register(cors, apiCorsOptions(ctx.config.corsOrigins));
 
   await app.register(multipart, {
     limits: {

@@ -27,9 +27,20 @@ export interface ServerConfig {
   jobLeaseMs: number;
   /**
    * Base of file URLs (`url`, `thumbnail`), e.g. `https://media.example.com`. When unset, each
-   * response uses the origin the request came to, so the zero-setup server links to itself.
+   * response uses the origin the request came to, which `allowedHosts` vouches for.
    */
   urlEndpoint?: string;
+  /**
+   * `Host` names (optionally `name:port`) the server answers; any other gets 400, so a forged
+   * Host can neither poison cached URLs nor rebind DNS to us. Empty: with `urlEndpoint` set, any
+   * Host (URLs never come from it); without, only loopback names and the bound address.
+   */
+  allowedHosts: string[];
+  /**
+   * Page origins that may call the API from a browser: `*` (the default: the API takes no cookies,
+   * only an `Authorization` header, so any page may use the credentials it holds) or a list.
+   */
+  corsOrigins: '*' | string[];
   /** Largest upload accepted, in bytes. */
   maxUploadBytes: number;
   /** Largest image accepted, in pixels (width × height); guards against decompression bombs. */
@@ -143,6 +154,8 @@ export function defaultConfig(): ServerConfig {
     unauthenticatedUploadBytes: { perClient: 100 * 1024 ** 2, total: 1024 ** 3 },
     search: defaultQueryLimits,
     namedTransforms: {},
+    allowedHosts: [],
+    corsOrigins: '*',
     rateLimit: { limit: 1000, intervalMs: 10_000 },
     urlFetch: { timeoutMs: 30_000, allowPrivateNetworks: false },
     logLevel: 'warn',
@@ -163,6 +176,9 @@ export interface ConfigFlags {
   database?: string;
   storage?: string;
   redis?: string;
+  'url-endpoint'?: string;
+  'allowed-hosts'?: string;
+  'cors-origins'?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -232,6 +248,8 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
       maxValues: count('MEDIA_LIBRARY_SEARCH_MAX_VALUES', base.search.maxValues),
     },
     namedTransforms: parseNamedTransforms(env.MEDIA_LIBRARY_NAMED_TRANSFORMS),
+    allowedHosts: parseAllowedHosts(flags['allowed-hosts'] ?? env.MEDIA_LIBRARY_ALLOWED_HOSTS),
+    corsOrigins: parseCorsOrigins(flags['cors-origins'] ?? env.MEDIA_LIBRARY_CORS_ORIGINS),
     rateLimit: env.MEDIA_LIBRARY_RATE_LIMIT ? parseRateLimit(env.MEDIA_LIBRARY_RATE_LIMIT) : base.rateLimit,
     urlFetch: {
       timeoutMs: Number(env.MEDIA_LIBRARY_URL_FETCH_TIMEOUT_MS ?? base.urlFetch.timeoutMs),
@@ -263,7 +281,14 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
     throw new Error(
       `MEDIA_LIBRARY_MAX_TRANSFORM_SIZE="${env.MEDIA_LIBRARY_MAX_TRANSFORM_SIZE}" should be pixels`,
     );
-  if (env.MEDIA_LIBRARY_URL_ENDPOINT) config.urlEndpoint = env.MEDIA_LIBRARY_URL_ENDPOINT.replace(/\/+$/, '');
+  const urlEndpoint = flags['url-endpoint'] ?? env.MEDIA_LIBRARY_URL_ENDPOINT;
+  if (urlEndpoint)
+    config.urlEndpoint = checkUrl(
+      urlEndpoint,
+      ['http:', 'https:'],
+      '--url-endpoint / MEDIA_LIBRARY_URL_ENDPOINT',
+      'https://media.example.com',
+    ).replace(/\/+$/, '');
   if (env.MEDIA_LIBRARY_PUBLIC_KEY && env.MEDIA_LIBRARY_PRIVATE_KEY) {
     config.initialKeys = {
       publicKey: env.MEDIA_LIBRARY_PUBLIC_KEY,
@@ -291,18 +316,12 @@ function resolveUploadSettings(
     resumableExpiryMs: env.MEDIA_LIBRARY_RESUMABLE_EXPIRY
       ? parseDuration('MEDIA_LIBRARY_RESUMABLE_EXPIRY', env.MEDIA_LIBRARY_RESUMABLE_EXPIRY)
       : base.resumableExpiryMs,
-    companionOrigins: (env.MEDIA_LIBRARY_COMPANION_ORIGINS ?? '')
-      .split(',')
-      .map((origin) => origin.trim().replace(/\/+$/, ''))
-      .filter(Boolean),
+    companionOrigins: commaList(env.MEDIA_LIBRARY_COMPANION_ORIGINS).map((origin) =>
+      origin.replace(/\/+$/, ''),
+    ),
     providers: {},
   };
-  for (const origin of settings.companionOrigins) {
-    if (!/^https?:\/\/[^/]+$/i.test(origin))
-      throw new Error(
-        `MEDIA_LIBRARY_COMPANION_ORIGINS: "${origin}" should be an origin such as https://cms.example.com`,
-      );
-  }
+  for (const origin of settings.companionOrigins) checkOrigin(origin, 'MEDIA_LIBRARY_COMPANION_ORIGINS');
   if (env.MEDIA_LIBRARY_PUBLIC_URL) {
     const url = env.MEDIA_LIBRARY_PUBLIC_URL;
     if (!/^https?:\/\/[^/]+\/?$/i.test(url))
@@ -323,6 +342,39 @@ function resolveUploadSettings(
     settings.providers[provider] = { key, secret };
   }
   return settings;
+}
+
+/** A comma-separated list, trimmed, without empty entries. */
+function commaList(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
+
+function checkOrigin(origin: string, name: string): void {
+  if (!/^https?:\/\/[^/]+$/i.test(origin))
+    throw new Error(`${name}: "${origin}" should be an origin such as https://cms.example.com`);
+}
+
+/** `--cors-origins` / `MEDIA_LIBRARY_CORS_ORIGINS`: `*`, or origins such as `https://cms.example.com`. */
+function parseCorsOrigins(text: string | undefined): '*' | string[] {
+  const origins = commaList(text).map((origin) => origin.replace(/\/+$/, ''));
+  if (origins.length === 0 || (origins.length === 1 && origins[0] === '*')) return '*';
+  for (const origin of origins) checkOrigin(origin, '--cors-origins / MEDIA_LIBRARY_CORS_ORIGINS');
+  return origins;
+}
+
+/** `--allowed-hosts` / `MEDIA_LIBRARY_ALLOWED_HOSTS`: host names, each optionally with `:port`. */
+function parseAllowedHosts(text: string | undefined): string[] {
+  const hosts = commaList(text).map((host) => host.toLowerCase());
+  for (const host of hosts) {
+    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(host))
+      throw new Error(
+        `--allowed-hosts / MEDIA_LIBRARY_ALLOWED_HOSTS: "${host}" should be a host name such as media.example.com or media.example.com:8080`,
+      );
+  }
+  return hosts;
 }
 
 /** A duration such as `500ms`, `90s`, `30m`, `24h` or `7d`, in milliseconds. */
