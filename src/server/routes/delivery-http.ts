@@ -71,7 +71,7 @@ function isInlineSafe(mime: string): boolean {
   return ['application/pdf', 'text/plain', 'text/css', 'application/json'].includes(mime);
 }
 
-const attachment = (fileName: string) =>
+export const attachmentDisposition = (fileName: string) =>
   `attachment; filename="${fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 
 /**
@@ -82,13 +82,13 @@ const attachment = (fileName: string) =>
 export function safetyHeaders(mime: string, fileName: string): Record<string, string> {
   if (mime === 'image/svg+xml') {
     return {
-      'content-disposition': attachment(fileName),
+      'content-disposition': attachmentDisposition(fileName),
       'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
     };
   }
   if (isInlineSafe(mime)) return {};
   return {
-    'content-disposition': attachment(fileName),
+    'content-disposition': attachmentDisposition(fileName),
     'content-security-policy': "default-src 'none'; sandbox",
   };
 }
