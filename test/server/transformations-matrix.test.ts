@@ -498,6 +498,9 @@ describe('transformation matrix (ImageKit buildSrc against the real server)', ()
       assert.deepEqual([corner.right, corner.bottom], [399, 199]);
       const anchored = await at({ anchorPoint: 'bottom_right', x: 'N5', y: 'N5' });
       assert.deepEqual([anchored.right, anchored.bottom], [394, 194]);
+      // From the centre, the layer's own centre: 10 right of it and 5 up.
+      const fromCentre = await at({ anchorPoint: 'center', x: 10, y: 'N5' });
+      assert.deepEqual([fromCentre.left, fromCentre.top], [190, 85]);
       const expression = await at({ x: 'bw_sub_cw', y: 'bh_div_2' });
       assert.deepEqual([expression.right, expression.top], [399, 100]);
     });
@@ -562,6 +565,11 @@ describe('transformation matrix (ImageKit buildSrc against the real server)', ()
       await server.server.context.derivedImages.settled();
       await fetchImage(url);
       assert.equal(renders(), before + 1, 'the second request is served from the cache');
+      const purged = await server.api('/v1/files/purge', { method: 'POST', json: { url } });
+      assert.equal(purged.status, 201);
+      await fetchImage(url);
+      assert.equal(renders(), before + 2, 'a purge of the layered URL drops its rendition');
+      await server.server.context.derivedImages.settled();
       const response = await upload(server, {
         file: { bytes: await flat(20, 20, green), name: 'dot.png' },
         fields: { fileName: 'dot.png', useUniqueFileName: 'false', folder: '/m', overwriteFile: 'true' },

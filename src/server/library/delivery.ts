@@ -270,7 +270,7 @@ function svgAsItIs(file: FileRecord, t: Transformation): Transformation | undefi
 }
 
 /** The current files behind every layer image and uploaded font; a missing one is a 400 naming it. */
-async function referencesOf(ctx: ServerContext, t: Transformation): Promise<Map<string, FileRecord>> {
+export async function referencesOf(ctx: ServerContext, t: Transformation): Promise<Map<string, FileRecord>> {
   const { images, fonts } = referencedPaths(t.steps);
   const found = new Map<string, FileRecord>();
   for (const path of [...images, ...fonts]) {

@@ -136,6 +136,17 @@ async function textLayer(layer: TextLayer, base: Size, env: LayerEnv): Promise<R
   const [top, right, bottom, left] = (layer.padding ?? [0, 0, 0, 0]).map((v) =>
     Math.max(0, Math.round(evaluate(v, sizes, 'pa'))),
   ) as [number, number, number, number];
+  const set = { data, width: info.width, height: info.height };
+  // Plain text needs no box around it.
+  if (
+    !layer.background &&
+    !layer.padding &&
+    !layer.radius &&
+    layer.alpha === undefined &&
+    wrap === undefined
+  ) {
+    return turn(set, layer);
+  }
   const inner = Math.max(wrap ?? 0, info.width);
   const width = inner + left + right;
   const height = info.height + top + bottom;
@@ -146,20 +157,20 @@ async function textLayer(layer: TextLayer, base: Size, env: LayerEnv): Promise<R
       : layer.innerAlign === 'right'
         ? inner - info.width
         : Math.floor((inner - info.width) / 2);
-  const overlays: OverlayOptions[] = [
-    rawOverlay({ data, width: info.width, height: info.height }, { left: left + shift, top }),
-  ];
+  const overlays: OverlayOptions[] = [rawOverlay(set, { left: left + shift, top })];
   if (layer.radius) overlays.push(roundedMask(width, height, corners(layer.radius, sizes)));
   if (layer.alpha !== undefined) overlays.push(opacityMask(width, height, layer.alpha * 10));
-  let raw = await toRaw(solid(width, height, layer.background ?? transparent).composite(overlays));
-  if (layer.flip || layer.rotate) {
-    let turned = fromRaw(raw);
-    if (layer.flip === 'h' || layer.flip === 'h_v') turned = turned.flop();
-    if (layer.flip === 'v' || layer.flip === 'h_v') turned = turned.flip();
-    if (layer.rotate) turned = turned.rotate(layer.rotate, { background: transparent });
-    raw = await toRaw(turned);
-  }
-  return raw;
+  return turn(await toRaw(solid(width, height, layer.background ?? transparent).composite(overlays)), layer);
+}
+
+/** A text layer's flips and rotation, applied to its finished box. */
+async function turn(raw: Raw, layer: TextLayer): Promise<Raw> {
+  if (!layer.flip && !layer.rotate) return raw;
+  let turned = fromRaw(raw);
+  if (layer.flip === 'h' || layer.flip === 'h_v') turned = turned.flop();
+  if (layer.flip === 'v' || layer.flip === 'h_v') turned = turned.flip();
+  if (layer.rotate) turned = turned.rotate(layer.rotate, { background: transparent });
+  return toRaw(turned);
 }
 
 async function solidLayer(layer: SolidLayer, base: Size, env: LayerEnv): Promise<Raw> {

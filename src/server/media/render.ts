@@ -25,7 +25,6 @@ import {
   type LayerEnv,
   type LayerSources,
   layerOverlays,
-  type PlacedLayer,
   type RenderSource,
   renderLayer,
   type Size,
@@ -431,11 +430,10 @@ const fromRawPixels = (raw: Raw, alpha: boolean): Pixels => ({
 
 /** Trims a uniform border; an image that is all border stays as it is. */
 async function trimmed(pixels: Pixels, threshold: number, limits: RenderLimits): Promise<Pixels> {
-  const before = pixels.decoded ? pixels : await decode(pixels, limits);
   try {
-    return await decode({ ...before, image: before.image.clone().trim({ threshold }) }, limits);
+    return await decode({ ...pixels, image: pixels.image.clone().trim({ threshold }) }, limits);
   } catch {
-    return before;
+    return pixels;
   }
 }
 
@@ -483,9 +481,15 @@ async function runStep(start: Pixels, step: ConcreteStep, env: Env, custom: Regi
   }
   const expected = stepOutput(step, geometry);
   pixels = { ...pixels, width: expected.width, height: expected.height };
-  if (hasPixelWork(step, pixels.alpha)) pixels = await pixelWork(pixels, step, env);
+  if (hasPixelWork(step, pixels.alpha)) {
+    pixels = await pixelWork(pixels, step, env, !finishing && !step.border && exactGeometry(geometry));
+  }
   return pixels;
 }
+
+/** Whether sharp makes exactly the size planned (a fit within a box may round differently). */
+const exactGeometry = (g: Geometry) =>
+  !g.resize || (g.resize.fit !== 'inside' && g.resize.fit !== 'outside' && !g.resize.withoutEnlargement);
 
 /** `bg-blurred` with a pad crop: the padding shows the image itself, covering the box, blurred. */
 async function underBlurred(
@@ -547,15 +551,21 @@ function applyFinishing(image: Sharp, s: ConcreteStep): Sharp {
 }
 
 /** The step's whole-image work, in ImageKit's order: distortion, shadow, shape, gradient, background, layers. */
-async function pixelWork(start: Pixels, step: ConcreteStep, env: Env): Promise<Pixels> {
-  let raw = await toRaw(start.image);
+async function pixelWork(start: Pixels, step: ConcreteStep, env: Env, exact: boolean): Promise<Pixels> {
+  // Distortions and shadows read every pixel; the rest composite onto the pipeline as it is, when
+  // its size is known to the pixel (otherwise it is decoded first, to know it).
+  let raw = step.distort || step.shadow || !exact ? await toRaw(start.image) : undefined;
   let alpha = start.alpha;
-  if (step.distort) {
+  if (raw && step.distort) {
     raw = distort(raw, step.distort);
     alpha = true;
   }
-  if (step.shadow) raw = await withShadow(raw, step.shadow);
-  const { width, height } = raw;
+  if (raw && step.shadow) raw = await withShadow(raw, step.shadow);
+  const { width, height } = raw ?? start;
+  // Layers need only the size they are drawn on: they render side by side.
+  const drawing = Promise.all(
+    (step.layers ?? []).map((layer) => renderLayer(layer, { width, height }, layerEnv(env))),
+  );
   const overlays: OverlayOptions[] = [];
   if (step.radius) {
     overlays.push(roundedMask(width, height, step.radius));
@@ -571,18 +581,18 @@ async function pixelWork(start: Pixels, step: ConcreteStep, env: Env): Promise<P
     overlays.push({ input: solidInput(width, height, step.background.color), blend: 'dest-over' });
     alpha = step.background.color.alpha < 1;
   }
-  let crop: { left: number; top: number; width: number; height: number } | undefined;
-  if (step.layers?.length) {
-    const placed: PlacedLayer[] = [];
-    for (const layer of step.layers) placed.push(await renderLayer(layer, raw, layerEnv(env)));
-    const drawn = layerOverlays(placed, raw);
-    overlays.push(...drawn.overlays);
-    crop = drawn.crop;
-    if (placed.some((l) => l.mode === 'cutter' || l.mode === 'cutout')) alpha = true;
+  const placed = await drawing;
+  const drawn = layerOverlays(placed, { width, height });
+  overlays.push(...drawn.overlays);
+  if (placed.some((l) => l.mode === 'cutter' || l.mode === 'cutout')) alpha = true;
+  let image = (raw ? fromRaw(raw) : start.image.ensureAlpha()).composite(overlays);
+  let size = { width, height };
+  if (drawn.crop) {
+    const cut = await toRaw(fromRaw(await toRaw(image)).extract(drawn.crop));
+    image = fromRaw(cut);
+    size = cut;
   }
-  if (overlays.length > 0) raw = await toRaw(fromRaw(raw).composite(overlays));
-  if (crop) raw = await toRaw(fromRaw(raw).extract(crop));
-  return fromRawPixels(raw, alpha);
+  return { image: image.timeout({ seconds: timeoutSeconds }), ...size, decoded: false, alpha };
 }
 
 const solidInput = (
@@ -617,7 +627,7 @@ function layerEnv(env: Env): LayerEnv {
         frame,
         env,
         parseRegion(source.customCoordinates),
-        true,
+        false,
       );
       return toRaw(done.image);
     },
