@@ -277,6 +277,16 @@ describe('transformation matrix (ImageKit buildSrc against the real server)', ()
     it('e-colorize tints towards a colour by an intensity', async () => {
       const tinted = await get('/m/white.png', [{ colorize: 'co-0000FF_in-50' }]);
       assert.ok(near(tinted.pixel(10, 10), [128, 128, 255], 6), `${tinted.pixel(10, 10)}`);
+      const opaque = await get('/m/quad.png', [{ colorize: 'co-0000FF_in-50', format: 'jpg' }], 'path');
+      assert.ok(
+        near(opaque.pixel(150, 80), [128, 128, 255], 8),
+        `an image without alpha ${opaque.pixel(150, 80)}`,
+      );
+      const silhouette = await get('/m/clear.png', [{ colorize: 'co-red' }]);
+      assert.ok(
+        near(silhouette.pixel(50, 50), red) && alphaOf(silhouette.pixel(5, 5)) === 0,
+        'in-100 by default',
+      );
     });
 
     it('e-distort moves corners in perspective and bends in an arc', async () => {

@@ -1,5 +1,6 @@
 import type { OverlayOptions } from 'sharp';
 import { badRequest } from '../errors.js';
+import { sizesFor } from './concrete.js';
 import {
   fromRaw,
   gradientOverlay,
@@ -214,16 +215,8 @@ const clamp = (value: number, low: number, high: number) => Math.min(Math.max(va
  * layer's same point goes there.
  */
 export function place(p: Placement, layer: Size, base: Size, initial: Size): { left: number; top: number } {
-  const sizes: Sizes = {
-    ...baseSizes(base),
-    // Positions are worked out last: cw and ch are the layer's final size.
-    cw: layer.width,
-    ch: layer.height,
-    car: layer.width / layer.height,
-    iw: initial.width,
-    ih: initial.height,
-    iar: initial.width / initial.height,
-  };
+  // Positions are worked out last: cw and ch are the layer's final size.
+  const sizes = sizesFor({ initial, base }, layer);
   const value = (v: Placement['x'], name: string) => (v === undefined ? undefined : evaluate(v, sizes, name));
   const [x, y, xc, yc] = [
     value(p.x, 'lx'),

@@ -270,9 +270,7 @@ function nextSteps(queue: Step[], at: number, frame: Frame, size: Size): void {
 }
 
 const hasFinishing = (s: ConcreteStep) =>
-  Boolean(
-    s.flip || s.rotate || s.blur || s.grayscale || s.sharpen || s.unsharpMask || s.contrast || s.colorize,
-  );
+  Boolean(s.flip || s.rotate || s.blur || s.grayscale || s.sharpen || s.unsharpMask || s.contrast);
 
 /** Work on the step's whole result, in memory: shape, effects, backgrounds under transparency, layers. */
 const hasPixelWork = (s: ConcreteStep, alpha: boolean) =>
@@ -282,6 +280,7 @@ const hasPixelWork = (s: ConcreteStep, alpha: boolean) =>
       s.distort ||
       s.shadow ||
       s.gradient ||
+      s.colorize ||
       s.layers?.length ||
       (s.background && 'color' in s.background && alpha),
   );
@@ -541,16 +540,10 @@ function applyFinishing(image: Sharp, s: ConcreteStep): Sharp {
   }
   if (s.contrast) image = image.normalise();
   if (s.grayscale) image = image.greyscale();
-  if (s.colorize) {
-    const p = s.colorize.intensity / 100;
-    const { r, g, b } = s.colorize.color;
-    // Each colour channel moves towards the tint by the intensity; alpha stays.
-    image = image.ensureAlpha().linear([1 - p, 1 - p, 1 - p, 1], [r * p, g * p, b * p, 0]);
-  }
   return image;
 }
 
-/** The step's whole-image work, in ImageKit's order: distortion, shadow, shape, gradient, background, layers. */
+/** The step's whole-image work, in ImageKit's order: distortion, shadow, shape, tint, gradient, background, layers. */
 async function pixelWork(start: Pixels, step: ConcreteStep, env: Env, exact: boolean): Promise<Pixels> {
   // Distortions and shadows read every pixel; the rest composite onto the pipeline as it is, when
   // its size is known to the pixel (otherwise it is decoded first, to know it).
@@ -574,6 +567,11 @@ async function pixelWork(start: Pixels, step: ConcreteStep, env: Env, exact: boo
   if (step.opacity !== undefined) {
     overlays.push(opacityMask(width, height, step.opacity));
     alpha = true;
+  }
+  if (step.colorize) {
+    // Each colour moves towards the tint by the intensity, where the image is; alpha stays.
+    const tint = { ...step.colorize.color, alpha: step.colorize.intensity / 100 };
+    overlays.push({ input: solidInput(width, height, tint), blend: 'atop' });
   }
   if (step.gradient) overlays.push(gradientOverlay(width, height, step.gradient, 'atop'));
   if (step.background && 'color' in step.background) {
