@@ -664,6 +664,24 @@ describe('transformation matrix (ImageKit buildSrc against the real server)', ()
       await expectError(src('/m/doc.pdf', [{ page: 5 }]), 400, /this PDF has 2 pages/);
     });
 
+    it('picks a frame of an animated GIF with pg-<n>', async () => {
+      const frame = (colour: string) =>
+        sharp({ create: { width: 20, height: 10, channels: 3, background: colour } })
+          .png()
+          .toBuffer();
+      const gif = await sharp([await frame('#ff0000'), await frame('#0000ff')], { join: { animated: true } })
+        .gif()
+        .toBuffer();
+      const response = await upload(server, {
+        file: { bytes: gif, name: 'frames.gif' },
+        fields: { fileName: 'frames.gif', useUniqueFileName: 'false', folder: '/m' },
+      });
+      assert.equal(response.status, 200);
+      assert.ok(near((await get('/m/frames.gif', [{ page: 2, format: 'png' }])).pixel(5, 5), blue));
+      assert.ok(near((await get('/m/frames.gif/ik-thumbnail.jpg', [])).pixel(5, 5), red, 50));
+      await expectError(src('/m/frames.gif', [{ page: 3 }]), 400, /this image has 2 pages/);
+    });
+
     it('serves ik-attachment=true as a download, and f-svg as the SVG itself', async () => {
       const download = await fetch(`${server.url}/m/quad.png?ik-attachment=true`);
       assert.match(download.headers.get('content-disposition') ?? '', /^attachment; filename="quad.png"/);
