@@ -1,14 +1,8 @@
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, {
-  type FastifyError,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from 'fastify';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { authenticateRequest } from './auth/authenticate.js';
-import type { Access, Principal } from './auth/principal.js';
 import type { ServerContext } from './context.js';
 import { ApiError, HELP } from './errors.js';
 import { newId } from './library/ids.js';
@@ -24,41 +18,11 @@ import { folderRoutes } from './routes/folders.js';
 import { keyRoutes } from './routes/keys.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { purgeRoutes } from './routes/purge.js';
+import type { App } from './routes/route-plugin.js';
 import { tagRoutes } from './routes/tags.js';
 import { tusRoutes } from './routes/tus.js';
 import { uploadRoutes } from './routes/upload.js';
 import { versionRoutes } from './routes/versions.js';
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** What the caller must be allowed to do; routes without it need no API key. */
-    access?: Access;
-    /** Requests are counted per key and group; routes without one are not rate limited. */
-    rateGroup?: string;
-    /**
-     * Session tokens (`Authorization: Bearer`) may call this route. Set it only where the
-     * handler enforces the session's folder scope (src/server/auth/scope.ts); sessions are
-     * refused everywhere else.
-     */
-    session?: boolean;
-  }
-  interface FastifyRequest {
-    principal: Principal | null;
-  }
-}
-
-export type App = FastifyInstance<
-  FastifyInstance['server'],
-  FastifyRequest['raw'],
-  FastifyReply['raw'],
-  FastifyInstance['log'],
-  TypeBoxTypeProvider
->;
-
-/** The origin file URLs point at: the configured one, else the one this request came to. */
-export function urlEndpointFor(ctx: ServerContext, request: FastifyRequest): string {
-  return ctx.config.urlEndpoint ?? `${request.protocol}://${request.host}`;
-}
 
 const jsonBodyLimit = 1024 * 1024;
 

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiKeyPair } from '../shared/wire.js';
-import { type App, buildApp } from './app.js';
+import { buildApp } from './app.js';
 import { ApiKeys } from './auth/api-keys.js';
 import { MemoryRateLimiter, RedisRateLimiter } from './auth/rate-limiter.js';
 import { type Backends, openBackends } from './backends.js';
@@ -13,6 +13,7 @@ import { FolderJobs } from './library/folder-jobs.js';
 import { RedisRenderLocks } from './library/render-locks.js';
 import { RedisResumableLocker } from './library/resumable-locks.js';
 import { resetStagingDir } from './library/staging.js';
+import type { App } from './routes/route-plugin.js';
 
 export interface MediaServer {
   /** `http://host:port` the server listens on. */

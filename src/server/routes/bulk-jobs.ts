@@ -1,11 +1,8 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { App } from '../app.js';
-import type { ServerContext } from '../context.js';
 import { objectBody } from './file-operations.js';
+import type { RoutePlugin } from './route-plugin.js';
 
 /** Folder copy, move and rename run as background jobs; their status is polled by id. */
-export const bulkJobRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
-  const app = fastify as unknown as App;
+export const bulkJobRoutes: RoutePlugin = async (app, { ctx }) => {
   const write = { access: 'write', rateGroup: 'folders', session: true } as const;
 
   app.post('/v1/bulkJobs/copyFolder', { config: write }, async (request) =>

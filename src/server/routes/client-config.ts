@@ -1,7 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { App } from '../app.js';
-import type { ServerContext } from '../context.js';
 import { companionPath } from './companion.js';
+import type { RoutePlugin } from './route-plugin.js';
 import { tusPath } from './tus.js';
 
 /** `GET /_ml/config`: what the element may offer against this server. */
@@ -20,8 +18,7 @@ export interface ClientConfig {
  * What the element needs to know before offering upload: limits, the resumable endpoint, and
  * which remote sources are set up. Public (it holds no secret) and the same for every caller.
  */
-export const clientConfigRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
-  const app = fastify as unknown as App;
+export const clientConfigRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get('/_ml/config', async (_request, reply): Promise<ClientConfig> => {
     reply.header('cache-control', 'no-cache');
     const { upload } = ctx.config;

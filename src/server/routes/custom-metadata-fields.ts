@@ -1,13 +1,11 @@
 import { Type } from '@fastify/type-provider-typebox';
-import type { FastifyPluginAsync } from 'fastify';
-import type { App } from '../app.js';
-import type { ServerContext } from '../context.js';
 import {
   createCustomMetadataField,
   deleteCustomMetadataField,
   toCustomMetadataField,
   updateCustomMetadataField,
 } from '../library/custom-metadata-fields.js';
+import type { RoutePlugin } from './route-plugin.js';
 
 const CreateFieldBody = Type.Object({
   name: Type.String(),
@@ -16,11 +14,7 @@ const CreateFieldBody = Type.Object({
   description: Type.Optional(Type.String()),
 });
 
-export const customMetadataFieldRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (
-  fastify,
-  { ctx },
-) => {
-  const app = fastify as unknown as App;
+export const customMetadataFieldRoutes: RoutePlugin = async (app, { ctx }) => {
   // Sessions may read the field definitions (to edit values) but not change them: they are account-wide.
   const read = { access: 'read', rateGroup: 'customMetadataFields', session: true } as const;
   const write = { access: 'write', rateGroup: 'customMetadataFields' } as const;

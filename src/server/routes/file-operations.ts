@@ -1,9 +1,7 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { App } from '../app.js';
-import type { ServerContext } from '../context.js';
 import { badRequest } from '../errors.js';
 import { bulkAddTags, bulkDelete, bulkRemoveAITags, bulkRemoveTags } from '../library/bulk.js';
 import { copyFile, moveFile, renameFile } from '../library/file-operations.js';
+import type { RoutePlugin } from './route-plugin.js';
 
 /** The JSON body as an object, or a 400 saying what was expected. */
 export function objectBody(body: unknown): Record<string, unknown> {
@@ -14,8 +12,7 @@ export function objectBody(body: unknown): Record<string, unknown> {
 }
 
 /** Copy, move, rename and the bulk calls: ImageKit's file operations. */
-export const fileOperationRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
-  const app = fastify as unknown as App;
+export const fileOperationRoutes: RoutePlugin = async (app, { ctx }) => {
   const config = { access: 'write', rateGroup: 'files.write', session: true } as const;
 
   app.post('/v1/files/copy', { config }, async (request, reply) => {

@@ -1,16 +1,12 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { App } from '../app.js';
-import { urlEndpointFor } from '../app.js';
+import type { FastifyRequest } from 'fastify';
 import { assertFileVisible, limitListToScope } from '../auth/scope.js';
-import type { ServerContext } from '../context.js';
 import { toMediaFile, toMediaFolder } from '../library/file-object.js';
 import { deleteFile, requireFile, updateFileDetails } from '../library/files.js';
 import { type ListParams, listQueryFor } from '../library/listing.js';
 import { isFolderRecord } from '../store/store.js';
+import { type RoutePlugin, urlEndpointFor } from './route-plugin.js';
 
-export const fileRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
-  const app = fastify as unknown as App;
-
+export const fileRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get<{ Querystring: ListParams }>(
     '/v1/files',
     { config: { access: 'read', rateGroup: 'files.list', session: true } },

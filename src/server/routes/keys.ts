@@ -1,8 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
-import type { FastifyPluginAsync } from 'fastify';
-import type { App } from '../app.js';
 import { type RollGracePeriod, rollGracePeriods } from '../auth/api-keys.js';
-import type { ServerContext } from '../context.js';
+import type { RoutePlugin } from './route-plugin.js';
 
 const CreateKeyBody = Type.Object({
   kind: Type.Union([Type.Literal('standard'), Type.Literal('restricted')]),
@@ -22,8 +20,7 @@ const RollKeyBody = Type.Optional(
  * Keys admin API (ours, not ImageKit's): list, create, roll and delete key pairs.
  * Basic auth with a standard key; restricted keys cannot manage keys.
  */
-export const keyRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
-  const app = fastify as unknown as App;
+export const keyRoutes: RoutePlugin = async (app, { ctx }) => {
   const config = { access: 'admin', rateGroup: 'keys' } as const;
 
   app.get('/_ml/keys', { config }, async () => ctx.keys.list());

@@ -1,7 +1,5 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { FileMetadata } from '../../shared/wire.js';
-import type { App } from '../app.js';
-import { urlEndpointFor } from '../app.js';
 import { assertFileVisible, isPathInScope } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
@@ -9,6 +7,7 @@ import { requireFile } from '../library/files.js';
 import { readFileMetadata } from '../media/metadata.js';
 import { readBlob } from '../storage/blob-storage.js';
 import type { FileRecord } from '../store/store.js';
+import { type RoutePlugin, urlEndpointFor } from './route-plugin.js';
 
 const unreachable = 'The requested file does not exist or is inaccessible at this time.';
 
@@ -58,8 +57,7 @@ async function fileForUrl(
   return old;
 }
 
-export const metadataRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
-  const app = fastify as unknown as App;
+export const metadataRoutes: RoutePlugin = async (app, { ctx }) => {
   const config = { access: 'read', rateGroup: 'metadata', session: true } as const;
 
   app.get<{ Params: { fileId: string } }>('/v1/files/:fileId/metadata', { config }, async (request) => {

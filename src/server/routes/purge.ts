@@ -1,14 +1,11 @@
 import { Type } from '@fastify/type-provider-typebox';
-import type { FastifyPluginAsync } from 'fastify';
-import type { App } from '../app.js';
-import type { ServerContext } from '../context.js';
 import { purgeCache, purgeStatus } from '../library/purge.js';
 import { namedTransformsFrom } from '../media/transformation.js';
+import type { RoutePlugin } from './route-plugin.js';
 
 const PurgeBody = Type.Object({ url: Type.String() });
 
-export const purgeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
-  const app = fastify as unknown as App;
+export const purgeRoutes: RoutePlugin = async (app, { ctx }) => {
   const named = namedTransformsFrom(ctx.config.namedTransforms);
 
   app.post(

@@ -1,6 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { App } from '../app.js';
-import { urlEndpointFor } from '../app.js';
+import type { FastifyRequest } from 'fastify';
 import {
   assertAllowed,
   authenticateBasic,
@@ -15,6 +13,7 @@ import { ApiError, badRequest, messages } from '../errors.js';
 import { StagedFile } from '../library/staging.js';
 import { ingestUpload, type UploadFields } from '../library/uploads.js';
 import { openUrl } from '../library/url-fetch.js';
+import { type RoutePlugin, urlEndpointFor } from './route-plugin.js';
 
 interface ReceivedForm {
   fields: UploadFields;
@@ -134,9 +133,7 @@ async function stageText(
   await staged.writeBuffer(Buffer.from(base64, 'base64'), maxBytes);
 }
 
-export const uploadRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
-  const app = fastify as unknown as App;
-
+export const uploadRoutes: RoutePlugin = async (app, { ctx }) => {
   // Not rate limited, as ImageKit's upload API is not.
   app.post('/api/v1/files/upload', async (request) => {
     if (!request.isMultipart()) {

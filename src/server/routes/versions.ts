@@ -1,16 +1,12 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { App } from '../app.js';
-import { urlEndpointFor } from '../app.js';
 import { assertFileVisible } from '../auth/scope.js';
-import type { ServerContext } from '../context.js';
 import { toMediaFile } from '../library/file-object.js';
 import { requireFile } from '../library/files.js';
 import { deleteVersion, listVersions, requireVersion, restoreVersion } from '../library/versions.js';
+import { type RoutePlugin, urlEndpointFor } from './route-plugin.js';
 
 type VersionParams = { Params: { fileId: string; versionId: string } };
 
-export const versionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
-  const app = fastify as unknown as App;
+export const versionRoutes: RoutePlugin = async (app, { ctx }) => {
   const read = { access: 'read', rateGroup: 'files.read', session: true } as const;
   const write = { access: 'write', rateGroup: 'files.write', session: true } as const;
 
