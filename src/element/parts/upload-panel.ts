@@ -11,7 +11,7 @@ import Webcam from '@uppy/webcam';
 import XHRUpload from '@uppy/xhr-upload';
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { type FetchAuth, fetchAuthFrom } from '../../client/auth.js';
-import type { MediaFile } from '../../shared/wire.js';
+import type { ErrorReason, MediaFile } from '../../shared/wire.js';
 import '../i18n/en-upload.js';
 import type { MediaLibraryElement } from '../media-library.js';
 import { normalizeFolderPath } from '../state/listing.js';
@@ -379,7 +379,7 @@ export class UploadPanelElement extends LitElement {
     uppy.on('upload-error', (file, error) => {
       if (!file) return;
       // An expired or already used signature: signed afresh (by the preprocessor) and sent once more.
-      const reason = (error as { reason?: string }).reason;
+      const reason = (error as { reason?: ErrorReason }).reason;
       if (
         this.signing &&
         (reason === 'INVALID_EXPIRE' || reason === 'TOKEN_REUSED') &&
@@ -606,10 +606,10 @@ function serverMessage(text: string, status: number): string {
 }
 
 /** The server's `reason` from an error body. */
-function serverReason(text: string): string | undefined {
+function serverReason(text: string): ErrorReason | undefined {
   try {
     const { reason } = JSON.parse(text) as { reason?: unknown };
-    return typeof reason === 'string' ? reason : undefined;
+    return typeof reason === 'string' ? (reason as ErrorReason) : undefined;
   } catch {
     return undefined;
   }

@@ -4,6 +4,7 @@ import {
   SessionTokenError,
   verifySessionToken,
 } from '../../shared/session-token.js';
+import type { ErrorReason } from '../../shared/wire.js';
 import { ApiError, forbidden } from '../errors.js';
 import { normalizeFolder } from '../library/naming.js';
 import type { Store } from '../store/store.js';
@@ -12,7 +13,7 @@ import type { Principal } from './principal.js';
 
 const askAgain = 'Ask your token endpoint for a new session.';
 
-const refused = (message: string, reason: string) => new ApiError(401, message, { reason });
+const refused = (message: string, reason: ErrorReason) => new ApiError(401, message, { reason });
 
 /** The token from `Authorization: Bearer <token>`, or undefined when the header is another scheme. */
 export function bearerToken(header: string | undefined): string | undefined {

@@ -1,3 +1,4 @@
+import type { ErrorReason } from '../../shared/wire.js';
 import type { Principal } from '../auth/principal.js';
 import { assertFileVisible, assertPathInScope } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
@@ -34,7 +35,7 @@ async function requireSource(
   store: Store,
   principal: Principal | null,
   filePath: string,
-  reason: string,
+  reason: ErrorReason,
 ): Promise<FileRecord> {
   const file = await store.getFileByPath(filePath);
   if (!file) throw notFound(`No file found with filePath \`${filePath}\`.`, { reason });

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { ErrorReason } from '../../shared/wire.js';
 import { isActive } from '../auth/api-keys.js';
 import { ApiError } from '../errors.js';
 import type { Store } from '../store/store.js';
@@ -21,7 +22,7 @@ export interface UrlSignature {
   expiry: string | undefined;
 }
 
-const unauthorized = (message: string, reason: string) => new ApiError(401, message, { reason });
+const unauthorized = (message: string, reason: ErrorReason) => new ApiError(401, message, { reason });
 
 /**
  * Accepts a signature made with the private key of any active pair that may read. Answers the
