@@ -137,7 +137,7 @@ export async function seedSearchCatalog(store, count) {
     ['brand', { type: 'Text' }],
     ['price', { type: 'Number' }],
   ]) {
-    await store.insertCustomMetadataField({
+    await store.customMetadataFields.insert({
       id: name,
       name,
       label: name,
@@ -184,7 +184,7 @@ export async function seedSearchCatalog(store, count) {
         updatedAt: created,
       });
     }
-    await store.insertFileVersions(rows);
+    await store.files.insertVersions(rows);
   }
 }
 

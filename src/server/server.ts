@@ -96,7 +96,7 @@ async function serveOn(
 
   // One transaction: nodes starting together on one catalog make the first pair once.
   const createdKeys = await store.transaction(async (tx) =>
-    (await tx.listApiKeys()).length > 0
+    (await tx.apiKeys.list()).length > 0
       ? undefined
       : new ApiKeys(tx).create({
           kind: 'standard',
@@ -107,7 +107,7 @@ async function serveOn(
   // Alone, everything journaled before this start was abandoned by a crash; shared, only what is old.
   const orphanCutoff = () => (shared ? Date.now() - sharedOrphanAgeMs : startedAt);
   // Alone, claims in the catalog are this node's previous life's; shared, their leases run out.
-  if (!shared) await store.releaseAllJobClaims();
+  if (!shared) await store.jobs.releaseAllClaims();
   const sweptBlobs = await sweepOrphanBlobs(context, orphanCutoff());
 
   const app = await buildApp(context);
@@ -125,7 +125,7 @@ async function serveOn(
 
   const maintenance = setInterval(() => {
     const work = async () => {
-      await store.forgetExpiredUploadTokens(Date.now());
+      await store.spentUploadTokens.forgetExpired(Date.now());
       // Nodes come and go without restarting the others: one of them must sweep as it runs.
       if (shared) await sweepOrphanBlobs(context, orphanCutoff());
     };

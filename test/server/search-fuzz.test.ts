@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ApiError } from '../../src/server/errors.js';
-import { listQueryFor } from '../../src/server/library/listing.js';
+import { listCatalog, listQueryFor } from '../../src/server/library/listing.js';
 import { openSqliteStore } from '../../src/server/store/sqlite.js';
 import type { Store } from '../../src/server/store/store.js';
 import type { CustomMetadataFieldSchema } from '../../src/shared/wire.js';
@@ -24,7 +24,7 @@ describe('searchQuery fuzzing against a real SQLite catalog', () => {
       ['flags', { type: 'MultiSelect', selectOptions: ['a', 'b', 1, true] }],
     ];
     for (const [name, schema] of schemas) {
-      await store.insertCustomMetadataField({
+      await store.customMetadataFields.insert({
         id: name,
         name,
         label: name,
@@ -49,7 +49,7 @@ describe('searchQuery fuzzing against a real SQLite catalog', () => {
       const started = performance.now();
       try {
         const query = await listQueryFor(store, { searchQuery, limit: '10' });
-        await store.list(query);
+        await listCatalog(store, query);
         accepted++;
       } catch (error) {
         if (!(error instanceof ApiError) || error.status !== 400) {

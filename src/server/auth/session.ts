@@ -62,7 +62,7 @@ export async function withUploadTokenScope(
 }
 
 async function verifiedSession(store: Store, token: string, kid: string, now: number): Promise<Principal> {
-  const keys = (await store.findApiKeysByPublicKey(kid)).filter((key) => isActive(key, now));
+  const keys = (await store.apiKeys.findByPublicKey(kid)).filter((key) => isActive(key, now));
   if (keys.length === 0) {
     throw refused(
       `The key pair that signed this session token does not exist (it may have been deleted). ${askAgain}`,

@@ -50,7 +50,7 @@ async function forEachFile(
     const done: string[] = [];
     const missing: string[] = [];
     for (const fileId of fileIds) {
-      const file = await store.getFile(fileId);
+      const file = await store.files.get(fileId);
       // A file outside a session's folder is as missing as one that does not exist.
       if (!file || !isPathInScope(principal, file.filePath)) missing.push(fileId);
       else {
@@ -87,8 +87,8 @@ export async function bulkDelete(
     fileIds,
     'successfullyDeletedFileIds',
     async (store, file) => {
-      const keys = await store.deleteFile(file.fileId);
-      await store.journalBlobs(keys, Date.now());
+      const keys = await store.files.delete(file.fileId);
+      await store.blobJournal.add(keys, Date.now());
       blobKeys.push(...keys);
     },
   );
@@ -106,7 +106,7 @@ export function bulkAddTags(
   const tags = readNames(body.tags, 'tags');
   const now = Date.now();
   return forEachFile(ctx, principal, fileIds, 'successfullyUpdatedFileIds', (store, file) =>
-    store.updateFileVersions([file.versionId], {
+    store.files.updateVersions([file.versionId], {
       tags: normalizeTags([...(file.tags ?? []), ...tags]),
       updatedAt: now,
     }),
@@ -124,7 +124,7 @@ export function bulkRemoveTags(
   const now = Date.now();
   return forEachFile(ctx, principal, fileIds, 'successfullyUpdatedFileIds', (store, file) => {
     const kept = (file.tags ?? []).filter((t) => !tags.has(t));
-    return store.updateFileVersions([file.versionId], {
+    return store.files.updateVersions([file.versionId], {
       tags: kept.length > 0 ? kept : null,
       updatedAt: now,
     });
@@ -142,7 +142,7 @@ export function bulkRemoveAITags(
   const now = Date.now();
   return forEachFile(ctx, principal, fileIds, 'successfullyUpdatedFileIds', (store, file) => {
     const kept = (file.aiTags ?? []).filter((t) => !names.has(t.name));
-    return store.updateFileVersions([file.versionId], {
+    return store.files.updateVersions([file.versionId], {
       aiTags: kept.length > 0 ? kept : null,
       updatedAt: now,
     });

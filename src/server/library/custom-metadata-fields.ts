@@ -44,7 +44,7 @@ function readDescription(description: unknown): string | null {
 }
 
 async function assertLabelFree(store: Store, label: string, exceptId?: string): Promise<void> {
-  const holder = await store.findLiveCustomMetadataFieldByLabel(label);
+  const holder = await store.customMetadataFields.findLiveByLabel(label);
   if (holder && holder.id !== exceptId) {
     throw badRequest('A custom metadata field with this label already exists.', {
       reason: 'DUPLICATE_LABEL',
@@ -73,7 +73,7 @@ export async function createCustomMetadataField(
   const description = readDescription(input.description);
   return ctx.store.transaction(async (store) => {
     // Names stay taken after a delete, as ImageKit's do, so old values never change meaning.
-    if (await store.findCustomMetadataFieldByName(input.name)) {
+    if (await store.customMetadataFields.findByName(input.name)) {
       throw badRequest('A custom metadata field with this name already exists.', {
         reason: 'DUPLICATE_NAME',
       });
@@ -90,13 +90,13 @@ export async function createCustomMetadataField(
       createdAt: now,
       updatedAt: now,
     };
-    await store.insertCustomMetadataField(record);
+    await store.customMetadataFields.insert(record);
     return toCustomMetadataField(record);
   });
 }
 
 async function requireField(store: Store, id: string): Promise<CustomMetadataFieldRecord> {
-  const field = await store.getCustomMetadataField(id);
+  const field = await store.customMetadataFields.get(id);
   if (!field) throw notFound(messages.fieldNotFound);
   return field;
 }
@@ -134,7 +134,7 @@ export async function updateCustomMetadataField(
       for (const [key, value] of Object.entries(merged)) if (value === null) delete merged[key];
       patch.schema = validateFieldSchema(merged, field.schema.type);
     }
-    await store.updateCustomMetadataField(id, patch);
+    await store.customMetadataFields.update(id, patch);
     return toCustomMetadataField(await requireField(store, id));
   });
 }
@@ -143,6 +143,6 @@ export async function deleteCustomMetadataField(ctx: ServerContext, id: string):
   await ctx.store.transaction(async (store) => {
     const field = await requireField(store, id);
     if (field.isDeleted) throw notFound(messages.fieldNotFound);
-    await store.updateCustomMetadataField(id, { isDeleted: true, updatedAt: Date.now() });
+    await store.customMetadataFields.update(id, { isDeleted: true, updatedAt: Date.now() });
   });
 }

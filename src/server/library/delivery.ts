@@ -114,11 +114,11 @@ export async function resolveDelivery(
   now = Date.now(),
 ): Promise<DeliveryTarget> {
   const transformation = url.transformation ? parseTransformation(url.transformation, named) : undefined;
-  const current = await ctx.store.getFileByPath(url.filePath);
+  const current = await ctx.store.files.getByPath(url.filePath);
   if (!current) throw notFound(messages.fileNotFound, { reason: 'NOT_FOUND' });
   let file = current;
   if (url.versionId !== undefined && url.versionId !== current.versionId) {
-    const version = (await ctx.store.getFileVersions(current.fileId)).find(
+    const version = (await ctx.store.files.versions(current.fileId)).find(
       (v) => v.versionId === url.versionId,
     );
     if (!version) throw notFound('The requested file version does not exist.', { reason: 'NOT_FOUND' });

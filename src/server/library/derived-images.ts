@@ -114,7 +114,7 @@ export class DerivedImages {
   /** Stores the render, unless its original was deleted meanwhile; then its tree goes again. */
   async #keep(key: string, blobKey: string, bytes: Buffer): Promise<void> {
     await this.#storage.write(key, bytes);
-    if (!(await this.#store.isBlobReferenced(blobKey)))
+    if (!(await this.#store.files.isBlobReferenced(blobKey)))
       await this.#storage.deleteTree(derivedTreeFor(blobKey));
   }
 

@@ -15,7 +15,7 @@ import { ensureFolderChain } from './folders.js';
 import { newId } from './ids.js';
 import { normalizeFolder, sanitizeFileName } from './naming.js';
 import { StagedFile } from './staging.js';
-import { appendVersion } from './versions.js';
+import { appendVersion, newFileVersion, type VersionBytes } from './versions.js';
 
 const editable = new Set([
   'image/jpeg',
@@ -66,7 +66,7 @@ export async function editFile(
   assertFileVisible(principal, current);
   let source = current;
   if (input.versionId !== undefined) {
-    const version = (await ctx.store.getFileVersions(fileId)).find((v) => v.versionId === input.versionId);
+    const version = (await ctx.store.files.versions(fileId)).find((v) => v.versionId === input.versionId);
     if (!version) throw notFound('The requested file version does not exist.', { reason: 'NOT_FOUND' });
     source = version;
   }
@@ -118,6 +118,7 @@ export async function editFile(
     const now = Date.now();
     const versionId = newId(now);
     const blobKey = blobKeyFor(versionId);
+    const newBytes: VersionBytes = { versionId, blobKey, size: bytes.length, ...probed };
     return await commitWithBlobs(
       ctx,
       [blobKey],
@@ -126,22 +127,14 @@ export async function editFile(
         const base = saveAs ? source : await requireFile(store, fileId);
         const record: FileRecord = {
           ...base,
-          versionId,
-          blobKey,
-          size: bytes.length,
-          mime: probed.mime,
-          format: probed.format,
-          width: probed.width,
-          height: probed.height,
-          hasAlpha: probed.hasAlpha,
-          embeddedMetadata: probed.embeddedMetadata,
+          ...newBytes,
           customCoordinates: plan.movesPixels ? null : base.customCoordinates,
           createdAt: now,
           updatedAt: now,
         };
         if (!saveAs) return appendVersion(store, base, record);
         const filePath = saveAs.folder + saveAs.name;
-        if (await store.getFileByPath(filePath)) {
+        if (await store.files.getByPath(filePath)) {
           throw conflict(
             `A file named ${filePath} already exists. Choose another saveAs.fileName or folder.`,
             {
@@ -150,16 +143,8 @@ export async function editFile(
           );
         }
         await ensureFolderChain(store, saveAs.folder, now);
-        const created: FileRecord = {
-          ...record,
-          fileId: newId(now),
-          versionNumber: 1,
-          isCurrent: true,
-          name: saveAs.name,
-          folder: saveAs.folder,
-          filePath,
-        };
-        await store.insertFileVersion(created);
+        const created = newFileVersion(newBytes, saveAs, now, record);
+        await store.files.insertVersion(created);
         return created;
       },
     );

@@ -37,7 +37,7 @@ async function requireSource(
   filePath: string,
   reason: ErrorReason,
 ): Promise<FileRecord> {
-  const file = await store.getFileByPath(filePath);
+  const file = await store.files.getByPath(filePath);
   if (!file) throw notFound(`No file found with filePath \`${filePath}\`.`, { reason });
   assertFileVisible(principal, file);
   return file;
@@ -67,23 +67,23 @@ export async function relocateFile(
   const filePath = folder + name;
   if (filePath === file.filePath) return;
   const location = { folder, name, filePath };
-  const versions = await store.getFileVersions(file.fileId);
-  const existing = await store.getFileByPath(filePath);
+  const versions = await store.files.versions(file.fileId);
+  const existing = await store.files.getByPath(filePath);
   await ensureFolderChain(store, folder, now);
   if (!existing) {
-    await store.updateFileVersions(
+    await store.files.updateVersions(
       versions.map((v) => v.versionId),
       { ...location, updatedAt: now },
     );
     return;
   }
-  const history = await store.getFileVersions(existing.fileId);
+  const history = await store.files.versions(existing.fileId);
   assertVersionRoom(history.length, versions.length);
   let number = Math.max(...history.map((v) => v.versionNumber));
-  await store.updateFileVersions([existing.versionId], { isCurrent: false });
+  await store.files.updateVersions([existing.versionId], { isCurrent: false });
   // Older versions first, the current one last, so version numbers keep telling the story.
   for (const version of [...versions.filter((v) => !v.isCurrent), file]) {
-    await store.updateFileVersions([version.versionId], {
+    await store.files.updateVersions([version.versionId], {
       ...location,
       fileId: existing.fileId,
       versionNumber: ++number,
@@ -110,7 +110,7 @@ export async function planCopy(
   now: number,
 ): Promise<CopyPlan> {
   const versions = includeVersions
-    ? [...(await store.getFileVersions(file.fileId)).filter((v) => !v.isCurrent), file]
+    ? [...(await store.files.versions(file.fileId)).filter((v) => !v.isCurrent), file]
     : [file];
   const records = versions.map((version): FileRecord => {
     const versionId = newId(now);
@@ -136,18 +136,18 @@ export async function planCopy(
 /** Inserts a planned copy: a new file, or new versions of the file already at its path. */
 export async function commitCopy(store: Store, plan: CopyPlan, now: number): Promise<void> {
   await ensureFolderChain(store, plan.folder, now);
-  const existing = await store.getFileByPath(plan.folder + plan.name);
+  const existing = await store.files.getByPath(plan.folder + plan.name);
   const fileId = existing?.fileId ?? newId(now);
   let number = 0;
   if (existing) {
-    const history = await store.getFileVersions(existing.fileId);
+    const history = await store.files.versions(existing.fileId);
     assertVersionRoom(history.length, plan.records.length);
     number = Math.max(...history.map((v) => v.versionNumber));
-    await store.updateFileVersions([existing.versionId], { isCurrent: false });
+    await store.files.updateVersions([existing.versionId], { isCurrent: false });
   }
   const last = plan.records.length - 1;
   for (const [i, record] of plan.records.entries()) {
-    await store.insertFileVersion({
+    await store.files.insertVersion({
       ...record,
       fileId,
       versionNumber: ++number,
@@ -185,7 +185,7 @@ export async function copyFile(
     () => copyPlannedBlobs(ctx, [plan]),
     async (store) => {
       // The source may have changed while bytes were copied; refuse rather than copy a stale list.
-      const current = await store.getFile(file.fileId);
+      const current = await store.files.get(file.fileId);
       if (current?.versionId !== file.versionId) {
         throw new ApiError(409, 'The source file changed while it was being copied; please retry.', {
           reason: 'SOURCE_CHANGED',
@@ -232,12 +232,12 @@ export async function renameFile(
     if (newName === file.name) {
       throw badRequest('The new file name is the same as the old one.', { reason: 'SAME_OLD_AND_NEW_NAME' });
     }
-    if (await store.getFileByPath(file.folder + newName)) {
+    if (await store.files.getByPath(file.folder + newName)) {
       throw conflict(`A file named ${newName} already exists in ${file.folder}.`, {
         reason: 'FILE_ALREADY_EXISTS',
       });
     }
     await relocateFile(store, file, file.folder, newName, Date.now());
-    return (await store.getFile(file.fileId))!;
+    return (await store.files.get(file.fileId))!;
   });
 }

@@ -12,7 +12,7 @@ import { deleteBlobs } from './blobs.js';
 import { applyCustomMetadata } from './custom-metadata.js';
 
 export async function requireFile(store: Store, fileId: string): Promise<FileRecord> {
-  const file = await store.getFile(fileId);
+  const file = await store.files.get(fileId);
   if (!file) throw notFound(messages.fileNotFound);
   return file;
 }
@@ -69,7 +69,7 @@ export async function updateFileDetails(
       throw invalidParameter('removeAITags', 'Send an array of AITag names, or "all".');
     }
   }
-  const fields = input.customMetadata !== undefined ? await ctx.store.listCustomMetadataFields(false) : [];
+  const fields = input.customMetadata !== undefined ? await ctx.store.customMetadataFields.list(false) : [];
   return ctx.store.transaction(async (store) => {
     const file = await requireFile(store, fileId);
     if (input.customMetadata !== undefined) {
@@ -81,7 +81,7 @@ export async function updateFileDetails(
       patch.aiTags = remaining.length > 0 ? remaining : null;
     }
     patch.updatedAt = Date.now();
-    await store.updateFileVersions([file.versionId], patch);
+    await store.files.updateVersions([file.versionId], patch);
     return requireFile(store, fileId);
   });
 }
@@ -101,9 +101,9 @@ async function setPublished(ctx: ServerContext, fileId: string, publish: unknown
   return ctx.store.transaction(async (store) => {
     const file = await requireFile(store, fileId);
     const targets = p.includeFileVersions
-      ? (await store.getFileVersions(fileId)).map((v) => v.versionId)
+      ? (await store.files.versions(fileId)).map((v) => v.versionId)
       : [file.versionId];
-    await store.updateFileVersions(targets, { isPublished, updatedAt: Date.now() });
+    await store.files.updateVersions(targets, { isPublished, updatedAt: Date.now() });
     return requireFile(store, fileId);
   });
 }
@@ -112,8 +112,8 @@ async function setPublished(ctx: ServerContext, fileId: string, publish: unknown
 export async function deleteFile(ctx: ServerContext, fileId: string): Promise<void> {
   const blobKeys = await ctx.store.transaction(async (store) => {
     await requireFile(store, fileId);
-    const keys = await store.deleteFile(fileId);
-    await store.journalBlobs(keys, Date.now());
+    const keys = await store.files.delete(fileId);
+    await store.blobJournal.add(keys, Date.now());
     return keys;
   });
   await deleteBlobs(ctx, blobKeys);

@@ -46,7 +46,7 @@ export async function verifyUrlSignature(store: Store, s: UrlSignature, now = Da
     );
   }
   const given = Buffer.from(s.signature.toLowerCase(), 'utf8');
-  const keys = (await store.listApiKeys()).filter((k) => isActive(k, now) && k.permission !== 'None');
+  const keys = (await store.apiKeys.list()).filter((k) => isActive(k, now) && k.permission !== 'None');
   const valid = keys.some((key) => {
     const expected = Buffer.from(signDeliveryUrl(key.privateKey, s.relative, expiry), 'utf8');
     return expected.length === given.length && timingSafeEqual(expected, given);

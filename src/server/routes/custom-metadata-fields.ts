@@ -23,7 +23,7 @@ export const customMetadataFieldRoutes: RoutePlugin = async (app, { ctx }) => {
     '/v1/customMetadataFields',
     { config: read },
     async (request) => {
-      const fields = await ctx.store.listCustomMetadataFields(request.query.includeDeleted === 'true');
+      const fields = await ctx.store.customMetadataFields.list(request.query.includeDeleted === 'true');
       return fields.map(toCustomMetadataField);
     },
   );

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { assertFileVisible, limitListToScope } from '../auth/scope.js';
 import { toMediaFile, toMediaFolder } from '../library/file-object.js';
 import { deleteFile, requireFile, updateFileDetails } from '../library/files.js';
-import { type ListParams, listQueryFor } from '../library/listing.js';
+import { type ListParams, listCatalog, listQueryFor } from '../library/listing.js';
 import { isFolderRecord } from '../store/store.js';
 import { type RoutePlugin, urlEndpointFor } from './route-plugin.js';
 
@@ -12,7 +12,7 @@ export const fileRoutes: RoutePlugin = async (app, { ctx }) => {
     { config: { access: 'read', rateGroup: 'files.list', session: true } },
     async (request) => {
       const query = limitListToScope(request.principal, await listQueryFor(ctx.store, request.query));
-      const records = await ctx.store.list(query);
+      const records = await listCatalog(ctx.store, query);
       const urlEndpoint = urlEndpointFor(ctx, request);
       return records.map((r) => (isFolderRecord(r) ? toMediaFolder(r) : toMediaFile(r, urlEndpoint)));
     },

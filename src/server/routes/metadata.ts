@@ -49,10 +49,10 @@ async function fileForUrl(
     .filter((segment) => !segment.startsWith('tr:'))
     .join('/');
   const version = url.searchParams.get('ik-obj-version');
-  const current = await ctx.store.getFileByPath(path);
+  const current = await ctx.store.files.getByPath(path);
   if (!current || !isPathInScope(request.principal, current.filePath)) throw notFound(unreachable);
   if (!version) return current;
-  const old = (await ctx.store.getFileVersions(current.fileId)).find((v) => v.versionId === version);
+  const old = (await ctx.store.files.versions(current.fileId)).find((v) => v.versionId === version);
   if (!old) throw notFound(unreachable);
   return old;
 }
@@ -89,7 +89,7 @@ export const metadataRoutes: RoutePlugin = async (app, { ctx }) => {
       if (end - start > 90 * 86_400_000) throw badRequest('startDate and endDate should be within 90 days.');
       return {
         bandwidthBytes: 0,
-        mediaLibraryStorageBytes: await ctx.store.storedBytes(),
+        mediaLibraryStorageBytes: await ctx.store.files.storedBytes(),
         videoProcessingUnitsCount: 0,
         extensionUnitsCount: 0,
         originalCacheStorageBytes: 0,
