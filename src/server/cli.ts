@@ -26,7 +26,7 @@ Environment: PORT, MEDIA_LIBRARY_DATA, MEDIA_LIBRARY_HOST, MEDIA_LIBRARY_URL_END
 MEDIA_LIBRARY_PUBLIC_KEY / MEDIA_LIBRARY_PRIVATE_KEY (first key pair), MEDIA_LIBRARY_MAX_UPLOAD,
 MEDIA_LIBRARY_RATE_LIMIT, MEDIA_LIBRARY_LOG_LEVEL; for many nodes DATABASE_URL,
 MEDIA_LIBRARY_STORAGE, REDIS_URL, MEDIA_LIBRARY_S3_ENDPOINT and the AWS SDK's AWS_* variables.
-See the README for all of them.`;
+See docs/server.md for all of them.`;
 
 async function serve(flags: ConfigFlags): Promise<void> {
   const server = await startMediaServer(resolveConfig(flags));

@@ -270,7 +270,8 @@ async function startMariaDb(): Promise<MariaDb> {
       '--innodb-flush-log-at-trx-commit=2',
       ...asRoot,
     ],
-    { stdio: 'ignore' },
+    // Debian installs mariadbd in /usr/sbin, which is not on a user's PATH.
+    { stdio: 'ignore', env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin` } },
   );
   const sql = async (statement: string) =>
     (await run('mariadb', ['--no-defaults', `--socket=${socket}`, '-uroot', '-N', '-e', statement])).stdout;
