@@ -5,13 +5,18 @@ import { extension as extensionOf, lookup as mimeOfName } from 'mime-types';
 import sharp, { type Metadata } from 'sharp';
 import type { FileType } from '../../shared/wire.js';
 import { badRequest } from '../errors.js';
-import type { FileRecord } from '../store/store.js';
 
 /** What the server learns from a file's bytes; never taken from the client. */
-export type ProbedFile = Pick<
-  FileRecord,
-  'mime' | 'fileType' | 'format' | 'width' | 'height' | 'hasAlpha' | 'embeddedMetadata'
->;
+export interface ProbedFile {
+  mime: string;
+  fileType: FileType;
+  /** Extension-like, as searchQuery's `format` field uses it: `jpg`, `png`, `pdf`… */
+  format: string;
+  width: number | null;
+  height: number | null;
+  hasAlpha: boolean;
+  embeddedMetadata: Record<string, unknown>;
+}
 
 /** Image types libvips (through sharp) reads here; others are still images, without dimensions. */
 export const readableImages: ReadonlySet<string> = new Set([
