@@ -1,7 +1,8 @@
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { ErrorBody } from '../shared/wire.js';
 import { authenticateRequest } from './auth/authenticate.js';
 import type { ServerContext } from './context.js';
 import { ApiError, HELP } from './errors.js';
@@ -19,6 +20,7 @@ import { keyRoutes } from './routes/keys.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { purgeRoutes } from './routes/purge.js';
 import type { App } from './routes/route-plugin.js';
+import type { ErrorMessages } from './routes/schemas.js';
 import { tagRoutes } from './routes/tags.js';
 import { tusRoutes } from './routes/tus.js';
 import { uploadRoutes } from './routes/upload.js';
@@ -37,6 +39,8 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     // A URL the router cannot decode (`/%E0%A4%A`) gets our error body too, not Fastify's.
     frameworkErrors: (error, request, reply) => sendError(error, request, reply),
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // TypeBox checks JSON bodies as sent and converts query strings and path parameters to their types.
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
   app.decorateRequest('principal', null);
 
@@ -173,14 +177,7 @@ function describeError(
   if (error instanceof ApiError) return { status: error.status, body: error.body, headers: error.headers };
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
-    const first = fastifyError.validation[0];
-    const where = fastifyError.validationContext ?? 'body';
-    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
-    const field = first?.instancePath.replace(/^\//, '').replaceAll('/', '.') || where;
-    const message = missing
-      ? `Your request is missing the ${missing} parameter.`
-      : `Your request contains invalid ${field} parameter: it ${first?.message ?? 'is not valid'}.`;
-    return { status: 400, body: { message, help: HELP, reason: 'INVALID_PARAMETER' }, headers: {} };
+    return { status: 400, body: schemaRefusal(fastifyError, request), headers: {} };
   }
   const status = fastifyError.statusCode ?? 500;
   if (status >= 400 && status < 500) {
@@ -197,6 +194,45 @@ function describeError(
     },
     headers: {},
   };
+}
+
+/**
+ * A request its route's schema refused: the message the schema gives for that failure
+ * (`withMessages`), else which parameter is missing or what is wrong with it.
+ */
+function schemaRefusal(error: FastifyError, request: FastifyRequest): ErrorBody {
+  const first = error.validation![0]!;
+  const where = error.validationContext ?? 'body';
+  const missing = (first.params as { requiredProperties?: string[] }).requiredProperties?.[0];
+  const reason = missing ? 'MISSING_PARAMETER' : 'INVALID_PARAMETER';
+  const failed = schemaAt(request.routeOptions.schema?.[where], first.schemaPath);
+  const own = missing
+    ? schemaAt(failed, `#/properties/${missing}`)?.errorMessages?.required
+    : failed?.errorMessages?.[first.keyword];
+  if (own) return { message: own, help: HELP, reason };
+  if (missing) return { message: `Your request is missing the ${missing} parameter.`, help: HELP, reason };
+  if (where === 'body' && first.instancePath === '') {
+    return { message: 'Send a JSON object as the request body.', help: HELP, reason };
+  }
+  // Named by the parameter as sent, then the place inside it: `publish`, `isPublished must be boolean`.
+  const [parameter = where, ...inside] = first.instancePath.split('/').slice(1);
+  const place = inside.map((step) => (/^\d+$/.test(step) ? `[${step}]` : `.${step}`)).join('');
+  return {
+    message: `Your request contains invalid ${parameter} parameter: ${place.replace(/^\./, '') || 'it'} ${first.message}.`,
+    help: HELP,
+    reason,
+  };
+}
+
+type SchemaNode = { errorMessages?: ErrorMessages; [keyword: string]: unknown };
+
+/** The part of `schema` a validation error's `schemaPath` (`#/properties/fileIds/items`) points at. */
+function schemaAt(schema: unknown, path: string): SchemaNode | undefined {
+  let node = schema;
+  for (const step of path.split('/').slice(1)) {
+    node = node && typeof node === 'object' ? (node as Record<string, unknown>)[step] : undefined;
+  }
+  return node && typeof node === 'object' ? (node as SchemaNode) : undefined;
 }
 
 const clientErrorMessages: Record<string, string> = {

@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import { isPathInScope } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
-import { ApiError, badRequest, messages } from '../errors.js';
+import { ApiError, messages } from '../errors.js';
 import type { FileRecord, Store } from '../store/store.js';
 import { normalizeTags } from './attributes.js';
 import { deleteBlobs } from './blobs.js';
@@ -11,28 +11,15 @@ export const maxBulkIds = 100;
 /** What a bulk call answers: 200 when every id worked, 207 when some did, 404 when none existed. */
 export interface BulkOutcome {
   status: 200 | 207;
-  body: Record<string, unknown>;
+  body: BulkAnswer;
 }
 
-function readFileIds(raw: unknown): string[] {
-  if (raw === undefined || raw === null)
-    throw badRequest('fileIds parameter is missing.', { reason: 'MISSING_PARAMETER' });
-  if (!Array.isArray(raw) || !raw.every((id) => typeof id === 'string')) {
-    throw badRequest('fileIds must be an array of file ids.', { reason: 'INVALID_PARAMETER' });
-  }
-  if (raw.length === 0) throw badRequest('fileIds is empty.', { reason: 'INVALID_PARAMETER' });
-  if (raw.length > maxBulkIds) {
-    throw badRequest(`fileIds cannot have more than ${maxBulkIds} items.`, { reason: 'INVALID_PARAMETER' });
-  }
-  return [...new Set(raw as string[])];
-}
+/** The ids that worked, under the call's own key, and the ids that did not with why. */
+export type BulkAnswer = Partial<Record<BulkSuccessKey, string[]>> & {
+  errors?: Array<{ fileId: string; error: string }>;
+};
 
-function readNames(raw: unknown, parameter: string): string[] {
-  if (!Array.isArray(raw) || raw.length === 0 || !raw.every((t) => typeof t === 'string')) {
-    throw badRequest(`${parameter} must be a non-empty array of strings.`, { reason: 'INVALID_PARAMETER' });
-  }
-  return raw as string[];
-}
+type BulkSuccessKey = 'successfullyDeletedFileIds' | 'successfullyUpdatedFileIds';
 
 /**
  * Runs `apply` on every existing file of `fileIds` in one transaction and shapes ImageKit's
@@ -43,13 +30,13 @@ async function forEachFile(
   ctx: ServerContext,
   principal: Principal | null,
   fileIds: string[],
-  successKey: string,
+  successKey: BulkSuccessKey,
   apply: (store: Store, file: FileRecord) => Promise<void>,
 ): Promise<BulkOutcome> {
   const { done, missing } = await ctx.store.transaction(async (store) => {
     const done: string[] = [];
     const missing: string[] = [];
-    for (const fileId of fileIds) {
+    for (const fileId of new Set(fileIds)) {
       const file = await store.files.get(fileId);
       // A file outside a session's folder is as missing as one that does not exist.
       if (!file || !isPathInScope(principal, file.filePath)) missing.push(fileId);
@@ -66,25 +53,23 @@ async function forEachFile(
       reason: 'FILES_MISSING',
     });
   }
-  if (missing.length === 0) return { status: 200, body: { [successKey]: done } };
-  return {
-    status: 207,
-    body: { [successKey]: done, errors: missing.map((fileId) => ({ fileId, error: messages.fileNotFound })) },
-  };
+  const body: BulkAnswer = { [successKey]: done };
+  if (missing.length === 0) return { status: 200, body };
+  body.errors = missing.map((fileId) => ({ fileId, error: messages.fileNotFound }));
+  return { status: 207, body };
 }
 
 /** `POST /v1/files/batch/deleteByFileIds`. */
 export async function bulkDelete(
   ctx: ServerContext,
   principal: Principal | null,
-  body: Record<string, unknown>,
+  body: { fileIds: string[] },
 ): Promise<BulkOutcome> {
-  const fileIds = readFileIds(body.fileIds);
   const blobKeys: string[] = [];
   const outcome = await forEachFile(
     ctx,
     principal,
-    fileIds,
+    body.fileIds,
     'successfullyDeletedFileIds',
     async (store, file) => {
       const keys = await store.files.delete(file.fileId);
@@ -100,14 +85,12 @@ export async function bulkDelete(
 export function bulkAddTags(
   ctx: ServerContext,
   principal: Principal | null,
-  body: Record<string, unknown>,
+  body: { fileIds: string[]; tags: string[] },
 ): Promise<BulkOutcome> {
-  const fileIds = readFileIds(body.fileIds);
-  const tags = readNames(body.tags, 'tags');
   const now = Date.now();
-  return forEachFile(ctx, principal, fileIds, 'successfullyUpdatedFileIds', (store, file) =>
+  return forEachFile(ctx, principal, body.fileIds, 'successfullyUpdatedFileIds', (store, file) =>
     store.files.updateVersions([file.versionId], {
-      tags: normalizeTags([...(file.tags ?? []), ...tags]),
+      tags: normalizeTags([...(file.tags ?? []), ...body.tags]),
       updatedAt: now,
     }),
   );
@@ -117,12 +100,11 @@ export function bulkAddTags(
 export function bulkRemoveTags(
   ctx: ServerContext,
   principal: Principal | null,
-  body: Record<string, unknown>,
+  body: { fileIds: string[]; tags: string[] },
 ): Promise<BulkOutcome> {
-  const fileIds = readFileIds(body.fileIds);
-  const tags = new Set(readNames(body.tags, 'tags'));
+  const tags = new Set(body.tags);
   const now = Date.now();
-  return forEachFile(ctx, principal, fileIds, 'successfullyUpdatedFileIds', (store, file) => {
+  return forEachFile(ctx, principal, body.fileIds, 'successfullyUpdatedFileIds', (store, file) => {
     const kept = (file.tags ?? []).filter((t) => !tags.has(t));
     return store.files.updateVersions([file.versionId], {
       tags: kept.length > 0 ? kept : null,
@@ -135,12 +117,11 @@ export function bulkRemoveTags(
 export function bulkRemoveAITags(
   ctx: ServerContext,
   principal: Principal | null,
-  body: Record<string, unknown>,
+  body: { fileIds: string[]; AITags: string[] },
 ): Promise<BulkOutcome> {
-  const fileIds = readFileIds(body.fileIds);
-  const names = new Set(readNames(body.AITags, 'AITags'));
+  const names = new Set(body.AITags);
   const now = Date.now();
-  return forEachFile(ctx, principal, fileIds, 'successfullyUpdatedFileIds', (store, file) => {
+  return forEachFile(ctx, principal, body.fileIds, 'successfullyUpdatedFileIds', (store, file) => {
     const kept = (file.aiTags ?? []).filter((t) => !names.has(t.name));
     return store.files.updateVersions([file.versionId], {
       aiTags: kept.length > 0 ? kept : null,

@@ -19,9 +19,9 @@ export function toCustomMetadataField(record: CustomMetadataFieldRecord): Custom
 
 const namePattern = /^[A-Za-z0-9_-]{1,100}$/;
 
-function readLabel(label: unknown): string {
-  if (typeof label === 'string' && hasNul(label)) throw invalidParameter('label', noNul);
-  if (typeof label !== 'string' || label.trim() === '' || label.length > 100) {
+function readLabel(label: string): string {
+  if (hasNul(label)) throw invalidParameter('label', noNul);
+  if (label.trim() === '' || label.length > 100) {
     throw badRequest('Your request contains invalid label parameter. Use 1 to 100 characters.', {
       reason: 'INVALID_PARAMETER',
     });
@@ -29,10 +29,10 @@ function readLabel(label: unknown): string {
   return label.trim();
 }
 
-function readDescription(description: unknown): string | null {
+function readDescription(description: string | null | undefined): string | null {
   if (description === undefined || description === null) return null;
-  if (typeof description === 'string' && hasNul(description)) throw invalidParameter('description', noNul);
-  if (typeof description !== 'string' || description.length > 1000) {
+  if (hasNul(description)) throw invalidParameter('description', noNul);
+  if (description.length > 1000) {
     throw badRequest(
       'Your request contains invalid description parameter. Use a string of at most 1000 characters.',
       {
@@ -101,15 +101,20 @@ async function requireField(store: Store, id: string): Promise<CustomMetadataFie
   return field;
 }
 
+/** What may change of a field; `name` is here only to be refused. */
+export interface UpdateFieldInput {
+  name?: unknown;
+  label?: string;
+  schema?: Record<string, unknown>;
+  description?: string | null;
+}
+
 /** Label, description and schema can change; a schema update is merged onto the old one (`null` removes a rule). */
 export async function updateCustomMetadataField(
   ctx: ServerContext,
   id: string,
-  body: unknown,
+  input: UpdateFieldInput,
 ): Promise<CustomMetadataField> {
-  const input = (body ?? {}) as Record<string, unknown>;
-  if (typeof input !== 'object' || Array.isArray(input))
-    throw badRequest('Send a JSON object.', { reason: 'INVALID_PARAMETER' });
   if ('name' in input) throw badRequest('Name cannot be updated.', { reason: 'INVALID_PARAMETER' });
   if (input.label === undefined && input.schema === undefined && input.description === undefined) {
     throw badRequest('Either label or schema should be provided.', { reason: 'MISSING_PARAMETER' });
@@ -125,10 +130,7 @@ export async function updateCustomMetadataField(
     }
     if (input.description !== undefined) patch.description = readDescription(input.description);
     if (input.schema !== undefined) {
-      if (!input.schema || typeof input.schema !== 'object' || Array.isArray(input.schema)) {
-        throw badRequest('Invalid schema object. schema must be an object.', { reason: 'INVALID_SCHEMA' });
-      }
-      const { type: _ignoredType, ...changes } = input.schema as Record<string, unknown>;
+      const { type: _ignoredType, ...changes } = input.schema;
       const merged: Record<string, unknown> = { ...field.schema, ...changes };
       delete merged.type;
       for (const [key, value] of Object.entries(merged)) if (value === null) delete merged[key];

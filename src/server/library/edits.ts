@@ -36,10 +36,12 @@ const extensionsOf: Record<string, string[]> = {
 
 const invalid = (why: string) => badRequest(why, { reason: 'INVALID_PARAMETER' });
 
-interface EditBody {
+/** What to do to an image, and where the result goes: the next version, or a new file. */
+export interface EditInput {
+  /** Checked and planned by planEdits, which says which operation is wrong and why. */
   operations?: unknown;
-  saveAs?: unknown;
-  versionId?: unknown;
+  saveAs?: { fileName: string; folder?: string } | null;
+  versionId?: string;
 }
 
 /**
@@ -51,14 +53,8 @@ export async function editFile(
   ctx: ServerContext,
   principal: Principal | null,
   fileId: string,
-  body: unknown,
+  input: EditInput,
 ): Promise<FileRecord> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw invalid(
-      'Send a JSON object: {"operations": [...], "saveAs"?: {"fileName": "...", "folder"?: "..."}}.',
-    );
-  }
-  const input = body as EditBody;
   const unknown = Object.keys(input).filter((k) => !['operations', 'saveAs', 'versionId'].includes(k));
   if (unknown.length > 0)
     throw invalid(`Unknown parameter ${unknown.join(', ')}: send operations, saveAs and versionId.`);
@@ -153,17 +149,14 @@ export async function editFile(
   }
 }
 
-function parseSaveAs(raw: unknown, source: FileRecord): { name: string; folder: string } | undefined {
+function parseSaveAs(
+  raw: EditInput['saveAs'],
+  source: FileRecord,
+): { name: string; folder: string } | undefined {
   if (raw === undefined || raw === null) return undefined;
-  if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw invalid('saveAs must be an object: {"fileName": "copy.jpg", "folder"?: "/where/"}.');
-  }
-  const { fileName, folder, ...rest } = raw as { fileName?: unknown; folder?: unknown };
+  const { fileName, folder, ...rest } = raw;
   if (Object.keys(rest).length > 0)
     throw invalid(`saveAs takes fileName and folder, not ${Object.keys(rest).join(', ')}.`);
-  if (typeof fileName !== 'string') throw invalid("saveAs.fileName is required: the new file's name.");
-  if (folder !== undefined && typeof folder !== 'string')
-    throw invalid('saveAs.folder must be a folder path such as /brand/.');
   return {
     name: sanitizeFileName(fileName),
     folder: folder === undefined ? source.folder : normalizeFolder(folder),

@@ -12,10 +12,10 @@ import { maxVersions } from './versions.js';
 
 /** A file path as the API sends it (`/a/b/c.jpg`, leading slash optional), split and checked. */
 export function splitFilePath(
-  raw: unknown,
+  raw: string,
   parameter: string,
 ): { folder: string; name: string; filePath: string } {
-  if (typeof raw !== 'string' || raw.trim() === '') {
+  if (raw.trim() === '') {
     throw badRequest(`Your request is missing the ${parameter} parameter.`, { reason: 'MISSING_PARAMETER' });
   }
   const path = raw.startsWith('/') ? raw : `/${raw}`;
@@ -162,19 +162,20 @@ export async function copyPlannedBlobs(ctx: BlobContext, plans: CopyPlan[]): Pro
   for (const plan of plans) for (const { from, to } of plan.blobs) await ctx.storage.copy(from, to);
 }
 
+/** Where a file goes: `destinationPath` is a folder; the file keeps its name. */
+export interface FileDestinationInput {
+  sourceFilePath: string;
+  destinationPath: string;
+}
+
 /** `POST /v1/files/copy`: `destinationPath` is a folder; the copy keeps the file's name. */
 export async function copyFile(
   ctx: ServerContext,
   principal: Principal | null,
-  body: Record<string, unknown>,
+  body: FileDestinationInput & { includeFileVersions?: boolean },
 ): Promise<void> {
   const source = splitFilePath(body.sourceFilePath, 'sourceFilePath');
   const folder = requiredFolder(body.destinationPath, 'destinationPath');
-  if (body.includeFileVersions !== undefined && typeof body.includeFileVersions !== 'boolean') {
-    throw badRequest('Your request contains invalid includeFileVersions parameter. Use true or false.', {
-      reason: 'INVALID_PARAMETER',
-    });
-  }
   assertPathInScope(principal, folder);
   const now = Date.now();
   const file = await requireSource(ctx.store, principal, source.filePath, 'SOURCE_FILE_MISSING');
@@ -200,7 +201,7 @@ export async function copyFile(
 export async function moveFile(
   ctx: ServerContext,
   principal: Principal | null,
-  body: Record<string, unknown>,
+  body: FileDestinationInput,
 ): Promise<void> {
   const source = splitFilePath(body.sourceFilePath, 'sourceFilePath');
   const folder = requiredFolder(body.destinationPath, 'destinationPath');
@@ -215,18 +216,10 @@ export async function moveFile(
 export async function renameFile(
   ctx: ServerContext,
   principal: Principal | null,
-  body: Record<string, unknown>,
+  body: { filePath: string; newFileName: string; purgeCache?: boolean },
 ): Promise<FileRecord> {
   const source = splitFilePath(body.filePath, 'filePath');
-  if (typeof body.newFileName !== 'string') {
-    throw badRequest('Your request is missing the newFileName parameter.', { reason: 'MISSING_PARAMETER' });
-  }
   const newName = sanitizeFileName(body.newFileName);
-  if (body.purgeCache !== undefined && typeof body.purgeCache !== 'boolean') {
-    throw badRequest('Your request contains invalid purgeCache parameter. Use true or false.', {
-      reason: 'INVALID_PARAMETER',
-    });
-  }
   return ctx.store.transaction(async (store) => {
     const file = await requireSource(store, principal, source.filePath, 'FILE_MISSING');
     if (newName === file.name) {

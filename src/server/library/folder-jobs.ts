@@ -16,6 +16,12 @@ interface FolderJobParams {
   includeVersions?: boolean;
 }
 
+/** Where a folder goes: into `destinationPath`, keeping its name. */
+export interface FolderDestinationInput {
+  sourceFolderPath: string;
+  destinationPath: string;
+}
+
 /** `GET /v1/bulkJobs/{jobId}` answer; `error` (ours) says why a job failed. */
 export interface JobStatus {
   jobId: string;
@@ -41,7 +47,7 @@ class JobLostError extends Error {}
 async function requireFolder(
   store: Store,
   principal: Principal | null,
-  raw: unknown,
+  raw: string,
   parameter: string,
 ): Promise<string> {
   const folder = requiredFolder(raw, parameter);
@@ -87,17 +93,15 @@ export class FolderJobs {
     this.#timing = timing;
   }
 
-  async copy(principal: Principal | null, body: Record<string, unknown>): Promise<{ jobId: string }> {
+  async copy(
+    principal: Principal | null,
+    body: FolderDestinationInput & { includeVersions?: boolean },
+  ): Promise<{ jobId: string }> {
     const source = await requireFolder(this.#ctx.store, principal, body.sourceFolderPath, 'sourceFolderPath');
     const targetRoot = targetInside(source, requiredFolder(body.destinationPath, 'destinationPath'));
     if (targetRoot === source) {
       throw badRequest('The folder is already in that destination; copy it somewhere else.', {
         reason: 'INVALID_DESTINATION',
-      });
-    }
-    if (body.includeVersions !== undefined && typeof body.includeVersions !== 'boolean') {
-      throw badRequest('Your request contains invalid includeVersions parameter. Use true or false.', {
-        reason: 'INVALID_PARAMETER',
       });
     }
     assertPathInScope(principal, targetRoot);
@@ -108,20 +112,18 @@ export class FolderJobs {
     });
   }
 
-  async move(principal: Principal | null, body: Record<string, unknown>): Promise<{ jobId: string }> {
+  async move(principal: Principal | null, body: FolderDestinationInput): Promise<{ jobId: string }> {
     const source = await requireFolder(this.#ctx.store, principal, body.sourceFolderPath, 'sourceFolderPath');
     const targetRoot = targetInside(source, requiredFolder(body.destinationPath, 'destinationPath'));
     assertPathInScope(principal, targetRoot);
     return this.#enqueue('MOVE_FOLDER', { source, targetRoot });
   }
 
-  async rename(principal: Principal | null, body: Record<string, unknown>): Promise<{ jobId: string }> {
+  async rename(
+    principal: Principal | null,
+    body: { folderPath: string; newFolderName: string },
+  ): Promise<{ jobId: string }> {
     const source = await requireFolder(this.#ctx.store, principal, body.folderPath, 'folderPath');
-    if (typeof body.newFolderName !== 'string') {
-      throw badRequest('Your request is missing the newFolderName parameter.', {
-        reason: 'MISSING_PARAMETER',
-      });
-    }
     const name = sanitizeFolderName(body.newFolderName);
     const targetRoot = `${parentOf(source)}${name}/`;
     if (targetRoot === source)

@@ -1,15 +1,60 @@
+import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { assertFileVisible, limitListToScope } from '../auth/scope.js';
 import { toMediaFile, toMediaFolder } from '../library/file-object.js';
 import { deleteFile, requireFile, updateFileDetails } from '../library/files.js';
-import { type ListParams, listCatalog, listQueryFor } from '../library/listing.js';
+import { listCatalog, listQueryFor } from '../library/listing.js';
 import { isFolderRecord } from '../store/store.js';
 import { type RoutePlugin, urlEndpointFor } from './route-plugin.js';
+import {
+  FileIdParams,
+  MediaFileSchema,
+  MediaFolderSchema,
+  Nullable,
+  OpenObject,
+  withMessages,
+} from './schemas.js';
+
+/** `GET /v1/files`: every parameter a string, checked by listQueryFor with ImageKit's messages. */
+const ListQuery = Type.Object({
+  type: Type.Optional(Type.String()),
+  sort: Type.Optional(Type.String()),
+  path: Type.Optional(Type.String()),
+  searchQuery: Type.Optional(Type.String()),
+  fileType: Type.Optional(Type.String()),
+  limit: Type.Optional(Type.String()),
+  skip: Type.Optional(Type.String()),
+  tags: Type.Optional(Type.String()),
+  name: Type.Optional(Type.String()),
+  includeFolder: Type.Optional(Type.String()),
+});
+
+const DetailsBody = withMessages(
+  Type.Object({
+    tags: Type.Optional(Nullable(Type.Array(Type.String()))),
+    customCoordinates: Type.Optional(Nullable(Type.String())),
+    customMetadata: Type.Optional(OpenObject),
+    description: Type.Optional(Type.String()),
+    removeAITags: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Literal('all')])),
+    extensions: Type.Optional(Type.Array(Type.Unknown())),
+    webhookUrl: Type.Optional(Type.String()),
+    publish: Type.Optional(
+      Type.Object({ isPublished: Type.Boolean(), includeFileVersions: Type.Optional(Type.Boolean()) }),
+    ),
+  }),
+  { type: 'Send a JSON object with the details to change.' },
+);
 
 export const fileRoutes: RoutePlugin = async (app, { ctx }) => {
-  app.get<{ Querystring: ListParams }>(
+  app.get(
     '/v1/files',
-    { config: { access: 'read', rateGroup: 'files.list', session: true } },
+    {
+      schema: {
+        querystring: ListQuery,
+        response: { 200: Type.Array(Type.Union([MediaFolderSchema, MediaFileSchema])) },
+      },
+      config: { access: 'read', rateGroup: 'files.list', session: true },
+    },
     async (request) => {
       const query = limitListToScope(request.principal, await listQueryFor(ctx.store, request.query));
       const records = await listCatalog(ctx.store, query);
@@ -25,16 +70,22 @@ export const fileRoutes: RoutePlugin = async (app, { ctx }) => {
     return file;
   };
 
-  app.get<{ Params: { fileId: string } }>(
+  app.get(
     '/v1/files/:fileId/details',
-    { config: { access: 'read', rateGroup: 'files.read', session: true } },
+    {
+      schema: { params: FileIdParams, response: { 200: MediaFileSchema } },
+      config: { access: 'read', rateGroup: 'files.read', session: true },
+    },
     async (request) =>
       toMediaFile(await visibleFile(request, request.params.fileId), urlEndpointFor(ctx, request)),
   );
 
-  app.patch<{ Params: { fileId: string } }>(
+  app.patch(
     '/v1/files/:fileId/details',
-    { config: { access: 'write', rateGroup: 'files.write', session: true } },
+    {
+      schema: { params: FileIdParams, body: DetailsBody, response: { 200: MediaFileSchema } },
+      config: { access: 'write', rateGroup: 'files.write', session: true },
+    },
     async (request) => {
       await visibleFile(request, request.params.fileId);
       return toMediaFile(
@@ -44,9 +95,12 @@ export const fileRoutes: RoutePlugin = async (app, { ctx }) => {
     },
   );
 
-  app.delete<{ Params: { fileId: string } }>(
+  app.delete(
     '/v1/files/:fileId',
-    { config: { access: 'write', rateGroup: 'files.write', session: true } },
+    {
+      schema: { params: FileIdParams },
+      config: { access: 'write', rateGroup: 'files.write', session: true },
+    },
     async (request, reply) => {
       await visibleFile(request, request.params.fileId);
       await deleteFile(ctx, request.params.fileId);

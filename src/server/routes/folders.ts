@@ -3,6 +3,7 @@ import { assertFolderVisible, assertPathInScope } from '../auth/scope.js';
 import { createFolder, deleteFolder, newFolderPath } from '../library/folders.js';
 import { normalizeFolder } from '../library/naming.js';
 import type { RoutePlugin } from './route-plugin.js';
+import { EmptyObject } from './schemas.js';
 
 const CreateFolderBody = Type.Object({ folderName: Type.String(), parentFolderPath: Type.String() });
 const DeleteFolderBody = Type.Object({ folderPath: Type.String() });
@@ -10,7 +11,10 @@ const DeleteFolderBody = Type.Object({ folderPath: Type.String() });
 export const folderRoutes: RoutePlugin = async (app, { ctx }) => {
   app.post(
     '/v1/folder',
-    { schema: { body: CreateFolderBody }, config: { access: 'write', rateGroup: 'folders', session: true } },
+    {
+      schema: { body: CreateFolderBody, response: { 201: EmptyObject } },
+      config: { access: 'write', rateGroup: 'folders', session: true },
+    },
     async (request, reply) => {
       assertPathInScope(
         request.principal,

@@ -1,3 +1,4 @@
+import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { FileMetadata } from '../../shared/wire.js';
 import { assertFileVisible, isPathInScope } from '../auth/scope.js';
@@ -8,6 +9,7 @@ import { readFileMetadata } from '../media/metadata.js';
 import { readBlob } from '../storage/blob-storage.js';
 import type { FileRecord } from '../store/store.js';
 import { type RoutePlugin, urlEndpointFor } from './route-plugin.js';
+import { FileIdParams, FileMetadataSchema } from './schemas.js';
 
 const unreachable = 'The requested file does not exist or is inaccessible at this time.';
 
@@ -57,25 +59,46 @@ async function fileForUrl(
   return old;
 }
 
+const UrlQuery = Type.Object({ url: Type.Optional(Type.String()) });
+const UsageQuery = Type.Object({
+  startDate: Type.Optional(Type.String()),
+  endDate: Type.Optional(Type.String()),
+});
+const Usage = Type.Object({
+  bandwidthBytes: Type.Number(),
+  mediaLibraryStorageBytes: Type.Number(),
+  videoProcessingUnitsCount: Type.Number(),
+  extensionUnitsCount: Type.Number(),
+  originalCacheStorageBytes: Type.Number(),
+});
+
 export const metadataRoutes: RoutePlugin = async (app, { ctx }) => {
   const config = { access: 'read', rateGroup: 'metadata', session: true } as const;
+  const response = { 200: FileMetadataSchema };
 
-  app.get<{ Params: { fileId: string } }>('/v1/files/:fileId/metadata', { config }, async (request) => {
-    const file = await requireFile(ctx.store, request.params.fileId);
-    assertFileVisible(request.principal, file);
-    return metadataOf(ctx, file);
-  });
+  app.get(
+    '/v1/files/:fileId/metadata',
+    { schema: { params: FileIdParams, response }, config },
+    async (request) => {
+      const file = await requireFile(ctx.store, request.params.fileId);
+      assertFileVisible(request.principal, file);
+      return metadataOf(ctx, file);
+    },
+  );
 
   // The v7 SDK calls /v1/metadata; the legacy spec documents /v1/files/metadata.
   for (const path of ['/v1/metadata', '/v1/files/metadata']) {
-    app.get<{ Querystring: { url?: string } }>(path, { config }, async (request) =>
+    app.get(path, { schema: { querystring: UrlQuery, response }, config }, async (request) =>
       metadataOf(ctx, await fileForUrl(ctx, request, request.query.url)),
     );
   }
 
-  app.get<{ Querystring: { startDate?: string; endDate?: string } }>(
+  app.get(
     '/v1/accounts/usage',
-    { config: { access: 'read', rateGroup: 'usage' } },
+    {
+      schema: { querystring: UsageQuery, response: { 200: Usage } },
+      config: { access: 'read', rateGroup: 'usage' },
+    },
     async (request) => {
       const { startDate, endDate } = request.query;
       if (!startDate || !endDate) throw badRequest('startDate and endDate are required in query parameters.');

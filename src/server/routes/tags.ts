@@ -12,7 +12,7 @@ export const tagRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
     '/_ml/tags',
     {
-      schema: { querystring: TagsQuery },
+      schema: { querystring: TagsQuery, response: { 200: Type.Array(Type.String()) } },
       config: { access: 'read', rateGroup: 'files.list', session: true },
     },
     async (request) => listTags(ctx, request.principal, request.query),

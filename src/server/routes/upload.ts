@@ -14,6 +14,7 @@ import { StagedFile } from '../library/staging.js';
 import { ingestUpload, type UploadFields } from '../library/uploads.js';
 import { openUrl } from '../library/url-fetch.js';
 import { type RoutePlugin, urlEndpointFor } from './route-plugin.js';
+import { UploadResponseSchema } from './schemas.js';
 
 interface ReceivedForm {
   fields: UploadFields;
@@ -133,9 +134,11 @@ async function stageText(
   await staged.writeBuffer(Buffer.from(base64, 'base64'), maxBytes);
 }
 
+const uploadSchema = { response: { 200: UploadResponseSchema } };
+
 export const uploadRoutes: RoutePlugin = async (app, { ctx }) => {
   // Not rate limited, as ImageKit's upload API is not.
-  app.post('/api/v1/files/upload', async (request) => {
+  app.post('/api/v1/files/upload', { schema: uploadSchema }, async (request) => {
     if (!request.isMultipart()) {
       throw badRequest('Upload with Content-Type: multipart/form-data, sending the file and a fileName.', {
         reason: 'INVALID_MULTIPART',
