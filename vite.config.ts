@@ -122,9 +122,15 @@ function minifyLitTemplates(): Plugin {
   };
 }
 
-/** Whitespace with a line break goes: between tags entirely, elsewhere down to one space. */
+/**
+ * Whitespace with a line break goes: between tags and before a tag's closing `>` (after an
+ * attribute's quote, or a binding at the start of a piece) entirely, elsewhere down to one space.
+ */
 function minifyMarkup(text: string): string {
-  return text.replace(/>\s*\n\s*</g, '><').replace(/\s*\n\s*/g, ' ');
+  return text
+    .replace(/>\s*\n\s*</g, '><')
+    .replace(/(^|["'])\s*\n\s*(\/?>)/g, '$1$2')
+    .replace(/\s*\n\s*/g, ' ');
 }
 
 function minifyCss(text: string): string {

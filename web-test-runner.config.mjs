@@ -5,12 +5,28 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 
 const env = process.env.ML_TEST_ENV ?? '{}';
 
+/**
+ * `executeServerCommand('fail-requests', 'part-of-a-url')`: the page's requests whose URL holds that
+ * text fail from then on, as on a network that drops them (a lazy chunk that cannot load).
+ */
+const failRequests = {
+  name: 'fail-requests',
+  async executeCommand({ command, payload, session }) {
+    if (command !== 'fail-requests' || typeof payload !== 'string') return undefined;
+    await session.browser.getPage(session.id).route(
+      (url) => url.href.includes(payload),
+      (route) => route.abort('internetdisconnected'),
+    );
+    return true;
+  },
+};
+
 export default {
   files: 'test/element/**/*.test.ts',
   nodeResolve: true,
   concurrency: 1,
   testsFinishTimeout: 180_000,
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), failRequests],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

@@ -1,4 +1,4 @@
-import type { ErrorBody, ErrorReason } from '../shared/wire.js';
+import type { ErrorBody } from '../shared/wire.js';
 
 /** Where a failure came from: the media server, the host's token endpoint, or the network. */
 export type MediaErrorSource = 'api' | 'session' | 'network';
@@ -10,7 +10,8 @@ export type MediaErrorSource = 'api' | 'session' | 'network';
 export class MediaApiError extends Error {
   readonly status: number;
   readonly source: MediaErrorSource;
-  readonly reason: ErrorReason | undefined;
+  /** The media server's `ErrorReason`, or whatever reason the host's token endpoint gave. */
+  readonly reason: string | undefined;
   readonly help: string | undefined;
   readonly requestId: string | undefined;
   readonly body: Partial<ErrorBody> | undefined;

@@ -16,12 +16,16 @@ export {
   type SortOrder,
 } from '../client/media-client.js';
 export type { Asset, MediaFile, MediaFolder } from '../shared/wire.js';
+export type {
+  CloseDetail,
+  ErrorDetail,
+  FilesDetail,
+  InsertPayload,
+  LibraryEventMap,
+  NavigateDetail,
+  UploadErrorDetail,
+  UploadProgressDetail,
+  UploadSuccessDetail,
+} from './events.js';
 export { type Catalog, Localizer, type Message, registerLocale } from './i18n/localize.js';
-export {
-  type CloseDetail,
-  type ErrorDetail,
-  type FilesDetail,
-  type InsertPayload,
-  MediaLibraryElement,
-  type NavigateDetail,
-} from './media-library.js';
+export { MediaLibraryElement } from './media-library.js';

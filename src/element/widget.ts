@@ -1,6 +1,7 @@
 import type { FetchAuth } from '../client/auth.js';
 import type { MediaFile } from '../shared/wire.js';
-import type { CloseDetail, InsertPayload, MediaLibraryElement } from './media-library.js';
+import type { CloseDetail, InsertPayload } from './events.js';
+import type { MediaLibraryElement } from './media-library.js';
 import './media-library.js';
 
 /** ImageKit's `mlSettings.initialView`: where the library opens. */

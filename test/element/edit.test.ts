@@ -135,7 +135,8 @@ describe('the details panel as an editor', function () {
 
   it('enforces a custom metadata constraint at the field', async () => {
     const { root } = await openDetails('/edit/meta', 'meta.png');
-    type(root.querySelector<HTMLInputElement>('#cm-rating')!, '9');
+    // The account's custom fields load beside the first page; the panel shows them once they are in.
+    type(await until(() => root.querySelector<HTMLInputElement>('#cm-rating'), 'the custom fields'), '9');
     const problem = await until(() => root.querySelector('#cm-rating-problem')?.textContent, 'the problem');
     expect(problem).to.equal('At most 5.');
     expect(saveButton(root).disabled).to.equal(true);
@@ -156,6 +157,7 @@ describe('the details panel as an editor', function () {
 
   it("shows the server's refusal under the field that caused it", async () => {
     const { element, panel, root } = await openDetails('/edit/stale', 'stale.png');
+    await until(() => root.querySelector('#cm-rating'), 'the custom fields');
     // A schema the element loaded before someone tightened it: the UI allows what the server refuses.
     const state = element as unknown as { customFields: CustomMetadataField[] };
     state.customFields = state.customFields.map((f) =>

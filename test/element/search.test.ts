@@ -136,7 +136,11 @@ describe('search', () => {
       const selects = shadow(builder).querySelectorAll('li select');
       return selects.length === 2 && [...selects];
     }, 'a condition row');
-    const priceOption = [...field!.querySelectorAll('option')].find((o) => o.textContent!.trim() === 'Price');
+    // The account's custom fields load beside the first page; the builder offers them once they are in.
+    const priceOption = await until(
+      () => [...field!.querySelectorAll('option')].find((o) => o.textContent!.trim() === 'Price'),
+      'the Price custom field',
+    );
     expect(priceOption, 'the Price custom field is offered').to.not.equal(undefined);
     (field as HTMLSelectElement).value = 'customMetadata.price';
     field!.dispatchEvent(new Event('change'));

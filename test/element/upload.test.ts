@@ -8,28 +8,23 @@ import type { AxeResults } from 'axe-core';
 import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { MediaFile } from '../../src/shared/wire.js';
-import type { ElementTestEnv } from './test-server.js';
-import { until as waitUntil } from './until.js';
+import {
+  bundle,
+  drop,
+  env,
+  fetchAuth,
+  panelOf,
+  pngFile,
+  shadow,
+  startButton,
+  until,
+  uploadButton,
+  uploadTo,
+} from './bundle-helpers.js';
 
-const env = (window as unknown as { ML_TEST: ElementTestEnv }).ML_TEST;
-const bundle = '/dist/media-library.js';
 await import(/* @vite-ignore */ bundle);
-
-/** Uploads run slower than UI updates: a longer wait than the helpers' default. */
-const until = <T>(check: () => T | undefined | null | false, what: string) => waitUntil(check, what, 10_000);
-
-const shadow = (element: Element) => element.shadowRoot!;
 const fetched = (part: string) =>
   performance.getEntriesByType('resource').some((entry) => entry.name.includes(`media-library.${part}-`));
-
-/** Sessions from the test token endpoint, optionally narrowed. */
-function fetchAuth(scope?: object) {
-  return (path: 'session' | 'upload-auth', init: RequestInit) => {
-    const headers = new Headers(init.headers);
-    if (scope) headers.set('x-test-scope', JSON.stringify(scope));
-    return fetch(`${env.authUrl}/${path}`, { ...init, headers });
-  };
-}
 
 async function mount(
   folder: string,
@@ -45,45 +40,10 @@ async function mount(
   element.style.cssText = 'display:block;width:1100px;height:800px';
   document.body.append(element);
   await until(
-    () =>
-      element.uploadContext() &&
-      !element.hasAttribute('loading') &&
-      shadow(element).querySelector('ml-asset-grid'),
+    () => !element.hasAttribute('loading') && shadow(element).querySelector('ml-asset-grid'),
     'the listing',
   );
   return element;
-}
-
-/** The Upload button (a lazy part, there once the browser has been idle). */
-const uploadButton = (element: MediaLibraryElement) =>
-  until(
-    () => shadow(shadow(element).querySelector('ml-upload-button')!).querySelector('button'),
-    'the Upload button',
-  );
-
-const panelOf = (element: MediaLibraryElement) =>
-  until(() => shadow(element).querySelector('ml-upload-panel'), 'the upload panel');
-
-/** Drops files from the desktop onto the grid. */
-function drop(element: MediaLibraryElement, files: File[]): void {
-  const data = new DataTransfer();
-  for (const file of files) data.items.add(file);
-  const grid = shadow(element).querySelector('ml-asset-grid')!;
-  grid.dispatchEvent(
-    new DragEvent('dragover', { dataTransfer: data, bubbles: true, composed: true, cancelable: true }),
-  );
-  grid.dispatchEvent(
-    new DragEvent('drop', { dataTransfer: data, bubbles: true, composed: true, cancelable: true }),
-  );
-}
-
-/** A real PNG of the given size, drawn on a canvas. */
-async function pngFile(name: string, width = 8, height = 8, colour = '#c33'): Promise<File> {
-  const canvas = new OffscreenCanvas(width, height);
-  const context = canvas.getContext('2d')!;
-  context.fillStyle = colour;
-  context.fillRect(0, 0, width, height);
-  return new File([await canvas.convertToBlob({ type: 'image/png' })], name, { type: 'image/png' });
 }
 
 /** Bytes that differ everywhere, as a file. */
@@ -98,12 +58,6 @@ function binaryFile(name: string, size: number): File {
   }
   return new File([bytes], name, { type: 'application/octet-stream' });
 }
-
-const startButton = async (panel: Element) =>
-  until(
-    () => shadow(panel).querySelector<HTMLButtonElement>('footer .btn.primary:not([disabled])'),
-    'Upload enabled',
-  );
 
 function events<T>(target: EventTarget, type: string): T[] {
   const seen: T[] = [];
@@ -365,12 +319,7 @@ describe('upload', () => {
     const first = [await pngFile('a.png'), await pngFile('b.png'), await pngFile('c.png')];
     drop(element, first);
     const panel = await panelOf(element);
-    const folderInput = await until(
-      () => shadow(panel).querySelector<HTMLInputElement>('input[name=folder]'),
-      'folder',
-    );
-    folderInput.value = folder;
-    folderInput.dispatchEvent(new Event('change'));
+    await uploadTo(panel, folder);
     let done = next<{ files: MediaFile[] }>(element, 'ml-upload');
     (await startButton(panel)).click();
     const before = (await done).files;
@@ -436,12 +385,7 @@ describe('upload', () => {
     await uploadButton(element);
     drop(element, [await pngFile('s1.png'), await pngFile('s2.png', 9, 9)]);
     const panel = await panelOf(element);
-    const input = await until(
-      () => shadow(panel).querySelector<HTMLInputElement>('input[name=folder]'),
-      'folder',
-    );
-    input.value = folder;
-    input.dispatchEvent(new Event('change'));
+    await uploadTo(panel, folder);
     const done = next<{ files: MediaFile[] }>(element, 'ml-upload');
     (await startButton(panel)).click();
     const { files } = await done;
@@ -465,12 +409,7 @@ describe('upload', () => {
     await uploadButton(element);
     drop(element, [await pngFile('late.png')]);
     const panel = await panelOf(element);
-    const input = await until(
-      () => shadow(panel).querySelector<HTMLInputElement>('input[name=folder]'),
-      'folder',
-    );
-    input.value = `/late-${Date.now()}`;
-    input.dispatchEvent(new Event('change'));
+    await uploadTo(panel, `/late-${Date.now()}`);
     const done = next<{ files: MediaFile[] }>(element, 'ml-upload');
     (await startButton(panel)).click();
     const { files } = await done;
@@ -511,12 +450,7 @@ describe('upload', () => {
     const errors = events<{ name: string; message: string }>(element, 'ml-upload-error');
     drop(element, [await pngFile('outside.png')]);
     const panel = await panelOf(element);
-    const folderInput = await until(
-      () => shadow(panel).querySelector<HTMLInputElement>('input[name=folder]'),
-      'folder',
-    );
-    folderInput.value = '/elsewhere';
-    folderInput.dispatchEvent(new Event('change'));
+    await uploadTo(panel, '/elsewhere');
     (await startButton(panel)).click();
     const refusal = await until(() => errors[0], 'the upload error');
     expect(refusal.name).to.equal('outside.png');
@@ -530,18 +464,43 @@ describe('upload', () => {
     );
   });
 
+  it('saves the batch for after a reload at most twice a second, not on every progress event', async () => {
+    // Golden Retriever keeps the batch in localStorage; @uppy/golden-retriever 5.2.1 (pinned) would
+    // save it on every change of Uppy's state unless the panel restores its half-second throttle.
+    const element = await mount('/');
+    await uploadButton(element);
+    const setItem = Storage.prototype.setItem;
+    const saves: number[] = [];
+    Storage.prototype.setItem = function (this: Storage, key: string, value: string) {
+      if (key.startsWith('uppyState:')) saves.push(performance.now());
+      setItem.call(this, key, value);
+    };
+    try {
+      const files = await Promise.all(Array.from({ length: 12 }, (_, i) => pngFile(`saved-${i}.png`, 8 + i)));
+      const started = performance.now();
+      drop(element, files);
+      const panel = await panelOf(element);
+      await uploadTo(panel, `/saved-${Date.now()}`);
+      const done = next<{ files: MediaFile[] }>(element, 'ml-upload');
+      (await startButton(panel)).click();
+      expect((await done).files).to.have.length(12);
+      const elapsed = performance.now() - started;
+      expect(saves.length, 'saved at all').to.be.greaterThan(0);
+      expect(saves.length, `${saves.length} saves in ${Math.round(elapsed)} ms`).to.be.at.most(
+        Math.ceil(elapsed / 500) + 2,
+      );
+    } finally {
+      Storage.prototype.setItem = setItem;
+    }
+  });
+
   it('sends files over the server’s threshold to the resumable endpoint, bytes intact', async () => {
     const element = await mount('/', { fetchAuth: fetchAuth({ folder: '/inbox/', access: 'readwrite' }) });
     await uploadButton(element);
     const big = binaryFile('big.bin', 1_500_000);
     drop(element, [big]);
     const second = await panelOf(element);
-    const input = await until(
-      () => shadow(second).querySelector<HTMLInputElement>('input[name=folder]'),
-      'folder',
-    );
-    input.value = '/inbox/big';
-    input.dispatchEvent(new Event('change'));
+    await uploadTo(second, '/inbox/big');
     const done = next<{ files: MediaFile[] }>(element, 'ml-upload');
     (await startButton(second)).click();
     const [file] = (await done).files;

@@ -65,25 +65,25 @@ export function directionOf(lang: string): 'ltr' | 'rtl' {
 export class Localizer {
   readonly lang: string;
   readonly dir: 'ltr' | 'rtl';
-  private readonly catalog: Catalog;
-  private readonly plural: Intl.PluralRules;
-  private readonly numberFormats = new Map<string, Intl.NumberFormat>();
+  readonly #catalog: Catalog;
+  readonly #plural: Intl.PluralRules;
+  readonly #numberFormats = new Map<string, Intl.NumberFormat>();
 
   constructor(lang: string, catalog: Catalog = {}) {
     this.lang = lang;
     this.dir = directionOf(lang);
-    this.catalog = catalog;
-    this.plural = new Intl.PluralRules(lang);
+    this.#catalog = catalog;
+    this.#plural = new Intl.PluralRules(lang);
   }
 
   /** The message for `key`, with `{placeholders}` filled in; `count` also picks the plural form. */
   t(key: MessageKey, params: Record<string, string | number> = {}): string {
-    const message: Message = this.catalog[key] ?? fallback[key] ?? key;
+    const message: Message = this.#catalog[key] ?? fallback[key] ?? key;
     let text: string;
     if (typeof message === 'string') text = message;
     else {
       const count = Number(params.count ?? 0);
-      text = message[this.plural.select(count)] ?? message.other;
+      text = message[this.#plural.select(count)] ?? message.other;
     }
     return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
       const value = params[name];
@@ -95,10 +95,10 @@ export class Localizer {
   number(value: number, options?: Intl.NumberFormatOptions): string {
     // Making a NumberFormat costs far more than using one; grids format thousands of numbers.
     const key = options ? JSON.stringify(options) : '';
-    let format = this.numberFormats.get(key);
+    let format = this.#numberFormats.get(key);
     if (!format) {
       format = new Intl.NumberFormat(this.lang, options);
-      this.numberFormats.set(key, format);
+      this.#numberFormats.set(key, format);
     }
     return format.format(value);
   }

@@ -19,6 +19,7 @@ import type {
   MediaFile,
   MediaFolder,
 } from '../../shared/wire.js';
+import { property, state } from '../decorators.js';
 import { enEdit } from '../i18n/en-edit.js';
 import { formatBytes, formatDate } from '../i18n/format.js';
 import { addEnglish } from '../i18n/localize.js';
@@ -49,24 +50,6 @@ export { transferDropped } from './organise.js';
  * @fires asset-change - `{ asset }`: a file changed (optimistically, then as the server has it).
  */
 export class AssetDetailsElement extends LitElement {
-  static override properties = {
-    asset: { attribute: false },
-    fields: { attribute: false },
-    client: { attribute: false },
-    selected: { attribute: false },
-    root: {},
-    copyState: { state: true },
-    previewFailed: { state: true },
-    file: { state: true },
-    draft: { state: true },
-    pending: { state: true },
-    problems: { state: true },
-    saving: { state: true },
-    status: { state: true },
-    versionsOpen: { state: true },
-    editing: { state: true },
-  };
-
   static override styles = [
     shared,
     css`
@@ -230,49 +213,30 @@ export class AssetDetailsElement extends LitElement {
     `,
   ];
 
-  declare asset: Asset | undefined;
+  @property({ attribute: false }) asset: Asset | undefined;
   /** Custom metadata field definitions, for their labels. */
-  declare fields: CustomMetadataField[];
+  @property({ attribute: false }) fields: CustomMetadataField[] = [];
   /** Saves through this client; without one (a read-only session) the panel only shows. */
-  declare client: MediaClient | undefined;
+  @property({ attribute: false }) client: MediaClient | undefined;
   /** The selected files: with more than one, the panel edits them together. */
-  declare selected: MediaFile[];
+  @property({ attribute: false }) selected: MediaFile[] = [];
   /** The folder the element is confined to (for the folder picker). */
-  declare root: string;
-  declare private copyState: 'idle' | 'copied' | 'failed';
-  declare private previewFailed: boolean;
+  @property() root = '/';
+  @state() private copyState: 'idle' | 'copied' | 'failed' = 'idle';
+  @state() private previewFailed = false;
   /** The file being edited: `asset`, unless unsaved changes hold on to an earlier one. */
-  declare private file: MediaFile | undefined;
-  declare private draft: Draft | undefined;
+  @state() private file: MediaFile | undefined;
+  @state() private draft: Draft | undefined;
   /** The asset the user moved on to while the draft was dirty. */
-  declare private pending: Asset | undefined;
+  @state() private pending: Asset | undefined;
   /** Problems by field (`name`, `description`, a custom field's name), ours or the server's. */
-  declare private problems: Record<string, string>;
-  declare private saving: boolean;
-  declare private status: { text: string; error: boolean } | undefined;
-  declare private versionsOpen: boolean;
+  @state() private problems: Record<string, string> = {};
+  @state() private saving = false;
+  @state() private status: { text: string; error: boolean } | undefined;
+  @state() private versionsOpen = false;
   /** The image editor (a lazy chunk of its own) is open. */
-  declare private editing: boolean;
-  private readonly l10n = new LocalizeController(this);
-
-  constructor() {
-    super();
-    this.asset = undefined;
-    this.fields = [];
-    this.client = undefined;
-    this.selected = [];
-    this.root = '/';
-    this.copyState = 'idle';
-    this.previewFailed = false;
-    this.file = undefined;
-    this.draft = undefined;
-    this.pending = undefined;
-    this.problems = {};
-    this.saving = false;
-    this.status = undefined;
-    this.versionsOpen = false;
-    this.editing = false;
-  }
+  @state() private editing = false;
+  readonly #l10n = new LocalizeController(this);
 
   /** Whether there are changes not saved yet. */
   get dirty(): boolean {
@@ -280,21 +244,21 @@ export class AssetDetailsElement extends LitElement {
   }
 
   /** Shows the active file alone even while several are selected (Insert asked for its alt text). */
-  private single = false;
+  #single = false;
 
   /** Puts the cursor in the alt text field of the active file (Insert asked for alt text). */
   async focusAlt(): Promise<void> {
-    this.single = true;
+    this.#single = true;
     this.requestUpdate();
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLTextAreaElement>('#alt')?.focus();
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has('asset')) this.show(this.asset);
+    if (changed.has('asset')) this.#show(this.asset);
   }
 
-  private show(asset: Asset | undefined): void {
+  #show(asset: Asset | undefined): void {
     const next = asset?.type === 'folder' ? undefined : asset;
     if (next && this.file && next.fileId === this.file.fileId) {
       // The same file again (a refresh, our own save): keep the draft, take the server's state.
@@ -308,7 +272,7 @@ export class AssetDetailsElement extends LitElement {
       return;
     }
     this.pending = undefined;
-    this.single = false;
+    this.#single = false;
     this.copyState = 'idle';
     this.previewFailed = false;
     this.problems = {};
@@ -318,7 +282,7 @@ export class AssetDetailsElement extends LitElement {
   }
 
   override render() {
-    const l = this.l10n.value;
+    const l = this.#l10n.value;
     const asset = this.file ?? this.asset;
     return html`<header>
         <h2>${l.t('details')}</h2>
@@ -327,8 +291,8 @@ export class AssetDetailsElement extends LitElement {
         </button>
       </header>
       ${
-        this.canEdit && this.selected.length > 1 && !this.dirty && !this.single
-          ? this.renderBulk(this.selected)
+        this.#canEdit && this.selected.length > 1 && !this.dirty && !this.#single
+          ? this.#renderBulk(this.selected)
           : !asset
             ? html`<p class="empty">${l.t('noActive')}</p>`
             : asset.type === 'folder'
@@ -339,25 +303,25 @@ export class AssetDetailsElement extends LitElement {
                   <dt>${l.t('detailCreated')}</dt><dd>${formatDate(l, asset.createdAt)}</dd>
                   <dt>${l.t('detailModified')}</dt><dd>${formatDate(l, asset.updatedAt)}</dd>
                 </dl>
-                ${this.canEdit ? this.renderOrganise(asset) : nothing}
+                ${this.#canEdit ? this.#renderOrganise(asset) : nothing}
               </div>`
-              : this.renderFile(asset)
+              : this.#renderFile(asset)
       }
       <ml-organise-dialog .client=${this.client} .root=${this.root}
         @organised=${(e: CustomEvent<{ folder?: string; text: string }>) => emit(this, 'asset-change', e.detail)}
       ></ml-organise-dialog>`;
   }
 
-  private get canEdit(): boolean {
+  get #canEdit(): boolean {
     return !!this.client;
   }
 
-  private organise(task: OrganiseTask): void {
+  #organise(task: OrganiseTask): void {
     void this.renderRoot.querySelector<OrganiseDialogElement>('ml-organise-dialog')!.open(task);
   }
 
-  private renderOrganise(target: MediaFile[] | MediaFolder): TemplateResult {
-    const l = this.l10n.value;
+  #renderOrganise(target: MediaFile[] | MediaFolder): TemplateResult {
+    const l = this.#l10n.value;
     const task = (kind: 'move' | 'copy' | 'delete'): OrganiseTask =>
       Array.isArray(target)
         ? { kind, files: target }
@@ -366,32 +330,32 @@ export class AssetDetailsElement extends LitElement {
             folder: target,
           };
     return html`<section class="actions" aria-label=${l.t('organise')}>
-      <button class="btn" type="button" @click=${() => this.organise(task('move'))}>${l.t('moveTo')}</button>
-      <button class="btn" type="button" @click=${() => this.organise(task('copy'))}>
+      <button class="btn" type="button" @click=${() => this.#organise(task('move'))}>${l.t('moveTo')}</button>
+      <button class="btn" type="button" @click=${() => this.#organise(task('copy'))}>
         ${Array.isArray(target) ? l.t('copyTo') : l.t('renameFolder')}
       </button>
-      <button class="btn" type="button" @click=${() => this.organise(task('delete'))}>${l.t('deleteAction')}</button>
+      <button class="btn" type="button" @click=${() => this.#organise(task('delete'))}>${l.t('deleteAction')}</button>
     </section>`;
   }
 
-  private renderBulk(files: MediaFile[]): TemplateResult {
-    const l = this.l10n.value;
+  #renderBulk(files: MediaFile[]): TemplateResult {
+    const l = this.#l10n.value;
     return html`<div class="body">
       <h3>${l.t('bulkTitle', { count: files.length })}</h3>
       <ml-bulk-edit .files=${files} .fields=${this.fields} .client=${this.client}
         @organised=${(e: CustomEvent<{ text: string }>) => emit(this, 'asset-change', e.detail)}></ml-bulk-edit>
-      ${this.renderOrganise(files)}
+      ${this.#renderOrganise(files)}
     </div>`;
   }
 
-  private renderFile(file: MediaFile): TemplateResult {
-    const l = this.l10n.value;
+  #renderFile(file: MediaFile): TemplateResult {
+    const l = this.#l10n.value;
     return html`<div class="body">
       ${
         this.pending
           ? html`<p class="banner" role="alert">
               ${l.t('unsavedKept', { name: file.name, other: this.pending.name })}
-              <button class="link" type="button" @click=${this.discard}>${l.t('discard')}</button>
+              <button class="link" type="button" @click=${this.#discard}>${l.t('discard')}</button>
             </p>`
           : nothing
       }
@@ -415,7 +379,7 @@ export class AssetDetailsElement extends LitElement {
         <h3>${file.name}</h3>
         <p class="path">${file.filePath}</p>
       </div>
-      ${this.canEdit && this.draft ? this.renderEditor(file, this.draft) : this.renderReadOnly(file)}
+      ${this.#canEdit && this.draft ? this.#renderEditor(file, this.draft) : this.#renderReadOnly(file)}
       <dl>
         <dt>${l.t('detailType')}</dt>
         <dd>${file.mime}</dd>
@@ -433,8 +397,8 @@ export class AssetDetailsElement extends LitElement {
         <dd>${formatDate(l, file.updatedAt)}</dd>
       </dl>
       ${
-        this.canEdit && file.fileType === 'image' && file.width
-          ? html`<button class="btn" type="button" data-action="edit-image" @click=${this.openEditor}>${l.t('editImage')}</button>`
+        this.#canEdit && file.fileType === 'image' && file.width
+          ? html`<button class="btn" type="button" data-action="edit-image" @click=${this.#openEditor}>${l.t('editImage')}</button>`
           : nothing
       }
       ${
@@ -446,9 +410,9 @@ export class AssetDetailsElement extends LitElement {
               }}></ml-image-editor>`
           : nothing
       }
-      ${this.canEdit ? this.renderOrganise([file]) : nothing}
+      ${this.#canEdit ? this.#renderOrganise([file]) : nothing}
       ${
-        this.canEdit
+        this.#canEdit
           ? html`<details class="versions" @toggle=${(e: Event) => {
               this.versionsOpen = (e.target as HTMLDetailsElement).open;
             }}>
@@ -463,7 +427,7 @@ export class AssetDetailsElement extends LitElement {
           : nothing
       }
       <div class="actions">
-        <button class="btn" type="button" @click=${() => this.copyUrl(file.url)}>${icon(copyIcon)}${l.t('copyUrl')}</button>
+        <button class="btn" type="button" @click=${() => this.#copyUrl(file.url)}>${icon(copyIcon)}${l.t('copyUrl')}</button>
         <a class="btn" href=${file.url} target="_blank" rel="noopener noreferrer">${icon(externalIcon)}${l.t('openOriginal')}</a>
       </div>
       <div role="status">
@@ -478,8 +442,8 @@ export class AssetDetailsElement extends LitElement {
     </div>`;
   }
 
-  private renderReadOnly(file: MediaFile): TemplateResult {
-    const l = this.l10n.value;
+  #renderReadOnly(file: MediaFile): TemplateResult {
+    const l = this.#l10n.value;
     const custom = Object.entries(file.customMetadata ?? {});
     const tags = [...(file.tags ?? []), ...(file.AITags ?? []).map((t) => t.name)];
     return html`${
@@ -502,7 +466,7 @@ export class AssetDetailsElement extends LitElement {
               <dl>
                 ${custom.map(
                   ([name, value]) => html`<dt>${this.fields.find((f) => f.name === name)?.label ?? name}</dt>
-                    <dd>${this.formatValue(value)}</dd>`,
+                    <dd>${this.#formatValue(value)}</dd>`,
                 )}
               </dl>
             </section>`
@@ -510,9 +474,9 @@ export class AssetDetailsElement extends LitElement {
       }`;
   }
 
-  private renderEditor(file: MediaFile, draft: Draft): TemplateResult {
-    const l = this.l10n.value;
-    const problems = this.allProblems(draft);
+  #renderEditor(file: MediaFile, draft: Draft): TemplateResult {
+    const l = this.#l10n.value;
+    const problems = this.#allProblems(draft);
     const dirty = isDirty(file, draft);
     const disabled = this.saving;
     const error = (key: string) =>
@@ -527,11 +491,11 @@ export class AssetDetailsElement extends LitElement {
     const chars = [...draft.description].length;
     return html`<form novalidate @submit=${(e: Event) => {
       e.preventDefault();
-      void this.save();
+      void this.#save();
     }} @keydown=${(e: KeyboardEvent) => {
       if (e.key === 'Escape' && dirty && !e.defaultPrevented) {
         e.preventDefault();
-        this.discard();
+        this.#discard();
       }
     }}>
       <div class="field">
@@ -571,7 +535,7 @@ export class AssetDetailsElement extends LitElement {
         <button class="btn primary" type="submit" ?disabled=${!dirty || disabled || Object.keys(problems).length > 0}>
           ${this.saving ? l.t('saving') : l.t('save')}
         </button>
-        <button class="btn" type="button" ?disabled=${!dirty || disabled} @click=${this.discard}>${l.t('cancel')}</button>
+        <button class="btn" type="button" ?disabled=${!dirty || disabled} @click=${this.#discard}>${l.t('cancel')}</button>
         <span class="hint" role="status">${dirty ? l.t('unsaved') : this.status && !this.status.error ? this.status.text : ''}</span>
       </div>
       ${this.status?.error ? html`<p class="alert" role="alert">${this.status.text}</p>` : nothing}
@@ -579,8 +543,8 @@ export class AssetDetailsElement extends LitElement {
   }
 
   /** Our own checks (as the server will judge) and the server's last answer, by field. */
-  private allProblems(draft: Draft): Record<string, string> {
-    const l = this.l10n.value;
+  #allProblems(draft: Draft): Record<string, string> {
+    const l = this.#l10n.value;
     const problems: Record<string, string> = {};
     if (!draft.name.trim()) problems.name = l.t('fieldRequired');
     for (const field of this.fields) {
@@ -590,25 +554,25 @@ export class AssetDetailsElement extends LitElement {
     return { ...problems, ...this.problems };
   }
 
-  private async openEditor(): Promise<void> {
+  async #openEditor(): Promise<void> {
     await import('./image-editor.js');
     this.editing = true;
   }
 
-  private discard(): void {
+  #discard(): void {
     const pending = this.pending;
     this.draft = this.file && draftOf(this.file);
     this.problems = {};
     this.status = undefined;
-    if (pending) this.show(pending);
+    if (pending) this.#show(pending);
   }
 
   /** Saves optimistically: the grid shows the change at once and gets the server's state (or the old one) after. */
-  private async save(): Promise<void> {
+  async #save(): Promise<void> {
     const { file, draft, client } = this;
     if (!file || !draft || !client || this.saving) return;
-    if (Object.keys(this.allProblems(draft)).length > 0) return;
-    const l = this.l10n.value;
+    if (Object.keys(this.#allProblems(draft)).length > 0) return;
+    const l = this.#l10n.value;
     this.saving = true;
     this.status = undefined;
     emit(this, 'asset-change', { asset: optimistic(file, draft) });
@@ -629,7 +593,7 @@ export class AssetDetailsElement extends LitElement {
       this.problems = {};
       this.status = { text: l.t('saved'), error: false };
       emit(this, 'asset-change', { asset: saved });
-      if (this.pending) this.show(this.pending);
+      if (this.pending) this.#show(this.pending);
     } catch (failure) {
       const error = toMediaError(failure);
       // Roll back to what the server has now (a rename may have gone through before a later step failed).
@@ -648,15 +612,15 @@ export class AssetDetailsElement extends LitElement {
     }
   }
 
-  private formatValue(value: CustomMetadataValue): string {
-    const l = this.l10n.value;
-    if (Array.isArray(value)) return value.map((v) => this.formatValue(v)).join(', ');
+  #formatValue(value: CustomMetadataValue): string {
+    const l = this.#l10n.value;
+    if (Array.isArray(value)) return value.map((v) => this.#formatValue(v)).join(', ');
     if (typeof value === 'boolean') return l.t(value ? 'yes' : 'no');
     if (typeof value === 'number') return l.number(value);
     return /^\d{4}-\d{2}-\d{2}T/.test(value) ? formatDate(l, value) : value;
   }
 
-  private async copyUrl(url: string): Promise<void> {
+  async #copyUrl(url: string): Promise<void> {
     try {
       await navigator.clipboard.writeText(url);
       this.copyState = 'copied';

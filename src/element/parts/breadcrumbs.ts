@@ -1,4 +1,5 @@
 import { css, html, LitElement } from 'lit';
+import { property } from '../decorators.js';
 import { chevronIcon, homeIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
@@ -10,8 +11,6 @@ import { emit } from './part-events.js';
  * @fires navigate - `{ path }`: open an ancestor folder.
  */
 export class BreadcrumbsElement extends LitElement {
-  static override properties = { root: {}, folder: {} };
-
   static override styles = [
     shared,
     css`
@@ -70,19 +69,13 @@ export class BreadcrumbsElement extends LitElement {
   ];
 
   /** The element's root folder (`/` or `/a`). */
-  declare root: string;
+  @property() root = '/';
   /** The current folder (`/a/b`). */
-  declare folder: string;
-  private readonly l10n = new LocalizeController(this);
-
-  constructor() {
-    super();
-    this.root = '/';
-    this.folder = '/';
-  }
+  @property() folder = '/';
+  readonly #l10n = new LocalizeController(this);
 
   override render() {
-    const l = this.l10n.value;
+    const l = this.#l10n.value;
     const rootParts = this.root.split('/').filter(Boolean).length;
     const parts = this.folder.split('/').filter(Boolean);
     const crumbs = [{ path: this.root, name: l.t('rootFolder') }];

@@ -3,6 +3,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { changeTags, suggestTags, updateFileDetails } from '../../client/editing.js';
 import type { MediaClient } from '../../client/media-client.js';
 import type { CustomMetadataField, MediaFile } from '../../shared/wire.js';
+import { property, state } from '../decorators.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
 import { toMediaError } from './media-error.js';
@@ -18,18 +19,6 @@ import { emit } from './part-events.js';
  * @fires organised - `{ text }` after a change.
  */
 export class BulkEditElement extends LitElement {
-  static override properties = {
-    files: { attribute: false },
-    fields: { attribute: false },
-    client: { attribute: false },
-    addTags: { state: true },
-    removeTags: { state: true },
-    field: { state: true },
-    value: { state: true },
-    progress: { state: true },
-    result: { state: true },
-  };
-
   static override styles = [
     shared,
     css`
@@ -75,32 +64,19 @@ export class BulkEditElement extends LitElement {
     `,
   ];
 
-  declare files: MediaFile[];
-  declare fields: CustomMetadataField[];
-  declare client: MediaClient | undefined;
-  declare private addTags: string[];
-  declare private removeTags: string[];
-  declare private field: string;
-  declare private value: DraftValue;
-  declare private progress: [number, number] | undefined;
-  declare private result: string | undefined;
-  private readonly l10n = new LocalizeController(this);
-
-  constructor() {
-    super();
-    this.files = [];
-    this.fields = [];
-    this.client = undefined;
-    this.addTags = [];
-    this.removeTags = [];
-    this.field = '';
-    this.value = undefined;
-    this.progress = undefined;
-    this.result = undefined;
-  }
+  @property({ attribute: false }) files: MediaFile[] = [];
+  @property({ attribute: false }) fields: CustomMetadataField[] = [];
+  @property({ attribute: false }) client: MediaClient | undefined;
+  @state() private addTags: string[] = [];
+  @state() private removeTags: string[] = [];
+  @state() private field = '';
+  @state() private value: DraftValue;
+  @state() private progress: [number, number] | undefined;
+  @state() private result: string | undefined;
+  readonly #l10n = new LocalizeController(this);
 
   override render() {
-    const l = this.l10n.value;
+    const l = this.#l10n.value;
     const busy = this.progress !== undefined;
     const field = this.fields.find((f) => f.name === this.field);
     const problem = field && fieldProblem(l, field, this.value);
@@ -112,7 +88,7 @@ export class BulkEditElement extends LitElement {
             this.addTags = e.detail.tags;
           }}></ml-tag-input>
         <button class="btn apply" type="button" data-action="add-tags" ?disabled=${busy || !this.addTags.length}
-          @click=${() => this.tags('add')}>${l.t('apply')}</button>
+          @click=${() => this.#tags('add')}>${l.t('apply')}</button>
       </section>
       <section>
         <h4>${l.t('removeTags')}</h4>
@@ -121,7 +97,7 @@ export class BulkEditElement extends LitElement {
             this.removeTags = e.detail.tags;
           }}></ml-tag-input>
         <button class="btn apply" type="button" data-action="remove-tags" ?disabled=${busy || !this.removeTags.length}
-          @click=${() => this.tags('remove')}>${l.t('apply')}</button>
+          @click=${() => this.#tags('remove')}>${l.t('apply')}</button>
       </section>
       ${
         this.fields.length
@@ -151,7 +127,7 @@ export class BulkEditElement extends LitElement {
                   : nothing
               }
               <button class="btn apply" type="button" data-action="set-field" ?disabled=${busy || !field || !!problem}
-                @click=${this.setField}>${l.t('apply')}</button>
+                @click=${this.#setField}>${l.t('apply')}</button>
             </section>`
           : nothing
       }
@@ -164,8 +140,8 @@ export class BulkEditElement extends LitElement {
       <p role="status">${this.result ?? ''}</p>`;
   }
 
-  private async run(work: () => Promise<Outcome>): Promise<void> {
-    const l = this.l10n.value;
+  async #run(work: () => Promise<Outcome>): Promise<void> {
+    const l = this.#l10n.value;
     this.result = undefined;
     this.progress = [0, this.files.length];
     let outcome: Outcome;
@@ -180,10 +156,10 @@ export class BulkEditElement extends LitElement {
     emit(this, 'organised', { text: this.result });
   }
 
-  private tags(how: 'add' | 'remove'): Promise<void> {
+  #tags(how: 'add' | 'remove'): Promise<void> {
     const tags = how === 'add' ? this.addTags : this.removeTags;
     const files = this.files;
-    return this.run(async () => {
+    return this.#run(async () => {
       const result = await changeTags(
         this.client!,
         how,
@@ -202,9 +178,9 @@ export class BulkEditElement extends LitElement {
     });
   }
 
-  private setField(): Promise<void> {
+  #setField(): Promise<void> {
     const { field, value, files } = this;
-    return this.run(() =>
+    return this.#run(() =>
       runEach(
         files,
         (f) => f.name,

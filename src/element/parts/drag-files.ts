@@ -1,5 +1,5 @@
 import type { MediaFile } from '../../shared/wire.js';
-import type { MediaLibraryElement } from '../media-library.js';
+import type { LibraryHost } from '../state/library-host.js';
 
 let dragging: MediaFile[] = [];
 
@@ -7,17 +7,17 @@ let dragging: MediaFile[] = [];
  * Drag files onto a folder (in the tree, or a folder cell in the grid) to move them; with
  * Alt/Option held, to copy. The root hands every dragstart, dragover and drop here.
  */
-export function drag(root: MediaLibraryElement, event: DragEvent): void {
+export function drag(host: LibraryHost, event: DragEvent): void {
   const path = event.composedPath().filter((n): n is HTMLElement => n instanceof HTMLElement);
   const at = (selector: string) => path.find((n) => n.matches(selector));
-  const client = root.api;
+  const client = host.client;
   if (event.type === 'dragstart') {
     const cell = at('[data-index]');
-    const item = cell && root.listed[Number(cell.dataset.index)];
+    const item = cell && host.items[Number(cell.dataset.index)];
     dragging = [];
     if (!client || !item || item.type === 'folder') return;
-    const selected = root.selectedFiles;
-    dragging = selected.some((f) => f.fileId === item.fileId) ? selected : [item];
+    const selected = host.element.selectedFiles;
+    dragging = selected.some((f) => f.fileId === item.fileId) ? [...selected] : [item];
     // Dropped elsewhere (an editor, another app), the files travel as their URLs.
     event.dataTransfer?.setData('text/uri-list', dragging.map((f) => f.url).join('\n'));
     if (event.dataTransfer) event.dataTransfer.effectAllowed = 'copyMove';
@@ -25,7 +25,7 @@ export function drag(root: MediaLibraryElement, event: DragEvent): void {
   }
   const row = at('[role="treeitem"][data-path]');
   const cell = at('[data-index]');
-  const folderItem = cell && root.listed[Number(cell.dataset.index)];
+  const folderItem = cell && host.items[Number(cell.dataset.index)];
   const target = row?.dataset.path ?? (folderItem?.type === 'folder' ? folderItem.folderPath : undefined);
   if (!client || dragging.length === 0 || target === undefined) return;
   event.preventDefault();
@@ -36,6 +36,6 @@ export function drag(root: MediaLibraryElement, event: DragEvent): void {
   dragging = [];
   // Through the details chunk, which holds the organising code (a chunk of its own would split the core).
   void import('./asset-details.js').then((m) =>
-    m.transferDropped(root, client, copy ? 'copy' : 'move', files, target),
+    m.transferDropped(host, client, copy ? 'copy' : 'move', files, target),
   );
 }

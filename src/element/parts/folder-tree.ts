@@ -1,7 +1,9 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { property, state } from '../decorators.js';
 import type { FolderRow } from '../state/folder-tree.js';
 import { alertIcon, chevronIcon, folderIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
+import { loadNavigationKeys, navigationKeys } from './keys.js';
 import { LocalizeController } from './localized.js';
 import { emit } from './part-events.js';
 
@@ -13,12 +15,6 @@ import { emit } from './part-events.js';
  * @fires folder-toggle - `{ path, expand }`: expand or collapse a folder.
  */
 export class FolderTreeElement extends LitElement {
-  static override properties = {
-    rows: { attribute: false },
-    current: {},
-    focusedPath: { state: true },
-  };
-
   static override styles = [
     shared,
     css`
@@ -91,24 +87,17 @@ export class FolderTreeElement extends LitElement {
   ];
 
   /** Visible rows, in order. */
-  declare rows: FolderRow[];
+  @property({ attribute: false }) rows: FolderRow[] = [];
   /** The open folder. */
-  declare current: string;
-  declare private focusedPath: string | undefined;
-  private readonly l10n = new LocalizeController(this);
-  private typeAhead = { text: '', at: 0 };
-
-  constructor() {
-    super();
-    this.rows = [];
-    this.current = '/';
-    this.focusedPath = undefined;
-  }
+  @property() current = '/';
+  @state() private focusedPath: string | undefined;
+  readonly #l10n = new LocalizeController(this);
+  #typeAhead = { text: '', at: 0 };
 
   override render() {
-    const l = this.l10n.value;
-    const focused = this.focusTarget();
-    return html`<ul role="tree" aria-label=${l.t('foldersLabel')} @keydown=${this.onKeyDown}>
+    const l = this.#l10n.value;
+    const focused = this.#focusTarget();
+    return html`<ul role="tree" aria-label=${l.t('foldersLabel')} @keydown=${this.#onKeyDown}>
       ${this.rows.map(({ node, setSize, posInSet }) => {
         const canExpand = node.children === undefined || node.children.length > 0;
         const name = node.level === 1 ? l.t('rootFolder') : node.name;
@@ -124,7 +113,7 @@ export class FolderTreeElement extends LitElement {
           aria-selected=${String(node.path === this.current)}
           aria-busy=${node.loading ? 'true' : nothing}
           tabindex=${node.path === focused ? 0 : -1}
-          @click=${() => this.open(node.path)}
+          @click=${() => this.#open(node.path)}
           @focus=${() => {
             this.focusedPath = node.path;
           }}
@@ -134,7 +123,7 @@ export class FolderTreeElement extends LitElement {
             aria-hidden="true"
             @click=${(event: Event) => {
               event.stopPropagation();
-              if (canExpand) this.toggle(node.path, !node.expanded);
+              if (canExpand) this.#toggle(node.path, !node.expanded);
             }}
             >${canExpand ? icon(chevronIcon) : nothing}</span
           >
@@ -154,12 +143,12 @@ export class FolderTreeElement extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     // Keep DOM focus on the focused row when rows re-render under it.
     if (changed.has('rows') && this.focusedPath && this.shadowRoot?.activeElement) {
-      this.rowElement(this.focusTarget())?.focus();
+      this.#rowElement(this.#focusTarget())?.focus();
     }
   }
 
   /** The row that takes Tab focus: the focused one if still visible, else the open folder, else the root. */
-  private focusTarget(): string | undefined {
+  #focusTarget(): string | undefined {
     const visible = (path: string | undefined) =>
       path !== undefined && this.rows.some((r) => r.node.path === path);
     if (visible(this.focusedPath)) return this.focusedPath;
@@ -167,91 +156,40 @@ export class FolderTreeElement extends LitElement {
     return this.rows[0]?.node.path;
   }
 
-  private rowElement(path: string | undefined): HTMLElement | null {
+  #rowElement(path: string | undefined): HTMLElement | null {
     if (path === undefined) return null;
     return this.renderRoot.querySelector(`[data-path="${CSS.escape(path)}"]`);
   }
 
-  private open(path: string): void {
+  #open(path: string): void {
     this.focusedPath = path;
     emit(this, 'navigate', { path });
   }
 
-  private toggle(path: string, expand: boolean): void {
+  #toggle(path: string, expand: boolean): void {
     emit(this, 'folder-toggle', { path, expand });
   }
 
-  private moveTo(index: number): void {
+  #moveTo(index: number): void {
     const row = this.rows[Math.max(0, Math.min(this.rows.length - 1, index))];
     if (!row) return;
     this.focusedPath = row.node.path;
-    this.rowElement(row.node.path)?.focus();
+    this.#rowElement(row.node.path)?.focus();
   }
 
-  private onKeyDown(event: KeyboardEvent): void {
-    const index = this.rows.findIndex((r) => r.node.path === this.focusTarget());
-    const row = this.rows[index];
-    if (!row) return;
-    const { node } = row;
-    const rtl = this.matches(':dir(rtl)');
-    const key =
-      rtl && event.key === 'ArrowLeft'
-        ? 'ArrowRight'
-        : rtl && event.key === 'ArrowRight'
-          ? 'ArrowLeft'
-          : event.key;
-    const expandable = node.children === undefined || node.children.length > 0;
-    switch (key) {
-      case 'ArrowDown':
-        this.moveTo(index + 1);
-        break;
-      case 'ArrowUp':
-        this.moveTo(index - 1);
-        break;
-      case 'Home':
-        this.moveTo(0);
-        break;
-      case 'End':
-        this.moveTo(this.rows.length - 1);
-        break;
-      case 'ArrowRight':
-        if (expandable && !node.expanded) this.toggle(node.path, true);
-        else if (node.expanded && node.children?.length) this.moveTo(index + 1);
-        break;
-      case 'ArrowLeft':
-        if (node.expanded && expandable) this.toggle(node.path, false);
-        else {
-          const parent = this.rows.findLastIndex((r, i) => i < index && r.node.level === node.level - 1);
-          if (parent >= 0) this.moveTo(parent);
-        }
-        break;
-      case 'Enter':
-      case ' ':
-        this.open(node.path);
-        break;
-      default:
-        if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) {
-          this.jumpTo(event.key, index);
-          break;
-        }
-        return;
-    }
+  #onKeyDown(event: KeyboardEvent): void {
+    const keys = navigationKeys();
+    // A key before the keyboard chunk arrived is handled once it has.
+    if (!keys) return void loadNavigationKeys().then(() => this.#onKeyDown(event));
+    const index = this.rows.findIndex((r) => r.node.path === this.#focusTarget());
+    const outcome = keys.treeKey(event, this.rows, index, this.matches(':dir(rtl)'), this.#typeAhead);
+    if (!outcome) return;
     event.preventDefault();
-  }
-
-  /** Type-ahead: the next folder whose name starts with what was typed in the last half second. */
-  private jumpTo(char: string, from: number): void {
-    const now = Date.now();
-    this.typeAhead = { text: now - this.typeAhead.at < 500 ? this.typeAhead.text + char : char, at: now };
-    const prefix = this.typeAhead.text.toLowerCase();
-    const start = prefix.length > 1 ? from : from + 1;
-    for (let step = 0; step < this.rows.length; step++) {
-      const i = (start + step) % this.rows.length;
-      if (this.rows[i]!.node.name.toLowerCase().startsWith(prefix)) {
-        this.moveTo(i);
-        return;
-      }
-    }
+    const path = this.rows[index]!.node.path;
+    if (outcome.typeAhead) this.#typeAhead = outcome.typeAhead;
+    if (outcome.expand !== undefined) this.#toggle(path, outcome.expand);
+    if (outcome.focus !== undefined) this.#moveTo(outcome.focus);
+    if (outcome.open) this.#open(path);
   }
 }
 

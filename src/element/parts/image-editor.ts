@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import type { EditOperation, editImage, restoreVersion, updateFileDetails } from '../../client/editing.js';
 import type { MediaClient } from '../../client/media-client.js';
 import type { MediaFile } from '../../shared/wire.js';
+import { property, state } from '../decorators.js';
 import type { Localizer } from '../i18n/localize.js';
 import { shared } from '../styles/shared.js';
 import { toMediaError } from './media-error.js';
@@ -59,27 +60,6 @@ function parseBox(text: string | null): Box | undefined {
  * @fires editor-close
  */
 export class ImageEditorElement extends LitElement {
-  static override properties = {
-    file: { attribute: false },
-    client: { attribute: false },
-    calls: { attribute: false },
-    l10n: { attribute: false },
-    mode: { state: true },
-    rotation: { state: true },
-    flipH: { state: true },
-    flipV: { state: true },
-    box: { state: true },
-    ratio: { state: true },
-    width: { state: true },
-    height: { state: true },
-    format: { state: true },
-    quality: { state: true },
-    asCopy: { state: true },
-    busy: { state: true },
-    message: { state: true },
-    undoTo: { state: true },
-  };
-
   static override styles = [
     shared,
     css`
@@ -158,76 +138,55 @@ export class ImageEditorElement extends LitElement {
     `,
   ];
 
-  declare file: MediaFile | undefined;
-  declare client: MediaClient | undefined;
+  @property({ attribute: false }) file: MediaFile | undefined;
+  @property({ attribute: false }) client: MediaClient | undefined;
   /** The editing calls, from the details chunk (shared code between two lazy chunks would split the core bundle). */
-  declare calls: EditorCalls | undefined;
+  @property({ attribute: false }) calls: EditorCalls | undefined;
   /** `crop` edits pixels; `focus` sets the focus area on the original. */
-  declare private mode: 'crop' | 'focus';
-  declare private rotation: 0 | 90 | 180 | 270;
-  declare private flipH: boolean;
-  declare private flipV: boolean;
+  @state() private mode: 'crop' | 'focus' = 'crop';
+  @state() private rotation: 0 | 90 | 180 | 270 = 0;
+  @state() private flipH = false;
+  @state() private flipV = false;
   /** The crop (in the rotated, flipped image) or the focus area (in the original). */
-  declare private box: Box;
+  @state() private box: Box = { x: 0, y: 0, w: 1, h: 1 };
   /** Width / height the box keeps; 0 for free. */
-  declare private ratio: number;
-  declare private width: number | undefined;
-  declare private height: number | undefined;
-  declare private format: '' | (typeof formats)[number];
-  declare private quality: number;
-  declare private asCopy: boolean;
-  declare private busy: boolean;
-  declare private message: { text: string; error: boolean } | undefined;
+  @state() private ratio = 0;
+  @state() private width: number | undefined;
+  @state() private height: number | undefined;
+  @state() private format: '' | (typeof formats)[number] = '';
+  @state() private quality = 80;
+  @state() private asCopy = false;
+  @state() private busy = false;
+  @state() private message: { text: string; error: boolean } | undefined;
   /** The version Undo goes back to, after a save. */
-  declare private undoTo: string | undefined;
+  @state() private undoTo: string | undefined;
   /** The panel's Localizer (importing the localize controller here would split the core bundle). */
-  declare l10n: Localizer;
-  private image: HTMLImageElement | undefined;
-  private drag: { handle: Handle; x: number; y: number; box: Box } | undefined;
-
-  constructor() {
-    super();
-    this.file = undefined;
-    this.client = undefined;
-    this.calls = undefined;
-    this.mode = 'crop';
-    this.rotation = 0;
-    this.flipH = false;
-    this.flipV = false;
-    this.box = { x: 0, y: 0, w: 1, h: 1 };
-    this.ratio = 0;
-    this.width = undefined;
-    this.height = undefined;
-    this.format = '';
-    this.quality = 80;
-    this.asCopy = false;
-    this.busy = false;
-    this.message = undefined;
-    this.undoTo = undefined;
-  }
+  @property({ attribute: false }) l10n!: Localizer;
+  #image: HTMLImageElement | undefined;
+  #drag: { handle: Handle; x: number; y: number; box: Box } | undefined;
 
   /** The image's size after rotation: what the crop box lives in (the original's in focus mode). */
-  private get space(): { w: number; h: number } {
+  get #space(): { w: number; h: number } {
     const w = this.file?.width ?? 1;
     const h = this.file?.height ?? 1;
     return this.mode === 'crop' && this.rotation % 180 ? { w: h, h: w } : { w, h };
   }
 
-  private get scale(): number {
-    const { w, h } = this.space;
+  get #scale(): number {
+    const { w, h } = this.#space;
     return Math.min(stageWidth / w, stageHeight / h, 1);
   }
 
   protected override willUpdate(): void {
-    if (!this.hasUpdated) this.reset();
+    if (!this.hasUpdated) this.#reset();
   }
 
   protected override firstUpdated(): void {
     this.renderRoot.querySelector('dialog')!.showModal();
     const image = new Image();
     image.onload = () => {
-      this.image = image;
-      this.draw();
+      this.#image = image;
+      this.#draw();
     };
     // A bounded rendition is enough for the preview; the server edits the original.
     image.src = withTransform(this.file!.url, 'w-1200,h-1200,c-at_max');
@@ -235,24 +194,24 @@ export class ImageEditorElement extends LitElement {
   }
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
-    if (['rotation', 'flipH', 'flipV', 'mode'].some((key) => changed.has(key))) this.draw();
+    if (['rotation', 'flipH', 'flipV', 'mode'].some((key) => changed.has(key))) this.#draw();
   }
 
-  private reset(): void {
-    const { w, h } = this.space;
+  #reset(): void {
+    const { w, h } = this.#space;
     const focus = this.mode === 'focus' ? parseBox(this.file?.customCoordinates ?? null) : undefined;
     this.box =
       focus ?? (this.mode === 'focus' ? { x: w / 4, y: h / 4, w: w / 2, h: h / 2 } : { x: 0, y: 0, w, h });
-    if (this.ratio) this.applyRatio(this.ratio);
+    if (this.ratio) this.#applyRatio(this.ratio);
   }
 
-  private draw(): void {
+  #draw(): void {
     const canvas = this.renderRoot.querySelector('canvas');
-    const image = this.image;
+    const image = this.#image;
     const file = this.file;
     if (!canvas || !image || !file?.width || !file.height) return;
-    const s = this.scale;
-    const { w, h } = this.space;
+    const s = this.#scale;
+    const { w, h } = this.#space;
     canvas.width = Math.round(w * s);
     canvas.height = Math.round(h * s);
     const ctx = canvas.getContext('2d')!;
@@ -271,31 +230,31 @@ export class ImageEditorElement extends LitElement {
     const l = this.l10n;
     const file = this.file;
     if (!file) return nothing;
-    const s = this.scale;
-    const { w, h } = this.space;
+    const s = this.#scale;
+    const { w, h } = this.#space;
     const b = this.box;
     const focus = this.mode === 'focus';
-    const presets = [...builtInPresets, ...this.hostPresets()];
+    const presets = [...builtInPresets, ...this.#hostPresets()];
     const corner = (handle: Handle, left: number, top: number, name: string) =>
       html`<button class="corner" type="button" data-handle=${handle} style=${`left:${left * s}px;top:${top * s}px`}
         aria-label=${l.t('handleCorner', { corner: name })} aria-describedby="box-status"
-        @keydown=${(e: KeyboardEvent) => this.onKey(e, handle)} @pointerdown=${(e: PointerEvent) => this.onPointerDown(e, handle)}></button>`;
+        @keydown=${(e: KeyboardEvent) => this.#onKey(e, handle)} @pointerdown=${(e: PointerEvent) => this.#onPointerDown(e, handle)}></button>`;
     return html`<dialog aria-labelledby="editor-title" @cancel=${(e: Event) => {
       e.preventDefault();
-      this.close();
+      this.#close();
     }}>
       <h2 id="editor-title">${l.t('editImage')}: ${file.name}</h2>
       <div class="controls" role="group" aria-label=${l.t('editMode')}>
-        <button class="btn" type="button" aria-pressed=${String(!focus)} @click=${() => this.setMode('crop')}>${l.t('cropMode')}</button>
-        <button class="btn" type="button" aria-pressed=${String(focus)} @click=${() => this.setMode('focus')}>${l.t('focusMode')}</button>
+        <button class="btn" type="button" aria-pressed=${String(!focus)} @click=${() => this.#setMode('crop')}>${l.t('cropMode')}</button>
+        <button class="btn" type="button" aria-pressed=${String(focus)} @click=${() => this.#setMode('focus')}>${l.t('focusMode')}</button>
       </div>
       <div class="stage" style=${`width:${Math.round(w * s)}px;height:${Math.round(h * s)}px`}
-        @pointermove=${this.onPointerMove} @pointerup=${this.onPointerUp} @pointercancel=${this.onPointerUp}>
+        @pointermove=${this.#onPointerMove} @pointerup=${this.#onPointerUp} @pointercancel=${this.#onPointerUp}>
         <canvas aria-hidden="true"></canvas>
         <button class="box" type="button" data-handle="move"
           style=${`left:${b.x * s}px;top:${b.y * s}px;width:${b.w * s}px;height:${b.h * s}px`}
           aria-label=${focus ? l.t('handleFocus') : l.t('handleCrop')} aria-describedby="box-status"
-          @keydown=${(e: KeyboardEvent) => this.onKey(e, 'move')} @pointerdown=${(e: PointerEvent) => this.onPointerDown(e, 'move')}></button>
+          @keydown=${(e: KeyboardEvent) => this.#onKey(e, 'move')} @pointerdown=${(e: PointerEvent) => this.#onPointerDown(e, 'move')}></button>
         ${corner('nw', b.x, b.y, l.t('cornerNw'))}
         ${corner('ne', b.x + b.w, b.y, l.t('cornerNe'))}
         ${corner('sw', b.x, b.y + b.h, l.t('cornerSw'))}
@@ -304,27 +263,27 @@ export class ImageEditorElement extends LitElement {
       <p id="box-status" role="status" aria-live="polite">
         ${l.t(focus ? 'focusStatus' : 'cropStatus', { x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.w), height: Math.round(b.h) })}
       </p>
-      ${focus ? this.renderFocusControls() : this.renderCropControls(presets)}
+      ${focus ? this.#renderFocusControls() : this.#renderCropControls(presets)}
       ${this.message ? html`<p class=${this.message.error ? 'alert' : ''} role=${this.message.error ? 'alert' : 'status'}>${this.message.text}</p>` : nothing}
       <div class="buttons">
-        ${this.undoTo ? html`<button class="btn" type="button" ?disabled=${this.busy} @click=${this.undo}>${l.t('undo')}</button>` : nothing}
-        ${focus ? nothing : html`<button class="btn" type="button" ?disabled=${this.busy || this.rotation !== 0 || this.flipH || this.flipV} @click=${this.cropOnDelivery}>${l.t('cropOnDelivery')}</button>`}
-        <button class="btn" type="button" @click=${this.close}>${l.t('close')}</button>
-        <button class="btn primary" type="button" data-action="apply" ?disabled=${this.busy} @click=${this.apply}>${this.busy ? l.t('saving') : l.t('save')}</button>
+        ${this.undoTo ? html`<button class="btn" type="button" ?disabled=${this.busy} @click=${this.#undo}>${l.t('undo')}</button>` : nothing}
+        ${focus ? nothing : html`<button class="btn" type="button" ?disabled=${this.busy || this.rotation !== 0 || this.flipH || this.flipV} @click=${this.#cropOnDelivery}>${l.t('cropOnDelivery')}</button>`}
+        <button class="btn" type="button" @click=${this.#close}>${l.t('close')}</button>
+        <button class="btn primary" type="button" data-action="apply" ?disabled=${this.busy} @click=${this.#apply}>${this.busy ? l.t('saving') : l.t('save')}</button>
       </div>
     </dialog>`;
   }
 
-  private renderCropControls(presets: Array<[string, number]>) {
+  #renderCropControls(presets: Array<[string, number]>) {
     const l = this.l10n;
     return html`<div class="controls">
         <label>${l.t('aspect')}
-          <select id="ratio" @change=${(e: Event) => this.applyRatio(Number((e.target as HTMLSelectElement).value))}>
+          <select id="ratio" @change=${(e: Event) => this.#applyRatio(Number((e.target as HTMLSelectElement).value))}>
             <option value="0">${l.t('aspectFree')}</option>
             ${presets.map(([name, ratio]) => html`<option value=${ratio} ?selected=${ratio === this.ratio}>${name}</option>`)}
           </select>
         </label>
-        <button class="btn" type="button" @click=${() => this.rotate()}>${l.t('rotate')}</button>
+        <button class="btn" type="button" @click=${() => this.#rotate()}>${l.t('rotate')}</button>
         <button class="btn" type="button" aria-pressed=${String(this.flipH)} @click=${() => {
           this.flipH = !this.flipH;
         }}>${l.t('flipH')}</button>
@@ -334,9 +293,9 @@ export class ImageEditorElement extends LitElement {
       </div>
       <div class="controls">
         <label>${l.t('resizeWidth')} <input id="resize-w" type="number" min="1" .value=${String(this.width ?? '')}
-          @input=${(e: Event) => this.resize('w', (e.target as HTMLInputElement).valueAsNumber)} /></label>
+          @input=${(e: Event) => this.#resize('w', (e.target as HTMLInputElement).valueAsNumber)} /></label>
         <label>${l.t('resizeHeight')} <input id="resize-h" type="number" min="1" .value=${String(this.height ?? '')}
-          @input=${(e: Event) => this.resize('h', (e.target as HTMLInputElement).valueAsNumber)} /></label>
+          @input=${(e: Event) => this.#resize('h', (e.target as HTMLInputElement).valueAsNumber)} /></label>
         <label>${l.t('format')}
           <select id="format" @change=${(e: Event) => {
             this.format = (e.target as HTMLSelectElement).value as typeof this.format;
@@ -359,11 +318,11 @@ export class ImageEditorElement extends LitElement {
       </div>`;
   }
 
-  private renderFocusControls() {
+  #renderFocusControls() {
     return html`<p class="muted">${this.l10n.t('focusHint')}</p>`;
   }
 
-  private hostPresets(): Array<[string, number]> {
+  #hostPresets(): Array<[string, number]> {
     const text = getComputedStyle(this)
       .getPropertyValue('--ml-crop-presets')
       .replace(/^\s*["']|["']\s*$/g, '');
@@ -374,25 +333,25 @@ export class ImageEditorElement extends LitElement {
       .map((m) => [m[1] || `${m[2]}:${m[3]}`, Number(m[2]) / Number(m[3])]);
   }
 
-  private setMode(mode: 'crop' | 'focus'): void {
+  #setMode(mode: 'crop' | 'focus'): void {
     if (mode === this.mode) return;
     this.mode = mode;
     this.ratio = 0;
     this.message = undefined;
-    this.reset();
+    this.#reset();
   }
 
-  private rotate(): void {
+  #rotate(): void {
     this.rotation = ((this.rotation + 90) % 360) as typeof this.rotation;
     this.width = this.height = undefined;
-    this.reset();
+    this.#reset();
   }
 
   /** The largest box of this ratio, centred where the box is now. */
-  private applyRatio(ratio: number): void {
+  #applyRatio(ratio: number): void {
     this.ratio = ratio;
     if (!ratio) return;
-    const { w: sw, h: sh } = this.space;
+    const { w: sw, h: sh } = this.#space;
     let w = sw;
     let h = w / ratio;
     if (h > sh) {
@@ -402,10 +361,10 @@ export class ImageEditorElement extends LitElement {
     const cx = this.box.x + this.box.w / 2;
     const cy = this.box.y + this.box.h / 2;
     this.box = { x: clamp(cx - w / 2, 0, sw - w), y: clamp(cy - h / 2, 0, sh - h), w, h };
-    this.syncSize();
+    this.#syncSize();
   }
 
-  private resize(side: 'w' | 'h', value: number): void {
+  #resize(side: 'w' | 'h', value: number): void {
     const ok = Number.isFinite(value) && value > 0;
     const aspect = this.box.w / this.box.h;
     // The ratio is locked: one side follows the other.
@@ -414,13 +373,13 @@ export class ImageEditorElement extends LitElement {
     else [this.width, this.height] = [Math.max(1, Math.round(value * aspect)), value];
   }
 
-  private syncSize(): void {
-    if (this.width !== undefined) this.resize('w', this.width);
+  #syncSize(): void {
+    if (this.width !== undefined) this.#resize('w', this.width);
   }
 
   /** Moves a handle by (dx, dy) image pixels, keeping the box inside the image and to its ratio. */
-  private moveHandle(handle: Handle, dx: number, dy: number, from = this.box): void {
-    const { w: sw, h: sh } = this.space;
+  #moveHandle(handle: Handle, dx: number, dy: number, from = this.box): void {
+    const { w: sw, h: sh } = this.#space;
     const min = 1;
     let { x, y, w, h } = from;
     if (handle === 'move') {
@@ -447,10 +406,10 @@ export class ImageEditorElement extends LitElement {
       }
     }
     this.box = { x, y, w, h };
-    this.syncSize();
+    this.#syncSize();
   }
 
-  private onKey(event: KeyboardEvent, handle: Handle): void {
+  #onKey(event: KeyboardEvent, handle: Handle): void {
     const step = event.shiftKey ? 10 : 1;
     const moves: Record<string, [number, number]> = {
       ArrowLeft: [-step, 0],
@@ -461,33 +420,33 @@ export class ImageEditorElement extends LitElement {
     const move = moves[event.key];
     if (move) {
       event.preventDefault();
-      this.moveHandle(handle, move[0], move[1]);
+      this.#moveHandle(handle, move[0], move[1]);
     } else if (event.key === 'Enter') {
       event.preventDefault();
-      void this.apply();
+      void this.#apply();
     }
   }
 
-  private onPointerDown(event: PointerEvent, handle: Handle): void {
+  #onPointerDown(event: PointerEvent, handle: Handle): void {
     event.preventDefault();
     (event.target as HTMLElement).focus();
     (event.currentTarget as HTMLElement).setPointerCapture?.(event.pointerId);
-    this.drag = { handle, x: event.clientX, y: event.clientY, box: this.box };
+    this.#drag = { handle, x: event.clientX, y: event.clientY, box: this.box };
   }
 
-  private onPointerMove(event: PointerEvent): void {
-    const drag = this.drag;
+  #onPointerMove(event: PointerEvent): void {
+    const drag = this.#drag;
     if (!drag) return;
-    const s = this.scale;
-    this.moveHandle(drag.handle, (event.clientX - drag.x) / s, (event.clientY - drag.y) / s, drag.box);
+    const s = this.#scale;
+    this.#moveHandle(drag.handle, (event.clientX - drag.x) / s, (event.clientY - drag.y) / s, drag.box);
   }
 
-  private onPointerUp(): void {
-    this.drag = undefined;
+  #onPointerUp(): void {
+    this.#drag = undefined;
   }
 
-  private rounded(): Box {
-    const { w: sw, h: sh } = this.space;
+  #rounded(): Box {
+    const { w: sw, h: sh } = this.#space;
     const x = clamp(Math.round(this.box.x), 0, sw - 1);
     const y = clamp(Math.round(this.box.y), 0, sh - 1);
     let w = clamp(Math.round(this.box.w), 1, sw - x);
@@ -498,13 +457,13 @@ export class ImageEditorElement extends LitElement {
   }
 
   /** The edit as the server's operations, in the order it applies them. */
-  private operations(): EditOperation[] {
+  #operations(): EditOperation[] {
     const ops: EditOperation[] = [];
     if (this.rotation) ops.push({ type: 'rotate', angle: this.rotation });
     if (this.flipH) ops.push({ type: 'flip', direction: 'horizontal' });
     if (this.flipV) ops.push({ type: 'flip', direction: 'vertical' });
-    const b = this.rounded();
-    const { w, h } = this.space;
+    const b = this.#rounded();
+    const { w, h } = this.#space;
     if (b.x !== 0 || b.y !== 0 || b.w !== w || b.h !== h)
       ops.push({ type: 'crop', x: b.x, y: b.y, width: b.w, height: b.h });
     if (this.width && this.height && (this.width !== b.w || this.height !== b.h))
@@ -518,7 +477,7 @@ export class ImageEditorElement extends LitElement {
     return ops;
   }
 
-  private async apply(): Promise<void> {
+  async #apply(): Promise<void> {
     const { file, client, calls } = this;
     if (!file || !client || !calls || this.busy) return;
     const { editImage, updateFileDetails } = calls;
@@ -527,7 +486,7 @@ export class ImageEditorElement extends LitElement {
     this.message = undefined;
     try {
       if (this.mode === 'focus') {
-        const b = this.rounded();
+        const b = this.#rounded();
         const saved = await updateFileDetails(client, file.fileId, {
           customCoordinates: `${b.x},${b.y},${b.w},${b.h}`,
         });
@@ -536,7 +495,7 @@ export class ImageEditorElement extends LitElement {
         this.message = { text: l.t('focusSaved'), error: false };
         return;
       }
-      const operations = this.operations();
+      const operations = this.#operations();
       if (operations.length === 0) {
         this.message = { text: l.t('nothingToSave'), error: false };
         return;
@@ -560,8 +519,8 @@ export class ImageEditorElement extends LitElement {
       this.flipH = this.flipV = false;
       this.width = this.height = undefined;
       this.format = '';
-      this.reset();
-      this.reloadImage();
+      this.#reset();
+      this.#reloadImage();
     } catch (failure) {
       this.message = { text: toMediaError(failure).message, error: true };
     } finally {
@@ -569,16 +528,16 @@ export class ImageEditorElement extends LitElement {
     }
   }
 
-  private reloadImage(): void {
+  #reloadImage(): void {
     const image = new Image();
     image.onload = () => {
-      this.image = image;
-      this.draw();
+      this.#image = image;
+      this.#draw();
     };
     image.src = withTransform(this.file!.url, 'w-1200,h-1200,c-at_max');
   }
 
-  private async undo(): Promise<void> {
+  async #undo(): Promise<void> {
     const { file, client, calls, undoTo } = this;
     if (!file || !client || !calls || !undoTo) return;
     const { restoreVersion } = calls;
@@ -588,8 +547,8 @@ export class ImageEditorElement extends LitElement {
       this.file = restored;
       this.undoTo = undefined;
       emit(this, 'asset-change', { asset: restored });
-      this.reset();
-      this.reloadImage();
+      this.#reset();
+      this.#reloadImage();
       this.message = { text: this.l10n.t('undone'), error: false };
     } catch (failure) {
       this.message = { text: toMediaError(failure).message, error: true };
@@ -599,16 +558,16 @@ export class ImageEditorElement extends LitElement {
   }
 
   /** Leaves the original alone: the file is handed on with a URL that crops on delivery. */
-  private cropOnDelivery(): void {
+  #cropOnDelivery(): void {
     const file = this.file;
     if (!file) return;
-    const b = this.rounded();
+    const b = this.#rounded();
     const url = withTransform(file.url, `cm-extract,x-${b.x},y-${b.y},w-${b.w},h-${b.h}`);
     emit(this, 'asset-change', { asset: { ...file, url, width: b.w, height: b.h } });
     this.message = { text: this.l10n.t('croppedOnDelivery'), error: false };
   }
 
-  private close(): void {
+  #close(): void {
     this.renderRoot.querySelector('dialog')?.close();
     emit(this, 'editor-close');
   }

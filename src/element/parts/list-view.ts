@@ -1,11 +1,13 @@
 import '../i18n/en-more.js';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
-import { css, html, nothing, svg, type TemplateResult } from 'lit';
+import { css, html, LitElement, nothing, svg, type TemplateResult } from 'lit';
+import { property } from '../decorators.js';
 import { formatBytes, formatDate } from '../i18n/format.js';
-import { typeSortLimit } from '../state/listing.js';
+import type { AcceptTest } from '../state/accept.js';
+import { type ListSort, typeSortLimit } from '../state/listing.js';
 import { chevronDownIcon, folderIcon, icon } from '../styles/icons.js';
-import type { AssetGridElement, Row } from './asset-grid.js';
-import { isPlaceholder } from './asset-grid.js';
+import { isPlaceholder, keyOf, type Row, rowState, thumbnail } from './asset-rows.js';
+import { LocalizeController } from './localized.js';
 import { emit } from './part-events.js';
 import { typeLabel } from './thumbnails.js';
 
@@ -22,109 +24,136 @@ const columns: Array<[key: string, sort: string, label: ColumnLabel]> = [
   ['modified', 'UPDATED', 'colModified'],
 ];
 
-/** The list view of the asset grid: an ARIA grid with sortable column headers and virtualized rows. */
-export function renderList(
-  grid: AssetGridElement,
-  rows: Row[],
-  activeId: string | typeof nothing,
-): TemplateResult {
-  const l = grid.l10n.value;
-  // A type sort reads one page of typeSortLimit and sorts it here; say so when there may be more.
-  const limited = grid.sort.endsWith('_TYPE') && grid.items.length >= typeSortLimit;
-  return html`${limited ? html`<p class="note">${l.t('typeSortLimited', { count: typeSortLimit })}</p>` : nothing}<div
-    class="list"
-    role="grid"
-    aria-label=${l.t('filesLabel')}
-    aria-multiselectable="true"
-    aria-rowcount=${grid.hasMore ? -1 : grid.items.length + 1}
-  >
-    <div role="rowgroup" class="head">
-      <div role="row" aria-rowindex="1" class="row head-row">
-        ${columns.map(([key, sort, label]) => columnHeader(grid, key, sort, l.t(label)))}
-      </div>
-    </div>
-    <div
-      class="scroller list-body"
-      role="rowgroup"
-      tabindex="0"
-      aria-activedescendant=${activeId}
-      @focus=${grid.onFocus}
-      @keydown=${grid.onKeyDown}
-      @click=${grid.onClick}
-      @dblclick=${grid.onDoubleClick}
-      @load=${grid.imageLoaded}
-      @error=${grid.imageFailed}
-      @visibilityChanged=${grid.onVisibility}
+/**
+ * The list view of the asset grid: an ARIA grid with sortable column headers and virtualized
+ * rows. A lazy part the grid shows in place of its cells. It renders into the grid's shadow root
+ * (no shadow root of its own), so the grid's styles and thumbnail handling apply to its rows as to
+ * the cells; its scroller's focus, keys and clicks go to `navigation`.
+ *
+ * @fires sort-change - `{ sort }`: a column header was clicked.
+ */
+export class ListViewElement extends LitElement {
+  /** The rows: the listing's items, then placeholders for the page to come. */
+  @property({ attribute: false }) rows: Row[] = [];
+  /** How many items are loaded. */
+  @property({ attribute: false }) total = 0;
+  @property({ attribute: false }) hasMore = false;
+  @property({ attribute: false }) sort: ListSort = 'DESC_CREATED';
+  /** Selected file ids. */
+  @property({ attribute: false }) selected: ReadonlySet<string> = new Set();
+  @property({ attribute: false }) accepts: AcceptTest = () => true;
+  /** The active row's index; -1 for none. */
+  @property({ attribute: false }) active = -1;
+  /** Files whose thumbnail failed to load. */
+  @property({ attribute: false }) failed: ReadonlySet<string> = new Set();
+  /** Takes the scroller's focus, keys and clicks (the grid's navigation controller). */
+  @property({ attribute: false }) navigation: EventListenerObject | undefined;
+  readonly #l10n = new LocalizeController(this);
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  override render(): TemplateResult {
+    const l = this.#l10n.value;
+    // A type sort reads one page of typeSortLimit and sorts it here; say so when there may be more.
+    const limited = this.sort.endsWith('_TYPE') && this.total >= typeSortLimit;
+    return html`${limited ? html`<p class="note">${l.t('typeSortLimited', { count: typeSortLimit })}</p>` : nothing}<div
+      class="list"
+      role="grid"
+      aria-label=${l.t('filesLabel')}
+      aria-multiselectable="true"
+      aria-rowcount=${this.hasMore ? -1 : this.total + 1}
     >
-      ${virtualize({
-        items: rows,
-        keyFunction: grid.keyOf,
-        scroller: true,
-        renderItem: (row: Row, index: number) => renderRow(grid, row, index),
-      })}
-    </div>
-  </div>`;
+      <div role="rowgroup" class="head">
+        <div role="row" aria-rowindex="1" class="row head-row">
+          ${columns.map(([key, sort, label]) => this.#columnHeader(key, sort, l.t(label)))}
+        </div>
+      </div>
+      <div
+        class="scroller list-body"
+        role="rowgroup"
+        tabindex="0"
+        aria-activedescendant=${this.active >= 0 ? `item-${this.active}` : nothing}
+        @focusin=${this.navigation}
+        @keydown=${this.navigation}
+        @click=${this.navigation}
+        @dblclick=${this.navigation}
+      >
+        ${virtualize({
+          items: this.rows,
+          keyFunction: keyOf,
+          scroller: true,
+          renderItem: (row: Row, index: number) => this.#renderRow(row, index),
+        })}
+      </div>
+    </div>`;
+  }
+
+  #columnHeader(key: string, sort: string, label: string): TemplateResult {
+    const current = this.sort;
+    const direction = current.endsWith(`_${sort}`)
+      ? current.startsWith('ASC')
+        ? 'ascending'
+        : 'descending'
+      : 'none';
+    const next =
+      direction === 'ascending'
+        ? `DESC_${sort}`
+        : direction === 'descending'
+          ? `ASC_${sort}`
+          : `${key === 'name' || key === 'type' ? 'ASC' : 'DESC'}_${sort}`;
+    return html`<div role="columnheader" class=${`c-${key}`} aria-sort=${direction}>
+      <button type="button" @click=${() => emit(this, 'sort-change', { sort: next })}>
+        ${label}${direction === 'none' ? nothing : icon(direction === 'ascending' ? upIcon : chevronDownIcon, 'icon sort-icon')}
+      </button>
+    </div>`;
+  }
+
+  #renderRow(row: Row, index: number): TemplateResult {
+    if (isPlaceholder(row))
+      return html`<div class="row placeholder" aria-hidden="true"><span class="shimmer"></span></div>`;
+    const l = this.#l10n.value;
+    const { file, selected, disabled, active } = rowState(row, index, this);
+    const cls = `row${selected ? ' selected' : ''}${active ? ' active' : ''}${file ? '' : ' folder'}`;
+    return html`<div
+      role="row"
+      id=${`item-${index}`}
+      class=${cls}
+      data-index=${index}
+      draggable=${file ? 'true' : nothing}
+      aria-rowindex=${index + 2}
+      aria-selected=${file ? String(selected) : nothing}
+      aria-disabled=${disabled ? 'true' : nothing}
+    >
+      <div role="gridcell" class="c-name">
+        ${file ? thumbnail(file, this.failed.has(file.fileId), undefined) : html`<div class="thumb">${icon(folderIcon, 'icon type-icon')}</div>`}
+        <span class="name">${row.name}</span>
+      </div>
+      <div role="gridcell" class="c-type">${file ? typeLabel(file) : l.t('folder')}</div>
+      <div role="gridcell" class="c-size">${file ? formatBytes(l, file.size) : ''}</div>
+      <div role="gridcell" class="c-dimensions">
+        ${file?.width && file.height ? l.t('dimensions', { width: file.width, height: file.height }) : ''}
+      </div>
+      <div role="gridcell" class="c-modified">${formatDate(l, row.updatedAt)}</div>
+    </div>`;
+  }
 }
 
-function columnHeader(grid: AssetGridElement, key: string, sort: string, label: string): TemplateResult {
-  const current = grid.sort;
-  const direction = current.endsWith(`_${sort}`)
-    ? current.startsWith('ASC')
-      ? 'ascending'
-      : 'descending'
-    : 'none';
-  const next =
-    direction === 'ascending'
-      ? `DESC_${sort}`
-      : direction === 'descending'
-        ? `ASC_${sort}`
-        : `${key === 'name' || key === 'type' ? 'ASC' : 'DESC'}_${sort}`;
-  return html`<div role="columnheader" class=${`c-${key}`} aria-sort=${direction}>
-    <button type="button" @click=${() => emit(grid, 'sort-change', { sort: next })}>
-      ${label}${direction === 'none' ? nothing : icon(direction === 'ascending' ? upIcon : chevronDownIcon, 'icon sort-icon')}
-    </button>
-  </div>`;
-}
+customElements.get('ml-list-view') ?? customElements.define('ml-list-view', ListViewElement);
 
-function renderRow(grid: AssetGridElement, row: Row, index: number): TemplateResult {
-  if (isPlaceholder(row))
-    return html`<div class="row placeholder" aria-hidden="true"><span class="shimmer"></span></div>`;
-  const l = grid.l10n.value;
-  const { file, selected, disabled, active } = grid.cellState(row, index);
-  const cls = `row${selected ? ' selected' : ''}${active ? ' active' : ''}${file ? '' : ' folder'}`;
-  return html`<div
-    role="row"
-    id=${`item-${index}`}
-    class=${cls}
-    data-index=${index}
-    draggable=${file ? 'true' : nothing}
-    aria-rowindex=${index + 2}
-    aria-selected=${file ? String(selected) : nothing}
-    aria-disabled=${disabled ? 'true' : nothing}
-  >
-    <div role="gridcell" class="c-name">
-      ${file ? grid.renderThumb(file, true) : html`<div class="thumb">${icon(folderIcon, 'icon type-icon')}</div>`}
-      <span class="name">${row.name}</span>
-    </div>
-    <div role="gridcell" class="c-type">${file ? typeLabel(file) : l.t('folder')}</div>
-    <div role="gridcell" class="c-size">${file ? formatBytes(l, file.size) : ''}</div>
-    <div role="gridcell" class="c-dimensions">
-      ${file?.width && file.height ? l.t('dimensions', { width: file.width, height: file.height }) : ''}
-    </div>
-    <div role="gridcell" class="c-modified">${formatDate(l, row.updatedAt)}</div>
-  </div>`;
+declare global {
+  interface HTMLElementTagNameMap {
+    'ml-list-view': ListViewElement;
+  }
 }
 
 export const listStyles = css`
+  ml-list-view {
+    display: contents;
+  }
   .list-body > .row {
     left: 0;
-  }
-  .note {
-    margin: 0;
-    padding: 6px 12px;
-    color: var(--_muted);
-    font-size: 12px;
-    border-bottom: 1px solid var(--_border);
   }
   :host([keyboard]) .scroller:focus .row.active {
     outline-offset: -2px;

@@ -5,13 +5,13 @@ import { localizeContext } from '../state/contexts.js';
 
 /** A part's view of the root's Localizer; the part re-renders when the locale changes. */
 export class LocalizeController {
-  private readonly consumer: ContextConsumer<typeof localizeContext, ReactiveControllerHost & HTMLElement>;
+  readonly #consumer: ContextConsumer<typeof localizeContext, ReactiveControllerHost & HTMLElement>;
 
   constructor(host: ReactiveControllerHost & HTMLElement) {
-    this.consumer = new ContextConsumer(host, { context: localizeContext, subscribe: true });
+    this.#consumer = new ContextConsumer(host, { context: localizeContext, subscribe: true });
   }
 
   get value(): Localizer {
-    return this.consumer.value ?? english;
+    return this.#consumer.value ?? english;
   }
 }

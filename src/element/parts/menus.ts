@@ -1,13 +1,13 @@
 import '../i18n/en-more.js';
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { MessageKey } from '../i18n/en.js';
-import type { MediaLibraryElement } from '../media-library.js';
+import type { Localizer } from '../i18n/localize.js';
+import type { LibraryHost } from '../state/library-host.js';
 import type { ListSort } from '../state/listing.js';
 import type { DatePreset, SearchState, SizeFilter, TypeFilter } from '../state/search.js';
 import { closeIcon, icon } from '../styles/icons.js';
+import { dateLabels, sizeLabels, typeLabels } from './filter-labels.js';
 import { toMediaError } from './media-error.js';
-import type { SearchBarElement } from './search-bar.js';
-import { dateLabels, sizeLabels, typeLabels } from './search-bar.js';
 
 /*
  * What the popovers hold: the search bar's filters (type, tags, date, size), the sort menu and
@@ -24,20 +24,20 @@ const sorts: Array<[ListSort, MessageKey]> = [
   ['ASC_SIZE', 'sortSmallest'],
 ];
 
-export function sortMenu(root: MediaLibraryElement): TemplateResult {
-  const l = root.l10n;
+/** The sort menu: `sort` is the listing's; picking one calls `change`. */
+export function sortMenu(l: Localizer, sort: ListSort, change: (sort: ListSort) => void): TemplateResult {
   return radioMenu(
     'sort',
     l.t('sortLabel'),
-    sorts.map(([sort, label]) => [sort, l.t(label)]),
-    root.sortOrder,
-    (sort) => root.sortBy(sort as ListSort),
+    sorts.map(([value, label]) => [value, l.t(label)]),
+    sort,
+    (value) => change(value as ListSort),
   );
 }
 
-export function folderForm(root: MediaLibraryElement): TemplateResult {
-  const l = root.l10n;
-  return html`<form class="folder-form" @submit=${(event: SubmitEvent) => submitFolder(root, event)}>
+export function folderForm(host: LibraryHost): TemplateResult {
+  const l = host.l10n;
+  return html`<form class="folder-form" @submit=${(event: SubmitEvent) => submitFolder(host, event)}>
     <label for="folder-name">${l.t('folderName')}</label>
     <div class="row">
       <input id="folder-name" name="name" required autocomplete="off" maxlength="255" />
@@ -47,14 +47,14 @@ export function folderForm(root: MediaLibraryElement): TemplateResult {
   </form>`;
 }
 
-async function submitFolder(root: MediaLibraryElement, event: SubmitEvent): Promise<void> {
+async function submitFolder(host: LibraryHost, event: SubmitEvent): Promise<void> {
   event.preventDefault();
   const form = event.target as HTMLFormElement;
   const input = form.elements.namedItem('name') as HTMLInputElement;
   const error = form.querySelector('.form-error')!;
   const name = input.value.trim();
-  const parent = root.currentFolder;
-  const client = root.api;
+  const parent = host.element.currentFolder;
+  const client = host.client;
   if (!name || !client) return;
   error.textContent = '';
   try {
@@ -62,18 +62,24 @@ async function submitFolder(root: MediaLibraryElement, event: SubmitEvent): Prom
   } catch (failure) {
     const reported = toMediaError(failure);
     error.textContent = reported.message;
-    root.reportError(reported);
+    host.reportError(reported);
     return;
   }
   form.reset();
   (form.closest('[popover]') as HTMLElement).hidePopover();
-  await root.changed(undefined, parent, root.l10n.t('folderCreated', { name }));
+  await host.changed(undefined, parent, host.l10n.t('folderCreated', { name }));
 }
 
-/** A filter's popover content. */
-export function filterMenu(bar: SearchBarElement, id: string): TemplateResult | typeof nothing {
-  const l = bar.l10n.value;
-  const s = bar.search;
+/** A change to the search, from a filter menu. */
+type SearchChange = (change: Partial<SearchState>) => void;
+
+/** A filter's popover content: `id` is `type`, `tags`, `date` or `size`. */
+export function filterMenu(
+  id: string,
+  l: Localizer,
+  search: SearchState,
+  change: SearchChange,
+): TemplateResult | typeof nothing {
   switch (id) {
     case 'type':
       return radioMenu(
@@ -83,8 +89,8 @@ export function filterMenu(bar: SearchBarElement, id: string): TemplateResult | 
           ['', l.t('typeAny')],
           ...Object.entries(typeLabels).map(([k, v]) => [k, l.t(v)] as [string, string]),
         ],
-        s.type ?? '',
-        (value) => bar.change({ type: (value || undefined) as TypeFilter | undefined }),
+        search.type ?? '',
+        (value) => change({ type: (value || undefined) as TypeFilter | undefined }),
       );
     case 'size':
       return radioMenu(
@@ -94,13 +100,13 @@ export function filterMenu(bar: SearchBarElement, id: string): TemplateResult | 
           ['', l.t('sizeAny')],
           ...Object.entries(sizeLabels).map(([k, v]) => [k, l.t(v)] as [string, string]),
         ],
-        s.size ?? '',
-        (value) => bar.change({ size: (value || undefined) as SizeFilter | undefined }),
+        search.size ?? '',
+        (value) => change({ size: (value || undefined) as SizeFilter | undefined }),
       );
     case 'tags':
-      return tagsMenu(bar);
+      return tagsMenu(l, search.tags, change);
     case 'date':
-      return dateMenu(bar);
+      return dateMenu(l, search.date, change);
     default:
       return nothing;
   }
@@ -135,9 +141,7 @@ function radioMenu(
   </fieldset>`;
 }
 
-function tagsMenu(bar: SearchBarElement): TemplateResult {
-  const l = bar.l10n.value;
-  const tags = bar.search.tags;
+function tagsMenu(l: Localizer, tags: string[], change: SearchChange): TemplateResult {
   return html`<div class="tags">
     <label class="visually-hidden" for="tag-input">${l.t('filterTags')}</label>
     <input
@@ -150,7 +154,7 @@ function tagsMenu(bar: SearchBarElement): TemplateResult {
         const tag = input.value.trim();
         if (event.key !== 'Enter' || tag === '') return;
         event.preventDefault();
-        if (!tags.includes(tag)) bar.change({ tags: [...tags, tag] });
+        if (!tags.includes(tag)) change({ tags: [...tags, tag] });
         input.value = '';
       }}
     />
@@ -163,7 +167,7 @@ function tagsMenu(bar: SearchBarElement): TemplateResult {
                 ${tag}<button
                   type="button"
                   aria-label=${l.t('removeTag', { name: tag })}
-                  @click=${() => bar.change({ tags: tags.filter((t) => t !== tag) })}
+                  @click=${() => change({ tags: tags.filter((t) => t !== tag) })}
                 >
                   ${icon(closeIcon)}
                 </button>
@@ -175,9 +179,7 @@ function tagsMenu(bar: SearchBarElement): TemplateResult {
   </div>`;
 }
 
-function dateMenu(bar: SearchBarElement): TemplateResult {
-  const l = bar.l10n.value;
-  const date: SearchState['date'] = bar.search.date;
+function dateMenu(l: Localizer, date: SearchState['date'], change: SearchChange): TemplateResult {
   const preset = date && 'preset' in date ? date.preset : date ? 'custom' : '';
   const range = date && !('preset' in date) ? date : {};
   const options: Array<[string, string]> = [
@@ -185,7 +187,7 @@ function dateMenu(bar: SearchBarElement): TemplateResult {
     ...Object.entries(dateLabels).map(([k, v]) => [k, l.t(v)] as [string, string]),
   ];
   return html`${radioMenu('date', l.t('filterDate'), options, preset, (value) =>
-    bar.change({ date: value ? { preset: value as DatePreset } : undefined }),
+    change({ date: value ? { preset: value as DatePreset } : undefined }),
   )}
     <form
       class="range"
@@ -194,7 +196,7 @@ function dateMenu(bar: SearchBarElement): TemplateResult {
         const form = new FormData(event.target as HTMLFormElement);
         const from = String(form.get('from') ?? '');
         const to = String(form.get('to') ?? '');
-        bar.change({ date: from || to ? { ...(from && { from }), ...(to && { to }) } : undefined });
+        change({ date: from || to ? { ...(from && { from }), ...(to && { to }) } : undefined });
         closePopover(event);
       }}
     >

@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { deleteFiles, deleteFolder, startFolderJob, waitForJob } from '../../client/editing.js';
 import type { MediaClient } from '../../client/media-client.js';
 import type { MediaFile, MediaFolder } from '../../shared/wire.js';
+import { property, state } from '../decorators.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
 import { toMediaError } from './media-error.js';
@@ -23,17 +24,6 @@ const parentOf = (path: string) => path.replace(/\/[^/]+$/, '') || '/';
  * @fires organised - `{ folder?, text }`: something changed; reload `folder` in the tree.
  */
 export class OrganiseDialogElement extends LitElement {
-  static override properties = {
-    client: { attribute: false },
-    root: {},
-    task: { state: true },
-    folders: { state: true },
-    progress: { state: true },
-    result: { state: true },
-    error: { state: true },
-    count: { state: true },
-  };
-
   static override styles = [
     shared,
     css`
@@ -77,30 +67,18 @@ export class OrganiseDialogElement extends LitElement {
     `,
   ];
 
-  declare client: MediaClient | undefined;
+  @property({ attribute: false }) client: MediaClient | undefined;
   /** The folder the element is confined to; the picker offers it and what is below. */
-  declare root: string;
-  declare private task: OrganiseTask | undefined;
-  declare private folders: string[] | undefined;
+  @property() root = '/';
+  @state() private task: OrganiseTask | undefined;
+  @state() private folders: string[] | undefined;
   /** `[done, total]` while running; total 0 while a server job runs. */
-  declare private progress: [number, number] | undefined;
-  declare private result: string | undefined;
-  declare private error: string | undefined;
+  @state() private progress: [number, number] | undefined;
+  @state() private result: string | undefined;
+  @state() private error: string | undefined;
   /** Files in the folder about to be deleted. */
-  declare private count: number | undefined;
-  private readonly l10n = new LocalizeController(this);
-
-  constructor() {
-    super();
-    this.client = undefined;
-    this.root = '/';
-    this.task = undefined;
-    this.folders = undefined;
-    this.progress = undefined;
-    this.result = undefined;
-    this.error = undefined;
-    this.count = undefined;
-  }
+  @state() private count: number | undefined;
+  readonly #l10n = new LocalizeController(this);
 
   /** Opens the dialog for `task`. */
   async open(task: OrganiseTask): Promise<void> {
@@ -129,11 +107,11 @@ export class OrganiseDialogElement extends LitElement {
   override render() {
     return html`<dialog aria-labelledby="title" @close=${() => {
       this.task = undefined;
-    }}>${this.task ? this.renderTask(this.task) : nothing}</dialog>`;
+    }}>${this.task ? this.#renderTask(this.task) : nothing}</dialog>`;
   }
 
-  private renderTask(task: OrganiseTask): TemplateResult {
-    const l = this.l10n.value;
+  #renderTask(task: OrganiseTask): TemplateResult {
+    const l = this.#l10n.value;
     const running = this.progress !== undefined && this.result === undefined;
     let title: string;
     let body: TemplateResult | string;
@@ -179,7 +157,7 @@ export class OrganiseDialogElement extends LitElement {
         body = html`<label for="new-name">${l.t('newName')}</label>
           <input id="new-name" name="name" required autocomplete="off" maxlength="255" .value=${task.folder.name} />`;
     }
-    return html`<form method="dialog" novalidate @submit=${this.submit}>
+    return html`<form method="dialog" novalidate @submit=${this.#submit}>
       <h2 id="title">${title}</h2>
       ${body}
       ${
@@ -198,23 +176,23 @@ export class OrganiseDialogElement extends LitElement {
       <div class="buttons">
         ${
           this.result === undefined
-            ? html`<button class="btn" type="button" ?disabled=${running} @click=${this.close}>${l.t('cancel')}</button>
+            ? html`<button class="btn" type="button" ?disabled=${running} @click=${this.#close}>${l.t('cancel')}</button>
                 <button class=${danger ? 'btn danger' : 'btn primary'} type="submit" ?disabled=${running}>${action}</button>`
-            : html`<button class="btn primary" type="button" @click=${this.close}>${l.t('close')}</button>`
+            : html`<button class="btn primary" type="button" @click=${this.#close}>${l.t('close')}</button>`
         }
       </div>
     </form>`;
   }
 
-  private close(): void {
+  #close(): void {
     this.renderRoot.querySelector('dialog')?.close();
   }
 
-  private async submit(event: SubmitEvent): Promise<void> {
+  async #submit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const { task, client } = this;
     if (!task || !client || this.progress) return;
-    const l = this.l10n.value;
+    const l = this.#l10n.value;
     const form = event.target as HTMLFormElement;
     const field = (name: string) => (form.elements.namedItem(name) as HTMLInputElement | null)?.value ?? '';
     const step = (done: number, total: number) => {

@@ -3,7 +3,7 @@ import type { MediaClient } from '../../client/media-client.js';
 import type { MediaFile } from '../../shared/wire.js';
 import { enEdit } from '../i18n/en-edit.js';
 import { addEnglish, type Localizer } from '../i18n/localize.js';
-import type { MediaLibraryElement } from '../media-library.js';
+import type { LibraryHost } from '../state/library-host.js';
 import { toMediaError } from './media-error.js';
 
 addEnglish(enEdit);
@@ -77,19 +77,19 @@ export async function folderPaths(client: MediaClient, root: string, limit = 500
   return found.slice(0, limit);
 }
 
-/** Moves or copies dropped files and says how it went in the root's notice. */
+/** Moves or copies dropped files and says how it went in the element's notice. */
 export async function transferDropped(
-  root: MediaLibraryElement,
+  host: LibraryHost,
   client: MediaClient,
   how: 'move' | 'copy',
   files: MediaFile[],
   folder: string,
 ): Promise<void> {
-  const l = root.l10n;
+  const l = host.l10n;
   const outcome = await transferFiles(client, how, files, folder, (done, total) =>
-    root.notify(l.t('progress', { done, total })),
+    host.notify(l.t('progress', { done, total })),
   );
-  await root.changed(
+  await host.changed(
     undefined,
     undefined,
     summary(l, how === 'move' ? 'moved' : 'copiedTo', outcome, folder),

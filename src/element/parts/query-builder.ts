@@ -3,6 +3,7 @@ import { css, html, LitElement, nothing, svg, type TemplateResult } from 'lit';
 import type { MediaApiError } from '../../client/errors.js';
 import type { QueryOperator } from '../../client/search-query.js';
 import type { CustomMetadataField } from '../../shared/wire.js';
+import { property } from '../decorators.js';
 import type { MessageKey } from '../i18n/en.js';
 import { type AdvancedCondition, emptySearch, type SearchState } from '../state/search.js';
 import { closeIcon, icon } from '../styles/icons.js';
@@ -47,13 +48,6 @@ const operatorLabels: Record<QueryOperator, MessageKey> = {
  * @fires search-change - `{ search }`
  */
 export class QueryBuilderElement extends LitElement {
-  static override properties = {
-    search: { attribute: false },
-    customFields: { attribute: false },
-    query: {},
-    queryError: { attribute: false },
-  };
-
   static override styles = [
     shared,
     css`
@@ -145,27 +139,19 @@ export class QueryBuilderElement extends LitElement {
     `,
   ];
 
-  declare search: SearchState;
+  @property({ attribute: false }) search: SearchState = emptySearch;
   /** The account's custom metadata fields, offered after the built-in ones. */
-  declare customFields: CustomMetadataField[];
-  declare query: string;
-  declare queryError: MediaApiError | undefined;
-  private readonly l10n = new LocalizeController(this);
+  @property({ attribute: false }) customFields: CustomMetadataField[] = [];
+  @property() query = '';
+  @property({ attribute: false }) queryError: MediaApiError | undefined;
+  readonly #l10n = new LocalizeController(this);
 
-  constructor() {
-    super();
-    this.search = emptySearch;
-    this.customFields = [];
-    this.query = '';
-    this.queryError = undefined;
-  }
-
-  private get fields(): FieldSpec[] {
+  get #fields(): FieldSpec[] {
     return [...builtInFields, ...customFieldSpecs(this.customFields)];
   }
 
   override render() {
-    const l = this.l10n.value;
+    const l = this.#l10n.value;
     const { match, conditions } = this.search.advanced;
     const error = this.queryError?.isQueryError ? this.queryError : undefined;
     return html`<section aria-labelledby="advanced-title">
@@ -178,16 +164,16 @@ export class QueryBuilderElement extends LitElement {
               type="radio"
               name="match"
               .checked=${match === value}
-              @change=${() => this.setAdvanced({ match: value, conditions })}
+              @change=${() => this.#setAdvanced({ match: value, conditions })}
             />${l.t(value === 'AND' ? 'matchAll' : 'matchAny')}</label
           >`,
         )}
       </fieldset>
       <ol>
-        ${conditions.map((row, index) => this.renderRow(row, index))}
+        ${conditions.map((row, index) => this.#renderRow(row, index))}
       </ol>
-      <button class="btn" type="button" @click=${this.addRow}>${icon(plusIcon)}${l.t('addCondition')}</button>
-      <form class="query-form" @submit=${this.applyQuery}>
+      <button class="btn" type="button" @click=${this.#addRow}>${icon(plusIcon)}${l.t('addCondition')}</button>
+      <form class="query-form" @submit=${this.#applyQuery}>
         <label class="block" for="query">${l.t('query')}</label>
         <div class="query">
           <textarea
@@ -207,13 +193,13 @@ export class QueryBuilderElement extends LitElement {
           <button class="btn primary" type="submit">${l.t('apply')}</button>
         </div>
         <p class="hint" id="query-hint">${l.t('queryHint')}</p>
-        ${error ? this.renderError(error) : nothing}
+        ${error ? this.#renderError(error) : nothing}
       </form>
     </section>`;
   }
 
-  private renderError(error: MediaApiError): TemplateResult {
-    const l = this.l10n.value;
+  #renderError(error: MediaApiError): TemplateResult {
+    const l = this.#l10n.value;
     const position = error.queryPosition;
     const query = this.query;
     // Positions are 1-based; mark the character there (a space past the end).
@@ -230,15 +216,15 @@ export class QueryBuilderElement extends LitElement {
     </div>`;
   }
 
-  private renderRow(row: AdvancedCondition, index: number): TemplateResult {
-    const l = this.l10n.value;
-    const spec = this.fields.find((f) => f.name === row.field);
+  #renderRow(row: AdvancedCondition, index: number): TemplateResult {
+    const l = this.#l10n.value;
+    const spec = this.#fields.find((f) => f.name === row.field);
     const ops = operatorsFor[spec?.kind ?? 'text'];
     const n = index + 1;
     const update = (change: Partial<AdvancedCondition>) => {
       const conditions = [...this.search.advanced.conditions];
       conditions[index] = { ...conditions[index]!, ...change };
-      this.setAdvanced({ ...this.search.advanced, conditions });
+      this.#setAdvanced({ ...this.search.advanced, conditions });
     };
     const valueInput = spec?.options
       ? html`<select aria-label=${`${l.t('value')} ${n}`} @change=${(e: Event) => update({ value: (e.target as HTMLSelectElement).value })}>
@@ -257,11 +243,11 @@ export class QueryBuilderElement extends LitElement {
         aria-label=${`${l.t('field')} ${n}`}
         @change=${(e: Event) => {
           const field = (e.target as HTMLSelectElement).value;
-          const kind = this.fields.find((f) => f.name === field)?.kind ?? 'text';
+          const kind = this.#fields.find((f) => f.name === field)?.kind ?? 'text';
           update({ field, kind, op: operatorsFor[kind][0]!, value: '' });
         }}
       >
-        ${this.fields.map(
+        ${this.#fields.map(
           (f) =>
             html`<option value=${f.name} ?selected=${f.name === row.field}>
               ${f.label ?? (fieldLabels[f.name] ? l.t(fieldLabels[f.name]!) : f.name)}
@@ -285,7 +271,7 @@ export class QueryBuilderElement extends LitElement {
         type="button"
         aria-label=${l.t('removeCondition', { index: n })}
         @click=${() =>
-          this.setAdvanced({
+          this.#setAdvanced({
             ...this.search.advanced,
             conditions: this.search.advanced.conditions.filter((_, i) => i !== index),
           })}
@@ -295,27 +281,27 @@ export class QueryBuilderElement extends LitElement {
     </li>`;
   }
 
-  private addRow(): void {
-    const first = this.fields[0];
+  #addRow(): void {
+    const first = this.#fields[0];
     const row: AdvancedCondition = {
       field: first?.name ?? 'name',
       kind: first?.kind ?? 'text',
       op: operatorsFor[first?.kind ?? 'text'][0]!,
       value: '',
     };
-    this.setAdvanced({ ...this.search.advanced, conditions: [...this.search.advanced.conditions, row] });
+    this.#setAdvanced({ ...this.search.advanced, conditions: [...this.search.advanced.conditions, row] });
     void this.updateComplete.then(() => {
       const selects = this.renderRoot.querySelectorAll<HTMLSelectElement>('li select');
       selects[selects.length - 2]?.focus();
     });
   }
 
-  private setAdvanced(advanced: SearchState['advanced']): void {
+  #setAdvanced(advanced: SearchState['advanced']): void {
     emit(this, 'search-change', { search: { ...this.search, advanced } });
   }
 
   /** The edited query replaces the whole search: it already holds every condition. */
-  private applyQuery(event: SubmitEvent): void {
+  #applyQuery(event: SubmitEvent): void {
     event.preventDefault();
     const query = String(new FormData(event.target as HTMLFormElement).get('query') ?? '').trim();
     emit(this, 'search-change', { search: { ...emptySearch, ...(query && { raw: query }) } });

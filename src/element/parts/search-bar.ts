@@ -1,38 +1,13 @@
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { MediaApiError } from '../../client/errors.js';
 import type { CustomMetadataField } from '../../shared/wire.js';
-import type { MessageKey } from '../i18n/en.js';
-import {
-  type DateFilter,
-  type DatePreset,
-  emptySearch,
-  type SearchState,
-  type SizeFilter,
-  type TypeFilter,
-} from '../state/search.js';
+import { property, state } from '../decorators.js';
+import { type DateFilter, emptySearch, type SearchState } from '../state/search.js';
 import { chevronDownIcon, closeIcon, icon, searchIcon, slidersIcon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
+import { dateLabels, sizeLabels, typeLabels } from './filter-labels.js';
 import { LocalizeController } from './localized.js';
 import { adoptStyles, emit, placePopover, whenIdle } from './part-events.js';
-
-export const typeLabels: Record<TypeFilter, MessageKey> = {
-  image: 'typeImage',
-  video: 'typeVideo',
-  audio: 'typeAudio',
-  pdf: 'typePdf',
-};
-export const dateLabels: Record<DatePreset, MessageKey> = {
-  '24h': 'date24h',
-  '7d': 'date7d',
-  '30d': 'date30d',
-  '1y': 'date1y',
-};
-export const sizeLabels: Record<SizeFilter, MessageKey> = {
-  small: 'sizeSmall',
-  medium: 'sizeMedium',
-  large: 'sizeLarge',
-  huge: 'sizeHuge',
-};
 
 const typingDelayMs = 250;
 
@@ -45,15 +20,6 @@ let menus: typeof import('./menus.js') | undefined;
  * @fires search-change - `{ search }`: the new search state.
  */
 export class SearchBarElement extends LitElement {
-  static override properties = {
-    search: { attribute: false },
-    customFields: { attribute: false },
-    query: {},
-    queryError: { attribute: false },
-    advancedOpen: { state: true },
-    builderReady: { state: true },
-  };
-
   static override styles = [
     shared,
     css`
@@ -142,50 +108,39 @@ export class SearchBarElement extends LitElement {
     `,
   ];
 
-  declare search: SearchState;
+  @property({ attribute: false }) search: SearchState = emptySearch;
   /** The account's custom metadata fields, which the advanced builder offers too. */
-  declare customFields: CustomMetadataField[];
+  @property({ attribute: false }) customFields: CustomMetadataField[] = [];
   /** The whole query as sent, for the query editor. */
-  declare query: string;
+  @property() query = '';
   /** The server's answer to a bad query, shown at its position. */
-  declare queryError: MediaApiError | undefined;
-  declare private advancedOpen: boolean;
-  declare private builderReady: boolean;
-  /** @internal */
-  readonly l10n = new LocalizeController(this);
-  private typing: ReturnType<typeof setTimeout> | undefined;
-
-  constructor() {
-    super();
-    this.search = emptySearch;
-    this.customFields = [];
-    this.query = '';
-    this.queryError = undefined;
-    this.advancedOpen = false;
-    this.builderReady = false;
-  }
+  @property({ attribute: false }) queryError: MediaApiError | undefined;
+  @state() private advancedOpen = false;
+  @state() private builderReady = false;
+  readonly #l10n = new LocalizeController(this);
+  #typing: ReturnType<typeof setTimeout> | undefined;
 
   protected override firstUpdated(): void {
     // Fetch the filter menus while nothing else is happening, so the first click finds them.
-    whenIdle(() => void this.loadMenus());
+    whenIdle(() => void this.#loadMenus());
   }
 
-  private get input(): HTMLInputElement | null {
+  get #input(): HTMLInputElement | null {
     return this.renderRoot.querySelector<HTMLInputElement>('input[type="search"]');
   }
 
   /** Puts the caret in the search field. */
   override focus(): void {
-    this.input?.focus();
+    this.#input?.focus();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     // A bad query opens the editor, where the error is shown at its position.
-    if (changed.has('queryError') && this.queryError?.isQueryError) void this.openAdvanced(true);
+    if (changed.has('queryError') && this.queryError?.isQueryError) void this.#openAdvanced(true);
   }
 
   override render() {
-    const l = this.l10n.value;
+    const l = this.#l10n.value;
     const s = this.search;
     const any =
       s.text !== '' || s.type || s.tags.length || s.date || s.size || s.advanced.conditions.length || s.raw;
@@ -198,8 +153,8 @@ export class SearchBarElement extends LitElement {
           placeholder=${l.t('searchPlaceholder')}
           autocomplete="off"
           spellcheck="false"
-          @input=${this.onInput}
-          @keydown=${this.onSearchKey}
+          @input=${this.#onInput}
+          @keydown=${this.#onSearchKey}
         />
         ${
           s.text
@@ -207,7 +162,7 @@ export class SearchBarElement extends LitElement {
                 class="btn ghost icon-only clear"
                 type="button"
                 aria-label=${l.t('clearSearch')}
-                @click=${() => this.change({ text: '' })}
+                @click=${() => this.#change({ text: '' })}
               >
                 ${icon(closeIcon)}
               </button>`
@@ -215,17 +170,17 @@ export class SearchBarElement extends LitElement {
         }
       </div>
       <div class="chips" role="group" aria-label=${l.t('filtersLabel')}>
-        ${this.chip('type', l.t('filterType'), s.type && l.t(typeLabels[s.type]), () => this.change({ type: undefined }))}
-        ${this.chip('tags', l.t('filterTags'), s.tags.length ? s.tags.join(', ') : undefined, () =>
-          this.change({ tags: [] }),
+        ${this.#chip('type', l.t('filterType'), s.type && l.t(typeLabels[s.type]), () => this.#change({ type: undefined }))}
+        ${this.#chip('tags', l.t('filterTags'), s.tags.length ? s.tags.join(', ') : undefined, () =>
+          this.#change({ tags: [] }),
         )}
-        ${this.chip('date', l.t('filterDate'), this.dateLabel(s.date), () => this.change({ date: undefined }))}
-        ${this.chip('size', l.t('filterSize'), s.size && l.t(sizeLabels[s.size]), () => this.change({ size: undefined }))}
+        ${this.#chip('date', l.t('filterDate'), this.#dateLabel(s.date), () => this.#change({ date: undefined }))}
+        ${this.#chip('size', l.t('filterSize'), s.size && l.t(sizeLabels[s.size]), () => this.#change({ size: undefined }))}
         ${
           s.raw
             ? html`<span class="chip on"
-                ><button type="button" @click=${() => this.openAdvanced(true)}>${l.t('customQuery')}</button
-                ><button type="button" aria-label=${l.t('removeFilter', { name: l.t('customQuery') })} @click=${() => this.change({ raw: undefined })}>
+                ><button type="button" @click=${() => this.#openAdvanced(true)}>${l.t('customQuery')}</button
+                ><button type="button" aria-label=${l.t('removeFilter', { name: l.t('customQuery') })} @click=${() => this.#change({ raw: undefined })}>
                   ${icon(closeIcon)}
                 </button></span
               >`
@@ -236,13 +191,13 @@ export class SearchBarElement extends LitElement {
           type="button"
           aria-expanded=${String(this.advancedOpen)}
           aria-controls="advanced"
-          @click=${() => this.openAdvanced(!this.advancedOpen)}
+          @click=${() => this.#openAdvanced(!this.advancedOpen)}
         >
           ${icon(slidersIcon)}${l.t('advanced')}${
             s.advanced.conditions.length ? html` (${l.number(s.advanced.conditions.length)})` : nothing
           }
         </button>
-        ${any ? html`<button class="link" type="button" @click=${() => this.emitSearch(emptySearch)}>${l.t('clearAll')}</button>` : nothing}
+        ${any ? html`<button class="link" type="button" @click=${() => this.#emitSearch(emptySearch)}>${l.t('clearAll')}</button>` : nothing}
       </div>
       ${
         this.builderReady
@@ -255,14 +210,14 @@ export class SearchBarElement extends LitElement {
               .queryError=${this.queryError}
               @search-change=${(event: CustomEvent<{ search: SearchState }>) => {
                 event.stopPropagation();
-                this.emitSearch(event.detail.search);
+                this.#emitSearch(event.detail.search);
               }}
             ></ml-query-builder>`
           : html`<div id="advanced" hidden></div>`
       }`;
   }
 
-  private async openAdvanced(open: boolean): Promise<void> {
+  async #openAdvanced(open: boolean): Promise<void> {
     if (open && !this.builderReady) {
       // The builder is a lazy chunk: most sessions never open it.
       await import('./query-builder.js');
@@ -271,8 +226,8 @@ export class SearchBarElement extends LitElement {
     this.advancedOpen = open;
   }
 
-  private chip(id: string, label: string, value: string | undefined, clear: () => void): TemplateResult {
-    const l = this.l10n.value;
+  #chip(id: string, label: string, value: string | undefined, clear: () => void): TemplateResult {
+    const l = this.#l10n.value;
     return html`<span class=${value ? 'chip on' : 'chip'}>
       <button type="button" popovertarget=${`${id}-menu`} aria-haspopup="true">
         ${value ? `${label}: ${value}` : label}${icon(chevronDownIcon)}
@@ -292,66 +247,65 @@ export class SearchBarElement extends LitElement {
           const menu = event.target as HTMLElement;
           if (event.newState !== 'open') return;
           placePopover(menu, menu.parentElement!);
-          void this.loadMenus();
+          void this.#loadMenus();
         }}
       >
-        ${menus ? menus.filterMenu(this, id) : nothing}
+        ${menus ? menus.filterMenu(id, l, this.search, (change) => this.#change(change)) : nothing}
       </div>
     </span>`;
   }
 
   /** The menus are a lazy chunk; their styles join this shadow root when it arrives. */
-  private async loadMenus(): Promise<void> {
+  async #loadMenus(): Promise<void> {
     menus ??= await import('./menus.js');
     adoptStyles(this.shadowRoot, menus.menuStyles);
     this.requestUpdate();
   }
 
-  private dateLabel(date: DateFilter | undefined): string | undefined {
-    const l = this.l10n.value;
+  #dateLabel(date: DateFilter | undefined): string | undefined {
+    const l = this.#l10n.value;
     if (!date) return undefined;
     if ('preset' in date) return l.t(dateLabels[date.preset]);
     return `${date.from ?? '…'} – ${date.to ?? '…'}`;
   }
 
-  private onInput(event: InputEvent): void {
+  #onInput(event: InputEvent): void {
     const text = (event.target as HTMLInputElement).value;
-    clearTimeout(this.typing);
-    this.typing = setTimeout(() => {
-      this.typing = undefined;
-      this.change({ text });
+    clearTimeout(this.#typing);
+    this.#typing = setTimeout(() => {
+      this.#typing = undefined;
+      this.#change({ text });
     }, typingDelayMs);
   }
 
-  private onSearchKey(event: KeyboardEvent): void {
+  #onSearchKey(event: KeyboardEvent): void {
     if (event.key === 'Enter') {
-      this.change({ text: (event.target as HTMLInputElement).value });
+      this.#change({ text: (event.target as HTMLInputElement).value });
     }
     if (event.key === 'Escape' && (event.target as HTMLInputElement).value) {
       // Escape clears the field first; the next one closes the dialog.
       event.preventDefault();
       event.stopPropagation();
-      this.change({ text: '' });
+      this.#change({ text: '' });
     }
   }
 
-  /** @internal */
-  change(change: Partial<SearchState>): void {
+  #change(change: Partial<SearchState>): void {
     // Words typed a moment ago, still waiting out the typing delay, go with the change (a filter
     // picked right after typing), not lost to it.
-    const typed = this.typing === undefined ? {} : { text: this.input?.value ?? '' };
-    this.emitSearch({ ...this.search, ...typed, ...change });
+    const typed = this.#typing === undefined ? {} : { text: this.#input?.value ?? '' };
+    this.#emitSearch({ ...this.search, ...typed, ...change });
   }
 
-  private emitSearch(search: SearchState): void {
-    clearTimeout(this.typing);
-    this.typing = undefined;
+  #emitSearch(search: SearchState): void {
+    clearTimeout(this.#typing);
+    this.#typing = undefined;
     emit(this, 'search-change', { search });
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this.typing);
+    clearTimeout(this.#typing);
   }
 }
 

@@ -1,4 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
+import { property, state } from '../decorators.js';
 import { closeIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
@@ -13,15 +14,6 @@ let nextId = 0;
  * @fires tags-change - `{ tags }` after a chip is added or removed.
  */
 export class TagInputElement extends LitElement {
-  static override properties = {
-    tags: { attribute: false },
-    suggest: { attribute: false },
-    label: {},
-    disabled: { type: Boolean },
-    options: { state: true },
-    active: { state: true },
-  };
-
   static override styles = [
     shared,
     css`
@@ -90,34 +82,24 @@ export class TagInputElement extends LitElement {
   ];
 
   /** The chips. */
-  declare tags: string[];
+  @property({ attribute: false }) tags: string[] = [];
   /** Answers suggestions for what is typed; empty when there are none. */
-  declare suggest: ((prefix: string) => Promise<string[]>) | undefined;
+  @property({ attribute: false }) suggest: ((prefix: string) => Promise<string[]>) | undefined;
   /** Accessible name of the text field. */
-  declare label: string;
-  declare disabled: boolean;
-  declare private options: string[];
-  declare private active: number;
-  private readonly l10n = new LocalizeController(this);
-  private readonly listId = `tags-${++nextId}`;
-  private asked = 0;
-
-  constructor() {
-    super();
-    this.tags = [];
-    this.suggest = undefined;
-    this.label = '';
-    this.disabled = false;
-    this.options = [];
-    this.active = -1;
-  }
+  @property() label = '';
+  @property({ type: Boolean }) disabled = false;
+  @state() private options: string[] = [];
+  @state() private active = -1;
+  readonly #l10n = new LocalizeController(this);
+  readonly #listId = `tags-${++nextId}`;
+  #asked = 0;
 
   override focus(): void {
     this.renderRoot.querySelector('input')?.focus();
   }
 
   override render() {
-    const l = this.l10n.value;
+    const l = this.#l10n.value;
     const open = this.options.length > 0;
     return html`<div class="box">
       <ul aria-label=${this.label}>
@@ -127,7 +109,7 @@ export class TagInputElement extends LitElement {
               type="button"
               aria-label=${l.t('removeTag', { name: tag })}
               ?disabled=${this.disabled}
-              @click=${() => this.change(this.tags.filter((t) => t !== tag))}
+              @click=${() => this.#change(this.tags.filter((t) => t !== tag))}
             >
               ${icon(closeIcon)}
             </button>
@@ -141,27 +123,27 @@ export class TagInputElement extends LitElement {
           aria-label=${this.label}
           aria-autocomplete="list"
           aria-expanded=${String(open)}
-          aria-controls=${this.listId}
-          aria-activedescendant=${this.active >= 0 ? `${this.listId}-${this.active}` : nothing}
+          aria-controls=${this.#listId}
+          aria-activedescendant=${this.active >= 0 ? `${this.#listId}-${this.active}` : nothing}
           placeholder=${l.t('tagsPlaceholder')}
           autocomplete="off"
           ?disabled=${this.disabled}
-          @input=${this.onInput}
-          @keydown=${this.onKeyDown}
+          @input=${this.#onInput}
+          @keydown=${this.#onKeyDown}
           @blur=${() => {
             this.options = [];
           }}
         />
-        <ul role="listbox" id=${this.listId} aria-label=${l.t('tagSuggestions')} ?hidden=${!open}>
+        <ul role="listbox" id=${this.#listId} aria-label=${l.t('tagSuggestions')} ?hidden=${!open}>
           ${this.options.map(
             (option, index) => html`<li
               role="option"
-              id=${`${this.listId}-${index}`}
+              id=${`${this.#listId}-${index}`}
               aria-selected=${String(index === this.active)}
               @mousedown=${(event: Event) => {
                 // Keeps focus in the field, so blur does not close the list first.
                 event.preventDefault();
-                this.add(option);
+                this.#add(option);
               }}
             >
               ${option}
@@ -172,31 +154,31 @@ export class TagInputElement extends LitElement {
     </div>`;
   }
 
-  private get input(): HTMLInputElement {
+  get #input(): HTMLInputElement {
     return this.renderRoot.querySelector('input')!;
   }
 
-  private async onInput(): Promise<void> {
-    const text = this.input.value;
+  async #onInput(): Promise<void> {
+    const text = this.#input.value;
     if (text.includes(',')) {
-      for (const part of text.split(',').slice(0, -1)) this.add(part);
-      this.input.value = text.split(',').at(-1) ?? '';
+      for (const part of text.split(',').slice(0, -1)) this.#add(part);
+      this.#input.value = text.split(',').at(-1) ?? '';
       return;
     }
     const prefix = text.trim();
-    const asked = ++this.asked;
+    const asked = ++this.#asked;
     if (!prefix || !this.suggest) {
       this.options = [];
       return;
     }
     const found = await this.suggest(prefix).catch(() => []);
     // An older answer arriving late must not replace a newer one.
-    if (asked !== this.asked) return;
+    if (asked !== this.#asked) return;
     this.options = found.filter((tag) => !this.tags.includes(tag));
     this.active = -1;
   }
 
-  private onKeyDown(event: KeyboardEvent): void {
+  #onKeyDown(event: KeyboardEvent): void {
     const count = this.options.length;
     if (event.key === 'ArrowDown' && count) {
       event.preventDefault();
@@ -209,25 +191,25 @@ export class TagInputElement extends LitElement {
       event.stopPropagation();
       this.options = [];
     } else if (event.key === 'Enter') {
-      const text = this.options[this.active] ?? this.input.value;
+      const text = this.options[this.active] ?? this.#input.value;
       if (!text.trim()) return;
       event.preventDefault();
-      this.add(text);
-    } else if (event.key === 'Backspace' && this.input.value === '' && this.tags.length) {
-      this.change(this.tags.slice(0, -1));
+      this.#add(text);
+    } else if (event.key === 'Backspace' && this.#input.value === '' && this.tags.length) {
+      this.#change(this.tags.slice(0, -1));
     }
   }
 
-  private add(text: string): void {
+  #add(text: string): void {
     const tag = text.trim();
-    this.input.value = '';
+    this.#input.value = '';
     this.options = [];
     this.active = -1;
-    this.asked++;
-    if (tag && !this.tags.includes(tag)) this.change([...this.tags, tag]);
+    this.#asked++;
+    if (tag && !this.tags.includes(tag)) this.#change([...this.tags, tag]);
   }
 
-  private change(tags: string[]): void {
+  #change(tags: string[]): void {
     this.tags = tags;
     emit(this, 'tags-change', { tags });
   }

@@ -1,6 +1,8 @@
+import { ContextConsumer } from '@lit/context';
 import { css, html, LitElement, svg, type TemplateResult } from 'lit';
 import '../i18n/en-upload.js';
-import type { MediaLibraryElement } from '../media-library.js';
+import { MediaApiError } from '../../client/errors.js';
+import { libraryContext } from '../state/contexts.js';
 import { icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
@@ -15,7 +17,6 @@ let panel: Promise<PanelModule> | undefined;
  * fetched when the browser is idle. Uppy (the panel) is fetched on the first upload only.
  */
 export class UploadButtonElement extends LitElement {
-  static override properties = { host: { attribute: false } };
   static override styles = [
     shared,
     css`
@@ -25,59 +26,59 @@ export class UploadButtonElement extends LitElement {
     `,
   ];
 
-  declare host: MediaLibraryElement | undefined;
-  private readonly l = new LocalizeController(this);
-  private listening: MediaLibraryElement | undefined;
+  readonly #l = new LocalizeController(this);
+  readonly #library = new ContextConsumer(this, { context: libraryContext });
+  #listening: HTMLElement | undefined;
 
-  constructor() {
-    super();
-    this.host = undefined;
+  override connectedCallback(): void {
+    // The context answers while connecting, so the element is known here.
+    super.connectedCallback();
+    this.#listen(this.#library.value?.element);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.listen(undefined);
-  }
-
-  protected override updated(): void {
-    this.listen(this.isConnected ? this.host : undefined);
+    this.#listen(undefined);
   }
 
   /** Opens the upload panel (loading Uppy the first time), with these files added. */
   async open(files: File[] = []): Promise<void> {
-    const host = this.host;
+    const host = this.#library.value;
     if (!host) return;
     try {
       panel ??= import('./upload-panel.js');
-      (await panel).openUploadPanel(host, files);
+      await panel;
+      void host.overlay('ml-upload-panel').show(files);
     } catch (error) {
       panel = undefined;
-      host.dispatchEvent(
-        new CustomEvent('ml-error', {
-          detail: { message: this.l.value.t('uploadLoadFailed'), status: 0, source: 'network', error },
+      host.reportError(
+        new MediaApiError(this.#l.value.t('uploadLoadFailed'), {
+          status: 0,
+          source: 'network',
+          cause: error,
         }),
       );
     }
   }
 
   override render(): TemplateResult {
-    const label = this.l.value.t('upload');
+    const label = this.#l.value.t('upload');
     return html`<button class="btn" type="button" title=${label} @click=${() => void this.open()}>
       ${icon(uploadIcon)}<span class="label">${label}</span>
     </button>`;
   }
 
-  private listen(host: MediaLibraryElement | undefined): void {
-    if (host === this.listening) return;
-    for (const [type, handler] of this.handlers) {
-      this.listening?.removeEventListener(type, handler);
-      host?.addEventListener(type, handler);
+  #listen(element: HTMLElement | undefined): void {
+    if (element === this.#listening) return;
+    for (const [type, handler] of this.#handlers) {
+      this.#listening?.removeEventListener(type, handler);
+      element?.addEventListener(type, handler);
     }
-    this.listening = host;
+    this.#listening = element;
   }
 
   /** Files dragged from the desktop (not a drag inside the page) and pasted files open the panel. */
-  private readonly handlers: [string, (event: Event) => void][] = [
+  readonly #handlers: [string, (event: Event) => void][] = [
     [
       'dragover',
       (event) => {

@@ -1,3 +1,4 @@
+import { ContextConsumer } from '@lit/context';
 import Box from '@uppy/box';
 import Uppy, { type Body, type Meta, type UppyFile, type UppyOptions } from '@uppy/core';
 import Dashboard from '@uppy/dashboard';
@@ -5,24 +6,24 @@ import Dropbox from '@uppy/dropbox';
 import GoldenRetriever from '@uppy/golden-retriever';
 import GoogleDrive from '@uppy/google-drive';
 import OneDrive from '@uppy/onedrive';
-import Tus from '@uppy/tus';
 import Url from '@uppy/url';
 import Webcam from '@uppy/webcam';
-import XHRUpload from '@uppy/xhr-upload';
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import { type FetchAuth, fetchAuthFrom } from '../../client/auth.js';
 import type { ErrorReason, MediaFile } from '../../shared/wire.js';
+import { state } from '../decorators.js';
+import { fire } from '../events.js';
 import '../i18n/en-upload.js';
-import type { MediaLibraryElement } from '../media-library.js';
+import { libraryContext } from '../state/contexts.js';
+import type { LibraryConnection, LibraryHost } from '../state/library-host.js';
 import { normalizeFolderPath } from '../state/listing.js';
 import { type ConflictChoice, conflictFields, nameQueries, storedName } from '../state/upload-conflicts.js';
 import { closeIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { tokens } from '../styles/tokens.js';
 import { LocalizeController } from './localized.js';
+import { friendlyError, MediaServerUpload, serverMessage, uploadedFile } from './media-server-upload.js';
 import { uploadPanelStyles, uppyStyles } from './upload-styles.js';
 
-type UploadContext = NonNullable<ReturnType<MediaLibraryElement['uploadContext']>>;
 type PanelFile = UppyFile<Meta, Body>;
 
 /** `GET /_ml/config` (the media-library server's; ImageKit has none, and gets plain uploads). */
@@ -47,26 +48,6 @@ const uppyLocaleFor = (lang: string) => uppyLocales[lang.split('-')[0]!.toLowerC
 
 const providerPlugins = { drive: GoogleDrive, dropbox: Dropbox, onedrive: OneDrive, box: Box } as const;
 
-/** `ml-upload-progress` detail: the whole batch's progress. */
-export interface UploadProgressDetail {
-  percent: number;
-  bytesUploaded: number;
-  bytesTotal: number;
-}
-
-/** Opens the upload panel over `host` (made the first time), adding `files` to it. */
-export function openUploadPanel(host: MediaLibraryElement, files: File[]): UploadPanelElement {
-  const root = host.shadowRoot!;
-  let panel = root.querySelector('ml-upload-panel');
-  if (!panel) {
-    panel = document.createElement('ml-upload-panel');
-    panel.host = host;
-    (root.querySelector('.shell') ?? root).append(panel);
-  }
-  panel.show(files);
-  return panel;
-}
-
 /**
  * The upload panel: Uppy's dashboard (local files, webcam, links, and the cloud drives the server
  * has set up) inside our shadow root, the target folder and tags, and a choice for names already
@@ -74,58 +55,41 @@ export function openUploadPanel(host: MediaLibraryElement, files: File[]): Uploa
  * session token, or with a fresh signature per file when the element has `upload-auth="signature"`.
  */
 export class UploadPanelElement extends LitElement {
-  static override properties = {
-    folder: { state: true },
-    tags: { state: true },
-    conflicts: { state: true },
-    status: { state: true },
-    count: { state: true },
-  };
   static override styles = [tokens, shared, uppyStyles, uploadPanelStyles];
 
-  declare host: MediaLibraryElement;
-  declare private folder: string;
-  declare private tags: string;
+  @state() private folder = '/';
+  @state() private tags = '';
   /** Files whose names are taken, waiting for the user's choice. */
-  declare private conflicts: { file: PanelFile; choice: ConflictChoice }[] | undefined;
-  declare private status: string;
-  declare private count: number;
-  private readonly l = new LocalizeController(this);
-  private uppy: Uppy<Meta, Body> | undefined;
-  private ready: Promise<void> | undefined;
-  private context: UploadContext | undefined;
-  private authorization = '';
-  private fetchAuth: FetchAuth | undefined;
-  private signing = false;
-  private decide: ((go: boolean) => void) | undefined;
-  private uploadedFiles: MediaFile[] = [];
+  @state() private conflicts: { file: PanelFile; choice: ConflictChoice }[] | undefined;
+  @state() private status = '';
+  @state() private count = 0;
+  readonly #l = new LocalizeController(this);
+  readonly #library = new ContextConsumer(this, { context: libraryContext });
+  #uppy: Uppy<Meta, Body> | undefined;
+  #ready: Promise<void> | undefined;
+  #connection: LibraryConnection | undefined;
+  #authorization = '';
+  #signing = false;
+  #decide: ((go: boolean) => void) | undefined;
+  #uploadedFiles: MediaFile[] = [];
   /** The language Uppy speaks (the element's, or English). */
-  private uppyLang = 'en';
-
-  constructor() {
-    super();
-    this.folder = '/';
-    this.tags = '';
-    this.conflicts = undefined;
-    this.status = '';
-    this.count = 0;
-  }
+  #uppyLang = 'en';
 
   /** Shows the panel (targeting the folder on screen) and adds `files`. */
   async show(files: File[] = []): Promise<void> {
     this.hidden = false;
-    if (!this.uppy || this.uppy.getFiles().length === 0) this.folder = this.host.currentFolder;
+    if (!this.#uppy || this.#uppy.getFiles().length === 0) this.folder = this.#host.element.currentFolder;
     await this.updateComplete;
     // A native modal: the rest of the page is inert, Tab stays inside, Escape cancels, and closing
     // gives focus back to what had it (the Upload button).
-    const dialog = this.dialog;
+    const dialog = this.#dialog;
     if (!dialog.open) dialog.showModal();
-    this.ready ??= this.setUp().catch((error: unknown) => {
-      this.ready = undefined;
+    this.#ready ??= this.#setUp().catch((error: unknown) => {
+      this.#ready = undefined;
       throw error;
     });
-    await this.ready;
-    const uppy = this.uppy!;
+    await this.#ready;
+    const uppy = this.#uppy!;
     // A new drop starts a new batch: the finished one leaves (and stops counting against max-files).
     const finished = uppy.getFiles().filter((file) => file.progress.uploadComplete);
     if (files.length > 0 && finished.length > 0) uppy.removeFiles(finished.map((file) => file.id));
@@ -140,61 +104,62 @@ export class UploadPanelElement extends LitElement {
 
   /** Hides the panel; uploads carry on, and opening it again shows them. */
   hide(): void {
-    this.dialog?.close();
+    this.#dialog?.close();
     this.hidden = true;
   }
 
-  private get dialog(): HTMLDialogElement {
+  get #dialog(): HTMLDialogElement {
     return this.renderRoot.querySelector('dialog')!;
   }
 
-  private async setUp(): Promise<void> {
-    // Files dropped while the element is still connecting wait for it (10 s at most).
-    let context = this.host.uploadContext();
-    for (let waited = 0; !context && waited < 10_000; waited += 100) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      context = this.host.uploadContext();
-    }
-    if (!context) throw new Error('The media library is not connected.');
-    this.context = context;
-    const base = await context.client.baseUrl();
+  /** The element the panel belongs to (it is made inside it). */
+  get #host(): LibraryHost {
+    const host = this.#library.value;
+    if (!host) throw new Error('The upload panel is outside a <media-library>.');
+    return host;
+  }
+
+  async #setUp(): Promise<void> {
+    const host = this.#host;
+    // Files dropped while the element is still connecting wait for it.
+    const connection = await host.connection();
+    this.#connection = connection;
+    const base = await connection.client.baseUrl();
     const [config, session] = await Promise.all([
       fetch(`${base}/_ml/config`)
         .then((response) => (response.ok ? response.json() : {}))
         .then((body: { upload?: ServerUploadConfig }) => body.upload ?? {})
         .catch(() => ({}) as ServerUploadConfig),
-      context.authorizer?.session().catch(() => undefined),
+      connection.authorizer?.session().catch(() => undefined),
     ]);
     const scope = session?.scope;
     const limits = [config.maxFileSize, scope?.maxFileSize].filter((n): n is number => typeof n === 'number');
-    const accept = (this.host.accept || scope?.accept?.join(',') || '')
+    const { accept: accepted, maxFiles, theme, id, uploadAuth } = host.element;
+    const accept = (accepted || scope?.accept?.join(',') || '')
       .split(',')
       .map((entry) => entry.trim())
       .filter(Boolean);
-    const fetchAuth =
-      this.host.fetchAuth ?? (this.host.authUrl ? fetchAuthFrom(this.host.authUrl) : undefined);
-    this.fetchAuth = fetchAuth;
-    const signing = this.host.getAttribute('upload-auth') === 'signature' && fetchAuth !== undefined;
-    this.signing = signing;
+    const signing = uploadAuth === 'signature' && connection.fetchAuth !== undefined;
+    this.#signing = signing;
 
     await this.updateComplete;
     const target = this.renderRoot.querySelector<HTMLElement>('.dashboard')!;
-    this.uppyLang = this.l.value.lang;
-    const load = uppyLocaleFor(this.uppyLang);
+    this.#uppyLang = this.#l.value.lang;
+    const load = uppyLocaleFor(this.#uppyLang);
     // English is Uppy's own: no chunk to fetch.
     const locale = load === uppyLocales.en ? undefined : (await load().catch(() => undefined))?.default;
     const uppy = new Uppy<Meta, Body>({
-      id: `media-library-${this.host.id || 'upload'}`,
+      id: `media-library-${id || 'upload'}`,
       autoProceed: false,
       ...(locale && { locale }),
       restrictions: {
         maxFileSize: limits.length > 0 ? Math.min(...limits) : null,
         allowedFileTypes: accept.length > 0 ? accept : null,
-        maxNumberOfFiles: this.host.maxFiles > 0 ? this.host.maxFiles : null,
+        maxNumberOfFiles: maxFiles > 0 ? maxFiles : null,
       },
     });
-    this.uppy = uppy;
-    target.addEventListener('keydown', (event) => this.keepTabInOverlay(event), { capture: true });
+    this.#uppy = uppy;
+    target.addEventListener('keydown', (event) => this.#keepTabInOverlay(event), { capture: true });
     uppy.use(Dashboard, {
       inline: true,
       target,
@@ -202,7 +167,7 @@ export class UploadPanelElement extends LitElement {
       height: 380,
       hideUploadButton: true,
       proudlyDisplayPoweredByUppy: false,
-      theme: this.host.theme === 'dark' ? 'dark' : this.host.theme === 'light' ? 'light' : 'auto',
+      theme,
     });
     uppy.use(Webcam);
     const companion = config.companion;
@@ -223,13 +188,13 @@ export class UploadPanelElement extends LitElement {
 
     // Credentials for the next uploads, and for Companion's calls (link lookups, imports).
     const authorize = async () => {
-      this.authorization = await context.client.authorization();
+      this.#authorization = await connection.client.authorization();
       for (const id of remote) {
         const plugin = uppy.getPlugin(id) as unknown as {
           client?: { setCompanionHeaders(h: Record<string, string>): void };
           provider?: { setCompanionHeaders(h: Record<string, string>): void };
         };
-        const headers = { authorization: this.authorization };
+        const headers = { authorization: this.#authorization };
         plugin?.client?.setCompanionHeaders(headers);
         plugin?.provider?.setCompanionHeaders(headers);
       }
@@ -237,64 +202,21 @@ export class UploadPanelElement extends LitElement {
     await authorize().catch(() => undefined);
     uppy.addPreProcessor(async (ids) => {
       await authorize();
-      if (signing) await Promise.all(ids.map((id) => this.sign(id)));
+      if (signing) await Promise.all(ids.map((id) => this.#sign(id)));
     });
-    const headers = (): Record<string, string> => (signing ? {} : { authorization: this.authorization });
-
-    // One uploader per file: the upload API for small files, tus above the server's threshold.
-    const threshold = config.resumable?.threshold ?? Number.POSITIVE_INFINITY;
-    const uploaders: Record<string, (ids: string[], uploadId: string) => unknown> = {};
-    const addUploader = uppy.addUploader.bind(uppy);
-    let capturing = '';
-    uppy.addUploader = (fn) => {
-      uploaders[capturing] = fn;
-      return uppy;
-    };
-    capturing = 'form';
-    uppy.use(XHRUpload, {
+    uppy.use(MediaServerUpload, {
       endpoint: `${base}/api/v1/files/upload`,
-      fieldName: 'file',
-      // A file's meta holds only what it should send: ImageKit's fields, its name and type.
-      allowedMetaFields: true,
-      // As many at once as a browser opens to one host over HTTP/1.1.
-      limit: 6,
-      headers,
-      shouldRetry: (xhr) => xhr.status === 0 || xhr.status === 429 || xhr.status >= 500,
-      onAfterResponse: (xhr) => {
-        if (xhr.status >= 400)
-          throw Object.assign(new Error(serverMessage(xhr.responseText, xhr.status)), {
-            reason: serverReason(xhr.responseText),
-          });
-      },
-      getResponseData: (xhr) => JSON.parse(xhr.responseText) as Body,
-    });
-    if (config.resumable) {
-      capturing = 'tus';
-      uppy.use(Tus, {
+      resumable: config.resumable && {
         endpoint: `${base}${config.resumable.endpoint}`,
-        chunkSize: 16 * 1024 * 1024,
-        allowedMetaFields: true,
-        removeFingerprintOnSuccess: true,
-        headers: () => ({ authorization: this.authorization }),
-        onShouldRetry: (error, attempt, _options, next) => {
-          const status = error.originalResponse?.getStatus() ?? 0;
-          return status >= 400 && status < 500 && status !== 409 && status !== 423 && status !== 429
-            ? false
-            : next(error) && attempt < 5;
-        },
-      });
-    }
-    uppy.addUploader = addUploader;
-    uppy.addUploader(async (ids, uploadId) => {
-      const big = ids.filter((id) => (uppy.getFile(id)?.size ?? 0) > threshold);
-      const small = ids.filter((id) => !big.includes(id));
-      await Promise.all([
-        small.length > 0 ? uploaders.form!(small, uploadId) : undefined,
-        big.length > 0 ? uploaders.tus!(big, uploadId) : undefined,
-      ]);
+        threshold: config.resumable.threshold,
+      },
+      headers: (): Record<string, string> => (signing ? {} : { authorization: this.#authorization }),
+      resumableHeaders: () => ({ authorization: this.#authorization }),
+      // A retried file ends no batch of Uppy's: each upload is reported as it ends.
+      onUploadEnd: () => this.#finish(),
     });
 
-    this.listen(uppy);
+    this.#listen(uppy);
   }
 
   /**
@@ -302,10 +224,10 @@ export class UploadPanelElement extends LitElement {
    * which from our shadow root is the host: it would pin focus to the overlay's first control. The
    * same containment, reading the shadow root's focus; with no overlay, the dialog's own applies.
    */
-  private keepTabInOverlay(event: KeyboardEvent): void {
-    if (event.key !== 'Tab' || !this.uppy) return;
+  #keepTabInOverlay(event: KeyboardEvent): void {
+    if (event.key !== 'Tab' || !this.#uppy) return;
     event.stopPropagation();
-    const dashboard = this.uppy.getPlugin<Dashboard<Meta, Body>>('Dashboard');
+    const dashboard = this.#uppy.getPlugin<Dashboard<Meta, Body>>('Dashboard');
     const type = dashboard?.getPluginState().activeOverlayType;
     const overlay = type && this.renderRoot.querySelector(`.uppy-Dashboard [data-uppy-paneltype="${type}"]`);
     if (!overlay) return;
@@ -327,53 +249,37 @@ export class UploadPanelElement extends LitElement {
 
   protected override updated(): void {
     // The element's language changed after Uppy was made: Uppy follows.
-    const lang = this.l.value.lang;
-    if (!this.uppy || lang === this.uppyLang) return;
-    this.uppyLang = lang;
+    const lang = this.#l.value.lang;
+    if (!this.#uppy || lang === this.#uppyLang) return;
+    this.#uppyLang = lang;
     void uppyLocaleFor(lang)()
       .then(({ default: locale }) => {
-        if (this.uppyLang === lang) this.uppy?.setOptions({ locale });
+        if (this.#uppyLang === lang) this.#uppy?.setOptions({ locale });
       })
       .catch(() => undefined);
   }
 
   /** A fresh single-use signature from the token endpoint's `upload-auth`, in the file's fields. */
-  private async sign(id: string): Promise<void> {
-    const response = await this.fetchAuth!('upload-auth', { method: 'GET' });
+  async #sign(id: string): Promise<void> {
+    const response = await this.#connection!.fetchAuth!('upload-auth', { method: 'GET' });
     if (!response.ok) throw new Error(serverMessage(await response.text(), response.status));
     const { publicKey, signature, expire, token } = (await response.json()) as Record<
       string,
       string | number
     >;
-    this.uppy!.setFileMeta(id, { publicKey, signature, expire: String(expire), token });
+    this.#uppy!.setFileMeta(id, { publicKey, signature, expire: String(expire), token });
   }
 
-  private listen(uppy: Uppy<Meta, Body>): void {
-    const emit = (type: string, detail: unknown) =>
-      this.host.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
-    const refreshCount = () => {
-      this.count = uppy.getFiles().filter((file) => !file.progress.uploadComplete).length;
-    };
-    uppy.on('files-added', refreshCount);
-    uppy.on('file-removed', refreshCount);
-    uppy.on('restored', refreshCount);
-    const progress = (percent: number) => {
-      let bytesUploaded = 0;
-      let bytesTotal = 0;
-      for (const file of uppy.getFiles()) {
-        bytesUploaded += file.progress.bytesUploaded || 0;
-        bytesTotal += file.progress.bytesTotal || file.size || 0;
-      }
-      this.status = this.l.value.t('uploadProgress', { percent });
-      emit('ml-upload-progress', { percent, bytesUploaded, bytesTotal } satisfies UploadProgressDetail);
-    };
-    uppy.on('progress', progress);
+  #listen(uppy: Uppy<Meta, Body>): void {
+    const element = this.#host.element;
+    uppy.on('files-added', this.#refreshCount);
+    uppy.on('file-removed', this.#refreshCount);
+    uppy.on('restored', this.#refreshCount);
+    uppy.on('progress', (percent) => this.#progress(percent));
     uppy.on('upload-success', (file, response) => {
-      const body = response.body as (MediaFile & { xhr?: XMLHttpRequest }) | undefined;
-      // tus answers the file in the last PATCH's body.
-      const uploaded = body?.xhr ? (JSON.parse(body.xhr.responseText) as MediaFile) : body;
-      if (uploaded?.fileId) this.uploadedFiles.push(uploaded);
-      if (file) emit('ml-upload-success', { file: uploaded, name: file.name });
+      const uploaded = uploadedFile(response.body);
+      if (uploaded?.fileId) this.#uploadedFiles.push(uploaded);
+      if (file) fire(element, 'ml-upload-success', { file: uploaded, name: file.name });
     });
     const resigned = new Set<string>();
     uppy.on('upload-error', (file, error) => {
@@ -381,7 +287,7 @@ export class UploadPanelElement extends LitElement {
       // An expired or already used signature: signed afresh (by the preprocessor) and sent once more.
       const reason = (error as { reason?: ErrorReason }).reason;
       if (
-        this.signing &&
+        this.#signing &&
         (reason === 'INVALID_EXPIRE' || reason === 'TOKEN_REUSED') &&
         !resigned.has(file.id)
       ) {
@@ -392,40 +298,49 @@ export class UploadPanelElement extends LitElement {
       }
       const message = friendlyError(error);
       uppy.setFileState(file.id, { error: message });
-      emit('ml-upload-error', { name: file.name, message });
+      fire(element, 'ml-upload-error', { name: file.name, message });
     });
-    const finish = () => {
-      const files = this.uploadedFiles;
-      this.uploadedFiles = [];
-      refreshCount();
-      if (files.length === 0) return;
-      // Uppy throttles its progress; the batch's end is always reported.
-      progress(100);
-      this.status = this.l.value.t('uploadDone', { count: files.length });
-      this.context?.uploaded(files);
-      emit('ml-upload', { files });
-    };
-    uppy.on('complete', finish);
-    // Retrying one file (the dashboard's retry button, or a signature renewed) ends no batch: it is reported on its own.
-    const retryUpload = uppy.retryUpload.bind(uppy);
-    uppy.retryUpload = async (id) => {
-      const result = await retryUpload(id);
-      finish();
-      return result;
-    };
+  }
+
+  readonly #refreshCount = () => {
+    this.count = this.#uppy?.getFiles().filter((file) => !file.progress.uploadComplete).length ?? 0;
+  };
+
+  /** The batch's progress, on the panel and to the page. */
+  #progress(percent: number): void {
+    let bytesUploaded = 0;
+    let bytesTotal = 0;
+    for (const file of this.#uppy?.getFiles() ?? []) {
+      bytesUploaded += file.progress.bytesUploaded || 0;
+      bytesTotal += file.progress.bytesTotal || file.size || 0;
+    }
+    this.status = this.#l.value.t('uploadProgress', { percent });
+    fire(this.#host.element, 'ml-upload-progress', { percent, bytesUploaded, bytesTotal });
+  }
+
+  /** An upload has ended: its new files go to the element and the page. */
+  #finish(): void {
+    const files = this.#uploadedFiles;
+    this.#uploadedFiles = [];
+    this.#refreshCount();
+    if (files.length === 0) return;
+    // Uppy throttles its progress; the batch's end is always reported.
+    this.#progress(100);
+    this.status = this.#l.value.t('uploadDone', { count: files.length });
+    this.#host.uploaded(files);
+    fire(this.#host.element, 'ml-upload', { files });
   }
 
   /** Checks names against the folder, asks about the taken ones, then uploads. */
   async start(): Promise<void> {
-    const uppy = this.uppy;
-    const context = this.context;
-    if (!uppy || !context) return;
+    const uppy = this.#uppy;
+    if (!uppy || !this.#connection) return;
     const folder = normalizeFolderPath(this.folder);
     const waiting = uppy
       .getFiles()
       .filter((file) => !file.progress.uploadStarted && !file.progress.uploadComplete);
     if (waiting.length === 0) return void uppy.upload();
-    const taken = await this.takenNames(
+    const taken = await this.#takenNames(
       folder,
       waiting.map((file) => storedName(file.name ?? '')),
     );
@@ -434,7 +349,7 @@ export class UploadPanelElement extends LitElement {
     if (conflicted.length > 0) {
       this.conflicts = conflicted.map((file) => ({ file, choice: 'keep-both' }));
       const go = await new Promise<boolean>((resolve) => {
-        this.decide = resolve;
+        this.#decide = resolve;
       });
       for (const { file, choice } of this.conflicts ?? []) choices.set(file.id, choice);
       this.conflicts = undefined;
@@ -465,12 +380,12 @@ export class UploadPanelElement extends LitElement {
   }
 
   /** The names among `names` that files in `folder` already have. */
-  private async takenNames(folder: string, names: string[]): Promise<Set<string>> {
+  async #takenNames(folder: string, names: string[]): Promise<Set<string>> {
     const taken = new Set<string>();
     const prefix = folder === '/' ? '/' : `${folder}/`;
     for (const searchQuery of nameQueries(names)) {
       // A folder the session cannot list is one it cannot upload to either: the server says so per file.
-      const found = await this.context!.client.listAssets({
+      const found = await this.#connection!.client.listAssets({
         path: folder,
         searchQuery,
         type: 'file',
@@ -483,11 +398,11 @@ export class UploadPanelElement extends LitElement {
   }
 
   override render(): TemplateResult {
-    const l = this.l.value;
+    const l = this.#l.value;
     // Escape closes it as the close button does; a `close` after a quick reopen finds it open again.
     // The section keeps the header and footer from being the page's banner and contentinfo.
     return html`<dialog aria-labelledby="upload-title" @close=${() => {
-      if (!this.dialog.open) this.hidden = true;
+      if (!this.#dialog.open) this.hidden = true;
     }}>
       <section>
       <header>
@@ -518,13 +433,13 @@ export class UploadPanelElement extends LitElement {
         /></label>
       </div>
       <div class="dashboard" ?hidden=${this.conflicts !== undefined}></div>
-      ${this.conflicts ? this.renderConflicts() : nothing}
+      ${this.conflicts ? this.#renderConflicts() : nothing}
       <footer>
         <span role="status">${this.status}</span>
         ${
           this.conflicts
-            ? html`<button class="btn" type="button" @click=${() => this.decide?.(false)}>${l.t('cancel')}</button>
-                <button class="btn primary" type="button" @click=${() => this.decide?.(true)}>
+            ? html`<button class="btn" type="button" @click=${() => this.#decide?.(false)}>${l.t('cancel')}</button>
+                <button class="btn primary" type="button" @click=${() => this.#decide?.(true)}>
                   ${l.t('uploadStart', { count: this.conflicts.filter((c) => c.choice !== 'skip').length })}
                 </button>`
             : html`<button
@@ -541,8 +456,8 @@ export class UploadPanelElement extends LitElement {
     </dialog>`;
   }
 
-  private renderConflicts(): TemplateResult {
-    const l = this.l.value;
+  #renderConflicts(): TemplateResult {
+    const l = this.#l.value;
     const conflicts = this.conflicts ?? [];
     const options = (selected: ConflictChoice | '') =>
       (['replace', 'keep-both', 'skip'] as const).map(
@@ -588,41 +503,10 @@ export class UploadPanelElement extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.uppy?.destroy();
-    this.uppy = undefined;
-    this.ready = undefined;
+    this.#uppy?.destroy();
+    this.#uppy = undefined;
+    this.#ready = undefined;
   }
-}
-
-/** The server's `{message}` from an error body, or a plain line for a status. */
-function serverMessage(text: string, status: number): string {
-  try {
-    const body = JSON.parse(text) as { message?: unknown };
-    if (typeof body.message === 'string') return body.message;
-  } catch {
-    // not JSON
-  }
-  return status === 0 ? 'The media server could not be reached.' : `The upload failed (HTTP ${status}).`;
-}
-
-/** The server's `reason` from an error body. */
-function serverReason(text: string): ErrorReason | undefined {
-  try {
-    const { reason } = JSON.parse(text) as { reason?: unknown };
-    return typeof reason === 'string' ? (reason as ErrorReason) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** An upload error as the user should read it: the server's own message when there is one. */
-function friendlyError(
-  error: Error & { originalResponse?: { getBody(): string; getStatus(): number } | null },
-) {
-  const response = error.originalResponse;
-  if (response) return serverMessage(response.getBody(), response.getStatus());
-  const json = /response text: (\{.*\})/s.exec(error.message)?.[1];
-  return json ? serverMessage(json, 0) : error.message;
 }
 
 customElements.get('ml-upload-panel') ?? customElements.define('ml-upload-panel', UploadPanelElement);

@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { deleteVersion, listVersions, replaceFile, restoreVersion } from '../../client/editing.js';
 import type { MediaClient } from '../../client/media-client.js';
 import type { MediaFile } from '../../shared/wire.js';
+import { property, state } from '../decorators.js';
 import { formatBytes, formatDate } from '../i18n/format.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
@@ -16,15 +17,6 @@ import { hasThumbnail } from './thumbnails.js';
  * @fires asset-change - `{ asset }` after a restore or a replacement.
  */
 export class VersionsElement extends LitElement {
-  static override properties = {
-    file: { attribute: false },
-    client: { attribute: false },
-    versions: { state: true },
-    previewing: { state: true },
-    busy: { state: true },
-    error: { state: true },
-  };
-
   static override styles = [
     shared,
     css`
@@ -76,35 +68,25 @@ export class VersionsElement extends LitElement {
     `,
   ];
 
-  declare file: MediaFile | undefined;
-  declare client: MediaClient | undefined;
-  declare private versions: MediaFile[] | undefined;
-  declare private previewing: MediaFile | undefined;
-  declare private busy: boolean;
-  declare private error: string | undefined;
-  private readonly l10n = new LocalizeController(this);
-  private loadedFor = '';
-
-  constructor() {
-    super();
-    this.file = undefined;
-    this.client = undefined;
-    this.versions = undefined;
-    this.previewing = undefined;
-    this.busy = false;
-    this.error = undefined;
-  }
+  @property({ attribute: false }) file: MediaFile | undefined;
+  @property({ attribute: false }) client: MediaClient | undefined;
+  @state() private versions: MediaFile[] | undefined;
+  @state() private previewing: MediaFile | undefined;
+  @state() private busy = false;
+  @state() private error: string | undefined;
+  readonly #l10n = new LocalizeController(this);
+  #loadedFor = '';
 
   protected override willUpdate(): void {
     const key = this.file ? `${this.file.fileId} ${this.file.versionInfo.id} ${this.file.updatedAt}` : '';
-    if (key !== this.loadedFor) {
-      this.loadedFor = key;
+    if (key !== this.#loadedFor) {
+      this.#loadedFor = key;
       this.previewing = undefined;
-      void this.load();
+      void this.#load();
     }
   }
 
-  private async load(): Promise<void> {
+  async #load(): Promise<void> {
     const { file, client } = this;
     if (!file || !client) return;
     try {
@@ -119,7 +101,7 @@ export class VersionsElement extends LitElement {
   }
 
   override render() {
-    const l = this.l10n.value;
+    const l = this.#l10n.value;
     const file = this.file;
     if (!file) return nothing;
     return html`${
@@ -142,12 +124,12 @@ export class VersionsElement extends LitElement {
                         this.previewing = v;
                       }}>${l.t('preview')}</button>
                     <button class="btn" type="button" ?disabled=${this.busy} aria-label=${l.t('restoreVersion', { name: v.versionInfo.name })}
-                      @click=${() => this.act(() => restoreVersion(this.client!, file.fileId, v.versionInfo.id))}>${l.t('restore')}</button>
+                      @click=${() => this.#act(() => restoreVersion(this.client!, file.fileId, v.versionInfo.id))}>${l.t('restore')}</button>
                     <button class="btn" type="button" ?disabled=${this.busy} aria-label=${l.t('deleteVersion', { name: v.versionInfo.name })}
                       @click=${() =>
-                        this.act(async () => {
+                        this.#act(async () => {
                           await deleteVersion(this.client!, file.fileId, v.versionInfo.id);
-                          await this.load();
+                          await this.#load();
                           return undefined;
                         })}>${l.t('deleteAction')}</button>
                   </span>`
@@ -162,14 +144,14 @@ export class VersionsElement extends LitElement {
             const input = e.target as HTMLInputElement;
             const chosen = input.files?.[0];
             input.value = '';
-            if (chosen) void this.act(() => replaceFile(this.client!, file, chosen));
+            if (chosen) void this.#act(() => replaceFile(this.client!, file, chosen));
           }} />
       </label>
       ${this.busy ? html`<p role="status">${l.t('saving')}</p>` : nothing}
       ${this.error ? html`<p class="alert" role="alert">${this.error}</p>` : nothing}`;
   }
 
-  private async act(work: () => Promise<MediaFile | undefined>): Promise<void> {
+  async #act(work: () => Promise<MediaFile | undefined>): Promise<void> {
     this.busy = true;
     this.error = undefined;
     try {

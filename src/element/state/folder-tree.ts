@@ -30,81 +30,81 @@ const pageSize = 1000;
  * No DOM here; the folder-tree part renders `rows()`.
  */
 export class FolderTree {
-  private nodes = new Map<string, FolderNode>();
-  private root = '/';
-  private client: MediaClient | undefined;
-  private readonly listeners = new Set<() => void>();
-  private readonly requests = new Map<string, Promise<void>>();
+  #nodes = new Map<string, FolderNode>();
+  #root = '/';
+  #client: MediaClient | undefined;
+  readonly #listeners = new Set<() => void>();
+  readonly #requests = new Map<string, Promise<void>>();
 
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Starts over at `root` (the element's root folder). */
   reset(root: string, client: MediaClient | undefined): void {
-    this.root = normalizeFolderPath(root);
-    this.client = client;
-    this.requests.clear();
-    this.nodes = new Map([[this.root, this.node(this.root, 1)]]);
-    this.notify();
+    this.#root = normalizeFolderPath(root);
+    this.#client = client;
+    this.#requests.clear();
+    this.#nodes = new Map([[this.#root, this.#node(this.#root, 1)]]);
+    this.#notify();
   }
 
   get rootPath(): string {
-    return this.root;
+    return this.#root;
   }
 
   get(path: string): FolderNode | undefined {
-    return this.nodes.get(path);
+    return this.#nodes.get(path);
   }
 
   /** Expands `path`, loading its children the first time. */
   async expand(path: string): Promise<void> {
-    const node = this.nodes.get(path);
+    const node = this.#nodes.get(path);
     if (!node) return;
     node.expanded = true;
-    this.notify();
-    if (node.children === undefined) await this.loadChildren(path);
+    this.#notify();
+    if (node.children === undefined) await this.#loadChildren(path);
   }
 
   collapse(path: string): void {
-    const node = this.nodes.get(path);
+    const node = this.#nodes.get(path);
     if (!node?.expanded) return;
     node.expanded = false;
-    this.notify();
+    this.#notify();
   }
 
   /** Expands `path` and its ancestors (from the root down), so it and its subfolders show. */
   async reveal(path: string): Promise<void> {
     const target = normalizeFolderPath(path);
-    if (!isWithin(target, this.root)) return;
+    if (!isWithin(target, this.#root)) return;
     const rest = target
-      .slice(this.root === '/' ? 1 : this.root.length + 1)
+      .slice(this.#root === '/' ? 1 : this.#root.length + 1)
       .split('/')
       .filter(Boolean);
-    let current = this.root;
+    let current = this.#root;
     await this.expand(current);
     for (const part of rest) {
       current = current === '/' ? `/${part}` : `${current}/${part}`;
-      if (!this.nodes.has(current)) return;
+      if (!this.#nodes.has(current)) return;
       await this.expand(current);
     }
   }
 
   /** Reloads a folder's children (after a folder was created in it). */
   async reload(path: string): Promise<void> {
-    const node = this.nodes.get(path);
+    const node = this.#nodes.get(path);
     if (!node) return;
-    this.requests.delete(path);
+    this.#requests.delete(path);
     node.expanded = true;
-    await this.loadChildren(path);
+    await this.#loadChildren(path);
   }
 
   /** The rows on screen: the root, then each expanded folder's children, depth first. */
   rows(): FolderRow[] {
     const out: FolderRow[] = [];
     const walk = (path: string, setSize: number, posInSet: number) => {
-      const node = this.nodes.get(path);
+      const node = this.#nodes.get(path);
       if (!node) return;
       out.push({ node, setSize, posInSet });
       if (!node.expanded || !node.children) return;
@@ -112,29 +112,29 @@ export class FolderTree {
         walk(child, node.children!.length, i + 1);
       });
     };
-    walk(this.root, 1, 1);
+    walk(this.#root, 1, 1);
     return out;
   }
 
-  private loadChildren(path: string): Promise<void> {
-    let request = this.requests.get(path);
+  #loadChildren(path: string): Promise<void> {
+    let request = this.#requests.get(path);
     if (!request) {
-      request = this.fetchChildren(path);
-      this.requests.set(path, request);
+      request = this.#fetchChildren(path);
+      this.#requests.set(path, request);
     }
     return request;
   }
 
-  private async fetchChildren(path: string): Promise<void> {
-    const node = this.nodes.get(path);
-    if (!node || !this.client) return;
+  async #fetchChildren(path: string): Promise<void> {
+    const node = this.#nodes.get(path);
+    if (!node || !this.#client) return;
     node.loading = true;
     node.error = undefined;
-    this.notify();
+    this.#notify();
     try {
       const folders: MediaFolder[] = [];
       for (let skip = 0; ; skip += pageSize) {
-        const page = await this.client.listAssets({
+        const page = await this.#client.listAssets({
           type: 'folder',
           path,
           sort: 'ASC_NAME',
@@ -147,23 +147,23 @@ export class FolderTree {
       const children: string[] = [];
       for (const folder of folders) {
         const child = normalizeFolderPath(folder.folderPath);
-        if (child === path || !isWithin(child, this.root)) continue;
+        if (child === path || !isWithin(child, this.#root)) continue;
         children.push(child);
-        if (!this.nodes.has(child)) this.nodes.set(child, this.node(child, node.level + 1, folder.name));
+        if (!this.#nodes.has(child)) this.#nodes.set(child, this.#node(child, node.level + 1, folder.name));
       }
       node.children = children;
     } catch (error) {
       if (!isAbortError(error)) {
         node.error = error instanceof MediaApiError ? error : undefined;
-        this.requests.delete(path);
+        this.#requests.delete(path);
       }
     } finally {
       node.loading = false;
-      this.notify();
+      this.#notify();
     }
   }
 
-  private node(path: string, level: number, name?: string): FolderNode {
+  #node(path: string, level: number, name?: string): FolderNode {
     return {
       path,
       name: name ?? path.split('/').pop() ?? '',
@@ -175,7 +175,7 @@ export class FolderTree {
     };
   }
 
-  private notify(): void {
-    for (const listener of this.listeners) listener();
+  #notify(): void {
+    for (const listener of this.#listeners) listener();
   }
 }

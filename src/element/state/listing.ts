@@ -66,35 +66,35 @@ export class Listing {
     loadingMore: false,
     error: undefined,
   };
-  private client: MediaClient | undefined;
-  private inFlight: AbortController | undefined;
+  #client: MediaClient | undefined;
+  #inFlight: AbortController | undefined;
   /** Rows the server has sent for this listing (the next page's skip), counting any left out. */
-  private fetched = 0;
-  private readonly listeners = new Set<() => void>();
-  private readonly options: ListingOptions;
+  #fetched = 0;
+  readonly #listeners = new Set<() => void>();
+  readonly #options: ListingOptions;
 
   constructor(options: ListingOptions) {
-    this.options = options;
+    this.#options = options;
   }
 
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   setClient(client: MediaClient | undefined): void {
-    this.client = client;
+    this.#client = client;
   }
 
   set pageSize(size: number) {
-    this.options.pageSize = Math.max(1, Math.min(1000, Math.floor(size)));
+    this.#options.pageSize = Math.max(1, Math.min(1000, Math.floor(size)));
   }
 
   /** Sets where and what to list, then loads the first page. */
   load(change: Partial<Pick<ListingState, 'folder' | 'search' | 'sort'>> = {}): Promise<void> {
     const next = { ...this.state, ...change };
     const query = searchQueryOf(next.search);
-    this.set({
+    this.#set({
       ...change,
       query,
       items: [],
@@ -103,7 +103,7 @@ export class Listing {
       loadingMore: false,
       error: undefined,
     });
-    return this.fetchPage(true);
+    return this.#fetchPage(true);
   }
 
   /** Reloads the current folder or search from the first page. */
@@ -115,38 +115,38 @@ export class Listing {
   loadMore(): Promise<void> {
     const { hasMore, loadingMore, status } = this.state;
     if (!hasMore || loadingMore || status !== 'ready') return Promise.resolve();
-    this.set({ loadingMore: true });
-    return this.fetchPage(false);
+    this.#set({ loadingMore: true });
+    return this.#fetchPage(false);
   }
 
   /** Shows a file's new state (an edit) where it is listed. */
   replace(file: MediaFile): void {
-    this.set({
+    this.#set({
       items: this.state.items.map((a) => (a.type !== 'folder' && a.fileId === file.fileId ? file : a)),
     });
   }
 
   /** Stops whatever is loading (the element was closed or removed). */
   cancel(): void {
-    this.inFlight?.abort();
-    this.inFlight = undefined;
+    this.#inFlight?.abort();
+    this.#inFlight = undefined;
   }
 
-  private async fetchPage(first: boolean): Promise<void> {
+  async #fetchPage(first: boolean): Promise<void> {
     if (first) this.cancel();
-    const controller = first || !this.inFlight ? new AbortController() : this.inFlight;
-    this.inFlight = controller;
+    const controller = first || !this.#inFlight ? new AbortController() : this.#inFlight;
+    this.#inFlight = controller;
     const { folder, query, sort, items } = this.state;
-    const client = this.client;
+    const client = this.#client;
     if (!client) return;
     const byType = sort === 'ASC_TYPE' || sort === 'DESC_TYPE';
-    const limit = byType ? typeSortLimit : this.options.pageSize;
+    const limit = byType ? typeSortLimit : this.#options.pageSize;
     try {
       const page = await client.listAssets(
         {
           sort: byType ? 'ASC_NAME' : sort,
           limit,
-          skip: first ? 0 : this.fetched,
+          skip: first ? 0 : this.#fetched,
           ...(query
             ? // A search covers the folder and everything under it.
               { searchQuery: allOf(folder === '/' ? undefined : condition('path', ':', `${folder}/`), query) }
@@ -155,12 +155,12 @@ export class Listing {
         { signal: controller.signal },
       );
       if (controller.signal.aborted) return;
-      this.fetched = (first ? 0 : this.fetched) + page.length;
+      this.#fetched = (first ? 0 : this.#fetched) + page.length;
       // A search under a folder matches the folder itself (its path has the prefix); leave it out.
       const found = query
         ? page.filter((a) => a.type !== 'folder' || normalizeFolderPath(a.folderPath) !== folder)
         : page;
-      this.set({
+      this.#set({
         items: byType ? sortByType(found, sort === 'DESC_TYPE') : first ? found : [...items, ...found],
         hasMore: !byType && page.length === limit,
         status: 'ready',
@@ -174,14 +174,14 @@ export class Listing {
           ? error
           : new MediaApiError(String((error as Error)?.message ?? error), { status: 0, source: 'api' });
       // A failed next page keeps what is shown; the grid offers a retry at its end.
-      this.set(first ? { status: 'error', error: failure } : { loadingMore: false, error: failure });
-      this.options.onError?.(failure);
+      this.#set(first ? { status: 'error', error: failure } : { loadingMore: false, error: failure });
+      this.#options.onError?.(failure);
     }
   }
 
-  private set(change: Partial<ListingState>): void {
+  #set(change: Partial<ListingState>): void {
     this.state = { ...this.state, ...change };
-    for (const listener of this.listeners) listener();
+    for (const listener of this.#listeners) listener();
   }
 }
 

@@ -17,26 +17,26 @@ export interface SelectionChange {
  * `multiple` and `max-files`; never holds folders.
  */
 export class Selection {
-  private files = new Map<string, MediaFile>();
+  #files = new Map<string, MediaFile>();
   /** Index in the listing where the last plain or toggle click happened; Shift ranges start here. */
   anchor = -1;
   limits: SelectionLimits = { multiple: false, maxFiles: 0 };
 
   get size(): number {
-    return this.files.size;
+    return this.#files.size;
   }
 
   has(fileId: string): boolean {
-    return this.files.has(fileId);
+    return this.#files.has(fileId);
   }
 
   /** Keeps a selected file's newest state (after an edit). */
   update(file: MediaFile): void {
-    if (this.files.has(file.fileId)) this.files.set(file.fileId, file);
+    if (this.#files.has(file.fileId)) this.#files.set(file.fileId, file);
   }
 
   list(): MediaFile[] {
-    return [...this.files.values()];
+    return [...this.#files.values()];
   }
 
   /** How many files may be selected at once. */
@@ -47,40 +47,40 @@ export class Selection {
 
   /** Selects exactly `files` (as many as fit). */
   replace(files: MediaFile[]): SelectionChange {
-    const before = this.key();
+    const before = this.#key();
     const kept = files.slice(0, this.capacity);
-    this.files = new Map(kept.map((f) => [f.fileId, f]));
-    return { changed: this.key() !== before, limited: kept.length < files.length };
+    this.#files = new Map(kept.map((f) => [f.fileId, f]));
+    return { changed: this.#key() !== before, limited: kept.length < files.length };
   }
 
   /** Adds `files` to the selection (as many as fit). */
   add(files: MediaFile[]): SelectionChange {
     if (!this.limits.multiple) return this.replace(files.slice(-1));
-    const before = this.key();
+    const before = this.#key();
     let limited = false;
     for (const file of files) {
-      if (this.files.has(file.fileId)) continue;
-      if (this.files.size >= this.capacity) {
+      if (this.#files.has(file.fileId)) continue;
+      if (this.#files.size >= this.capacity) {
         limited = true;
         break;
       }
-      this.files.set(file.fileId, file);
+      this.#files.set(file.fileId, file);
     }
-    return { changed: this.key() !== before, limited };
+    return { changed: this.#key() !== before, limited };
   }
 
   /** Selects `file` if it is not selected, else deselects it. */
   toggle(file: MediaFile): SelectionChange {
-    if (this.files.has(file.fileId)) {
-      this.files.delete(file.fileId);
+    if (this.#files.has(file.fileId)) {
+      this.#files.delete(file.fileId);
       return { changed: true, limited: false };
     }
     return this.add([file]);
   }
 
   clear(): SelectionChange {
-    const changed = this.files.size > 0;
-    this.files.clear();
+    const changed = this.#files.size > 0;
+    this.#files.clear();
     return { changed, limited: false };
   }
 
@@ -89,7 +89,7 @@ export class Selection {
     return this.replace(this.list());
   }
 
-  private key(): string {
-    return [...this.files.keys()].join('\n');
+  #key(): string {
+    return [...this.#files.keys()].join('\n');
   }
 }

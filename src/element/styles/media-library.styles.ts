@@ -106,13 +106,6 @@ export const mediaLibraryStyles = css`
     border-end-start-radius: 0;
     margin-inline-start: -1px;
   }
-  .note {
-    margin: 0;
-    padding: 6px 12px;
-    color: var(--_muted);
-    font-size: 12px;
-    border-bottom: 1px solid var(--_border);
-  }
   .details {
     width: 300px;
     min-height: 0;

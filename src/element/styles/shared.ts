@@ -128,4 +128,12 @@ export const shared = css`
   .muted {
     color: var(--_muted);
   }
+  /* A line about what is listed below it (where a search looks, a limited sort). */
+  .note {
+    margin: 0;
+    padding: 6px 12px;
+    color: var(--_muted);
+    font-size: 12px;
+    border-bottom: 1px solid var(--_border);
+  }
 `;

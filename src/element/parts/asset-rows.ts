@@ -1,0 +1,60 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { Asset, MediaFile } from '../../shared/wire.js';
+import type { AcceptTest } from '../state/accept.js';
+import { fileIcon, icon } from '../styles/icons.js';
+import { hasThumbnail, thumbnailSources } from './thumbnails.js';
+
+/** A row still to come: the next page's stand-in. */
+export interface Placeholder {
+  placeholder: number;
+}
+/** What the grid and the list view render one of: an asset, or a placeholder. */
+export type Row = Asset | Placeholder;
+
+export const isPlaceholder = (row: Row): row is Placeholder => 'placeholder' in row;
+
+/** Stand-ins for the page to come, after the last loaded row. */
+export const placeholderRows: Placeholder[] = Array.from({ length: 12 }, (_, i) => ({ placeholder: i }));
+
+/** A row's identity for the virtualizer, so it keeps the row's element as rows come and go. */
+export const keyOf = (row: Row) =>
+  isPlaceholder(row) ? `placeholder-${row.placeholder}` : row.type === 'folder' ? row.folderId : row.fileId;
+
+/** What a view shows of its rows: which are selected or refused, which is active. */
+export interface RowContext {
+  selected: ReadonlySet<string>;
+  accepts: AcceptTest;
+  active: number;
+}
+
+/** How one row shows: its file (none for a folder), selected, dimmed (not accepted), active. */
+export function rowState(row: Asset, index: number, context: RowContext) {
+  const file = row.type === 'folder' ? undefined : row;
+  const selected = file ? context.selected.has(file.fileId) : false;
+  const disabled = file ? !context.accepts(file) : false;
+  return { file, selected, disabled, active: index === context.active };
+}
+
+/**
+ * A file's thumbnail: the type icon for files without one, or whose thumbnail `failed`. In a grid
+ * cell `sizes` wide, the image in its sizes with a blurred preview meanwhile; in a list row (no
+ * `sizes`), the server's thumbnail alone.
+ */
+export function thumbnail(file: MediaFile, failed: boolean, sizes: string | undefined): TemplateResult {
+  if (!hasThumbnail(file) || failed) {
+    return html`<div class="thumb">${icon(fileIcon(file.mime), 'icon type-icon')}</div>`;
+  }
+  const sources = thumbnailSources(file);
+  return html`<div class="thumb" data-placeholder=${file.fileType === 'image' && sizes ? sources.placeholder : nothing}>
+    <img
+      src=${sources.src}
+      srcset=${sizes ? sources.srcset : nothing}
+      sizes=${sizes ?? nothing}
+      alt=""
+      loading="lazy"
+      decoding="async"
+      draggable="false"
+      data-file=${file.fileId}
+    />
+  </div>`;
+}
