@@ -2,7 +2,7 @@ import type { Principal } from '../auth/principal.js';
 import { isPathInScope } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, messages } from '../errors.js';
-import type { FileRecord, Store } from '../store/store.js';
+import type { FilePatch, FileRecord, Store } from '../store/store.js';
 import { normalizeTags } from './attributes.js';
 import { deleteBlobs } from './blobs.js';
 
@@ -81,19 +81,31 @@ export async function bulkDelete(
   return outcome;
 }
 
+/** Changes each file's current version as `change` says; the answer lists them as updated. */
+function updateEach(
+  ctx: ServerContext,
+  principal: Principal | null,
+  fileIds: string[],
+  change: (file: FileRecord) => FilePatch,
+): Promise<BulkOutcome> {
+  const now = Date.now();
+  return forEachFile(ctx, principal, fileIds, 'successfullyUpdatedFileIds', (store, file) =>
+    store.files.updateVersions([file.versionId], { ...change(file), updatedAt: now }),
+  );
+}
+
+/** A list with nothing left in it is stored as none at all, as ImageKit answers it. */
+const noneIfEmpty = <T>(list: T[]): T[] | null => (list.length > 0 ? list : null);
+
 /** `POST /v1/files/addTags`: adds to each file's tags, keeping the 500-character rule. */
 export function bulkAddTags(
   ctx: ServerContext,
   principal: Principal | null,
   body: { fileIds: string[]; tags: string[] },
 ): Promise<BulkOutcome> {
-  const now = Date.now();
-  return forEachFile(ctx, principal, body.fileIds, 'successfullyUpdatedFileIds', (store, file) =>
-    store.files.updateVersions([file.versionId], {
-      tags: normalizeTags([...(file.tags ?? []), ...body.tags]),
-      updatedAt: now,
-    }),
-  );
+  return updateEach(ctx, principal, body.fileIds, (file) => ({
+    tags: normalizeTags([...(file.tags ?? []), ...body.tags]),
+  }));
 }
 
 /** `POST /v1/files/removeTags`. */
@@ -103,14 +115,9 @@ export function bulkRemoveTags(
   body: { fileIds: string[]; tags: string[] },
 ): Promise<BulkOutcome> {
   const tags = new Set(body.tags);
-  const now = Date.now();
-  return forEachFile(ctx, principal, body.fileIds, 'successfullyUpdatedFileIds', (store, file) => {
-    const kept = (file.tags ?? []).filter((t) => !tags.has(t));
-    return store.files.updateVersions([file.versionId], {
-      tags: kept.length > 0 ? kept : null,
-      updatedAt: now,
-    });
-  });
+  return updateEach(ctx, principal, body.fileIds, (file) => ({
+    tags: noneIfEmpty((file.tags ?? []).filter((t) => !tags.has(t))),
+  }));
 }
 
 /** `POST /v1/files/removeAITags`. */
@@ -120,12 +127,7 @@ export function bulkRemoveAITags(
   body: { fileIds: string[]; AITags: string[] },
 ): Promise<BulkOutcome> {
   const names = new Set(body.AITags);
-  const now = Date.now();
-  return forEachFile(ctx, principal, body.fileIds, 'successfullyUpdatedFileIds', (store, file) => {
-    const kept = (file.aiTags ?? []).filter((t) => !names.has(t.name));
-    return store.files.updateVersions([file.versionId], {
-      aiTags: kept.length > 0 ? kept : null,
-      updatedAt: now,
-    });
-  });
+  return updateEach(ctx, principal, body.fileIds, (file) => ({
+    aiTags: noneIfEmpty((file.aiTags ?? []).filter((t) => !names.has(t.name))),
+  }));
 }

@@ -6,13 +6,10 @@ import {
   updateCustomMetadataField,
 } from '../library/custom-metadata-fields.js';
 import type { RoutePlugin } from './route-plugin.js';
-import { CustomMetadataFieldSchema, Nullable, OpenObject, withMessages } from './schemas.js';
+import { CustomMetadataFieldSchema, Nullable, OpenObject, StringParams, withMessages } from './schemas.js';
 
 const FieldParams = Type.Object({ id: Type.String() });
-const ListFieldsQuery = Type.Object({
-  includeDeleted: Type.Optional(Type.String()),
-  folderPath: Type.Optional(Type.String()),
-});
+const ListFieldsQuery = StringParams('includeDeleted', 'folderPath');
 
 const CreateFieldBody = Type.Object({
   name: Type.String(),

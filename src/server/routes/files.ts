@@ -12,22 +12,23 @@ import {
   MediaFolderSchema,
   Nullable,
   OpenObject,
+  StringParams,
   withMessages,
 } from './schemas.js';
 
-/** `GET /v1/files`: every parameter a string, checked by listQueryFor with ImageKit's messages. */
-const ListQuery = Type.Object({
-  type: Type.Optional(Type.String()),
-  sort: Type.Optional(Type.String()),
-  path: Type.Optional(Type.String()),
-  searchQuery: Type.Optional(Type.String()),
-  fileType: Type.Optional(Type.String()),
-  limit: Type.Optional(Type.String()),
-  skip: Type.Optional(Type.String()),
-  tags: Type.Optional(Type.String()),
-  name: Type.Optional(Type.String()),
-  includeFolder: Type.Optional(Type.String()),
-});
+/** `GET /v1/files`: checked by listQueryFor, with ImageKit's messages. */
+const ListQuery = StringParams(
+  'type',
+  'sort',
+  'path',
+  'searchQuery',
+  'fileType',
+  'limit',
+  'skip',
+  'tags',
+  'name',
+  'includeFolder',
+);
 
 const DetailsBody = withMessages(
   Type.Object({

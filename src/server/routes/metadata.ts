@@ -9,7 +9,7 @@ import { readFileMetadata } from '../media/metadata.js';
 import { readBlob } from '../storage/blob-storage.js';
 import type { FileRecord } from '../store/store.js';
 import { type RoutePlugin, urlEndpointFor } from './route-plugin.js';
-import { FileIdParams, FileMetadataSchema } from './schemas.js';
+import { FileIdParams, FileMetadataSchema, StringParams } from './schemas.js';
 
 const unreachable = 'The requested file does not exist or is inaccessible at this time.';
 
@@ -59,11 +59,8 @@ async function fileForUrl(
   return old;
 }
 
-const UrlQuery = Type.Object({ url: Type.Optional(Type.String()) });
-const UsageQuery = Type.Object({
-  startDate: Type.Optional(Type.String()),
-  endDate: Type.Optional(Type.String()),
-});
+const UrlQuery = StringParams('url');
+const UsageQuery = StringParams('startDate', 'endDate');
 const Usage = Type.Object({
   bandwidthBytes: Type.Number(),
   mediaLibraryStorageBytes: Type.Number(),

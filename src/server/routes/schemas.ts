@@ -1,4 +1,10 @@
-import { type Static, type TSchema, Type } from '@fastify/type-provider-typebox';
+import {
+  type Static,
+  type TOptional,
+  type TSchema,
+  type TString,
+  Type,
+} from '@fastify/type-provider-typebox';
 import {
   type ApiKeyPair,
   type CustomMetadataField,
@@ -31,6 +37,14 @@ export const StringEnum = <const V extends string>(values: readonly V[]) =>
 /** A scalar or array schema, or null: one `type` list, which fast-json-stringify writes without trying branches. */
 export const Nullable = <T extends TSchema & { type: string }>(schema: T) =>
   Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] });
+
+/** Optional query parameters taken as the strings sent; the library reads them, with ImageKit's messages. */
+export const StringParams = <const K extends string>(...names: K[]) =>
+  Type.Object(
+    Object.fromEntries(names.map((name) => [name, Type.Optional(Type.String())])) as {
+      [P in K]: TOptional<TString>;
+    },
+  );
 
 /** An object whose keys are the user's (custom metadata, EXIF…): every property is kept. */
 export const OpenObject = Type.Record(Type.String(), Type.Unknown());

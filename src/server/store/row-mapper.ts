@@ -62,6 +62,17 @@ export class RowMapper<R extends object, T> {
     this.#columns = Object.entries(columns) as Array<[string, Column<unknown>]>;
   }
 
+  /** The record of the first row `query` answers, if it answers any. */
+  async first(query: { executeTakeFirst(): Promise<Selectable<T> | undefined> }): Promise<R | undefined> {
+    const row = await query.executeTakeFirst();
+    return row && this.fromRow(row);
+  }
+
+  /** The records of every row `query` answers, in its order. */
+  async all(query: { execute(): Promise<Selectable<T>[]> }): Promise<R[]> {
+    return (await query.execute()).map((row) => this.fromRow(row));
+  }
+
   fromRow(row: Selectable<T>): R {
     const stored = row as Record<string, unknown>;
     const record: Record<string, unknown> = {};

@@ -33,29 +33,19 @@ export class ApiKeyRepository {
     this.#c = connection;
   }
 
-  async list(): Promise<ApiKeyRecord[]> {
-    const rows = await this.#c.db.selectFrom('api_keys').selectAll().orderBy('created_at').execute();
-    return rows.map((row) => keyRows.fromRow(row));
+  list(): Promise<ApiKeyRecord[]> {
+    return keyRows.all(this.#c.db.selectFrom('api_keys').selectAll().orderBy('created_at'));
   }
 
-  async find(privateKey: string): Promise<ApiKeyRecord | undefined> {
-    const row = await this.#c.db
-      .selectFrom('api_keys')
-      .selectAll()
-      .where('private_key', '=', privateKey)
-      .executeTakeFirst();
-    return row && keyRows.fromRow(row);
+  find(privateKey: string): Promise<ApiKeyRecord | undefined> {
+    return keyRows.first(this.#c.db.selectFrom('api_keys').selectAll().where('private_key', '=', privateKey));
   }
 
   /** Every private key of the pair, oldest first. */
-  async findByPublicKey(publicKey: string): Promise<ApiKeyRecord[]> {
-    const rows = await this.#c.db
-      .selectFrom('api_keys')
-      .selectAll()
-      .where('public_key', '=', publicKey)
-      .orderBy('created_at')
-      .execute();
-    return rows.map((row) => keyRows.fromRow(row));
+  findByPublicKey(publicKey: string): Promise<ApiKeyRecord[]> {
+    return keyRows.all(
+      this.#c.db.selectFrom('api_keys').selectAll().where('public_key', '=', publicKey).orderBy('created_at'),
+    );
   }
 
   async insert(key: ApiKeyRecord): Promise<void> {

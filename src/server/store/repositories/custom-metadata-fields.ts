@@ -44,11 +44,11 @@ export class CustomMetadataFieldRepository {
     this.#c = connection;
   }
 
-  async list(includeDeleted: boolean): Promise<CustomMetadataFieldRecord[]> {
-    let q = this.#c.db.selectFrom('custom_metadata_fields').selectAll();
-    if (!includeDeleted) q = q.where('is_deleted', '=', 0);
-    const rows = await q.orderBy('created_at').orderBy('id').execute();
-    return rows.map((row) => fieldRows.fromRow(row));
+  list(includeDeleted: boolean): Promise<CustomMetadataFieldRecord[]> {
+    const q = this.#c.db.selectFrom('custom_metadata_fields').selectAll();
+    return fieldRows.all(
+      (includeDeleted ? q : q.where('is_deleted', '=', 0)).orderBy('created_at').orderBy('id'),
+    );
   }
 
   get(id: string): Promise<CustomMetadataFieldRecord | undefined> {
@@ -75,8 +75,7 @@ export class CustomMetadataFieldRepository {
       .execute();
   }
 
-  async #first(where: (q: FieldQuery) => FieldQuery): Promise<CustomMetadataFieldRecord | undefined> {
-    const row = await where(this.#c.db.selectFrom('custom_metadata_fields').selectAll()).executeTakeFirst();
-    return row && fieldRows.fromRow(row);
+  #first(where: (q: FieldQuery) => FieldQuery): Promise<CustomMetadataFieldRecord | undefined> {
+    return fieldRows.first(where(this.#c.db.selectFrom('custom_metadata_fields').selectAll()));
   }
 }

@@ -306,13 +306,11 @@ export class FileRepository {
     return Number(row.bytes);
   }
 
-  async #first(where: (q: VersionQuery) => VersionQuery): Promise<FileRecord | undefined> {
-    const row = await where(this.#c.db.selectFrom('file_versions').selectAll()).executeTakeFirst();
-    return row && fileRows.fromRow(row);
+  #first(where: (q: VersionQuery) => VersionQuery): Promise<FileRecord | undefined> {
+    return fileRows.first(where(this.#c.db.selectFrom('file_versions').selectAll()));
   }
 
-  async #all(where: (q: VersionQuery) => VersionQuery): Promise<FileRecord[]> {
-    const rows = await where(this.#c.db.selectFrom('file_versions').selectAll()).execute();
-    return rows.map((row) => fileRows.fromRow(row));
+  #all(where: (q: VersionQuery) => VersionQuery): Promise<FileRecord[]> {
+    return fileRows.all(where(this.#c.db.selectFrom('file_versions').selectAll()));
   }
 }

@@ -46,13 +46,8 @@ export class FolderRepository {
     this.#c = connection;
   }
 
-  async get(path: string): Promise<FolderRecord | undefined> {
-    const row = await this.#c.db
-      .selectFrom('folders')
-      .selectAll()
-      .where('path', '=', path)
-      .executeTakeFirst();
-    return row && folderRows.fromRow(row);
+  get(path: string): Promise<FolderRecord | undefined> {
+    return folderRows.first(this.#c.db.selectFrom('folders').selectAll().where('path', '=', path));
   }
 
   /** Inserts the folder unless its path exists; answers whether it inserted. */
@@ -66,15 +61,15 @@ export class FolderRepository {
   }
 
   /** The folder and every folder beneath it, shallowest first. */
-  async listTree(path: string): Promise<FolderRecord[]> {
-    const rows = await this.#c.db
-      .selectFrom('folders')
-      .selectAll()
-      .where(inFolderTree('path', path))
-      .orderBy(sql`length(path)`)
-      .orderBy('path')
-      .execute();
-    return rows.map((row) => folderRows.fromRow(row));
+  listTree(path: string): Promise<FolderRecord[]> {
+    return folderRows.all(
+      this.#c.db
+        .selectFrom('folders')
+        .selectAll()
+        .where(inFolderTree('path', path))
+        .orderBy(sql`length(path)`)
+        .orderBy('path'),
+    );
   }
 
   async update(folderId: string, patch: FolderPatch): Promise<void> {
@@ -103,15 +98,15 @@ export class FolderRepository {
   }
 
   /** One page of the folders `query` lists, in its order. */
-  async list(query: ListQuery, skip: number, limit: number): Promise<FolderRecord[]> {
-    const rows = await this.#matching(query)
-      .selectAll()
-      .orderBy(sortColumns[query.sort.column], query.sort.direction)
-      .orderBy('folder_id', query.sort.direction)
-      .limit(limit)
-      .offset(skip)
-      .execute();
-    return rows.map((row) => folderRows.fromRow(row));
+  list(query: ListQuery, skip: number, limit: number): Promise<FolderRecord[]> {
+    return folderRows.all(
+      this.#matching(query)
+        .selectAll()
+        .orderBy(sortColumns[query.sort.column], query.sort.direction)
+        .orderBy('folder_id', query.sort.direction)
+        .limit(limit)
+        .offset(skip),
+    );
   }
 
   #matching(query: ListQuery) {

@@ -55,43 +55,38 @@ export class JobRepository {
     return row !== undefined;
   }
 
-  async get(jobId: string): Promise<JobRecord | undefined> {
-    const row = await this.#c.db
-      .selectFrom('jobs')
-      .selectAll()
-      .where('job_id', '=', jobId)
-      .executeTakeFirst();
-    return row && jobRows.fromRow(row);
+  get(jobId: string): Promise<JobRecord | undefined> {
+    return jobRows.first(this.#c.db.selectFrom('jobs').selectAll().where('job_id', '=', jobId));
   }
 
   /**
    * Takes the oldest pending job no live node holds: sets `owner` and a lease until `leaseUntil`
    * and counts an attempt. Two nodes asking at once never get the same job.
    */
-  async claim(owner: string, now: number, leaseUntil: number): Promise<JobRecord | undefined> {
-    const row = await this.#c.db
-      .updateTable('jobs')
-      .set((eb) => ({
-        claimed_by: owner,
-        lease_until: leaseUntil,
-        attempts: eb('attempts', '+', 1),
-        updated_at: now,
-      }))
-      .where('job_id', '=', (eb) => {
-        const free = eb
-          .selectFrom('jobs')
-          .select('job_id')
-          .where('status', '=', 'Pending')
-          .where((w) => w.or([w('lease_until', 'is', null), w('lease_until', '<', now)]))
-          .orderBy('created_at')
-          .orderBy('job_id')
-          .limit(1);
-        // Nodes asking at once each skip the row another is taking (SQLite has one writer anyway).
-        return this.#c.dialect.name === 'postgres' ? free.forUpdate().skipLocked() : free;
-      })
-      .returningAll()
-      .executeTakeFirst();
-    return row && jobRows.fromRow(row);
+  claim(owner: string, now: number, leaseUntil: number): Promise<JobRecord | undefined> {
+    return jobRows.first(
+      this.#c.db
+        .updateTable('jobs')
+        .set((eb) => ({
+          claimed_by: owner,
+          lease_until: leaseUntil,
+          attempts: eb('attempts', '+', 1),
+          updated_at: now,
+        }))
+        .where('job_id', '=', (eb) => {
+          const free = eb
+            .selectFrom('jobs')
+            .select('job_id')
+            .where('status', '=', 'Pending')
+            .where((w) => w.or([w('lease_until', 'is', null), w('lease_until', '<', now)]))
+            .orderBy('created_at')
+            .orderBy('job_id')
+            .limit(1);
+          // Nodes asking at once each skip the row another is taking (SQLite has one writer anyway).
+          return this.#c.dialect.name === 'postgres' ? free.forUpdate().skipLocked() : free;
+        })
+        .returningAll(),
+    );
   }
 
   /** Extends the lease; answers false when the job is no longer this owner's (another node took it). */
