@@ -15,7 +15,7 @@ import { ensureFolderChain } from './folders.js';
 import { newId } from './ids.js';
 import { normalizeFolder, sanitizeFileName } from './naming.js';
 import { StagedFile } from './staging.js';
-import { appendVersion, newFileVersion, type VersionBytes } from './versions.js';
+import { appendVersion, insertFile, newFileVersion, type VersionBytes } from './versions.js';
 
 const editable = new Set([
   'image/jpeg',
@@ -128,7 +128,7 @@ export async function editFile(
           createdAt: now,
           updatedAt: now,
         };
-        if (!saveAs) return appendVersion(store, base, record);
+        if (!saveAs) return appendVersion(store, base, record, principal);
         const filePath = saveAs.folder + saveAs.name;
         if (await store.files.getByPath(filePath)) {
           throw conflict(
@@ -139,9 +139,7 @@ export async function editFile(
           );
         }
         await ensureFolderChain(store, saveAs.folder, now);
-        const created = newFileVersion(newBytes, saveAs, now, record);
-        await store.files.insertVersion(created);
-        return created;
+        return insertFile(store, newFileVersion(newBytes, saveAs, now, record), principal);
       },
     );
   } finally {

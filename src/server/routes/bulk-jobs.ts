@@ -43,6 +43,6 @@ export const bulkJobRoutes: RoutePlugin = async (app, { ctx }) => {
       schema: { params: Type.Object({ jobId: Type.String() }), response: { 200: JobStatus } },
       config: { access: 'read', rateGroup: 'folders', session: true },
     },
-    async (request) => ctx.jobs.status(request.params.jobId),
+    async (request) => ctx.jobs.status(request.principal, request.params.jobId),
   );
 };

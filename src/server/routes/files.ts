@@ -57,7 +57,10 @@ export const fileRoutes: RoutePlugin = async (app, { ctx }) => {
       config: { access: 'read', rateGroup: 'files.list', session: true },
     },
     async (request) => {
-      const query = limitListToScope(request.principal, await listQueryFor(ctx.store, request.query));
+      const query = limitListToScope(
+        request.principal,
+        await listQueryFor(ctx.store, request.query, ctx.config.search),
+      );
       const records = await listCatalog(ctx.store, query);
       const urlEndpoint = urlEndpointFor(ctx, request);
       return records.map((r) => (isFolderRecord(r) ? toMediaFolder(r) : toMediaFile(r, urlEndpoint)));

@@ -33,7 +33,7 @@ export type App = FastifyInstance<
 /** One API area's routes, registered on the app with the server's parts. */
 export type RoutePlugin = FastifyPluginAsyncTypebox<{ ctx: ServerContext }>;
 
-/** The origin file URLs point at: the configured one, else the one this request came to. */
+/** The origin file URLs point at: the configured one, else the one this request came to (its Host was checked). */
 export function urlEndpointFor(ctx: ServerContext, request: FastifyRequest): string {
   return ctx.config.urlEndpoint ?? `${request.protocol}://${request.host}`;
 }

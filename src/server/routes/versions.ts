@@ -51,7 +51,7 @@ export const versionRoutes: RoutePlugin = async (app, { ctx }) => {
     { schema: { params: VersionParams, response: { 200: MediaFileSchema } }, config: write },
     async (request) =>
       toMediaFile(
-        await restoreVersion(ctx, request.params.fileId, request.params.versionId),
+        await restoreVersion(ctx, request.principal, request.params.fileId, request.params.versionId),
         urlEndpointFor(ctx, request),
       ),
   );

@@ -6,6 +6,7 @@ import { CustomMetadataFieldRepository } from './repositories/custom-metadata-fi
 import { FileRepository } from './repositories/files.js';
 import { FolderRepository } from './repositories/folders.js';
 import { JobRepository } from './repositories/jobs.js';
+import { RenditionRepository } from './repositories/renditions.js';
 import { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
@@ -33,6 +34,7 @@ export function kyselyStore(
     customMetadataFields: new CustomMetadataFieldRepository(connection),
     spentUploadTokens: new SpentUploadTokenRepository(connection),
     blobJournal: new BlobJournalRepository(connection),
+    renditions: new RenditionRepository(connection),
     transaction: (work) =>
       inTransaction
         ? work(store)

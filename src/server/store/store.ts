@@ -4,6 +4,7 @@ import type { CustomMetadataFieldRepository } from './repositories/custom-metada
 import type { FileRecord, FileRepository } from './repositories/files.js';
 import type { FolderRecord, FolderRepository } from './repositories/folders.js';
 import type { JobRepository } from './repositories/jobs.js';
+import type { RenditionRepository } from './repositories/renditions.js';
 import type { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
 
 export type { ListQuery, SortColumn } from './list-query.js';
@@ -15,6 +16,7 @@ export type {
 export type { FilePatch, FileRecord } from './repositories/files.js';
 export type { FolderPatch, FolderRecord } from './repositories/folders.js';
 export type { JobRecord, JobStatus, JobType } from './repositories/jobs.js';
+export type { RenditionRecord } from './repositories/renditions.js';
 
 /**
  * The catalog: one repository per aggregate, over SQLite (one machine) or PostgreSQL (many).
@@ -28,6 +30,7 @@ export interface Store {
   readonly customMetadataFields: CustomMetadataFieldRepository;
   readonly spentUploadTokens: SpentUploadTokenRepository;
   readonly blobJournal: BlobJournalRepository;
+  readonly renditions: RenditionRepository;
   /** Runs `work` atomically on the store it is handed; nested calls join the outer transaction. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
