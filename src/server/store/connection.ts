@@ -31,3 +31,12 @@ export interface Connection {
  */
 export const inFolderTree = (column: string, folder: string): Expression<SqlBool> =>
   sql<SqlBool>`(${sql.ref(column)} >= ${folder} and ${sql.ref(column)} < ${`${folder.slice(0, -1)}0`})`;
+
+/** One aggregate's queries, on the connection (the database's, or a transaction's) it was made with. */
+export abstract class Repository {
+  protected readonly c: Connection;
+
+  constructor(connection: Connection) {
+    this.c = connection;
+  }
+}

@@ -1,5 +1,5 @@
 import type { KeyPermission } from '../../../shared/wire.js';
-import type { Connection } from '../connection.js';
+import { Repository } from '../connection.js';
 import { asIs, bigint, nullableBigint, RowMapper } from '../row-mapper.js';
 import type { ApiKeyTable } from '../schema.js';
 
@@ -26,34 +26,28 @@ const keyRows = new RowMapper<ApiKeyRecord, ApiKeyTable>({
 });
 
 /** API keys: one row per private key, a pair being the rows that share a public key. */
-export class ApiKeyRepository {
-  readonly #c: Connection;
-
-  constructor(connection: Connection) {
-    this.#c = connection;
-  }
-
+export class ApiKeyRepository extends Repository {
   list(): Promise<ApiKeyRecord[]> {
-    return keyRows.all(this.#c.db.selectFrom('api_keys').selectAll().orderBy('created_at'));
+    return keyRows.all(this.c.db.selectFrom('api_keys').selectAll().orderBy('created_at'));
   }
 
   find(privateKey: string): Promise<ApiKeyRecord | undefined> {
-    return keyRows.first(this.#c.db.selectFrom('api_keys').selectAll().where('private_key', '=', privateKey));
+    return keyRows.first(this.c.db.selectFrom('api_keys').selectAll().where('private_key', '=', privateKey));
   }
 
   /** Every private key of the pair, oldest first. */
   findByPublicKey(publicKey: string): Promise<ApiKeyRecord[]> {
     return keyRows.all(
-      this.#c.db.selectFrom('api_keys').selectAll().where('public_key', '=', publicKey).orderBy('created_at'),
+      this.c.db.selectFrom('api_keys').selectAll().where('public_key', '=', publicKey).orderBy('created_at'),
     );
   }
 
   async insert(key: ApiKeyRecord): Promise<void> {
-    await this.#c.db.insertInto('api_keys').values(keyRows.toRow(key)).execute();
+    await this.c.db.insertInto('api_keys').values(keyRows.toRow(key)).execute();
   }
 
   async setExpiry(privateKey: string, expiresAt: number): Promise<void> {
-    await this.#c.db
+    await this.c.db
       .updateTable('api_keys')
       .set({ expires_at: expiresAt })
       .where('private_key', '=', privateKey)
@@ -61,6 +55,6 @@ export class ApiKeyRepository {
   }
 
   async deletePair(publicKey: string): Promise<void> {
-    await this.#c.db.deleteFrom('api_keys').where('public_key', '=', publicKey).execute();
+    await this.c.db.deleteFrom('api_keys').where('public_key', '=', publicKey).execute();
   }
 }

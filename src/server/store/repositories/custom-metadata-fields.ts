@@ -1,6 +1,6 @@
 import type { Selectable, SelectQueryBuilder } from 'kysely';
 import type { CustomMetadataFieldSchema } from '../../../shared/wire.js';
-import type { Connection } from '../connection.js';
+import { Repository } from '../connection.js';
 import { asIs, bigint, flag, json, RowMapper } from '../row-mapper.js';
 import type { CustomMetadataFieldTable, Database } from '../schema.js';
 
@@ -37,15 +37,9 @@ type FieldQuery = SelectQueryBuilder<
 >;
 
 /** Custom metadata field definitions; a deleted field keeps its row (and its name). */
-export class CustomMetadataFieldRepository {
-  readonly #c: Connection;
-
-  constructor(connection: Connection) {
-    this.#c = connection;
-  }
-
+export class CustomMetadataFieldRepository extends Repository {
   list(includeDeleted: boolean): Promise<CustomMetadataFieldRecord[]> {
-    const q = this.#c.db.selectFrom('custom_metadata_fields').selectAll();
+    const q = this.c.db.selectFrom('custom_metadata_fields').selectAll();
     return fieldRows.all(
       (includeDeleted ? q : q.where('is_deleted', '=', 0)).orderBy('created_at').orderBy('id'),
     );
@@ -64,11 +58,11 @@ export class CustomMetadataFieldRepository {
   }
 
   async insert(field: CustomMetadataFieldRecord): Promise<void> {
-    await this.#c.db.insertInto('custom_metadata_fields').values(fieldRows.toRow(field)).execute();
+    await this.c.db.insertInto('custom_metadata_fields').values(fieldRows.toRow(field)).execute();
   }
 
   async update(id: string, patch: CustomMetadataFieldPatch): Promise<void> {
-    await this.#c.db
+    await this.c.db
       .updateTable('custom_metadata_fields')
       .set(fieldRows.toPatch(patch))
       .where('id', '=', id)
@@ -76,6 +70,6 @@ export class CustomMetadataFieldRepository {
   }
 
   #first(where: (q: FieldQuery) => FieldQuery): Promise<CustomMetadataFieldRecord | undefined> {
-    return fieldRows.first(where(this.#c.db.selectFrom('custom_metadata_fields').selectAll()));
+    return fieldRows.first(where(this.c.db.selectFrom('custom_metadata_fields').selectAll()));
   }
 }

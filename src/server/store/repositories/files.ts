@@ -6,7 +6,7 @@ import {
   sql,
 } from 'kysely';
 import type { AITag, CustomMetadataValue, FileType } from '../../../shared/wire.js';
-import { type Connection, inFolderTree } from '../connection.js';
+import { inFolderTree, Repository } from '../connection.js';
 import type { ListQuery, SortColumn } from '../list-query.js';
 import { asIs, bigint, flag, json, nullableJson, RowMapper } from '../row-mapper.js';
 import type { Database, FileVersionTable } from '../schema.js';
@@ -115,13 +115,7 @@ const searchedFields: Array<keyof FilePatch> = ['name', 'tags', 'aiTags', 'custo
 type VersionQuery = SelectQueryBuilder<Database, 'file_versions', Selectable<FileVersionTable>>;
 
 /** Files and their versions: one row per version, the current one standing for the file. */
-export class FileRepository {
-  readonly #c: Connection;
-
-  constructor(connection: Connection) {
-    this.#c = connection;
-  }
-
+export class FileRepository extends Repository {
   /** The current version of the file. */
   get(fileId: string): Promise<FileRecord | undefined> {
     return this.#first((q) => q.where('file_id', '=', fileId).where('is_current', '=', 1));
@@ -153,17 +147,17 @@ export class FileRepository {
 
   /** Inserts many versions at once (seeding, migration); same as one insertVersion each. */
   async insertVersions(versions: FileRecord[]): Promise<void> {
-    const { indexForSearch, searchColumns } = this.#c.dialect;
+    const { indexForSearch, searchColumns } = this.c.dialect;
     // Extra columns are the dialect's own: Kysely writes what it is given.
     const row = (v: FileRecord): Insertable<FileVersionTable> =>
       searchColumns ? { ...fileRows.toRow(v), ...searchColumns(v) } : fileRows.toRow(v);
     for (let start = 0; start < versions.length; start += insertBatch) {
       const batch = versions.slice(start, start + insertBatch);
       if (!indexForSearch) {
-        await this.#c.db.insertInto('file_versions').values(batch.map(row)).execute();
+        await this.c.db.insertInto('file_versions').values(batch.map(row)).execute();
         continue;
       }
-      await this.#c.atomically(async (db) => {
+      await this.c.atomically(async (db) => {
         const ids = await db
           .insertInto('file_versions')
           .values(batch.map(row))
@@ -182,12 +176,12 @@ export class FileRepository {
   async updateVersions(versionIds: string[], patch: FilePatch): Promise<void> {
     if (versionIds.length === 0) return;
     const set = fileRows.toPatch(patch);
-    const { indexForSearch } = this.#c.dialect;
+    const { indexForSearch } = this.c.dialect;
     if (!indexForSearch || !searchedFields.some((field) => patch[field] !== undefined)) {
-      await this.#c.db.updateTable('file_versions').set(set).where('version_id', 'in', versionIds).execute();
+      await this.c.db.updateTable('file_versions').set(set).where('version_id', 'in', versionIds).execute();
       return;
     }
-    await this.#c.atomically(async (db) => {
+    await this.c.atomically(async (db) => {
       await db.updateTable('file_versions').set(set).where('version_id', 'in', versionIds).execute();
       const rows = await db
         .selectFrom('file_versions')
@@ -204,7 +198,7 @@ export class FileRepository {
 
   /** Deletes one version row; answers its blob key. */
   async deleteVersion(versionId: string): Promise<string | undefined> {
-    const row = await this.#c.db
+    const row = await this.c.db
       .deleteFrom('file_versions')
       .where('version_id', '=', versionId)
       .returning('blob_key')
@@ -214,7 +208,7 @@ export class FileRepository {
 
   /** Deletes the file with all its versions; answers their blob keys. */
   async delete(fileId: string): Promise<string[]> {
-    const rows = await this.#c.db
+    const rows = await this.c.db
       .deleteFrom('file_versions')
       .where('file_id', '=', fileId)
       .returning('blob_key')
@@ -224,7 +218,7 @@ export class FileRepository {
 
   /** Deletes every version of every file in the folder or beneath it; answers their blob keys. */
   async deleteInTree(path: string): Promise<string[]> {
-    const rows = await this.#c.db
+    const rows = await this.c.db
       .deleteFrom('file_versions')
       .where(inFolderTree('folder', path))
       .returning('blob_key')
@@ -244,7 +238,7 @@ export class FileRepository {
   /** Which of these version ids the catalog holds. */
   async existingVersionIds(versionIds: string[]): Promise<Set<string>> {
     if (versionIds.length === 0) return new Set();
-    const rows = await this.#c.db
+    const rows = await this.c.db
       .selectFrom('file_versions')
       .select('version_id')
       .where('version_id', 'in', versionIds)
@@ -254,7 +248,7 @@ export class FileRepository {
 
   /** Whether any version's bytes are this blob. */
   async isBlobReferenced(blobKey: string): Promise<boolean> {
-    const row = await this.#c.db
+    const row = await this.c.db
       .selectFrom('file_versions')
       .select('version_id')
       .where('blob_key', '=', blobKey)
@@ -267,7 +261,7 @@ export class FileRepository {
     const column = sortColumns[query.sort.column];
     const { direction } = query.sort;
     // Page over ids alone (an index-only scan, cheap even at a deep skip), then fetch those rows.
-    let page = this.#c.db
+    let page = this.c.db
       .selectFrom('file_versions')
       .select('version_id')
       .where('is_current', 'in', [
@@ -276,7 +270,7 @@ export class FileRepository {
       ]);
     if (query.folder !== undefined) page = page.where('folder', '=', query.folder);
     if (query.within !== undefined) page = page.where(inFolderTree('folder', query.within));
-    if (query.filter !== undefined) page = page.where(this.#c.dialect.search.files(query.filter));
+    if (query.filter !== undefined) page = page.where(this.c.dialect.search.files(query.filter));
     if (query.fileType !== undefined) page = page.where('file_type', '=', query.fileType);
     const order = sortOrder(query.sort.column, direction);
     page = page.orderBy(column, order).orderBy('version_id', direction).limit(limit).offset(skip);
@@ -293,13 +287,13 @@ export class FileRepository {
     const result = await sql<{ tag: string }>`
       select distinct t.tag as tag from file_tags t join file_versions v on v.id = t.row_id
       where t.tag >= ${query.prefix} and t.tag < ${upper} and t.source = 'user' and v.is_current = 1 ${inScope}
-      order by t.tag limit ${query.limit}`.execute(this.#c.db);
+      order by t.tag limit ${query.limit}`.execute(this.c.db);
     return result.rows.map((r) => r.tag);
   }
 
   /** Bytes of every version of every file. */
   async storedBytes(): Promise<number> {
-    const row = await this.#c.db
+    const row = await this.c.db
       .selectFrom('file_versions')
       .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('bytes'))
       .executeTakeFirstOrThrow();
@@ -307,10 +301,10 @@ export class FileRepository {
   }
 
   #first(where: (q: VersionQuery) => VersionQuery): Promise<FileRecord | undefined> {
-    return fileRows.first(where(this.#c.db.selectFrom('file_versions').selectAll()));
+    return fileRows.first(where(this.c.db.selectFrom('file_versions').selectAll()));
   }
 
   #all(where: (q: VersionQuery) => VersionQuery): Promise<FileRecord[]> {
-    return fileRows.all(where(this.#c.db.selectFrom('file_versions').selectAll()));
+    return fileRows.all(where(this.c.db.selectFrom('file_versions').selectAll()));
   }
 }

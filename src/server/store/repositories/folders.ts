@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { CustomMetadataValue } from '../../../shared/wire.js';
-import { type Connection, inFolderTree } from '../connection.js';
+import { inFolderTree, Repository } from '../connection.js';
 import type { ListQuery, SortColumn } from '../list-query.js';
 import { asIs, bigint, json, RowMapper } from '../row-mapper.js';
 import type { FolderTable } from '../schema.js';
@@ -39,20 +39,14 @@ const sortColumns: Record<SortColumn, keyof FolderTable> = {
 };
 
 /** Folders, one row each but the root `/`, which always exists. */
-export class FolderRepository {
-  readonly #c: Connection;
-
-  constructor(connection: Connection) {
-    this.#c = connection;
-  }
-
+export class FolderRepository extends Repository {
   get(path: string): Promise<FolderRecord | undefined> {
-    return folderRows.first(this.#c.db.selectFrom('folders').selectAll().where('path', '=', path));
+    return folderRows.first(this.c.db.selectFrom('folders').selectAll().where('path', '=', path));
   }
 
   /** Inserts the folder unless its path exists; answers whether it inserted. */
   async insertIfMissing(folder: FolderRecord): Promise<boolean> {
-    const result = await this.#c.db
+    const result = await this.c.db
       .insertInto('folders')
       .values(folderRows.toRow(folder))
       .onConflict((oc) => oc.column('path').doNothing())
@@ -63,7 +57,7 @@ export class FolderRepository {
   /** The folder and every folder beneath it, shallowest first. */
   listTree(path: string): Promise<FolderRecord[]> {
     return folderRows.all(
-      this.#c.db
+      this.c.db
         .selectFrom('folders')
         .selectAll()
         .where(inFolderTree('path', path))
@@ -73,7 +67,7 @@ export class FolderRepository {
   }
 
   async update(folderId: string, patch: FolderPatch): Promise<void> {
-    await this.#c.db
+    await this.c.db
       .updateTable('folders')
       .set(folderRows.toPatch(patch))
       .where('folder_id', '=', folderId)
@@ -81,12 +75,12 @@ export class FolderRepository {
   }
 
   async delete(folderId: string): Promise<void> {
-    await this.#c.db.deleteFrom('folders').where('folder_id', '=', folderId).execute();
+    await this.c.db.deleteFrom('folders').where('folder_id', '=', folderId).execute();
   }
 
   /** Deletes the folder and every folder beneath it (not their files: see FileRepository.deleteInTree). */
   async deleteTree(path: string): Promise<void> {
-    await this.#c.db.deleteFrom('folders').where(inFolderTree('path', path)).execute();
+    await this.c.db.deleteFrom('folders').where(inFolderTree('path', path)).execute();
   }
 
   /** How many folders `query` lists. */
@@ -110,10 +104,10 @@ export class FolderRepository {
   }
 
   #matching(query: ListQuery) {
-    let q = this.#c.db.selectFrom('folders');
+    let q = this.c.db.selectFrom('folders');
     if (query.folder !== undefined) q = q.where('parent', '=', query.folder);
     if (query.within !== undefined) q = q.where(inFolderTree('path', query.within));
-    if (query.filter !== undefined) q = q.where(this.#c.dialect.search.folders(query.filter));
+    if (query.filter !== undefined) q = q.where(this.c.dialect.search.folders(query.filter));
     return q;
   }
 }

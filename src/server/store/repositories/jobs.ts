@@ -1,4 +1,4 @@
-import type { Connection } from '../connection.js';
+import { Repository } from '../connection.js';
 import { asIs, bigint, json, nullableBigint, RowMapper } from '../row-mapper.js';
 import type { JobTable } from '../schema.js';
 
@@ -35,19 +35,13 @@ const jobRows = new RowMapper<JobRecord, JobTable>({
 });
 
 /** Background jobs any node may claim, each held by one node at a time through a lease. */
-export class JobRepository {
-  readonly #c: Connection;
-
-  constructor(connection: Connection) {
-    this.#c = connection;
-  }
-
+export class JobRepository extends Repository {
   async insert(job: JobRecord): Promise<void> {
-    await this.#c.db.insertInto('jobs').values(jobRows.toRow(job)).execute();
+    await this.c.db.insertInto('jobs').values(jobRows.toRow(job)).execute();
   }
 
   async hasPending(): Promise<boolean> {
-    const row = await this.#c.db
+    const row = await this.c.db
       .selectFrom('jobs')
       .select('job_id')
       .where('status', '=', 'Pending')
@@ -56,7 +50,7 @@ export class JobRepository {
   }
 
   get(jobId: string): Promise<JobRecord | undefined> {
-    return jobRows.first(this.#c.db.selectFrom('jobs').selectAll().where('job_id', '=', jobId));
+    return jobRows.first(this.c.db.selectFrom('jobs').selectAll().where('job_id', '=', jobId));
   }
 
   /**
@@ -65,7 +59,7 @@ export class JobRepository {
    */
   claim(owner: string, now: number, leaseUntil: number): Promise<JobRecord | undefined> {
     return jobRows.first(
-      this.#c.db
+      this.c.db
         .updateTable('jobs')
         .set((eb) => ({
           claimed_by: owner,
@@ -83,7 +77,7 @@ export class JobRepository {
             .orderBy('job_id')
             .limit(1);
           // Nodes asking at once each skip the row another is taking (SQLite has one writer anyway).
-          return this.#c.dialect.name === 'postgres' ? free.forUpdate().skipLocked() : free;
+          return this.c.dialect.name === 'postgres' ? free.forUpdate().skipLocked() : free;
         })
         .returningAll(),
     );
@@ -91,7 +85,7 @@ export class JobRepository {
 
   /** Extends the lease; answers false when the job is no longer this owner's (another node took it). */
   async renewLease(jobId: string, owner: string, leaseUntil: number): Promise<boolean> {
-    const result = await this.#c.db
+    const result = await this.c.db
       .updateTable('jobs')
       .set({ lease_until: leaseUntil })
       .where('job_id', '=', jobId)
@@ -110,7 +104,7 @@ export class JobRepository {
     owner: string,
     outcome: { status: JobStatus; error?: string; updatedAt: number },
   ): Promise<boolean> {
-    const result = await this.#c.db
+    const result = await this.c.db
       .updateTable('jobs')
       .set({
         status: outcome.status,
@@ -128,7 +122,7 @@ export class JobRepository {
 
   /** Forgets every claim; only for a catalog no other node uses (SQLite), on start. */
   async releaseAllClaims(): Promise<void> {
-    await this.#c.db
+    await this.c.db
       .updateTable('jobs')
       .set({ claimed_by: null, lease_until: null })
       .where('status', '=', 'Pending')

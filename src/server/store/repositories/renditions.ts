@@ -1,4 +1,4 @@
-import type { Connection } from '../connection.js';
+import { Repository } from '../connection.js';
 import { asIs, bigint, RowMapper } from '../row-mapper.js';
 import type { RenditionTable } from '../schema.js';
 
@@ -18,16 +18,10 @@ const renditionRows = new RowMapper<RenditionRecord, RenditionTable>({
 });
 
 /** Derived images in blob storage, counted against one size budget and evicted least recently used first. */
-export class RenditionRepository {
-  readonly #c: Connection;
-
-  constructor(connection: Connection) {
-    this.#c = connection;
-  }
-
+export class RenditionRepository extends Repository {
   /** Records a rendition as stored and used at `lastUsedAt` (again, when it was stored before). */
   async record(rendition: RenditionRecord): Promise<void> {
-    await this.#c.db
+    await this.c.db
       .insertInto('renditions')
       .values(renditionRows.toRow(rendition))
       .onConflict((oc) =>
@@ -39,12 +33,12 @@ export class RenditionRepository {
   /** Notes that these renditions were served at `at`. */
   async touch(keys: string[], at: number): Promise<void> {
     if (keys.length === 0) return;
-    await this.#c.db.updateTable('renditions').set({ last_used_at: at }).where('key', 'in', keys).execute();
+    await this.c.db.updateTable('renditions').set({ last_used_at: at }).where('key', 'in', keys).execute();
   }
 
   /** Bytes every recorded rendition holds. */
   async bytes(): Promise<number> {
-    const row = await this.#c.db
+    const row = await this.c.db
       .selectFrom('renditions')
       .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('size'), eb.lit(0)).as('total'))
       .executeTakeFirstOrThrow();
@@ -54,18 +48,18 @@ export class RenditionRepository {
   /** The `limit` renditions served longest ago. */
   leastRecentlyUsed(limit: number): Promise<RenditionRecord[]> {
     return renditionRows.all(
-      this.#c.db.selectFrom('renditions').selectAll().orderBy('last_used_at').orderBy('key').limit(limit),
+      this.c.db.selectFrom('renditions').selectAll().orderBy('last_used_at').orderBy('key').limit(limit),
     );
   }
 
   async forget(keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    await this.#c.db.deleteFrom('renditions').where('key', 'in', keys).execute();
+    await this.c.db.deleteFrom('renditions').where('key', 'in', keys).execute();
   }
 
   /** Forgets every rendition of these originals (their tree was deleted). */
   async forgetOf(blobKeys: string[]): Promise<void> {
     if (blobKeys.length === 0) return;
-    await this.#c.db.deleteFrom('renditions').where('blob_key', 'in', blobKeys).execute();
+    await this.c.db.deleteFrom('renditions').where('blob_key', 'in', blobKeys).execute();
   }
 }

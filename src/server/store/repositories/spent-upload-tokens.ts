@@ -1,16 +1,10 @@
-import type { Connection } from '../connection.js';
+import { Repository } from '../connection.js';
 
 /** Client-upload tokens already used, kept until their `expire` so a replay is refused. */
-export class SpentUploadTokenRepository {
-  readonly #c: Connection;
-
-  constructor(connection: Connection) {
-    this.#c = connection;
-  }
-
+export class SpentUploadTokenRepository extends Repository {
   /** Records a client-upload token as used. Answers false when it was used before (a replay). */
   async spend(token: string, expiresAt: number): Promise<boolean> {
-    const result = await this.#c.db
+    const result = await this.c.db
       .insertInto('spent_upload_tokens')
       .values({ token, expires_at: expiresAt })
       .onConflict((oc) => oc.column('token').doNothing())
@@ -19,12 +13,12 @@ export class SpentUploadTokenRepository {
   }
 
   async forgetExpired(now: number): Promise<void> {
-    await this.#c.db.deleteFrom('spent_upload_tokens').where('expires_at', '<', now).execute();
+    await this.c.db.deleteFrom('spent_upload_tokens').where('expires_at', '<', now).execute();
   }
 
   /** Spent tokens still within their `expire` (what a replay could still use). */
   async list(now: number): Promise<Array<{ token: string; expiresAt: number }>> {
-    const rows = await this.#c.db
+    const rows = await this.c.db
       .selectFrom('spent_upload_tokens')
       .selectAll()
       .where('expires_at', '>=', now)
