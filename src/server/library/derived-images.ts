@@ -213,6 +213,7 @@ export class DerivedImages {
 
   /** Drops every derived image of these originals (a purge). */
   async dropAll(blobKeys: Iterable<string>): Promise<number> {
+    await this.#storesInFlight();
     let dropped = 0;
     for (const blobKey of blobKeys) {
       await this.#storage.deleteTree(derivedTreeFor(blobKey));
@@ -222,8 +223,14 @@ export class DerivedImages {
     return dropped;
   }
 
+  /** Renders answered but still being stored would land after a drop (or race its directory removal). */
+  async #storesInFlight(): Promise<void> {
+    await Promise.allSettled([...this.#pending]);
+  }
+
   /** Drops one derived image (a purge of one transformed URL); answers whether it was there. */
   async drop(key: string): Promise<boolean> {
+    await this.#storesInFlight();
     const existed = (await this.#storage.size(key)) !== undefined;
     await this.#storage.delete(key);
     await this.#store.renditions.forget([key]);
