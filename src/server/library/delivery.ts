@@ -186,19 +186,19 @@ export async function resolveDelivery(
     );
   }
   const missing = () => notFound(messages.fileNotFound, { reason: 'NOT_FOUND' });
-  let current = await ctx.store.getFileByPath(url.filePath);
+  let current = await ctx.store.files.getByPath(url.filePath);
   if (!current && url.thumbnail) {
-    current = await ctx.store.getFileByPath(url.filePath.slice(0, -thumbnailSuffix.length - 1));
+    current = await ctx.store.files.getByPath(url.filePath.slice(0, -thumbnailSuffix.length - 1));
     if (current) rendered = asThumbnail(parsed?.original ? undefined : rendered);
   }
   if (!current && parsed?.defaultImage) {
-    const fallback = await ctx.store.getFileByPath(parsed.defaultImage);
+    const fallback = await ctx.store.files.getByPath(parsed.defaultImage);
     if (fallback?.isPublished && !fallback.isPrivate) current = fallback;
   }
   if (!current) throw missing();
   let file = current;
   if (url.versionId !== undefined && url.versionId !== current.versionId) {
-    const version = (await ctx.store.getFileVersions(current.fileId)).find(
+    const version = (await ctx.store.files.versions(current.fileId)).find(
       (v) => v.versionId === url.versionId,
     );
     if (!version) {
@@ -274,7 +274,7 @@ export async function referencesOf(ctx: ServerContext, t: Transformation): Promi
   const { images, fonts } = referencedPaths(t.steps);
   const found = new Map<string, FileRecord>();
   for (const path of [...images, ...fonts]) {
-    const file = await ctx.store.getFileByPath(path);
+    const file = await ctx.store.files.getByPath(path);
     if (!file) {
       throw badRequest(`The layer's file ${path} does not exist.`, { reason: 'LAYER_NOT_FOUND' });
     }
