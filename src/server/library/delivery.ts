@@ -27,7 +27,6 @@ import {
   referencedPaths,
   type Transformation,
 } from '../media/transformation.js';
-import { attachmentDisposition } from '../routes/delivery-http.js';
 import { readBlob } from '../storage/blob-storage.js';
 import type { FileRecord } from '../store/store.js';
 import { DerivedImages } from './derived-images.js';
@@ -297,6 +296,10 @@ export function deliveryHeaders(target: DeliveryTarget, negotiated: boolean): Re
   if (target.attachment) headers['content-disposition'] = attachmentDisposition(downloadName(target));
   return headers;
 }
+
+/** `Content-Disposition` for a download under `fileName`, any characters kept in `filename*`. */
+export const attachmentDisposition = (fileName: string) =>
+  `attachment; filename="${fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 
 /** A rendition downloads under the file's name with its own format's extension. */
 function downloadName(target: DeliveryTarget): string {

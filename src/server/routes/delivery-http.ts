@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { attachmentDisposition } from '../library/delivery.js';
 import type { ByteRange } from '../storage/blob-storage.js';
 
 /** HTTP validators and byte ranges for delivery (RFC 9110 §13 and §14), as pure functions. */
@@ -70,9 +71,6 @@ function isInlineSafe(mime: string): boolean {
   if (/^(image|video|audio|font)\//.test(mime)) return true;
   return ['application/pdf', 'text/plain', 'text/css', 'application/json'].includes(mime);
 }
-
-export const attachmentDisposition = (fileName: string) =>
-  `attachment; filename="${fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 
 /**
  * Headers that keep uploaded content from acting as our origin. SVG gets a CSP that forbids
