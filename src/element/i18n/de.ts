@@ -8,6 +8,8 @@ const de: Catalog = {
   insert: 'Einfügen',
   insertCount: { one: '{count} Datei einfügen', other: '{count} Dateien einfügen' },
   selectedCount: { one: '{count} Datei ausgewählt', other: '{count} Dateien ausgewählt' },
+  fileCount: { one: '{count} Datei', other: '{count} Dateien' },
+  fileCountMore: 'Mehr als {count} Dateien',
   selectAll: 'Alle sichtbaren auswählen',
   clearSelection: 'Auswahl aufheben',
   maxFilesReached: {

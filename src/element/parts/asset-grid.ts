@@ -170,20 +170,16 @@ export class AssetGridElement extends LitElement {
   override render() {
     const l = this.#l10n.value;
     if (this.status === 'loading' || this.status === 'idle') return this.#renderSkeleton();
+    const clear = html`<button class="btn" type="button" @click=${() => emit(this, 'clear-filters')}>
+      ${l.t('clearFilters')}
+    </button>`;
+    // A broken query is explained where it was written; retrying it would fail the same way.
+    if (this.status === 'error' && this.error?.isQueryError)
+      return this.#renderEmpty(l.t('noResults'), l.t('noResultsHint'), clear);
     if (this.status === 'error' && this.error) return this.#renderError(this.error);
     if (this.items.length === 0) {
       return this.searching
-        ? this.#renderEmpty(
-            l.t('noResults'),
-            l.t('noResultsHint'),
-            html`<button
-            class="btn"
-            type="button"
-            @click=${() => emit(this, 'clear-filters')}
-          >
-            ${l.t('clearFilters')}
-          </button>`,
-          )
+        ? this.#renderEmpty(l.t('noResults'), l.t('noResultsHint'), clear)
         : this.#renderEmpty(l.t('emptyFolder'), l.t('emptyFolderHint'));
     }
     const more =
