@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { uploadFile } from './support.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const cachedSamples = Number(process.env.BENCH_CACHED_SAMPLES ?? 500);
@@ -86,23 +87,6 @@ async function photo(seed, width, height) {
     .toBuffer();
 }
 
-async function uploadFile(url, bytes, fileName, folder) {
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(bytes)]), fileName);
-  form.append('fileName', fileName);
-  form.append('folder', folder);
-  form.append('useUniqueFileName', 'false');
-  const response = await fetch(`${url}/api/v1/files/upload`, {
-    method: 'POST',
-    headers: { authorization: auth },
-    body: form,
-  });
-  const body = await response.json();
-  if (response.status !== 200)
-    throw new Error(`upload ${fileName}: ${response.status} ${JSON.stringify(body)}`);
-  return body;
-}
-
 async function timedGet(url) {
   const started = performance.now();
   const response = await fetch(url);
@@ -126,7 +110,10 @@ try {
     const bytes = await twelveMegapixelJpeg(i + 1);
     const path = join(work, `big-${i}.jpg`);
     await writeFile(path, bytes);
-    bigFiles.push({ path, uploaded: await uploadFile(server.url, bytes, `big-${i}.jpg`, '/big') });
+    bigFiles.push({
+      path,
+      uploaded: await uploadFile(server.url, auth, bytes, `big-${i}.jpg`, { folder: '/big' }),
+    });
   }
   const serverMs = [];
   for (const { uploaded } of bigFiles) serverMs.push(await timedGet(`${uploaded.url}?tr=w-400`));
@@ -154,7 +141,11 @@ try {
   // request (each renders) and again (each from the store).
   const photos = [];
   for (let i = 0; i < concurrent; i++) {
-    photos.push(await uploadFile(server.url, await photo(i, 1600, 1200), `photo-${i}.jpg`, '/grid'));
+    photos.push(
+      await uploadFile(server.url, auth, await photo(i, 1600, 1200), `photo-${i}.jpg`, {
+        folder: '/grid',
+      }),
+    );
   }
   const burst = async () => {
     const started = performance.now();

@@ -22,11 +22,33 @@ export async function startServer(dataDir, keys, env = {}) {
   });
   return {
     url: running.url,
+    pid: running.child.pid,
     async stop() {
       running.child.kill('SIGTERM');
       await once(running.child, 'exit');
     },
   };
+}
+
+/**
+ * Uploads `bytes` as `fileName` (name kept as given) with `authorization`, adding `fields`; answers
+ * the file, or throws the server's refusal.
+ */
+export async function uploadFile(url, authorization, bytes, fileName, fields = {}) {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(bytes)]), fileName);
+  form.append('fileName', fileName);
+  form.append('useUniqueFileName', 'false');
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  const response = await fetch(`${url}/api/v1/files/upload`, {
+    method: 'POST',
+    headers: { authorization },
+    body: form,
+  });
+  const body = await response.json();
+  if (response.status !== 200)
+    throw new Error(`upload ${fileName}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
 }
 
 /** Runs `task(i)` for i in [0, count) with at most `limit` in flight; answers elapsed seconds. */

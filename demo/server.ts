@@ -17,6 +17,29 @@ const types: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
 };
+/**
+ * The page runs only its own scripts, talks only to this origin and may not be framed (no
+ * clickjacking of an editor who is signed in). Styles may be inline: Lit and Uppy set them.
+ * `blob:` and `data:` are previews of files being uploaded, edited or taken with the camera.
+ */
+const pageSecurityHeaders = {
+  'content-security-policy': [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'same-origin',
+};
+
 /** Files the page may load: its own, and the built element beside its lazy chunks. */
 const demoFiles = /^(app\.js|app\.css)$/;
 const distFiles = /^media-library[\w.-]*\.js(\.map)?$/;
@@ -29,7 +52,9 @@ export interface DemoServer extends MediaServer {
 /**
  * The media server plus the demo: the page at `/`, its files under `/_ml/demo/`, and a token
  * endpoint at `/_ml/demo/auth` that signs with the first key pair, so the page holds no key. It
- * lets anyone who can reach it in: bind it to loopback (the default).
+ * lets anyone who can reach it in: bind it to loopback (the default). Pages of other origins get
+ * no session (the endpoint has no CORS and refuses cross-site requests), and other host names
+ * (DNS rebinding) are refused by the server's Host check.
  */
 export async function startDemoServer(
   config: Partial<ServerConfig>,
@@ -59,6 +84,7 @@ export async function startDemoServer(
         reply
           .type(types['.html']!)
           .header('cache-control', 'no-cache')
+          .headers(pageSecurityHeaders)
           .send(await readFile(join(root, 'demo/index.html'))),
       );
       app.get<{ Params: { '*': string } }>('/_ml/demo/*', async (request, reply) => {

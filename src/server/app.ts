@@ -7,11 +7,14 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import { assertHostAnswered, hostNamesAnswered } from './allowed-hosts.js';
 import { authenticateRequest } from './auth/authenticate.js';
 import type { Access, Principal } from './auth/principal.js';
 import type { ServerContext } from './context.js';
+import { apiCorsOptions } from './cors.js';
 import { ApiError, HELP } from './errors.js';
 import { newId } from './library/ids.js';
+import { answerClientError, enforceBodyTimeouts, httpServerOptions } from './request-timeouts.js';
 import { bulkJobRoutes } from './routes/bulk-jobs.js';
 import { clientConfigRoutes } from './routes/client-config.js';
 import { companionRoutes } from './routes/companion.js';
@@ -56,7 +59,7 @@ export type App = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
-/** The origin file URLs point at: the configured one, else the one this request came to. */
+/** The origin file URLs point at: the configured one, else the one this request came to (its Host was checked). */
 export function urlEndpointFor(ctx: ServerContext, request: FastifyRequest): string {
   return ctx.config.urlEndpoint ?? `${request.protocol}://${request.host}`;
 }
@@ -73,30 +76,26 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     // A URL the router cannot decode (`/%E0%A4%A`) gets our error body too, not Fastify's.
     frameworkErrors: (error, request, reply) => sendError(error, request, reply),
+    http: httpServerOptions(ctx.config),
+    // Bodies are timed per route (src/server/request-timeouts.ts): tus PATCHes only by idleness.
+    requestTimeout: 0,
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  enforceBodyTimeouts(app as unknown as FastifyInstance, ctx.config);
 
   app.decorateRequest('principal', null);
 
+  const answeredHosts = hostNamesAnswered(ctx.config);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-ik-requestId', request.id);
     reply.header('x-request-id', request.id);
     // No response of ours may be sniffed into a type it was not sent as (uploaded HTML as a page).
     reply.header('x-content-type-options', 'nosniff');
+    assertHostAnswered(answeredHosts, request.headers.host);
   });
 
-  await app.register(cors, {
-    origin: true,
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    exposedHeaders: [
-      'x-ik-requestId',
-      'x-request-id',
-      'X-RateLimit-Limit',
-      'X-RateLimit-Reset',
-      'X-RateLimit-Interval',
-      'retry-after-ms',
-    ],
-    maxAge: 600,
-  });
+  await app.register(cors, apiCorsOptions(ctx.config.corsOrigins));
 
   await app.register(multipart, {
     limits: {
@@ -198,8 +197,11 @@ async function enforceRateLimit(
 /** Every error leaves as ImageKit's `{message, help}`; only our own faults are 500s. */
 function sendError(error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply) {
   const { status, body, headers } = describeError(error, request);
-  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  // A 503 of ours (render queue full, a render too slow) is load, not a fault.
+  if (status >= 500 && !(error instanceof ApiError)) request.log.error({ err: error }, 'request failed');
   reply.headers(headers);
+  // Refused before its body was read: close rather than read the rest (maybe hundreds of MB) for nothing.
+  if (!request.raw.complete) reply.header('connection', 'close');
   if (status !== 429 && status < 500) reply.header('x-should-retry', 'false');
   reply.code(status).send(body);
 }

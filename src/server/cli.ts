@@ -15,6 +15,8 @@ const usage = `media-library: an ImageKit-compatible media server
 Usage:
   media-library serve [--port N] [--host H] [--data DIR]
                       [--database postgres://…] [--storage s3://bucket/prefix] [--redis redis://…]
+                      [--url-endpoint https://media.example.com] [--allowed-hosts H[,H…]]
+                      [--cors-origins *|https://cms.example.com[,…]]
   media-library keys list [--data DIR | --database postgres://…]
   media-library keys create [--restricted --permission None|Read|ReadWrite] [--name NAME] [--data DIR | --database …]
   media-library keys roll PUBLIC_KEY [--expire-old-in immediately|1h|24h|3d|7d] [--data DIR | --database …]
@@ -24,9 +26,10 @@ Usage:
 
 Environment: PORT, MEDIA_LIBRARY_DATA, MEDIA_LIBRARY_HOST, MEDIA_LIBRARY_URL_ENDPOINT,
 MEDIA_LIBRARY_PUBLIC_KEY / MEDIA_LIBRARY_PRIVATE_KEY (first key pair), MEDIA_LIBRARY_MAX_UPLOAD,
-MEDIA_LIBRARY_RATE_LIMIT, MEDIA_LIBRARY_LOG_LEVEL; for many nodes DATABASE_URL,
+MEDIA_LIBRARY_RATE_LIMIT, MEDIA_LIBRARY_LOG_LEVEL, MEDIA_LIBRARY_ALLOWED_HOSTS,
+MEDIA_LIBRARY_CORS_ORIGINS; for many nodes DATABASE_URL,
 MEDIA_LIBRARY_STORAGE, REDIS_URL, MEDIA_LIBRARY_S3_ENDPOINT and the AWS SDK's AWS_* variables.
-See docs/server.md for all of them.`;
+See docs/server.md and docs/security.md for all of them.`;
 
 async function serve(flags: ConfigFlags): Promise<void> {
   const server = await startMediaServer(resolveConfig(flags));
@@ -179,6 +182,9 @@ export async function main(argv: string[]): Promise<void> {
       database: { type: 'string' },
       storage: { type: 'string' },
       redis: { type: 'string' },
+      'url-endpoint': { type: 'string' },
+      'allowed-hosts': { type: 'string' },
+      'cors-origins': { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
       restricted: { type: 'boolean' },

@@ -1,6 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseSize } from '../shared/sizes.js';
 import { parseRateLimit, type RateLimitSetting } from './auth/rate-limiter.js';
+import { defaultQueryLimits, type QueryLimits } from './search/query-language.js';
 
 /** Everything the server can be told, with its default, in one place. */
 export interface ServerConfig {
@@ -25,15 +27,63 @@ export interface ServerConfig {
   jobLeaseMs: number;
   /**
    * Base of file URLs (`url`, `thumbnail`), e.g. `https://media.example.com`. When unset, each
-   * response uses the origin the request came to, so the zero-setup server links to itself.
+   * response uses the origin the request came to, which `allowedHosts` vouches for.
    */
   urlEndpoint?: string;
+  /**
+   * `Host` names (optionally `name:port`) the server answers; any other gets 400, so a forged
+   * Host can neither poison cached URLs nor rebind DNS to us. Empty: with `urlEndpoint` set, any
+   * Host (URLs never come from it); without, only loopback names and the bound address.
+   */
+  allowedHosts: string[];
+  /**
+   * Page origins that may call the API from a browser: `*` (the default: the API takes no cookies,
+   * only an `Authorization` header, so any page may use the credentials it holds) or a list.
+   */
+  corsOrigins: '*' | string[];
   /** Largest upload accepted, in bytes. */
   maxUploadBytes: number;
   /** Largest image accepted, in pixels (width × height); guards against decompression bombs. */
   maxImagePixels: number;
   /** Largest width or height a transformation may produce, in pixels. */
   maxTransformSize: number;
+  /** Largest image a transformation may produce (or hold between steps), in pixels (width × height). */
+  maxTransformPixels: number;
+  /** Most steps a transformation may chain with `:`; each step re-reads the previous one's pixels. */
+  maxTransformSteps: number;
+  /** Renders running at once in this process; the rest wait in the render queue. */
+  renderConcurrency: number;
+  /** Renders that may wait for a free slot; past it, delivery answers 503 with Retry-After. */
+  renderQueueLength: number;
+  /**
+   * Memory the renders running at once may hold, by each render's estimate (pixels held between
+   * chained steps, what the encoder buffers); a render that alone needs more is refused.
+   */
+  renderMemoryBytes: number;
+  /**
+   * Uncached renders each client address may cause through unsigned delivery URLs, or false for
+   * no budget; past it, 429. Counted in Redis when configured.
+   */
+  renderBudget: RateLimitSetting | false;
+  /** Bytes the rendition cache may hold; the least recently used renditions go first. */
+  renditionCacheBytes: number;
+  /** Transformed URLs need a valid signature (`ik-s`), as for private files; named ones excepted. */
+  signedTransformations: boolean;
+  /** Only named transformations (`n-<name>`) render; any other transformation is refused. */
+  restrictUnnamedTransformations: boolean;
+  /** How long a client may take to send a request's headers. */
+  headersTimeoutMs: number;
+  /** How long a request body may pause between bytes; resumable (tus) uploads too. */
+  bodyIdleTimeoutMs: number;
+  /** How long a whole request body may take, except the PATCHes of resumable uploads. */
+  requestTimeoutMs: number;
+  /**
+   * Bytes of upload bodies in flight before their sender is known (no Authorization header, the
+   * signature fields still to come), per client address and in all.
+   */
+  unauthenticatedUploadBytes: { perClient: number; total: number };
+  /** How big a searchQuery may be. */
+  search: QueryLimits;
   /**
    * Named transformations (`n-<name>` in a URL) and what they stand for, e.g.
    * `{ "product-card": "w-400,h-300,c-at_max" }`; added to, and able to replace, the built-in
@@ -88,7 +138,24 @@ export function defaultConfig(): ServerConfig {
     // sharp's own default for limitInputPixels: 16383 × 16383.
     maxImagePixels: 268_402_689,
     maxTransformSize: 8000,
+    maxTransformPixels: 8000 * 8000,
+    maxTransformSteps: 10,
+    renderConcurrency: availableParallelism(),
+    // A grid page of new thumbnails at once; waiting costs a socket, not pixels (sources load in turn).
+    renderQueueLength: 64,
+    renderMemoryBytes: 512 * 1024 ** 2,
+    renderBudget: { limit: 300, intervalMs: 60_000 },
+    renditionCacheBytes: 5 * 1024 ** 3,
+    signedTransformations: false,
+    restrictUnnamedTransformations: false,
+    headersTimeoutMs: 30_000,
+    bodyIdleTimeoutMs: 30_000,
+    requestTimeoutMs: 10 * 60_000,
+    unauthenticatedUploadBytes: { perClient: 100 * 1024 ** 2, total: 1024 ** 3 },
+    search: defaultQueryLimits,
     namedTransforms: {},
+    allowedHosts: [],
+    corsOrigins: '*',
     rateLimit: { limit: 1000, intervalMs: 10_000 },
     urlFetch: { timeoutMs: 30_000, allowPrivateNetworks: false },
     logLevel: 'warn',
@@ -109,6 +176,9 @@ export interface ConfigFlags {
   database?: string;
   storage?: string;
   redis?: string;
+  'url-endpoint'?: string;
+  'allowed-hosts'?: string;
+  'cors-origins'?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -125,6 +195,24 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
     if (bytes === undefined) throw new Error(`${name}="${text}" should be a size such as 500mb or 2gb`);
     return bytes;
   };
+  const count = (name: string, fallback: number, min = 1) => {
+    const text = env[name];
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (!/^\s*\d+\s*$/.test(text) || value < min)
+      throw new Error(`${name}="${text}" should be a whole number, ${min} or more`);
+    return value;
+  };
+  const duration = (name: string, fallback: number) => {
+    const text = env[name];
+    return text === undefined ? fallback : parseDuration(name, text);
+  };
+  const flag = (name: string) => {
+    const text = env[name];
+    if (text === undefined || text === '' || text === 'false') return false;
+    if (text === 'true') return true;
+    throw new Error(`${name}="${text}" should be true or false`);
+  };
   const config: ServerConfig = {
     port,
     host: flags.host ?? env.MEDIA_LIBRARY_HOST ?? base.host,
@@ -132,7 +220,36 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
     maxUploadBytes: size('MEDIA_LIBRARY_MAX_UPLOAD', base.maxUploadBytes),
     maxImagePixels: Number(env.MEDIA_LIBRARY_MAX_IMAGE_PIXELS ?? base.maxImagePixels),
     maxTransformSize: Number(env.MEDIA_LIBRARY_MAX_TRANSFORM_SIZE ?? base.maxTransformSize),
+    maxTransformPixels: count('MEDIA_LIBRARY_MAX_TRANSFORM_PIXELS', base.maxTransformPixels),
+    maxTransformSteps: count('MEDIA_LIBRARY_MAX_TRANSFORM_STEPS', base.maxTransformSteps),
+    renderConcurrency: count('MEDIA_LIBRARY_RENDER_CONCURRENCY', base.renderConcurrency),
+    renderQueueLength: count('MEDIA_LIBRARY_RENDER_QUEUE', base.renderQueueLength, 0),
+    renderMemoryBytes: size('MEDIA_LIBRARY_RENDER_MEMORY', base.renderMemoryBytes),
+    renderBudget: env.MEDIA_LIBRARY_RENDER_BUDGET
+      ? parseRateLimit(env.MEDIA_LIBRARY_RENDER_BUDGET)
+      : base.renderBudget,
+    renditionCacheBytes: size('MEDIA_LIBRARY_RENDITION_CACHE', base.renditionCacheBytes),
+    signedTransformations: flag('MEDIA_LIBRARY_SIGNED_TRANSFORMATIONS'),
+    restrictUnnamedTransformations: flag('MEDIA_LIBRARY_RESTRICT_UNNAMED_TRANSFORMATIONS'),
+    headersTimeoutMs: duration('MEDIA_LIBRARY_HEADERS_TIMEOUT', base.headersTimeoutMs),
+    bodyIdleTimeoutMs: duration('MEDIA_LIBRARY_BODY_IDLE_TIMEOUT', base.bodyIdleTimeoutMs),
+    requestTimeoutMs: duration('MEDIA_LIBRARY_REQUEST_TIMEOUT', base.requestTimeoutMs),
+    unauthenticatedUploadBytes: {
+      perClient: size(
+        'MEDIA_LIBRARY_UNAUTHENTICATED_UPLOAD_PER_CLIENT',
+        base.unauthenticatedUploadBytes.perClient,
+      ),
+      total: size('MEDIA_LIBRARY_UNAUTHENTICATED_UPLOAD_TOTAL', base.unauthenticatedUploadBytes.total),
+    },
+    search: {
+      maxLength: count('MEDIA_LIBRARY_SEARCH_MAX_LENGTH', base.search.maxLength),
+      maxDepth: count('MEDIA_LIBRARY_SEARCH_MAX_DEPTH', base.search.maxDepth),
+      maxConditions: count('MEDIA_LIBRARY_SEARCH_MAX_CONDITIONS', base.search.maxConditions),
+      maxValues: count('MEDIA_LIBRARY_SEARCH_MAX_VALUES', base.search.maxValues),
+    },
     namedTransforms: parseNamedTransforms(env.MEDIA_LIBRARY_NAMED_TRANSFORMS),
+    allowedHosts: parseAllowedHosts(flags['allowed-hosts'] ?? env.MEDIA_LIBRARY_ALLOWED_HOSTS),
+    corsOrigins: parseCorsOrigins(flags['cors-origins'] ?? env.MEDIA_LIBRARY_CORS_ORIGINS),
     rateLimit: env.MEDIA_LIBRARY_RATE_LIMIT ? parseRateLimit(env.MEDIA_LIBRARY_RATE_LIMIT) : base.rateLimit,
     urlFetch: {
       timeoutMs: Number(env.MEDIA_LIBRARY_URL_FETCH_TIMEOUT_MS ?? base.urlFetch.timeoutMs),
@@ -164,7 +281,14 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
     throw new Error(
       `MEDIA_LIBRARY_MAX_TRANSFORM_SIZE="${env.MEDIA_LIBRARY_MAX_TRANSFORM_SIZE}" should be pixels`,
     );
-  if (env.MEDIA_LIBRARY_URL_ENDPOINT) config.urlEndpoint = env.MEDIA_LIBRARY_URL_ENDPOINT.replace(/\/+$/, '');
+  const urlEndpoint = flags['url-endpoint'] ?? env.MEDIA_LIBRARY_URL_ENDPOINT;
+  if (urlEndpoint)
+    config.urlEndpoint = checkUrl(
+      urlEndpoint,
+      ['http:', 'https:'],
+      '--url-endpoint / MEDIA_LIBRARY_URL_ENDPOINT',
+      'https://media.example.com',
+    ).replace(/\/+$/, '');
   if (env.MEDIA_LIBRARY_PUBLIC_KEY && env.MEDIA_LIBRARY_PRIVATE_KEY) {
     config.initialKeys = {
       publicKey: env.MEDIA_LIBRARY_PUBLIC_KEY,
@@ -192,18 +316,12 @@ function resolveUploadSettings(
     resumableExpiryMs: env.MEDIA_LIBRARY_RESUMABLE_EXPIRY
       ? parseDuration('MEDIA_LIBRARY_RESUMABLE_EXPIRY', env.MEDIA_LIBRARY_RESUMABLE_EXPIRY)
       : base.resumableExpiryMs,
-    companionOrigins: (env.MEDIA_LIBRARY_COMPANION_ORIGINS ?? '')
-      .split(',')
-      .map((origin) => origin.trim().replace(/\/+$/, ''))
-      .filter(Boolean),
+    companionOrigins: commaList(env.MEDIA_LIBRARY_COMPANION_ORIGINS).map((origin) =>
+      origin.replace(/\/+$/, ''),
+    ),
     providers: {},
   };
-  for (const origin of settings.companionOrigins) {
-    if (!/^https?:\/\/[^/]+$/i.test(origin))
-      throw new Error(
-        `MEDIA_LIBRARY_COMPANION_ORIGINS: "${origin}" should be an origin such as https://cms.example.com`,
-      );
-  }
+  for (const origin of settings.companionOrigins) checkOrigin(origin, 'MEDIA_LIBRARY_COMPANION_ORIGINS');
   if (env.MEDIA_LIBRARY_PUBLIC_URL) {
     const url = env.MEDIA_LIBRARY_PUBLIC_URL;
     if (!/^https?:\/\/[^/]+\/?$/i.test(url))
@@ -226,13 +344,47 @@ function resolveUploadSettings(
   return settings;
 }
 
-/** A duration such as `90s`, `30m`, `24h` or `7d`, in milliseconds. */
+/** A comma-separated list, trimmed, without empty entries. */
+function commaList(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
+
+function checkOrigin(origin: string, name: string): void {
+  if (!/^https?:\/\/[^/]+$/i.test(origin))
+    throw new Error(`${name}: "${origin}" should be an origin such as https://cms.example.com`);
+}
+
+/** `--cors-origins` / `MEDIA_LIBRARY_CORS_ORIGINS`: `*`, or origins such as `https://cms.example.com`. */
+function parseCorsOrigins(text: string | undefined): '*' | string[] {
+  const origins = commaList(text).map((origin) => origin.replace(/\/+$/, ''));
+  if (origins.length === 0 || (origins.length === 1 && origins[0] === '*')) return '*';
+  for (const origin of origins) checkOrigin(origin, '--cors-origins / MEDIA_LIBRARY_CORS_ORIGINS');
+  return origins;
+}
+
+/** `--allowed-hosts` / `MEDIA_LIBRARY_ALLOWED_HOSTS`: host names, each optionally with `:port`. */
+function parseAllowedHosts(text: string | undefined): string[] {
+  const hosts = commaList(text).map((host) => host.toLowerCase());
+  for (const host of hosts) {
+    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(host))
+      throw new Error(
+        `--allowed-hosts / MEDIA_LIBRARY_ALLOWED_HOSTS: "${host}" should be a host name such as media.example.com or media.example.com:8080`,
+      );
+  }
+  return hosts;
+}
+
+/** A duration such as `500ms`, `90s`, `30m`, `24h` or `7d`, in milliseconds. */
 function parseDuration(name: string, text: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$/.exec(text);
-  if (!match) throw new Error(`${name}="${text}" should be a duration such as 30m, 24h or 7d`);
-  return (
-    Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd']
-  );
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(text);
+  if (!match) throw new Error(`${name}="${text}" should be a duration such as 30s, 30m, 24h or 7d`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+    match[2] as 'ms' | 's' | 'm' | 'h' | 'd'
+  ];
+  return Number(match[1]) * unit;
 }
 
 /** A URL of one of `protocols`, or an error that shows what one looks like (and never echoes a password). */

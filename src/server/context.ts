@@ -4,6 +4,8 @@ import type { RateLimiter } from './auth/rate-limiter.js';
 import type { ServerConfig } from './config.js';
 import type { DerivedImages } from './library/derived-images.js';
 import type { FolderJobs } from './library/folder-jobs.js';
+import type { RenderQueue } from './library/render-queue.js';
+import type { UnauthenticatedUploads } from './library/unauthenticated-uploads.js';
 import type { BlobStorage } from './storage/blob-storage.js';
 import type { Store } from './store/store.js';
 
@@ -20,6 +22,12 @@ export interface ServerContext {
   /** Transformed images, cached in storage and rendered once however many ask at the same time. */
   derivedImages: DerivedImages;
   rateLimiter?: RateLimiter;
+  /** Renders running at once, and the short queue behind them. */
+  renderQueue: RenderQueue;
+  /** Uncached renders per client address through unsigned delivery URLs; none when unset. */
+  renderBudget?: RateLimiter;
+  /** Upload bytes in flight from senders not yet known (signature fields still to come). */
+  unauthenticatedUploads: UnauthenticatedUploads;
   /** Locks resumable uploads across nodes (with Redis); tus's in-process locker otherwise. */
   resumableLocker?: Locker;
 }

@@ -1,5 +1,7 @@
 import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import type { ApiKeyPair } from '../shared/wire.js';
 import { type App, buildApp } from './app.js';
 import { ApiKeys } from './auth/api-keys.js';
@@ -11,8 +13,10 @@ import { sweepOrphanBlobs } from './library/blobs.js';
 import { DerivedImages } from './library/derived-images.js';
 import { FolderJobs } from './library/folder-jobs.js';
 import { RedisRenderLocks } from './library/render-locks.js';
+import { RenderQueue } from './library/render-queue.js';
 import { RedisResumableLocker } from './library/resumable-locks.js';
 import { resetStagingDir } from './library/staging.js';
+import { UnauthenticatedUploads } from './library/unauthenticated-uploads.js';
 
 export interface MediaServer {
   /** `http://host:port` the server listens on. */
@@ -27,6 +31,16 @@ export interface MediaServer {
 }
 
 const maintenanceIntervalMs = 10 * 60_000;
+
+/**
+ * libvips threads per render, so that the renders running at once use the cores between them
+ * rather than each all of them; its operation cache holds pixels no later request reuses (renditions
+ * are cached in storage), so it is off.
+ */
+function shareCoresBetweenRenders(renders: number): void {
+  sharp.concurrency(Math.max(1, Math.floor(availableParallelism() / renders)));
+  sharp.cache(false);
+}
 
 export interface StartHooks {
   /** Runs once the API routes are registered and before the server listens: add routes, seed data. */
@@ -80,17 +94,28 @@ async function serveOn(
       { store, storage },
       { leaseMs: config.jobLeaseMs, ...(shared && { pollMs: Math.min(5000, config.jobLeaseMs / 2) }) },
     ),
-    derivedImages: new DerivedImages(
-      storage,
-      store,
-      redis && new RedisRenderLocks(redis, config.redisPrefix),
-    ),
+    derivedImages: new DerivedImages(storage, store, {
+      locks: redis && new RedisRenderLocks(redis, config.redisPrefix),
+      budgetBytes: config.renditionCacheBytes,
+    }),
+    unauthenticatedUploads: new UnauthenticatedUploads(config.unauthenticatedUploadBytes),
+    renderQueue: new RenderQueue({
+      concurrency: config.renderConcurrency,
+      queueLength: config.renderQueueLength,
+      memoryBytes: config.renderMemoryBytes,
+    }),
   };
+  shareCoresBetweenRenders(config.renderConcurrency);
   if (redis) context.resumableLocker = new RedisResumableLocker(redis, config.redisPrefix);
   if (config.rateLimit) {
     context.rateLimiter = redis
       ? new RedisRateLimiter(redis, config.redisPrefix, config.rateLimit)
       : new MemoryRateLimiter(config.rateLimit);
+  }
+  if (config.renderBudget) {
+    context.renderBudget = redis
+      ? new RedisRateLimiter(redis, config.redisPrefix, config.renderBudget)
+      : new MemoryRateLimiter(config.renderBudget);
   }
 
   // One transaction: nodes starting together on one catalog make the first pair once.
@@ -111,8 +136,10 @@ async function serveOn(
 
   const app = await buildApp(context);
   context.derivedImages.onError = (error) => app.log.error({ err: error }, 'storing a derived image failed');
-  if (context.rateLimiter instanceof RedisRateLimiter)
-    context.rateLimiter.onError = (error) => app.log.error({ err: error }, 'Redis rate limiter failed');
+  for (const limiter of [context.rateLimiter, context.renderBudget]) {
+    if (limiter instanceof RedisRateLimiter)
+      limiter.onError = (error) => app.log.error({ err: error }, 'Redis rate limiter failed');
+  }
   await hooks.beforeListen?.(app, context);
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

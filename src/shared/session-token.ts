@@ -27,6 +27,11 @@ export interface SessionClaims {
   jti: string;
   /** The host's user id, kept for the audit trail. */
   sub?: string;
+  /**
+   * `upload`: the `token` of one client upload (ImageKit's signature binds it), whose claims hold
+   * that upload to the scope. Never a session: the server refuses it as `Authorization: Bearer`.
+   */
+  use?: 'upload';
 }
 
 export interface SessionTokenHeader {
@@ -129,6 +134,8 @@ export interface SignSessionTokenOptions {
   /** Lifetime in seconds, at most `maxSessionSeconds`. */
   ttlSeconds: number;
   sub?: string;
+  /** `upload` for an upload token (see `SessionClaims.use`). */
+  use?: 'upload';
   /** Milliseconds since the epoch; now by default. */
   now?: number;
 }
@@ -149,6 +156,7 @@ export async function signSessionToken(options: SignSessionTokenOptions): Promis
     jti: randomId(),
   };
   if (options.sub !== undefined) claims.sub = options.sub;
+  if (options.use !== undefined) claims.use = options.use;
   const header: SessionTokenHeader = { alg: 'HS256', typ: 'JWT', kid: publicKey };
   const signingInput = `${encodeJson(header)}.${encodeJson(claims)}`;
   const key = await hmacKey(privateKey);
@@ -247,6 +255,7 @@ function parseClaims(payload: unknown, nowSeconds: number): SessionClaims {
   if (input.sub !== undefined && (typeof input.sub !== 'string' || input.sub.length > 256)) {
     throw invalid('sub must be a string of at most 256 characters');
   }
+  if (input.use !== undefined && input.use !== 'upload') throw invalid('use must be "upload" when present');
   let scope: Scope;
   try {
     scope = parseScope(input.scope);
@@ -255,6 +264,7 @@ function parseClaims(payload: unknown, nowSeconds: number): SessionClaims {
   }
   const claims: SessionClaims = { scope, iat, exp, jti: input.jti };
   if (input.sub !== undefined) claims.sub = input.sub as string;
+  if (input.use === 'upload') claims.use = 'upload';
   return claims;
 }
 

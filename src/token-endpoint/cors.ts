@@ -1,4 +1,7 @@
-/** Cross-origin use of the token endpoint: off unless the host lists the origins it trusts. */
+/**
+ * Cross-origin use of the token endpoint: off unless the host lists the origins it trusts. The
+ * same list is the only exception to the cross-site refusal (`isCrossSiteRequest`).
+ */
 export interface CorsOptions {
   /** Origins whose pages may call the endpoint: `https://cms.example`, a list, or a predicate. Never `*`. */
   origin: string | readonly string[] | ((origin: string) => boolean);
@@ -31,6 +34,31 @@ export function validateCors(cors: CorsOptions): void {
 function originAllowed(cors: CorsOptions, origin: string): boolean {
   if (typeof cors.origin === 'function') return cors.origin(origin);
   return [cors.origin].flat().includes(origin);
+}
+
+/**
+ * A browser's request from a page on another origin than the endpoint's, which `cors` does not
+ * list. Such a request carries the user's cookies without the user meaning it to (CSRF), so it is
+ * refused whatever CORS headers a host's own middleware adds. Browsers say where a request comes
+ * from in `Sec-Fetch-Site` (older ones only in `Origin`); a request with neither is no browser's
+ * cross-origin call (a server, curl, a same-origin GET).
+ */
+export function isCrossSiteRequest(request: Request, cors: CorsOptions | undefined): boolean {
+  const origin = request.headers.get('origin');
+  if (origin !== null && cors && originAllowed(cors, origin)) return false;
+  const site = request.headers.get('sec-fetch-site');
+  if (site !== null) return site !== 'same-origin' && site !== 'none';
+  if (origin === null) return false;
+  // Behind a TLS-terminating proxy the request URL may say http: compare hosts, not schemes.
+  return hostOf(origin) !== new URL(request.url).host;
+}
+
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Headers for a response to `origin`; none when CORS is off or the origin is not trusted. */

@@ -16,6 +16,8 @@ const maxBodyBytes = 1024 * 1024;
 /**
  * A Fastify plugin: `app.register(fastifyTokenEndpoint, { prefix: '/media', endpoint })`.
  * Registered without fastify-plugin on purpose: its raw-body parser stays inside its prefix.
+ * The endpoint answers CORS itself (its `cors` option): `@fastify/cors`, when the app has it, is
+ * turned off on these routes, so an app-wide CORS policy never lets other sites mint tokens.
  */
 export const fastifyTokenEndpoint: FastifyPluginAsync<FastifyTokenEndpointOptions> = async (
   fastify,
@@ -25,7 +27,9 @@ export const fastifyTokenEndpoint: FastifyPluginAsync<FastifyTokenEndpointOption
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_request, body, done) =>
     done(null, body),
   );
-  fastify.all('/*', async (request, reply) => {
+  // `@fastify/cors` reads `config.cors`; kept out of the literal so apps without it type-check.
+  const config = { cors: false };
+  fastify.all('/*', { config }, async (request, reply) => {
     const headers = new Headers();
     for (const [name, value] of Object.entries(request.headers)) {
       if (value === undefined || name === 'content-length' || name === 'transfer-encoding') continue;

@@ -6,7 +6,7 @@ import {
   signSessionToken,
 } from '../shared/session-token.js';
 import type { SessionResponse } from '../shared/wire.js';
-import { type CorsOptions, corsHeaders, preflight, validateCors } from './cors.js';
+import { type CorsOptions, corsHeaders, isCrossSiteRequest, preflight, validateCors } from './cors.js';
 import { defaultUpstream, type ProxyConfig, type ProxyOptions, proxyCall, proxyMethods } from './proxy.js';
 import { EndpointError, json, methodNotAllowed, readJsonObject } from './responses.js';
 import { defaultUploadExpirySeconds, signUploadParams } from './upload-auth.js';
@@ -37,7 +37,10 @@ export interface TokenEndpointOptions<C = unknown> {
   scope?: Partial<Scope>;
   /** Session lifetime in seconds; default 600, at most 86400. */
   ttlSeconds?: number;
-  /** Off by default: only pages on the host's own origin may call the endpoint. */
+  /**
+   * Off by default: only pages on the host's own origin may call the endpoint. A browser's request
+   * from any other origin is refused (403) unless listed here, whatever CORS the host adds itself.
+   */
   cors?: CorsOptions;
   /** Forward an allow-listed set of ImageKit calls under `<mount>/api/v1/…` with the private key added. */
   proxy?: boolean | ProxyOptions;
@@ -151,6 +154,8 @@ export function createTokenEndpoint<C = unknown>(options: TokenEndpointOptions<C
     // On our server a token that is a session token holds the upload to the scope; ImageKit takes a plain one.
     const unrestricted = scope.folder === '/' && !scope.maxFileSize && !scope.accept;
     const now = Date.now();
+    // The token binds one upload and lives exactly as long as its signature; it is never a session.
+    const expire = Math.floor(now / 1000) + defaultUploadExpirySeconds;
     const token =
       proxy || unrestricted
         ? undefined
@@ -159,10 +164,11 @@ export function createTokenEndpoint<C = unknown>(options: TokenEndpointOptions<C
             publicKey,
             scope,
             ttlSeconds: defaultUploadExpirySeconds,
+            use: 'upload',
             now,
             ...(sub !== undefined && { sub }),
           });
-    return json(200, await signUploadParams({ privateKey, publicKey, now, ...(token && { token }) }));
+    return json(200, await signUploadParams({ privateKey, publicKey, now, expire, ...(token && { token }) }));
   }
 
   async function session(request: Request, context: C, mount: string): Promise<Response> {
@@ -206,6 +212,12 @@ export function createTokenEndpoint<C = unknown>(options: TokenEndpointOptions<C
       const methods = routeMethods[route.kind];
       if (request.method === 'OPTIONS' && cors) return preflight(cors, origin, methods);
       if (!(methods as readonly string[]).includes(request.method)) throw methodNotAllowed(methods);
+      if (isCrossSiteRequest(request, cors)) {
+        throw new EndpointError(
+          403,
+          'This page is on another origin than the token endpoint, and the endpoint’s cors option does not list it: cross-site requests are refused.',
+        );
+      }
       if (route.kind === 'upload-auth') response = await uploadAuth(request, context as C);
       else if (route.kind === 'session') response = await session(request, context as C, route.mount);
       else response = await proxyCall(proxy!, request, route.path);

@@ -40,6 +40,12 @@ export async function startElementTestServer(): Promise<{ env: ElementTestEnv; c
         const endpoint = createTokenEndpoint({
           ...testKeys,
           endpoint: 'http://127.0.0.1',
+          // The test page runs on the test runner's origin, not this server's.
+          cors: {
+            origin: (origin) => /^http:\/\/(localhost|127\.0\.0\.1):\d+$/.test(origin),
+            credentials: false,
+            allowHeaders: ['x-test-scope', 'x-test-deny'],
+          },
           authorize: (request) => {
             if (request.headers.get('x-test-deny')) return { allow: false };
             const scope = request.headers.get('x-test-scope');

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { jpeg, png, upload } from '../helpers/fixtures.js';
+import { rawGet } from '../helpers/http.js';
 import { decode, fetchImage } from '../helpers/images.js';
 import { startTestServer, type TestServer, testKeys } from '../helpers/server.js';
 
@@ -49,22 +49,6 @@ async function expectJsonError(response: Response, status: number, message: RegE
   assert.equal(response.status, status, JSON.stringify(body));
   assert.match(body.message, message);
   assert.equal(typeof body.help, 'string');
-}
-
-/** A request exactly as written: fetch would normalise `..` away before sending. */
-function rawGet(server: TestServer, path: string): Promise<{ status: number; body: string }> {
-  const { hostname, port } = new URL(server.url);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ hostname, port, path, method: 'GET' }, (res) => {
-      let body = '';
-      res.on('data', (d) => {
-        body += d;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 describe('delivery of originals', () => {
@@ -293,7 +277,7 @@ describe('delivery of originals', () => {
       '/%E0%A4%A',
       '/shop/%00.jpg',
     ]) {
-      const { status, body } = await rawGet(server, path);
+      const { status, body } = await rawGet(server.url, path);
       assert.ok(status === 400 || status === 404, `${path}: ${status}`);
       assert.doesNotMatch(body, /SQLite format/);
       assert.equal(typeof JSON.parse(body).message, 'string', path);

@@ -439,7 +439,7 @@ describe('session upload limits', () => {
     assert.equal(text.status, 400);
     const body = await text.json();
     assert.equal(body.reason, 'FILE_TYPE_NOT_ACCEPTED');
-    assert.match(body.message, /accepts only image\/\* uploads, and this file is text\/plain/);
+    assert.match(body.message, /accepts only image\/\* files, and this file is text\/plain/);
 
     const pngOnly = await sessionToken({ ...brandWrite, accept: ['image/png'] });
     const disguised = await uploadAs(

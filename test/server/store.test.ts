@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ApiError } from '../../src/server/errors.js';
 import { listQueryFor } from '../../src/server/library/listing.js';
-import { openPostgresStore } from '../../src/server/store/postgres.js';
-import { openSqliteStore } from '../../src/server/store/sqlite.js';
 import {
   type FileRecord,
   type FolderRecord,
@@ -15,8 +10,9 @@ import {
   type Store,
 } from '../../src/server/store/store.js';
 import type { CustomMetadataFieldSchema } from '../../src/shared/wire.js';
-import { createScaleBackends, type ScaleBackends, testBackend } from '../helpers/scale.js';
+import { testBackend } from '../helpers/scale.js';
 import { docsExamples, fuzzQueries, random } from '../helpers/search-queries.js';
+import { type OpenedStore, openStore, storeDialects } from '../helpers/stores.js';
 
 /**
  * The `Store` contract, run against SQLite always and against PostgreSQL on the scale path, and
@@ -24,37 +20,7 @@ import { docsExamples, fuzzQueries, random } from '../helpers/search-queries.js'
  * thousands of queries, the same rows in the same order.
  */
 
-interface Opened {
-  store: Store;
-  close(): Promise<void>;
-}
-
-async function openSqlite(): Promise<Opened> {
-  const dir = await mkdtemp(join(tmpdir(), 'media-library-store-'));
-  const store = await openSqliteStore(join(dir, 'library.db'));
-  return {
-    store,
-    async close() {
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function openPostgres(): Promise<Opened> {
-  const backends: ScaleBackends = await createScaleBackends();
-  const store = await openPostgresStore(backends.database);
-  return {
-    store,
-    async close() {
-      await store.close();
-      await backends.drop();
-    },
-  };
-}
-
-const dialects: Array<[string, () => Promise<Opened>]> = [['sqlite', openSqlite]];
-if (testBackend === 'scale') dialects.push(['postgres', openPostgres]);
+const dialects = storeDialects;
 
 const day = 86_400_000;
 const base = Date.parse('2024-05-01T00:00:00Z');
@@ -123,7 +89,7 @@ function job(jobId: string, createdAt: number): JobRecord {
 
 for (const [dialect, open] of dialects) {
   describe(`store contract: ${dialect}`, () => {
-    let opened: Opened;
+    let opened: OpenedStore;
     let store: Store;
     before(async () => {
       opened = await open();
@@ -370,11 +336,11 @@ function randomLibrary(seed: number): { folders: FolderRecord[]; versions: FileR
 }
 
 describe('the PostgreSQL translator answers as SQLite does', { skip: testBackend !== 'scale' }, () => {
-  let sqlite: Opened;
-  let postgres: Opened;
+  let sqlite: OpenedStore;
+  let postgres: OpenedStore;
   before(async () => {
-    sqlite = await openSqlite();
-    postgres = await openPostgres();
+    sqlite = await openStore.sqlite();
+    postgres = await openStore.postgres();
     const schemas: Array<[string, CustomMetadataFieldSchema]> = [
       ['brand', { type: 'Text' }],
       ['price', { type: 'Number' }],

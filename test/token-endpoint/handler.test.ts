@@ -274,8 +274,8 @@ describe('CORS', () => {
 
   it('is off by default: no CORS headers, and preflights are not answered', async () => {
     const handler = endpointWith();
-    const response = await call(handler, '/session', fromOrigin('https://evil.example', { method: 'POST' }));
-    assert.equal(response.status, 200, 'same-origin style use still works');
+    const response = await call(handler, '/session', fromOrigin('https://cms.example', { method: 'POST' }));
+    assert.equal(response.status, 200, 'same-origin use works');
     assert.equal(response.headers.get('access-control-allow-origin'), null);
     const preflight = await call(
       handler,
@@ -336,6 +336,49 @@ describe('CORS', () => {
       'https://app.example',
       'errors are readable too',
     );
+  });
+
+  it('refuses a browser’s request from another site or origin, even without CORS (CSRF)', async () => {
+    const handler = endpointWith();
+    const from = (headers: Record<string, string>) => call(handler, '/session', { method: 'POST', headers });
+    const refused: Array<Record<string, string>> = [
+      { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+      { 'sec-fetch-site': 'same-site', origin: 'https://blog.cms.example' },
+      // A navigation (a form posted from elsewhere) with no Origin still says where it came from.
+      { 'sec-fetch-site': 'cross-site' },
+      // Browsers without Sec-Fetch-* still send Origin on a cross-origin POST.
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+    ];
+    for (const headers of refused) {
+      const response = await from(headers);
+      assert.equal(response.status, 403, JSON.stringify(headers));
+      assert.match((await response.json()).message, /another origin/);
+    }
+    const allowed: Array<Record<string, string>> = [
+      { 'sec-fetch-site': 'same-origin', origin: 'https://cms.example' },
+      { 'sec-fetch-site': 'none' },
+      // Behind a TLS-terminating proxy the request URL may say http while the page says https.
+      { origin: 'http://cms.example' },
+      // Not a browser: a server calling its own endpoint, curl.
+      {},
+    ];
+    for (const headers of allowed) {
+      assert.equal((await from(headers)).status, 200, JSON.stringify(headers));
+    }
+  });
+
+  it('lets the origins cors lists call across sites, and only those', async () => {
+    const handler = endpointWith({ cors: { origin: ['https://app.example'] } });
+    const listed = await call(handler, '/upload-auth', {
+      headers: { 'sec-fetch-site': 'cross-site', origin: 'https://app.example' },
+    });
+    assert.equal(listed.status, 200);
+    assert.equal(listed.headers.get('access-control-allow-origin'), 'https://app.example');
+    const other = await call(handler, '/upload-auth', {
+      headers: { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+    });
+    assert.equal(other.status, 403);
   });
 
   it('takes a predicate and can leave cookies out', async () => {

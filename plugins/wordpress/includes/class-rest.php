@@ -175,7 +175,7 @@ final class Media_Library_Rest {
 		$now   = time();
 		$token = '/' === $scope['folder']
 			? Media_Library_Tokens::uuid()
-			: Media_Library_Tokens::session_token( $scope, Media_Library_Tokens::UPLOAD_EXPIRY_SECONDS, 'wp:' . $user->ID, Media_Library_Settings::private_key(), Media_Library_Settings::public_key(), $now );
+			: Media_Library_Tokens::session_token( $scope, Media_Library_Tokens::UPLOAD_EXPIRY_SECONDS, 'wp:' . $user->ID, Media_Library_Settings::private_key(), Media_Library_Settings::public_key(), $now, 'upload' );
 		return self::no_store( Media_Library_Tokens::upload_auth( $token, Media_Library_Settings::private_key(), Media_Library_Settings::public_key(), $now ) );
 	}
 

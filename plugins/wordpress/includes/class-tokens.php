@@ -28,8 +28,9 @@ final class Media_Library_Tokens {
 	 * @param string $private_key Signs the token.
 	 * @param string $public_key  Names the key pair (`kid`).
 	 * @param int    $now         Unix seconds.
+	 * @param string $use         `upload` for an upload's token, which the server refuses as a session.
 	 */
-	public static function session_token( array $scope, int $ttl_seconds, string $sub, string $private_key, string $public_key, int $now ): string {
+	public static function session_token( array $scope, int $ttl_seconds, string $sub, string $private_key, string $public_key, int $now, string $use = '' ): string {
 		$header = array(
 			'alg' => 'HS256',
 			'typ' => 'JWT',
@@ -43,6 +44,9 @@ final class Media_Library_Tokens {
 		);
 		if ( '' !== $sub ) {
 			$claims['sub'] = $sub;
+		}
+		if ( '' !== $use ) {
+			$claims['use'] = $use;
 		}
 		$input = self::base64url( self::json( $header ) ) . '.' . self::base64url( self::json( $claims ) );
 		return $input . '.' . self::base64url( hash_hmac( 'sha256', $input, $private_key, true ) );

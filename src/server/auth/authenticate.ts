@@ -8,14 +8,17 @@ import { authenticateSession, bearerToken } from './session.js';
 // No WWW-Authenticate challenge: it would make browsers pop a login dialog over the element.
 const unauthorized = () => new ApiError(401, messages.missingKey);
 
-/** The private key from `Authorization: Basic base64(privateKey:anything)`, or undefined when absent. */
+/**
+ * The private key from `Authorization: Basic base64(privateKey:anything)`, or undefined when
+ * absent. The colon is required (RFC 7617, and ImageKit refuses a bare `base64(privateKey)`).
+ */
 export function privateKeyFromBasic(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
   if (!match) return undefined;
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
-  const user = decoded.split(':')[0];
-  return user ? user : undefined;
+  const colon = decoded.indexOf(':');
+  return colon > 0 ? decoded.slice(0, colon) : undefined;
 }
 
 const principalOf = (key: ApiKeyRecord, via: Principal['via']): Principal => ({

@@ -11,19 +11,43 @@ import type { Principal } from './principal.js';
 
 const outsideScope = 'OUTSIDE_SESSION_SCOPE';
 
+/** Whoever may carry a session's scope: a principal, or a job that kept its creator's. */
+export type Scoped = Pick<Principal, 'scope'> | null;
+
 /** Whether `path` lies inside the principal's folder scope (always, for keys). */
-export function isPathInScope(principal: Principal | null, path: string): boolean {
+export function isPathInScope(principal: Scoped, path: string): boolean {
   const folder = principal?.scope?.folder;
   return folder === undefined || path.startsWith(folder);
 }
 
 /** Refuses to create or put something at `path` outside the session's folder (upload, new folder, copy or move target). */
-export function assertPathInScope(principal: Principal | null, path: string): void {
+export function assertPathInScope(principal: Scoped, path: string): void {
   if (isPathInScope(principal, path)) return;
   throw forbidden(
     `This session may only work inside ${principal!.scope!.folder}, and ${path} is outside it. Ask your token endpoint for a session whose scope includes it.`,
     { reason: outsideScope },
   );
+}
+
+/** What a write leaves in the library: a file version at `filePath`, its type and size. */
+export interface WrittenFile {
+  filePath: string;
+  mime: string;
+  size: number;
+}
+
+/**
+ * The one scope check of every write that leaves a file version in the library (upload,
+ * resumable upload, Companion and URL imports, edit, copy, folder copy, version restore): inside
+ * the session's folder, of a type its `accept` lists, no larger than its `maxFileSize`. The
+ * functions that make a version current (src/server/library/versions.ts, `commitCopy`) take the
+ * writer and call it, so a new write path cannot leave it out.
+ */
+export function assertWriteInScope(writer: Scoped, file: WrittenFile): void {
+  assertPathInScope(writer, file.filePath);
+  const scope = writer?.scope;
+  if (scope?.maxFileSize !== undefined && file.size > scope.maxFileSize) throw sessionFileTooLarge(writer!);
+  assertTypeAccepted(writer, file.mime);
 }
 
 /** A file outside the session's folder does not exist as far as the session can tell. */
@@ -45,23 +69,23 @@ export function limitListToScope(principal: Principal | null, query: ListQuery):
 }
 
 /** The largest upload this caller may send: the server's limit, or a session's smaller one. */
-export function uploadLimitFor(principal: Principal | null, serverLimit: number): number {
+export function uploadLimitFor(principal: Scoped, serverLimit: number): number {
   return Math.min(serverLimit, principal?.scope?.maxFileSize ?? serverLimit);
 }
 
 /** Refuses a file larger than the session allows, saying the session's limit. */
-export function sessionFileTooLarge(principal: Principal): ApiError {
+export function sessionFileTooLarge(principal: NonNullable<Scoped>): ApiError {
   return badRequest(
     `${messages.fileTooLarge} This session accepts files of at most ${principal.scope!.maxFileSize} bytes.`,
     { reason: 'FILE_TOO_LARGE' },
   );
 }
 
-/** Refuses an upload whose type (sniffed from its bytes) is not in the session's `accept` list. */
-export function assertTypeAccepted(principal: Principal | null, mime: string): void {
+/** Refuses a file whose type (sniffed from its bytes) is not in the session's `accept` list. */
+function assertTypeAccepted(principal: Scoped, mime: string): void {
   const accept = principal?.scope?.accept;
   if (mimeAccepted(accept, mime)) return;
-  throw badRequest(`This session accepts only ${accept!.join(', ')} uploads, and this file is ${mime}.`, {
+  throw badRequest(`This session accepts only ${accept!.join(', ')} files, and this file is ${mime}.`, {
     reason: 'FILE_TYPE_NOT_ACCEPTED',
   });
 }

@@ -32,7 +32,7 @@ export async function authenticateSession(store: Store, token: string, now = Dat
   } catch (error) {
     throw refused(`${(error as Error).message} ${askAgain}`, 'INVALID_SESSION_TOKEN');
   }
-  return verifiedSession(store, token, kid, now);
+  return verifiedSession(store, token, kid, now, 'session');
 }
 
 /**
@@ -57,10 +57,17 @@ export async function withUploadTokenScope(
       reason: 'INVALID_SIGNATURE',
     });
   }
-  return verifiedSession(store, token, principal.publicKey, now);
+  return verifiedSession(store, token, principal.publicKey, now, 'upload');
 }
 
-async function verifiedSession(store: Store, token: string, kid: string, now: number): Promise<Principal> {
+/** Verifies a token for a use: a session (`Bearer`) or one upload's `token`; an upload token is no session. */
+async function verifiedSession(
+  store: Store,
+  token: string,
+  kid: string,
+  now: number,
+  use: 'session' | 'upload',
+): Promise<Principal> {
   const keys = (await store.findApiKeysByPublicKey(kid)).filter((key) => isActive(key, now));
   if (keys.length === 0) {
     throw refused(
@@ -74,6 +81,12 @@ async function verifiedSession(store: Store, token: string, kid: string, now: nu
       publicKey: kid,
       now,
     });
+    if (use === 'session' && claims.use === 'upload') {
+      throw refused(
+        `This token authorizes one upload and is not a session: it cannot be sent as Authorization: Bearer. ${askAgain}`,
+        'INVALID_SESSION_TOKEN',
+      );
+    }
     const pair = keys[0]!;
     const principal: Principal = {
       publicKey: kid,

@@ -13,6 +13,7 @@ export const derivedTreeFor = (blobKey: string) => `derived/${blobKey}`;
 /** Deletes a blob and everything derived from it. */
 async function deleteBlobAndDerived(ctx: BlobContext, blobKey: string): Promise<void> {
   await ctx.storage.deleteTree(derivedTreeFor(blobKey));
+  await ctx.store.forgetRenditionsOf([blobKey]);
   await ctx.storage.delete(blobKey);
 }
 

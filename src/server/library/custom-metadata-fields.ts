@@ -68,6 +68,12 @@ export async function createCustomMetadataField(
       reason: 'INVALID_PARAMETER',
     });
   }
+  // Values are keyed by field name in plain objects, where this one name is the prototype.
+  if (input.name === '__proto__') {
+    throw badRequest('Your request contains invalid name parameter. __proto__ cannot name a field.', {
+      reason: 'INVALID_PARAMETER',
+    });
+  }
   const label = readLabel(input.label);
   const schema = validateFieldSchema(input.schema);
   const description = readDescription(input.description);

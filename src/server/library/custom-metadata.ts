@@ -185,21 +185,24 @@ export function applyCustomMetadata(
   }
   const byName = new Map(fields.filter((f) => !f.isDeleted).map((f) => [f.name, f]));
   const result = { ...current };
-  const errors: Record<string, string> = {};
+  // A Map: `errors['__proto__'] = …` on an object would be dropped without a word.
+  const errors = new Map<string, string>();
   for (const [key, value] of Object.entries((changes ?? {}) as Record<string, unknown>)) {
     const field = byName.get(key);
     if (!field) {
-      errors[key] =
-        `'${key}' is not a custom metadata field. Create it with POST /v1/customMetadataFields first.`;
+      errors.set(
+        key,
+        `'${key}' is not a custom metadata field. Create it with POST /v1/customMetadataFields first.`,
+      );
       continue;
     }
     if (value === null) {
-      if (field.schema.isValueRequired) errors[key] = `'${key}' is required and cannot be removed.`;
+      if (field.schema.isValueRequired) errors.set(key, `'${key}' is required and cannot be removed.`);
       else delete result[key];
       continue;
     }
     const problem = valueProblem(field.schema, value);
-    if (problem) errors[key] = `'${key}' ${problem}`;
+    if (problem) errors.set(key, `'${key}' ${problem}`);
     else result[key] = value as CustomMetadataValue;
   }
   if (mode === 'create') {
@@ -209,11 +212,10 @@ export function applyCustomMetadata(
       }
     }
   }
-  const names = Object.keys(errors);
-  if (names.length > 0) {
-    throw badRequest(`${messages.invalidCustomMetadata} ${names.map((n) => errors[n]).join(' ')}`, {
+  if (errors.size > 0) {
+    throw badRequest(`${messages.invalidCustomMetadata} ${[...errors.values()].join(' ')}`, {
       reason: 'INVALID_CUSTOM_METADATA',
-      errors,
+      errors: Object.fromEntries(errors),
     });
   }
   return result;

@@ -10,29 +10,54 @@ export type DerivedImage = { bytes: Buffer } | { size: number };
 /** How often a node waiting for another node's render looks for it in storage. */
 const waitStepMs = 50;
 
+/** A rendition served again within this long is not noted again: one catalog write a minute at most. */
+const touchEveryMs = 60_000;
+/** Renditions served are noted together, in one catalog write this often at most. */
+const touchBatchMs = 1000;
+/** Renditions whose last note is remembered in this process; past it the memory starts afresh. */
+const touchMemory = 10_000;
+/** Renditions evicted per catalog query when the cache is over its budget. */
+const evictionBatch = 64;
+
+export interface DerivedImagesOptions {
+  /** Render locks across nodes (Redis); single-flight is per process without them. */
+  locks?: RenderLocks | undefined;
+  /** Bytes the cache may hold; the least recently served renditions are deleted past it. */
+  budgetBytes?: number;
+}
+
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The cache of derived images in blob storage, keyed by (original blob, normalised
  * transformation). Concurrent first requests for one image render it once: in this process
  * always, and across nodes when `locks` (Redis) are given, the other nodes waiting for the
- * stored result. A render is answered at once and stored behind the response.
+ * stored result. A render is answered at once and stored behind the response. Every stored
+ * rendition is a row in the catalog with its size and when it was last served, so one budget
+ * holds for all nodes and any storage: past it, the least recently served go.
  */
 export class DerivedImages {
   readonly #storage: BlobStorage;
   readonly #store: Store;
   readonly #locks: RenderLocks | undefined;
+  readonly #budgetBytes: number;
   readonly #flights = new Map<string, Promise<DerivedImage>>();
   readonly #pending = new Set<Promise<void>>();
+  readonly #touched = new Map<string, number>();
+  readonly #toNote = new Set<string>();
+  #noting: NodeJS.Timeout | undefined;
+  #trimming: Promise<void> | undefined;
+  #trimAgain = false;
   /** Renders started by this process; tests and operators read it to see the cache work. */
   renders = 0;
   /** Told when a render could not be stored (the response went out regardless). */
   onError: (error: unknown) => void = () => {};
 
-  constructor(storage: BlobStorage, store: Store, locks?: RenderLocks) {
+  constructor(storage: BlobStorage, store: Store, options: DerivedImagesOptions = {}) {
     this.#storage = storage;
     this.#store = store;
-    this.#locks = locks;
+    this.#locks = options.locks;
+    this.#budgetBytes = options.budgetBytes ?? Number.POSITIVE_INFINITY;
   }
 
   /** `derived/<blob key>/<hash>.<ext>`: one tree per original, so deleting the original drops them all. */
@@ -45,7 +70,10 @@ export class DerivedImages {
     const flying = this.#flights.get(key);
     if (flying) return flying;
     const size = await this.#storage.size(key);
-    if (size !== undefined) return { size };
+    if (size !== undefined) {
+      this.#touch(key);
+      return { size };
+    }
     const again = this.#flights.get(key);
     if (again) return again;
     const flight = this.#produce(key, blobKey, render);
@@ -106,16 +134,81 @@ export class DerivedImages {
     return undefined;
   }
 
-  /** Resolves once every render started so far is stored (or has failed); for tests and shutdown. */
+  /**
+   * Resolves once every render started so far is stored (or has failed) and every rendition
+   * served is noted; for tests and shutdown.
+   */
   async settled(): Promise<void> {
     await Promise.all([...this.#pending]);
+    if (this.#toNote.size > 0) await this.#noteServed();
   }
 
-  /** Stores the render, unless its original was deleted meanwhile; then its tree goes again. */
+  /**
+   * Stores the render and counts it against the budget, unless its original was deleted
+   * meanwhile; then its tree goes again.
+   */
   async #keep(key: string, blobKey: string, bytes: Buffer): Promise<void> {
     await this.#storage.write(key, bytes);
-    if (!(await this.#store.isBlobReferenced(blobKey)))
+    await this.#store.recordRendition({ key, blobKey, size: bytes.length, lastUsedAt: Date.now() });
+    if (!(await this.#store.isBlobReferenced(blobKey))) {
       await this.#storage.deleteTree(derivedTreeFor(blobKey));
+      await this.#store.forgetRenditionsOf([blobKey]);
+      return;
+    }
+    await this.#trim();
+  }
+
+  /** Notes a served rendition as recently used: at most once a minute each, a second's worth per write. */
+  #touch(key: string): void {
+    const now = Date.now();
+    if (now - (this.#touched.get(key) ?? 0) < touchEveryMs) return;
+    if (this.#touched.size >= touchMemory) this.#touched.clear();
+    this.#touched.set(key, now);
+    this.#toNote.add(key);
+    this.#noting ??= setTimeout(() => {
+      this.#noteServed().catch((error: unknown) => this.onError(error));
+    }, touchBatchMs).unref();
+  }
+
+  async #noteServed(): Promise<void> {
+    clearTimeout(this.#noting);
+    this.#noting = undefined;
+    const keys = [...this.#toNote];
+    this.#toNote.clear();
+    await this.#store.touchRenditions(keys, Date.now());
+  }
+
+  /** Evicts until the cache is within its budget; calls meanwhile make one more pass, not their own. */
+  #trim(): Promise<void> {
+    if (this.#trimming) {
+      this.#trimAgain = true;
+      return this.#trimming;
+    }
+    this.#trimming = (async () => {
+      do {
+        this.#trimAgain = false;
+        await this.#evictOverBudget();
+      } while (this.#trimAgain);
+    })().finally(() => {
+      this.#trimming = undefined;
+    });
+    return this.#trimming;
+  }
+
+  async #evictOverBudget(): Promise<void> {
+    let total = await this.#store.renditionBytes();
+    while (total > this.#budgetBytes) {
+      const oldest = await this.#store.leastRecentlyUsedRenditions(evictionBatch);
+      if (oldest.length === 0) return;
+      const evicted: string[] = [];
+      for (const rendition of oldest) {
+        if (total <= this.#budgetBytes) break;
+        await this.#storage.delete(rendition.key);
+        evicted.push(rendition.key);
+        total -= rendition.size;
+      }
+      await this.#store.forgetRenditions(evicted);
+    }
   }
 
   /** Drops every derived image of these originals (a purge). */
@@ -123,6 +216,7 @@ export class DerivedImages {
     let dropped = 0;
     for (const blobKey of blobKeys) {
       await this.#storage.deleteTree(derivedTreeFor(blobKey));
+      await this.#store.forgetRenditionsOf([blobKey]);
       dropped++;
     }
     return dropped;
@@ -132,6 +226,7 @@ export class DerivedImages {
   async drop(key: string): Promise<boolean> {
     const existed = (await this.#storage.size(key)) !== undefined;
     await this.#storage.delete(key);
+    await this.#store.forgetRenditions([key]);
     return existed;
   }
 }

@@ -15,7 +15,7 @@ import { ensureFolderChain } from './folders.js';
 import { newId } from './ids.js';
 import { normalizeFolder, sanitizeFileName } from './naming.js';
 import { StagedFile } from './staging.js';
-import { appendVersion } from './versions.js';
+import { appendVersion, insertFile } from './versions.js';
 
 const editable = new Set([
   'image/jpeg',
@@ -139,7 +139,7 @@ export async function editFile(
           createdAt: now,
           updatedAt: now,
         };
-        if (!saveAs) return appendVersion(store, base, record);
+        if (!saveAs) return appendVersion(store, base, record, principal);
         const filePath = saveAs.folder + saveAs.name;
         if (await store.getFileByPath(filePath)) {
           throw conflict(
@@ -159,8 +159,7 @@ export async function editFile(
           folder: saveAs.folder,
           filePath,
         };
-        await store.insertFileVersion(created);
-        return created;
+        return insertFile(store, created, principal);
       },
     );
   } finally {

@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/principal.js';
-import { assertFileVisible, assertPathInScope } from '../auth/scope.js';
+import { assertFileVisible, assertPathInScope, assertWriteInScope, type Scoped } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, badRequest, conflict, notFound } from '../errors.js';
 import type { FileRecord, Store } from '../store/store.js';
@@ -132,8 +132,12 @@ export async function planCopy(
   };
 }
 
-/** Inserts a planned copy: a new file, or new versions of the file already at its path. */
-export async function commitCopy(store: Store, plan: CopyPlan, now: number): Promise<void> {
+/**
+ * Inserts a planned copy: a new file, or new versions of the file already at its path. Every
+ * copied version must be one the writer's scope allows.
+ */
+export async function commitCopy(store: Store, plan: CopyPlan, now: number, writer: Scoped): Promise<void> {
+  for (const record of plan.records) assertWriteInScope(writer, record);
   await ensureFolderChain(store, plan.folder, now);
   const existing = await store.getFileByPath(plan.folder + plan.name);
   const fileId = existing?.fileId ?? newId(now);
@@ -190,7 +194,7 @@ export async function copyFile(
           reason: 'SOURCE_CHANGED',
         });
       }
-      await commitCopy(store, plan, now);
+      await commitCopy(store, plan, now, principal);
     },
   );
 }

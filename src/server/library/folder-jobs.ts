@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { Scope } from '../../shared/session-token.js';
 import type { Principal } from '../auth/principal.js';
-import { assertFolderVisible, assertPathInScope } from '../auth/scope.js';
+import { assertFolderVisible, assertPathInScope, isPathInScope } from '../auth/scope.js';
 import { ApiError, badRequest, conflict, messages, notFound } from '../errors.js';
 import type { JobRecord, JobType, Store } from '../store/store.js';
 import { type BlobContext, commitWithBlobs } from './blobs.js';
@@ -14,6 +15,8 @@ interface FolderJobParams {
   source: string;
   targetRoot: string;
   includeVersions?: boolean;
+  /** The scope of the session that asked for a copy: each copied file is held to it. */
+  scope?: Scope;
 }
 
 /** `GET /v1/bulkJobs/{jobId}` answer; `error` (ours) says why a job failed. */
@@ -105,6 +108,7 @@ export class FolderJobs {
       source,
       targetRoot,
       includeVersions: body.includeVersions === true,
+      ...(principal?.scope && { scope: principal.scope }),
     });
   }
 
@@ -135,9 +139,15 @@ export class FolderJobs {
     return this.#enqueue('RENAME_FOLDER', { source, targetRoot });
   }
 
-  async status(jobId: string): Promise<JobStatus> {
+  /** A job's state, for a caller who may see both folders it touches (a session, only inside its own). */
+  async status(principal: Principal | null, jobId: string): Promise<JobStatus> {
     const job = await this.#ctx.store.getJob(jobId);
-    if (!job) throw notFound('The requested job does not exist.');
+    const params = job?.params as FolderJobParams | undefined;
+    const visible =
+      params !== undefined &&
+      isPathInScope(principal, params.source) &&
+      isPathInScope(principal, params.targetRoot);
+    if (!job || !visible) throw notFound('The requested job does not exist.');
     return { jobId: job.jobId, type: job.type, status: job.status, ...(job.error && { error: job.error }) };
   }
 
@@ -254,7 +264,8 @@ export class FolderJobs {
       async (tx) => {
         for (const folder of folders)
           await ensureFolderChain(tx, params.targetRoot + folder.path.slice(params.source.length), now);
-        for (const plan of plans) await commitCopy(tx, plan, now);
+        for (const plan of plans)
+          await commitCopy(tx, plan, now, params.scope ? { scope: params.scope } : null);
         await complete(tx);
       },
     );

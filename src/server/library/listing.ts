@@ -1,6 +1,7 @@
 import { badRequest } from '../errors.js';
 import { compileSearch } from '../search/compile.js';
 import { type Filter, mentionsVersions } from '../search/filter.js';
+import type { QueryLimits } from '../search/query-language.js';
 import type { ListQuery, SortColumn, Store } from '../store/store.js';
 import { normalizeFolder } from './naming.js';
 
@@ -47,7 +48,11 @@ export interface ListParams {
  * folders (and old versions only when it asks for `type = "file-version"`); `path`, `fileType`,
  * `sort`, `limit` and `skip` still apply.
  */
-export async function listQueryFor(store: Store, params: ListParams): Promise<ListQuery> {
+export async function listQueryFor(
+  store: Store,
+  params: ListParams,
+  searchLimits?: QueryLimits,
+): Promise<ListQuery> {
   const type = params.type ?? 'file';
   let include = includes[type];
   if (!include) {
@@ -80,6 +85,7 @@ export async function listQueryFor(store: Store, params: ListParams): Promise<Li
     filter = compileSearch(params.searchQuery, {
       now: Date.now(),
       customFields: new Map(fields.map((f) => [f.name, f.schema])),
+      ...(searchLimits && { limits: searchLimits }),
     });
     include = { folders: true, files: true, versions: mentionsVersions(filter) };
   } else {

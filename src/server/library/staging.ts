@@ -29,15 +29,25 @@ export class StagedFile {
   /**
    * Streams `source` to disk, refusing it once it passes `maxBytes`. With `drain`, the rest of
    * the source is read and dropped before refusing: a multipart part must be consumed to the
-   * end, or the request (and its keep-alive connection) stalls.
+   * end, or the request (and its keep-alive connection) stalls. `onBytes` is told of each chunk
+   * and may throw to stop at once.
    */
-  async writeStream(source: Readable, maxBytes: number, { drain = false } = {}): Promise<void> {
+  async writeStream(
+    source: Readable,
+    maxBytes: number,
+    { drain = false, onBytes }: { drain?: boolean; onBytes?: (bytes: number) => void } = {},
+  ): Promise<void> {
     let size = 0;
     let over = false;
     const headParts: Buffer[] = [];
     let headSize = 0;
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
+        try {
+          onBytes?.(chunk.length);
+        } catch (error) {
+          return done(error as Error);
+        }
         size += chunk.length;
         if (size > maxBytes) over = true;
         if (over) return drain ? done() : done(tooLarge());

@@ -1,6 +1,6 @@
 import type { UploadResponse } from '../../shared/wire.js';
 import type { Principal } from '../auth/principal.js';
-import { assertPathInScope, assertTypeAccepted, sessionFileTooLarge, uploadLimitFor } from '../auth/scope.js';
+import { assertPathInScope, assertWriteInScope, sessionFileTooLarge, uploadLimitFor } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, badRequest, messages } from '../errors.js';
 import { readFileMetadata } from '../media/metadata.js';
@@ -22,7 +22,7 @@ import { newId } from './ids.js';
 import { normalizeFolder, sanitizeFileName, uniqueFileName } from './naming.js';
 import type { StagedFile } from './staging.js';
 import { enforceChecks, parseChecks } from './upload-checks.js';
-import { appendVersion } from './versions.js';
+import { appendVersion, insertFile } from './versions.js';
 
 /** The text fields of an upload form, as received. */
 export type UploadFields = Record<string, string | undefined>;
@@ -201,7 +201,8 @@ export async function ingestUpload(
   if (staged.size > ctx.config.maxUploadBytes)
     throw badRequest(messages.fileTooLarge, { reason: 'FILE_TOO_LARGE' });
   const probed = await probeFile(staged.path, staged.head, requestedName, ctx.config.maxImagePixels);
-  assertTypeAccepted(principal, probed.mime);
+  // Before the bytes move into storage; the commit checks the version it makes again.
+  assertWriteInScope(principal, { filePath: folder + requestedName, mime: probed.mime, size: staged.size });
   if (checks) {
     enforceChecks(checks, {
       file: { size: staged.size, mime: probed.mime, width: probed.width, height: probed.height },
@@ -259,21 +260,23 @@ export async function ingestUpload(
         updatedAt: now,
       };
       await ensureFolderChain(store, folder, now);
-      if (!existing) {
-        await store.insertFileVersion(version);
-        return version;
-      }
-      return appendVersion(store, existing, {
-        ...version,
-        tags: tags !== undefined || overwriteTags ? fresh.tags : existing.tags,
-        aiTags: overwriteAITags ? null : existing.aiTags,
-        // Without overwriteCustomMetadata, sent values are merged onto the existing ones.
-        customMetadata: overwriteCustomMetadata
-          ? fresh.customMetadata
-          : applyCustomMetadata(existing.customMetadata, customMetadataInput, metadataFields, 'update'),
-        // Replacing an image should not silently drop its alt text.
-        description: description ?? existing.description,
-      });
+      if (!existing) return insertFile(store, version, principal);
+      return appendVersion(
+        store,
+        existing,
+        {
+          ...version,
+          tags: tags !== undefined || overwriteTags ? fresh.tags : existing.tags,
+          aiTags: overwriteAITags ? null : existing.aiTags,
+          // Without overwriteCustomMetadata, sent values are merged onto the existing ones.
+          customMetadata: overwriteCustomMetadata
+            ? fresh.customMetadata
+            : applyCustomMetadata(existing.customMetadata, customMetadataInput, metadataFields, 'update'),
+          // Replacing an image should not silently drop its alt text.
+          description: description ?? existing.description,
+        },
+        principal,
+      );
     },
   );
   const response = toUploadResponse(saved, urlEndpoint, responseFields, metadataFields);

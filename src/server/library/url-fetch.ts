@@ -1,46 +1,29 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
+import ipaddr from 'ipaddr.js';
 import { badRequest, messages } from '../errors.js';
 
 export interface UrlFetchOptions {
   maxBytes: number;
   timeoutMs: number;
-  /** Allow loopback, private and link-local addresses (tests, intranets). Off by default: SSRF. */
+  /** Allow every address, not only global unicast (tests, intranets). Off by default: SSRF. */
   allowPrivateNetworks: boolean;
 }
 
 const maxRedirects = 5;
 
-const privateRanges = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-  ['224.0.0.0', 4],
-] as const) {
-  privateRanges.addSubnet(net, prefix, 'ipv4');
-}
-for (const [net, prefix] of [
-  ['::', 127],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  privateRanges.addSubnet(net, prefix, 'ipv6');
-}
-
-function isPrivateAddress(address: string): boolean {
-  const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return privateRanges.check(mapped[1]!, 'ipv4');
-  return privateRanges.check(address, family);
+/**
+ * Whether `address` may be fetched from: only global unicast, as ipaddr.js classifies it (its
+ * maintained list of special-purpose ranges: private, loopback, link-local, carrier-grade NAT,
+ * documentation, benchmarking, reserved, multicast…). IPv4-mapped IPv6 is judged as the IPv4
+ * address it carries; anything unparsable is refused.
+ */
+export function isPublicAddress(address: string): boolean {
+  if (!ipaddr.isValid(address)) return false;
+  return ipaddr.process(address).range() === 'unicast';
 }
 
 const cannotFetch = (url: string, why: string) =>
@@ -105,7 +88,7 @@ function get(
     dnsLookup(hostname, { ...lookupOptions, all: true }, (err, addresses) => {
       if (err) return callback(err, '');
       const list = addresses as LookupAddress[];
-      if (!options.allowPrivateNetworks && list.some((a) => isPrivateAddress(a.address))) {
+      if (!options.allowPrivateNetworks && list.some((a) => !isPublicAddress(a.address))) {
         return callback(Object.assign(new Error('private address'), { code: 'EPRIVATE' }), '');
       }
       const wantsAll = (lookupOptions as { all?: boolean }).all;
@@ -115,8 +98,8 @@ function get(
   };
   return new Promise((resolve, reject) => {
     const hostIsIp = isIP(url.hostname.replace(/^\[|\]$/g, '')) !== 0;
-    if (hostIsIp && !options.allowPrivateNetworks && isPrivateAddress(url.hostname.replace(/^\[|\]$/g, ''))) {
-      reject(cannotFetch(original, 'the address is on a private network.'));
+    if (hostIsIp && !options.allowPrivateNetworks && !isPublicAddress(url.hostname.replace(/^\[|\]$/g, ''))) {
+      reject(cannotFetch(original, 'the address is on a private network or a special-purpose range.'));
       return;
     }
     const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
@@ -125,7 +108,8 @@ function get(
       resolve,
     );
     request.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPRIVATE') reject(cannotFetch(original, 'the address is on a private network.'));
+      if (error.code === 'EPRIVATE')
+        reject(cannotFetch(original, 'the address is on a private network or a special-purpose range.'));
       else if (signal.aborted) reject(error);
       else
         reject(

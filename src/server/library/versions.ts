@@ -1,3 +1,4 @@
+import { assertWriteInScope, type Scoped } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, messages, notFound } from '../errors.js';
 import type { FileRecord, Store } from '../store/store.js';
@@ -6,15 +7,25 @@ import { deleteBlobs } from './blobs.js';
 /** ImageKit's limit on versions per file. */
 export const maxVersions = 100;
 
+/** Adds `file` as a new file (its first version), held to the writer's scope. */
+export async function insertFile(store: Store, file: FileRecord, writer: Scoped): Promise<FileRecord> {
+  assertWriteInScope(writer, file);
+  await store.insertFileVersion(file);
+  return file;
+}
+
 /**
  * Makes `version` the new current version of `existing`'s file: same fileId and creation time,
- * the next version number, and the old current version kept as history. Refuses a 101st version.
+ * the next version number, and the old current version kept as history. Refuses a 101st version
+ * and one the writer's scope does not allow.
  */
 export async function appendVersion(
   store: Store,
   existing: FileRecord,
   version: FileRecord,
+  writer: Scoped,
 ): Promise<FileRecord> {
+  assertWriteInScope(writer, { ...version, filePath: existing.filePath });
   const versions = await store.getFileVersions(existing.fileId);
   if (versions.length >= maxVersions) {
     throw badRequest(
@@ -68,10 +79,12 @@ export async function deleteVersion(ctx: ServerContext, fileId: string, versionI
 
 /**
  * Makes an old version the current one again; the version that was current stays in the
- * history. The restored version takes the file's present name and place.
+ * history. The restored version takes the file's present name and place, and must be one the
+ * writer's scope allows (a type it accepts, a size within its limit).
  */
 export async function restoreVersion(
   ctx: ServerContext,
+  writer: Scoped,
   fileId: string,
   versionId: string,
 ): Promise<FileRecord> {
@@ -79,6 +92,7 @@ export async function restoreVersion(
     const version = await requireVersion(store, fileId, versionId);
     if (version.isCurrent) return version;
     const current = (await store.getFile(fileId))!;
+    assertWriteInScope(writer, { ...version, filePath: current.filePath });
     const now = Date.now();
     await store.updateFileVersions([current.versionId], { isCurrent: false });
     await store.updateFileVersions([versionId], {

@@ -170,5 +170,6 @@ export async function applyEdits(
       limitInputPixels: maxPixels,
     });
   }
-  return encode(image, format, { ...(plan.quality !== undefined && { quality: plan.quality }) }).toBuffer();
+  const output = { ...(plan.quality !== undefined && { quality: plan.quality }) };
+  return encode(image, format, output, plan.width * plan.height).toBuffer();
 }

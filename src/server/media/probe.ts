@@ -89,10 +89,11 @@ export async function probeFile(
 /** `head` is the start of the file: sniffing never reads the disk again. */
 async function sniffMime(head: Buffer, fileName: string): Promise<string> {
   const sniffed = await fileTypeFromBuffer(head);
+  // file-type calls any text starting with `<?xml` XML; SVG has no magic bytes of its own.
+  if ((!sniffed || sniffed.mime === 'application/xml') && hasSvgRoot(head)) return 'image/svg+xml';
   if (sniffed) return sniffed.mime;
   const byName = mimeOfName(fileName);
   if (!byName) return 'application/octet-stream';
-  if (byName === 'image/svg+xml' && /<svg[\s>]/i.test(head.toString('utf8'))) return byName;
   if (byName.startsWith('image/')) {
     // The name promises an image the sniffer found no trace of: refuse rather than store a lie.
     throw badRequest(
@@ -102,6 +103,15 @@ async function sniffMime(head: Buffer, fileName: string): Promise<string> {
   }
   // Text formats (CSS, JS, JSON, plain text…) have no magic bytes; their name is all there is.
   return byName;
+}
+
+/** An XML prolog: declaration, processing instructions, comments, a doctype (with its internal subset). */
+const xmlProlog = /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE\s[^[>]*(?:\[[\s\S]*?\])?\s*>)*/i;
+
+/** Whether the text's root element, after any prolog, is `<svg>`. */
+function hasSvgRoot(head: Buffer): boolean {
+  const text = head.toString('utf8').replace(/^\uFEFF/, '');
+  return /^<svg[\s>/]/.test(text.slice(xmlProlog.exec(text)![0].length));
 }
 
 function formatOf(mime: string, fileName: string): string {

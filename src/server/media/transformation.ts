@@ -346,7 +346,8 @@ function applyEffect(token: string, step: TransformStep) {
   throw unsupported(token, `the effect \`${name}\` is not available on this server.`);
 }
 
-export const maxSteps = 10;
+/** Steps a chain may have unless configured otherwise (`MEDIA_LIBRARY_MAX_TRANSFORM_STEPS`). */
+export const defaultMaxSteps = 10;
 
 const stepsOf = (text: string) => text.split(':').map((step) => step.split(',').filter((t) => t !== ''));
 
@@ -354,7 +355,11 @@ const stepsOf = (text: string) => text.split(':').map((step) => step.split(',').
  * Parses a transformation chain such as `w-300,h-200:rt-90` or `n-ik_ml_thumbnail`. Named
  * transformations are replaced by their definition before parsing.
  */
-export function parseTransformation(text: string, named: NamedTransforms): Transformation {
+export function parseTransformation(
+  text: string,
+  named: NamedTransforms,
+  maxSteps = defaultMaxSteps,
+): Transformation {
   const rawSteps = stepsOf(text).filter((step) => step.length > 0);
   const onlyNamed = rawSteps.length > 0 && rawSteps.every((s) => s.length === 1 && s[0]!.startsWith('n-'));
   const expanded = rawSteps

@@ -21,6 +21,6 @@ export const bulkJobRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (
   app.get<{ Params: { jobId: string } }>(
     '/v1/bulkJobs/:jobId',
     { config: { access: 'read', rateGroup: 'folders', session: true } },
-    async (request) => ctx.jobs.status(request.params.jobId),
+    async (request) => ctx.jobs.status(request.principal, request.params.jobId),
   );
 };

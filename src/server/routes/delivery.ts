@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import type { ServerContext } from '../context.js';
+import { ApiError } from '../errors.js';
 import {
   type DeliveryTarget,
   parseDeliveryUrl,
@@ -68,6 +69,20 @@ async function sendBody(
   return reply.send(await source.open(range.kind === 'partial' ? range.range : undefined));
 }
 
+/** Counts an uncached render against the client's budget; 429 past it. */
+async function spendRenderBudget(ctx: ServerContext, request: FastifyRequest): Promise<void> {
+  if (!ctx.renderBudget) return;
+  const decision = await ctx.renderBudget.hit(`render:${request.ip}`);
+  if (decision.allowed) return;
+  const seconds = Math.ceil(decision.resetMs / 1000);
+  throw new ApiError(
+    429,
+    `Too many new transformations: this address may have ${decision.limit} images rendered every ${decision.intervalMs / 1000} s. Retry in ${seconds} s, or use signed URLs.`,
+    { reason: 'RENDER_BUDGET_EXCEEDED' },
+    { 'retry-after': String(seconds), 'retry-after-ms': String(decision.resetMs) },
+  );
+}
+
 async function deliver(
   ctx: ServerContext,
   named: NamedTransforms,
@@ -100,9 +115,11 @@ async function deliver(
   const v = { etag: plan.etag, lastModified: file.updatedAt };
   describe(reply, v, cache, plan.negotiated);
   if (isNotModified(request.headers, v)) return reply.code(304).send();
-  const image = await ctx.derivedImages.get(plan.key, file.blobKey, () =>
-    renderDerived(ctx, file, transformation, plan),
-  );
+  const image = await ctx.derivedImages.get(plan.key, file.blobKey, async () => {
+    // Only a render costs: cached renditions, and renders already in flight, are free.
+    if (target.signedUntil === undefined) await spendRenderBudget(ctx, request);
+    return ctx.renderQueue.run(() => renderDerived(ctx, file, transformation, plan));
+  });
   reply.header('content-type', mimeOfFormat[plan.format]);
   if ('bytes' in image) return sendBody(request, reply, v, image.bytes.length, image);
   return sendBody(request, reply, v, image.size, {

@@ -15,7 +15,10 @@ export const fileRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fas
     '/v1/files',
     { config: { access: 'read', rateGroup: 'files.list', session: true } },
     async (request) => {
-      const query = limitListToScope(request.principal, await listQueryFor(ctx.store, request.query));
+      const query = limitListToScope(
+        request.principal,
+        await listQueryFor(ctx.store, request.query, ctx.config.search),
+      );
       const records = await ctx.store.list(query);
       const urlEndpoint = urlEndpointFor(ctx, request);
       return records.map((r) => (isFolderRecord(r) ? toMediaFolder(r) : toMediaFile(r, urlEndpoint)));

@@ -6,6 +6,7 @@ import { authenticateRequest } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
 import { assertFileVisible, uploadLimitFor } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
+import { tusAllowedOrigins } from '../cors.js';
 import { ApiError, conflict, HELP } from '../errors.js';
 import { toMediaFile } from '../library/file-object.js';
 import { requireFile } from '../library/files.js';
@@ -39,6 +40,7 @@ export const tusRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fast
     return principal;
   };
   const urlEndpoints = new WeakMap<IncomingMessage, string>();
+  const allowedOrigins = tusAllowedOrigins(ctx.config.corsOrigins);
 
   const tus = new TusServer({
     path: tusPath,
@@ -46,6 +48,7 @@ export const tusRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fast
     ...(ctx.resumableLocker && { locker: ctx.resumableLocker }),
     relativeLocation: true,
     allowedHeaders: ['X-Request-ID'],
+    ...(allowedOrigins && { allowedOrigins }),
     maxSize: (req) =>
       req.method === 'OPTIONS'
         ? ctx.config.maxUploadBytes
@@ -143,8 +146,10 @@ export const tusRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fast
 
   // Not rate limited, as the upload API is not.
   const methods = ['OPTIONS', 'HEAD', 'GET', 'POST', 'PATCH', 'DELETE'] as const;
-  app.route({ method: [...methods], url: tusPath, exposeHeadRoute: false, handler: handle });
-  app.route({ method: [...methods], url: `${tusPath}/:id`, exposeHeadRoute: false, handler: handle });
+  // A PATCH carries as much of a big file as the connection manages: bounded by idleness, not time.
+  const config = { longBody: true };
+  app.route({ method: [...methods], url: tusPath, exposeHeadRoute: false, config, handler: handle });
+  app.route({ method: [...methods], url: `${tusPath}/:id`, exposeHeadRoute: false, config, handler: handle });
 
   let sweeper: NodeJS.Timeout | undefined;
   const sweep = () =>

@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import { urlEndpointFor } from '../app.js';
@@ -12,43 +14,167 @@ import { sessionFileTooLarge, uploadLimitFor } from '../auth/scope.js';
 import { authenticateSession, bearerToken, withUploadTokenScope } from '../auth/session.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, badRequest, messages } from '../errors.js';
+import { Base64Decoder } from '../library/base64-decoder.js';
 import { StagedFile } from '../library/staging.js';
+import type { UploadAllowance } from '../library/unauthenticated-uploads.js';
 import { ingestUpload, type UploadFields } from '../library/uploads.js';
 import { openUrl } from '../library/url-fetch.js';
 
 interface ReceivedForm {
   fields: UploadFields;
-  /** The `file` field when it came as text: a base64 string or an http(s) URL. */
-  fileText?: string;
-  hasBinaryFile: boolean;
+  /** The `file` field was an http(s) URL: fetched once the sender is known, never before. */
+  fileUrl?: string;
+  /** The file's bytes (a binary part, or base64 text decoded) are in the staged file. */
+  hasFile: boolean;
 }
 
 /**
- * Reads the multipart form, streaming a binary `file` part straight to the staging file. The
- * auth fields may arrive after the file (ImageKit's SDKs send the file first), so the bytes
- * are staged before the caller is known and thrown away if it turns out not to be allowed.
+ * Who is uploading: known from the Authorization header before any byte is read, or from the
+ * signature fields the moment all four have arrived. Until then the body's bytes count against
+ * the unauthenticated allowance.
  */
-async function receiveForm(
-  request: FastifyRequest,
+interface Sender {
+  principal: Principal | undefined;
+  /** How the header authenticated, when it did: signature fields are then a second method. */
+  viaHeader: Principal | undefined;
+  allowance: UploadAllowance | undefined;
+}
+
+const signatureFieldNames = new Set(['publicKey', 'signature', 'token', 'expire']);
+
+/** The largest `file` text that is a URL rather than base64. */
+const maxUrlLength = 8192;
+
+/** Other text fields are metadata (tags, custom metadata, checks): a mebibyte is far beyond any. */
+const maxFieldBytes = 1024 * 1024;
+
+const fieldTooLong = (name: string) =>
+  badRequest(`Your request contains a ${name} parameter longer than ${maxFieldBytes} bytes.`, {
+    reason: 'INVALID_PARAMETER',
+  });
+
+/** The header's caller: a session token (Bearer) or a private key (Basic); refused before the body. */
+async function authenticateHeader(ctx: ServerContext, header: string): Promise<Principal> {
+  const token = bearerToken(header);
+  if (token === undefined) return authenticateBasic(ctx.store, header, 'write');
+  const principal = await authenticateSession(ctx.store, token);
+  assertAllowed(principal, 'write');
+  return principal;
+}
+
+/** A client signature (ImageKit's client-side upload), checked and its token spent. */
+async function authenticateSigned(ctx: ServerContext, fields: UploadFields): Promise<Principal> {
+  const principal = await authenticateSignature(ctx.store, fields);
+  return withUploadTokenScope(ctx.store, principal, fields.token!);
+}
+
+/** Basic auth or a client signature, never both (ImageKit's rule: a browser must not hold a private key). */
+async function onSignatureField(ctx: ServerContext, sender: Sender, fields: UploadFields): Promise<void> {
+  if (sender.viaHeader?.via === 'session') {
+    throw badRequest(
+      'Your request contains both a session token and signature parameters. Use only one method.',
+      { reason: 'BOTH_AUTH_METHODS' },
+    );
+  }
+  if (sender.viaHeader) throw badRequest(messages.bothAuthMethods, { reason: 'BOTH_AUTH_METHODS' });
+  const complete = [...signatureFieldNames].every((name) => fields[name as keyof UploadFields]);
+  if (!complete || sender.principal) return;
+  // All four are in: a bad signature stops the body here, whatever is still to come.
+  sender.principal = await authenticateSigned(ctx, fields);
+  assertAllowed(sender.principal, 'write');
+  sender.allowance?.release();
+  sender.allowance = undefined;
+}
+
+/**
+ * A `file` part sent as text: an http(s) URL (kept, to fetch later) or base64, decoded into the
+ * staged file as it arrives so the text is never held whole.
+ */
+async function stageTextFile(
+  text: Readable,
   staged: StagedFile,
   maxBytes: number,
+  onText: (bytes: number) => void,
+): Promise<string | undefined> {
+  const chunks = text[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let seen = '';
+  while (seen.trimStart().length < 8) {
+    const next = await chunks.next();
+    if (next.done) break;
+    head.push(next.value as Buffer);
+    seen += (next.value as Buffer).toString('latin1');
+  }
+  if (/^https?:\/\//i.test(seen.trimStart())) {
+    for (;;) {
+      if (seen.length > maxUrlLength)
+        throw badRequest(`The file URL is longer than ${maxUrlLength} characters.`);
+      const next = await chunks.next();
+      if (next.done) break;
+      seen += (next.value as Buffer).toString('latin1');
+    }
+    onText(seen.length);
+    return seen.trim();
+  }
+  const rest = Readable.from(
+    (async function* () {
+      yield* head;
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value as Buffer;
+    })(),
+  );
+  await staged.writeStream(rest.pipe(new Base64Decoder(onText)), maxBytes);
+  return undefined;
+}
+
+/** Whether a `file` part carries bytes (a file input) or text (base64 or a URL). */
+const isBinaryPart = (part: MultipartFile) =>
+  part.filename !== undefined || part.mimetype === 'application/octet-stream';
+
+/**
+ * Reads the multipart form, streaming the `file` part straight to the staging file (decoding
+ * base64 text on the way). The auth fields may arrive after the file (ImageKit's SDKs send the
+ * file first): until they do, every byte counts against the sender's allowance, and a bad
+ * signature ends the reading the moment its last field arrives.
+ */
+async function receiveForm(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  staged: StagedFile,
+  sender: Sender,
 ): Promise<ReceivedForm> {
-  const form: ReceivedForm = { fields: {}, hasBinaryFile: false };
+  const form: ReceivedForm = { fields: {}, hasFile: false };
+  const count = (bytes: number) => sender.allowance?.add(bytes);
+  const limit = () => uploadLimitFor(sender.principal ?? null, ctx.config.maxUploadBytes);
+  const parts = request.parts({
+    // A `file` field without a file name is text: streamed like a file, not buffered as a field.
+    isPartAFile: (name, type, fileName) =>
+      name === 'file' || fileName !== undefined || type === 'application/octet-stream',
+    limits: { fieldSize: maxFieldBytes, fileSize: Math.ceil((ctx.config.maxUploadBytes * 4) / 3) + 4096 },
+  });
   try {
-    for await (const part of request.parts()) {
+    for await (const part of parts) {
       if (part.type === 'file') {
         if (part.fieldname !== 'file') {
           part.file.resume();
           continue;
         }
-        await staged.writeStream(part.file, maxBytes, { drain: true });
-        if (part.file.truncated) throw badRequest(messages.fileTooLarge, { reason: 'FILE_TOO_LARGE' });
-        form.hasBinaryFile = true;
-      } else if (part.fieldname === 'file') {
-        form.fileText = String(part.value);
-      } else {
-        form.fields[part.fieldname] = String(part.value);
+        // The sender still unknown, the whole body may be theirs: refused now if it could never fit.
+        sender.allowance?.expect(declaredLength(request) ?? 0);
+        if (isBinaryPart(part)) {
+          await staged.writeStream(part.file, limit(), { drain: true, onBytes: count });
+          if (part.file.truncated) throw badRequest(messages.fileTooLarge, { reason: 'FILE_TOO_LARGE' });
+          form.hasFile = true;
+        } else {
+          form.fileUrl = await stageTextFile(part.file, staged, limit(), count);
+          form.hasFile = form.fileUrl === undefined && staged.size > 0;
+        }
+        continue;
       }
+      if (part.valueTruncated) throw fieldTooLong(part.fieldname);
+      const value = String(part.value);
+      count(Buffer.byteLength(value));
+      form.fields[part.fieldname] = value;
+      if (signatureFieldNames.has(part.fieldname)) await onSignatureField(ctx, sender, form.fields);
     }
   } catch (error) {
     if (error instanceof ApiError) throw error;
@@ -60,9 +186,6 @@ async function receiveForm(
     if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') {
       throw badRequest('Your upload form has too many fields.', { reason: 'INVALID_PARAMETER' });
     }
-    if (/field value size limit/i.test((error as Error).message ?? '')) {
-      throw badRequest(messages.fileTooLarge, { reason: 'FILE_TOO_LARGE' });
-    }
     throw badRequest(`Your request is not a valid multipart/form-data upload: ${(error as Error).message}.`, {
       reason: 'INVALID_MULTIPART',
     });
@@ -70,68 +193,23 @@ async function receiveForm(
   return form;
 }
 
-/**
- * A session token, known from the header before any bytes arrive, so its size limit applies
- * while the file streams in and a bad token costs no staging.
- */
-async function authenticateUploadSession(
+/** Fetches a `file` URL into staging, once the sender is known (never on behalf of nobody). */
+async function stageUrl(
   ctx: ServerContext,
-  request: FastifyRequest,
-): Promise<Principal | undefined> {
-  const token = bearerToken(request.headers.authorization);
-  if (token === undefined) return undefined;
-  const principal = await authenticateSession(ctx.store, token);
-  assertAllowed(principal, 'write');
-  return principal;
-}
-
-/** Basic auth or a client signature, never both (ImageKit's rule: a browser must not hold a private key). */
-async function authenticateUpload(
-  ctx: ServerContext,
-  request: FastifyRequest,
-  fields: UploadFields,
-  session: Principal | undefined,
-): Promise<Principal> {
-  const signed = hasSignatureFields(fields);
-  if (session) {
-    if (signed) {
-      throw badRequest(
-        'Your request contains both a session token and signature parameters. Use only one method.',
-        { reason: 'BOTH_AUTH_METHODS' },
-      );
-    }
-    return session;
-  }
-  if (signed && request.headers.authorization)
-    throw badRequest(messages.bothAuthMethods, { reason: 'BOTH_AUTH_METHODS' });
-  if (signed) {
-    const principal = await authenticateSignature(ctx.store, fields);
-    return withUploadTokenScope(ctx.store, principal, fields.token!);
-  }
-  return authenticateBasic(ctx.store, request.headers.authorization, 'write');
-}
-
-/** A text `file` field holds either an http(s) URL to fetch or the bytes in base64 (optionally a data: URI). */
-async function stageText(
-  ctx: ServerContext,
-  text: string,
+  url: string,
   staged: StagedFile,
   maxBytes: number,
 ): Promise<void> {
-  const trimmed = text.trim();
-  if (/^https?:\/\//i.test(trimmed)) {
-    const body = await openUrl(trimmed, { maxBytes, ...ctx.config.urlFetch });
-    await staged.writeStream(body, maxBytes);
-    return;
-  }
-  const base64 = trimmed.replace(/^data:[^,]*;base64,/i, '').replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(base64)) {
-    throw badRequest(
-      'Your request contains invalid file parameter. Send the file as a binary part, a base64 string or an http(s) URL.',
-      { reason: 'INVALID_PARAMETER' },
-    );
-  }
-  await staged.writeBuffer(Buffer.from(base64, 'base64'), maxBytes);
+  const body = await openUrl(url, { maxBytes, ...ctx.config.urlFetch });
+  await staged.writeStream(body, maxBytes);
+}
+
+/** The body's declared length, when it has one. */
+function declaredLength(request: FastifyRequest): number | undefined {
+  const header = request.headers['content-length'];
+  return header === undefined || request.headers['transfer-encoding'] !== undefined
+    ? undefined
+    : Number(header);
 }
 
 export const uploadRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
@@ -144,23 +222,27 @@ export const uploadRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (f
         reason: 'INVALID_MULTIPART',
       });
     }
-    const session = await authenticateUploadSession(ctx, request);
+    const header = request.headers.authorization;
+    const viaHeader = header === undefined ? undefined : await authenticateHeader(ctx, header);
+    const sender: Sender = {
+      principal: viaHeader,
+      viaHeader,
+      allowance: viaHeader ? undefined : ctx.unauthenticatedUploads.open(request.ip),
+    };
     const staged = new StagedFile(ctx.stagingDir);
-    let limit = uploadLimitFor(session ?? null, ctx.config.maxUploadBytes);
-    let principal: Principal | undefined = session;
     try {
-      const form = await receiveForm(request, staged, limit);
-      principal = await authenticateUpload(ctx, request, form.fields, session);
+      const form = await receiveForm(ctx, request, staged, sender);
+      const principal =
+        sender.principal ??
+        (hasSignatureFields(form.fields)
+          ? await authenticateSigned(ctx, form.fields)
+          : await authenticateBasic(ctx.store, undefined, 'write'));
       assertAllowed(principal, 'write');
-      // A signed upload's scope is known only now, after its bytes.
-      limit = uploadLimitFor(principal, ctx.config.maxUploadBytes);
-      if (form.hasBinaryFile && staged.size > limit) throw sessionFileTooLarge(principal);
-      if (!form.hasBinaryFile) {
-        if (form.fileText === undefined || form.fileText.trim() === '') {
-          throw badRequest(messages.missingFile, { reason: 'MISSING_PARAMETER' });
-        }
-        await stageText(ctx, form.fileText, staged, limit);
-      }
+      // A signed upload's scope may be known only now, after its bytes.
+      const limit = uploadLimitFor(principal, ctx.config.maxUploadBytes);
+      if (form.fileUrl !== undefined) await stageUrl(ctx, form.fileUrl, staged, limit);
+      else if (!form.hasFile) throw badRequest(messages.missingFile, { reason: 'MISSING_PARAMETER' });
+      if (staged.size > limit) throw tooLargeFor(ctx, principal);
       return await ingestUpload(ctx, {
         fields: form.fields,
         staged,
@@ -170,10 +252,18 @@ export const uploadRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (f
     } catch (error) {
       // Say which limit it was when the session's, not the server's, refused the size.
       const tooLarge = error instanceof ApiError && error.body.reason === 'FILE_TOO_LARGE';
-      if (tooLarge && principal && limit < ctx.config.maxUploadBytes) throw sessionFileTooLarge(principal);
+      if (tooLarge && sender.principal) throw tooLargeFor(ctx, sender.principal);
       throw error;
     } finally {
+      sender.allowance?.release();
       await staged.discard();
     }
   });
 };
+
+/** The server's size refusal, or the session's when its own limit is the smaller. */
+function tooLargeFor(ctx: ServerContext, principal: Principal): ApiError {
+  return uploadLimitFor(principal, ctx.config.maxUploadBytes) < ctx.config.maxUploadBytes
+    ? sessionFileTooLarge(principal)
+    : badRequest(messages.fileTooLarge, { reason: 'FILE_TOO_LARGE' });
+}

@@ -46,7 +46,7 @@ export const versionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (
     { config: write },
     async (request) =>
       toMediaFile(
-        await restoreVersion(ctx, request.params.fileId, request.params.versionId),
+        await restoreVersion(ctx, request.principal, request.params.fileId, request.params.versionId),
         urlEndpointFor(ctx, request),
       ),
   );

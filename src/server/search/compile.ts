@@ -4,9 +4,11 @@ import { badRequest } from '../errors.js';
 import type { AssetColumn, AssetType, CompareOp, Filter, Scalar } from './filter.js';
 import {
   type Condition,
+  defaultQueryLimits,
   type Scalar as Literal,
   type Operator,
   parseQuery,
+  type QueryLimits,
   type QueryNode,
   QuerySyntaxError,
 } from './query-language.js';
@@ -16,6 +18,8 @@ export interface SearchContext {
   now: number;
   /** Schemas of the live custom metadata fields, by name. */
   customFields: ReadonlyMap<string, CustomMetadataFieldSchema>;
+  /** How big a query may be; the defaults when absent. */
+  limits?: QueryLimits;
 }
 
 /**
@@ -24,7 +28,7 @@ export interface SearchContext {
  */
 export function compileSearch(query: string, context: SearchContext): Filter {
   try {
-    return compileNode(parseQuery(query), context);
+    return compileNode(parseQuery(query, context.limits), context);
   } catch (error) {
     if (error instanceof QuerySyntaxError) {
       throw badRequest(`Invalid search query: ${error.message}`, {
@@ -169,7 +173,11 @@ function columnField(column: AssetColumn, type: ValueType, ops: readonly Operato
       const converted = values(condition, type === 'words' ? 'text' : type, context);
       if (op === ':') {
         if (type === 'words')
-          return wrap(condition.op, { kind: 'words', column: 'name', words: words(converted[0] as string) });
+          return wrap(condition.op, {
+            kind: 'words',
+            column: 'name',
+            words: phraseWords(converted[0] as string, condition, context),
+          });
         return wrap(condition.op, { kind: 'prefix', column, prefix: converted[0] as string });
       }
       if (type === 'date' && (op === '=' || op === 'IN')) {
@@ -186,13 +194,27 @@ export function words(text: string): string[] {
   return text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
 
+/** The words of a `:` phrase, no more than a list may hold values: each one is a term of the SQL. */
+function phraseWords(text: string, condition: Condition, context: SearchContext): string[] {
+  const found = words(text);
+  const { maxValues } = context.limits ?? defaultQueryLimits;
+  if (found.length > maxValues) {
+    fail(`a : phrase may hold at most ${maxValues} words, the most this server accepts,`, condition);
+  }
+  return found;
+}
+
 function tagsField(source: 'any' | 'ai'): FieldSpec {
   return {
     ops: listOps,
     build(condition, context) {
       const converted = values(condition, 'text', context) as string[];
       if (baseOp(condition.op) === ':') {
-        return wrap(condition.op, { kind: 'words', column: 'tags', words: words(converted[0]!) });
+        return wrap(condition.op, {
+          kind: 'words',
+          column: 'tags',
+          words: phraseWords(converted[0]!, condition, context),
+        });
       }
       return wrap(condition.op, { kind: 'tags', source, values: converted });
     },

@@ -38,8 +38,28 @@ export class QuerySyntaxError extends Error {
   }
 }
 
-export const maxQueryLength = 4096;
-const maxNesting = 32;
+/** How big a query may be; each limit, when passed, is named in the 400. */
+export interface QueryLimits {
+  /** Characters in the whole query. */
+  maxLength: number;
+  /** Parentheses nested inside one another. */
+  maxDepth: number;
+  /** Conditions joined by AND and OR. */
+  maxConditions: number;
+  /** Values in one `IN [...]` list, or words in one `:` phrase. */
+  maxValues: number;
+}
+
+/** Far beyond what a person or the query builder writes; small enough that SQL stays shallow. */
+export const defaultQueryLimits: QueryLimits = {
+  maxLength: 4096,
+  maxDepth: 32,
+  maxConditions: 100,
+  maxValues: 100,
+};
+
+/** C0 and C1 control characters: no field is named with one, and PostgreSQL text holds no NUL. */
+const controlCharacter = /\p{Cc}/u;
 
 type TokenKind = 'lparen' | 'rparen' | 'lbracket' | 'rbracket' | 'comma' | 'op' | 'string' | 'word' | 'end';
 
@@ -134,12 +154,15 @@ const isKeyword = (token: Token, keyword: string) =>
 class Parser {
   readonly #query: string;
   readonly #tokens: Token[];
+  readonly #limits: QueryLimits;
   #index = 0;
   #depth = 0;
+  #conditions = 0;
 
-  constructor(query: string) {
+  constructor(query: string, limits: QueryLimits) {
     this.#query = query;
     this.#tokens = tokenize(query);
+    this.#limits = limits;
   }
 
   parse(): QueryNode {
@@ -190,8 +213,12 @@ class Parser {
   #unary(): QueryNode {
     const token = this.#peek();
     if (token.kind === 'lparen') {
-      if (++this.#depth > maxNesting)
-        throw new QuerySyntaxError('parentheses nested too deeply', token.start + 1);
+      if (++this.#depth > this.#limits.maxDepth) {
+        throw new QuerySyntaxError(
+          `parentheses nested more than ${this.#limits.maxDepth} deep, the most this server accepts,`,
+          token.start + 1,
+        );
+      }
       this.#next();
       const inner = this.#or();
       const close = this.#next();
@@ -217,6 +244,15 @@ class Parser {
       const after = this.#before(0);
       const where = after ? ` after '${after}'` : '';
       throw new QuerySyntaxError(`expected a field name${where} but found ${found}`, fieldToken.start + 1);
+    }
+    if (controlCharacter.test(fieldToken.text)) {
+      throw new QuerySyntaxError('a field name may not contain control characters', fieldToken.start + 1);
+    }
+    if (++this.#conditions > this.#limits.maxConditions) {
+      throw new QuerySyntaxError(
+        `the query has more than ${this.#limits.maxConditions} conditions, the most this server accepts,`,
+        fieldToken.start + 1,
+      );
     }
     const op = this.#operator(fieldToken);
     const value = this.#value(fieldToken.start, op);
@@ -251,6 +287,12 @@ class Parser {
         return { kind: 'list', items };
       }
       for (;;) {
+        if (items.length === this.#limits.maxValues) {
+          throw new QuerySyntaxError(
+            `a list may hold at most ${this.#limits.maxValues} values, the most this server accepts,`,
+            this.#peek().start + 1,
+          );
+        }
         items.push(this.#scalar(from));
         const sep = this.#next();
         if (sep.kind === 'rbracket') return { kind: 'list', items };
@@ -269,6 +311,7 @@ class Parser {
 
   #scalar(from: number): Scalar {
     const token = this.#peek();
+    if (token.text.includes('\0')) throw new QuerySyntaxError('a value may not contain NUL', token.start + 1);
     if (token.kind === 'string') {
       this.#next();
       return { kind: 'string', value: token.text };
@@ -286,9 +329,12 @@ class Parser {
 }
 
 /** Parses a query into its tree, or throws `QuerySyntaxError` saying where and what was expected. */
-export function parseQuery(query: string): QueryNode {
-  if (query.length > maxQueryLength) {
-    throw new QuerySyntaxError(`the query is longer than ${maxQueryLength} characters`, maxQueryLength + 1);
+export function parseQuery(query: string, limits: QueryLimits = defaultQueryLimits): QueryNode {
+  if (query.length > limits.maxLength) {
+    throw new QuerySyntaxError(
+      `the query is longer than ${limits.maxLength} characters, the most this server accepts,`,
+      limits.maxLength + 1,
+    );
   }
-  return new Parser(query).parse();
+  return new Parser(query, limits).parse();
 }

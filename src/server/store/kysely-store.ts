@@ -32,6 +32,7 @@ import type {
   JobStatus,
   JobType,
   ListQuery,
+  RenditionRecord,
   SortColumn,
   Store,
 } from './store.js';
@@ -222,6 +223,55 @@ export class KyselyStore implements Store {
       .where('created_at', '<', createdBefore)
       .execute();
     return rows.map((r) => r.blob_key);
+  }
+
+  // Renditions
+
+  async recordRendition(r: RenditionRecord): Promise<void> {
+    await this.#db
+      .insertInto('renditions')
+      .values({ key: r.key, blob_key: r.blobKey, size: r.size, last_used_at: r.lastUsedAt })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ size: r.size, last_used_at: r.lastUsedAt }))
+      .execute();
+  }
+
+  async touchRenditions(keys: string[], at: number): Promise<void> {
+    if (keys.length === 0) return;
+    await this.#db.updateTable('renditions').set({ last_used_at: at }).where('key', 'in', keys).execute();
+  }
+
+  async renditionBytes(): Promise<number> {
+    const row = await this.#db
+      .selectFrom('renditions')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('size'), eb.lit(0)).as('total'))
+      .executeTakeFirstOrThrow();
+    return Number(row.total);
+  }
+
+  async leastRecentlyUsedRenditions(limit: number): Promise<RenditionRecord[]> {
+    const rows = await this.#db
+      .selectFrom('renditions')
+      .selectAll()
+      .orderBy('last_used_at')
+      .orderBy('key')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      key: r.key,
+      blobKey: r.blob_key,
+      size: Number(r.size),
+      lastUsedAt: Number(r.last_used_at),
+    }));
+  }
+
+  async forgetRenditions(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.#db.deleteFrom('renditions').where('key', 'in', keys).execute();
+  }
+
+  async forgetRenditionsOf(blobKeys: string[]): Promise<void> {
+    if (blobKeys.length === 0) return;
+    await this.#db.deleteFrom('renditions').where('blob_key', 'in', blobKeys).execute();
   }
 
   async isBlobReferenced(blobKey: string): Promise<boolean> {

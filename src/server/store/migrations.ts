@@ -188,6 +188,21 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
         else await createPostgresSearchIndex(db, text);
       },
     },
+
+    // In the catalog, not on a node: every node stores renditions, and one budget holds for all.
+    '003_renditions': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('renditions')
+          .addColumn('key', text, (c) => c.primaryKey())
+          .addColumn('blob_key', text, (c) => c.notNull())
+          .addColumn('size', 'bigint', (c) => c.notNull())
+          .addColumn('last_used_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('renditions_by_use').on('renditions').column('last_used_at').execute();
+        await db.schema.createIndex('renditions_by_blob').on('renditions').column('blob_key').execute();
+      },
+    },
   };
 };
 

@@ -83,6 +83,15 @@ export interface BlobJournalTable {
   created_at: number;
 }
 
+/** Derived images in blob storage: what the rendition cache's size budget counts and evicts. */
+export interface RenditionTable {
+  key: string;
+  /** The original it was rendered from; it goes with the original. */
+  blob_key: string;
+  size: number;
+  last_used_at: number;
+}
+
 export interface JobTable {
   job_id: string;
   type: string;
@@ -104,4 +113,5 @@ export interface Database {
   api_keys: ApiKeyTable;
   spent_upload_tokens: SpentUploadTokenTable;
   blob_journal: BlobJournalTable;
+  renditions: RenditionTable;
 }

@@ -137,6 +137,14 @@ export type CustomMetadataFieldPatch = Partial<
  * contract (SQLite for one machine, PostgreSQL for many). Methods are small and composable;
  * `transaction` runs several as one atomic unit.
  */
+/** A derived image the rendition cache holds. */
+export interface RenditionRecord {
+  key: string;
+  blobKey: string;
+  size: number;
+  lastUsedAt: number;
+}
+
 export interface Store {
   /** Runs `work` atomically; nested calls join the outer transaction. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
@@ -160,6 +168,18 @@ export interface Store {
   unjournalBlobs(blobKeys: string[]): Promise<void>;
   journaledBlobs(createdBefore: number): Promise<string[]>;
   isBlobReferenced(blobKey: string): Promise<boolean>;
+
+  /** Records a rendition as stored and used at `lastUsedAt` (again, when it was stored before). */
+  recordRendition(rendition: RenditionRecord): Promise<void>;
+  /** Notes that these renditions were served at `at`. */
+  touchRenditions(keys: string[], at: number): Promise<void>;
+  /** Bytes every recorded rendition holds. */
+  renditionBytes(): Promise<number>;
+  /** The `limit` renditions served longest ago. */
+  leastRecentlyUsedRenditions(limit: number): Promise<RenditionRecord[]>;
+  forgetRenditions(keys: string[]): Promise<void>;
+  /** Forgets every rendition of these originals (their tree was deleted). */
+  forgetRenditionsOf(blobKeys: string[]): Promise<void>;
 
   getFolder(path: string): Promise<FolderRecord | undefined>;
   /** Inserts the folder unless its path exists; answers whether it inserted. */
