@@ -18,7 +18,10 @@ export const countRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fa
     { config: { access: 'read', rateGroup: 'files.list', session: true } },
     async (request) => {
       const { skip: _skip, sort: _sort, ...params } = request.query;
-      const query = limitListToScope(request.principal, await listQueryFor(ctx.store, params));
+      const query = limitListToScope(
+        request.principal,
+        await listQueryFor(ctx.store, params, ctx.config.search),
+      );
       const include =
         params.searchQuery && (params.type === 'file' || params.type === 'folder')
           ? { folders: params.type === 'folder', files: params.type === 'file', versions: false }
