@@ -557,6 +557,7 @@ export class MediaLibraryElement extends LitElement {
                 .selected=${this.selectedFiles}
                 .root=${this.#root}
                 @details-close=${() => this.#toggleDetails(false)}
+                @focus-grid=${() => this.renderRoot.querySelector('ml-asset-grid')?.focus()}
                 @asset-change=${(e: CustomEvent<{ asset?: MediaFile; folder?: string; text?: string }>) =>
                   this.#changed(e.detail.asset, e.detail.folder, e.detail.text)}
               ></ml-asset-details>
@@ -612,7 +613,7 @@ export class MediaLibraryElement extends LitElement {
     const total = this.#listing.state.total;
     return html`<footer part="footer">
       <div class="summary" role="status">
-        ${total ? html`<span class="muted">${l.t(total.exact ? 'fileCount' : 'fileCountMore', { count: total.count })}</span>` : nothing}
+        ${total ? html`<span class="muted">${l.t('fileCount', { count: total.exact ? total.count : `${l.number(total.count)}+` })}</span>` : nothing}
         ${
           count > 0
             ? html`<span>${l.t('selectedCount', { count })}</span>
@@ -667,7 +668,6 @@ export class MediaLibraryElement extends LitElement {
         this.activeAsset = file;
       return;
     }
-    this.activeAsset = undefined;
     await Promise.all([folder && this.#tree.reload(folder), this.#listing.refresh()]);
     // Selected files take their new state; those that left the view (moved, deleted) leave the selection.
     const listed = new Map(
@@ -676,6 +676,9 @@ export class MediaLibraryElement extends LitElement {
     this.#applySelection(
       this.#selection.replace(this.selectedFiles.flatMap((f) => listed.get(f.fileId) ?? [])),
     );
+    // The details panel keeps the file it showed, if it is still listed, or else shows the first selected one.
+    this.activeAsset =
+      listed.get((this.activeAsset as MediaFile | undefined)?.fileId as string) ?? this.selectedFiles[0];
   }
 
   #navigate(path: string): void {

@@ -172,6 +172,8 @@ async function seedEditing(server: TestServer): Promise<void> {
     ['dialog', 'moved.png', 20, 20],
     ['dialog-target', 'resident.png', 20, 20],
     ['delete', 'doomed.png', 20, 20],
+    ['copy', 'twice.png', 20, 20],
+    ['copy-target', 'other.png', 20, 20],
     ['frename/inner', 'x.png', 20, 20],
     ['fdelete/gone', 'a.png', 20, 20],
     ['fdelete/gone', 'b.png', 20, 20],

@@ -9,7 +9,6 @@ const de: Catalog = {
   insertCount: { one: '{count} Datei einfügen', other: '{count} Dateien einfügen' },
   selectedCount: { one: '{count} Datei ausgewählt', other: '{count} Dateien ausgewählt' },
   fileCount: { one: '{count} Datei', other: '{count} Dateien' },
-  fileCountMore: 'Mehr als {count} Dateien',
   selectAll: 'Alle sichtbaren auswählen',
   clearSelection: 'Auswahl aufheben',
   maxFilesReached: {
@@ -198,6 +197,24 @@ const de: Catalog = {
   deleted: { one: '{count} Datei gelöscht.', other: '{count} Dateien gelöscht.' },
   updated: { one: '{count} Datei aktualisiert.', other: '{count} Dateien aktualisiert.' },
   failedCount: { one: '{count} fehlgeschlagen: {names}', other: '{count} fehlgeschlagen: {names}' },
+  skippedCount: {
+    one: '{count} übersprungen, schon vorhanden: {names}',
+    other: '{count} übersprungen, schon vorhanden: {names}',
+  },
+  findFolder: 'Ordner suchen',
+  foundFolders: 'Gefundene Ordner',
+  noFolderFound: 'Kein Ordnername beginnt so.',
+  chooseFolder: 'Wählen Sie einen Ordner.',
+  destinationIs: 'Ziel: {folder}',
+  alreadyThere: {
+    one: 'In {folder} gibt es schon eine Datei mit diesem Namen:',
+    other: 'In {folder} gibt es schon Dateien mit diesen Namen ({count}):',
+  },
+  conflictSkipThem: { one: 'Überspringen', other: 'Alle überspringen' },
+  conflictNewVersion: {
+    one: 'Als neue Version der vorhandenen Datei speichern',
+    other: 'Jeweils als neue Version der vorhandenen Datei speichern',
+  },
   folderRenamed: 'Ordner in {name} umbenannt.',
   folderMoved: 'Ordner nach {folder} verschoben.',
   folderDeleted: 'Ordner {name} gelöscht.',

@@ -95,9 +95,9 @@ export class AssetGridElement extends LitElement {
   });
   #cellWidth = 164;
 
-  /** Moves keyboard focus into the grid. */
+  /** Moves keyboard focus into the grid (onto what it says when it has no items). */
   override focus(): void {
-    this.#scroller?.focus();
+    (this.#scroller ?? this.renderRoot.querySelector<HTMLElement>('.empty'))?.focus();
   }
 
   /** The view's scroller: the grid's, or the list view's (which renders into this shadow root). */
@@ -250,7 +250,7 @@ export class AssetGridElement extends LitElement {
   }
 
   #renderEmpty(title: string, hint: string, action: unknown = nothing): TemplateResult {
-    return html`<div class="empty" role="status">
+    return html`<div class="empty" role="status" tabindex="-1">
       ${icon(this.searching ? searchIcon : folderIcon, 'icon big')}
       <p class="empty-title">${title}</p>
       <p class="muted">${hint}</p>

@@ -141,13 +141,13 @@ export class ItemNavigationController implements ReactiveController {
   }
 }
 
-/** The first item (by index) wholly below the scroller's top, so showing it scrolls nothing; 0 for none. */
+/** The first item (by index) wholly below the scroller's top, so showing it scrolls nothing. */
 function firstInView(scroller: HTMLElement): number {
   const top = scroller.getBoundingClientRect().top - 1;
-  let first = Number.POSITIVE_INFINITY;
-  for (const cell of scroller.querySelectorAll<HTMLElement>('[data-index]'))
-    if (cell.getBoundingClientRect().top >= top) first = Math.min(first, Number(cell.dataset.index));
-  return Number.isFinite(first) ? first : 0;
+  const cells = [...scroller.querySelectorAll<HTMLElement>('[data-index]')];
+  return Math.min(
+    ...cells.filter((c) => c.getBoundingClientRect().top >= top).map((c) => Number(c.dataset.index)),
+  );
 }
 
 /** The index of the item an event happened on; -1 for none. */

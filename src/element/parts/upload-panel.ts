@@ -16,7 +16,7 @@ import '../i18n/en-upload.js';
 import { libraryContext } from '../state/contexts.js';
 import type { LibraryConnection, LibraryHost } from '../state/library-host.js';
 import { normalizeFolderPath } from '../state/listing.js';
-import { type ConflictChoice, conflictFields, nameQueries, storedName } from '../state/upload-conflicts.js';
+import { type ConflictChoice, conflictFields, storedName, takenNames } from '../state/upload-conflicts.js';
 import { closeIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { tokens } from '../styles/tokens.js';
@@ -340,7 +340,8 @@ export class UploadPanelElement extends LitElement {
       .getFiles()
       .filter((file) => !file.progress.uploadStarted && !file.progress.uploadComplete);
     if (waiting.length === 0) return void uppy.upload();
-    const taken = await this.#takenNames(
+    const taken = await takenNames(
+      this.#connection.client,
       folder,
       waiting.map((file) => storedName(file.name ?? '')),
     );
@@ -377,24 +378,6 @@ export class UploadPanelElement extends LitElement {
       });
     }
     await uppy.upload();
-  }
-
-  /** The names among `names` that files in `folder` already have. */
-  async #takenNames(folder: string, names: string[]): Promise<Set<string>> {
-    const taken = new Set<string>();
-    const prefix = folder === '/' ? '/' : `${folder}/`;
-    for (const searchQuery of nameQueries(names)) {
-      // A folder the session cannot list is one it cannot upload to either: the server says so per file.
-      const found = await this.#connection!.client.listAssets({
-        path: folder,
-        searchQuery,
-        type: 'file',
-        limit: 1000,
-      }).catch(() => []);
-      for (const asset of found)
-        if ('filePath' in asset && asset.filePath === prefix + asset.name) taken.add(asset.name);
-    }
-    return taken;
   }
 
   override render(): TemplateResult {
