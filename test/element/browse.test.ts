@@ -144,6 +144,35 @@ describe('browsing', () => {
     expect(error).to.contain("'.' & '..' can not be used as folder-name");
   });
 
+  it('says what a new folder is really called, and refuses a slash or a name the folder has', async () => {
+    const element = await mount({ 'initial-folder': '/scratch' });
+    const root = shadow(element);
+    root.querySelector<HTMLButtonElement>('[popovertarget="folder-form"]')!.click();
+    const input = await until(() => root.querySelector<HTMLInputElement>('#folder-name'), 'the folder form');
+    const error = () => root.querySelector('.form-error')!.textContent!;
+    const stamp = Date.now();
+    for (const name of [`a/b-${stamp}`, `../x-${stamp}`]) {
+      input.value = name;
+      input.form!.requestSubmit();
+      await until(() => error().includes('cannot contain /'), `${name} refused`);
+      root.querySelector('.form-error')!.textContent = '';
+    }
+    input.value = `Summer ${stamp}`;
+    input.form!.requestSubmit();
+    const made = `Summer_${stamp}`;
+    await until(() => itemNames(element).includes(made), 'the new folder');
+    expect(root.querySelector('.notice')!.textContent)
+      .to.contain(`Folder ${made} created`)
+      .and.contain(`“Summer ${stamp}”`);
+    root.querySelector<HTMLButtonElement>('[popovertarget="folder-form"]')!.click();
+    input.value = made;
+    input.form!.requestSubmit();
+    await until(() => error().includes(`already has a folder named ${made}`), 'the duplicate refused');
+    // Nothing else was made: no a_b, ___x or second folder.
+    const names = itemNames(element).filter((n) => n.endsWith(String(stamp)));
+    expect(names).to.deep.equal([made]);
+  });
+
   it('pages with limit and skip as the user scrolls, with a constant number of cells', async () => {
     const element = await mount({ 'initial-folder': '/many' }, { pageSize: 40 });
     expect(itemNames(element).length).to.be.lessThan(env.manyCount);

@@ -34,6 +34,11 @@ const de: Catalog = {
   folderName: 'Ordnername',
   create: 'Erstellen',
   folderCreated: 'Ordner {name} wurde erstellt.',
+  folderCreatedAs:
+    'Ordner {name} wurde erstellt: Namen behalten Buchstaben, Ziffern, _ und -, daher wurde aus „{typed}“ {name}.',
+  folderNameSlash:
+    'Ein Ordnername darf weder / noch \\ enthalten. Erstellen Sie einen Ordner, öffnen Sie ihn und erstellen Sie darin den nächsten.',
+  folderExists: 'In diesem Ordner gibt es schon einen Ordner namens {name}.',
   loading: 'Wird geladen …',
   emptyFolder: 'Dieser Ordner ist leer',
   emptyFolderHint: 'Dateien in diesem Ordner erscheinen hier.',

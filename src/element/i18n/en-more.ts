@@ -12,6 +12,10 @@ export const enMore = {
   folderName: 'Folder name',
   create: 'Create',
   folderCreated: 'Folder {name} created.',
+  folderCreatedAs: 'Folder {name} created: names keep letters, digits, _ and -, so “{typed}” became {name}.',
+  folderNameSlash:
+    'A folder name cannot contain / or \\. Create one folder, open it, then create the next inside it.',
+  folderExists: 'This folder already has a folder named {name}.',
   typeAny: 'Any type',
   tagsPlaceholder: 'Add a tag and press Enter',
   tagsHint: 'Files with any of these tags',
