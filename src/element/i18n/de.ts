@@ -65,6 +65,8 @@ const de: Catalog = {
   tagsPlaceholder: 'Tag eingeben und Enter drücken',
   tagsHint: 'Dateien mit einem dieser Tags',
   removeTag: 'Tag {name} entfernen',
+  tagPercent: 'Tags dürfen kein % enthalten.',
+  tagsTooLong: 'Alle Tags zusammen dürfen höchstens {max} Zeichen haben; mit diesem wären es {count}.',
   filterDate: 'Datum',
   dateAny: 'Beliebig',
   date24h: 'Letzte 24 Stunden',

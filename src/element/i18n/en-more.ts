@@ -20,6 +20,8 @@ export const enMore = {
   tagsPlaceholder: 'Add a tag and press Enter',
   tagsHint: 'Files with any of these tags',
   removeTag: 'Remove tag {name}',
+  tagPercent: 'Tags cannot contain %.',
+  tagsTooLong: 'All tags together can have at most {max} characters; with this one they have {count}.',
   dateAny: 'Any time',
   dateCustom: 'Between dates',
   dateFrom: 'From',
