@@ -179,6 +179,18 @@ async function seedEditing(server: TestServer): Promise<void> {
     ['fdelete/gone', 'b.png', 20, 20],
     ['versions', 'versioned.png', 30, 30],
     ['replace', 'replaced.png', 30, 30],
+    [
+      'keep',
+      'licensed.png',
+      30,
+      30,
+      {
+        tags: 'licence-cc',
+        customMetadata: JSON.stringify({ caption: 'By Ann' }),
+        description: 'A harbour',
+        customCoordinates: '5,5,10,10',
+      },
+    ],
     ['crop', 'square-me.png', 80, 50],
     ['crop', 'undo-me.png', 80, 50],
     ['crop', 'deliver-me.png', 80, 50],

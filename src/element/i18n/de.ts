@@ -240,6 +240,11 @@ const de: Catalog = {
   restoreVersion: '{name} wiederherstellen',
   deleteVersion: '{name} löschen',
   replaceFile: 'Datei ersetzen …',
+  keepOnReplace: 'Tags, benutzerdefinierte Metadaten, Alternativtext und Fokusbereich dieser Datei behalten',
+  restoreAsk:
+    '{name} kommt mit den Tags, benutzerdefinierten Metadaten, dem Alternativtext und dem Fokusbereich von damals zurück; spätere Änderungen daran gehen verloren.',
+  keepOnRestore:
+    'Stattdessen die aktuellen Tags, benutzerdefinierten Metadaten, Alternativtext und Fokusbereich behalten',
   editImage: 'Bild bearbeiten',
   editMode: 'Bearbeitungsmodus',
   cropMode: 'Zuschneiden und anpassen',
@@ -287,6 +292,8 @@ const de: Catalog = {
   conflictReplace: 'Ersetzen (neue Version)',
   conflictKeepBoth: 'Beide behalten',
   conflictSkip: 'Überspringen',
+  keepDetails:
+    'Ersetzte Dateien behalten Tags, benutzerdefinierte Metadaten, Alternativtext und Fokusbereich',
   uploadDone: { one: '{count} Datei hochgeladen.', other: '{count} Dateien hochgeladen.' },
   uploadProgress: '{percent} % hochgeladen',
   uploadLoadFailed:

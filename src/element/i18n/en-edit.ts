@@ -82,6 +82,10 @@ export const enEdit = {
   restoreVersion: 'Restore {name}',
   deleteVersion: 'Delete {name}',
   replaceFile: 'Replace file…',
+  keepOnReplace: "Keep this file's tags, custom metadata, alt text and focus area",
+  restoreAsk:
+    '{name} comes back with the tags, custom metadata, alt text and focus area it had then; changes made to them since are dropped.',
+  keepOnRestore: 'Keep the current tags, custom metadata, alt text and focus area instead',
   editImage: 'Edit image',
   editMode: 'What to edit',
   cropMode: 'Crop and adjust',

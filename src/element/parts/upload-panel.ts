@@ -61,6 +61,8 @@ export class UploadPanelElement extends LitElement {
   @state() private tags = '';
   /** Files whose names are taken, waiting for the user's choice. */
   @state() private conflicts: { file: PanelFile; choice: ConflictChoice }[] | undefined;
+  /** Whether replaced files keep their tags, custom metadata, alt text and focus area. */
+  @state() private keepDetails = true;
   @state() private status = '';
   @state() private count = 0;
   readonly #l = new LocalizeController(this);
@@ -374,7 +376,9 @@ export class UploadPanelElement extends LitElement {
         responseFields: 'tags,customCoordinates,isPrivateFile,isPublished,customMetadata',
         ...(tags && { tags }),
         // A free name is kept as it is; a taken one as the user chose.
-        ...(choice ? conflictFields(choice) : { useUniqueFileName: 'false', overwriteFile: 'false' }),
+        ...(choice
+          ? conflictFields(choice, this.keepDetails)
+          : { useUniqueFileName: 'false', overwriteFile: 'false' }),
       });
     }
     await uppy.upload();
@@ -481,6 +485,20 @@ export class UploadPanelElement extends LitElement {
             </select></label
           >`,
       )}
+      ${
+        conflicts.some((c) => c.choice === 'replace')
+          ? html`<label class="keep"
+              ><input
+                type="checkbox"
+                name="keep-details"
+                .checked=${this.keepDetails}
+                @change=${(e: Event) => {
+                  this.keepDetails = (e.target as HTMLInputElement).checked;
+                }}
+              />${l.t('keepDetails')}</label
+            >`
+          : nothing
+      }
     </div>`;
   }
 

@@ -1,3 +1,4 @@
+import { newVersionFields } from '../../client/editing.js';
 import type { MediaClient } from '../../client/media-client.js';
 
 /** What to do with an upload whose name is taken in the target folder. */
@@ -5,12 +6,16 @@ export type ConflictChoice = 'replace' | 'keep-both' | 'skip';
 
 /**
  * ImageKit's upload fields for a choice: replace is a new version of the same file
- * (`overwriteFile`), keep both is a unique name (`useUniqueFileName`); skip sends nothing.
+ * (`overwriteFile`), keeping its tags, custom metadata, alt text and focus area unless
+ * `keepDetails` is false; keep both is a unique name (`useUniqueFileName`); skip sends nothing.
  */
-export function conflictFields(choice: ConflictChoice): Record<string, string> | undefined {
+export function conflictFields(
+  choice: ConflictChoice,
+  keepDetails = true,
+): Record<string, string> | undefined {
   if (choice === 'skip') return undefined;
   return choice === 'replace'
-    ? { useUniqueFileName: 'false', overwriteFile: 'true' }
+    ? newVersionFields(keepDetails)
     : { useUniqueFileName: 'true', overwriteFile: 'false' };
 }
 
