@@ -51,7 +51,7 @@ async function seed(dataDir) {
     ['/bench10k/', 10_000],
     ['/bench100k/', 100_000],
   ]) {
-    await store.insertFolderIfMissing({
+    await store.folders.insertIfMissing({
       folderId: `f${count.toString(16).padStart(23, '0')}`,
       path: folder,
       parent: '/',
@@ -65,7 +65,7 @@ async function seed(dataDir) {
         for (let i = start; i < Math.min(count, start + 10_000); i++) {
           const id = `${count.toString(16).padStart(8, '0')}${i.toString(16).padStart(16, '0')}`;
           const name = `photo-${String(i).padStart(6, '0')}.jpg`;
-          await tx.insertFileVersion({
+          await tx.files.insertVersion({
             versionId: id,
             fileId: id,
             versionNumber: 1,

@@ -159,7 +159,7 @@ export async function seedSearchCatalog(store, count) {
     ['brand', { type: 'Text' }],
     ['price', { type: 'Number' }],
   ]) {
-    await store.insertCustomMetadataField({
+    await store.customMetadataFields.insert({
       id: name,
       name,
       label: name,
@@ -206,7 +206,7 @@ export async function seedSearchCatalog(store, count) {
         updatedAt: created,
       });
     }
-    await store.insertFileVersions(rows);
+    await store.files.insertVersions(rows);
   }
 }
 

@@ -51,7 +51,7 @@ async function seedCatalog(dataDir, count) {
         const id = (0x10000000 + i).toString(16).padStart(8, '0') + randomBytes(8).toString('hex');
         const folder = `/folder-${i % 100}/`;
         const name = `seed-${i}.jpg`;
-        await tx.insertFileVersion({
+        await tx.files.insertVersion({
           versionId: id,
           fileId: id,
           versionNumber: 1,

@@ -67,7 +67,9 @@ export async function startDemoServer(
         log('Seeding the demo library (first start, a few seconds)…');
         seeded = await seedSampleLibrary(ctx);
       }
-      const pair = (await ctx.store.listApiKeys()).find((k) => k.kind === 'standard' && k.expiresAt === null);
+      const pair = (await ctx.store.apiKeys.list()).find(
+        (k) => k.kind === 'standard' && k.expiresAt === null,
+      );
       if (!pair)
         throw new Error(
           'The demo needs a standard API key pair; create one with `media-library keys create`.',

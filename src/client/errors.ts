@@ -10,6 +10,7 @@ export type MediaErrorSource = 'api' | 'session' | 'network';
 export class MediaApiError extends Error {
   readonly status: number;
   readonly source: MediaErrorSource;
+  /** The media server's `ErrorReason`, or whatever reason the host's token endpoint gave. */
   readonly reason: string | undefined;
   readonly help: string | undefined;
   readonly requestId: string | undefined;

@@ -1,15 +1,10 @@
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, {
-  type FastifyError,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from 'fastify';
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { ErrorBody } from '../shared/wire.js';
 import { assertHostAnswered, hostNamesAnswered } from './allowed-hosts.js';
 import { authenticateRequest } from './auth/authenticate.js';
-import type { Access, Principal } from './auth/principal.js';
 import type { ServerContext } from './context.js';
 import { apiCorsOptions } from './cors.js';
 import { ApiError, HELP } from './errors.js';
@@ -28,41 +23,12 @@ import { folderRoutes } from './routes/folders.js';
 import { keyRoutes } from './routes/keys.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { purgeRoutes } from './routes/purge.js';
+import type { App } from './routes/route-plugin.js';
+import type { ErrorMessages } from './routes/schemas.js';
 import { tagRoutes } from './routes/tags.js';
 import { tusRoutes } from './routes/tus.js';
 import { uploadRoutes } from './routes/upload.js';
 import { versionRoutes } from './routes/versions.js';
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** What the caller must be allowed to do; routes without it need no API key. */
-    access?: Access;
-    /** Requests are counted per key and group; routes without one are not rate limited. */
-    rateGroup?: string;
-    /**
-     * Session tokens (`Authorization: Bearer`) may call this route. Set it only where the
-     * handler enforces the session's folder scope (src/server/auth/scope.ts); sessions are
-     * refused everywhere else.
-     */
-    session?: boolean;
-  }
-  interface FastifyRequest {
-    principal: Principal | null;
-  }
-}
-
-export type App = FastifyInstance<
-  FastifyInstance['server'],
-  FastifyRequest['raw'],
-  FastifyReply['raw'],
-  FastifyInstance['log'],
-  TypeBoxTypeProvider
->;
-
-/** The origin file URLs point at: the configured one, else the one this request came to (its Host was checked). */
-export function urlEndpointFor(ctx: ServerContext, request: FastifyRequest): string {
-  return ctx.config.urlEndpoint ?? `${request.protocol}://${request.host}`;
-}
 
 const jsonBodyLimit = 1024 * 1024;
 
@@ -81,8 +47,10 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     requestTimeout: 0,
     clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // TypeBox checks JSON bodies as sent and converts query strings and path parameters to their types.
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
-  enforceBodyTimeouts(app as unknown as FastifyInstance, ctx.config);
+  enforceBodyTimeouts(app, ctx.config);
 
   app.decorateRequest('principal', null);
 
@@ -213,14 +181,7 @@ function describeError(
   if (error instanceof ApiError) return { status: error.status, body: error.body, headers: error.headers };
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
-    const first = fastifyError.validation[0];
-    const where = fastifyError.validationContext ?? 'body';
-    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
-    const field = first?.instancePath.replace(/^\//, '').replaceAll('/', '.') || where;
-    const message = missing
-      ? `Your request is missing the ${missing} parameter.`
-      : `Your request contains invalid ${field} parameter: it ${first?.message ?? 'is not valid'}.`;
-    return { status: 400, body: { message, help: HELP, reason: 'INVALID_PARAMETER' }, headers: {} };
+    return { status: 400, body: schemaRefusal(fastifyError, request), headers: {} };
   }
   const status = fastifyError.statusCode ?? 500;
   if (status >= 400 && status < 500) {
@@ -237,6 +198,45 @@ function describeError(
     },
     headers: {},
   };
+}
+
+/**
+ * A request its route's schema refused: the message the schema gives for that failure
+ * (`withMessages`), else which parameter is missing or what is wrong with it.
+ */
+function schemaRefusal(error: FastifyError, request: FastifyRequest): ErrorBody {
+  const first = error.validation![0]!;
+  const where = error.validationContext ?? 'body';
+  const missing = (first.params as { requiredProperties?: string[] }).requiredProperties?.[0];
+  const reason = missing ? 'MISSING_PARAMETER' : 'INVALID_PARAMETER';
+  const failed = schemaAt(request.routeOptions.schema?.[where], first.schemaPath);
+  const own = missing
+    ? schemaAt(failed, `#/properties/${missing}`)?.errorMessages?.required
+    : failed?.errorMessages?.[first.keyword];
+  if (own) return { message: own, help: HELP, reason };
+  if (missing) return { message: `Your request is missing the ${missing} parameter.`, help: HELP, reason };
+  if (where === 'body' && first.instancePath === '') {
+    return { message: 'Send a JSON object as the request body.', help: HELP, reason };
+  }
+  // Named by the parameter as sent, then the place inside it: `publish`, `isPublished must be boolean`.
+  const [parameter = where, ...inside] = first.instancePath.split('/').slice(1);
+  const place = inside.map((step) => (/^\d+$/.test(step) ? `[${step}]` : `.${step}`)).join('');
+  return {
+    message: `Your request contains invalid ${parameter} parameter: ${place.replace(/^\./, '') || 'it'} ${first.message}.`,
+    help: HELP,
+    reason,
+  };
+}
+
+type SchemaNode = { errorMessages?: ErrorMessages; [keyword: string]: unknown };
+
+/** The part of `schema` a validation error's `schemaPath` (`#/properties/fileIds/items`) points at. */
+function schemaAt(schema: unknown, path: string): SchemaNode | undefined {
+  let node = schema;
+  for (const step of path.split('/').slice(1)) {
+    node = node && typeof node === 'object' ? (node as Record<string, unknown>)[step] : undefined;
+  }
+  return node && typeof node === 'object' ? (node as SchemaNode) : undefined;
 }
 
 const clientErrorMessages: Record<string, string> = {

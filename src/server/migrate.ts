@@ -65,7 +65,7 @@ export async function migrateLibrary(options: MigrationOptions): Promise<boolean
   let targetBlobs: Awaited<ReturnType<typeof openStorage>> | undefined;
   const scratch = await mkdtemp(join(tmpdir(), 'media-library-migrate-'));
   try {
-    if (await source.hasPendingJobs()) {
+    if (await source.jobs.hasPending()) {
       throw new Error(
         'the library has folder jobs still pending: start its server once to finish them, then migrate',
       );
@@ -89,28 +89,28 @@ export async function migrateLibrary(options: MigrationOptions): Promise<boolean
 
 async function copyCatalogBasics(source: Store, target: Store, log: (line: string) => void): Promise<void> {
   let keys = 0;
-  for (const key of await source.listApiKeys()) {
-    if (await target.findApiKey(key.privateKey)) continue;
-    await target.insertApiKey(key);
+  for (const key of await source.apiKeys.list()) {
+    if (await target.apiKeys.find(key.privateKey)) continue;
+    await target.apiKeys.insert(key);
     keys++;
   }
   let fields = 0;
-  for (const field of await source.listCustomMetadataFields(true)) {
-    if (await target.getCustomMetadataField(field.id)) continue;
-    const taken = await target.findCustomMetadataFieldByName(field.name);
+  for (const field of await source.customMetadataFields.list(true)) {
+    if (await target.customMetadataFields.get(field.id)) continue;
+    const taken = await target.customMetadataFields.findByName(field.name);
     if (taken) {
       throw new Error(`the new catalog already has a different custom metadata field named "${field.name}"`);
     }
-    await target.insertCustomMetadataField(field);
+    await target.customMetadataFields.insert(field);
     fields++;
   }
   let folders = 0;
-  for (const folder of await source.listFolderTree('/')) {
-    if (await target.insertFolderIfMissing(folder)) folders++;
+  for (const folder of await source.folders.listTree('/')) {
+    if (await target.folders.insertIfMissing(folder)) folders++;
   }
   const now = Date.now();
-  for (const { token, expiresAt } of await source.listSpentUploadTokens(now)) {
-    await target.spendUploadToken(token, expiresAt);
+  for (const { token, expiresAt } of await source.spentUploadTokens.list(now)) {
+    await target.spentUploadTokens.spend(token, expiresAt);
   }
   log(`copied ${keys} API key(s), ${fields} custom metadata field(s), ${folders} folder(s)`);
 }
@@ -128,24 +128,24 @@ async function copyVersions(
   let bytes = 0;
   let after: string | null = null;
   for (;;) {
-    const page = await source.scanFileVersions(after, pageSize);
+    const page = await source.files.scanVersions(after, pageSize);
     if (page.length === 0) break;
     after = page.at(-1)!.versionId;
-    const present = await target.existingVersionIds(page.map((v) => v.versionId));
+    const present = await target.files.existingVersionIds(page.map((v) => v.versionId));
     const missing = page.filter((v) => !present.has(v.versionId));
     skipped += page.length - missing.length;
     if (missing.length === 0) continue;
     // Journaled first: bytes of a run abandoned half-way are swept by the servers later.
     const keys = missing.map((v) => v.blobKey);
-    await target.journalBlobs(keys, Date.now());
+    await target.blobJournal.add(keys, Date.now());
     await inParallel(missing, parallelBlobs, async (version) => {
       const local = join(scratch, version.versionId);
       await pipeline(await sourceBlobs.read(version.blobKey), createWriteStream(local));
       await targetBlobs.putFile(version.blobKey, local);
     });
     await target.transaction(async (tx) => {
-      await tx.insertFileVersions(missing);
-      await tx.unjournalBlobs(keys);
+      await tx.files.insertVersions(missing);
+      await tx.blobJournal.remove(keys);
     });
     copied += missing.length;
     bytes += missing.reduce((sum, v) => sum + v.size, 0);
@@ -166,7 +166,7 @@ interface Tally {
 /** Every version in the catalog, in version id order. */
 async function* everyVersion(store: Store): AsyncGenerator<FileRecord> {
   for (let after: string | null = null; ; ) {
-    const page = await store.scanFileVersions(after, 1000);
+    const page = await store.files.scanVersions(after, 1000);
     if (page.length === 0) return;
     after = page.at(-1)!.versionId;
     yield* page;
@@ -174,7 +174,7 @@ async function* everyVersion(store: Store): AsyncGenerator<FileRecord> {
 }
 
 async function tally(store: Store): Promise<Tally> {
-  const counts = { folders: (await store.listFolderTree('/')).length, files: 0, versions: 0, bytes: 0 };
+  const counts = { folders: (await store.folders.listTree('/')).length, files: 0, versions: 0, bytes: 0 };
   for await (const version of everyVersion(store)) {
     counts.versions++;
     if (version.isCurrent) counts.files++;
@@ -182,8 +182,8 @@ async function tally(store: Store): Promise<Tally> {
   }
   return {
     ...counts,
-    fields: (await store.listCustomMetadataFields(true)).length,
-    keys: (await store.listApiKeys()).length,
+    fields: (await store.customMetadataFields.list(true)).length,
+    keys: (await store.apiKeys.list()).length,
   };
 }
 
@@ -206,7 +206,7 @@ async function verify(
   const catalogHash = createHash('sha256');
   const blobsHash = createHash('sha256');
   for (let after: string | null = null; ; ) {
-    const page = await source.scanFileVersions(after, pageSize);
+    const page = await source.files.scanVersions(after, pageSize);
     if (page.length === 0) break;
     after = page.at(-1)!.versionId;
     for (const version of page) {

@@ -1,7 +1,9 @@
 import type { Socket } from 'node:net';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorReason } from '../shared/wire.js';
 import type { ServerConfig } from './config.js';
 import { HELP } from './errors.js';
+import type { App } from './routes/route-plugin.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -34,7 +36,13 @@ const statusText: Record<number, string> = {
  * Answers on the bare socket and closes it: for requests Fastify never saw (headers too slow or
  * malformed) and bodies that stopped arriving, where no reply can wait for the handler.
  */
-function answerOnSocket(socket: Socket, status: number, message: string, reason: string, requestId?: string) {
+function answerOnSocket(
+  socket: Socket,
+  status: number,
+  message: string,
+  reason: ErrorReason,
+  requestId?: string,
+) {
   if (socket.writable) {
     const body = JSON.stringify({ message, help: HELP, reason });
     const id = requestId ? `x-ik-requestId: ${requestId}\r\nx-request-id: ${requestId}\r\n` : '';
@@ -67,7 +75,7 @@ const hasBody = (request: FastifyRequest) =>
  * route takes long bodies. Either answers 408 and closes the connection; the handler reading the
  * body then sees it end early.
  */
-export function enforceBodyTimeouts(app: FastifyInstance, config: Timeouts): void {
+export function enforceBodyTimeouts(app: App, config: Timeouts): void {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!hasBody(request)) return;
     const raw = request.raw;

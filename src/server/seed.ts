@@ -6,9 +6,10 @@ import { applyCustomMetadata } from './library/custom-metadata.js';
 import { createCustomMetadataField } from './library/custom-metadata-fields.js';
 import { ensureFolderChain } from './library/folders.js';
 import { newId } from './library/ids.js';
+import { listCatalog } from './library/listing.js';
 import { StagedFile } from './library/staging.js';
+import { newFileVersion } from './library/versions.js';
 import { probeFile } from './media/probe.js';
-import type { FileRecord } from './store/store.js';
 
 /**
  * A realistic sample library for demos and trying things out: about 300 generated images in
@@ -332,7 +333,7 @@ export interface SeedOptions {
 
 /** Whether the library holds no file and no folder yet. */
 export async function libraryIsEmpty(ctx: Pick<ServerContext, 'store'>): Promise<boolean> {
-  const any = await ctx.store.list({
+  const any = await listCatalog(ctx.store, {
     include: { folders: true, files: true, versions: false },
     sort: { column: 'createdAt', direction: 'asc' },
     limit: 1,
@@ -352,11 +353,11 @@ export async function seedSampleLibrary(ctx: SeedContext, options: SeedOptions =
   if (!options.force && !(await libraryIsEmpty(ctx))) return 0;
   const now = options.now ?? Date.now();
   const { next, pick } = randomSequence(20240501);
-  const existing = await ctx.store.listCustomMetadataFields(true);
+  const existing = await ctx.store.customMetadataFields.list(true);
   for (const field of fields) {
     if (!existing.some((f) => f.name === field.name)) await createCustomMetadataField(ctx, field);
   }
-  const fieldRecords = await ctx.store.listCustomMetadataFields(false);
+  const fieldRecords = await ctx.store.customMetadataFields.list(false);
   const total = plans.reduce((sum, plan) => sum + plan.count, 0) + documents.length;
   let done = 0;
   const folderTime = now - 800 * day;
@@ -397,40 +398,24 @@ export async function seedSampleLibrary(ctx: SeedContext, options: SeedOptions =
       const versionId = newId(createdAt);
       const blobKey = blobKeyFor(versionId);
       const folder = input.folder === '/' ? '/' : `${input.folder}/`;
-      const record: FileRecord = {
-        versionId,
-        fileId: newId(createdAt),
-        versionNumber: 1,
-        isCurrent: true,
-        name: input.name,
-        folder,
-        filePath: folder + input.name,
-        blobKey,
-        size: staged.size,
-        mime: probed.mime,
-        fileType: probed.fileType,
-        format: probed.format,
-        width: probed.width,
-        height: probed.height,
-        hasAlpha: probed.hasAlpha,
-        tags: input.tags,
-        aiTags: null,
-        customCoordinates: null,
-        customMetadata: applyCustomMetadata({}, input.metadata, fieldRecords, 'create'),
-        embeddedMetadata: probed.embeddedMetadata,
-        description: input.description ?? null,
-        isPrivate: false,
-        isPublished: true,
+      const record = newFileVersion(
+        { versionId, blobKey, size: staged.size, ...probed },
+        { folder, name: input.name },
         createdAt,
-        updatedAt,
-      };
+        {
+          tags: input.tags,
+          customMetadata: applyCustomMetadata({}, input.metadata, fieldRecords, 'create'),
+          description: input.description ?? null,
+          updatedAt,
+        },
+      );
       await commitWithBlobs(
         ctx,
         [blobKey],
         () => ctx.storage.putFile(blobKey, staged.path),
         async (store) => {
           await ensureFolderChain(store, folder, folderTime);
-          await store.insertFileVersion(record);
+          await store.files.insertVersion(record);
         },
       );
     } finally {

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { ApiKeyPair } from '../shared/wire.js';
-import { type App, buildApp } from './app.js';
+import { buildApp } from './app.js';
 import { ApiKeys } from './auth/api-keys.js';
 import { MemoryRateLimiter, RedisRateLimiter } from './auth/rate-limiter.js';
 import { type Backends, openBackends } from './backends.js';
@@ -17,6 +17,7 @@ import { RenderQueue } from './library/render-queue.js';
 import { RedisResumableLocker } from './library/resumable-locks.js';
 import { resetStagingDir } from './library/staging.js';
 import { UnauthenticatedUploads } from './library/unauthenticated-uploads.js';
+import type { App } from './routes/route-plugin.js';
 
 export interface MediaServer {
   /** `http://host:port` the server listens on. */
@@ -120,7 +121,7 @@ async function serveOn(
 
   // One transaction: nodes starting together on one catalog make the first pair once.
   const createdKeys = await store.transaction(async (tx) =>
-    (await tx.listApiKeys()).length > 0
+    (await tx.apiKeys.list()).length > 0
       ? undefined
       : new ApiKeys(tx).create({
           kind: 'standard',
@@ -131,7 +132,7 @@ async function serveOn(
   // Alone, everything journaled before this start was abandoned by a crash; shared, only what is old.
   const orphanCutoff = () => (shared ? Date.now() - sharedOrphanAgeMs : startedAt);
   // Alone, claims in the catalog are this node's previous life's; shared, their leases run out.
-  if (!shared) await store.releaseAllJobClaims();
+  if (!shared) await store.jobs.releaseAllClaims();
   const sweptBlobs = await sweepOrphanBlobs(context, orphanCutoff());
 
   const app = await buildApp(context);
@@ -151,7 +152,7 @@ async function serveOn(
 
   const maintenance = setInterval(() => {
     const work = async () => {
-      await store.forgetExpiredUploadTokens(Date.now());
+      await store.spentUploadTokens.forgetExpired(Date.now());
       // Nodes come and go without restarting the others: one of them must sweep as it runs.
       if (shared) await sweepOrphanBlobs(context, orphanCutoff());
     };

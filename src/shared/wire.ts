@@ -132,11 +132,82 @@ export interface CustomMetadataField {
   description?: string;
 }
 
+/**
+ * Every `reason` this server puts in an error body, so clients branch on a checked name. ImageKit's
+ * own codes (`SOURCE_FILE_MISSING`, `FILE_ALREADY_EXISTS`, `SAME_OLD_AND_NEW_NAME`…) keep its spelling.
+ */
+export type ErrorReason =
+  | 'BOTH_AUTH_METHODS'
+  | 'CURRENT_VERSION'
+  | 'DUPLICATE_LABEL'
+  | 'DUPLICATE_NAME'
+  | 'FIELD_DELETED'
+  | 'FILES_MISSING'
+  | 'FILE_ALREADY_EXISTS'
+  | 'FILE_MISSING'
+  | 'FILE_TOO_LARGE'
+  | 'FILE_TYPE_NOT_ACCEPTED'
+  | 'FOLDER_ALREADY_EXISTS'
+  | 'FOLDER_NOT_FOUND'
+  | 'FORMAT_CHANGE_NEEDS_SAVE_AS'
+  | 'HEADERS_TOO_LARGE'
+  | 'IMAGE_TOO_LARGE'
+  | 'INVALID_CUSTOM_METADATA'
+  | 'INVALID_DESTINATION'
+  | 'INVALID_EXPIRE'
+  | 'INVALID_FILE'
+  | 'INVALID_FOLDER_PATH'
+  | 'INVALID_IMAGE'
+  | 'INVALID_JSON'
+  | 'INVALID_MULTIPART'
+  | 'INVALID_OPERATION'
+  | 'INVALID_PARAMETER'
+  | 'INVALID_PATH'
+  | 'INVALID_REQUEST'
+  | 'INVALID_SCHEMA'
+  | 'INVALID_SEARCH_QUERY'
+  | 'INVALID_SESSION_TOKEN'
+  | 'INVALID_SIGNATURE'
+  | 'INVALID_TRANSFORMATION'
+  | 'KEY_LIMIT_REACHED'
+  | 'KEY_NOT_FOUND'
+  | 'LAST_STANDARD_KEY'
+  | 'MISSING_PARAMETER'
+  | 'NOT_AN_IMAGE'
+  | 'NOT_FOUND'
+  | 'OUTSIDE_SESSION_SCOPE'
+  | 'PERMISSION_DENIED'
+  | 'RATE_LIMITED'
+  | 'RENDER_BUDGET_EXCEEDED'
+  | 'RENDER_QUEUE_FULL'
+  | 'REQUEST_TIMEOUT'
+  | 'SAME_NAME'
+  | 'SAME_OLD_AND_NEW_NAME'
+  | 'SESSION_EXPIRED'
+  | 'SIGNATURE_EXPIRED'
+  | 'SIGNATURE_REQUIRED'
+  | 'SOURCE_CHANGED'
+  | 'SOURCE_FILE_MISSING'
+  | 'TIMEOUT'
+  | 'TOKEN_REUSED'
+  | 'TRANSFORMATION_TOO_LARGE'
+  | 'UNAUTHENTICATED_UPLOADS_BUSY'
+  | 'UNAUTHENTICATED_UPLOADS_IN_FLIGHT'
+  | 'UNAUTHENTICATED_UPLOAD_TOO_LARGE'
+  | 'UNKNOWN_HOST'
+  | 'UNNAMED_TRANSFORMATION_RESTRICTED'
+  | 'UNSUPPORTED_TRANSFORMATION'
+  | 'UPLOAD_FINISHED'
+  | 'UPLOAD_NOT_FINISHED'
+  | 'UPLOAD_NOT_FOUND'
+  | 'URL_FETCH_FAILED'
+  | 'VERSION_LIMIT_REACHED';
+
 /** Every error body, ImageKit's shape. Some endpoints add `reason`, `errors` or `missingFileIds`. */
 export interface ErrorBody {
   message: string;
   help: string;
-  reason?: string;
+  reason?: ErrorReason;
   errors?: Record<string, string>;
   missingFileIds?: string[];
 }

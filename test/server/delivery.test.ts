@@ -407,6 +407,31 @@ describe('derived images: cache, single flight, purge and clean-up', () => {
     assert.equal(renders(), before + 2, 'a wildcard reaches subfolders');
   });
 
+  it('a purge waits for a rendition still being stored, which would otherwise outlive it', async () => {
+    const file = await put(server, await jpeg(300, 200), 'slow.jpg', { folder: '/purge-race' });
+    const storage = server.server.context.storage;
+    const write = storage.write.bind(storage);
+    // Stores behind the response land late, as on a loaded machine.
+    storage.write = async (key, bytes) => {
+      if (key.startsWith('derived/')) await new Promise((resolve) => setTimeout(resolve, 300));
+      return write(key, bytes);
+    };
+    try {
+      await fetchImage(`${file.url}?tr=w-50`);
+      const response = await server.api('/v1/files/purge', {
+        method: 'POST',
+        json: { url: `${server.url}/purge-race/*` },
+      });
+      assert.equal(response.status, 201);
+      await settled();
+      const before = renders();
+      await fetchImage(`${file.url}?tr=w-50`);
+      assert.equal(renders(), before + 1, 'the rendition stored during the purge is gone');
+    } finally {
+      storage.write = write;
+    }
+  });
+
   it('refuses bad purge requests and unknown request ids', async () => {
     for (const url of ['not a url', 'ftp://x/y.jpg', '']) {
       await expectJsonError(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApiError } from '../../src/server/errors.js';
-import { listQueryFor } from '../../src/server/library/listing.js';
+import { listCatalog, listQueryFor } from '../../src/server/library/listing.js';
 import { defaultQueryLimits } from '../../src/server/search/query-language.js';
 import type { Store } from '../../src/server/store/store.js';
 import type { CustomMetadataFieldSchema } from '../../src/shared/wire.js';
@@ -57,7 +57,7 @@ for (const [dialect, open] of storeDialects) {
         ['flags', { type: 'MultiSelect', selectOptions: ['a', 'b', 1, true] }],
       ];
       for (const [name, schema] of schemas) {
-        await store.insertCustomMetadataField({
+        await store.customMetadataFields.insert({
           id: name,
           name,
           label: name,
@@ -81,7 +81,7 @@ for (const [dialect, open] of storeDialects) {
         const started = performance.now();
         try {
           const query = await listQueryFor(store, { searchQuery, limit: '10' });
-          await store.list(query);
+          await listCatalog(store, query);
           accepted++;
         } catch (error) {
           if (!(error instanceof ApiError) || error.status !== 400) {

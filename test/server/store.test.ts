@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApiError } from '../../src/server/errors.js';
-import { listQueryFor } from '../../src/server/library/listing.js';
+import { listCatalog, listQueryFor } from '../../src/server/library/listing.js';
 import {
   type FileRecord,
   type FolderRecord,
@@ -117,10 +117,10 @@ for (const [dialect, open] of dialects) {
         createdAt: 8_640_000_000_000,
         updatedAt: 1,
       });
-      await store.insertFileVersion(full);
-      assert.deepEqual(await store.getFile(full.fileId), full);
-      assert.deepEqual(await store.getFileByPath(full.filePath), full);
-      assert.equal(await store.storedBytes(), full.size);
+      await store.files.insertVersion(full);
+      assert.deepEqual(await store.files.get(full.fileId), full);
+      assert.deepEqual(await store.files.getByPath(full.filePath), full);
+      assert.equal(await store.files.storedBytes(), full.size);
     });
 
     it('keeps folder trees apart whatever the names hold, in byte order', async () => {
@@ -135,15 +135,15 @@ for (const [dialect, open] of dialects) {
         '/t/é/',
         '/t/_/',
       ]) {
-        await store.insertFolderIfMissing(folder(path));
+        await store.folders.insertIfMissing(folder(path));
       }
-      assert.equal(await store.insertFolderIfMissing(folder('/t/a/')), false, 'the path exists');
+      assert.equal(await store.folders.insertIfMissing(folder('/t/a/')), false, 'the path exists');
       assert.deepEqual(
-        (await store.listFolderTree('/t/a/')).map((f) => f.path),
+        (await store.folders.listTree('/t/a/')).map((f) => f.path),
         ['/t/a/', '/t/a/b/'],
       );
       const names = (
-        await store.list({
+        await listCatalog(store, {
           include: { folders: true, files: false, versions: false },
           folder: '/t/',
           sort: { column: 'name', direction: 'asc' },
@@ -156,14 +156,14 @@ for (const [dialect, open] of dialects) {
 
     it('sorts files without a width first going up and last going down', async () => {
       const ids = ['w1', 'w2', 'w3'].map((p) => p.padEnd(24, '0'));
-      await store.insertFileVersions([
+      await store.files.insertVersions([
         version({ versionId: ids[0]!, name: 'x.png', folder: '/sort/', width: 50 }),
         version({ versionId: ids[1]!, name: 'doc.pdf', folder: '/sort/', width: null }),
         version({ versionId: ids[2]!, name: 'y.png', folder: '/sort/', width: 20 }),
       ]);
       const order = async (direction: 'asc' | 'desc') =>
         (
-          await store.list({
+          await listCatalog(store, {
             include: { folders: false, files: true, versions: false },
             folder: '/sort/',
             sort: { column: 'width', direction },
@@ -178,67 +178,114 @@ for (const [dialect, open] of dialects) {
     it('scans every version in id order and says which ids it holds', async () => {
       const all: string[] = [];
       for (let after: string | null = null; ; ) {
-        const page = await store.scanFileVersions(after, 2);
+        const page = await store.files.scanVersions(after, 2);
         if (page.length === 0) break;
         after = page.at(-1)!.versionId;
         all.push(...page.map((v) => v.versionId));
       }
       assert.deepEqual(all, [...all].sort());
       assert.equal(all.length, 4);
-      const some = new Set(await store.existingVersionIds([all[0]!, 'nope'.padEnd(24, '0')]));
+      const some = new Set(await store.files.existingVersionIds([all[0]!, 'nope'.padEnd(24, '0')]));
       assert.deepEqual([...some], [all[0]]);
     });
 
-    it('undoes a whole transaction that fails', async () => {
+    it('changes only the fields a patch sets, nulls included', async () => {
+      const id = 'patched'.padEnd(24, '0');
+      const original = version({
+        versionId: id,
+        name: 'p.png',
+        folder: '/patch/',
+        tags: ['old'],
+        description: 'alt',
+        customMetadata: { brand: 'Acme' },
+      });
+      await store.files.insertVersion(original);
+      await store.files.updateVersions([id], { tags: ['new tag'], description: null, updatedAt: base + day });
+      assert.deepEqual(await store.files.get(id), {
+        ...original,
+        tags: ['new tag'],
+        description: null,
+        updatedAt: base + day,
+      });
+      const tagged = await listCatalog(store, {
+        include: { folders: false, files: true, versions: false },
+        filter: { kind: 'tags', source: 'any', values: ['new tag'] },
+        sort: { column: 'name', direction: 'asc' },
+        limit: 10,
+        skip: 0,
+      });
+      assert.deepEqual(tagged.map(idOf), [id], 'the search structures follow the patch');
+      await store.files.delete(id);
+    });
+
+    it('undoes a whole transaction that fails, in every repository it touched', async () => {
       const id = 'rollback'.padEnd(24, '0');
       await assert.rejects(
         store.transaction(async (tx) => {
-          await tx.insertFileVersion(version({ versionId: id, name: 'r.png', folder: '/r/' }));
+          await tx.folders.insertIfMissing(folder('/r/'));
+          await tx.files.insertVersion(version({ versionId: id, name: 'r.png', folder: '/r/' }));
+          await tx.blobJournal.add(['originals/rollback'], base);
+          await tx.customMetadataFields.insert({
+            id: 'rollback-field',
+            name: 'rollback',
+            label: 'Rollback',
+            schema: { type: 'Text' },
+            description: null,
+            isDeleted: false,
+            createdAt: base,
+            updatedAt: base,
+          });
+          // A nested transaction joins the outer one.
+          await tx.transaction((inner) => inner.jobs.insert(job('rollback-job'.padEnd(24, '0'), base)));
           throw new Error('changed my mind');
         }),
         /changed my mind/,
       );
-      assert.equal(await store.getFile(id), undefined);
+      assert.equal(await store.files.get(id), undefined);
+      assert.equal(await store.folders.get('/r/'), undefined);
+      assert.deepEqual(await store.blobJournal.olderThan(base + 1), []);
+      assert.equal(await store.customMetadataFields.get('rollback-field'), undefined);
+      assert.equal(await store.jobs.get('rollback-job'.padEnd(24, '0')), undefined);
     });
 
     it('spends an upload token once', async () => {
-      assert.equal(await store.spendUploadToken('token-1', Date.now() + 60_000), true);
-      assert.equal(await store.spendUploadToken('token-1', Date.now() + 60_000), false);
+      assert.equal(await store.spentUploadTokens.spend('token-1', Date.now() + 60_000), true);
+      assert.equal(await store.spentUploadTokens.spend('token-1', Date.now() + 60_000), false);
       assert.deepEqual(
-        (await store.listSpentUploadTokens(Date.now())).map((t) => t.token),
+        (await store.spentUploadTokens.list(Date.now())).map((t) => t.token),
         ['token-1'],
       );
     });
 
     it('hands a job to one claimant at a time, and to another once the lease lapses', async () => {
       const now = Date.now();
-      await store.insertJob(job('job-1'.padEnd(24, '0'), now - 2));
-      await store.insertJob(job('job-2'.padEnd(24, '0'), now - 1));
+      await store.jobs.insert(job('job-1'.padEnd(24, '0'), now - 2));
+      await store.jobs.insert(job('job-2'.padEnd(24, '0'), now - 1));
       const claims = await Promise.all(
-        ['a', 'b', 'c'].map((owner) => store.claimJob(owner, now, now + 1000)),
+        ['a', 'b', 'c'].map((owner) => store.jobs.claim(owner, now, now + 1000)),
       );
       const taken = claims.flatMap((c) => (c ? [c.jobId] : []));
       assert.deepEqual([...taken].sort(), ['job-1'.padEnd(24, '0'), 'job-2'.padEnd(24, '0')]);
       assert.equal(claims.filter((c) => c === undefined).length, 1, 'two jobs, three claimants');
       const first = claims.find((c) => c?.jobId === 'job-1'.padEnd(24, '0'))!;
       assert.equal(first.attempts, 1);
-      assert.equal(await store.claimJob('d', now + 500, now + 1500), undefined, 'leases hold');
-      assert.equal(await store.renewJobLease(first.jobId, first.claimedBy!, now + 2000), true);
-      const retaken = await store.claimJob('d', now + 1500, now + 3000);
+      assert.equal(await store.jobs.claim('d', now + 500, now + 1500), undefined, 'leases hold');
+      assert.equal(await store.jobs.renewLease(first.jobId, first.claimedBy!, now + 2000), true);
+      const retaken = await store.jobs.claim('d', now + 1500, now + 3000);
       assert.equal(retaken?.jobId, 'job-2'.padEnd(24, '0'), 'the lapsed lease goes to another');
       assert.equal(retaken?.attempts, 2);
       const loser = claims.find((c) => c?.jobId === 'job-2'.padEnd(24, '0'))!;
       assert.equal(
-        await store.releaseJob(loser.jobId, loser.claimedBy!, { status: 'Completed', updatedAt: now }),
+        await store.jobs.release(loser.jobId, loser.claimedBy!, { status: 'Completed', updatedAt: now }),
         false,
         'the node that lost its lease cannot complete the job',
       );
       assert.equal(
-        await store.releaseJob(retaken!.jobId, 'd', { status: 'Completed', updatedAt: now }),
+        await store.jobs.release(retaken!.jobId, 'd', { status: 'Completed', updatedAt: now }),
         true,
       );
-      assert.equal((await store.getJob(retaken!.jobId))?.status, 'Completed');
-      assert.equal(await store.hasPendingJobs(), true);
+      assert.equal((await store.jobs.get(retaken!.jobId))?.status, 'Completed');
+      assert.equal(await store.jobs.hasPending(), true);
     });
   });
 }
@@ -349,7 +396,7 @@ describe('the PostgreSQL translator answers as SQLite does', { skip: testBackend
     const { folders, versions } = randomLibrary(7);
     for (const { store } of [sqlite, postgres]) {
       for (const [name, schema] of schemas) {
-        await store.insertCustomMetadataField({
+        await store.customMetadataFields.insert({
           id: name,
           name,
           label: name,
@@ -360,12 +407,12 @@ describe('the PostgreSQL translator answers as SQLite does', { skip: testBackend
           updatedAt: base,
         });
       }
-      for (const f of folders) await store.insertFolderIfMissing(f);
-      await store.insertFileVersions(versions);
+      for (const f of folders) await store.folders.insertIfMissing(f);
+      await store.files.insertVersions(versions);
     }
     // Rewrite some rows, so updates reindex them too.
     for (const { store } of [sqlite, postgres]) {
-      await store.updateFileVersions(
+      await store.files.updateVersions(
         versions.slice(0, 40).map((v) => v.versionId),
         { tags: ['retagged', 'red'], name: 'renamed red-dress.jpg', customMetadata: { brand: 'red' } },
       );
@@ -413,7 +460,7 @@ describe('the PostgreSQL translator answers as SQLite does', { skip: testBackend
       const answers: Array<string[] | string> = [];
       for (const { store } of [sqlite, postgres]) {
         try {
-          answers.push((await store.list(await listQueryFor(store, params))).map(idOf));
+          answers.push((await listCatalog(store, await listQueryFor(store, params))).map(idOf));
         } catch (error) {
           if (!(error instanceof ApiError) || error.status !== 400) throw error;
           answers.push(`400 ${error.body.message}`);

@@ -8,7 +8,7 @@ import {
 } from '@uppy/core';
 import Tus from '@uppy/tus';
 import XHRUpload from '@uppy/xhr-upload';
-import type { MediaFile } from '../../shared/wire.js';
+import type { ErrorReason, MediaFile } from '../../shared/wire.js';
 
 /** Where and how the media server takes files. */
 export interface MediaServerUploadOptions extends PluginOpts {
@@ -169,10 +169,10 @@ export function serverMessage(text: string, status: number): string {
 }
 
 /** The server's `reason` from an error body. */
-function serverReason(text: string): string | undefined {
+function serverReason(text: string): ErrorReason | undefined {
   try {
     const { reason } = JSON.parse(text) as { reason?: unknown };
-    return typeof reason === 'string' ? reason : undefined;
+    return typeof reason === 'string' ? (reason as ErrorReason) : undefined;
   } catch {
     return undefined;
   }

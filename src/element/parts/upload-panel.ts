@@ -9,7 +9,7 @@ import OneDrive from '@uppy/onedrive';
 import Url from '@uppy/url';
 import Webcam from '@uppy/webcam';
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import type { MediaFile } from '../../shared/wire.js';
+import type { ErrorReason, MediaFile } from '../../shared/wire.js';
 import { state } from '../decorators.js';
 import { fire } from '../events.js';
 import '../i18n/en-upload.js';
@@ -287,7 +287,7 @@ export class UploadPanelElement extends LitElement {
     uppy.on('upload-error', (file, error) => {
       if (!file) return;
       // An expired or already used signature: signed afresh (by the preprocessor) and sent once more.
-      const reason = (error as { reason?: string }).reason;
+      const reason = (error as { reason?: ErrorReason }).reason;
       if (
         this.#signing &&
         (reason === 'INVALID_EXPIRE' || reason === 'TOKEN_REUSED') &&

@@ -74,7 +74,7 @@ export class ApiKeys {
           },
         );
       }
-      if (pairs.some((p) => p.publicKey === publicKey) || (await store.findApiKey(privateKey))) {
+      if (pairs.some((p) => p.publicKey === publicKey) || (await store.apiKeys.find(privateKey))) {
         throw badRequest('A key with this value already exists.', { reason: 'INVALID_PARAMETER' });
       }
       const record: ApiKeyRecord = {
@@ -86,7 +86,7 @@ export class ApiKeys {
         createdAt: now,
         expiresAt: null,
       };
-      await store.insertApiKey(record);
+      await store.apiKeys.insert(record);
       return describePair([record], now, true);
     });
   }
@@ -99,14 +99,14 @@ export class ApiKeys {
       });
     }
     return this.#store.transaction(async (store) => {
-      const records = await store.findApiKeysByPublicKey(publicKey);
+      const records = await store.apiKeys.findByPublicKey(publicKey);
       const current = records.filter((r) => isActive(r, now));
       const newest = current.at(-1);
       if (!newest) throw notFound('No such API key.', { reason: 'KEY_NOT_FOUND' });
       const expiresAt = now + rollGracePeriods[grace];
       for (const old of current) {
         if (old.expiresAt === null || old.expiresAt > expiresAt)
-          await store.setApiKeyExpiry(old.privateKey, expiresAt);
+          await store.apiKeys.setExpiry(old.privateKey, expiresAt);
       }
       const rolled: ApiKeyRecord = {
         ...newest,
@@ -114,8 +114,8 @@ export class ApiKeys {
         createdAt: now,
         expiresAt: null,
       };
-      await store.insertApiKey(rolled);
-      return describePair(await store.findApiKeysByPublicKey(publicKey), now, true);
+      await store.apiKeys.insert(rolled);
+      return describePair(await store.apiKeys.findByPublicKey(publicKey), now, true);
     });
   }
 
@@ -129,14 +129,14 @@ export class ApiKeys {
           reason: 'LAST_STANDARD_KEY',
         });
       }
-      await store.deleteApiKeyPair(publicKey);
+      await store.apiKeys.deletePair(publicKey);
     });
   }
 }
 
 async function listPairs(store: Store, now: number): Promise<ApiKeyPair[]> {
   const byPublic = new Map<string, ApiKeyRecord[]>();
-  for (const row of await store.listApiKeys())
+  for (const row of await store.apiKeys.list())
     byPublic.set(row.publicKey, [...(byPublic.get(row.publicKey) ?? []), row]);
   return [...byPublic.values()].map((records) => describePair(records, now, false));
 }

@@ -79,7 +79,7 @@ export async function authenticateBasic(
 ): Promise<Principal> {
   const privateKey = privateKeyFromBasic(header);
   if (!privateKey) throw unauthorized();
-  const key = await store.findApiKey(privateKey);
+  const key = await store.apiKeys.find(privateKey);
   if (!key) throw forbidden(messages.unknownKey);
   if (!isActive(key, now)) throw forbidden(messages.expiredKey);
   const principal = principalOf(key, 'basic');
@@ -134,7 +134,7 @@ export async function authenticateSignature(
   ) {
     throw badRequest(messages.invalidExpire, { reason: 'INVALID_EXPIRE' });
   }
-  const keys = (await store.findApiKeysByPublicKey(publicKey)).filter((k) => isActive(k, now));
+  const keys = (await store.apiKeys.findByPublicKey(publicKey)).filter((k) => isActive(k, now));
   if (keys.length === 0) throw forbidden(messages.unknownKey);
   const given = Buffer.from(signature.toLowerCase(), 'utf8');
   const key = keys.find((k) => {
@@ -151,7 +151,7 @@ export async function authenticateSignature(
   }
   const principal = principalOf(key, 'signature');
   assertAllowed(principal, 'write');
-  if (!(await store.spendUploadToken(token, expireSeconds * 1000))) {
+  if (!(await store.spentUploadTokens.spend(token, expireSeconds * 1000))) {
     throw badRequest(
       'This token has been used before. Generate a new token, expire and signature for every upload.',
       {

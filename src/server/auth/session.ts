@@ -4,6 +4,7 @@ import {
   SessionTokenError,
   verifySessionToken,
 } from '../../shared/session-token.js';
+import type { ErrorReason } from '../../shared/wire.js';
 import { ApiError, forbidden } from '../errors.js';
 import { normalizeFolder } from '../library/naming.js';
 import type { Store } from '../store/store.js';
@@ -12,7 +13,7 @@ import type { Principal } from './principal.js';
 
 const askAgain = 'Ask your token endpoint for a new session.';
 
-const refused = (message: string, reason: string) => new ApiError(401, message, { reason });
+const refused = (message: string, reason: ErrorReason) => new ApiError(401, message, { reason });
 
 /** The token from `Authorization: Bearer <token>`, or undefined when the header is another scheme. */
 export function bearerToken(header: string | undefined): string | undefined {
@@ -68,7 +69,7 @@ async function verifiedSession(
   now: number,
   use: 'session' | 'upload',
 ): Promise<Principal> {
-  const keys = (await store.findApiKeysByPublicKey(kid)).filter((key) => isActive(key, now));
+  const keys = (await store.apiKeys.findByPublicKey(kid)).filter((key) => isActive(key, now));
   if (keys.length === 0) {
     throw refused(
       `The key pair that signed this session token does not exist (it may have been deleted). ${askAgain}`,

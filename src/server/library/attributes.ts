@@ -27,19 +27,10 @@ export function tagsFromList(raw: string | undefined): string[] | undefined {
   return raw === undefined ? undefined : normalizeTags(raw.split(','));
 }
 
-/** Tags as the details update sends them: an array, or null to remove them all. */
-export function tagsFromArray(value: unknown): string[] | null {
-  if (value === null) return null;
-  if (!Array.isArray(value) || !value.every((t) => typeof t === 'string')) {
-    throw invalidParameter('tags', 'Send an array of strings, or null to remove every tag.');
-  }
-  return normalizeTags(value);
-}
-
 /** `x,y,width,height` in whole pixels; empty or null removes them. */
-export function parseCustomCoordinates(raw: unknown): string | null | undefined {
+export function parseCustomCoordinates(raw: string | null | undefined): string | null | undefined {
   if (raw === undefined || raw === null || raw === '') return raw === undefined ? undefined : null;
-  if (typeof raw !== 'string' || !/^\d+,\d+,\d+,\d+$/.test(raw)) {
+  if (!/^\d+,\d+,\d+,\d+$/.test(raw)) {
     throw invalidParameter(
       'customCoordinates',
       'Use x,y,width,height in whole pixels, e.g. 10,10,100,100, or null to remove it.',
@@ -58,9 +49,8 @@ export function focusAreaWithin(
   return area && width && height && x + w <= width && y + h <= height ? area : null;
 }
 
-export function parseDescription(raw: unknown): string | undefined {
+export function parseDescription(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  if (typeof raw !== 'string') throw invalidParameter('description', 'It must be a string.');
   if (hasNul(raw)) throw invalidParameter('description', noNul);
   if (raw.length > maxDescriptionLength) {
     throw invalidParameter('description', `It can have at most ${maxDescriptionLength} characters.`);

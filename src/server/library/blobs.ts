@@ -13,7 +13,7 @@ export const derivedTreeFor = (blobKey: string) => `derived/${blobKey}`;
 /** Deletes a blob and everything derived from it. */
 async function deleteBlobAndDerived(ctx: BlobContext, blobKey: string): Promise<void> {
   await ctx.storage.deleteTree(derivedTreeFor(blobKey));
-  await ctx.store.forgetRenditionsOf([blobKey]);
+  await ctx.store.renditions.forgetOf([blobKey]);
   await ctx.storage.delete(blobKey);
 }
 
@@ -29,17 +29,17 @@ export async function commitWithBlobs<T>(
   place: () => Promise<void>,
   commit: (store: Store) => Promise<T>,
 ): Promise<T> {
-  await ctx.store.journalBlobs(blobKeys, Date.now());
+  await ctx.store.blobJournal.add(blobKeys, Date.now());
   try {
     await place();
     return await ctx.store.transaction(async (store) => {
       const result = await commit(store);
-      await store.unjournalBlobs(blobKeys);
+      await store.blobJournal.remove(blobKeys);
       return result;
     });
   } catch (error) {
     for (const key of blobKeys) await ctx.storage.delete(key);
-    await ctx.store.unjournalBlobs(blobKeys);
+    await ctx.store.blobJournal.remove(blobKeys);
     throw error;
   }
 }
@@ -51,7 +51,7 @@ export async function commitWithBlobs<T>(
 export async function deleteBlobs(ctx: BlobContext, blobKeys: string[]): Promise<void> {
   for (const key of blobKeys) {
     await deleteBlobAndDerived(ctx, key);
-    await ctx.store.unjournalBlobs([key]);
+    await ctx.store.blobJournal.remove([key]);
   }
 }
 
@@ -61,12 +61,12 @@ export async function deleteBlobs(ctx: BlobContext, blobKeys: string[]): Promise
  */
 export async function sweepOrphanBlobs(ctx: ServerContext, before: number): Promise<number> {
   let removed = 0;
-  for (const key of await ctx.store.journaledBlobs(before)) {
-    if (!(await ctx.store.isBlobReferenced(key))) {
+  for (const key of await ctx.store.blobJournal.olderThan(before)) {
+    if (!(await ctx.store.files.isBlobReferenced(key))) {
       await deleteBlobAndDerived(ctx, key);
       removed++;
     }
-    await ctx.store.unjournalBlobs([key]);
+    await ctx.store.blobJournal.remove([key]);
   }
   return removed;
 }

@@ -1,8 +1,8 @@
 import type { Principal } from '../auth/principal.js';
 import { isPathInScope } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
-import { ApiError, badRequest, messages } from '../errors.js';
-import type { FileRecord, Store } from '../store/store.js';
+import { ApiError, messages } from '../errors.js';
+import type { FilePatch, FileRecord, Store } from '../store/store.js';
 import { normalizeTags } from './attributes.js';
 import { deleteBlobs } from './blobs.js';
 
@@ -11,28 +11,15 @@ export const maxBulkIds = 100;
 /** What a bulk call answers: 200 when every id worked, 207 when some did, 404 when none existed. */
 export interface BulkOutcome {
   status: 200 | 207;
-  body: Record<string, unknown>;
+  body: BulkAnswer;
 }
 
-function readFileIds(raw: unknown): string[] {
-  if (raw === undefined || raw === null)
-    throw badRequest('fileIds parameter is missing.', { reason: 'MISSING_PARAMETER' });
-  if (!Array.isArray(raw) || !raw.every((id) => typeof id === 'string')) {
-    throw badRequest('fileIds must be an array of file ids.', { reason: 'INVALID_PARAMETER' });
-  }
-  if (raw.length === 0) throw badRequest('fileIds is empty.', { reason: 'INVALID_PARAMETER' });
-  if (raw.length > maxBulkIds) {
-    throw badRequest(`fileIds cannot have more than ${maxBulkIds} items.`, { reason: 'INVALID_PARAMETER' });
-  }
-  return [...new Set(raw as string[])];
-}
+/** The ids that worked, under the call's own key, and the ids that did not with why. */
+export type BulkAnswer = Partial<Record<BulkSuccessKey, string[]>> & {
+  errors?: Array<{ fileId: string; error: string }>;
+};
 
-function readNames(raw: unknown, parameter: string): string[] {
-  if (!Array.isArray(raw) || raw.length === 0 || !raw.every((t) => typeof t === 'string')) {
-    throw badRequest(`${parameter} must be a non-empty array of strings.`, { reason: 'INVALID_PARAMETER' });
-  }
-  return raw as string[];
-}
+type BulkSuccessKey = 'successfullyDeletedFileIds' | 'successfullyUpdatedFileIds';
 
 /**
  * Runs `apply` on every existing file of `fileIds` in one transaction and shapes ImageKit's
@@ -43,14 +30,14 @@ async function forEachFile(
   ctx: ServerContext,
   principal: Principal | null,
   fileIds: string[],
-  successKey: string,
+  successKey: BulkSuccessKey,
   apply: (store: Store, file: FileRecord) => Promise<void>,
 ): Promise<BulkOutcome> {
   const { done, missing } = await ctx.store.transaction(async (store) => {
     const done: string[] = [];
     const missing: string[] = [];
-    for (const fileId of fileIds) {
-      const file = await store.getFile(fileId);
+    for (const fileId of new Set(fileIds)) {
+      const file = await store.files.get(fileId);
       // A file outside a session's folder is as missing as one that does not exist.
       if (!file || !isPathInScope(principal, file.filePath)) missing.push(fileId);
       else {
@@ -66,29 +53,27 @@ async function forEachFile(
       reason: 'FILES_MISSING',
     });
   }
-  if (missing.length === 0) return { status: 200, body: { [successKey]: done } };
-  return {
-    status: 207,
-    body: { [successKey]: done, errors: missing.map((fileId) => ({ fileId, error: messages.fileNotFound })) },
-  };
+  const body: BulkAnswer = { [successKey]: done };
+  if (missing.length === 0) return { status: 200, body };
+  body.errors = missing.map((fileId) => ({ fileId, error: messages.fileNotFound }));
+  return { status: 207, body };
 }
 
 /** `POST /v1/files/batch/deleteByFileIds`. */
 export async function bulkDelete(
   ctx: ServerContext,
   principal: Principal | null,
-  body: Record<string, unknown>,
+  body: { fileIds: string[] },
 ): Promise<BulkOutcome> {
-  const fileIds = readFileIds(body.fileIds);
   const blobKeys: string[] = [];
   const outcome = await forEachFile(
     ctx,
     principal,
-    fileIds,
+    body.fileIds,
     'successfullyDeletedFileIds',
     async (store, file) => {
-      const keys = await store.deleteFile(file.fileId);
-      await store.journalBlobs(keys, Date.now());
+      const keys = await store.files.delete(file.fileId);
+      await store.blobJournal.add(keys, Date.now());
       blobKeys.push(...keys);
     },
   );
@@ -96,55 +81,53 @@ export async function bulkDelete(
   return outcome;
 }
 
+/** Changes each file's current version as `change` says; the answer lists them as updated. */
+function updateEach(
+  ctx: ServerContext,
+  principal: Principal | null,
+  fileIds: string[],
+  change: (file: FileRecord) => FilePatch,
+): Promise<BulkOutcome> {
+  const now = Date.now();
+  return forEachFile(ctx, principal, fileIds, 'successfullyUpdatedFileIds', (store, file) =>
+    store.files.updateVersions([file.versionId], { ...change(file), updatedAt: now }),
+  );
+}
+
+/** A list with nothing left in it is stored as none at all, as ImageKit answers it. */
+const noneIfEmpty = <T>(list: T[]): T[] | null => (list.length > 0 ? list : null);
+
 /** `POST /v1/files/addTags`: adds to each file's tags, keeping the 500-character rule. */
 export function bulkAddTags(
   ctx: ServerContext,
   principal: Principal | null,
-  body: Record<string, unknown>,
+  body: { fileIds: string[]; tags: string[] },
 ): Promise<BulkOutcome> {
-  const fileIds = readFileIds(body.fileIds);
-  const tags = readNames(body.tags, 'tags');
-  const now = Date.now();
-  return forEachFile(ctx, principal, fileIds, 'successfullyUpdatedFileIds', (store, file) =>
-    store.updateFileVersions([file.versionId], {
-      tags: normalizeTags([...(file.tags ?? []), ...tags]),
-      updatedAt: now,
-    }),
-  );
+  return updateEach(ctx, principal, body.fileIds, (file) => ({
+    tags: normalizeTags([...(file.tags ?? []), ...body.tags]),
+  }));
 }
 
 /** `POST /v1/files/removeTags`. */
 export function bulkRemoveTags(
   ctx: ServerContext,
   principal: Principal | null,
-  body: Record<string, unknown>,
+  body: { fileIds: string[]; tags: string[] },
 ): Promise<BulkOutcome> {
-  const fileIds = readFileIds(body.fileIds);
-  const tags = new Set(readNames(body.tags, 'tags'));
-  const now = Date.now();
-  return forEachFile(ctx, principal, fileIds, 'successfullyUpdatedFileIds', (store, file) => {
-    const kept = (file.tags ?? []).filter((t) => !tags.has(t));
-    return store.updateFileVersions([file.versionId], {
-      tags: kept.length > 0 ? kept : null,
-      updatedAt: now,
-    });
-  });
+  const tags = new Set(body.tags);
+  return updateEach(ctx, principal, body.fileIds, (file) => ({
+    tags: noneIfEmpty((file.tags ?? []).filter((t) => !tags.has(t))),
+  }));
 }
 
 /** `POST /v1/files/removeAITags`. */
 export function bulkRemoveAITags(
   ctx: ServerContext,
   principal: Principal | null,
-  body: Record<string, unknown>,
+  body: { fileIds: string[]; AITags: string[] },
 ): Promise<BulkOutcome> {
-  const fileIds = readFileIds(body.fileIds);
-  const names = new Set(readNames(body.AITags, 'AITags'));
-  const now = Date.now();
-  return forEachFile(ctx, principal, fileIds, 'successfullyUpdatedFileIds', (store, file) => {
-    const kept = (file.aiTags ?? []).filter((t) => !names.has(t.name));
-    return store.updateFileVersions([file.versionId], {
-      aiTags: kept.length > 0 ? kept : null,
-      updatedAt: now,
-    });
-  });
+  const names = new Set(body.AITags);
+  return updateEach(ctx, principal, body.fileIds, (file) => ({
+    aiTags: noneIfEmpty((file.aiTags ?? []).filter((t) => !names.has(t.name))),
+  }));
 }

@@ -19,9 +19,9 @@ export function toCustomMetadataField(record: CustomMetadataFieldRecord): Custom
 
 const namePattern = /^[A-Za-z0-9_-]{1,100}$/;
 
-function readLabel(label: unknown): string {
-  if (typeof label === 'string' && hasNul(label)) throw invalidParameter('label', noNul);
-  if (typeof label !== 'string' || label.trim() === '' || label.length > 100) {
+function readLabel(label: string): string {
+  if (hasNul(label)) throw invalidParameter('label', noNul);
+  if (label.trim() === '' || label.length > 100) {
     throw badRequest('Your request contains invalid label parameter. Use 1 to 100 characters.', {
       reason: 'INVALID_PARAMETER',
     });
@@ -29,10 +29,10 @@ function readLabel(label: unknown): string {
   return label.trim();
 }
 
-function readDescription(description: unknown): string | null {
+function readDescription(description: string | null | undefined): string | null {
   if (description === undefined || description === null) return null;
-  if (typeof description === 'string' && hasNul(description)) throw invalidParameter('description', noNul);
-  if (typeof description !== 'string' || description.length > 1000) {
+  if (hasNul(description)) throw invalidParameter('description', noNul);
+  if (description.length > 1000) {
     throw badRequest(
       'Your request contains invalid description parameter. Use a string of at most 1000 characters.',
       {
@@ -44,7 +44,7 @@ function readDescription(description: unknown): string | null {
 }
 
 async function assertLabelFree(store: Store, label: string, exceptId?: string): Promise<void> {
-  const holder = await store.findLiveCustomMetadataFieldByLabel(label);
+  const holder = await store.customMetadataFields.findLiveByLabel(label);
   if (holder && holder.id !== exceptId) {
     throw badRequest('A custom metadata field with this label already exists.', {
       reason: 'DUPLICATE_LABEL',
@@ -79,7 +79,7 @@ export async function createCustomMetadataField(
   const description = readDescription(input.description);
   return ctx.store.transaction(async (store) => {
     // Names stay taken after a delete, as ImageKit's do, so old values never change meaning.
-    if (await store.findCustomMetadataFieldByName(input.name)) {
+    if (await store.customMetadataFields.findByName(input.name)) {
       throw badRequest('A custom metadata field with this name already exists.', {
         reason: 'DUPLICATE_NAME',
       });
@@ -96,26 +96,31 @@ export async function createCustomMetadataField(
       createdAt: now,
       updatedAt: now,
     };
-    await store.insertCustomMetadataField(record);
+    await store.customMetadataFields.insert(record);
     return toCustomMetadataField(record);
   });
 }
 
 async function requireField(store: Store, id: string): Promise<CustomMetadataFieldRecord> {
-  const field = await store.getCustomMetadataField(id);
+  const field = await store.customMetadataFields.get(id);
   if (!field) throw notFound(messages.fieldNotFound);
   return field;
+}
+
+/** What may change of a field; `name` is here only to be refused. */
+export interface UpdateFieldInput {
+  name?: unknown;
+  label?: string;
+  schema?: Record<string, unknown>;
+  description?: string | null;
 }
 
 /** Label, description and schema can change; a schema update is merged onto the old one (`null` removes a rule). */
 export async function updateCustomMetadataField(
   ctx: ServerContext,
   id: string,
-  body: unknown,
+  input: UpdateFieldInput,
 ): Promise<CustomMetadataField> {
-  const input = (body ?? {}) as Record<string, unknown>;
-  if (typeof input !== 'object' || Array.isArray(input))
-    throw badRequest('Send a JSON object.', { reason: 'INVALID_PARAMETER' });
   if ('name' in input) throw badRequest('Name cannot be updated.', { reason: 'INVALID_PARAMETER' });
   if (input.label === undefined && input.schema === undefined && input.description === undefined) {
     throw badRequest('Either label or schema should be provided.', { reason: 'MISSING_PARAMETER' });
@@ -131,16 +136,13 @@ export async function updateCustomMetadataField(
     }
     if (input.description !== undefined) patch.description = readDescription(input.description);
     if (input.schema !== undefined) {
-      if (!input.schema || typeof input.schema !== 'object' || Array.isArray(input.schema)) {
-        throw badRequest('Invalid schema object. schema must be an object.', { reason: 'INVALID_SCHEMA' });
-      }
-      const { type: _ignoredType, ...changes } = input.schema as Record<string, unknown>;
+      const { type: _ignoredType, ...changes } = input.schema;
       const merged: Record<string, unknown> = { ...field.schema, ...changes };
       delete merged.type;
       for (const [key, value] of Object.entries(merged)) if (value === null) delete merged[key];
       patch.schema = validateFieldSchema(merged, field.schema.type);
     }
-    await store.updateCustomMetadataField(id, patch);
+    await store.customMetadataFields.update(id, patch);
     return toCustomMetadataField(await requireField(store, id));
   });
 }
@@ -149,6 +151,6 @@ export async function deleteCustomMetadataField(ctx: ServerContext, id: string):
   await ctx.store.transaction(async (store) => {
     const field = await requireField(store, id);
     if (field.isDeleted) throw notFound(messages.fieldNotFound);
-    await store.updateCustomMetadataField(id, { isDeleted: true, updatedAt: Date.now() });
+    await store.customMetadataFields.update(id, { isDeleted: true, updatedAt: Date.now() });
   });
 }

@@ -126,11 +126,11 @@ export async function resolveDelivery(
     );
   }
   const missing = () => notFound(messages.fileNotFound, { reason: 'NOT_FOUND' });
-  const current = await ctx.store.getFileByPath(url.filePath);
+  const current = await ctx.store.files.getByPath(url.filePath);
   if (!current) throw missing();
   let file = current;
   if (url.versionId !== undefined && url.versionId !== current.versionId) {
-    const version = (await ctx.store.getFileVersions(current.fileId)).find(
+    const version = (await ctx.store.files.versions(current.fileId)).find(
       (v) => v.versionId === url.versionId,
     );
     if (!version) {

@@ -149,10 +149,10 @@ export class DerivedImages {
    */
   async #keep(key: string, blobKey: string, bytes: Buffer): Promise<void> {
     await this.#storage.write(key, bytes);
-    await this.#store.recordRendition({ key, blobKey, size: bytes.length, lastUsedAt: Date.now() });
-    if (!(await this.#store.isBlobReferenced(blobKey))) {
+    await this.#store.renditions.record({ key, blobKey, size: bytes.length, lastUsedAt: Date.now() });
+    if (!(await this.#store.files.isBlobReferenced(blobKey))) {
       await this.#storage.deleteTree(derivedTreeFor(blobKey));
-      await this.#store.forgetRenditionsOf([blobKey]);
+      await this.#store.renditions.forgetOf([blobKey]);
       return;
     }
     await this.#trim();
@@ -175,7 +175,7 @@ export class DerivedImages {
     this.#noting = undefined;
     const keys = [...this.#toNote];
     this.#toNote.clear();
-    await this.#store.touchRenditions(keys, Date.now());
+    await this.#store.renditions.touch(keys, Date.now());
   }
 
   /** Evicts until the cache is within its budget; calls meanwhile make one more pass, not their own. */
@@ -196,9 +196,9 @@ export class DerivedImages {
   }
 
   async #evictOverBudget(): Promise<void> {
-    let total = await this.#store.renditionBytes();
+    let total = await this.#store.renditions.bytes();
     while (total > this.#budgetBytes) {
-      const oldest = await this.#store.leastRecentlyUsedRenditions(evictionBatch);
+      const oldest = await this.#store.renditions.leastRecentlyUsed(evictionBatch);
       if (oldest.length === 0) return;
       const evicted: string[] = [];
       for (const rendition of oldest) {
@@ -207,26 +207,33 @@ export class DerivedImages {
         evicted.push(rendition.key);
         total -= rendition.size;
       }
-      await this.#store.forgetRenditions(evicted);
+      await this.#store.renditions.forget(evicted);
     }
   }
 
   /** Drops every derived image of these originals (a purge). */
   async dropAll(blobKeys: Iterable<string>): Promise<number> {
+    await this.#storesInFlight();
     let dropped = 0;
     for (const blobKey of blobKeys) {
       await this.#storage.deleteTree(derivedTreeFor(blobKey));
-      await this.#store.forgetRenditionsOf([blobKey]);
+      await this.#store.renditions.forgetOf([blobKey]);
       dropped++;
     }
     return dropped;
   }
 
+  /** Renders answered but still being stored would land after a drop (or race its directory removal). */
+  async #storesInFlight(): Promise<void> {
+    await Promise.allSettled([...this.#pending]);
+  }
+
   /** Drops one derived image (a purge of one transformed URL); answers whether it was there. */
   async drop(key: string): Promise<boolean> {
+    await this.#storesInFlight();
     const existed = (await this.#storage.size(key)) !== undefined;
     await this.#storage.delete(key);
-    await this.#store.forgetRenditions([key]);
+    await this.#store.renditions.forget([key]);
     return existed;
   }
 }

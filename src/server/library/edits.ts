@@ -15,7 +15,7 @@ import { ensureFolderChain } from './folders.js';
 import { newId } from './ids.js';
 import { normalizeFolder, sanitizeFileName } from './naming.js';
 import { StagedFile } from './staging.js';
-import { appendVersion, insertFile } from './versions.js';
+import { appendVersion, insertFile, newFileVersion, type VersionBytes } from './versions.js';
 
 const editable = new Set([
   'image/jpeg',
@@ -36,10 +36,12 @@ const extensionsOf: Record<string, string[]> = {
 
 const invalid = (why: string) => badRequest(why, { reason: 'INVALID_PARAMETER' });
 
-interface EditBody {
+/** What to do to an image, and where the result goes: the next version, or a new file. */
+export interface EditInput {
+  /** Checked and planned by planEdits, which says which operation is wrong and why. */
   operations?: unknown;
-  saveAs?: unknown;
-  versionId?: unknown;
+  saveAs?: { fileName: string; folder?: string } | null;
+  versionId?: string;
 }
 
 /**
@@ -51,14 +53,8 @@ export async function editFile(
   ctx: ServerContext,
   principal: Principal | null,
   fileId: string,
-  body: unknown,
+  input: EditInput,
 ): Promise<FileRecord> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw invalid(
-      'Send a JSON object: {"operations": [...], "saveAs"?: {"fileName": "...", "folder"?: "..."}}.',
-    );
-  }
-  const input = body as EditBody;
   const unknown = Object.keys(input).filter((k) => !['operations', 'saveAs', 'versionId'].includes(k));
   if (unknown.length > 0)
     throw invalid(`Unknown parameter ${unknown.join(', ')}: send operations, saveAs and versionId.`);
@@ -66,7 +62,7 @@ export async function editFile(
   assertFileVisible(principal, current);
   let source = current;
   if (input.versionId !== undefined) {
-    const version = (await ctx.store.getFileVersions(fileId)).find((v) => v.versionId === input.versionId);
+    const version = (await ctx.store.files.versions(fileId)).find((v) => v.versionId === input.versionId);
     if (!version) throw notFound('The requested file version does not exist.', { reason: 'NOT_FOUND' });
     source = version;
   }
@@ -118,6 +114,7 @@ export async function editFile(
     const now = Date.now();
     const versionId = newId(now);
     const blobKey = blobKeyFor(versionId);
+    const newBytes: VersionBytes = { versionId, blobKey, size: bytes.length, ...probed };
     return await commitWithBlobs(
       ctx,
       [blobKey],
@@ -126,22 +123,14 @@ export async function editFile(
         const base = saveAs ? source : await requireFile(store, fileId);
         const record: FileRecord = {
           ...base,
-          versionId,
-          blobKey,
-          size: bytes.length,
-          mime: probed.mime,
-          format: probed.format,
-          width: probed.width,
-          height: probed.height,
-          hasAlpha: probed.hasAlpha,
-          embeddedMetadata: probed.embeddedMetadata,
+          ...newBytes,
           customCoordinates: plan.movesPixels ? null : base.customCoordinates,
           createdAt: now,
           updatedAt: now,
         };
         if (!saveAs) return appendVersion(store, base, record, principal);
         const filePath = saveAs.folder + saveAs.name;
-        if (await store.getFileByPath(filePath)) {
+        if (await store.files.getByPath(filePath)) {
           throw conflict(
             `A file named ${filePath} already exists. Choose another saveAs.fileName or folder.`,
             {
@@ -150,16 +139,7 @@ export async function editFile(
           );
         }
         await ensureFolderChain(store, saveAs.folder, now);
-        const created: FileRecord = {
-          ...record,
-          fileId: newId(now),
-          versionNumber: 1,
-          isCurrent: true,
-          name: saveAs.name,
-          folder: saveAs.folder,
-          filePath,
-        };
-        return insertFile(store, created, principal);
+        return insertFile(store, newFileVersion(newBytes, saveAs, now, record), principal);
       },
     );
   } finally {
@@ -167,17 +147,14 @@ export async function editFile(
   }
 }
 
-function parseSaveAs(raw: unknown, source: FileRecord): { name: string; folder: string } | undefined {
+function parseSaveAs(
+  raw: EditInput['saveAs'],
+  source: FileRecord,
+): { name: string; folder: string } | undefined {
   if (raw === undefined || raw === null) return undefined;
-  if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw invalid('saveAs must be an object: {"fileName": "copy.jpg", "folder"?: "/where/"}.');
-  }
-  const { fileName, folder, ...rest } = raw as { fileName?: unknown; folder?: unknown };
+  const { fileName, folder, ...rest } = raw;
   if (Object.keys(rest).length > 0)
     throw invalid(`saveAs takes fileName and folder, not ${Object.keys(rest).join(', ')}.`);
-  if (typeof fileName !== 'string') throw invalid("saveAs.fileName is required: the new file's name.");
-  if (folder !== undefined && typeof folder !== 'string')
-    throw invalid('saveAs.folder must be a folder path such as /brand/.');
   return {
     name: sanitizeFileName(fileName),
     folder: folder === undefined ? source.folder : normalizeFolder(folder),

@@ -1,3 +1,4 @@
+import type { ErrorReason } from '../../shared/wire.js';
 import type { Principal } from '../auth/principal.js';
 import { assertFileVisible, assertPathInScope, assertWriteInScope, type Scoped } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
@@ -11,10 +12,10 @@ import { maxVersions } from './versions.js';
 
 /** A file path as the API sends it (`/a/b/c.jpg`, leading slash optional), split and checked. */
 export function splitFilePath(
-  raw: unknown,
+  raw: string,
   parameter: string,
 ): { folder: string; name: string; filePath: string } {
-  if (typeof raw !== 'string' || raw.trim() === '') {
+  if (raw.trim() === '') {
     throw badRequest(`Your request is missing the ${parameter} parameter.`, { reason: 'MISSING_PARAMETER' });
   }
   const path = raw.startsWith('/') ? raw : `/${raw}`;
@@ -34,9 +35,9 @@ async function requireSource(
   store: Store,
   principal: Principal | null,
   filePath: string,
-  reason: string,
+  reason: ErrorReason,
 ): Promise<FileRecord> {
-  const file = await store.getFileByPath(filePath);
+  const file = await store.files.getByPath(filePath);
   if (!file) throw notFound(`No file found with filePath \`${filePath}\`.`, { reason });
   assertFileVisible(principal, file);
   return file;
@@ -66,23 +67,23 @@ export async function relocateFile(
   const filePath = folder + name;
   if (filePath === file.filePath) return;
   const location = { folder, name, filePath };
-  const versions = await store.getFileVersions(file.fileId);
-  const existing = await store.getFileByPath(filePath);
+  const versions = await store.files.versions(file.fileId);
+  const existing = await store.files.getByPath(filePath);
   await ensureFolderChain(store, folder, now);
   if (!existing) {
-    await store.updateFileVersions(
+    await store.files.updateVersions(
       versions.map((v) => v.versionId),
       { ...location, updatedAt: now },
     );
     return;
   }
-  const history = await store.getFileVersions(existing.fileId);
+  const history = await store.files.versions(existing.fileId);
   assertVersionRoom(history.length, versions.length);
   let number = Math.max(...history.map((v) => v.versionNumber));
-  await store.updateFileVersions([existing.versionId], { isCurrent: false });
+  await store.files.updateVersions([existing.versionId], { isCurrent: false });
   // Older versions first, the current one last, so version numbers keep telling the story.
   for (const version of [...versions.filter((v) => !v.isCurrent), file]) {
-    await store.updateFileVersions([version.versionId], {
+    await store.files.updateVersions([version.versionId], {
       ...location,
       fileId: existing.fileId,
       versionNumber: ++number,
@@ -109,7 +110,7 @@ export async function planCopy(
   now: number,
 ): Promise<CopyPlan> {
   const versions = includeVersions
-    ? [...(await store.getFileVersions(file.fileId)).filter((v) => !v.isCurrent), file]
+    ? [...(await store.files.versions(file.fileId)).filter((v) => !v.isCurrent), file]
     : [file];
   const records = versions.map((version): FileRecord => {
     const versionId = newId(now);
@@ -139,18 +140,18 @@ export async function planCopy(
 export async function commitCopy(store: Store, plan: CopyPlan, now: number, writer: Scoped): Promise<void> {
   for (const record of plan.records) assertWriteInScope(writer, record);
   await ensureFolderChain(store, plan.folder, now);
-  const existing = await store.getFileByPath(plan.folder + plan.name);
+  const existing = await store.files.getByPath(plan.folder + plan.name);
   const fileId = existing?.fileId ?? newId(now);
   let number = 0;
   if (existing) {
-    const history = await store.getFileVersions(existing.fileId);
+    const history = await store.files.versions(existing.fileId);
     assertVersionRoom(history.length, plan.records.length);
     number = Math.max(...history.map((v) => v.versionNumber));
-    await store.updateFileVersions([existing.versionId], { isCurrent: false });
+    await store.files.updateVersions([existing.versionId], { isCurrent: false });
   }
   const last = plan.records.length - 1;
   for (const [i, record] of plan.records.entries()) {
-    await store.insertFileVersion({
+    await store.files.insertVersion({
       ...record,
       fileId,
       versionNumber: ++number,
@@ -165,19 +166,20 @@ export async function copyPlannedBlobs(ctx: BlobContext, plans: CopyPlan[]): Pro
   for (const plan of plans) for (const { from, to } of plan.blobs) await ctx.storage.copy(from, to);
 }
 
+/** Where a file goes: `destinationPath` is a folder; the file keeps its name. */
+export interface FileDestinationInput {
+  sourceFilePath: string;
+  destinationPath: string;
+}
+
 /** `POST /v1/files/copy`: `destinationPath` is a folder; the copy keeps the file's name. */
 export async function copyFile(
   ctx: ServerContext,
   principal: Principal | null,
-  body: Record<string, unknown>,
+  body: FileDestinationInput & { includeFileVersions?: boolean },
 ): Promise<void> {
   const source = splitFilePath(body.sourceFilePath, 'sourceFilePath');
   const folder = requiredFolder(body.destinationPath, 'destinationPath');
-  if (body.includeFileVersions !== undefined && typeof body.includeFileVersions !== 'boolean') {
-    throw badRequest('Your request contains invalid includeFileVersions parameter. Use true or false.', {
-      reason: 'INVALID_PARAMETER',
-    });
-  }
   assertPathInScope(principal, folder);
   const now = Date.now();
   const file = await requireSource(ctx.store, principal, source.filePath, 'SOURCE_FILE_MISSING');
@@ -188,7 +190,7 @@ export async function copyFile(
     () => copyPlannedBlobs(ctx, [plan]),
     async (store) => {
       // The source may have changed while bytes were copied; refuse rather than copy a stale list.
-      const current = await store.getFile(file.fileId);
+      const current = await store.files.get(file.fileId);
       if (current?.versionId !== file.versionId) {
         throw new ApiError(409, 'The source file changed while it was being copied; please retry.', {
           reason: 'SOURCE_CHANGED',
@@ -203,7 +205,7 @@ export async function copyFile(
 export async function moveFile(
   ctx: ServerContext,
   principal: Principal | null,
-  body: Record<string, unknown>,
+  body: FileDestinationInput,
 ): Promise<void> {
   const source = splitFilePath(body.sourceFilePath, 'sourceFilePath');
   const folder = requiredFolder(body.destinationPath, 'destinationPath');
@@ -218,29 +220,21 @@ export async function moveFile(
 export async function renameFile(
   ctx: ServerContext,
   principal: Principal | null,
-  body: Record<string, unknown>,
+  body: { filePath: string; newFileName: string; purgeCache?: boolean },
 ): Promise<FileRecord> {
   const source = splitFilePath(body.filePath, 'filePath');
-  if (typeof body.newFileName !== 'string') {
-    throw badRequest('Your request is missing the newFileName parameter.', { reason: 'MISSING_PARAMETER' });
-  }
   const newName = sanitizeFileName(body.newFileName);
-  if (body.purgeCache !== undefined && typeof body.purgeCache !== 'boolean') {
-    throw badRequest('Your request contains invalid purgeCache parameter. Use true or false.', {
-      reason: 'INVALID_PARAMETER',
-    });
-  }
   return ctx.store.transaction(async (store) => {
     const file = await requireSource(store, principal, source.filePath, 'FILE_MISSING');
     if (newName === file.name) {
       throw badRequest('The new file name is the same as the old one.', { reason: 'SAME_OLD_AND_NEW_NAME' });
     }
-    if (await store.getFileByPath(file.folder + newName)) {
+    if (await store.files.getByPath(file.folder + newName)) {
       throw conflict(`A file named ${newName} already exists in ${file.folder}.`, {
         reason: 'FILE_ALREADY_EXISTS',
       });
     }
     await relocateFile(store, file, file.folder, newName, Date.now());
-    return (await store.getFile(file.fileId))!;
+    return (await store.files.get(file.fileId))!;
   });
 }

@@ -1,20 +1,26 @@
 import type { ServerContext } from '../context.js';
 import { badRequest, messages, notFound } from '../errors.js';
 import type { FilePatch, FileRecord, Store } from '../store/store.js';
-import {
-  invalidParameter,
-  parseCustomCoordinates,
-  parseDescription,
-  refuseExtensions,
-  tagsFromArray,
-} from './attributes.js';
+import { normalizeTags, parseCustomCoordinates, parseDescription, refuseExtensions } from './attributes.js';
 import { deleteBlobs } from './blobs.js';
 import { applyCustomMetadata } from './custom-metadata.js';
 
 export async function requireFile(store: Store, fileId: string): Promise<FileRecord> {
-  const file = await store.getFile(fileId);
+  const file = await store.files.get(fileId);
   if (!file) throw notFound(messages.fileNotFound);
   return file;
+}
+
+/** `PATCH /v1/files/{fileId}/details`: the details to change, or (alone) the publication status. */
+export interface FileDetailsInput {
+  tags?: string[] | null;
+  customCoordinates?: string | null;
+  customMetadata?: Record<string, unknown>;
+  description?: string;
+  removeAITags?: string[] | 'all';
+  extensions?: unknown[];
+  webhookUrl?: string;
+  publish?: { isPublished: boolean; includeFileVersions?: boolean };
 }
 
 const detailKeys = new Set([
@@ -34,14 +40,10 @@ const detailKeys = new Set([
 export async function updateFileDetails(
   ctx: ServerContext,
   fileId: string,
-  body: unknown,
+  input: FileDetailsInput,
 ): Promise<FileRecord> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw badRequest('Send a JSON object with the details to change.', { reason: 'INVALID_PARAMETER' });
-  }
-  const input = body as Record<string, unknown>;
   const keys = Object.keys(input);
-  if (keys.includes('publish')) {
+  if (input.publish !== undefined) {
     if (keys.length > 1) {
       throw badRequest('Change the publication status in a request of its own, without other details.', {
         reason: 'INVALID_PARAMETER',
@@ -58,52 +60,40 @@ export async function updateFileDetails(
   }
   refuseExtensions(input.extensions);
   const patch: FilePatch = {};
-  if (input.tags !== undefined) patch.tags = tagsFromArray(input.tags);
+  if (input.tags !== undefined) patch.tags = input.tags === null ? null : normalizeTags(input.tags);
   const customCoordinates = parseCustomCoordinates(input.customCoordinates);
   if (customCoordinates !== undefined) patch.customCoordinates = customCoordinates;
   const description = parseDescription(input.description);
   if (description !== undefined) patch.description = description;
-  const removeAITags = input.removeAITags;
-  if (removeAITags !== undefined && removeAITags !== 'all') {
-    if (!Array.isArray(removeAITags) || !removeAITags.every((t) => typeof t === 'string')) {
-      throw invalidParameter('removeAITags', 'Send an array of AITag names, or "all".');
-    }
-  }
-  const fields = input.customMetadata !== undefined ? await ctx.store.listCustomMetadataFields(false) : [];
+  const { removeAITags } = input;
+  const fields = input.customMetadata !== undefined ? await ctx.store.customMetadataFields.list(false) : [];
   return ctx.store.transaction(async (store) => {
     const file = await requireFile(store, fileId);
     if (input.customMetadata !== undefined) {
       patch.customMetadata = applyCustomMetadata(file.customMetadata, input.customMetadata, fields, 'update');
     }
     if (removeAITags === 'all') patch.aiTags = null;
-    else if (Array.isArray(removeAITags) && file.aiTags) {
+    else if (removeAITags && file.aiTags) {
       const remaining = file.aiTags.filter((t) => !removeAITags.includes(t.name));
       patch.aiTags = remaining.length > 0 ? remaining : null;
     }
     patch.updatedAt = Date.now();
-    await store.updateFileVersions([file.versionId], patch);
+    await store.files.updateVersions([file.versionId], patch);
     return requireFile(store, fileId);
   });
 }
 
-async function setPublished(ctx: ServerContext, fileId: string, publish: unknown): Promise<FileRecord> {
-  const p = publish as { isPublished?: unknown; includeFileVersions?: unknown } | null;
-  if (!p || typeof p !== 'object' || typeof p.isPublished !== 'boolean') {
-    throw invalidParameter(
-      'publish',
-      'Send {"publish": {"isPublished": true|false, "includeFileVersions": true|false}}.',
-    );
-  }
-  if (p.includeFileVersions !== undefined && typeof p.includeFileVersions !== 'boolean') {
-    throw invalidParameter('publish', 'includeFileVersions must be true or false.');
-  }
-  const isPublished = p.isPublished;
+async function setPublished(
+  ctx: ServerContext,
+  fileId: string,
+  publish: NonNullable<FileDetailsInput['publish']>,
+): Promise<FileRecord> {
   return ctx.store.transaction(async (store) => {
     const file = await requireFile(store, fileId);
-    const targets = p.includeFileVersions
-      ? (await store.getFileVersions(fileId)).map((v) => v.versionId)
+    const targets = publish.includeFileVersions
+      ? (await store.files.versions(fileId)).map((v) => v.versionId)
       : [file.versionId];
-    await store.updateFileVersions(targets, { isPublished, updatedAt: Date.now() });
+    await store.files.updateVersions(targets, { isPublished: publish.isPublished, updatedAt: Date.now() });
     return requireFile(store, fileId);
   });
 }
@@ -112,8 +102,8 @@ async function setPublished(ctx: ServerContext, fileId: string, publish: unknown
 export async function deleteFile(ctx: ServerContext, fileId: string): Promise<void> {
   const blobKeys = await ctx.store.transaction(async (store) => {
     await requireFile(store, fileId);
-    const keys = await store.deleteFile(fileId);
-    await store.journalBlobs(keys, Date.now());
+    const keys = await store.files.delete(fileId);
+    await store.blobJournal.add(keys, Date.now());
     return keys;
   });
   await deleteBlobs(ctx, blobKeys);

@@ -19,6 +19,12 @@ interface FolderJobParams {
   scope?: Scope;
 }
 
+/** Where a folder goes: into `destinationPath`, keeping its name. */
+export interface FolderDestinationInput {
+  sourceFolderPath: string;
+  destinationPath: string;
+}
+
 /** `GET /v1/bulkJobs/{jobId}` answer; `error` (ours) says why a job failed. */
 export interface JobStatus {
   jobId: string;
@@ -44,14 +50,14 @@ class JobLostError extends Error {}
 async function requireFolder(
   store: Store,
   principal: Principal | null,
-  raw: unknown,
+  raw: string,
   parameter: string,
 ): Promise<string> {
   const folder = requiredFolder(raw, parameter);
   if (folder === '/')
     throw badRequest(`The root folder cannot be the ${parameter}.`, { reason: 'INVALID_FOLDER_PATH' });
   assertFolderVisible(principal, folder, toWireFolderPath(folder));
-  if (!(await store.getFolder(folder))) {
+  if (!(await store.folders.get(folder))) {
     throw notFound(messages.folderNotFound(toWireFolderPath(folder)), { reason: 'FOLDER_NOT_FOUND' });
   }
   return folder;
@@ -90,17 +96,15 @@ export class FolderJobs {
     this.#timing = timing;
   }
 
-  async copy(principal: Principal | null, body: Record<string, unknown>): Promise<{ jobId: string }> {
+  async copy(
+    principal: Principal | null,
+    body: FolderDestinationInput & { includeVersions?: boolean },
+  ): Promise<{ jobId: string }> {
     const source = await requireFolder(this.#ctx.store, principal, body.sourceFolderPath, 'sourceFolderPath');
     const targetRoot = targetInside(source, requiredFolder(body.destinationPath, 'destinationPath'));
     if (targetRoot === source) {
       throw badRequest('The folder is already in that destination; copy it somewhere else.', {
         reason: 'INVALID_DESTINATION',
-      });
-    }
-    if (body.includeVersions !== undefined && typeof body.includeVersions !== 'boolean') {
-      throw badRequest('Your request contains invalid includeVersions parameter. Use true or false.', {
-        reason: 'INVALID_PARAMETER',
       });
     }
     assertPathInScope(principal, targetRoot);
@@ -112,25 +116,23 @@ export class FolderJobs {
     });
   }
 
-  async move(principal: Principal | null, body: Record<string, unknown>): Promise<{ jobId: string }> {
+  async move(principal: Principal | null, body: FolderDestinationInput): Promise<{ jobId: string }> {
     const source = await requireFolder(this.#ctx.store, principal, body.sourceFolderPath, 'sourceFolderPath');
     const targetRoot = targetInside(source, requiredFolder(body.destinationPath, 'destinationPath'));
     assertPathInScope(principal, targetRoot);
     return this.#enqueue('MOVE_FOLDER', { source, targetRoot });
   }
 
-  async rename(principal: Principal | null, body: Record<string, unknown>): Promise<{ jobId: string }> {
+  async rename(
+    principal: Principal | null,
+    body: { folderPath: string; newFolderName: string },
+  ): Promise<{ jobId: string }> {
     const source = await requireFolder(this.#ctx.store, principal, body.folderPath, 'folderPath');
-    if (typeof body.newFolderName !== 'string') {
-      throw badRequest('Your request is missing the newFolderName parameter.', {
-        reason: 'MISSING_PARAMETER',
-      });
-    }
     const name = sanitizeFolderName(body.newFolderName);
     const targetRoot = `${parentOf(source)}${name}/`;
     if (targetRoot === source)
       throw badRequest('The new folder name is the same as the old one.', { reason: 'SAME_NAME' });
-    if (await this.#ctx.store.getFolder(targetRoot)) {
+    if (await this.#ctx.store.folders.get(targetRoot)) {
       throw conflict(`A folder named ${name} already exists in ${parentOf(source)}.`, {
         reason: 'FOLDER_ALREADY_EXISTS',
       });
@@ -141,7 +143,7 @@ export class FolderJobs {
 
   /** A job's state, for a caller who may see both folders it touches (a session, only inside its own). */
   async status(principal: Principal | null, jobId: string): Promise<JobStatus> {
-    const job = await this.#ctx.store.getJob(jobId);
+    const job = await this.#ctx.store.jobs.get(jobId);
     const params = job?.params as FolderJobParams | undefined;
     const visible =
       params !== undefined &&
@@ -154,7 +156,7 @@ export class FolderJobs {
   async #enqueue(type: JobType, params: FolderJobParams): Promise<{ jobId: string }> {
     const now = Date.now();
     const jobId = newId(now);
-    await this.#ctx.store.insertJob({
+    await this.#ctx.store.jobs.insert({
       jobId,
       type,
       status: 'Pending',
@@ -198,10 +200,10 @@ export class FolderJobs {
     const { store } = this.#ctx;
     while (!this.#stopped) {
       const now = Date.now();
-      const job = await store.claimJob(this.#node, now, now + this.#timing.leaseMs);
+      const job = await store.jobs.claim(this.#node, now, now + this.#timing.leaseMs);
       if (!job) return;
       if (job.attempts > maxAttempts) {
-        await store.releaseJob(job.jobId, this.#node, {
+        await store.jobs.release(job.jobId, this.#node, {
           status: 'Failed',
           error: `The job was interrupted ${maxAttempts} times and was given up.`,
           updatedAt: now,
@@ -215,14 +217,14 @@ export class FolderJobs {
   async #runHoldingLease(job: JobRecord): Promise<void> {
     const { store } = this.#ctx;
     const renew = setInterval(() => {
-      store.renewJobLease(job.jobId, this.#node, Date.now() + this.#timing.leaseMs).catch(() => {});
+      store.jobs.renewLease(job.jobId, this.#node, Date.now() + this.#timing.leaseMs).catch(() => {});
     }, this.#timing.leaseMs / 3);
     try {
       await this.#run(job);
     } catch (error) {
       if (error instanceof JobLostError) return;
       const final = error instanceof ApiError || job.attempts >= maxAttempts;
-      await store.releaseJob(job.jobId, this.#node, {
+      await store.jobs.release(job.jobId, this.#node, {
         status: final ? 'Failed' : 'Pending',
         ...(final && { error: (error as Error).message }),
         updatedAt: Date.now(),
@@ -235,7 +237,7 @@ export class FolderJobs {
   async #run(job: JobRecord): Promise<void> {
     const params = job.params as unknown as FolderJobParams;
     const complete = async (store: Store) => {
-      const ours = await store.releaseJob(job.jobId, this.#node, {
+      const ours = await store.jobs.release(job.jobId, this.#node, {
         status: 'Completed',
         updatedAt: Date.now(),
       });
@@ -251,9 +253,9 @@ export class FolderJobs {
   async #copyTree(params: FolderJobParams, complete: (store: Store) => Promise<void>): Promise<void> {
     const { store } = this.#ctx;
     const now = Date.now();
-    const folders = await store.listFolderTree(params.source);
+    const folders = await store.folders.listTree(params.source);
     const plans: CopyPlan[] = [];
-    for (const file of await store.listFilesInTree(params.source)) {
+    for (const file of await store.files.listInTree(params.source)) {
       const folder = params.targetRoot + file.folder.slice(params.source.length);
       plans.push(await planCopy(store, file, folder, file.name, params.includeVersions === true, now));
     }
@@ -280,18 +282,18 @@ export class FolderJobs {
 async function moveTree(store: Store, source: string, targetRoot: string, now: number): Promise<void> {
   if (source === targetRoot) return;
   await ensureFolderChain(store, parentOf(targetRoot), now);
-  for (const folder of await store.listFolderTree(source)) {
+  for (const folder of await store.folders.listTree(source)) {
     const path = targetRoot + folder.path.slice(source.length);
-    if (await store.getFolder(path)) await store.deleteFolder(folder.folderId);
+    if (await store.folders.get(path)) await store.folders.delete(folder.folderId);
     else
-      await store.updateFolder(folder.folderId, {
+      await store.folders.update(folder.folderId, {
         path,
         parent: parentOf(path),
         name: lastSegment(path),
         updatedAt: now,
       });
   }
-  for (const file of await store.listFilesInTree(source)) {
+  for (const file of await store.files.listInTree(source)) {
     await relocateFile(store, file, targetRoot + file.folder.slice(source.length), file.name, now);
   }
 }

@@ -15,7 +15,7 @@ import {
 /** Creates `folder` and any missing ancestors; existing ones are left as they are. */
 export async function ensureFolderChain(store: Store, folder: string, now: number): Promise<void> {
   for (const path of folderChain(folder)) {
-    await store.insertFolderIfMissing({
+    await store.folders.insertIfMissing({
       folderId: newId(now),
       path,
       parent: parentOf(path),
@@ -48,11 +48,12 @@ export async function deleteFolder(ctx: ServerContext, folderPath: string): Prom
   const folder = normalizeFolder(folderPath);
   if (folder === '/') throw notFound(messages.folderNotFound(folderPath), { reason: 'FOLDER_NOT_FOUND' });
   const blobKeys = await ctx.store.transaction(async (store) => {
-    if (!(await store.getFolder(folder))) {
+    if (!(await store.folders.get(folder))) {
       throw notFound(messages.folderNotFound(toWireFolderPath(folder)), { reason: 'FOLDER_NOT_FOUND' });
     }
-    const keys = await store.deleteFolderTree(folder);
-    await store.journalBlobs(keys, Date.now());
+    const keys = await store.files.deleteInTree(folder);
+    await store.folders.deleteTree(folder);
+    await store.blobJournal.add(keys, Date.now());
     return keys;
   });
   await deleteBlobs(ctx, blobKeys);

@@ -2,7 +2,7 @@ import { badRequest } from '../errors.js';
 import { compileSearch } from '../search/compile.js';
 import { type Filter, mentionsVersions } from '../search/filter.js';
 import type { QueryLimits } from '../search/query-language.js';
-import type { ListQuery, SortColumn, Store } from '../store/store.js';
+import type { FileRecord, FolderRecord, ListQuery, SortColumn, Store } from '../store/store.js';
 import { normalizeFolder } from './naming.js';
 
 const sorts: Record<string, ListQuery['sort']> = {};
@@ -81,7 +81,7 @@ export async function listQueryFor(
 
   let filter: Filter | undefined;
   if (params.searchQuery !== undefined && params.searchQuery.trim() !== '') {
-    const fields = await store.listCustomMetadataFields(false);
+    const fields = await store.customMetadataFields.list(false);
     filter = compileSearch(params.searchQuery, {
       now: Date.now(),
       customFields: new Map(fields.map((f) => [f.name, f.schema])),
@@ -121,4 +121,18 @@ function integer(name: string, raw: string | undefined, fallback: number): numbe
   if (!/^-?\d+$/.test(raw))
     throw badRequest(`Your request contains invalid value for ${name} parameter. Value sent is ${raw}.`);
   return Number(raw);
+}
+
+/**
+ * One page of `query`: folders first, then files, each in the requested order, with skip and
+ * limit running across both (docs/decisions.md, "`type=all` lists folders before files").
+ */
+export async function listCatalog(store: Store, query: ListQuery): Promise<Array<FileRecord | FolderRecord>> {
+  const { include, skip, limit } = query;
+  const wantsFiles = include.files || include.versions;
+  if (!include.folders) return wantsFiles ? store.files.list(query, skip, limit) : [];
+  const folders = await store.folders.list(query, skip, limit);
+  if (folders.length === limit || !wantsFiles) return folders;
+  const filesSkip = folders.length === 0 ? Math.max(0, skip - (await store.folders.count(query))) : 0;
+  return [...folders, ...(await store.files.list(query, filesSkip, limit - folders.length))];
 }

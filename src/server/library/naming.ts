@@ -70,8 +70,8 @@ export function normalizeFolder(raw: string | undefined): string {
 }
 
 /** A folder parameter the request must carry (destinationPath, sourceFolderPath…), normalized. */
-export function requiredFolder(raw: unknown, parameter: string): string {
-  if (typeof raw !== 'string' || raw.trim() === '') {
+export function requiredFolder(raw: string, parameter: string): string {
+  if (raw.trim() === '') {
     throw badRequest(`Your request is missing the ${parameter} parameter.`, { reason: 'MISSING_PARAMETER' });
   }
   return normalizeFolder(raw);

@@ -5,6 +5,7 @@ import { parseTransformation } from '../media/transformation.js';
 import type { FileRecord } from '../store/store.js';
 import { parseDeliveryUrl, planDerived } from './delivery.js';
 import { newId } from './ids.js';
+import { listCatalog } from './listing.js';
 
 /** `f-auto` may have stored one rendition per format a client accepted; a purge drops each. */
 const acceptVariants = ['image/avif,image/webp', 'image/webp', ''];
@@ -57,11 +58,11 @@ async function purgeOne(
   url: ReturnType<typeof parseDeliveryUrl>,
 ): Promise<number> {
   const transformation = url.transformation ? parseTransformation(url.transformation, named) : undefined;
-  const current = await ctx.store.getFileByPath(url.filePath);
+  const current = await ctx.store.files.getByPath(url.filePath);
   if (!current) return 0;
   let file: FileRecord | undefined = current;
   if (url.versionId !== undefined && url.versionId !== current.versionId) {
-    file = (await ctx.store.getFileVersions(current.fileId)).find((v) => v.versionId === url.versionId);
+    file = (await ctx.store.files.versions(current.fileId)).find((v) => v.versionId === url.versionId);
   }
   if (!file) return 0;
   if (!transformation || transformation.original) return ctx.derivedImages.dropAll([file.blobKey]);
@@ -88,7 +89,7 @@ async function purgePrefix(ctx: ServerContext, endpointPath: string, rawPrefix: 
   const pageSize = 1000;
   let dropped = 0;
   for (let skip = 0; ; skip += pageSize) {
-    const page = (await ctx.store.list({
+    const page = (await listCatalog(ctx.store, {
       include: { folders: false, files: true, versions: false },
       ...(folder !== '/' && { within: folder }),
       sort: { column: 'createdAt', direction: 'asc' },
@@ -97,7 +98,7 @@ async function purgePrefix(ctx: ServerContext, endpointPath: string, rawPrefix: 
     })) as FileRecord[];
     for (const file of page) {
       if (!file.filePath.startsWith(prefix)) continue;
-      const versions = await ctx.store.getFileVersions(file.fileId);
+      const versions = await ctx.store.files.versions(file.fileId);
       dropped += await ctx.derivedImages.dropAll(versions.map((v) => v.blobKey));
     }
     if (page.length < pageSize) return dropped;

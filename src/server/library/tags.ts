@@ -19,7 +19,7 @@ export async function listTags(
     throw badRequest(`limit must be a whole number from 1 to ${maxLimit}.`, { reason: 'INVALID_PARAMETER' });
   }
   const folder = principal?.scope?.folder;
-  return ctx.store.listTags({
+  return ctx.store.files.listTags({
     prefix: query.prefix ?? '',
     limit,
     ...(folder !== undefined && folder !== '/' && { within: folder }),

@@ -6,7 +6,7 @@ import { ApiError, badRequest, messages } from '../errors.js';
 import { readFileMetadata } from '../media/metadata.js';
 import { probeFile } from '../media/probe.js';
 import type { QueryNode } from '../search/query-language.js';
-import type { FileRecord, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import {
   focusAreaWithin,
   invalidParameter,
@@ -23,7 +23,7 @@ import { newId } from './ids.js';
 import { normalizeFolder, sanitizeFileName, uniqueFileName } from './naming.js';
 import type { StagedFile } from './staging.js';
 import { enforceChecks, parseChecks } from './upload-checks.js';
-import { appendVersion, insertFile } from './versions.js';
+import { appendVersion, insertFile, newFileVersion } from './versions.js';
 
 /** The text fields of an upload form, as received. */
 export type UploadFields = Record<string, string | undefined>;
@@ -150,13 +150,13 @@ export async function checkUploadAhead(
   applyCustomMetadata(
     {},
     request.customMetadataInput,
-    await ctx.store.listCustomMetadataFields(false),
+    await ctx.store.customMetadataFields.list(false),
     'create',
   );
   if (
     !request.useUniqueFileName &&
     !request.overwriteFile &&
-    (await ctx.store.getFileByPath(request.folder + request.requestedName))
+    (await ctx.store.files.getByPath(request.folder + request.requestedName))
   ) {
     throw badRequest(messages.nameTaken, { reason: 'FILE_ALREADY_EXISTS' });
   }
@@ -210,12 +210,12 @@ export async function ingestUpload(
       request: { folder, fileName: requestedName, tags: tags ?? [] },
     });
   }
-  const metadataFields = await ctx.store.listCustomMetadataFields(false);
+  const metadataFields = await ctx.store.customMetadataFields.list(false);
   const fresh = {
     tags: tags ?? null,
     customMetadata: applyCustomMetadata({}, customMetadataInput, metadataFields, 'create'),
   };
-  if (!useUniqueFileName && !overwriteFile && (await ctx.store.getFileByPath(folder + requestedName))) {
+  if (!useUniqueFileName && !overwriteFile && (await ctx.store.files.getByPath(folder + requestedName))) {
     throw badRequest(messages.nameTaken, { reason: 'FILE_ALREADY_EXISTS' });
   }
   const metadata = responseFields.has('metadata')
@@ -231,35 +231,21 @@ export async function ingestUpload(
     () => ctx.storage.putFile(blobKey, staged.path),
     async (store) => {
       const name = useUniqueFileName ? await freeUniqueName(store, folder, requestedName) : requestedName;
-      const existing = useUniqueFileName ? undefined : await store.getFileByPath(folder + name);
+      const existing = useUniqueFileName ? undefined : await store.files.getByPath(folder + name);
       if (existing && !overwriteFile) throw badRequest(messages.nameTaken, { reason: 'FILE_ALREADY_EXISTS' });
-      const version: FileRecord = {
-        versionId,
-        fileId: newId(now),
-        versionNumber: 1,
-        isCurrent: true,
-        name,
-        folder,
-        filePath: folder + name,
-        blobKey,
-        size: staged.size,
-        mime: probed.mime,
-        fileType: probed.fileType,
-        format: probed.format,
-        width: probed.width,
-        height: probed.height,
-        hasAlpha: probed.hasAlpha,
-        tags: fresh.tags,
-        aiTags: null,
-        customCoordinates: customCoordinates ?? null,
-        customMetadata: fresh.customMetadata,
-        embeddedMetadata: probed.embeddedMetadata,
-        description: description ?? null,
-        isPrivate,
-        isPublished,
-        createdAt: now,
-        updatedAt: now,
-      };
+      const version = newFileVersion(
+        { versionId, blobKey, size: staged.size, ...probed },
+        { folder, name },
+        now,
+        {
+          tags: fresh.tags,
+          customCoordinates: customCoordinates ?? null,
+          customMetadata: fresh.customMetadata,
+          description: description ?? null,
+          isPrivate,
+          isPublished,
+        },
+      );
       await ensureFolderChain(store, folder, now);
       if (!existing) return insertFile(store, version, principal);
       return appendVersion(
@@ -293,7 +279,7 @@ export async function ingestUpload(
 async function freeUniqueName(store: Store, folder: string, name: string): Promise<string> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const candidate = uniqueFileName(name);
-    if (!(await store.getFileByPath(folder + candidate))) return candidate;
+    if (!(await store.files.getByPath(folder + candidate))) return candidate;
   }
   throw new ApiError(503, 'Could not find a free unique file name; please retry.');
 }

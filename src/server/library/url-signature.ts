@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { ErrorReason } from '../../shared/wire.js';
 import { isActive } from '../auth/api-keys.js';
 import { ApiError } from '../errors.js';
 import type { Store } from '../store/store.js';
@@ -21,7 +22,7 @@ export interface UrlSignature {
   expiry: string | undefined;
 }
 
-const unauthorized = (message: string, reason: string) => new ApiError(401, message, { reason });
+const unauthorized = (message: string, reason: ErrorReason) => new ApiError(401, message, { reason });
 
 /**
  * Accepts a signature made with the private key of any active pair that may read. Answers the
@@ -45,7 +46,7 @@ export async function verifyUrlSignature(store: Store, s: UrlSignature, now = Da
     );
   }
   const given = Buffer.from(s.signature.toLowerCase(), 'utf8');
-  const keys = (await store.listApiKeys()).filter((k) => isActive(k, now) && k.permission !== 'None');
+  const keys = (await store.apiKeys.list()).filter((k) => isActive(k, now) && k.permission !== 'None');
   const valid = keys.some((key) => {
     const expected = Buffer.from(signDeliveryUrl(key.privateKey, s.relative, expiry), 'utf8');
     return expected.length === given.length && timingSafeEqual(expected, given);

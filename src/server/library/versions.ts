@@ -1,16 +1,53 @@
 import { assertWriteInScope, type Scoped } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, messages, notFound } from '../errors.js';
+import type { ProbedFile } from '../media/probe.js';
 import type { FileRecord, Store } from '../store/store.js';
 import { deleteBlobs } from './blobs.js';
+import { newId } from './ids.js';
 
 /** ImageKit's limit on versions per file. */
 export const maxVersions = 100;
 
+/** A version's bytes: where they are kept and what probing them found. */
+export type VersionBytes = Pick<FileRecord, 'versionId' | 'blobKey' | 'size'> & ProbedFile;
+
+/**
+ * The one version of a new file at `place`, made of `bytes`, created and updated `now`. What
+ * describes it (tags, custom metadata, description, times…) comes from `describing`, else none;
+ * `describing` may be a whole version to copy from, whose identity and bytes are replaced.
+ */
+export function newFileVersion(
+  bytes: VersionBytes,
+  place: { folder: string; name: string },
+  now: number,
+  describing: Partial<FileRecord> = {},
+): FileRecord {
+  return {
+    tags: null,
+    aiTags: null,
+    customCoordinates: null,
+    customMetadata: {},
+    description: null,
+    isPrivate: false,
+    isPublished: true,
+    createdAt: now,
+    updatedAt: now,
+    ...describing,
+    ...bytes,
+    fileId: newId(now),
+    versionNumber: 1,
+    isCurrent: true,
+    name: place.name,
+    folder: place.folder,
+    filePath: place.folder + place.name,
+  };
+}
+
 /** Adds `file` as a new file (its first version), held to the writer's scope. */
 export async function insertFile(store: Store, file: FileRecord, writer: Scoped): Promise<FileRecord> {
   assertWriteInScope(writer, file);
-  await store.insertFileVersion(file);
+  await store.files.insertVersion(file);
   return file;
 }
 
@@ -26,7 +63,7 @@ export async function appendVersion(
   writer: Scoped,
 ): Promise<FileRecord> {
   assertWriteInScope(writer, { ...version, filePath: existing.filePath });
-  const versions = await store.getFileVersions(existing.fileId);
+  const versions = await store.files.versions(existing.fileId);
   if (versions.length >= maxVersions) {
     throw badRequest(
       `A file can have at most ${maxVersions} versions. Delete old versions before adding another.`,
@@ -42,23 +79,23 @@ export async function appendVersion(
     isCurrent: true,
     createdAt: existing.createdAt,
   };
-  await store.updateFileVersions([existing.versionId], { isCurrent: false });
-  await store.insertFileVersion(appended);
+  await store.files.updateVersions([existing.versionId], { isCurrent: false });
+  await store.files.insertVersion(appended);
   return appended;
 }
 
 const versionNotFound = () => notFound('The requested file version does not exist.');
 
 export async function requireVersion(store: Store, fileId: string, versionId: string): Promise<FileRecord> {
-  if (!(await store.getFile(fileId))) throw notFound(messages.fileNotFound);
-  const version = await store.getFileVersion(fileId, versionId);
+  if (!(await store.files.get(fileId))) throw notFound(messages.fileNotFound);
+  const version = await store.files.version(fileId, versionId);
   if (!version) throw versionNotFound();
   return version;
 }
 
 /** Every version of a file, oldest first; the current one has `type: "file"`. */
 export async function listVersions(store: Store, fileId: string): Promise<FileRecord[]> {
-  const versions = await store.getFileVersions(fileId);
+  const versions = await store.files.versions(fileId);
   if (versions.length === 0) throw notFound(messages.fileNotFound);
   return versions;
 }
@@ -70,8 +107,8 @@ export async function deleteVersion(ctx: ServerContext, fileId: string, versionI
     if (version.isCurrent) {
       throw badRequest('You cannot delete current version of a file.', { reason: 'CURRENT_VERSION' });
     }
-    await store.deleteFileVersion(versionId);
-    await store.journalBlobs([version.blobKey], Date.now());
+    await store.files.deleteVersion(versionId);
+    await store.blobJournal.add([version.blobKey], Date.now());
     return version.blobKey;
   });
   await deleteBlobs(ctx, [blobKey]);
@@ -91,17 +128,17 @@ export async function restoreVersion(
   return ctx.store.transaction(async (store) => {
     const version = await requireVersion(store, fileId, versionId);
     if (version.isCurrent) return version;
-    const current = (await store.getFile(fileId))!;
+    const current = (await store.files.get(fileId))!;
     assertWriteInScope(writer, { ...version, filePath: current.filePath });
     const now = Date.now();
-    await store.updateFileVersions([current.versionId], { isCurrent: false });
-    await store.updateFileVersions([versionId], {
+    await store.files.updateVersions([current.versionId], { isCurrent: false });
+    await store.files.updateVersions([versionId], {
       isCurrent: true,
       name: current.name,
       folder: current.folder,
       filePath: current.filePath,
       updatedAt: now,
     });
-    return (await store.getFile(fileId))!;
+    return (await store.files.get(fileId))!;
   });
 }

@@ -1,7 +1,7 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { App } from '../app.js';
-import type { ServerContext } from '../context.js';
+import { Type } from '@fastify/type-provider-typebox';
 import { companionPath } from './companion.js';
+import type { RoutePlugin } from './route-plugin.js';
+import type { Covers } from './schemas.js';
 import { tusPath } from './tus.js';
 
 /** `GET /_ml/config`: what the element may offer against this server. */
@@ -16,13 +16,26 @@ export interface ClientConfig {
   };
 }
 
+const ClientConfigSchema = Type.Object({
+  upload: Type.Object({
+    maxFileSize: Type.Number(),
+    resumable: Type.Object({ endpoint: Type.String(), threshold: Type.Number() }),
+    companion: Type.Object({
+      endpoint: Type.String(),
+      url: Type.Boolean(),
+      providers: Type.Array(Type.String()),
+    }),
+  }),
+});
+true satisfies Covers<typeof ClientConfigSchema, ClientConfig>;
+true satisfies Covers<(typeof ClientConfigSchema)['properties']['upload'], ClientConfig['upload']>;
+
 /**
  * What the element needs to know before offering upload: limits, the resumable endpoint, and
  * which remote sources are set up. Public (it holds no secret) and the same for every caller.
  */
-export const clientConfigRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
-  const app = fastify as unknown as App;
-  app.get('/_ml/config', async (_request, reply): Promise<ClientConfig> => {
+export const clientConfigRoutes: RoutePlugin = async (app, { ctx }) => {
+  app.get('/_ml/config', { schema: { response: { 200: ClientConfigSchema } } }, async (_request, reply) => {
     reply.header('cache-control', 'no-cache');
     const { upload } = ctx.config;
     return {

@@ -1,13 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../app.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateRequest } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
 import { attachCompanionSocket, type CompanionHandler, createCompanion } from '../companion.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, HELP, notFound } from '../errors.js';
 import { checkUploadAhead, type UploadFields } from '../library/uploads.js';
+import type { RoutePlugin } from './route-plugin.js';
 import { tusPath } from './tus.js';
 
 /** Where Companion answers (OAuth, provider listings, imports, its progress socket under `…/api/`). */
@@ -25,13 +25,12 @@ const maxJsonBytes = 256 * 1024;
  * bytes there, with the credentials the client gave it, so the file gets exactly the same auth,
  * naming and validation as any upload.
  */
-export const companionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
-  const app = fastify as unknown as App;
+export const companionRoutes: RoutePlugin = async (app, { ctx }) => {
   let companion: Promise<CompanionHandler> | undefined;
   const sockets = new Set<Socket>();
 
   const local = () => {
-    const address = fastify.server.address();
+    const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('Companion needs a TCP listener');
     const host =
       address.address === '0.0.0.0'
@@ -49,17 +48,17 @@ export const companionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async
     const loopback = ['127.0.0.1', 'localhost', '::1', '0.0.0.0', '::'].includes(ctx.config.host);
     const publicUrl =
       ctx.config.upload.publicUrl ?? `http://${loopback ? 'localhost' : ctx.config.host}:${port}`;
-    fastify.server.on('upgrade', (_request: IncomingMessage, socket: Socket) => {
+    app.server.on('upgrade', (_request: IncomingMessage, socket: Socket) => {
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
     });
-    await attachCompanionSocket(fastify.server);
-    return createCompanion(ctx, { publicUrl, localUrl: url, path: companionPath, log: fastify.log });
+    await attachCompanionSocket(app.server);
+    return createCompanion(ctx, { publicUrl, localUrl: url, path: companionPath, log: app.log });
   };
 
   // Companion reads its own bodies (and ours, for the routes checked here).
-  fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', (_request, _payload, done) => done(null));
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
     const raw = request.raw as IncomingMessage & { body?: unknown; _body?: boolean; originalUrl?: string };
@@ -109,7 +108,7 @@ export const companionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async
   app.route({ method: [...methods], url: `${companionPath}/*`, handler: handle });
 
   // Progress sockets outlive requests; they end with the server.
-  fastify.addHook('preClose', async () => {
+  app.addHook('preClose', async () => {
     for (const socket of sockets) socket.destroy();
   });
 };

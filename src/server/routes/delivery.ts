@@ -1,5 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../app.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import {
@@ -12,6 +11,7 @@ import {
 import { mimeOfFormat } from '../media/render.js';
 import { type NamedTransforms, namedTransformsFrom } from '../media/transformation.js';
 import { decideRange, isNotModified, safetyHeaders, type Validators } from './delivery-http.js';
+import type { RoutePlugin } from './route-plugin.js';
 
 /** Paths that belong to the APIs: never files, so a miss there is the API's JSON 404. */
 const apiPaths = /^\/(v1|api|_ml)(\/|\?|$)/;
@@ -131,8 +131,7 @@ async function deliver(
  * `GET`/`HEAD /<path>`: originals and transformed images in ImageKit's URL forms, with strong
  * ETags, conditional and range requests. Registered last, as a catch-all below the APIs.
  */
-export const deliveryRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
-  const app = fastify as unknown as App;
+export const deliveryRoutes: RoutePlugin = async (app, { ctx }) => {
   const named = namedTransformsFrom(ctx.config.namedTransforms);
   const endpointPath = ctx.config.urlEndpoint
     ? new URL(ctx.config.urlEndpoint).pathname.replace(/\/+$/, '')

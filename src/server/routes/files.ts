@@ -1,25 +1,67 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { App } from '../app.js';
-import { urlEndpointFor } from '../app.js';
+import { Type } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { assertFileVisible, limitListToScope } from '../auth/scope.js';
-import type { ServerContext } from '../context.js';
 import { toMediaFile, toMediaFolder } from '../library/file-object.js';
 import { deleteFile, requireFile, updateFileDetails } from '../library/files.js';
-import { type ListParams, listQueryFor } from '../library/listing.js';
+import { listCatalog, listQueryFor } from '../library/listing.js';
 import { isFolderRecord } from '../store/store.js';
+import { type RoutePlugin, urlEndpointFor } from './route-plugin.js';
+import {
+  FileIdParams,
+  MediaFileSchema,
+  MediaFolderSchema,
+  Nullable,
+  OpenObject,
+  StringParams,
+  withMessages,
+} from './schemas.js';
 
-export const fileRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
-  const app = fastify as unknown as App;
+/** `GET /v1/files`: checked by listQueryFor, with ImageKit's messages. */
+const ListQuery = StringParams(
+  'type',
+  'sort',
+  'path',
+  'searchQuery',
+  'fileType',
+  'limit',
+  'skip',
+  'tags',
+  'name',
+  'includeFolder',
+);
 
-  app.get<{ Querystring: ListParams }>(
+const DetailsBody = withMessages(
+  Type.Object({
+    tags: Type.Optional(Nullable(Type.Array(Type.String()))),
+    customCoordinates: Type.Optional(Nullable(Type.String())),
+    customMetadata: Type.Optional(OpenObject),
+    description: Type.Optional(Type.String()),
+    removeAITags: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Literal('all')])),
+    extensions: Type.Optional(Type.Array(Type.Unknown())),
+    webhookUrl: Type.Optional(Type.String()),
+    publish: Type.Optional(
+      Type.Object({ isPublished: Type.Boolean(), includeFileVersions: Type.Optional(Type.Boolean()) }),
+    ),
+  }),
+  { type: 'Send a JSON object with the details to change.' },
+);
+
+export const fileRoutes: RoutePlugin = async (app, { ctx }) => {
+  app.get(
     '/v1/files',
-    { config: { access: 'read', rateGroup: 'files.list', session: true } },
+    {
+      schema: {
+        querystring: ListQuery,
+        response: { 200: Type.Array(Type.Union([MediaFolderSchema, MediaFileSchema])) },
+      },
+      config: { access: 'read', rateGroup: 'files.list', session: true },
+    },
     async (request) => {
       const query = limitListToScope(
         request.principal,
         await listQueryFor(ctx.store, request.query, ctx.config.search),
       );
-      const records = await ctx.store.list(query);
+      const records = await listCatalog(ctx.store, query);
       const urlEndpoint = urlEndpointFor(ctx, request);
       return records.map((r) => (isFolderRecord(r) ? toMediaFolder(r) : toMediaFile(r, urlEndpoint)));
     },
@@ -32,16 +74,22 @@ export const fileRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fas
     return file;
   };
 
-  app.get<{ Params: { fileId: string } }>(
+  app.get(
     '/v1/files/:fileId/details',
-    { config: { access: 'read', rateGroup: 'files.read', session: true } },
+    {
+      schema: { params: FileIdParams, response: { 200: MediaFileSchema } },
+      config: { access: 'read', rateGroup: 'files.read', session: true },
+    },
     async (request) =>
       toMediaFile(await visibleFile(request, request.params.fileId), urlEndpointFor(ctx, request)),
   );
 
-  app.patch<{ Params: { fileId: string } }>(
+  app.patch(
     '/v1/files/:fileId/details',
-    { config: { access: 'write', rateGroup: 'files.write', session: true } },
+    {
+      schema: { params: FileIdParams, body: DetailsBody, response: { 200: MediaFileSchema } },
+      config: { access: 'write', rateGroup: 'files.write', session: true },
+    },
     async (request) => {
       await visibleFile(request, request.params.fileId);
       return toMediaFile(
@@ -51,9 +99,12 @@ export const fileRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fas
     },
   );
 
-  app.delete<{ Params: { fileId: string } }>(
+  app.delete(
     '/v1/files/:fileId',
-    { config: { access: 'write', rateGroup: 'files.write', session: true } },
+    {
+      schema: { params: FileIdParams },
+      config: { access: 'write', rateGroup: 'files.write', session: true },
+    },
     async (request, reply) => {
       await visibleFile(request, request.params.fileId);
       await deleteFile(ctx, request.params.fileId);

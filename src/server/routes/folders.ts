@@ -1,20 +1,20 @@
 import { Type } from '@fastify/type-provider-typebox';
-import type { FastifyPluginAsync } from 'fastify';
-import type { App } from '../app.js';
 import { assertFolderVisible, assertPathInScope } from '../auth/scope.js';
-import type { ServerContext } from '../context.js';
 import { createFolder, deleteFolder, newFolderPath } from '../library/folders.js';
 import { normalizeFolder } from '../library/naming.js';
+import type { RoutePlugin } from './route-plugin.js';
+import { EmptyObject } from './schemas.js';
 
 const CreateFolderBody = Type.Object({ folderName: Type.String(), parentFolderPath: Type.String() });
 const DeleteFolderBody = Type.Object({ folderPath: Type.String() });
 
-export const folderRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
-  const app = fastify as unknown as App;
-
+export const folderRoutes: RoutePlugin = async (app, { ctx }) => {
   app.post(
     '/v1/folder',
-    { schema: { body: CreateFolderBody }, config: { access: 'write', rateGroup: 'folders', session: true } },
+    {
+      schema: { body: CreateFolderBody, response: { 201: EmptyObject } },
+      config: { access: 'write', rateGroup: 'folders', session: true },
+    },
     async (request, reply) => {
       assertPathInScope(
         request.principal,

@@ -1,56 +1,52 @@
 import { Type } from '@fastify/type-provider-typebox';
-import type { FastifyPluginAsync } from 'fastify';
-import type { App } from '../app.js';
 import { type RollGracePeriod, rollGracePeriods } from '../auth/api-keys.js';
-import type { ServerContext } from '../context.js';
+import type { RoutePlugin } from './route-plugin.js';
+import { ApiKeyPairSchema, Nullable, StringEnum } from './schemas.js';
 
 const CreateKeyBody = Type.Object({
-  kind: Type.Union([Type.Literal('standard'), Type.Literal('restricted')]),
-  permission: Type.Optional(
-    Type.Union([Type.Literal('None'), Type.Literal('Read'), Type.Literal('ReadWrite')]),
-  ),
+  kind: StringEnum(['standard', 'restricted']),
+  permission: Type.Optional(StringEnum(['None', 'Read', 'ReadWrite'])),
   name: Type.Optional(Type.String({ maxLength: 100 })),
 });
 
-const RollKeyBody = Type.Optional(
+const RollKeyBody = Nullable(
   Type.Object({
-    expireOldKeyIn: Type.Optional(Type.Union(Object.keys(rollGracePeriods).map((k) => Type.Literal(k)))),
+    expireOldKeyIn: Type.Optional(StringEnum(Object.keys(rollGracePeriods) as RollGracePeriod[])),
   }),
 );
+
+const KeyParams = Type.Object({ publicKey: Type.String() });
 
 /**
  * Keys admin API (ours, not ImageKit's): list, create, roll and delete key pairs.
  * Basic auth with a standard key; restricted keys cannot manage keys.
  */
-export const keyRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
-  const app = fastify as unknown as App;
+export const keyRoutes: RoutePlugin = async (app, { ctx }) => {
   const config = { access: 'admin', rateGroup: 'keys' } as const;
 
-  app.get('/_ml/keys', { config }, async () => ctx.keys.list());
-
-  app.post('/_ml/keys', { schema: { body: CreateKeyBody }, config }, async (request, reply) => {
-    const { kind, permission, name } = request.body;
-    reply
-      .code(201)
-      .send(await ctx.keys.create({ kind, ...(permission && { permission }), ...(name && { name }) }));
-  });
-
-  app.post<{ Params: { publicKey: string } }>(
-    '/_ml/keys/:publicKey/roll',
-    { schema: { body: RollKeyBody }, config },
-    async (request) => {
-      const grace = ((request.body as { expireOldKeyIn?: string } | undefined)?.expireOldKeyIn ??
-        '24h') as RollGracePeriod;
-      return ctx.keys.roll(request.params.publicKey, grace);
-    },
+  app.get('/_ml/keys', { schema: { response: { 200: Type.Array(ApiKeyPairSchema) } }, config }, async () =>
+    ctx.keys.list(),
   );
 
-  app.delete<{ Params: { publicKey: string } }>(
-    '/_ml/keys/:publicKey',
-    { config },
+  app.post(
+    '/_ml/keys',
+    { schema: { body: CreateKeyBody, response: { 201: ApiKeyPairSchema } }, config },
     async (request, reply) => {
-      await ctx.keys.delete(request.params.publicKey);
-      reply.code(204).send();
+      const { kind, permission, name } = request.body;
+      reply
+        .code(201)
+        .send(await ctx.keys.create({ kind, ...(permission && { permission }), ...(name && { name }) }));
     },
   );
+
+  app.post(
+    '/_ml/keys/:publicKey/roll',
+    { schema: { params: KeyParams, body: RollKeyBody, response: { 200: ApiKeyPairSchema } }, config },
+    async (request) => ctx.keys.roll(request.params.publicKey, request.body?.expireOldKeyIn ?? '24h'),
+  );
+
+  app.delete('/_ml/keys/:publicKey', { schema: { params: KeyParams }, config }, async (request, reply) => {
+    await ctx.keys.delete(request.params.publicKey);
+    reply.code(204).send();
+  });
 };

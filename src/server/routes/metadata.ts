@@ -1,7 +1,6 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { Type } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import type { FileMetadata } from '../../shared/wire.js';
-import type { App } from '../app.js';
-import { urlEndpointFor } from '../app.js';
 import { assertFileVisible, isPathInScope } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
@@ -9,6 +8,8 @@ import { requireFile } from '../library/files.js';
 import { readFileMetadata } from '../media/metadata.js';
 import { readBlob } from '../storage/blob-storage.js';
 import type { FileRecord } from '../store/store.js';
+import { type RoutePlugin, urlEndpointFor } from './route-plugin.js';
+import { FileIdParams, FileMetadataSchema, StringParams } from './schemas.js';
 
 const unreachable = 'The requested file does not exist or is inaccessible at this time.';
 
@@ -50,34 +51,51 @@ async function fileForUrl(
     .filter((segment) => !segment.startsWith('tr:'))
     .join('/');
   const version = url.searchParams.get('ik-obj-version');
-  const current = await ctx.store.getFileByPath(path);
+  const current = await ctx.store.files.getByPath(path);
   if (!current || !isPathInScope(request.principal, current.filePath)) throw notFound(unreachable);
   if (!version) return current;
-  const old = (await ctx.store.getFileVersions(current.fileId)).find((v) => v.versionId === version);
+  const old = (await ctx.store.files.versions(current.fileId)).find((v) => v.versionId === version);
   if (!old) throw notFound(unreachable);
   return old;
 }
 
-export const metadataRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
-  const app = fastify as unknown as App;
-  const config = { access: 'read', rateGroup: 'metadata', session: true } as const;
+const UrlQuery = StringParams('url');
+const UsageQuery = StringParams('startDate', 'endDate');
+const Usage = Type.Object({
+  bandwidthBytes: Type.Number(),
+  mediaLibraryStorageBytes: Type.Number(),
+  videoProcessingUnitsCount: Type.Number(),
+  extensionUnitsCount: Type.Number(),
+  originalCacheStorageBytes: Type.Number(),
+});
 
-  app.get<{ Params: { fileId: string } }>('/v1/files/:fileId/metadata', { config }, async (request) => {
-    const file = await requireFile(ctx.store, request.params.fileId);
-    assertFileVisible(request.principal, file);
-    return metadataOf(ctx, file);
-  });
+export const metadataRoutes: RoutePlugin = async (app, { ctx }) => {
+  const config = { access: 'read', rateGroup: 'metadata', session: true } as const;
+  const response = { 200: FileMetadataSchema };
+
+  app.get(
+    '/v1/files/:fileId/metadata',
+    { schema: { params: FileIdParams, response }, config },
+    async (request) => {
+      const file = await requireFile(ctx.store, request.params.fileId);
+      assertFileVisible(request.principal, file);
+      return metadataOf(ctx, file);
+    },
+  );
 
   // The v7 SDK calls /v1/metadata; the legacy spec documents /v1/files/metadata.
   for (const path of ['/v1/metadata', '/v1/files/metadata']) {
-    app.get<{ Querystring: { url?: string } }>(path, { config }, async (request) =>
+    app.get(path, { schema: { querystring: UrlQuery, response }, config }, async (request) =>
       metadataOf(ctx, await fileForUrl(ctx, request, request.query.url)),
     );
   }
 
-  app.get<{ Querystring: { startDate?: string; endDate?: string } }>(
+  app.get(
     '/v1/accounts/usage',
-    { config: { access: 'read', rateGroup: 'usage' } },
+    {
+      schema: { querystring: UsageQuery, response: { 200: Usage } },
+      config: { access: 'read', rateGroup: 'usage' },
+    },
     async (request) => {
       const { startDate, endDate } = request.query;
       if (!startDate || !endDate) throw badRequest('startDate and endDate are required in query parameters.');
@@ -91,7 +109,7 @@ export const metadataRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async 
       if (end - start > 90 * 86_400_000) throw badRequest('startDate and endDate should be within 90 days.');
       return {
         bandwidthBytes: 0,
-        mediaLibraryStorageBytes: await ctx.store.storedBytes(),
+        mediaLibraryStorageBytes: await ctx.store.files.storedBytes(),
         videoProcessingUnitsCount: 0,
         extensionUnitsCount: 0,
         originalCacheStorageBytes: 0,

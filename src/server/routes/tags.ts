@@ -1,8 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
-import type { FastifyPluginAsync } from 'fastify';
-import type { App } from '../app.js';
-import type { ServerContext } from '../context.js';
 import { listTags } from '../library/tags.js';
+import type { RoutePlugin } from './route-plugin.js';
 
 const TagsQuery = Type.Object({
   prefix: Type.Optional(Type.String({ maxLength: 200 })),
@@ -10,13 +8,11 @@ const TagsQuery = Type.Object({
 });
 
 /** `GET /_ml/tags?prefix=&limit=`: tags already in the library, for the element's tag suggestions. */
-export const tagRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
-  const app = fastify as unknown as App;
-
+export const tagRoutes: RoutePlugin = async (app, { ctx }) => {
   app.get(
     '/_ml/tags',
     {
-      schema: { querystring: TagsQuery },
+      schema: { querystring: TagsQuery, response: { 200: Type.Array(Type.String()) } },
       config: { access: 'read', rateGroup: 'files.list', session: true },
     },
     async (request) => listTags(ctx, request.principal, request.query),

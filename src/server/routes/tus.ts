@@ -1,17 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import { ERRORS, Server as TusServer } from '@tus/server';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { type App, urlEndpointFor } from '../app.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateRequest } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
 import { assertFileVisible, uploadLimitFor } from '../auth/scope.js';
-import type { ServerContext } from '../context.js';
 import { tusAllowedOrigins } from '../cors.js';
 import { ApiError, conflict, HELP } from '../errors.js';
 import { toMediaFile } from '../library/file-object.js';
 import { requireFile } from '../library/files.js';
 import { ResumableUploads } from '../library/resumable-uploads.js';
 import { fileTooLarge } from '../library/uploads.js';
+import { type RoutePlugin, urlEndpointFor } from './route-plugin.js';
 
 /** Where the resumable endpoint answers; the element learns it from `GET /_ml/config`. */
 export const tusPath = '/_ml/tus';
@@ -29,8 +28,7 @@ const sweepIntervalMs = 10 * 60_000;
  * answers it again later (for a client that lost the answer, or Companion's). Unfinished uploads
  * left alone for `MEDIA_LIBRARY_RESUMABLE_EXPIRY` are deleted.
  */
-export const tusRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
-  const app = fastify as unknown as App;
+export const tusRoutes: RoutePlugin = async (app, { ctx }) => {
   const uploads = new ResumableUploads(ctx);
   // The caller each request was authenticated as, for tus's hooks (which see tus's own request object).
   const callers = new WeakMap<IncomingMessage, Principal>();
@@ -72,7 +70,7 @@ export const tusRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fast
         };
       } catch (error) {
         if (!(error instanceof ApiError))
-          fastify.log.error({ err: error }, 'finishing a resumable upload failed');
+          app.log.error({ err: error }, 'finishing a resumable upload failed');
         throw asTusError(error);
       }
     },
@@ -88,8 +86,8 @@ export const tusRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fast
   });
 
   // tus reads the body itself: leave it unparsed here.
-  fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', (_request, _payload, done) => done(null));
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
   const handle = async (request: FastifyRequest<{ Params: { id?: string } }>, reply: FastifyReply) => {
     if (request.method !== 'OPTIONS') {
@@ -155,13 +153,13 @@ export const tusRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fast
   const sweep = () =>
     uploads
       .sweep(ctx.config.upload.resumableExpiryMs)
-      .catch((error) => fastify.log.error({ err: error }, 'sweeping expired resumable uploads failed'));
-  fastify.addHook('onReady', async () => {
+      .catch((error) => app.log.error({ err: error }, 'sweeping expired resumable uploads failed'));
+  app.addHook('onReady', async () => {
     await sweep();
     sweeper = setInterval(sweep, Math.min(sweepIntervalMs, ctx.config.upload.resumableExpiryMs));
     sweeper.unref();
   });
-  fastify.addHook('onClose', async () => clearInterval(sweeper));
+  app.addHook('onClose', async () => clearInterval(sweeper));
 };
 
 /** Our errors as tus hooks must throw them; anything else is logged by tus's caller as a 500. */

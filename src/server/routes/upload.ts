@@ -1,8 +1,6 @@
 import { Readable } from 'node:stream';
 import type { MultipartFile } from '@fastify/multipart';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { App } from '../app.js';
-import { urlEndpointFor } from '../app.js';
+import type { FastifyRequest } from 'fastify';
 import {
   assertAllowed,
   authenticateBasic,
@@ -19,6 +17,8 @@ import { StagedFile } from '../library/staging.js';
 import type { UploadAllowance } from '../library/unauthenticated-uploads.js';
 import { ingestUpload, type UploadFields } from '../library/uploads.js';
 import { openUrl } from '../library/url-fetch.js';
+import { type RoutePlugin, urlEndpointFor } from './route-plugin.js';
+import { UploadResponseSchema } from './schemas.js';
 
 interface ReceivedForm {
   fields: UploadFields;
@@ -212,11 +212,11 @@ function declaredLength(request: FastifyRequest): number | undefined {
     : Number(header);
 }
 
-export const uploadRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
-  const app = fastify as unknown as App;
+const uploadSchema = { response: { 200: UploadResponseSchema } };
 
+export const uploadRoutes: RoutePlugin = async (app, { ctx }) => {
   // Not rate limited, as ImageKit's upload API is not.
-  app.post('/api/v1/files/upload', async (request) => {
+  app.post('/api/v1/files/upload', { schema: uploadSchema }, async (request) => {
     if (!request.isMultipart()) {
       throw badRequest('Upload with Content-Type: multipart/form-data, sending the file and a fileName.', {
         reason: 'INVALID_MULTIPART',

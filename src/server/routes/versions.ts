@@ -1,16 +1,14 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { App } from '../app.js';
-import { urlEndpointFor } from '../app.js';
+import { Type } from '@fastify/type-provider-typebox';
 import { assertFileVisible } from '../auth/scope.js';
-import type { ServerContext } from '../context.js';
 import { toMediaFile } from '../library/file-object.js';
 import { requireFile } from '../library/files.js';
 import { deleteVersion, listVersions, requireVersion, restoreVersion } from '../library/versions.js';
+import { type RoutePlugin, urlEndpointFor } from './route-plugin.js';
+import { FileIdParams, MediaFileSchema } from './schemas.js';
 
-type VersionParams = { Params: { fileId: string; versionId: string } };
+const VersionParams = Type.Object({ fileId: Type.String(), versionId: Type.String() });
 
-export const versionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (fastify, { ctx }) => {
-  const app = fastify as unknown as App;
+export const versionRoutes: RoutePlugin = async (app, { ctx }) => {
   const read = { access: 'read', rateGroup: 'files.read', session: true } as const;
   const write = { access: 'write', rateGroup: 'files.write', session: true } as const;
 
@@ -20,30 +18,37 @@ export const versionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (
     if (fileId) assertFileVisible(request.principal, await requireFile(ctx.store, fileId));
   });
 
-  app.get<{ Params: { fileId: string } }>('/v1/files/:fileId/versions', { config: read }, async (request) => {
-    const urlEndpoint = urlEndpointFor(ctx, request);
-    return (await listVersions(ctx.store, request.params.fileId)).map((v) => toMediaFile(v, urlEndpoint));
-  });
-
-  app.get<VersionParams>('/v1/files/:fileId/versions/:versionId', { config: read }, async (request) =>
-    toMediaFile(
-      await requireVersion(ctx.store, request.params.fileId, request.params.versionId),
-      urlEndpointFor(ctx, request),
-    ),
+  app.get(
+    '/v1/files/:fileId/versions',
+    { schema: { params: FileIdParams, response: { 200: Type.Array(MediaFileSchema) } }, config: read },
+    async (request) => {
+      const urlEndpoint = urlEndpointFor(ctx, request);
+      return (await listVersions(ctx.store, request.params.fileId)).map((v) => toMediaFile(v, urlEndpoint));
+    },
   );
 
-  app.delete<VersionParams>(
+  app.get(
     '/v1/files/:fileId/versions/:versionId',
-    { config: write },
+    { schema: { params: VersionParams, response: { 200: MediaFileSchema } }, config: read },
+    async (request) =>
+      toMediaFile(
+        await requireVersion(ctx.store, request.params.fileId, request.params.versionId),
+        urlEndpointFor(ctx, request),
+      ),
+  );
+
+  app.delete(
+    '/v1/files/:fileId/versions/:versionId',
+    { schema: { params: VersionParams }, config: write },
     async (request, reply) => {
       await deleteVersion(ctx, request.params.fileId, request.params.versionId);
       reply.code(204).send();
     },
   );
 
-  app.put<VersionParams>(
+  app.put(
     '/v1/files/:fileId/versions/:versionId/restore',
-    { config: write },
+    { schema: { params: VersionParams, response: { 200: MediaFileSchema } }, config: write },
     async (request) =>
       toMediaFile(
         await restoreVersion(ctx, request.principal, request.params.fileId, request.params.versionId),

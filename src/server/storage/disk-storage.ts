@@ -83,7 +83,8 @@ export class DiskStorage implements BlobStorage {
   }
 
   async deleteTree(prefix: string): Promise<void> {
-    await rm(this.#path(prefix), { recursive: true, force: true });
+    // A file written into the tree meanwhile makes one pass fail with ENOTEMPTY: go again.
+    await rm(this.#path(prefix), { recursive: true, force: true, maxRetries: 3 });
   }
 
   async *keys(prefix = ''): AsyncGenerator<string> {

@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { postgresSearchTranslator } from '../search/postgres-translator.js';
-import { KyselyStore } from './kysely-store.js';
+import { kyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
 import { indexForSearch, searchColumns } from './postgres-search-index.js';
 import type { Database } from './schema.js';
@@ -62,7 +62,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     await db.destroy();
     throw error;
   }
-  return new KyselyStore(
+  return kyselyStore(
     db,
     {
       name: 'postgres',

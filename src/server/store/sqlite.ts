@@ -1,7 +1,7 @@
 import BetterSqlite3, { type Statement } from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
 import { sqliteSearchTranslator } from '../search/sqlite-translator.js';
-import { KyselyStore } from './kysely-store.js';
+import { kyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
@@ -19,7 +19,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
   database.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   await migrateToLatest(db as unknown as Kysely<unknown>, 'sqlite');
-  return new KyselyStore(db, { name: 'sqlite', search: sqliteSearchTranslator }, () => db.destroy());
+  return kyselyStore(db, { name: 'sqlite', search: sqliteSearchTranslator }, () => db.destroy());
 }
 
 const statementCacheSize = 500;

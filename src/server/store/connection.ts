@@ -1,0 +1,42 @@
+import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
+import type { SearchTranslator } from '../search/translator.js';
+import type { Dialect } from './migrations.js';
+import type { SearchFields } from './postgres-search-index.js';
+import type { FileRecord } from './repositories/files.js';
+import type { Database } from './schema.js';
+
+/** What differs between the databases the store runs on. */
+export interface StoreDialect {
+  name: Dialect;
+  search: SearchTranslator;
+  /** Fills the search structures the database does not keep itself (PostgreSQL; SQLite's triggers do). */
+  indexForSearch?(db: Kysely<Database>, rows: SearchFields[], fresh: boolean): Promise<void>;
+  /** Columns beyond schema.ts a new version is inserted with (PostgreSQL's words). */
+  searchColumns?(file: FileRecord): Record<string, string>;
+  /** Runs first in every `transaction`. */
+  beginTransaction?(db: Kysely<Database>): Promise<void>;
+}
+
+/** What every repository works on: the database or the transaction it is part of, and its dialect. */
+export interface Connection {
+  db: Kysely<Database>;
+  dialect: StoreDialect;
+  /** Runs several statements as one: in the surrounding transaction when there is one. */
+  atomically<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+}
+
+/**
+ * `column` holds a folder path at or below `folder` (which ends in `/`). A range rather than
+ * LIKE: names may hold `_` and `%`, and a range on a byte-ordered column uses the index.
+ */
+export const inFolderTree = (column: string, folder: string): Expression<SqlBool> =>
+  sql<SqlBool>`(${sql.ref(column)} >= ${folder} and ${sql.ref(column)} < ${`${folder.slice(0, -1)}0`})`;
+
+/** One aggregate's queries, on the connection (the database's, or a transaction's) it was made with. */
+export abstract class Repository {
+  protected readonly c: Connection;
+
+  constructor(connection: Connection) {
+    this.c = connection;
+  }
+}
