@@ -56,6 +56,10 @@ export default defineConfig(({ mode }) => {
           // Vite leaves whitespace in ES library builds (for bundlers' tree-shaking); the script-tag file is final.
           minify: !bundler,
           chunkFileNames: bundler ? 'chunks/[name]-[hash].js' : 'media-library.[name]-[hash].js',
+          // Whatever the script-tag file loads at once stays in it: without this group, Rolldown moves
+          // modules a lazy chunk also imports into chunks of their own, which the entry must fetch first.
+          ...(!bundler &&
+            !widget && { codeSplitting: { groups: [{ name: 'media-library', tags: ['$initial'] }] } }),
         },
       },
     },

@@ -153,16 +153,37 @@ export function editImage(
 }
 
 /**
- * `POST /api/v1/files/upload` over the file's own path with `overwriteFile`: a new version that
- * keeps the fileId and URL. Answers the file as it is now.
+ * The upload fields that make an upload a new version of the file at its path (`overwriteFile`).
+ * Keeping its details sends ImageKit's `overwriteTags`, `overwriteCustomMetadata` and
+ * `overwriteAITags` as false (the media server also keeps alt text and a focus area that fits);
+ * not keeping them drops tags and custom metadata (ImageKit's default) and clears alt text and
+ * the focus area.
  */
-export async function replaceFile(client: MediaClient, target: MediaFile, bytes: Blob): Promise<MediaFile> {
+export function newVersionFields(keepDetails: boolean): Record<string, string> {
+  return {
+    useUniqueFileName: 'false',
+    overwriteFile: 'true',
+    ...(keepDetails
+      ? { overwriteTags: 'false', overwriteCustomMetadata: 'false', overwriteAITags: 'false' }
+      : { description: '', customCoordinates: '' }),
+  };
+}
+
+/**
+ * `POST /api/v1/files/upload` over the file's own path: a new version that keeps the fileId and
+ * URL, and its details unless told otherwise (see newVersionFields). Answers the file as it is now.
+ */
+export async function replaceFile(
+  client: MediaClient,
+  target: MediaFile,
+  bytes: Blob,
+  keepDetails = true,
+): Promise<MediaFile> {
   const form = new FormData();
   form.set('file', bytes, target.name);
   form.set('fileName', target.name);
   form.set('folder', target.filePath.slice(0, -target.name.length) || '/');
-  form.set('useUniqueFileName', 'false');
-  form.set('overwriteFile', 'true');
+  for (const [name, value] of Object.entries(newVersionFields(keepDetails))) form.set(name, value);
   await client.request('POST', '/api/v1/files/upload', { body: form });
   return client.getFileDetails(target.fileId);
 }

@@ -22,7 +22,7 @@ import { libraryContext, localizeContext } from './state/contexts.js';
 import { FolderTree } from './state/folder-tree.js';
 import type { LibraryConnection, LibraryHost } from './state/library-host.js';
 import { isWithin, Listing, type ListSort, normalizeFolderPath, parentOf } from './state/listing.js';
-import { emptySearch, type SearchState, searchFromText } from './state/search.js';
+import { emptySearch, type SearchState } from './state/search.js';
 import { Selection } from './state/selection.js';
 import {
   closeIcon,
@@ -234,7 +234,8 @@ export class MediaLibraryElement extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.mode === 'inline' || this.open) void this.#start();
+    // An open element starts in its next update, once it has every attribute set with it.
+    if (this.mode === 'inline' || this.open) this.requestUpdate();
     // A closed modal gets its session while the page is idle, so show() only waits for the listing.
     else
       whenIdle(
@@ -266,13 +267,7 @@ export class MediaLibraryElement extends LitElement {
       this.#connectionCache = undefined;
       if (this.#started) void this.#start();
     }
-    if (
-      (changed.has('open') || changed.has('mode')) &&
-      (this.open || this.mode === 'inline') &&
-      !this.#started
-    ) {
-      void this.#start();
-    }
+    if ((this.open || this.mode === 'inline') && !this.#started && this.isConnected) void this.#start();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -341,7 +336,8 @@ export class MediaLibraryElement extends LitElement {
     const wanted = normalizeFolderPath(this.initialFolder || this.#root);
     const folder = isWithin(wanted, this.#root) ? wanted : this.#root;
     // The first page goes out first: it is what the user waits for.
-    void this.#listing.load({ folder, search: searchFromText(this.initialQuery) });
+    // Words search names and tags; a query runs as written (see searchQueryOf).
+    void this.#listing.load({ folder, search: { ...emptySearch, text: this.initialQuery.trim() } });
     void this.#tree.reveal(folder);
     void this.#loadCustomFields(client, generation);
     whenIdle(() => {
@@ -407,7 +403,8 @@ export class MediaLibraryElement extends LitElement {
   override render(): TemplateResult {
     const shell = this.#renderShell();
     if (this.mode === 'inline') return shell;
-    return html`<dialog part="dialog" aria-label=${this.#localizer.t('title')} @cancel=${this.#onCancel}>
+    const l = this.#localizer;
+    return html`<dialog part="dialog" lang=${l.lang} dir=${l.dir} aria-label=${l.t('title')} @cancel=${this.#onCancel}>
       ${this.open ? shell : nothing}
     </dialog>`;
   }
@@ -415,8 +412,8 @@ export class MediaLibraryElement extends LitElement {
   #renderShell(): TemplateResult {
     const l = this.#localizer;
     const state = this.#listing.state;
-    const dir = this.locale ? l.dir : nothing;
-    return html`<div class="shell" part="base" dir=${dir} lang=${this.locale || nothing}>
+    // The language the element speaks, which may not be the page's.
+    return html`<div class="shell" part="base" dir=${l.dir} lang=${l.lang}>
       <header class="top" part="header">
         <h2>${l.t('title')}</h2>
         <ml-search-bar
@@ -542,7 +539,7 @@ export class MediaLibraryElement extends LitElement {
           @select-all=${this.#selectAll}
           @load-more=${() => void this.#listing.loadMore()}
           @sort-change=${(e: CustomEvent<{ sort: ListSort }>) => this.#sortBy(e.detail.sort)}
-          @retry=${() => void this.#listing.refresh()}
+          @retry=${() => void this.#listing.load()}
           @retry-more=${() => void this.#listing.loadMore()}
           @clear-filters=${() => this.#changeSearch(emptySearch)}
           @parent-folder=${() => {
@@ -560,6 +557,7 @@ export class MediaLibraryElement extends LitElement {
                 .selected=${this.selectedFiles}
                 .root=${this.#root}
                 @details-close=${() => this.#toggleDetails(false)}
+                @focus-grid=${() => this.renderRoot.querySelector('ml-asset-grid')?.focus()}
                 @asset-change=${(e: CustomEvent<{ asset?: MediaFile; folder?: string; text?: string }>) =>
                   this.#changed(e.detail.asset, e.detail.folder, e.detail.text)}
               ></ml-asset-details>
@@ -612,8 +610,10 @@ export class MediaLibraryElement extends LitElement {
   #renderFooter(): TemplateResult {
     const l = this.#localizer;
     const count = this.#selection.size;
+    const total = this.#listing.state.total;
     return html`<footer part="footer">
       <div class="summary" role="status">
+        ${total ? html`<span class="muted">${l.t('fileCount', { count: total.exact ? total.count : `${l.number(total.count)}+` })}</span>` : nothing}
         ${
           count > 0
             ? html`<span>${l.t('selectedCount', { count })}</span>
@@ -668,7 +668,6 @@ export class MediaLibraryElement extends LitElement {
         this.activeAsset = file;
       return;
     }
-    this.activeAsset = undefined;
     await Promise.all([folder && this.#tree.reload(folder), this.#listing.refresh()]);
     // Selected files take their new state; those that left the view (moved, deleted) leave the selection.
     const listed = new Map(
@@ -677,6 +676,9 @@ export class MediaLibraryElement extends LitElement {
     this.#applySelection(
       this.#selection.replace(this.selectedFiles.flatMap((f) => listed.get(f.fileId) ?? [])),
     );
+    // The details panel keeps the file it showed, if it is still listed, or else shows the first selected one.
+    this.activeAsset =
+      listed.get((this.activeAsset as MediaFile | undefined)?.fileId as string) ?? this.selectedFiles[0];
   }
 
   #navigate(path: string): void {

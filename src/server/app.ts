@@ -13,6 +13,7 @@ import { answerClientError, enforceBodyTimeouts, httpServerOptions } from './req
 import { bulkJobRoutes } from './routes/bulk-jobs.js';
 import { clientConfigRoutes } from './routes/client-config.js';
 import { companionRoutes } from './routes/companion.js';
+import { countRoutes } from './routes/count.js';
 import { customMetadataFieldRoutes } from './routes/custom-metadata-fields.js';
 import { deliveryRoutes } from './routes/delivery.js';
 import { editRoutes } from './routes/edit.js';
@@ -129,6 +130,7 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(purgeRoutes, { ctx });
   await app.register(editRoutes, { ctx });
   await app.register(tagRoutes, { ctx });
+  await app.register(countRoutes, { ctx });
   await app.register(tusRoutes, { ctx });
   await app.register(companionRoutes, { ctx });
   await app.register(clientConfigRoutes, { ctx });

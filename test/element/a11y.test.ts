@@ -65,8 +65,9 @@ describe('accessibility (axe-core)', () => {
     const empty = await mount({ 'initial-folder': '/beta' });
     await expectNoViolations(empty, 'an empty folder');
     cleanup();
-    const broken = await mount({ 'initial-query': 'size >' });
-    await until(() => shadow(grid(broken)).querySelector('[role="alert"]'), 'the error');
+    const broken = await mount({ 'initial-query': 'size > 1mb AND' });
+    const bar = shadow(broken).querySelector('ml-search-bar')!;
+    await until(() => shadow(bar).querySelector('[role="alert"]'), 'the error under the search field');
     await expectNoViolations(broken, 'a query error');
   });
 

@@ -1,4 +1,4 @@
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import { expect } from 'chai';
 import {
   cleanup,
@@ -144,6 +144,35 @@ describe('browsing', () => {
     expect(error).to.contain("'.' & '..' can not be used as folder-name");
   });
 
+  it('says what a new folder is really called, and refuses a slash or a name the folder has', async () => {
+    const element = await mount({ 'initial-folder': '/scratch' });
+    const root = shadow(element);
+    root.querySelector<HTMLButtonElement>('[popovertarget="folder-form"]')!.click();
+    const input = await until(() => root.querySelector<HTMLInputElement>('#folder-name'), 'the folder form');
+    const error = () => root.querySelector('.form-error')!.textContent!;
+    const stamp = Date.now();
+    for (const name of [`a/b-${stamp}`, `../x-${stamp}`]) {
+      input.value = name;
+      input.form!.requestSubmit();
+      await until(() => error().includes('cannot contain /'), `${name} refused`);
+      root.querySelector('.form-error')!.textContent = '';
+    }
+    input.value = `Summer ${stamp}`;
+    input.form!.requestSubmit();
+    const made = `Summer_${stamp}`;
+    await until(() => itemNames(element).includes(made), 'the new folder');
+    expect(root.querySelector('.notice')!.textContent)
+      .to.contain(`Folder ${made} created`)
+      .and.contain(`“Summer ${stamp}”`);
+    root.querySelector<HTMLButtonElement>('[popovertarget="folder-form"]')!.click();
+    input.value = made;
+    input.form!.requestSubmit();
+    await until(() => error().includes(`already has a folder named ${made}`), 'the duplicate refused');
+    // Nothing else was made: no a_b, ___x or second folder.
+    const names = itemNames(element).filter((n) => n.endsWith(String(stamp)));
+    expect(names).to.deep.equal([made]);
+  });
+
   it('pages with limit and skip as the user scrolls, with a constant number of cells', async () => {
     const element = await mount({ 'initial-folder': '/many' }, { pageSize: 40 });
     expect(itemNames(element).length).to.be.lessThan(env.manyCount);
@@ -183,4 +212,84 @@ describe('browsing', () => {
     await settled(element);
     expect(itemNames(element)).to.deep.equal(before);
   });
+
+  it('selects the file under the pointer after scrolling, and keeps its place through selection and refresh', async () => {
+    const element = await mount({ 'initial-folder': '/' });
+    // Opened from the tree, as an editor does.
+    click(await until(() => treeItem(element, 'many'), 'many in the tree'));
+    await folderOpened(element, '/many');
+    const scroller = shadow(grid(element)).querySelector<HTMLElement>('.scroller')!;
+    scroller.scrollTop = 1200;
+    const target = await until(() => cellInMiddle(scroller), 'cells at the new place');
+    const name = target.querySelector('.name')!.textContent!.trim();
+    const box = target.getBoundingClientRect();
+    const position: [number, number] = [
+      Math.round(box.x + box.width / 2),
+      Math.round(box.y + box.height / 3),
+    ];
+    await sendMouse({ type: 'click', position });
+    await until(() => element.selectedFiles[0]?.name === name, `${name} selected`);
+    expect(scroller.scrollTop).to.be.closeTo(1200, 1);
+    // The same spot again picks the same file.
+    await sendMouse({ type: 'click', position });
+    await element.updateComplete;
+    expect(element.selectedFiles.map((f) => f.name)).to.deep.equal([name]);
+    expect(scroller.scrollTop).to.be.closeTo(1200, 1);
+    // A refresh (after an upload or an edit) keeps the view where it is.
+    await element.refresh();
+    await grid(element).updateComplete;
+    expect(shadow(grid(element)).querySelector('.scroller'), 'the same scroller').to.equal(scroller);
+    expect(scroller.scrollTop).to.be.closeTo(1200, 1);
+    expect(item(element, name).getAttribute('aria-selected')).to.equal('true');
+  });
+
+  it('shows where focus is when tabbing into the grid, on the first file in view', async () => {
+    const element = await mount({ 'initial-folder': '/many', multiple: true });
+    const scroller = shadow(grid(element)).querySelector<HTMLElement>('.scroller')!;
+    scroller.scrollTop = 600;
+    const firstInView = await until(() => cellInMiddle(scroller) && visibleCells(scroller)[0], 'cells');
+    // "Select all in view" in the footer comes right after the grid.
+    shadow(element).querySelector<HTMLButtonElement>('footer .link')!.focus();
+    await sendKeys({ press: 'Shift+Tab' });
+    expect(shadow(grid(element)).activeElement).to.equal(scroller);
+    await grid(element).updateComplete;
+    const active = shadow(grid(element)).querySelector<HTMLElement>('.cell.active')!;
+    expect(active.dataset.index).to.equal(firstInView.dataset.index);
+    expect(getComputedStyle(active).outlineStyle).to.equal('solid');
+    expect(scroller.scrollTop).to.be.closeTo(600, 1);
+  });
+
+  it('says how many files a folder or a search has', async () => {
+    const element = await mount({ 'initial-folder': '/many' });
+    const summary = () => shadow(element).querySelector('footer [role="status"]')!.textContent!.trim();
+    // More than the first page: the server counts them.
+    await until(() => summary() === `${env.manyCount} files`, `${env.manyCount} files`);
+    click(await until(() => treeItem(element, 'alpha'), 'alpha in the tree'));
+    await folderOpened(element, '/alpha');
+    await until(() => summary() === '3 files', '3 files (the subfolder is not one)');
+    const input = shadow(shadow(element).querySelector('ml-search-bar')!).querySelector('input')!;
+    input.focus();
+    await sendKeys({ type: 'red' });
+    await sendKeys({ press: 'Enter' });
+    await until(() => summary() === '1 file', '1 file');
+  });
 });
+
+/** The file cells wholly inside the scroller's viewport, in index order. */
+function visibleCells(scroller: HTMLElement): HTMLElement[] {
+  const view = scroller.getBoundingClientRect();
+  return [...scroller.querySelectorAll<HTMLElement>('.cell[data-index]')]
+    .filter((cell) => {
+      const box = cell.getBoundingClientRect();
+      return box.top >= view.top - 1 && box.bottom <= view.bottom + 1;
+    })
+    .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index));
+}
+
+/** A cell in the middle of the scroller's viewport, once the virtualizer has placed them there. */
+function cellInMiddle(scroller: HTMLElement): HTMLElement | undefined {
+  const cells = visibleCells(scroller);
+  return cells.length > 4 && Number(cells[0]!.dataset.index) > 0
+    ? cells[Math.floor(cells.length / 2)]
+    : undefined;
+}

@@ -133,6 +133,35 @@ describe('the details panel as an editor', function () {
     expect((await fileAt('/edit/tags', 'tagged.png'))!.tags).to.deep.equal(['autumn-sale', 'suggested-tag']);
   });
 
+  it('refuses a tag over the limits as it is typed, under the tag field, not at Save', async () => {
+    const { root } = await openDetails('/edit/tags', 'suggester.png');
+    const tags = root.querySelector('ml-tag-input')!;
+    const input = shadow(tags).querySelector<HTMLInputElement>('input')!;
+    const enter = () => input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    const problem = () => shadow(tags).querySelector('[role="alert"]')?.textContent ?? '';
+    input.focus();
+    // A 600-character paste: the field takes 500, and that with the tag there is still too much.
+    input.setRangeText('x'.repeat(600).slice(0, Number(input.maxLength)));
+    input.dispatchEvent(new Event('input'));
+    await until(() => problem().includes('at most 500 characters'), 'the limit said as it is typed');
+    expect(input.getAttribute('aria-invalid')).to.equal('true');
+    expect(input.getAttribute('aria-describedby')).to.equal(shadow(tags).querySelector('[role="alert"]')!.id);
+    enter();
+    await tags.updateComplete;
+    expect(shadow(tags).querySelectorAll('.chip').length, 'not added').to.equal(1);
+    expect(root.querySelector<HTMLButtonElement>('.save-bar .btn.primary')!.disabled).to.equal(true);
+    type(input, '50%-off');
+    await until(() => problem().includes('%'), 'the % refused');
+    enter();
+    await tags.updateComplete;
+    expect(shadow(tags).querySelectorAll('.chip').length).to.equal(1);
+    type(input, 'fine');
+    await until(() => problem() === '', 'no problem');
+    expect(input.hasAttribute('aria-invalid')).to.equal(false);
+    enter();
+    await until(() => shadow(tags).querySelectorAll('.chip').length === 2, 'the tag added');
+  });
+
   it('enforces a custom metadata constraint at the field', async () => {
     const { root } = await openDetails('/edit/meta', 'meta.png');
     // The account's custom fields load beside the first page; the panel shows them once they are in.

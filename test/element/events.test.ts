@@ -113,7 +113,7 @@ describe('public events', () => {
     await until(() => heard.includes('ml-close'), 'the dialog to close');
 
     // A call that fails: a query the server refuses.
-    await mountInShadowRoot(document, { mode: 'inline', 'initial-query': 'size >' });
+    await mountInShadowRoot(document, { mode: 'inline', 'initial-query': 'size > 1mb AND' });
     await until(() => heard.includes('ml-error'), 'ml-error');
 
     // Uploads: one that lands, one the session's folder refuses.

@@ -5,7 +5,7 @@ import { enEdit } from '../../src/element/i18n/en-edit.js';
 import { enMore } from '../../src/element/i18n/en-more.js';
 import { enUpload } from '../../src/element/i18n/en-upload.js';
 import { type Message, registerLocale } from '../../src/element/i18n/localize.js';
-import { cleanup, click, grid, item, mount, shadow, until } from './helpers.js';
+import { cleanup, click, grid, item, mount, settled, shadow, until } from './helpers.js';
 
 const english = {
   'en.ts': en,
@@ -116,5 +116,23 @@ describe('languages and direction', () => {
       'sizes',
     );
     expect(size).to.match(/^\d+(,\d)? (Byte|kB)/);
+  });
+
+  it('sets lang and dir on the dialog for the language it speaks', async () => {
+    const element = await mount({ mode: 'modal', locale: 'de' }, {}, false);
+    element.show();
+    await settled(element);
+    const dialog = shadow(element).querySelector('dialog')!;
+    await until(() => dialog.getAttribute('lang') === 'de', 'lang="de" on the dialog');
+    expect(dialog.getAttribute('dir')).to.equal('ltr');
+    expect(shadow(element).querySelector('.shell')!.getAttribute('lang')).to.equal('de');
+    registerLocale('fa', async () => ({ title: 'کتابخانه رسانه' }));
+    element.locale = 'fa';
+    await until(() => dialog.getAttribute('dir') === 'rtl', 'dir="rtl" on the dialog');
+    expect(dialog.getAttribute('lang')).to.equal('fa');
+    // A language without a catalog is spoken in English, and marked so.
+    element.locale = 'ja';
+    await until(() => dialog.getAttribute('lang') === 'en', 'lang="en" for a language it lacks');
+    expect(dialog.getAttribute('dir')).to.equal('ltr');
   });
 });

@@ -4,7 +4,18 @@ import type { AxeResults } from 'axe-core';
 import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { MediaFile } from '../../src/shared/wire.js';
-import { cleanup, click, env, grid, item, mount, nextEvent, shadow, until as waitUntil } from './helpers.js';
+import {
+  cleanup,
+  click,
+  env,
+  grid,
+  item,
+  itemNames,
+  mount,
+  nextEvent,
+  shadow,
+  until as waitUntil,
+} from './helpers.js';
 
 afterEach(cleanup);
 
@@ -108,7 +119,7 @@ describe('the image editor', function () {
 
   it('resizes with a locked ratio and saves a WebP copy, leaving the original', async () => {
     const element = await mount({ 'initial-folder': '/edit/convert' });
-    const { editor } = await openEditor(element, 'convert-me.png');
+    const { editor, root } = await openEditor(element, 'convert-me.png');
     const width = editor.querySelector<HTMLInputElement>('#resize-w')!;
     width.value = '40';
     width.dispatchEvent(new Event('input'));
@@ -128,6 +139,11 @@ describe('the image editor', function () {
     expect([made.width, made.height, made.mime]).to.deep.equal([40, 25, 'image/webp']);
     const original = files.find((f) => f.name === 'convert-me.png')!;
     expect([original.width, original.height]).to.deep.equal([80, 50]);
+    // The listing shows the copy, and the details panel still the file that is selected.
+    await until(() => itemNames(element).includes('convert-me-edited.webp'), 'the copy in the grid');
+    await element.updateComplete;
+    expect(root.querySelector('h3')?.textContent).to.equal('convert-me.png');
+    expect(root.querySelector('.empty')).to.equal(null);
   });
 
   it('Undo after a save restores the previous version', async () => {

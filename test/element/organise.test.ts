@@ -51,6 +51,36 @@ function button(root: ParentNode, text: string): HTMLButtonElement {
   return found;
 }
 
+/** The composed active element, inside shadow roots. */
+function activeElement(): Element | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}
+
+/** Picks `name` in the dialog's folder tree, once the tree shows it. */
+async function pickFolder(dialog: ShadowRoot, name: string): Promise<void> {
+  const picker = dialog.querySelector('ml-folder-picker')!;
+  const row = await until(() => {
+    const tree = picker.shadowRoot?.querySelector('ml-folder-tree')?.shadowRoot;
+    return [...(tree?.querySelectorAll<HTMLElement>('[role="treeitem"]') ?? [])].find(
+      (r) => r.querySelector('.name')?.textContent?.trim() === name,
+    );
+  }, `${name} in the folder tree`);
+  row.click();
+  await until(() => dialog.textContent?.includes('Destination:'), 'the destination');
+}
+
+async function versionCount(folder: string, name: string): Promise<number> {
+  const file = (await listed(folder)).find((a) => a.name === name) as MediaFile;
+  const session = await fetch(`${env.authUrl}/session`, { method: 'POST', body: '{}' });
+  const { token } = (await session.json()) as { token: string };
+  const response = await fetch(`${env.url}/v1/files/${file.fileId}/versions`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return ((await response.json()) as unknown[]).length;
+}
+
 async function dialogIn(root: ShadowRoot): Promise<ShadowRoot> {
   const host = root.querySelector('ml-organise-dialog')!;
   return until(() => host.shadowRoot?.querySelector('dialog[open] form') && host.shadowRoot, 'the dialog');
@@ -133,6 +163,19 @@ describe('bulk edits and organising', function () {
     );
     expect(await names('/edit/altdrag-target')).to.deep.equal(['copied.png', 'resident.png']);
     expect(await names('/edit/altdrag')).to.deep.equal(['copied.png']);
+    // A second drop cannot ask: the file already there is not made a new version, and the notice says so.
+    fire(item(element, 'copied.png'), 'dragstart');
+    fire(target, 'dragover', true);
+    fire(target, 'drop', true);
+    await until(
+      () =>
+        shadow(element)
+          .querySelector('.notice')
+          ?.textContent?.includes('1 skipped, already there: copied.png'),
+      'the skip in the notice',
+    );
+    expect(shadow(element).querySelector('.notice')!.textContent).to.contain('Copied 0 files');
+    expect(await versionCount('/edit/altdrag-target', 'copied.png')).to.equal(1);
   });
 
   it('sets a custom metadata field on several files at once', async () => {
@@ -169,11 +212,20 @@ describe('bulk edits and organising', function () {
     const root = await panel(element);
     button(root, 'Move to…').click();
     const dialog = await dialogIn(root);
-    const select = await until(
-      () => dialog.querySelector<HTMLSelectElement>('select:not([disabled])'),
-      'the folder picker',
+    // Found by a search for its name, in the folder tree.
+    const search = dialog.querySelector('ml-folder-picker')!.shadowRoot!.querySelector('input')!;
+    search.value = 'dialog-t';
+    search.dispatchEvent(new Event('input'));
+    const found = await until(
+      () =>
+        dialog
+          .querySelector('ml-folder-picker')!
+          .shadowRoot!.querySelector<HTMLButtonElement>('.found button'),
+      'the folder found',
     );
-    select.value = '/edit/dialog-target';
+    expect(found.textContent!.trim()).to.equal('/edit/dialog-target');
+    found.click();
+    await until(() => dialog.textContent?.includes('Destination: /edit/dialog-target'), 'the destination');
     button(dialog, 'Move').click();
     await until(() => dialog.querySelector('[role="status"]')?.textContent?.includes('Moved 1 file'), 'done');
     expect(await names('/edit/dialog-target')).to.deep.equal(['moved.png', 'resident.png']);
@@ -187,12 +239,66 @@ describe('bulk edits and organising', function () {
     button(root.querySelector('.body')!, 'Delete').click();
     const dialog = await dialogIn(root);
     expect(dialog.querySelector('p')!.textContent).to.contain('Delete doomed.png?');
+    // Enter on what has focus must not delete.
+    await until(() => activeElement()?.textContent?.trim() === 'Cancel', 'focus on Cancel');
     button(dialog, 'Delete').click();
     await until(
       () => dialog.querySelector('[role="status"]')?.textContent?.includes('Deleted 1 file'),
       'done',
     );
     expect(await names('/edit/delete')).to.deep.equal([]);
+    await until(() => shadow(grid(element)).querySelector('.empty'), 'the empty folder');
+    // The panel's Delete button went with the file: focus goes to the grid (here, what it says), not to the page.
+    button(dialog, 'Close').click();
+    await until(() => activeElement()?.matches('.empty'), 'focus in the grid');
+  });
+
+  it('asks before copying a file onto itself or onto a copy, and keeps the panel and focus where they were', async () => {
+    const element = await mount({ 'initial-folder': '/edit/copy' });
+    click(item(element, 'twice.png'));
+    const root = await panel(element);
+    await until(() => root.querySelector('h3')?.textContent === 'twice.png', 'the file in the panel');
+    const copyOnce = async (folder: string, choice?: string) => {
+      const opener = button(root, 'Copy to…');
+      opener.focus();
+      opener.click();
+      const dialog = await dialogIn(root);
+      await pickFolder(dialog, folder);
+      button(dialog, 'Copy').click();
+      if (choice) {
+        const option = await until(
+          () => [...dialog.querySelectorAll('fieldset label')].find((l) => l.textContent?.trim() === choice),
+          'the question',
+        );
+        expect(dialog.querySelector('fieldset')!.textContent).to.contain('twice.png');
+        option.querySelector('input')!.click();
+        button(dialog, 'Copy').click();
+      }
+      const result = await until(
+        () =>
+          dialog.querySelector('.buttons')?.textContent?.includes('Close') &&
+          dialog.querySelector('progress + p')!.textContent!.trim(),
+        'the result',
+      );
+      button(dialog, 'Close').click();
+      // Focus back on Copy to…, which is still there: the panel shows the selected file.
+      await until(() => activeElement() === button(root, 'Copy to…'), 'focus back on Copy to…');
+      expect(root.querySelector('h3')?.textContent).to.equal('twice.png');
+      return result;
+    };
+    // Onto itself: asked, and skipped.
+    expect(await copyOnce('copy', 'Skip it'))
+      .to.contain('Copied 0 files')
+      .and.contain('1 skipped, already there: twice.png');
+    expect(await versionCount('/edit/copy', 'twice.png')).to.equal(1);
+    // Elsewhere: no question.
+    expect(await copyOnce('copy-target')).to.contain('Copied 1 file to /edit/copy-target');
+    // Twice: asked; made a new version when asked to.
+    expect(await copyOnce('copy-target', 'Make it a new version of the file there')).to.contain(
+      'Copied 1 file',
+    );
+    expect(await versionCount('/edit/copy-target', 'twice.png')).to.equal(2);
+    expect(await names('/edit/copy-target')).to.deep.equal(['other.png', 'twice.png']);
   });
 
   it('renames a folder as a server job, and the tree follows', async () => {

@@ -1,7 +1,19 @@
 import { sendKeys } from '@web/test-runner-commands';
 import { expect } from 'chai';
 import type { MediaLibraryElement, NavigateDetail } from '../../src/element/media-library.js';
-import { cleanup, click, env, grid, itemNames, mount, nextEvent, settled, shadow, until } from './helpers.js';
+import {
+  cleanup,
+  click,
+  env,
+  grid,
+  itemNames,
+  mount,
+  nextEvent,
+  settled,
+  shadow,
+  testFetchAuth,
+  until,
+} from './helpers.js';
 
 afterEach(cleanup);
 
@@ -27,6 +39,15 @@ function pick(menu: HTMLElement, label: string): void {
   if (!option) throw new Error(`no option ${label}`);
   option.querySelector('input')!.click();
 }
+
+/** The list requests this page has sent since the timings were last cleared, decoded. */
+const listRequests = () =>
+  performance
+    .getEntriesByType('resource')
+    .map((entry) => decodeURIComponent(entry.name))
+    .filter((url) => url.includes('/v1/files?'));
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('search', () => {
   it('searches names and tags as the user types, within the folder and below it', async () => {
@@ -113,10 +134,13 @@ describe('search', () => {
     expect(error.textContent).to.match(/position \d+/);
     expect(error.querySelector('mark')).to.not.equal(null);
     expect(textarea.getAttribute('aria-invalid')).to.equal('true');
-    // The grid says what went wrong too; ml-error told the host.
-    expect(shadow(grid(element)).querySelector('[role="alert"]')!.textContent).to.contain(
-      'Invalid search query',
-    );
+    // The grid points there, with no Retry that would fail the same way.
+    const state = shadow(grid(element)).querySelector('.empty')!;
+    expect(state.getAttribute('role')).to.equal('status');
+    expect(state.textContent).to.not.contain('Something went wrong');
+    expect([...state.querySelectorAll('button')].map((b) => b.textContent!.trim())).to.deep.equal([
+      'Clear filters',
+    ]);
 
     textarea.value = '"customMetadata.price" >= 100';
     const navigated = nextEvent<NavigateDetail>(element, 'ml-navigate');
@@ -217,5 +241,79 @@ describe('search', () => {
       'logo.png',
       'blue-sky.jpg',
     ]);
+  });
+
+  it('sends each list request once: the first page, and a search typed then confirmed with Enter', async () => {
+    performance.clearResourceTimings();
+    const auth = testFetchAuth();
+    const element = await mount({ 'initial-folder': '/alpha' }, { fetchAuth: auth.fetchAuth });
+    await pause(300);
+    expect(auth.calls, 'one session').to.deep.equal(['session']);
+    expect(listRequests().filter((url) => url.includes('type=all'))).to.have.length(1);
+    performance.clearResourceTimings();
+    const input = searchBar(element).querySelector<HTMLInputElement>('input[type="search"]')!;
+    input.focus();
+    await sendKeys({ type: 'red' });
+    await results(element, 'red results', (n) => n.join() === 'red-dress.png');
+    // Enter after the results are in, and a filter picked that changes nothing, send nothing new.
+    await sendKeys({ press: 'Enter' });
+    pick(await openMenu(element, 'type'), 'Any type');
+    await pause(600);
+    expect(listRequests().filter((url) => url.includes('"red"'))).to.have.length(1);
+  });
+
+  it('runs query syntax typed into the search field as a query, and says why one cannot run under it', async () => {
+    const element = await mount({ 'initial-folder': '/' });
+    const input = searchBar(element).querySelector<HTMLInputElement>('input[type="search"]')!;
+    input.focus();
+    await sendKeys({ type: 'tags IN ["summer"]' });
+    await sendKeys({ press: 'Enter' });
+    expect(await results(element, 'the summer file', (n) => n.length === 1)).to.deep.equal(['red-dress.png']);
+    expect(element.shadowRoot!.querySelector('ml-search-bar')!.query).to.equal('tags IN ["summer"]');
+
+    input.select();
+    await sendKeys({ type: 'tags IN ["summer"' });
+    await sendKeys({ press: 'Enter' });
+    const note = await until(() => searchBar(element).querySelector('#search-error'), 'the error');
+    expect(note.getAttribute('role')).to.equal('alert');
+    expect(note.textContent).to.contain('Invalid search query');
+    expect(input.getAttribute('aria-invalid')).to.equal('true');
+    // The editor stays closed: the message is where the query was written.
+    expect(searchBar(element).querySelector('#advanced')!.hasAttribute('hidden')).to.equal(true);
+    const state = await until(() => shadow(grid(element)).querySelector('.empty'), 'the grid');
+    expect(state.textContent).to.not.contain('Something went wrong');
+    expect(state.querySelector('button')!.textContent!.trim()).to.equal('Clear filters');
+    // Words with brackets stay words.
+    input.select();
+    await sendKeys({ type: 'dress (1)' });
+    await sendKeys({ press: 'Enter' });
+    await results(element, 'no match', () => !!shadow(grid(element)).querySelector('.empty'));
+    expect(searchBar(element).querySelector('#search-error')).to.equal(null);
+    expect(shadow(grid(element)).querySelector('.empty')!.textContent).to.contain('No files match');
+  });
+
+  it('shows its placeholder at 4.5:1 contrast or more', async () => {
+    const element = await mount({ 'initial-folder': '/', theme: 'light' });
+    const input = searchBar(element).querySelector<HTMLInputElement>('input[type="search"]')!;
+    const rgb = (color: string) =>
+      color
+        .match(/[\d.]+/g)!
+        .slice(0, 3)
+        .map(Number);
+    const luminance = (color: string) => {
+      const [r, g, b] = rgb(color).map((v) => {
+        const c = v / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const contrast = () => {
+      const text = luminance(getComputedStyle(input, '::placeholder').color);
+      const background = luminance(getComputedStyle(input).backgroundColor);
+      return (Math.max(text, background) + 0.05) / (Math.min(text, background) + 0.05);
+    };
+    expect(contrast()).to.be.at.least(4.5);
+    input.focus();
+    expect(contrast()).to.be.at.least(4.5);
   });
 });

@@ -70,12 +70,13 @@ const next = <T>(target: EventTarget, type: string) =>
     target.addEventListener(type, (e) => resolve((e as CustomEvent<T>).detail), { once: true }),
   );
 
-async function api<T>(path: string): Promise<T> {
+async function api<T>(path: string, json?: object): Promise<T> {
   const session = (await (await fetchAuth()('session', { method: 'POST', body: '{}' })).json()) as {
     token: string;
   };
   const response = await fetch(`${env.url}${path}`, {
-    headers: { authorization: `Bearer ${session.token}` },
+    headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
+    ...(json && { method: 'PATCH', body: JSON.stringify(json) }),
   });
   return (await response.json()) as T;
 }
@@ -323,6 +324,12 @@ describe('upload', () => {
     let done = next<{ files: MediaFile[] }>(element, 'ml-upload');
     (await startButton(panel)).click();
     const before = (await done).files;
+    // a.png gets details an editor would not want to lose.
+    const details = { tags: ['licence-cc'], customMetadata: { caption: 'By Ann' }, description: 'A harbour' };
+    await api(`/v1/files/${before.find((f) => f.name === 'a.png')!.fileId}/details`, {
+      ...details,
+      customCoordinates: '2,2,8,8',
+    });
 
     drop(element, [
       await pngFile('a.png', 20, 20, '#00f'),
@@ -343,6 +350,11 @@ describe('upload', () => {
     choose('a.png', 'replace');
     choose('b.png', 'keep-both');
     choose('c.png', 'skip');
+    const keep = await until(
+      () => shadow(panel).querySelector<HTMLInputElement>('input[name="keep-details"]'),
+      'the choice to keep details',
+    );
+    expect(keep.checked, 'kept unless the user says otherwise').to.equal(true);
     done = next<{ files: MediaFile[] }>(element, 'ml-upload');
     await until(() => shadow(panel).querySelector('.conflicts'), 'conflicts');
     shadow(panel).querySelector<HTMLButtonElement>('footer .btn.primary')!.click();
@@ -352,6 +364,13 @@ describe('upload', () => {
     const a = before.find((f) => f.name === 'a.png')!;
     expect(byName['a.png']?.fileId, 'replaced in place').to.equal(a.fileId);
     expect(byName['a.png']?.versionInfo?.id).to.not.equal(a.versionInfo?.id);
+    const replaced = await api<MediaFile>(`/v1/files/${a.fileId}/details`);
+    expect({
+      tags: replaced.tags,
+      customMetadata: replaced.customMetadata,
+      description: replaced.description,
+      customCoordinates: replaced.customCoordinates,
+    }).to.deep.equal({ ...details, customCoordinates: '2,2,8,8' });
     expect(byName['d.png']?.filePath).to.equal(`${folder}/d.png`);
     const kept = after.find((f) => f.name.startsWith('b_'));
     expect(kept, `b.png kept under a new name; got ${Object.keys(byName).join(', ')}`).to.not.equal(

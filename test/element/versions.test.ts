@@ -35,6 +35,48 @@ async function openVersions(element: MediaLibraryElement, name: string) {
 
 const previewSrc = (root: ShadowRoot) => root.querySelector<HTMLImageElement>('.preview img')!.src;
 
+/** Answers the question a restore asks first, keeping the current details or not; answers what it said. */
+async function confirmRestore(versions: ShadowRoot, name: string, keepCurrent = true): Promise<string> {
+  const confirm = await until(
+    () => versions.querySelector<HTMLElement>(`.confirm[aria-label="Restore ${name}"]`),
+    'the question before restoring',
+  );
+  const keep = confirm.querySelector<HTMLInputElement>('input[type="checkbox"]')!;
+  if (keep.checked !== keepCurrent) keep.click();
+  const said = confirm.querySelector('p')!.textContent!;
+  confirm.querySelector<HTMLButtonElement>('.btn.primary')!.click();
+  return said;
+}
+
+/** A canvas drawn as a PNG file. */
+async function pngUpload(width: number, height: number): Promise<File> {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  canvas.getContext('2d')!.fillRect(0, 0, width, height);
+  const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+  return new File([blob], 'anything.png', { type: 'image/png' });
+}
+
+/** The details that a replacement or a restore may keep or drop. */
+const detailsOf = (f: MediaFile) => ({
+  tags: f.tags,
+  customMetadata: f.customMetadata,
+  description: f.description,
+  customCoordinates: f.customCoordinates,
+});
+
+async function patch(fileId: string, json: object): Promise<void> {
+  const session = await fetch(`${env.authUrl}/session`, { method: 'POST', body: '{}' });
+  const { token } = (await session.json()) as { token: string };
+  const response = await fetch(`${env.url}/v1/files/${fileId}/details`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(json),
+  });
+  expect(response.status).to.equal(200);
+}
+
 describe('versions', function () {
   this.timeout(60_000);
   it('lists versions with date and size, and restoring one changes the preview', async () => {
@@ -51,6 +93,7 @@ describe('versions', function () {
     versions.querySelector<HTMLButtonElement>('[aria-label="Preview Version 1"]')!.click();
     await until(() => versions.querySelector('img.preview'), 'the version preview');
     versions.querySelector<HTMLButtonElement>('[aria-label="Restore Version 1"]')!.click();
+    await confirmRestore(versions, 'Version 1');
     await until(() => previewSrc(root) !== oldSrc, 'the preview to change');
     const after = await fileAt('/edit/versions', 'versioned.png');
     expect(after.fileId).to.equal(before.fileId);
@@ -83,5 +126,49 @@ describe('versions', function () {
     versions.querySelector<HTMLButtonElement>('[aria-label="Delete Version 1"]')!.click();
     await until(() => versions.querySelectorAll('li').length === 1, 'the old version gone');
     expect(await api<MediaFile[]>(`/v1/files/${before.fileId}/versions`)).to.have.length(1);
+  });
+
+  it('keeps tags, custom metadata, alt text and focus area through Replace file…, dates each version, and asks before a restore brings old details back', async () => {
+    const element = await mount({ 'initial-folder': '/edit/keep' });
+    const original = await fileAt('/edit/keep', 'licensed.png');
+    const kept = detailsOf(original);
+    expect(kept.tags).to.deep.equal(['licence-cc']);
+    const { root, versions } = await openVersions(element, 'licensed.png');
+    const input = versions.querySelector<HTMLInputElement>('input[type="file"]')!;
+    const transfer = new DataTransfer();
+    transfer.items.add(await pngUpload(48, 24));
+    input.files = transfer.files;
+    const oldSrc = previewSrc(root);
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    await until(() => previewSrc(root) !== oldSrc, 'the preview to refresh');
+    const replaced = await fileAt('/edit/keep', 'licensed.png');
+    expect([replaced.width, replaced.height]).to.deep.equal([48, 24]);
+    expect(detailsOf(replaced)).to.deep.equal(kept);
+
+    // Each version says when it was made (the file's createdAt is the same for all of them).
+    await until(() => versions.querySelectorAll('li time').length === 2, 'two dated versions');
+    const times = [...versions.querySelectorAll('li time')].map((t) => t.getAttribute('datetime')!);
+    expect(times[0], 'the new version is newer').to.not.equal(times[1]);
+    expect(Date.parse(times[0]!)).to.be.greaterThan(Date.parse(times[1]!));
+    expect(Date.parse(times[1]!)).to.equal(Math.floor(Date.parse(original.createdAt) / 1000) * 1000);
+
+    // Edited since: restoring Version 1 says it brings its own details back, and does so when asked to.
+    await patch(original.fileId, { tags: ['edited'], description: 'Edited alt' });
+    versions.querySelector<HTMLButtonElement>('[aria-label="Restore Version 1"]')!.click();
+    const said = await confirmRestore(versions, 'Version 1', false);
+    expect(said).to.contain('tags, custom metadata, alt text and focus area');
+    await until(async () => (await fileAt('/edit/keep', 'licensed.png')).width === 30, 'version 1 back');
+    expect(detailsOf(await fileAt('/edit/keep', 'licensed.png'))).to.deep.equal(kept);
+
+    // Restoring Version 2 keeping the current details: its pixels, today's details.
+    await patch(original.fileId, { tags: ['later'] });
+    const restore2 = await until(
+      () => versions.querySelector<HTMLButtonElement>('[aria-label="Restore Version 2"]'),
+      'Version 2 in the history',
+    );
+    restore2.click();
+    await confirmRestore(versions, 'Version 2', true);
+    await until(async () => (await fileAt('/edit/keep', 'licensed.png')).width === 48, 'version 2 back');
+    expect(detailsOf(await fileAt('/edit/keep', 'licensed.png'))).to.deep.equal({ ...kept, tags: ['later'] });
   });
 });

@@ -202,6 +202,42 @@ describe('upload', () => {
     assert.equal(versions.filter((f: { fileId: string }) => f.fileId === first.fileId).length, 3);
   });
 
+  it('keeps custom metadata on a new version with overwriteCustomMetadata=false, and a focus area that still fits', async () => {
+    const field = await server.api('/v1/customMetadataFields', {
+      method: 'POST',
+      json: { name: 'licence', label: 'Licence', schema: { type: 'Text' } },
+    });
+    assert.equal(field.status, 201);
+    const replace = async (width: number, height: number, fields: Record<string, string> = {}) => {
+      const response = await upload(server, {
+        file: { bytes: await png(width, height), name: 'x.png', type: 'image/png' },
+        fields: {
+          fileName: 'licensed.png',
+          useUniqueFileName: 'false',
+          responseFields: 'customMetadata,customCoordinates',
+          ...fields,
+        },
+      });
+      assert.equal(response.status, 200, await response.clone().text());
+      return (await response.json()) as { customMetadata: object; customCoordinates: string | null };
+    };
+    await replace(80, 60, {
+      customMetadata: JSON.stringify({ licence: 'CC-BY' }),
+      customCoordinates: '10,10,40,40',
+    });
+    const kept = await replace(60, 50, { overwriteCustomMetadata: 'false' });
+    assert.deepEqual(kept.customMetadata, { licence: 'CC-BY' });
+    assert.equal(kept.customCoordinates, '10,10,40,40', 'the focus area fits 60 × 50');
+    // ImageKit's default drops custom metadata the upload does not send.
+    const dropped = await replace(60, 50);
+    assert.deepEqual(dropped.customMetadata, {});
+    assert.equal(dropped.customCoordinates, '10,10,40,40');
+    // A focus area outside the new image goes; one sent (or cleared) is taken as sent.
+    assert.equal((await replace(30, 30)).customCoordinates, null);
+    assert.equal((await replace(30, 30, { customCoordinates: '0,0,20,20' })).customCoordinates, '0,0,20,20');
+    assert.equal((await replace(30, 30, { customCoordinates: '' })).customCoordinates, null);
+  });
+
   it('refuses to overwrite when overwriteFile and useUniqueFileName are both false', async () => {
     await uploadPng(server, { fileName: 'keep.png', useUniqueFileName: 'false' });
     const response = await upload(server, {

@@ -8,6 +8,7 @@ const de: Catalog = {
   insert: 'Einfügen',
   insertCount: { one: '{count} Datei einfügen', other: '{count} Dateien einfügen' },
   selectedCount: { one: '{count} Datei ausgewählt', other: '{count} Dateien ausgewählt' },
+  fileCount: { one: '{count} Datei', other: '{count} Dateien' },
   selectAll: 'Alle sichtbaren auswählen',
   clearSelection: 'Auswahl aufheben',
   maxFilesReached: {
@@ -33,6 +34,11 @@ const de: Catalog = {
   folderName: 'Ordnername',
   create: 'Erstellen',
   folderCreated: 'Ordner {name} wurde erstellt.',
+  folderCreatedAs:
+    'Ordner {name} wurde erstellt: Namen behalten Buchstaben, Ziffern, _ und -, daher wurde aus „{typed}“ {name}.',
+  folderNameSlash:
+    'Ein Ordnername darf weder / noch \\ enthalten. Erstellen Sie einen Ordner, öffnen Sie ihn und erstellen Sie darin den nächsten.',
+  folderExists: 'In diesem Ordner gibt es schon einen Ordner namens {name}.',
   loading: 'Wird geladen …',
   emptyFolder: 'Dieser Ordner ist leer',
   emptyFolderHint: 'Dateien in diesem Ordner erscheinen hier.',
@@ -59,6 +65,8 @@ const de: Catalog = {
   tagsPlaceholder: 'Tag eingeben und Enter drücken',
   tagsHint: 'Dateien mit einem dieser Tags',
   removeTag: 'Tag {name} entfernen',
+  tagPercent: 'Tags dürfen kein % enthalten.',
+  tagsTooLong: 'Alle Tags zusammen dürfen höchstens {max} Zeichen haben; mit diesem wären es {count}.',
   filterDate: 'Datum',
   dateAny: 'Beliebig',
   date24h: 'Letzte 24 Stunden',
@@ -196,6 +204,24 @@ const de: Catalog = {
   deleted: { one: '{count} Datei gelöscht.', other: '{count} Dateien gelöscht.' },
   updated: { one: '{count} Datei aktualisiert.', other: '{count} Dateien aktualisiert.' },
   failedCount: { one: '{count} fehlgeschlagen: {names}', other: '{count} fehlgeschlagen: {names}' },
+  skippedCount: {
+    one: '{count} übersprungen, schon vorhanden: {names}',
+    other: '{count} übersprungen, schon vorhanden: {names}',
+  },
+  findFolder: 'Ordner suchen',
+  foundFolders: 'Gefundene Ordner',
+  noFolderFound: 'Kein Ordnername beginnt so.',
+  chooseFolder: 'Wählen Sie einen Ordner.',
+  destinationIs: 'Ziel: {folder}',
+  alreadyThere: {
+    one: 'In {folder} gibt es schon eine Datei mit diesem Namen:',
+    other: 'In {folder} gibt es schon Dateien mit diesen Namen ({count}):',
+  },
+  conflictSkipThem: { one: 'Überspringen', other: 'Alle überspringen' },
+  conflictNewVersion: {
+    one: 'Als neue Version der vorhandenen Datei speichern',
+    other: 'Jeweils als neue Version der vorhandenen Datei speichern',
+  },
   folderRenamed: 'Ordner in {name} umbenannt.',
   folderMoved: 'Ordner nach {folder} verschoben.',
   folderDeleted: 'Ordner {name} gelöscht.',
@@ -214,6 +240,11 @@ const de: Catalog = {
   restoreVersion: '{name} wiederherstellen',
   deleteVersion: '{name} löschen',
   replaceFile: 'Datei ersetzen …',
+  keepOnReplace: 'Tags, benutzerdefinierte Metadaten, Alternativtext und Fokusbereich dieser Datei behalten',
+  restoreAsk:
+    '{name} kommt mit den Tags, benutzerdefinierten Metadaten, dem Alternativtext und dem Fokusbereich von damals zurück; spätere Änderungen daran gehen verloren.',
+  keepOnRestore:
+    'Stattdessen die aktuellen Tags, benutzerdefinierten Metadaten, Alternativtext und Fokusbereich behalten',
   editImage: 'Bild bearbeiten',
   editMode: 'Bearbeitungsmodus',
   cropMode: 'Zuschneiden und anpassen',
@@ -261,6 +292,8 @@ const de: Catalog = {
   conflictReplace: 'Ersetzen (neue Version)',
   conflictKeepBoth: 'Beide behalten',
   conflictSkip: 'Überspringen',
+  keepDetails:
+    'Ersetzte Dateien behalten Tags, benutzerdefinierte Metadaten, Alternativtext und Fokusbereich',
   uploadDone: { one: '{count} Datei hochgeladen.', other: '{count} Dateien hochgeladen.' },
   uploadProgress: '{percent} % hochgeladen',
   uploadLoadFailed:

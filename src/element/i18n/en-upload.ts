@@ -17,6 +17,7 @@ export const enUpload = {
   conflictReplace: 'Replace (new version)',
   conflictKeepBoth: 'Keep both',
   conflictSkip: 'Skip',
+  keepDetails: 'Replaced files keep their tags, custom metadata, alt text and focus area',
   uploadDone: { one: '{count} file uploaded.', other: '{count} files uploaded.' },
   uploadProgress: '{percent}% uploaded',
   uploadLoadFailed: 'The upload panel could not be loaded. Check your connection and try again.',

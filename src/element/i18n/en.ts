@@ -10,6 +10,7 @@ export const en = {
   insert: 'Insert',
   insertCount: { one: 'Insert {count} file', other: 'Insert {count} files' },
   selectedCount: { one: '{count} file selected', other: '{count} files selected' },
+  fileCount: { one: '{count} file', other: '{count} files' },
   selectAll: 'Select all in view',
   clearSelection: 'Clear selection',
   maxFilesReached: { one: 'You can select only {count} file.', other: 'You can select up to {count} files.' },

@@ -112,7 +112,9 @@ export async function loadLocalizer(requested: string): Promise<Localizer> {
   const tag = requested || 'en';
   const candidates = [tag.toLowerCase(), tag.split('-')[0]!.toLowerCase()];
   const lang = candidates.find((c) => sources.has(c));
-  if (!lang || lang === 'en') return new Localizer(tag);
+  // Without a catalog the element speaks English, and says so (its `lang`).
+  if (!lang) return new Localizer('en');
+  if (lang === 'en') return new Localizer(tag);
   let catalog = loaded.get(lang);
   if (!catalog) {
     const source = sources.get(lang)!;
@@ -126,7 +128,7 @@ export async function loadLocalizer(requested: string): Promise<Localizer> {
     return new Localizer(tag, await catalog);
   } catch {
     loaded.delete(lang);
-    return new Localizer(tag);
+    return new Localizer('en');
   }
 }
 

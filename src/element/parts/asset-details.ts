@@ -47,6 +47,7 @@ export { transferDropped } from './organise.js';
  * and Cancel. Unsaved changes stay on screen when the selection moves on, until saved or discarded.
  *
  * @fires details-close
+ * @fires focus-grid - a dialog closed and what opened it is gone: focus belongs in the grid.
  * @fires asset-change - `{ asset }`: a file changed (optimistically, then as the server has it).
  */
 export class AssetDetailsElement extends LitElement {
@@ -309,6 +310,7 @@ export class AssetDetailsElement extends LitElement {
       }
       <ml-organise-dialog .client=${this.client} .root=${this.root}
         @organised=${(e: CustomEvent<{ folder?: string; text: string }>) => emit(this, 'asset-change', e.detail)}
+        @focus-grid=${() => emit(this, 'focus-grid')}
       ></ml-organise-dialog>`;
   }
 

@@ -95,9 +95,9 @@ export class AssetGridElement extends LitElement {
   });
   #cellWidth = 164;
 
-  /** Moves keyboard focus into the grid. */
+  /** Moves keyboard focus into the grid (onto what it says when it has no items). */
   override focus(): void {
-    this.#scroller?.focus();
+    (this.#scroller ?? this.renderRoot.querySelector<HTMLElement>('.empty'))?.focus();
   }
 
   /** The view's scroller: the grid's, or the list view's (which renders into this shadow root). */
@@ -170,20 +170,16 @@ export class AssetGridElement extends LitElement {
   override render() {
     const l = this.#l10n.value;
     if (this.status === 'loading' || this.status === 'idle') return this.#renderSkeleton();
+    const clear = html`<button class="btn" type="button" @click=${() => emit(this, 'clear-filters')}>
+      ${l.t('clearFilters')}
+    </button>`;
+    // A broken query is explained where it was written; retrying it would fail the same way.
+    if (this.status === 'error' && this.error?.isQueryError)
+      return this.#renderEmpty(l.t('noResults'), l.t('noResultsHint'), clear);
     if (this.status === 'error' && this.error) return this.#renderError(this.error);
     if (this.items.length === 0) {
       return this.searching
-        ? this.#renderEmpty(
-            l.t('noResults'),
-            l.t('noResultsHint'),
-            html`<button
-            class="btn"
-            type="button"
-            @click=${() => emit(this, 'clear-filters')}
-          >
-            ${l.t('clearFilters')}
-          </button>`,
-          )
+        ? this.#renderEmpty(l.t('noResults'), l.t('noResultsHint'), clear)
         : this.#renderEmpty(l.t('emptyFolder'), l.t('emptyFolderHint'));
     }
     const more =
@@ -254,7 +250,7 @@ export class AssetGridElement extends LitElement {
   }
 
   #renderEmpty(title: string, hint: string, action: unknown = nothing): TemplateResult {
-    return html`<div class="empty" role="status">
+    return html`<div class="empty" role="status" tabindex="-1">
       ${icon(this.searching ? searchIcon : folderIcon, 'icon big')}
       <p class="empty-title">${title}</p>
       <p class="muted">${hint}</p>

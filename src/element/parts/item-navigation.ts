@@ -51,7 +51,7 @@ export class ItemNavigationController implements ReactiveController {
 
   handleEvent(event: Event): void {
     if (event.type === 'pointerdown') this.#keyboard(false);
-    else if (event.type === 'focusin') this.#onFocus();
+    else if (event.type === 'focusin') this.#onFocus(event.currentTarget as HTMLElement);
     else if (event.type === 'keydown') this.#onKeyDown(event as KeyboardEvent);
     else if (event.type === 'click') this.#onClick(event as MouseEvent);
     else this.#onDoubleClick(event);
@@ -72,12 +72,17 @@ export class ItemNavigationController implements ReactiveController {
     this.#host.toggleAttribute('keyboard', on);
   }
 
-  /** Focus arriving by keyboard lands on the first selected item, or the first item. */
-  #onFocus(): void {
+  /**
+   * Focus arriving by keyboard shows its ring, on the active item or else the first selected one
+   * or the first in view. A click's focus changes nothing: the click picks the item, where it is.
+   */
+  #onFocus(scroller: HTMLElement): void {
+    if (!scroller.matches(':focus-visible')) return;
+    this.#keyboard(true);
     if (this.active >= 0) return;
     const { items, selected } = this.#host;
     const first = items.findIndex((item) => item.type !== 'folder' && selected.has(item.fileId));
-    this.#setActive(Math.max(0, first));
+    this.#setActive(first >= 0 ? first : firstInView(scroller));
   }
 
   #onClick(event: MouseEvent): void {
@@ -134,6 +139,15 @@ export class ItemNavigationController implements ReactiveController {
     if (outcome.move !== undefined) this.#setActive(outcome.move);
     for (const [type, detail] of outcome.intents) emit(host, type, detail);
   }
+}
+
+/** The first item (by index) wholly below the scroller's top, so showing it scrolls nothing. */
+function firstInView(scroller: HTMLElement): number {
+  const top = scroller.getBoundingClientRect().top - 1;
+  const cells = [...scroller.querySelectorAll<HTMLElement>('[data-index]')];
+  return Math.min(
+    ...cells.filter((c) => c.getBoundingClientRect().top >= top).map((c) => Number(c.dataset.index)),
+  );
 }
 
 /** The index of the item an event happened on; -1 for none. */

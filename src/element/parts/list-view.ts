@@ -58,21 +58,22 @@ export class ListViewElement extends LitElement {
     const l = this.#l10n.value;
     // A type sort reads one page of typeSortLimit and sorts it here; say so when there may be more.
     const limited = this.sort.endsWith('_TYPE') && this.total >= typeSortLimit;
+    // The scroller has focus, so it is the grid (aria-activedescendant is a grid's); it owns the header above it.
     return html`${limited ? html`<p class="note">${l.t('typeSortLimited', { count: typeSortLimit })}</p>` : nothing}<div
       class="list"
-      role="grid"
-      aria-label=${l.t('filesLabel')}
-      aria-multiselectable="true"
-      aria-rowcount=${this.hasMore ? -1 : this.total + 1}
     >
-      <div role="rowgroup" class="head">
+      <div role="rowgroup" class="head" id="list-head">
         <div role="row" aria-rowindex="1" class="row head-row">
           ${columns.map(([key, sort, label]) => this.#columnHeader(key, sort, l.t(label)))}
         </div>
       </div>
       <div
         class="scroller list-body"
-        role="rowgroup"
+        role="grid"
+        aria-owns="list-head"
+        aria-label=${l.t('filesLabel')}
+        aria-multiselectable="true"
+        aria-rowcount=${this.hasMore ? -1 : this.total + 1}
         tabindex="0"
         aria-activedescendant=${this.active >= 0 ? `item-${this.active}` : nothing}
         @focusin=${this.navigation}

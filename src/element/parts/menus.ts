@@ -1,5 +1,6 @@
 import '../i18n/en-more.js';
 import { css, html, nothing, type TemplateResult } from 'lit';
+import { condition } from '../../client/search-query.js';
 import type { MessageKey } from '../i18n/en.js';
 import type { Localizer } from '../i18n/localize.js';
 import type { LibraryHost } from '../state/library-host.js';
@@ -43,22 +44,38 @@ export function folderForm(host: LibraryHost): TemplateResult {
       <input id="folder-name" name="name" required autocomplete="off" maxlength="255" />
       <button class="btn primary" type="submit">${l.t('create')}</button>
     </div>
-    <p class="form-error" role="alert"></p>
+    <p class="form-error" role="alert" id="folder-error"></p>
   </form>`;
 }
 
+/**
+ * Creates a folder in the current one, saying what it is really called: the server keeps letters,
+ * digits, `_` and `-` (as ImageKit) and answers "created" for a folder that exists, so a slash
+ * and a name that is taken are refused here first.
+ */
 async function submitFolder(host: LibraryHost, event: SubmitEvent): Promise<void> {
   event.preventDefault();
+  const l = host.l10n;
   const form = event.target as HTMLFormElement;
   const input = form.elements.namedItem('name') as HTMLInputElement;
   const error = form.querySelector('.form-error')!;
-  const name = input.value.trim();
+  const typed = input.value.trim();
   const parent = host.element.currentFolder;
   const client = host.client;
-  if (!name || !client) return;
+  if (!typed || !client) return;
   error.textContent = '';
+  const name = typed.replace(/[^\p{L}\p{M}\p{N}_-]/gu, '_');
   try {
-    await client.createFolder({ folderName: name, parentFolderPath: parent });
+    if (/[/\\]/.test(typed)) {
+      error.textContent = l.t('folderNameSlash');
+      return;
+    }
+    const same = await client.listAssets({ path: parent, searchQuery: condition('name', '=', name) });
+    if (same.some((a) => a.type === 'folder')) {
+      error.textContent = l.t('folderExists', { name });
+      return;
+    }
+    await client.createFolder({ folderName: typed, parentFolderPath: parent });
   } catch (failure) {
     const reported = toMediaError(failure);
     error.textContent = reported.message;
@@ -67,7 +84,8 @@ async function submitFolder(host: LibraryHost, event: SubmitEvent): Promise<void
   }
   form.reset();
   (form.closest('[popover]') as HTMLElement).hidePopover();
-  await host.changed(undefined, parent, host.l10n.t('folderCreated', { name }));
+  const text = name === typed ? l.t('folderCreated', { name }) : l.t('folderCreatedAs', { name, typed });
+  await host.changed(undefined, parent, text);
 }
 
 /** A change to the search, from a filter menu. */

@@ -1,12 +1,14 @@
+import './folder-picker.js';
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { deleteFiles, deleteFolder, startFolderJob, waitForJob } from '../../client/editing.js';
 import type { MediaClient } from '../../client/media-client.js';
 import type { MediaFile, MediaFolder } from '../../shared/wire.js';
 import { property, state } from '../decorators.js';
+import { takenNames } from '../state/upload-conflicts.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
 import { toMediaError } from './media-error.js';
-import { folderPaths, type Outcome, summary, transferFiles } from './organise.js';
+import { type Outcome, summary, transferFiles } from './organise.js';
 import { emit } from './part-events.js';
 
 /** What the dialog is asked to do. */
@@ -17,11 +19,14 @@ export type OrganiseTask =
 const parentOf = (path: string) => path.replace(/\/[^/]+$/, '') || '/';
 
 /**
- * The keyboard way to organise: Move to… / Copy to… with a folder picker, Delete with a
- * confirmation naming what goes, folder rename and move (server jobs, with progress until they
- * finish). A native modal `<dialog>`: focus is trapped and Escape cancels.
+ * The keyboard way to organise: Move to… / Copy to… with the folder tree to pick from (and a
+ * search), asking first about files whose names the destination already has; Delete with a
+ * confirmation naming what goes (focus on Cancel); folder rename and move (server jobs, with
+ * progress until they finish). A native modal `<dialog>`: focus is trapped and Escape cancels;
+ * closing it gives focus back to what opened it, or asks for the grid when that is gone.
  *
  * @fires organised - `{ folder?, text }`: something changed; reload `folder` in the tree.
+ * @fires focus-grid - the dialog closed and what opened it is gone: focus belongs in the grid.
  */
 export class OrganiseDialogElement extends LitElement {
   static override styles = [
@@ -61,6 +66,19 @@ export class OrganiseDialogElement extends LitElement {
       .alert {
         color: var(--_danger);
       }
+      fieldset {
+        display: flex;
+        flex-direction: column;
+        gap: 4px;
+        margin: 0;
+        padding: 0;
+        border: 0;
+      }
+      ul {
+        margin: 0;
+        padding-inline-start: 20px;
+        overflow-wrap: anywhere;
+      }
       progress {
         width: 100%;
       }
@@ -71,7 +89,12 @@ export class OrganiseDialogElement extends LitElement {
   /** The folder the element is confined to; the picker offers it and what is below. */
   @property() root = '/';
   @state() private task: OrganiseTask | undefined;
-  @state() private folders: string[] | undefined;
+  /** The destination chosen in the picker. */
+  @state() private destination: string | undefined;
+  /** Files whose names the destination already has (asked about before going on). */
+  @state() private conflicts: MediaFile[] | undefined;
+  /** Whether those become new versions of the files there (or are skipped). */
+  @state() private replace = false;
   /** `[done, total]` while running; total 0 while a server job runs. */
   @state() private progress: [number, number] | undefined;
   @state() private result: string | undefined;
@@ -80,34 +103,56 @@ export class OrganiseDialogElement extends LitElement {
   @state() private count: number | undefined;
   readonly #l10n = new LocalizeController(this);
 
+  /** What had focus when the dialog opened, to give it back. */
+  #opener: Element | null = null;
+
   /** Opens the dialog for `task`. */
   async open(task: OrganiseTask): Promise<void> {
-    Object.assign(this, { task, progress: undefined, result: undefined, error: undefined, count: undefined });
+    Object.assign(this, {
+      task,
+      destination: undefined,
+      conflicts: undefined,
+      replace: false,
+      progress: undefined,
+      result: undefined,
+      error: undefined,
+      count: undefined,
+    });
+    this.#opener = deepActiveElement();
     await this.updateComplete;
     this.renderRoot.querySelector('dialog')!.showModal();
+    this.#focus(task.kind.startsWith('delete') ? '.cancel' : 'ml-folder-picker, input, .buttons .primary');
     const client = this.client;
-    if (!client) return;
+    if (task.kind !== 'delete-folder' || !client) return;
     try {
-      if (task.kind === 'move' || task.kind === 'copy' || task.kind === 'move-folder') {
-        this.folders = await folderPaths(client, this.root);
-      } else if (task.kind === 'delete-folder') {
-        const inside = await client.listAssets({
-          searchQuery: `path : "${task.folder.folderPath}/"`,
-          limit: 1000,
-        });
-        this.count = inside.filter((a) => a.type !== 'folder').length;
-      }
+      const inside = await client.listAssets({
+        searchQuery: `path : "${task.folder.folderPath}/"`,
+        limit: 1000,
+      });
+      this.count = inside.filter((a) => a.type !== 'folder').length;
     } catch (failure) {
       this.error = toMediaError(failure).message;
     }
+  }
+
+  async #focus(selector: string): Promise<void> {
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('select, input, .buttons .primary, .buttons .danger')?.focus();
+    this.renderRoot.querySelector<HTMLElement>(selector)?.focus();
+  }
+
+  #closed(): void {
+    // A close event that arrives after the dialog was opened again belongs to the last task.
+    if (this.renderRoot.querySelector('dialog')?.open) return;
+    // What was deleted or moved away takes the panel that opened the dialog with it: focus goes to the grid.
+    const gone = this.result !== undefined && /^(delete|move)/.test(this.task?.kind ?? '');
+    this.task = undefined;
+    if (!gone && this.#opener?.isConnected) (this.#opener as HTMLElement).focus();
+    else emit(this, 'focus-grid');
+    this.#opener = null;
   }
 
   override render() {
-    return html`<dialog aria-labelledby="title" @close=${() => {
-      this.task = undefined;
-    }}>${this.task ? this.#renderTask(this.task) : nothing}</dialog>`;
+    return html`<dialog aria-labelledby="title" @close=${this.#closed}>${this.task ? this.#renderTask(this.task) : nothing}</dialog>`;
   }
 
   #renderTask(task: OrganiseTask): TemplateResult {
@@ -124,13 +169,25 @@ export class OrganiseDialogElement extends LitElement {
         title = task.kind === 'copy' ? l.t('copyTo') : l.t('moveTo');
         action = task.kind === 'copy' ? l.t('copyAction') : l.t('moveAction');
         body = html`<p>${'files' in task ? task.files.map((f) => f.name).join(', ') : task.folder.name}</p>
-          <label for="destination">${l.t('destination')}</label>
-          <select id="destination" name="destination" ?disabled=${!this.folders || running}>
-            ${(this.folders ?? []).map(
-              (path) =>
-                html`<option value=${path}>${path === this.root && path === '/' ? l.t('rootFolder') : path}</option>`,
-            )}
-          </select>`;
+          <ml-folder-picker
+            role="group"
+            aria-label=${l.t('destination')}
+            .client=${this.client}
+            .root=${this.root}
+            .reveal=${parentOf('files' in task ? task.files[0]!.filePath : task.folder.folderPath)}
+            .picked=${this.destination}
+            ?inert=${running}
+            @pick=${(e: CustomEvent<{ path: string }>) => {
+              this.destination = e.detail.path;
+              this.conflicts = undefined;
+            }}
+          ></ml-folder-picker>
+          <p>${
+            this.destination
+              ? l.t('destinationIs', { folder: this.#folderName(this.destination) })
+              : l.t('chooseFolder')
+          }</p>
+          ${this.conflicts ? this.#renderConflicts(this.conflicts, this.destination!) : nothing}`;
         break;
       case 'delete':
         title = l.t('deleteAction');
@@ -176,8 +233,9 @@ export class OrganiseDialogElement extends LitElement {
       <div class="buttons">
         ${
           this.result === undefined
-            ? html`<button class="btn" type="button" ?disabled=${running} @click=${this.#close}>${l.t('cancel')}</button>
-                <button class=${danger ? 'btn danger' : 'btn primary'} type="submit" ?disabled=${running}>${action}</button>`
+            ? html`<button class="btn cancel" type="button" ?disabled=${running} @click=${this.#close}>${l.t('cancel')}</button>
+                <button class=${danger ? 'btn danger' : 'btn primary'} type="submit"
+                  ?disabled=${running || (this.#picking(task) && !this.destination)}>${action}</button>`
             : html`<button class="btn primary" type="button" @click=${this.#close}>${l.t('close')}</button>`
         }
       </div>
@@ -186,6 +244,31 @@ export class OrganiseDialogElement extends LitElement {
 
   #close(): void {
     this.renderRoot.querySelector('dialog')?.close();
+  }
+
+  /** Whether the task needs a destination. */
+  #picking(task: OrganiseTask): boolean {
+    return task.kind === 'move' || task.kind === 'copy' || task.kind === 'move-folder';
+  }
+
+  #folderName(path: string): string {
+    return path === '/' ? this.#l10n.value.t('rootFolder') : path;
+  }
+
+  #renderConflicts(files: MediaFile[], folder: string): TemplateResult {
+    const l = this.#l10n.value;
+    const choice = (replace: boolean) => html`<label>
+      <input type="radio" name="conflict" .checked=${this.replace === replace}
+        @change=${() => {
+          this.replace = replace;
+        }} />
+      ${l.t(replace ? 'conflictNewVersion' : 'conflictSkipThem', { count: files.length })}
+    </label>`;
+    return html`<fieldset>
+      <legend>${l.t('alreadyThere', { count: files.length, folder: this.#folderName(folder) })}</legend>
+      <ul>${files.map((f) => html`<li>${f.name}</li>`)}</ul>
+      ${choice(false)} ${choice(true)}
+    </fieldset>`;
   }
 
   async #submit(event: SubmitEvent): Promise<void> {
@@ -203,9 +286,26 @@ export class OrganiseDialogElement extends LitElement {
       let text = '';
       let folder: string | undefined;
       if (task.kind === 'move' || task.kind === 'copy') {
-        const destination = field('destination');
-        const outcome = await transferFiles(client, task.kind, task.files, destination, step);
-        text = summary(l, task.kind === 'move' ? 'moved' : 'copiedTo', outcome, destination);
+        const destination = this.destination;
+        if (!destination) return;
+        if (!this.conflicts) {
+          // Copying or moving onto a name that is there makes the file a new version of that one: ask first.
+          const taken = await takenNames(
+            client,
+            destination,
+            task.files.map((f) => f.name),
+          );
+          const clash = task.files.filter((f) => taken.has(f.name));
+          if (clash.length) {
+            this.conflicts = clash;
+            return this.#focus('input[name="conflict"]');
+          }
+        }
+        const skipped = this.replace ? [] : (this.conflicts ?? []);
+        const files = task.files.filter((f) => !skipped.includes(f));
+        const outcome = await transferFiles(client, task.kind, files, destination, step);
+        const done = task.kind === 'move' ? 'moved' : 'copiedTo';
+        text = summary(l, done, outcome, this.#folderName(destination), skipped);
       } else if (task.kind === 'delete') {
         step(0, task.files.length);
         const result = await deleteFiles(
@@ -230,7 +330,7 @@ export class OrganiseDialogElement extends LitElement {
           text = l.t('folderDeleted', { name: task.folder.name });
         } else {
           const name = field('name').trim();
-          const destination = field('destination');
+          const destination = this.destination ?? '';
           const { jobId } = await startFolderJob(
             client,
             task.kind === 'rename-folder'
@@ -250,6 +350,7 @@ export class OrganiseDialogElement extends LitElement {
       }
       this.result = text;
       emit(this, 'organised', { folder, text });
+      void this.#focus('.buttons .primary');
     } catch (failure) {
       this.progress = undefined;
       this.error = toMediaError(failure).message;
@@ -264,4 +365,11 @@ declare global {
   interface HTMLElementTagNameMap {
     'ml-organise-dialog': OrganiseDialogElement;
   }
+}
+
+/** The focused element, inside shadow roots. */
+function deepActiveElement(): Element | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
 }

@@ -4,6 +4,7 @@ import type { MediaFile } from '../../shared/wire.js';
 import { enEdit } from '../i18n/en-edit.js';
 import { addEnglish, type Localizer } from '../i18n/localize.js';
 import type { LibraryHost } from '../state/library-host.js';
+import { takenNames } from '../state/upload-conflicts.js';
 import { toMediaError } from './media-error.js';
 
 addEnglish(enEdit);
@@ -35,12 +36,13 @@ export async function runEach<T>(
   return outcome;
 }
 
-/** `Moved 2 files to /a. 1 failed: b.png (why)`. */
+/** `Moved 2 files to /a. 1 failed: b.png (why). 1 skipped, already there: c.png`. */
 export function summary(
   l: Localizer,
   done: 'moved' | 'copiedTo' | 'deleted' | 'updated',
   outcome: Outcome,
   folder = '',
+  skipped: MediaFile[] = [],
 ): string {
   const failed = outcome.failed.length
     ? ` ${l.t('failedCount', {
@@ -48,7 +50,10 @@ export function summary(
         names: outcome.failed.map((f) => `${f.name} (${f.message})`).join(', '),
       })}`
     : '';
-  return `${l.t(done, { count: outcome.done, folder })}${failed}`;
+  const left = skipped.length
+    ? ` ${l.t('skippedCount', { count: skipped.length, names: skipped.map((f) => f.name).join(', ') })}`
+    : '';
+  return `${l.t(done, { count: outcome.done, folder })}${failed}${left}`;
 }
 
 /** Moves or copies files into `folder` (`/a/b`), one call each. */
@@ -67,17 +72,10 @@ export function transferFiles(
   );
 }
 
-/** Every folder at or below `root` (`/a`), breadth first, at most `limit`. */
-export async function folderPaths(client: MediaClient, root: string, limit = 500): Promise<string[]> {
-  const found = [root];
-  for (let i = 0; i < found.length && found.length < limit; i++) {
-    const children = await client.listAssets({ path: found[i], type: 'folder', limit: 1000 });
-    for (const child of children) if (child.type === 'folder') found.push(child.folderPath);
-  }
-  return found.slice(0, limit);
-}
-
-/** Moves or copies dropped files and says how it went in the element's notice. */
+/**
+ * Moves or copies dropped files and says how it went in the element's notice. A drop cannot ask,
+ * so files whose names the folder already has are skipped (and named); the dialog asks.
+ */
 export async function transferDropped(
   host: LibraryHost,
   client: MediaClient,
@@ -86,12 +84,22 @@ export async function transferDropped(
   folder: string,
 ): Promise<void> {
   const l = host.l10n;
-  const outcome = await transferFiles(client, how, files, folder, (done, total) =>
-    host.notify(l.t('progress', { done, total })),
+  const taken = await takenNames(
+    client,
+    folder,
+    files.map((f) => f.name),
+  );
+  const skipped = files.filter((f) => taken.has(f.name));
+  const outcome = await transferFiles(
+    client,
+    how,
+    files.filter((f) => !taken.has(f.name)),
+    folder,
+    (done, total) => host.notify(l.t('progress', { done, total })),
   );
   await host.changed(
     undefined,
     undefined,
-    summary(l, how === 'move' ? 'moved' : 'copiedTo', outcome, folder),
+    summary(l, how === 'move' ? 'moved' : 'copiedTo', outcome, folder, skipped),
   );
 }

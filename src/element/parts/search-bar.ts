@@ -2,7 +2,7 @@ import { css, html, LitElement, nothing, type PropertyValues, type TemplateResul
 import type { MediaApiError } from '../../client/errors.js';
 import type { CustomMetadataField } from '../../shared/wire.js';
 import { property, state } from '../decorators.js';
-import { type DateFilter, emptySearch, type SearchState } from '../state/search.js';
+import { type DateFilter, emptySearch, looksLikeQuery, type SearchState } from '../state/search.js';
 import { chevronDownIcon, closeIcon, icon, searchIcon, slidersIcon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { dateLabels, sizeLabels, typeLabels } from './filter-labels.js';
@@ -48,12 +48,22 @@ export class SearchBarElement extends LitElement {
         background: var(--_surface);
         border-color: transparent;
       }
+      /* The browser's grey is under 4.5:1 on the field's background. */
+      input[type='search']::placeholder {
+        color: var(--_muted);
+        opacity: 1;
+      }
       input[type='search']:focus {
         background: var(--_bg);
         border-color: var(--_accent);
       }
       input[type='search']::-webkit-search-cancel-button {
         display: none;
+      }
+      .error {
+        margin: -4px 0 0;
+        color: var(--_danger);
+        font-size: 12px;
       }
       .clear {
         position: absolute;
@@ -135,8 +145,9 @@ export class SearchBarElement extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    // A bad query opens the editor, where the error is shown at its position.
-    if (changed.has('queryError') && this.queryError?.isQueryError) void this.#openAdvanced(true);
+    // A bad query opens the editor, where the error is shown at its position; one typed into the field, under it.
+    if (changed.has('queryError') && this.queryError?.isQueryError && !looksLikeQuery(this.search.text))
+      void this.#openAdvanced(true);
   }
 
   override render() {
@@ -144,11 +155,14 @@ export class SearchBarElement extends LitElement {
     const s = this.search;
     const any =
       s.text !== '' || s.type || s.tags.length || s.date || s.size || s.advanced.conditions.length || s.raw;
+    const textError = looksLikeQuery(s.text) ? this.queryError?.message : undefined;
     return html`<div class="field" role="search">
         ${icon(searchIcon)}
         <input
           type="search"
           .value=${s.text}
+          aria-invalid=${textError ? 'true' : nothing}
+          aria-describedby=${textError ? 'search-error' : nothing}
           aria-label=${l.t('searchLabel')}
           placeholder=${l.t('searchPlaceholder')}
           autocomplete="off"
@@ -169,6 +183,7 @@ export class SearchBarElement extends LitElement {
             : nothing
         }
       </div>
+      ${textError ? html`<p id="search-error" class="error" role="alert">${textError}</p>` : nothing}
       <div class="chips" role="group" aria-label=${l.t('filtersLabel')}>
         ${this.#chip('type', l.t('filterType'), s.type && l.t(typeLabels[s.type]), () => this.#change({ type: undefined }))}
         ${this.#chip('tags', l.t('filterTags'), s.tags.length ? s.tags.join(', ') : undefined, () =>

@@ -7,9 +7,14 @@ import { emit } from './part-events.js';
 
 let nextId = 0;
 
+/** ImageKit's limit on all of a file's tags, joined by commas. */
+export const maxTagsLength = 500;
+
 /**
  * Tags as chips with a combobox that suggests tags already in the library (ARIA combobox with a
- * listbox popup). Enter or comma adds, Backspace in an empty field removes the last chip.
+ * listbox popup). Enter or comma adds, Backspace in an empty field removes the last chip. What
+ * the server would refuse (`%`, more than 500 characters of tags together) is said under the
+ * field as it is typed, and not added.
  *
  * @fires tags-change - `{ tags }` after a chip is added or removed.
  */
@@ -35,9 +40,11 @@ export class TagInputElement extends LitElement {
         align-items: center;
         gap: 2px;
         padding: 0 2px 0 8px;
+        max-width: 100%;
         border-radius: 999px;
         background: var(--_surface);
         font-size: 12px;
+        overflow-wrap: anywhere;
       }
       .chip button {
         display: inline-flex;
@@ -46,6 +53,11 @@ export class TagInputElement extends LitElement {
         border-radius: 999px;
         background: none;
         cursor: pointer;
+      }
+      .error {
+        margin: 4px 0 0;
+        color: var(--_danger);
+        font-size: 12px;
       }
       .chip .icon {
         width: 12px;
@@ -90,6 +102,8 @@ export class TagInputElement extends LitElement {
   @property({ type: Boolean }) disabled = false;
   @state() private options: string[] = [];
   @state() private active = -1;
+  /** Why what is typed cannot become a tag. */
+  @state() private problem: string | undefined;
   readonly #l10n = new LocalizeController(this);
   readonly #listId = `tags-${++nextId}`;
   #asked = 0;
@@ -127,6 +141,9 @@ export class TagInputElement extends LitElement {
           aria-activedescendant=${this.active >= 0 ? `${this.#listId}-${this.active}` : nothing}
           placeholder=${l.t('tagsPlaceholder')}
           autocomplete="off"
+          maxlength=${maxTagsLength}
+          aria-invalid=${this.problem ? 'true' : nothing}
+          aria-describedby=${this.problem ? `${this.#listId}-error` : nothing}
           ?disabled=${this.disabled}
           @input=${this.#onInput}
           @keydown=${this.#onKeyDown}
@@ -151,7 +168,18 @@ export class TagInputElement extends LitElement {
           )}
         </ul>
       </div>
-    </div>`;
+    </div>
+    ${this.problem ? html`<p class="error" id=${`${this.#listId}-error`} role="alert">${this.problem}</p>` : nothing}`;
+  }
+
+  /** What the server would say to `text` as one more tag; undefined when it is fine. */
+  #problemWith(text: string): string | undefined {
+    const l = this.#l10n.value;
+    const tag = text.trim();
+    if (tag.includes('%')) return l.t('tagPercent');
+    const length = [...this.tags, tag].join(',').length;
+    if (tag && length > maxTagsLength) return l.t('tagsTooLong', { max: maxTagsLength, count: length });
+    return undefined;
   }
 
   get #input(): HTMLInputElement {
@@ -161,10 +189,14 @@ export class TagInputElement extends LitElement {
   async #onInput(): Promise<void> {
     const text = this.#input.value;
     if (text.includes(',')) {
-      for (const part of text.split(',').slice(0, -1)) this.#add(part);
-      this.#input.value = text.split(',').at(-1) ?? '';
+      const parts = text.split(',');
+      // Each finished part becomes a chip, until one cannot: it stays in the field with the reason.
+      while (parts.length > 1 && !this.#problemWith(parts[0]!)) this.#add(parts.shift()!);
+      this.#input.value = parts.join(',');
+      this.problem = this.#problemWith(parts[0]!);
       return;
     }
+    this.problem = this.#problemWith(text);
     const prefix = text.trim();
     const asked = ++this.#asked;
     if (!prefix || !this.suggest) {
@@ -194,7 +226,8 @@ export class TagInputElement extends LitElement {
       const text = this.options[this.active] ?? this.#input.value;
       if (!text.trim()) return;
       event.preventDefault();
-      this.#add(text);
+      this.problem = this.#problemWith(text);
+      if (!this.problem) this.#add(text);
     } else if (event.key === 'Backspace' && this.#input.value === '' && this.tags.length) {
       this.#change(this.tags.slice(0, -1));
     }
@@ -211,6 +244,8 @@ export class TagInputElement extends LitElement {
 
   #change(tags: string[]): void {
     this.tags = tags;
+    // Removing a chip may make room for what is typed.
+    this.problem = this.#problemWith(this.#input.value);
     emit(this, 'tags-change', { tags });
   }
 }

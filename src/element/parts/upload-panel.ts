@@ -16,7 +16,7 @@ import '../i18n/en-upload.js';
 import { libraryContext } from '../state/contexts.js';
 import type { LibraryConnection, LibraryHost } from '../state/library-host.js';
 import { normalizeFolderPath } from '../state/listing.js';
-import { type ConflictChoice, conflictFields, nameQueries, storedName } from '../state/upload-conflicts.js';
+import { type ConflictChoice, conflictFields, storedName, takenNames } from '../state/upload-conflicts.js';
 import { closeIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { tokens } from '../styles/tokens.js';
@@ -61,6 +61,8 @@ export class UploadPanelElement extends LitElement {
   @state() private tags = '';
   /** Files whose names are taken, waiting for the user's choice. */
   @state() private conflicts: { file: PanelFile; choice: ConflictChoice }[] | undefined;
+  /** Whether replaced files keep their tags, custom metadata, alt text and focus area. */
+  @state() private keepDetails = true;
   @state() private status = '';
   @state() private count = 0;
   readonly #l = new LocalizeController(this);
@@ -340,7 +342,8 @@ export class UploadPanelElement extends LitElement {
       .getFiles()
       .filter((file) => !file.progress.uploadStarted && !file.progress.uploadComplete);
     if (waiting.length === 0) return void uppy.upload();
-    const taken = await this.#takenNames(
+    const taken = await takenNames(
+      this.#connection.client,
       folder,
       waiting.map((file) => storedName(file.name ?? '')),
     );
@@ -373,28 +376,12 @@ export class UploadPanelElement extends LitElement {
         responseFields: 'tags,customCoordinates,isPrivateFile,isPublished,customMetadata',
         ...(tags && { tags }),
         // A free name is kept as it is; a taken one as the user chose.
-        ...(choice ? conflictFields(choice) : { useUniqueFileName: 'false', overwriteFile: 'false' }),
+        ...(choice
+          ? conflictFields(choice, this.keepDetails)
+          : { useUniqueFileName: 'false', overwriteFile: 'false' }),
       });
     }
     await uppy.upload();
-  }
-
-  /** The names among `names` that files in `folder` already have. */
-  async #takenNames(folder: string, names: string[]): Promise<Set<string>> {
-    const taken = new Set<string>();
-    const prefix = folder === '/' ? '/' : `${folder}/`;
-    for (const searchQuery of nameQueries(names)) {
-      // A folder the session cannot list is one it cannot upload to either: the server says so per file.
-      const found = await this.#connection!.client.listAssets({
-        path: folder,
-        searchQuery,
-        type: 'file',
-        limit: 1000,
-      }).catch(() => []);
-      for (const asset of found)
-        if ('filePath' in asset && asset.filePath === prefix + asset.name) taken.add(asset.name);
-    }
-    return taken;
   }
 
   override render(): TemplateResult {
@@ -498,6 +485,20 @@ export class UploadPanelElement extends LitElement {
             </select></label
           >`,
       )}
+      ${
+        conflicts.some((c) => c.choice === 'replace')
+          ? html`<label class="keep"
+              ><input
+                type="checkbox"
+                name="keep-details"
+                .checked=${this.keepDetails}
+                @change=${(e: Event) => {
+                  this.keepDetails = (e.target as HTMLInputElement).checked;
+                }}
+              />${l.t('keepDetails')}</label
+            >`
+          : nothing
+      }
     </div>`;
   }
 

@@ -100,6 +100,11 @@ export const uploadPanelStyles = css`
   .conflict span {
     overflow-wrap: anywhere;
   }
+  .keep {
+    display: flex;
+    gap: 8px;
+    align-items: center;
+  }
   select {
     font: inherit;
   }

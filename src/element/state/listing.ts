@@ -24,6 +24,14 @@ export interface ListingState {
   status: 'idle' | 'loading' | 'ready' | 'error';
   loadingMore: boolean;
   error: MediaApiError | undefined;
+  /** Files in the folder or search: `{ count, exact }` (at least `count` when not exact); unknown while undefined. */
+  total: ListingTotal | undefined;
+}
+
+/** What `GET /_ml/count` answers: exact up to the server's limit, `exact: false` beyond it. */
+export interface ListingTotal {
+  count: number;
+  exact: boolean;
 }
 
 export interface ListingOptions {
@@ -65,6 +73,7 @@ export class Listing {
     status: 'idle',
     loadingMore: false,
     error: undefined,
+    total: undefined,
   };
   #client: MediaClient | undefined;
   #inFlight: AbortController | undefined;
@@ -90,25 +99,25 @@ export class Listing {
     this.#options.pageSize = Math.max(1, Math.min(1000, Math.floor(size)));
   }
 
-  /** Sets where and what to list, then loads the first page. */
+  /** Sets where and what to list, then loads the first page; asking again for what is shown (or on its way) sends nothing. */
   load(change: Partial<Pick<ListingState, 'folder' | 'search' | 'sort'>> = {}): Promise<void> {
-    const next = { ...this.state, ...change };
-    const query = searchQueryOf(next.search);
-    this.#set({
-      ...change,
-      query,
-      items: [],
-      hasMore: false,
-      status: 'loading',
-      loadingMore: false,
-      error: undefined,
-    });
+    const { folder, query, sort, status } = this.state;
+    const next = { ...this.state, ...change, query: searchQueryOf({ ...this.state, ...change }.search) };
+    const same = next.folder === folder && next.query === query && next.sort === sort;
+    if (same && (status === 'ready' || status === 'loading')) {
+      this.#set({ search: next.search });
+      return Promise.resolve();
+    }
+    this.#set({ ...next, items: [], hasMore: false, status: 'loading', error: undefined, total: undefined });
     return this.#fetchPage(true);
   }
 
-  /** Reloads the current folder or search from the first page. */
+  /**
+   * Loads the folder or search again, as many rows as were loaded (up to 1000). What is shown
+   * stays until the answer replaces it, so the grid keeps its scroll position.
+   */
   refresh(): Promise<void> {
-    return this.load();
+    return this.#fetchPage(true, Math.min(1000, Math.max(this.#options.pageSize, this.#fetched)));
   }
 
   /** Loads the next page, if there is one and none is loading. */
@@ -126,49 +135,58 @@ export class Listing {
     });
   }
 
-  /** Stops whatever is loading (the element was closed or removed). */
+  /** Stops whatever is loading (the element was closed or removed); the next load starts afresh. */
   cancel(): void {
     this.#inFlight?.abort();
     this.#inFlight = undefined;
+    if (this.state.status === 'loading') this.state = { ...this.state, status: 'idle' };
   }
 
-  async #fetchPage(first: boolean): Promise<void> {
-    if (first) this.cancel();
+  /** The first page (of `size` rows), or the next one. */
+  async #fetchPage(first: boolean, size = this.#options.pageSize): Promise<void> {
+    if (first) this.#inFlight?.abort();
     const controller = first || !this.#inFlight ? new AbortController() : this.#inFlight;
+    const { signal } = controller;
     this.#inFlight = controller;
     const { folder, query, sort, items } = this.state;
     const client = this.#client;
     if (!client) return;
     const byType = sort === 'ASC_TYPE' || sort === 'DESC_TYPE';
-    const limit = byType ? typeSortLimit : this.#options.pageSize;
+    const limit = byType ? typeSortLimit : size;
+    const where = query
+      ? // A search covers the folder and everything under it.
+        { searchQuery: allOf(folder === '/' ? undefined : condition('path', ':', `${folder}/`), query) }
+      : { type: 'all' as const, path: folder };
     try {
       const page = await client.listAssets(
-        {
-          sort: byType ? 'ASC_NAME' : sort,
-          limit,
-          skip: first ? 0 : this.#fetched,
-          ...(query
-            ? // A search covers the folder and everything under it.
-              { searchQuery: allOf(folder === '/' ? undefined : condition('path', ':', `${folder}/`), query) }
-            : { type: 'all', path: folder }),
-        },
-        { signal: controller.signal },
+        { sort: byType ? 'ASC_NAME' : sort, limit, skip: first ? 0 : this.#fetched, ...where },
+        { signal },
       );
-      if (controller.signal.aborted) return;
+      if (signal.aborted) return;
       this.#fetched = (first ? 0 : this.#fetched) + page.length;
       // A search under a folder matches the folder itself (its path has the prefix); leave it out.
       const found = query
         ? page.filter((a) => a.type !== 'folder' || normalizeFolderPath(a.folderPath) !== folder)
         : page;
+      const hasMore = !byType && page.length === limit;
+      const all = byType ? sortByType(found, sort === 'DESC_TYPE') : first ? found : [...items, ...found];
       this.#set({
-        items: byType ? sortByType(found, sort === 'DESC_TYPE') : first ? found : [...items, ...found],
-        hasMore: !byType && page.length === limit,
+        items: all,
+        hasMore,
         status: 'ready',
         loadingMore: false,
         error: undefined,
+        // Everything is here: count it. Otherwise the server is asked, once per listing.
+        ...(!hasMore && { total: { count: all.filter((a) => a.type !== 'folder').length, exact: true } }),
       });
+      // `GET /_ml/count` is the media server's; other backends have none, and show no count.
+      if (first && hasMore)
+        client.request<ListingTotal>('GET', '/_ml/count', { query: { ...where, type: 'file' }, signal }).then(
+          (total) => typeof total?.count === 'number' && !signal.aborted && this.#set({ total }),
+          () => undefined,
+        );
     } catch (error) {
-      if (isAbortError(error) || controller.signal.aborted) return;
+      if (isAbortError(error) || signal.aborted) return;
       const failure =
         error instanceof MediaApiError
           ? error

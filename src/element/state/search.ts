@@ -98,25 +98,26 @@ export function advancedConditionQuery(row: AdvancedCondition): string | undefin
   return condition(row.field, row.op, scalar(kind, row.value));
 }
 
+/** A condition's start: a field (quoted when dotted), an operator, then a quoted, listed, numeric or boolean value. */
+const queryStart = /^\(*\s*("[^"]+"|[A-Za-z]\w*)\s*([<>]=?|[=:]|NOT\s*=|(NOT\s+)?IN)\s*(["'[\d-]|true|false)/;
+
+/** Whether text typed into the search field is written in ImageKit's query language (`tags IN ["sale"]`). */
+export function looksLikeQuery(text: string): boolean {
+  return queryStart.test(text.trim());
+}
+
 /** The whole search as ImageKit's `searchQuery`; `''` when nothing is asked. */
 export function searchQueryOf(search: SearchState): string {
   const text = search.text.trim();
   const advanced = search.advanced.conditions.map(advancedConditionQuery);
   return allOf(
     search.raw?.trim(),
-    text && anyOf(condition('name', ':', text), condition('tags', ':', text)),
+    // Words search names and tags; a query typed into the field runs as written.
+    text && (looksLikeQuery(text) ? text : anyOf(condition('name', ':', text), condition('tags', ':', text))),
     search.type && typeConditions[search.type],
     search.tags.length > 0 && condition('tags', 'IN', search.tags),
     dateCondition(search.date),
     search.size && sizeConditions[search.size],
     search.advanced.match === 'OR' ? anyOf(...advanced) : allOf(...advanced),
   );
-}
-
-/** `initial-query`: a query in ImageKit's language, or plain words to search names and tags. */
-export function searchFromText(query: string): SearchState {
-  const text = query.trim();
-  if (text === '') return emptySearch;
-  const looksLikeQuery = /[=:<>"[\]()]|\s(IN|AND|OR)\s/i.test(text);
-  return looksLikeQuery ? { ...emptySearch, raw: text } : { ...emptySearch, text };
 }

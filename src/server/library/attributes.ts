@@ -39,6 +39,16 @@ export function parseCustomCoordinates(raw: string | null | undefined): string |
   return raw;
 }
 
+/** A focus area (`x,y,width,height`) if it lies inside an image this size; null otherwise. */
+export function focusAreaWithin(
+  area: string | null,
+  width?: number | null,
+  height?: number | null,
+): string | null {
+  const [x = 0, y = 0, w = 0, h = 0] = (area ?? '').split(',').map(Number);
+  return area && width && height && x + w <= width && y + h <= height ? area : null;
+}
+
 export function parseDescription(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   if (hasNul(raw)) throw invalidParameter('description', noNul);

@@ -8,6 +8,7 @@ import { probeFile } from '../media/probe.js';
 import type { QueryNode } from '../search/query-language.js';
 import type { Store } from '../store/store.js';
 import {
+  focusAreaWithin,
   invalidParameter,
   parseCustomCoordinates,
   parseDescription,
@@ -258,8 +259,12 @@ export async function ingestUpload(
           customMetadata: overwriteCustomMetadata
             ? fresh.customMetadata
             : applyCustomMetadata(existing.customMetadata, customMetadataInput, metadataFields, 'update'),
-          // Replacing an image should not silently drop its alt text.
+          // Replacing an image should not silently drop its alt text, nor a focus area that still fits it.
           description: description ?? existing.description,
+          customCoordinates:
+            customCoordinates === undefined
+              ? focusAreaWithin(existing.customCoordinates, probed.width, probed.height)
+              : customCoordinates,
         },
         principal,
       );

@@ -261,22 +261,40 @@ export class FileRepository extends Repository {
     const column = sortColumns[query.sort.column];
     const { direction } = query.sort;
     // Page over ids alone (an index-only scan, cheap even at a deep skip), then fetch those rows.
-    let page = this.c.db
+    const order = sortOrder(query.sort.column, direction);
+    const page = this.#matchingIds(query)
+      .orderBy(column, order)
+      .orderBy('version_id', direction)
+      .limit(limit)
+      .offset(skip);
+    return this.#all((q) =>
+      q.where('version_id', 'in', page).orderBy(column, order).orderBy('version_id', direction),
+    );
+  }
+
+  /** How many files `query` lists, counting at most `cap` (ids only, so a big folder costs little). */
+  async count(query: ListQuery, cap: number): Promise<number> {
+    const row = await this.c.db
+      .selectFrom(this.#matchingIds(query).limit(cap).as('matching'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** The version ids `query` lists, in no order. */
+  #matchingIds(query: ListQuery) {
+    let ids = this.c.db
       .selectFrom('file_versions')
       .select('version_id')
       .where('is_current', 'in', [
         ...(query.include.files ? [1] : []),
         ...(query.include.versions ? [0] : []),
       ]);
-    if (query.folder !== undefined) page = page.where('folder', '=', query.folder);
-    if (query.within !== undefined) page = page.where(inFolderTree('folder', query.within));
-    if (query.filter !== undefined) page = page.where(this.c.dialect.search.files(query.filter));
-    if (query.fileType !== undefined) page = page.where('file_type', '=', query.fileType);
-    const order = sortOrder(query.sort.column, direction);
-    page = page.orderBy(column, order).orderBy('version_id', direction).limit(limit).offset(skip);
-    return this.#all((q) =>
-      q.where('version_id', 'in', page).orderBy(column, order).orderBy('version_id', direction),
-    );
+    if (query.folder !== undefined) ids = ids.where('folder', '=', query.folder);
+    if (query.within !== undefined) ids = ids.where(inFolderTree('folder', query.within));
+    if (query.filter !== undefined) ids = ids.where(this.c.dialect.search.files(query.filter));
+    if (query.fileType !== undefined) ids = ids.where('file_type', '=', query.fileType);
+    return ids;
   }
 
   /** Distinct user tags of current files that start with `prefix` (case-sensitive), in order; `within` as in ListQuery. */

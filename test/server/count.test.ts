@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { uploadPng } from '../helpers/fixtures.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { bearer, sessionToken } from '../helpers/session.js';
+
+describe('GET /_ml/count', () => {
+  let server: TestServer;
+
+  before(async () => {
+    server = await startTestServer();
+    await uploadPng(server, { folder: '/shop', fileName: 'red-shoe.png', tags: 'red' });
+    await uploadPng(server, { folder: '/shop', fileName: 'red-hat.png', tags: 'red' });
+    await uploadPng(server, { folder: '/shop', fileName: 'blue-hat.png' });
+    await uploadPng(server, { folder: '/shop/sale', fileName: 'red-sock.png', tags: 'red' });
+    await uploadPng(server, { folder: '/other', fileName: 'red-car.png', tags: 'red' });
+  });
+  after(() => server.close());
+
+  const count = async (query: string, headers: Record<string, string> = {}) => {
+    const response = await server.api(
+      `/_ml/count${query}`,
+      headers.authorization ? { key: null, headers } : {},
+    );
+    assert.equal(response.status, 200, await response.clone().text());
+    return (await response.json()) as { count: number; exact: boolean };
+  };
+
+  it('counts what the list would show over all its pages: a folder, a type, a search', async () => {
+    assert.deepEqual(await count('?path=/shop&type=all'), { count: 4, exact: true });
+    assert.deepEqual(await count('?path=/shop&type=file'), { count: 3, exact: true });
+    assert.deepEqual(await count('?path=/shop&type=folder'), { count: 1, exact: true });
+    const search = encodeURIComponent('path : "/shop/" AND name : "red"');
+    assert.deepEqual(await count(`?searchQuery=${search}&type=file`), { count: 3, exact: true });
+  });
+
+  it('is exact up to limit and says "more" beyond it', async () => {
+    assert.deepEqual(await count('?path=/shop&type=file&limit=3'), { count: 3, exact: true });
+    assert.deepEqual(await count('?path=/shop&type=file&limit=2'), { count: 2, exact: false });
+  });
+
+  it('counts only what a session may see', async () => {
+    const token = await sessionToken({ folder: '/shop/', access: 'read' });
+    const search = encodeURIComponent('tags IN ["red"]');
+    assert.deepEqual(await count(`?searchQuery=${search}&type=file`, bearer(token)), {
+      count: 3,
+      exact: true,
+    });
+  });
+
+  it("refuses a broken query and a bad limit with the list API's messages", async () => {
+    const broken = await server.api(`/_ml/count?searchQuery=${encodeURIComponent('size >')}`);
+    assert.equal(broken.status, 400);
+    assert.ok(((await broken.json()) as { message: string }).message);
+    const limit = await server.api('/_ml/count?limit=5000');
+    assert.equal(limit.status, 400);
+    assert.match(((await limit.json()) as { message: string }).message, /limit/);
+  });
+});
