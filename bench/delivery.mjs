@@ -1,5 +1,7 @@
 // Delivery: cached rendition latency, an uncached w-400 of a 12-megapixel JPEG against the same
-// sharp pipeline called directly, and 50 concurrent thumbnail requests. Prints one JSON line.
+// sharp pipeline called directly, an uncached 1200×630 social card (photo, two text layers, a
+// logo layer) against the same composite made directly in sharp, and 50 concurrent thumbnail
+// requests. Prints one JSON line.
 // Run with `node --import tsx bench/delivery.mjs` (the server runs from source through tsx).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -13,6 +15,8 @@ import { uploadFile } from './support.mjs';
 const root = fileURLToPath(new URL('../', import.meta.url));
 const cachedSamples = Number(process.env.BENCH_CACHED_SAMPLES ?? 500);
 const uncachedSamples = Number(process.env.BENCH_UNCACHED_SAMPLES ?? 8);
+const cardSamples = Number(process.env.BENCH_CARD_SAMPLES ?? 10);
+const openSans = join(root, 'fonts/open-sans/OpenSans-Bold.ttf');
 const concurrent = 50;
 const auth = `Basic ${Buffer.from('private_bench:').toString('base64')}`;
 
@@ -130,6 +134,69 @@ try {
     rawMs.push(performance.now() - started);
   }
 
+  // Uncached social cards: one distinct 1600×1200 photo per sample, so each request renders.
+  const logo = await sharp({ create: { width: 240, height: 80, channels: 4, background: '#e03131' } })
+    .png()
+    .toBuffer();
+  await uploadFile(server.url, auth, logo, 'logo.png', { folder: '/card' });
+  const cards = [];
+  for (let i = 0; i < cardSamples; i++) {
+    const bytes = await photo(i + 100, 1600, 1200);
+    const path = join(work, `card-${i}.jpg`);
+    await writeFile(path, bytes);
+    cards.push({
+      path,
+      uploaded: await uploadFile(server.url, auth, bytes, `card-${i}.jpg`, { folder: '/card' }),
+    });
+  }
+  const title = 'Media that ships itself';
+  const subtitle = 'Layers, effects and fonts on delivery';
+  const card = [
+    'w-1200,h-630',
+    `l-text,i-${encodeURIComponent(title)},ff-Open Sans,tg-b,fs-64,co-FFFFFF,lx-60,ly-60,l-end`,
+    // A comma needs ImageKit's base64 form, as its SDKs write it.
+    `l-text,ie-${encodeURIComponent(Buffer.from(subtitle).toString('base64'))},fs-36,co-F1F3F5,lx-60,ly-160,l-end`,
+    'l-image,i-card@@logo.png,w-120,lx-N40,ly-N40,l-end',
+  ].join(',');
+  const cardServerMs = [];
+  for (const { uploaded } of cards) cardServerMs.push(await timedGet(`${uploaded.url}?tr=${card}`));
+  // The same card in this process: the photo cropped, both texts set by Pango, the logo resized,
+  // all handed over as raw pixels; one untimed card first, so fontconfig has started.
+  const openSansRegular = join(root, 'fonts/open-sans/OpenSans-Regular.ttf');
+  const layer = async (image) => {
+    const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
+    return { data, raw: { width: info.width, height: info.height, channels: info.channels } };
+  };
+  const text = (markup, size, fontfile) =>
+    layer(sharp({ text: { text: markup, font: `Open Sans ${size}`, fontfile, dpi: 72, rgba: true } }));
+  const directCard = async (path) => {
+    const [photoBytes, titleLayer, subtitleLayer, logoLayer] = await Promise.all([
+      readFile(path),
+      text(`<span foreground="#ffffff" weight="bold">${title}</span>`, 64, openSans),
+      text(`<span foreground="#f1f3f5">${subtitle}</span>`, 36, openSansRegular),
+      layer(sharp(logo).resize({ width: 120 })),
+    ]);
+    const at = (l, left, top) => ({ input: l.data, raw: l.raw, left, top });
+    return sharp(photoBytes, { limitInputPixels: 268_402_689, failOn: 'error' })
+      .autoOrient()
+      .resize({ width: 1200, height: 630, fit: 'cover' })
+      .composite([
+        at(titleLayer, 60, 60),
+        at(subtitleLayer, 60, 160),
+        at(logoLayer, 1200 - logoLayer.raw.width - 40, 630 - logoLayer.raw.height - 40),
+      ])
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality: 80 })
+      .toBuffer();
+  };
+  await directCard(cards[0].path);
+  const cardRawMs = [];
+  for (const { path } of cards) {
+    const started = performance.now();
+    await directCard(path);
+    cardRawMs.push(performance.now() - started);
+  }
+
   // Cached rendition latency: the same thumbnail over and over, after it is stored.
   const cachedUrl = `${bigFiles[0].uploaded.url}?tr=w-400`;
   for (let i = 0; i < 20; i++) await timedGet(cachedUrl);
@@ -157,6 +224,8 @@ try {
 
   const serverMedian = median(serverMs);
   const rawMedian = median(rawMs);
+  const cardServerMedian = median(cardServerMs);
+  const cardRawMedian = median(cardRawMs);
   console.log(
     JSON.stringify({
       bench: 'delivery',
@@ -171,6 +240,10 @@ try {
       rawSharpW400From12MpJpegMs: ms(rawMedian),
       uncachedToRawSharpRatio: Number((serverMedian / rawMedian).toFixed(2)),
       uncachedSamples,
+      uncachedSocialCard1200x630Ms: ms(cardServerMedian),
+      rawSharpSocialCard1200x630Ms: ms(cardRawMedian),
+      socialCardToRawSharpRatio: Number((cardServerMedian / cardRawMedian).toFixed(2)),
+      cardSamples,
       thumbnails50ConcurrentColdPerSecond: Number((concurrent / coldSeconds).toFixed(1)),
       thumbnails50ConcurrentColdSeconds: Number(coldSeconds.toFixed(3)),
       thumbnails50ConcurrentWarmPerSecond: Number((concurrent / warmSeconds).toFixed(1)),

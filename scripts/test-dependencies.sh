@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What `npm test` needs from the system besides node_modules, installed when missing: Chromium
-# (element, e2e and plugin suites), ffmpeg (video posters), PostgreSQL and Redis (the scale-path
+# (element, e2e and plugin suites), ffmpeg (video posters), poppler-utils (PDF pages), PostgreSQL and Redis (the scale-path
 # pass starts throwaway servers of both), PHP with mysqli, curl, dom and mbstring, MariaDB and
 # WordPress (the WordPress plugin's suite). `npm test` runs it first, so it is silent and quick
 # when all is here. It installs with apt-get as root or through `sudo -n` (sudo without a
@@ -14,6 +14,7 @@ find_missing() {
   packages=()
   [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || packages+=(chromium)
   command -v ffmpeg >/dev/null || packages+=(ffmpeg)
+  command -v pdftoppm >/dev/null || packages+=(poppler-utils)
   # test-scale.sh uses these servers instead of starting its own.
   if [ -z "${MEDIA_LIBRARY_TEST_POSTGRES:-}" ] || [ -z "${MEDIA_LIBRARY_TEST_REDIS:-}" ]; then
     compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || packages+=(postgresql)

@@ -172,6 +172,7 @@ export type ErrorReason =
   | 'KEY_LIMIT_REACHED'
   | 'KEY_NOT_FOUND'
   | 'LAST_STANDARD_KEY'
+  | 'LAYER_NOT_FOUND'
   | 'MISSING_PARAMETER'
   | 'NOT_AN_IMAGE'
   | 'NOT_FOUND'

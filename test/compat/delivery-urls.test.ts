@@ -73,6 +73,54 @@ describe('ImageKit SDK URL builders against our delivery', () => {
     }
   });
 
+  it('resolves v7 layers, shapes and effects in query and path form (issue 24)', async () => {
+    const cases: Array<[Transformation[], 'query' | 'path', number, number]> = [
+      [
+        [{ width: 320, overlay: { type: 'text', text: 'Hello, world', transformation: [{ fontSize: 30 }] } }],
+        'query',
+        320,
+        240,
+      ],
+      [
+        [{ overlay: { type: 'image', input: 'compat/private/secret.png', transformation: [{ width: 50 }] } }],
+        'path',
+        640,
+        480,
+      ],
+      [
+        [
+          {
+            overlay: {
+              type: 'solidColor',
+              color: 'red',
+              transformation: [{ width: 100, height: 20, radius: 'max' }],
+            },
+          },
+        ],
+        'query',
+        640,
+        480,
+      ],
+      [[{ width: 200, radius: 'max', rotation: 'N30' }], 'path', 248, 230],
+      [
+        [{ width: 'iw_div_4', shadow: 'bl-5_st-40', gradient: true, colorize: 'co-blue_in-30' }],
+        'query',
+        160,
+        120,
+      ],
+      [[{ width: 100, distort: 'a-45', unsharpMask: '1-1-0.5-0.01' }], 'query', 100, 85],
+    ];
+    for (const [transformation, transformationPosition, width, height] of cases) {
+      const private_ = JSON.stringify(transformation).includes('secret');
+      const url = src({ src: '/compat/photo.jpg', transformation, transformationPosition, signed: private_ });
+      const image = await fetchImage(url);
+      assert.ok(
+        Math.abs(image.width - width) <= 2 && Math.abs(image.height - height) <= 2,
+        `${url}: ${image.width}×${image.height}`,
+      );
+    }
+  });
+
   it('resolves signed v7 URLs for private files, with and without expiresIn, and refuses unsigned ones', async () => {
     const unsigned = src({ src: '/compat/private/secret.png' });
     assert.equal((await fetch(unsigned)).status, 401);

@@ -98,7 +98,8 @@ function machine(options: {
   };
 }
 
-const present = ['ffmpeg', 'mariadbd', 'redis-server'];
+// pdftoppm comes in poppler-utils: its fake is a present tool, as installing cannot name it.
+const present = ['ffmpeg', 'mariadbd', 'pdftoppm', 'redis-server'];
 
 describe('scripts/test-dependencies.sh', () => {
   it('exits at once and says nothing when everything is installed (this machine)', () => {
@@ -119,7 +120,7 @@ describe('scripts/test-dependencies.sh', () => {
   it('without root or sudo, stops with one line naming the apt-get command for what is missing', () => {
     const box = machine({
       uid: 1000,
-      tools: ['mariadbd', 'redis-server'],
+      tools: ['mariadbd', 'redis-server', 'pdftoppm'],
       missingPhpExtensions: 'mbstring mysqli',
     });
     const result = box.run();
@@ -149,6 +150,15 @@ describe('scripts/test-dependencies.sh', () => {
     assert.deepEqual(box.calls(), ['sudo -n true']);
   });
 
+  it('names poppler-utils when pdftoppm (PDF pages) is missing', () => {
+    const result = machine({
+      uid: 1000,
+      tools: ['ffmpeg', 'mariadbd', 'redis-server'],
+      missingPhpExtensions: '',
+    }).run();
+    assert.match(result.stderr, / --no-install-recommends poppler-utils\n$/);
+  });
+
   it('names PHP and every extension when there is no PHP at all', () => {
     const result = machine({ uid: 1000, tools: present }).run();
     assert.match(
@@ -159,19 +169,27 @@ describe('scripts/test-dependencies.sh', () => {
 
   it("finds Debian's mariadbd in /usr/sbin, which is not on a user's PATH", () => {
     // This machine has MariaDB from Debian (the script installed it before this suite).
-    const box = machine({ uid: 1000, tools: ['ffmpeg', 'redis-server'], missingPhpExtensions: '' });
+    const box = machine({
+      uid: 1000,
+      tools: ['ffmpeg', 'redis-server', 'pdftoppm'],
+      missingPhpExtensions: '',
+    });
     assert.deepEqual(box.run(), { status: 0, stdout: '', stderr: '' });
   });
 
   it('names PostgreSQL and Redis only when no test servers are given', () => {
-    const box = machine({ uid: 1000, tools: ['ffmpeg', 'mariadbd'], missingPhpExtensions: '' });
+    const box = machine({ uid: 1000, tools: ['ffmpeg', 'mariadbd', 'pdftoppm'], missingPhpExtensions: '' });
     assert.equal(box.run().status, 0);
     const result = box.run({ MEDIA_LIBRARY_TEST_REDIS: '' });
     assert.match(result.stderr, / --no-install-recommends redis-server\n$/);
   });
 
   it('as root, installs what is missing with apt-get and then says nothing more', () => {
-    const box = machine({ uid: 0, tools: ['mariadbd', 'redis-server'], missingPhpExtensions: '' });
+    const box = machine({
+      uid: 0,
+      tools: ['mariadbd', 'redis-server', 'pdftoppm'],
+      missingPhpExtensions: '',
+    });
     const result = box.run();
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stdout, '');
@@ -185,7 +203,7 @@ describe('scripts/test-dependencies.sh', () => {
   it('installs through sudo when it needs no password', () => {
     const box = machine({
       uid: 1000,
-      tools: ['ffmpeg', 'mariadbd'],
+      tools: ['ffmpeg', 'mariadbd', 'pdftoppm'],
       missingPhpExtensions: '',
       sudo: 'passwordless',
     });

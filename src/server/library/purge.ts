@@ -3,7 +3,7 @@ import { badRequest, notFound } from '../errors.js';
 import type { NamedTransforms } from '../media/transformation.js';
 import { parseTransformation } from '../media/transformation.js';
 import type { FileRecord } from '../store/store.js';
-import { parseDeliveryUrl, planDerived } from './delivery.js';
+import { parseDeliveryUrl, planDerived, referencesOf } from './delivery.js';
 import { newId } from './ids.js';
 import { listCatalog } from './listing.js';
 
@@ -68,7 +68,11 @@ async function purgeOne(
   if (!transformation || transformation.original) return ctx.derivedImages.dropAll([file.blobKey]);
   let dropped = 0;
   const keys = new Set<string>();
-  for (const accept of acceptVariants) keys.add((await planDerived(file, transformation, accept)).key);
+  // A layered rendition is keyed by its layers' files too; with one of them gone, none is stored.
+  const references = await referencesOf(ctx, transformation).catch(() => undefined);
+  if (!references) return 0;
+  for (const accept of acceptVariants)
+    keys.add((await planDerived(file, transformation, accept, references)).key);
   for (const key of keys) if (await ctx.derivedImages.drop(key)) dropped++;
   return dropped;
 }

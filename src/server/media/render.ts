@@ -1,13 +1,45 @@
-import sharp, { type Sharp, type SharpOptions } from 'sharp';
+import sharp, { type OverlayOptions, type Sharp, type SharpOptions } from 'sharp';
 import { badRequest } from '../errors.js';
-import type {
-  Color,
-  Dimension,
-  FormatParam,
-  OutputOptions,
-  Transformation,
-  TransformStep,
+import { type ConcreteStep, concreteStep, type Frame, sizesFor } from './concrete.js';
+import {
+  distort,
+  distortedSize,
+  fromRaw,
+  gradientOverlay,
+  opacityMask,
+  type Raw,
+  rawOverlay,
+  roundedMask,
+  toRaw,
+  withShadow,
+} from './effects.js';
+import {
+  applyGeometry,
+  type Geometry,
+  parseRegion,
+  planGeometry,
+  type Region,
+  sharpColor,
+} from './geometry.js';
+import {
+  type LayerEnv,
+  type LayerSources,
+  layerOverlays,
+  type RenderSource,
+  renderLayer,
+  type Size,
+} from './layers.js';
+import {
+  type FormatParam,
+  isConditional,
+  type Layer,
+  type OutputOptions,
+  type Step,
+  type Transformation,
 } from './transformation.js';
+import { evaluate, holds } from './values.js';
+
+export type { LayerSources, RenderSource } from './layers.js';
 
 /** What a transformation can produce. */
 export type OutputFormat = 'jpeg' | 'png' | 'webp' | 'avif' | 'gif';
@@ -31,7 +63,8 @@ const ownFormat: Record<string, OutputFormat> = {
 
 /**
  * `f-auto` picks AVIF, then WebP, from what the client accepts; no `f` (or `f-orig`) keeps the
- * source's format, except that SVG and TIFF become PNG and JPEG, which browsers show.
+ * source's format, except that SVG and TIFF become PNG and JPEG, which browsers show. `f-svg`
+ * is served as the SVG itself, never rendered.
  */
 export function resolveOutputFormat(
   param: FormatParam | undefined,
@@ -42,6 +75,7 @@ export function resolveOutputFormat(
   switch (param) {
     case undefined:
     case 'orig':
+    case 'svg':
       return own;
     case 'auto':
       if (accept?.includes('image/avif')) return 'avif';
@@ -60,7 +94,7 @@ export interface RenderLimits {
   maxPixels: number;
   /** Largest output width or height. */
   maxSize: number;
-  /** Largest output (and in-between image of a chain), in pixels. */
+  /** Largest output (and in-between image of a chain, and each layer), in pixels. */
   maxOutputPixels: number;
   /** Memory for renders running at once; a render waits until its estimate fits. */
   memory?: RenderMemory;
@@ -97,26 +131,11 @@ function encoderBytesPerPixel(format: OutputFormat, o: OutputOptions, pixels: nu
 /** Fixed cost of any render: decoder state, buffers, the encoded result. */
 const renderBaseBytes = 16 * 1024 * 1024;
 
-export interface RenderSource {
-  bytes: Buffer;
-  mime: string;
-  /** `x,y,w,h`, for `fo-custom`. */
-  customCoordinates: string | null;
-}
-
-interface Region {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-}
-
 const timeoutSeconds = 30;
-const white: Color = { r: 255, g: 255, b: 255, alpha: 1 };
-const sharpColor = (c: Color) => ({ r: c.r, g: c.g, b: c.b, alpha: c.alpha });
+const rawBytes = (s: Size) => s.width * s.height * 4;
 
-/** Refuses a step's output past the side or pixel limit, before any pixel of it is made. */
-function assertWithinLimits(width: number, height: number, limits: RenderLimits): void {
+/** Refuses a size past the side or pixel limit, before any pixel of it is made. */
+export function assertWithinLimits(width: number, height: number, limits: RenderLimits): void {
   if (width > limits.maxSize || height > limits.maxSize) {
     throw badRequest(
       `The transformation would make a ${width}×${height} image; this server makes images up to ${limits.maxSize} pixels wide and high.`,
@@ -131,390 +150,495 @@ function assertWithinLimits(width: number, height: number, limits: RenderLimits)
   }
 }
 
-function parseRegion(text: string | null): Region | null {
-  if (!text) return null;
-  const parts = text.split(',').map(Number);
-  if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n) || n < 0)) return null;
-  const [left, top, width, height] = parts as [number, number, number, number];
-  return width > 0 && height > 0 ? { left, top, width, height } : null;
+/** An image on its way through a chain: a sharp pipeline, its size, and whether it is decoded pixels. */
+interface Pixels {
+  image: Sharp;
+  width: number;
+  height: number;
+  /** The pipeline reads raw pixels in memory (a later step may start from it directly). */
+  decoded: boolean;
+  /** The pixels may be transparent somewhere. */
+  alpha: boolean;
+}
+
+/** Everything a render consults besides the step: limits, and where layers find their files. */
+interface Env {
+  limits: RenderLimits;
+  sources: LayerSources | undefined;
+  /** Sources read once per render, planning and drawing alike. */
+  cache: Map<string, Promise<RenderSource>>;
+}
+
+const sourceOptions = (limits: RenderLimits, page?: number): SharpOptions => ({
+  limitInputPixels: limits.maxPixels,
+  failOn: 'error',
+  ...(page !== undefined && { page: page - 1 }),
+});
+
+/** A source decoded and turned upright, with its size and, when it has several, the page asked for. */
+async function openSource(
+  source: RenderSource,
+  firstStep: Step | undefined,
+  limits: RenderLimits,
+  page?: number,
+) {
+  const options = sourceOptions(limits, page);
+  if (source.mime === 'image/svg+xml') options.density = await svgDensity(source.bytes, firstStep, limits);
+  const meta = await sharp(source.bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' }).metadata();
+  if (page !== undefined && page > (meta.pages ?? 1)) {
+    throw badRequest(
+      `pg-${page}: this image has ${meta.pages ?? 1} page${(meta.pages ?? 1) === 1 ? '' : 's'}.`,
+      {
+        reason: 'INVALID_TRANSFORMATION',
+      },
+    );
+  }
+  const width = meta.autoOrient?.width ?? meta.width ?? 0;
+  const height = meta.autoOrient?.height ?? meta.height ?? 0;
+  const image = sharp(source.bytes, options).autoOrient().timeout({ seconds: timeoutSeconds });
+  return { image, width, height, alpha: meta.hasAlpha ?? false };
 }
 
 /**
  * Runs the chain with sharp. Every decoder is bounded by `limitInputPixels`; each step after the
- * first starts from the previous step's raw pixels, so steps compose as ImageKit chains do.
+ * first starts from the previous step's raw pixels, so steps compose as ImageKit chains do. The
+ * whole render (layers included) is planned first: sizes checked against the limits, and the
+ * memory it will hold reserved.
  */
 export async function renderTransformation(
   source: RenderSource,
   t: Transformation,
   format: OutputFormat,
   limits: RenderLimits,
+  sources?: LayerSources,
 ): Promise<Buffer> {
-  const options: SharpOptions = { limitInputPixels: limits.maxPixels, failOn: 'error' };
-  if (source.mime === 'image/svg+xml') options.density = await svgDensity(source.bytes, t.steps[0], limits);
-  const image = sharp(source.bytes, options).autoOrient().timeout({ seconds: timeoutSeconds });
-  const meta = await sharp(source.bytes, options).metadata();
-  const width = meta.autoOrient?.width ?? meta.width ?? 0;
-  const height = meta.autoOrient?.height ?? meta.height ?? 0;
+  const env: Env = { limits, sources, cache: new Map() };
+  const start = await openSource(source, t.steps[0], limits, multiPage(source.mime) ? t.page : undefined);
+  if (t.page !== undefined && !multiPage(source.mime) && t.page > 1) {
+    throw badRequest(`pg-${t.page}: this file has one page.`, { reason: 'INVALID_TRANSFORMATION' });
+  }
   const custom = parseRegion(source.customCoordinates);
+  const frame: Frame = { initial: start };
+  const plan = await planChain(t.steps, start, frame, env, custom, start.width * start.height);
+  const pixels = plan.size.width * plan.size.height;
   // The source's own bytes are in memory for the whole render too.
-  const needed = source.bytes.length + memoryNeeded(t, width, height, custom, format, limits);
+  const needed =
+    source.bytes.length +
+    renderBaseBytes +
+    Math.max(plan.peak, plan.held + pixels * encoderBytesPerPixel(format, t.output, pixels));
   const release = await (limits.memory?.reserve(needed) ?? (() => {}));
   try {
-    return await runSteps(image, t, format, width, height, custom, limits);
+    const result = await runChain({ ...start, decoded: false }, t.steps, frame, env, custom, false);
+    return await encode(result.image, format, t.output, result.width * result.height).toBuffer();
   } finally {
     release();
   }
 }
 
-/** The size a step makes: its geometry, turned by a rotation and grown by a border; refused past the limits. */
-function stepOutput(step: TransformStep, geometry: Geometry, limits: RenderLimits) {
+const multiPage = (mime: string) => mime === 'image/gif' || mime === 'image/webp' || mime === 'image/tiff';
+
+/** Reads a layer's image once per render. */
+function layerSource(env: Env, path: string): Promise<RenderSource> {
+  if (!env.sources) {
+    throw badRequest('Layers from the library are not available here.', { reason: 'INVALID_TRANSFORMATION' });
+  }
+  let source = env.cache.get(path);
+  if (!source) {
+    source = env.sources.image(path);
+    env.cache.set(path, source);
+  }
+  return source;
+}
+
+/** The steps to run from here: an `if` block is replaced by its branch, chosen by the image now. */
+function nextSteps(queue: Step[], at: number, frame: Frame, size: Size): void {
+  const step = queue[at]!;
+  if (!isConditional(step)) return;
+  const now = sizesFor(frame, size);
+  const branch = holds(step.condition, {
+    w: size.width,
+    h: size.height,
+    ar: size.width / size.height,
+    iw: now.iw!,
+    ih: now.ih!,
+    iar: now.iar!,
+  })
+    ? step.then
+    : step.otherwise;
+  queue.splice(at, 1, ...branch);
+  if (queue[at] && isConditional(queue[at]!)) nextSteps(queue, at, frame, size);
+}
+
+const hasFinishing = (s: ConcreteStep) =>
+  Boolean(s.flip || s.rotate || s.blur || s.grayscale || s.sharpen || s.unsharpMask || s.contrast);
+
+/** Work on the step's whole result, in memory: shape, effects, backgrounds under transparency, layers. */
+const hasPixelWork = (s: ConcreteStep, alpha: boolean) =>
+  Boolean(
+    s.radius ||
+      s.opacity !== undefined ||
+      s.distort ||
+      s.shadow ||
+      s.gradient ||
+      s.colorize ||
+      s.layers?.length ||
+      (s.background && 'color' in s.background && alpha),
+  );
+
+/** What a step makes: its geometry, turned by a rotation, grown by a border or an arc. */
+function stepOutput(step: ConcreteStep, geometry: Geometry): Size {
   let { width, height } = geometry;
   if (step.rotate === 90 || step.rotate === 270) [width, height] = [height, width];
+  else if (step.rotate) {
+    const radians = (step.rotate * Math.PI) / 180;
+    [width, height] = [
+      Math.round(Math.abs(width * Math.cos(radians)) + Math.abs(height * Math.sin(radians))),
+      Math.round(Math.abs(width * Math.sin(radians)) + Math.abs(height * Math.cos(radians))),
+    ];
+  }
   if (step.border) {
     width += 2 * step.border.width;
     height += 2 * step.border.width;
   }
-  assertWithinLimits(width, height, limits);
+  if (step.distort) ({ width, height } = distortedSize(width, height, step.distort));
   return { width, height };
 }
 
-/** Sizes each step makes, planned before any pixel is decoded (a trim is taken to keep the size). */
-function stepSizes(
-  t: Transformation,
-  width: number,
-  height: number,
-  custom: Region | null,
-  limits: RenderLimits,
-) {
-  const sizes: Array<{ width: number; height: number; materialised: boolean }> = [];
-  for (const [index, step] of t.steps.entries()) {
-    const geometry = planGeometry(step, width, height, index === 0 ? custom : null, limits);
-    ({ width, height } = stepOutput(step, geometry, limits));
-    const materialised =
-      index < t.steps.length - 1 ||
-      Boolean(step.trim) ||
-      (hasFinishing(step) && Boolean(geometry.extend || step.border));
-    sizes.push({ width, height, materialised });
-  }
-  return sizes;
-}
-
 /**
- * About how much memory a render holds at its peak: a chain's steps pass raw pixels (four bytes
- * each, two images at a hand-over), a rotation or trim decodes the source whole, and the encoder
- * holds what its format needs. An over-estimate is safe; an under-estimate is what the limit is for.
+ * Plans a chain before any pixel is decoded (a trim is taken to keep the size): every size it
+ * makes is checked against the limits, and its memory estimated. A chain's steps pass raw pixels
+ * (four bytes each, two images at a hand-over), a rotation or trim decodes the source whole,
+ * layers hold their own pixels and sources. An over-estimate is safe; an under-estimate is what
+ * the limit is for.
  */
-export function memoryNeeded(
-  t: Transformation,
-  width: number,
-  height: number,
+async function planChain(
+  steps: Step[],
+  start: Size,
+  frame: Frame,
+  env: Env,
   custom: Region | null,
-  format: OutputFormat,
-  limits: RenderLimits,
-): number {
-  const raw = (w: number, h: number) => w * h * 4;
-  const first = t.steps[0];
-  let held = first && (first.rotate || first.flip || first.trim) ? raw(width, height) : 0;
-  let peak = held;
-  let out = { width, height };
-  for (const size of stepSizes(t, width, height, custom, limits)) {
-    if (size.materialised) {
-      peak = Math.max(peak, held + raw(size.width, size.height));
-      held = raw(size.width, size.height);
+  sourcePixels: number,
+): Promise<{ size: Size; peak: number; held: number }> {
+  const queue = [...steps];
+  let size: Size = { width: start.width, height: start.height };
+  let held = 0;
+  let peak = 0;
+  for (let at = 0; at < queue.length; at++) {
+    nextSteps(queue, at, frame, size);
+    const step = queue[at];
+    if (!step || isConditional(step)) continue;
+    const concrete = concreteStep(step, sizesFor(frame, size));
+    if (at === 0 && (concrete.rotate || concrete.flip || concrete.trim)) held = sourcePixels * 4;
+    const geometry = planGeometry(concrete, size.width, size.height, at === 0 ? custom : null);
+    assertWithinLimits(geometry.width, geometry.height, env.limits);
+    const out = stepOutput(concrete, geometry);
+    assertWithinLimits(out.width, out.height, env.limits);
+    let layers = 0;
+    for (const layer of concrete.layers ?? []) layers += await planLayer(layer, out, env);
+    const materialised =
+      at < queue.length - 1 ||
+      Boolean(concrete.trim) ||
+      hasFinishing(concrete) ||
+      hasPixelWork(concrete, true) ||
+      Boolean(concrete.border);
+    if (materialised) {
+      // Up to three images at once within a step: its input, an in-between, and its result.
+      const working = rawBytes(out) * (hasPixelWork(concrete, true) ? 2 : 1);
+      peak = Math.max(peak, held + working + layers);
+      held = rawBytes(out);
     }
-    out = size;
+    size = out;
   }
-  const pixels = out.width * out.height;
-  return renderBaseBytes + Math.max(peak, held + pixels * encoderBytesPerPixel(format, t.output, pixels));
+  return { size, peak, held };
 }
 
-async function runSteps(
-  start: Sharp,
-  t: Transformation,
-  format: OutputFormat,
-  startWidth: number,
-  startHeight: number,
+/** Bytes a layer holds while it is drawn, after checking every size it makes against the limits. */
+async function planLayer(layer: Layer, base: Size, env: Env): Promise<number> {
+  if (layer.type === 'solid') {
+    const sizes = sizesFor({ initial: base, base }, base);
+    const width = Math.round(layer.width === undefined ? base.width : evaluate(layer.width, sizes, 'w'));
+    const height = Math.round(layer.height === undefined ? base.height : evaluate(layer.height, sizes, 'h'));
+    assertWithinLimits(width, height, env.limits);
+    return rawBytes({ width, height });
+  }
+  // A text layer's size is known once it is set; it is checked then. Reserve about its base's worth.
+  if (layer.type === 'text') return rawBytes(base);
+  const source = await layerSource(env, layer.path);
+  const start = await openSource(source, layer.steps[0], env.limits, layer.page);
+  const plan = await planChain(
+    layer.steps,
+    start,
+    { initial: start, base },
+    env,
+    parseRegion(source.customCoordinates),
+    start.width * start.height,
+  );
+  return source.bytes.length + rawBytes(start) + plan.peak + rawBytes(plan.size);
+}
+
+/** Runs a chain: each step from the previous one's pixels, the last left as a pipeline unless `decodeLast`. */
+async function runChain(
+  start: Pixels,
+  steps: Step[],
+  frame: Frame,
+  env: Env,
   custom: Region | null,
-  limits: RenderLimits,
-): Promise<Buffer> {
-  let image = start;
-  let width = startWidth;
-  let height = startHeight;
-  for (const [index, step] of t.steps.entries()) {
-    if (step.trim) {
-      ({ image, width, height } = await materialise(image.trim({ threshold: step.trim }), limits));
-    }
-    const geometry = planGeometry(step, width, height, index === 0 ? custom : null, limits);
-    image = applyGeometry(image, geometry);
-    const finishing = hasFinishing(step);
-    if (finishing && (geometry.extend || step.border)) {
-      ({ image } = await materialise(image, limits));
-    }
-    if (finishing) image = applyFinishing(image, step);
-    ({ width, height } = stepOutput(step, geometry, limits));
-    if (index < t.steps.length - 1) ({ image, width, height } = await materialise(image, limits));
+  decodeLast: boolean,
+): Promise<Pixels> {
+  const queue = [...steps];
+  let pixels = start;
+  for (let at = 0; at < queue.length; at++) {
+    nextSteps(queue, at, frame, pixels);
+    const step = queue[at];
+    if (!step || isConditional(step)) continue;
+    pixels = await runStep(
+      pixels,
+      concreteStep(step, sizesFor(frame, pixels)),
+      env,
+      at === 0 ? custom : null,
+    );
+    if (at < queue.length - 1 && !pixels.decoded) pixels = await decode(pixels, env.limits);
   }
-  return encode(image, format, t.output, width * height).toBuffer();
+  if (decodeLast && !pixels.decoded) pixels = await decode(pixels, env.limits);
+  return pixels;
 }
 
-/** SVGs are vector: rasterise them at the size the first step asks for, not at 72 dpi then upscale. */
-async function svgDensity(bytes: Buffer, step: TransformStep | undefined, limits: RenderLimits) {
-  const meta = await sharp(bytes, { limitInputPixels: limits.maxPixels }).metadata();
-  const px = (d: Dimension | undefined) => (d && 'px' in d ? d.px * (step?.dpr ?? 1) : 0);
-  const scale = Math.max(px(step?.width) / (meta.width || 1), px(step?.height) / (meta.height || 1), 1);
-  return Math.min(72 * scale, 72 * 50);
-}
-
-async function materialise(image: Sharp, limits: RenderLimits) {
-  const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
-  const next = sharp(data, {
+/** Decodes a pipeline into raw pixels, the next operations' input. */
+async function decode(pixels: Pixels, limits: RenderLimits): Promise<Pixels> {
+  const { data, info } = await pixels.image.raw().toBuffer({ resolveWithObject: true });
+  const image = sharp(data, {
     raw: { width: info.width, height: info.height, channels: info.channels },
     limitInputPixels: limits.maxPixels,
   }).timeout({ seconds: timeoutSeconds });
-  return { image: next, width: info.width, height: info.height };
-}
-
-interface Geometry {
-  preExtract?: Region;
-  resize?: {
-    width?: number;
-    height?: number;
-    fit: 'cover' | 'contain' | 'fill' | 'inside' | 'outside';
-    position?: string | number;
-    background?: Color;
-    withoutEnlargement?: boolean;
+  return {
+    image,
+    width: info.width,
+    height: info.height,
+    decoded: true,
+    alpha: info.channels === 4 || info.channels === 2,
   };
-  extend?: { top: number; bottom: number; left: number; right: number; background: Color };
-  /** Output size of the step's geometry. */
-  width: number;
-  height: number;
 }
 
-const coverPositions: Record<string, string | number> = {
-  center: 'centre',
-  top: 'top',
-  left: 'left',
-  bottom: 'bottom',
-  right: 'right',
-  top_left: 'left top',
-  top_right: 'right top',
-  bottom_left: 'left bottom',
-  bottom_right: 'right bottom',
-  auto: sharp.strategy.attention,
-  custom: 'centre',
-};
+const fromRawPixels = (raw: Raw, alpha: boolean): Pixels => ({
+  image: fromRaw(raw).timeout({ seconds: timeoutSeconds }),
+  width: raw.width,
+  height: raw.height,
+  decoded: true,
+  alpha,
+});
 
-/** Where `fo` puts a window of `inner` within `outer` along one axis: 0, the middle or the end. */
-function along(focus: string, outer: number, inner: number, start: string, end: string): number {
-  if (focus.includes(start)) return 0;
-  if (focus.includes(end)) return outer - inner;
-  return Math.floor((outer - inner) / 2);
-}
-
-const clamp = (value: number, min: number, max: number) => Math.min(Math.max(value, min), max);
-
-/** The pixel sizes a step asks for, from w, h, ar and dpr; either may stay undefined. */
-function targetSize(step: TransformStep, width: number, height: number) {
-  const resolve = (d: Dimension | undefined, of: number) =>
-    d === undefined ? undefined : 'px' in d ? d.px : Math.max(1, Math.round(d.fraction * of));
-  let w = resolve(step.width, width);
-  let h = resolve(step.height, height);
-  if (step.aspectRatio) {
-    const ratio = step.aspectRatio.width / step.aspectRatio.height;
-    if (w !== undefined && h === undefined) h = Math.max(1, Math.round(w / ratio));
-    else if (h !== undefined && w === undefined) w = Math.max(1, Math.round(h * ratio));
+/** Trims a uniform border; an image that is all border stays as it is. */
+async function trimmed(pixels: Pixels, threshold: number, limits: RenderLimits): Promise<Pixels> {
+  try {
+    return await decode({ ...pixels, image: pixels.image.clone().trim({ threshold }) }, limits);
+  } catch {
+    return pixels;
   }
-  if (step.dpr !== undefined) {
-    if (w !== undefined) w = Math.max(1, Math.round(w * step.dpr));
-    if (h !== undefined) h = Math.max(1, Math.round(h * step.dpr));
+}
+
+async function runStep(start: Pixels, step: ConcreteStep, env: Env, custom: Region | null): Promise<Pixels> {
+  let pixels = start;
+  if (step.trim) pixels = await trimmed(pixels, step.trim, env.limits);
+  if (step.dominant) {
+    if (!pixels.decoded) pixels = await decode(pixels, env.limits);
+    const { dominant } = await pixels.image.clone().stats();
+    step.background = { color: { ...dominant, alpha: 1 } };
   }
-  return { w, h };
-}
-
-/**
- * Decides crop, resize and padding for one step from the input size, before any pixel is
- * touched, and refuses an output over the size limit (what is made, not what is asked: `w-400,
- * c-at_max` of a small image is small).
- */
-function planGeometry(
-  step: TransformStep,
-  width: number,
-  height: number,
-  custom: Region | null,
-  limits: RenderLimits,
-): Geometry {
-  const geometry = geometryOf(step, width, height, custom);
-  assertWithinLimits(geometry.width, geometry.height, limits);
-  return geometry;
-}
-
-function geometryOf(step: TransformStep, width: number, height: number, custom: Region | null): Geometry {
-  const { w, h } = targetSize(step, width, height);
-  const focus = step.focus ?? 'center';
-  const background = step.background ?? white;
-
-  if (step.cropMode === 'extract' || step.cropMode === 'pad_extract') {
-    if (focus === 'auto') {
-      throw badRequest(
-        'fo-auto works with resizing crops; with cm-extract use x, y, xc, yc or a side such as fo-top.',
-        {
-          reason: 'INVALID_TRANSFORMATION',
-        },
-      );
-    }
-    const region = focus === 'custom' && custom && w === undefined && h === undefined ? custom : undefined;
-    const ew = region?.width ?? w ?? width;
-    const eh = region?.height ?? h ?? height;
-    const rw = Math.min(ew, width);
-    const rh = Math.min(eh, height);
-    let left: number;
-    let top: number;
-    if (region) [left, top] = [region.left, region.top];
-    else if (step.x !== undefined || step.y !== undefined) {
-      left = step.x ?? along(focus, width, rw, 'left', 'right');
-      top = step.y ?? along(focus, height, rh, 'top', 'bottom');
-    } else if (step.xc !== undefined || step.yc !== undefined) {
-      left = step.xc !== undefined ? Math.round(step.xc - rw / 2) : along(focus, width, rw, 'left', 'right');
-      top = step.yc !== undefined ? Math.round(step.yc - rh / 2) : along(focus, height, rh, 'top', 'bottom');
-    } else if (focus === 'custom' && custom) {
-      left = Math.round(custom.left + custom.width / 2 - rw / 2);
-      top = Math.round(custom.top + custom.height / 2 - rh / 2);
-    } else {
-      left = along(focus, width, rw, 'left', 'right');
-      top = along(focus, height, rh, 'top', 'bottom');
-    }
-    const preExtract = {
-      left: clamp(left, 0, width - rw),
-      top: clamp(top, 0, height - rh),
-      width: rw,
-      height: rh,
-    };
-    if (step.cropMode === 'extract' || (ew === rw && eh === rh)) {
-      return { preExtract, width: rw, height: rh };
-    }
-    const padLeft = along(focus, ew, rw, 'left', 'right');
-    const padTop = along(focus, eh, rh, 'top', 'bottom');
-    return {
-      preExtract,
-      extend: {
-        left: padLeft,
-        right: ew - rw - padLeft,
-        top: padTop,
-        bottom: eh - rh - padTop,
-        background,
-      },
-      width: ew,
-      height: eh,
+  const geometry = planGeometry(step, pixels.width, pixels.height, custom);
+  assertWithinLimits(geometry.width, geometry.height, env.limits);
+  const blurred = step.background && 'blurred' in step.background ? step.background.blurred : undefined;
+  const input = blurred ? pixels.image.clone() : undefined;
+  const moved = Boolean(geometry.preExtract || geometry.resize || geometry.extend);
+  pixels = {
+    ...pixels,
+    image: applyGeometry(pixels.image, geometry),
+    width: geometry.width,
+    height: geometry.height,
+    decoded: pixels.decoded && !moved,
+  };
+  if (input && blurred && moved) pixels = await underBlurred(pixels, input, blurred);
+  const finishing = hasFinishing(step);
+  if (finishing) {
+    if (moved) pixels = await decode(pixels, env.limits);
+    pixels = { ...pixels, image: applyFinishing(pixels.image, step), decoded: false };
+    if (step.rotate && step.rotate % 90 !== 0) pixels.alpha = true;
+  }
+  if (step.border) {
+    if (moved || finishing) pixels = await decode(pixels, env.limits);
+    const b = step.border.width;
+    pixels = {
+      ...pixels,
+      image: pixels.image.extend({
+        top: b,
+        bottom: b,
+        left: b,
+        right: b,
+        background: sharpColor(step.border.color),
+      }),
+      decoded: false,
     };
   }
-
-  if (w === undefined && h === undefined) return { width, height };
-
-  if (step.cropMode === 'pad_resize' && w !== undefined && h !== undefined) {
-    const position = focus === 'auto' || focus === 'custom' ? 'centre' : coverPositions[focus]!;
-    return { resize: { width: w, height: h, fit: 'contain', position, background }, width: w, height: h };
+  const expected = stepOutput(step, geometry);
+  pixels = { ...pixels, width: expected.width, height: expected.height };
+  if (hasPixelWork(step, pixels.alpha)) {
+    pixels = await pixelWork(pixels, step, env, !finishing && !step.border && exactGeometry(geometry));
   }
-
-  const crop = step.crop ?? 'maintain_ratio';
-  if (w === undefined || h === undefined) {
-    if (crop === 'force') {
-      return {
-        resize: { width: w ?? width, height: h ?? height, fit: 'fill' },
-        width: w ?? width,
-        height: h ?? height,
-      };
-    }
-    const withoutEnlargement = crop === 'at_max' || crop === 'maintain_ratio_no_enlarge';
-    let scale = w !== undefined ? w / width : h! / height;
-    if (withoutEnlargement) scale = Math.min(scale, 1);
-    return {
-      resize: { ...(w !== undefined ? { width: w } : { height: h! }), fit: 'inside', withoutEnlargement },
-      width: Math.max(1, Math.round(width * scale)),
-      height: Math.max(1, Math.round(height * scale)),
-    };
-  }
-  switch (crop) {
-    case 'force':
-      return { resize: { width: w, height: h, fit: 'fill' }, width: w, height: h };
-    case 'at_max':
-    case 'at_max_enlarge':
-    case 'at_least': {
-      const scales = [w / width, h / height];
-      let scale = crop === 'at_least' ? Math.max(...scales) : Math.min(...scales);
-      if (crop === 'at_max') scale = Math.min(scale, 1);
-      return {
-        resize: {
-          width: w,
-          height: h,
-          fit: crop === 'at_least' ? 'outside' : 'inside',
-          withoutEnlargement: crop === 'at_max',
-        },
-        width: Math.max(1, Math.round(width * scale)),
-        height: Math.max(1, Math.round(height * scale)),
-      };
-    }
-    default: {
-      const withoutEnlargement = crop === 'maintain_ratio_no_enlarge';
-      const size =
-        withoutEnlargement && (w > width || h > height) ? { width, height } : { width: w, height: h };
-      if (focus === 'custom' && custom) {
-        return {
-          preExtract: windowAround(custom, w / h, width, height),
-          resize: { width: w, height: h, fit: 'fill', withoutEnlargement },
-          ...size,
-        };
-      }
-      return {
-        resize: { width: w, height: h, fit: 'cover', position: coverPositions[focus]!, withoutEnlargement },
-        ...size,
-      };
-    }
-  }
+  return pixels;
 }
 
-/** The smallest window of `ratio` (w/h) that holds `region`, kept inside the image. */
-function windowAround(region: Region, ratio: number, width: number, height: number): Region {
-  let ww = Math.max(region.width, region.height * ratio);
-  let wh = ww / ratio;
-  if (ww > width) [ww, wh] = [width, width / ratio];
-  if (wh > height) [ww, wh] = [height * ratio, height];
-  const w = Math.max(1, Math.round(ww));
-  const h = Math.max(1, Math.round(wh));
-  const left = Math.round(region.left + region.width / 2 - w / 2);
-  const top = Math.round(region.top + region.height / 2 - h / 2);
-  return { left: clamp(left, 0, width - w), top: clamp(top, 0, height - h), width: w, height: h };
-}
+/** Whether sharp makes exactly the size planned (a fit within a box may round differently). */
+const exactGeometry = (g: Geometry) =>
+  !g.resize || (g.resize.fit !== 'inside' && g.resize.fit !== 'outside' && !g.resize.withoutEnlargement);
 
-function applyGeometry(image: Sharp, g: Geometry): Sharp {
-  if (g.preExtract) image = image.extract(g.preExtract);
-  if (g.resize) {
-    const { background, ...resize } = g.resize;
-    image = image.resize({ ...resize, ...(background && { background: sharpColor(background) }) });
-  }
-  if (g.extend) {
-    const { background, ...sides } = g.extend;
-    image = image.extend({ ...sides, background: sharpColor(background) });
-  }
-  return image;
+/** `bg-blurred` with a pad crop: the padding shows the image itself, covering the box, blurred. */
+async function underBlurred(
+  pixels: Pixels,
+  input: Sharp,
+  blurred: { intensity: number | 'auto'; brightness: number },
+): Promise<Pixels> {
+  const front = await toRaw(pixels.image);
+  const { width, height } = front;
+  const sigma =
+    blurred.intensity === 'auto'
+      ? Math.max(2, Math.max(width, height) / 40)
+      : Math.max(0.3, blurred.intensity / 2);
+  let back = input.resize({ width, height, fit: 'cover' }).blur(sigma);
+  if (blurred.brightness) back = back.linear(1, blurred.brightness);
+  const raw = await toRaw(
+    sharp(await back.removeAlpha().raw().toBuffer(), { raw: { width, height, channels: 3 } }).composite([
+      rawOverlay(front),
+    ]),
+  );
+  return fromRawPixels(raw, false);
 }
-
-const hasFinishing = (s: TransformStep) =>
-  Boolean(s.flip || s.rotate || s.blur || s.grayscale || s.sharpen || s.contrast || s.border);
 
 /** Flips come before rotation within a step (sharp's order); chain steps for the other order. */
-function applyFinishing(image: Sharp, s: TransformStep): Sharp {
+function applyFinishing(image: Sharp, s: ConcreteStep): Sharp {
   if (s.flip === 'h' || s.flip === 'h_v') image = image.flop();
   if (s.flip === 'v' || s.flip === 'h_v') image = image.flip();
-  if (s.rotate) image = image.rotate(s.rotate);
+  if (s.rotate) {
+    // Any angle turns within a larger canvas, filled by the step's background or left clear.
+    const fill =
+      s.background && 'color' in s.background
+        ? sharpColor(s.background.color)
+        : { r: 0, g: 0, b: 0, alpha: 0 };
+    image =
+      s.rotate % 90 === 0
+        ? image.rotate(s.rotate)
+        : image.ensureAlpha().rotate(s.rotate, { background: fill });
+  }
   if (s.blur) image = image.blur(Math.max(0.3, s.blur / 2));
   if (s.sharpen) image = image.sharpen({ sigma: 0.5 + s.sharpen * 0.5 });
+  if (s.unsharpMask) {
+    const { sigma, amount, threshold } = s.unsharpMask;
+    image = image.sharpen({
+      sigma,
+      m1: 0,
+      m2: Math.max(0.01, amount * 2),
+      x1: Math.min(100, threshold * 100),
+    });
+  }
   if (s.contrast) image = image.normalise();
   if (s.grayscale) image = image.greyscale();
-  if (s.border) {
-    const b = s.border.width;
-    image = image.extend({ top: b, bottom: b, left: b, right: b, background: sharpColor(s.border.color) });
-  }
   return image;
+}
+
+/** The step's whole-image work, in ImageKit's order: distortion, shadow, shape, tint, gradient, background, layers. */
+async function pixelWork(start: Pixels, step: ConcreteStep, env: Env, exact: boolean): Promise<Pixels> {
+  // Distortions and shadows read every pixel; the rest composite onto the pipeline as it is, when
+  // its size is known to the pixel (otherwise it is decoded first, to know it).
+  let raw = step.distort || step.shadow || !exact ? await toRaw(start.image) : undefined;
+  let alpha = start.alpha;
+  if (raw && step.distort) {
+    raw = distort(raw, step.distort);
+    alpha = true;
+  }
+  if (raw && step.shadow) raw = await withShadow(raw, step.shadow);
+  const { width, height } = raw ?? start;
+  // Layers need only the size they are drawn on: they render side by side.
+  const drawing = Promise.all(
+    (step.layers ?? []).map((layer) => renderLayer(layer, { width, height }, layerEnv(env))),
+  );
+  const overlays: OverlayOptions[] = [];
+  if (step.radius) {
+    overlays.push(roundedMask(width, height, step.radius));
+    alpha = true;
+  }
+  if (step.opacity !== undefined) {
+    overlays.push(opacityMask(width, height, step.opacity));
+    alpha = true;
+  }
+  if (step.colorize) {
+    // Each colour moves towards the tint by the intensity, where the image is; alpha stays.
+    const tint = { ...step.colorize.color, alpha: step.colorize.intensity / 100 };
+    overlays.push({ input: solidInput(width, height, tint), blend: 'atop' });
+  }
+  if (step.gradient) overlays.push(gradientOverlay(width, height, step.gradient, 'atop'));
+  if (step.background && 'color' in step.background) {
+    // A background colour shows wherever the image is transparent, as on ImageKit.
+    overlays.push({ input: solidInput(width, height, step.background.color), blend: 'dest-over' });
+    alpha = step.background.color.alpha < 1;
+  }
+  const placed = await drawing;
+  const drawn = layerOverlays(placed, { width, height });
+  overlays.push(...drawn.overlays);
+  if (placed.some((l) => l.mode === 'cutter' || l.mode === 'cutout')) alpha = true;
+  let image = (raw ? fromRaw(raw) : start.image.ensureAlpha()).composite(overlays);
+  let size = { width, height };
+  if (drawn.crop) {
+    const cut = await toRaw(fromRaw(await toRaw(image)).extract(drawn.crop));
+    image = fromRaw(cut);
+    size = cut;
+  }
+  return { image: image.timeout({ seconds: timeoutSeconds }), ...size, decoded: false, alpha };
+}
+
+const solidInput = (
+  width: number,
+  height: number,
+  c: { r: number; g: number; b: number; alpha: number },
+) => ({
+  create: { width, height, channels: 4 as const, background: sharpColor(c) },
+});
+
+/** What layers need from the render: their files, the limits, and the pipeline for image layers' own steps. */
+function layerEnv(env: Env): LayerEnv {
+  return {
+    sources: {
+      image: (path) => layerSource(env, path),
+      font: (path) => {
+        if (!env.sources)
+          throw badRequest('Fonts from the library are not available here.', {
+            reason: 'INVALID_TRANSFORMATION',
+          });
+        return env.sources.font(path);
+      },
+    },
+    check: (width, height) => assertWithinLimits(width, height, env.limits),
+    timeoutSeconds,
+    renderImage: async (source, steps, base, page) => {
+      const start = await openSource(source, steps[0], env.limits, page);
+      const frame: Frame = { initial: start, base };
+      const done = await runChain(
+        { ...start, decoded: false },
+        steps,
+        frame,
+        env,
+        parseRegion(source.customCoordinates),
+        false,
+      );
+      return toRaw(done.image);
+    },
+  };
+}
+
+/** SVGs are vector: rasterise them at the size the first step asks for, not at 72 dpi then upscale. */
+async function svgDensity(bytes: Buffer, first: Step | undefined, limits: RenderLimits) {
+  const meta = await sharp(bytes, { limitInputPixels: limits.maxPixels }).metadata();
+  const step = first && !isConditional(first) ? first : undefined;
+  const px = (d: NonNullable<typeof step>['width']) => (d && 'px' in d ? d.px * (step?.dpr ?? 1) : 0);
+  const scale = Math.max(px(step?.width) / (meta.width || 1), px(step?.height) / (meta.height || 1), 1);
+  return Math.min(72 * scale, 72 * 50);
 }
 
 /** Encodes with ImageKit's default qualities (80; AVIF 50); metadata is stripped unless `md-true`. */

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { attachmentDisposition } from '../library/delivery.js';
 import type { ByteRange } from '../storage/blob-storage.js';
 
 /** HTTP validators and byte ranges for delivery (RFC 9110 §13 and §14), as pure functions. */
@@ -71,9 +72,6 @@ function isInlineSafe(mime: string): boolean {
   return ['application/pdf', 'text/plain', 'text/css', 'application/json'].includes(mime);
 }
 
-const attachment = (fileName: string) =>
-  `attachment; filename="${fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-
 /**
  * Headers that keep uploaded content from acting as our origin. SVG gets a CSP that forbids
  * scripts and, as DESIGN.md asks of unsanitised SVG, is a download when opened directly (`<img>`
@@ -82,13 +80,13 @@ const attachment = (fileName: string) =>
 export function safetyHeaders(mime: string, fileName: string): Record<string, string> {
   if (mime === 'image/svg+xml') {
     return {
-      'content-disposition': attachment(fileName),
+      'content-disposition': attachmentDisposition(fileName),
       'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
     };
   }
   if (isInlineSafe(mime)) return {};
   return {
-    'content-disposition': attachment(fileName),
+    'content-disposition': attachmentDisposition(fileName),
     'content-security-policy': "default-src 'none'; sandbox",
   };
 }

@@ -2,7 +2,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import {
+  clientHintsOf,
   type DeliveryTarget,
+  deliveryHeaders,
   parseDeliveryUrl,
   planDerived,
   renderDerived,
@@ -96,6 +98,7 @@ async function deliver(
     named,
     parseDeliveryUrl(request.raw.url ?? '/', endpointPath),
     now,
+    clientHintsOf(request.headers),
   );
   const { file, transformation } = target;
   const cache = cacheControl(target, now);
@@ -105,15 +108,17 @@ async function deliver(
     describe(reply, v, cache, false);
     if (isNotModified(request.headers, v)) return reply.code(304).send();
     reply.headers(safetyHeaders(file.mime, file.name));
+    reply.headers(deliveryHeaders(target, false));
     reply.header('content-type', file.mime);
     return sendBody(request, reply, v, file.size, {
       open: (range) => ctx.storage.read(file.blobKey, range),
     });
   }
 
-  const plan = await planDerived(file, transformation, request.headers.accept);
+  const plan = await planDerived(file, transformation, request.headers.accept, target.references);
   const v = { etag: plan.etag, lastModified: file.updatedAt };
   describe(reply, v, cache, plan.negotiated);
+  reply.headers(deliveryHeaders(target, plan.negotiated));
   if (isNotModified(request.headers, v)) return reply.code(304).send();
   const image = await ctx.derivedImages.get(plan.key, file.blobKey, async () => {
     // Only a render costs: cached renditions, and renders already in flight, are free.
