@@ -157,13 +157,13 @@ describe('browsing', () => {
       await until(() => error().includes('cannot contain /'), `${name} refused`);
       root.querySelector('.form-error')!.textContent = '';
     }
-    input.value = `Summer ${stamp}`;
+    input.value = `Autumn ${stamp}`;
     input.form!.requestSubmit();
-    const made = `Summer_${stamp}`;
+    const made = `Autumn_${stamp}`;
     await until(() => itemNames(element).includes(made), 'the new folder');
     expect(root.querySelector('.notice')!.textContent)
       .to.contain(`Folder ${made} created`)
-      .and.contain(`“Summer ${stamp}”`);
+      .and.contain(`“Autumn ${stamp}”`);
     root.querySelector<HTMLButtonElement>('[popovertarget="folder-form"]')!.click();
     input.value = made;
     input.form!.requestSubmit();

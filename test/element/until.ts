@@ -1,9 +1,9 @@
 // Waiting for the page to reach a state; no side effects, so tests of the built bundle can use it
 // without registering the element from source (helpers.ts does).
 
-/** Resolves once `check` answers something truthy; fails with `what` after `timeout` ms. */
+/** Resolves once `check` answers (or resolves to) something truthy; fails with `what` after `timeout` ms. */
 export async function until<T>(
-  check: () => T | undefined | null | false,
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   what = 'condition',
   timeout = 5000,
 ): Promise<T> {
@@ -11,7 +11,7 @@ export async function until<T>(
   for (;;) {
     let value: T | undefined | null | false;
     try {
-      value = check();
+      value = await check();
     } catch {
       // Not there yet.
     }

@@ -169,6 +169,8 @@ describe('versions', function () {
     restore2.click();
     await confirmRestore(versions, 'Version 2', true);
     await until(async () => (await fileAt('/edit/keep', 'licensed.png')).width === 48, 'version 2 back');
+    // Keeping the details is a second request after the restore: wait for the element to finish.
+    await until(() => !versions.querySelector('[role="status"]'), 'the restore to finish', 8000);
     expect(detailsOf(await fileAt('/edit/keep', 'licensed.png'))).to.deep.equal({ ...kept, tags: ['later'] });
   });
 });
