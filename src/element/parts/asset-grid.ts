@@ -115,6 +115,17 @@ export class AssetGridElement extends LitElement {
     return changed;
   }
 
+  /** An item made active before its page arrived: announced again once it has. */
+  #activeToCome = -1;
+
+  constructor() {
+    super();
+    this.addEventListener('item-activate', (event) => {
+      const { index } = (event as CustomEvent<{ index: number }>).detail;
+      this.#activeToCome = this.items[index] ? -1 : index;
+    });
+  }
+
   protected override createRenderRoot(): HTMLElement | DocumentFragment {
     const root = super.createRenderRoot();
     // Thumbnails' load and error do not bubble: caught on the way down, for both views.
@@ -159,7 +170,13 @@ export class AssetGridElement extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     const scroller = this.#scroller;
     this.#window.attach(scroller);
-    if (changed.has('revision') || changed.has('items')) this.#schedulePlaceholders();
+    if (changed.has('revision') || changed.has('items')) {
+      this.#schedulePlaceholders();
+      const index = this.#activeToCome;
+      if (index >= 0 && this.items[index] && index === this.#navigation.active)
+        emit(this, 'item-activate', { index });
+    }
+    if (changed.has('listKey')) this.#activeToCome = -1;
     if (changed.has('listKey') && scroller) scroller.scrollTop = 0;
     if ((changed.has('view') || changed.has('density')) && this.#readSizes()) this.#window.measure();
     if (changed.has('view')) this.#window.measure();
