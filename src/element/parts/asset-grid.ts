@@ -176,10 +176,12 @@ export class AssetGridElement extends LitElement {
       if (index >= 0 && this.items[index] && index === this.#navigation.active)
         emit(this, 'item-activate', { index });
     }
-    if (changed.has('listKey')) this.#activeToCome = -1;
-    if (changed.has('listKey') && scroller) scroller.scrollTop = 0;
-    if ((changed.has('view') || changed.has('density')) && this.#readSizes()) this.#window.measure();
-    if (changed.has('view')) this.#window.measure();
+    if (changed.has('listKey')) {
+      this.#activeToCome = -1;
+      if (scroller) scroller.scrollTop = 0;
+    }
+    const resized = (changed.has('view') || changed.has('density')) && this.#readSizes();
+    if (resized || changed.has('view')) this.#window.measure();
   }
 
   override render() {
