@@ -83,6 +83,18 @@ export class AuditEntryRepository extends Repository {
     return rows.map((row) => fromRow(row as AuditEntryTable & { id: number }));
   }
 
+  /** Up to `limit` entries after id `after`, oldest first: for copying the log elsewhere. */
+  async scan(after: number, limit: number): Promise<AuditRecord[]> {
+    const rows = await this.c.db
+      .selectFrom('audit_entries')
+      .selectAll()
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => fromRow(row as AuditEntryTable & { id: number }));
+  }
+
   /** Removes at most `limit` entries older than `before`, oldest first; answers how many. */
   async pruneOlderThan(before: number, limit: number): Promise<number> {
     const result = await this.c.db
