@@ -6,8 +6,11 @@ import { errorFromResponse, MediaApiError } from './errors.js';
 export interface Authorizer {
   /** The `Authorization` header for the next call. */
   authorization(signal?: AbortSignal): Promise<string>;
-  /** Forgets cached credentials after a 401; answers whether fresh ones are worth a retry. */
-  invalidate?(): boolean;
+  /**
+   * Forgets cached credentials after a 401 to the call that sent `refused`; answers whether fresh
+   * ones are worth a retry.
+   */
+  invalidate?(refused?: string): boolean;
   /** The media backend the credentials are for (a session names it), when the client has none. */
   endpoint?(signal?: AbortSignal): Promise<string | undefined>;
 }
@@ -73,7 +76,14 @@ export class SessionAuthorizer implements Authorizer {
     return (await this.session()).endpoint;
   }
 
-  invalidate(): boolean {
+  invalidate(refused?: string): boolean {
+    // Calls sent together with one stale token renew it once: a later 401 to the same token
+    // finds it already replaced (or being replaced) and retries with the new one.
+    const stale =
+      refused !== undefined &&
+      (this.pending !== undefined ||
+        (this.current !== undefined && `Bearer ${this.current.session.token}` !== refused));
+    if (stale) return true;
     const hadSession = this.current !== undefined;
     this.current = undefined;
     return hadSession;

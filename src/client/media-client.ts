@@ -110,7 +110,8 @@ export class MediaClient {
     let retriedAuth = false;
     let retries = 0;
     for (;;) {
-      const headers = new Headers({ authorization: await auth.authorization(options.signal) });
+      const authorization = await auth.authorization(options.signal);
+      const headers = new Headers({ authorization });
       if (options.json !== undefined) headers.set('content-type', 'application/json');
       let response: Response;
       try {
@@ -134,7 +135,7 @@ export class MediaClient {
         return (text === '' ? undefined : JSON.parse(text)) as T;
       }
       // An expired or revoked session: get a new one and try once more.
-      if (response.status === 401 && !retriedAuth && auth.invalidate?.()) {
+      if (response.status === 401 && !retriedAuth && auth.invalidate?.(authorization)) {
         retriedAuth = true;
         continue;
       }

@@ -192,6 +192,35 @@ describe('SessionAuthorizer', () => {
     );
   });
 
+  it('renews a refused session once for calls that were sent together', async () => {
+    const endpoint = endpointFor(600);
+    let calls = 0;
+    const auth = new SessionAuthorizer({
+      fetchAuth: async (path, init) => {
+        calls++;
+        if (calls === 1) {
+          const expiresAt = new Date(Date.now() + 600_000).toISOString();
+          return Response.json({
+            token: 'forged',
+            expiresAt,
+            scope: { folder: '/', access: 'read' },
+            endpoint: server.url,
+          });
+        }
+        return endpoint(new Request(`http://host/${path}`, init));
+      },
+    });
+    const client = new MediaClient({ auth });
+    await auth.authorization();
+    const lists = await Promise.all([1, 2, 3].map(() => client.listAssets({ path: '/brand' })));
+    assert.equal(calls, 2, 'one renewal for three refused calls');
+    for (const files of lists)
+      assert.deepEqual(
+        files.map((f) => f.name),
+        ['logo.png'],
+      );
+  });
+
   it('reports a refused session as a session error', async () => {
     const auth = new SessionAuthorizer({
       fetchAuth: async () => Response.json({ message: 'Sign in first.' }, { status: 403 }),
