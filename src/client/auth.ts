@@ -77,16 +77,12 @@ export class SessionAuthorizer implements Authorizer {
   }
 
   invalidate(refused?: string): boolean {
+    const { current } = this;
     // Calls sent together with one stale token renew it once: a later 401 to the same token
     // finds it already replaced (or being replaced) and retries with the new one.
-    const stale =
-      refused !== undefined &&
-      (this.pending !== undefined ||
-        (this.current !== undefined && `Bearer ${this.current.session.token}` !== refused));
-    if (stale) return true;
-    const hadSession = this.current !== undefined;
+    if (refused && (this.pending || (current && !refused.endsWith(current.session.token)))) return true;
     this.current = undefined;
-    return hadSession;
+    return !!current;
   }
 
   private async fetchSession(): Promise<SessionResponse> {
