@@ -110,8 +110,7 @@ export class MediaClient {
     let retriedAuth = false;
     let retries = 0;
     for (;;) {
-      const authorization = await auth.authorization(options.signal);
-      const headers = new Headers({ authorization });
+      const headers = new Headers({ authorization: await auth.authorization(options.signal) });
       if (options.json !== undefined) headers.set('content-type', 'application/json');
       let response: Response;
       try {
@@ -135,7 +134,11 @@ export class MediaClient {
         return (text === '' ? undefined : JSON.parse(text)) as T;
       }
       // An expired or revoked session: get a new one and try once more.
-      if (response.status === 401 && !retriedAuth && auth.invalidate?.(authorization)) {
+      if (
+        response.status === 401 &&
+        !retriedAuth &&
+        auth.invalidate?.(headers.get('authorization') ?? undefined)
+      ) {
         retriedAuth = true;
         continue;
       }
