@@ -10,6 +10,7 @@ import { apiCorsOptions } from './cors.js';
 import { ApiError, HELP } from './errors.js';
 import { newId } from './library/ids.js';
 import { answerClientError, enforceBodyTimeouts, httpServerOptions } from './request-timeouts.js';
+import { auditRoutes } from './routes/audit.js';
 import { bulkJobRoutes } from './routes/bulk-jobs.js';
 import { clientConfigRoutes } from './routes/client-config.js';
 import { companionRoutes } from './routes/companion.js';
@@ -127,6 +128,7 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(customMetadataFieldRoutes, { ctx });
   await app.register(metadataRoutes, { ctx });
   await app.register(keyRoutes, { ctx });
+  await app.register(auditRoutes, { ctx });
   await app.register(purgeRoutes, { ctx });
   await app.register(editRoutes, { ctx });
   await app.register(tagRoutes, { ctx });

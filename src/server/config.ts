@@ -25,6 +25,8 @@ export interface ServerConfig {
   redisPrefix: string;
   /** How long a node's claim on a folder job holds unless renewed; another node resumes it after. */
   jobLeaseMs: number;
+  /** How long audit entries are kept (`MEDIA_LIBRARY_AUDIT_RETENTION`, e.g. 365d); forever when unset. */
+  auditRetentionMs?: number;
   /**
    * Base of file URLs (`url`, `thumbnail`), e.g. `https://media.example.com`. When unset, each
    * response uses the origin the request came to, which `allowedHosts` vouches for.
@@ -262,6 +264,9 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
   };
   if (!Number.isInteger(config.jobLeaseMs) || config.jobLeaseMs < 1000)
     throw new Error(`MEDIA_LIBRARY_JOB_LEASE_MS="${env.MEDIA_LIBRARY_JOB_LEASE_MS}" should be 1000 or more`);
+  const retention = env.MEDIA_LIBRARY_AUDIT_RETENTION;
+  if (retention !== undefined && retention !== '' && retention !== 'forever')
+    config.auditRetentionMs = parseDuration('MEDIA_LIBRARY_AUDIT_RETENTION', retention);
   const database = flags.database ?? env.DATABASE_URL;
   if (database)
     config.database = checkUrl(

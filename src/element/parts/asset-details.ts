@@ -4,6 +4,7 @@ import './organise-dialog.js';
 import './tag-input.js';
 import './versions.js';
 import { css, html, LitElement, nothing, svg, type TemplateResult } from 'lit';
+import { mayReadAudit } from '../../client/audit.js';
 import {
   editImage,
   renameFile,
@@ -37,6 +38,11 @@ const copyIcon = svg`<rect x="9" y="9" width="12" height="12" rx="2"/><path d="M
 const externalIcon = svg`<path d="M15 3h6v6M10 14 21 3M18 13v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2h6"/>`;
 
 addEnglish(enEdit);
+
+/** Whether a client may read the audit log: asked once per client, whatever panel asks. */
+const auditAccess = new WeakMap<MediaClient, Promise<boolean>>();
+
+type DetailsTab = 'details' | 'history';
 
 export { transferDropped } from './organise.js';
 
@@ -204,6 +210,26 @@ export class AssetDetailsElement extends LitElement {
         gap: 6px;
         flex-wrap: wrap;
       }
+      .tabs {
+        display: flex;
+        gap: 4px;
+        padding: 4px 16px 0;
+        border-bottom: 1px solid var(--_border);
+      }
+      .tabs [role='tab'] {
+        padding: 6px 10px;
+        border: 0;
+        border-bottom: 2px solid transparent;
+        background: none;
+        color: var(--_muted);
+        font: inherit;
+        font-size: 13px;
+        cursor: pointer;
+      }
+      .tabs [role='tab'][aria-selected='true'] {
+        border-bottom-color: var(--_accent);
+        color: var(--_text);
+      }
       .banner {
         margin: 0;
         padding: 8px;
@@ -237,6 +263,10 @@ export class AssetDetailsElement extends LitElement {
   @state() private versionsOpen = false;
   /** The image editor (a lazy chunk of its own) is open. */
   @state() private editing = false;
+  /** The session may read the audit log, so a file's History tab shows. */
+  @state() private historyAllowed = false;
+  @state() private tab: DetailsTab = 'details';
+  #auditAskedFor: MediaClient | undefined;
   readonly #l10n = new LocalizeController(this);
 
   /** Whether there are changes not saved yet. */
@@ -257,7 +287,43 @@ export class AssetDetailsElement extends LitElement {
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('asset')) this.#show(this.asset);
+    const { client } = this;
+    if (client && client !== this.#auditAskedFor && this.file) {
+      this.#auditAskedFor = client;
+      this.historyAllowed = false;
+      const asked = auditAccess.get(client) ?? mayReadAudit(client);
+      auditAccess.set(client, asked);
+      void asked.then((allowed) => {
+        if (this.client === client) this.historyAllowed = allowed;
+      });
+    }
   }
+
+  #selectTab(tab: DetailsTab, focus = false): void {
+    this.tab = tab;
+    if (tab === 'history') void import('./asset-history.js');
+    if (focus)
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${tab}`)?.focus());
+  }
+
+  /** The tabs pattern: arrows, Home and End move between tabs and select them. */
+  #tabKeys = (event: KeyboardEvent): void => {
+    const tabs: DetailsTab[] = ['details', 'history'];
+    const at = tabs.indexOf(this.tab);
+    const next =
+      event.key === 'ArrowRight'
+        ? tabs[(at + 1) % tabs.length]
+        : event.key === 'ArrowLeft'
+          ? tabs[(at + tabs.length - 1) % tabs.length]
+          : event.key === 'Home'
+            ? tabs[0]
+            : event.key === 'End'
+              ? tabs.at(-1)
+              : undefined;
+    if (!next) return;
+    event.preventDefault();
+    this.#selectTab(next, true);
+  };
 
   #show(asset: Asset | undefined): void {
     const next = asset?.type === 'folder' ? undefined : asset;
@@ -350,7 +416,36 @@ export class AssetDetailsElement extends LitElement {
     </div>`;
   }
 
+  /** A file's details, and its history in a second tab where the session may read the audit log. */
   #renderFile(file: MediaFile): TemplateResult {
+    const l = this.#l10n.value;
+    const tabbed = this.historyAllowed;
+    const tab = (id: DetailsTab, label: string) =>
+      html`<button type="button" role="tab" id=${`tab-${id}`} aria-controls=${`panel-${id}`}
+        aria-selected=${String(this.tab === id)} tabindex=${this.tab === id ? 0 : -1}
+        @click=${() => this.#selectTab(id)}>${label}</button>`;
+    // One structure with or without tabs, so the details (and what is open in them) stay put when the tabs appear.
+    return html`${
+      tabbed
+        ? html`<div class="tabs" role="tablist" aria-label=${l.t('detailsTabs')} @keydown=${this.#tabKeys}>
+            ${tab('details', l.t('tabDetails'))}${tab('history', l.t('tabHistory'))}
+          </div>`
+        : nothing
+    }
+      <div id="panel-details" role=${tabbed ? 'tabpanel' : nothing} aria-labelledby=${tabbed ? 'tab-details' : nothing}
+        ?hidden=${tabbed && this.tab !== 'details'}>
+        ${this.#renderFileDetails(file)}
+      </div>
+      ${
+        tabbed && this.tab === 'history'
+          ? html`<div role="tabpanel" id="panel-history" class="body" aria-labelledby="tab-history" tabindex="0">
+              <ml-asset-history .file=${file} .client=${this.client}></ml-asset-history>
+            </div>`
+          : nothing
+      }`;
+  }
+
+  #renderFileDetails(file: MediaFile): TemplateResult {
     const l = this.#l10n.value;
     return html`<div class="body">
       ${

@@ -203,6 +203,49 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
         await db.schema.createIndex('renditions_by_blob').on('renditions').column('blob_key').execute();
       },
     },
+
+    // Append-only; newest first by id, so every index ends in id for keyset pages.
+    '004_audit_entries': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('audit_entries')
+          .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigserial', (c) =>
+            dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+          )
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('actor_type', text, (c) => c.notNull())
+          .addColumn('actor_id', text, (c) => c.notNull())
+          .addColumn('actor_name', text)
+          .addColumn('actor_folder', text)
+          .addColumn('action', text, (c) => c.notNull())
+          .addColumn('file_id', text)
+          .addColumn('path', text)
+          .addColumn('target', text)
+          .addColumn('changes', text)
+          .execute();
+        await db.schema
+          .createIndex('audit_entries_by_file')
+          .on('audit_entries')
+          .columns(['file_id', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('audit_entries_by_path')
+          .on('audit_entries')
+          .columns(['path', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('audit_entries_by_actor')
+          .on('audit_entries')
+          .columns(['actor_id', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('audit_entries_by_action')
+          .on('audit_entries')
+          .columns(['action', 'id'])
+          .execute();
+        await db.schema.createIndex('audit_entries_by_time').on('audit_entries').column('at').execute();
+      },
+    },
   };
 };
 
