@@ -31,6 +31,7 @@ import { readBlob } from '../storage/blob-storage.js';
 import type { FileRecord } from '../store/store.js';
 import { DerivedImages } from './derived-images.js';
 import { type UrlSignature, verifyUrlSignature } from './url-signature.js';
+import { checkPictureVideoOptions } from './video-delivery.js';
 
 /** A delivery URL taken apart: which file, which version, which transformation, which signature. */
 export interface DeliveryUrl {
@@ -303,7 +304,7 @@ export const attachmentDisposition = (fileName: string) =>
 
 /** A rendition downloads under the file's name with its own format's extension. */
 function downloadName(target: DeliveryTarget): string {
-  const format = target.transformation?.output.format;
+  const format = target.transformation?.video?.format ?? target.transformation?.output.format;
   if (!target.transformation || !format || format === 'auto' || format === 'orig') return target.file.name;
   const extension = format === 'jpeg' ? 'jpg' : format;
   return target.file.name.replace(/(\.[^.]*)?$/, `.${extension}`);
@@ -360,6 +361,7 @@ export async function planDerived(
   accept: string | undefined,
   references: References = new Map(),
 ): Promise<DerivedPlan> {
+  checkPictureVideoOptions(file, t);
   const kind = await sourceKindOf(file);
   const sourceMime = kind === 'image' ? file.mime : kind === 'poster' ? 'image/jpeg' : 'image/png';
   const format = resolveOutputFormat(t.output.format, sourceMime, accept);
@@ -417,7 +419,8 @@ export async function renderSourceFor(
     }
   }
   if (kind === 'poster') {
-    const poster = await withLocalCopy(ctx, file.blobKey, (path) => posterFrame(path, file.mime));
+    const second = t?.video?.start ?? 1;
+    const poster = await withLocalCopy(ctx, file.blobKey, (path) => posterFrame(path, file.mime, second));
     if (poster) return { bytes: poster, mime: 'image/png', customCoordinates: null };
   }
   return {
