@@ -11,6 +11,7 @@ import type { Scope } from '../../src/shared/session-token.js';
 import { createTokenEndpoint, fastifyTokenEndpoint } from '../../src/token-endpoint/index.js';
 import { jpeg, png, upload } from '../helpers/fixtures.js';
 import { basicAuth, type TestServer, testKeys } from '../helpers/server.js';
+import { hasFfmpeg, twoColourVideo } from '../helpers/videos.js';
 
 /** What the browser tests receive as `window.ML_TEST`. */
 export interface ElementTestEnv {
@@ -19,6 +20,8 @@ export interface ElementTestEnv {
   authUrl: string;
   /** Files in /many, for paging. */
   manyCount: number;
+  /** ffmpeg is installed: /media/clip.mp4 exists and has a poster frame. */
+  videos: boolean;
 }
 
 export const manyCount = 130;
@@ -74,7 +77,7 @@ export async function startElementTestServer(): Promise<{ env: ElementTestEnv; c
   const target = { url: server.url, dataDir, server, api, close: async () => {} } as TestServer;
   await seedFixture(target);
   return {
-    env: { url: server.url, authUrl: `${server.url}/_ml/test/auth`, manyCount },
+    env: { url: server.url, authUrl: `${server.url}/_ml/test/auth`, manyCount, videos: hasFfmpeg },
     async close() {
       await server.close();
       await rm(dataDir, { recursive: true, force: true });
@@ -99,7 +102,7 @@ async function put(
 /**
  * /alpha: red-dress.png (tags summer, red; price 120), blue-sky.jpg (tag sky), logo.png
  * (transparent); /alpha/nested: deep.png; /beta: empty; /docs: manual.pdf; /many: 130 PNGs;
- * /scratch: where tests that write put things.
+ * /media: clip.mp4 (320×240, when ffmpeg is installed); /scratch: where tests that write put things.
  */
 async function seedFixture(server: TestServer): Promise<void> {
   const field = await server.api('/v1/customMetadataFields', {
@@ -116,6 +119,7 @@ async function seedFixture(server: TestServer): Promise<void> {
   await put(server, '/alpha', 'logo.png', await png(32, 32, true));
   await put(server, '/alpha/nested', 'deep.png', await png(20, 20));
   await put(server, '/docs', 'manual.pdf', samplePdf('Manual', ['A test document.']), { tags: 'docs' });
+  if (hasFfmpeg) await put(server, '/media', 'clip.mp4', await twoColourVideo());
   for (const folderName of ['beta', 'scratch']) {
     const folder = await server.api('/v1/folder', {
       method: 'POST',

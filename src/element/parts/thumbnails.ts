@@ -23,15 +23,29 @@ export function transformedUrl(file: MediaFile, transformation: string): string 
 }
 
 /**
+ * The URL a file's picture is drawn from: an image's own, or ImageKit's `…/ik-thumbnail.jpg` after
+ * a PDF or a video (its first page, its poster frame), its query (version, cache-buster) kept.
+ */
+export function pictureUrl(file: MediaFile): string {
+  if (file.fileType === 'image') return file.url;
+  const at = file.url.indexOf('?');
+  return at === -1
+    ? `${file.url}/ik-thumbnail.jpg`
+    : `${file.url.slice(0, at)}/ik-thumbnail.jpg${file.url.slice(at)}`;
+}
+
+/**
  * What a grid cell loads: a 200 px rendition where that is enough (1x screens), the server's
  * own thumbnail (`n-ik_ml_thumbnail`, 400 px) for 2x, a larger one for denser screens, and a
- * tiny blurred preview to show meanwhile.
+ * tiny blurred preview to show meanwhile. PDFs and videos are drawn from their picture.
  */
 export function thumbnailSources(file: MediaFile): { src: string; srcset: string; placeholder: string } {
+  const picture = pictureUrl(file);
+  const thumbnail = file.fileType === 'image' ? file.thumbnail : withTransform(picture, 'n-ik_ml_thumbnail');
   return {
-    src: file.thumbnail,
-    srcset: `${withTransform(file.url, 'w-200,h-200,c-at_max,f-webp,q-75')} 200w, ${file.thumbnail} 400w, ${withTransform(file.url, 'w-800,h-800,c-at_max,f-webp,q-75')} 800w`,
-    placeholder: withTransform(file.url, 'w-24,h-24,c-at_max,bl-4,q-40,f-webp'),
+    src: thumbnail,
+    srcset: `${withTransform(picture, 'w-200,h-200,c-at_max,f-webp,q-75')} 200w, ${thumbnail} 400w, ${withTransform(picture, 'w-800,h-800,c-at_max,f-webp,q-75')} 800w`,
+    placeholder: withTransform(picture, 'w-24,h-24,c-at_max,bl-4,q-40,f-webp'),
   };
 }
 
