@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runBounded } from '../../src/server/media/video.js';
-import { upload } from '../helpers/fixtures.js';
+import { serveCli } from '../helpers/cli.js';
+import { upload, uploadForm } from '../helpers/fixtures.js';
 import { blue, decode, near, red } from '../helpers/images.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { basicAuth, startTestServer, type TestServer, testKeys } from '../helpers/server.js';
 import { ffprobe, firstFrame, hasFfmpeg, twoColourVideo } from '../helpers/videos.js';
 
 /** Uploads `bytes` under /v and fails loudly if the server refuses it. */
@@ -209,6 +214,44 @@ describe('video render limits', { skip: hasFfmpeg ? false : 'ffmpeg is not insta
       await expectError(`${server.url}/v/clip.mp4?tr=w-1000`, 400, /at most 400 pixels a side/);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('without ffmpeg', { skip: hasFfmpeg ? false : 'ffmpeg is not installed here' }, () => {
+  it('answers video transformations with a 400 saying so, and thumbnails with a placeholder', async () => {
+    // A server whose PATH holds nothing: no ffmpeg (nor poppler), as on a bare host.
+    const dir = await mkdtemp(join(tmpdir(), 'no-ffmpeg-'));
+    const running = await serveCli(['--data', join(dir, 'data')], {
+      PATH: join(dir, 'empty'),
+      MEDIA_LIBRARY_PUBLIC_KEY: testKeys.publicKey,
+      MEDIA_LIBRARY_PRIVATE_KEY: testKeys.privateKey,
+      MEDIA_LIBRARY_RATE_LIMIT: 'off',
+      MEDIA_LIBRARY_LOG_LEVEL: 'error',
+    });
+    try {
+      const stored = await fetch(`${running.url}/api/v1/files/upload`, {
+        method: 'POST',
+        headers: { authorization: basicAuth(testKeys.privateKey) },
+        body: uploadForm({
+          file: { bytes: await twoColourVideo(), name: 'clip.mp4' },
+          fields: { fileName: 'clip.mp4', useUniqueFileName: 'false', folder: '/v' },
+        }),
+      });
+      assert.equal(stored.status, 200, await stored.text());
+      await expectError(
+        `${running.url}/v/clip.mp4?tr=w-100,f-webm`,
+        400,
+        /`f-webm` is not supported: .*need ffmpeg/,
+      );
+      await expectError(`${running.url}/v/clip.mp4?tr=w-100`, 400, /need ffmpeg/);
+      const thumbnail = await fetch(`${running.url}/v/clip.mp4/ik-thumbnail.jpg`);
+      assert.equal(thumbnail.status, 200);
+      assert.equal(thumbnail.headers.get('content-type'), 'image/jpeg');
+    } finally {
+      running.child.kill('SIGTERM');
+      await once(running.child, 'exit');
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,8 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { ServerContext } from '../context.js';
 import { ApiError, badRequest, messages, notFound } from '../errors.js';
 import { pdfPage, pdfRenderBytes, pdftoppmAvailable } from '../media/pdf.js';
@@ -30,6 +28,7 @@ import {
 import { readBlob } from '../storage/blob-storage.js';
 import type { FileRecord } from '../store/store.js';
 import { DerivedImages } from './derived-images.js';
+import { withLocalCopy } from './local-copy.js';
 import { type UrlSignature, verifyUrlSignature } from './url-signature.js';
 import { checkPictureVideoOptions } from './video-delivery.js';
 
@@ -428,17 +427,6 @@ export async function renderSourceFor(
     mime: 'image/png',
     customCoordinates: null,
   };
-}
-
-/** ffmpeg and poppler need a seekable local file; blobs may live elsewhere (S3), so copy to staging. */
-async function withLocalCopy<T>(ctx: ServerContext, blobKey: string, work: (path: string) => Promise<T>) {
-  const path = join(ctx.stagingDir, `source-${randomUUID()}`);
-  try {
-    await pipeline(await ctx.storage.read(blobKey), createWriteStream(path));
-    return await work(path);
-  } finally {
-    await rm(path, { force: true });
-  }
 }
 
 const fontTypes = new Set([

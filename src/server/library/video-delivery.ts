@@ -1,9 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { ServerContext } from '../context.js';
 import { canPoster, ffmpegAvailable } from '../media/poster-frame.js';
 import { canonicalSteps, type Transformation, type VideoFormat } from '../media/transformation.js';
@@ -19,6 +17,7 @@ import {
 } from '../media/video.js';
 import type { FileRecord } from '../store/store.js';
 import { DerivedImages } from './derived-images.js';
+import { withLocalCopy } from './local-copy.js';
 
 /** Formats that make a picture of a video (its poster frame) rather than a video. */
 const pictureFormats = new Set(['jpg', 'jpeg', 'png', 'webp', 'avif', 'gif']);
@@ -104,37 +103,35 @@ export async function renderVideo(
   t: Transformation,
   plan: VideoRenditionPlan,
 ): Promise<{ file: string }> {
-  const source = join(ctx.stagingDir, `source-${randomUUID()}`);
   const output = join(ctx.stagingDir, `video-${randomUUID()}.${plan.format}`);
   const timeoutMs = ctx.config.videoRenderTimeoutMs;
   try {
-    await pipeline(await ctx.storage.read(file.blobKey), createWriteStream(source));
-    const info = await probeVideo(source, file.mime, { timeoutMs, maxRssBytes: probeMemoryBytes });
-    const video = planVideo(t, plan.format, info, {
-      maxSize: ctx.config.maxTransformSize,
-      maxOutputPixels: ctx.config.maxTransformPixels,
-      maxSourcePixels: ctx.config.maxImagePixels,
-    });
-    const estimate = videoRenderBytes(video, info);
-    const release = await ctx.renderQueue.reserve(estimate);
-    try {
-      const threads = Math.max(1, Math.floor(availableParallelism() / ctx.config.renderConcurrency));
-      const args = videoArgs(video, { path: source, mime: file.mime }, output, {
-        threads,
-        maxBytes: ctx.config.maxUploadBytes,
+    return await withLocalCopy(ctx, file.blobKey, async (source) => {
+      const info = await probeVideo(source, file.mime, { timeoutMs, maxRssBytes: probeMemoryBytes });
+      const video = planVideo(t, plan.format, info, {
+        maxSize: ctx.config.maxTransformSize,
+        maxOutputPixels: ctx.config.maxTransformPixels,
+        maxSourcePixels: ctx.config.maxImagePixels,
       });
-      // The estimate schedules; twice it is where a run is surely not the video it claimed to be.
-      const limits = { timeoutMs, maxRssBytes: estimate * 2 };
-      const end = await runBounded('ffmpeg', args, limits);
-      if (end.kind !== 'done') throw videoRunError(end, limits);
-      return { file: output };
-    } finally {
-      release();
-    }
+      const estimate = videoRenderBytes(video, info);
+      const release = await ctx.renderQueue.reserve(estimate);
+      try {
+        const threads = Math.max(1, Math.floor(availableParallelism() / ctx.config.renderConcurrency));
+        const args = videoArgs(video, { path: source, mime: file.mime }, output, {
+          threads,
+          maxBytes: ctx.config.maxUploadBytes,
+        });
+        // The estimate schedules; twice it is where a run is surely not the video it claimed to be.
+        const limits = { timeoutMs, maxRssBytes: estimate * 2 };
+        const end = await runBounded('ffmpeg', args, limits);
+        if (end.kind !== 'done') throw videoRunError(end, limits);
+        return { file: output };
+      } finally {
+        release();
+      }
+    });
   } catch (error) {
     await rm(output, { force: true });
     throw error;
-  } finally {
-    await rm(source, { force: true });
   }
 }
