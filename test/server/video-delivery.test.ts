@@ -196,6 +196,31 @@ describe('video render limits', { skip: hasFfmpeg ? false : 'ffmpeg is not insta
     }
   });
 
+  it('keeps render slots free for images while videos encode', async () => {
+    const server = await startTestServer({ renderConcurrency: 2, videoRenderConcurrency: 1 });
+    const { renderQueue, videoQueue } = server.server.context;
+    const until = async (what: string, ok: () => boolean) => {
+      for (let i = 0; i < 2000 && !ok(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.ok(ok(), what);
+    };
+    try {
+      // Long enough (20 s of 640×480) to still be encoding while the checks run.
+      await put(server, await twoColourVideo(640, 480, 10), 'long.mp4');
+      await put(server, await twoColourVideo(), 'clip.mp4');
+      const first = fetch(`${server.url}/v/long.mp4?tr=w-600`);
+      await until('the first video encodes', () => videoQueue.load.running === 1);
+      const second = fetch(`${server.url}/v/clip.mp4?tr=w-100`);
+      await until('the second video waits', () => videoQueue.load.waiting === 1);
+      assert.equal(renderQueue.load.running, 1, 'the waiting video holds no render slot');
+      const image = await fetch(`${server.url}/v/clip.mp4/ik-thumbnail.jpg?tr=w-50`);
+      assert.equal(image.status, 200);
+      assert.equal((await first).status, 200);
+      assert.equal((await second).status, 200);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('refuses a rendition whose memory estimate is over the render memory', async () => {
     const server = await startTestServer({ renderMemoryBytes: 48 * 1024 ** 2 });
     try {

@@ -162,7 +162,8 @@ async function deliverVideo(
   if (isNotModified(request.headers, v)) return reply.code(304).send();
   const video = await ctx.derivedImages.get(plan.key, file.blobKey, async () => {
     if (target.signedUntil === undefined) await spendRenderBudget(ctx, request);
-    return ctx.renderQueue.run(() => renderVideo(ctx, file, transformation, plan));
+    // A video waits for a video slot first, holding no render slot meanwhile.
+    return ctx.videoQueue.run(() => ctx.renderQueue.run(() => renderVideo(ctx, file, transformation, plan)));
   });
   reply.header('content-type', plan.mime);
   if ('bytes' in video) return sendBody(request, reply, v, video.bytes.length, video);
