@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { resolveConfig } from '../../src/server/config.js';
 import { runBounded } from '../../src/server/media/video.js';
 import { serveCli } from '../helpers/cli.js';
 import { upload, uploadForm } from '../helpers/fixtures.js';
@@ -282,6 +283,16 @@ describe('without ffmpeg', { skip: hasFfmpeg ? false : 'ffmpeg is not installed 
 });
 
 describe('bounded runs', () => {
+  it('reads the video limits from the environment', () => {
+    const config = resolveConfig(
+      {},
+      { MEDIA_LIBRARY_VIDEO_RENDER_TIMEOUT: '30s', MEDIA_LIBRARY_VIDEO_RENDER_CONCURRENCY: '3' },
+    );
+    assert.equal(config.videoRenderTimeoutMs, 30_000);
+    assert.equal(config.videoRenderConcurrency, 3);
+    assert.throws(() => resolveConfig({}, { MEDIA_LIBRARY_VIDEO_RENDER_TIMEOUT: 'soon' }));
+  });
+
   it('kills a process whose resident memory passes its ceiling', async () => {
     const hog = 'const held = []; setInterval(() => held.push(Buffer.alloc(8 * 1024 * 1024, 1)), 5);';
     const end = await runBounded(process.execPath, ['-e', hog], {
