@@ -106,6 +106,12 @@ async function serveOn(
       queueLength: config.renderQueueLength,
       memoryBytes: config.renderMemoryBytes,
     }),
+    // Long encodes never take every slot: images keep rendering beside them.
+    videoQueue: new RenderQueue({
+      concurrency: config.videoRenderConcurrency,
+      queueLength: config.renderQueueLength,
+      memoryBytes: config.renderMemoryBytes,
+    }),
   };
   shareCoresBetweenRenders(config.renderConcurrency);
   if (redis) context.resumableLocker = new RedisResumableLocker(redis, config.redisPrefix);

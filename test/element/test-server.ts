@@ -12,6 +12,7 @@ import type { Scope } from '../../src/shared/session-token.js';
 import { createTokenEndpoint, fastifyTokenEndpoint } from '../../src/token-endpoint/index.js';
 import { jpeg, png, upload } from '../helpers/fixtures.js';
 import { basicAuth, type TestServer, testKeys } from '../helpers/server.js';
+import { hasFfmpeg, twoColourVideo } from '../helpers/videos.js';
 
 /** What the browser tests receive as `window.ML_TEST`. */
 export interface ElementTestEnv {
@@ -22,6 +23,8 @@ export interface ElementTestEnv {
   manyCount: number;
   /** Files in /big (catalog rows without blobs: their thumbnails fail), for jumping around. */
   bigCount: number;
+  /** ffmpeg is installed: /media/clip.mp4 exists and has a poster frame. */
+  videos: boolean;
 }
 
 export const manyCount = 130;
@@ -128,7 +131,7 @@ export async function startElementTestServer(): Promise<{ env: ElementTestEnv; c
   const target = { url: server.url, dataDir, server, api, close: async () => {} } as TestServer;
   await seedFixture(target);
   return {
-    env: { url: server.url, authUrl: `${server.url}/_ml/test/auth`, manyCount, bigCount },
+    env: { url: server.url, authUrl: `${server.url}/_ml/test/auth`, manyCount, bigCount, videos: hasFfmpeg },
     async close() {
       await server.close();
       await rm(dataDir, { recursive: true, force: true });
@@ -153,7 +156,7 @@ async function put(
 /**
  * /alpha: red-dress.png (tags summer, red; price 120), blue-sky.jpg (tag sky), logo.png
  * (transparent); /alpha/nested: deep.png; /beta: empty; /docs: manual.pdf; /many: 130 PNGs;
- * /big: 10,000 catalog rows (seedBigFolder);
+ * /big: 10,000 catalog rows (seedBigFolder); /media: clip.mp4 (320×240, when ffmpeg is installed);
  * /scratch: where tests that write put things.
  */
 async function seedFixture(server: TestServer): Promise<void> {
@@ -171,6 +174,7 @@ async function seedFixture(server: TestServer): Promise<void> {
   await put(server, '/alpha', 'logo.png', await png(32, 32, true));
   await put(server, '/alpha/nested', 'deep.png', await png(20, 20));
   await put(server, '/docs', 'manual.pdf', samplePdf('Manual', ['A test document.']), { tags: 'docs' });
+  if (hasFfmpeg) await put(server, '/media', 'clip.mp4', await twoColourVideo());
   for (const folderName of ['beta', 'scratch']) {
     const folder = await server.api('/v1/folder', {
       method: 'POST',
