@@ -23,7 +23,10 @@ export interface ElementTestEnv {
 
 export const manyCount = 130;
 
-export async function startElementTestServer(): Promise<{ env: ElementTestEnv; close(): Promise<void> }> {
+/** `pageOrigins`: where the test pages run, allowed to import from links through Companion. */
+export async function startElementTestServer(
+  options: { pageOrigins?: string[] } = {},
+): Promise<{ env: ElementTestEnv; close(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'media-library-element-'));
   const server = await startMediaServer(
     {
@@ -33,7 +36,14 @@ export async function startElementTestServer(): Promise<{ env: ElementTestEnv; c
       logLevel: 'silent',
       rateLimit: false,
       // Small enough that a test file goes to the resumable endpoint.
-      upload: { ...defaultConfig().upload, resumableThreshold: 1024 * 1024 },
+      upload: {
+        ...defaultConfig().upload,
+        resumableThreshold: 1024 * 1024,
+        companionOrigins: options.pageOrigins ?? [],
+      },
+      // The documented opening of the private-network guard (MEDIA_LIBRARY_URL_FETCH_ALLOW_PRIVATE):
+      // the upload tests import from a link to this server itself.
+      urlFetch: { ...defaultConfig().urlFetch, allowPrivateNetworks: true },
     },
     {
       async beforeListen(app) {
