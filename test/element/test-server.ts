@@ -205,6 +205,9 @@ async function seedEditing(server: TestServer): Promise<void> {
     ['crop', 'undo-me.png', 80, 50],
     ['crop', 'deliver-me.png', 80, 50],
     ['convert', 'convert-me.png', 80, 50],
+    ['menu/box', 'inside.png', 20, 20],
+    ['menu/tree-gone', 'x.png', 20, 20],
+    ['menu', 'menu-file.png', 20, 20],
   ];
   for (const [folder, name, width, height, fields] of files) {
     await put(server, `/edit/${folder}`, name, await png(width, height), fields);

@@ -129,6 +129,7 @@ export class FolderTreeElement extends LitElement {
           >
           ${icon(folderIcon, 'icon folder-icon')}
           <span class="name">${name}</span>
+          <i data-menu></i>
           ${
             node.error
               ? html`<span class="status error" title=${node.error.message}>${icon(alertIcon)}
