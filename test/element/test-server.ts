@@ -205,6 +205,7 @@ async function seedEditing(server: TestServer): Promise<void> {
     ['crop', 'undo-me.png', 80, 50],
     ['crop', 'deliver-me.png', 80, 50],
     ['convert', 'convert-me.png', 80, 50],
+    ['reformat', 'format-me.png', 80, 50],
     ['menu/box', 'inside.png', 20, 20],
     ['menu/tree-gone', 'x.png', 20, 20],
     ['menu', 'menu-file.png', 20, 20],

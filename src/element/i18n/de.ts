@@ -274,6 +274,8 @@ const de: Catalog = {
   formatSame: 'Wie bisher',
   quality: 'Qualität',
   saveAsCopy: 'Als Kopie speichern',
+  formatNeedsCopy:
+    'Diese Datei ist {current}: Eine neue Version behält ihr Format, darum wird das {format}-Ergebnis als Kopie gespeichert.',
   focusHint: 'Jede Größe dieses Bildes wird um den Fokusbereich herum zugeschnitten (fo-custom).',
   focusSaved: 'Fokusbereich gespeichert.',
   nothingToSave: 'Noch nichts zu speichern.',
