@@ -11,6 +11,7 @@ import type { Scope } from '../../src/shared/session-token.js';
 import { createTokenEndpoint, fastifyTokenEndpoint } from '../../src/token-endpoint/index.js';
 import { jpeg, png, upload } from '../helpers/fixtures.js';
 import { basicAuth, type TestServer, testKeys } from '../helpers/server.js';
+import { longFileName, longFolderName } from './long-names.js';
 
 /** What the browser tests receive as `window.ML_TEST`. */
 export interface ElementTestEnv {
@@ -134,6 +135,8 @@ async function seedFixture(server: TestServer): Promise<void> {
     if (folder.status !== 201) throw new Error(`fixture folder: ${await folder.text()}`);
   }
   await seedEditing(server);
+  // Names at the server's limit (255 characters), for the layout tests.
+  await put(server, `/edit/long/${longFolderName}`, `${longFileName}`, await png(20, 20));
   const small = await png(16, 16);
   for (let i = 0; i < manyCount; i++)
     await put(server, '/many', `item-${String(i).padStart(3, '0')}.png`, small);
@@ -206,6 +209,7 @@ async function seedEditing(server: TestServer): Promise<void> {
     ['crop', 'deliver-me.png', 80, 50],
     ['convert', 'convert-me.png', 80, 50],
     ['reformat', 'format-me.png', 80, 50],
+    ['deep/level-two/level-three/level-four/level-five/level-six', 'deep.png', 20, 20],
     ['menu/box', 'inside.png', 20, 20],
     ['menu/tree-gone', 'x.png', 20, 20],
     ['menu', 'menu-file.png', 20, 20],
