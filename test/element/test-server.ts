@@ -209,6 +209,9 @@ async function seedEditing(server: TestServer): Promise<void> {
     ['crop', 'deliver-me.png', 80, 50],
     ['convert', 'convert-me.png', 80, 50],
     ['reformat', 'format-me.png', 80, 50],
+    // Sources for the link-import test (names no other test searches for).
+    ['link', 'linked-one.png', 20, 20],
+    ['link', 'linked-two.png', 24, 24],
     ['deep/level-two/level-three/level-four/level-five/level-six', 'deep.png', 20, 20],
     ['menu/box', 'inside.png', 20, 20],
     ['menu/tree-gone', 'x.png', 20, 20],

@@ -527,11 +527,11 @@ describe('upload', () => {
     );
     // A link to this (local) server: the test server opens its private-network guard for it.
     input.focus();
-    input.value = `${env.url}/alpha/red-dress.png`;
+    input.value = `${env.url}/edit/link/linked-one.png`;
     await sendKeys({ press: 'Enter' });
     const fileNames = () =>
       [...shadow(panel).querySelectorAll('.uppy-Dashboard-Item-name')].map((n) => n.textContent!.trim());
-    await until(() => fileNames().includes('red-dress.png'), 'the file from the link, after Enter');
+    await until(() => fileNames().includes('linked-one.png'), 'the file from the link, after Enter');
 
     // The Import button too, from Add more.
     shadow(panel).querySelector<HTMLButtonElement>('.uppy-DashboardContent-addMore')!.click();
@@ -545,9 +545,9 @@ describe('upload', () => {
       () => shadow(panel).querySelector<HTMLInputElement>('.uppy-Url-input'),
       'the field',
     );
-    again.value = `${env.url}/alpha/logo.png`;
+    again.value = `${env.url}/edit/link/linked-two.png`;
     shadow(panel).querySelector<HTMLButtonElement>('.uppy-Url-importButton')!.click();
-    await until(() => fileNames().includes('logo.png'), 'the file from the link, after Import');
+    await until(() => fileNames().includes('linked-two.png'), 'the file from the link, after Import');
 
     const folder = `/linked-${Date.now()}`;
     await uploadTo(panel, folder);
@@ -555,11 +555,11 @@ describe('upload', () => {
     (await startButton(panel)).click();
     const { files } = await done;
     expect(files.map((f) => f.filePath).sort()).to.deep.equal([
-      `${folder}/logo.png`,
-      `${folder}/red-dress.png`,
+      `${folder}/linked-one.png`,
+      `${folder}/linked-two.png`,
     ]);
-    const original = new Uint8Array(await (await fetch(`${env.url}/alpha/red-dress.png`)).arrayBuffer());
-    const imported = new Uint8Array(await (await fetch(`${env.url}${folder}/red-dress.png`)).arrayBuffer());
+    const original = new Uint8Array(await (await fetch(`${env.url}/edit/link/linked-one.png`)).arrayBuffer());
+    const imported = new Uint8Array(await (await fetch(`${env.url}${folder}/linked-one.png`)).arrayBuffer());
     expect(imported).to.deep.equal(original);
   });
 
