@@ -90,13 +90,11 @@ export function contextMenus(host: LibraryHost): void {
   };
   root.addEventListener('contextmenu', (event) => {
     const mouse = event as MouseEvent;
-    // The ContextMenu key (and Shift+F10) come as a contextmenu event at (0, 0) on the focused element.
-    const fromKey = mouse.button !== 2 || (mouse.clientX === 0 && mouse.clientY === 0);
-    open(
-      event,
-      targetOf(host, event, !fromKey),
-      fromKey ? undefined : { x: mouse.clientX, y: mouse.clientY },
-    );
+    // The item under the pointer; from the keyboard (ContextMenu, Shift+F10: no right button),
+    // the one focus is on. A right click beside every item leaves the browser's menu.
+    const under = targetOf(host, event, true);
+    const focused = mouse.button === 2 ? undefined : targetOf(host, event, false);
+    open(event, under ?? focused, under && { x: mouse.clientX, y: mouse.clientY });
   });
   root.addEventListener(
     'keydown',
