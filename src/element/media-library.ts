@@ -14,7 +14,7 @@ import './parts/breadcrumbs.js';
 import './parts/folder-tree.js';
 import { loadNavigationKeys } from './parts/keys.js';
 import { toMediaError } from './parts/media-error.js';
-import { adoptStyles, placePopover, whenIdle } from './parts/part-events.js';
+import { adoptStyles, whenIdle } from './parts/part-events.js';
 import { transformedUrl } from './parts/thumbnails.js';
 import './parts/search-bar.js';
 import { type AcceptTest, acceptTest } from './state/accept.js';
@@ -599,13 +599,16 @@ export class MediaLibraryElement extends LitElement {
   #onMenuToggle(event: ToggleEvent): void {
     const menu = event.target as HTMLElement;
     if (event.newState !== 'open') return;
-    placePopover(menu, menu.previousElementSibling!);
-    void this.#loadMenus().then(() => menu.querySelector<HTMLElement>('input:checked, input')?.focus());
+    void this.#loadMenus().then(() => {
+      menus!.placePopover(menu, menu.previousElementSibling!);
+      menu.querySelector<HTMLElement>('input:checked, input')?.focus();
+    });
   }
 
   async #loadMenus(): Promise<void> {
     menus ??= await import('./parts/menus.js');
     adoptStyles(this.shadowRoot, menus.menuStyles);
+    menus.contextMenus(this.#library);
     this.requestUpdate();
     await this.updateComplete;
   }

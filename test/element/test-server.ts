@@ -13,6 +13,7 @@ import { createTokenEndpoint, fastifyTokenEndpoint } from '../../src/token-endpo
 import { jpeg, png, upload } from '../helpers/fixtures.js';
 import { basicAuth, type TestServer, testKeys } from '../helpers/server.js';
 import { hasFfmpeg, twoColourVideo } from '../helpers/videos.js';
+import { longFileName, longFolderName } from './long-names.js';
 
 /** What the browser tests receive as `window.ML_TEST`. */
 export interface ElementTestEnv {
@@ -79,7 +80,10 @@ async function seedBigFolder(dataDir: string): Promise<void> {
   await store.close();
 }
 
-export async function startElementTestServer(): Promise<{ env: ElementTestEnv; close(): Promise<void> }> {
+/** `pageOrigins`: where the test pages run, allowed to import from links through Companion. */
+export async function startElementTestServer(
+  options: { pageOrigins?: string[] } = {},
+): Promise<{ env: ElementTestEnv; close(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'media-library-element-'));
   await seedBigFolder(dataDir);
   const server = await startMediaServer(
@@ -90,7 +94,14 @@ export async function startElementTestServer(): Promise<{ env: ElementTestEnv; c
       logLevel: 'silent',
       rateLimit: false,
       // Small enough that a test file goes to the resumable endpoint.
-      upload: { ...defaultConfig().upload, resumableThreshold: 1024 * 1024 },
+      upload: {
+        ...defaultConfig().upload,
+        resumableThreshold: 1024 * 1024,
+        companionOrigins: options.pageOrigins ?? [],
+      },
+      // The documented opening of the private-network guard (MEDIA_LIBRARY_URL_FETCH_ALLOW_PRIVATE):
+      // the upload tests import from a link to this server itself.
+      urlFetch: { ...defaultConfig().urlFetch, allowPrivateNetworks: true },
     },
     {
       async beforeListen(app) {
@@ -183,6 +194,8 @@ async function seedFixture(server: TestServer): Promise<void> {
     if (folder.status !== 201) throw new Error(`fixture folder: ${await folder.text()}`);
   }
   await seedEditing(server);
+  // Names at the server's limit (255 characters), for the layout tests.
+  await put(server, `/edit/long/${longFolderName}`, `${longFileName}`, await png(20, 20));
   const small = await png(16, 16);
   for (let i = 0; i < manyCount; i++)
     await put(server, '/many', `item-${String(i).padStart(3, '0')}.png`, small);
@@ -254,6 +267,14 @@ async function seedEditing(server: TestServer): Promise<void> {
     ['crop', 'undo-me.png', 80, 50],
     ['crop', 'deliver-me.png', 80, 50],
     ['convert', 'convert-me.png', 80, 50],
+    ['reformat', 'format-me.png', 80, 50],
+    // Sources for the link-import test (names no other test searches for).
+    ['link', 'linked-one.png', 20, 20],
+    ['link', 'linked-two.png', 24, 24],
+    ['deep/level-two/level-three/level-four/level-five/level-six', 'deep.png', 20, 20],
+    ['menu/box', 'inside.png', 20, 20],
+    ['menu/tree-gone', 'x.png', 20, 20],
+    ['menu', 'menu-file.png', 20, 20],
   ];
   for (const [folder, name, width, height, fields] of files) {
     await put(server, `/edit/${folder}`, name, await png(width, height), fields);

@@ -513,6 +513,56 @@ describe('upload', () => {
     }
   });
 
+  it('imports from a link: Enter in Uppy’s link field and its Import button both add the file, which uploads', async () => {
+    const element = await mount('/');
+    const { panel } = await openWithKeyboard(element);
+    const link = await until(
+      () => shadow(panel).querySelector<HTMLButtonElement>('[data-uppy-acquirer-id="Url"] button'),
+      'the Link tab',
+    );
+    link.click();
+    const input = await until(
+      () => shadow(panel).querySelector<HTMLInputElement>('.uppy-Url-input'),
+      'the link field',
+    );
+    // A link to this (local) server: the test server opens its private-network guard for it.
+    input.focus();
+    input.value = `${env.url}/edit/link/linked-one.png`;
+    await sendKeys({ press: 'Enter' });
+    const fileNames = () =>
+      [...shadow(panel).querySelectorAll('.uppy-Dashboard-Item-name')].map((n) => n.textContent!.trim());
+    await until(() => fileNames().includes('linked-one.png'), 'the file from the link, after Enter');
+
+    // The Import button too, from Add more.
+    shadow(panel).querySelector<HTMLButtonElement>('.uppy-DashboardContent-addMore')!.click();
+    (
+      await until(
+        () => shadow(panel).querySelector<HTMLButtonElement>('[data-uppy-acquirer-id="Url"] button'),
+        'the Link tab again',
+      )
+    ).click();
+    const again = await until(
+      () => shadow(panel).querySelector<HTMLInputElement>('.uppy-Url-input'),
+      'the field',
+    );
+    again.value = `${env.url}/edit/link/linked-two.png`;
+    shadow(panel).querySelector<HTMLButtonElement>('.uppy-Url-importButton')!.click();
+    await until(() => fileNames().includes('linked-two.png'), 'the file from the link, after Import');
+
+    const folder = `/linked-${Date.now()}`;
+    await uploadTo(panel, folder);
+    const done = next<{ files: MediaFile[] }>(element, 'ml-upload');
+    (await startButton(panel)).click();
+    const { files } = await done;
+    expect(files.map((f) => f.filePath).sort()).to.deep.equal([
+      `${folder}/linked-one.png`,
+      `${folder}/linked-two.png`,
+    ]);
+    const original = new Uint8Array(await (await fetch(`${env.url}/edit/link/linked-one.png`)).arrayBuffer());
+    const imported = new Uint8Array(await (await fetch(`${env.url}${folder}/linked-one.png`)).arrayBuffer());
+    expect(imported).to.deep.equal(original);
+  });
+
   it('sends files over the server’s threshold to the resumable endpoint, bytes intact', async () => {
     const element = await mount('/', { fetchAuth: fetchAuth({ folder: '/inbox/', access: 'readwrite' }) });
     await uploadButton(element);

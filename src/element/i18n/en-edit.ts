@@ -135,6 +135,8 @@ export const enEdit = {
   formatSame: 'Same as now',
   quality: 'Quality',
   saveAsCopy: 'Save as a copy',
+  formatNeedsCopy:
+    'This file is {current}: a new version keeps its format, so the {format} result is saved as a copy.',
   focusHint: 'Every size of this image is cropped around the focus area (fo-custom).',
   focusSaved: 'Focus area saved.',
   nothingToSave: 'Nothing to save yet.',

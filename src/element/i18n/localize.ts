@@ -76,7 +76,10 @@ export class Localizer {
     this.#plural = new Intl.PluralRules(lang);
   }
 
-  /** The message for `key`, with `{placeholders}` filled in; `count` also picks the plural form. */
+  /**
+   * The message for `key`, with `{placeholders}` filled in (a word of 50 or more characters, such
+   * as a long file name, keeps its first and last 24); `count` also picks the plural form.
+   */
   t(key: MessageKey, params: Record<string, string | number> = {}): string {
     const message: Message = this.#catalog[key] ?? fallback[key] ?? key;
     let text: string;
@@ -88,7 +91,10 @@ export class Localizer {
     return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
       const value = params[name];
       if (value === undefined) return whole;
-      return typeof value === 'number' ? this.number(value) : value;
+      // A name of 255 characters would push the message's words off screen: its middle gives way.
+      return typeof value === 'number'
+        ? this.number(value)
+        : value.replace(/(?<=\S{24})\S{2,}(?=\S{24})/gu, '…');
     });
   }
 

@@ -301,6 +301,7 @@ export class AssetGridElement extends LitElement {
       >
         <div class="thumb">${icon(folderIcon, 'icon type-icon')}</div>
         <div class="caption"><span class="name">${row.name}</span> <span class="meta">${l.t('folder')}</span></div>
+        <i data-menu></i>
       </div>`;
     }
     const meta =
@@ -323,6 +324,7 @@ export class AssetGridElement extends LitElement {
       ${thumbnail(file, this.#failedThumbnails.has(file.fileId), `${this.#cellWidth}px`)}
       <div class="caption"><span class="name">${file.name}</span> <span class="meta">${meta}</span></div>
       ${disabled ? nothing : html`<span class="check" data-toggle aria-hidden="true"></span>`}
+      <i data-menu></i>
     </div>`;
   }
 

@@ -137,6 +137,7 @@ export class ListViewElement extends LitElement {
       <div role="gridcell" class="c-name">
         ${file ? thumbnail(file, this.failed.has(file.fileId), undefined) : html`<div class="thumb">${icon(folderIcon, 'icon type-icon')}</div>`}
         <span class="name">${row.name}</span>
+        <i data-menu></i>
       </div>
       <div role="gridcell" class="c-type">${file ? typeLabel(file) : l.t('folder')}</div>
       <div role="gridcell" class="c-size">${file ? formatBytes(l, file.size) : ''}</div>
@@ -230,6 +231,10 @@ export const listStyles = css`
     display: flex;
     align-items: center;
     gap: 10px;
+  }
+  .c-name .name {
+    flex: 1;
+    min-width: 0;
   }
   .c-name .thumb {
     flex: none;

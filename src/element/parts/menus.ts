@@ -10,10 +10,33 @@ import { closeIcon, icon } from '../styles/icons.js';
 import { dateLabels, sizeLabels, typeLabels } from './filter-labels.js';
 import { toMediaError } from './media-error.js';
 
+export { contextMenus } from './context-menu.js';
+
 /*
  * What the popovers hold: the search bar's filters (type, tags, date, size), the sort menu and
- * the new-folder form. A lazy chunk, fetched when the browser is idle or a menu is first opened.
+ * the new-folder form; and the files' and folders' context menus (context-menu.ts). A lazy chunk,
+ * fetched when the browser is idle or a menu is first opened.
  */
+
+/**
+ * Places a popover under its trigger (above when it does not fit), aligned to the trigger's start
+ * edge. Here rather than in the core bundle: the parts place their popovers once this chunk is in.
+ */
+export function placePopover(popover: HTMLElement, anchor: Element): void {
+  const rtl = getComputedStyle(anchor).direction === 'rtl';
+  const a = anchor.getBoundingClientRect();
+  const style = popover.style;
+  style.top = `${a.bottom + 4}px`;
+  style.left = rtl ? 'auto' : `${Math.max(8, a.left)}px`;
+  style.right = rtl ? `${Math.max(8, innerWidth - a.right)}px` : 'auto';
+  // Once it has a size, keep it on screen.
+  requestAnimationFrame(() => {
+    const p = popover.getBoundingClientRect();
+    if (p.bottom > innerHeight - 8 && a.top - p.height - 4 > 8) style.top = `${a.top - p.height - 4}px`;
+    if (!rtl && p.right > innerWidth - 8) style.left = `${Math.max(8, innerWidth - p.width - 8)}px`;
+    if (rtl && p.left < 8) style.right = `${Math.max(8, innerWidth - p.width - 8)}px`;
+  });
+}
 
 const sorts: Array<[ListSort, MessageKey]> = [
   ['DESC_CREATED', 'sortNewest'],

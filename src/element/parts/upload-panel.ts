@@ -162,6 +162,8 @@ export class UploadPanelElement extends LitElement {
     });
     this.#uppy = uppy;
     target.addEventListener('keydown', (event) => this.#keepTabInOverlay(event), { capture: true });
+    target.addEventListener('keydown', submitDetachedForm);
+    target.addEventListener('click', submitDetachedForm);
     uppy.use(Dashboard, {
       inline: true,
       target,
@@ -516,6 +518,28 @@ declare global {
   interface HTMLElementTagNameMap {
     'ml-upload-panel': UploadPanelElement;
   }
+}
+
+/**
+ * Uppy's link import (@uppy/url) and its provider search and filter fields (@uppy/provider-views)
+ * put their `<form>` in `document.body` and point their input and button at it with `form="id"`,
+ * which does not reach into our shadow root: Enter and Import submitted nothing. This submits
+ * that form for them (Uppy's submit handler reads the input it holds).
+ */
+function submitDetachedForm(event: Event): void {
+  const control = (event.target as Element).closest?.<HTMLInputElement | HTMLButtonElement>(
+    'input[form], button[form]',
+  );
+  const id = control?.getAttribute('form');
+  if (!control || !id || control.form || control.disabled) return;
+  if (event.type === 'keydown') {
+    const key = event as KeyboardEvent;
+    if (key.key !== 'Enter' || key.isComposing || control.localName !== 'input') return;
+  } else if (control.localName !== 'button' || control.type !== 'submit') return;
+  const form = document.getElementById(id);
+  if (!(form instanceof HTMLFormElement)) return;
+  event.preventDefault();
+  form.requestSubmit();
 }
 
 /**
