@@ -8,11 +8,11 @@ export type Catalog = Partial<Record<MessageKey, Message>>;
 
 type CatalogSource = Catalog | (() => Promise<Catalog | { default: Catalog }>);
 
-// English ships in the core bundle; every other catalog is a lazy chunk or the host's own.
-const sources = new Map<string, CatalogSource>([
-  ['en', en],
-  ['de', () => import('./de.js')],
-]);
+// English ships in the core bundle; every other catalog is a lazy chunk or the host's own. The
+// shipped ones load through catalogs.ts, so the core names one chunk rather than one per language.
+const sources = new Map<string, CatalogSource>([['en', en]]);
+for (const lang of 'de fr es ar'.split(' '))
+  sources.set(lang, () => import('./catalogs.js').then((m) => m.load(lang)));
 const loaded = new Map<string, Promise<Catalog>>();
 // What a missing message falls back to: core English now, the lazy parts' English as they load.
 const fallback: Catalog = { ...en };
@@ -32,21 +32,7 @@ export function registerLocale(lang: string, catalog: CatalogSource): void {
   loaded.delete(key);
 }
 
-const rtlLanguages = new Set([
-  'ar',
-  'arc',
-  'dv',
-  'fa',
-  'ha',
-  'he',
-  'khw',
-  'ks',
-  'ku',
-  'ps',
-  'sd',
-  'ur',
-  'yi',
-]);
+const rtlLanguages = 'ar arc dv fa ha he khw ks ku ps sd ur yi'.split(' ');
 
 /** `rtl` for right-to-left scripts (Arabic, Hebrew, Persian…). */
 export function directionOf(lang: string): 'ltr' | 'rtl' {
@@ -58,7 +44,7 @@ export function directionOf(lang: string): 'ltr' | 'rtl' {
   } catch {
     // An invalid tag: decide by its first part below.
   }
-  return rtlLanguages.has(lang.split('-')[0]!.toLowerCase()) ? 'rtl' : 'ltr';
+  return rtlLanguages.includes(lang.split('-')[0]!.toLowerCase()) ? 'rtl' : 'ltr';
 }
 
 /** Messages, numbers, sizes and dates for one locale. */

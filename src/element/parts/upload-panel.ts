@@ -43,6 +43,9 @@ type UppyLocale = NonNullable<UppyOptions<Meta, Body>['locale']>;
 const uppyLocales: Record<string, () => Promise<{ default: UppyLocale }>> = {
   en: () => import('@uppy/locales/lib/en_US.js'),
   de: () => import('@uppy/locales/lib/de_DE.js'),
+  fr: () => import('@uppy/locales/lib/fr_FR.js'),
+  es: () => import('@uppy/locales/lib/es_ES.js'),
+  ar: () => import('@uppy/locales/lib/ar_SA.js'),
 };
 const uppyLocaleFor = (lang: string) => uppyLocales[lang.split('-')[0]!.toLowerCase()] ?? uppyLocales.en!;
 
