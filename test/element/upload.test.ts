@@ -483,6 +483,39 @@ describe('upload', () => {
     );
   });
 
+  it('shows the uploads on the Upload button while the panel is closed: a progress ring and the count', async () => {
+    const element = await mount('/');
+    const button = await uploadButton(element);
+    const root = button.getRootNode() as ShadowRoot;
+    // The uploads wait until the test has looked at the button.
+    const send = XMLHttpRequest.prototype.send;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    XMLHttpRequest.prototype.send = function (this: XMLHttpRequest, body) {
+      void held.then(() => send.call(this, body));
+    };
+    try {
+      drop(element, [await pngFile('ring-a.png'), await pngFile('ring-b.png')]);
+      const panel = await panelOf(element);
+      await uploadTo(panel, '/ring');
+      (await startButton(panel)).click();
+      shadow(panel).querySelector<HTMLButtonElement>('header button')!.click();
+      await until(() => panel.hidden, 'the panel closed');
+      const ring = await until(() => root.querySelector('[role="progressbar"]'), 'the progress ring');
+      expect(ring.getAttribute('aria-label')).to.equal('Uploading 2 files');
+      expect(ring.getAttribute('aria-valuenow')).to.equal('0');
+      expect(ring.getAttribute('aria-valuetext')).to.equal('0% uploaded');
+      expect(button.title).to.equal('Uploading 2 files: 0% uploaded');
+    } finally {
+      XMLHttpRequest.prototype.send = send;
+      release();
+    }
+    await until(() => !root.querySelector('[role="progressbar"]'), 'no ring once the files are up');
+    expect(button.title).to.equal('Upload');
+  });
+
   it('saves the batch for after a reload at most twice a second, not on every progress event', async () => {
     // Golden Retriever keeps the batch in localStorage; @uppy/golden-retriever 5.2.1 (pinned) would
     // save it on every change of Uppy's state unless the panel restores its half-second throttle.

@@ -378,6 +378,13 @@ const ar: Catalog = {
     many: 'تم رفع {count} ملفًا.',
     other: 'تم رفع {count} ملف.',
   },
+  uploadingFiles: {
+    one: 'جارٍ رفع ملف واحد',
+    two: 'جارٍ رفع ملفين',
+    few: 'جارٍ رفع {count} ملفات',
+    many: 'جارٍ رفع {count} ملفًا',
+    other: 'جارٍ رفع {count} ملف',
+  },
   uploadProgress: 'تم رفع {percent}٪',
   uploadLoadFailed: 'تعذّر تحميل لوحة الرفع. تحقّق من اتصالك وحاول مرة أخرى.',
 };

@@ -295,6 +295,7 @@ const de: Catalog = {
   keepDetails:
     'Ersetzte Dateien behalten Tags, benutzerdefinierte Metadaten, Alternativtext und Fokusbereich',
   uploadDone: { one: '{count} Datei hochgeladen.', other: '{count} Dateien hochgeladen.' },
+  uploadingFiles: { one: '{count} Datei wird hochgeladen', other: '{count} Dateien werden hochgeladen' },
   uploadProgress: '{percent} % hochgeladen',
   uploadLoadFailed:
     'Das Hochladen konnte nicht geladen werden. Prüfen Sie die Verbindung und versuchen Sie es erneut.',

@@ -20,6 +20,7 @@ export const enUpload = {
   keepDetails: 'Replaced files keep their tags, custom metadata, alt text and focus area',
   uploadDone: { one: '{count} file uploaded.', other: '{count} files uploaded.' },
   uploadProgress: '{percent}% uploaded',
+  uploadingFiles: { one: 'Uploading {count} file', other: 'Uploading {count} files' },
   uploadLoadFailed: 'The upload panel could not be loaded. Check your connection and try again.',
 } as const;
 

@@ -292,6 +292,7 @@ const es: Catalog = {
   keepDetails:
     'Los archivos reemplazados conservan sus etiquetas, metadatos personalizados, texto alternativo y área de enfoque',
   uploadDone: { one: '{count} archivo subido.', other: '{count} archivos subidos.' },
+  uploadingFiles: { one: 'Subiendo {count} archivo', other: 'Subiendo {count} archivos' },
   uploadProgress: '{percent} % subido',
   uploadLoadFailed: 'No se pudo cargar el panel de subida. Compruebe su conexión y vuelva a intentarlo.',
 };

@@ -294,6 +294,7 @@ const fr: Catalog = {
   keepDetails:
     'Les fichiers remplacés gardent leurs tags, métadonnées personnalisées, texte alternatif et zone de focus',
   uploadDone: { one: '{count} fichier importé.', other: '{count} fichiers importés.' },
+  uploadingFiles: { one: '{count} fichier en cours d’import', other: '{count} fichiers en cours d’import' },
   uploadProgress: '{percent} % importés',
   uploadLoadFailed: 'Le panneau d’import n’a pas pu être chargé. Vérifiez votre connexion et réessayez.',
 };

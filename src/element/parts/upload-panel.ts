@@ -281,6 +281,8 @@ export class UploadPanelElement extends LitElement {
     uppy.on('file-removed', this.#refreshCount);
     uppy.on('restored', this.#refreshCount);
     uppy.on('progress', (percent) => this.#progress(percent));
+    // Any change of Uppy's state may start, advance or end an upload: the Upload button follows.
+    uppy.on('state-update', () => this.dispatchEvent(new Event('activity')));
     uppy.on('upload-success', (file, response) => {
       const uploaded = uploadedFile(response.body);
       if (uploaded?.fileId) this.#uploadedFiles.push(uploaded);
@@ -310,6 +312,18 @@ export class UploadPanelElement extends LitElement {
   readonly #refreshCount = () => {
     this.count = this.#uppy?.getFiles().filter((file) => !file.progress.uploadComplete).length ?? 0;
   };
+
+  /**
+   * The files on their way up (started, neither done nor failed) and the batch's percent, for the
+   * Upload button; an `activity` event on this element (it stays in the shadow tree) says when they change.
+   */
+  get activity(): { uploading: number; percent: number } {
+    const files = this.#uppy?.getFiles() ?? [];
+    const uploading = files.filter(
+      (file) => file.progress.uploadStarted && !file.progress.uploadComplete && !file.error,
+    ).length;
+    return { uploading, percent: uploading > 0 ? (this.#uppy?.getState().totalProgress ?? 0) : 0 };
+  }
 
   /** The batch's progress, on the panel and to the page. */
   #progress(percent: number): void {
