@@ -297,6 +297,20 @@ const de: Catalog = {
   uploadDone: { one: '{count} Datei hochgeladen.', other: '{count} Dateien hochgeladen.' },
   uploadingFiles: { one: '{count} Datei wird hochgeladen', other: '{count} Dateien werden hochgeladen' },
   uploadProgress: '{percent} % hochgeladen',
+  uploadRetry: { one: '{count} Datei erneut versuchen', other: '{count} Dateien erneut versuchen' },
+  uploadFailedCount: {
+    one: '{count} Datei konnte nicht hochgeladen werden.',
+    other: '{count} Dateien konnten nicht hochgeladen werden.',
+  },
+  uploadNotAccepted: '{name} wurde nicht hinzugefügt: Hier können nur {types} hochgeladen werden.',
+  kindImages: 'Bilder',
+  kindVideos: 'Videos',
+  kindAudio: 'Audiodateien',
+  kindPdfs: 'PDFs',
+  kindFormat: '{format}-Dateien',
+  uploadBadName: 'Der Name „{name}“ kann nicht verwendet werden. {why}',
+  uploadBadFile: '{name} konnte nicht hochgeladen werden. {why}',
+  uploadTooLarge: '{name} ist größer, als dieser Server annimmt.',
   uploadLoadFailed:
     'Das Hochladen konnte nicht geladen werden. Prüfen Sie die Verbindung und versuchen Sie es erneut.',
 };

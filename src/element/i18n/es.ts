@@ -294,6 +294,20 @@ const es: Catalog = {
   uploadDone: { one: '{count} archivo subido.', other: '{count} archivos subidos.' },
   uploadingFiles: { one: 'Subiendo {count} archivo', other: 'Subiendo {count} archivos' },
   uploadProgress: '{percent} % subido',
+  uploadRetry: { one: 'Reintentar {count} archivo', other: 'Reintentar {count} archivos' },
+  uploadFailedCount: {
+    one: 'No se pudo subir {count} archivo.',
+    other: 'No se pudieron subir {count} archivos.',
+  },
+  uploadNotAccepted: 'No se añadió {name}: aquí solo se pueden subir {types}.',
+  kindImages: 'imágenes',
+  kindVideos: 'vídeos',
+  kindAudio: 'archivos de audio',
+  kindPdfs: 'PDF',
+  kindFormat: 'archivos {format}',
+  uploadBadName: 'No se puede usar el nombre «{name}». {why}',
+  uploadBadFile: 'No se pudo subir {name}. {why}',
+  uploadTooLarge: '{name} supera el tamaño que acepta este servidor.',
   uploadLoadFailed: 'No se pudo cargar el panel de subida. Compruebe su conexión y vuelva a intentarlo.',
 };
 

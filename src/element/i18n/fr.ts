@@ -296,6 +296,20 @@ const fr: Catalog = {
   uploadDone: { one: '{count} fichier importé.', other: '{count} fichiers importés.' },
   uploadingFiles: { one: '{count} fichier en cours d’import', other: '{count} fichiers en cours d’import' },
   uploadProgress: '{percent} % importés',
+  uploadRetry: { one: 'Réessayer {count} fichier', other: 'Réessayer {count} fichiers' },
+  uploadFailedCount: {
+    one: '{count} fichier n’a pas pu être importé.',
+    other: '{count} fichiers n’ont pas pu être importés.',
+  },
+  uploadNotAccepted: '{name} n’a pas été ajouté : seuls des {types} peuvent être importés ici.',
+  kindImages: 'images',
+  kindVideos: 'vidéos',
+  kindAudio: 'fichiers audio',
+  kindPdfs: 'PDF',
+  kindFormat: 'fichiers {format}',
+  uploadBadName: 'Le nom « {name} » ne peut pas être utilisé. {why}',
+  uploadBadFile: '{name} n’a pas pu être importé. {why}',
+  uploadTooLarge: '{name} dépasse la taille acceptée par ce serveur.',
   uploadLoadFailed: 'Le panneau d’import n’a pas pu être chargé. Vérifiez votre connexion et réessayez.',
 };
 
