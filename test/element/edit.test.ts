@@ -71,6 +71,31 @@ async function save(root: ShadowRoot): Promise<void> {
 
 describe('the details panel as an editor', function () {
   this.timeout(60_000);
+  it('plays videos and audio in the details panel, with the server’s poster frame for a video', async () => {
+    const { element, root } = await openDetails('/edit/media', 'clip.webm');
+    const video = await until(
+      () => root.querySelector('.preview video') as HTMLVideoElement | null,
+      'a player',
+    );
+    const clip = (await fileAt('/edit/media', 'clip.webm'))!;
+    expect(video.controls).to.equal(true);
+    expect(video.getAttribute('src')).to.equal(clip.url);
+    expect(video.getAttribute('poster')).to.equal(clip.thumbnail);
+    expect(video.getAttribute('aria-label')).to.equal('clip.webm');
+    expect(root.querySelector('.preview img')).to.equal(null);
+    const tone = (await fileAt('/edit/media', 'tone.wav'))!;
+    click(item(element, 'tone.wav'));
+    const audio = await until(
+      () => root.querySelector('.preview audio') as HTMLAudioElement | null,
+      'an audio player',
+    );
+    expect(audio.controls).to.equal(true);
+    expect(audio.getAttribute('src')).to.equal(tone.url);
+    // The server delivers it: the player reads its length.
+    await until(() => audio.readyState >= HTMLMediaElement.HAVE_METADATA, 'the audio metadata');
+    expect(audio.duration).to.be.closeTo(0.5, 0.05);
+  });
+
   it('renames a file in place', async () => {
     const { element, root } = await openDetails('/edit/rename', 'old-name.png');
     type(root.querySelector<HTMLInputElement>('#name')!, 'new-name.png');

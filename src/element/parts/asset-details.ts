@@ -91,6 +91,20 @@ export class AssetDetailsElement extends LitElement {
         height: 100%;
         object-fit: contain;
       }
+      .preview video {
+        width: 100%;
+        height: 100%;
+        background: #000;
+      }
+      .preview.audio {
+        flex-direction: column;
+        gap: 12px;
+        aspect-ratio: auto;
+        padding: 16px;
+      }
+      .preview audio {
+        width: 100%;
+      }
       .preview .icon {
         width: 64px;
         height: 64px;
@@ -361,20 +375,14 @@ export class AssetDetailsElement extends LitElement {
             </p>`
           : nothing
       }
-      <div class="preview">
+      <div class=${file.mime.startsWith('audio/') ? 'preview audio' : 'preview'}>
         ${
-          hasThumbnail(file) && !this.previewFailed
-            ? html`<img
-                src=${file.thumbnail}
-                srcset=${`${file.thumbnail} 400w, ${withTransform(file.url, 'w-800,h-800,c-at_max,f-webp,q-80')} 800w`}
-                sizes="320px"
-                alt=${file.description ?? ''}
-                decoding="async"
-                @error=${() => {
-                  this.previewFailed = true;
-                }}
-              />`
-            : icon(fileIcon(file.mime))
+          file.mime.startsWith('video/')
+            ? // The server's poster frame (a placeholder where it cannot draw one) until it plays.
+              html`<video controls preload="metadata" poster=${file.thumbnail} src=${file.url} aria-label=${file.name}></video>`
+            : file.mime.startsWith('audio/')
+              ? html`${icon(fileIcon(file.mime))}<audio controls preload="metadata" src=${file.url} aria-label=${file.name}></audio>`
+              : this.#renderPicture(file)
         }
       </div>
       <div>
@@ -442,6 +450,22 @@ export class AssetDetailsElement extends LitElement {
         }
       </div>
     </div>`;
+  }
+
+  /** An image, a PDF's first page or a glyph for the file's type. */
+  #renderPicture(file: MediaFile): TemplateResult {
+    return hasThumbnail(file) && !this.previewFailed
+      ? html`<img
+          src=${file.thumbnail}
+          srcset=${`${file.thumbnail} 400w, ${withTransform(file.url, 'w-800,h-800,c-at_max,f-webp,q-80')} 800w`}
+          sizes="320px"
+          alt=${file.description ?? ''}
+          decoding="async"
+          @error=${() => {
+            this.previewFailed = true;
+          }}
+        />`
+      : icon(fileIcon(file.mime));
   }
 
   #renderReadOnly(file: MediaFile): TemplateResult {
