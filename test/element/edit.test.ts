@@ -71,6 +71,44 @@ async function save(root: ShadowRoot): Promise<void> {
 
 describe('the details panel as an editor', function () {
   this.timeout(60_000);
+  it('downloads the original under its name, a private file through a signed URL, in a read-only session too', async () => {
+    // The links the panel clicks, kept from navigating.
+    const clicked: HTMLAnchorElement[] = [];
+    const anchorClick = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      clicked.push(this);
+    };
+    try {
+      const { fetchAuth } = testFetchAuth({ scope: { access: 'read' } });
+      const { element, root } = await openDetails('/edit/download', 'private.png', {}, { fetchAuth });
+      const button = await until(
+        () => root.querySelector<HTMLButtonElement>('[data-action="download"]'),
+        'the Download button',
+      );
+      expect(button.textContent!.trim()).to.equal('Download');
+      button.click();
+      const link = await until(() => clicked[0], 'a download');
+      expect(link.download).to.equal('private.png');
+      expect(link.href).to.match(/ik-attachment=true&ik-t=\d+&ik-s=[0-9a-f]+$/);
+      const signed = await fetch(link.href);
+      expect(signed.status).to.equal(200);
+      // (Content-Disposition is not exposed across origins: the server test reads it.)
+      expect(signed.headers.get('content-type')).to.equal('image/png');
+      // Without the signature the private file is not served.
+      const file = (await fileAt('/edit/download', 'private.png'))!;
+      expect((await fetch(`${file.url}&ik-attachment=true`)).status).to.not.equal(200);
+      // A public file downloads from its own URL.
+      click(item(element, 'public.png'));
+      await until(() => root.querySelector('h3')?.textContent === 'public.png', 'the public file');
+      root.querySelector<HTMLButtonElement>('[data-action="download"]')!.click();
+      const plain = await until(() => clicked[1], 'a second download');
+      expect(plain.href).to.match(/\?updatedAt=\d+&ik-attachment=true$/);
+      expect((await fetch(plain.href)).status).to.equal(200);
+    } finally {
+      HTMLAnchorElement.prototype.click = anchorClick;
+    }
+  });
+
   it('plays videos and audio in the details panel, with the server’s poster frame for a video', async () => {
     const { element, root } = await openDetails('/edit/media', 'clip.webm');
     const video = await until(

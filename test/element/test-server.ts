@@ -197,6 +197,8 @@ async function seedEditing(server: TestServer): Promise<void> {
     ['crop', 'undo-me.png', 80, 50],
     ['crop', 'deliver-me.png', 80, 50],
     ['convert', 'convert-me.png', 80, 50],
+    ['download', 'public.png', 20, 20],
+    ['download', 'private.png', 20, 20, { isPrivateFile: 'true' }],
   ];
   for (const [folder, name, width, height, fields] of files) {
     await put(server, `/edit/${folder}`, name, await png(width, height), fields);

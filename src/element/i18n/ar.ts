@@ -173,6 +173,8 @@ const ar: Catalog = {
   copied: 'تم نسخ الرابط',
   copyFailed: 'تعذّر النسخ؛ الرابط محدّد لتتمكن من نسخه.',
   openOriginal: 'فتح الأصل',
+  download: 'تنزيل',
+  downloadFailed: 'تعذّر تنزيل {name}: {message}',
   dimensions: '{width} × {height}',
   yes: 'نعم',
   no: 'لا',

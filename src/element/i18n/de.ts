@@ -151,6 +151,8 @@ const de: Catalog = {
   copied: 'URL kopiert',
   copyFailed: 'Kopieren nicht möglich; die URL ist markiert, damit Sie sie kopieren können.',
   openOriginal: 'Original öffnen',
+  download: 'Herunterladen',
+  downloadFailed: '{name} konnte nicht heruntergeladen werden: {message}',
   dimensions: '{width} × {height}',
   yes: 'Ja',
   no: 'Nein',

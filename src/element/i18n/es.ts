@@ -151,6 +151,8 @@ const es: Catalog = {
   copied: 'URL copiada',
   copyFailed: 'No se pudo copiar; la URL está seleccionada para que pueda copiarla.',
   openOriginal: 'Abrir original',
+  download: 'Descargar',
+  downloadFailed: 'No se pudo descargar {name}: {message}',
   dimensions: '{width} × {height}',
   yes: 'Sí',
   no: 'No',

@@ -151,6 +151,8 @@ const fr: Catalog = {
   copied: 'URL copiée',
   copyFailed: 'Copie impossible ; l’URL est sélectionnée pour que vous puissiez la copier.',
   openOriginal: 'Ouvrir l’original',
+  download: 'Télécharger',
+  downloadFailed: 'Impossible de télécharger {name} : {message}',
   dimensions: '{width} × {height}',
   yes: 'Oui',
   no: 'Non',

@@ -3,8 +3,10 @@ import './bulk-edit.js';
 import './organise-dialog.js';
 import './tag-input.js';
 import './versions.js';
+import { ContextConsumer } from '@lit/context';
 import { css, html, LitElement, nothing, svg, type TemplateResult } from 'lit';
 import {
+  downloadUrl,
   editImage,
   renameFile,
   restoreVersion,
@@ -23,6 +25,7 @@ import { property, state } from '../decorators.js';
 import { enEdit } from '../i18n/en-edit.js';
 import { formatBytes, formatDate } from '../i18n/format.js';
 import { addEnglish } from '../i18n/localize.js';
+import { libraryContext } from '../state/contexts.js';
 import { type Draft, detailsPatch, draftOf, isDirty, optimistic } from '../state/file-draft.js';
 import { closeIcon, fileIcon, folderIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
@@ -34,6 +37,7 @@ import { emit } from './part-events.js';
 import { hasThumbnail, withTransform } from './thumbnails.js';
 
 const copyIcon = svg`<rect x="9" y="9" width="12" height="12" rx="2"/><path d="M5 15H4a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2h9a2 2 0 0 1 2 2v1"/>`;
+const downloadIcon = svg`<path d="M12 3v12M7 10l5 5 5-5M4 17v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2"/>`;
 const externalIcon = svg`<path d="M15 3h6v6M10 14 21 3M18 13v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2h6"/>`;
 
 addEnglish(enEdit);
@@ -238,6 +242,8 @@ export class AssetDetailsElement extends LitElement {
   /** The folder the element is confined to (for the folder picker). */
   @property() root = '/';
   @state() private copyState: 'idle' | 'copied' | 'failed' = 'idle';
+  /** Why the last download could not start. */
+  @state() private downloadProblem: string | undefined;
   @state() private previewFailed = false;
   /** The file being edited: `asset`, unless unsaved changes hold on to an earlier one. */
   @state() private file: MediaFile | undefined;
@@ -252,6 +258,7 @@ export class AssetDetailsElement extends LitElement {
   /** The image editor (a lazy chunk of its own) is open. */
   @state() private editing = false;
   readonly #l10n = new LocalizeController(this);
+  readonly #library = new ContextConsumer(this, { context: libraryContext });
 
   /** Whether there are changes not saved yet. */
   get dirty(): boolean {
@@ -437,10 +444,12 @@ export class AssetDetailsElement extends LitElement {
           : nothing
       }
       <div class="actions">
+        <button class="btn" type="button" data-action="download" @click=${() => this.download(file)}>${icon(downloadIcon)}${l.t('download')}</button>
         <button class="btn" type="button" @click=${() => this.#copyUrl(file.url)}>${icon(copyIcon)}${l.t('copyUrl')}</button>
         <a class="btn" href=${file.url} target="_blank" rel="noopener noreferrer">${icon(externalIcon)}${l.t('openOriginal')}</a>
       </div>
       <div role="status">
+        ${this.downloadProblem ? html`<p class="alert">${this.downloadProblem}</p>` : nothing}
         ${this.copyState === 'copied' ? l.t('copied') : nothing}
         ${
           this.copyState === 'failed'
@@ -644,6 +653,35 @@ export class AssetDetailsElement extends LitElement {
     if (typeof value === 'boolean') return l.t(value ? 'yes' : 'no');
     if (typeof value === 'number') return l.number(value);
     return /^\d{4}-\d{2}-\d{2}T/.test(value) ? formatDate(l, value) : value;
+  }
+
+  /**
+   * Downloads the file's original under its name (`ik-attachment=true`). A private or unpublished
+   * file needs a signed URL, which the server makes (`GET /_ml/files/{id}/download-url`).
+   */
+  async download(file: MediaFile): Promise<void> {
+    this.downloadProblem = undefined;
+    let url = `${file.url}${file.url.includes('?') ? '&' : '?'}ik-attachment=true`;
+    if (file.isPrivateFile || file.isPublished === false) {
+      try {
+        const host = this.#library.value;
+        const client = this.client ?? (host && (await host.connection()).client);
+        if (!client) throw new Error(this.#l10n.value.t('notConfigured'));
+        ({ url } = await downloadUrl(client, file.fileId));
+      } catch (error) {
+        const message = toMediaError(error).message;
+        this.downloadProblem = this.#l10n.value.t('downloadFailed', { name: file.name, message });
+        return;
+      }
+    }
+    // The server answers with Content-Disposition: attachment, so the page stays where it is.
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = file.name;
+    link.hidden = true;
+    this.renderRoot.append(link);
+    link.click();
+    link.remove();
   }
 
   async #copyUrl(url: string): Promise<void> {
