@@ -501,6 +501,10 @@ describe('upload', () => {
       const panel = await panelOf(element);
       await uploadTo(panel, '/ring');
       (await startButton(panel)).click();
+      // The panel says the same: no "Upload 2 files" for files already going up.
+      const start = shadow(panel).querySelector<HTMLButtonElement>('footer .btn.primary')!;
+      await until(() => start.textContent!.trim() === 'Uploading 2 files', 'the files going up');
+      expect(start.disabled).to.equal(true);
       shadow(panel).querySelector<HTMLButtonElement>('header button')!.click();
       await until(() => panel.hidden, 'the panel closed');
       const ring = await until(() => root.querySelector('[role="progressbar"]'), 'the progress ring');

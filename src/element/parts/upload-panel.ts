@@ -418,6 +418,7 @@ export class UploadPanelElement extends LitElement {
 
   override render(): TemplateResult {
     const l = this.#l.value;
+    const { uploading } = this.activity;
     // Escape closes it as the close button does; a `close` after a quick reopen finds it open again.
     // The section keeps the header and footer from being the page's banner and contentinfo.
     return html`<dialog aria-labelledby="upload-title" @close=${() => {
@@ -456,9 +457,7 @@ export class UploadPanelElement extends LitElement {
       <footer>
         <span role="status">${
           // One state at a time: while files go up their progress, then what failed, then what was done.
-          this.activity.uploading === 0 && this.failed > 0
-            ? l.t('uploadFailedCount', { count: this.failed })
-            : this.status
+          uploading === 0 && this.failed > 0 ? l.t('uploadFailedCount', { count: this.failed }) : this.status
         }</span>
         ${
           this.conflicts
@@ -466,7 +465,7 @@ export class UploadPanelElement extends LitElement {
                 <button class="btn primary" type="button" @click=${() => this.#decide?.(true)}>
                   ${l.t('uploadStart', { count: this.conflicts.filter((c) => c.choice !== 'skip').length })}
                 </button>`
-            : this.count === 0 && this.failed > 0
+            : this.count === 0 && uploading === 0 && this.failed > 0
               ? html`<button class="btn primary" type="button" @click=${() => void this.#uppy?.retryAll()}>
                   ${l.t('uploadRetry', { count: this.failed })}
                 </button>`
@@ -476,7 +475,11 @@ export class UploadPanelElement extends LitElement {
                   ?disabled=${this.count === 0}
                   @click=${() => void this.start()}
                 >
-                  ${l.t('uploadStart', { count: this.count })}
+                  ${
+                    this.count === 0 && uploading > 0
+                      ? l.t('uploadingFiles', { count: uploading })
+                      : l.t('uploadStart', { count: this.count })
+                  }
                 </button>`
         }
       </footer>
