@@ -132,6 +132,13 @@ describe('the details panel as an editor', function () {
     // The server delivers it: the player reads its length.
     await until(() => audio.readyState >= HTMLMediaElement.HAVE_METADATA, 'the audio metadata');
     expect(audio.duration).to.be.closeTo(0.5, 0.05);
+    // A private file plays through a signed URL from the server.
+    click(item(element, 'secret-tone.wav'));
+    const secret = await until(
+      () => root.querySelector<HTMLAudioElement>('.preview audio[src*="ik-s="]'),
+      'a signed source',
+    );
+    await until(() => secret.readyState >= HTMLMediaElement.HAVE_METADATA, 'the private audio metadata');
   });
 
   it('renames a file in place', async () => {

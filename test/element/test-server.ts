@@ -220,6 +220,7 @@ async function seedEditing(server: TestServer): Promise<void> {
   // A clip and a tone for the details panel's players.
   await put(server, '/edit/media', 'clip.webm', await videoClip());
   await put(server, '/edit/media', 'tone.wav', toneWav());
+  await put(server, '/edit/media', 'secret-tone.wav', toneWav(), { isPrivateFile: 'true' });
   await put(server, '/edit/insert-focus', 'halves.png', halves, { customCoordinates: '40,0,40,40' });
   await put(server, '/edit/insert-focus', 'doc.pdf', Buffer.from('%PDF-1.4\n%%EOF\n'));
   // A second version, 60 × 40, so restoring version 1 changes the dimensions back to 30 × 30.

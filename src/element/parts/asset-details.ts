@@ -42,6 +42,9 @@ const externalIcon = svg`<path d="M15 3h6v6M10 14 21 3M18 13v6a2 2 0 0 1-2 2H5a2
 
 addEnglish(enEdit);
 
+/** Private or unpublished: its URL works only signed. */
+const isPrivate = (file: MediaFile) => file.isPrivateFile || file.isPublished === false;
+
 export { transferDropped } from './organise.js';
 
 /**
@@ -244,6 +247,9 @@ export class AssetDetailsElement extends LitElement {
   @state() private copyState: 'idle' | 'copied' | 'failed' = 'idle';
   /** Why the last download could not start. */
   @state() private downloadProblem: string | undefined;
+  /** A private file's signed URL for its player. */
+  @state() private signedMedia: { fileId: string; url: string; until: number } | undefined;
+  #signingFor: string | undefined;
   @state() private previewFailed = false;
   /** The file being edited: `asset`, unless unsaved changes hold on to an earlier one. */
   @state() private file: MediaFile | undefined;
@@ -386,9 +392,9 @@ export class AssetDetailsElement extends LitElement {
         ${
           file.mime.startsWith('video/')
             ? // The server's poster frame (a placeholder where it cannot draw one) until it plays.
-              html`<video controls preload="metadata" poster=${file.thumbnail} src=${file.url} aria-label=${file.name}></video>`
+              html`<video controls preload="metadata" poster=${isPrivate(file) ? nothing : file.thumbnail} src=${this.#mediaSource(file) ?? nothing} aria-label=${file.name}></video>`
             : file.mime.startsWith('audio/')
-              ? html`${icon(fileIcon(file.mime))}<audio controls preload="metadata" src=${file.url} aria-label=${file.name}></audio>`
+              ? html`${icon(fileIcon(file.mime))}<audio controls preload="metadata" src=${this.#mediaSource(file) ?? nothing} aria-label=${file.name}></audio>`
               : this.#renderPicture(file)
         }
       </div>
@@ -662,12 +668,9 @@ export class AssetDetailsElement extends LitElement {
   async download(file: MediaFile): Promise<void> {
     this.downloadProblem = undefined;
     let url = `${file.url}${file.url.includes('?') ? '&' : '?'}ik-attachment=true`;
-    if (file.isPrivateFile || file.isPublished === false) {
+    if (isPrivate(file)) {
       try {
-        const host = this.#library.value;
-        const client = this.client ?? (host && (await host.connection()).client);
-        if (!client) throw new Error(this.#l10n.value.t('notConfigured'));
-        ({ url } = await downloadUrl(client, file.fileId));
+        url = await this.#signedUrl(file);
       } catch (error) {
         const message = toMediaError(error).message;
         this.downloadProblem = this.#l10n.value.t('downloadFailed', { name: file.name, message });
@@ -682,6 +685,38 @@ export class AssetDetailsElement extends LitElement {
     this.renderRoot.append(link);
     link.click();
     link.remove();
+  }
+
+  /** A signed URL for a private file's original, from the server (read-only sessions too). */
+  async #signedUrl(file: MediaFile): Promise<string> {
+    const host = this.#library.value;
+    const client = this.client ?? (host && (await host.connection()).client);
+    if (!client) throw new Error(this.#l10n.value.t('notConfigured'));
+    return (await downloadUrl(client, file.fileId)).url;
+  }
+
+  /**
+   * What a player plays: the file's URL, or for a private file a signed one, asked for once per
+   * file (players ignore the attachment disposition a download URL carries).
+   */
+  #mediaSource(file: MediaFile): string | undefined {
+    if (!isPrivate(file)) return file.url;
+    const signed = this.signedMedia;
+    if (signed?.fileId === file.fileId && signed.until > Date.now()) return signed.url;
+    if (this.#signingFor !== file.fileId) {
+      this.#signingFor = file.fileId;
+      // The server's URLs work for five minutes: a player shown later asks again.
+      const until = Date.now() + 4 * 60_000;
+      void this.#signedUrl(file)
+        .then((url) => {
+          if (this.#signingFor === file.fileId) this.signedMedia = { fileId: file.fileId, url, until };
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.#signingFor === file.fileId) this.#signingFor = undefined;
+        });
+    }
+    return signed?.fileId === file.fileId ? signed.url : undefined;
   }
 
   async #copyUrl(url: string): Promise<void> {
