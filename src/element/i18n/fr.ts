@@ -303,7 +303,7 @@ const fr: Catalog = {
     one: '{count} fichier n’a pas pu être importé.',
     other: '{count} fichiers n’ont pas pu être importés.',
   },
-  uploadNotAccepted: '{name} n’a pas été ajouté : seuls des {types} peuvent être importés ici.',
+  uploadNotAccepted: '{name} n’a pas été ajouté : ici, on ne peut importer que des {types}.',
   kindImages: 'images',
   kindVideos: 'vidéos',
   kindAudio: 'fichiers audio',
