@@ -39,8 +39,8 @@ export class UploadButtonElement extends LitElement {
         border-radius: 50%;
         pointer-events: none;
         background:
-          radial-gradient(var(--ml-color-surface) 0 45%, transparent 46%),
-          conic-gradient(var(--ml-color-accent) calc(var(--done) * 1%), var(--ml-color-border) 0);
+          radial-gradient(var(--_bg) 0 45%, transparent 46%),
+          conic-gradient(var(--_accent) calc(var(--done) * 1%), var(--_border) 0);
       }
     `,
   ];
