@@ -511,6 +511,12 @@ describe('upload', () => {
       expect(ring.getAttribute('aria-label')).to.equal('Uploading 2 files');
       expect(ring.getAttribute('aria-valuenow')).to.equal('0');
       expect(ring.getAttribute('aria-valuetext')).to.equal('0% uploaded');
+      // Drawn (its colours resolve), at the button's corner.
+      expect(getComputedStyle(ring).backgroundImage).to.include('conic-gradient');
+      const box = ring.getBoundingClientRect();
+      const face = button.getBoundingClientRect();
+      expect(box.width).to.equal(16);
+      expect(box.right).to.be.greaterThan(face.right);
       expect(button.title).to.equal('Uploading 2 files: 0% uploaded');
     } finally {
       XMLHttpRequest.prototype.send = send;
