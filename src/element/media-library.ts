@@ -519,6 +519,7 @@ export class MediaLibraryElement extends LitElement {
         <ml-asset-grid
           part="grid"
           .items=${state.items}
+          .revision=${state.revision}
           .hasMore=${state.hasMore}
           .status=${state.status}
           .loadingMore=${state.loadingMore}
@@ -537,6 +538,8 @@ export class MediaLibraryElement extends LitElement {
           @open-folder=${(e: CustomEvent<{ path: string }>) => this.#navigate(e.detail.path)}
           @insert-request=${(e: CustomEvent<{ index?: number }>) => this.#insert(e.detail.index)}
           @select-all=${this.#selectAll}
+          @range-change=${(e: CustomEvent<{ first: number; last: number }>) =>
+            this.#listing.show(e.detail.first, e.detail.last)}
           @load-more=${() => void this.#listing.loadMore()}
           @sort-change=${(e: CustomEvent<{ sort: ListSort }>) => this.#sortBy(e.detail.sort)}
           @retry=${() => void this.#listing.load()}
@@ -671,7 +674,8 @@ export class MediaLibraryElement extends LitElement {
     await Promise.all([folder && this.#tree.reload(folder), this.#listing.refresh()]);
     // Selected files take their new state; those that left the view (moved, deleted) leave the selection.
     const listed = new Map(
-      this.#listing.state.items.map((a) => [a.type === 'folder' ? '' : a.fileId, a as MediaFile]),
+      // flatMap skips the slots of pages not loaded.
+      this.#listing.state.items.flatMap((a) => (a.type === 'folder' ? [] : [[a.fileId, a] as const])),
     );
     this.#applySelection(
       this.#selection.replace(this.selectedFiles.flatMap((f) => listed.get(f.fileId) ?? [])),

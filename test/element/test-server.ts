@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { defaultConfig } from '../../src/server/config.js';
 import { samplePdf } from '../../src/server/seed.js';
 import { startMediaServer } from '../../src/server/server.js';
+import { openSqliteStore } from '../../src/server/store/sqlite.js';
 import type { Scope } from '../../src/shared/session-token.js';
 import { createTokenEndpoint, fastifyTokenEndpoint } from '../../src/token-endpoint/index.js';
 import { jpeg, png, upload } from '../helpers/fixtures.js';
@@ -21,12 +22,65 @@ export interface ElementTestEnv {
   authUrl: string;
   /** Files in /many, for paging. */
   manyCount: number;
+  /** Files in /big (catalog rows without blobs: their thumbnails fail), for jumping around. */
+  bigCount: number;
 }
 
 export const manyCount = 130;
+export const bigCount = 10_000;
+
+/** /big: `bigCount` files written straight into the catalog (uploading them would take minutes); newest is row-00000. */
+async function seedBigFolder(dataDir: string): Promise<void> {
+  const store = await openSqliteStore(join(dataDir, 'library.db'));
+  const now = Date.now();
+  await store.folders.insertIfMissing({
+    folderId: 'f00000000000000000000big',
+    path: '/big/',
+    parent: '/',
+    name: 'big',
+    customMetadata: {},
+    createdAt: now,
+    updatedAt: now,
+  });
+  await store.transaction(async (tx) => {
+    for (let i = 0; i < bigCount; i++) {
+      const id = `b${i.toString(16).padStart(23, '0')}`;
+      const name = `row-${String(i).padStart(5, '0')}.png`;
+      await tx.files.insertVersion({
+        versionId: id,
+        fileId: id,
+        versionNumber: 1,
+        isCurrent: true,
+        name,
+        folder: '/big/',
+        filePath: `/big/${name}`,
+        blobKey: `originals/big/${id}`,
+        size: 100,
+        mime: 'image/png',
+        fileType: 'image',
+        format: 'png',
+        width: 16,
+        height: 16,
+        hasAlpha: false,
+        tags: [],
+        aiTags: null,
+        customCoordinates: null,
+        customMetadata: {},
+        embeddedMetadata: {},
+        description: null,
+        isPrivate: false,
+        isPublished: true,
+        createdAt: now - i * 1000,
+        updatedAt: now - i * 1000,
+      });
+    }
+  });
+  await store.close();
+}
 
 export async function startElementTestServer(): Promise<{ env: ElementTestEnv; close(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'media-library-element-'));
+  await seedBigFolder(dataDir);
   const server = await startMediaServer(
     {
       port: 0,
@@ -76,7 +130,7 @@ export async function startElementTestServer(): Promise<{ env: ElementTestEnv; c
   const target = { url: server.url, dataDir, server, api, close: async () => {} } as TestServer;
   await seedFixture(target);
   return {
-    env: { url: server.url, authUrl: `${server.url}/_ml/test/auth`, manyCount },
+    env: { url: server.url, authUrl: `${server.url}/_ml/test/auth`, manyCount, bigCount },
     async close() {
       await server.close();
       await rm(dataDir, { recursive: true, force: true });
@@ -101,6 +155,7 @@ async function put(
 /**
  * /alpha: red-dress.png (tags summer, red; price 120), blue-sky.jpg (tag sky), logo.png
  * (transparent); /alpha/nested: deep.png; /beta: empty; /docs: manual.pdf; /many: 130 PNGs;
+ * /big: 10,000 catalog rows (seedBigFolder);
  * /scratch: where tests that write put things.
  */
 async function seedFixture(server: TestServer): Promise<void> {
