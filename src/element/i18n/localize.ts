@@ -8,11 +8,14 @@ export type Catalog = Partial<Record<MessageKey, Message>>;
 
 type CatalogSource = Catalog | (() => Promise<Catalog | { default: Catalog }>);
 
-// English ships in the core bundle; every other catalog is a lazy chunk or the host's own. The
-// shipped ones load through catalogs.ts, so the core names one chunk rather than one per language.
-const sources = new Map<string, CatalogSource>([['en', en]]);
-for (const lang of 'de fr es ar'.split(' '))
-  sources.set(lang, () => import('./catalogs.js').then((m) => m.load(lang)));
+// English ships in the core bundle; every other catalog is a lazy chunk or the host's own.
+const sources = new Map<string, CatalogSource>([
+  ['en', en],
+  ['de', () => import('./de.js')],
+  ['fr', () => import('./fr.js')],
+  ['es', () => import('./es.js')],
+  ['ar', () => import('./ar.js')],
+]);
 const loaded = new Map<string, Promise<Catalog>>();
 // What a missing message falls back to: core English now, the lazy parts' English as they load.
 const fallback: Catalog = { ...en };
@@ -32,7 +35,21 @@ export function registerLocale(lang: string, catalog: CatalogSource): void {
   loaded.delete(key);
 }
 
-const rtlLanguages = 'ar arc dv fa ha he khw ks ku ps sd ur yi'.split(' ');
+const rtlLanguages = new Set([
+  'ar',
+  'arc',
+  'dv',
+  'fa',
+  'ha',
+  'he',
+  'khw',
+  'ks',
+  'ku',
+  'ps',
+  'sd',
+  'ur',
+  'yi',
+]);
 
 /** `rtl` for right-to-left scripts (Arabic, Hebrew, Persian…). */
 export function directionOf(lang: string): 'ltr' | 'rtl' {
@@ -44,7 +61,7 @@ export function directionOf(lang: string): 'ltr' | 'rtl' {
   } catch {
     // An invalid tag: decide by its first part below.
   }
-  return rtlLanguages.includes(lang.split('-')[0]!.toLowerCase()) ? 'rtl' : 'ltr';
+  return rtlLanguages.has(lang.split('-')[0]!.toLowerCase()) ? 'rtl' : 'ltr';
 }
 
 /** Messages, numbers, sizes and dates for one locale. */
