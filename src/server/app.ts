@@ -17,6 +17,7 @@ import { companionRoutes } from './routes/companion.js';
 import { countRoutes } from './routes/count.js';
 import { customMetadataFieldRoutes } from './routes/custom-metadata-fields.js';
 import { deliveryRoutes } from './routes/delivery.js';
+import { downloadRoutes } from './routes/download.js';
 import { editRoutes } from './routes/edit.js';
 import { fileOperationRoutes } from './routes/file-operations.js';
 import { fileRoutes } from './routes/files.js';
@@ -132,6 +133,7 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(purgeRoutes, { ctx });
   await app.register(editRoutes, { ctx });
   await app.register(tagRoutes, { ctx });
+  await app.register(downloadRoutes, { ctx });
   await app.register(countRoutes, { ctx });
   await app.register(tusRoutes, { ctx });
   await app.register(companionRoutes, { ctx });

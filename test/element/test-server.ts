@@ -1,8 +1,10 @@
 // Node side of the element tests: the real media server with a token endpoint and a small,
 // known library. Read-only for the tests; a test that writes (a new folder) uses a fresh name.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { defaultConfig } from '../../src/server/config.js';
 import { samplePdf } from '../../src/server/seed.js';
@@ -275,6 +277,8 @@ async function seedEditing(server: TestServer): Promise<void> {
     ['menu/box', 'inside.png', 20, 20],
     ['menu/tree-gone', 'x.png', 20, 20],
     ['menu', 'menu-file.png', 20, 20],
+    ['download', 'public.png', 20, 20],
+    ['download', 'private.png', 20, 20, { isPrivateFile: 'true' }],
   ];
   for (const [folder, name, width, height, fields] of files) {
     await put(server, `/edit/${folder}`, name, await png(width, height), fields);
@@ -293,8 +297,65 @@ async function seedEditing(server: TestServer): Promise<void> {
     .png()
     .toBuffer();
   await put(server, '/edit/focus', 'halves.png', halves);
+  // A clip and a tone for the details panel's players.
+  await put(server, '/edit/media', 'clip.webm', await videoClip());
+  await put(server, '/edit/media', 'tone.wav', toneWav());
+  await put(server, '/edit/media', 'secret-tone.wav', toneWav(), { isPrivateFile: 'true' });
   await put(server, '/edit/insert-focus', 'halves.png', halves, { customCoordinates: '40,0,40,40' });
   await put(server, '/edit/insert-focus', 'doc.pdf', Buffer.from('%PDF-1.4\n%%EOF\n'));
   // A second version, 60 × 40, so restoring version 1 changes the dimensions back to 30 × 30.
   await put(server, '/edit/versions', 'versioned.png', await png(60, 40));
+}
+
+/** Half a second of a 440 Hz tone: 8 kHz, 16-bit mono PCM in a WAV file. */
+function toneWav(): Buffer {
+  const rate = 8000;
+  const samples = rate / 2;
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write('RIFF', 0);
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write('WAVEfmt ', 8);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20);
+  wav.writeUInt16LE(1, 22);
+  wav.writeUInt32LE(rate, 24);
+  wav.writeUInt32LE(rate * 2, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36);
+  wav.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++)
+    wav.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
+  return wav;
+}
+
+/** A one-second WebM (VP8) made by ffmpeg where there is one; otherwise a WebM header, enough to be filed as a video. */
+async function videoClip(): Promise<Buffer> {
+  const dir = await mkdtemp(join(tmpdir(), 'ml-clip-'));
+  const path = join(dir, 'clip.webm');
+  try {
+    await promisify(execFile)(
+      'ffmpeg',
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc=size=64x48:rate=10',
+        '-t',
+        '1',
+      ].concat(['-c:v', 'libvpx', path]),
+      { timeout: 20_000 },
+    );
+    return await readFile(path);
+  } catch {
+    return Buffer.from(
+      '1a45dfa39f4286810142f7810142f2810442f381084282847765626d42878104428581021853806701ffffffffffffff',
+      'hex',
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

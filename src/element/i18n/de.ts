@@ -156,6 +156,8 @@ const de: Catalog = {
   deselectFile: 'Auswahl aufheben',
   copyFailed: 'Kopieren nicht möglich; die URL ist markiert, damit Sie sie kopieren können.',
   openOriginal: 'Original öffnen',
+  download: 'Herunterladen',
+  downloadFailed: '{name} konnte nicht heruntergeladen werden: {message}',
   dimensions: '{width} × {height}',
   yes: 'Ja',
   no: 'Nein',
@@ -327,7 +329,22 @@ const de: Catalog = {
   keepDetails:
     'Ersetzte Dateien behalten Tags, benutzerdefinierte Metadaten, Alternativtext und Fokusbereich',
   uploadDone: { one: '{count} Datei hochgeladen.', other: '{count} Dateien hochgeladen.' },
+  uploadingFiles: { one: '{count} Datei wird hochgeladen', other: '{count} Dateien werden hochgeladen' },
   uploadProgress: '{percent} % hochgeladen',
+  uploadRetry: { one: '{count} Datei erneut versuchen', other: '{count} Dateien erneut versuchen' },
+  uploadFailedCount: {
+    one: '{count} Datei konnte nicht hochgeladen werden.',
+    other: '{count} Dateien konnten nicht hochgeladen werden.',
+  },
+  uploadNotAccepted: '{name} wurde nicht hinzugefügt: Hier können nur {types} hochgeladen werden.',
+  kindImages: 'Bilder',
+  kindVideos: 'Videos',
+  kindAudio: 'Audiodateien',
+  kindPdfs: 'PDFs',
+  kindFormat: '{format}-Dateien',
+  uploadBadName: 'Der Name „{name}“ kann nicht verwendet werden. {why}',
+  uploadBadFile: '{name} konnte nicht hochgeladen werden. {why}',
+  uploadTooLarge: '{name} ist größer, als dieser Server annimmt.',
   uploadLoadFailed:
     'Das Hochladen konnte nicht geladen werden. Prüfen Sie die Verbindung und versuchen Sie es erneut.',
 };

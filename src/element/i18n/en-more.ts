@@ -89,6 +89,8 @@ export const enMore = {
   deselectFile: 'Deselect',
   copyFailed: 'Could not copy; the URL is selected so you can copy it.',
   openOriginal: 'Open original',
+  download: 'Download',
+  downloadFailed: 'Could not download {name}: {message}',
   yes: 'Yes',
   no: 'No',
 } as const;

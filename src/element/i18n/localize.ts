@@ -12,6 +12,9 @@ type CatalogSource = Catalog | (() => Promise<Catalog | { default: Catalog }>);
 const sources = new Map<string, CatalogSource>([
   ['en', en],
   ['de', () => import('./de.js')],
+  ['fr', () => import('./fr.js')],
+  ['es', () => import('./es.js')],
+  ['ar', () => import('./ar.js')],
 ]);
 const loaded = new Map<string, Promise<Catalog>>();
 // What a missing message falls back to: core English now, the lazy parts' English as they load.

@@ -6,7 +6,7 @@ import type { Localizer } from '../i18n/localize.js';
 import type { LibraryHost } from '../state/library-host.js';
 import type { ListSort } from '../state/listing.js';
 import type { DatePreset, SearchState, SizeFilter, TypeFilter } from '../state/search.js';
-import { closeIcon, icon } from '../styles/icons.js';
+import './tag-input.js';
 import { dateLabels, sizeLabels, typeLabels } from './filter-labels.js';
 import { toMediaError } from './media-error.js';
 
@@ -183,40 +183,14 @@ function radioMenu(
 }
 
 function tagsMenu(l: Localizer, tags: string[], change: SearchChange): TemplateResult {
+  // The tag editor's field: chips, and suggestions from the library's tags as the user types.
   return html`<div class="tags">
-    <label class="visually-hidden" for="tag-input">${l.t('filterTags')}</label>
-    <input
-      id="tag-input"
-      type="text"
-      placeholder=${l.t('tagsPlaceholder')}
-      autocomplete="off"
-      @keydown=${(event: KeyboardEvent) => {
-        const input = event.target as HTMLInputElement;
-        const tag = input.value.trim();
-        if (event.key !== 'Enter' || tag === '') return;
-        event.preventDefault();
-        if (!tags.includes(tag)) change({ tags: [...tags, tag] });
-        input.value = '';
-      }}
-    />
+    <ml-tag-input
+      .tags=${tags}
+      .label=${l.t('filterTags')}
+      @tags-change=${(event: CustomEvent<{ tags: string[] }>) => change({ tags: event.detail.tags })}
+    ></ml-tag-input>
     <p class="hint">${l.t('tagsHint')}</p>
-    ${
-      tags.length
-        ? html`<ul class="tag-list">
-            ${tags.map(
-              (tag) => html`<li>
-                ${tag}<button
-                  type="button"
-                  aria-label=${l.t('removeTag', { name: tag })}
-                  @click=${() => change({ tags: tags.filter((t) => t !== tag) })}
-                >
-                  ${icon(closeIcon)}
-                </button>
-              </li>`,
-            )}
-          </ul>`
-        : nothing
-    }
   </div>`;
 }
 
@@ -288,38 +262,8 @@ export const menuStyles = css`
     grid-column: 2;
     justify-self: end;
   }
-  .tag-list {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 4px;
-    margin: 8px 0 0;
-    padding: 0;
-    list-style: none;
-  }
-  .tag-list li {
-    display: inline-flex;
-    align-items: center;
-    gap: 2px;
-    padding-inline: 8px 2px;
-    border-radius: 999px;
-    background: var(--_accent-soft);
-    color: var(--_accent);
-  }
-  .tag-list button {
-    display: inline-flex;
-    padding: 4px;
-    border: 0;
-    border-radius: 50%;
-    background: none;
-    cursor: pointer;
-    color: inherit;
-  }
-  .tag-list .icon {
-    width: 12px;
-    height: 12px;
-  }
-  .tags input {
-    width: 100%;
+  .tags {
+    min-width: 16em;
   }
   .hint {
     margin: 6px 0 0;
