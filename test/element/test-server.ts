@@ -95,6 +95,9 @@ export async function startElementTestServer(
       initialKeys: testKeys,
       logLevel: 'silent',
       rateLimit: false,
+      // One browser runs every test file from one address: the suite renders more new thumbnails
+      // than a person's minute allows (the budget has its own tests in test/security).
+      renderBudget: false,
       // Small enough that a test file goes to the resumable endpoint.
       upload: {
         ...defaultConfig().upload,
