@@ -46,6 +46,22 @@ async function pixels(url: string, x: number, y: number) {
   return { width: bitmap.width, height: bitmap.height, rgb: [r!, g!, b!] };
 }
 
+/** How many pixels of a box of the image at `url` pass `test`. */
+async function countPixels(
+  url: string,
+  box: { x: number; y: number; w: number; h: number },
+  test: (rgb: number[]) => boolean,
+) {
+  const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d')!;
+  ctx.drawImage(bitmap, 0, 0);
+  const data = ctx.getImageData(box.x, box.y, box.w, box.h).data;
+  let count = 0;
+  for (let i = 0; i < data.length; i += 4) if (test([data[i]!, data[i + 1]!, data[i + 2]!])) count++;
+  return count;
+}
+
 /** Opens the editor for `name` with the keyboard path a user would take (focus, Enter). */
 async function openEditor(element: MediaLibraryElement, name: string) {
   click(item(element, name));
@@ -200,7 +216,9 @@ describe('the image editor', function () {
     editor.querySelector<HTMLElement>('[data-handle="se"]')!.focus();
     for (let i = 0; i < 3; i++) await sendKeys({ press: 'Shift+ArrowLeft' });
     await until(() => status(editor).includes('50 × 50'), 'a narrower crop');
-    [...editor.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Crop on delivery')!.click();
+    [...editor.querySelectorAll('button')]
+      .find((b) => b.textContent?.trim() === 'Apply on delivery')!
+      .click();
     await until(() => editor.textContent?.includes('The original is unchanged'), 'confirmation');
     const inserted = nextEvent<{ files: MediaFile[] }>(element, 'ml-insert');
     shadow(element).querySelector<HTMLButtonElement>('[part="insert-button"]')!.click();
@@ -210,6 +228,40 @@ describe('the image editor', function () {
     expect([delivered.width, delivered.height]).to.deep.equal([50, 50]);
     const original = await fileAt('/edit/crop', 'deliver-me.png');
     expect([original.width, original.height]).to.deep.equal([80, 50]);
+  });
+
+  it('adds a text layer on delivery, placed with the arrow keys; the delivered image draws it there', async () => {
+    const element = await mount({ 'initial-folder': '/edit/layers' });
+    const { editor } = await openEditor(element, 'card.png');
+    editor.querySelector<HTMLElement>('[data-action="add-text"]')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => editor.activeElement?.id === 'layer-text', 'the text field');
+    await sendKeys({ type: 'Hi' });
+    const size = editor.querySelector<HTMLInputElement>('#layer-size')!;
+    size.value = '40';
+    size.dispatchEvent(new Event('input'));
+    const layer = await until(() => editor.querySelector<HTMLElement>('.layer'), 'the layer on the stage');
+    await until(() => layer.textContent === 'Hi', 'the layer to show the text');
+    expect(layer.getAttribute('aria-label')).to.contain('Text layer “Hi”');
+    layer.focus();
+    await sendKeys({ press: 'Shift+ArrowRight' });
+    await sendKeys({ press: 'Shift+ArrowRight' });
+    await sendKeys({ press: 'ArrowDown' });
+    const layerStatus = () => editor.querySelector('#layer-status')?.textContent?.trim();
+    await until(() => layerStatus() === 'Layer: x 30, y 6', 'the layer to move');
+    editor.querySelector<HTMLButtonElement>('[data-action="deliver"]')!.click();
+    await until(() => editor.textContent?.includes('The original is unchanged'), 'confirmation');
+    const inserted = nextEvent<{ files: MediaFile[] }>(element, 'ml-insert');
+    shadow(element).querySelector<HTMLButtonElement>('[part="insert-button"]')!.click();
+    const [file] = (await inserted).files;
+    expect(file!.url).to.contain('tr=l-text,i-Hi,ff-Open_Sans,fs-40,co-FFFFFF,lx-30,ly-6,l-end');
+    // The card is (200, 40, 40) all over: white lies where the text is, and nowhere else.
+    const white = (rgb: number[]) => rgb.every((c) => c > 200);
+    expect(await countPixels(file!.url, { x: 30, y: 6, w: 60, h: 60 }, white)).to.be.greaterThan(40);
+    expect(await countPixels(file!.url, { x: 110, y: 0, w: 90, h: 100 }, white)).to.equal(0);
+    expect(await countPixels(file!.url, { x: 0, y: 70, w: 200, h: 30 }, white)).to.equal(0);
+    const original = await fileAt('/edit/layers', 'card.png');
+    expect([original.width, original.height]).to.deep.equal([200, 100]);
   });
 
   it('sets a focus area with the keyboard that round-trips through customCoordinates and fo-custom', async () => {

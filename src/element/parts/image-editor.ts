@@ -5,6 +5,7 @@ import type { MediaFile } from '../../shared/wire.js';
 import { property, state } from '../decorators.js';
 import type { Localizer } from '../i18n/localize.js';
 import { shared } from '../styles/shared.js';
+import { type Layer, layerFonts, layerTransformation, type TextLayer } from './delivery-layers.js';
 import { toMediaError } from './media-error.js';
 import { emit } from './part-events.js';
 import { withTransform } from './thumbnails.js';
@@ -59,8 +60,9 @@ function parseBox(text: string | null): Box | undefined {
  * The image editor, a lazy chunk: crop (free or a ratio), rotate by 90°, flip, resize with a
  * locked ratio, output format and quality, previewed in the browser and saved on the server
  * (`POST /_ml/files/{id}/edit`) as a new version (Undo restores the previous one) or a copy.
- * "Focus area" sets ImageKit's `customCoordinates` for `fo-custom`; "Crop on delivery" leaves
- * the original alone and hands on a URL that crops. Every handle moves with the arrow keys
+ * "Focus area" sets ImageKit's `customCoordinates` for `fo-custom`; "Apply on delivery" leaves
+ * the original alone and hands on a URL that crops and draws the text layers (`l-text`), placed
+ * by dragging or the arrow keys. Every handle moves with the arrow keys
  * (Shift: 10 px); Enter applies, Escape cancels.
  *
  * @fires asset-change - `{ asset }` after a save, an undo, a focus area or a crop on delivery.
@@ -114,7 +116,21 @@ export class ImageEditorElement extends LitElement {
         border-radius: 50%;
         background: #fff;
       }
+      .layer {
+        position: absolute;
+        padding: 0;
+        border: 1px dashed #fff;
+        outline: 1px dashed #000;
+        line-height: 1.2;
+        white-space: pre;
+        cursor: move;
+        background: transparent;
+      }
+      .layer[aria-pressed='true'] {
+        border-style: solid;
+      }
       .box:focus-visible,
+      .layer:focus-visible,
       .corner:focus-visible {
         outline: 3px solid var(--_accent);
       }
@@ -169,12 +185,17 @@ export class ImageEditorElement extends LitElement {
   @state() private asCopy = false;
   @state() private busy = false;
   @state() private message: { text: string; error: boolean } | undefined;
+  /** Text layers, drawn on delivery (`l-text`). */
+  @state() private layers: Layer[] = [];
+  /** The layer the controls edit; -1 for none. */
+  @state() private selected = -1;
   /** The version Undo goes back to, after a save. */
   @state() private undoTo: string | undefined;
   /** The panel's Localizer (importing the localize controller here would split the core bundle). */
   @property({ attribute: false }) l10n!: Localizer;
   #image: HTMLImageElement | undefined;
   #drag: { handle: Handle; x: number; y: number; box: Box } | undefined;
+  #layerDrag: { index: number; x: number; y: number; from: Layer } | undefined;
 
   /** The image's size after rotation: what the crop box lives in (the original's in focus mode). */
   get #space(): { w: number; h: number } {
@@ -280,15 +301,16 @@ export class ImageEditorElement extends LitElement {
         ${corner('ne', b.x + b.w, b.y, l.t('cornerNe'))}
         ${corner('sw', b.x, b.y + b.h, l.t('cornerSw'))}
         ${corner('se', b.x + b.w, b.y + b.h, l.t('cornerSe'))}
+        ${focus ? nothing : this.layers.map((layer, index) => this.#renderLayer(layer, index))}
       </div>
       <p id="box-status" role="status" aria-live="polite">
         ${l.t(focus ? 'focusStatus' : 'cropStatus', { x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.w), height: Math.round(b.h) })}
       </p>
-      ${focus ? this.#renderFocusControls() : this.#renderCropControls(presets)}
+      ${focus ? this.#renderFocusControls() : [this.#renderCropControls(presets), this.#renderLayerControls()]}
       ${this.message ? html`<p class=${this.message.error ? 'alert' : ''} role=${this.message.error ? 'alert' : 'status'}>${this.message.text}</p>` : nothing}
       <div class="buttons">
         ${this.undoTo ? html`<button class="btn" type="button" ?disabled=${this.busy} @click=${this.#undo}>${l.t('undo')}</button>` : nothing}
-        ${focus ? nothing : html`<button class="btn" type="button" ?disabled=${this.busy || this.rotation !== 0 || this.flipH || this.flipV} @click=${this.#cropOnDelivery}>${l.t('cropOnDelivery')}</button>`}
+        ${focus ? nothing : html`<button class="btn" type="button" data-action="deliver" ?disabled=${this.busy || this.rotation !== 0 || this.flipH || this.flipV} @click=${this.#applyOnDelivery}>${l.t('applyOnDelivery')}</button>`}
         <button class="btn" type="button" @click=${this.#close}>${l.t('close')}</button>
         <button class="btn primary" type="button" data-action="apply" ?disabled=${this.busy} @click=${this.#apply}>${this.busy ? l.t('saving') : l.t('save')}</button>
       </div>
@@ -346,6 +368,129 @@ export class ImageEditorElement extends LitElement {
             : nothing
         }
       </div>`;
+  }
+
+  #renderLayer(layer: Layer, index: number) {
+    const s = this.#scale;
+    const style = [
+      `left:${layer.x * s}px`,
+      `top:${layer.y * s}px`,
+      `font:${Math.max(4, layer.size * s)}px '${layer.font}', sans-serif`,
+      `color:${layer.color}`,
+      `background:${layer.background || 'transparent'}`,
+    ].join(';');
+    return html`<button class="layer" type="button" data-layer=${index} style=${style}
+      aria-pressed=${String(index === this.selected)} aria-describedby="layer-status"
+      aria-label=${this.l10n.t('textLayerHandle', { text: layer.text })}
+      @focus=${() => {
+        this.selected = index;
+      }}
+      @keydown=${(e: KeyboardEvent) => this.#onLayerKey(e, index)}
+      @pointerdown=${(e: PointerEvent) => this.#onLayerPointerDown(e, index)}>${layer.text || ' '}</button>`;
+  }
+
+  #renderLayerControls() {
+    const l = this.l10n;
+    const layer = this.layers[this.selected];
+    const change = (patch: Partial<TextLayer>) => this.#changeLayer(this.selected, patch);
+    const value = (e: Event) => (e.target as HTMLInputElement).value;
+    return html`<div class="controls" role="group" aria-label=${l.t('layers')}>
+        <button class="btn" type="button" data-action="add-text" @click=${this.#addText}>${l.t('addText')}</button>
+        ${
+          layer
+            ? html`<label>${l.t('layerText')} <input id="layer-text" type="text" .value=${layer.text}
+                @input=${(e: Event) => change({ text: value(e) })} /></label>
+              <label>${l.t('layerFont')}
+                <select id="layer-font" @change=${(e: Event) => change({ font: value(e) as TextLayer['font'] })}>
+                  ${layerFonts.map((f) => html`<option ?selected=${f === layer.font}>${f}</option>`)}
+                </select>
+              </label>
+              <label>${l.t('layerSize')} <input id="layer-size" type="number" min="4" max="500" .value=${String(layer.size)}
+                @input=${(e: Event) => change({ size: clamp((e.target as HTMLInputElement).valueAsNumber || 4, 4, 500) })} /></label>
+              <label>${l.t('layerColour')} <input id="layer-colour" type="color" .value=${layer.color}
+                @input=${(e: Event) => change({ color: value(e) })} /></label>
+              <label><input type="checkbox" .checked=${!!layer.background} @change=${(e: Event) =>
+                change({
+                  background: (e.target as HTMLInputElement).checked ? '#000000' : '',
+                })} /> ${l.t('layerBackground')}</label>
+              ${
+                layer.background
+                  ? html`<input id="layer-background" type="color" aria-label=${l.t('layerBackground')} .value=${layer.background}
+                      @input=${(e: Event) => change({ background: value(e) })} />`
+                  : nothing
+              }
+              <button class="btn" type="button" @click=${() => this.#removeLayer(this.selected)}>${l.t('removeLayer')}</button>
+              <p id="layer-status" role="status" aria-live="polite">${l.t('layerStatus', { x: Math.round(layer.x), y: Math.round(layer.y) })}</p>`
+            : nothing
+        }
+      </div>`;
+  }
+
+  #addText(): void {
+    const { h } = this.#space;
+    const b = this.box;
+    this.layers = [
+      ...this.layers,
+      {
+        kind: 'text',
+        text: this.l10n.t('layerText'),
+        font: 'Open Sans',
+        size: Math.max(8, Math.round(h / 8)),
+        color: '#ffffff',
+        background: '',
+        x: Math.round(b.x + b.w / 20),
+        y: Math.round(b.y + b.h / 20),
+      },
+    ];
+    this.selected = this.layers.length - 1;
+    void this.updateComplete.then(() => {
+      const input = this.renderRoot.querySelector<HTMLInputElement>('#layer-text');
+      input?.focus();
+      input?.select();
+    });
+  }
+
+  #changeLayer(index: number, patch: Partial<Layer>): void {
+    this.layers = this.layers.map((layer, i) => (i === index ? { ...layer, ...patch } : layer));
+  }
+
+  #removeLayer(index: number): void {
+    this.layers = this.layers.filter((_, i) => i !== index);
+    this.selected = -1;
+  }
+
+  /** Moves a layer by (dx, dy) image pixels, its corner kept inside the image. */
+  #moveLayer(index: number, dx: number, dy: number, from = this.layers[index]): void {
+    if (!from) return;
+    const { w, h } = this.#space;
+    this.#changeLayer(index, { x: clamp(from.x + dx, 0, w - 1), y: clamp(from.y + dy, 0, h - 1) });
+  }
+
+  #onLayerKey(event: KeyboardEvent, index: number): void {
+    const step = event.shiftKey ? 10 : 1;
+    const moves: Record<string, [number, number]> = {
+      ArrowLeft: [-step, 0],
+      ArrowRight: [step, 0],
+      ArrowUp: [0, -step],
+      ArrowDown: [0, step],
+    };
+    const move = moves[event.key];
+    if (move) {
+      event.preventDefault();
+      this.#moveLayer(index, move[0], move[1]);
+    } else if (event.key === 'Delete' || event.key === 'Backspace') {
+      event.preventDefault();
+      this.#removeLayer(index);
+      this.renderRoot.querySelector<HTMLElement>('[data-action="add-text"]')?.focus();
+    }
+  }
+
+  #onLayerPointerDown(event: PointerEvent, index: number): void {
+    event.preventDefault();
+    (event.currentTarget as HTMLElement).focus();
+    (event.currentTarget as HTMLElement).setPointerCapture?.(event.pointerId);
+    this.selected = index;
+    this.#layerDrag = { index, x: event.clientX, y: event.clientY, from: this.layers[index]! };
   }
 
   #renderFocusControls() {
@@ -465,6 +610,13 @@ export class ImageEditorElement extends LitElement {
   }
 
   #onPointerMove(event: PointerEvent): void {
+    const layerDrag = this.#layerDrag;
+    if (layerDrag) {
+      const s = this.#scale;
+      const { index, from } = layerDrag;
+      this.#moveLayer(index, (event.clientX - layerDrag.x) / s, (event.clientY - layerDrag.y) / s, from);
+      return;
+    }
     const drag = this.#drag;
     if (!drag) return;
     const s = this.#scale;
@@ -473,6 +625,7 @@ export class ImageEditorElement extends LitElement {
 
   #onPointerUp(): void {
     this.#drag = undefined;
+    this.#layerDrag = undefined;
   }
 
   #rounded(): Box {
@@ -523,6 +676,10 @@ export class ImageEditorElement extends LitElement {
         this.file = saved;
         emit(this, 'asset-change', { asset: saved });
         this.message = { text: l.t('focusSaved'), error: false };
+        return;
+      }
+      if (this.#deliveryOnly()) {
+        this.message = { text: l.t('layersOnDelivery'), error: true };
         return;
       }
       const operations = this.#operations();
@@ -588,14 +745,33 @@ export class ImageEditorElement extends LitElement {
     }
   }
 
-  /** Leaves the original alone: the file is handed on with a URL that crops on delivery. */
-  #cropOnDelivery(): void {
+  /** What only delivery draws (the edit route changes pixels by crop, rotate, flip, resize, format). */
+  #deliveryOnly(): boolean {
+    return this.layers.some((layer) => layer.text.trim());
+  }
+
+  /**
+   * Leaves the original alone: the file is handed on with a URL that crops and draws the layers
+   * on delivery, each a step of its own after the crop.
+   */
+  #applyOnDelivery(): void {
     const file = this.file;
     if (!file) return;
     const b = this.#rounded();
-    const url = withTransform(file.url, `cm-extract,x-${b.x},y-${b.y},w-${b.w},h-${b.h}`);
+    const { w, h } = this.#space;
+    const steps = [
+      ...(b.x !== 0 || b.y !== 0 || b.w !== w || b.h !== h
+        ? [`cm-extract,x-${b.x},y-${b.y},w-${b.w},h-${b.h}`]
+        : []),
+      ...this.layers.map((layer) => layerTransformation(layer, b)).filter(Boolean),
+    ];
+    if (steps.length === 0) {
+      this.message = { text: this.l10n.t('nothingToSave'), error: false };
+      return;
+    }
+    const url = withTransform(file.url, steps.join(':'));
     emit(this, 'asset-change', { asset: { ...file, url, width: b.w, height: b.h } });
-    this.message = { text: this.l10n.t('croppedOnDelivery'), error: false };
+    this.message = { text: this.l10n.t('appliedOnDelivery'), error: false };
   }
 
   #close(): void {

@@ -1,0 +1,56 @@
+/**
+ * The image editor's "on delivery" additions as ImageKit transformation text: text layers
+ * (`l-text`), and the steps the editor chains after a crop. Positions are in the pixels of the
+ * image the layer is drawn on (the crop's result).
+ */
+
+/** The fonts the media server bundles (docs/server.md, "Layers"); `ff-` takes either name. */
+export const layerFonts = ['Open Sans', 'Roboto'] as const;
+
+export interface TextLayer {
+  kind: 'text';
+  text: string;
+  font: (typeof layerFonts)[number];
+  /** Font size in image pixels. */
+  size: number;
+  /** `#rrggbb`, as a colour input gives it. */
+  color: string;
+  /** `#rrggbb`, or '' for none. */
+  background: string;
+  /** Top-left corner, in the whole image's pixels (the editor subtracts the crop). */
+  x: number;
+  y: number;
+}
+
+export type Layer = TextLayer;
+
+/** `#rrggbb` as ImageKit writes a colour. */
+export const hexColour = (colour: string) => colour.replace('#', '').toUpperCase();
+
+/**
+ * `i-<text>` where ImageKit's SDKs write it so (letters, digits, spaces and `-._`), else
+ * `ie-<base64 of the UTF-8>`: commas, colons and the like would end the parameter.
+ */
+export function layerInput(text: string): string {
+  if (/^[A-Za-z0-9 ._-]*$/.test(text)) return `i-${encodeURIComponent(text)}`;
+  const bytes = new TextEncoder().encode(text);
+  return `ie-${encodeURIComponent(btoa(String.fromCharCode(...bytes)))}`;
+}
+
+/** One layer as `l-…,l-end`, placed at (x, y) less `origin` (the crop's corner); '' if empty. */
+export function layerTransformation(layer: Layer, origin: { x: number; y: number }): string {
+  const x = Math.max(0, Math.round(layer.x - origin.x));
+  const y = Math.max(0, Math.round(layer.y - origin.y));
+  if (!layer.text.trim()) return '';
+  return [
+    'l-text',
+    layerInput(layer.text),
+    `ff-${layer.font.replace(' ', '_')}`,
+    `fs-${Math.max(1, Math.round(layer.size))}`,
+    `co-${hexColour(layer.color)}`,
+    ...(layer.background ? [`bg-${hexColour(layer.background)}`] : []),
+    `lx-${x}`,
+    `ly-${y}`,
+    'l-end',
+  ].join(',');
+}
