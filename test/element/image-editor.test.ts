@@ -264,6 +264,34 @@ describe('the image editor', function () {
     expect([original.width, original.height]).to.deep.equal([200, 100]);
   });
 
+  it('rounds corners on a background colour on delivery (r-, bg-)', async () => {
+    const element = await mount({ 'initial-folder': '/edit/layers' });
+    const { editor } = await openEditor(element, 'card.png');
+    const radius = editor.querySelector<HTMLInputElement>('#radius')!;
+    radius.value = '30';
+    radius.dispatchEvent(new Event('input'));
+    editor.querySelector<HTMLInputElement>('#background-on')!.click();
+    const colour = await until(() => editor.querySelector<HTMLInputElement>('#background'), 'the colour');
+    colour.value = '#ffff00';
+    colour.dispatchEvent(new Event('input'));
+    // Save cannot draw these: it says so rather than saving a version without them.
+    editor.querySelector<HTMLButtonElement>('[data-action="apply"]')!.click();
+    await until(
+      () => editor.querySelector('[role="alert"]')?.textContent?.includes('on delivery'),
+      'the refusal',
+    );
+    editor.querySelector<HTMLButtonElement>('[data-action="deliver"]')!.click();
+    await until(() => editor.textContent?.includes('The original is unchanged'), 'confirmation');
+    const inserted = nextEvent<{ files: MediaFile[] }>(element, 'ml-insert');
+    shadow(element).querySelector<HTMLButtonElement>('[part="insert-button"]')!.click();
+    const [file] = (await inserted).files;
+    expect(file!.url).to.contain('tr=r-30,bg-FFFF00');
+    const corner = await pixels(file!.url, 1, 1);
+    expect(corner.rgb).to.deep.equal([255, 255, 0]);
+    expect((await pixels(file!.url, 100, 50)).rgb).to.deep.equal([200, 40, 40]);
+    expect((await api<MediaFile[]>(`/v1/files/${file!.fileId}/versions`)).length).to.equal(1);
+  });
+
   it('sets a focus area with the keyboard that round-trips through customCoordinates and fo-custom', async () => {
     const element = await mount({ 'initial-folder': '/edit/focus' });
     const { editor } = await openEditor(element, 'halves.png');

@@ -314,6 +314,9 @@ const de: Catalog = {
     'Das Original bleibt unverändert; Einfügen übergibt eine URL, die diese Änderungen anwendet.',
   layersOnDelivery:
     'Text- und Bildebenen, Ecken und Hintergrund entstehen bei der Auslieferung: Nutzen Sie „Bei Auslieferung anwenden“.',
+  cornerRadius: 'Abgerundete Ecken (px)',
+  cornerRadiusMax: 'Ganz abgerundet',
+  backgroundColour: 'Hintergrundfarbe',
   layers: 'Ebenen',
   addText: 'Text hinzufügen',
   layerText: 'Text',

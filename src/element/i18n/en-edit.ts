@@ -147,6 +147,9 @@ export const enEdit = {
   appliedOnDelivery: 'The original is unchanged; Insert hands on a URL that applies these edits.',
   layersOnDelivery:
     'Text and image layers, corners and background are drawn on delivery: use Apply on delivery.',
+  cornerRadius: 'Rounded corners (px)',
+  cornerRadiusMax: 'Fully rounded',
+  backgroundColour: 'Background colour',
   layers: 'Layers',
   addText: 'Add text',
   layerText: 'Text',

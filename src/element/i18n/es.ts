@@ -278,6 +278,9 @@ const es: Catalog = {
   appliedOnDelivery: 'El original no cambia; Insertar entrega una URL que aplica estos cambios.',
   layersOnDelivery:
     'Las capas de texto e imagen, las esquinas y el fondo se dibujan al entregar: use Aplicar al entregar.',
+  cornerRadius: 'Esquinas redondeadas (px)',
+  cornerRadiusMax: 'Totalmente redondeado',
+  backgroundColour: 'Color de fondo',
   layers: 'Capas',
   addText: 'Añadir texto',
   layerText: 'Texto',

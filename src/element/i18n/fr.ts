@@ -280,6 +280,9 @@ const fr: Catalog = {
   appliedOnDelivery: 'L’original reste inchangé ; Insérer transmet une URL qui applique ces modifications.',
   layersOnDelivery:
     'Les calques de texte et d’image, les coins et le fond sont dessinés à la diffusion : utilisez Appliquer à la diffusion.',
+  cornerRadius: 'Coins arrondis (px)',
+  cornerRadiusMax: 'Entièrement arrondi',
+  backgroundColour: 'Couleur de fond',
   layers: 'Calques',
   addText: 'Ajouter du texte',
   layerText: 'Texte',

@@ -1,5 +1,6 @@
 /**
- * The image editor's "on delivery" additions as ImageKit transformation text: text layers
+ * The image editor's "on delivery" additions as ImageKit transformation text: rounded corners and
+ * background (`r-`, `bg-`), text layers
  * (`l-text`), and the steps the editor chains after a crop. Positions are in the pixels of the
  * image the layer is drawn on (the crop's result).
  */
@@ -53,4 +54,11 @@ export function layerTransformation(layer: Layer, origin: { x: number; y: number
     `ly-${y}`,
     'l-end',
   ].join(',');
+}
+
+/** Rounded corners (`r-<px>`, `r-max`) and the colour under what is transparent (`bg-`); '' for none. */
+export function shapeTransformation(radius: number | 'max', background: string): string {
+  return [...(radius ? [`r-${radius}`] : []), ...(background ? [`bg-${hexColour(background)}`] : [])].join(
+    ',',
+  );
 }

@@ -5,7 +5,13 @@ import type { MediaFile } from '../../shared/wire.js';
 import { property, state } from '../decorators.js';
 import type { Localizer } from '../i18n/localize.js';
 import { shared } from '../styles/shared.js';
-import { type Layer, layerFonts, layerTransformation, type TextLayer } from './delivery-layers.js';
+import {
+  type Layer,
+  layerFonts,
+  layerTransformation,
+  shapeTransformation,
+  type TextLayer,
+} from './delivery-layers.js';
 import { toMediaError } from './media-error.js';
 import { emit } from './part-events.js';
 import { withTransform } from './thumbnails.js';
@@ -185,6 +191,10 @@ export class ImageEditorElement extends LitElement {
   @state() private asCopy = false;
   @state() private busy = false;
   @state() private message: { text: string; error: boolean } | undefined;
+  /** Corner radius on delivery (`r-`): pixels, 'max' for an ellipse, 0 for none. */
+  @state() private radius: number | 'max' = 0;
+  /** `#rrggbb` under whatever is transparent on delivery (`bg-`), or '' for none. */
+  @state() private background = '';
   /** Text layers, drawn on delivery (`l-text`). */
   @state() private layers: Layer[] = [];
   /** The layer the controls edit; -1 for none. */
@@ -365,6 +375,31 @@ export class ImageEditorElement extends LitElement {
                 format: this.format.toUpperCase(),
                 current: (this.file?.mime.split('/')[1] ?? '').toUpperCase(),
               })}</p>`
+            : nothing
+        }
+      </div>
+      <div class="controls">
+        <label>${l.t('cornerRadius')} <input id="radius" type="number" min="0" max="5000"
+          .value=${this.radius === 'max' ? '' : String(this.radius)} ?disabled=${this.radius === 'max'}
+          @input=${(e: Event) => {
+            this.radius = clamp(Math.round((e.target as HTMLInputElement).valueAsNumber) || 0, 0, 5000);
+          }} /></label>
+        <label><input id="radius-max" type="checkbox" .checked=${this.radius === 'max'} @change=${(
+          e: Event,
+        ) => {
+          this.radius = (e.target as HTMLInputElement).checked ? 'max' : 0;
+        }} /> ${l.t('cornerRadiusMax')}</label>
+        <label><input id="background-on" type="checkbox" .checked=${!!this.background} @change=${(
+          e: Event,
+        ) => {
+          this.background = (e.target as HTMLInputElement).checked ? '#ffffff' : '';
+        }} /> ${l.t('backgroundColour')}</label>
+        ${
+          this.background
+            ? html`<input id="background" type="color" aria-label=${l.t('backgroundColour')} .value=${this.background}
+                @input=${(e: Event) => {
+                  this.background = (e.target as HTMLInputElement).value;
+                }} />`
             : nothing
         }
       </div>`;
@@ -747,7 +782,7 @@ export class ImageEditorElement extends LitElement {
 
   /** What only delivery draws (the edit route changes pixels by crop, rotate, flip, resize, format). */
   #deliveryOnly(): boolean {
-    return this.layers.some((layer) => layer.text.trim());
+    return this.radius !== 0 || !!this.background || this.layers.some((layer) => layer.text.trim());
   }
 
   /**
@@ -763,8 +798,9 @@ export class ImageEditorElement extends LitElement {
       ...(b.x !== 0 || b.y !== 0 || b.w !== w || b.h !== h
         ? [`cm-extract,x-${b.x},y-${b.y},w-${b.w},h-${b.h}`]
         : []),
-      ...this.layers.map((layer) => layerTransformation(layer, b)).filter(Boolean),
-    ];
+      shapeTransformation(this.radius, this.background),
+      ...this.layers.map((layer) => layerTransformation(layer, b)),
+    ].filter(Boolean);
     if (steps.length === 0) {
       this.message = { text: this.l10n.t('nothingToSave'), error: false };
       return;
