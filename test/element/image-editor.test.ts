@@ -292,6 +292,45 @@ describe('the image editor', function () {
     expect((await api<MediaFile[]>(`/v1/files/${file!.fileId}/versions`)).length).to.equal(1);
   });
 
+  it('adds an image from the library as a watermark on delivery, with opacity and position', async () => {
+    const element = await mount({ 'initial-folder': '/edit/layers' });
+    const { editor } = await openEditor(element, 'card.png');
+    editor.querySelector<HTMLElement>('[data-action="add-image"]')!.focus();
+    await sendKeys({ press: 'Enter' });
+    // The chooser lists the images of the file's own folder.
+    const pick = await until(() => editor.querySelector<HTMLSelectElement>('#watermark-file'), 'the images');
+    const logo = [...pick.options].find((o) => o.textContent === 'logo.png')!;
+    pick.value = logo.value;
+    pick.dispatchEvent(new Event('change'));
+    await until(
+      () => editor.activeElement?.getAttribute('aria-label')?.includes('Image layer “logo.png”'),
+      'focus',
+    );
+    const opacity = editor.querySelector<HTMLInputElement>('#layer-opacity')!;
+    opacity.value = '50';
+    opacity.dispatchEvent(new Event('input'));
+    editor.querySelector<HTMLElement>('.layer')!.focus();
+    await sendKeys({ press: 'Shift+ArrowRight' });
+    await until(
+      () => editor.querySelector('#layer-status')?.textContent?.trim() === 'Layer: x 20, y 5',
+      'moved',
+    );
+    const results = await axe.run(editor.querySelector('dialog')!, { resultTypes: ['violations'] });
+    expect(results.violations.map((v) => `${v.id}: ${v.help}`)).to.deep.equal([]);
+    editor.querySelector<HTMLButtonElement>('[data-action="deliver"]')!.click();
+    await until(() => editor.textContent?.includes('The original is unchanged'), 'confirmation');
+    const inserted = nextEvent<{ files: MediaFile[] }>(element, 'ml-insert');
+    shadow(element).querySelector<HTMLButtonElement>('[part="insert-button"]')!.click();
+    const [file] = (await inserted).files;
+    expect(file!.url).to.contain('tr=l-image,i-edit@@layers@@logo.png,t-false,w-20,o-50,lx-20,ly-5,l-end');
+    // Half blue over (200, 40, 40) inside the logo's square; the card untouched beside it.
+    const [r, g, b] = (await pixels(file!.url, 30, 15)).rgb;
+    expect(Math.abs(r! - 100) < 12 && g! < 40 && Math.abs(b! - 147) < 12, `blend ${[r, g, b]}`).to.equal(
+      true,
+    );
+    expect((await pixels(file!.url, 50, 15)).rgb).to.deep.equal([200, 40, 40]);
+  });
+
   it('sets a focus area with the keyboard that round-trips through customCoordinates and fo-custom', async () => {
     const element = await mount({ 'initial-folder': '/edit/focus' });
     const { editor } = await openEditor(element, 'halves.png');

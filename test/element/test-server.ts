@@ -287,6 +287,11 @@ async function seedEditing(server: TestServer): Promise<void> {
   for (const [folder, name, width, height, fields] of files) {
     await put(server, `/edit/${folder}`, name, await png(width, height), fields);
   }
+  // A blue square for the watermark test (the card beside it is (200, 40, 40)).
+  const logo = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#0000ff' } })
+    .png()
+    .toBuffer();
+  await put(server, '/edit/layers', 'logo.png', logo);
   // Red on the left half, blue on the right: a focus area on the right crops to blue.
   const halves = await sharp({ create: { width: 80, height: 40, channels: 3, background: '#ff0000' } })
     .composite([

@@ -1,7 +1,7 @@
 /**
  * The image editor's "on delivery" additions as ImageKit transformation text: rounded corners and
- * background (`r-`, `bg-`), text layers
- * (`l-text`), and the steps the editor chains after a crop. Positions are in the pixels of the
+ * background (`r-`, `bg-`), text and image layers
+ * (`l-text`, `l-image`), and the steps the editor chains after a crop. Positions are in the pixels of the
  * image the layer is drawn on (the crop's result).
  */
 
@@ -23,7 +23,22 @@ export interface TextLayer {
   y: number;
 }
 
-export type Layer = TextLayer;
+export interface ImageLayer {
+  kind: 'image';
+  /** The library file drawn (its `filePath`). */
+  path: string;
+  name: string;
+  /** Its delivery URL, for the preview. */
+  url: string;
+  /** Width in image pixels (the height follows). */
+  width: number;
+  /** 1 to 100. */
+  opacity: number;
+  x: number;
+  y: number;
+}
+
+export type Layer = TextLayer | ImageLayer;
 
 /** `#rrggbb` as ImageKit writes a colour. */
 export const hexColour = (colour: string) => colour.replace('#', '').toUpperCase();
@@ -34,14 +49,36 @@ export const hexColour = (colour: string) => colour.replace('#', '').toUpperCase
  */
 export function layerInput(text: string): string {
   if (/^[A-Za-z0-9 ._-]*$/.test(text)) return `i-${encodeURIComponent(text)}`;
-  const bytes = new TextEncoder().encode(text);
-  return `ie-${encodeURIComponent(btoa(String.fromCharCode(...bytes)))}`;
+  return `ie-${encodeURIComponent(base64(text))}`;
+}
+
+const base64 = (text: string) => btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+
+/** A library path as `i-a@@b.png` (ImageKit's `@@` for `/`), or `ie-` for other characters. */
+export function layerPath(path: string): string {
+  const relative = path.replace(/^\/+/, '');
+  return /^[A-Za-z0-9 ._/-]*$/.test(relative)
+    ? `i-${encodeURIComponent(relative).replaceAll('%2F', '@@')}`
+    : `ie-${encodeURIComponent(base64(relative))}`;
 }
 
 /** One layer as `l-…,l-end`, placed at (x, y) less `origin` (the crop's corner); '' if empty. */
 export function layerTransformation(layer: Layer, origin: { x: number; y: number }): string {
   const x = Math.max(0, Math.round(layer.x - origin.x));
   const y = Math.max(0, Math.round(layer.y - origin.y));
+  if (layer.kind === 'image') {
+    // t-false: drawn as previewed, without ImageKit's default trim of a uniform border.
+    return [
+      'l-image',
+      layerPath(layer.path),
+      't-false',
+      `w-${Math.max(1, Math.round(layer.width))}`,
+      ...(layer.opacity < 100 ? [`o-${Math.max(1, Math.round(layer.opacity))}`] : []),
+      `lx-${x}`,
+      `ly-${y}`,
+      'l-end',
+    ].join(',');
+  }
   if (!layer.text.trim()) return '';
   return [
     'l-text',

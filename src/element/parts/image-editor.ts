@@ -6,6 +6,7 @@ import { property, state } from '../decorators.js';
 import type { Localizer } from '../i18n/localize.js';
 import { shared } from '../styles/shared.js';
 import {
+  type ImageLayer,
   type Layer,
   layerFonts,
   layerTransformation,
@@ -197,6 +198,8 @@ export class ImageEditorElement extends LitElement {
   @state() private background = '';
   /** Text layers, drawn on delivery (`l-text`). */
   @state() private layers: Layer[] = [];
+  /** The watermark chooser: a folder and its images (undefined while they load). */
+  @state() private chooser: { folder: string; files?: MediaFile[]; error?: string } | undefined;
   /** The layer the controls edit; -1 for none. */
   @state() private selected = -1;
   /** The version Undo goes back to, after a save. */
@@ -407,58 +410,156 @@ export class ImageEditorElement extends LitElement {
 
   #renderLayer(layer: Layer, index: number) {
     const s = this.#scale;
-    const style = [
-      `left:${layer.x * s}px`,
-      `top:${layer.y * s}px`,
-      `font:${Math.max(4, layer.size * s)}px '${layer.font}', sans-serif`,
-      `color:${layer.color}`,
-      `background:${layer.background || 'transparent'}`,
-    ].join(';');
+    const place = `left:${layer.x * s}px;top:${layer.y * s}px`;
+    const text = layer.kind === 'text';
+    const style = text
+      ? `${place};font:${Math.max(4, layer.size * s)}px '${layer.font}', sans-serif;color:${layer.color};background:${layer.background || 'transparent'}`
+      : `${place};opacity:${layer.opacity / 100}`;
     return html`<button class="layer" type="button" data-layer=${index} style=${style}
       aria-pressed=${String(index === this.selected)} aria-describedby="layer-status"
-      aria-label=${this.l10n.t('textLayerHandle', { text: layer.text })}
+      aria-label=${text ? this.l10n.t('textLayerHandle', { text: layer.text }) : this.l10n.t('imageLayerHandle', { name: layer.name })}
       @focus=${() => {
         this.selected = index;
       }}
       @keydown=${(e: KeyboardEvent) => this.#onLayerKey(e, index)}
-      @pointerdown=${(e: PointerEvent) => this.#onLayerPointerDown(e, index)}>${layer.text || ' '}</button>`;
+      @pointerdown=${(e: PointerEvent) => this.#onLayerPointerDown(e, index)}>${
+        text
+          ? layer.text || ' '
+          : html`<img alt="" draggable="false" src=${withTransform(layer.url, 'w-400,h-400,c-at_max')}
+              style=${`display:block;width:${layer.width * s}px`} />`
+      }</button>`;
   }
 
   #renderLayerControls() {
     const l = this.l10n;
     const layer = this.layers[this.selected];
-    const change = (patch: Partial<TextLayer>) => this.#changeLayer(this.selected, patch);
-    const value = (e: Event) => (e.target as HTMLInputElement).value;
     return html`<div class="controls" role="group" aria-label=${l.t('layers')}>
         <button class="btn" type="button" data-action="add-text" @click=${this.#addText}>${l.t('addText')}</button>
+        <button class="btn" type="button" data-action="add-image" aria-expanded=${String(!!this.chooser)}
+          @click=${() => (this.chooser ? this.#closeChooser() : void this.#openChooser())}>${l.t('addImage')}</button>
+        ${this.chooser ? this.#renderChooser() : nothing}
+        ${layer ? (layer.kind === 'text' ? this.#renderTextControls(layer) : this.#renderImageControls(layer)) : nothing}
         ${
           layer
-            ? html`<label>${l.t('layerText')} <input id="layer-text" type="text" .value=${layer.text}
-                @input=${(e: Event) => change({ text: value(e) })} /></label>
-              <label>${l.t('layerFont')}
-                <select id="layer-font" @change=${(e: Event) => change({ font: value(e) as TextLayer['font'] })}>
-                  ${layerFonts.map((f) => html`<option ?selected=${f === layer.font}>${f}</option>`)}
-                </select>
-              </label>
-              <label>${l.t('layerSize')} <input id="layer-size" type="number" min="4" max="500" .value=${String(layer.size)}
-                @input=${(e: Event) => change({ size: clamp((e.target as HTMLInputElement).valueAsNumber || 4, 4, 500) })} /></label>
-              <label>${l.t('layerColour')} <input id="layer-colour" type="color" .value=${layer.color}
-                @input=${(e: Event) => change({ color: value(e) })} /></label>
-              <label><input type="checkbox" .checked=${!!layer.background} @change=${(e: Event) =>
-                change({
-                  background: (e.target as HTMLInputElement).checked ? '#000000' : '',
-                })} /> ${l.t('layerBackground')}</label>
-              ${
-                layer.background
-                  ? html`<input id="layer-background" type="color" aria-label=${l.t('layerBackground')} .value=${layer.background}
-                      @input=${(e: Event) => change({ background: value(e) })} />`
-                  : nothing
-              }
-              <button class="btn" type="button" @click=${() => this.#removeLayer(this.selected)}>${l.t('removeLayer')}</button>
+            ? html`<button class="btn" type="button" @click=${() => this.#removeLayer(this.selected)}>${l.t('removeLayer')}</button>
               <p id="layer-status" role="status" aria-live="polite">${l.t('layerStatus', { x: Math.round(layer.x), y: Math.round(layer.y) })}</p>`
             : nothing
         }
       </div>`;
+  }
+
+  #renderTextControls(layer: TextLayer) {
+    const l = this.l10n;
+    const change = (patch: Partial<TextLayer>) => this.#changeLayer(this.selected, patch);
+    const value = (e: Event) => (e.target as HTMLInputElement).value;
+    return html`<label>${l.t('layerText')} <input id="layer-text" type="text" .value=${layer.text}
+        @input=${(e: Event) => change({ text: value(e) })} /></label>
+      <label>${l.t('layerFont')}
+        <select id="layer-font" @change=${(e: Event) => change({ font: value(e) as TextLayer['font'] })}>
+          ${layerFonts.map((f) => html`<option ?selected=${f === layer.font}>${f}</option>`)}
+        </select>
+      </label>
+      <label>${l.t('layerSize')} <input id="layer-size" type="number" min="4" max="500" .value=${String(layer.size)}
+        @input=${(e: Event) => change({ size: clamp((e.target as HTMLInputElement).valueAsNumber || 4, 4, 500) })} /></label>
+      <label>${l.t('layerColour')} <input id="layer-colour" type="color" .value=${layer.color}
+        @input=${(e: Event) => change({ color: value(e) })} /></label>
+      <label><input type="checkbox" .checked=${!!layer.background} @change=${(e: Event) =>
+        change({
+          background: (e.target as HTMLInputElement).checked ? '#000000' : '',
+        })} /> ${l.t('layerBackground')}</label>
+      ${
+        layer.background
+          ? html`<input id="layer-background" type="color" aria-label=${l.t('layerBackground')} .value=${layer.background}
+              @input=${(e: Event) => change({ background: value(e) })} />`
+          : nothing
+      }`;
+  }
+
+  #renderImageControls(layer: ImageLayer) {
+    const l = this.l10n;
+    const change = (patch: Partial<ImageLayer>) => this.#changeLayer(this.selected, patch);
+    const number = (e: Event) => (e.target as HTMLInputElement).valueAsNumber;
+    return html`<span>${layer.name}</span>
+      <label>${l.t('resizeWidth')} <input id="layer-width" type="number" min="1" max="5000" .value=${String(layer.width)}
+        @input=${(e: Event) => change({ width: clamp(Math.round(number(e)) || 1, 1, 5000) })} /></label>
+      <label>${l.t('layerOpacity')} <input id="layer-opacity" type="number" min="1" max="100" .value=${String(layer.opacity)}
+        @input=${(e: Event) => change({ opacity: clamp(Math.round(number(e)) || 100, 1, 100) })} /></label>`;
+  }
+
+  #renderChooser() {
+    const l = this.l10n;
+    const chooser = this.chooser!;
+    const body =
+      chooser.files === undefined
+        ? html`<p role="status">${l.t('loading')}</p>`
+        : chooser.error
+          ? html`<p class="alert" role="alert">${chooser.error}</p>`
+          : chooser.files.length === 0
+            ? html`<p role="status">${l.t('noImagesHere')}</p>`
+            : html`<label>${l.t('watermarkImage')}
+                <select id="watermark-file" @change=${(e: Event) => this.#addImage((e.target as HTMLSelectElement).value)}>
+                  <option value="">${l.t('chooseImage')}</option>
+                  ${chooser.files.map((f) => html`<option value=${f.fileId}>${f.name}</option>`)}
+                </select>
+              </label>`;
+    return html`<label>${l.t('watermarkFolder')} <input id="watermark-folder" type="text" .value=${chooser.folder}
+        @keydown=${(e: KeyboardEvent) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            void this.#openChooser((e.target as HTMLInputElement).value);
+          }
+        }} /></label>
+      <button class="btn" type="button" @click=${() =>
+        this.#openChooser(
+          this.renderRoot.querySelector<HTMLInputElement>('#watermark-folder')!.value,
+        )}>${l.t('showImages')}</button>
+      ${body}`;
+  }
+
+  /** Lists the images of `folder` (the file's own by default) to pick a watermark from. */
+  async #openChooser(folder?: string): Promise<void> {
+    const file = this.file;
+    const client = this.client;
+    if (!file || !client) return;
+    const path = folder?.trim() || file.filePath.slice(0, file.filePath.lastIndexOf('/')) || '/';
+    this.chooser = { folder: path };
+    try {
+      const assets = await client.listAssets({ path, type: 'file', fileType: 'image', limit: 200 });
+      if (this.chooser?.folder !== path) return;
+      this.chooser = { folder: path, files: assets.filter((a): a is MediaFile => a.type === 'file') };
+    } catch (failure) {
+      if (this.chooser?.folder === path)
+        this.chooser = { folder: path, files: [], error: toMediaError(failure).message };
+    }
+  }
+
+  #closeChooser(): void {
+    this.chooser = undefined;
+  }
+
+  #addImage(fileId: string): void {
+    const picked = this.chooser?.files?.find((f) => f.fileId === fileId);
+    if (!picked) return;
+    const { w } = this.#space;
+    const b = this.box;
+    this.layers = [
+      ...this.layers,
+      {
+        kind: 'image',
+        path: picked.filePath,
+        name: picked.name,
+        url: picked.url,
+        width: Math.max(1, Math.min(picked.width ?? w, Math.round(w / 4))),
+        opacity: 100,
+        x: Math.round(b.x + b.w / 20),
+        y: Math.round(b.y + b.h / 20),
+      },
+    ];
+    this.selected = this.layers.length - 1;
+    this.chooser = undefined;
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLElement>(`[data-layer="${this.selected}"]`)?.focus(),
+    );
   }
 
   #addText(): void {
@@ -485,8 +586,9 @@ export class ImageEditorElement extends LitElement {
     });
   }
 
-  #changeLayer(index: number, patch: Partial<Layer>): void {
-    this.layers = this.layers.map((layer, i) => (i === index ? { ...layer, ...patch } : layer));
+  /** `patch` holds fields of the layer's own kind (the controls for that kind send it). */
+  #changeLayer(index: number, patch: Partial<TextLayer> | Partial<ImageLayer>): void {
+    this.layers = this.layers.map((layer, i) => (i === index ? ({ ...layer, ...patch } as Layer) : layer));
   }
 
   #removeLayer(index: number): void {
@@ -782,7 +884,11 @@ export class ImageEditorElement extends LitElement {
 
   /** What only delivery draws (the edit route changes pixels by crop, rotate, flip, resize, format). */
   #deliveryOnly(): boolean {
-    return this.radius !== 0 || !!this.background || this.layers.some((layer) => layer.text.trim());
+    return (
+      this.radius !== 0 ||
+      !!this.background ||
+      this.layers.some((layer) => layer.kind === 'image' || layer.text.trim())
+    );
   }
 
   /**
