@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import sharp from 'sharp';
 import { upload } from '../helpers/fixtures.js';
 import { blue, decode, fetchImage, green, near, quadrants, red, white } from '../helpers/images.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -113,13 +114,62 @@ describe('POST /_ml/files/{fileId}/edit', () => {
     assert.ok(near((await fetchImage(file.url)).pixel(10, 10), white));
   });
 
+  it('draws layers, corners and background as on delivery (layers), after a crop', async () => {
+    const logo = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#ffff00' } })
+      .png()
+      .toBuffer();
+    await put('logo.png', {}, logo);
+    const original = await put('card.png');
+    const response = await edit(original.fileId, {
+      operations: [
+        { type: 'crop', x: 0, y: 0, width: 100, height: 100 },
+        {
+          type: 'layers',
+          transformation:
+            'r-20,bg-00FF00:l-image,i-edits@@logo.png,t-false,w-20,lx-30,ly-10,l-end:l-text,i-Hi,fs-30,co-FFFFFF,lx-40,ly-55,l-end',
+        },
+      ],
+    });
+    const file = await response.json();
+    assert.equal(response.status, 200, JSON.stringify(file));
+    assert.deepEqual([file.width, file.height, file.versionInfo.name], [100, 100, 'Version 2']);
+    const image = await fetchImage(file.url);
+    assert.ok(near(image.pixel(1, 1), green), `the rounded corner on bg-00FF00: ${image.pixel(1, 1)}`);
+    assert.ok(
+      near(image.pixel(40, 20), [255, 255, 0]),
+      `the logo, 20 px wide at (30, 10): ${image.pixel(40, 20)}`,
+    );
+    assert.ok(near(image.pixel(60, 20), red), 'the crop beside it');
+    let ink = 0;
+    for (let y = 55; y < 100; y++)
+      for (let x = 40; x < 100; x++) if (near(image.pixel(x, y), white, 30)) ink++;
+    assert.ok(ink > 30, `the text over the blue half: ${ink} white pixels`);
+  });
+
+  it('refuses layers that change the size, name missing files or do not parse', async () => {
+    const { fileId } = await put('layered.png');
+    for (const [transformation, message] of [
+      ['w-100', /\(layers\): transformation may hold only r-, bg- and layers .*not width/],
+      ['l-text,i-Hi,l-end,f-jpg', /\(layers\): transformation may hold only/],
+      ['l-image,i-edits@@nowhere.png,l-end', /nowhere\.png does not exist/],
+      ['l-text,i-Hi', /\(layers\): .*l-end/],
+      ['', /\(layers\): transformation must be/],
+    ] as const) {
+      await expectRefused(
+        await edit(fileId, { operations: [{ type: 'layers', transformation }] }),
+        400,
+        message,
+      );
+    }
+  });
+
   it('refuses invalid operations with a message naming the operation', async () => {
     const { fileId } = await put('strict.png');
     for (const [operations, message] of [
       [undefined, /non-empty array/],
       [[], /non-empty array/],
       ['rotate', /non-empty array/],
-      [[{ type: 'zoom' }], /operations\[0\]: type must be one of crop, rotate, flip, resize, format/],
+      [[{ type: 'zoom' }], /operations\[0\]: type must be one of crop, rotate, flip, resize, format, layers/],
       [[{ type: 'rotate', angle: 45 }], /operations\[0\] \(rotate\): angle must be 90, 180 or 270/],
       [[{ type: 'flip', direction: 'diagonal' }], /direction must be horizontal or vertical/],
       [

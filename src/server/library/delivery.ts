@@ -442,7 +442,7 @@ const fontTypes = new Set([
  * Layers' files, as resolved when the URL was checked: images read from storage, fonts kept on
  * local disk once per version (fontconfig reads them from there, for as long as the process runs).
  */
-function layerSourcesFor(ctx: ServerContext, references: References): LayerSources {
+export function layerSourcesFor(ctx: ServerContext, references: References): LayerSources {
   const lookup = (path: string) => {
     const file = references.get(path);
     if (!file) throw badRequest(`The layer's file ${path} does not exist.`, { reason: 'LAYER_NOT_FOUND' });

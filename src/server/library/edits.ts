@@ -5,12 +5,13 @@ import type { ServerContext } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { applyEdits, planEdits } from '../media/edit-operations.js';
 import { probeFile } from '../media/probe.js';
-import { mimeOfFormat, resolveOutputFormat } from '../media/render.js';
+import { mimeOfFormat, renderTransformation, resolveOutputFormat } from '../media/render.js';
+import type { Transformation } from '../media/transformation.js';
 import { readBlob } from '../storage/blob-storage.js';
 import type { FileRecord } from '../store/store.js';
 import { actorOf, appendAudit, fileTarget, versionChanges } from './audit.js';
 import { blobKeyFor, commitWithBlobs } from './blobs.js';
-import { asImageError } from './delivery.js';
+import { asImageError, layerSourcesFor, referencesOf } from './delivery.js';
 import { requireFile } from './files.js';
 import { ensureFolderChain } from './folders.js';
 import { newId } from './ids.js';
@@ -104,6 +105,7 @@ export async function editFile(
       plan,
       format,
       ctx.config.maxImagePixels,
+      (png, t) => drawLayers(ctx, principal, png, t),
     );
   } catch (error) {
     throw asImageError(error);
@@ -175,4 +177,30 @@ function parseSaveAs(
     name: sanitizeFileName(fileName),
     folder: folder === undefined ? source.folder : normalizeFolder(folder),
   };
+}
+
+/**
+ * A `layers` operation, drawn by the delivery renderer on the pixels so far. Its layers may draw
+ * only files the editor may see, whatever their delivery URLs would need.
+ */
+async function drawLayers(
+  ctx: ServerContext,
+  principal: Principal | null,
+  png: Buffer,
+  t: Transformation,
+): Promise<Buffer> {
+  const references = await referencesOf(ctx, t);
+  for (const file of references.values()) assertFileVisible(principal, file);
+  return renderTransformation(
+    { bytes: png, mime: 'image/png', customCoordinates: null },
+    t,
+    'png',
+    {
+      maxPixels: ctx.config.maxImagePixels,
+      maxSize: ctx.config.maxTransformSize,
+      maxOutputPixels: ctx.config.maxTransformPixels,
+      memory: ctx.renderQueue,
+    },
+    layerSourcesFor(ctx, references),
+  );
 }

@@ -1,6 +1,7 @@
 import sharp, { type Sharp } from 'sharp';
 import { badRequest } from '../errors.js';
 import { encode, type OutputFormat } from './render.js';
+import { isConditional, parseTransformation, type Transformation } from './transformation.js';
 
 /**
  * The editing panel's operations, applied in order to the image as the previous one left it.
@@ -12,14 +13,20 @@ export type EditOperation =
   | { type: 'rotate'; angle: 90 | 180 | 270 }
   | { type: 'flip'; direction: 'horizontal' | 'vertical' }
   | { type: 'resize'; width?: number; height?: number }
-  | { type: 'format'; format: EditFormat; quality?: number };
+  | { type: 'format'; format: EditFormat; quality?: number }
+  /** Drawn as on delivery: `r-`, `bg-` and layers (`l-text`, `l-image`, `l-solid`), which keep the size. */
+  | { type: 'layers'; transformation: string; parsed: Transformation };
 
 export const editFormats = ['jpg', 'png', 'webp', 'avif'] as const;
 export type EditFormat = (typeof editFormats)[number];
 
 export const maxOperations = 50;
 
-const operationTypes = ['crop', 'rotate', 'flip', 'resize', 'format'];
+const operationTypes = ['crop', 'rotate', 'flip', 'resize', 'format', 'layers'];
+
+/** What a `layers` operation may hold: what draws over the image and leaves its size alone. */
+const drawingKeys = new Set(['radius', 'background', 'layers']);
+const maxLayersText = 4000;
 
 interface Size {
   width: number;
@@ -131,6 +138,30 @@ export function planEdits(operations: unknown, size: Size, maxSize: number): Edi
         if (quality !== undefined) plan.quality = quality;
         return;
       }
+      case 'layers': {
+        const text = op.transformation;
+        if (typeof text !== 'string' || text.trim() === '' || text.length > maxLayersText)
+          throw fail(
+            `transformation must be the URL's tr text (up to ${maxLayersText} characters), such as "l-text,i-Hi,l-end".`,
+          );
+        let parsed: Transformation;
+        try {
+          parsed = parseTransformation(text, new Map());
+        } catch (error) {
+          throw fail(error instanceof Error ? error.message : String(error));
+        }
+        const stray = parsed.steps
+          .flatMap((step) => (isConditional(step) ? ['if-'] : Object.keys(step)))
+          .find((key) => !drawingKeys.has(key));
+        const output =
+          Object.keys(parsed.output).length > 0 || parsed.page !== undefined || parsed.defaultImage;
+        if (stray || output || parsed.original || parsed.video)
+          throw fail(
+            `transformation may hold only r-, bg- and layers (l-text, l-image, l-solid), which keep the size${stray ? `, not ${stray}` : ''}; crop, resize and format are operations of their own.`,
+          );
+        plan.operations.push({ type: 'layers', transformation: text, parsed });
+        return;
+      }
       default:
         throw fail(`type must be one of ${operationTypes.join(', ')}.`);
     }
@@ -154,6 +185,9 @@ export async function applyEdits(
   plan: EditPlan,
   format: OutputFormat,
   maxPixels: number,
+  draw: (png: Buffer, t: Transformation) => Promise<Buffer> = () => {
+    throw new Error('layers need a renderer');
+  },
 ): Promise<Buffer> {
   const options = { limitInputPixels: maxPixels, failOn: 'error' as const };
   let image: Sharp = sharp(input, options).autoOrient();
@@ -163,6 +197,9 @@ export async function applyEdits(
       image = image.extract({ left: op.x, top: op.y, width: op.width, height: op.height });
     else if (op.type === 'rotate') image = image.rotate(op.angle);
     else if (op.type === 'flip') image = op.direction === 'horizontal' ? image.flop() : image.flip();
+    // The delivery renderer draws layers; it reads an image, so it gets the pixels so far as PNG.
+    else if (op.type === 'layers')
+      image = sharp(await draw(await image.png().toBuffer(), op.parsed), options);
     else image = image.resize({ width: op.width!, height: op.height!, fit: 'fill' });
     const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
     image = sharp(data, {

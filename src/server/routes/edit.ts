@@ -23,7 +23,7 @@ const EditBody = withMessages(
   { type: 'Send a JSON object: {"operations": [...], "saveAs"?: {"fileName": "...", "folder"?: "..."}}.' },
 );
 
-/** `POST /_ml/files/{fileId}/edit`: the editing panel's crop, rotate, flip, resize and format change. */
+/** `POST /_ml/files/{fileId}/edit`: the editing panel's crop, rotate, flip, resize, format change and layers. */
 export const editRoutes: RoutePlugin = async (app, { ctx }) => {
   app.post(
     '/_ml/files/:fileId/edit',
