@@ -152,7 +152,9 @@ export type EditOperation =
   | { type: 'rotate'; angle: 90 | 180 | 270 }
   | { type: 'flip'; direction: 'horizontal' | 'vertical' }
   | { type: 'resize'; width?: number; height?: number }
-  | { type: 'format'; format: 'jpg' | 'png' | 'webp' | 'avif'; quality?: number };
+  | { type: 'format'; format: 'jpg' | 'png' | 'webp' | 'avif'; quality?: number }
+  /** `r-`, `bg-` and layers as a delivery URL's `tr` writes them, drawn into the pixels. */
+  | { type: 'layers'; transformation: string };
 
 /** `POST /_ml/files/{fileId}/edit`: a new version, or with `saveAs` a new file. */
 export function editImage(

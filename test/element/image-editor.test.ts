@@ -264,6 +264,32 @@ describe('the image editor', function () {
     expect([original.width, original.height]).to.deep.equal([200, 100]);
   });
 
+  it('saves a text layer into the pixels as a new version', async () => {
+    const element = await mount({ 'initial-folder': '/edit/layers' });
+    const { editor } = await openEditor(element, 'save-me.png');
+    editor.querySelector<HTMLButtonElement>('[data-action="add-text"]')!.click();
+    const text = await until(() => editor.querySelector<HTMLInputElement>('#layer-text'), 'the text field');
+    text.value = 'Hi';
+    text.dispatchEvent(new Event('input'));
+    const size = editor.querySelector<HTMLInputElement>('#layer-size')!;
+    size.value = '40';
+    size.dispatchEvent(new Event('input'));
+    editor.querySelector<HTMLButtonElement>('[data-action="apply"]')!.click();
+    await until(
+      () => editor.querySelector('[role="status"]:not(#box-status)')?.textContent?.includes('Saved'),
+      'saved',
+    );
+    const after = await fileAt('/edit/layers', 'save-me.png');
+    expect([after.width, after.height]).to.deep.equal([200, 100]);
+    expect(await api<MediaFile[]>(`/v1/files/${after.fileId}/versions`)).to.have.length(2);
+    // The layer sat at (10, 5): the stored pixels have white there, and the URL no transformation.
+    expect(after.url).not.to.contain('tr=');
+    const white = (rgb: number[]) => rgb.every((c) => c > 200);
+    expect(await countPixels(after.url, { x: 10, y: 5, w: 60, h: 60 }, white)).to.be.greaterThan(40);
+    expect(await countPixels(after.url, { x: 110, y: 0, w: 90, h: 100 }, white)).to.equal(0);
+    expect(editor.querySelector('.layer')).to.equal(null);
+  });
+
   it('rounds corners on a background colour on delivery (r-, bg-)', async () => {
     const element = await mount({ 'initial-folder': '/edit/layers' });
     const { editor } = await openEditor(element, 'card.png');
@@ -274,12 +300,6 @@ describe('the image editor', function () {
     const colour = await until(() => editor.querySelector<HTMLInputElement>('#background'), 'the colour');
     colour.value = '#ffff00';
     colour.dispatchEvent(new Event('input'));
-    // Save cannot draw these: it says so rather than saving a version without them.
-    editor.querySelector<HTMLButtonElement>('[data-action="apply"]')!.click();
-    await until(
-      () => editor.querySelector('[role="alert"]')?.textContent?.includes('on delivery'),
-      'the refusal',
-    );
     editor.querySelector<HTMLButtonElement>('[data-action="deliver"]')!.click();
     await until(() => editor.textContent?.includes('The original is unchanged'), 'confirmation');
     const inserted = nextEvent<{ files: MediaFile[] }>(element, 'ml-insert');

@@ -272,6 +272,7 @@ async function seedEditing(server: TestServer): Promise<void> {
     ['crop', 'undo-me.png', 80, 50],
     ['crop', 'deliver-me.png', 80, 50],
     ['layers', 'card.png', 200, 100],
+    ['layers', 'save-me.png', 200, 100],
     ['convert', 'convert-me.png', 80, 50],
     ['reformat', 'format-me.png', 80, 50],
     // Sources for the link-import test (names no other test searches for).

@@ -348,7 +348,6 @@ const ar: Catalog = {
   undone: 'عاد الإصدار السابق.',
   applyOnDelivery: 'التطبيق عند التسليم',
   appliedOnDelivery: 'يبقى الأصل دون تغيير؛ ويسلّم الإدراج رابطًا يطبّق هذه التعديلات.',
-  layersOnDelivery: 'طبقات النص والصورة والزوايا والخلفية تُرسم عند التسليم: استخدم «التطبيق عند التسليم».',
   cornerRadius: 'زوايا مستديرة (بكسل)',
   cornerRadiusMax: 'مستدير بالكامل',
   backgroundColour: 'لون الخلفية',

@@ -312,8 +312,6 @@ const de: Catalog = {
   applyOnDelivery: 'Bei Auslieferung anwenden',
   appliedOnDelivery:
     'Das Original bleibt unverändert; Einfügen übergibt eine URL, die diese Änderungen anwendet.',
-  layersOnDelivery:
-    'Text- und Bildebenen, Ecken und Hintergrund entstehen bei der Auslieferung: Nutzen Sie „Bei Auslieferung anwenden“.',
   cornerRadius: 'Abgerundete Ecken (px)',
   cornerRadiusMax: 'Ganz abgerundet',
   backgroundColour: 'Hintergrundfarbe',

@@ -145,8 +145,6 @@ export const enEdit = {
   undone: 'The previous version is back.',
   applyOnDelivery: 'Apply on delivery',
   appliedOnDelivery: 'The original is unchanged; Insert hands on a URL that applies these edits.',
-  layersOnDelivery:
-    'Text and image layers, corners and background are drawn on delivery: use Apply on delivery.',
   cornerRadius: 'Rounded corners (px)',
   cornerRadiusMax: 'Fully rounded',
   backgroundColour: 'Background colour',

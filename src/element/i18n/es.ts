@@ -276,8 +276,6 @@ const es: Catalog = {
   undone: 'La versión anterior ha vuelto.',
   applyOnDelivery: 'Aplicar al entregar',
   appliedOnDelivery: 'El original no cambia; Insertar entrega una URL que aplica estos cambios.',
-  layersOnDelivery:
-    'Las capas de texto e imagen, las esquinas y el fondo se dibujan al entregar: use Aplicar al entregar.',
   cornerRadius: 'Esquinas redondeadas (px)',
   cornerRadiusMax: 'Totalmente redondeado',
   backgroundColour: 'Color de fondo',

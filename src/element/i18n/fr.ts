@@ -278,8 +278,6 @@ const fr: Catalog = {
   undone: 'La version précédente est de retour.',
   applyOnDelivery: 'Appliquer à la diffusion',
   appliedOnDelivery: 'L’original reste inchangé ; Insérer transmet une URL qui applique ces modifications.',
-  layersOnDelivery:
-    'Les calques de texte et d’image, les coins et le fond sont dessinés à la diffusion : utilisez Appliquer à la diffusion.',
   cornerRadius: 'Coins arrondis (px)',
   cornerRadiusMax: 'Entièrement arrondi',
   backgroundColour: 'Couleur de fond',

@@ -65,14 +65,15 @@ function parseBox(text: string | null): Box | undefined {
 
 /**
  * The image editor, a lazy chunk: crop (free or a ratio), rotate by 90°, flip, resize with a
- * locked ratio, output format and quality, previewed in the browser and saved on the server
- * (`POST /_ml/files/{id}/edit`) as a new version (Undo restores the previous one) or a copy.
- * "Focus area" sets ImageKit's `customCoordinates` for `fo-custom`; "Apply on delivery" leaves
- * the original alone and hands on a URL that crops and draws the text layers (`l-text`), placed
- * by dragging or the arrow keys. Every handle moves with the arrow keys
- * (Shift: 10 px); Enter applies, Escape cancels.
+ * locked ratio, output format and quality, rounded corners and a background colour, text and
+ * image (watermark) layers placed by dragging or the arrow keys; previewed in the browser and
+ * saved on the server (`POST /_ml/files/{id}/edit`, layers as its `layers` operation) as a new
+ * version (Undo restores the previous one) or a copy. "Focus area" sets ImageKit's
+ * `customCoordinates` for `fo-custom`; "Apply on delivery" leaves the original alone and hands on
+ * a URL that crops and draws the same (`r-`, `bg-`, `l-text`, `l-image`). Every handle moves
+ * with the arrow keys (Shift: 10 px); Enter applies, Escape cancels.
  *
- * @fires asset-change - `{ asset }` after a save, an undo, a focus area or a crop on delivery.
+ * @fires asset-change - `{ asset }` after a save, an undo, a focus area or Apply on delivery.
  * @fires editor-close
  */
 export class ImageEditorElement extends LitElement {
@@ -786,6 +787,9 @@ export class ImageEditorElement extends LitElement {
     const { w, h } = this.#space;
     if (b.x !== 0 || b.y !== 0 || b.w !== w || b.h !== h)
       ops.push({ type: 'crop', x: b.x, y: b.y, width: b.w, height: b.h });
+    // Drawn on the cropped image, as on delivery, before any resize.
+    const drawn = this.#drawingSteps(b);
+    if (drawn.length > 0) ops.push({ type: 'layers', transformation: drawn.join(':') });
     if (this.width && this.height && (this.width !== b.w || this.height !== b.h))
       ops.push({ type: 'resize', width: this.width, height: this.height });
     if (this.format)
@@ -815,10 +819,6 @@ export class ImageEditorElement extends LitElement {
         this.message = { text: l.t('focusSaved'), error: false };
         return;
       }
-      if (this.#deliveryOnly()) {
-        this.message = { text: l.t('layersOnDelivery'), error: true };
-        return;
-      }
       const operations = this.#operations();
       if (operations.length === 0) {
         this.message = { text: l.t('nothingToSave'), error: false };
@@ -844,6 +844,10 @@ export class ImageEditorElement extends LitElement {
       this.flipH = this.flipV = false;
       this.width = this.height = undefined;
       this.format = '';
+      this.radius = 0;
+      this.background = '';
+      this.layers = [];
+      this.selected = -1;
       this.#reset();
       this.#reloadImage();
     } catch (failure) {
@@ -882,13 +886,12 @@ export class ImageEditorElement extends LitElement {
     }
   }
 
-  /** What only delivery draws (the edit route changes pixels by crop, rotate, flip, resize, format). */
-  #deliveryOnly(): boolean {
-    return (
-      this.radius !== 0 ||
-      !!this.background ||
-      this.layers.some((layer) => layer.kind === 'image' || layer.text.trim())
-    );
+  /** Corners, background and layers as transformation steps, placed in the crop `b`. */
+  #drawingSteps(b: Box): string[] {
+    return [
+      shapeTransformation(this.radius, this.background),
+      ...this.layers.map((layer) => layerTransformation(layer, b)),
+    ].filter(Boolean);
   }
 
   /**
@@ -904,9 +907,8 @@ export class ImageEditorElement extends LitElement {
       ...(b.x !== 0 || b.y !== 0 || b.w !== w || b.h !== h
         ? [`cm-extract,x-${b.x},y-${b.y},w-${b.w},h-${b.h}`]
         : []),
-      shapeTransformation(this.radius, this.background),
-      ...this.layers.map((layer) => layerTransformation(layer, b)),
-    ].filter(Boolean);
+      ...this.#drawingSteps(b),
+    ];
     if (steps.length === 0) {
       this.message = { text: this.l10n.t('nothingToSave'), error: false };
       return;
