@@ -56,6 +56,24 @@ describe('a /brand/ session in search and file operations', () => {
   });
   after(() => server.close());
 
+  it('edits may draw layers only from files inside the scope', async () => {
+    const layer = (path: string) => ({
+      operations: [{ type: 'layers', transformation: `l-image,i-${path},t-false,w-4,l-end` }],
+    });
+    const outside = await as(`/_ml/files/${brand.fileId}/edit`, {
+      method: 'POST',
+      json: layer('private@@secret.png'),
+    });
+    const body = await outside.json();
+    assert.equal(outside.status, 400, JSON.stringify(body));
+    assert.match(body.message, /private\/secret\.png does not exist/);
+    const inside = await as(`/_ml/files/${brand.fileId}/edit`, {
+      method: 'POST',
+      json: layer('brand@@sub@@inner.png'),
+    });
+    assert.equal(inside.status, 200, await inside.text());
+  });
+
   it('search finds only what lies inside the scope', async () => {
     const response = await as(
       `/v1/files?searchQuery=${encodeURIComponent('tags IN ["red"] OR name : "secret"')}`,

@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import type { Principal } from '../auth/principal.js';
-import { assertFileVisible, assertPathInScope } from '../auth/scope.js';
+import { assertFileVisible, assertPathInScope, isPathInScope } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { applyEdits, planEdits } from '../media/edit-operations.js';
@@ -190,7 +190,12 @@ async function drawLayers(
   t: Transformation,
 ): Promise<Buffer> {
   const references = await referencesOf(ctx, t);
-  for (const file of references.values()) assertFileVisible(principal, file);
+  for (const [path, file] of references) {
+    // Outside the session's folder the file does not exist, as for a missing one.
+    if (!isPathInScope(principal, file.filePath)) {
+      throw badRequest(`The layer's file ${path} does not exist.`, { reason: 'LAYER_NOT_FOUND' });
+    }
+  }
   return renderTransformation(
     { bytes: png, mime: 'image/png', customCoordinates: null },
     t,
