@@ -1,5 +1,5 @@
 import 'axe-core';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import type { AxeResults } from 'axe-core';
 import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
@@ -262,6 +262,26 @@ describe('the image editor', function () {
     expect(await countPixels(file!.url, { x: 0, y: 70, w: 200, h: 30 }, white)).to.equal(0);
     const original = await fileAt('/edit/layers', 'card.png');
     expect([original.width, original.height]).to.deep.equal([200, 100]);
+  });
+
+  it('drags a layer with the mouse', async () => {
+    const element = await mount({ 'initial-folder': '/edit/layers' });
+    const { editor } = await openEditor(element, 'card.png');
+    editor.querySelector<HTMLButtonElement>('[data-action="add-text"]')!.click();
+    const layer = await until(() => editor.querySelector<HTMLElement>('.layer'), 'the layer');
+    const at = layer.getBoundingClientRect();
+    const [x, y] = [Math.round(at.left + 4), Math.round(at.top + 4)];
+    await sendMouse({ type: 'move', position: [x, y] });
+    await sendMouse({ type: 'down' });
+    await sendMouse({ type: 'move', position: [x + 15, y + 10] });
+    await sendMouse({ type: 'move', position: [x + 30, y + 20] });
+    await sendMouse({ type: 'up' });
+    // The card shows at scale 1: screen pixels are image pixels; the layer began at (10, 5).
+    await until(
+      () => editor.querySelector('#layer-status')?.textContent?.trim() === 'Layer: x 40, y 25',
+      'the layer to follow the mouse',
+    );
+    expect(editor.activeElement).to.equal(layer);
   });
 
   it('saves a text layer into the pixels as a new version', async () => {
