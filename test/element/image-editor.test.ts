@@ -3,6 +3,7 @@ import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import type { AxeResults } from 'axe-core';
 import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
+import { layerInput } from '../../src/element/parts/delivery-layers.js';
 import type { MediaFile } from '../../src/shared/wire.js';
 import {
   cleanup,
@@ -262,6 +263,17 @@ describe('the image editor', function () {
     expect(await countPixels(file!.url, { x: 0, y: 70, w: 200, h: 30 }, white)).to.equal(0);
     const original = await fileAt('/edit/layers', 'card.png');
     expect([original.width, original.height]).to.deep.equal([200, 100]);
+  });
+
+  it('writes plain text as i- and anything else as ie- base64 of UTF-8, which the server draws', async () => {
+    expect(layerInput('Hi there')).to.equal('i-Hi%20there');
+    const encoded = layerInput('Ça, 50%: ok');
+    expect(encoded).to.match(/^ie-/);
+    const bytes = Uint8Array.from(atob(decodeURIComponent(encoded.slice(3))), (c) => c.charCodeAt(0));
+    expect(new TextDecoder().decode(bytes)).to.equal('Ça, 50%: ok');
+    const card = await fileAt('/edit/layers', 'card.png');
+    const response = await fetch(`${card.url}&tr=l-text,${encoded},fs-20,l-end`);
+    expect(response.status).to.equal(200);
   });
 
   it('drags a layer with the mouse', async () => {
