@@ -93,6 +93,17 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     }
   });
 
+  // Any other type is refused unless the body is empty: ImageKit's v6 SDK (axios) sends its
+  // body-less PUTs, such as restoring a version, as application/x-www-form-urlencoded.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+    if ((body as Buffer).length === 0) return done(null, undefined);
+    const error = Object.assign(new Error('unsupported media type'), {
+      statusCode: 415,
+      code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+    });
+    done(error as FastifyError, undefined);
+  });
+
   app.addHook('onRequest', async (request, reply) => {
     const { access, rateGroup, session } = request.routeOptions.config;
     if (!access) return;
