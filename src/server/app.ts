@@ -22,6 +22,7 @@ import { fileRoutes } from './routes/files.js';
 import { folderRoutes } from './routes/folders.js';
 import { keyRoutes } from './routes/keys.js';
 import { metadataRoutes } from './routes/metadata.js';
+import { namedTransformationRoutes } from './routes/named-transformations.js';
 import { purgeRoutes } from './routes/purge.js';
 import type { App } from './routes/route-plugin.js';
 import type { ErrorMessages } from './routes/schemas.js';
@@ -139,6 +140,7 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(metadataRoutes, { ctx });
   await app.register(keyRoutes, { ctx });
   await app.register(purgeRoutes, { ctx });
+  await app.register(namedTransformationRoutes, { ctx });
   await app.register(editRoutes, { ctx });
   await app.register(tagRoutes, { ctx });
   await app.register(countRoutes, { ctx });

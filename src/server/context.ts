@@ -4,6 +4,7 @@ import type { RateLimiter } from './auth/rate-limiter.js';
 import type { ServerConfig } from './config.js';
 import type { DerivedImages } from './library/derived-images.js';
 import type { FolderJobs } from './library/folder-jobs.js';
+import type { NamedTransformationCatalog } from './library/named-transformations.js';
 import type { RenderQueue } from './library/render-queue.js';
 import type { UnauthenticatedUploads } from './library/unauthenticated-uploads.js';
 import type { BlobStorage } from './storage/blob-storage.js';
@@ -28,6 +29,8 @@ export interface ServerContext {
   renderBudget?: RateLimiter;
   /** Upload bytes in flight from senders not yet known (signature fields still to come). */
   unauthenticatedUploads: UnauthenticatedUploads;
+  /** Every `n-<name>` delivery may use: built in, configured, and made over the API. */
+  namedTransformations: NamedTransformationCatalog;
   /** Locks resumable uploads across nodes (with Redis); tus's in-process locker otherwise. */
   resumableLocker?: Locker;
 }

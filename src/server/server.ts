@@ -12,6 +12,7 @@ import type { ServerContext } from './context.js';
 import { sweepOrphanBlobs } from './library/blobs.js';
 import { DerivedImages } from './library/derived-images.js';
 import { FolderJobs } from './library/folder-jobs.js';
+import { NamedTransformationCatalog } from './library/named-transformations.js';
 import { RedisRenderLocks } from './library/render-locks.js';
 import { RenderQueue } from './library/render-queue.js';
 import { RedisResumableLocker } from './library/resumable-locks.js';
@@ -100,6 +101,7 @@ async function serveOn(
       budgetBytes: config.renditionCacheBytes,
     }),
     unauthenticatedUploads: new UnauthenticatedUploads(config.unauthenticatedUploadBytes),
+    namedTransformations: new NamedTransformationCatalog(store, config.namedTransforms),
     renderQueue: new RenderQueue({
       concurrency: config.renderConcurrency,
       queueLength: config.renderQueueLength,

@@ -11,7 +11,7 @@ import {
   resolveDelivery,
 } from '../library/delivery.js';
 import { mimeOfFormat } from '../media/render.js';
-import { type NamedTransforms, namedTransformsFrom } from '../media/transformation.js';
+import type { NamedTransforms } from '../media/transformation.js';
 import { decideRange, isNotModified, safetyHeaders, type Validators } from './delivery-http.js';
 import type { RoutePlugin } from './route-plugin.js';
 
@@ -137,7 +137,6 @@ async function deliver(
  * ETags, conditional and range requests. Registered last, as a catch-all below the APIs.
  */
 export const deliveryRoutes: RoutePlugin = async (app, { ctx }) => {
-  const named = namedTransformsFrom(ctx.config.namedTransforms);
   const endpointPath = ctx.config.urlEndpoint
     ? new URL(ctx.config.urlEndpoint).pathname.replace(/\/+$/, '')
     : '';
@@ -147,7 +146,7 @@ export const deliveryRoutes: RoutePlugin = async (app, { ctx }) => {
     url: '/*',
     handler: async (request, reply) => {
       if (apiPaths.test(request.url)) return reply.callNotFound();
-      return deliver(ctx, named, endpointPath, request, reply);
+      return deliver(ctx, await ctx.namedTransformations.current(), endpointPath, request, reply);
     },
   });
 };

@@ -6,6 +6,7 @@ import { CustomMetadataFieldRepository } from './repositories/custom-metadata-fi
 import { FileRepository } from './repositories/files.js';
 import { FolderRepository } from './repositories/folders.js';
 import { JobRepository } from './repositories/jobs.js';
+import { NamedTransformationRepository } from './repositories/named-transformations.js';
 import { RenditionRepository } from './repositories/renditions.js';
 import { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
 import type { Database } from './schema.js';
@@ -35,6 +36,7 @@ export function kyselyStore(
     spentUploadTokens: new SpentUploadTokenRepository(connection),
     blobJournal: new BlobJournalRepository(connection),
     renditions: new RenditionRepository(connection),
+    namedTransformations: new NamedTransformationRepository(connection),
     transaction: (work) =>
       inTransaction
         ? work(store)

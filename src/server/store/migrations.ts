@@ -203,6 +203,21 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
         await db.schema.createIndex('renditions_by_blob').on('renditions').column('blob_key').execute();
       },
     },
+
+    // Account settings edited over the API (ImageKit's v7 resources); few rows, read often.
+    '004_named_transformations': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('named_transformations')
+          .addColumn('id', text, (c) => c.primaryKey())
+          .addColumn('name', text, (c) => c.notNull().unique())
+          .addColumn('transformation', text, (c) => c.notNull())
+          .addColumn('enabled', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 };
 

@@ -105,7 +105,18 @@ export interface JobTable {
   updated_at: number;
 }
 
+/** ImageKit's named transformations (`n-<name>`) made over the API; configured ones live in the config. */
+export interface NamedTransformationTable {
+  id: string;
+  name: string;
+  transformation: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
+  named_transformations: NamedTransformationTable;
   jobs: JobTable;
   file_versions: FileVersionTable;
   folders: FolderTable;

@@ -4,6 +4,7 @@ import type { CustomMetadataFieldRepository } from './repositories/custom-metada
 import type { FileRecord, FileRepository } from './repositories/files.js';
 import type { FolderRecord, FolderRepository } from './repositories/folders.js';
 import type { JobRepository } from './repositories/jobs.js';
+import type { NamedTransformationRepository } from './repositories/named-transformations.js';
 import type { RenditionRepository } from './repositories/renditions.js';
 import type { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
 
@@ -16,6 +17,7 @@ export type {
 export type { FilePatch, FileRecord } from './repositories/files.js';
 export type { FolderPatch, FolderRecord } from './repositories/folders.js';
 export type { JobRecord, JobStatus, JobType } from './repositories/jobs.js';
+export type { NamedTransformationRecord } from './repositories/named-transformations.js';
 export type { RenditionRecord } from './repositories/renditions.js';
 
 /**
@@ -31,6 +33,7 @@ export interface Store {
   readonly spentUploadTokens: SpentUploadTokenRepository;
   readonly blobJournal: BlobJournalRepository;
   readonly renditions: RenditionRepository;
+  readonly namedTransformations: NamedTransformationRepository;
   /** Runs `work` atomically on the store it is handed; nested calls join the outer transaction. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
