@@ -25,6 +25,7 @@ import { metadataRoutes } from './routes/metadata.js';
 import { namedTransformationRoutes } from './routes/named-transformations.js';
 import { purgeRoutes } from './routes/purge.js';
 import type { App } from './routes/route-plugin.js';
+import { savedExtensionRoutes } from './routes/saved-extensions.js';
 import type { ErrorMessages } from './routes/schemas.js';
 import { tagRoutes } from './routes/tags.js';
 import { tusRoutes } from './routes/tus.js';
@@ -141,6 +142,7 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(keyRoutes, { ctx });
   await app.register(purgeRoutes, { ctx });
   await app.register(namedTransformationRoutes, { ctx });
+  await app.register(savedExtensionRoutes, { ctx });
   await app.register(editRoutes, { ctx });
   await app.register(tagRoutes, { ctx });
   await app.register(countRoutes, { ctx });

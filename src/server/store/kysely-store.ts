@@ -8,6 +8,7 @@ import { FolderRepository } from './repositories/folders.js';
 import { JobRepository } from './repositories/jobs.js';
 import { NamedTransformationRepository } from './repositories/named-transformations.js';
 import { RenditionRepository } from './repositories/renditions.js';
+import { SavedExtensionRepository } from './repositories/saved-extensions.js';
 import { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
@@ -37,6 +38,7 @@ export function kyselyStore(
     blobJournal: new BlobJournalRepository(connection),
     renditions: new RenditionRepository(connection),
     namedTransformations: new NamedTransformationRepository(connection),
+    savedExtensions: new SavedExtensionRepository(connection),
     transaction: (work) =>
       inTransaction
         ? work(store)

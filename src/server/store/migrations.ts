@@ -218,6 +218,20 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
           .execute();
       },
     },
+
+    '005_saved_extensions': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('saved_extensions')
+          .addColumn('id', text, (c) => c.primaryKey())
+          .addColumn('name', text, (c) => c.notNull())
+          .addColumn('description', text, (c) => c.notNull())
+          .addColumn('config', text, (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 };
 

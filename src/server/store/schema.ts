@@ -115,7 +115,18 @@ export interface NamedTransformationTable {
   updated_at: number;
 }
 
+/** Extension configurations saved for reuse (`{ name: 'saved-extension', id }` on upload). */
+export interface SavedExtensionTable {
+  id: string;
+  name: string;
+  description: string;
+  config: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
+  saved_extensions: SavedExtensionTable;
   named_transformations: NamedTransformationTable;
   jobs: JobTable;
   file_versions: FileVersionTable;

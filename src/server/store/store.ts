@@ -6,6 +6,7 @@ import type { FolderRecord, FolderRepository } from './repositories/folders.js';
 import type { JobRepository } from './repositories/jobs.js';
 import type { NamedTransformationRepository } from './repositories/named-transformations.js';
 import type { RenditionRepository } from './repositories/renditions.js';
+import type { SavedExtensionRepository } from './repositories/saved-extensions.js';
 import type { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
 
 export type { ListQuery, SortColumn } from './list-query.js';
@@ -19,6 +20,7 @@ export type { FolderPatch, FolderRecord } from './repositories/folders.js';
 export type { JobRecord, JobStatus, JobType } from './repositories/jobs.js';
 export type { NamedTransformationRecord } from './repositories/named-transformations.js';
 export type { RenditionRecord } from './repositories/renditions.js';
+export type { SavedExtensionRecord } from './repositories/saved-extensions.js';
 
 /**
  * The catalog: one repository per aggregate, over SQLite (one machine) or PostgreSQL (many).
@@ -34,6 +36,7 @@ export interface Store {
   readonly blobJournal: BlobJournalRepository;
   readonly renditions: RenditionRepository;
   readonly namedTransformations: NamedTransformationRepository;
+  readonly savedExtensions: SavedExtensionRepository;
   /** Runs `work` atomically on the store it is handed; nested calls join the outer transaction. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
