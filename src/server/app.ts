@@ -23,6 +23,7 @@ import { folderRoutes } from './routes/folders.js';
 import { keyRoutes } from './routes/keys.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { namedTransformationRoutes } from './routes/named-transformations.js';
+import { originRoutes } from './routes/origins.js';
 import { purgeRoutes } from './routes/purge.js';
 import type { App } from './routes/route-plugin.js';
 import { savedExtensionRoutes } from './routes/saved-extensions.js';
@@ -30,12 +31,16 @@ import type { ErrorMessages } from './routes/schemas.js';
 import { tagRoutes } from './routes/tags.js';
 import { tusRoutes } from './routes/tus.js';
 import { uploadRoutes } from './routes/upload.js';
+import { urlEndpointRoutes } from './routes/url-endpoints.js';
 import { versionRoutes } from './routes/versions.js';
 
 const jsonBodyLimit = 1024 * 1024;
 
 /** Builds the Fastify app: request ids, CORS, auth, rate limits, ImageKit-shaped errors, routes. */
 export async function buildApp(ctx: ServerContext): Promise<App> {
+  const endpointPath = ctx.config.urlEndpoint
+    ? new URL(ctx.config.urlEndpoint).pathname.replace(/\/+$/, '')
+    : '';
   const app = Fastify({
     logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
     genReqId: () => newId(),
@@ -48,7 +53,12 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     // Bodies are timed per route (src/server/request-timeouts.ts): tus PATCHes only by idleness.
     requestTimeout: 0,
     clientErrorHandler: answerClientError,
+    // URL endpoints' prefixes (`/<urlPrefix>/…`) lead to the library or to their origins.
+    rewriteUrl: (request) => ctx.urlEndpoints.rewrite(request.url ?? '/', endpointPath),
   }).withTypeProvider<TypeBoxTypeProvider>();
+  await ctx.urlEndpoints.refresh();
+  ctx.urlEndpoints.start((error) => app.log.error({ err: error }, 'reading the URL endpoints failed'));
+  app.addHook('onClose', async () => ctx.urlEndpoints.stop());
   // TypeBox checks JSON bodies as sent and converts query strings and path parameters to their types.
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
@@ -143,6 +153,8 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(purgeRoutes, { ctx });
   await app.register(namedTransformationRoutes, { ctx });
   await app.register(savedExtensionRoutes, { ctx });
+  await app.register(originRoutes, { ctx });
+  await app.register(urlEndpointRoutes, { ctx });
   await app.register(editRoutes, { ctx });
   await app.register(tagRoutes, { ctx });
   await app.register(countRoutes, { ctx });

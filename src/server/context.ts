@@ -7,6 +7,7 @@ import type { FolderJobs } from './library/folder-jobs.js';
 import type { NamedTransformationCatalog } from './library/named-transformations.js';
 import type { RenderQueue } from './library/render-queue.js';
 import type { UnauthenticatedUploads } from './library/unauthenticated-uploads.js';
+import type { UrlEndpointCatalog } from './library/url-endpoints.js';
 import type { BlobStorage } from './storage/blob-storage.js';
 import type { Store } from './store/store.js';
 
@@ -31,6 +32,8 @@ export interface ServerContext {
   unauthenticatedUploads: UnauthenticatedUploads;
   /** Every `n-<name>` delivery may use: built in, configured, and made over the API. */
   namedTransformations: NamedTransformationCatalog;
+  /** URL endpoints by prefix, for the router's rewrite of `/<urlPrefix>/…`. */
+  urlEndpoints: UrlEndpointCatalog;
   /** Locks resumable uploads across nodes (with Redis); tus's in-process locker otherwise. */
   resumableLocker?: Locker;
 }

@@ -18,6 +18,7 @@ import { RenderQueue } from './library/render-queue.js';
 import { RedisResumableLocker } from './library/resumable-locks.js';
 import { resetStagingDir } from './library/staging.js';
 import { UnauthenticatedUploads } from './library/unauthenticated-uploads.js';
+import { UrlEndpointCatalog } from './library/url-endpoints.js';
 import type { App } from './routes/route-plugin.js';
 
 export interface MediaServer {
@@ -102,6 +103,7 @@ async function serveOn(
     }),
     unauthenticatedUploads: new UnauthenticatedUploads(config.unauthenticatedUploadBytes),
     namedTransformations: new NamedTransformationCatalog(store, config.namedTransforms),
+    urlEndpoints: new UrlEndpointCatalog(store),
     renderQueue: new RenderQueue({
       concurrency: config.renderConcurrency,
       queueLength: config.renderQueueLength,

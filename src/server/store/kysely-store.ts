@@ -7,9 +7,11 @@ import { FileRepository } from './repositories/files.js';
 import { FolderRepository } from './repositories/folders.js';
 import { JobRepository } from './repositories/jobs.js';
 import { NamedTransformationRepository } from './repositories/named-transformations.js';
+import { OriginRepository } from './repositories/origins.js';
 import { RenditionRepository } from './repositories/renditions.js';
 import { SavedExtensionRepository } from './repositories/saved-extensions.js';
 import { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
+import { UrlEndpointRepository } from './repositories/url-endpoints.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
@@ -39,6 +41,8 @@ export function kyselyStore(
     renditions: new RenditionRepository(connection),
     namedTransformations: new NamedTransformationRepository(connection),
     savedExtensions: new SavedExtensionRepository(connection),
+    origins: new OriginRepository(connection),
+    urlEndpoints: new UrlEndpointRepository(connection),
     transaction: (work) =>
       inTransaction
         ? work(store)

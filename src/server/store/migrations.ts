@@ -219,6 +219,30 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
       },
     },
 
+    // Where files come from besides the library (origins), and the URL prefixes that reach them.
+    '006_origins_and_url_endpoints': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('origins')
+          .addColumn('id', text, (c) => c.primaryKey())
+          .addColumn('name', text, (c) => c.notNull())
+          .addColumn('type', text, (c) => c.notNull())
+          .addColumn('settings', text, (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('url_endpoints')
+          .addColumn('id', text, (c) => c.primaryKey())
+          .addColumn('description', text, (c) => c.notNull())
+          .addColumn('url_prefix', text, (c) => c.notNull().unique())
+          .addColumn('origins', text, (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
+
     '005_saved_extensions': {
       async up(db: Kysely<unknown>) {
         await db.schema

@@ -125,7 +125,29 @@ export interface SavedExtensionTable {
   updated_at: number;
 }
 
+/** A source of files besides the library: an S3 bucket or a web folder; `settings` holds its type's fields. */
+export interface OriginTable {
+  id: string;
+  name: string;
+  type: string;
+  settings: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A URL prefix and the origins, in order, its paths are looked up in. */
+export interface UrlEndpointTable {
+  id: string;
+  description: string;
+  url_prefix: string;
+  origins: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
+  origins: OriginTable;
+  url_endpoints: UrlEndpointTable;
   saved_extensions: SavedExtensionTable;
   named_transformations: NamedTransformationTable;
   jobs: JobTable;

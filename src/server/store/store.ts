@@ -5,9 +5,11 @@ import type { FileRecord, FileRepository } from './repositories/files.js';
 import type { FolderRecord, FolderRepository } from './repositories/folders.js';
 import type { JobRepository } from './repositories/jobs.js';
 import type { NamedTransformationRepository } from './repositories/named-transformations.js';
+import type { OriginRepository } from './repositories/origins.js';
 import type { RenditionRepository } from './repositories/renditions.js';
 import type { SavedExtensionRepository } from './repositories/saved-extensions.js';
 import type { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
+import type { UrlEndpointRepository } from './repositories/url-endpoints.js';
 
 export type { ListQuery, SortColumn } from './list-query.js';
 export type { ApiKeyRecord } from './repositories/api-keys.js';
@@ -19,8 +21,10 @@ export type { FilePatch, FileRecord } from './repositories/files.js';
 export type { FolderPatch, FolderRecord } from './repositories/folders.js';
 export type { JobRecord, JobStatus, JobType } from './repositories/jobs.js';
 export type { NamedTransformationRecord } from './repositories/named-transformations.js';
+export type { OriginRecord } from './repositories/origins.js';
 export type { RenditionRecord } from './repositories/renditions.js';
 export type { SavedExtensionRecord } from './repositories/saved-extensions.js';
+export type { UrlEndpointRecord } from './repositories/url-endpoints.js';
 
 /**
  * The catalog: one repository per aggregate, over SQLite (one machine) or PostgreSQL (many).
@@ -37,6 +41,8 @@ export interface Store {
   readonly renditions: RenditionRepository;
   readonly namedTransformations: NamedTransformationRepository;
   readonly savedExtensions: SavedExtensionRepository;
+  readonly origins: OriginRepository;
+  readonly urlEndpoints: UrlEndpointRepository;
   /** Runs `work` atomically on the store it is handed; nested calls join the outer transaction. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
