@@ -180,6 +180,13 @@ describe('origins and URL endpoints', () => {
       origins: [folder.id],
     });
     assert.deepEqual(swapped.origins, [folder.id]);
+    const described = await client.accounts.urlEndpoints.update(endpoint.id, { description: 'Renamed' });
+    assert.deepEqual(described, {
+      id: endpoint.id,
+      description: 'Renamed',
+      urlPrefix: 'old',
+      origins: [folder.id],
+    });
     const fromWeb = await fetchImage(`${server.url}/old/both.png`);
     assert.equal(fromWeb.width, 10);
   });

@@ -154,7 +154,12 @@ export async function replaceUrlEndpoint(
 ): Promise<UrlEndpoint> {
   const record = await ctx.store.transaction(async (store) => {
     const existing = await requireUrlEndpoint(store, id);
-    const definition = await readDefinition(store, input);
+    // A prefix or origins left out keep their values; a URL endpoint always has a prefix here.
+    const definition = await readDefinition(store, {
+      urlPrefix: existing.urlPrefix,
+      origins: existing.origins,
+      ...input,
+    });
     await assertPrefixFree(store, definition.urlPrefix, id);
     const updated = { ...existing, ...definition, updatedAt: Date.now() };
     await store.urlEndpoints.replace(updated);
