@@ -32,6 +32,7 @@ import { tagRoutes } from './routes/tags.js';
 import { tusRoutes } from './routes/tus.js';
 import { uploadRoutes } from './routes/upload.js';
 import { urlEndpointRoutes } from './routes/url-endpoints.js';
+import { countDeliveries, usageAnalyticsRoutes } from './routes/usage-analytics.js';
 import { versionRoutes } from './routes/versions.js';
 
 const jsonBodyLimit = 1024 * 1024;
@@ -141,6 +142,8 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     });
   });
 
+  countDeliveries(app, ctx, endpointPath);
+
   await app.register(uploadRoutes, { ctx });
   await app.register(fileRoutes, { ctx });
   await app.register(fileOperationRoutes, { ctx });
@@ -155,6 +158,7 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(savedExtensionRoutes, { ctx });
   await app.register(originRoutes, { ctx });
   await app.register(urlEndpointRoutes, { ctx });
+  await app.register(usageAnalyticsRoutes, { ctx });
   await app.register(editRoutes, { ctx });
   await app.register(tagRoutes, { ctx });
   await app.register(countRoutes, { ctx });

@@ -2,6 +2,7 @@ import type { Locker } from '@tus/server';
 import type { ApiKeys } from './auth/api-keys.js';
 import type { RateLimiter } from './auth/rate-limiter.js';
 import type { ServerConfig } from './config.js';
+import type { DeliveryUsageRecorder } from './library/delivery-usage.js';
 import type { DerivedImages } from './library/derived-images.js';
 import type { FolderJobs } from './library/folder-jobs.js';
 import type { NamedTransformationCatalog } from './library/named-transformations.js';
@@ -32,6 +33,8 @@ export interface ServerContext {
   unauthenticatedUploads: UnauthenticatedUploads;
   /** Every `n-<name>` delivery may use: built in, configured, and made over the API. */
   namedTransformations: NamedTransformationCatalog;
+  /** Delivery responses counted for usage analytics. */
+  deliveryUsage: DeliveryUsageRecorder;
   /** URL endpoints by prefix, for the router's rewrite of `/<urlPrefix>/…`. */
   urlEndpoints: UrlEndpointCatalog;
   /** Locks resumable uploads across nodes (with Redis); tus's in-process locker otherwise. */

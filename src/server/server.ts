@@ -10,6 +10,7 @@ import { type Backends, openBackends } from './backends.js';
 import { defaultConfig, type ServerConfig } from './config.js';
 import type { ServerContext } from './context.js';
 import { sweepOrphanBlobs } from './library/blobs.js';
+import { DeliveryUsageRecorder } from './library/delivery-usage.js';
 import { DerivedImages } from './library/derived-images.js';
 import { FolderJobs } from './library/folder-jobs.js';
 import { NamedTransformationCatalog } from './library/named-transformations.js';
@@ -104,6 +105,7 @@ async function serveOn(
     unauthenticatedUploads: new UnauthenticatedUploads(config.unauthenticatedUploadBytes),
     namedTransformations: new NamedTransformationCatalog(store, config.namedTransforms),
     urlEndpoints: new UrlEndpointCatalog(store),
+    deliveryUsage: new DeliveryUsageRecorder(store),
     renderQueue: new RenderQueue({
       concurrency: config.renderConcurrency,
       queueLength: config.renderQueueLength,
@@ -141,6 +143,7 @@ async function serveOn(
 
   const app = await buildApp(context);
   context.derivedImages.onError = (error) => app.log.error({ err: error }, 'storing a derived image failed');
+  context.deliveryUsage.onError = (error) => app.log.error({ err: error }, 'counting deliveries failed');
   for (const limiter of [context.rateLimiter, context.renderBudget]) {
     if (limiter instanceof RedisRateLimiter)
       limiter.onError = (error) => app.log.error({ err: error }, 'Redis rate limiter failed');

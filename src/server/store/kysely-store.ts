@@ -3,6 +3,7 @@ import type { Connection, StoreDialect } from './connection.js';
 import { ApiKeyRepository } from './repositories/api-keys.js';
 import { BlobJournalRepository } from './repositories/blob-journal.js';
 import { CustomMetadataFieldRepository } from './repositories/custom-metadata-fields.js';
+import { DeliveryUsageRepository } from './repositories/delivery-usage.js';
 import { FileRepository } from './repositories/files.js';
 import { FolderRepository } from './repositories/folders.js';
 import { JobRepository } from './repositories/jobs.js';
@@ -43,6 +44,7 @@ export function kyselyStore(
     savedExtensions: new SavedExtensionRepository(connection),
     origins: new OriginRepository(connection),
     urlEndpoints: new UrlEndpointRepository(connection),
+    deliveryUsage: new DeliveryUsageRepository(connection),
     transaction: (work) =>
       inTransaction
         ? work(store)

@@ -243,6 +243,21 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
       },
     },
 
+    // Delivery counted per UTC day and dimension (status, format, browser…), for usage analytics.
+    '007_delivery_usage': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('delivery_usage')
+          .addColumn('day', text, (c) => c.notNull())
+          .addColumn('dimension', text, (c) => c.notNull())
+          .addColumn('name', text, (c) => c.notNull())
+          .addColumn('requests', 'bigint', (c) => c.notNull())
+          .addColumn('bytes', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('delivery_usage_key', ['day', 'dimension', 'name'])
+          .execute();
+      },
+    },
+
     '005_saved_extensions': {
       async up(db: Kysely<unknown>) {
         await db.schema

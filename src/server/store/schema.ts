@@ -145,7 +145,17 @@ export interface UrlEndpointTable {
   updated_at: number;
 }
 
+/** Deliveries counted per UTC day (`YYYY-MM-DD`), dimension and name: requests and bytes sent. */
+export interface DeliveryUsageTable {
+  day: string;
+  dimension: string;
+  name: string;
+  requests: number;
+  bytes: number;
+}
+
 export interface Database {
+  delivery_usage: DeliveryUsageTable;
   origins: OriginTable;
   url_endpoints: UrlEndpointTable;
   saved_extensions: SavedExtensionTable;

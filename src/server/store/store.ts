@@ -1,6 +1,7 @@
 import type { ApiKeyRepository } from './repositories/api-keys.js';
 import type { BlobJournalRepository } from './repositories/blob-journal.js';
 import type { CustomMetadataFieldRepository } from './repositories/custom-metadata-fields.js';
+import type { DeliveryUsageRepository } from './repositories/delivery-usage.js';
 import type { FileRecord, FileRepository } from './repositories/files.js';
 import type { FolderRecord, FolderRepository } from './repositories/folders.js';
 import type { JobRepository } from './repositories/jobs.js';
@@ -17,6 +18,7 @@ export type {
   CustomMetadataFieldPatch,
   CustomMetadataFieldRecord,
 } from './repositories/custom-metadata-fields.js';
+export type { UsageCount } from './repositories/delivery-usage.js';
 export type { FilePatch, FileRecord } from './repositories/files.js';
 export type { FolderPatch, FolderRecord } from './repositories/folders.js';
 export type { JobRecord, JobStatus, JobType } from './repositories/jobs.js';
@@ -43,6 +45,7 @@ export interface Store {
   readonly savedExtensions: SavedExtensionRepository;
   readonly origins: OriginRepository;
   readonly urlEndpoints: UrlEndpointRepository;
+  readonly deliveryUsage: DeliveryUsageRepository;
   /** Runs `work` atomically on the store it is handed; nested calls join the outer transaction. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
