@@ -110,7 +110,10 @@ describe('legacy imagekit v6 against our server', () => {
       folder: '/legacy-v',
       useUniqueFileName: false,
     });
-    const restored = await ik.restoreFileVersion({ fileId: first.fileId, versionId: first.versionInfo!.id });
+    const restored = await ik.restoreFileVersion({
+      fileId: first.fileId,
+      versionId: (first as unknown as { versionInfo: { id: string } }).versionInfo.id,
+    });
     assert.equal(restored.width, 11);
     const renamed = await ik.renameFile({
       filePath: '/legacy-v/v.png',
