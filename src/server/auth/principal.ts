@@ -7,6 +7,8 @@ export type Access = 'read' | 'write' | 'admin';
 /** Who is calling, once authenticated. */
 export interface Principal {
   publicKey: string;
+  /** The key pair's name, for the audit log. */
+  keyName?: string;
   kind: 'standard' | 'restricted';
   permission: KeyPermission;
   via: 'basic' | 'signature' | 'session';

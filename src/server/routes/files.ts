@@ -1,6 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { assertFileVisible, limitListToScope } from '../auth/scope.js';
+import { actorOf } from '../library/audit.js';
 import { toMediaFile, toMediaFolder } from '../library/file-object.js';
 import { deleteFile, requireFile, updateFileDetails } from '../library/files.js';
 import { listCatalog, listQueryFor } from '../library/listing.js';
@@ -93,7 +94,7 @@ export const fileRoutes: RoutePlugin = async (app, { ctx }) => {
     async (request) => {
       await visibleFile(request, request.params.fileId);
       return toMediaFile(
-        await updateFileDetails(ctx, request.params.fileId, request.body),
+        await updateFileDetails(ctx, request.params.fileId, request.body, actorOf(request.principal)),
         urlEndpointFor(ctx, request),
       );
     },
@@ -107,7 +108,7 @@ export const fileRoutes: RoutePlugin = async (app, { ctx }) => {
     },
     async (request, reply) => {
       await visibleFile(request, request.params.fileId);
-      await deleteFile(ctx, request.params.fileId);
+      await deleteFile(ctx, request.params.fileId, actorOf(request.principal));
       reply.code(204).send();
     },
   );

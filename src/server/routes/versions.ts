@@ -1,5 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { assertFileVisible } from '../auth/scope.js';
+import { actorOf } from '../library/audit.js';
 import { toMediaFile } from '../library/file-object.js';
 import { requireFile } from '../library/files.js';
 import { deleteVersion, listVersions, requireVersion, restoreVersion } from '../library/versions.js';
@@ -41,7 +42,7 @@ export const versionRoutes: RoutePlugin = async (app, { ctx }) => {
     '/v1/files/:fileId/versions/:versionId',
     { schema: { params: VersionParams }, config: write },
     async (request, reply) => {
-      await deleteVersion(ctx, request.params.fileId, request.params.versionId);
+      await deleteVersion(ctx, request.params.fileId, request.params.versionId, actorOf(request.principal));
       reply.code(204).send();
     },
   );
@@ -51,7 +52,13 @@ export const versionRoutes: RoutePlugin = async (app, { ctx }) => {
     { schema: { params: VersionParams, response: { 200: MediaFileSchema } }, config: write },
     async (request) =>
       toMediaFile(
-        await restoreVersion(ctx, request.principal, request.params.fileId, request.params.versionId),
+        await restoreVersion(
+          ctx,
+          request.principal,
+          request.params.fileId,
+          request.params.versionId,
+          actorOf(request.principal),
+        ),
         urlEndpointFor(ctx, request),
       ),
   );

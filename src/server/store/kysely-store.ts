@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Connection, StoreDialect } from './connection.js';
 import { ApiKeyRepository } from './repositories/api-keys.js';
+import { AuditEntryRepository } from './repositories/audit-entries.js';
 import { BlobJournalRepository } from './repositories/blob-journal.js';
 import { CustomMetadataFieldRepository } from './repositories/custom-metadata-fields.js';
 import { DeliveryUsageRepository } from './repositories/delivery-usage.js';
@@ -45,6 +46,7 @@ export function kyselyStore(
     origins: new OriginRepository(connection),
     urlEndpoints: new UrlEndpointRepository(connection),
     deliveryUsage: new DeliveryUsageRepository(connection),
+    audit: new AuditEntryRepository(connection),
     transaction: (work) =>
       inTransaction
         ? work(store)

@@ -204,8 +204,51 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
       },
     },
 
+    // Append-only; newest first by id, so every index ends in id for keyset pages.
+    '004_audit_entries': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('audit_entries')
+          .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigserial', (c) =>
+            dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+          )
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('actor_type', text, (c) => c.notNull())
+          .addColumn('actor_id', text, (c) => c.notNull())
+          .addColumn('actor_name', text)
+          .addColumn('actor_folder', text)
+          .addColumn('action', text, (c) => c.notNull())
+          .addColumn('file_id', text)
+          .addColumn('path', text)
+          .addColumn('target', text)
+          .addColumn('changes', text)
+          .execute();
+        await db.schema
+          .createIndex('audit_entries_by_file')
+          .on('audit_entries')
+          .columns(['file_id', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('audit_entries_by_path')
+          .on('audit_entries')
+          .columns(['path', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('audit_entries_by_actor')
+          .on('audit_entries')
+          .columns(['actor_id', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('audit_entries_by_action')
+          .on('audit_entries')
+          .columns(['action', 'id'])
+          .execute();
+        await db.schema.createIndex('audit_entries_by_time').on('audit_entries').column('at').execute();
+      },
+    },
+
     // Account settings edited over the API (ImageKit's v7 resources); few rows, read often.
-    '004_named_transformations': {
+    '005_named_transformations': {
       async up(db: Kysely<unknown>) {
         await db.schema
           .createTable('named_transformations')
@@ -219,8 +262,22 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
       },
     },
 
+    '006_saved_extensions': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('saved_extensions')
+          .addColumn('id', text, (c) => c.primaryKey())
+          .addColumn('name', text, (c) => c.notNull())
+          .addColumn('description', text, (c) => c.notNull())
+          .addColumn('config', text, (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
+
     // Where files come from besides the library (origins), and the URL prefixes that reach them.
-    '006_origins_and_url_endpoints': {
+    '007_origins_and_url_endpoints': {
       async up(db: Kysely<unknown>) {
         await db.schema
           .createTable('origins')
@@ -244,7 +301,7 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
     },
 
     // Delivery counted per UTC day and dimension (status, format, browser…), for usage analytics.
-    '007_delivery_usage': {
+    '008_delivery_usage': {
       async up(db: Kysely<unknown>) {
         await db.schema
           .createTable('delivery_usage')
@@ -254,20 +311,6 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
           .addColumn('requests', 'bigint', (c) => c.notNull())
           .addColumn('bytes', 'bigint', (c) => c.notNull())
           .addPrimaryKeyConstraint('delivery_usage_key', ['day', 'dimension', 'name'])
-          .execute();
-      },
-    },
-
-    '005_saved_extensions': {
-      async up(db: Kysely<unknown>) {
-        await db.schema
-          .createTable('saved_extensions')
-          .addColumn('id', text, (c) => c.primaryKey())
-          .addColumn('name', text, (c) => c.notNull())
-          .addColumn('description', text, (c) => c.notNull())
-          .addColumn('config', text, (c) => c.notNull())
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .addColumn('updated_at', 'bigint', (c) => c.notNull())
           .execute();
       },
     },

@@ -1,4 +1,5 @@
 import type { ApiKeyRepository } from './repositories/api-keys.js';
+import type { AuditEntryRepository } from './repositories/audit-entries.js';
 import type { BlobJournalRepository } from './repositories/blob-journal.js';
 import type { CustomMetadataFieldRepository } from './repositories/custom-metadata-fields.js';
 import type { DeliveryUsageRepository } from './repositories/delivery-usage.js';
@@ -14,6 +15,7 @@ import type { UrlEndpointRepository } from './repositories/url-endpoints.js';
 
 export type { ListQuery, SortColumn } from './list-query.js';
 export type { ApiKeyRecord } from './repositories/api-keys.js';
+export type { AuditFilter, AuditRecord, NewAuditRecord } from './repositories/audit-entries.js';
 export type {
   CustomMetadataFieldPatch,
   CustomMetadataFieldRecord,
@@ -46,6 +48,8 @@ export interface Store {
   readonly origins: OriginRepository;
   readonly urlEndpoints: UrlEndpointRepository;
   readonly deliveryUsage: DeliveryUsageRepository;
+  /** Append-only: writes add their entry inside their own transaction. */
+  readonly audit: AuditEntryRepository;
   /** Runs `work` atomically on the store it is handed; nested calls join the outer transaction. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
