@@ -1,8 +1,10 @@
+import type { Principal } from '../auth/principal.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { type NamedTransforms, namedTransformsFrom, parseTransformation } from '../media/transformation.js';
 import type { NamedTransformationRecord, Store } from '../store/store.js';
 import { invalidParameter } from './attributes.js';
+import { actorOf, appendAudit, settingEvent } from './audit.js';
 import { newId } from './ids.js';
 
 /** ImageKit's answer for a named transformation. */
@@ -130,6 +132,7 @@ async function assertNameFree(ctx: ServerContext, name: string, exceptId?: strin
 
 export async function createNamedTransformation(
   ctx: ServerContext,
+  principal: Principal | null,
   input: { name: string; transformation: string; enabled?: boolean },
 ): Promise<NamedTransformation> {
   const name = readName(input.name);
@@ -151,6 +154,12 @@ export async function createNamedTransformation(
       });
     }
     await store.namedTransformations.insert(record);
+    await appendAudit(
+      store,
+      actorOf(principal),
+      settingEvent('namedTransformation.create', record.id, name),
+      now,
+    );
   });
   ctx.namedTransformations.forget();
   return toNamedTransformation(record);
@@ -158,6 +167,7 @@ export async function createNamedTransformation(
 
 export async function updateNamedTransformation(
   ctx: ServerContext,
+  principal: Principal | null,
   id: string,
   input: { name?: string; transformation?: string; enabled?: boolean },
 ): Promise<NamedTransformation> {
@@ -171,13 +181,27 @@ export async function updateNamedTransformation(
     await requireNamedTransformation(store, id);
     if (patch.name !== undefined) await assertNameFree({ ...ctx, store }, patch.name, id);
     await store.namedTransformations.update(id, patch);
-    return requireNamedTransformation(store, id);
+    const updated = await requireNamedTransformation(store, id);
+    await appendAudit(
+      store,
+      actorOf(principal),
+      settingEvent('namedTransformation.update', id, updated.name),
+    );
+    return updated;
   });
   ctx.namedTransformations.forget();
   return toNamedTransformation(updated);
 }
 
-export async function deleteNamedTransformation(ctx: ServerContext, id: string): Promise<void> {
-  if (!(await ctx.store.namedTransformations.delete(id))) await requireNamedTransformation(ctx.store, id);
+export async function deleteNamedTransformation(
+  ctx: ServerContext,
+  principal: Principal | null,
+  id: string,
+): Promise<void> {
+  await ctx.store.transaction(async (store) => {
+    const record = await requireNamedTransformation(store, id);
+    await store.namedTransformations.delete(id);
+    await appendAudit(store, actorOf(principal), settingEvent('namedTransformation.delete', id, record.name));
+  });
   ctx.namedTransformations.forget();
 }

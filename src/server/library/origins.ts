@@ -1,8 +1,10 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Principal } from '../auth/principal.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import type { OriginRecord, Store } from '../store/store.js';
 import { hasNul, invalidParameter, noNul } from './attributes.js';
+import { actorOf, appendAudit, settingEvent } from './audit.js';
 import { newId } from './ids.js';
 import { openUrl } from './url-fetch.js';
 
@@ -117,6 +119,7 @@ export async function requireOrigin(store: Store, id: string): Promise<OriginRec
 
 export async function createOrigin(
   ctx: Pick<ServerContext, 'store'>,
+  principal: Principal | null,
   body: Record<string, unknown>,
 ): Promise<Origin> {
   const now = Date.now();
@@ -126,12 +129,16 @@ export async function createOrigin(
     createdAt: now,
     updatedAt: now,
   };
-  await ctx.store.origins.insert(record);
+  await ctx.store.transaction(async (store) => {
+    await store.origins.insert(record);
+    await appendAudit(store, actorOf(principal), settingEvent('origin.create', record.id, record.name), now);
+  });
   return toOrigin(record);
 }
 
 export async function replaceOrigin(
   ctx: Pick<ServerContext, 'store'>,
+  principal: Principal | null,
   id: string,
   body: Record<string, unknown>,
 ): Promise<Origin> {
@@ -140,14 +147,19 @@ export async function replaceOrigin(
     const existing = await requireOrigin(store, id);
     const record = { ...existing, ...definition, updatedAt: Date.now() };
     await store.origins.replace(record);
+    await appendAudit(store, actorOf(principal), settingEvent('origin.update', id, record.name));
     return toOrigin(record);
   });
 }
 
 /** An origin a URL endpoint still uses cannot go (ImageKit's rule): 409 naming the endpoint. */
-export async function deleteOrigin(ctx: Pick<ServerContext, 'store'>, id: string): Promise<void> {
+export async function deleteOrigin(
+  ctx: Pick<ServerContext, 'store'>,
+  principal: Principal | null,
+  id: string,
+): Promise<void> {
   await ctx.store.transaction(async (store) => {
-    await requireOrigin(store, id);
+    const origin = await requireOrigin(store, id);
     const user = (await store.urlEndpoints.list()).find((endpoint) => endpoint.origins.includes(id));
     if (user) {
       throw conflict(`URL endpoint /${user.urlPrefix} uses this origin: remove it from the endpoint first.`, {
@@ -155,6 +167,7 @@ export async function deleteOrigin(ctx: Pick<ServerContext, 'store'>, id: string
       });
     }
     await store.origins.delete(id);
+    await appendAudit(store, actorOf(principal), settingEvent('origin.delete', id, origin.name));
   });
 }
 

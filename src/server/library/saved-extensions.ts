@@ -1,7 +1,9 @@
+import type { Principal } from '../auth/principal.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
 import type { SavedExtensionRecord, Store } from '../store/store.js';
 import { hasNul, invalidParameter, noNul } from './attributes.js';
+import { actorOf, appendAudit, settingEvent } from './audit.js';
 import { newId } from './ids.js';
 
 /** ImageKit's answer for a saved extension. */
@@ -113,6 +115,7 @@ export async function requireSavedExtension(store: Store, id: string): Promise<S
 
 export async function createSavedExtension(
   ctx: Pick<ServerContext, 'store'>,
+  principal: Principal | null,
   input: { name: string; description: string; config: unknown },
 ): Promise<SavedExtension> {
   const now = Date.now();
@@ -131,12 +134,19 @@ export async function createSavedExtension(
       });
     }
     await store.savedExtensions.insert(record);
+    await appendAudit(
+      store,
+      actorOf(principal),
+      settingEvent('savedExtension.create', record.id, record.name),
+      now,
+    );
   });
   return toSavedExtension(record);
 }
 
 export async function updateSavedExtension(
   ctx: Pick<ServerContext, 'store'>,
+  principal: Principal | null,
   id: string,
   input: { name?: string; description?: string; config?: unknown },
 ): Promise<SavedExtension> {
@@ -149,10 +159,20 @@ export async function updateSavedExtension(
   return ctx.store.transaction(async (store) => {
     await requireSavedExtension(store, id);
     await store.savedExtensions.update(id, patch);
-    return toSavedExtension(await requireSavedExtension(store, id));
+    const updated = await requireSavedExtension(store, id);
+    await appendAudit(store, actorOf(principal), settingEvent('savedExtension.update', id, updated.name));
+    return toSavedExtension(updated);
   });
 }
 
-export async function deleteSavedExtension(ctx: Pick<ServerContext, 'store'>, id: string): Promise<void> {
-  if (!(await ctx.store.savedExtensions.delete(id))) await requireSavedExtension(ctx.store, id);
+export async function deleteSavedExtension(
+  ctx: Pick<ServerContext, 'store'>,
+  principal: Principal | null,
+  id: string,
+): Promise<void> {
+  await ctx.store.transaction(async (store) => {
+    const record = await requireSavedExtension(store, id);
+    await store.savedExtensions.delete(id);
+    await appendAudit(store, actorOf(principal), settingEvent('savedExtension.delete', id, record.name));
+  });
 }

@@ -1,7 +1,9 @@
+import type { Principal } from '../auth/principal.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import type { Store, UrlEndpointRecord } from '../store/store.js';
 import { hasNul, invalidParameter, noNul } from './attributes.js';
+import { actorOf, appendAudit, settingEvent } from './audit.js';
 import { newId } from './ids.js';
 
 /** ImageKit's answer for a URL endpoint. */
@@ -134,13 +136,23 @@ async function assertPrefixFree(store: Store, urlPrefix: string, exceptId?: stri
   }
 }
 
-export async function createUrlEndpoint(ctx: ServerContext, input: UrlEndpointInput): Promise<UrlEndpoint> {
+export async function createUrlEndpoint(
+  ctx: ServerContext,
+  principal: Principal | null,
+  input: UrlEndpointInput,
+): Promise<UrlEndpoint> {
   const record = await ctx.store.transaction(async (store) => {
     const definition = await readDefinition(store, input);
     await assertPrefixFree(store, definition.urlPrefix);
     const now = Date.now();
     const made: UrlEndpointRecord = { id: newId(now), ...definition, createdAt: now, updatedAt: now };
     await store.urlEndpoints.insert(made);
+    await appendAudit(
+      store,
+      actorOf(principal),
+      settingEvent('urlEndpoint.create', made.id, made.urlPrefix),
+      now,
+    );
     return made;
   });
   await ctx.urlEndpoints.refresh();
@@ -149,6 +161,7 @@ export async function createUrlEndpoint(ctx: ServerContext, input: UrlEndpointIn
 
 export async function replaceUrlEndpoint(
   ctx: ServerContext,
+  principal: Principal | null,
   id: string,
   input: UrlEndpointInput,
 ): Promise<UrlEndpoint> {
@@ -163,13 +176,22 @@ export async function replaceUrlEndpoint(
     await assertPrefixFree(store, definition.urlPrefix, id);
     const updated = { ...existing, ...definition, updatedAt: Date.now() };
     await store.urlEndpoints.replace(updated);
+    await appendAudit(store, actorOf(principal), settingEvent('urlEndpoint.update', id, updated.urlPrefix));
     return updated;
   });
   await ctx.urlEndpoints.refresh();
   return toUrlEndpoint(record);
 }
 
-export async function deleteUrlEndpoint(ctx: ServerContext, id: string): Promise<void> {
-  if (!(await ctx.store.urlEndpoints.delete(id))) await requireUrlEndpoint(ctx.store, id);
+export async function deleteUrlEndpoint(
+  ctx: ServerContext,
+  principal: Principal | null,
+  id: string,
+): Promise<void> {
+  await ctx.store.transaction(async (store) => {
+    const endpoint = await requireUrlEndpoint(store, id);
+    await store.urlEndpoints.delete(id);
+    await appendAudit(store, actorOf(principal), settingEvent('urlEndpoint.delete', id, endpoint.urlPrefix));
+  });
   await ctx.urlEndpoints.refresh();
 }

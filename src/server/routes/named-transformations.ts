@@ -53,7 +53,7 @@ export const namedTransformationRoutes: RoutePlugin = async (app, { ctx }) => {
     '/v1/named-transformations',
     { schema: { body: CreateBody, response: { 201: NamedTransformationSchema } }, config: admin },
     async (request, reply) => {
-      reply.code(201).send(await createNamedTransformation(ctx, request.body));
+      reply.code(201).send(await createNamedTransformation(ctx, request.principal, request.body));
     },
   );
 
@@ -66,14 +66,14 @@ export const namedTransformationRoutes: RoutePlugin = async (app, { ctx }) => {
   app.patch(
     '/v1/named-transformations/:id',
     { schema: { params: IdParams, body: UpdateBody, response: answer }, config: admin },
-    async (request) => updateNamedTransformation(ctx, request.params.id, request.body),
+    async (request) => updateNamedTransformation(ctx, request.principal, request.params.id, request.body),
   );
 
   app.delete(
     '/v1/named-transformations/:id',
     { schema: { params: IdParams }, config: admin },
     async (request, reply) => {
-      await deleteNamedTransformation(ctx, request.params.id);
+      await deleteNamedTransformation(ctx, request.principal, request.params.id);
       reply.code(204).send();
     },
   );

@@ -28,7 +28,7 @@ export const originRoutes: RoutePlugin = async (app, { ctx }) => {
     '/v1/accounts/origins',
     { schema: { body: Definition, response: { 201: OriginSchema } }, config: admin },
     async (request, reply) => {
-      reply.code(201).send(await createOrigin(ctx, request.body));
+      reply.code(201).send(await createOrigin(ctx, request.principal, request.body));
     },
   );
   app.get(
@@ -39,13 +39,13 @@ export const originRoutes: RoutePlugin = async (app, { ctx }) => {
   app.put(
     '/v1/accounts/origins/:id',
     { schema: { params: IdParams, body: Definition, response: { 200: OriginSchema } }, config: admin },
-    async (request) => replaceOrigin(ctx, request.params.id, request.body),
+    async (request) => replaceOrigin(ctx, request.principal, request.params.id, request.body),
   );
   app.delete(
     '/v1/accounts/origins/:id',
     { schema: { params: IdParams }, config: admin },
     async (request, reply) => {
-      await deleteOrigin(ctx, request.params.id);
+      await deleteOrigin(ctx, request.principal, request.params.id);
       reply.code(204).send();
     },
   );

@@ -51,7 +51,7 @@ export const savedExtensionRoutes: RoutePlugin = async (app, { ctx }) => {
     '/v1/saved-extensions',
     { schema: { body: CreateBody, response: { 201: SavedExtensionSchema } }, config: admin },
     async (request, reply) => {
-      reply.code(201).send(await createSavedExtension(ctx, request.body));
+      reply.code(201).send(await createSavedExtension(ctx, request.principal, request.body));
     },
   );
 
@@ -64,14 +64,14 @@ export const savedExtensionRoutes: RoutePlugin = async (app, { ctx }) => {
   app.patch(
     '/v1/saved-extensions/:id',
     { schema: { params: IdParams, body: UpdateBody, response: answer }, config: admin },
-    async (request) => updateSavedExtension(ctx, request.params.id, request.body),
+    async (request) => updateSavedExtension(ctx, request.principal, request.params.id, request.body),
   );
 
   app.delete(
     '/v1/saved-extensions/:id',
     { schema: { params: IdParams }, config: admin },
     async (request, reply) => {
-      await deleteSavedExtension(ctx, request.params.id);
+      await deleteSavedExtension(ctx, request.principal, request.params.id);
       reply.code(204).send();
     },
   );

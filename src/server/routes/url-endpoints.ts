@@ -47,7 +47,7 @@ export const urlEndpointRoutes: RoutePlugin = async (app, { ctx }) => {
     '/v1/accounts/url-endpoints',
     { schema: { body: Definition, response: { 201: UrlEndpointSchema } }, config: admin },
     async (request, reply) => {
-      reply.code(201).send(await createUrlEndpoint(ctx, request.body));
+      reply.code(201).send(await createUrlEndpoint(ctx, request.principal, request.body));
     },
   );
   app.get(
@@ -58,13 +58,13 @@ export const urlEndpointRoutes: RoutePlugin = async (app, { ctx }) => {
   app.put(
     '/v1/accounts/url-endpoints/:id',
     { schema: { params: IdParams, body: Definition, response: answer }, config: admin },
-    async (request) => replaceUrlEndpoint(ctx, request.params.id, request.body),
+    async (request) => replaceUrlEndpoint(ctx, request.principal, request.params.id, request.body),
   );
   app.delete(
     '/v1/accounts/url-endpoints/:id',
     { schema: { params: IdParams }, config: admin },
     async (request, reply) => {
-      await deleteUrlEndpoint(ctx, request.params.id);
+      await deleteUrlEndpoint(ctx, request.principal, request.params.id);
       reply.code(204).send();
     },
   );
