@@ -174,6 +174,7 @@ export type ErrorReason =
   | 'KEY_NOT_FOUND'
   | 'LAST_STANDARD_KEY'
   | 'LAYER_NOT_FOUND'
+  | 'LIMIT_REACHED'
   | 'MISSING_PARAMETER'
   | 'NOT_AN_IMAGE'
   | 'NOT_FOUND'

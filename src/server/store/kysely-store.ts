@@ -4,11 +4,16 @@ import { ApiKeyRepository } from './repositories/api-keys.js';
 import { AuditEntryRepository } from './repositories/audit-entries.js';
 import { BlobJournalRepository } from './repositories/blob-journal.js';
 import { CustomMetadataFieldRepository } from './repositories/custom-metadata-fields.js';
+import { DeliveryUsageRepository } from './repositories/delivery-usage.js';
 import { FileRepository } from './repositories/files.js';
 import { FolderRepository } from './repositories/folders.js';
 import { JobRepository } from './repositories/jobs.js';
+import { NamedTransformationRepository } from './repositories/named-transformations.js';
+import { OriginRepository } from './repositories/origins.js';
 import { RenditionRepository } from './repositories/renditions.js';
+import { SavedExtensionRepository } from './repositories/saved-extensions.js';
 import { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
+import { UrlEndpointRepository } from './repositories/url-endpoints.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
@@ -36,6 +41,11 @@ export function kyselyStore(
     spentUploadTokens: new SpentUploadTokenRepository(connection),
     blobJournal: new BlobJournalRepository(connection),
     renditions: new RenditionRepository(connection),
+    namedTransformations: new NamedTransformationRepository(connection),
+    savedExtensions: new SavedExtensionRepository(connection),
+    origins: new OriginRepository(connection),
+    urlEndpoints: new UrlEndpointRepository(connection),
+    deliveryUsage: new DeliveryUsageRepository(connection),
     audit: new AuditEntryRepository(connection),
     transaction: (work) =>
       inTransaction
