@@ -1,4 +1,3 @@
-import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { badRequest } from '../errors.js';
