@@ -339,7 +339,8 @@ try {
           // Where it went: the pages under the end answered, then the thumbnails were asked for.
           const resources = performance.getEntriesByType('resource');
           const pages = resources.filter((r) => r.name.includes('/v1/files?'));
-          const thumbnails = resources.filter((r) => r.name.includes('tr='));
+          // Thumbnails of the first screen may still finish after the clear: only those asked for since.
+          const thumbnails = resources.filter((r) => r.name.includes('tr=') && r.startTime >= started);
           return {
             total,
             pagesAnswered: Math.max(...pages.map((r) => r.responseEnd)) - started,
