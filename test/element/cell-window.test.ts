@@ -12,6 +12,8 @@ afterEach(cleanup);
 /** 1000 cells of at least 100 × 50 px in a 450 × 300 px scroller: CellWindow without the rest of the element. */
 class WindowHost extends LitElement {
   count = 1000;
+  /** Added to each cell's key: what the cells show changes with it. */
+  shift = 0;
   readonly window = new CellWindow(
     this,
     () => ({ minWidth: 100, height: 50, gap: 10, padding: 10 }),
@@ -28,6 +30,7 @@ class WindowHost extends LitElement {
       ${this.window.sizer()}${this.window.cells(
         (index, style) =>
           html`<div class="c" data-i=${index} style=${`position:absolute;${style}`}>${index}</div>`,
+        (index) => `${this.shift + index}`,
       )}
     </div>`;
   }
@@ -76,6 +79,13 @@ describe('CellWindow', () => {
     await host.updateComplete;
     expect(cell(host, 20)).to.equal(twenty);
     expect(twenty.textContent).to.equal('20');
+    // Another item at the same place (a refresh moved them): a fresh element, nothing carried over.
+    twenty.classList.add('loaded');
+    host.shift = 1;
+    host.requestUpdate();
+    await host.updateComplete;
+    expect(cell(host, 20)).not.to.equal(twenty);
+    expect(cell(host, 20)!.classList.contains('loaded')).to.equal(false);
   });
 
   it('reveal() scrolls the least that shows a cell whole, rendered or not', async () => {
