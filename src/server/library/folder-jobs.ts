@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Scope } from '../../shared/session-token.js';
 import type { Principal } from '../auth/principal.js';
-import { assertFolderVisible, assertPathInScope, isPathInScope } from '../auth/scope.js';
+import { assertFolderVisible, assertMayManage, assertPathInScope, isPathInScope } from '../auth/scope.js';
 import { ApiError, badRequest, conflict, messages, notFound } from '../errors.js';
 import type { JobRecord, JobType, Store } from '../store/store.js';
 import { type BlobContext, commitWithBlobs } from './blobs.js';
@@ -118,6 +118,7 @@ export class FolderJobs {
 
   async move(principal: Principal | null, body: FolderDestinationInput): Promise<{ jobId: string }> {
     const source = await requireFolder(this.#ctx.store, principal, body.sourceFolderPath, 'sourceFolderPath');
+    assertMayManage(principal, source);
     const targetRoot = targetInside(source, requiredFolder(body.destinationPath, 'destinationPath'));
     assertPathInScope(principal, targetRoot);
     return this.#enqueue('MOVE_FOLDER', { source, targetRoot });
@@ -128,6 +129,7 @@ export class FolderJobs {
     body: { folderPath: string; newFolderName: string },
   ): Promise<{ jobId: string }> {
     const source = await requireFolder(this.#ctx.store, principal, body.folderPath, 'folderPath');
+    assertMayManage(principal, source);
     const name = sanitizeFolderName(body.newFolderName);
     const targetRoot = `${parentOf(source)}${name}/`;
     if (targetRoot === source)

@@ -5,9 +5,12 @@ import { BlobJournalRepository } from './repositories/blob-journal.js';
 import { CustomMetadataFieldRepository } from './repositories/custom-metadata-fields.js';
 import { FileRepository } from './repositories/files.js';
 import { FolderRepository } from './repositories/folders.js';
+import { GrantRepository } from './repositories/grants.js';
+import { GroupRepository } from './repositories/groups.js';
 import { JobRepository } from './repositories/jobs.js';
 import { RenditionRepository } from './repositories/renditions.js';
 import { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
+import { UserRepository } from './repositories/users.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
@@ -35,6 +38,9 @@ export function kyselyStore(
     spentUploadTokens: new SpentUploadTokenRepository(connection),
     blobJournal: new BlobJournalRepository(connection),
     renditions: new RenditionRepository(connection),
+    users: new UserRepository(connection),
+    groups: new GroupRepository(connection),
+    grants: new GrantRepository(connection),
     transaction: (work) =>
       inTransaction
         ? work(store)

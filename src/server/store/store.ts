@@ -3,9 +3,12 @@ import type { BlobJournalRepository } from './repositories/blob-journal.js';
 import type { CustomMetadataFieldRepository } from './repositories/custom-metadata-fields.js';
 import type { FileRecord, FileRepository } from './repositories/files.js';
 import type { FolderRecord, FolderRepository } from './repositories/folders.js';
+import type { GrantRepository } from './repositories/grants.js';
+import type { GroupRepository } from './repositories/groups.js';
 import type { JobRepository } from './repositories/jobs.js';
 import type { RenditionRepository } from './repositories/renditions.js';
 import type { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
+import type { UserRepository } from './repositories/users.js';
 
 export type { ListQuery, SortColumn } from './list-query.js';
 export type { ApiKeyRecord } from './repositories/api-keys.js';
@@ -15,8 +18,11 @@ export type {
 } from './repositories/custom-metadata-fields.js';
 export type { FilePatch, FileRecord } from './repositories/files.js';
 export type { FolderPatch, FolderRecord } from './repositories/folders.js';
+export type { GrantKey, GrantRecord } from './repositories/grants.js';
+export type { GroupMember, GroupRecord } from './repositories/groups.js';
 export type { JobRecord, JobStatus, JobType } from './repositories/jobs.js';
 export type { RenditionRecord } from './repositories/renditions.js';
+export type { UserPatch, UserRecord, UserSessionRecord } from './repositories/users.js';
 
 /**
  * The catalog: one repository per aggregate, over SQLite (one machine) or PostgreSQL (many).
@@ -31,6 +37,9 @@ export interface Store {
   readonly spentUploadTokens: SpentUploadTokenRepository;
   readonly blobJournal: BlobJournalRepository;
   readonly renditions: RenditionRepository;
+  readonly users: UserRepository;
+  readonly groups: GroupRepository;
+  readonly grants: GrantRepository;
   /** Runs `work` atomically on the store it is handed; nested calls join the outer transaction. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
