@@ -4,12 +4,14 @@ import type { FastifyRequest } from 'fastify';
 import {
   assertAllowed,
   authenticateBasic,
+  authenticateRequest,
   authenticateSignature,
   hasSignatureFields,
 } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
 import { sessionFileTooLarge, uploadLimitFor } from '../auth/scope.js';
 import { authenticateSession, bearerToken, withUploadTokenScope } from '../auth/session.js';
+import { userSessionOf } from '../auth/user-sessions.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, badRequest, messages } from '../errors.js';
 import { Base64Decoder } from '../library/base64-decoder.js';
@@ -223,7 +225,12 @@ export const uploadRoutes: RoutePlugin = async (app, { ctx }) => {
       });
     }
     const header = request.headers.authorization;
-    const viaHeader = header === undefined ? undefined : await authenticateHeader(ctx, header);
+    // A signed-in browser (the DAM app) uploads with its session cookie and CSRF token.
+    const { cookie } = userSessionOf(request);
+    const viaHeader =
+      header !== undefined
+        ? await authenticateHeader(ctx, header)
+        : cookie && (await authenticateRequest(ctx.store, undefined, 'write', { sessions: true, cookie }));
     const sender: Sender = {
       principal: viaHeader,
       viaHeader,
