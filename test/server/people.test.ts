@@ -300,4 +300,32 @@ describe('groups and grants', () => {
     assert.equal(inherited.inherited, true);
     assert.equal(inherited.target.path, '/campaigns');
   });
+
+  it('moves grants with a renamed folder', async () => {
+    await uploadPng(server, { folder: '/moving/inner', fileName: 'm.png', useUniqueFileName: 'false' });
+    const userId = await addUser(server, { email: 'mover@example.com', role: 'member' });
+    await grant(server, { type: 'user', id: userId }, '/moving/inner', 'view');
+    const member = await signIn(server, 'mover@example.com');
+    const started = await server.api('/v1/bulkJobs/renameFolder', {
+      method: 'POST',
+      json: { folderPath: '/moving', newFolderName: 'moved' },
+    });
+    assert.equal(started.status, 200, await started.clone().text());
+    const { jobId } = await started.json();
+    for (let i = 0; i < 400; i++) {
+      const job = await (await server.api(`/v1/bulkJobs/${jobId}`)).json();
+      if (job.status !== 'Pending') break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const listed: Listed[] = await (await member.call('/v1/files')).json();
+    assert.deepEqual(
+      listed.map((i) => i.filePath),
+      ['/moved/inner/m.png'],
+    );
+    const grants = await (await server.api(`/_ml/grants?principal=user:${userId}`)).json();
+    assert.deepEqual(
+      grants.map((g: { target: { path: string } }) => g.target.path),
+      ['/moved/inner'],
+    );
+  });
 });

@@ -298,4 +298,6 @@ async function moveTree(store: Store, source: string, targetRoot: string, now: n
   for (const file of await store.files.listInTree(source)) {
     await relocateFile(store, file, targetRoot + file.folder.slice(source.length), file.name, now);
   }
+  // Who may reach the folder goes with it.
+  await store.grants.moveFolderTargets(source, targetRoot);
 }

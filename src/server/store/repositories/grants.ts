@@ -1,5 +1,5 @@
 import type { AccessLevel, GrantTargetType, PrincipalType } from '../../../shared/wire.js';
-import { Repository } from '../connection.js';
+import { inFolderTree, Repository } from '../connection.js';
 import { asIs, bigint, RowMapper } from '../row-mapper.js';
 import type { GrantTable } from '../schema.js';
 
@@ -12,6 +12,8 @@ export interface GrantRecord {
   level: AccessLevel;
   createdAt: number;
 }
+
+const levelOrder: AccessLevel[] = ['view', 'contribute', 'manage'];
 
 export type GrantKey = Pick<GrantRecord, 'principalType' | 'principalId' | 'targetType' | 'target'>;
 
@@ -96,22 +98,24 @@ export class GrantRepository extends Repository {
     return Number(result.numDeletedRows) > 0;
   }
 
-  /** Moves folder grants along with a folder that was moved or renamed. */
+  /**
+   * Moves folder grants along with a folder tree that was moved or renamed (`from` and `to` end in
+   * `/`). Where the principal already has a grant at the new path, the stronger of the two stays.
+   */
   async moveFolderTargets(from: string, to: string): Promise<void> {
-    const rows = await this.c.db
-      .selectFrom('grants')
-      .select('target')
-      .where('target_type', '=', 'folder')
-      .where('target', '>=', from)
-      .where('target', '<', `${from.slice(0, -1)}0`)
-      .execute();
-    for (const { target } of rows) {
-      await this.c.db
-        .updateTable('grants')
-        .set({ target: to + target.slice(from.length) })
+    const moved = await grantRows.all(
+      this.c.db
+        .selectFrom('grants')
+        .selectAll()
         .where('target_type', '=', 'folder')
-        .where('target', '=', target)
-        .execute();
+        .where(inFolderTree('target', from)),
+    );
+    for (const grant of moved) {
+      const target = to + grant.target.slice(from.length);
+      const [there] = await this.list({ ...grant, target });
+      await this.delete(grant);
+      if (there && levelOrder.indexOf(there.level) >= levelOrder.indexOf(grant.level)) continue;
+      await this.put({ ...grant, target });
     }
   }
 }
