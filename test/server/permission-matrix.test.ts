@@ -71,6 +71,12 @@ describe('permission matrix: roles × levels × routes', () => {
       tags: 'teamtag',
     });
     await uploadPng(server, {
+      folder: '/team',
+      fileName: 'private.png',
+      useUniqueFileName: 'false',
+      isPrivateFile: 'true',
+    });
+    await uploadPng(server, {
       folder: '/other',
       fileName: 'hidden.png',
       useUniqueFileName: 'false',
@@ -144,6 +150,17 @@ describe('permission matrix: roles × levels × routes', () => {
         ((await (await c.call('/v1/files?type=folder&path=/')).json()) as Array<{ name: string }>).some(
           (f) => f.name === 'team',
         ),
+    },
+    {
+      name: 'GET /team/private.png unsigned, with the session cookie',
+      need: 'view',
+      allowed: async (c) => {
+        const response = await fetch(`${server.url}/team/private.png`, {
+          headers: { cookie: c.headers.cookie! },
+        });
+        if (response.ok) assert.match(response.headers.get('cache-control')!, /^private/);
+        return expectOutcome(response, 401);
+      },
     },
     {
       name: 'PATCH details (contribute)',
