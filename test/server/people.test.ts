@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { uploadPng } from '../helpers/fixtures.js';
 import { addUser, grant, signIn, signInRequest, strongPassword } from '../helpers/people.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { bearer, sessionToken } from '../helpers/session.js';
 
 interface Listed {
   type: string;
@@ -104,10 +105,16 @@ describe('users, sign-in and the first admin', () => {
     const id = await addUser(server, { email: 'soon-disabled@example.com', role: 'manager' });
     const manager = await signIn(server, 'soon-disabled@example.com');
     assert.equal((await manager.call('/v1/files')).status, 200);
+    const token = await sessionToken({ folder: '/', access: 'read' }, { user: 'soon-disabled@example.com' });
+    const asToken = () => server.api('/v1/files', { key: null, headers: bearer(token) });
+    assert.equal((await asToken()).status, 200);
     const disabled = await server.api(`/_ml/users/${id}`, { method: 'PATCH', json: { status: 'disabled' } });
     assert.equal(disabled.status, 200);
     const refused = await manager.call('/v1/files');
     assert.equal(refused.status, 401);
+    const tokenRefused = await asToken();
+    assert.equal(tokenRefused.status, 401);
+    assert.equal((await tokenRefused.json()).reason, 'USER_DISABLED');
     assert.equal((await signInRequest(server, 'soon-disabled@example.com')).status, 403);
   });
 
