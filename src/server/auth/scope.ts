@@ -53,14 +53,15 @@ export function assertLevel(principal: Scoped, needed: AccessLevel, path: string
   );
 }
 
+const outsideFolder = (principal: NonNullable<Scoped>, path: string) =>
+  forbidden(
+    `This session may only work inside ${principal.scope!.folder}, and ${path} is outside it. Ask your token endpoint for a session whose scope includes it.`,
+    { reason: outsideScope },
+  );
+
 /** Refuses to create or put something at `path` outside the session's folder (upload, new folder, copy or move target), or where the user may not contribute. */
 export function assertPathInScope(principal: Scoped, path: string): void {
-  if (!insideFolder(principal, path)) {
-    throw forbidden(
-      `This session may only work inside ${principal!.scope!.folder}, and ${path} is outside it. Ask your token endpoint for a session whose scope includes it.`,
-      { reason: outsideScope },
-    );
-  }
+  if (!insideFolder(principal, path)) throw outsideFolder(principal!, path);
   assertLevel(principal, 'contribute', path);
 }
 
@@ -86,7 +87,7 @@ export interface WrittenFile {
  * writer and call it, so a new write path cannot leave it out.
  */
 export function assertWriteInScope(writer: Scoped, file: WrittenFile): void {
-  if (!insideFolder(writer, file.filePath)) assertPathInScope(writer, file.filePath);
+  if (!insideFolder(writer, file.filePath)) throw outsideFolder(writer!, file.filePath);
   assertLevel(writer, 'contribute', file.filePath, file.fileId);
   const scope = writer?.scope;
   if (scope?.maxFileSize !== undefined && file.size > scope.maxFileSize) throw sessionFileTooLarge(writer!);
