@@ -335,4 +335,51 @@ describe('groups and grants', () => {
       ['/moved/inner'],
     );
   });
+
+  it('answers bad grant, group and user input with a 4xx and a message, never a 500', async () => {
+    const cases: Array<[string, string, unknown, number]> = [
+      ['GET', '/_ml/grants?principal=nobody', undefined, 400],
+      ['GET', '/_ml/grants?folder=/not-there', undefined, 404],
+      ['GET', '/_ml/grants?fileId=not-a-file', undefined, 404],
+      [
+        'PUT',
+        '/_ml/grants',
+        { principal: { type: 'user', id: 'x' }, target: { type: 'folder', path: '/a/../b' }, level: 'view' },
+        400,
+      ],
+      [
+        'PUT',
+        '/_ml/grants',
+        { principal: { type: 'robot', id: 'x' }, target: { type: 'folder', path: '/' }, level: 'view' },
+        400,
+      ],
+      [
+        'PUT',
+        '/_ml/grants',
+        { principal: { type: 'user', id: 'x' }, target: { type: 'folder', path: '/' }, level: 'owner' },
+        400,
+      ],
+      [
+        'DELETE',
+        '/_ml/grants',
+        { principal: { type: 'user', id: 'x' }, target: { type: 'folder', path: '/finance' } },
+        404,
+      ],
+      ['POST', '/_ml/groups', { name: 'Ghosts', members: [{ type: 'user', id: 'nobody' }] }, 400],
+      ['POST', '/_ml/groups', { name: '' }, 400],
+      ['PATCH', '/_ml/groups/nope', { name: 'x' }, 404],
+      ['PATCH', '/_ml/users/nope', { name: 'x' }, 404],
+      ['DELETE', '/_ml/users/nope', undefined, 404],
+      ['POST', '/_ml/auth/sign-in', { email: 'a@b.c' }, 400],
+      ['GET', '/_ml/me', undefined, 404],
+    ];
+    for (const [method, path, json, status] of cases) {
+      const response = await server.api(path, { method, ...(json !== undefined && { json }) });
+      const body = await response.json();
+      assert.equal(response.status, status, `${method} ${path}: ${JSON.stringify(body)}`);
+      assert.ok(body.message, `${method} ${path} says why`);
+    }
+    const anonymous = await fetch(`${server.url}/_ml/me`);
+    assert.equal(anonymous.status, 401);
+  });
 });
