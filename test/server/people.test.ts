@@ -242,6 +242,9 @@ describe('groups and grants', () => {
     const me = await (await member.call('/_ml/me?folder=/campaigns/2026')).json();
     assert.equal(me.level, 'contribute');
     assert.equal((await (await member.call('/_ml/me?folder=/finance')).json()).level, null);
+    // The strongest grant wins: the user's own view does not weaken the group's contribute.
+    await grant(server, { type: 'user', id: userId }, '/campaigns/2026', 'view');
+    assert.equal((await (await member.call('/_ml/me?folder=/campaigns/2026')).json()).level, 'contribute');
   });
 
   it('lets a contributor upload and edit but not delete; the next request sees a revoked grant', async () => {
