@@ -1,6 +1,8 @@
 // The element in Chromium (playwright-core, Debian's /usr/bin/chromium): gzip size of the
-// script-tag bundle, show() to 60 thumbnails painted on a 10k-asset folder, the grid's DOM at
-// 100k assets, and frame times while scrolling through 10k. Prints one JSON line.
+// script-tag bundle, show() to 60 thumbnails painted on a 10k-asset folder, the grid at 100k
+// assets (reaching the end, then jumping through all of it: DOM cells, rows held, JS heap),
+// End pressed in the 100k folder to its last 60 thumbnails painted, and frame times while
+// scrolling through 10k. Prints one JSON line.
 // Run with `npm run bench:element` (builds the bundle first; the server runs in-process).
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -22,8 +24,11 @@ const showRuns = Number(process.env.BENCH_SHOW_RUNS ?? 5);
 const scrollSeconds = Number(process.env.BENCH_SCROLL_SECONDS ?? 20);
 /** Pixels scrolled per frame: 120 is a brisk wheel or a fling (7200 px/s at 60 fps). */
 const scrollStep = Number(process.env.BENCH_SCROLL_STEP ?? 120);
-/** Which figures to measure (all by default): size, show, dom, scroll. */
-const parts = new Set((process.env.BENCH_PARTS ?? 'size,show,dom,scroll').split(','));
+/** Which figures to measure (all by default): size, show, dom, end, scroll. */
+const parts = new Set((process.env.BENCH_PARTS ?? 'size,show,dom,end,scroll').split(','));
+const endRuns = Number(process.env.BENCH_END_RUNS ?? 3);
+/** Stops when jumping through the 100k folder (each waits for the items in view). */
+const jumpStops = Number(process.env.BENCH_JUMP_STOPS ?? 200);
 
 /** Sixty distinct photo-like JPEGs; the 110k rows share them (thumbnails are rendered per file anyway). */
 async function blobs(storage, dir) {
@@ -194,50 +199,84 @@ try {
     };
   }
 
-  // The grid's DOM with all 100k assets loaded (pages of 1000), at the top, middle and end.
-  const tab = await context.newPage();
-  if (!parts.has('dom')) await tab.close();
-  else {
+  // The grid at 100k: reaching the end (the scrollbar dragged to the bottom), then jumping
+  // through the whole folder in `jumpStops` stops; DOM cells, rows held and the JS heap after it.
+  if (parts.has('dom')) {
+    const tab = await context.newPage();
     await tab.route('**/*tr=*', (route) => route.fulfill({ status: 204 }));
     await tab.goto(`${server.url}/bench/bench100k`);
-    result.gridAt100k = await tab.evaluate(async () => {
+    const cdp = await context.newCDPSession(tab);
+    const heapMB = async () => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+      return Number((usedSize / 2 ** 20).toFixed(1));
+    };
+    await tab.evaluate(async () => {
       const element = document.getElementById('library');
       await customElements.whenDefined('media-library');
-      element.pageSize = 1000;
       element.show();
       const grid = () => element.shadowRoot?.querySelector('ml-asset-grid')?.shadowRoot;
+      while (!grid()?.querySelector('.scroller [data-index]'))
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+    });
+    const heapAtTop = await heapMB();
+    result.gridAt100k = await tab.evaluate(async (stops) => {
+      const element = document.getElementById('library');
+      const host = element.shadowRoot.querySelector('ml-asset-grid');
+      const grid = host.shadowRoot;
       const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-      while (!grid()?.querySelector('.scroller [data-index]')) await frame();
-      const scroller = grid().querySelector('.scroller');
-      const cells = () => grid().querySelectorAll('[data-index]').length;
-      const sample = [];
+      const scroller = grid.querySelector('.scroller');
+      const cells = () => grid.querySelectorAll('.cell').length;
+      performance.setResourceTimingBufferSize(100_000);
+      performance.clearResourceTimings();
+      /** Whether every cell in view shows its item (no placeholder). */
+      const viewLoaded = () => {
+        const view = scroller.getBoundingClientRect();
+        const inView = [...grid.querySelectorAll('.cell')].filter((cell) => {
+          const box = cell.getBoundingClientRect();
+          return box.bottom > view.top && box.top < view.bottom;
+        });
+        return inView.length > 0 && inView.every((cell) => cell.dataset.index);
+      };
       const started = performance.now();
-      while (!grid().querySelector('[aria-posinset="100000"]')) {
-        scroller.scrollTop = scroller.scrollHeight;
+      scroller.scrollTop = scroller.scrollHeight;
+      while (!grid.querySelector('[aria-posinset="100000"]')) {
         await frame();
-        sample.push(cells());
-        if (performance.now() - started > 300_000) throw new Error('100k assets did not load in 5 minutes');
+        if (performance.now() - started > 300_000)
+          throw new Error('the end of 100k did not load in 5 minutes');
       }
       const loadSeconds = (performance.now() - started) / 1000;
-      scroller.scrollTop = scroller.scrollHeight / 2;
-      for (let i = 0; i < 10; i++) await frame();
-      const middle = cells();
+      let cellsMax = cells();
+      const jumpStarted = performance.now();
+      for (let stop = 0; stop <= stops; stop++) {
+        scroller.scrollTop = ((scroller.scrollHeight - scroller.clientHeight) * stop) / stops;
+        do await frame();
+        while (!viewLoaded());
+        cellsMax = Math.max(cellsMax, cells());
+      }
+      const listRequests = performance
+        .getEntriesByType('resource')
+        .filter((r) => r.name.includes('/v1/files?')).length;
       return {
-        itemsLoaded: 100_000,
-        loadSeconds: Number(loadSeconds.toFixed(1)),
-        cellsMax: Math.max(...sample, middle),
-        cellsAtMiddle: middle,
-        shadowDomNodes: grid().querySelectorAll('*').length,
+        itemsListed: host.items.length,
+        loadSeconds: Number(loadSeconds.toFixed(2)),
+        jumpStops: stops,
+        jumpSeconds: Number(((performance.now() - jumpStarted) / 1000).toFixed(1)),
+        listRequests,
+        cellsMax,
+        cellsAtEnd: cells(),
+        shadowDomNodes: grid.querySelectorAll('*').length,
+        rowsHeld: host.items.filter(Boolean).length,
       };
-    });
+    }, jumpStops);
+    result.gridAt100k.jsHeapMB = { atTop: heapAtTop, afterJumpingThrough: await heapMB() };
     await tab.close();
   }
 
-  // Frame times while scrolling through the 10k folder as fast as a fling, loading pages of 100
-  // as it goes. Thumbnail URLs point at a stand-in CDN that answers every path with the rendition
-  // its transformation asks for, rendered once (a warm CDN edge), so this measures the element's
-  // rendering, not the server's thumbnail renderer.
-  if (parts.has('scroll')) {
+  // Thumbnail URLs point at a stand-in CDN that answers every path with the rendition its
+  // transformation asks for, rendered once (a warm CDN edge), so what follows measures the
+  // element's rendering, not the server's thumbnail renderer.
+  if (parts.has('end') || parts.has('scroll')) {
     const renditions = new Map();
     const rendition = (tr) => {
       if (!renditions.has(tr))
@@ -262,6 +301,52 @@ try {
     await once(cdn, 'listening');
     await server.close();
     server = await startBenchServer(dataDir, `http://127.0.0.1:${cdn.address().port}`);
+  }
+
+  // End pressed in the 100k folder (once the first screen shows) to the last 60 thumbnails
+  // painted, each run in a fresh page (the first run with a cold browser cache).
+  if (parts.has('end')) {
+    const runs = [];
+    for (let run = 0; run < endRuns; run++) {
+      const endTab = await context.newPage();
+      await endTab.goto(`${server.url}/bench/bench100k`);
+      runs.push(
+        await endTab.evaluate(async () => {
+          const element = document.getElementById('library');
+          await customElements.whenDefined('media-library');
+          element.show();
+          const grid = () => element.shadowRoot?.querySelector('ml-asset-grid')?.shadowRoot;
+          const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+          while (!grid()?.querySelector('.scroller img.loaded')) await frame();
+          const scroller = grid().querySelector('.scroller');
+          scroller.focus();
+          const started = performance.now();
+          scroller.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true, composed: true }));
+          const painted = () => {
+            let n = 0;
+            for (let at = 99_941; at <= 100_000; at++)
+              if (grid().querySelector(`[aria-posinset="${at}"] img.loaded`)) n++;
+            return n;
+          };
+          while (painted() < 60) {
+            await frame();
+            if (performance.now() - started > 120_000) throw new Error('End did not paint in 2 minutes');
+          }
+          await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+          return performance.now() - started;
+        }),
+      );
+      await endTab.close();
+    }
+    result.endTo60ThumbnailsAt100k = {
+      firstMs: Math.round(runs[0]),
+      ms: percentiles(runs, 0),
+    };
+  }
+
+  // Frame times while scrolling through the 10k folder as fast as a fling, loading the pages of
+  // 100 under the view as it goes (thumbnails from the stand-in CDN).
+  if (parts.has('scroll')) {
     const scrollTab = await context.newPage();
     await scrollTab.goto(`${server.url}/bench/bench10k`);
     const frames = await scrollTab.evaluate(

@@ -6,8 +6,11 @@ import { errorFromResponse, MediaApiError } from './errors.js';
 export interface Authorizer {
   /** The `Authorization` header for the next call. */
   authorization(signal?: AbortSignal): Promise<string>;
-  /** Forgets cached credentials after a 401; answers whether fresh ones are worth a retry. */
-  invalidate?(): boolean;
+  /**
+   * Forgets cached credentials after a 401 to a call sent with `authorization`; answers whether
+   * fresh ones are worth a retry.
+   */
+  invalidate?(authorization?: string): boolean;
   /** The media backend the credentials are for (a session names it), when the client has none. */
   endpoint?(signal?: AbortSignal): Promise<string | undefined>;
 }
@@ -73,11 +76,19 @@ export class SessionAuthorizer implements Authorizer {
     return (await this.session()).endpoint;
   }
 
-  invalidate(): boolean {
-    const hadSession = this.current !== undefined;
+  invalidate(authorization?: string): boolean {
+    const current = this.current;
+    // Calls sent together with the same refused token share one renewal: a later 401 leaves
+    // the session a first one already renewed (or is renewing) and retries with it.
+    if (!current) return this.pending !== undefined || this.refused === authorization;
+    if (authorization !== undefined && authorization !== `Bearer ${current.session.token}`) return true;
     this.current = undefined;
-    return hadSession;
+    this.refused = authorization;
+    return true;
   }
+
+  /** The authorization of the session last forgotten after a 401. */
+  private refused: string | undefined;
 
   private async fetchSession(): Promise<SessionResponse> {
     const { fetchAuth, request = {}, renewAt = 0.2, now = Date.now } = this.options;

@@ -38,6 +38,17 @@ export async function renameFile(
   return client.getFileDetails(target.fileId);
 }
 
+/**
+ * `GET /_ml/files/{fileId}/download-url`: a URL that downloads the original under its name,
+ * signed for a few minutes when the file is private (the media-library server's; ImageKit has none).
+ */
+export function downloadUrl(
+  client: MediaClient,
+  fileId: string,
+): Promise<{ url: string; expiresAt?: string }> {
+  return client.request('GET', `/_ml/files/${encodeURIComponent(fileId)}/download-url`);
+}
+
 /** `GET /_ml/tags`: tags in use that start with `prefix`. */
 export function suggestTags(
   client: MediaClient,

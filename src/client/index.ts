@@ -1,5 +1,6 @@
 /** `media-library/client`: a typed, fetch-based ImageKit v1 client for browsers and Node. */
 
+export type { AuditAction, AuditActor, AuditChange, AuditEntry, AuditPage } from '../shared/audit.js';
 export type {
   Asset,
   CustomMetadataField,
@@ -9,6 +10,7 @@ export type {
   MediaFolder,
   SessionResponse,
 } from '../shared/wire.js';
+export { type AuditQuery, listAuditEntries, mayReadAudit } from './audit.js';
 export {
   type Authorizer,
   basicAuth,

@@ -134,7 +134,11 @@ export class MediaClient {
         return (text === '' ? undefined : JSON.parse(text)) as T;
       }
       // An expired or revoked session: get a new one and try once more.
-      if (response.status === 401 && !retriedAuth && auth.invalidate?.()) {
+      if (
+        response.status === 401 &&
+        !retriedAuth &&
+        auth.invalidate?.(headers.get('authorization') ?? undefined)
+      ) {
         retriedAuth = true;
         continue;
       }

@@ -14,7 +14,7 @@ import './parts/breadcrumbs.js';
 import './parts/folder-tree.js';
 import { loadNavigationKeys } from './parts/keys.js';
 import { toMediaError } from './parts/media-error.js';
-import { adoptStyles, placePopover, whenIdle } from './parts/part-events.js';
+import { adoptStyles, whenIdle } from './parts/part-events.js';
 import { transformedUrl } from './parts/thumbnails.js';
 import './parts/search-bar.js';
 import { type AcceptTest, acceptTest } from './state/accept.js';
@@ -519,6 +519,7 @@ export class MediaLibraryElement extends LitElement {
         <ml-asset-grid
           part="grid"
           .items=${state.items}
+          .revision=${state.revision}
           .hasMore=${state.hasMore}
           .status=${state.status}
           .loadingMore=${state.loadingMore}
@@ -537,6 +538,8 @@ export class MediaLibraryElement extends LitElement {
           @open-folder=${(e: CustomEvent<{ path: string }>) => this.#navigate(e.detail.path)}
           @insert-request=${(e: CustomEvent<{ index?: number }>) => this.#insert(e.detail.index)}
           @select-all=${this.#selectAll}
+          @range-change=${(e: CustomEvent<{ first: number; last: number }>) =>
+            this.#listing.show(e.detail.first, e.detail.last)}
           @load-more=${() => void this.#listing.loadMore()}
           @sort-change=${(e: CustomEvent<{ sort: ListSort }>) => this.#sortBy(e.detail.sort)}
           @retry=${() => void this.#listing.load()}
@@ -596,13 +599,16 @@ export class MediaLibraryElement extends LitElement {
   #onMenuToggle(event: ToggleEvent): void {
     const menu = event.target as HTMLElement;
     if (event.newState !== 'open') return;
-    placePopover(menu, menu.previousElementSibling!);
-    void this.#loadMenus().then(() => menu.querySelector<HTMLElement>('input:checked, input')?.focus());
+    void this.#loadMenus().then(() => {
+      menus!.placePopover(menu, menu.previousElementSibling!);
+      menu.querySelector<HTMLElement>('input:checked, input')?.focus();
+    });
   }
 
   async #loadMenus(): Promise<void> {
     menus ??= await import('./parts/menus.js');
     adoptStyles(this.shadowRoot, menus.menuStyles);
+    menus.contextMenus(this.#library);
     this.requestUpdate();
     await this.updateComplete;
   }
@@ -671,7 +677,8 @@ export class MediaLibraryElement extends LitElement {
     await Promise.all([folder && this.#tree.reload(folder), this.#listing.refresh()]);
     // Selected files take their new state; those that left the view (moved, deleted) leave the selection.
     const listed = new Map(
-      this.#listing.state.items.map((a) => [a.type === 'folder' ? '' : a.fileId, a as MediaFile]),
+      // flatMap skips the slots of pages not loaded.
+      this.#listing.state.items.flatMap((a) => (a.type === 'folder' ? [] : [[a.fileId, a] as const])),
     );
     this.#applySelection(
       this.#selection.replace(this.selectedFiles.flatMap((f) => listed.get(f.fileId) ?? [])),

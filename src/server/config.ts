@@ -25,6 +25,8 @@ export interface ServerConfig {
   redisPrefix: string;
   /** How long a node's claim on a folder job holds unless renewed; another node resumes it after. */
   jobLeaseMs: number;
+  /** How long audit entries are kept (`MEDIA_LIBRARY_AUDIT_RETENTION`, e.g. 365d); forever when unset. */
+  auditRetentionMs?: number;
   /**
    * Base of file URLs (`url`, `thumbnail`), e.g. `https://media.example.com`. When unset, each
    * response uses the origin the request came to, which `allowedHosts` vouches for.
@@ -60,6 +62,10 @@ export interface ServerConfig {
    * chained steps, what the encoder buffers); a render that alone needs more is refused.
    */
   renderMemoryBytes: number;
+  /** Video renders running at once, within the render slots (half of them by default, at least one). */
+  videoRenderConcurrency: number;
+  /** How long ffmpeg may take over one video rendition (and its probe) before it is killed. */
+  videoRenderTimeoutMs: number;
   /**
    * Uncached renders each client address may cause through unsigned delivery URLs, or false for
    * no budget; past it, 429. Counted in Redis when configured.
@@ -148,6 +154,8 @@ export function defaultConfig(): ServerConfig {
     // A grid page of new thumbnails at once; waiting costs a socket, not pixels (sources load in turn).
     renderQueueLength: 64,
     renderMemoryBytes: 512 * 1024 ** 2,
+    videoRenderConcurrency: Math.max(1, Math.floor(availableParallelism() / 2)),
+    videoRenderTimeoutMs: 5 * 60_000,
     renderBudget: { limit: 300, intervalMs: 60_000 },
     renditionCacheBytes: 5 * 1024 ** 3,
     signedTransformations: false,
@@ -234,6 +242,8 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
     renderConcurrency: count('MEDIA_LIBRARY_RENDER_CONCURRENCY', base.renderConcurrency),
     renderQueueLength: count('MEDIA_LIBRARY_RENDER_QUEUE', base.renderQueueLength, 0),
     renderMemoryBytes: size('MEDIA_LIBRARY_RENDER_MEMORY', base.renderMemoryBytes),
+    videoRenderConcurrency: count('MEDIA_LIBRARY_VIDEO_RENDER_CONCURRENCY', base.videoRenderConcurrency),
+    videoRenderTimeoutMs: duration('MEDIA_LIBRARY_VIDEO_RENDER_TIMEOUT', base.videoRenderTimeoutMs),
     renderBudget: env.MEDIA_LIBRARY_RENDER_BUDGET
       ? parseRateLimit(env.MEDIA_LIBRARY_RENDER_BUDGET)
       : base.renderBudget,
@@ -271,6 +281,9 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
   };
   if (!Number.isInteger(config.jobLeaseMs) || config.jobLeaseMs < 1000)
     throw new Error(`MEDIA_LIBRARY_JOB_LEASE_MS="${env.MEDIA_LIBRARY_JOB_LEASE_MS}" should be 1000 or more`);
+  const retention = env.MEDIA_LIBRARY_AUDIT_RETENTION;
+  if (retention !== undefined && retention !== '' && retention !== 'forever')
+    config.auditRetentionMs = parseDuration('MEDIA_LIBRARY_AUDIT_RETENTION', retention);
   const database = flags.database ?? env.DATABASE_URL;
   if (database)
     config.database = checkUrl(

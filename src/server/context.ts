@@ -27,6 +27,8 @@ export interface ServerContext {
   signInLimits: SignInLimits;
   /** Renders running at once, and the short queue behind them. */
   renderQueue: RenderQueue;
+  /** Video renders waiting for (and holding) their share of the render slots. */
+  videoQueue: RenderQueue;
   /** Uncached renders per client address through unsigned delivery URLs; none when unset. */
   renderBudget?: RateLimiter;
   /** Upload bytes in flight from senders not yet known (signature fields still to come). */

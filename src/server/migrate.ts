@@ -78,6 +78,7 @@ export async function migrateLibrary(options: MigrationOptions): Promise<boolean
     });
     await copyCatalogBasics(source, target, log);
     await copyVersions(source, sourceBlobs, target, targetBlobs, scratch, log);
+    await copyAuditLog(source, target, log);
     return await verify(source, sourceBlobs, target, targetBlobs, log);
   } finally {
     await source.close();
@@ -177,6 +178,28 @@ async function copyVersions(
     log(`copied ${copied} version(s) (${bytes} bytes) so far, ${skipped} already there`);
   }
   log(`copied ${copied} version(s), ${bytes} bytes; ${skipped} were already there`);
+}
+
+/**
+ * The audit log, in order, in one transaction: into a catalog whose log is still empty, so a run
+ * again (or onto a catalog already in use) copies it at most once.
+ */
+async function copyAuditLog(source: Store, target: Store, log: (line: string) => void): Promise<void> {
+  if ((await target.audit.list({}, 1)).length > 0) {
+    log('the new catalog already has an audit log; not copying it');
+    return;
+  }
+  const copied = await target.transaction(async (tx) => {
+    let count = 0;
+    for (let after = 0; ; ) {
+      const page = await source.audit.scan(after, pageSize);
+      if (page.length === 0) return count;
+      after = page.at(-1)!.id;
+      for (const { id: _id, ...entry } of page) await tx.audit.append(entry);
+      count += page.length;
+    }
+  });
+  log(`copied ${copied} audit log entr${copied === 1 ? 'y' : 'ies'}`);
 }
 
 interface Tally {

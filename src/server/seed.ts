@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import type { CustomMetadataFieldSchema, CustomMetadataValue } from '../shared/wire.js';
 import type { ServerContext } from './context.js';
+import { systemActor } from './library/audit.js';
 import { blobKeyFor, commitWithBlobs } from './library/blobs.js';
 import { applyCustomMetadata } from './library/custom-metadata.js';
 import { createCustomMetadataField } from './library/custom-metadata-fields.js';
@@ -355,7 +356,8 @@ export async function seedSampleLibrary(ctx: SeedContext, options: SeedOptions =
   const { next, pick } = randomSequence(20240501);
   const existing = await ctx.store.customMetadataFields.list(true);
   for (const field of fields) {
-    if (!existing.some((f) => f.name === field.name)) await createCustomMetadataField(ctx, field);
+    if (!existing.some((f) => f.name === field.name))
+      await createCustomMetadataField(ctx, field, systemActor);
   }
   const fieldRecords = await ctx.store.customMetadataFields.list(false);
   const total = plans.reduce((sum, plan) => sum + plan.count, 0) + documents.length;

@@ -9,6 +9,7 @@ import { MemoryRateLimiter, RedisRateLimiter } from './auth/rate-limiter.js';
 import { type Backends, openBackends } from './backends.js';
 import { defaultConfig, type ServerConfig } from './config.js';
 import type { ServerContext } from './context.js';
+import { pruneAuditLog } from './library/audit.js';
 import { sweepOrphanBlobs } from './library/blobs.js';
 import { DerivedImages } from './library/derived-images.js';
 import { FolderJobs } from './library/folder-jobs.js';
@@ -116,6 +117,12 @@ async function serveOn(
       queueLength: config.renderQueueLength,
       memoryBytes: config.renderMemoryBytes,
     }),
+    // Long encodes never take every slot: images keep rendering beside them.
+    videoQueue: new RenderQueue({
+      concurrency: config.videoRenderConcurrency,
+      queueLength: config.renderQueueLength,
+      memoryBytes: config.renderMemoryBytes,
+    }),
   };
   shareCoresBetweenRenders(config.renderConcurrency);
   if (redis) context.resumableLocker = new RedisResumableLocker(redis, config.redisPrefix);
@@ -146,6 +153,7 @@ async function serveOn(
   // Alone, claims in the catalog are this node's previous life's; shared, their leases run out.
   if (!shared) await store.jobs.releaseAllClaims();
   const sweptBlobs = await sweepOrphanBlobs(context, orphanCutoff());
+  await pruneAuditLog(store, config.auditRetentionMs);
 
   const app = await buildApp(context);
   context.derivedImages.onError = (error) => app.log.error({ err: error }, 'storing a derived image failed');
@@ -166,6 +174,7 @@ async function serveOn(
     const work = async () => {
       await store.spentUploadTokens.forgetExpired(Date.now());
       await store.users.forgetExpiredSessions(Date.now());
+      await pruneAuditLog(store, config.auditRetentionMs);
       // Nodes come and go without restarting the others: one of them must sweep as it runs.
       if (shared) await sweepOrphanBlobs(context, orphanCutoff());
     };

@@ -192,6 +192,36 @@ describe('SessionAuthorizer', () => {
     );
   });
 
+  it('retries calls refused together with one new session, not one each and not a failure', async () => {
+    const endpoint = endpointFor(600);
+    let calls = 0;
+    const auth = new SessionAuthorizer({
+      fetchAuth: async (path, init) => {
+        calls++;
+        if (calls === 1) {
+          const expiresAt = new Date(Date.now() + 600_000).toISOString();
+          return Response.json({
+            token: 'forged',
+            expiresAt,
+            scope: { folder: '/', access: 'read' },
+            endpoint: server.url,
+          });
+        }
+        return endpoint(new Request(`http://host/${path}`, init));
+      },
+    });
+    const client = new MediaClient({ auth });
+    await auth.authorization();
+    // A page and a count sent at once with the refused token: both come back with files.
+    const pages = await Promise.all([0, 1, 2].map(() => client.listAssets({ path: '/brand' })));
+    assert.equal(calls, 2);
+    for (const files of pages)
+      assert.deepEqual(
+        files.map((f) => f.name),
+        ['logo.png'],
+      );
+  });
+
   it('reports a refused session as a session error', async () => {
     const auth = new SessionAuthorizer({
       fetchAuth: async () => Response.json({ message: 'Sign in first.' }, { status: 403 }),

@@ -71,6 +71,76 @@ async function save(root: ShadowRoot): Promise<void> {
 
 describe('the details panel as an editor', function () {
   this.timeout(60_000);
+  it('downloads the original under its name, a private file through a signed URL, in a read-only session too', async () => {
+    // The links the panel clicks, kept from navigating.
+    const clicked: HTMLAnchorElement[] = [];
+    const anchorClick = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      clicked.push(this);
+    };
+    try {
+      const { fetchAuth } = testFetchAuth({ scope: { access: 'read' } });
+      const { element, root } = await openDetails('/edit/download', 'private.png', {}, { fetchAuth });
+      const button = await until(
+        () => root.querySelector<HTMLButtonElement>('[data-action="download"]'),
+        'the Download button',
+      );
+      expect(button.textContent!.trim()).to.equal('Download');
+      button.click();
+      const link = await until(() => clicked[0], 'a download');
+      expect(link.download).to.equal('private.png');
+      expect(link.href).to.match(/ik-attachment=true&ik-t=\d+&ik-s=[0-9a-f]+$/);
+      const signed = await fetch(link.href);
+      expect(signed.status).to.equal(200);
+      // (Content-Disposition is not exposed across origins: the server test reads it.)
+      expect(signed.headers.get('content-type')).to.equal('image/png');
+      // Without the signature the private file is not served.
+      const file = (await fileAt('/edit/download', 'private.png'))!;
+      expect((await fetch(`${file.url}&ik-attachment=true`)).status).to.not.equal(200);
+      // A public file downloads from its own URL.
+      click(item(element, 'public.png'));
+      await until(() => root.querySelector('h3')?.textContent === 'public.png', 'the public file');
+      root.querySelector<HTMLButtonElement>('[data-action="download"]')!.click();
+      const plain = await until(() => clicked[1], 'a second download');
+      expect(plain.href).to.match(/\?updatedAt=\d+&ik-attachment=true$/);
+      expect((await fetch(plain.href)).status).to.equal(200);
+    } finally {
+      HTMLAnchorElement.prototype.click = anchorClick;
+    }
+  });
+
+  it('plays videos and audio in the details panel, with the server’s poster frame for a video', async () => {
+    const { element, root } = await openDetails('/edit/media', 'clip.webm');
+    const video = await until(
+      () => root.querySelector('.preview video') as HTMLVideoElement | null,
+      'a player',
+    );
+    const clip = (await fileAt('/edit/media', 'clip.webm'))!;
+    expect(video.controls).to.equal(true);
+    expect(video.getAttribute('src')).to.equal(clip.url);
+    expect(video.getAttribute('poster')).to.equal(clip.thumbnail);
+    expect(video.getAttribute('aria-label')).to.equal('clip.webm');
+    expect(root.querySelector('.preview img')).to.equal(null);
+    const tone = (await fileAt('/edit/media', 'tone.wav'))!;
+    click(item(element, 'tone.wav'));
+    const audio = await until(
+      () => root.querySelector('.preview audio') as HTMLAudioElement | null,
+      'an audio player',
+    );
+    expect(audio.controls).to.equal(true);
+    expect(audio.getAttribute('src')).to.equal(tone.url);
+    // The server delivers it: the player reads its length.
+    await until(() => audio.readyState >= HTMLMediaElement.HAVE_METADATA, 'the audio metadata');
+    expect(audio.duration).to.be.closeTo(0.5, 0.05);
+    // A private file plays through a signed URL from the server.
+    click(item(element, 'secret-tone.wav'));
+    const secret = await until(
+      () => root.querySelector<HTMLAudioElement>('.preview audio[src*="ik-s="]'),
+      'a signed source',
+    );
+    await until(() => secret.readyState >= HTMLMediaElement.HAVE_METADATA, 'the private audio metadata');
+  });
+
   it('renames a file in place', async () => {
     const { element, root } = await openDetails('/edit/rename', 'old-name.png');
     type(root.querySelector<HTMLInputElement>('#name')!, 'new-name.png');

@@ -1,9 +1,12 @@
 import { expect } from 'chai';
+import ar from '../../src/element/i18n/ar.js';
 import de from '../../src/element/i18n/de.js';
 import { en } from '../../src/element/i18n/en.js';
 import { enEdit } from '../../src/element/i18n/en-edit.js';
 import { enMore } from '../../src/element/i18n/en-more.js';
 import { enUpload } from '../../src/element/i18n/en-upload.js';
+import es from '../../src/element/i18n/es.js';
+import fr from '../../src/element/i18n/fr.js';
 import { type Message, registerLocale } from '../../src/element/i18n/localize.js';
 import { cleanup, click, grid, item, mount, settled, shadow, until } from './helpers.js';
 
@@ -27,37 +30,73 @@ describe('languages and direction', () => {
     expect(shadow(element).querySelector('.shell')!.getAttribute('dir')).to.equal('ltr');
   });
 
-  it('has German for every English message, with the same placeholders and plural forms', () => {
-    const catalog = de as Record<string, Message | undefined>;
-    const problems: string[] = [];
-    const seen = new Map<string, string>();
-    for (const [file, messages] of Object.entries(english)) {
-      for (const [key, message] of Object.entries(messages)) {
-        // One key, one message: two catalogs' English for a key would overwrite each other.
-        if (seen.has(key)) problems.push(`${key}: in ${seen.get(key)} and ${file}`);
-        seen.set(key, file);
-        const german = catalog[key];
-        if (german === undefined) {
-          problems.push(`${key} (${file}): no German`);
-          continue;
+  for (const [name, shipped] of Object.entries({ German: de, French: fr, Spanish: es, Arabic: ar })) {
+    it(`has ${name} for every English message, with the same placeholders and plural forms`, () => {
+      const catalog = shipped as Record<string, Message | undefined>;
+      const problems: string[] = [];
+      const seen = new Map<string, string>();
+      for (const [file, messages] of Object.entries(english)) {
+        for (const [key, message] of Object.entries(messages)) {
+          // One key, one message: two catalogs' English for a key would overwrite each other.
+          if (seen.has(key)) problems.push(`${key}: in ${seen.get(key)} and ${file}`);
+          seen.set(key, file);
+          const translated = catalog[key];
+          if (translated === undefined) {
+            problems.push(`${key} (${file}): no ${name}`);
+            continue;
+          }
+          if (typeof message !== typeof translated) {
+            problems.push(`${key}: ${typeof message === 'string' ? 'no' : ''} plural forms as in English`);
+            continue;
+          }
+          const forms = (m: Message) => (typeof m === 'string' ? { other: m } : m) as Record<string, string>;
+          const englishForms = forms(message);
+          for (const [category, text] of Object.entries(forms(translated))) {
+            let expected = placeholders(englishForms[category] ?? englishForms.other!);
+            // A form for one number may say it in words (Arabic's ملفان, "two files").
+            if (category !== 'other' && !placeholders(text).includes('count'))
+              expected = expected.filter((p) => p !== 'count');
+            if (placeholders(text).join() !== expected.join())
+              problems.push(`${key}.${category}: {${placeholders(text)}} where English has {${expected}}`);
+          }
+          if (typeof translated !== 'string' && !('one' in translated))
+            problems.push(`${key}: no "one" form`);
         }
-        if (typeof message !== typeof german) {
-          problems.push(`${key}: ${typeof message === 'string' ? 'no' : ''} plural forms as in English`);
-          continue;
-        }
-        const forms = (m: Message) => (typeof m === 'string' ? { other: m } : m) as Record<string, string>;
-        const englishForms = forms(message);
-        for (const [category, text] of Object.entries(forms(german))) {
-          const expected = placeholders(englishForms[category] ?? englishForms.other!);
-          if (placeholders(text).join() !== expected.join())
-            problems.push(`${key}.${category}: {${placeholders(text)}} where English has {${expected}}`);
-        }
-        if (typeof german !== 'string' && !('one' in german)) problems.push(`${key}: no "one" form`);
       }
+      for (const key of Object.keys(catalog))
+        if (!seen.has(key)) problems.push(`${key}: ${name} without English`);
+      expect(problems).to.deep.equal([]);
+    });
+  }
+
+  it('ships French and Spanish, loaded on demand', async () => {
+    for (const [locale, title, empty] of [
+      ['fr-CA', 'Médiathèque', 'Ce dossier est vide'],
+      ['es', 'Biblioteca multimedia', 'Esta carpeta está vacía'],
+    ] as const) {
+      const element = await mount({ locale, 'initial-folder': '/beta' });
+      await until(() => shadow(element).querySelector('.top h2')!.textContent === title, locale);
+      await until(() => shadow(grid(element)).querySelector('.empty')?.textContent?.includes(empty), empty);
+      expect(shadow(element).querySelector('.shell')!.getAttribute('dir')).to.equal('ltr');
+      cleanup();
     }
-    for (const key of Object.keys(catalog))
-      if (!seen.has(key)) problems.push(`${key}: German without English`);
-    expect(problems).to.deep.equal([]);
+  });
+
+  it('ships Arabic, laid out right to left with lang="ar" on the dialog', async () => {
+    const element = await mount({ mode: 'modal', locale: 'ar' }, {}, false);
+    element.show();
+    await settled(element);
+    const dialog = shadow(element).querySelector('dialog')!;
+    await until(() => dialog.getAttribute('lang') === 'ar', 'lang="ar" on the dialog');
+    expect(dialog.getAttribute('dir')).to.equal('rtl');
+    await until(() => shadow(element).querySelector('.top h2')!.textContent === 'مكتبة الوسائط', 'Arabic');
+    expect(shadow(element).querySelector('.shell')!.getAttribute('dir')).to.equal('rtl');
+    expect(shadow(element).querySelector('[part="cancel-button"]')!.textContent!.trim()).to.equal('إلغاء');
+    const upload = await until(
+      () => shadow(element).querySelector('ml-upload-button')?.shadowRoot?.querySelector('button'),
+      'the Upload button',
+    );
+    expect(upload.textContent!.trim()).to.equal('رفع');
   });
 
   it('shows the details editor and the Upload button in German', async () => {

@@ -146,6 +146,38 @@ describe('the image editor', function () {
     expect(root.querySelector('.empty')).to.equal(null);
   });
 
+  it('saves a format change as a copy, and says why: a new version keeps the file’s format', async () => {
+    const element = await mount({ 'initial-folder': '/edit/reformat' });
+    const before = await fileAt('/edit/reformat', 'format-me.png');
+    const { editor } = await openEditor(element, 'format-me.png');
+    const copy = [...editor.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')][0]!;
+    const format = editor.querySelector<HTMLSelectElement>('#format')!;
+    const choose = async (value: string) => {
+      format.value = value;
+      format.dispatchEvent(new Event('change'));
+      await (editor.host as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
+    };
+    await choose('png');
+    expect([copy.checked, copy.disabled], 'PNG on a PNG: a version is possible').to.deep.equal([
+      false,
+      false,
+    ]);
+    await choose('jpg');
+    expect([copy.checked, copy.disabled], 'JPG on a PNG: only a copy').to.deep.equal([true, true]);
+    const why = editor.querySelector(`#${copy.getAttribute('aria-describedby')}`)!;
+    expect(why.textContent).to.contain('This file is PNG').and.to.contain('JPG result is saved as a copy');
+    editor.querySelector<HTMLButtonElement>('[data-action="apply"]')!.click();
+    await until(() => editor.textContent?.includes('Saved.'), 'saved');
+    expect(editor.querySelector('.error, [role="alert"]')?.textContent?.trim() ?? '').to.not.contain(
+      'saveAs',
+    );
+    const made = await fileAt('/edit/reformat', 'format-me-edited.jpg');
+    expect(made.mime).to.equal('image/jpeg');
+    const after = await fileAt('/edit/reformat', 'format-me.png');
+    expect(after.mime).to.equal('image/png');
+    expect(await api<MediaFile[]>(`/v1/files/${before.fileId}/versions`)).to.have.length(1);
+  });
+
   it('Undo after a save restores the previous version', async () => {
     const element = await mount({ 'initial-folder': '/edit/crop' });
     const { editor } = await openEditor(element, 'undo-me.png');

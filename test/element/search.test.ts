@@ -30,7 +30,10 @@ async function openMenu(element: MediaLibraryElement, id: string): Promise<HTMLE
   const bar = searchBar(element);
   bar.querySelector<HTMLButtonElement>(`[popovertarget="${id}-menu"]`)!.click();
   const menu = bar.getElementById(`${id}-menu`)!;
-  await until(() => menu.matches(':popover-open') && menu.querySelector('input'), `the ${id} menu`);
+  await until(
+    () => menu.matches(':popover-open') && menu.querySelector('input, ml-tag-input'),
+    `the ${id} menu`,
+  );
   return menu;
 }
 
@@ -84,8 +87,7 @@ describe('search', () => {
       'deep.png',
     ]);
     const tags = await openMenu(element, 'tags');
-    const tagInput = tags.querySelector<HTMLInputElement>('input')!;
-    tagInput.focus();
+    tags.querySelector('ml-tag-input')!.focus();
     await sendKeys({ type: 'sky' });
     await sendKeys({ press: 'Enter' });
     expect(await results(element, 'sky', (n) => n.length === 1)).to.deep.equal(['blue-sky.jpg']);
@@ -107,6 +109,25 @@ describe('search', () => {
       'logo.png',
       'deep.png',
     ]);
+  });
+
+  it('suggests the library’s tags in the Tags filter, picked with the keyboard', async () => {
+    const element = await mount({ 'initial-folder': '/' });
+    const menu = await openMenu(element, 'tags');
+    const field = menu.querySelector('ml-tag-input')!;
+    field.focus();
+    await sendKeys({ type: 'sk' });
+    const option = await until(
+      () => shadow(field).querySelector('[role="option"]'),
+      'a suggestion under the field',
+    );
+    expect(option.textContent!.trim()).to.equal('sky');
+    expect(shadow(field).querySelector('input')!.getAttribute('aria-expanded')).to.equal('true');
+    await sendKeys({ press: 'ArrowDown' });
+    await sendKeys({ press: 'Enter' });
+    expect(await results(element, 'files tagged sky', (n) => n.length === 1)).to.deep.equal(['blue-sky.jpg']);
+    const chip = searchBar(element).querySelector('.chip.on > button:first-child')!;
+    expect(chip.textContent!.replace(/\s+/g, ' ').trim()).to.equal('Tags: sky');
   });
 
   it('keeps words typed a moment before a filter is picked', async () => {

@@ -1,16 +1,21 @@
 // Node side of the element tests: the real media server with a token endpoint and a small,
 // known library. Read-only for the tests; a test that writes (a new folder) uses a fresh name.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { defaultConfig } from '../../src/server/config.js';
 import { samplePdf } from '../../src/server/seed.js';
 import { startMediaServer } from '../../src/server/server.js';
+import { openSqliteStore } from '../../src/server/store/sqlite.js';
 import type { Scope } from '../../src/shared/session-token.js';
 import { createTokenEndpoint, fastifyTokenEndpoint } from '../../src/token-endpoint/index.js';
 import { jpeg, png, upload } from '../helpers/fixtures.js';
 import { basicAuth, type TestServer, testKeys } from '../helpers/server.js';
+import { hasFfmpeg, twoColourVideo } from '../helpers/videos.js';
+import { longFileName, longFolderName } from './long-names.js';
 
 /** What the browser tests receive as `window.ML_TEST`. */
 export interface ElementTestEnv {
@@ -19,12 +24,70 @@ export interface ElementTestEnv {
   authUrl: string;
   /** Files in /many, for paging. */
   manyCount: number;
+  /** Files in /big (catalog rows without blobs: their thumbnails fail), for jumping around. */
+  bigCount: number;
+  /** ffmpeg is installed: /media/clip.mp4 exists and has a poster frame. */
+  videos: boolean;
 }
 
 export const manyCount = 130;
+export const bigCount = 10_000;
 
-export async function startElementTestServer(): Promise<{ env: ElementTestEnv; close(): Promise<void> }> {
+/** /big: `bigCount` files written straight into the catalog (uploading them would take minutes); newest is row-00000. */
+async function seedBigFolder(dataDir: string): Promise<void> {
+  const store = await openSqliteStore(join(dataDir, 'library.db'));
+  const now = Date.now();
+  await store.folders.insertIfMissing({
+    folderId: 'f00000000000000000000big',
+    path: '/big/',
+    parent: '/',
+    name: 'big',
+    customMetadata: {},
+    createdAt: now,
+    updatedAt: now,
+  });
+  await store.transaction(async (tx) => {
+    for (let i = 0; i < bigCount; i++) {
+      const id = `b${i.toString(16).padStart(23, '0')}`;
+      const name = `row-${String(i).padStart(5, '0')}.png`;
+      await tx.files.insertVersion({
+        versionId: id,
+        fileId: id,
+        versionNumber: 1,
+        isCurrent: true,
+        name,
+        folder: '/big/',
+        filePath: `/big/${name}`,
+        blobKey: `originals/big/${id}`,
+        size: 100,
+        mime: 'image/png',
+        fileType: 'image',
+        format: 'png',
+        width: 16,
+        height: 16,
+        hasAlpha: false,
+        tags: [],
+        aiTags: null,
+        customCoordinates: null,
+        customMetadata: {},
+        embeddedMetadata: {},
+        description: null,
+        isPrivate: false,
+        isPublished: true,
+        createdAt: now - i * 1000,
+        updatedAt: now - i * 1000,
+      });
+    }
+  });
+  await store.close();
+}
+
+/** `pageOrigins`: where the test pages run, allowed to import from links through Companion. */
+export async function startElementTestServer(
+  options: { pageOrigins?: string[] } = {},
+): Promise<{ env: ElementTestEnv; close(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'media-library-element-'));
+  await seedBigFolder(dataDir);
   const server = await startMediaServer(
     {
       port: 0,
@@ -32,8 +95,18 @@ export async function startElementTestServer(): Promise<{ env: ElementTestEnv; c
       initialKeys: testKeys,
       logLevel: 'silent',
       rateLimit: false,
+      // One browser runs every test file from one address: the suite renders more new thumbnails
+      // than a person's minute allows (the budget has its own tests in test/security).
+      renderBudget: false,
       // Small enough that a test file goes to the resumable endpoint.
-      upload: { ...defaultConfig().upload, resumableThreshold: 1024 * 1024 },
+      upload: {
+        ...defaultConfig().upload,
+        resumableThreshold: 1024 * 1024,
+        companionOrigins: options.pageOrigins ?? [],
+      },
+      // The documented opening of the private-network guard (MEDIA_LIBRARY_URL_FETCH_ALLOW_PRIVATE):
+      // the upload tests import from a link to this server itself.
+      urlFetch: { ...defaultConfig().urlFetch, allowPrivateNetworks: true },
     },
     {
       async beforeListen(app) {
@@ -74,7 +147,7 @@ export async function startElementTestServer(): Promise<{ env: ElementTestEnv; c
   const target = { url: server.url, dataDir, server, api, close: async () => {} } as TestServer;
   await seedFixture(target);
   return {
-    env: { url: server.url, authUrl: `${server.url}/_ml/test/auth`, manyCount },
+    env: { url: server.url, authUrl: `${server.url}/_ml/test/auth`, manyCount, bigCount, videos: hasFfmpeg },
     async close() {
       await server.close();
       await rm(dataDir, { recursive: true, force: true });
@@ -99,6 +172,7 @@ async function put(
 /**
  * /alpha: red-dress.png (tags summer, red; price 120), blue-sky.jpg (tag sky), logo.png
  * (transparent); /alpha/nested: deep.png; /beta: empty; /docs: manual.pdf; /many: 130 PNGs;
+ * /big: 10,000 catalog rows (seedBigFolder); /media: clip.mp4 (320×240, when ffmpeg is installed);
  * /scratch: where tests that write put things.
  */
 async function seedFixture(server: TestServer): Promise<void> {
@@ -116,6 +190,7 @@ async function seedFixture(server: TestServer): Promise<void> {
   await put(server, '/alpha', 'logo.png', await png(32, 32, true));
   await put(server, '/alpha/nested', 'deep.png', await png(20, 20));
   await put(server, '/docs', 'manual.pdf', samplePdf('Manual', ['A test document.']), { tags: 'docs' });
+  if (hasFfmpeg) await put(server, '/media', 'clip.mp4', await twoColourVideo());
   for (const folderName of ['beta', 'scratch']) {
     const folder = await server.api('/v1/folder', {
       method: 'POST',
@@ -124,6 +199,8 @@ async function seedFixture(server: TestServer): Promise<void> {
     if (folder.status !== 201) throw new Error(`fixture folder: ${await folder.text()}`);
   }
   await seedEditing(server);
+  // Names at the server's limit (255 characters), for the layout tests.
+  await put(server, `/edit/long/${longFolderName}`, `${longFileName}`, await png(20, 20));
   const small = await png(16, 16);
   for (let i = 0; i < manyCount; i++)
     await put(server, '/many', `item-${String(i).padStart(3, '0')}.png`, small);
@@ -195,6 +272,16 @@ async function seedEditing(server: TestServer): Promise<void> {
     ['crop', 'undo-me.png', 80, 50],
     ['crop', 'deliver-me.png', 80, 50],
     ['convert', 'convert-me.png', 80, 50],
+    ['reformat', 'format-me.png', 80, 50],
+    // Sources for the link-import test (names no other test searches for).
+    ['link', 'linked-one.png', 20, 20],
+    ['link', 'linked-two.png', 24, 24],
+    ['deep/level-two/level-three/level-four/level-five/level-six', 'deep.png', 20, 20],
+    ['menu/box', 'inside.png', 20, 20],
+    ['menu/tree-gone', 'x.png', 20, 20],
+    ['menu', 'menu-file.png', 20, 20],
+    ['download', 'public.png', 20, 20],
+    ['download', 'private.png', 20, 20, { isPrivateFile: 'true' }],
   ];
   for (const [folder, name, width, height, fields] of files) {
     await put(server, `/edit/${folder}`, name, await png(width, height), fields);
@@ -213,8 +300,65 @@ async function seedEditing(server: TestServer): Promise<void> {
     .png()
     .toBuffer();
   await put(server, '/edit/focus', 'halves.png', halves);
+  // A clip and a tone for the details panel's players.
+  await put(server, '/edit/media', 'clip.webm', await videoClip());
+  await put(server, '/edit/media', 'tone.wav', toneWav());
+  await put(server, '/edit/media', 'secret-tone.wav', toneWav(), { isPrivateFile: 'true' });
   await put(server, '/edit/insert-focus', 'halves.png', halves, { customCoordinates: '40,0,40,40' });
   await put(server, '/edit/insert-focus', 'doc.pdf', Buffer.from('%PDF-1.4\n%%EOF\n'));
   // A second version, 60 × 40, so restoring version 1 changes the dimensions back to 30 × 30.
   await put(server, '/edit/versions', 'versioned.png', await png(60, 40));
+}
+
+/** Half a second of a 440 Hz tone: 8 kHz, 16-bit mono PCM in a WAV file. */
+function toneWav(): Buffer {
+  const rate = 8000;
+  const samples = rate / 2;
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write('RIFF', 0);
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write('WAVEfmt ', 8);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20);
+  wav.writeUInt16LE(1, 22);
+  wav.writeUInt32LE(rate, 24);
+  wav.writeUInt32LE(rate * 2, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36);
+  wav.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++)
+    wav.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
+  return wav;
+}
+
+/** A one-second WebM (VP8) made by ffmpeg where there is one; otherwise a WebM header, enough to be filed as a video. */
+async function videoClip(): Promise<Buffer> {
+  const dir = await mkdtemp(join(tmpdir(), 'ml-clip-'));
+  const path = join(dir, 'clip.webm');
+  try {
+    await promisify(execFile)(
+      'ffmpeg',
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc=size=64x48:rate=10',
+        '-t',
+        '1',
+      ].concat(['-c:v', 'libvpx', path]),
+      { timeout: 20_000 },
+    );
+    return await readFile(path);
+  } catch {
+    return Buffer.from(
+      '1a45dfa39f4286810142f7810142f2810442f381084282847765626d42878104428581021853806701ffffffffffffff',
+      'hex',
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -483,6 +483,112 @@ describe('upload', () => {
     );
   });
 
+  it('shows the uploads on the Upload button while the panel is closed: a progress ring and the count', async () => {
+    const element = await mount('/');
+    const button = await uploadButton(element);
+    const root = button.getRootNode() as ShadowRoot;
+    // The uploads wait until the test has looked at the button.
+    const send = XMLHttpRequest.prototype.send;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    XMLHttpRequest.prototype.send = function (this: XMLHttpRequest, body) {
+      void held.then(() => send.call(this, body));
+    };
+    try {
+      drop(element, [await pngFile('ring-a.png'), await pngFile('ring-b.png')]);
+      const panel = await panelOf(element);
+      await uploadTo(panel, '/ring');
+      (await startButton(panel)).click();
+      // The panel says the same: no "Upload 2 files" for files already going up.
+      const start = shadow(panel).querySelector<HTMLButtonElement>('footer .btn.primary')!;
+      await until(() => start.textContent!.trim() === 'Uploading 2 files', 'the files going up');
+      expect(start.disabled).to.equal(true);
+      shadow(panel).querySelector<HTMLButtonElement>('header button')!.click();
+      await until(() => panel.hidden, 'the panel closed');
+      const ring = await until(() => root.querySelector('[role="progressbar"]'), 'the progress ring');
+      expect(ring.getAttribute('aria-label')).to.equal('Uploading 2 files');
+      expect(ring.getAttribute('aria-valuenow')).to.equal('0');
+      expect(ring.getAttribute('aria-valuetext')).to.equal('0% uploaded');
+      // Drawn (its colours resolve), at the button's corner.
+      expect(getComputedStyle(ring).backgroundImage).to.include('conic-gradient');
+      const box = ring.getBoundingClientRect();
+      const face = button.getBoundingClientRect();
+      expect(box.width).to.equal(16);
+      expect(box.right).to.be.greaterThan(face.right);
+      expect(button.title).to.equal('Uploading 2 files: 0% uploaded');
+    } finally {
+      XMLHttpRequest.prototype.send = send;
+      release();
+    }
+    await until(() => !root.querySelector('[role="progressbar"]'), 'no ring once the files are up');
+    expect(button.title).to.equal('Upload');
+  });
+
+  it('says in plain words which file was refused and why, and shows one state after a failure', async () => {
+    const element = await mount('/', {
+      accept: 'image/*',
+      fetchAuth: fetchAuth({ folder: '/inbox/', access: 'readwrite' }),
+    });
+    await uploadButton(element);
+    const errors = events<{ name: string; message: string }>(element, 'ml-upload-error');
+    // Not an image: refused in the panel, by name and in words rather than MIME types.
+    drop(element, [new File(['just text'], 'notes.txt', { type: 'text/plain' })]);
+    const panel = await panelOf(element);
+    const informer = await until(
+      () => shadow(panel).querySelector('.uppy-Informer')?.textContent?.trim(),
+      'the refusal',
+    );
+    expect(informer).to.equal('notes.txt was not added: only images can be uploaded here.');
+    // An image the server cannot read: "invalid file parameter" becomes a sentence about the file.
+    drop(element, [new File(['not a png'], 'broken.png', { type: 'image/png' })]);
+    await uploadTo(panel, '/inbox');
+    (await startButton(panel)).click();
+    const refusal = await until(() => errors[0], 'the upload error');
+    expect(refusal.message).to.match(
+      /^broken\.png could not be uploaded\. The file is not a valid png image\.$/i,
+    );
+    expect(refusal.message).to.not.include('parameter');
+    await until(
+      () =>
+        shadow(panel).querySelector('.uppy-Dashboard-Item-errorDetails')?.getAttribute('aria-label') ===
+        refusal.message,
+      'the plain message on the file',
+    );
+    // One state: the failure, not "Upload 1 file" and "100% uploaded" beside Uppy's "Upload failed".
+    const footer = shadow(panel).querySelector('footer')!;
+    await until(
+      () => footer.querySelector('[role="status"]')!.textContent!.trim() === '1 file could not be uploaded.',
+      'the failure in the footer',
+    );
+    expect(footer.textContent).to.not.match(/%|Upload 1 file/);
+    expect(footer.querySelector('.btn.primary')!.textContent!.trim()).to.equal('Retry 1 file');
+    expect(shadow(panel).querySelector('.uppy-StatusBar')!.textContent).to.include('Upload failed');
+  });
+
+  it('turns a refused file name into a sentence about the name', async () => {
+    const { plainUploadError } = await import('../../src/element/parts/upload-messages.js');
+    const { Localizer } = await import('../../src/element/i18n/localize.js');
+    await import('../../src/element/i18n/en-upload.js');
+    const l = new Localizer('en');
+    expect(
+      plainUploadError(
+        l,
+        'a/b.png',
+        "Your request contains invalid fileName parameter. It must not contain '/' or '\\'.",
+      ),
+    ).to.equal("The name “a/b.png” cannot be used. It must not contain '/' or '\\'.");
+    expect(
+      plainUploadError(
+        l,
+        'big.mov',
+        'Your request contains invalid file parameter. The file size exceeds limits.',
+      ),
+    ).to.equal('big.mov is larger than this server accepts.');
+    expect(plainUploadError(l, 'x.png', 'Outside your folder.')).to.equal('Outside your folder.');
+  });
+
   it('saves the batch for after a reload at most twice a second, not on every progress event', async () => {
     // Golden Retriever keeps the batch in localStorage; @uppy/golden-retriever 5.2.1 (pinned) would
     // save it on every change of Uppy's state unless the panel restores its half-second throttle.
@@ -511,6 +617,56 @@ describe('upload', () => {
     } finally {
       Storage.prototype.setItem = setItem;
     }
+  });
+
+  it('imports from a link: Enter in Uppy’s link field and its Import button both add the file, which uploads', async () => {
+    const element = await mount('/');
+    const { panel } = await openWithKeyboard(element);
+    const link = await until(
+      () => shadow(panel).querySelector<HTMLButtonElement>('[data-uppy-acquirer-id="Url"] button'),
+      'the Link tab',
+    );
+    link.click();
+    const input = await until(
+      () => shadow(panel).querySelector<HTMLInputElement>('.uppy-Url-input'),
+      'the link field',
+    );
+    // A link to this (local) server: the test server opens its private-network guard for it.
+    input.focus();
+    input.value = `${env.url}/edit/link/linked-one.png`;
+    await sendKeys({ press: 'Enter' });
+    const fileNames = () =>
+      [...shadow(panel).querySelectorAll('.uppy-Dashboard-Item-name')].map((n) => n.textContent!.trim());
+    await until(() => fileNames().includes('linked-one.png'), 'the file from the link, after Enter');
+
+    // The Import button too, from Add more.
+    shadow(panel).querySelector<HTMLButtonElement>('.uppy-DashboardContent-addMore')!.click();
+    (
+      await until(
+        () => shadow(panel).querySelector<HTMLButtonElement>('[data-uppy-acquirer-id="Url"] button'),
+        'the Link tab again',
+      )
+    ).click();
+    const again = await until(
+      () => shadow(panel).querySelector<HTMLInputElement>('.uppy-Url-input'),
+      'the field',
+    );
+    again.value = `${env.url}/edit/link/linked-two.png`;
+    shadow(panel).querySelector<HTMLButtonElement>('.uppy-Url-importButton')!.click();
+    await until(() => fileNames().includes('linked-two.png'), 'the file from the link, after Import');
+
+    const folder = `/linked-${Date.now()}`;
+    await uploadTo(panel, folder);
+    const done = next<{ files: MediaFile[] }>(element, 'ml-upload');
+    (await startButton(panel)).click();
+    const { files } = await done;
+    expect(files.map((f) => f.filePath).sort()).to.deep.equal([
+      `${folder}/linked-one.png`,
+      `${folder}/linked-two.png`,
+    ]);
+    const original = new Uint8Array(await (await fetch(`${env.url}/edit/link/linked-one.png`)).arrayBuffer());
+    const imported = new Uint8Array(await (await fetch(`${env.url}${folder}/linked-one.png`)).arrayBuffer());
+    expect(imported).to.deep.equal(original);
   });
 
   it('sends files over the server’s threshold to the resumable endpoint, bytes intact', async () => {

@@ -27,16 +27,23 @@ describe('GET /_ml/count', () => {
   };
 
   it('counts what the list would show over all its pages: a folder, a type, a search', async () => {
-    assert.deepEqual(await count('?path=/shop&type=all'), { count: 4, exact: true });
-    assert.deepEqual(await count('?path=/shop&type=file'), { count: 3, exact: true });
-    assert.deepEqual(await count('?path=/shop&type=folder'), { count: 1, exact: true });
+    assert.deepEqual(await count('?path=/shop&type=all'), { count: 4, exact: true, folders: 1 });
+    assert.deepEqual(await count('?path=/shop&type=file'), { count: 3, exact: true, folders: 0 });
+    assert.deepEqual(await count('?path=/shop&type=folder'), { count: 1, exact: true, folders: 1 });
     const search = encodeURIComponent('path : "/shop/" AND name : "red"');
-    assert.deepEqual(await count(`?searchQuery=${search}&type=file`), { count: 3, exact: true });
+    assert.deepEqual(await count(`?searchQuery=${search}&type=file`), { count: 3, exact: true, folders: 0 });
   });
 
   it('is exact up to limit and says "more" beyond it', async () => {
-    assert.deepEqual(await count('?path=/shop&type=file&limit=3'), { count: 3, exact: true });
-    assert.deepEqual(await count('?path=/shop&type=file&limit=2'), { count: 2, exact: false });
+    assert.deepEqual(await count('?path=/shop&type=file&limit=3'), { count: 3, exact: true, folders: 0 });
+    assert.deepEqual(await count('?path=/shop&type=file&limit=2'), { count: 2, exact: false, folders: 0 });
+    assert.deepEqual(await count('?path=/shop&type=all&limit=2'), { count: 2, exact: false, folders: 1 });
+  });
+
+  it("counts past the list's page limit, so a grid can size its scrollbar for a big folder", async () => {
+    for (let i = 0; i < 3; i++) await uploadPng(server, { folder: '/big', fileName: `p${i}.png` });
+    // The list's limit is at most 1000; a count's goes to a million.
+    assert.deepEqual(await count('?path=/big&type=all&limit=1000000'), { count: 3, exact: true, folders: 0 });
   });
 
   it('counts only what a session may see', async () => {
@@ -45,6 +52,7 @@ describe('GET /_ml/count', () => {
     assert.deepEqual(await count(`?searchQuery=${search}&type=file`, bearer(token)), {
       count: 3,
       exact: true,
+      folders: 0,
     });
   });
 
@@ -52,7 +60,7 @@ describe('GET /_ml/count', () => {
     const broken = await server.api(`/_ml/count?searchQuery=${encodeURIComponent('size >')}`);
     assert.equal(broken.status, 400);
     assert.ok(((await broken.json()) as { message: string }).message);
-    const limit = await server.api('/_ml/count?limit=5000');
+    const limit = await server.api('/_ml/count?limit=1000001');
     assert.equal(limit.status, 400);
     assert.match(((await limit.json()) as { message: string }).message, /limit/);
   });

@@ -181,6 +181,8 @@ describe('media-library migrate', {
     assert.match(result.stdout, /copied 2 API key\(s\), 2 custom metadata field\(s\), 3 folder\(s\)/);
     assert.match(result.stdout, /copied 2 user\(s\), 1 group\(s\), 1 grant\(s\)/);
     assert.match(result.stdout, /versions\s+4\s+4/);
+    // The first key, 3 field writes, a folder, 3 uploads and a new version, the restricted key.
+    assert.match(result.stdout, /copied 10 audit log entries/);
     assert.match(result.stdout, /catalog sha256 {2}[0-9a-f]{64}/);
     assert.match(result.stdout, /blobs sha256 {4}[0-9a-f]{64}/);
     assert.match(result.stdout, /^verified: /m);
@@ -198,6 +200,12 @@ describe('media-library migrate', {
         if (path === 'versions') continue;
         assert.deepEqual(await bytesOf(target, path), bytes, path);
       }
+      const history = await (await api(target, `/_ml/audit?fileId=${fileId}`)).json();
+      assert.deepEqual(
+        history.entries.map((e: { action: string }) => e.action),
+        ['file.version', 'file.upload'],
+        'the audit log came along',
+      );
       const reader = await api(target, '/v1/files', {}, basicAuth(restrictedKey));
       assert.equal(reader.status, 200, 'the restricted key works too');
     } finally {
@@ -218,6 +226,7 @@ describe('media-library migrate', {
     assert.equal(again.code, 0, again.stderr + again.stdout);
     assert.match(again.stdout, /copied 0 API key\(s\), 0 custom metadata field\(s\), 0 folder\(s\)/);
     assert.match(again.stdout, /copied 1 version\(s\), 24 bytes; 3 were already there/);
+    assert.match(again.stdout, /already has an audit log; not copying it/);
     assert.match(again.stdout, /^verified: /m);
   });
 

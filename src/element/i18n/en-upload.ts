@@ -20,6 +20,21 @@ export const enUpload = {
   keepDetails: 'Replaced files keep their tags, custom metadata, alt text and focus area',
   uploadDone: { one: '{count} file uploaded.', other: '{count} files uploaded.' },
   uploadProgress: '{percent}% uploaded',
+  uploadingFiles: { one: 'Uploading {count} file', other: 'Uploading {count} files' },
+  uploadRetry: { one: 'Retry {count} file', other: 'Retry {count} files' },
+  uploadFailedCount: {
+    one: '{count} file could not be uploaded.',
+    other: '{count} files could not be uploaded.',
+  },
+  uploadNotAccepted: '{name} was not added: only {types} can be uploaded here.',
+  kindImages: 'images',
+  kindVideos: 'videos',
+  kindAudio: 'audio files',
+  kindPdfs: 'PDFs',
+  kindFormat: '{format} files',
+  uploadBadName: 'The name “{name}” cannot be used. {why}',
+  uploadBadFile: '{name} could not be uploaded. {why}',
+  uploadTooLarge: '{name} is larger than this server accepts.',
   uploadLoadFailed: 'The upload panel could not be loaded. Check your connection and try again.',
 } as const;
 

@@ -12,6 +12,9 @@ type CatalogSource = Catalog | (() => Promise<Catalog | { default: Catalog }>);
 const sources = new Map<string, CatalogSource>([
   ['en', en],
   ['de', () => import('./de.js')],
+  ['fr', () => import('./fr.js')],
+  ['es', () => import('./es.js')],
+  ['ar', () => import('./ar.js')],
 ]);
 const loaded = new Map<string, Promise<Catalog>>();
 // What a missing message falls back to: core English now, the lazy parts' English as they load.
@@ -76,7 +79,10 @@ export class Localizer {
     this.#plural = new Intl.PluralRules(lang);
   }
 
-  /** The message for `key`, with `{placeholders}` filled in; `count` also picks the plural form. */
+  /**
+   * The message for `key`, with `{placeholders}` filled in (a word of 50 or more characters, such
+   * as a long file name, keeps its first and last 24); `count` also picks the plural form.
+   */
   t(key: MessageKey, params: Record<string, string | number> = {}): string {
     const message: Message = this.#catalog[key] ?? fallback[key] ?? key;
     let text: string;
@@ -88,7 +94,10 @@ export class Localizer {
     return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
       const value = params[name];
       if (value === undefined) return whole;
-      return typeof value === 'number' ? this.number(value) : value;
+      // A name of 255 characters would push the message's words off screen: its middle gives way.
+      return typeof value === 'number'
+        ? this.number(value)
+        : value.replace(/(?<=\S{24})\S{2,}(?=\S{24})/gu, '…');
     });
   }
 

@@ -3,8 +3,11 @@ import './bulk-edit.js';
 import './organise-dialog.js';
 import './tag-input.js';
 import './versions.js';
+import { ContextConsumer } from '@lit/context';
 import { css, html, LitElement, nothing, svg, type TemplateResult } from 'lit';
+import { mayReadAudit } from '../../client/audit.js';
 import {
+  downloadUrl,
   editImage,
   renameFile,
   restoreVersion,
@@ -23,6 +26,7 @@ import { property, state } from '../decorators.js';
 import { enEdit } from '../i18n/en-edit.js';
 import { formatBytes, formatDate } from '../i18n/format.js';
 import { addEnglish } from '../i18n/localize.js';
+import { libraryContext } from '../state/contexts.js';
 import { type Draft, detailsPatch, draftOf, isDirty, optimistic } from '../state/file-draft.js';
 import { closeIcon, fileIcon, folderIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
@@ -34,9 +38,18 @@ import { emit } from './part-events.js';
 import { hasThumbnail, withTransform } from './thumbnails.js';
 
 const copyIcon = svg`<rect x="9" y="9" width="12" height="12" rx="2"/><path d="M5 15H4a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2h9a2 2 0 0 1 2 2v1"/>`;
+const downloadIcon = svg`<path d="M12 3v12M7 10l5 5 5-5M4 17v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2"/>`;
 const externalIcon = svg`<path d="M15 3h6v6M10 14 21 3M18 13v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2h6"/>`;
 
 addEnglish(enEdit);
+
+/** Whether a client may read the audit log: asked once per client, whatever panel asks. */
+const auditAccess = new WeakMap<MediaClient, Promise<boolean>>();
+
+type DetailsTab = 'details' | 'history';
+
+/** Private or unpublished: its URL works only signed. */
+const isPrivate = (file: MediaFile) => file.isPrivateFile || file.isPublished === false;
 
 export { transferDropped } from './organise.js';
 
@@ -90,6 +103,20 @@ export class AssetDetailsElement extends LitElement {
         width: 100%;
         height: 100%;
         object-fit: contain;
+      }
+      .preview video {
+        width: 100%;
+        height: 100%;
+        background: #000;
+      }
+      .preview.audio {
+        flex-direction: column;
+        gap: 12px;
+        aspect-ratio: auto;
+        padding: 16px;
+      }
+      .preview audio {
+        width: 100%;
       }
       .preview .icon {
         width: 64px;
@@ -204,6 +231,26 @@ export class AssetDetailsElement extends LitElement {
         gap: 6px;
         flex-wrap: wrap;
       }
+      .tabs {
+        display: flex;
+        gap: 4px;
+        padding: 4px 16px 0;
+        border-bottom: 1px solid var(--_border);
+      }
+      .tabs [role='tab'] {
+        padding: 6px 10px;
+        border: 0;
+        border-bottom: 2px solid transparent;
+        background: none;
+        color: var(--_muted);
+        font: inherit;
+        font-size: 13px;
+        cursor: pointer;
+      }
+      .tabs [role='tab'][aria-selected='true'] {
+        border-bottom-color: var(--_accent);
+        color: var(--_text);
+      }
       .banner {
         margin: 0;
         padding: 8px;
@@ -224,6 +271,11 @@ export class AssetDetailsElement extends LitElement {
   /** The folder the element is confined to (for the folder picker). */
   @property() root = '/';
   @state() private copyState: 'idle' | 'copied' | 'failed' = 'idle';
+  /** Why the last download could not start. */
+  @state() private downloadProblem: string | undefined;
+  /** A private file's signed URL for its player. */
+  @state() private signedMedia: { fileId: string; url: string; until: number } | undefined;
+  #signingFor: string | undefined;
   @state() private previewFailed = false;
   /** The file being edited: `asset`, unless unsaved changes hold on to an earlier one. */
   @state() private file: MediaFile | undefined;
@@ -237,7 +289,12 @@ export class AssetDetailsElement extends LitElement {
   @state() private versionsOpen = false;
   /** The image editor (a lazy chunk of its own) is open. */
   @state() private editing = false;
+  /** The session may read the audit log, so a file's History tab shows. */
+  @state() private historyAllowed = false;
+  @state() private tab: DetailsTab = 'details';
+  #auditAskedFor: MediaClient | undefined;
   readonly #l10n = new LocalizeController(this);
+  readonly #library = new ContextConsumer(this, { context: libraryContext });
 
   /** Whether there are changes not saved yet. */
   get dirty(): boolean {
@@ -257,7 +314,43 @@ export class AssetDetailsElement extends LitElement {
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('asset')) this.#show(this.asset);
+    const { client } = this;
+    if (client && client !== this.#auditAskedFor && this.file) {
+      this.#auditAskedFor = client;
+      this.historyAllowed = false;
+      const asked = auditAccess.get(client) ?? mayReadAudit(client);
+      auditAccess.set(client, asked);
+      void asked.then((allowed) => {
+        if (this.client === client) this.historyAllowed = allowed;
+      });
+    }
   }
+
+  #selectTab(tab: DetailsTab, focus = false): void {
+    this.tab = tab;
+    if (tab === 'history') void import('./asset-history.js');
+    if (focus)
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${tab}`)?.focus());
+  }
+
+  /** The tabs pattern: arrows, Home and End move between tabs and select them. */
+  #tabKeys = (event: KeyboardEvent): void => {
+    const tabs: DetailsTab[] = ['details', 'history'];
+    const at = tabs.indexOf(this.tab);
+    const next =
+      event.key === 'ArrowRight'
+        ? tabs[(at + 1) % tabs.length]
+        : event.key === 'ArrowLeft'
+          ? tabs[(at + tabs.length - 1) % tabs.length]
+          : event.key === 'Home'
+            ? tabs[0]
+            : event.key === 'End'
+              ? tabs.at(-1)
+              : undefined;
+    if (!next) return;
+    event.preventDefault();
+    this.#selectTab(next, true);
+  };
 
   #show(asset: Asset | undefined): void {
     const next = asset?.type === 'folder' ? undefined : asset;
@@ -350,7 +443,36 @@ export class AssetDetailsElement extends LitElement {
     </div>`;
   }
 
+  /** A file's details, and its history in a second tab where the session may read the audit log. */
   #renderFile(file: MediaFile): TemplateResult {
+    const l = this.#l10n.value;
+    const tabbed = this.historyAllowed;
+    const tab = (id: DetailsTab, label: string) =>
+      html`<button type="button" role="tab" id=${`tab-${id}`} aria-controls=${`panel-${id}`}
+        aria-selected=${String(this.tab === id)} tabindex=${this.tab === id ? 0 : -1}
+        @click=${() => this.#selectTab(id)}>${label}</button>`;
+    // One structure with or without tabs, so the details (and what is open in them) stay put when the tabs appear.
+    return html`${
+      tabbed
+        ? html`<div class="tabs" role="tablist" aria-label=${l.t('detailsTabs')} @keydown=${this.#tabKeys}>
+            ${tab('details', l.t('tabDetails'))}${tab('history', l.t('tabHistory'))}
+          </div>`
+        : nothing
+    }
+      <div id="panel-details" role=${tabbed ? 'tabpanel' : nothing} aria-labelledby=${tabbed ? 'tab-details' : nothing}
+        ?hidden=${tabbed && this.tab !== 'details'}>
+        ${this.#renderFileDetails(file)}
+      </div>
+      ${
+        tabbed && this.tab === 'history'
+          ? html`<div role="tabpanel" id="panel-history" class="body" aria-labelledby="tab-history" tabindex="0">
+              <ml-asset-history .file=${file} .client=${this.client}></ml-asset-history>
+            </div>`
+          : nothing
+      }`;
+  }
+
+  #renderFileDetails(file: MediaFile): TemplateResult {
     const l = this.#l10n.value;
     return html`<div class="body">
       ${
@@ -361,20 +483,14 @@ export class AssetDetailsElement extends LitElement {
             </p>`
           : nothing
       }
-      <div class="preview">
+      <div class=${file.mime.startsWith('audio/') ? 'preview audio' : 'preview'}>
         ${
-          hasThumbnail(file) && !this.previewFailed
-            ? html`<img
-                src=${file.thumbnail}
-                srcset=${`${file.thumbnail} 400w, ${withTransform(file.url, 'w-800,h-800,c-at_max,f-webp,q-80')} 800w`}
-                sizes="320px"
-                alt=${file.description ?? ''}
-                decoding="async"
-                @error=${() => {
-                  this.previewFailed = true;
-                }}
-              />`
-            : icon(fileIcon(file.mime))
+          file.mime.startsWith('video/')
+            ? // The server's poster frame (a placeholder where it cannot draw one) until it plays.
+              html`<video controls preload="metadata" poster=${isPrivate(file) ? nothing : file.thumbnail} src=${this.#mediaSource(file) ?? nothing} aria-label=${file.name}></video>`
+            : file.mime.startsWith('audio/')
+              ? html`${icon(fileIcon(file.mime))}<audio controls preload="metadata" src=${this.#mediaSource(file) ?? nothing} aria-label=${file.name}></audio>`
+              : this.#renderPicture(file)
         }
       </div>
       <div>
@@ -429,10 +545,12 @@ export class AssetDetailsElement extends LitElement {
           : nothing
       }
       <div class="actions">
+        <button class="btn" type="button" data-action="download" @click=${() => this.download(file)}>${icon(downloadIcon)}${l.t('download')}</button>
         <button class="btn" type="button" @click=${() => this.#copyUrl(file.url)}>${icon(copyIcon)}${l.t('copyUrl')}</button>
         <a class="btn" href=${file.url} target="_blank" rel="noopener noreferrer">${icon(externalIcon)}${l.t('openOriginal')}</a>
       </div>
       <div role="status">
+        ${this.downloadProblem ? html`<p class="alert">${this.downloadProblem}</p>` : nothing}
         ${this.copyState === 'copied' ? l.t('copied') : nothing}
         ${
           this.copyState === 'failed'
@@ -442,6 +560,22 @@ export class AssetDetailsElement extends LitElement {
         }
       </div>
     </div>`;
+  }
+
+  /** An image, a PDF's first page or a glyph for the file's type. */
+  #renderPicture(file: MediaFile): TemplateResult {
+    return hasThumbnail(file) && !this.previewFailed
+      ? html`<img
+          src=${file.thumbnail}
+          srcset=${`${file.thumbnail} 400w, ${withTransform(file.url, 'w-800,h-800,c-at_max,f-webp,q-80')} 800w`}
+          sizes="320px"
+          alt=${file.description ?? ''}
+          decoding="async"
+          @error=${() => {
+            this.previewFailed = true;
+          }}
+        />`
+      : icon(fileIcon(file.mime));
   }
 
   #renderReadOnly(file: MediaFile): TemplateResult {
@@ -620,6 +754,64 @@ export class AssetDetailsElement extends LitElement {
     if (typeof value === 'boolean') return l.t(value ? 'yes' : 'no');
     if (typeof value === 'number') return l.number(value);
     return /^\d{4}-\d{2}-\d{2}T/.test(value) ? formatDate(l, value) : value;
+  }
+
+  /**
+   * Downloads the file's original under its name (`ik-attachment=true`). A private or unpublished
+   * file needs a signed URL, which the server makes (`GET /_ml/files/{id}/download-url`).
+   */
+  async download(file: MediaFile): Promise<void> {
+    this.downloadProblem = undefined;
+    let url = `${file.url}${file.url.includes('?') ? '&' : '?'}ik-attachment=true`;
+    if (isPrivate(file)) {
+      try {
+        url = await this.#signedUrl(file);
+      } catch (error) {
+        const message = toMediaError(error).message;
+        this.downloadProblem = this.#l10n.value.t('downloadFailed', { name: file.name, message });
+        return;
+      }
+    }
+    // The server answers with Content-Disposition: attachment, so the page stays where it is.
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = file.name;
+    link.hidden = true;
+    this.renderRoot.append(link);
+    link.click();
+    link.remove();
+  }
+
+  /** A signed URL for a private file's original, from the server (read-only sessions too). */
+  async #signedUrl(file: MediaFile): Promise<string> {
+    const host = this.#library.value;
+    const client = this.client ?? (host && (await host.connection()).client);
+    if (!client) throw new Error(this.#l10n.value.t('notConfigured'));
+    return (await downloadUrl(client, file.fileId)).url;
+  }
+
+  /**
+   * What a player plays: the file's URL, or for a private file a signed one, asked for once per
+   * file (players ignore the attachment disposition a download URL carries).
+   */
+  #mediaSource(file: MediaFile): string | undefined {
+    if (!isPrivate(file)) return file.url;
+    const signed = this.signedMedia;
+    if (signed?.fileId === file.fileId && signed.until > Date.now()) return signed.url;
+    if (this.#signingFor !== file.fileId) {
+      this.#signingFor = file.fileId;
+      // The server's URLs work for five minutes: a player shown later asks again.
+      const until = Date.now() + 4 * 60_000;
+      void this.#signedUrl(file)
+        .then((url) => {
+          if (this.#signingFor === file.fileId) this.signedMedia = { fileId: file.fileId, url, until };
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.#signingFor === file.fileId) this.#signingFor = undefined;
+        });
+    }
+    return signed?.fileId === file.fileId ? signed.url : undefined;
   }
 
   async #copyUrl(url: string): Promise<void> {

@@ -11,15 +11,18 @@ export const gridStyles = css`
   .scroller {
     flex: 1;
     min-height: 0;
+    position: relative;
     overflow: auto;
     outline: none;
     overscroll-behavior: contain;
   }
+  .sizer {
+    width: 1px;
+  }
   .cell {
-    /* The virtualizer sizes and places each cell: nothing inside affects anything outside. */
+    /* The window sizes and places each cell: nothing inside affects anything outside. */
     contain: strict;
-    /* Translations count from the left edge, also in right-to-left pages. */
-    left: 0;
+    position: absolute;
     display: flex;
     flex-direction: column;
     padding: 6px;

@@ -1,5 +1,3 @@
-import { GridLayout, grid } from '@lit-labs/virtualizer/layouts/grid.js';
-import { virtualize, virtualizerRef } from '@lit-labs/virtualizer/virtualize.js';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { MediaApiError } from '../../client/errors.js';
 import type { Asset } from '../../shared/wire.js';
@@ -9,12 +7,12 @@ import type { ListingState, ListSort } from '../state/listing.js';
 import { alertIcon, folderIcon, icon, searchIcon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { gridStyles } from './asset-grid.styles.js';
-import { isPlaceholder, keyOf, placeholderRows, type Row, rowState, thumbnail } from './asset-rows.js';
+import { rowState, thumbnail } from './asset-rows.js';
+import { type CellLayout, CellWindow } from './cell-window.js';
 import { ItemNavigationController } from './item-navigation.js';
 import { LocalizeController } from './localized.js';
 import { adoptStyles, emit } from './part-events.js';
 import { typeLabel } from './thumbnails.js';
-import { placeChildrenInOneWalk } from './virtualizer-placement.js';
 
 const placeholderDelayMs = 150;
 
@@ -24,41 +22,24 @@ const loadListView = async () => {
   listView ??= await import('./list-view.js');
 };
 
-/** A scroller's virtualizer (the virtualize directive's, on its host element). */
-type VirtualizedScroller = HTMLElement & {
-  [virtualizerRef]?: {
-    element(index: number): { scrollIntoView(options?: ScrollIntoViewOptions): void } | undefined;
-  };
-};
-
-/** The grid layout, rendering half a screen beyond the viewport (the default, 1000px, doubles the DOM). */
-class CellGridLayout extends GridLayout {
-  constructor(...args: ConstructorParameters<typeof GridLayout>) {
-    super(...args);
-    this._overhang = 500;
-  }
-}
-
-/** Mirrored for right-to-left pages (the virtualizer positions from the left). */
-class MirroredGridLayout extends CellGridLayout {
-  override _getItemPosition(index: number): ReturnType<GridLayout['_getItemPosition']> {
-    const position = super._getItemPosition(index);
-    return { ...position, left: this._viewDim2 - position.left - (position.width ?? 0) };
-  }
-}
+/** Cells after the last known one, standing for the page to come when more may follow. */
+const placeholderCount = 12;
 
 /**
- * The files and folders of the current listing, virtualized so 100k assets keep a constant DOM:
- * a grid of thumbnails (listbox) or the list view with sortable columns (grid). Focus stays on
- * the container and `aria-activedescendant` names the active item; ItemNavigationController
- * turns keys and clicks into the events below.
+ * The files and folders of the current listing, windowed (CellWindow) so 100k assets keep a
+ * constant DOM: a grid of thumbnails (listbox) or the list view with sortable columns (grid).
+ * Every item has its place from the start (the listing is sized by its count); items not loaded
+ * show as placeholders until their page arrives. Focus stays on the container and
+ * `aria-activedescendant` names the active item; ItemNavigationController turns keys and clicks
+ * into the events below.
  *
  * @fires item-select - `{ index, how }`: click, Ctrl/Cmd-click, Shift-click, Space.
  * @fires item-activate - `{ index }`: the active item moved (the details panel follows it).
  * @fires open-folder - `{ path }`
  * @fires insert-request - `{ index? }`: Enter or double-click.
  * @fires select-all
- * @fires load-more - the end of what is loaded came into view.
+ * @fires range-change - `{ first, last }`: the items rendered (on screen and near it) changed.
+ * @fires load-more - the keyboard neared the end of what is listed.
  * @fires sort-change - `{ sort }`: a list column header was clicked.
  * @fires retry - the first page failed; load it again.
  * @fires retry-more - a next page failed; load it again.
@@ -68,7 +49,10 @@ class MirroredGridLayout extends CellGridLayout {
 export class AssetGridElement extends LitElement {
   static override styles = [shared, gridStyles];
 
+  /** The listing's items: one slot per item, with holes where a page is not loaded. */
   @property({ attribute: false }) items: Asset[] = [];
+  /** Changes when `items` changed in place. */
+  @property({ attribute: false }) revision = 0;
   @property({ attribute: false }) hasMore = false;
   @property({ attribute: false }) status: ListingState['status'] = 'idle';
   @property({ attribute: false }) loadingMore = false;
@@ -86,14 +70,22 @@ export class AssetGridElement extends LitElement {
   @property() density = '';
 
   readonly #l10n = new LocalizeController(this);
+  readonly #window = new CellWindow(
+    this,
+    () => this.#cellLayout(),
+    (first, last) => {
+      this.#schedulePlaceholders();
+      emit(this, 'range-change', { first, last });
+    },
+  );
   readonly #navigation = new ItemNavigationController(this, {
     grid: () => this.view === 'grid',
-    columns: () => this.#columnCount(),
-    rowsPerPage: () =>
-      Math.floor((this.#scroller?.clientHeight ?? 400) / (this.view === 'list' ? 48 : this.#cellWidth + 58)),
-    reveal: (index) => this.#scroller?.[virtualizerRef]?.element(index)?.scrollIntoView({ block: 'nearest' }),
+    columns: () => this.#window.columns,
+    rowsPerPage: () => this.#window.rowsPerPage,
+    reveal: (index) => this.#window.reveal(index),
   });
   #cellWidth = 164;
+  #rowHeight = 48;
 
   /** Moves keyboard focus into the grid (onto what it says when it has no items). */
   override focus(): void {
@@ -101,33 +93,55 @@ export class AssetGridElement extends LitElement {
   }
 
   /** The view's scroller: the grid's, or the list view's (which renders into this shadow root). */
-  get #scroller(): VirtualizedScroller | null {
-    return this.renderRoot.querySelector<VirtualizedScroller>('.scroller');
+  get #scroller(): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>('.scroller');
+  }
+
+  /** Cells of the grid (they widen to fill a row, keeping their shape), or rows of the list. */
+  #cellLayout(): CellLayout {
+    return this.view === 'list'
+      ? { minWidth: 0, height: this.#rowHeight, gap: 0, padding: 0 }
+      : { minWidth: this.#cellWidth, height: this.#cellWidth + 46, gap: 12, padding: 12 };
+  }
+
+  /** Reads the cell size and the list's row height (`--ml-cell-size`, `--ml-row-height`); whether they changed. */
+  #readSizes(): boolean {
+    const style = getComputedStyle(this);
+    const cell = Number.parseFloat(style.getPropertyValue('--_cell'));
+    const row = Number.parseFloat(style.getPropertyValue('--_row'));
+    const changed = (cell > 0 && cell !== this.#cellWidth) || (row > 0 && row !== this.#rowHeight);
+    if (cell > 0) this.#cellWidth = cell;
+    if (row > 0) this.#rowHeight = row;
+    return changed;
+  }
+
+  /** An item made active before its page arrived: announced again once it has. */
+  #activeToCome = -1;
+
+  constructor() {
+    super();
+    this.addEventListener('item-activate', (event) => {
+      const { index } = (event as CustomEvent<{ index: number }>).detail;
+      this.#activeToCome = this.items[index] ? -1 : index;
+    });
   }
 
   protected override createRenderRoot(): HTMLElement | DocumentFragment {
     const root = super.createRenderRoot();
-    // Thumbnails' load and error, and the virtualizers' visibility, do not bubble: caught on the way down, for both views.
+    // Thumbnails' load and error do not bubble: caught on the way down, for both views.
     root.addEventListener('load', this.#imageLoaded, true);
     root.addEventListener('error', this.#imageFailed, true);
-    root.addEventListener('visibilityChanged', this.#onVisibility, true);
     return root;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    const cell = Number.parseFloat(getComputedStyle(this).getPropertyValue('--_cell'));
-    if (cell > 0) this.#cellWidth = cell;
+    this.#readSizes();
   }
 
-  /** Items plus placeholders for the page to come; the same array until they change, so the virtualizer keeps its layout. */
-  #rows: Row[] = [];
-
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('items') || changed.has('hasMore')) {
-      this.#rows = this.hasMore ? [...this.items, ...placeholderRows] : this.items;
-    }
     if (changed.has('listKey')) this.#navigation.reset();
+    this.#window.count = this.items.length + (this.hasMore ? placeholderCount : 0);
   }
 
   #placeholderTimer: ReturnType<typeof setTimeout> | undefined;
@@ -155,16 +169,19 @@ export class AssetGridElement extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     const scroller = this.#scroller;
-    placeChildrenInOneWalk(scroller?.[virtualizerRef]);
-    this.#schedulePlaceholders();
-    if (changed.has('listKey') && scroller) scroller.scrollTop = 0;
-    if (changed.has('view') || changed.has('density')) {
-      const cell = Number.parseFloat(getComputedStyle(this).getPropertyValue('--_cell'));
-      if (cell > 0 && cell !== this.#cellWidth) {
-        this.#cellWidth = cell;
-        this.requestUpdate();
-      }
+    this.#window.attach(scroller);
+    if (changed.has('revision') || changed.has('items')) {
+      this.#schedulePlaceholders();
+      const index = this.#activeToCome;
+      if (index >= 0 && this.items[index] && index === this.#navigation.active)
+        emit(this, 'item-activate', { index });
     }
+    if (changed.has('listKey')) {
+      this.#activeToCome = -1;
+      if (scroller) scroller.scrollTop = 0;
+    }
+    const resized = (changed.has('view') || changed.has('density')) && this.#readSizes();
+    if (resized || changed.has('view')) this.#window.measure();
   }
 
   override render() {
@@ -183,7 +200,7 @@ export class AssetGridElement extends LitElement {
         : this.#renderEmpty(l.t('emptyFolder'), l.t('emptyFolderHint'));
     }
     const more =
-      this.error && this.hasMore && !this.loadingMore
+      this.error && !this.loadingMore
         ? html`<div class="more-error" role="alert">
             ${this.error.message}
             <button class="btn" type="button" @click=${() => emit(this, 'retry-more')}>${l.t('retry')}</button>
@@ -196,8 +213,10 @@ export class AssetGridElement extends LitElement {
       }
       adoptStyles(this.shadowRoot, listView.listStyles);
       return html`<ml-list-view
-          .rows=${this.#rows}
-          .total=${this.items.length}
+          .items=${this.items}
+          .revision=${this.revision}
+          .window=${this.#window}
+          .range=${`${this.#window.first}:${this.#window.last}:${this.#window.columns}`}
           .hasMore=${this.hasMore}
           .sort=${this.sort}
           .selected=${this.selected}
@@ -209,14 +228,6 @@ export class AssetGridElement extends LitElement {
         ></ml-list-view>
         ${more}`;
     }
-    const rtl = this.matches(':dir(rtl)');
-    const gridLayout = grid({
-      itemSize: { width: `${this.#cellWidth}px`, height: `${this.#cellWidth + 46}px` },
-      gap: '12px',
-      padding: '12px',
-      flex: { preserve: 'aspect-ratio' },
-      justify: 'start',
-    });
     const active = this.#navigation.active;
     return html`<div
         class="scroller grid"
@@ -230,13 +241,7 @@ export class AssetGridElement extends LitElement {
         @click=${this.#navigation}
         @dblclick=${this.#navigation}
       >
-        ${virtualize({
-          items: this.#rows,
-          keyFunction: keyOf,
-          scroller: true,
-          layout: { ...gridLayout, type: rtl ? MirroredGridLayout : CellGridLayout },
-          renderItem: (row: Row, index: number) => this.#renderCell(row, index),
-        })}
+        ${this.#window.sizer()}${this.#window.cells((index, style) => this.#renderCell(index, style))}
       </div>
       ${more}`;
   }
@@ -273,9 +278,10 @@ export class AssetGridElement extends LitElement {
     </div>`;
   }
 
-  #renderCell(row: Row, index: number): TemplateResult {
-    if (isPlaceholder(row))
-      return html`<div class="cell placeholder" aria-hidden="true"><div class="thumb shimmer"></div></div>`;
+  #renderCell(index: number, style: string): TemplateResult {
+    const row = this.items[index];
+    if (!row)
+      return html`<div class="cell placeholder" style=${style} aria-hidden="true"><div class="thumb shimmer"></div></div>`;
     const l = this.#l10n.value;
     const { file, selected, disabled, active } = rowState(row, index, {
       selected: this.selected,
@@ -288,12 +294,14 @@ export class AssetGridElement extends LitElement {
         role="option"
         id=${`item-${index}`}
         class=${active ? 'cell folder active' : 'cell folder'}
+        style=${style}
         data-index=${index}
         aria-posinset=${index + 1}
         aria-setsize=${setSize}
       >
         <div class="thumb">${icon(folderIcon, 'icon type-icon')}</div>
         <div class="caption"><span class="name">${row.name}</span> <span class="meta">${l.t('folder')}</span></div>
+        <i data-menu></i>
       </div>`;
     }
     const meta =
@@ -304,6 +312,7 @@ export class AssetGridElement extends LitElement {
       role="option"
       id=${`item-${index}`}
       class=${`cell${selected ? ' selected' : ''}${active ? ' active' : ''}`}
+      style=${style}
       data-index=${index}
       draggable="true"
       aria-selected=${String(selected)}
@@ -315,6 +324,7 @@ export class AssetGridElement extends LitElement {
       ${thumbnail(file, this.#failedThumbnails.has(file.fileId), `${this.#cellWidth}px`)}
       <div class="caption"><span class="name">${file.name}</span> <span class="meta">${meta}</span></div>
       ${disabled ? nothing : html`<span class="check" data-toggle aria-hidden="true"></span>`}
+      <i data-menu></i>
     </div>`;
   }
 
@@ -341,25 +351,6 @@ export class AssetGridElement extends LitElement {
   #failedThumbnails: ReadonlySet<string> = new Set();
   readonly #failing: string[] = [];
   #failedRender: ReturnType<typeof setTimeout> | undefined;
-
-  readonly #onVisibility = (event: Event & { last?: number }) => {
-    this.#schedulePlaceholders();
-    const last = event.last ?? 0;
-    if (this.hasMore && last >= this.items.length - 24) emit(this, 'load-more');
-  };
-
-  /** Items per row, from where the rendered cells sit. */
-  #columnCount(): number {
-    if (this.view === 'list') return 1;
-    const cells = [...this.renderRoot.querySelectorAll<HTMLElement>('.cell[data-index]')];
-    if (cells.length === 0) return 1;
-    const tops = new Map<number, number>();
-    for (const cell of cells) {
-      const top = Math.round(cell.getBoundingClientRect().top);
-      tops.set(top, (tops.get(top) ?? 0) + 1);
-    }
-    return Math.max(...tops.values());
-  }
 }
 
 customElements.get('ml-asset-grid') || customElements.define('ml-asset-grid', AssetGridElement);

@@ -4,22 +4,6 @@ import type { AcceptTest } from '../state/accept.js';
 import { fileIcon, icon } from '../styles/icons.js';
 import { hasThumbnail, thumbnailSources } from './thumbnails.js';
 
-/** A row still to come: the next page's stand-in. */
-export interface Placeholder {
-  placeholder: number;
-}
-/** What the grid and the list view render one of: an asset, or a placeholder. */
-export type Row = Asset | Placeholder;
-
-export const isPlaceholder = (row: Row): row is Placeholder => 'placeholder' in row;
-
-/** Stand-ins for the page to come, after the last loaded row. */
-export const placeholderRows: Placeholder[] = Array.from({ length: 12 }, (_, i) => ({ placeholder: i }));
-
-/** A row's identity for the virtualizer, so it keeps the row's element as rows come and go. */
-export const keyOf = (row: Row) =>
-  isPlaceholder(row) ? `placeholder-${row.placeholder}` : row.type === 'folder' ? row.folderId : row.fileId;
-
 /** What a view shows of its rows: which are selected or refused, which is active. */
 export interface RowContext {
   selected: ReadonlySet<string>;

@@ -57,6 +57,10 @@ export class BreadcrumbsElement extends LitElement {
         align-items: center;
         gap: 4px;
       }
+      span {
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
       button:hover {
         background: var(--_surface);
         color: var(--_text);

@@ -59,9 +59,7 @@ export class FolderTreeElement extends LitElement {
         height: 14px;
         transition: transform 120ms;
       }
-      :host(:dir(rtl)) .twisty .icon {
-        transform: scaleX(-1);
-      }
+      /* After shared's .flip (which mirrors a collapsed one in right-to-left): expanded points down. */
       [aria-expanded='true'] > .twisty .icon {
         transform: rotate(90deg);
       }
@@ -125,10 +123,11 @@ export class FolderTreeElement extends LitElement {
               event.stopPropagation();
               if (canExpand) this.#toggle(node.path, !node.expanded);
             }}
-            >${canExpand ? icon(chevronIcon) : nothing}</span
+            >${canExpand ? icon(chevronIcon, 'icon flip') : nothing}</span
           >
           ${icon(folderIcon, 'icon folder-icon')}
           <span class="name">${name}</span>
+          <i data-menu></i>
           ${
             node.error
               ? html`<span class="status error" title=${node.error.message}>${icon(alertIcon)}

@@ -36,6 +36,13 @@ const builtInPresets: Array<[string, number]> = [
 ];
 
 const formats = ['jpg', 'png', 'webp', 'avif'] as const;
+/** The type each output format stores: a new version must keep the file's (the server says so). */
+const formatMimes: Record<(typeof formats)[number], string> = {
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  avif: 'image/avif',
+};
 const stageWidth = 560;
 const stageHeight = 380;
 const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
@@ -118,6 +125,10 @@ export class ImageEditorElement extends LitElement {
         align-items: center;
         font-size: 13px;
       }
+      .controls p {
+        flex-basis: 100%;
+        margin: 0;
+      }
       .controls input[type='number'] {
         width: 6em;
       }
@@ -170,6 +181,16 @@ export class ImageEditorElement extends LitElement {
     const w = this.file?.width ?? 1;
     const h = this.file?.height ?? 1;
     return this.mode === 'crop' && this.rotation % 180 ? { w: h, h: w } : { w, h };
+  }
+
+  /** A format other than the file's: only a copy can have it (a version keeps the file's type). */
+  get #formatChange(): boolean {
+    return this.format !== '' && formatMimes[this.format] !== this.file?.mime;
+  }
+
+  /** Whether the save makes a copy: the user's choice, or the only way for a format change. */
+  get #savesCopy(): boolean {
+    return this.asCopy || this.#formatChange;
   }
 
   get #scale(): number {
@@ -312,9 +333,18 @@ export class ImageEditorElement extends LitElement {
                 }} /></label>`
             : nothing
         }
-        <label><input type="checkbox" .checked=${this.asCopy} @change=${(e: Event) => {
-          this.asCopy = (e.target as HTMLInputElement).checked;
-        }} /> ${l.t('saveAsCopy')}</label>
+        <label><input type="checkbox" .checked=${this.#savesCopy} ?disabled=${this.#formatChange}
+          aria-describedby=${this.#formatChange ? 'copy-why' : nothing} @change=${(e: Event) => {
+            this.asCopy = (e.target as HTMLInputElement).checked;
+          }} /> ${l.t('saveAsCopy')}</label>
+        ${
+          this.#formatChange
+            ? html`<p id="copy-why" class="muted">${l.t('formatNeedsCopy', {
+                format: this.format.toUpperCase(),
+                current: (this.file?.mime.split('/')[1] ?? '').toUpperCase(),
+              })}</p>`
+            : nothing
+        }
       </div>`;
   }
 
@@ -503,11 +533,12 @@ export class ImageEditorElement extends LitElement {
       const dot = file.name.lastIndexOf('.');
       const stem = dot > 0 ? file.name.slice(0, dot) : file.name;
       const ext = this.format ? `.${this.format}` : dot > 0 ? file.name.slice(dot) : '';
+      const asCopy = this.#savesCopy;
       const saved = await editImage(client, file.fileId, {
         operations,
-        ...(this.asCopy && { saveAs: { fileName: `${stem}-edited${ext}` } }),
+        ...(asCopy && { saveAs: { fileName: `${stem}-edited${ext}` } }),
       });
-      if (this.asCopy) {
+      if (asCopy) {
         emit(this, 'asset-change', { text: l.t('savedCopy', { name: saved.name }) });
       } else {
         this.undoTo = file.versionInfo.id;

@@ -81,7 +81,8 @@ export class ItemNavigationController implements ReactiveController {
     this.#keyboard(true);
     if (this.active >= 0) return;
     const { items, selected } = this.#host;
-    const first = items.findIndex((item) => item.type !== 'folder' && selected.has(item.fileId));
+    // Items not loaded are holes (undefined here).
+    const first = items.findIndex((item) => item && item.type !== 'folder' && selected.has(item.fileId));
     this.#setActive(first >= 0 ? first : firstInView(scroller));
   }
 

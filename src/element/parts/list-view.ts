@@ -1,12 +1,13 @@
 import '../i18n/en-more.js';
-import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
-import { css, html, LitElement, nothing, svg, type TemplateResult } from 'lit';
+import { css, html, LitElement, nothing, type PropertyValues, svg, type TemplateResult } from 'lit';
+import type { Asset } from '../../shared/wire.js';
 import { property } from '../decorators.js';
 import { formatBytes, formatDate } from '../i18n/format.js';
 import type { AcceptTest } from '../state/accept.js';
 import { type ListSort, typeSortLimit } from '../state/listing.js';
 import { chevronDownIcon, folderIcon, icon } from '../styles/icons.js';
-import { isPlaceholder, keyOf, type Row, rowState, thumbnail } from './asset-rows.js';
+import { rowState, thumbnail } from './asset-rows.js';
+import type { CellWindow } from './cell-window.js';
 import { LocalizeController } from './localized.js';
 import { emit } from './part-events.js';
 import { typeLabel } from './thumbnails.js';
@@ -25,18 +26,22 @@ const columns: Array<[key: string, sort: string, label: ColumnLabel]> = [
 ];
 
 /**
- * The list view of the asset grid: an ARIA grid with sortable column headers and virtualized
- * rows. A lazy part the grid shows in place of its cells. It renders into the grid's shadow root
+ * The list view of the asset grid: an ARIA grid with sortable column headers and windowed rows
+ * (the grid's CellWindow, one row per line). A lazy part the grid shows in place of its cells. It renders into the grid's shadow root
  * (no shadow root of its own), so the grid's styles and thumbnail handling apply to its rows as to
  * the cells; its scroller's focus, keys and clicks go to `navigation`.
  *
  * @fires sort-change - `{ sort }`: a column header was clicked.
  */
 export class ListViewElement extends LitElement {
-  /** The rows: the listing's items, then placeholders for the page to come. */
-  @property({ attribute: false }) rows: Row[] = [];
-  /** How many items are loaded. */
-  @property({ attribute: false }) total = 0;
+  /** The listing's items: one slot per item, with holes where a page is not loaded. */
+  @property({ attribute: false }) items: Asset[] = [];
+  /** Changes when `items` changed in place. */
+  @property({ attribute: false }) revision = 0;
+  /** The grid's window over the rows. */
+  @property({ attribute: false }) window: CellWindow | undefined;
+  /** Changes when the window's rendered rows do. */
+  @property({ attribute: false }) range = '';
   @property({ attribute: false }) hasMore = false;
   @property({ attribute: false }) sort: ListSort = 'DESC_CREATED';
   /** Selected file ids. */
@@ -54,10 +59,15 @@ export class ListViewElement extends LitElement {
     return this;
   }
 
+  protected override updated(_changed: PropertyValues<this>): void {
+    this.window?.attach(this.querySelector<HTMLElement>('.scroller'));
+  }
+
   override render(): TemplateResult {
     const l = this.#l10n.value;
     // A type sort reads one page of typeSortLimit and sorts it here; say so when there may be more.
-    const limited = this.sort.endsWith('_TYPE') && this.total >= typeSortLimit;
+    const total = this.items.length;
+    const limited = this.sort.endsWith('_TYPE') && total >= typeSortLimit;
     // The scroller has focus, so it is the grid (aria-activedescendant is a grid's); it owns the header above it.
     return html`${limited ? html`<p class="note">${l.t('typeSortLimited', { count: typeSortLimit })}</p>` : nothing}<div
       class="list"
@@ -73,7 +83,7 @@ export class ListViewElement extends LitElement {
         aria-owns="list-head"
         aria-label=${l.t('filesLabel')}
         aria-multiselectable="true"
-        aria-rowcount=${this.hasMore ? -1 : this.total + 1}
+        aria-rowcount=${this.hasMore ? -1 : total + 1}
         tabindex="0"
         aria-activedescendant=${this.active >= 0 ? `item-${this.active}` : nothing}
         @focusin=${this.navigation}
@@ -81,12 +91,7 @@ export class ListViewElement extends LitElement {
         @click=${this.navigation}
         @dblclick=${this.navigation}
       >
-        ${virtualize({
-          items: this.rows,
-          keyFunction: keyOf,
-          scroller: true,
-          renderItem: (row: Row, index: number) => this.#renderRow(row, index),
-        })}
+        ${this.window?.sizer()}${this.window?.cells((index, style) => this.#renderRow(index, style))}
       </div>
     </div>`;
   }
@@ -111,9 +116,10 @@ export class ListViewElement extends LitElement {
     </div>`;
   }
 
-  #renderRow(row: Row, index: number): TemplateResult {
-    if (isPlaceholder(row))
-      return html`<div class="row placeholder" aria-hidden="true"><span class="shimmer"></span></div>`;
+  #renderRow(index: number, style: string): TemplateResult {
+    const row = this.items[index];
+    if (!row)
+      return html`<div class="row placeholder" style=${style} aria-hidden="true"><span class="shimmer"></span></div>`;
     const l = this.#l10n.value;
     const { file, selected, disabled, active } = rowState(row, index, this);
     const cls = `row${selected ? ' selected' : ''}${active ? ' active' : ''}${file ? '' : ' folder'}`;
@@ -121,6 +127,7 @@ export class ListViewElement extends LitElement {
       role="row"
       id=${`item-${index}`}
       class=${cls}
+      style=${style}
       data-index=${index}
       draggable=${file ? 'true' : nothing}
       aria-rowindex=${index + 2}
@@ -130,6 +137,7 @@ export class ListViewElement extends LitElement {
       <div role="gridcell" class="c-name">
         ${file ? thumbnail(file, this.failed.has(file.fileId), undefined) : html`<div class="thumb">${icon(folderIcon, 'icon type-icon')}</div>`}
         <span class="name">${row.name}</span>
+        <i data-menu></i>
       </div>
       <div role="gridcell" class="c-type">${file ? typeLabel(file) : l.t('folder')}</div>
       <div role="gridcell" class="c-size">${file ? formatBytes(l, file.size) : ''}</div>
@@ -154,7 +162,7 @@ export const listStyles = css`
     display: contents;
   }
   .list-body > .row {
-    left: 0;
+    position: absolute;
   }
   :host([keyboard]) .scroller:focus .row.active {
     outline-offset: -2px;
@@ -223,6 +231,10 @@ export const listStyles = css`
     display: flex;
     align-items: center;
     gap: 10px;
+  }
+  .c-name .name {
+    flex: 1;
+    min-width: 0;
   }
   .c-name .thumb {
     flex: none;

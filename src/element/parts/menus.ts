@@ -6,14 +6,37 @@ import type { Localizer } from '../i18n/localize.js';
 import type { LibraryHost } from '../state/library-host.js';
 import type { ListSort } from '../state/listing.js';
 import type { DatePreset, SearchState, SizeFilter, TypeFilter } from '../state/search.js';
-import { closeIcon, icon } from '../styles/icons.js';
+import './tag-input.js';
 import { dateLabels, sizeLabels, typeLabels } from './filter-labels.js';
 import { toMediaError } from './media-error.js';
 
+export { contextMenus } from './context-menu.js';
+
 /*
  * What the popovers hold: the search bar's filters (type, tags, date, size), the sort menu and
- * the new-folder form. A lazy chunk, fetched when the browser is idle or a menu is first opened.
+ * the new-folder form; and the files' and folders' context menus (context-menu.ts). A lazy chunk,
+ * fetched when the browser is idle or a menu is first opened.
  */
+
+/**
+ * Places a popover under its trigger (above when it does not fit), aligned to the trigger's start
+ * edge. Here rather than in the core bundle: the parts place their popovers once this chunk is in.
+ */
+export function placePopover(popover: HTMLElement, anchor: Element): void {
+  const rtl = getComputedStyle(anchor).direction === 'rtl';
+  const a = anchor.getBoundingClientRect();
+  const style = popover.style;
+  style.top = `${a.bottom + 4}px`;
+  style.left = rtl ? 'auto' : `${Math.max(8, a.left)}px`;
+  style.right = rtl ? `${Math.max(8, innerWidth - a.right)}px` : 'auto';
+  // Once it has a size, keep it on screen.
+  requestAnimationFrame(() => {
+    const p = popover.getBoundingClientRect();
+    if (p.bottom > innerHeight - 8 && a.top - p.height - 4 > 8) style.top = `${a.top - p.height - 4}px`;
+    if (!rtl && p.right > innerWidth - 8) style.left = `${Math.max(8, innerWidth - p.width - 8)}px`;
+    if (rtl && p.left < 8) style.right = `${Math.max(8, innerWidth - p.width - 8)}px`;
+  });
+}
 
 const sorts: Array<[ListSort, MessageKey]> = [
   ['DESC_CREATED', 'sortNewest'],
@@ -160,40 +183,14 @@ function radioMenu(
 }
 
 function tagsMenu(l: Localizer, tags: string[], change: SearchChange): TemplateResult {
+  // The tag editor's field: chips, and suggestions from the library's tags as the user types.
   return html`<div class="tags">
-    <label class="visually-hidden" for="tag-input">${l.t('filterTags')}</label>
-    <input
-      id="tag-input"
-      type="text"
-      placeholder=${l.t('tagsPlaceholder')}
-      autocomplete="off"
-      @keydown=${(event: KeyboardEvent) => {
-        const input = event.target as HTMLInputElement;
-        const tag = input.value.trim();
-        if (event.key !== 'Enter' || tag === '') return;
-        event.preventDefault();
-        if (!tags.includes(tag)) change({ tags: [...tags, tag] });
-        input.value = '';
-      }}
-    />
+    <ml-tag-input
+      .tags=${tags}
+      .label=${l.t('filterTags')}
+      @tags-change=${(event: CustomEvent<{ tags: string[] }>) => change({ tags: event.detail.tags })}
+    ></ml-tag-input>
     <p class="hint">${l.t('tagsHint')}</p>
-    ${
-      tags.length
-        ? html`<ul class="tag-list">
-            ${tags.map(
-              (tag) => html`<li>
-                ${tag}<button
-                  type="button"
-                  aria-label=${l.t('removeTag', { name: tag })}
-                  @click=${() => change({ tags: tags.filter((t) => t !== tag) })}
-                >
-                  ${icon(closeIcon)}
-                </button>
-              </li>`,
-            )}
-          </ul>`
-        : nothing
-    }
   </div>`;
 }
 
@@ -265,38 +262,8 @@ export const menuStyles = css`
     grid-column: 2;
     justify-self: end;
   }
-  .tag-list {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 4px;
-    margin: 8px 0 0;
-    padding: 0;
-    list-style: none;
-  }
-  .tag-list li {
-    display: inline-flex;
-    align-items: center;
-    gap: 2px;
-    padding-inline: 8px 2px;
-    border-radius: 999px;
-    background: var(--_accent-soft);
-    color: var(--_accent);
-  }
-  .tag-list button {
-    display: inline-flex;
-    padding: 4px;
-    border: 0;
-    border-radius: 50%;
-    background: none;
-    cursor: pointer;
-    color: inherit;
-  }
-  .tag-list .icon {
-    width: 12px;
-    height: 12px;
-  }
-  .tags input {
-    width: 100%;
+  .tags {
+    min-width: 16em;
   }
   .hint {
     margin: 6px 0 0;

@@ -7,7 +7,7 @@ import { chevronDownIcon, closeIcon, icon, searchIcon, slidersIcon } from '../st
 import { shared } from '../styles/shared.js';
 import { dateLabels, sizeLabels, typeLabels } from './filter-labels.js';
 import { LocalizeController } from './localized.js';
-import { adoptStyles, emit, placePopover, whenIdle } from './part-events.js';
+import { adoptStyles, emit, whenIdle } from './part-events.js';
 
 const typingDelayMs = 250;
 
@@ -261,8 +261,7 @@ export class SearchBarElement extends LitElement {
         @beforetoggle=${(event: ToggleEvent) => {
           const menu = event.target as HTMLElement;
           if (event.newState !== 'open') return;
-          placePopover(menu, menu.parentElement!);
-          void this.#loadMenus();
+          void this.#loadMenus().then(() => menus!.placePopover(menu, menu.parentElement!));
         }}
       >
         ${menus ? menus.filterMenu(id, l, this.search, (change) => this.#change(change)) : nothing}

@@ -1,5 +1,8 @@
+import { ContextConsumer } from '@lit/context';
 import { css, html, LitElement, nothing } from 'lit';
+import { suggestTags } from '../../client/editing.js';
 import { property, state } from '../decorators.js';
+import { libraryContext } from '../state/contexts.js';
 import { closeIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
@@ -95,7 +98,10 @@ export class TagInputElement extends LitElement {
 
   /** The chips. */
   @property({ attribute: false }) tags: string[] = [];
-  /** Answers suggestions for what is typed; empty when there are none. */
+  /**
+   * Answers suggestions for what is typed; empty when there are none. Without one, the tags of
+   * the library the field is in (`GET /_ml/tags`, read-only sessions included).
+   */
   @property({ attribute: false }) suggest: ((prefix: string) => Promise<string[]>) | undefined;
   /** Accessible name of the text field. */
   @property() label = '';
@@ -106,6 +112,7 @@ export class TagInputElement extends LitElement {
   @state() private problem: string | undefined;
   readonly #l10n = new LocalizeController(this);
   readonly #listId = `tags-${++nextId}`;
+  readonly #library = new ContextConsumer(this, { context: libraryContext });
   #asked = 0;
 
   override focus(): void {
@@ -199,11 +206,14 @@ export class TagInputElement extends LitElement {
     this.problem = this.#problemWith(text);
     const prefix = text.trim();
     const asked = ++this.#asked;
-    if (!prefix || !this.suggest) {
+    const host = this.#library.value;
+    const suggest =
+      this.suggest ?? (host && ((p: string) => host.connection().then((c) => suggestTags(c.client, p))));
+    if (!prefix || !suggest) {
       this.options = [];
       return;
     }
-    const found = await this.suggest(prefix).catch(() => []);
+    const found = await suggest(prefix).catch(() => []);
     // An older answer arriving late must not replace a newer one.
     if (asked !== this.#asked) return;
     this.options = found.filter((tag) => !this.tags.includes(tag));

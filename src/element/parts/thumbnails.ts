@@ -4,7 +4,7 @@ import type { MediaFile } from '../../shared/wire.js';
 export function withTransform(url: string, transformation: string): string {
   // A URL that transforms already (cropped on delivery) gets the step chained after its own.
   return url.includes('tr=')
-    ? url.replace(/([?&]tr=[^&#]*)/, `$1:${transformation}`)
+    ? url.replace(/[?&]tr=[^&#]*/, `$&:${transformation}`)
     : `${url}${url.includes('?') ? '&' : '?'}tr=${transformation}`;
 }
 
@@ -25,13 +25,18 @@ export function transformedUrl(file: MediaFile, transformation: string): string 
 /**
  * What a grid cell loads: a 200 px rendition where that is enough (1x screens), the server's
  * own thumbnail (`n-ik_ml_thumbnail`, 400 px) for 2x, a larger one for denser screens, and a
- * tiny blurred preview to show meanwhile.
+ * tiny blurred preview to show meanwhile. PDFs and videos are drawn from ImageKit's
+ * `…/ik-thumbnail.jpg` (the first page, the poster frame), their query kept.
  */
 export function thumbnailSources(file: MediaFile): { src: string; srcset: string; placeholder: string } {
+  // Delivery URLs always carry a query (`updatedAt`, the cache-buster).
+  const picture = (url: string) => (file.fileType === 'image' ? url : url.replace('?', '/ik-thumbnail.jpg?'));
+  const url = picture(file.url);
+  const src = picture(file.thumbnail);
   return {
-    src: file.thumbnail,
-    srcset: `${withTransform(file.url, 'w-200,h-200,c-at_max,f-webp,q-75')} 200w, ${file.thumbnail} 400w, ${withTransform(file.url, 'w-800,h-800,c-at_max,f-webp,q-75')} 800w`,
-    placeholder: withTransform(file.url, 'w-24,h-24,c-at_max,bl-4,q-40,f-webp'),
+    src,
+    srcset: `${withTransform(url, 'w-200,h-200,c-at_max,f-webp,q-75')} 200w, ${src} 400w, ${withTransform(url, 'w-800,h-800,c-at_max,f-webp,q-75')} 800w`,
+    placeholder: withTransform(url, 'w-24,h-24,c-at_max,f-webp,q-40,bl-4'),
   };
 }
 
@@ -42,8 +47,7 @@ export function hasThumbnail(file: MediaFile): boolean {
 
 /** `JPEG`, `PDF`, `SVG`: the short name of a file's type, from its extension or MIME type. */
 export function typeLabel(file: MediaFile): string {
-  const ext = /\.([a-z0-9]{1,5})$/i.exec(file.name)?.[1];
-  if (ext) return ext.toUpperCase();
-  const subtype = file.mime.split('/')[1] ?? file.mime;
-  return subtype.replace(/^x-/, '').replace(/\+.*$/, '').toUpperCase();
+  const ext = /\.(\w{1,5})$/.exec(file.name)?.[1];
+  // `image/svg+xml` → SVG, `application/x-matroska` → MATROSKA.
+  return (ext ?? file.mime.replace(/.*\/(x-)?|\+.*/g, '')).toUpperCase();
 }

@@ -1,7 +1,8 @@
 import { ContextConsumer } from '@lit/context';
-import { css, html, LitElement, svg, type TemplateResult } from 'lit';
+import { css, html, LitElement, nothing, svg, type TemplateResult } from 'lit';
 import '../i18n/en-upload.js';
 import { MediaApiError } from '../../client/errors.js';
+import { state } from '../decorators.js';
 import { libraryContext } from '../state/contexts.js';
 import { icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
@@ -10,6 +11,7 @@ import { LocalizeController } from './localized.js';
 const uploadIcon = svg`<path d="M12 15V3M7 8l5-5 5 5M4 15v4a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-4"/>`;
 
 type PanelModule = typeof import('./upload-panel.js');
+type Panel = InstanceType<PanelModule['UploadPanelElement']>;
 let panel: Promise<PanelModule> | undefined;
 
 /**
@@ -23,8 +25,29 @@ export class UploadButtonElement extends LitElement {
       :host {
         display: contents;
       }
+      .upload {
+        position: relative;
+        display: inline-flex;
+      }
+      /* The batch's progress, on the button's corner: the panel may be closed while files go up. */
+      .ring {
+        position: absolute;
+        inset-block-start: -5px;
+        inset-inline-end: -5px;
+        width: 16px;
+        height: 16px;
+        border-radius: 50%;
+        pointer-events: none;
+        background:
+          radial-gradient(var(--_bg) 0 45%, transparent 46%),
+          conic-gradient(var(--_accent) calc(var(--done) * 1%), var(--_border) 0);
+      }
     `,
   ];
+
+  /** Files going up and the batch's percent, as the panel reports them. */
+  @state() private activity = { uploading: 0, percent: 0 };
+  #panel: Panel | undefined;
 
   readonly #l = new LocalizeController(this);
   readonly #library = new ContextConsumer(this, { context: libraryContext });
@@ -36,11 +59,6 @@ export class UploadButtonElement extends LitElement {
     this.#listen(this.#library.value?.element);
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#listen(undefined);
-  }
-
   /** Opens the upload panel (loading Uppy the first time), with these files added. */
   async open(files: File[] = []): Promise<void> {
     const host = this.#library.value;
@@ -48,7 +66,9 @@ export class UploadButtonElement extends LitElement {
     try {
       panel ??= import('./upload-panel.js');
       await panel;
-      void host.overlay('ml-upload-panel').show(files);
+      const part = host.overlay('ml-upload-panel');
+      this.#follow(part);
+      void part.show(files);
     } catch (error) {
       panel = undefined;
       host.reportError(
@@ -61,11 +81,57 @@ export class UploadButtonElement extends LitElement {
     }
   }
 
+  /** Shows the panel's uploads on the button, so they stay in sight while the panel is closed. */
+  #follow(part: Panel): void {
+    if (part === this.#panel) return;
+    this.#panel?.removeEventListener('activity', this.#onActivity);
+    part.addEventListener('activity', this.#onActivity);
+    this.#panel = part;
+    this.#onActivity();
+  }
+
+  readonly #onActivity = () => {
+    const next = this.#panel?.activity ?? { uploading: 0, percent: 0 };
+    if (next.uploading !== this.activity.uploading || next.percent !== this.activity.percent)
+      this.activity = next;
+  };
+
   override render(): TemplateResult {
-    const label = this.#l.value.t('upload');
-    return html`<button class="btn" type="button" title=${label} @click=${() => void this.open()}>
-      ${icon(uploadIcon)}<span class="label">${label}</span>
-    </button>`;
+    const l = this.#l.value;
+    const label = l.t('upload');
+    const { uploading, percent } = this.activity;
+    const busy = uploading > 0 && l.t('uploadingFiles', { count: uploading });
+    // The title says it to the pointer, the progress bar to assistive technology.
+    return html`<span class="upload"
+      ><button
+        class="btn"
+        type="button"
+        title=${busy ? `${busy}: ${l.t('uploadProgress', { percent })}` : label}
+        @click=${() => void this.open()}
+      >
+        ${icon(uploadIcon)}<span class="label">${label}</span></button
+      >${
+        busy
+          ? html`<span
+              class="ring"
+              role="progressbar"
+              aria-label=${busy}
+              aria-valuemin="0"
+              aria-valuemax="100"
+              aria-valuenow=${percent}
+              aria-valuetext=${l.t('uploadProgress', { percent })}
+              style="--done: ${percent}"
+            ></span>`
+          : nothing
+      }</span
+    >`;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#listen(undefined);
+    this.#panel?.removeEventListener('activity', this.#onActivity);
+    this.#panel = undefined;
   }
 
   #listen(element: HTMLElement | undefined): void {

@@ -22,6 +22,7 @@ import { shared } from '../styles/shared.js';
 import { tokens } from '../styles/tokens.js';
 import { LocalizeController } from './localized.js';
 import { friendlyError, MediaServerUpload, serverMessage, uploadedFile } from './media-server-upload.js';
+import { acceptedKinds, plainUploadError } from './upload-messages.js';
 import { uploadPanelStyles, uppyStyles } from './upload-styles.js';
 
 type PanelFile = UppyFile<Meta, Body>;
@@ -43,6 +44,9 @@ type UppyLocale = NonNullable<UppyOptions<Meta, Body>['locale']>;
 const uppyLocales: Record<string, () => Promise<{ default: UppyLocale }>> = {
   en: () => import('@uppy/locales/lib/en_US.js'),
   de: () => import('@uppy/locales/lib/de_DE.js'),
+  fr: () => import('@uppy/locales/lib/fr_FR.js'),
+  es: () => import('@uppy/locales/lib/es_ES.js'),
+  ar: () => import('@uppy/locales/lib/ar_SA.js'),
 };
 const uppyLocaleFor = (lang: string) => uppyLocales[lang.split('-')[0]!.toLowerCase()] ?? uppyLocales.en!;
 
@@ -64,7 +68,9 @@ export class UploadPanelElement extends LitElement {
   /** Whether replaced files keep their tags, custom metadata, alt text and focus area. */
   @state() private keepDetails = true;
   @state() private status = '';
+  /** Files waiting to be sent, and files the server refused (they wait for Retry). */
   @state() private count = 0;
+  @state() private failed = 0;
   readonly #l = new LocalizeController(this);
   readonly #library = new ContextConsumer(this, { context: libraryContext });
   #uppy: Uppy<Meta, Body> | undefined;
@@ -161,7 +167,18 @@ export class UploadPanelElement extends LitElement {
       },
     });
     this.#uppy = uppy;
+    // Uppy's "You can only upload: image/*" names MIME types, not the file: say it in words.
+    uppy.on('restriction-failed', (file, error) => {
+      const uppyWords = uppy.i18n('youCanOnlyUploadFileTypes', { types: accept.join(', ') });
+      if (file && accept.length > 0 && error.message === uppyWords)
+        error.message = this.#l.value.t('uploadNotAccepted', {
+          name: file.name ?? '',
+          types: acceptedKinds(this.#l.value, accept),
+        });
+    });
     target.addEventListener('keydown', (event) => this.#keepTabInOverlay(event), { capture: true });
+    target.addEventListener('keydown', submitDetachedForm);
+    target.addEventListener('click', submitDetachedForm);
     uppy.use(Dashboard, {
       inline: true,
       target,
@@ -274,10 +291,12 @@ export class UploadPanelElement extends LitElement {
 
   #listen(uppy: Uppy<Meta, Body>): void {
     const element = this.#host.element;
-    uppy.on('files-added', this.#refreshCount);
-    uppy.on('file-removed', this.#refreshCount);
-    uppy.on('restored', this.#refreshCount);
     uppy.on('progress', (percent) => this.#progress(percent));
+    // Any change of Uppy's state may start, advance or end an upload: the Upload button follows.
+    uppy.on('state-update', () => {
+      this.#refreshCount();
+      this.dispatchEvent(new Event('activity'));
+    });
     uppy.on('upload-success', (file, response) => {
       const uploaded = uploadedFile(response.body);
       if (uploaded?.fileId) this.#uploadedFiles.push(uploaded);
@@ -298,15 +317,30 @@ export class UploadPanelElement extends LitElement {
         uppy.once('complete', () => void uppy.retryUpload(file.id));
         return;
       }
-      const message = friendlyError(error);
+      const message = plainUploadError(this.#l.value, file.name ?? '', friendlyError(error));
       uppy.setFileState(file.id, { error: message });
       fire(element, 'ml-upload-error', { name: file.name, message });
     });
   }
 
   readonly #refreshCount = () => {
-    this.count = this.#uppy?.getFiles().filter((file) => !file.progress.uploadComplete).length ?? 0;
+    const files = this.#uppy?.getFiles() ?? [];
+    this.count = files.filter((file) => !file.progress.uploadStarted && !file.error).length;
+    this.failed = files.filter((file) => file.error && !file.progress.uploadComplete).length;
+    if (files.length === 0) this.status = '';
   };
+
+  /**
+   * The files on their way up (started, neither done nor failed) and the batch's percent, for the
+   * Upload button; an `activity` event on this element (it stays in the shadow tree) says when they change.
+   */
+  get activity(): { uploading: number; percent: number } {
+    const files = this.#uppy?.getFiles() ?? [];
+    const uploading = files.filter(
+      (file) => file.progress.uploadStarted && !file.progress.uploadComplete && !file.error,
+    ).length;
+    return { uploading, percent: uploading > 0 ? (this.#uppy?.getState().totalProgress ?? 0) : 0 };
+  }
 
   /** The batch's progress, on the panel and to the page. */
   #progress(percent: number): void {
@@ -386,6 +420,7 @@ export class UploadPanelElement extends LitElement {
 
   override render(): TemplateResult {
     const l = this.#l.value;
+    const { uploading } = this.activity;
     // Escape closes it as the close button does; a `close` after a quick reopen finds it open again.
     // The section keeps the header and footer from being the page's banner and contentinfo.
     return html`<dialog aria-labelledby="upload-title" @close=${() => {
@@ -422,21 +457,32 @@ export class UploadPanelElement extends LitElement {
       <div class="dashboard" ?hidden=${this.conflicts !== undefined}></div>
       ${this.conflicts ? this.#renderConflicts() : nothing}
       <footer>
-        <span role="status">${this.status}</span>
+        <span role="status">${
+          // One state at a time: while files go up their progress, then what failed, then what was done.
+          uploading === 0 && this.failed > 0 ? l.t('uploadFailedCount', { count: this.failed }) : this.status
+        }</span>
         ${
           this.conflicts
             ? html`<button class="btn" type="button" @click=${() => this.#decide?.(false)}>${l.t('cancel')}</button>
                 <button class="btn primary" type="button" @click=${() => this.#decide?.(true)}>
                   ${l.t('uploadStart', { count: this.conflicts.filter((c) => c.choice !== 'skip').length })}
                 </button>`
-            : html`<button
-                class="btn primary"
-                type="button"
-                ?disabled=${this.count === 0}
-                @click=${() => void this.start()}
-              >
-                ${l.t('uploadStart', { count: this.count })}
-              </button>`
+            : this.count === 0 && uploading === 0 && this.failed > 0
+              ? html`<button class="btn primary" type="button" @click=${() => void this.#uppy?.retryAll()}>
+                  ${l.t('uploadRetry', { count: this.failed })}
+                </button>`
+              : html`<button
+                  class="btn primary"
+                  type="button"
+                  ?disabled=${this.count === 0}
+                  @click=${() => void this.start()}
+                >
+                  ${
+                    this.count === 0 && uploading > 0
+                      ? l.t('uploadingFiles', { count: uploading })
+                      : l.t('uploadStart', { count: this.count })
+                  }
+                </button>`
         }
       </footer>
       </section>
@@ -516,6 +562,28 @@ declare global {
   interface HTMLElementTagNameMap {
     'ml-upload-panel': UploadPanelElement;
   }
+}
+
+/**
+ * Uppy's link import (@uppy/url) and its provider search and filter fields (@uppy/provider-views)
+ * put their `<form>` in `document.body` and point their input and button at it with `form="id"`,
+ * which does not reach into our shadow root: Enter and Import submitted nothing. This submits
+ * that form for them (Uppy's submit handler reads the input it holds).
+ */
+function submitDetachedForm(event: Event): void {
+  const control = (event.target as Element).closest?.<HTMLInputElement | HTMLButtonElement>(
+    'input[form], button[form]',
+  );
+  const id = control?.getAttribute('form');
+  if (!control || !id || control.form || control.disabled) return;
+  if (event.type === 'keydown') {
+    const key = event as KeyboardEvent;
+    if (key.key !== 'Enter' || key.isComposing || control.localName !== 'input') return;
+  } else if (control.localName !== 'button' || control.type !== 'submit') return;
+  const form = document.getElementById(id);
+  if (!(form instanceof HTMLFormElement)) return;
+  event.preventDefault();
+  form.requestSubmit();
 }
 
 /**

@@ -132,6 +132,7 @@ export const mediaLibraryStyles = css`
     min-width: 0;
   }
   .notice {
+    overflow-wrap: anywhere;
     color: var(--_danger);
     font-weight: 500;
   }
@@ -180,6 +181,13 @@ export const mediaLibraryStyles = css`
     }
     .only-narrow {
       display: inline-flex;
+    }
+    /* The breadcrumb takes the first row with the folders button; the other buttons wrap below. */
+    .toolbar {
+      flex-wrap: wrap;
+    }
+    ml-breadcrumbs {
+      flex-basis: calc(100% - 38px);
     }
     .top {
       flex-wrap: wrap;

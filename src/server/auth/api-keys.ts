@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type AuditActor, type AuditChange, systemActor } from '../../shared/audit.js';
 import type { ApiKeyPair, KeyPermission } from '../../shared/wire.js';
 import { badRequest, notFound } from '../errors.js';
 import type { ApiKeyRecord, Store } from '../store/store.js';
@@ -51,7 +52,11 @@ export class ApiKeys {
     return listPairs(this.#store, now);
   }
 
-  async create(options: CreateKeyOptions, now = Date.now()): Promise<ApiKeyPair> {
+  async create(
+    options: CreateKeyOptions,
+    actor: AuditActor = systemActor,
+    now = Date.now(),
+  ): Promise<ApiKeyPair> {
     const permission = options.kind === 'standard' ? 'ReadWrite' : options.permission;
     if (!permission || !['None', 'Read', 'ReadWrite'].includes(permission)) {
       throw badRequest('A restricted key needs a permission: None, Read or ReadWrite.', {
@@ -87,12 +92,22 @@ export class ApiKeys {
         expiresAt: null,
       };
       await store.apiKeys.insert(record);
+      await keyAudit(store, actor, 'key.create', record, now, {
+        kind: { after: record.kind },
+        permission: { after: record.permission },
+        name: { after: record.name },
+      });
       return describePair([record], now, true);
     });
   }
 
   /** Issues a new private key for the pair; the old one stops working after `grace`. */
-  async roll(publicKey: string, grace: RollGracePeriod, now = Date.now()): Promise<ApiKeyPair> {
+  async roll(
+    publicKey: string,
+    grace: RollGracePeriod,
+    actor: AuditActor = systemActor,
+    now = Date.now(),
+  ): Promise<ApiKeyPair> {
     if (!(grace in rollGracePeriods)) {
       throw badRequest(`expireOldKeyIn must be one of ${Object.keys(rollGracePeriods).join(', ')}.`, {
         reason: 'INVALID_PARAMETER',
@@ -115,11 +130,12 @@ export class ApiKeys {
         expiresAt: null,
       };
       await store.apiKeys.insert(rolled);
+      await keyAudit(store, actor, 'key.roll', rolled, now, { expireOldKeyIn: { after: grace } });
       return describePair(await store.apiKeys.findByPublicKey(publicKey), now, true);
     });
   }
 
-  async delete(publicKey: string, now = Date.now()): Promise<void> {
+  async delete(publicKey: string, actor: AuditActor = systemActor, now = Date.now()): Promise<void> {
     await this.#store.transaction(async (store) => {
       const pairs = await listPairs(store, now);
       const pair = pairs.find((p) => p.publicKey === publicKey);
@@ -130,8 +146,29 @@ export class ApiKeys {
         });
       }
       await store.apiKeys.deletePair(publicKey);
+      await keyAudit(store, actor, 'key.delete', pair, now, {});
     });
   }
+}
+
+/** A key write's audit entry: the pair by its public key and name, never a private key. */
+function keyAudit(
+  store: Store,
+  actor: AuditActor,
+  action: 'key.create' | 'key.roll' | 'key.delete',
+  pair: { publicKey: string; name: string },
+  at: number,
+  changes: Record<string, AuditChange>,
+): Promise<void> {
+  return store.audit.append({
+    at,
+    actor,
+    action,
+    fileId: null,
+    path: null,
+    target: { id: pair.publicKey, name: pair.name },
+    changes,
+  });
 }
 
 async function listPairs(store: Store, now: number): Promise<ApiKeyPair[]> {

@@ -24,6 +24,7 @@ export function privateKeyFromBasic(header: string | undefined): string | undefi
 
 const principalOf = (key: ApiKeyRecord, via: Principal['via']): Principal => ({
   publicKey: key.publicKey,
+  keyName: key.name,
   kind: key.kind,
   permission: key.permission,
   via,

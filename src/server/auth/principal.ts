@@ -8,6 +8,8 @@ export type Access = 'read' | 'write' | 'admin';
 /** Who is calling, once authenticated. */
 export interface Principal {
   publicKey: string;
+  /** The key pair's name, for the audit log. */
+  keyName?: string;
   kind: 'standard' | 'restricted';
   permission: KeyPermission;
   /** `user`: a signed-in DAM user's cookie (src/server/auth/user-sessions.ts). */

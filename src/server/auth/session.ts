@@ -107,6 +107,7 @@ async function verifiedSession(
     const pair = keys[0]!;
     const principal: Principal = {
       publicKey: kid,
+      keyName: pair.name,
       kind: pair.kind,
       permission: pair.permission,
       via: 'session',

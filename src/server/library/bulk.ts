@@ -1,9 +1,11 @@
+import type { AuditAction } from '../../shared/audit.js';
 import type { Principal } from '../auth/principal.js';
 import { assertLevel, isPathInScope } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, messages } from '../errors.js';
 import type { FilePatch, FileRecord, Store } from '../store/store.js';
 import { normalizeTags } from './attributes.js';
+import { type AuditEvent, actorOf, appendAudit, fileTarget, metadataChanges } from './audit.js';
 import { deleteBlobs } from './blobs.js';
 
 export const maxBulkIds = 100;
@@ -31,8 +33,9 @@ async function forEachFile(
   principal: Principal | null,
   fileIds: string[],
   successKey: BulkSuccessKey,
-  apply: (store: Store, file: FileRecord) => Promise<void>,
+  apply: (store: Store, file: FileRecord) => Promise<AuditEvent>,
 ): Promise<BulkOutcome> {
+  const actor = actorOf(principal);
   const { done, missing } = await ctx.store.transaction(async (store) => {
     const done: string[] = [];
     const missing: string[] = [];
@@ -48,7 +51,7 @@ async function forEachFile(
           file.filePath,
           file.fileId,
         );
-        await apply(store, file);
+        await appendAudit(store, actor, await apply(store, file));
         done.push(fileId);
       }
     }
@@ -82,6 +85,7 @@ export async function bulkDelete(
       const keys = await store.files.delete(file.fileId);
       await store.blobJournal.add(keys, Date.now());
       blobKeys.push(...keys);
+      return { action: 'file.delete', ...fileTarget(file) };
     },
   );
   await deleteBlobs(ctx, blobKeys);
@@ -93,12 +97,15 @@ function updateEach(
   ctx: ServerContext,
   principal: Principal | null,
   fileIds: string[],
+  action: AuditAction,
   change: (file: FileRecord) => FilePatch,
 ): Promise<BulkOutcome> {
   const now = Date.now();
-  return forEachFile(ctx, principal, fileIds, 'successfullyUpdatedFileIds', (store, file) =>
-    store.files.updateVersions([file.versionId], { ...change(file), updatedAt: now }),
-  );
+  return forEachFile(ctx, principal, fileIds, 'successfullyUpdatedFileIds', async (store, file) => {
+    await store.files.updateVersions([file.versionId], { ...change(file), updatedAt: now });
+    const updated = (await store.files.get(file.fileId))!;
+    return { action, ...fileTarget(updated), changes: metadataChanges(file, updated) };
+  });
 }
 
 /** A list with nothing left in it is stored as none at all, as ImageKit answers it. */
@@ -110,7 +117,7 @@ export function bulkAddTags(
   principal: Principal | null,
   body: { fileIds: string[]; tags: string[] },
 ): Promise<BulkOutcome> {
-  return updateEach(ctx, principal, body.fileIds, (file) => ({
+  return updateEach(ctx, principal, body.fileIds, 'file.tags.add', (file) => ({
     tags: normalizeTags([...(file.tags ?? []), ...body.tags]),
   }));
 }
@@ -122,7 +129,7 @@ export function bulkRemoveTags(
   body: { fileIds: string[]; tags: string[] },
 ): Promise<BulkOutcome> {
   const tags = new Set(body.tags);
-  return updateEach(ctx, principal, body.fileIds, (file) => ({
+  return updateEach(ctx, principal, body.fileIds, 'file.tags.remove', (file) => ({
     tags: noneIfEmpty((file.tags ?? []).filter((t) => !tags.has(t))),
   }));
 }
@@ -134,7 +141,7 @@ export function bulkRemoveAITags(
   body: { fileIds: string[]; AITags: string[] },
 ): Promise<BulkOutcome> {
   const names = new Set(body.AITags);
-  return updateEach(ctx, principal, body.fileIds, (file) => ({
+  return updateEach(ctx, principal, body.fileIds, 'file.aiTags.remove', (file) => ({
     aiTags: noneIfEmpty((file.aiTags ?? []).filter((t) => !names.has(t.name))),
   }));
 }

@@ -1,8 +1,10 @@
+import type { AuditActor, AuditChange } from '../../shared/audit.js';
 import type { CustomMetadataField } from '../../shared/wire.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, messages, notFound } from '../errors.js';
 import type { CustomMetadataFieldRecord, Store } from '../store/store.js';
 import { hasNul, invalidParameter, noNul } from './attributes.js';
+import { type AuditEvent, appendAudit } from './audit.js';
 import { validateFieldSchema } from './custom-metadata.js';
 import { newId } from './ids.js';
 
@@ -62,6 +64,7 @@ export interface CreateFieldInput {
 export async function createCustomMetadataField(
   ctx: Pick<ServerContext, 'store'>,
   input: CreateFieldInput,
+  actor: AuditActor,
 ): Promise<CustomMetadataField> {
   if (!namePattern.test(input.name)) {
     throw badRequest('Your request contains invalid name parameter. Use 1 to 100 letters, digits, _ or -.', {
@@ -97,8 +100,31 @@ export async function createCustomMetadataField(
       updatedAt: now,
     };
     await store.customMetadataFields.insert(record);
+    await appendAudit(
+      store,
+      actor,
+      fieldEvent('field.create', record, {}, { label, schema, description }),
+      now,
+    );
     return toCustomMetadataField(record);
   });
+}
+
+/** A field's audit event: its id and name, and each changed property before and after. */
+function fieldEvent(
+  action: 'field.create' | 'field.update' | 'field.delete',
+  field: CustomMetadataFieldRecord,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): AuditEvent {
+  const changes: Record<string, AuditChange> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    changes[key] = {
+      ...(key in before && { before: before[key] }),
+      ...(key in after && { after: after[key] }),
+    };
+  }
+  return { action, target: { id: field.id, name: field.name }, changes };
 }
 
 async function requireField(store: Store, id: string): Promise<CustomMetadataFieldRecord> {
@@ -120,6 +146,7 @@ export async function updateCustomMetadataField(
   ctx: ServerContext,
   id: string,
   input: UpdateFieldInput,
+  actor: AuditActor,
 ): Promise<CustomMetadataField> {
   if ('name' in input) throw badRequest('Name cannot be updated.', { reason: 'INVALID_PARAMETER' });
   if (input.label === undefined && input.schema === undefined && input.description === undefined) {
@@ -143,14 +170,22 @@ export async function updateCustomMetadataField(
       patch.schema = validateFieldSchema(merged, field.schema.type);
     }
     await store.customMetadataFields.update(id, patch);
+    const { updatedAt: _, ...changed } = patch;
+    const before = Object.fromEntries(Object.keys(changed).map((k) => [k, field[k as keyof typeof field]]));
+    await appendAudit(store, actor, fieldEvent('field.update', field, before, changed));
     return toCustomMetadataField(await requireField(store, id));
   });
 }
 
-export async function deleteCustomMetadataField(ctx: ServerContext, id: string): Promise<void> {
+export async function deleteCustomMetadataField(
+  ctx: ServerContext,
+  id: string,
+  actor: AuditActor,
+): Promise<void> {
   await ctx.store.transaction(async (store) => {
     const field = await requireField(store, id);
     if (field.isDeleted) throw notFound(messages.fieldNotFound);
     await store.customMetadataFields.update(id, { isDeleted: true, updatedAt: Date.now() });
+    await appendAudit(store, actor, fieldEvent('field.delete', field, {}, {}));
   });
 }

@@ -1,8 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { isPathInScope, type Scoped } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, badRequest, messages, notFound } from '../errors.js';
@@ -31,7 +29,9 @@ import {
 import { readBlob } from '../storage/blob-storage.js';
 import type { FileRecord } from '../store/store.js';
 import { DerivedImages } from './derived-images.js';
+import { withLocalCopy } from './local-copy.js';
 import { type UrlSignature, verifyUrlSignature } from './url-signature.js';
+import { checkPictureVideoOptions } from './video-delivery.js';
 
 /** A delivery URL taken apart: which file, which version, which transformation, which signature. */
 export interface DeliveryUrl {
@@ -312,7 +312,7 @@ export const attachmentDisposition = (fileName: string) =>
 
 /** A rendition downloads under the file's name with its own format's extension. */
 function downloadName(target: DeliveryTarget): string {
-  const format = target.transformation?.output.format;
+  const format = target.transformation?.video?.format ?? target.transformation?.output.format;
   if (!target.transformation || !format || format === 'auto' || format === 'orig') return target.file.name;
   const extension = format === 'jpeg' ? 'jpg' : format;
   return target.file.name.replace(/(\.[^.]*)?$/, `.${extension}`);
@@ -369,6 +369,7 @@ export async function planDerived(
   accept: string | undefined,
   references: References = new Map(),
 ): Promise<DerivedPlan> {
+  checkPictureVideoOptions(file, t);
   const kind = await sourceKindOf(file);
   const sourceMime = kind === 'image' ? file.mime : kind === 'poster' ? 'image/jpeg' : 'image/png';
   const format = resolveOutputFormat(t.output.format, sourceMime, accept);
@@ -426,7 +427,8 @@ export async function renderSourceFor(
     }
   }
   if (kind === 'poster') {
-    const poster = await withLocalCopy(ctx, file.blobKey, (path) => posterFrame(path, file.mime));
+    const second = t?.video?.start ?? 1;
+    const poster = await withLocalCopy(ctx, file.blobKey, (path) => posterFrame(path, file.mime, second));
     if (poster) return { bytes: poster, mime: 'image/png', customCoordinates: null };
   }
   return {
@@ -434,17 +436,6 @@ export async function renderSourceFor(
     mime: 'image/png',
     customCoordinates: null,
   };
-}
-
-/** ffmpeg and poppler need a seekable local file; blobs may live elsewhere (S3), so copy to staging. */
-async function withLocalCopy<T>(ctx: ServerContext, blobKey: string, work: (path: string) => Promise<T>) {
-  const path = join(ctx.stagingDir, `source-${randomUUID()}`);
-  try {
-    await pipeline(await ctx.storage.read(blobKey), createWriteStream(path));
-    return await work(path);
-  } finally {
-    await rm(path, { force: true });
-  }
 }
 
 const fontTypes = new Set([

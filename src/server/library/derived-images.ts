@@ -1,3 +1,4 @@
+import { rm, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { BlobStorage, ByteRange } from '../storage/blob-storage.js';
 import type { Store } from '../store/store.js';
@@ -6,6 +7,9 @@ import type { RenderLock, RenderLocks } from './render-locks.js';
 
 /** A derived image, either just rendered (bytes in hand) or found in storage (size known). */
 export type DerivedImage = { bytes: Buffer } | { size: number };
+
+/** What a render made: bytes, or a local file (a video) that moves into storage whole. */
+export type Rendered = Buffer | { file: string };
 
 /** How often a node waiting for another node's render looks for it in storage. */
 const waitStepMs = 50;
@@ -65,8 +69,11 @@ export class DerivedImages {
     return `${derivedTreeFor(blobKey)}/${hash}.${extension}`;
   }
 
-  /** The image under `key`: a render in flight, a stored copy, or a new render by `render`. */
-  async get(key: string, blobKey: string, render: () => Promise<Buffer>): Promise<DerivedImage> {
+  /**
+   * The image under `key`: a render in flight, a stored copy, or a new render by `render`. A
+   * render made as a file (a video) is answered once stored, as its size, to be read in ranges.
+   */
+  async get(key: string, blobKey: string, render: () => Promise<Rendered>): Promise<DerivedImage> {
     const flying = this.#flights.get(key);
     if (flying) return flying;
     const size = await this.#storage.size(key);
@@ -87,7 +94,7 @@ export class DerivedImages {
     return this.#storage.read(key, range);
   }
 
-  async #produce(key: string, blobKey: string, render: () => Promise<Buffer>): Promise<DerivedImage> {
+  async #produce(key: string, blobKey: string, render: () => Promise<Rendered>): Promise<DerivedImage> {
     let lock: RenderLock | undefined;
     if (this.#locks) {
       lock = await this.#locks.acquire(key).catch((error: unknown) => {
@@ -104,13 +111,15 @@ export class DerivedImages {
       }
     }
     this.renders++;
-    let bytes: Buffer;
+    let rendered: Rendered;
     try {
-      bytes = await render();
+      rendered = await render();
     } catch (error) {
       await lock?.release().catch(() => {});
       throw error;
     }
+    if (!Buffer.isBuffer(rendered)) return this.#keepFile(key, blobKey, rendered.file, lock);
+    const bytes = rendered;
     const stored = this.#keep(key, blobKey, bytes)
       .catch((error: unknown) => this.onError(error))
       .finally(async () => {
@@ -143,13 +152,45 @@ export class DerivedImages {
     if (this.#toNote.size > 0) await this.#noteServed();
   }
 
+  /** Moves a rendered file into storage before answering, so it is served (and ranged) from there. */
+  async #keepFile(
+    key: string,
+    blobKey: string,
+    file: string,
+    lock: RenderLock | undefined,
+  ): Promise<DerivedImage> {
+    const stored = (async () => {
+      const { size } = await stat(file);
+      await this.#storage.putFile(key, file);
+      await this.#counted(key, blobKey, size);
+      return size;
+    })();
+    const settled = stored.then(
+      () => {},
+      () => {},
+    );
+    this.#pending.add(settled);
+    try {
+      return { size: await stored };
+    } finally {
+      await lock?.release().catch(() => {});
+      this.#flights.delete(key);
+      this.#pending.delete(settled);
+      await rm(file, { force: true });
+    }
+  }
+
   /**
    * Stores the render and counts it against the budget, unless its original was deleted
    * meanwhile; then its tree goes again.
    */
   async #keep(key: string, blobKey: string, bytes: Buffer): Promise<void> {
     await this.#storage.write(key, bytes);
-    await this.#store.renditions.record({ key, blobKey, size: bytes.length, lastUsedAt: Date.now() });
+    await this.#counted(key, blobKey, bytes.length);
+  }
+
+  async #counted(key: string, blobKey: string, size: number): Promise<void> {
+    await this.#store.renditions.record({ key, blobKey, size, lastUsedAt: Date.now() });
     if (!(await this.#store.files.isBlobReferenced(blobKey))) {
       await this.#storage.deleteTree(derivedTreeFor(blobKey));
       await this.#store.renditions.forgetOf([blobKey]);

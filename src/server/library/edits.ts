@@ -8,6 +8,7 @@ import { probeFile } from '../media/probe.js';
 import { mimeOfFormat, resolveOutputFormat } from '../media/render.js';
 import { readBlob } from '../storage/blob-storage.js';
 import type { FileRecord } from '../store/store.js';
+import { actorOf, appendAudit, fileTarget, versionChanges } from './audit.js';
 import { blobKeyFor, commitWithBlobs } from './blobs.js';
 import { asImageError } from './delivery.js';
 import { requireFile } from './files.js';
@@ -128,7 +129,16 @@ export async function editFile(
           createdAt: now,
           updatedAt: now,
         };
-        if (!saveAs) return appendVersion(store, base, record, principal);
+        const operations = { after: input.operations };
+        if (!saveAs) {
+          const appended = await appendVersion(store, base, record, principal);
+          await appendAudit(store, actorOf(principal), {
+            action: 'file.edit',
+            ...fileTarget(appended),
+            changes: { ...versionChanges(base, appended), operations },
+          });
+          return appended;
+        }
         const filePath = saveAs.folder + saveAs.name;
         if (await store.files.getByPath(filePath)) {
           throw conflict(
@@ -139,7 +149,13 @@ export async function editFile(
           );
         }
         await ensureFolderChain(store, saveAs.folder, now);
-        return insertFile(store, newFileVersion(newBytes, saveAs, now, record), principal);
+        const inserted = await insertFile(store, newFileVersion(newBytes, saveAs, now, record), principal);
+        await appendAudit(store, actorOf(principal), {
+          action: 'file.edit',
+          ...fileTarget(inserted),
+          changes: { source: { after: { fileId: source.fileId, versionId: source.versionId } }, operations },
+        });
+        return inserted;
       },
     );
   } finally {

@@ -10,6 +10,7 @@ import {
 import type { ServerContext } from '../context.js';
 import { ApiError, badRequest, conflict, notFound } from '../errors.js';
 import type { FileRecord, Store } from '../store/store.js';
+import { type AuditEvent, actorOf, appendAudit, fileTarget } from './audit.js';
 import { type BlobContext, blobKeyFor, commitWithBlobs } from './blobs.js';
 import { ensureFolderChain } from './folders.js';
 import { newId } from './ids.js';
@@ -143,7 +144,8 @@ export async function planCopy(
  * Inserts a planned copy: a new file, or new versions of the file already at its path. Every
  * copied version must be one the writer's scope allows.
  */
-export async function commitCopy(store: Store, plan: CopyPlan, now: number, writer: Scoped): Promise<void> {
+/** Inserts a planned copy; answers the id of the file the copy is (new, or the one already there). */
+export async function commitCopy(store: Store, plan: CopyPlan, now: number, writer: Scoped): Promise<string> {
   for (const record of plan.records) assertWriteInScope(writer, record);
   await ensureFolderChain(store, plan.folder, now);
   const existing = await store.files.getByPath(plan.folder + plan.name);
@@ -165,11 +167,22 @@ export async function commitCopy(store: Store, plan: CopyPlan, now: number, writ
       ...(existing && { createdAt: existing.createdAt }),
     });
   }
+  return fileId;
 }
 
 /** Copies the planned blobs into place (their keys are journaled by `commitWithBlobs`). */
 export async function copyPlannedBlobs(ctx: BlobContext, plans: CopyPlan[]): Promise<void> {
   for (const plan of plans) for (const { from, to } of plan.blobs) await ctx.storage.copy(from, to);
+}
+
+/** The audit event of a move or rename: the file where it is now, and where it was. */
+function relocated(
+  moved: FileRecord | undefined,
+  file: FileRecord,
+  action: 'file.move' | 'file.rename',
+): AuditEvent {
+  const now = moved ?? file;
+  return { action, ...fileTarget(now), changes: { path: { before: file.filePath, after: now.filePath } } };
 }
 
 /** Where a file goes: `destinationPath` is a folder; the file keeps its name. */
@@ -202,7 +215,13 @@ export async function copyFile(
           reason: 'SOURCE_CHANGED',
         });
       }
-      await commitCopy(store, plan, now, principal);
+      const fileId = await commitCopy(store, plan, now, principal);
+      await appendAudit(store, actorOf(principal), {
+        action: 'file.copy',
+        fileId,
+        path: plan.folder + plan.name,
+        changes: { source: { after: { fileId: file.fileId, path: file.filePath } } },
+      });
     },
   );
 }
@@ -220,6 +239,11 @@ export async function moveFile(
     const file = await requireSource(store, principal, source.filePath, 'SOURCE_FILE_MISSING');
     assertMayManage(principal, file.filePath, file.fileId);
     await relocateFile(store, file, folder, file.name, Date.now());
+    await appendAudit(
+      store,
+      actorOf(principal),
+      relocated(await store.files.getByPath(folder + file.name), file, 'file.move'),
+    );
   });
 }
 
@@ -243,6 +267,11 @@ export async function renameFile(
       });
     }
     await relocateFile(store, file, file.folder, newName, Date.now());
+    await appendAudit(
+      store,
+      actorOf(principal),
+      relocated(await store.files.get(file.fileId), file, 'file.rename'),
+    );
     return (await store.files.get(file.fileId))!;
   });
 }

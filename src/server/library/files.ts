@@ -1,7 +1,9 @@
+import type { AuditActor } from '../../shared/audit.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, messages, notFound } from '../errors.js';
 import type { FilePatch, FileRecord, Store } from '../store/store.js';
 import { normalizeTags, parseCustomCoordinates, parseDescription, refuseExtensions } from './attributes.js';
+import { appendAudit, fileTarget, metadataChanges } from './audit.js';
 import { deleteBlobs } from './blobs.js';
 import { applyCustomMetadata } from './custom-metadata.js';
 
@@ -41,6 +43,7 @@ export async function updateFileDetails(
   ctx: ServerContext,
   fileId: string,
   input: FileDetailsInput,
+  actor: AuditActor,
 ): Promise<FileRecord> {
   const keys = Object.keys(input);
   if (input.publish !== undefined) {
@@ -49,7 +52,7 @@ export async function updateFileDetails(
         reason: 'INVALID_PARAMETER',
       });
     }
-    return setPublished(ctx, fileId, input.publish);
+    return setPublished(ctx, fileId, input.publish, actor);
   }
   const unknown = keys.filter((k) => !detailKeys.has(k));
   if (unknown.length > 0) {
@@ -79,7 +82,13 @@ export async function updateFileDetails(
     }
     patch.updatedAt = Date.now();
     await store.files.updateVersions([file.versionId], patch);
-    return requireFile(store, fileId);
+    const updated = await requireFile(store, fileId);
+    await appendAudit(store, actor, {
+      action: 'file.update',
+      ...fileTarget(updated),
+      changes: metadataChanges(file, updated),
+    });
+    return updated;
   });
 }
 
@@ -87,6 +96,7 @@ async function setPublished(
   ctx: ServerContext,
   fileId: string,
   publish: NonNullable<FileDetailsInput['publish']>,
+  actor: AuditActor,
 ): Promise<FileRecord> {
   return ctx.store.transaction(async (store) => {
     const file = await requireFile(store, fileId);
@@ -94,16 +104,22 @@ async function setPublished(
       ? (await store.files.versions(fileId)).map((v) => v.versionId)
       : [file.versionId];
     await store.files.updateVersions(targets, { isPublished: publish.isPublished, updatedAt: Date.now() });
+    await appendAudit(store, actor, {
+      action: 'file.publish',
+      ...fileTarget(file),
+      changes: { isPublished: { before: file.isPublished, after: publish.isPublished } },
+    });
     return requireFile(store, fileId);
   });
 }
 
 /** `DELETE /v1/files/{fileId}`: the file and every version, rows first, then bytes. */
-export async function deleteFile(ctx: ServerContext, fileId: string): Promise<void> {
+export async function deleteFile(ctx: ServerContext, fileId: string, actor: AuditActor): Promise<void> {
   const blobKeys = await ctx.store.transaction(async (store) => {
-    await requireFile(store, fileId);
+    const file = await requireFile(store, fileId);
     const keys = await store.files.delete(fileId);
     await store.blobJournal.add(keys, Date.now());
+    await appendAudit(store, actor, { action: 'file.delete', ...fileTarget(file) });
     return keys;
   });
   await deleteBlobs(ctx, blobKeys);

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { AuditAction, AuditActor } from '../../shared/audit.js';
 import type { Scope } from '../../shared/session-token.js';
 import type { Principal } from '../auth/principal.js';
 import { assertFolderVisible, assertMayManage, assertPathInScope, isPathInScope } from '../auth/scope.js';
 import { ApiError, badRequest, conflict, messages, notFound } from '../errors.js';
 import type { JobRecord, JobType, Store } from '../store/store.js';
+import { actorOf, appendAudit, systemActor } from './audit.js';
 import { type BlobContext, commitWithBlobs } from './blobs.js';
 import { type CopyPlan, commitCopy, copyPlannedBlobs, planCopy, relocateFile } from './file-operations.js';
 import { ensureFolderChain } from './folders.js';
@@ -17,7 +19,15 @@ interface FolderJobParams {
   includeVersions?: boolean;
   /** The scope of the session that asked for a copy: each copied file is held to it. */
   scope?: Scope;
+  /** Who asked, for the audit log (absent on jobs queued before it existed). */
+  actor?: AuditActor;
 }
+
+const auditActionOf: Record<JobType, AuditAction> = {
+  COPY_FOLDER: 'folder.copy',
+  MOVE_FOLDER: 'folder.move',
+  RENAME_FOLDER: 'folder.rename',
+};
 
 /** Where a folder goes: into `destinationPath`, keeping its name. */
 export interface FolderDestinationInput {
@@ -113,6 +123,7 @@ export class FolderJobs {
       targetRoot,
       includeVersions: body.includeVersions === true,
       ...(principal?.scope && { scope: principal.scope }),
+      actor: actorOf(principal),
     });
   }
 
@@ -121,7 +132,7 @@ export class FolderJobs {
     assertMayManage(principal, source);
     const targetRoot = targetInside(source, requiredFolder(body.destinationPath, 'destinationPath'));
     assertPathInScope(principal, targetRoot);
-    return this.#enqueue('MOVE_FOLDER', { source, targetRoot });
+    return this.#enqueue('MOVE_FOLDER', { source, targetRoot, actor: actorOf(principal) });
   }
 
   async rename(
@@ -140,7 +151,7 @@ export class FolderJobs {
       });
     }
     assertPathInScope(principal, targetRoot);
-    return this.#enqueue('RENAME_FOLDER', { source, targetRoot });
+    return this.#enqueue('RENAME_FOLDER', { source, targetRoot, actor: actorOf(principal) });
   }
 
   /** A job's state, for a caller who may see both folders it touches (a session, only inside its own). */
@@ -244,6 +255,12 @@ export class FolderJobs {
         updatedAt: Date.now(),
       });
       if (!ours) throw new JobLostError(`job ${job.jobId} was taken over by another node`);
+      await appendAudit(store, params.actor ?? systemActor, {
+        action: auditActionOf[job.type],
+        path: params.targetRoot,
+        target: { jobId: job.jobId },
+        changes: { path: { before: params.source, after: params.targetRoot } },
+      });
     };
     if (job.type === 'COPY_FOLDER') return this.#copyTree(params, complete);
     await this.#ctx.store.transaction(async (store) => {

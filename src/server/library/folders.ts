@@ -1,6 +1,8 @@
+import type { AuditActor } from '../../shared/audit.js';
 import type { ServerContext } from '../context.js';
 import { messages, notFound } from '../errors.js';
 import type { Store } from '../store/store.js';
+import { appendAudit } from './audit.js';
 import { deleteBlobs } from './blobs.js';
 import { newId } from './ids.js';
 import {
@@ -37,14 +39,18 @@ export async function createFolder(
   ctx: ServerContext,
   folderName: string,
   parentFolderPath: string,
+  actor: AuditActor,
 ): Promise<void> {
   const folder = newFolderPath(folderName, parentFolderPath);
   const now = Date.now();
-  await ctx.store.transaction((store) => ensureFolderChain(store, folder, now));
+  await ctx.store.transaction(async (store) => {
+    await ensureFolderChain(store, folder, now);
+    await appendAudit(store, actor, { action: 'folder.create', path: folder }, now);
+  });
 }
 
 /** `DELETE /v1/folder`: the folder, its subfolders and every file (all versions) inside them. */
-export async function deleteFolder(ctx: ServerContext, folderPath: string): Promise<void> {
+export async function deleteFolder(ctx: ServerContext, folderPath: string, actor: AuditActor): Promise<void> {
   const folder = normalizeFolder(folderPath);
   if (folder === '/') throw notFound(messages.folderNotFound(folderPath), { reason: 'FOLDER_NOT_FOUND' });
   const blobKeys = await ctx.store.transaction(async (store) => {
@@ -54,6 +60,7 @@ export async function deleteFolder(ctx: ServerContext, folderPath: string): Prom
     const keys = await store.files.deleteInTree(folder);
     await store.folders.deleteTree(folder);
     await store.blobJournal.add(keys, Date.now());
+    await appendAudit(store, actor, { action: 'folder.delete', path: folder });
     return keys;
   });
   await deleteBlobs(ctx, blobKeys);

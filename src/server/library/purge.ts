@@ -6,6 +6,7 @@ import type { FileRecord } from '../store/store.js';
 import { parseDeliveryUrl, planDerived, referencesOf } from './delivery.js';
 import { newId } from './ids.js';
 import { listCatalog } from './listing.js';
+import { makesVideo, planVideoRendition } from './video-delivery.js';
 
 /** `f-auto` may have stored one rendition per format a client accepted; a purge drops each. */
 const acceptVariants = ['image/avif,image/webp', 'image/webp', ''];
@@ -71,8 +72,11 @@ async function purgeOne(
   // A layered rendition is keyed by its layers' files too; with one of them gone, none is stored.
   const references = await referencesOf(ctx, transformation).catch(() => undefined);
   if (!references) return 0;
-  for (const accept of acceptVariants)
-    keys.add((await planDerived(file, transformation, accept, references)).key);
+  if (makesVideo(file, transformation)) keys.add(planVideoRendition(file, transformation).key);
+  else {
+    for (const accept of acceptVariants)
+      keys.add((await planDerived(file, transformation, accept, references)).key);
+  }
   for (const key of keys) if (await ctx.derivedImages.drop(key)) dropped++;
   return dropped;
 }

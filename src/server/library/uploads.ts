@@ -15,6 +15,7 @@ import {
   refuseExtensions,
   tagsFromList,
 } from './attributes.js';
+import { actorOf, appendAudit, fileTarget, versionChanges } from './audit.js';
 import { blobKeyFor, commitWithBlobs } from './blobs.js';
 import { applyCustomMetadata } from './custom-metadata.js';
 import { type OptionalResponseField, optionalResponseFields, toUploadResponse } from './file-object.js';
@@ -247,8 +248,13 @@ export async function ingestUpload(
         },
       );
       await ensureFolderChain(store, folder, now);
-      if (!existing) return insertFile(store, version, principal);
-      return appendVersion(
+      const actor = actorOf(principal);
+      if (!existing) {
+        const inserted = await insertFile(store, version, principal);
+        await appendAudit(store, actor, { action: 'file.upload', ...fileTarget(inserted) });
+        return inserted;
+      }
+      const appended = await appendVersion(
         store,
         existing,
         {
@@ -268,6 +274,12 @@ export async function ingestUpload(
         },
         principal,
       );
+      await appendAudit(store, actor, {
+        action: 'file.version',
+        ...fileTarget(appended),
+        changes: versionChanges(existing, appended),
+      });
+      return appended;
     },
   );
   const response = toUploadResponse(saved, urlEndpoint, responseFields, metadataFields);

@@ -1,8 +1,10 @@
+import type { AuditActor } from '../../shared/audit.js';
 import { assertWriteInScope, type Scoped } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, messages, notFound } from '../errors.js';
 import type { ProbedFile } from '../media/probe.js';
 import type { FileRecord, Store } from '../store/store.js';
+import { appendAudit, fileTarget } from './audit.js';
 import { deleteBlobs } from './blobs.js';
 import { newId } from './ids.js';
 
@@ -101,7 +103,12 @@ export async function listVersions(store: Store, fileId: string): Promise<FileRe
 }
 
 /** Deletes an old version and its bytes; the current version cannot be deleted. */
-export async function deleteVersion(ctx: ServerContext, fileId: string, versionId: string): Promise<void> {
+export async function deleteVersion(
+  ctx: ServerContext,
+  fileId: string,
+  versionId: string,
+  actor: AuditActor,
+): Promise<void> {
   const blobKey = await ctx.store.transaction(async (store) => {
     const version = await requireVersion(store, fileId, versionId);
     if (version.isCurrent) {
@@ -109,6 +116,11 @@ export async function deleteVersion(ctx: ServerContext, fileId: string, versionI
     }
     await store.files.deleteVersion(versionId);
     await store.blobJournal.add([version.blobKey], Date.now());
+    await appendAudit(store, actor, {
+      action: 'version.delete',
+      ...fileTarget(version),
+      changes: { versionNumber: { before: version.versionNumber } },
+    });
     return version.blobKey;
   });
   await deleteBlobs(ctx, [blobKey]);
@@ -124,6 +136,7 @@ export async function restoreVersion(
   writer: Scoped,
   fileId: string,
   versionId: string,
+  actor: AuditActor,
 ): Promise<FileRecord> {
   return ctx.store.transaction(async (store) => {
     const version = await requireVersion(store, fileId, versionId);
@@ -138,6 +151,14 @@ export async function restoreVersion(
       folder: current.folder,
       filePath: current.filePath,
       updatedAt: now,
+    });
+    await appendAudit(store, actor, {
+      action: 'version.restore',
+      ...fileTarget({ ...version, filePath: current.filePath }),
+      changes: {
+        versionId: { before: current.versionId, after: versionId },
+        versionNumber: { before: current.versionNumber, after: version.versionNumber },
+      },
     });
     return (await store.files.get(fileId))!;
   });

@@ -37,11 +37,17 @@ export function ffmpegAvailable(): Promise<boolean> {
 
 export const canPoster = (mime: string) => mime in demuxers;
 
-/** A PNG of the frame one second in (or the first frame of a shorter clip), or undefined. */
-export async function posterFrame(path: string, mime: string): Promise<Buffer | undefined> {
+/** The demuxer ffmpeg must use for a sniffed video type (never its own probing). */
+export const demuxerOf = (mime: string): string | undefined => demuxers[mime];
+
+/**
+ * A PNG of the frame `atSeconds` in (`so-`; one second by default), or the first frame when the
+ * clip is shorter; undefined when there is none.
+ */
+export async function posterFrame(path: string, mime: string, atSeconds = 1): Promise<Buffer | undefined> {
   const demuxer = demuxers[mime];
   if (!demuxer || !(await ffmpegAvailable())) return undefined;
-  return (await grabFrame(path, demuxer, 1)) ?? (await grabFrame(path, demuxer, 0));
+  return (await grabFrame(path, demuxer, atSeconds)) ?? (await grabFrame(path, demuxer, 0));
 }
 
 function grabFrame(path: string, demuxer: string, atSeconds: number): Promise<Buffer | undefined> {

@@ -231,6 +231,19 @@ export interface Transformation {
   clientHints: boolean;
   /** `w-auto` chose a width from `Sec-CH-Width`: the `Content-DPR` the response carries. */
   contentDpr?: number;
+  /** `f-mp4`/`f-webm`, `so-`, `eo-`, `du-`: what a video's rendition (or poster frame) is. */
+  video?: VideoOptions;
+}
+
+export const videoFormats = ['mp4', 'webm'] as const;
+export type VideoFormat = (typeof videoFormats)[number];
+
+/** A video's output and trim, in seconds; on a thumbnail, `start` picks the poster frame. */
+export interface VideoOptions {
+  format?: VideoFormat;
+  start?: number;
+  end?: number;
+  duration?: number;
 }
 
 /** What the client said about its display (`Sec-CH-Width`/`Width`, `Sec-CH-DPR`/`DPR`). */
@@ -253,11 +266,8 @@ const knownUnsupported: Record<string, string> = {
   z: 'zoom needs face or object detection, which this server does not run.',
   cr: 'colour replacement is not available on this server.',
   dn: 'density is not available on this server.',
-  vc: 'video transcoding is not available on this server.',
+  vc: 'choosing the video codec is not available on this server: f-mp4 is H.264, f-webm VP9.',
   ac: 'audio transcoding is not available on this server.',
-  so: 'video trimming is not available on this server.',
-  eo: 'video trimming is not available on this server.',
-  du: 'video trimming is not available on this server.',
   sr: 'adaptive streaming is not available on this server.',
 };
 
@@ -587,11 +597,26 @@ function applyToken(token: string, step: TransformStep, ctx: Context) {
       ctx.output.quality = integerIn(token, value, 1, 100, 'quality');
       return;
     case 'f':
-      if (value === 'mp4' || value === 'webm') {
-        throw unsupported(token, `f-${value} output is not available on this server.`);
+      if ((videoFormats as readonly string[]).includes(value)) {
+        if (ctx.depth > 0)
+          throw invalid(token, 'a video format applies to the whole URL, not inside a layer.');
+        ctx.chain.video = { ...ctx.chain.video, format: value as VideoFormat };
+        delete ctx.output.format;
+        return;
       }
       ctx.output.format = oneOf(token, value, formatParams, 'format');
+      if (ctx.chain.video?.format) delete ctx.chain.video.format;
       return;
+    case 'so':
+    case 'eo':
+    case 'du': {
+      if (ctx.depth > 0) throw invalid(token, `${key} applies to the whole URL, not inside a layer.`);
+      const seconds = videoSeconds(token, value);
+      if (key === 'du' && seconds === 0) throw invalid(token, 'a duration must be more than 0 seconds.');
+      const field = key === 'so' ? 'start' : key === 'eo' ? 'end' : 'duration';
+      ctx.chain.video = { ...ctx.chain.video, [field]: seconds };
+      return;
+    }
     case 'bg':
       step.background = background(token, value);
       return;
@@ -672,6 +697,15 @@ function libraryPath(token: string, value: string): string {
     throw invalid(token, 'name a file by its path, with @@ for /, such as folder@@logo.png.');
   }
   return path;
+}
+
+/** Seconds into a video: `so-2`, `du-10.5` (ImageKit allows decimals), at most 24 hours. */
+function videoSeconds(token: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d{1,3})?$/.test(value) || n > 86_400) {
+    throw invalid(token, 'a time in a video is seconds, such as so-2 or du-10.5.');
+  }
+  return n;
 }
 
 function pageNumber(token: string, value: string): number {
@@ -1107,7 +1141,7 @@ function canonical(value: unknown): string {
 
 /** The chain's steps (and its page) in canonical form; output options are keyed separately, once resolved. */
 export function canonicalSteps(t: Transformation): string {
-  return canonical({ steps: t.steps, page: t.page });
+  return canonical({ steps: t.steps, page: t.page, video: t.video });
 }
 
 /** Every library path the transformation draws from: image layers' files and uploaded fonts. */

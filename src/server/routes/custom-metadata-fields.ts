@@ -1,4 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
+import { actorOf } from '../library/audit.js';
 import {
   createCustomMetadataField,
   deleteCustomMetadataField,
@@ -52,21 +53,22 @@ export const customMetadataFieldRoutes: RoutePlugin = async (app, { ctx }) => {
     '/v1/customMetadataFields',
     { schema: { body: CreateFieldBody, response: { 201: CustomMetadataFieldSchema } }, config: write },
     async (request, reply) => {
-      reply.code(201).send(await createCustomMetadataField(ctx, request.body));
+      reply.code(201).send(await createCustomMetadataField(ctx, request.body, actorOf(request.principal)));
     },
   );
 
   app.patch(
     '/v1/customMetadataFields/:id',
     { schema: { params: FieldParams, body: UpdateFieldBody, response: answer }, config: write },
-    async (request) => updateCustomMetadataField(ctx, request.params.id, request.body),
+    async (request) =>
+      updateCustomMetadataField(ctx, request.params.id, request.body, actorOf(request.principal)),
   );
 
   app.delete(
     '/v1/customMetadataFields/:id',
     { schema: { params: FieldParams }, config: write },
     async (request, reply) => {
-      await deleteCustomMetadataField(ctx, request.params.id);
+      await deleteCustomMetadataField(ctx, request.params.id, actorOf(request.principal));
       reply.code(204).send();
     },
   );

@@ -12,8 +12,14 @@ import {
   renderDerived,
   resolveDelivery,
 } from '../library/delivery.js';
+import {
+  assertVideoRenderer,
+  makesVideo,
+  planVideoRendition,
+  renderVideo,
+} from '../library/video-delivery.js';
 import { mimeOfFormat } from '../media/render.js';
-import { type NamedTransforms, namedTransformsFrom } from '../media/transformation.js';
+import { type NamedTransforms, namedTransformsFrom, type Transformation } from '../media/transformation.js';
 import { decideRange, isNotModified, safetyHeaders, type Validators } from './delivery-http.js';
 import type { RoutePlugin } from './route-plugin.js';
 
@@ -129,6 +135,9 @@ async function deliver(
     });
   }
 
+  if (makesVideo(file, transformation))
+    return deliverVideo(ctx, target, transformation, cache, request, reply);
+
   const plan = await planDerived(file, transformation, request.headers.accept, target.references);
   const v = { etag: plan.etag, lastModified: file.updatedAt };
   describe(reply, v, cache, plan.negotiated);
@@ -142,6 +151,37 @@ async function deliver(
   reply.header('content-type', mimeOfFormat[plan.format]);
   if ('bytes' in image) return sendBody(request, reply, v, image.bytes.length, image);
   return sendBody(request, reply, v, image.size, {
+    open: (range) => ctx.derivedImages.read(plan.key, range),
+  });
+}
+
+/**
+ * A video rendition: rendered by ffmpeg in the render queue into the rendition cache, then
+ * streamed from there like an original, ranges included.
+ */
+async function deliverVideo(
+  ctx: ServerContext,
+  target: DeliveryTarget,
+  transformation: Transformation,
+  cache: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  const { file } = target;
+  const plan = planVideoRendition(file, transformation);
+  await assertVideoRenderer(transformation);
+  const v = { etag: plan.etag, lastModified: file.updatedAt };
+  describe(reply, v, cache, false);
+  reply.headers(deliveryHeaders(target, false));
+  if (isNotModified(request.headers, v)) return reply.code(304).send();
+  const video = await ctx.derivedImages.get(plan.key, file.blobKey, async () => {
+    if (target.signedUntil === undefined) await spendRenderBudget(ctx, request);
+    // A video waits for a video slot first, holding no render slot meanwhile.
+    return ctx.videoQueue.run(() => ctx.renderQueue.run(() => renderVideo(ctx, file, transformation, plan)));
+  });
+  reply.header('content-type', plan.mime);
+  if ('bytes' in video) return sendBody(request, reply, v, video.bytes.length, video);
+  return sendBody(request, reply, v, video.size, {
     open: (range) => ctx.derivedImages.read(plan.key, range),
   });
 }

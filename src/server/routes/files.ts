@@ -1,6 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { assertFileVisible, assertLevel, assertMayManage, limitListToScope } from '../auth/scope.js';
+import { actorOf } from '../library/audit.js';
 import { toMediaFile, toMediaFolder } from '../library/file-object.js';
 import { deleteFile, requireFile, updateFileDetails } from '../library/files.js';
 import { listCatalog, listQueryFor } from '../library/listing.js';
@@ -94,7 +95,7 @@ export const fileRoutes: RoutePlugin = async (app, { ctx }) => {
       const file = await visibleFile(request, request.params.fileId);
       assertLevel(request.principal, 'contribute', file.filePath, file.fileId);
       return toMediaFile(
-        await updateFileDetails(ctx, request.params.fileId, request.body),
+        await updateFileDetails(ctx, request.params.fileId, request.body, actorOf(request.principal)),
         urlEndpointFor(ctx, request),
       );
     },
@@ -109,7 +110,7 @@ export const fileRoutes: RoutePlugin = async (app, { ctx }) => {
     async (request, reply) => {
       const file = await visibleFile(request, request.params.fileId);
       assertMayManage(request.principal, file.filePath, file.fileId);
-      await deleteFile(ctx, request.params.fileId);
+      await deleteFile(ctx, request.params.fileId, actorOf(request.principal));
       reply.code(204).send();
     },
   );

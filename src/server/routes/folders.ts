@@ -1,5 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { assertFolderVisible, assertMayManage, assertPathInScope } from '../auth/scope.js';
+import { actorOf } from '../library/audit.js';
 import { createFolder, deleteFolder, newFolderPath } from '../library/folders.js';
 import { normalizeFolder } from '../library/naming.js';
 import type { RoutePlugin } from './route-plugin.js';
@@ -20,7 +21,12 @@ export const folderRoutes: RoutePlugin = async (app, { ctx }) => {
         request.principal,
         newFolderPath(request.body.folderName, request.body.parentFolderPath),
       );
-      await createFolder(ctx, request.body.folderName, request.body.parentFolderPath);
+      await createFolder(
+        ctx,
+        request.body.folderName,
+        request.body.parentFolderPath,
+        actorOf(request.principal),
+      );
       reply.code(201).send({});
     },
   );
@@ -32,7 +38,7 @@ export const folderRoutes: RoutePlugin = async (app, { ctx }) => {
       const folder = normalizeFolder(request.body.folderPath);
       assertFolderVisible(request.principal, folder, request.body.folderPath);
       assertMayManage(request.principal, folder);
-      await deleteFolder(ctx, request.body.folderPath);
+      await deleteFolder(ctx, request.body.folderPath, actorOf(request.principal));
       reply.code(204).send();
     },
   );

@@ -1,5 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { type RollGracePeriod, rollGracePeriods } from '../auth/api-keys.js';
+import { actorOf } from '../library/audit.js';
 import type { RoutePlugin } from './route-plugin.js';
 import { ApiKeyPairSchema, Nullable, StringEnum } from './schemas.js';
 
@@ -35,18 +36,28 @@ export const keyRoutes: RoutePlugin = async (app, { ctx }) => {
       const { kind, permission, name } = request.body;
       reply
         .code(201)
-        .send(await ctx.keys.create({ kind, ...(permission && { permission }), ...(name && { name }) }));
+        .send(
+          await ctx.keys.create(
+            { kind, ...(permission && { permission }), ...(name && { name }) },
+            actorOf(request.principal),
+          ),
+        );
     },
   );
 
   app.post(
     '/_ml/keys/:publicKey/roll',
     { schema: { params: KeyParams, body: RollKeyBody, response: { 200: ApiKeyPairSchema } }, config },
-    async (request) => ctx.keys.roll(request.params.publicKey, request.body?.expireOldKeyIn ?? '24h'),
+    async (request) =>
+      ctx.keys.roll(
+        request.params.publicKey,
+        request.body?.expireOldKeyIn ?? '24h',
+        actorOf(request.principal),
+      ),
   );
 
   app.delete('/_ml/keys/:publicKey', { schema: { params: KeyParams }, config }, async (request, reply) => {
-    await ctx.keys.delete(request.params.publicKey);
+    await ctx.keys.delete(request.params.publicKey, actorOf(request.principal));
     reply.code(204).send();
   });
 };

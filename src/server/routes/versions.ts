@@ -1,5 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { assertFileVisible, assertMayManage } from '../auth/scope.js';
+import { actorOf } from '../library/audit.js';
 import { toMediaFile } from '../library/file-object.js';
 import { requireFile } from '../library/files.js';
 import { deleteVersion, listVersions, requireVersion, restoreVersion } from '../library/versions.js';
@@ -43,7 +44,7 @@ export const versionRoutes: RoutePlugin = async (app, { ctx }) => {
     async (request, reply) => {
       const file = await requireFile(ctx.store, request.params.fileId);
       assertMayManage(request.principal, file.filePath, file.fileId);
-      await deleteVersion(ctx, request.params.fileId, request.params.versionId);
+      await deleteVersion(ctx, request.params.fileId, request.params.versionId, actorOf(request.principal));
       reply.code(204).send();
     },
   );
@@ -53,7 +54,13 @@ export const versionRoutes: RoutePlugin = async (app, { ctx }) => {
     { schema: { params: VersionParams, response: { 200: MediaFileSchema } }, config: write },
     async (request) =>
       toMediaFile(
-        await restoreVersion(ctx, request.principal, request.params.fileId, request.params.versionId),
+        await restoreVersion(
+          ctx,
+          request.principal,
+          request.params.fileId,
+          request.params.versionId,
+          actorOf(request.principal),
+        ),
         urlEndpointFor(ctx, request),
       ),
   );

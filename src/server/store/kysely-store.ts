@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Connection, StoreDialect } from './connection.js';
 import { ApiKeyRepository } from './repositories/api-keys.js';
+import { AuditEntryRepository } from './repositories/audit-entries.js';
 import { BlobJournalRepository } from './repositories/blob-journal.js';
 import { CustomMetadataFieldRepository } from './repositories/custom-metadata-fields.js';
 import { FileRepository } from './repositories/files.js';
@@ -41,6 +42,7 @@ export function kyselyStore(
     users: new UserRepository(connection),
     groups: new GroupRepository(connection),
     grants: new GrantRepository(connection),
+    audit: new AuditEntryRepository(connection),
     transaction: (work) =>
       inTransaction
         ? work(store)

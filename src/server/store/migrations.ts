@@ -204,8 +204,51 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
       },
     },
 
+    // Append-only; newest first by id, so every index ends in id for keyset pages.
+    '004_audit_entries': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('audit_entries')
+          .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigserial', (c) =>
+            dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+          )
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('actor_type', text, (c) => c.notNull())
+          .addColumn('actor_id', text, (c) => c.notNull())
+          .addColumn('actor_name', text)
+          .addColumn('actor_folder', text)
+          .addColumn('action', text, (c) => c.notNull())
+          .addColumn('file_id', text)
+          .addColumn('path', text)
+          .addColumn('target', text)
+          .addColumn('changes', text)
+          .execute();
+        await db.schema
+          .createIndex('audit_entries_by_file')
+          .on('audit_entries')
+          .columns(['file_id', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('audit_entries_by_path')
+          .on('audit_entries')
+          .columns(['path', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('audit_entries_by_actor')
+          .on('audit_entries')
+          .columns(['actor_id', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('audit_entries_by_action')
+          .on('audit_entries')
+          .columns(['action', 'id'])
+          .execute();
+        await db.schema.createIndex('audit_entries_by_time').on('audit_entries').column('at').execute();
+      },
+    },
+
     // People and permissions (docs/permissions.md): users, their sign-in sessions, groups and grants.
-    '004_people': {
+    '005_people': {
       async up(db: Kysely<unknown>) {
         await db.schema
           .createTable('users')

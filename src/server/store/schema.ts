@@ -154,7 +154,26 @@ export interface GrantTable {
   created_at: number;
 }
 
+/** The audit log: one row per write, appended in the write's transaction, never changed. */
+export interface AuditEntryTable {
+  id: Generated<number>;
+  at: number;
+  actor_type: string;
+  actor_id: string;
+  actor_name: string | null;
+  actor_folder: string | null;
+  action: string;
+  file_id: string | null;
+  /** The file's path or the folder's (`/a/b/`) after the write (before it, for a delete). */
+  path: string | null;
+  /** Other target ids (a version, a key, a field) as JSON, or null. */
+  target: string | null;
+  /** JSON `{field: {before, after}}`, or null. */
+  changes: string | null;
+}
+
 export interface Database {
+  audit_entries: AuditEntryTable;
   jobs: JobTable;
   file_versions: FileVersionTable;
   folders: FolderTable;

@@ -1,4 +1,5 @@
 import type { ApiKeyRepository } from './repositories/api-keys.js';
+import type { AuditEntryRepository } from './repositories/audit-entries.js';
 import type { BlobJournalRepository } from './repositories/blob-journal.js';
 import type { CustomMetadataFieldRepository } from './repositories/custom-metadata-fields.js';
 import type { FileRecord, FileRepository } from './repositories/files.js';
@@ -12,6 +13,7 @@ import type { UserRepository } from './repositories/users.js';
 
 export type { ListQuery, SortColumn } from './list-query.js';
 export type { ApiKeyRecord } from './repositories/api-keys.js';
+export type { AuditFilter, AuditRecord, NewAuditRecord } from './repositories/audit-entries.js';
 export type {
   CustomMetadataFieldPatch,
   CustomMetadataFieldRecord,
@@ -40,6 +42,8 @@ export interface Store {
   readonly users: UserRepository;
   readonly groups: GroupRepository;
   readonly grants: GrantRepository;
+  /** Append-only: writes add their entry inside their own transaction. */
+  readonly audit: AuditEntryRepository;
   /** Runs `work` atomically on the store it is handed; nested calls join the outer transaction. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;

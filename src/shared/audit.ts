@@ -1,0 +1,97 @@
+/**
+ * The audit log's wire types (`GET /_ml/audit`): who changed what in the library, and when.
+ * Entries are append-only; no API edits or deletes them.
+ */
+
+/** What was done. Files: `file.*`; their versions: `version.*`; the rest by area. */
+export type AuditAction =
+  | 'file.upload'
+  | 'file.version'
+  | 'file.update'
+  | 'file.publish'
+  | 'file.rename'
+  | 'file.move'
+  | 'file.copy'
+  | 'file.delete'
+  | 'file.edit'
+  | 'file.tags.add'
+  | 'file.tags.remove'
+  | 'file.aiTags.remove'
+  | 'version.delete'
+  | 'version.restore'
+  | 'folder.create'
+  | 'folder.delete'
+  | 'folder.copy'
+  | 'folder.move'
+  | 'folder.rename'
+  | 'field.create'
+  | 'field.update'
+  | 'field.delete'
+  | 'key.create'
+  | 'key.roll'
+  | 'key.delete';
+
+export const auditActions: readonly AuditAction[] = [
+  'file.upload',
+  'file.version',
+  'file.update',
+  'file.publish',
+  'file.rename',
+  'file.move',
+  'file.copy',
+  'file.delete',
+  'file.edit',
+  'file.tags.add',
+  'file.tags.remove',
+  'file.aiTags.remove',
+  'version.delete',
+  'version.restore',
+  'folder.create',
+  'folder.delete',
+  'folder.copy',
+  'folder.move',
+  'folder.rename',
+  'field.create',
+  'field.update',
+  'field.delete',
+  'key.create',
+  'key.roll',
+  'key.delete',
+];
+
+/**
+ * Who did it: an API key (its public key and name), a session token (its `sub`, or the key pair's
+ * public key when it has none, and its folder), a DAM user, or the server itself (CLI, start-up).
+ */
+export interface AuditActor {
+  type: 'key' | 'session' | 'user' | 'system';
+  id: string;
+  name?: string;
+  /** A session's folder scope. */
+  folder?: string;
+}
+
+/** The server itself: the CLI, seeding, the first start. */
+export const systemActor: AuditActor = { type: 'system', id: 'system' };
+
+/** One field's value before and after the write; absent on the side where it did not exist. */
+export interface AuditChange {
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface AuditEntry {
+  id: string;
+  /** ISO 8601. */
+  at: string;
+  actor: AuditActor;
+  action: AuditAction;
+  target: { fileId?: string; path?: string; versionId?: string; id?: string };
+  changes?: Record<string, AuditChange>;
+}
+
+/** A page of entries, newest first; `nextCursor` fetches the older ones. */
+export interface AuditPage {
+  entries: AuditEntry[];
+  nextCursor: string | null;
+}
