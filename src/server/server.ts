@@ -11,13 +11,16 @@ import { defaultConfig, type ServerConfig } from './config.js';
 import type { ServerContext } from './context.js';
 import { pruneAuditLog } from './library/audit.js';
 import { sweepOrphanBlobs } from './library/blobs.js';
+import { DeliveryUsageRecorder } from './library/delivery-usage.js';
 import { DerivedImages } from './library/derived-images.js';
 import { FolderJobs } from './library/folder-jobs.js';
+import { NamedTransformationCatalog } from './library/named-transformations.js';
 import { RedisRenderLocks } from './library/render-locks.js';
 import { RenderQueue } from './library/render-queue.js';
 import { RedisResumableLocker } from './library/resumable-locks.js';
 import { resetStagingDir } from './library/staging.js';
 import { UnauthenticatedUploads } from './library/unauthenticated-uploads.js';
+import { UrlEndpointCatalog } from './library/url-endpoints.js';
 import { createFirstAdmin } from './library/users.js';
 import type { App } from './routes/route-plugin.js';
 
@@ -112,6 +115,9 @@ async function serveOn(
         : new MemoryRateLimiter(config.signInLock.address),
     },
     unauthenticatedUploads: new UnauthenticatedUploads(config.unauthenticatedUploadBytes),
+    namedTransformations: new NamedTransformationCatalog(store, config.namedTransforms),
+    urlEndpoints: new UrlEndpointCatalog(store),
+    deliveryUsage: new DeliveryUsageRecorder(store),
     renderQueue: new RenderQueue({
       concurrency: config.renderConcurrency,
       queueLength: config.renderQueueLength,
@@ -157,6 +163,7 @@ async function serveOn(
 
   const app = await buildApp(context);
   context.derivedImages.onError = (error) => app.log.error({ err: error }, 'storing a derived image failed');
+  context.deliveryUsage.onError = (error) => app.log.error({ err: error }, 'counting deliveries failed');
   for (const limiter of [context.rateLimiter, context.renderBudget]) {
     if (limiter instanceof RedisRateLimiter)
       limiter.onError = (error) => app.log.error({ err: error }, 'Redis rate limiter failed');

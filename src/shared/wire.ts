@@ -181,6 +181,7 @@ export type ErrorReason =
   | 'LAST_ADMIN'
   | 'LAST_STANDARD_KEY'
   | 'LAYER_NOT_FOUND'
+  | 'LIMIT_REACHED'
   | 'MISSING_PARAMETER'
   | 'NOT_AN_IMAGE'
   | 'NOT_FOUND'

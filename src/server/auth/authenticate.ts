@@ -22,7 +22,7 @@ export function privateKeyFromBasic(header: string | undefined): string | undefi
   return colon > 0 ? decoded.slice(0, colon) : undefined;
 }
 
-const principalOf = (key: ApiKeyRecord, via: Principal['via']): Principal => ({
+export const principalOf = (key: ApiKeyRecord, via: Principal['via']): Principal => ({
   publicKey: key.publicKey,
   keyName: key.name,
   kind: key.kind,

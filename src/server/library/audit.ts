@@ -133,3 +133,12 @@ export function versionChanges(before: FileRecord, after: FileRecord): Record<st
     ...metadataChanges(before, after),
   };
 }
+
+/**
+ * An account setting's event (named transformation, saved extension, origin, URL endpoint): its
+ * id and name only, never its definition (an origin's holds credentials).
+ */
+export const settingEvent = (action: AuditAction, id: string, name: string): AuditEvent => ({
+  action,
+  target: { id, name },
+});

@@ -19,7 +19,7 @@ import {
   renderVideo,
 } from '../library/video-delivery.js';
 import { mimeOfFormat } from '../media/render.js';
-import { type NamedTransforms, namedTransformsFrom, type Transformation } from '../media/transformation.js';
+import type { NamedTransforms, Transformation } from '../media/transformation.js';
 import { decideRange, isNotModified, safetyHeaders, type Validators } from './delivery-http.js';
 import type { RoutePlugin } from './route-plugin.js';
 
@@ -191,7 +191,6 @@ async function deliverVideo(
  * ETags, conditional and range requests. Registered last, as a catch-all below the APIs.
  */
 export const deliveryRoutes: RoutePlugin = async (app, { ctx }) => {
-  const named = namedTransformsFrom(ctx.config.namedTransforms);
   const endpointPath = ctx.config.urlEndpoint
     ? new URL(ctx.config.urlEndpoint).pathname.replace(/\/+$/, '')
     : '';
@@ -201,7 +200,7 @@ export const deliveryRoutes: RoutePlugin = async (app, { ctx }) => {
     url: '/*',
     handler: async (request, reply) => {
       if (apiPaths.test(request.url)) return reply.callNotFound();
-      return deliver(ctx, named, endpointPath, request, reply);
+      return deliver(ctx, await ctx.namedTransformations.current(), endpointPath, request, reply);
     },
   });
 };

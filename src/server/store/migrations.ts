@@ -247,8 +247,76 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
       },
     },
 
+    // Account settings edited over the API (ImageKit's v7 resources); few rows, read often.
+    '005_named_transformations': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('named_transformations')
+          .addColumn('id', text, (c) => c.primaryKey())
+          .addColumn('name', text, (c) => c.notNull().unique())
+          .addColumn('transformation', text, (c) => c.notNull())
+          .addColumn('enabled', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
+
+    '006_saved_extensions': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('saved_extensions')
+          .addColumn('id', text, (c) => c.primaryKey())
+          .addColumn('name', text, (c) => c.notNull())
+          .addColumn('description', text, (c) => c.notNull())
+          .addColumn('config', text, (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
+
+    // Where files come from besides the library (origins), and the URL prefixes that reach them.
+    '007_origins_and_url_endpoints': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('origins')
+          .addColumn('id', text, (c) => c.primaryKey())
+          .addColumn('name', text, (c) => c.notNull())
+          .addColumn('type', text, (c) => c.notNull())
+          .addColumn('settings', text, (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('url_endpoints')
+          .addColumn('id', text, (c) => c.primaryKey())
+          .addColumn('description', text, (c) => c.notNull())
+          .addColumn('url_prefix', text, (c) => c.notNull().unique())
+          .addColumn('origins', text, (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
+
+    // Delivery counted per UTC day and dimension (status, format, browser…), for usage analytics.
+    '008_delivery_usage': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('delivery_usage')
+          .addColumn('day', text, (c) => c.notNull())
+          .addColumn('dimension', text, (c) => c.notNull())
+          .addColumn('name', text, (c) => c.notNull())
+          .addColumn('requests', 'bigint', (c) => c.notNull())
+          .addColumn('bytes', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('delivery_usage_key', ['day', 'dimension', 'name'])
+          .execute();
+      },
+    },
+
     // People and permissions (docs/permissions.md): users, their sign-in sessions, groups and grants.
-    '005_people': {
+    '009_people': {
       async up(db: Kysely<unknown>) {
         await db.schema
           .createTable('users')

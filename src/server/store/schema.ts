@@ -105,6 +105,73 @@ export interface JobTable {
   updated_at: number;
 }
 
+/** ImageKit's named transformations (`n-<name>`) made over the API; configured ones live in the config. */
+export interface NamedTransformationTable {
+  id: string;
+  name: string;
+  transformation: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Extension configurations saved for reuse (`{ name: 'saved-extension', id }` on upload). */
+export interface SavedExtensionTable {
+  id: string;
+  name: string;
+  description: string;
+  config: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A source of files besides the library: an S3 bucket or a web folder; `settings` holds its type's fields. */
+export interface OriginTable {
+  id: string;
+  name: string;
+  type: string;
+  settings: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A URL prefix and the origins, in order, its paths are looked up in. */
+export interface UrlEndpointTable {
+  id: string;
+  description: string;
+  url_prefix: string;
+  origins: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Deliveries counted per UTC day (`YYYY-MM-DD`), dimension and name: requests and bytes sent. */
+export interface DeliveryUsageTable {
+  day: string;
+  dimension: string;
+  name: string;
+  requests: number;
+  bytes: number;
+}
+
+/** The audit log: one row per write, appended in the write's transaction, never changed. */
+export interface AuditEntryTable {
+  id: Generated<number>;
+  at: number;
+  actor_type: string;
+  actor_id: string;
+  actor_name: string | null;
+  actor_folder: string | null;
+  action: string;
+  file_id: string | null;
+  /** The file's path or the folder's (`/a/b/`) after the write (before it, for a delete). */
+  path: string | null;
+  /** Other target ids (a version, a key, a field) as JSON, or null. */
+  target: string | null;
+  /** JSON `{field: {before, after}}`, or null. */
+  changes: string | null;
+}
+
 export interface UserTable {
   user_id: string;
   email: string;
@@ -154,25 +221,12 @@ export interface GrantTable {
   created_at: number;
 }
 
-/** The audit log: one row per write, appended in the write's transaction, never changed. */
-export interface AuditEntryTable {
-  id: Generated<number>;
-  at: number;
-  actor_type: string;
-  actor_id: string;
-  actor_name: string | null;
-  actor_folder: string | null;
-  action: string;
-  file_id: string | null;
-  /** The file's path or the folder's (`/a/b/`) after the write (before it, for a delete). */
-  path: string | null;
-  /** Other target ids (a version, a key, a field) as JSON, or null. */
-  target: string | null;
-  /** JSON `{field: {before, after}}`, or null. */
-  changes: string | null;
-}
-
 export interface Database {
+  delivery_usage: DeliveryUsageTable;
+  origins: OriginTable;
+  url_endpoints: UrlEndpointTable;
+  saved_extensions: SavedExtensionTable;
+  named_transformations: NamedTransformationTable;
   audit_entries: AuditEntryTable;
   jobs: JobTable;
   file_versions: FileVersionTable;
