@@ -5,6 +5,7 @@ import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } fr
 import type { ErrorBody } from '../shared/wire.js';
 import { assertHostAnswered, hostNamesAnswered } from './allowed-hosts.js';
 import { authenticateRequest } from './auth/authenticate.js';
+import { userSessionOf } from './auth/user-sessions.js';
 import type { ServerContext } from './context.js';
 import { apiCorsOptions } from './cors.js';
 import { ApiError, HELP } from './errors.js';
@@ -22,6 +23,8 @@ import { editRoutes } from './routes/edit.js';
 import { fileOperationRoutes } from './routes/file-operations.js';
 import { fileRoutes } from './routes/files.js';
 import { folderRoutes } from './routes/folders.js';
+import { grantRoutes } from './routes/grants.js';
+import { groupRoutes } from './routes/groups.js';
 import { keyRoutes } from './routes/keys.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { namedTransformationRoutes } from './routes/named-transformations.js';
@@ -30,11 +33,13 @@ import { purgeRoutes } from './routes/purge.js';
 import type { App } from './routes/route-plugin.js';
 import { savedExtensionRoutes } from './routes/saved-extensions.js';
 import type { ErrorMessages } from './routes/schemas.js';
+import { signInRoutes } from './routes/sign-in.js';
 import { tagRoutes } from './routes/tags.js';
 import { tusRoutes } from './routes/tus.js';
 import { uploadRoutes } from './routes/upload.js';
 import { urlEndpointRoutes } from './routes/url-endpoints.js';
 import { countDeliveries, usageAnalyticsRoutes } from './routes/usage-analytics.js';
+import { userRoutes } from './routes/users.js';
 import { versionRoutes } from './routes/versions.js';
 
 const jsonBodyLimit = 1024 * 1024;
@@ -124,6 +129,7 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     if (!access) return;
     request.principal = await authenticateRequest(ctx.store, request.headers.authorization, access, {
       sessions: session === true,
+      ...userSessionOf(request),
     });
     // A session's user, for the audit trail.
     if (request.principal.via === 'session') {
@@ -155,6 +161,10 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(customMetadataFieldRoutes, { ctx });
   await app.register(metadataRoutes, { ctx });
   await app.register(keyRoutes, { ctx });
+  await app.register(userRoutes, { ctx });
+  await app.register(groupRoutes, { ctx });
+  await app.register(grantRoutes, { ctx });
+  await app.register(signInRoutes, { ctx });
   await app.register(auditRoutes, { ctx });
   await app.register(purgeRoutes, { ctx });
   await app.register(namedTransformationRoutes, { ctx });

@@ -1,6 +1,7 @@
 import type { Locker } from '@tus/server';
 import type { ApiKeys } from './auth/api-keys.js';
 import type { RateLimiter } from './auth/rate-limiter.js';
+import type { SignInLimits } from './auth/user-sessions.js';
 import type { ServerConfig } from './config.js';
 import type { DeliveryUsageRecorder } from './library/delivery-usage.js';
 import type { DerivedImages } from './library/derived-images.js';
@@ -25,6 +26,8 @@ export interface ServerContext {
   /** Transformed images, cached in storage and rendered once however many ask at the same time. */
   derivedImages: DerivedImages;
   rateLimiter?: RateLimiter;
+  /** Failed sign-ins per account and per address (always on, shared through Redis when there is one). */
+  signInLimits: SignInLimits;
   /** Renders running at once, and the short queue behind them. */
   renderQueue: RenderQueue;
   /** Video renders waiting for (and holding) their share of the render slots. */

@@ -1,4 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal.js';
+import { authenticateUserSession, userSessionOf } from '../auth/user-sessions.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import {
@@ -91,6 +93,17 @@ async function spendRenderBudget(ctx: ServerContext, request: FastifyRequest): P
   );
 }
 
+/** The user a session cookie signs in, for private files; none for no cookie or a stale one. */
+async function signedInViewer(ctx: ServerContext, request: FastifyRequest): Promise<Principal | undefined> {
+  const { cookie } = userSessionOf(request);
+  if (!cookie) return undefined;
+  try {
+    return await authenticateUserSession(ctx.store, cookie.token, cookie);
+  } catch {
+    return undefined;
+  }
+}
+
 async function deliver(
   ctx: ServerContext,
   named: NamedTransforms,
@@ -105,6 +118,7 @@ async function deliver(
     parseDeliveryUrl(request.raw.url ?? '/', endpointPath),
     now,
     clientHintsOf(request.headers),
+    () => signedInViewer(ctx, request),
   );
   const { file, transformation } = target;
   const cache = cacheControl(target, now);

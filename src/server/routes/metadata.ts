@@ -52,7 +52,8 @@ async function fileForUrl(
     .join('/');
   const version = url.searchParams.get('ik-obj-version');
   const current = await ctx.store.files.getByPath(path);
-  if (!current || !isPathInScope(request.principal, current.filePath)) throw notFound(unreachable);
+  if (!current || !isPathInScope(request.principal, current.filePath, current.fileId))
+    throw notFound(unreachable);
   if (!version) return current;
   const old = (await ctx.store.files.versions(current.fileId)).find((v) => v.versionId === version);
   if (!old) throw notFound(unreachable);

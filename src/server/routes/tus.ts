@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateRequest } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
 import { assertFileVisible, uploadLimitFor } from '../auth/scope.js';
+import { userSessionOf } from '../auth/user-sessions.js';
 import { tusAllowedOrigins } from '../cors.js';
 import { ApiError, conflict, HELP } from '../errors.js';
 import { toMediaFile } from '../library/file-object.js';
@@ -94,6 +95,7 @@ export const tusRoutes: RoutePlugin = async (app, { ctx }) => {
     if (request.method !== 'OPTIONS') {
       const principal = await authenticateRequest(ctx.store, request.headers.authorization, 'write', {
         sessions: true,
+        ...userSessionOf(request),
       });
       const id = request.params.id;
       if (id !== undefined) {

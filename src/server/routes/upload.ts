@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import {
   assertAllowed,
   authenticateBasic,
+  authenticateRequest,
   authenticateSignature,
   hasSignatureFields,
 } from '../auth/authenticate.js';
@@ -11,6 +12,7 @@ import type { Principal } from '../auth/principal.js';
 import { sessionFileTooLarge, uploadLimitFor } from '../auth/scope.js';
 import { authenticateSession, bearerToken, withUploadTokenScope } from '../auth/session.js';
 import { assertPayloadMatches, authenticateUploadJwt, type UploadJwt } from '../auth/upload-jwt.js';
+import { userSessionOf } from '../auth/user-sessions.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, badRequest, messages } from '../errors.js';
 import { Base64Decoder } from '../library/base64-decoder.js';
@@ -249,7 +251,12 @@ async function receiveUpload(ctx: ServerContext, request: FastifyRequest, versio
     });
   }
   const header = request.headers.authorization;
-  const viaHeader = header === undefined ? undefined : await authenticateHeader(ctx, header);
+  // A signed-in browser (the DAM app) uploads with its session cookie and CSRF token.
+  const { cookie } = userSessionOf(request);
+  const viaHeader =
+    header !== undefined
+      ? await authenticateHeader(ctx, header)
+      : cookie && (await authenticateRequest(ctx.store, undefined, 'write', { sessions: true, cookie }));
   const sender: Sender = {
     principal: viaHeader,
     viaHeader,

@@ -7,6 +7,8 @@ import { CustomMetadataFieldRepository } from './repositories/custom-metadata-fi
 import { DeliveryUsageRepository } from './repositories/delivery-usage.js';
 import { FileRepository } from './repositories/files.js';
 import { FolderRepository } from './repositories/folders.js';
+import { GrantRepository } from './repositories/grants.js';
+import { GroupRepository } from './repositories/groups.js';
 import { JobRepository } from './repositories/jobs.js';
 import { NamedTransformationRepository } from './repositories/named-transformations.js';
 import { OriginRepository } from './repositories/origins.js';
@@ -14,6 +16,7 @@ import { RenditionRepository } from './repositories/renditions.js';
 import { SavedExtensionRepository } from './repositories/saved-extensions.js';
 import { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
 import { UrlEndpointRepository } from './repositories/url-endpoints.js';
+import { UserRepository } from './repositories/users.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
@@ -41,6 +44,9 @@ export function kyselyStore(
     spentUploadTokens: new SpentUploadTokenRepository(connection),
     blobJournal: new BlobJournalRepository(connection),
     renditions: new RenditionRepository(connection),
+    users: new UserRepository(connection),
+    groups: new GroupRepository(connection),
+    grants: new GrantRepository(connection),
     namedTransformations: new NamedTransformationRepository(connection),
     savedExtensions: new SavedExtensionRepository(connection),
     origins: new OriginRepository(connection),

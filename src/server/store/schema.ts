@@ -172,6 +172,55 @@ export interface AuditEntryTable {
   changes: string | null;
 }
 
+export interface UserTable {
+  user_id: string;
+  email: string;
+  name: string;
+  /** `admin`, `manager` or `member`. */
+  role: string;
+  /** `active` or `disabled`. */
+  status: string;
+  /** `scrypt$…` (src/server/auth/passwords.ts); null until a password is set. */
+  password_hash: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A signed-in browser: the SHA-256 of its cookie's token, never the token. */
+export interface UserSessionTable {
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface UserGroupTable {
+  group_id: string;
+  name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GroupMemberTable {
+  group_id: string;
+  /** `user` or `group`. */
+  member_type: string;
+  member_id: string;
+}
+
+export interface GrantTable {
+  /** `user` or `group`. */
+  principal_type: string;
+  principal_id: string;
+  /** `folder` (target is `/a/b/`) or `file` (target is a file id). */
+  target_type: string;
+  target: string;
+  /** `view`, `contribute` or `manage`. */
+  level: string;
+  created_at: number;
+}
+
 export interface Database {
   delivery_usage: DeliveryUsageTable;
   origins: OriginTable;
@@ -187,4 +236,9 @@ export interface Database {
   spent_upload_tokens: SpentUploadTokenTable;
   blob_journal: BlobJournalTable;
   renditions: RenditionTable;
+  users: UserTable;
+  user_sessions: UserSessionTable;
+  user_groups: UserGroupTable;
+  group_members: GroupMemberTable;
+  grants: GrantTable;
 }
