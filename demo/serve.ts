@@ -12,6 +12,12 @@ if (server.createdKeys) {
   console.log(`  public key:  ${server.createdKeys.publicKey}`);
   console.log(`  private key: ${server.createdKeys.privateKey}`);
 }
+if (server.createdAdmin) {
+  console.log('Created the first admin of the DAM (sign in with POST /_ml/auth/sign-in):');
+  console.log(`  email:    ${server.createdAdmin.email}`);
+  if (server.createdAdmin.password)
+    console.log(`  password: ${server.createdAdmin.password}   (shown only now)`);
+}
 if (server.seeded) console.log(`Added ${server.seeded} sample files.`);
 const port = new URL(server.url).port;
 console.log(`Demo: http://localhost:${port}/  (media server API on the same origin)`);

@@ -5,6 +5,7 @@ import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } fr
 import type { ErrorBody } from '../shared/wire.js';
 import { assertHostAnswered, hostNamesAnswered } from './allowed-hosts.js';
 import { authenticateRequest } from './auth/authenticate.js';
+import { userSessionOf } from './auth/user-sessions.js';
 import type { ServerContext } from './context.js';
 import { apiCorsOptions } from './cors.js';
 import { ApiError, HELP } from './errors.js';
@@ -22,20 +23,32 @@ import { editRoutes } from './routes/edit.js';
 import { fileOperationRoutes } from './routes/file-operations.js';
 import { fileRoutes } from './routes/files.js';
 import { folderRoutes } from './routes/folders.js';
+import { grantRoutes } from './routes/grants.js';
+import { groupRoutes } from './routes/groups.js';
 import { keyRoutes } from './routes/keys.js';
 import { metadataRoutes } from './routes/metadata.js';
+import { namedTransformationRoutes } from './routes/named-transformations.js';
+import { originRoutes } from './routes/origins.js';
 import { purgeRoutes } from './routes/purge.js';
 import type { App } from './routes/route-plugin.js';
+import { savedExtensionRoutes } from './routes/saved-extensions.js';
 import type { ErrorMessages } from './routes/schemas.js';
+import { signInRoutes } from './routes/sign-in.js';
 import { tagRoutes } from './routes/tags.js';
 import { tusRoutes } from './routes/tus.js';
 import { uploadRoutes } from './routes/upload.js';
+import { urlEndpointRoutes } from './routes/url-endpoints.js';
+import { countDeliveries, usageAnalyticsRoutes } from './routes/usage-analytics.js';
+import { userRoutes } from './routes/users.js';
 import { versionRoutes } from './routes/versions.js';
 
 const jsonBodyLimit = 1024 * 1024;
 
 /** Builds the Fastify app: request ids, CORS, auth, rate limits, ImageKit-shaped errors, routes. */
 export async function buildApp(ctx: ServerContext): Promise<App> {
+  const endpointPath = ctx.config.urlEndpoint
+    ? new URL(ctx.config.urlEndpoint).pathname.replace(/\/+$/, '')
+    : '';
   const app = Fastify({
     logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
     genReqId: () => newId(),
@@ -48,7 +61,12 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     // Bodies are timed per route (src/server/request-timeouts.ts): tus PATCHes only by idleness.
     requestTimeout: 0,
     clientErrorHandler: answerClientError,
+    // URL endpoints' prefixes (`/<urlPrefix>/…`) lead to the library or to their origins.
+    rewriteUrl: (request) => ctx.urlEndpoints.rewrite(request.url ?? '/', endpointPath),
   }).withTypeProvider<TypeBoxTypeProvider>();
+  await ctx.urlEndpoints.refresh();
+  ctx.urlEndpoints.start((error) => app.log.error({ err: error }, 'reading the URL endpoints failed'));
+  app.addHook('onClose', async () => ctx.urlEndpoints.stop());
   // TypeBox checks JSON bodies as sent and converts query strings and path parameters to their types.
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
@@ -95,11 +113,23 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     }
   });
 
+  // Any other type is refused unless the body is empty: ImageKit's v6 SDK (axios) sends its
+  // body-less PUTs, such as restoring a version, as application/x-www-form-urlencoded.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+    if ((body as Buffer).length === 0) return done(null, undefined);
+    const error = Object.assign(new Error('unsupported media type'), {
+      statusCode: 415,
+      code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+    });
+    done(error as FastifyError, undefined);
+  });
+
   app.addHook('onRequest', async (request, reply) => {
     const { access, rateGroup, session } = request.routeOptions.config;
     if (!access) return;
     request.principal = await authenticateRequest(ctx.store, request.headers.authorization, access, {
       sessions: session === true,
+      ...userSessionOf(request),
     });
     // A session's user, for the audit trail.
     if (request.principal.via === 'session') {
@@ -120,6 +150,8 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     });
   });
 
+  countDeliveries(app, ctx, endpointPath);
+
   await app.register(uploadRoutes, { ctx });
   await app.register(fileRoutes, { ctx });
   await app.register(fileOperationRoutes, { ctx });
@@ -129,8 +161,17 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(customMetadataFieldRoutes, { ctx });
   await app.register(metadataRoutes, { ctx });
   await app.register(keyRoutes, { ctx });
+  await app.register(userRoutes, { ctx });
+  await app.register(groupRoutes, { ctx });
+  await app.register(grantRoutes, { ctx });
+  await app.register(signInRoutes, { ctx });
   await app.register(auditRoutes, { ctx });
   await app.register(purgeRoutes, { ctx });
+  await app.register(namedTransformationRoutes, { ctx });
+  await app.register(savedExtensionRoutes, { ctx });
+  await app.register(originRoutes, { ctx });
+  await app.register(urlEndpointRoutes, { ctx });
+  await app.register(usageAnalyticsRoutes, { ctx });
   await app.register(editRoutes, { ctx });
   await app.register(tagRoutes, { ctx });
   await app.register(downloadRoutes, { ctx });

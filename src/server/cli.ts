@@ -3,9 +3,11 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ApiKeyPair, KeyPermission } from '../shared/wire.js';
 import { ApiKeys, type RollGracePeriod } from './auth/api-keys.js';
+import { generatePassword } from './auth/passwords.js';
 import { openStorage, openStore } from './backends.js';
 import { type ConfigFlags, resolveConfig } from './config.js';
 import { ApiError } from './errors.js';
+import { createUser, resetPassword, updateUser } from './library/users.js';
 import { migrateLibrary } from './migrate.js';
 import { type SeedContext, seedSampleLibrary } from './seed.js';
 import { startMediaServer } from './server.js';
@@ -21,11 +23,16 @@ Usage:
   media-library keys create [--restricted --permission None|Read|ReadWrite] [--name NAME] [--data DIR | --database …]
   media-library keys roll PUBLIC_KEY [--expire-old-in immediately|1h|24h|3d|7d] [--data DIR | --database …]
   media-library keys delete PUBLIC_KEY [--data DIR | --database …]
+  media-library users list [--data DIR | --database …]
+  media-library users add --email E --role admin|manager|member [--name NAME] [--password-stdin] [--data DIR | --database …]
+  media-library users reset-password EMAIL [--data DIR | --database …]
+  media-library users disable EMAIL [--data DIR | --database …]
   media-library migrate --from DIR --to postgres://… --storage s3://bucket/prefix
   media-library seed [--data DIR | --database … --storage …] [--force]   fill an empty library with ~300 sample images and PDFs
 
 Environment: PORT, MEDIA_LIBRARY_DATA, MEDIA_LIBRARY_HOST, MEDIA_LIBRARY_URL_ENDPOINT,
-MEDIA_LIBRARY_PUBLIC_KEY / MEDIA_LIBRARY_PRIVATE_KEY (first key pair), MEDIA_LIBRARY_MAX_UPLOAD,
+MEDIA_LIBRARY_PUBLIC_KEY / MEDIA_LIBRARY_PRIVATE_KEY (first key pair),
+MEDIA_LIBRARY_ADMIN_EMAIL / MEDIA_LIBRARY_ADMIN_PASSWORD (first admin), MEDIA_LIBRARY_MAX_UPLOAD,
 MEDIA_LIBRARY_RATE_LIMIT, MEDIA_LIBRARY_LOG_LEVEL, MEDIA_LIBRARY_ALLOWED_HOSTS,
 MEDIA_LIBRARY_CORS_ORIGINS; for many nodes DATABASE_URL,
 MEDIA_LIBRARY_STORAGE, REDIS_URL, MEDIA_LIBRARY_S3_ENDPOINT and the AWS SDK's AWS_* variables.
@@ -37,6 +44,7 @@ async function serve(flags: ConfigFlags): Promise<void> {
     console.log('Created the first API key pair. Keep the private key secret; it is shown only now.');
     printPair(server.createdKeys);
   }
+  if (server.createdAdmin) printFirstAdmin(server.createdAdmin, server.url);
   if (server.sweptBlobs > 0)
     console.log(`Removed ${server.sweptBlobs} blob(s) left by an interrupted upload or delete.`);
   console.log(`listening on ${server.url}`);
@@ -46,6 +54,15 @@ async function serve(flags: ConfigFlags): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** The first admin's sign-in, printed once like the first keys (the password only when generated). */
+function printFirstAdmin(admin: { email: string; password?: string }, url: string): void {
+  console.log('Created the first admin. Sign in at POST /_ml/auth/sign-in (the DAM app, when there is one).');
+  console.log(`  email:    ${admin.email}`);
+  if (admin.password)
+    console.log(`  password: ${admin.password}   (one-time: shown only now; change it after signing in)`);
+  console.log(`  server:   ${url}`);
 }
 
 function printPair(pair: ApiKeyPair): void {
@@ -105,6 +122,73 @@ async function keys(
         return;
       default:
         throw new UsageError(`unknown keys command "${command ?? ''}"`);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/** Reads a password piped to stdin (`--password-stdin`), without its trailing newline. */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+async function users(
+  command: string | undefined,
+  args: string[],
+  flags: Record<string, string | boolean | undefined>,
+) {
+  const config = resolveConfig({
+    ...(typeof flags.data === 'string' && { data: flags.data }),
+    ...(typeof flags.database === 'string' && { database: flags.database }),
+  });
+  const store = await openStore(config);
+  const byEmail = async (email: string | undefined) => {
+    if (!email) throw new UsageError('this command needs an EMAIL');
+    const user = await store.users.findByEmail(email);
+    if (!user) throw new UsageError(`there is no user with the email ${email}`);
+    return user;
+  };
+  try {
+    switch (command) {
+      case 'list':
+        for (const user of await store.users.list()) {
+          console.log(`${user.userId}  ${user.email}  ${user.role}  ${user.status}  "${user.name}"`);
+        }
+        return;
+      case 'add': {
+        if (typeof flags.email !== 'string') throw new UsageError('users add needs --email E');
+        const role = flags.role;
+        if (role !== 'admin' && role !== 'manager' && role !== 'member')
+          throw new UsageError('users add needs --role admin, manager or member');
+        const password = flags['password-stdin'] === true ? await readStdin() : generatePassword();
+        const user = await createUser(store, {
+          email: flags.email,
+          role,
+          password,
+          ...(typeof flags.name === 'string' && { name: flags.name }),
+        });
+        console.log(`added ${user.email} (${user.role}), id ${user.userId}`);
+        if (flags['password-stdin'] !== true) console.log(`  one-time password: ${password}`);
+        return;
+      }
+      case 'reset-password': {
+        const user = await byEmail(args[0]);
+        console.log(`  one-time password for ${user.email}: ${await resetPassword(store, user.userId)}`);
+        return;
+      }
+      case 'disable': {
+        const user = await byEmail(args[0]);
+        await updateUser(store, user.userId, { status: 'disabled' });
+        console.log(`disabled ${user.email}; its sessions have ended`);
+        return;
+      }
+      default:
+        throw new UsageError(`unknown users command "${command ?? ''}"`);
     }
   } finally {
     await store.close();
@@ -192,6 +276,9 @@ export async function main(argv: string[]): Promise<void> {
       name: { type: 'string' },
       'expire-old-in': { type: 'string' },
       force: { type: 'boolean' },
+      email: { type: 'string' },
+      role: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -202,6 +289,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (command === 'serve') return serve(values);
   if (command === 'keys') return keys(rest[0], rest.slice(1), values);
+  if (command === 'users') return users(rest[0], rest.slice(1), values);
   if (command === 'migrate') return migrate(values);
   if (command === 'seed') return seed(values);
   throw new UsageError(`unknown command "${command}"`);

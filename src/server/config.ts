@@ -102,6 +102,10 @@ export interface ServerConfig {
   urlFetch: { timeoutMs: number; allowPrivateNetworks: boolean };
   /** The first standard key pair, used only while the store has no keys. */
   initialKeys?: { publicKey: string; privateKey: string };
+  /** The first admin, made only while the catalog has no users; a generated one-time password when unset. */
+  initialAdmin?: { email?: string; password?: string };
+  /** Failed sign-ins per account, and per client address, before both are locked for the interval. */
+  signInLock: { account: RateLimitSetting; address: RateLimitSetting };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   /** Uploads from the element: the resumable (tus) endpoint and Companion's remote sources. */
   upload: UploadSettings;
@@ -165,6 +169,10 @@ export function defaultConfig(): ServerConfig {
     allowedHosts: [],
     corsOrigins: '*',
     rateLimit: { limit: 1000, intervalMs: 10_000 },
+    signInLock: {
+      account: { limit: 10, intervalMs: 15 * 60_000 },
+      address: { limit: 100, intervalMs: 15 * 60_000 },
+    },
     urlFetch: { timeoutMs: 30_000, allowPrivateNetworks: false },
     logLevel: 'warn',
     upload: {
@@ -226,6 +234,7 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
     host: flags.host ?? env.MEDIA_LIBRARY_HOST ?? base.host,
     dataDir: resolve(flags.data ?? env.MEDIA_LIBRARY_DATA ?? base.dataDir),
     maxUploadBytes: size('MEDIA_LIBRARY_MAX_UPLOAD', base.maxUploadBytes),
+    signInLock: base.signInLock,
     maxImagePixels: Number(env.MEDIA_LIBRARY_MAX_IMAGE_PIXELS ?? base.maxImagePixels),
     maxTransformSize: Number(env.MEDIA_LIBRARY_MAX_TRANSFORM_SIZE ?? base.maxTransformSize),
     maxTransformPixels: count('MEDIA_LIBRARY_MAX_TRANSFORM_PIXELS', base.maxTransformPixels),
@@ -306,6 +315,12 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
     config.initialKeys = {
       publicKey: env.MEDIA_LIBRARY_PUBLIC_KEY,
       privateKey: env.MEDIA_LIBRARY_PRIVATE_KEY,
+    };
+  }
+  if (env.MEDIA_LIBRARY_ADMIN_EMAIL || env.MEDIA_LIBRARY_ADMIN_PASSWORD) {
+    config.initialAdmin = {
+      ...(env.MEDIA_LIBRARY_ADMIN_EMAIL && { email: env.MEDIA_LIBRARY_ADMIN_EMAIL }),
+      ...(env.MEDIA_LIBRARY_ADMIN_PASSWORD && { password: env.MEDIA_LIBRARY_ADMIN_PASSWORD }),
     };
   }
   return config;

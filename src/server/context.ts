@@ -1,11 +1,15 @@
 import type { Locker } from '@tus/server';
 import type { ApiKeys } from './auth/api-keys.js';
 import type { RateLimiter } from './auth/rate-limiter.js';
+import type { SignInLimits } from './auth/user-sessions.js';
 import type { ServerConfig } from './config.js';
+import type { DeliveryUsageRecorder } from './library/delivery-usage.js';
 import type { DerivedImages } from './library/derived-images.js';
 import type { FolderJobs } from './library/folder-jobs.js';
+import type { NamedTransformationCatalog } from './library/named-transformations.js';
 import type { RenderQueue } from './library/render-queue.js';
 import type { UnauthenticatedUploads } from './library/unauthenticated-uploads.js';
+import type { UrlEndpointCatalog } from './library/url-endpoints.js';
 import type { BlobStorage } from './storage/blob-storage.js';
 import type { Store } from './store/store.js';
 
@@ -22,6 +26,8 @@ export interface ServerContext {
   /** Transformed images, cached in storage and rendered once however many ask at the same time. */
   derivedImages: DerivedImages;
   rateLimiter?: RateLimiter;
+  /** Failed sign-ins per account and per address (always on, shared through Redis when there is one). */
+  signInLimits: SignInLimits;
   /** Renders running at once, and the short queue behind them. */
   renderQueue: RenderQueue;
   /** Video renders waiting for (and holding) their share of the render slots. */
@@ -30,6 +36,12 @@ export interface ServerContext {
   renderBudget?: RateLimiter;
   /** Upload bytes in flight from senders not yet known (signature fields still to come). */
   unauthenticatedUploads: UnauthenticatedUploads;
+  /** Every `n-<name>` delivery may use: built in, configured, and made over the API. */
+  namedTransformations: NamedTransformationCatalog;
+  /** Delivery responses counted for usage analytics. */
+  deliveryUsage: DeliveryUsageRecorder;
+  /** URL endpoints by prefix, for the router's rewrite of `/<urlPrefix>/…`. */
+  urlEndpoints: UrlEndpointCatalog;
   /** Locks resumable uploads across nodes (with Redis); tus's in-process locker otherwise. */
   resumableLocker?: Locker;
 }

@@ -114,6 +114,31 @@ async function copyCatalogBasics(source: Store, target: Store, log: (line: strin
     await target.spentUploadTokens.spend(token, expiresAt);
   }
   log(`copied ${keys} API key(s), ${fields} custom metadata field(s), ${folders} folder(s)`);
+  await copyPeople(source, target, log);
+}
+
+/** Users (with their password hashes), groups and grants; sessions are not copied: people sign in again. */
+async function copyPeople(source: Store, target: Store, log: (line: string) => void): Promise<void> {
+  let users = 0;
+  for (const user of await source.users.list()) {
+    if ((await target.users.find(user.userId)) || (await target.users.findByEmail(user.email))) continue;
+    await target.users.insert(user);
+    users++;
+  }
+  let groups = 0;
+  for (const group of await source.groups.list()) {
+    if ((await target.groups.find(group.groupId)) || (await target.groups.findByName(group.name))) continue;
+    await target.groups.insert(group);
+    groups++;
+  }
+  for (const group of await source.groups.list()) {
+    if (await target.groups.find(group.groupId)) {
+      await target.groups.setMembers(group.groupId, await source.groups.members(group.groupId));
+    }
+  }
+  const grants = await source.grants.list();
+  for (const grant of grants) await target.grants.put(grant);
+  log(`copied ${users} user(s), ${groups} group(s), ${grants.length} grant(s)`);
 }
 
 async function copyVersions(

@@ -11,13 +11,17 @@ import { defaultConfig, type ServerConfig } from './config.js';
 import type { ServerContext } from './context.js';
 import { pruneAuditLog } from './library/audit.js';
 import { sweepOrphanBlobs } from './library/blobs.js';
+import { DeliveryUsageRecorder } from './library/delivery-usage.js';
 import { DerivedImages } from './library/derived-images.js';
 import { FolderJobs } from './library/folder-jobs.js';
+import { NamedTransformationCatalog } from './library/named-transformations.js';
 import { RedisRenderLocks } from './library/render-locks.js';
 import { RenderQueue } from './library/render-queue.js';
 import { RedisResumableLocker } from './library/resumable-locks.js';
 import { resetStagingDir } from './library/staging.js';
 import { UnauthenticatedUploads } from './library/unauthenticated-uploads.js';
+import { UrlEndpointCatalog } from './library/url-endpoints.js';
+import { createFirstAdmin } from './library/users.js';
 import type { App } from './routes/route-plugin.js';
 
 export interface MediaServer {
@@ -27,6 +31,8 @@ export interface MediaServer {
   context: ServerContext;
   /** The key pair made on this start, when the store had none; shown once, never stored in clear elsewhere. */
   createdKeys?: ApiKeyPair;
+  /** The first admin made on this start, with its one-time password unless one was preset; shown once. */
+  createdAdmin?: { email: string; password?: string };
   /** Orphan blobs the startup sweep removed. */
   sweptBlobs: number;
   close(): Promise<void>;
@@ -100,7 +106,18 @@ async function serveOn(
       locks: redis && new RedisRenderLocks(redis, config.redisPrefix),
       budgetBytes: config.renditionCacheBytes,
     }),
+    signInLimits: {
+      account: redis
+        ? new RedisRateLimiter(redis, `${config.redisPrefix}sign-in:`, config.signInLock.account)
+        : new MemoryRateLimiter(config.signInLock.account),
+      address: redis
+        ? new RedisRateLimiter(redis, `${config.redisPrefix}sign-in:`, config.signInLock.address)
+        : new MemoryRateLimiter(config.signInLock.address),
+    },
     unauthenticatedUploads: new UnauthenticatedUploads(config.unauthenticatedUploadBytes),
+    namedTransformations: new NamedTransformationCatalog(store, config.namedTransforms),
+    urlEndpoints: new UrlEndpointCatalog(store),
+    deliveryUsage: new DeliveryUsageRecorder(store),
     renderQueue: new RenderQueue({
       concurrency: config.renderConcurrency,
       queueLength: config.renderQueueLength,
@@ -136,6 +153,7 @@ async function serveOn(
           ...(config.initialKeys && { keys: config.initialKeys }),
         }),
   );
+  const createdAdmin = await createFirstAdmin(store, config.initialAdmin ?? {});
   // Alone, everything journaled before this start was abandoned by a crash; shared, only what is old.
   const orphanCutoff = () => (shared ? Date.now() - sharedOrphanAgeMs : startedAt);
   // Alone, claims in the catalog are this node's previous life's; shared, their leases run out.
@@ -145,6 +163,7 @@ async function serveOn(
 
   const app = await buildApp(context);
   context.derivedImages.onError = (error) => app.log.error({ err: error }, 'storing a derived image failed');
+  context.deliveryUsage.onError = (error) => app.log.error({ err: error }, 'counting deliveries failed');
   for (const limiter of [context.rateLimiter, context.renderBudget]) {
     if (limiter instanceof RedisRateLimiter)
       limiter.onError = (error) => app.log.error({ err: error }, 'Redis rate limiter failed');
@@ -161,6 +180,7 @@ async function serveOn(
   const maintenance = setInterval(() => {
     const work = async () => {
       await store.spentUploadTokens.forgetExpired(Date.now());
+      await store.users.forgetExpiredSessions(Date.now());
       await pruneAuditLog(store, config.auditRetentionMs);
       // Nodes come and go without restarting the others: one of them must sweep as it runs.
       if (shared) await sweepOrphanBlobs(context, orphanCutoff());
@@ -184,5 +204,6 @@ async function serveOn(
     },
   };
   if (createdKeys) server.createdKeys = createdKeys;
+  if (createdAdmin) server.createdAdmin = createdAdmin;
   return server;
 }

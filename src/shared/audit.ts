@@ -29,7 +29,19 @@ export type AuditAction =
   | 'field.delete'
   | 'key.create'
   | 'key.roll'
-  | 'key.delete';
+  | 'key.delete'
+  | 'namedTransformation.create'
+  | 'namedTransformation.update'
+  | 'namedTransformation.delete'
+  | 'savedExtension.create'
+  | 'savedExtension.update'
+  | 'savedExtension.delete'
+  | 'origin.create'
+  | 'origin.update'
+  | 'origin.delete'
+  | 'urlEndpoint.create'
+  | 'urlEndpoint.update'
+  | 'urlEndpoint.delete';
 
 export const auditActions: readonly AuditAction[] = [
   'file.upload',
@@ -57,6 +69,18 @@ export const auditActions: readonly AuditAction[] = [
   'key.create',
   'key.roll',
   'key.delete',
+  'namedTransformation.create',
+  'namedTransformation.update',
+  'namedTransformation.delete',
+  'savedExtension.create',
+  'savedExtension.update',
+  'savedExtension.delete',
+  'origin.create',
+  'origin.update',
+  'origin.delete',
+  'urlEndpoint.create',
+  'urlEndpoint.update',
+  'urlEndpoint.delete',
 ];
 
 /**

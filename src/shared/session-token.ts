@@ -28,6 +28,11 @@ export interface SessionClaims {
   /** The host's user id, kept for the audit trail. */
   sub?: string;
   /**
+   * A DAM user of the media server (its id or email): the server then applies that user's
+   * grants within the scope's folder and access. Absent, the token works exactly as before.
+   */
+  user?: string;
+  /**
    * `upload`: the `token` of one client upload (ImageKit's signature binds it), whose claims hold
    * that upload to the scope. Never a session: the server refuses it as `Authorization: Bearer`.
    */
@@ -134,6 +139,8 @@ export interface SignSessionTokenOptions {
   /** Lifetime in seconds, at most `maxSessionSeconds`. */
   ttlSeconds: number;
   sub?: string;
+  /** A DAM user's id or email (see `SessionClaims.user`). */
+  user?: string;
   /** `upload` for an upload token (see `SessionClaims.use`). */
   use?: 'upload';
   /** Milliseconds since the epoch; now by default. */
@@ -156,6 +163,12 @@ export async function signSessionToken(options: SignSessionTokenOptions): Promis
     jti: randomId(),
   };
   if (options.sub !== undefined) claims.sub = options.sub;
+  if (options.user !== undefined) {
+    if (typeof options.user !== 'string' || options.user === '' || options.user.length > 320) {
+      throw new TypeError('user must be a DAM user id or email of at most 320 characters');
+    }
+    claims.user = options.user;
+  }
   if (options.use !== undefined) claims.use = options.use;
   const header: SessionTokenHeader = { alg: 'HS256', typ: 'JWT', kid: publicKey };
   const signingInput = `${encodeJson(header)}.${encodeJson(claims)}`;
@@ -255,6 +268,12 @@ function parseClaims(payload: unknown, nowSeconds: number): SessionClaims {
   if (input.sub !== undefined && (typeof input.sub !== 'string' || input.sub.length > 256)) {
     throw invalid('sub must be a string of at most 256 characters');
   }
+  if (
+    input.user !== undefined &&
+    (typeof input.user !== 'string' || input.user === '' || input.user.length > 320)
+  ) {
+    throw invalid('user must be a DAM user id or email of at most 320 characters');
+  }
   if (input.use !== undefined && input.use !== 'upload') throw invalid('use must be "upload" when present');
   let scope: Scope;
   try {
@@ -264,6 +283,7 @@ function parseClaims(payload: unknown, nowSeconds: number): SessionClaims {
   }
   const claims: SessionClaims = { scope, iat, exp, jti: input.jti };
   if (input.sub !== undefined) claims.sub = input.sub as string;
+  if (input.user !== undefined) claims.user = input.user as string;
   if (input.use === 'upload') claims.use = 'upload';
   return claims;
 }

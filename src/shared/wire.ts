@@ -138,6 +138,11 @@ export interface CustomMetadataField {
  */
 export type ErrorReason =
   | 'BOTH_AUTH_METHODS'
+  | 'CSRF_TOKEN_INVALID'
+  | 'EMAIL_TAKEN'
+  | 'GRANT_ABOVE_OWN_LEVEL'
+  | 'GROUP_LOOP'
+  | 'GROUP_NOT_FOUND'
   | 'CURRENT_VERSION'
   | 'DUPLICATE_LABEL'
   | 'DUPLICATE_NAME'
@@ -149,6 +154,7 @@ export type ErrorReason =
   | 'FILE_TYPE_NOT_ACCEPTED'
   | 'FOLDER_ALREADY_EXISTS'
   | 'FOLDER_NOT_FOUND'
+  | 'GRANT_NOT_FOUND'
   | 'FORMAT_CHANGE_NEEDS_SAVE_AS'
   | 'HEADERS_TOO_LARGE'
   | 'IMAGE_TOO_LARGE'
@@ -172,8 +178,10 @@ export type ErrorReason =
   | 'INVALID_TRANSFORMATION'
   | 'KEY_LIMIT_REACHED'
   | 'KEY_NOT_FOUND'
+  | 'LAST_ADMIN'
   | 'LAST_STANDARD_KEY'
   | 'LAYER_NOT_FOUND'
+  | 'LIMIT_REACHED'
   | 'MISSING_PARAMETER'
   | 'NOT_AN_IMAGE'
   | 'NOT_FOUND'
@@ -184,6 +192,8 @@ export type ErrorReason =
   | 'RENDER_QUEUE_FULL'
   | 'REQUEST_TIMEOUT'
   | 'SAME_NAME'
+  | 'SIGN_IN_FAILED'
+  | 'SIGN_IN_LOCKED'
   | 'SAME_OLD_AND_NEW_NAME'
   | 'SESSION_EXPIRED'
   | 'SIGNATURE_EXPIRED'
@@ -197,6 +207,8 @@ export type ErrorReason =
   | 'UNAUTHENTICATED_UPLOADS_IN_FLIGHT'
   | 'UNAUTHENTICATED_UPLOAD_TOO_LARGE'
   | 'UNKNOWN_HOST'
+  | 'USER_DISABLED'
+  | 'USER_NOT_FOUND'
   | 'UNNAMED_TRANSFORMATION_RESTRICTED'
   | 'UNSUPPORTED_TRANSFORMATION'
   | 'UPLOAD_FINISHED'
@@ -212,6 +224,44 @@ export interface ErrorBody {
   reason?: ErrorReason;
   errors?: Record<string, string>;
   missingFileIds?: string[];
+}
+
+/** A DAM user's role: `admin` (everything, keys and users too), `manager` (the whole library), `member` (what is granted). */
+export type UserRole = 'admin' | 'manager' | 'member';
+export type UserStatus = 'active' | 'disabled';
+/** How far a grant reaches: see and download; also upload and edit; also move, delete and grant. */
+export type AccessLevel = 'view' | 'contribute' | 'manage';
+/** Who a grant or a group membership is for. */
+export type PrincipalType = 'user' | 'group';
+/** What a grant is on (`collection` once collections exist). */
+export type GrantTargetType = 'folder' | 'file';
+
+/** A user as `/_ml/users` and `/_ml/me` show it. */
+export interface DamUser {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  status: UserStatus;
+  /** Whether a password is set (an invited user has none yet). */
+  hasPassword: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DamGroup {
+  id: string;
+  name: string;
+  members: Array<{ type: PrincipalType; id: string }>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DamGrant {
+  principal: { type: PrincipalType; id: string };
+  target: { type: 'folder'; path: string } | { type: 'file'; id: string };
+  level: AccessLevel;
+  createdAt: string;
 }
 
 /** Permission of a restricted API key, as ImageKit's dashboard names them. */

@@ -18,6 +18,11 @@ export interface AuthorizeResult {
   scope?: Partial<Scope>;
   /** The host's user id, written into sessions for the audit trail. */
   sub?: string;
+  /**
+   * A DAM user of the media server (its id or email, say the host user's email): the server then
+   * applies that user's grants inside `scope`. Leave it out and sessions work as before.
+   */
+  user?: string;
 }
 
 /**
@@ -115,7 +120,10 @@ export function createTokenEndpoint<C = unknown>(options: TokenEndpointOptions<C
   const onError = options.onError ?? ((error: unknown) => console.error('token endpoint:', error));
 
   /** Asks the host whether this request may have a token, and with which scope. */
-  async function authorizedScope(request: Request, context: C): Promise<{ scope: Scope; sub?: string }> {
+  async function authorizedScope(
+    request: Request,
+    context: C,
+  ): Promise<{ scope: Scope; sub?: string; user?: string }> {
     let result: AuthorizeResult;
     try {
       result = await authorize(request, context);
@@ -142,17 +150,35 @@ export function createTokenEndpoint<C = unknown>(options: TokenEndpointOptions<C
       onError(new TypeError('authorize returned a sub that is not a string of at most 256 characters'));
       throw new EndpointError(500, 'The token endpoint is misconfigured: sub must be a short string.');
     }
-    return result.sub === undefined ? { scope } : { scope, sub: result.sub };
+    if (
+      result.user !== undefined &&
+      (typeof result.user !== 'string' || result.user === '' || result.user.length > 320)
+    ) {
+      onError(
+        new TypeError(
+          'authorize returned a user that is not a DAM user id or email of at most 320 characters',
+        ),
+      );
+      throw new EndpointError(
+        500,
+        'The token endpoint is misconfigured: user must be a DAM user id or email.',
+      );
+    }
+    return {
+      scope,
+      ...(result.sub !== undefined && { sub: result.sub }),
+      ...(result.user !== undefined && { user: result.user }),
+    };
   }
 
   async function uploadAuth(request: Request, context: C): Promise<Response> {
     if (request.method === 'POST') await readJsonObject(request);
-    const { scope, sub } = await authorizedScope(request, context);
+    const { scope, sub, user } = await authorizedScope(request, context);
     if (scope.access !== 'readwrite') {
       throw new EndpointError(403, `Your access to ${scope.folder} is read-only, so you cannot upload.`);
     }
     // On our server a token that is a session token holds the upload to the scope; ImageKit takes a plain one.
-    const unrestricted = scope.folder === '/' && !scope.maxFileSize && !scope.accept;
+    const unrestricted = scope.folder === '/' && !scope.maxFileSize && !scope.accept && user === undefined;
     const now = Date.now();
     // The token binds one upload and lives exactly as long as its signature; it is never a session.
     const expire = Math.floor(now / 1000) + defaultUploadExpirySeconds;
@@ -167,6 +193,7 @@ export function createTokenEndpoint<C = unknown>(options: TokenEndpointOptions<C
             use: 'upload',
             now,
             ...(sub !== undefined && { sub }),
+            ...(user !== undefined && { user }),
           });
     return json(200, await signUploadParams({ privateKey, publicKey, now, expire, ...(token && { token }) }));
   }
@@ -190,6 +217,7 @@ export function createTokenEndpoint<C = unknown>(options: TokenEndpointOptions<C
       ttlSeconds,
       now,
       ...(authorized.sub !== undefined && { sub: authorized.sub }),
+      ...(authorized.user !== undefined && { user: authorized.user }),
     });
     const expiresAt = new Date((Math.floor(now / 1000) + ttlSeconds) * 1000).toISOString();
     const answer: SessionResponse = {

@@ -97,6 +97,33 @@ describe('legacy imagekit v6 against our server', () => {
     assert.equal((missing.$ResponseMetadata as { statusCode: number }).statusCode, 404);
   });
 
+  it('restores a version and renames with purgeCache, as the SDK sends them', async () => {
+    const first = await ik.upload({
+      file: await png(11, 10),
+      fileName: 'v.png',
+      folder: '/legacy-v',
+      useUniqueFileName: false,
+    });
+    await ik.upload({
+      file: await png(22, 10),
+      fileName: 'v.png',
+      folder: '/legacy-v',
+      useUniqueFileName: false,
+    });
+    const restored = await ik.restoreFileVersion({
+      fileId: first.fileId,
+      versionId: (first as unknown as { versionInfo: { id: string } }).versionInfo.id,
+    });
+    assert.equal(restored.width, 11);
+    const renamed = await ik.renameFile({
+      filePath: '/legacy-v/v.png',
+      newFileName: 'w.png',
+      purgeCache: true,
+    });
+    assert.match(renamed.purgeRequestId!, /^[0-9a-f]{24}$/);
+    assert.equal((await ik.getPurgeCacheStatus(renamed.purgeRequestId!)).status, 'Completed');
+  });
+
   it('uploads with a client-side signature made by the SDK', async () => {
     const { token, expire, signature } = ik.getAuthenticationParameters();
     const form = new FormData();

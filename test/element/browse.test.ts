@@ -286,7 +286,7 @@ function visibleCells(scroller: HTMLElement): HTMLElement[] {
     .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index));
 }
 
-/** A cell in the middle of the scroller's viewport, once the virtualizer has placed them there. */
+/** A cell in the middle of the scroller's viewport, once the window has placed them there. */
 function cellInMiddle(scroller: HTMLElement): HTMLElement | undefined {
   const cells = visibleCells(scroller);
   return cells.length > 4 && Number(cells[0]!.dataset.index) > 0

@@ -11,8 +11,14 @@ export interface CliResult {
 }
 
 /** Runs `media-library <args>` from source, as `npm start` does, and waits for it to exit. */
-export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const child = spawnCli(args, env);
+export async function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  /** Written to the command's stdin, which is then closed (`--password-stdin`). */
+  input?: string,
+): Promise<CliResult> {
+  const child = spawnCli(args, env, input !== undefined);
+  if (input !== undefined) child.stdin!.end(input);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => {
@@ -25,11 +31,11 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
   return { code: code as number | null, stdout, stderr };
 }
 
-export function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcess {
+export function spawnCli(args: string[], env: Record<string, string> = {}, stdin = false): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', ...args], {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
 }
 

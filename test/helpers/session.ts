@@ -5,6 +5,8 @@ export interface SessionOptions {
   pair?: { publicKey: string; privateKey: string };
   ttlSeconds?: number;
   sub?: string;
+  /** A DAM user (id or email) the token acts for. */
+  user?: string;
   now?: number;
 }
 
@@ -17,6 +19,7 @@ export function sessionToken(scope: Scope, options: SessionOptions = {}): Promis
     scope,
     ttlSeconds: options.ttlSeconds ?? 600,
     ...(options.sub !== undefined && { sub: options.sub }),
+    ...(options.user !== undefined && { user: options.user }),
     ...(options.now !== undefined && { now: options.now }),
   });
 }

@@ -161,6 +161,13 @@ describe('the API’s CORS', () => {
       });
     assert.equal((await create(cms)).headers.get('access-control-allow-origin'), cms);
     assert.equal((await create('https://evil.example')).headers.get('access-control-allow-origin'), null);
+    const discover = (origin: string) =>
+      fetch(`${server.url}/_ml/tus`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      });
+    assert.equal((await discover(cms)).headers.get('access-control-allow-origin'), cms);
+    assert.equal((await discover('https://evil.example')).headers.get('access-control-allow-origin'), null);
   });
 
   it('is read from --cors-origins or MEDIA_LIBRARY_CORS_ORIGINS: * by default, or a list of origins', () => {

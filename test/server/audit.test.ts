@@ -372,6 +372,68 @@ describe('the audit log', () => {
     assert.ok(!everything.includes('private_'), 'no private key in the log');
   });
 
+  it('records named transformations, saved extensions, origins and URL endpoints by id and name, never secrets', async () => {
+    const cases: Array<[string, string, Record<string, unknown>, Record<string, unknown>, string]> = [
+      [
+        '/v1/named-transformations',
+        'namedTransformation',
+        { name: 'audited', transformation: 'w-10' },
+        { enabled: false },
+        'audited',
+      ],
+      [
+        '/v1/saved-extensions',
+        'savedExtension',
+        { name: 'Audited', description: 'd', config: { name: 'ai-auto-description' } },
+        { description: 'e' },
+        'Audited',
+      ],
+      [
+        '/v1/accounts/origins',
+        'origin',
+        {
+          type: 'S3',
+          name: 'Audited bucket',
+          bucket: 'b',
+          accessKey: 'AKIAAUDIT',
+          secretKey: 'secret-audit',
+        },
+        {
+          type: 'S3',
+          name: 'Audited bucket',
+          bucket: 'c',
+          accessKey: 'AKIAAUDIT',
+          secretKey: 'secret-audit',
+        },
+        'Audited bucket',
+      ],
+      [
+        '/v1/accounts/url-endpoints',
+        'urlEndpoint',
+        { description: 'd', urlPrefix: 'audited' },
+        { description: 'e' },
+        'audited',
+      ],
+    ];
+    for (const [path, kind, create, change, name] of cases) {
+      let id = '';
+      const created = await oneEntry(async () => {
+        ({ id } = await ok(server.api(path, { method: 'POST', json: create }), 201));
+      });
+      assert.deepEqual([created.action, created.target], [`${kind}.create`, { id, name }]);
+      const method = kind === 'origin' || kind === 'urlEndpoint' ? 'PUT' : 'PATCH';
+      const updated = await oneEntry(() => ok(server.api(`${path}/${id}`, { method, json: change })));
+      assert.equal(updated.action, `${kind}.update`);
+      const deleted = await oneEntry(() => ok(server.api(`${path}/${id}`, { method: 'DELETE' }), 204));
+      assert.deepEqual([deleted.action, deleted.target], [`${kind}.delete`, { id, name }]);
+    }
+    const everything = JSON.stringify(await page('?limit=200'));
+    assert.ok(
+      !everything.includes('AKIAAUDIT') && !everything.includes('secret-audit'),
+      'no origin secret in the log',
+    );
+  });
+
   it('appends nothing for a refused write', async () => {
     await put('/audit/refused', 'taken.png');
     await put('/audit/refused', 'other.png');

@@ -151,6 +151,20 @@ describe('file operations', () => {
       assert.equal((await details(file.fileId)).filePath, '/r/new_name.png');
     });
 
+    it('answers a purgeRequestId that the purge status call knows when purgeCache is true', async () => {
+      await put('/rp', 'before.png');
+      const response = await post(
+        '/v1/files/rename',
+        { filePath: '/rp/before.png', newFileName: 'after.png', purgeCache: true },
+        'PUT',
+      );
+      assert.equal(response.status, 200);
+      const { purgeRequestId } = (await response.json()) as { purgeRequestId: string };
+      assert.match(purgeRequestId, /^[0-9a-f]{24}$/);
+      const status = await server.api(`/v1/files/purge/${purgeRequestId}`);
+      assert.deepEqual(await status.json(), { status: 'Completed' });
+    });
+
     it('answers 409 with x-should-retry: false when the name is taken', async () => {
       await put('/r', 'one.png');
       await put('/r', 'two.png');
@@ -219,6 +233,24 @@ describe('file operations', () => {
       assert.equal(deleted.status, 204);
       assert.equal((await versionsOf(fileId)).length, 1);
       assert.equal(await blobCount(), blobs - 1);
+    });
+
+    it('restores with an empty form-encoded body, as ImageKit’s v6 SDK (axios) sends it', async () => {
+      const v1 = await put('/v6', 'f.png', 11);
+      await put('/v6', 'f.png', 22);
+      const response = await server.api(`/v1/files/${v1.fileId}/versions/${v1.versionInfo.id}/restore`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      assert.equal(response.status, 200);
+      assert.equal(((await response.json()) as { width: number }).width, 11);
+      const withBody = await server.api(`/v1/files/${v1.fileId}/versions/${v1.versionInfo.id}/restore`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'a=1',
+      });
+      assert.equal(withBody.status, 415);
+      assert.equal(typeof ((await withBody.json()) as { help: string }).help, 'string');
     });
 
     it('answers 404 for unknown files and versions', async () => {

@@ -134,6 +134,26 @@ describe('media-library migrate', {
         name: 'reader',
       });
       restrictedKey = created.privateKey;
+      // A team: one member with a grant, besides the first admin the start made.
+      const member = await post(source, '/_ml/users', {
+        email: 'member@example.com',
+        role: 'member',
+        password: 'correct horse battery staple',
+      });
+      const team = await post(source, '/_ml/groups', {
+        name: 'Team',
+        members: [{ type: 'user', id: member.id }],
+      });
+      const granted = await api(source, '/_ml/grants', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          principal: { type: 'group', id: team.id },
+          target: { type: 'folder', path: '/shop' },
+          level: 'view',
+        }),
+      });
+      assert.equal(granted.status, 200, await granted.clone().text());
 
       before_ = await observe(source, [...views, `/v1/files/${dress.fileId}/versions`]);
       for (const path of [
@@ -159,6 +179,7 @@ describe('media-library migrate', {
     const result = await migrate();
     assert.equal(result.code, 0, result.stderr + result.stdout);
     assert.match(result.stdout, /copied 2 API key\(s\), 2 custom metadata field\(s\), 3 folder\(s\)/);
+    assert.match(result.stdout, /copied 2 user\(s\), 1 group\(s\), 1 grant\(s\)/);
     assert.match(result.stdout, /versions\s+4\s+4/);
     // The first key, 3 field writes, a folder, 3 uploads and a new version, the restricted key.
     assert.match(result.stdout, /copied 10 audit log entries/);

@@ -229,6 +229,45 @@ describe('resumable uploads (tus)', () => {
     assert.equal(((await done.json()) as MediaFile).size, 100);
   });
 
+  it('answers OPTIONS discovery without an Origin, with tus’s version, extensions and size limit', async () => {
+    const discoveries: Record<string, string>[] = [
+      {},
+      { origin: 'http://page.test', 'access-control-request-method': 'POST' },
+    ];
+    for (const headers of discoveries) {
+      const response = await fetch(`${server.url}/_ml/tus`, { method: 'OPTIONS', headers });
+      assert.equal(response.status, 204);
+      assert.equal(response.headers.get('tus-version'), '1.0.0');
+      assert.match(response.headers.get('tus-extension')!, /\bcreation\b.*\btermination\b.*\bexpiration\b/);
+      assert.equal(response.headers.get('tus-max-size'), String(1024 ** 3));
+    }
+  });
+
+  it('says when an upload expires, and never shows the owner marks in HEAD’s Upload-Metadata', async () => {
+    const token = await sessionToken({ folder: '/', access: 'readwrite' }, { sub: 'carol' });
+    const created = await createTusUpload(
+      server.url,
+      { fileName: 'm.bin', folder: '/tus/meta' },
+      10,
+      bearer(token),
+    );
+    assert.equal(created.response.status, 201);
+    const expires = Date.parse(created.response.headers.get('upload-expires')!);
+    assert.ok(expires > Date.now() + 60 * 60_000, 'an upload expires a day after it was last written');
+    assert.match(created.response.headers.get('access-control-expose-headers')!, /Upload-Expires/);
+    const head = await fetch(created.url!, {
+      method: 'HEAD',
+      headers: { 'tus-resumable': '1.0.0', ...bearer(token) },
+    });
+    assert.equal(head.status, 200);
+    const metadata = head.headers.get('upload-metadata')!;
+    assert.match(metadata, /fileName /);
+    assert.doesNotMatch(metadata, /mlOwner|mlSubject/);
+    const patched = await patchTusUpload(created.url!, 0, Buffer.alloc(5, 1), bearer(token));
+    assert.equal(patched.status, 204);
+    assert.ok(Date.parse(patched.headers.get('upload-expires')!) >= expires);
+  });
+
   it('answers tus’s own refusals in the API’s error shape', async () => {
     const created = await createTusUpload(server.url, { fileName: 'o.bin', folder: '/tus/o' }, 100, keyAuth);
     const wrong = await patchTusUpload(created.url!, 50, Buffer.alloc(10), keyAuth);

@@ -415,3 +415,33 @@ describe('CORS', () => {
     );
   });
 });
+
+describe('acting as a DAM user', () => {
+  it('writes the user authorize returns into the session token, and none when it returns none', async () => {
+    const withUser = endpointWith({ authorize: () => ({ allow: true, user: 'ann@example.com' }) });
+    const response = await call(withUser, '/media/session', postJson({}));
+    assert.equal(response.status, 200);
+    const claims = await verifySessionToken((await response.json()).token, keys);
+    assert.equal(claims.user, 'ann@example.com');
+
+    const plain = await call(endpointWith(), '/media/session', postJson({}));
+    assert.equal((await verifySessionToken((await plain.json()).token, keys)).user, undefined);
+  });
+
+  it('signs upload tokens as sessions for a user even with the whole library in scope', async () => {
+    const handler = endpointWith({ authorize: () => ({ allow: true, user: 'ann@example.com' }) });
+    const body = await (await call(handler, '/media/upload-auth')).json();
+    assert.equal((await verifySessionToken(body.token, keys)).user, 'ann@example.com');
+  });
+
+  it('answers 500 without details when authorize returns a user that is not a string', async () => {
+    const errors: unknown[] = [];
+    const handler = endpointWith({
+      authorize: () => ({ allow: true, user: 42 }) as unknown as AuthorizeResult,
+      onError: (error) => errors.push(error),
+    });
+    const response = await call(handler, '/media/session', postJson({}));
+    assert.equal(response.status, 500);
+    assert.equal(errors.length, 1);
+  });
+});

@@ -15,6 +15,7 @@ describe('token endpoint with the media server', () => {
     server = await startTestServer();
     await uploadPng(server, { folder: '/brand', fileName: 'logo.png', useUniqueFileName: 'false' });
     await uploadPng(server, { folder: '/private', fileName: 'secret.png', useUniqueFileName: 'false' });
+    await uploadPng(server, { folder: '/dam', fileName: 'shared.png', useUniqueFileName: 'false' });
     const endpoint = createTokenEndpoint<NodeContext>({
       ...testKeys,
       endpoint: server.url,
@@ -23,6 +24,8 @@ describe('token endpoint with the media server', () => {
         const role = req.headers['x-role'];
         if (role === 'admin') return { allow: true };
         if (role === 'brand-editor') return { allow: true, sub: 'ed', scope: { folder: '/brand' } };
+        // The host maps its user to the DAM user with the same email.
+        if (role === 'dam-member') return { allow: true, sub: 'cms-9', user: 'cms.editor@example.com' };
         if (role === 'brand-images') {
           return { allow: true, scope: { folder: '/brand', accept: ['image/*'], maxFileSize: 4000 } };
         }
@@ -30,6 +33,20 @@ describe('token endpoint with the media server', () => {
       },
     });
     host = await listen(toNodeHandler(endpoint));
+    const member = await server.api('/_ml/users', {
+      method: 'POST',
+      json: { email: 'cms.editor@example.com', role: 'member', password: 'correct horse battery staple' },
+    });
+    assert.equal(member.status, 201);
+    const granted = await server.api('/_ml/grants', {
+      method: 'PUT',
+      json: {
+        principal: { type: 'user', id: ((await member.json()) as { id: string }).id },
+        target: { type: 'folder', path: '/dam' },
+        level: 'contribute',
+      },
+    });
+    assert.equal(granted.status, 200);
   });
   after(async () => {
     await host.close();
@@ -62,6 +79,24 @@ describe('token endpoint with the media server', () => {
       response: await fetch(`${server.url}/api/v1/files/upload`, { method: 'POST', body: form }),
     };
   };
+
+  it('a session for a DAM user (authorize returns user) sees and uploads only where that user is granted', async () => {
+    const session = await ask('session', 'dam-member');
+    assert.equal(session.scope.folder, '/');
+    const headers = { authorization: `Bearer ${session.token}` };
+    const listed = await (await fetch(`${session.endpoint}/v1/files?type=all`, { headers })).json();
+    assert.ok(listed.length > 0);
+    assert.ok(
+      listed.every((item: { filePath?: string; folderPath?: string }) =>
+        (item.filePath ?? item.folderPath ?? '').startsWith('/dam'),
+      ),
+    );
+    // Signed uploads carry the user too: the token is a session token even for the whole library.
+    const inside = await uploadSigned('dam-member', { fileName: 'member.png', folder: '/dam/members' });
+    assert.equal(inside.response.status, 200, await inside.response.clone().text());
+    const outside = await uploadSigned('dam-member', { fileName: 'member.png', folder: '/private' });
+    assert.equal(outside.response.status, 403);
+  });
 
   it('a session from the endpoint browses and uploads on the server within its scope', async () => {
     const session = await ask('session', 'brand-editor');

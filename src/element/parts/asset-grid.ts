@@ -7,7 +7,7 @@ import type { ListingState, ListSort } from '../state/listing.js';
 import { alertIcon, folderIcon, icon, searchIcon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { gridStyles } from './asset-grid.styles.js';
-import { rowState, thumbnail } from './asset-rows.js';
+import { keyAt, rowState, thumbnail } from './asset-rows.js';
 import { type CellLayout, CellWindow } from './cell-window.js';
 import { ItemNavigationController } from './item-navigation.js';
 import { LocalizeController } from './localized.js';
@@ -241,7 +241,10 @@ export class AssetGridElement extends LitElement {
         @click=${this.#navigation}
         @dblclick=${this.#navigation}
       >
-        ${this.#window.sizer()}${this.#window.cells((index, style) => this.#renderCell(index, style))}
+        ${this.#window.sizer()}${this.#window.cells(
+          (index, style) => this.#renderCell(index, style),
+          (index) => keyAt(this.items, index),
+        )}
       </div>
       ${more}`;
   }

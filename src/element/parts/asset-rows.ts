@@ -4,6 +4,12 @@ import type { AcceptTest } from '../state/accept.js';
 import { fileIcon, icon } from '../styles/icons.js';
 import { hasThumbnail, thumbnailSources } from './thumbnails.js';
 
+/** What a cell at `index` shows, for the window to keep its element while that stays the same. */
+export const keyAt = (items: readonly Asset[], index: number): string => {
+  const item = items[index];
+  return item ? (item.type === 'folder' ? item.folderId : item.fileId) : `placeholder-${index}`;
+};
+
 /** What a view shows of its rows: which are selected or refused, which is active. */
 export interface RowContext {
   selected: ReadonlySet<string>;

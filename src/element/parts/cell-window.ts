@@ -5,6 +5,7 @@ import {
   type ReactiveControllerHost,
   type TemplateResult,
 } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
 
 /** How a view lays out its cells: all the same size, in rows that fill the scroller's width. */
 export interface CellLayout {
@@ -141,9 +142,14 @@ export class CellWindow implements ReactiveController {
 
   /**
    * The rendered cells, each from `render(index, style)` with `style` placing it. A cell keeps its
-   * slot in the returned array (index modulo the pool) as long as it stays in range.
+   * slot in the returned array (index modulo the pool), and so its element, as long as it stays in
+   * range and its `key` (what it shows) stays the same; another key gets a new element, so no
+   * state of the last one (a loaded image) carries over.
    */
-  cells(render: (index: number, style: string) => TemplateResult): unknown[] {
+  cells(
+    render: (index: number, style: string) => TemplateResult,
+    key: (index: number) => unknown,
+  ): unknown[] {
     const { padding, gap } = this.#layout();
     // Enough slots for the most cells a range can hold at this size.
     const rowsInRange = Math.ceil((this.#viewport.height + 2 * overhang) / Math.max(1, this.rowHeight)) + 3;
@@ -154,9 +160,12 @@ export class CellWindow implements ReactiveController {
       const column = index % this.columns;
       const top = padding + row * this.rowHeight;
       const start = padding + column * (this.#width + gap);
-      slots[index % pool] = render(
-        index,
-        `top:${top}px;inset-inline-start:${start}px;width:${this.#width}px;height:${this.#height}px`,
+      slots[index % pool] = keyed(
+        key(index),
+        render(
+          index,
+          `top:${top}px;inset-inline-start:${start}px;width:${this.#width}px;height:${this.#height}px`,
+        ),
       );
     }
     return slots;

@@ -6,7 +6,7 @@ import { formatBytes, formatDate } from '../i18n/format.js';
 import type { AcceptTest } from '../state/accept.js';
 import { type ListSort, typeSortLimit } from '../state/listing.js';
 import { chevronDownIcon, folderIcon, icon } from '../styles/icons.js';
-import { rowState, thumbnail } from './asset-rows.js';
+import { keyAt, rowState, thumbnail } from './asset-rows.js';
 import type { CellWindow } from './cell-window.js';
 import { LocalizeController } from './localized.js';
 import { emit } from './part-events.js';
@@ -91,7 +91,10 @@ export class ListViewElement extends LitElement {
         @click=${this.navigation}
         @dblclick=${this.navigation}
       >
-        ${this.window?.sizer()}${this.window?.cells((index, style) => this.#renderRow(index, style))}
+        ${this.window?.sizer()}${this.window?.cells(
+          (index, style) => this.#renderRow(index, style),
+          (index) => keyAt(this.items, index),
+        )}
       </div>
     </div>`;
   }

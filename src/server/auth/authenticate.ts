@@ -4,6 +4,7 @@ import type { ApiKeyRecord, Store } from '../store/store.js';
 import { isActive } from './api-keys.js';
 import { type Access, allows, type Principal } from './principal.js';
 import { authenticateSession, bearerToken } from './session.js';
+import { authenticateUserSession, type UserSessionRequest } from './user-sessions.js';
 
 // No WWW-Authenticate challenge: it would make browsers pop a login dialog over the element.
 const unauthorized = () => new ApiError(401, messages.missingKey);
@@ -21,7 +22,7 @@ export function privateKeyFromBasic(header: string | undefined): string | undefi
   return colon > 0 ? decoded.slice(0, colon) : undefined;
 }
 
-const principalOf = (key: ApiKeyRecord, via: Principal['via']): Principal => ({
+export const principalOf = (key: ApiKeyRecord, via: Principal['via']): Principal => ({
   publicKey: key.publicKey,
   keyName: key.name,
   kind: key.kind,
@@ -55,9 +56,11 @@ export async function authenticateRequest(
   store: Store,
   header: string | undefined,
   access: Access,
-  options: { sessions: boolean },
+  options: { sessions: boolean; cookie?: UserSessionRequest },
   now = Date.now(),
 ): Promise<Principal> {
+  if (header === undefined && options.cookie)
+    return authenticateCookie(store, options.cookie, access, options.sessions, now);
   const token = bearerToken(header);
   if (token === undefined) return authenticateBasic(store, header, access, now);
   if (!options.sessions) {
@@ -67,6 +70,32 @@ export async function authenticateRequest(
     );
   }
   const principal = await authenticateSession(store, token, now);
+  assertAllowed(principal, access);
+  return principal;
+}
+
+/**
+ * A signed-in DAM user. Members may call only the routes that enforce scopes (as session tokens
+ * may); admins and managers, the whole library; the admin API (keys, users), admins only.
+ */
+async function authenticateCookie(
+  store: Store,
+  cookie: UserSessionRequest,
+  access: Access,
+  sessions: boolean,
+  now: number,
+): Promise<Principal> {
+  const principal = await authenticateUserSession(store, cookie.token, cookie, now);
+  const role = principal.user!.role;
+  if ((access === 'admin' && role !== 'admin') || (!sessions && role === 'member')) {
+    throw forbidden(
+      access === 'admin'
+        ? 'Only an administrator may do this.'
+        : 'Members cannot call this API: it acts on the whole library. Ask an administrator or manager.',
+      { reason: 'PERMISSION_DENIED' },
+    );
+  }
+  if (access === 'admin') return principal;
   assertAllowed(principal, access);
   return principal;
 }

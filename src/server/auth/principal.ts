@@ -1,5 +1,6 @@
 import type { Scope } from '../../shared/session-token.js';
 import type { KeyPermission } from '../../shared/wire.js';
+import type { UserAccess } from './user-access.js';
 
 /** What a route needs from the caller. `admin` is the keys API: standard keys only. */
 export type Access = 'read' | 'write' | 'admin';
@@ -11,11 +12,17 @@ export interface Principal {
   keyName?: string;
   kind: 'standard' | 'restricted';
   permission: KeyPermission;
-  via: 'basic' | 'signature' | 'session';
+  /** `user`: a signed-in DAM user's cookie (src/server/auth/user-sessions.ts). */
+  via: 'basic' | 'signature' | 'session' | 'user';
   /** A session token's scope (folder in the `/a/b/` form); absent for keys, which see everything. */
   scope?: Scope;
   /** A session's `sub`: the host's user id, for the audit trail. */
   subject?: string;
+  /**
+   * The DAM user the request acts for: signed in, or a session token's `user` claim. Its grants
+   * narrow what the key and the token's scope allow (src/server/auth/scope.ts); absent, nothing changes.
+   */
+  user?: UserAccess;
 }
 
 /**

@@ -17,6 +17,8 @@ export interface RateLimitSetting {
 /** Counts requests per key in fixed windows: in this process, or in Redis for many nodes. */
 export interface RateLimiter {
   hit(key: string, now?: number): Promise<RateDecision>;
+  /** The decision the next hit would meet, without counting one (a lock checked before the work). */
+  peek(key: string, now?: number): Promise<RateDecision>;
 }
 
 export class MemoryRateLimiter implements RateLimiter {
@@ -38,6 +40,14 @@ export class MemoryRateLimiter implements RateLimiter {
     }
     window.count++;
     return { allowed: window.count <= limit, limit, resetMs: window.start + intervalMs - now, intervalMs };
+  }
+
+  async peek(key: string, now = Date.now()): Promise<RateDecision> {
+    const { limit, intervalMs } = this.#setting;
+    const window = this.#windows.get(key);
+    if (!window || now - window.start >= intervalMs)
+      return { allowed: true, limit, resetMs: intervalMs, intervalMs };
+    return { allowed: window.count < limit, limit, resetMs: window.start + intervalMs - now, intervalMs };
   }
 
   /** Forgets finished windows now and then, so idle keys do not pile up. */
@@ -90,7 +100,24 @@ export class RedisRateLimiter implements RateLimiter {
       return { allowed: true, limit, resetMs: intervalMs, intervalMs };
     }
   }
+
+  async peek(key: string): Promise<RateDecision> {
+    const { limit, intervalMs } = this.#setting;
+    try {
+      const [count, left] = (await this.#redis.eval(peekScript, 1, this.#prefix + key)) as [number, number];
+      return { allowed: count < limit, limit, resetMs: left < 0 ? intervalMs : left, intervalMs };
+    } catch (error) {
+      this.onError(error);
+      return { allowed: true, limit, resetMs: intervalMs, intervalMs };
+    }
+  }
 }
+
+/** Reads a window's count and time left without counting. */
+const peekScript = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+local left = redis.call('PTTL', KEYS[1])
+return {count, left}`;
 
 /** Parses `1000/10s`, `50/1m` or `off`. */
 export function parseRateLimit(text: string): RateLimitSetting | false {

@@ -10,6 +10,7 @@ import { normalizeFolder } from '../library/naming.js';
 import type { Store } from '../store/store.js';
 import { isActive } from './api-keys.js';
 import type { Principal } from './principal.js';
+import { loadUserAccess, type UserAccess } from './user-access.js';
 
 const askAgain = 'Ask your token endpoint for a new session.';
 
@@ -61,6 +62,21 @@ export async function withUploadTokenScope(
   return verifiedSession(store, token, principal.publicKey, now, 'upload');
 }
 
+/**
+ * The DAM user a token's `user` claim names (an id, or an email), with its grants now: a user
+ * that does not exist or is disabled ends the session at once.
+ */
+async function tokenUser(store: Store, idOrEmail: string): Promise<UserAccess> {
+  const user = (await store.users.find(idOrEmail)) ?? (await store.users.findByEmail(idOrEmail));
+  if (!user) {
+    throw refused(
+      `The session token names a user (${idOrEmail}) this server does not know. ${askAgain}`,
+      'USER_NOT_FOUND',
+    );
+  }
+  return loadUserAccess(store, user);
+}
+
 /** Verifies a token for a use: a session (`Bearer`) or one upload's `token`; an upload token is no session. */
 async function verifiedSession(
   store: Store,
@@ -99,6 +115,7 @@ async function verifiedSession(
       scope: { ...claims.scope, folder: normalizeFolder(claims.scope.folder) },
     };
     if (claims.sub !== undefined) principal.subject = claims.sub;
+    if (claims.user !== undefined) principal.user = await tokenUser(store, claims.user);
     return principal;
   } catch (error) {
     if (!(error instanceof SessionTokenError)) throw error;

@@ -12,6 +12,15 @@ export { systemActor };
 export function actorOf(principal: Principal | null): AuditActor {
   if (!principal) return systemActor;
   const name = principal.keyName !== undefined ? { name: principal.keyName } : {};
+  // A DAM user (signed in, or named by a session token's `user` claim) is the actor by name.
+  if (principal.user) {
+    return {
+      type: 'user',
+      id: principal.user.id,
+      name: principal.user.name,
+      ...(principal.scope && { folder: principal.scope.folder }),
+    };
+  }
   if (principal.via === 'session') {
     return {
       type: 'session',
@@ -124,3 +133,12 @@ export function versionChanges(before: FileRecord, after: FileRecord): Record<st
     ...metadataChanges(before, after),
   };
 }
+
+/**
+ * An account setting's event (named transformation, saved extension, origin, URL endpoint): its
+ * id and name only, never its definition (an origin's holds credentials).
+ */
+export const settingEvent = (action: AuditAction, id: string, name: string): AuditEvent => ({
+  action,
+  target: { id, name },
+});

@@ -1,6 +1,6 @@
 import type { AuditAction } from '../../shared/audit.js';
 import type { Principal } from '../auth/principal.js';
-import { isPathInScope } from '../auth/scope.js';
+import { assertLevel, isPathInScope } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, messages } from '../errors.js';
 import type { FilePatch, FileRecord, Store } from '../store/store.js';
@@ -42,8 +42,15 @@ async function forEachFile(
     for (const fileId of new Set(fileIds)) {
       const file = await store.files.get(fileId);
       // A file outside a session's folder is as missing as one that does not exist.
-      if (!file || !isPathInScope(principal, file.filePath)) missing.push(fileId);
+      if (!file || !isPathInScope(principal, file.filePath, file.fileId)) missing.push(fileId);
       else {
+        // A member changes only what its grants let it: tags need contribute, deleting manage.
+        assertLevel(
+          principal,
+          successKey === 'successfullyDeletedFileIds' ? 'manage' : 'contribute',
+          file.filePath,
+          file.fileId,
+        );
         await appendAudit(store, actor, await apply(store, file));
         done.push(fileId);
       }

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isPathInScope, type Scoped } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, badRequest, messages, notFound } from '../errors.js';
 import { pdfPage, pdfRenderBytes, pdftoppmAvailable } from '../media/pdf.js';
@@ -173,6 +174,8 @@ export async function resolveDelivery(
   url: DeliveryUrl,
   now = Date.now(),
   hints: ClientHints = {},
+  /** The signed-in user asking (asked only for a private file without a signature): may see it unsigned. */
+  viewer?: () => Promise<Scoped | undefined>,
 ): Promise<DeliveryTarget> {
   const parsed = url.transformation
     ? parseTransformation(url.transformation, named, ctx.config.maxTransformSteps, hints)
@@ -231,7 +234,13 @@ export async function resolveDelivery(
     );
   }
   let signedUntil: number | undefined;
-  if (!isPublished || (isPrivate && !viaNamed) || signedRender || privateLayer) {
+  // A private file is a signed-in user's to see, unsigned, when a grant reaches it (cached privately).
+  const unsignedPrivate =
+    isPublished && isPrivate && !viaNamed && !signedRender && !privateLayer && !url.signature.signature;
+  const asking = unsignedPrivate && viewer ? await viewer() : undefined;
+  const seenByViewer = asking !== undefined && isPathInScope(asking, file.filePath, file.fileId);
+  if (seenByViewer) signedUntil = Math.floor(now / 1000);
+  else if (!isPublished || (isPrivate && !viaNamed) || signedRender || privateLayer) {
     try {
       signedUntil = await verifyUrlSignature(ctx.store, url.signature, now);
     } catch (error) {

@@ -1,6 +1,12 @@
 import type { ErrorReason } from '../../shared/wire.js';
 import type { Principal } from '../auth/principal.js';
-import { assertFileVisible, assertPathInScope, assertWriteInScope, type Scoped } from '../auth/scope.js';
+import {
+  assertFileVisible,
+  assertMayManage,
+  assertPathInScope,
+  assertWriteInScope,
+  type Scoped,
+} from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, badRequest, conflict, notFound } from '../errors.js';
 import type { FileRecord, Store } from '../store/store.js';
@@ -231,6 +237,7 @@ export async function moveFile(
   assertPathInScope(principal, folder);
   await ctx.store.transaction(async (store) => {
     const file = await requireSource(store, principal, source.filePath, 'SOURCE_FILE_MISSING');
+    assertMayManage(principal, file.filePath, file.fileId);
     await relocateFile(store, file, folder, file.name, Date.now());
     await appendAudit(
       store,
@@ -250,6 +257,7 @@ export async function renameFile(
   const newName = sanitizeFileName(body.newFileName);
   return ctx.store.transaction(async (store) => {
     const file = await requireSource(store, principal, source.filePath, 'FILE_MISSING');
+    assertMayManage(principal, file.filePath, file.fileId);
     if (newName === file.name) {
       throw badRequest('The new file name is the same as the old one.', { reason: 'SAME_OLD_AND_NEW_NAME' });
     }

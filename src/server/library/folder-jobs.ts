@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditAction, AuditActor } from '../../shared/audit.js';
 import type { Scope } from '../../shared/session-token.js';
 import type { Principal } from '../auth/principal.js';
-import { assertFolderVisible, assertPathInScope, isPathInScope } from '../auth/scope.js';
+import { assertFolderVisible, assertMayManage, assertPathInScope, isPathInScope } from '../auth/scope.js';
 import { ApiError, badRequest, conflict, messages, notFound } from '../errors.js';
 import type { JobRecord, JobType, Store } from '../store/store.js';
 import { actorOf, appendAudit, systemActor } from './audit.js';
@@ -129,6 +129,7 @@ export class FolderJobs {
 
   async move(principal: Principal | null, body: FolderDestinationInput): Promise<{ jobId: string }> {
     const source = await requireFolder(this.#ctx.store, principal, body.sourceFolderPath, 'sourceFolderPath');
+    assertMayManage(principal, source);
     const targetRoot = targetInside(source, requiredFolder(body.destinationPath, 'destinationPath'));
     assertPathInScope(principal, targetRoot);
     return this.#enqueue('MOVE_FOLDER', { source, targetRoot, actor: actorOf(principal) });
@@ -139,6 +140,7 @@ export class FolderJobs {
     body: { folderPath: string; newFolderName: string },
   ): Promise<{ jobId: string }> {
     const source = await requireFolder(this.#ctx.store, principal, body.folderPath, 'folderPath');
+    assertMayManage(principal, source);
     const name = sanitizeFolderName(body.newFolderName);
     const targetRoot = `${parentOf(source)}${name}/`;
     if (targetRoot === source)
@@ -313,4 +315,6 @@ async function moveTree(store: Store, source: string, targetRoot: string, now: n
   for (const file of await store.files.listInTree(source)) {
     await relocateFile(store, file, targetRoot + file.folder.slice(source.length), file.name, now);
   }
+  // Who may reach the folder goes with it.
+  await store.grants.moveFolderTargets(source, targetRoot);
 }

@@ -45,12 +45,21 @@ export async function purgeCache(
   const dropped = raw.endsWith('*')
     ? await purgePrefix(ctx, endpointPath, raw.slice(0, -1))
     : await purgeOne(ctx, named, parseDeliveryUrl(raw, endpointPath));
+  return { requestId: await recordPurge(ctx, url, dropped), dropped };
+}
+
+/**
+ * Records a finished purge so `GET /v1/files/purge/{requestId}` can answer it. A rename's purge
+ * (`purgeCache: true`) drops nothing here (renditions are keyed by bytes, not paths) but gets a
+ * request id all the same, for clients and CDNs in front that follow it.
+ */
+export async function recordPurge(ctx: ServerContext, url: string, dropped: number): Promise<string> {
   const requestId = newId();
   await ctx.storage.write(
     purgeMarkerKey(requestId),
     Buffer.from(JSON.stringify({ url, dropped, completedAt: new Date().toISOString() })),
   );
-  return { requestId, dropped };
+  return requestId;
 }
 
 async function purgeOne(

@@ -91,10 +91,15 @@ export class ResumableUploads {
       : new DiskResumableBytes(join(ctx.config.dataDir, 'tus'), ctx.stagingDir);
   }
 
-  /** tus's data store for these uploads. */
+  /**
+   * tus's data store for these uploads, which never shows tus (nor so a `HEAD`'s
+   * `Upload-Metadata`) the owner marks this class keeps in an upload's metadata.
+   */
   get store(): DataStore {
-    return this.#bytes.datastore;
+    this.#tusView ??= withoutOwnerMarks(this.#bytes.datastore);
+    return this.#tusView;
   }
+  #tusView: DataStore | undefined;
   /**
    * Before a resumable upload is created: the caller's upload fields and declared size are
    * checked as a form upload's would be, and the upload is marked as the caller's.
@@ -189,7 +194,7 @@ export class ResumableUploads {
     if (!uploadId.test(id)) return undefined;
     const done = await this.finished(id);
     if (done) return done;
-    const upload = await this.store.getUpload(id).catch(() => undefined);
+    const upload = await this.#bytes.datastore.getUpload(id).catch(() => undefined);
     const metadata = upload?.metadata;
     if (!metadata?.[ownerKey]) return undefined;
     return { owner: metadata[ownerKey], subject: metadata[subjectKey] ?? '' };
@@ -204,4 +209,24 @@ function uploadFields(metadata: Upload['metadata']): UploadFields {
     fields[key] = value ?? undefined;
   }
   return fields;
+}
+
+/** `datastore` as tus sees it: every upload it reads has the owner marks left out of its metadata. */
+function withoutOwnerMarks(datastore: DataStore): DataStore {
+  return new Proxy(datastore, {
+    get(target, property) {
+      if (property === 'getUpload') {
+        return async (id: string) => {
+          const upload = await target.getUpload(id);
+          if (upload.metadata) {
+            const { [ownerKey]: _owner, [subjectKey]: _subject, ...rest } = upload.metadata;
+            upload.metadata = rest;
+          }
+          return upload;
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }

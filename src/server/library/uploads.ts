@@ -24,6 +24,13 @@ import { newId } from './ids.js';
 import { normalizeFolder, sanitizeFileName, uniqueFileName } from './naming.js';
 import type { StagedFile } from './staging.js';
 import { enforceChecks, parseChecks } from './upload-checks.js';
+import {
+  applyPreTransformation,
+  parseUploadTransformations,
+  prerenderPostTransformations,
+  readUploadTransformation,
+  type UploadTransformationRequest,
+} from './upload-transformations.js';
 import { appendVersion, insertFile, newFileVersion } from './versions.js';
 
 /** The text fields of an upload form, as received. */
@@ -65,12 +72,6 @@ function parseResponseFields(raw: string | undefined): Set<OptionalResponseField
 /** Refuses features that would need a service this server does not run, rather than ignoring them. */
 function refuseUnavailable(fields: UploadFields): void {
   refuseExtensions(parseJson('extensions', fields.extensions));
-  if (fields.transformation !== undefined && fields.transformation !== '') {
-    throw invalidParameter(
-      'transformation',
-      'Pre- and post-upload transformations are not available on this server.',
-    );
-  }
 }
 
 /** An upload's form fields, read and checked before any bytes are judged. */
@@ -90,6 +91,8 @@ export interface UploadRequest {
   responseFields: Set<OptionalResponseField>;
   description: string | undefined;
   checks: QueryNode | undefined;
+  /** `transformation`: `pre` applied before storing, `post` renditions rendered after. */
+  transformation: UploadTransformationRequest | undefined;
 }
 
 /**
@@ -117,6 +120,7 @@ export function readUploadRequest(fields: UploadFields, principal: Principal | n
     responseFields: parseResponseFields(fields.responseFields),
     description: parseDescription(fields.description),
     checks: undefined,
+    transformation: readUploadTransformation(parseJson('transformation', fields.transformation)),
   };
   refuseUnavailable(fields);
   if (fields.checks) request.checks = parseChecks(fields.checks);
@@ -148,6 +152,7 @@ export async function checkUploadAhead(
 ): Promise<UploadRequest> {
   const request = readUploadRequest(fields, principal);
   if (declaredSize !== undefined) assertSizeAllowed(ctx, principal, declaredSize);
+  await parseUploadTransformations(ctx, request.transformation);
   applyCustomMetadata(
     {},
     request.customMetadataInput,
@@ -197,12 +202,18 @@ export async function ingestUpload(
     responseFields,
     description,
     checks,
+    transformation,
   } = readUploadRequest(fields, principal);
+  const transformations = await parseUploadTransformations(ctx, transformation);
 
   if (staged.size === 0) throw invalidParameter('file', 'The file is empty.');
   if (staged.size > ctx.config.maxUploadBytes)
     throw badRequest(messages.fileTooLarge, { reason: 'FILE_TOO_LARGE' });
-  const probed = await probeFile(staged.path, staged.head, requestedName, ctx.config.maxImagePixels);
+  let probed = await probeFile(staged.path, staged.head, requestedName, ctx.config.maxImagePixels);
+  if (transformations?.pre) {
+    await applyPreTransformation(ctx, staged, probed.mime, transformations.pre);
+    probed = await probeFile(staged.path, staged.head, requestedName, ctx.config.maxImagePixels);
+  }
   // Before the bytes move into storage; the commit checks the version it makes again.
   assertWriteInScope(principal, { filePath: folder + requestedName, mime: probed.mime, size: staged.size });
   if (checks) {
@@ -282,6 +293,7 @@ export async function ingestUpload(
       return appended;
     },
   );
+  if (transformations?.post.length) await prerenderPostTransformations(ctx, saved, transformations.post);
   const response = toUploadResponse(saved, urlEndpoint, responseFields, metadataFields);
   if (metadata) response.metadata = metadata;
   return response;

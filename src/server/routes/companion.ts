@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateRequest } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
+import { userSessionOf } from '../auth/user-sessions.js';
 import { attachCompanionSocket, type CompanionHandler, createCompanion } from '../companion.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, HELP, notFound } from '../errors.js';
@@ -75,6 +76,7 @@ export const companionRoutes: RoutePlugin = async (app, { ctx }) => {
     if (guarded) {
       const principal = await authenticateRequest(ctx.store, request.headers.authorization, 'write', {
         sessions: true,
+        ...userSessionOf(request),
       });
       const body = await readJson(raw);
       if (guarded === 'import') await checkImport(ctx, request, body, principal, local().url);

@@ -1,4 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal.js';
+import { authenticateUserSession, userSessionOf } from '../auth/user-sessions.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import {
@@ -17,7 +19,7 @@ import {
   renderVideo,
 } from '../library/video-delivery.js';
 import { mimeOfFormat } from '../media/render.js';
-import { type NamedTransforms, namedTransformsFrom, type Transformation } from '../media/transformation.js';
+import type { NamedTransforms, Transformation } from '../media/transformation.js';
 import { decideRange, isNotModified, safetyHeaders, type Validators } from './delivery-http.js';
 import type { RoutePlugin } from './route-plugin.js';
 
@@ -91,6 +93,17 @@ async function spendRenderBudget(ctx: ServerContext, request: FastifyRequest): P
   );
 }
 
+/** The user a session cookie signs in, for private files; none for no cookie or a stale one. */
+async function signedInViewer(ctx: ServerContext, request: FastifyRequest): Promise<Principal | undefined> {
+  const { cookie } = userSessionOf(request);
+  if (!cookie) return undefined;
+  try {
+    return await authenticateUserSession(ctx.store, cookie.token, cookie);
+  } catch {
+    return undefined;
+  }
+}
+
 async function deliver(
   ctx: ServerContext,
   named: NamedTransforms,
@@ -105,6 +118,7 @@ async function deliver(
     parseDeliveryUrl(request.raw.url ?? '/', endpointPath),
     now,
     clientHintsOf(request.headers),
+    () => signedInViewer(ctx, request),
   );
   const { file, transformation } = target;
   const cache = cacheControl(target, now);
@@ -177,7 +191,6 @@ async function deliverVideo(
  * ETags, conditional and range requests. Registered last, as a catch-all below the APIs.
  */
 export const deliveryRoutes: RoutePlugin = async (app, { ctx }) => {
-  const named = namedTransformsFrom(ctx.config.namedTransforms);
   const endpointPath = ctx.config.urlEndpoint
     ? new URL(ctx.config.urlEndpoint).pathname.replace(/\/+$/, '')
     : '';
@@ -187,7 +200,7 @@ export const deliveryRoutes: RoutePlugin = async (app, { ctx }) => {
     url: '/*',
     handler: async (request, reply) => {
       if (apiPaths.test(request.url)) return reply.callNotFound();
-      return deliver(ctx, named, endpointPath, request, reply);
+      return deliver(ctx, await ctx.namedTransformations.current(), endpointPath, request, reply);
     },
   });
 };

@@ -8,8 +8,9 @@ import {
   maxBulkIds,
 } from '../library/bulk.js';
 import { copyFile, moveFile, renameFile } from '../library/file-operations.js';
-import type { RoutePlugin } from './route-plugin.js';
-import { type Covers, EmptyObject, withMessages } from './schemas.js';
+import { recordPurge } from '../library/purge.js';
+import { type RoutePlugin, urlEndpointFor } from './route-plugin.js';
+import { type Covers, withMessages } from './schemas.js';
 
 const FileDestination = {
   sourceFilePath: Type.String(),
@@ -56,10 +57,18 @@ export const fileOperationRoutes: RoutePlugin = async (app, { ctx }) => {
 
   app.put(
     '/v1/files/rename',
-    { schema: { body: RenameBody, response: { 200: EmptyObject } }, config },
+    {
+      schema: {
+        body: RenameBody,
+        response: { 200: Type.Object({ purgeRequestId: Type.Optional(Type.String()) }) },
+      },
+      config,
+    },
     async (request) => {
       await renameFile(ctx, request.principal, request.body);
-      return {};
+      if (!request.body.purgeCache) return {};
+      const oldUrl = `${urlEndpointFor(ctx, request)}/${request.body.filePath.replace(/^\/+/, '')}`;
+      return { purgeRequestId: await recordPurge(ctx, oldUrl, 0) };
     },
   );
 

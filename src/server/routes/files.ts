@@ -1,6 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { assertFileVisible, limitListToScope } from '../auth/scope.js';
+import { assertFileVisible, assertLevel, assertMayManage, limitListToScope } from '../auth/scope.js';
 import { actorOf } from '../library/audit.js';
 import { toMediaFile, toMediaFolder } from '../library/file-object.js';
 import { deleteFile, requireFile, updateFileDetails } from '../library/files.js';
@@ -92,7 +92,8 @@ export const fileRoutes: RoutePlugin = async (app, { ctx }) => {
       config: { access: 'write', rateGroup: 'files.write', session: true },
     },
     async (request) => {
-      await visibleFile(request, request.params.fileId);
+      const file = await visibleFile(request, request.params.fileId);
+      assertLevel(request.principal, 'contribute', file.filePath, file.fileId);
       return toMediaFile(
         await updateFileDetails(ctx, request.params.fileId, request.body, actorOf(request.principal)),
         urlEndpointFor(ctx, request),
@@ -107,7 +108,8 @@ export const fileRoutes: RoutePlugin = async (app, { ctx }) => {
       config: { access: 'write', rateGroup: 'files.write', session: true },
     },
     async (request, reply) => {
-      await visibleFile(request, request.params.fileId);
+      const file = await visibleFile(request, request.params.fileId);
+      assertMayManage(request.principal, file.filePath, file.fileId);
       await deleteFile(ctx, request.params.fileId, actorOf(request.principal));
       reply.code(204).send();
     },

@@ -1,5 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { assertFolderVisible, assertPathInScope } from '../auth/scope.js';
+import { assertFolderVisible, assertMayManage, assertPathInScope } from '../auth/scope.js';
 import { actorOf } from '../library/audit.js';
 import { createFolder, deleteFolder, newFolderPath } from '../library/folders.js';
 import { normalizeFolder } from '../library/naming.js';
@@ -35,11 +35,9 @@ export const folderRoutes: RoutePlugin = async (app, { ctx }) => {
     '/v1/folder',
     { schema: { body: DeleteFolderBody }, config: { access: 'write', rateGroup: 'folders', session: true } },
     async (request, reply) => {
-      assertFolderVisible(
-        request.principal,
-        normalizeFolder(request.body.folderPath),
-        request.body.folderPath,
-      );
+      const folder = normalizeFolder(request.body.folderPath);
+      assertFolderVisible(request.principal, folder, request.body.folderPath);
+      assertMayManage(request.principal, folder);
       await deleteFolder(ctx, request.body.folderPath, actorOf(request.principal));
       reply.code(204).send();
     },

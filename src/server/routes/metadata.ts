@@ -52,7 +52,8 @@ async function fileForUrl(
     .join('/');
   const version = url.searchParams.get('ik-obj-version');
   const current = await ctx.store.files.getByPath(path);
-  if (!current || !isPathInScope(request.principal, current.filePath)) throw notFound(unreachable);
+  if (!current || !isPathInScope(request.principal, current.filePath, current.fileId))
+    throw notFound(unreachable);
   if (!version) return current;
   const old = (await ctx.store.files.versions(current.fileId)).find((v) => v.versionId === version);
   if (!old) throw notFound(unreachable);
@@ -107,8 +108,10 @@ export const metadataRoutes: RoutePlugin = async (app, { ctx }) => {
       }
       if (start >= end) throw badRequest('startDate should be before endDate.');
       if (end - start > 90 * 86_400_000) throw badRequest('startDate and endDate should be within 90 days.');
+      await ctx.deliveryUsage.flush();
+      const delivered = await ctx.store.deliveryUsage.totals(startDate, endDate);
       return {
-        bandwidthBytes: 0,
+        bandwidthBytes: delivered.find((t) => t.dimension === 'total')?.bytes ?? 0,
         mediaLibraryStorageBytes: await ctx.store.files.storedBytes(),
         videoProcessingUnitsCount: 0,
         extensionUnitsCount: 0,

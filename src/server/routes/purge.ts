@@ -1,14 +1,11 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { purgeCache, purgeStatus } from '../library/purge.js';
-import { namedTransformsFrom } from '../media/transformation.js';
 import type { RoutePlugin } from './route-plugin.js';
 import { StringEnum } from './schemas.js';
 
 const PurgeBody = Type.Object({ url: Type.String() });
 
 export const purgeRoutes: RoutePlugin = async (app, { ctx }) => {
-  const named = namedTransformsFrom(ctx.config.namedTransforms);
-
   app.post(
     '/v1/files/purge',
     {
@@ -16,7 +13,7 @@ export const purgeRoutes: RoutePlugin = async (app, { ctx }) => {
       config: { access: 'write', rateGroup: 'purge' },
     },
     async (request, reply) => {
-      const { requestId } = await purgeCache(ctx, named, request.body.url);
+      const { requestId } = await purgeCache(ctx, await ctx.namedTransformations.current(), request.body.url);
       reply.code(201).send({ requestId });
     },
   );

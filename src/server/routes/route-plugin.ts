@@ -15,6 +15,8 @@ declare module 'fastify' {
      * refused everywhere else.
      */
     session?: boolean;
+    /** `false`: `@fastify/cors` leaves this route alone (it answers CORS itself). */
+    cors?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;

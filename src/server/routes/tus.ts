@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateRequest } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
 import { assertFileVisible, uploadLimitFor } from '../auth/scope.js';
+import { userSessionOf } from '../auth/user-sessions.js';
 import { tusAllowedOrigins } from '../cors.js';
 import { ApiError, conflict, HELP } from '../errors.js';
 import { toMediaFile } from '../library/file-object.js';
@@ -46,6 +47,7 @@ export const tusRoutes: RoutePlugin = async (app, { ctx }) => {
     ...(ctx.resumableLocker && { locker: ctx.resumableLocker }),
     relativeLocation: true,
     allowedHeaders: ['X-Request-ID'],
+    exposedHeaders: ['Upload-Expires'],
     ...(allowedOrigins && { allowedOrigins }),
     maxSize: (req) =>
       req.method === 'OPTIONS'
@@ -93,6 +95,7 @@ export const tusRoutes: RoutePlugin = async (app, { ctx }) => {
     if (request.method !== 'OPTIONS') {
       const principal = await authenticateRequest(ctx.store, request.headers.authorization, 'write', {
         sessions: true,
+        ...userSessionOf(request),
       });
       const id = request.params.id;
       if (id !== undefined) {
@@ -107,6 +110,11 @@ export const tusRoutes: RoutePlugin = async (app, { ctx }) => {
       }
       callers.set(request.raw, principal);
       urlEndpoints.set(request.raw, urlEndpointFor(ctx, request));
+      // An upload nobody writes to for the expiry is swept: creating or writing restarts the clock.
+      if (request.method === 'POST' || request.method === 'PATCH') {
+        const expires = new Date(Date.now() + ctx.config.upload.resumableExpiryMs);
+        reply.raw.setHeader('Upload-Expires', expires.toUTCString());
+      }
     }
     reply.hijack();
     await tus.handle(request.raw, reply.raw);
@@ -145,7 +153,8 @@ export const tusRoutes: RoutePlugin = async (app, { ctx }) => {
   // Not rate limited, as the upload API is not.
   const methods = ['OPTIONS', 'HEAD', 'GET', 'POST', 'PATCH', 'DELETE'] as const;
   // A PATCH carries as much of a big file as the connection manages: bounded by idleness, not time.
-  const config = { longBody: true };
+  // tus answers CORS itself (the API's preflight would refuse an `OPTIONS` discovery without `Origin`).
+  const config = { longBody: true, cors: false } as const;
   app.route({ method: [...methods], url: tusPath, exposeHeadRoute: false, config, handler: handle });
   app.route({ method: [...methods], url: `${tusPath}/:id`, exposeHeadRoute: false, config, handler: handle });
 

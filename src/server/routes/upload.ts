@@ -4,12 +4,15 @@ import type { FastifyRequest } from 'fastify';
 import {
   assertAllowed,
   authenticateBasic,
+  authenticateRequest,
   authenticateSignature,
   hasSignatureFields,
 } from '../auth/authenticate.js';
 import type { Principal } from '../auth/principal.js';
 import { sessionFileTooLarge, uploadLimitFor } from '../auth/scope.js';
 import { authenticateSession, bearerToken, withUploadTokenScope } from '../auth/session.js';
+import { assertPayloadMatches, authenticateUploadJwt, type UploadJwt } from '../auth/upload-jwt.js';
+import { userSessionOf } from '../auth/user-sessions.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, badRequest, messages } from '../errors.js';
 import { Base64Decoder } from '../library/base64-decoder.js';
@@ -38,6 +41,10 @@ interface Sender {
   /** How the header authenticated, when it did: signature fields are then a second method. */
   viaHeader: Principal | undefined;
   allowance: UploadAllowance | undefined;
+  /** `/api/v2/files/upload` authenticates a client by a signed JWT in `token` instead of a signature. */
+  version: 1 | 2;
+  /** A V2 token, verified when its field arrived; the form is checked against its payload at the end. */
+  jwt?: UploadJwt;
 }
 
 const signatureFieldNames = new Set(['publicKey', 'signature', 'token', 'expire']);
@@ -82,6 +89,16 @@ async function onSignatureField(ctx: ServerContext, sender: Sender, fields: Uplo
   // All four are in: a bad signature stops the body here, whatever is still to come.
   sender.principal = await authenticateSigned(ctx, fields);
   assertAllowed(sender.principal, 'write');
+  sender.allowance?.release();
+  sender.allowance = undefined;
+}
+
+/** A V2 upload's `token`: a JWT, verified the moment it arrives (a forged one stops the body there). */
+async function onUploadJwt(ctx: ServerContext, sender: Sender, token: string): Promise<void> {
+  if (sender.viaHeader) throw badRequest(messages.bothAuthMethods, { reason: 'BOTH_AUTH_METHODS' });
+  if (sender.jwt) throw badRequest('Send one token per upload.', { reason: 'INVALID_PARAMETER' });
+  sender.jwt = await authenticateUploadJwt(ctx.store, token);
+  sender.principal = sender.jwt.principal;
   sender.allowance?.release();
   sender.allowance = undefined;
 }
@@ -174,7 +191,9 @@ async function receiveForm(
       const value = String(part.value);
       count(Buffer.byteLength(value));
       form.fields[part.fieldname] = value;
-      if (signatureFieldNames.has(part.fieldname)) await onSignatureField(ctx, sender, form.fields);
+      if (sender.version === 2) {
+        if (part.fieldname === 'token') await onUploadJwt(ctx, sender, value);
+      } else if (signatureFieldNames.has(part.fieldname)) await onSignatureField(ctx, sender, form.fields);
     }
   } catch (error) {
     if (error instanceof ApiError) throw error;
@@ -216,50 +235,65 @@ const uploadSchema = { response: { 200: UploadResponseSchema } };
 
 export const uploadRoutes: RoutePlugin = async (app, { ctx }) => {
   // Not rate limited, as ImageKit's upload API is not.
-  app.post('/api/v1/files/upload', { schema: uploadSchema }, async (request) => {
-    if (!request.isMultipart()) {
-      throw badRequest('Upload with Content-Type: multipart/form-data, sending the file and a fileName.', {
-        reason: 'INVALID_MULTIPART',
-      });
-    }
-    const header = request.headers.authorization;
-    const viaHeader = header === undefined ? undefined : await authenticateHeader(ctx, header);
-    const sender: Sender = {
-      principal: viaHeader,
-      viaHeader,
-      allowance: viaHeader ? undefined : ctx.unauthenticatedUploads.open(request.ip),
-    };
-    const staged = new StagedFile(ctx.stagingDir);
-    try {
-      const form = await receiveForm(ctx, request, staged, sender);
-      const principal =
-        sender.principal ??
-        (hasSignatureFields(form.fields)
-          ? await authenticateSigned(ctx, form.fields)
-          : await authenticateBasic(ctx.store, undefined, 'write'));
-      assertAllowed(principal, 'write');
-      // A signed upload's scope may be known only now, after its bytes.
-      const limit = uploadLimitFor(principal, ctx.config.maxUploadBytes);
-      if (form.fileUrl !== undefined) await stageUrl(ctx, form.fileUrl, staged, limit);
-      else if (!form.hasFile) throw badRequest(messages.missingFile, { reason: 'MISSING_PARAMETER' });
-      if (staged.size > limit) throw tooLargeFor(ctx, principal);
-      return await ingestUpload(ctx, {
-        fields: form.fields,
-        staged,
-        urlEndpoint: urlEndpointFor(ctx, request),
-        principal,
-      });
-    } catch (error) {
-      // Say which limit it was when the session's, not the server's, refused the size.
-      const tooLarge = error instanceof ApiError && error.body.reason === 'FILE_TOO_LARGE';
-      if (tooLarge && sender.principal) throw tooLargeFor(ctx, sender.principal);
-      throw error;
-    } finally {
-      sender.allowance?.release();
-      await staged.discard();
-    }
-  });
+  app.post('/api/v1/files/upload', { schema: uploadSchema }, (request) => receiveUpload(ctx, request, 1));
+  app.post('/api/v2/files/upload', { schema: uploadSchema }, (request) => receiveUpload(ctx, request, 2));
 };
+
+/**
+ * One upload, V1 or V2: the same form and rules; a client authenticates V1 with ImageKit's
+ * signature fields (`publicKey`, `signature`, `token`, `expire`), V2 with a JWT `token` whose
+ * payload must be the form's other fields exactly.
+ */
+async function receiveUpload(ctx: ServerContext, request: FastifyRequest, version: 1 | 2) {
+  if (!request.isMultipart()) {
+    throw badRequest('Upload with Content-Type: multipart/form-data, sending the file and a fileName.', {
+      reason: 'INVALID_MULTIPART',
+    });
+  }
+  const header = request.headers.authorization;
+  // A signed-in browser (the DAM app) uploads with its session cookie and CSRF token.
+  const { cookie } = userSessionOf(request);
+  const viaHeader =
+    header !== undefined
+      ? await authenticateHeader(ctx, header)
+      : cookie && (await authenticateRequest(ctx.store, undefined, 'write', { sessions: true, cookie }));
+  const sender: Sender = {
+    principal: viaHeader,
+    viaHeader,
+    allowance: viaHeader ? undefined : ctx.unauthenticatedUploads.open(request.ip),
+    version,
+  };
+  const staged = new StagedFile(ctx.stagingDir);
+  try {
+    const form = await receiveForm(ctx, request, staged, sender);
+    if (sender.jwt) assertPayloadMatches(sender.jwt.payload, form.fields);
+    const principal =
+      sender.principal ??
+      (version === 1 && hasSignatureFields(form.fields)
+        ? await authenticateSigned(ctx, form.fields)
+        : await authenticateBasic(ctx.store, undefined, 'write'));
+    assertAllowed(principal, 'write');
+    // A signed upload's scope may be known only now, after its bytes.
+    const limit = uploadLimitFor(principal, ctx.config.maxUploadBytes);
+    if (form.fileUrl !== undefined) await stageUrl(ctx, form.fileUrl, staged, limit);
+    else if (!form.hasFile) throw badRequest(messages.missingFile, { reason: 'MISSING_PARAMETER' });
+    if (staged.size > limit) throw tooLargeFor(ctx, principal);
+    return await ingestUpload(ctx, {
+      fields: form.fields,
+      staged,
+      urlEndpoint: urlEndpointFor(ctx, request),
+      principal,
+    });
+  } catch (error) {
+    // Say which limit it was when the session's, not the server's, refused the size.
+    const tooLarge = error instanceof ApiError && error.body.reason === 'FILE_TOO_LARGE';
+    if (tooLarge && sender.principal) throw tooLargeFor(ctx, sender.principal);
+    throw error;
+  } finally {
+    sender.allowance?.release();
+    await staged.discard();
+  }
+}
 
 /** The server's size refusal, or the session's when its own limit is the smaller. */
 function tooLargeFor(ctx: ServerContext, principal: Principal): ApiError {

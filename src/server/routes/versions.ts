@@ -1,5 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { assertFileVisible } from '../auth/scope.js';
+import { assertFileVisible, assertMayManage } from '../auth/scope.js';
 import { actorOf } from '../library/audit.js';
 import { toMediaFile } from '../library/file-object.js';
 import { requireFile } from '../library/files.js';
@@ -42,6 +42,8 @@ export const versionRoutes: RoutePlugin = async (app, { ctx }) => {
     '/v1/files/:fileId/versions/:versionId',
     { schema: { params: VersionParams }, config: write },
     async (request, reply) => {
+      const file = await requireFile(ctx.store, request.params.fileId);
+      assertMayManage(request.principal, file.filePath, file.fileId);
       await deleteVersion(ctx, request.params.fileId, request.params.versionId, actorOf(request.principal));
       reply.code(204).send();
     },

@@ -32,6 +32,26 @@ export interface Connection {
 export const inFolderTree = (column: string, folder: string): Expression<SqlBool> =>
   sql<SqlBool>`(${sql.ref(column)} >= ${folder} and ${sql.ref(column)} < ${`${folder.slice(0, -1)}0`})`;
 
+/**
+ * What a member's grants reach, as one condition: `folderColumn` in one of the granted trees, or
+ * `fileColumn` one of the granted files, or (for folder rows) `folderColumn` one of the folders
+ * above them. No grants at all match nothing.
+ */
+export function inGranted(
+  granted: { trees: string[]; fileIds: string[]; above?: string[] },
+  folderColumn: string,
+  fileColumn?: string,
+): Expression<SqlBool> {
+  const parts = granted.trees.map((tree) => inFolderTree(folderColumn, tree));
+  if (fileColumn && granted.fileIds.length > 0) {
+    parts.push(sql<SqlBool>`${sql.ref(fileColumn)} in (${sql.join(granted.fileIds)})`);
+  }
+  if (granted.above && granted.above.length > 0) {
+    parts.push(sql<SqlBool>`${sql.ref(folderColumn)} in (${sql.join(granted.above)})`);
+  }
+  return parts.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
+}
+
 /** One aggregate's queries, on the connection (the database's, or a transaction's) it was made with. */
 export abstract class Repository {
   protected readonly c: Connection;

@@ -4,11 +4,19 @@ import { ApiKeyRepository } from './repositories/api-keys.js';
 import { AuditEntryRepository } from './repositories/audit-entries.js';
 import { BlobJournalRepository } from './repositories/blob-journal.js';
 import { CustomMetadataFieldRepository } from './repositories/custom-metadata-fields.js';
+import { DeliveryUsageRepository } from './repositories/delivery-usage.js';
 import { FileRepository } from './repositories/files.js';
 import { FolderRepository } from './repositories/folders.js';
+import { GrantRepository } from './repositories/grants.js';
+import { GroupRepository } from './repositories/groups.js';
 import { JobRepository } from './repositories/jobs.js';
+import { NamedTransformationRepository } from './repositories/named-transformations.js';
+import { OriginRepository } from './repositories/origins.js';
 import { RenditionRepository } from './repositories/renditions.js';
+import { SavedExtensionRepository } from './repositories/saved-extensions.js';
 import { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
+import { UrlEndpointRepository } from './repositories/url-endpoints.js';
+import { UserRepository } from './repositories/users.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
@@ -36,6 +44,14 @@ export function kyselyStore(
     spentUploadTokens: new SpentUploadTokenRepository(connection),
     blobJournal: new BlobJournalRepository(connection),
     renditions: new RenditionRepository(connection),
+    users: new UserRepository(connection),
+    groups: new GroupRepository(connection),
+    grants: new GrantRepository(connection),
+    namedTransformations: new NamedTransformationRepository(connection),
+    savedExtensions: new SavedExtensionRepository(connection),
+    origins: new OriginRepository(connection),
+    urlEndpoints: new UrlEndpointRepository(connection),
+    deliveryUsage: new DeliveryUsageRepository(connection),
     audit: new AuditEntryRepository(connection),
     transaction: (work) =>
       inTransaction

@@ -11,10 +11,24 @@ export interface ListQuery {
   folder?: string;
   /** Only what lies inside this folder, at any depth (a session's scope); trailing slash. */
   within?: string;
+  /**
+   * Only what a member's grants reach (src/server/auth/user-access.ts): files and folders in these
+   * folder trees, these files, and (folders only) the folders above them. Nothing when all are empty.
+   */
+  granted?: GrantedSet;
   fileType?: FileType;
   /** A compiled searchQuery. */
   filter?: Filter;
   sort: { column: SortColumn; direction: 'asc' | 'desc' };
   limit: number;
   skip: number;
+}
+
+/** A member's grants as a listing narrows to them. */
+export interface GrantedSet {
+  /** Folder trees (`/a/b/`): everything at or below. */
+  trees: string[];
+  fileIds: string[];
+  /** Folders listed (not opened) because something below them is granted. */
+  above: string[];
 }

@@ -246,6 +246,140 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
         await db.schema.createIndex('audit_entries_by_time').on('audit_entries').column('at').execute();
       },
     },
+
+    // Account settings edited over the API (ImageKit's v7 resources); few rows, read often.
+    '005_named_transformations': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('named_transformations')
+          .addColumn('id', text, (c) => c.primaryKey())
+          .addColumn('name', text, (c) => c.notNull().unique())
+          .addColumn('transformation', text, (c) => c.notNull())
+          .addColumn('enabled', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
+
+    '006_saved_extensions': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('saved_extensions')
+          .addColumn('id', text, (c) => c.primaryKey())
+          .addColumn('name', text, (c) => c.notNull())
+          .addColumn('description', text, (c) => c.notNull())
+          .addColumn('config', text, (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
+
+    // Where files come from besides the library (origins), and the URL prefixes that reach them.
+    '007_origins_and_url_endpoints': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('origins')
+          .addColumn('id', text, (c) => c.primaryKey())
+          .addColumn('name', text, (c) => c.notNull())
+          .addColumn('type', text, (c) => c.notNull())
+          .addColumn('settings', text, (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('url_endpoints')
+          .addColumn('id', text, (c) => c.primaryKey())
+          .addColumn('description', text, (c) => c.notNull())
+          .addColumn('url_prefix', text, (c) => c.notNull().unique())
+          .addColumn('origins', text, (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
+
+    // Delivery counted per UTC day and dimension (status, format, browser…), for usage analytics.
+    '008_delivery_usage': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('delivery_usage')
+          .addColumn('day', text, (c) => c.notNull())
+          .addColumn('dimension', text, (c) => c.notNull())
+          .addColumn('name', text, (c) => c.notNull())
+          .addColumn('requests', 'bigint', (c) => c.notNull())
+          .addColumn('bytes', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('delivery_usage_key', ['day', 'dimension', 'name'])
+          .execute();
+      },
+    },
+
+    // People and permissions (docs/permissions.md): users, their sign-in sessions, groups and grants.
+    '009_people': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('users')
+          .addColumn('user_id', text, (c) => c.primaryKey())
+          // Lower-cased on the way in, so one address is one account however it is typed.
+          .addColumn('email', text, (c) => c.notNull().unique())
+          .addColumn('name', text, (c) => c.notNull())
+          .addColumn('role', text, (c) => c.notNull())
+          .addColumn('status', text, (c) => c.notNull())
+          .addColumn('password_hash', text)
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        // Sessions live in the catalog so that sign-out and disabling a user end them on every node.
+        await db.schema
+          .createTable('user_sessions')
+          .addColumn('token_hash', text, (c) => c.primaryKey())
+          .addColumn('user_id', text, (c) => c.notNull().references('users.user_id').onDelete('cascade'))
+          .addColumn('csrf_token', text, (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('user_sessions_by_user').on('user_sessions').column('user_id').execute();
+        await db.schema
+          .createTable('user_groups')
+          .addColumn('group_id', text, (c) => c.primaryKey())
+          .addColumn('name', text, (c) => c.notNull().unique())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        // A member is a user or another group (which is how a loop could arise, and is refused).
+        await db.schema
+          .createTable('group_members')
+          .addColumn('group_id', text, (c) =>
+            c.notNull().references('user_groups.group_id').onDelete('cascade'),
+          )
+          .addColumn('member_type', text, (c) => c.notNull())
+          .addColumn('member_id', text, (c) => c.notNull())
+          .addPrimaryKeyConstraint('group_members_key', ['group_id', 'member_type', 'member_id'])
+          .execute();
+        await db.schema
+          .createIndex('group_members_by_member')
+          .on('group_members')
+          .columns(['member_type', 'member_id'])
+          .execute();
+        // `target` is a folder path (`/a/b/`) or a file id, by `target_type`.
+        await db.schema
+          .createTable('grants')
+          .addColumn('principal_type', text, (c) => c.notNull())
+          .addColumn('principal_id', text, (c) => c.notNull())
+          .addColumn('target_type', text, (c) => c.notNull())
+          .addColumn('target', text, (c) => c.notNull())
+          .addColumn('level', text, (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('grants_key', ['principal_type', 'principal_id', 'target_type', 'target'])
+          .execute();
+        await db.schema
+          .createIndex('grants_by_target')
+          .on('grants')
+          .columns(['target_type', 'target'])
+          .execute();
+      },
+    },
   };
 };
 

@@ -105,6 +105,55 @@ export interface JobTable {
   updated_at: number;
 }
 
+/** ImageKit's named transformations (`n-<name>`) made over the API; configured ones live in the config. */
+export interface NamedTransformationTable {
+  id: string;
+  name: string;
+  transformation: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Extension configurations saved for reuse (`{ name: 'saved-extension', id }` on upload). */
+export interface SavedExtensionTable {
+  id: string;
+  name: string;
+  description: string;
+  config: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A source of files besides the library: an S3 bucket or a web folder; `settings` holds its type's fields. */
+export interface OriginTable {
+  id: string;
+  name: string;
+  type: string;
+  settings: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A URL prefix and the origins, in order, its paths are looked up in. */
+export interface UrlEndpointTable {
+  id: string;
+  description: string;
+  url_prefix: string;
+  origins: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Deliveries counted per UTC day (`YYYY-MM-DD`), dimension and name: requests and bytes sent. */
+export interface DeliveryUsageTable {
+  day: string;
+  dimension: string;
+  name: string;
+  requests: number;
+  bytes: number;
+}
+
 /** The audit log: one row per write, appended in the write's transaction, never changed. */
 export interface AuditEntryTable {
   id: Generated<number>;
@@ -123,7 +172,61 @@ export interface AuditEntryTable {
   changes: string | null;
 }
 
+export interface UserTable {
+  user_id: string;
+  email: string;
+  name: string;
+  /** `admin`, `manager` or `member`. */
+  role: string;
+  /** `active` or `disabled`. */
+  status: string;
+  /** `scrypt$…` (src/server/auth/passwords.ts); null until a password is set. */
+  password_hash: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A signed-in browser: the SHA-256 of its cookie's token, never the token. */
+export interface UserSessionTable {
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface UserGroupTable {
+  group_id: string;
+  name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GroupMemberTable {
+  group_id: string;
+  /** `user` or `group`. */
+  member_type: string;
+  member_id: string;
+}
+
+export interface GrantTable {
+  /** `user` or `group`. */
+  principal_type: string;
+  principal_id: string;
+  /** `folder` (target is `/a/b/`) or `file` (target is a file id). */
+  target_type: string;
+  target: string;
+  /** `view`, `contribute` or `manage`. */
+  level: string;
+  created_at: number;
+}
+
 export interface Database {
+  delivery_usage: DeliveryUsageTable;
+  origins: OriginTable;
+  url_endpoints: UrlEndpointTable;
+  saved_extensions: SavedExtensionTable;
+  named_transformations: NamedTransformationTable;
   audit_entries: AuditEntryTable;
   jobs: JobTable;
   file_versions: FileVersionTable;
@@ -133,4 +236,9 @@ export interface Database {
   spent_upload_tokens: SpentUploadTokenTable;
   blob_journal: BlobJournalTable;
   renditions: RenditionTable;
+  users: UserTable;
+  user_sessions: UserSessionTable;
+  user_groups: UserGroupTable;
+  group_members: GroupMemberTable;
+  grants: GrantTable;
 }

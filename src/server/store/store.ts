@@ -2,11 +2,19 @@ import type { ApiKeyRepository } from './repositories/api-keys.js';
 import type { AuditEntryRepository } from './repositories/audit-entries.js';
 import type { BlobJournalRepository } from './repositories/blob-journal.js';
 import type { CustomMetadataFieldRepository } from './repositories/custom-metadata-fields.js';
+import type { DeliveryUsageRepository } from './repositories/delivery-usage.js';
 import type { FileRecord, FileRepository } from './repositories/files.js';
 import type { FolderRecord, FolderRepository } from './repositories/folders.js';
+import type { GrantRepository } from './repositories/grants.js';
+import type { GroupRepository } from './repositories/groups.js';
 import type { JobRepository } from './repositories/jobs.js';
+import type { NamedTransformationRepository } from './repositories/named-transformations.js';
+import type { OriginRepository } from './repositories/origins.js';
 import type { RenditionRepository } from './repositories/renditions.js';
+import type { SavedExtensionRepository } from './repositories/saved-extensions.js';
 import type { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
+import type { UrlEndpointRepository } from './repositories/url-endpoints.js';
+import type { UserRepository } from './repositories/users.js';
 
 export type { ListQuery, SortColumn } from './list-query.js';
 export type { ApiKeyRecord } from './repositories/api-keys.js';
@@ -15,10 +23,18 @@ export type {
   CustomMetadataFieldPatch,
   CustomMetadataFieldRecord,
 } from './repositories/custom-metadata-fields.js';
+export type { UsageCount } from './repositories/delivery-usage.js';
 export type { FilePatch, FileRecord } from './repositories/files.js';
 export type { FolderPatch, FolderRecord } from './repositories/folders.js';
+export type { GrantKey, GrantRecord } from './repositories/grants.js';
+export type { GroupMember, GroupRecord } from './repositories/groups.js';
 export type { JobRecord, JobStatus, JobType } from './repositories/jobs.js';
+export type { NamedTransformationRecord } from './repositories/named-transformations.js';
+export type { OriginRecord } from './repositories/origins.js';
 export type { RenditionRecord } from './repositories/renditions.js';
+export type { SavedExtensionRecord } from './repositories/saved-extensions.js';
+export type { UrlEndpointRecord } from './repositories/url-endpoints.js';
+export type { UserPatch, UserRecord, UserSessionRecord } from './repositories/users.js';
 
 /**
  * The catalog: one repository per aggregate, over SQLite (one machine) or PostgreSQL (many).
@@ -33,6 +49,14 @@ export interface Store {
   readonly spentUploadTokens: SpentUploadTokenRepository;
   readonly blobJournal: BlobJournalRepository;
   readonly renditions: RenditionRepository;
+  readonly users: UserRepository;
+  readonly groups: GroupRepository;
+  readonly grants: GrantRepository;
+  readonly namedTransformations: NamedTransformationRepository;
+  readonly savedExtensions: SavedExtensionRepository;
+  readonly origins: OriginRepository;
+  readonly urlEndpoints: UrlEndpointRepository;
+  readonly deliveryUsage: DeliveryUsageRepository;
   /** Append-only: writes add their entry inside their own transaction. */
   readonly audit: AuditEntryRepository;
   /** Runs `work` atomically on the store it is handed; nested calls join the outer transaction. */

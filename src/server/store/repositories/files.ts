@@ -6,7 +6,7 @@ import {
   sql,
 } from 'kysely';
 import type { AITag, CustomMetadataValue, FileType } from '../../../shared/wire.js';
-import { inFolderTree, Repository } from '../connection.js';
+import { inFolderTree, inGranted, Repository } from '../connection.js';
 import type { ListQuery, SortColumn } from '../list-query.js';
 import { asIs, bigint, flag, json, nullableJson, RowMapper } from '../row-mapper.js';
 import type { Database, FileVersionTable } from '../schema.js';
@@ -292,19 +292,30 @@ export class FileRepository extends Repository {
       ]);
     if (query.folder !== undefined) ids = ids.where('folder', '=', query.folder);
     if (query.within !== undefined) ids = ids.where(inFolderTree('folder', query.within));
+    if (query.granted !== undefined) {
+      ids = ids.where(
+        inGranted({ trees: query.granted.trees, fileIds: query.granted.fileIds }, 'folder', 'file_id'),
+      );
+    }
     if (query.filter !== undefined) ids = ids.where(this.c.dialect.search.files(query.filter));
     if (query.fileType !== undefined) ids = ids.where('file_type', '=', query.fileType);
     return ids;
   }
 
   /** Distinct user tags of current files that start with `prefix` (case-sensitive), in order; `within` as in ListQuery. */
-  async listTags(query: { prefix: string; limit: number; within?: string }): Promise<string[]> {
+  async listTags(
+    query: Pick<ListQuery, 'within' | 'granted'> & { prefix: string; limit: number },
+  ): Promise<string[]> {
     // A range on file_tags_by_tag (tag, row_id), so a prefix reads only the tags it matches.
     const upper = `${query.prefix}\u{10FFFF}`;
     const inScope = query.within === undefined ? sql`` : sql`and ${inFolderTree('v.folder', query.within)}`;
+    const inGrants =
+      query.granted === undefined
+        ? sql``
+        : sql`and ${inGranted({ trees: query.granted.trees, fileIds: query.granted.fileIds }, 'v.folder', 'v.file_id')}`;
     const result = await sql<{ tag: string }>`
       select distinct t.tag as tag from file_tags t join file_versions v on v.id = t.row_id
-      where t.tag >= ${query.prefix} and t.tag < ${upper} and t.source = 'user' and v.is_current = 1 ${inScope}
+      where t.tag >= ${query.prefix} and t.tag < ${upper} and t.source = 'user' and v.is_current = 1 ${inScope} ${inGrants}
       order by t.tag limit ${query.limit}`.execute(this.c.db);
     return result.rows.map((r) => r.tag);
   }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { CustomMetadataValue } from '../../../shared/wire.js';
-import { inFolderTree, Repository } from '../connection.js';
+import { inFolderTree, inGranted, Repository } from '../connection.js';
 import type { ListQuery, SortColumn } from '../list-query.js';
 import { asIs, bigint, json, RowMapper } from '../row-mapper.js';
 import type { FolderTable } from '../schema.js';
@@ -107,6 +107,7 @@ export class FolderRepository extends Repository {
     let q = this.c.db.selectFrom('folders');
     if (query.folder !== undefined) q = q.where('parent', '=', query.folder);
     if (query.within !== undefined) q = q.where(inFolderTree('path', query.within));
+    if (query.granted !== undefined) q = q.where(inGranted(query.granted, 'path'));
     if (query.filter !== undefined) q = q.where(this.c.dialect.search.folders(query.filter));
     return q;
   }
