@@ -148,6 +148,12 @@ async function showToThumbnails(browserPage, count) {
       firstThumbnail: thumbnails.length
         ? Math.min(...thumbnails.map((r) => r.startTime)) - started
         : Number.NaN,
+      lastThumbnail: thumbnails.length
+        ? Math.max(...thumbnails.map((r) => r.responseEnd)) - started
+        : Number.NaN,
+      // Served from the browser's HTTP cache (nothing crossed the network).
+      thumbnailsCached: thumbnails.filter((r) => r.transferSize === 0).length,
+      thumbnails: thumbnails.length,
     };
   }, count);
 }
@@ -196,7 +202,12 @@ try {
         warm.map((t) => t.firstThumbnail),
         0,
       ).p50,
+      lastThumbnailAnswered: percentiles(
+        warm.map((t) => t.lastThumbnail),
+        0,
+      ).p50,
     };
+    result.showThumbnailsCachedOfRequested = `${warm.reduce((n, t) => n + t.thumbnailsCached, 0)}/${warm.reduce((n, t) => n + t.thumbnails, 0)}`;
   }
 
   // The grid at 100k: reaching the end (the scrollbar dragged to the bottom), then jumping
