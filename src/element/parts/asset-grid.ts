@@ -321,7 +321,7 @@ export class AssetGridElement extends LitElement {
       aria-setsize=${setSize}
       title=${disabled ? l.t('notAccepted') : file.name}
     >
-      ${thumbnail(file, this.#failedThumbnails.has(file.fileId), `${this.#cellWidth}px`)}
+      ${thumbnail(file, this.#failedThumbnails.has(file.fileId), `${this.#cellWidth}px`, this.#window.inView(index))}
       <div class="caption"><span class="name">${file.name}</span> <span class="meta">${meta}</span></div>
       ${disabled ? nothing : html`<span class="check" data-toggle aria-hidden="true"></span>`}
       <i data-menu></i>
