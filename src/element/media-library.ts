@@ -260,14 +260,15 @@ export class MediaLibraryElement extends LitElement {
     super.connectedCallback();
     // An open element starts in its next update, once it has every attribute set with it.
     if (this.mode === 'inline' || this.open) this.requestUpdate();
-    // A closed modal gets its session while the page is idle, so show() only waits for the listing.
+    // A closed modal gets its session while the page is idle, so show() only waits for the listing;
+    // and makes its number format then (the first one loads the locale's data: tens of ms).
     else
-      whenIdle(
-        () =>
-          void this.#configuredConnection()
-            ?.authorizer?.session()
-            .catch(() => undefined),
-      );
+      whenIdle(() => {
+        void this.#configuredConnection()
+          ?.authorizer?.session()
+          .catch(() => undefined);
+        this.#localizer.number(0);
+      });
   }
 
   override disconnectedCallback(): void {

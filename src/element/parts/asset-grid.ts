@@ -180,7 +180,9 @@ export class AssetGridElement extends LitElement {
       this.#activeToCome = -1;
       if (scroller) scroller.scrollTop = 0;
     }
-    const resized = (changed.has('view') || changed.has('density')) && this.#readSizes();
+    // Read once on connecting; again only when they change (a forced style recalc on first paint's path).
+    const resized =
+      (changed.get('view') !== undefined || changed.get('density') !== undefined) && this.#readSizes();
     if (resized || changed.has('view')) this.#window.measure();
   }
 
