@@ -47,9 +47,11 @@ export interface SessionAuthorizerOptions {
 /**
  * Sessions from the host's token endpoint (`POST …/session`), cached and renewed before they
  * expire, so no call goes out with a token about to lapse. Concurrent callers share one request.
+ * A renewal runs beside the calls: they keep the current token while it has half of the renewal
+ * margin left, and wait for the new one only past that.
  */
 export class SessionAuthorizer implements Authorizer {
-  private current: { session: SessionResponse; renewAfter: number } | undefined;
+  private current: { session: SessionResponse; renewAfter: number; usableUntil: number } | undefined;
   private pending: Promise<SessionResponse> | undefined;
   private readonly options: SessionAuthorizerOptions;
 
@@ -60,11 +62,17 @@ export class SessionAuthorizer implements Authorizer {
   /** The live session, renewed when it is close to expiry. */
   async session(): Promise<SessionResponse> {
     const now = (this.options.now ?? Date.now)();
-    if (this.current && now < this.current.renewAfter) return this.current.session;
+    const current = this.current;
+    if (current && now < current.renewAfter) return current.session;
     // Concurrent callers share one request (an aborted call's fetch fails on its own signal).
     this.pending ??= this.fetchSession().finally(() => {
       this.pending = undefined;
     });
+    if (current && now < current.usableUntil) {
+      // Renewing in the background: a failure shows on the first call that has to wait for it.
+      this.pending.catch(() => undefined);
+      return current.session;
+    }
     return this.pending;
   }
 
@@ -118,7 +126,7 @@ export class SessionAuthorizer implements Authorizer {
     const expires = Date.parse(session.expiresAt);
     const life = Number.isFinite(expires) ? Math.max(0, expires - issued) : 60_000;
     const margin = Math.max(life * renewAt, Math.min(30_000, life / 2));
-    this.current = { session, renewAfter: issued + life - margin };
+    this.current = { session, renewAfter: issued + life - margin, usableUntil: issued + life - margin / 2 };
     return session;
   }
 }

@@ -24,6 +24,8 @@ export interface ListAssetsParams {
 
 export interface RequestOptions {
   signal?: AbortSignal;
+  /** Told when the request has gone out (the session is there and `fetch` was called). */
+  sent?: () => void;
 }
 
 export interface MediaClientOptions {
@@ -114,12 +116,14 @@ export class MediaClient {
       if (options.json !== undefined) headers.set('content-type', 'application/json');
       let response: Response;
       try {
-        response = await fetchImpl.call(globalThis, url, {
+        const answer = fetchImpl.call(globalThis, url, {
           method,
           headers,
           body: options.json !== undefined ? JSON.stringify(options.json) : options.body,
           ...(options.signal && { signal: options.signal }),
         });
+        options.sent?.();
+        response = await answer;
       } catch (cause) {
         if (isAbortError(cause)) throw cause;
         throw new MediaApiError('The media server could not be reached. Check your connection and retry.', {

@@ -208,7 +208,31 @@ export class MediaLibraryElement extends LitElement {
 
   /** Opens the modal (and loads the library the first time). */
   show(): void {
+    // The first page is asked for before the dialog renders: it is what the user waits for.
+    if (!this.open && !this.#started && this.hasUpdated && this.isConnected) {
+      this.#firstRequest = new Promise((resolve) => {
+        this.#firstRequestSent = resolve;
+      });
+      void this.#start();
+    }
     this.open = true;
+  }
+
+  /** Until the first page's request is out (settled by then, or never waited for past this task). */
+  #firstRequest: Promise<void> | undefined;
+  #firstRequestSent: (() => void) | undefined;
+
+  /**
+   * The render after show() waits for the first page's request to go out when the session is
+   * already there (a few microtasks, never a frame); when it is not, for one task at most.
+   */
+  protected override async scheduleUpdate(): Promise<void> {
+    const first = this.#firstRequest;
+    if (first) {
+      this.#firstRequest = undefined;
+      await Promise.race([first, new Promise((resolve) => setTimeout(resolve))]);
+    }
+    super.scheduleUpdate();
   }
 
   /** Closes the modal; fires `ml-close`. */
@@ -236,14 +260,15 @@ export class MediaLibraryElement extends LitElement {
     super.connectedCallback();
     // An open element starts in its next update, once it has every attribute set with it.
     if (this.mode === 'inline' || this.open) this.requestUpdate();
-    // A closed modal gets its session while the page is idle, so show() only waits for the listing.
+    // A closed modal gets its session while the page is idle, so show() only waits for the listing;
+    // and makes its number format then (the first one loads the locale's data: tens of ms).
     else
-      whenIdle(
-        () =>
-          void this.#configuredConnection()
-            ?.authorizer?.session()
-            .catch(() => undefined),
-      );
+      whenIdle(() => {
+        void this.#configuredConnection()
+          ?.authorizer?.session()
+          .catch(() => undefined);
+        this.#localizer.number(0);
+      });
   }
 
   override disconnectedCallback(): void {
@@ -337,7 +362,9 @@ export class MediaLibraryElement extends LitElement {
     const folder = isWithin(wanted, this.#root) ? wanted : this.#root;
     // The first page goes out first: it is what the user waits for.
     // Words search names and tags; a query runs as written (see searchQueryOf).
-    void this.#listing.load({ folder, search: { ...emptySearch, text: this.initialQuery.trim() } });
+    void this.#listing.load({ folder, search: { ...emptySearch, text: this.initialQuery.trim() } }, () =>
+      this.#firstRequestSent?.(),
+    );
     void this.#tree.reveal(folder);
     void this.#loadCustomFields(client, generation);
     whenIdle(() => {

@@ -166,6 +166,50 @@ describe('SessionAuthorizer', () => {
     assert.equal(calls, 2, 'renewed with 15 of 100 seconds left');
   });
 
+  it('keeps the current token while a renewal is under way, and uses the new one once it is there', async () => {
+    const endpoint = endpointFor(100);
+    let now = Date.now();
+    let release: (() => void) | undefined;
+    let calls = 0;
+    const auth = new SessionAuthorizer({
+      fetchAuth: async (path, init) => {
+        calls++;
+        // The renewal answers only when released: calls meanwhile must not wait for it.
+        if (calls === 2) await new Promise<void>((resolve) => (release = resolve));
+        return endpoint(new Request(`http://host/${path}`, init));
+      },
+      now: () => now,
+    });
+    const first = await auth.authorization();
+    now += 75_000;
+    const waited = new Promise((resolve) => setTimeout(() => resolve('waited for the renewal'), 5000));
+    const during = await Promise.race([auth.authorization(), waited]);
+    assert.equal(during, first, 'the current token, with 25 of 100 seconds left, while renewing');
+    assert.equal(calls, 2, 'the renewal started');
+    assert.equal(await auth.authorization(), first, 'no second renewal while one is under way');
+    assert.equal(calls, 2);
+    release?.();
+    let renewed = first;
+    for (let i = 0; i < 500 && renewed === first; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      renewed = await auth.authorization();
+    }
+    assert.notEqual(renewed, first, 'the renewed token, once it came');
+    assert.equal(calls, 2);
+  });
+
+  it('waits for the renewal once the token is too close to its expiry', async () => {
+    const endpoint = endpointFor(100);
+    let now = Date.now();
+    const auth = new SessionAuthorizer({
+      fetchAuth: (path, init) => endpoint(new Request(`http://host/${path}`, init)),
+      now: () => now,
+    });
+    const first = await auth.authorization();
+    now += 90_000;
+    assert.notEqual(await auth.authorization(), first, '10 of 100 seconds left: a new token');
+  });
+
   it('gets a new session after a 401 and retries the call once', async () => {
     const endpoint = endpointFor(600);
     let calls = 0;

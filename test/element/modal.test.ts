@@ -40,6 +40,38 @@ describe('modal mode', () => {
     await until(() => activeElement()?.matches('input[type="search"]'), 'focus in the search field');
   });
 
+  it('asks for the first page before it renders the dialog, when the session is already there', async () => {
+    const realFetch = window.fetch;
+    let sessions = 0;
+    /** What was on screen when the listing's first page was asked for. */
+    let atListing: { grid: boolean; shell: boolean } | undefined;
+    let element: HTMLElement | undefined;
+    window.fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.includes('/v1/files') && !atListing && element)
+        atListing = {
+          grid: shadow(element).querySelector('ml-asset-grid') !== null,
+          shell: shadow(element).querySelector('.shell') !== null,
+        };
+      const response = await realFetch(input, init);
+      if (url.endsWith('/session')) sessions++;
+      return response;
+    };
+    try {
+      const library = await mount({ mode: 'modal' }, {}, false);
+      element = library;
+      // A closed modal fetches its session while the page is idle.
+      await until(() => sessions === 1, 'the session fetched while idle');
+      library.show();
+      await settled(library);
+      expect(atListing, 'the listing was asked for').to.not.equal(undefined);
+      expect(atListing).to.deep.equal({ grid: false, shell: false });
+      expect(shadow(library).querySelector('dialog')!.open).to.equal(true);
+    } finally {
+      window.fetch = realFetch;
+    }
+  });
+
   it('closes on Escape, fires ml-close and gives focus back to the opener', async () => {
     const { element, opener } = await openModal();
     const closed = nextEvent<CloseDetail>(element, 'ml-close');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { cleanup, env, item, mount, until } from './helpers.js';
+import { cleanup, env, grid, item, mount, shadow, until } from './helpers.js';
 
 afterEach(cleanup);
 
@@ -32,5 +32,34 @@ describe('thumbnails of documents and videos', () => {
     const img = await loadedThumbnail(cell, 'clip.mp4');
     expect(img.currentSrc).to.contain('/media/clip.mp4/ik-thumbnail.jpg?');
     expect(img.naturalWidth / img.naturalHeight).to.be.closeTo(4 / 3, 0.05);
+  });
+});
+
+describe('first paint', () => {
+  it('fetches the thumbnails on screen at once and first; those rendered below the fold load lazily', async () => {
+    const element = await mount({ 'initial-folder': '/many' });
+    const root = shadow(grid(element));
+    const scroller = await until(() => root.querySelector<HTMLElement>('.scroller'), 'the grid');
+    const images = await until(() => {
+      const all = [...root.querySelectorAll<HTMLImageElement>('.cell img')];
+      return all.length > 0 ? all : undefined;
+    }, 'thumbnails');
+    const view = scroller.getBoundingClientRect();
+    const shown = (img: HTMLImageElement) => {
+      const box = img.closest('.cell')!.getBoundingClientRect();
+      return box.bottom > view.top && box.top < view.bottom;
+    };
+    const onScreen = images.filter(shown);
+    const below = images.filter((img) => !shown(img));
+    expect(onScreen.length).to.be.greaterThan(0);
+    expect(below.length, 'cells rendered in the overhang').to.be.greaterThan(0);
+    for (const img of onScreen) {
+      expect(img.getAttribute('fetchpriority')).to.equal('high');
+      expect(img.getAttribute('loading')).to.equal('eager');
+    }
+    for (const img of below) {
+      expect(img.getAttribute('fetchpriority')).to.equal('auto');
+      expect(img.getAttribute('loading')).to.equal('lazy');
+    }
   });
 });

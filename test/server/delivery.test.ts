@@ -179,6 +179,43 @@ describe('delivery of originals', () => {
     );
   });
 
+  it('lets browsers keep the thumbnails of the URLs the API lists for a day, and no others', async () => {
+    const { fileId } = await put(server, await png(40, 40), 'cached.png', { folder: '/cache' });
+    const listed = async (id: string) => {
+      const file = await (await server.api(`/v1/files/${id}/details`)).json();
+      return file as { url: string; thumbnail: string; updatedAt: string };
+    };
+    const file = await listed(fileId);
+    assert.match(file.thumbnail, /[?&]updatedAt=\d+&tr=n-ik_ml_thumbnail$/);
+    const long = 'public, max-age=86400, stale-while-revalidate=604800';
+    for (const url of [file.thumbnail, `${file.url}&tr=w-200,h-200,c-at_max,f-webp,q-75`, file.url]) {
+      const response = await fetch(url);
+      assert.equal(response.status, 200, url);
+      assert.equal(response.headers.get('cache-control'), long, url);
+      await response.arrayBuffer();
+      // A 304 says the same, so a revalidated copy stays cached as long.
+      const again = await fetch(url, { headers: { 'if-none-match': response.headers.get('etag')! } });
+      assert.equal(again.status, 304);
+      assert.equal(again.headers.get('cache-control'), long);
+    }
+    // Without the cache-buster, or with one the file has moved past, an hour as before.
+    const stale = file.thumbnail.replace(/updatedAt=\d+/, 'updatedAt=1');
+    for (const url of [file.thumbnail.replace(/updatedAt=\d+&/, ''), stale]) {
+      const response = await fetch(url);
+      assert.equal(response.headers.get('cache-control'), 'public, max-age=3600', url);
+      await response.arrayBuffer();
+    }
+    // A private file's thumbnail (served through the named transformation) is never kept long.
+    const secret = await put(server, await png(20, 20), 'cached-secret.png', {
+      folder: '/cache',
+      isPrivateFile: 'true',
+    });
+    const hidden = await fetch((await listed(secret.fileId)).thumbnail);
+    assert.equal(hidden.status, 200);
+    assert.equal(hidden.headers.get('cache-control'), 'public, max-age=3600');
+    await hidden.arrayBuffer();
+  });
+
   it('keeps unpublished files from the public, and serves them to a signed URL', async () => {
     const { url } = await put(server, await png(10, 10), 'draft.png', { isPublished: 'false' });
     await expectJsonError(await fetch(url), 404, /does not exist/);

@@ -180,7 +180,9 @@ export class AssetGridElement extends LitElement {
       this.#activeToCome = -1;
       if (scroller) scroller.scrollTop = 0;
     }
-    const resized = (changed.has('view') || changed.has('density')) && this.#readSizes();
+    // Read once on connecting; again only when they change (a forced style recalc on first paint's path).
+    const resized =
+      (changed.get('view') !== undefined || changed.get('density') !== undefined) && this.#readSizes();
     if (resized || changed.has('view')) this.#window.measure();
   }
 
@@ -324,7 +326,7 @@ export class AssetGridElement extends LitElement {
       aria-setsize=${setSize}
       title=${disabled ? l.t('notAccepted') : file.name}
     >
-      ${thumbnail(file, this.#failedThumbnails.has(file.fileId), `${this.#cellWidth}px`)}
+      ${thumbnail(file, this.#failedThumbnails.has(file.fileId), `${this.#cellWidth}px`, this.#window.inView(index))}
       <div class="caption"><span class="name">${file.name}</span> <span class="meta">${meta}</span></div>
       ${disabled ? nothing : html`<span class="check" data-toggle aria-hidden="true"></span>`}
       <i data-menu></i>

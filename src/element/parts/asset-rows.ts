@@ -28,20 +28,27 @@ export function rowState(row: Asset, index: number, context: RowContext) {
 /**
  * A file's thumbnail: the type icon for files without one, or whose thumbnail `failed`. In a grid
  * cell `sizes` wide, the image in its sizes with a blurred preview meanwhile; in a list row (no
- * `sizes`), the server's thumbnail alone.
+ * `sizes`), the server's thumbnail alone. One `inView` (on screen, not in the overhang) is fetched
+ * at once and before the others; the rest load lazily.
  */
-export function thumbnail(file: MediaFile, failed: boolean, sizes: string | undefined): TemplateResult {
+export function thumbnail(
+  file: MediaFile,
+  failed: boolean,
+  sizes: string | undefined,
+  inView = false,
+): TemplateResult {
   if (!hasThumbnail(file) || failed) {
     return html`<div class="thumb">${icon(fileIcon(file.mime), 'icon type-icon')}</div>`;
   }
   const sources = thumbnailSources(file);
   return html`<div class="thumb" data-placeholder=${file.fileType === 'image' && sizes ? sources.placeholder : nothing}>
     <img
+      loading=${inView ? 'eager' : 'lazy'}
+      fetchpriority=${inView ? 'high' : 'auto'}
       src=${sources.src}
       srcset=${sizes ? sources.srcset : nothing}
       sizes=${sizes ?? nothing}
       alt=""
-      loading="lazy"
       decoding="async"
       draggable="false"
       data-file=${file.fileId}

@@ -42,6 +42,7 @@ export class CellWindow implements ReactiveController {
   #height = 0;
   #scroller: HTMLElement | undefined;
   #viewport = { width: 0, height: 0 };
+  #scrollTop = 0;
   readonly #resize = new ResizeObserver(() => this.measure());
   readonly #host: ReactiveControllerHost;
   readonly #layout: () => CellLayout;
@@ -112,6 +113,7 @@ export class CellWindow implements ReactiveController {
     const width = minWidth > 0 ? Math.round((inner - (columns - 1) * gap) / columns) : inner;
     const cellHeight = minWidth > 0 ? Math.round((height * width) / minWidth) : height;
     this.#viewport = { width: scroller.clientWidth, height: scroller.clientHeight };
+    this.#scrollTop = scroller.scrollTop;
     const resized = columns !== this.columns || width !== this.#width || cellHeight !== this.#height;
     this.columns = columns;
     this.#width = width;
@@ -130,6 +132,12 @@ export class CellWindow implements ReactiveController {
     this.last = last;
     this.#host.requestUpdate();
     this.#onRange(first, last);
+  }
+
+  /** Whether any of cell `index` shows in the viewport (as last measured), not only in the overhang. */
+  inView(index: number): boolean {
+    const top = this.#layout().padding + Math.floor(index / this.columns) * this.rowHeight;
+    return top + this.#height > this.#scrollTop && top < this.#scrollTop + this.#viewport.height;
   }
 
   /** The element that gives the scroller the height of every cell. */

@@ -136,13 +136,20 @@ export class Listing {
     this.#options.pageSize = Math.max(1, Math.min(1000, Math.floor(size)));
   }
 
-  /** Sets where and what to list, then loads the first page; asking again for what is shown (or on its way) sends nothing. */
-  load(change: Partial<Pick<ListingState, 'folder' | 'search' | 'sort'>> = {}): Promise<void> {
+  /**
+   * Sets where and what to list, then loads the first page (`sent` is told when its request has
+   * gone out); asking again for what is shown (or on its way) sends nothing.
+   */
+  load(
+    change: Partial<Pick<ListingState, 'folder' | 'search' | 'sort'>> = {},
+    sent?: () => void,
+  ): Promise<void> {
     const { folder, query, sort, status } = this.state;
     const next = { ...this.state, ...change, query: searchQueryOf({ ...this.state, ...change }.search) };
     const same = next.folder === folder && next.query === query && next.sort === sort;
     if (same && (status === 'ready' || status === 'loading')) {
       this.#set({ search: next.search });
+      sent?.();
       return Promise.resolve();
     }
     this.#range = [0, 0];
@@ -154,7 +161,7 @@ export class Listing {
       error: undefined,
       total: undefined,
     });
-    return this.#fetchFirst();
+    return this.#fetchFirst(this.#options.pageSize, sent);
   }
 
   /**
@@ -239,14 +246,14 @@ export class Listing {
   }
 
   /** The first page (of `size` rows) and the count, replacing whatever is listed. */
-  async #fetchFirst(size = this.#options.pageSize): Promise<void> {
+  async #fetchFirst(size = this.#options.pageSize, sent?: () => void): Promise<void> {
     this.#abortAll();
     const controller = new AbortController();
     this.#inFlight = controller;
     const { signal } = controller;
     const { sort, query } = this.state;
     const client = this.#client;
-    if (!client) return;
+    if (!client) return sent?.();
     const byType = sort === 'ASC_TYPE' || sort === 'DESC_TYPE';
     // One more row than the page for a search, in case the folder itself is among them.
     const limit = byType ? typeSortLimit : size + (query ? 1 : 0);
@@ -263,7 +270,7 @@ export class Listing {
     try {
       const page = await client.listAssets(
         { sort: byType ? 'ASC_NAME' : sort, limit, skip: 0, ...where },
-        { signal },
+        { signal, ...(sent && { sent }) },
       );
       if (signal.aborted) return;
       const found = this.#listed(page);

@@ -44,6 +44,8 @@ export interface DeliveryUrl {
   thumbnail: boolean;
   /** `ik-attachment=true`: served as a download. */
   attachment: boolean;
+  /** The cache-buster the API's URLs carry (`updatedAt=`, the file's in ms), when present. */
+  updatedAt: number | undefined;
 }
 
 const invalidPath = (why: string) =>
@@ -114,6 +116,7 @@ export function parseDeliveryUrl(rawUrl: string, endpointPath: string): Delivery
     },
     thumbnail,
     attachment: query.get('ik-attachment') === 'true',
+    updatedAt: query.has('updatedAt') ? Number(query.get('updatedAt')) : undefined,
   };
 }
 
@@ -141,6 +144,11 @@ export interface DeliveryTarget {
   transformation: Transformation | undefined;
   /** The URL named a version, so its bytes never change. */
   pinned: boolean;
+  /**
+   * A public, published file asked for by the URL the API lists now (its `updatedAt=` is the
+   * file's): any change to the file changes that URL, so it may be cached long.
+   */
+  busted: boolean;
   /** When access needed a signature: the Unix second it stops being valid. */
   signedUntil: number | undefined;
   /** Layer images and fonts the transformation reads. */
@@ -253,6 +261,7 @@ export async function resolveDelivery(
     file,
     transformation: rendered,
     pinned: url.versionId !== undefined,
+    busted: url.updatedAt === file.updatedAt && isPublished && !isPrivate && !privateLayer,
     signedUntil,
     references,
     attachment: url.attachment,

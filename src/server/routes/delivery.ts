@@ -28,13 +28,20 @@ const apiPaths = /^\/(v1|api|_ml)(\/|\?|$)/;
 
 const publicMaxAge = 3600;
 const immutable = 'public, max-age=31536000, immutable';
+/**
+ * The URL the API lists now (`updatedAt=` the file's): a day fresh, then shown at once while a
+ * week's revalidation (a 304) runs, so thumbnails come from the browser's cache across page loads.
+ * Not immutable: a file made private or unpublished keeps its URL.
+ */
+const busted = 'public, max-age=86400, stale-while-revalidate=604800';
 
 function cacheControl(target: DeliveryTarget, now: number): string {
   if (target.signedUntil !== undefined) {
     const left = Math.max(0, Math.min(publicMaxAge, target.signedUntil - Math.floor(now / 1000)));
     return `private, max-age=${left}`;
   }
-  return target.pinned ? immutable : `public, max-age=${publicMaxAge}`;
+  if (target.pinned) return immutable;
+  return target.busted ? busted : `public, max-age=${publicMaxAge}`;
 }
 
 /** What every answer about one representation carries, 304s included. */
