@@ -5,7 +5,7 @@
 export async function until<T>(
   check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   what = 'condition',
-  timeout = 5000,
+  timeout = 10_000,
 ): Promise<T> {
   const start = performance.now();
   for (;;) {
