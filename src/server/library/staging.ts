@@ -58,11 +58,15 @@ export class StagedFile {
         done(null, chunk);
       },
     });
-    await pipeline(
-      source,
-      meter,
-      createWriteStream(this.path, { flush: true, highWaterMark: writeChunkBytes }),
-    );
+    const out = createWriteStream(this.path, { flush: true, highWaterMark: writeChunkBytes });
+    try {
+      await pipeline(source, meter, out);
+    } catch (error) {
+      // A refusal can come before the file is even open: wait until it is closed, or a discard
+      // now would run before the open creates it, leaving an empty file in staging.
+      if (!out.closed) await new Promise((resolve) => out.once('close', resolve));
+      throw error;
+    }
     if (over) throw tooLarge();
     this.size = size;
     this.head = Buffer.concat(headParts);
