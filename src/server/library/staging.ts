@@ -64,7 +64,7 @@ export class StagedFile {
     } catch (error) {
       // A refusal can come before the file is even open: wait until it is closed, or a discard
       // now would run before the open creates it, leaving an empty file in staging.
-      if (!out.closed) await new Promise((resolve) => out.once('close', resolve));
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       throw error;
     }
     if (over) throw tooLarge();
