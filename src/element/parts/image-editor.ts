@@ -76,6 +76,18 @@ function parseBox(text: string | null): Box | undefined {
  * @fires asset-change - `{ asset }` after a save, an undo, a focus area or Apply on delivery.
  * @fires editor-close
  */
+/** The (dx, dy) an arrow key moves a box, handle or layer by: 1 px, 10 with Shift. */
+function arrowMove(event: KeyboardEvent): [number, number] | undefined {
+  const step = event.shiftKey ? 10 : 1;
+  const moves: Record<string, [number, number]> = {
+    ArrowLeft: [-step, 0],
+    ArrowRight: [step, 0],
+    ArrowUp: [0, -step],
+    ArrowDown: [0, step],
+  };
+  return moves[event.key];
+}
+
 export class ImageEditorElement extends LitElement {
   static override styles = [
     shared,
@@ -605,14 +617,7 @@ export class ImageEditorElement extends LitElement {
   }
 
   #onLayerKey(event: KeyboardEvent, index: number): void {
-    const step = event.shiftKey ? 10 : 1;
-    const moves: Record<string, [number, number]> = {
-      ArrowLeft: [-step, 0],
-      ArrowRight: [step, 0],
-      ArrowUp: [0, -step],
-      ArrowDown: [0, step],
-    };
-    const move = moves[event.key];
+    const move = arrowMove(event);
     if (move) {
       event.preventDefault();
       this.#moveLayer(index, move[0], move[1]);
@@ -723,14 +728,7 @@ export class ImageEditorElement extends LitElement {
   }
 
   #onKey(event: KeyboardEvent, handle: Handle): void {
-    const step = event.shiftKey ? 10 : 1;
-    const moves: Record<string, [number, number]> = {
-      ArrowLeft: [-step, 0],
-      ArrowRight: [step, 0],
-      ArrowUp: [0, -step],
-      ArrowDown: [0, step],
-    };
-    const move = moves[event.key];
+    const move = arrowMove(event);
     if (move) {
       event.preventDefault();
       this.#moveHandle(handle, move[0], move[1]);
