@@ -63,6 +63,18 @@ function parseBox(text: string | null): Box | undefined {
     : undefined;
 }
 
+/** The (dx, dy) an arrow key moves a box, handle or layer by: 1 px, 10 with Shift. */
+function arrowMove(event: KeyboardEvent): [number, number] | undefined {
+  const step = event.shiftKey ? 10 : 1;
+  const moves: Record<string, [number, number]> = {
+    ArrowLeft: [-step, 0],
+    ArrowRight: [step, 0],
+    ArrowUp: [0, -step],
+    ArrowDown: [0, step],
+  };
+  return moves[event.key];
+}
+
 /**
  * The image editor, a lazy chunk: crop (free or a ratio), rotate by 90°, flip, resize with a
  * locked ratio, output format and quality, rounded corners and a background colour, text and
@@ -76,18 +88,6 @@ function parseBox(text: string | null): Box | undefined {
  * @fires asset-change - `{ asset }` after a save, an undo, a focus area or Apply on delivery.
  * @fires editor-close
  */
-/** The (dx, dy) an arrow key moves a box, handle or layer by: 1 px, 10 with Shift. */
-function arrowMove(event: KeyboardEvent): [number, number] | undefined {
-  const step = event.shiftKey ? 10 : 1;
-  const moves: Record<string, [number, number]> = {
-    ArrowLeft: [-step, 0],
-    ArrowRight: [step, 0],
-    ArrowUp: [0, -step],
-    ArrowDown: [0, step],
-  };
-  return moves[event.key];
-}
-
 export class ImageEditorElement extends LitElement {
   static override styles = [
     shared,
