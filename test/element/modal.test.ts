@@ -54,14 +54,22 @@ describe('modal mode', () => {
           shell: shadow(element).querySelector('.shell') !== null,
         };
       const response = await realFetch(input, init);
-      if (url.endsWith('/session')) sessions++;
+      // Counted once the element has read the session, not when its response starts to arrive.
+      if (url.endsWith('/session')) {
+        const read = response.json.bind(response);
+        response.json = async () => {
+          const body = await read();
+          sessions++;
+          return body;
+        };
+      }
       return response;
     };
     try {
       const library = await mount({ mode: 'modal' }, {}, false);
       element = library;
       // A closed modal fetches its session while the page is idle.
-      await until(() => sessions === 1, 'the session fetched while idle');
+      await until(() => sessions === 1, 'the session fetched and read while idle');
       library.show();
       await settled(library);
       expect(atListing, 'the listing was asked for').to.not.equal(undefined);
