@@ -33,6 +33,7 @@ import { purgeRoutes } from './routes/purge.js';
 import type { App } from './routes/route-plugin.js';
 import { savedExtensionRoutes } from './routes/saved-extensions.js';
 import type { ErrorMessages } from './routes/schemas.js';
+import { settingRoutes } from './routes/settings.js';
 import { signInRoutes } from './routes/sign-in.js';
 import { tagRoutes } from './routes/tags.js';
 import { tusRoutes } from './routes/tus.js';
@@ -166,6 +167,7 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(grantRoutes, { ctx });
   await app.register(signInRoutes, { ctx });
   await app.register(auditRoutes, { ctx });
+  await app.register(settingRoutes, { ctx });
   await app.register(purgeRoutes, { ctx });
   await app.register(namedTransformationRoutes, { ctx });
   await app.register(savedExtensionRoutes, { ctx });

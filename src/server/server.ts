@@ -18,6 +18,7 @@ import { NamedTransformationCatalog } from './library/named-transformations.js';
 import { RedisRenderLocks } from './library/render-locks.js';
 import { RenderQueue } from './library/render-queue.js';
 import { RedisResumableLocker } from './library/resumable-locks.js';
+import { auditRetentionMs } from './library/settings.js';
 import { resetStagingDir } from './library/staging.js';
 import { UnauthenticatedUploads } from './library/unauthenticated-uploads.js';
 import { UrlEndpointCatalog } from './library/url-endpoints.js';
@@ -159,7 +160,7 @@ async function serveOn(
   // Alone, claims in the catalog are this node's previous life's; shared, their leases run out.
   if (!shared) await store.jobs.releaseAllClaims();
   const sweptBlobs = await sweepOrphanBlobs(context, orphanCutoff());
-  await pruneAuditLog(store, config.auditRetentionMs);
+  await pruneAuditLog(store, await auditRetentionMs(store, config));
 
   const app = await buildApp(context);
   context.derivedImages.onError = (error) => app.log.error({ err: error }, 'storing a derived image failed');
@@ -181,7 +182,7 @@ async function serveOn(
     const work = async () => {
       await store.spentUploadTokens.forgetExpired(Date.now());
       await store.users.forgetExpiredSessions(Date.now());
-      await pruneAuditLog(store, config.auditRetentionMs);
+      await pruneAuditLog(store, await auditRetentionMs(store, config));
       // Nodes come and go without restarting the others: one of them must sweep as it runs.
       if (shared) await sweepOrphanBlobs(context, orphanCutoff());
     };

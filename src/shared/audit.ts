@@ -41,7 +41,17 @@ export type AuditAction =
   | 'origin.delete'
   | 'urlEndpoint.create'
   | 'urlEndpoint.update'
-  | 'urlEndpoint.delete';
+  | 'urlEndpoint.delete'
+  | 'user.create'
+  | 'user.update'
+  | 'user.resetPassword'
+  | 'user.delete'
+  | 'group.create'
+  | 'group.update'
+  | 'group.delete'
+  | 'grant.put'
+  | 'grant.delete'
+  | 'settings.update';
 
 export const auditActions: readonly AuditAction[] = [
   'file.upload',
@@ -81,6 +91,16 @@ export const auditActions: readonly AuditAction[] = [
   'urlEndpoint.create',
   'urlEndpoint.update',
   'urlEndpoint.delete',
+  'user.create',
+  'user.update',
+  'user.resetPassword',
+  'user.delete',
+  'group.create',
+  'group.update',
+  'group.delete',
+  'grant.put',
+  'grant.delete',
+  'settings.update',
 ];
 
 /**
@@ -110,7 +130,15 @@ export interface AuditEntry {
   at: string;
   actor: AuditActor;
   action: AuditAction;
-  target: { fileId?: string; path?: string; versionId?: string; id?: string };
+  /** `id` and `name` name a user (its email), group, key or setting; `principal` (`user:ID`, `group:ID`) a grant's holder. */
+  target: {
+    fileId?: string;
+    path?: string;
+    versionId?: string;
+    id?: string;
+    name?: string;
+    principal?: string;
+  };
   changes?: Record<string, AuditChange>;
 }
 

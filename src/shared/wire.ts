@@ -288,3 +288,14 @@ export interface SessionResponse {
   /** Where the element sends `/v1/*` and upload calls. */
   endpoint: string;
 }
+
+/**
+ * Server settings an admin changes at run time (`GET`/`PATCH /_ml/settings`). `auditRetentionDays`
+ * null keeps audit entries forever; unset settings answer the server's defaults
+ * (`MEDIA_LIBRARY_AUDIT_RETENTION` for the retention).
+ */
+export interface ServerSettings {
+  /** Shown in the DAM app's header and title. */
+  libraryName: string;
+  auditRetentionDays: number | null;
+}

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { AuditEntry, AuditPage } from '../../src/shared/audit.js';
 import { png, upload, uploadPng } from '../helpers/fixtures.js';
+import { addUser, signIn, strongPassword } from '../helpers/people.js';
 import { testBackend } from '../helpers/scale.js';
 import { startTestServer, type TestServer, testKeys } from '../helpers/server.js';
 import { bearer, sessionToken } from '../helpers/session.js';
@@ -56,6 +57,13 @@ describe('the audit log', () => {
     const text = await r.text();
     assert.equal(r.status, status, text);
     return text ? JSON.parse(text) : undefined;
+  };
+
+  /** The one admin of this server (the seeded first admin has a password no test knows). */
+  const addAuditAdmin = async () => {
+    const email = 'audit-admin@audit.example';
+    await addUser(server, { email, role: 'admin', name: 'Audit admin' });
+    return { email };
   };
 
   const put = (folder: string, fileName: string, fields: Record<string, string> = {}) =>
@@ -432,6 +440,122 @@ describe('the audit log', () => {
       !everything.includes('AKIAAUDIT') && !everything.includes('secret-audit'),
       'no origin secret in the log',
     );
+  });
+
+  it('records users, groups and grants by id and name, with what changed and never a password', async () => {
+    const admin = await signIn(server, (await addAuditAdmin()).email);
+    const adminActor = { type: 'user', id: admin.id, name: 'Audit admin' };
+    let userId = '';
+    const created = await oneEntry(async () => {
+      ({ id: userId } = await ok(
+        admin.call('/_ml/users', {
+          method: 'POST',
+          json: { email: 'Ann@Audit.example', role: 'member', name: 'Ann', password: strongPassword },
+        }),
+        201,
+      ));
+    });
+    assert.equal(created.action, 'user.create');
+    assert.deepEqual(created.actor, adminActor);
+    assert.deepEqual(created.target, { id: userId, name: 'ann@audit.example' });
+    assert.deepEqual(created.changes, {
+      name: { after: 'Ann' },
+      role: { after: 'member' },
+      status: { after: 'active' },
+      password: { after: 'set' },
+    });
+    const updated = await oneEntry(() =>
+      ok(admin.call(`/_ml/users/${userId}`, { method: 'PATCH', json: { role: 'manager', name: 'Ann B' } })),
+    );
+    assert.equal(updated.action, 'user.update');
+    assert.deepEqual(updated.changes, {
+      name: { before: 'Ann', after: 'Ann B' },
+      role: { before: 'member', after: 'manager' },
+    });
+    const reset = await oneEntry(() =>
+      ok(admin.call(`/_ml/users/${userId}/reset-password`, { method: 'POST' })),
+    );
+    assert.deepEqual([reset.action, reset.changes], ['user.resetPassword', { password: { after: 'set' } }]);
+
+    let groupId = '';
+    const groupCreated = await oneEntry(async () => {
+      ({ id: groupId } = await ok(
+        server.api('/_ml/groups', { method: 'POST', json: { name: 'Audit group', members: [] } }),
+        201,
+      ));
+    });
+    assert.deepEqual(
+      [groupCreated.action, groupCreated.target, groupCreated.actor],
+      ['group.create', { id: groupId, name: 'Audit group' }, firstKey],
+    );
+    const groupUpdated = await oneEntry(() =>
+      ok(
+        server.api(`/_ml/groups/${groupId}`, {
+          method: 'PATCH',
+          json: { name: 'Audit team', members: [{ type: 'user', id: userId }] },
+        }),
+      ),
+    );
+    assert.equal(groupUpdated.action, 'group.update');
+    assert.deepEqual(groupUpdated.changes, {
+      name: { before: 'Audit group', after: 'Audit team' },
+      members: { before: [], after: [`user:${userId}`] },
+    });
+
+    await ok(
+      server.api('/v1/folder', {
+        method: 'POST',
+        json: { folderName: 'granted', parentFolderPath: '/audit' },
+      }),
+      201,
+    );
+    const principal = { type: 'group', id: groupId };
+    const target = { type: 'folder', path: '/audit/granted' };
+    const granted = await oneEntry(() =>
+      ok(server.api('/_ml/grants', { method: 'PUT', json: { principal, target, level: 'view' } })),
+    );
+    assert.equal(granted.action, 'grant.put');
+    assert.deepEqual(granted.target, { path: '/audit/granted/', principal: `group:${groupId}` });
+    assert.deepEqual(granted.changes, { level: { after: 'view' } });
+    const raised = await oneEntry(() =>
+      ok(server.api('/_ml/grants', { method: 'PUT', json: { principal, target, level: 'manage' } })),
+    );
+    assert.deepEqual(raised.changes, { level: { before: 'view', after: 'manage' } });
+    const ungranted = await oneEntry(() =>
+      ok(server.api('/_ml/grants', { method: 'DELETE', json: { principal, target } }), 204),
+    );
+    assert.deepEqual(
+      [ungranted.action, ungranted.changes],
+      ['grant.delete', { level: { before: 'manage' } }],
+    );
+    const byFolder = await page('?folder=/audit/granted/&action=grant.put');
+    assert.equal(byFolder.entries.length, 2, 'a grant is found by its folder');
+
+    const groupDeleted = await oneEntry(() =>
+      ok(server.api(`/_ml/groups/${groupId}`, { method: 'DELETE' }), 204),
+    );
+    assert.deepEqual(groupDeleted.changes, {
+      name: { before: 'Audit team' },
+      members: { before: [`user:${userId}`] },
+    });
+    const userDeleted = await oneEntry(() =>
+      ok(admin.call(`/_ml/users/${userId}`, { method: 'DELETE' }), 204),
+    );
+    assert.deepEqual(
+      [userDeleted.action, userDeleted.target],
+      ['user.delete', { id: userId, name: 'ann@audit.example' }],
+    );
+
+    const refused = await appendedBy(async () => {
+      const taken = await admin.call('/_ml/users', {
+        method: 'POST',
+        json: { email: 'audit-admin@audit.example', role: 'member' },
+      });
+      assert.equal(taken.status, 409);
+    });
+    assert.deepEqual(refused, [], 'a refused change (an email in use) appends nothing');
+    const everything = JSON.stringify(await page('?limit=200'));
+    assert.ok(!everything.includes(strongPassword), 'no password in the log');
   });
 
   it('appends nothing for a refused write', async () => {

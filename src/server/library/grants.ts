@@ -4,6 +4,7 @@ import { assertFileVisible, assertFolderVisible, isPathInScope } from '../auth/s
 import { levelIn, reaches } from '../auth/user-access.js';
 import { badRequest, forbidden, messages, notFound } from '../errors.js';
 import type { GrantKey, GrantRecord, Store } from '../store/store.js';
+import { actorOf, appendAudit } from './audit.js';
 import { folderChain, normalizeFolder, toWireFolderPath } from './naming.js';
 
 /** A grant's target as the API names it. */
@@ -111,9 +112,31 @@ export async function putGrant(
     level: input.level,
     createdAt: now,
   };
-  await store.grants.put(grant);
+  await store.transaction(async (tx) => {
+    const before = (
+      await tx.grants.list({ principalType: grant.principalType, principalId: grant.principalId, ...key })
+    )[0];
+    await tx.grants.put(grant);
+    await appendAudit(
+      tx,
+      actorOf(principal),
+      {
+        action: 'grant.put',
+        ...grantTarget(input.principal, path, fileId),
+        changes: { level: { ...(before && { before: before.level }), after: grant.level } },
+      },
+      now,
+    );
+  });
   return grant;
 }
+
+/** A grant's entry names the target (a folder's path, or a file's id and path) and its holder. */
+const grantTarget = (holder: GrantInput['principal'], path: string, fileId: string | undefined) => ({
+  path,
+  ...(fileId !== undefined && { fileId }),
+  target: { principal: `${holder.type}:${holder.id}` },
+});
 
 /** Removes a grant; a member may remove only what it could have granted. */
 export async function deleteGrant(store: Store, principal: Principal, input: GrantInput): Promise<void> {
@@ -124,7 +147,14 @@ export async function deleteGrant(store: Store, principal: Principal, input: Gra
   )[0];
   if (!existing) throw notFound('There is no such grant.', { reason: 'GRANT_NOT_FOUND' });
   assertMayGrant(principal, path, fileId, existing.level);
-  await store.grants.delete({ principalType: input.principal.type, principalId: input.principal.id, ...key });
+  await store.transaction(async (tx) => {
+    await tx.grants.delete({ principalType: input.principal.type, principalId: input.principal.id, ...key });
+    await appendAudit(tx, actorOf(principal), {
+      action: 'grant.delete',
+      ...grantTarget(input.principal, path, fileId),
+      changes: { level: { before: existing.level } },
+    });
+  });
 }
 
 /** `principal=user:ID` or `group:ID` of `GET /_ml/grants`. */

@@ -1,7 +1,12 @@
+import type { AuditActor, AuditChange } from '../../shared/audit.js';
 import type { DamGroup } from '../../shared/wire.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import type { GroupMember, GroupRecord, Store } from '../store/store.js';
+import { appendAudit, systemActor } from './audit.js';
 import { newId } from './ids.js';
+
+/** Members as the audit log keeps them: `user:ID` and `group:ID`, sorted. */
+const memberList = (members: GroupMember[]) => members.map((m) => `${m.type}:${m.id}`).sort();
 
 export const groupNotFound = () => notFound('No group with this id exists.', { reason: 'GROUP_NOT_FOUND' });
 
@@ -63,6 +68,7 @@ async function assertNameFree(store: Store, name: string, groupId?: string): Pro
 export async function createGroup(
   store: Store,
   input: { name: string; members?: GroupMember[] },
+  actor: AuditActor = systemActor,
   now = Date.now(),
 ): Promise<GroupRecord> {
   return store.transaction(async (tx) => {
@@ -70,7 +76,18 @@ export async function createGroup(
     await assertNameFree(tx, name);
     const group: GroupRecord = { groupId: newId(now), name, createdAt: now, updatedAt: now };
     await tx.groups.insert(group);
-    await tx.groups.setMembers(group.groupId, await checkMembers(tx, group.groupId, input.members ?? []));
+    const members = await checkMembers(tx, group.groupId, input.members ?? []);
+    await tx.groups.setMembers(group.groupId, members);
+    await appendAudit(
+      tx,
+      actor,
+      {
+        action: 'group.create',
+        target: { id: group.groupId, name },
+        changes: { name: { after: name }, members: { after: memberList(members) } },
+      },
+      now,
+    );
     return group;
   });
 }
@@ -79,24 +96,57 @@ export async function updateGroup(
   store: Store,
   groupId: string,
   input: { name?: string; members?: GroupMember[] },
+  actor: AuditActor = systemActor,
   now = Date.now(),
 ): Promise<GroupRecord> {
   return store.transaction(async (tx) => {
-    if (!(await tx.groups.find(groupId))) throw groupNotFound();
+    const before = await tx.groups.find(groupId);
+    if (!before) throw groupNotFound();
+    const changes: Record<string, AuditChange> = {};
     if (input.name !== undefined) {
-      await assertNameFree(tx, input.name.trim(), groupId);
-      await tx.groups.rename(groupId, input.name.trim(), now);
+      const name = input.name.trim();
+      await assertNameFree(tx, name, groupId);
+      await tx.groups.rename(groupId, name, now);
+      if (name !== before.name) changes.name = { before: before.name, after: name };
     }
     if (input.members !== undefined) {
-      await tx.groups.setMembers(groupId, await checkMembers(tx, groupId, input.members));
+      const old = memberList(await tx.groups.members(groupId));
+      const members = await checkMembers(tx, groupId, input.members);
+      await tx.groups.setMembers(groupId, members);
+      const current = memberList(members);
+      if (JSON.stringify(old) !== JSON.stringify(current)) changes.members = { before: old, after: current };
     }
-    return (await tx.groups.find(groupId))!;
+    const group = (await tx.groups.find(groupId))!;
+    await appendAudit(
+      tx,
+      actor,
+      { action: 'group.update', target: { id: groupId, name: group.name }, changes },
+      now,
+    );
+    return group;
   });
 }
 
-export async function deleteGroup(store: Store, groupId: string): Promise<void> {
+export async function deleteGroup(
+  store: Store,
+  groupId: string,
+  actor: AuditActor = systemActor,
+  now = Date.now(),
+): Promise<void> {
   await store.transaction(async (tx) => {
-    if (!(await tx.groups.find(groupId))) throw groupNotFound();
+    const group = await tx.groups.find(groupId);
+    if (!group) throw groupNotFound();
+    const members = memberList(await tx.groups.members(groupId));
     await tx.groups.delete(groupId);
+    await appendAudit(
+      tx,
+      actor,
+      {
+        action: 'group.delete',
+        target: { id: groupId, name: group.name },
+        changes: { name: { before: group.name }, members: { before: members } },
+      },
+      now,
+    );
   });
 }

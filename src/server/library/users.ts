@@ -1,7 +1,9 @@
+import type { AuditActor, AuditChange } from '../../shared/audit.js';
 import type { DamUser, UserRole, UserStatus } from '../../shared/wire.js';
 import { generatePassword, hashPassword } from '../auth/passwords.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import type { Store, UserPatch, UserRecord } from '../store/store.js';
+import { appendAudit, systemActor } from './audit.js';
 import { newId } from './ids.js';
 
 export const userRoles: readonly UserRole[] = ['admin', 'manager', 'member'];
@@ -40,8 +42,16 @@ export interface NewUser {
   password?: string;
 }
 
+/** A user's target in the audit log: its id, and its email (which stays readable after a delete). */
+const userTarget = (user: UserRecord) => ({ id: user.userId, name: user.email });
+
 /** Creates a user; an email already in use is a 409. */
-export async function createUser(store: Store, input: NewUser, now = Date.now()): Promise<UserRecord> {
+export async function createUser(
+  store: Store,
+  input: NewUser,
+  actor: AuditActor = systemActor,
+  now = Date.now(),
+): Promise<UserRecord> {
   const email = input.email.trim().toLowerCase();
   if (!emailPattern.test(email) || email.length > 320) {
     throw badRequest(`${input.email} is not an email address.`, { reason: 'INVALID_PARAMETER' });
@@ -60,7 +70,24 @@ export async function createUser(store: Store, input: NewUser, now = Date.now())
     createdAt: now,
     updatedAt: now,
   };
-  await store.users.insert(user);
+  await store.transaction(async (tx) => {
+    await tx.users.insert(user);
+    await appendAudit(
+      tx,
+      actor,
+      {
+        action: 'user.create',
+        target: userTarget(user),
+        changes: {
+          name: { after: user.name },
+          role: { after: user.role },
+          status: { after: user.status },
+          ...(user.passwordHash === null ? {} : { password: { after: 'set' } }),
+        },
+      },
+      now,
+    );
+  });
   return user;
 }
 
@@ -84,7 +111,9 @@ export async function updateUser(
   store: Store,
   userId: string,
   change: { name?: string; role?: UserRole; status?: UserStatus; password?: string },
+  actor: AuditActor = systemActor,
   now = Date.now(),
+  action: 'user.update' | 'user.resetPassword' = 'user.update',
 ): Promise<UserRecord> {
   if (change.password !== undefined) checkPassword(change.password);
   const passwordHash = change.password === undefined ? undefined : await hashPassword(change.password);
@@ -103,23 +132,55 @@ export async function updateUser(
     };
     await tx.users.update(userId, patch, now);
     if (change.status === 'disabled' || passwordHash !== undefined) await tx.users.deleteSessionsOf(userId);
-    return (await tx.users.find(userId))!;
+    const updated = (await tx.users.find(userId))!;
+    const changes: Record<string, AuditChange> = {};
+    for (const field of ['name', 'role', 'status'] as const) {
+      if (user[field] !== updated[field]) changes[field] = { before: user[field], after: updated[field] };
+    }
+    // Never the password or its hash: only that it changed.
+    if (passwordHash !== undefined) changes.password = { after: 'set' };
+    await appendAudit(tx, actor, { action, target: userTarget(updated), changes }, now);
+    return updated;
   });
 }
 
-export async function deleteUser(store: Store, userId: string): Promise<void> {
+export async function deleteUser(
+  store: Store,
+  userId: string,
+  actor: AuditActor = systemActor,
+  now = Date.now(),
+): Promise<void> {
   await store.transaction(async (tx) => {
     const user = await tx.users.find(userId);
     if (!user) throw userNotFound();
     await assertAdminRemains(tx, user, null);
     await tx.users.delete(userId);
+    await appendAudit(
+      tx,
+      actor,
+      {
+        action: 'user.delete',
+        target: userTarget(user),
+        changes: {
+          name: { before: user.name },
+          role: { before: user.role },
+          status: { before: user.status },
+        },
+      },
+      now,
+    );
   });
 }
 
 /** Sets a fresh one-time password and answers it (shown once); ends the user's sessions. */
-export async function resetPassword(store: Store, userId: string, now = Date.now()): Promise<string> {
+export async function resetPassword(
+  store: Store,
+  userId: string,
+  actor: AuditActor = systemActor,
+  now = Date.now(),
+): Promise<string> {
   const password = generatePassword();
-  await updateUser(store, userId, { password }, now);
+  await updateUser(store, userId, { password }, actor, now, 'user.resetPassword');
   return password;
 }
 

@@ -1,4 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
+import { actorOf } from '../library/audit.js';
 import { createGroup, deleteGroup, groupNotFound, toDamGroup, updateGroup } from '../library/groups.js';
 import { DamGroupSchema, PrincipalSchema } from './people-schemas.js';
 import type { RoutePlugin } from './route-plugin.js';
@@ -26,7 +27,7 @@ export const groupRoutes: RoutePlugin = async (app, { ctx }) => {
     '/_ml/groups',
     { schema: { body: CreateGroupBody, response: { 201: DamGroupSchema } }, config },
     async (request, reply) => {
-      const group = await createGroup(ctx.store, request.body);
+      const group = await createGroup(ctx.store, request.body, actorOf(request.principal));
       reply.code(201).send(await toDamGroup(ctx.store, group));
     },
   );
@@ -44,11 +45,15 @@ export const groupRoutes: RoutePlugin = async (app, { ctx }) => {
   app.patch(
     '/_ml/groups/:id',
     { schema: { params: GroupParams, body: UpdateGroupBody, response: { 200: DamGroupSchema } }, config },
-    async (request) => toDamGroup(ctx.store, await updateGroup(ctx.store, request.params.id, request.body)),
+    async (request) =>
+      toDamGroup(
+        ctx.store,
+        await updateGroup(ctx.store, request.params.id, request.body, actorOf(request.principal)),
+      ),
   );
 
   app.delete('/_ml/groups/:id', { schema: { params: GroupParams }, config }, async (request, reply) => {
-    await deleteGroup(ctx.store, request.params.id);
+    await deleteGroup(ctx.store, request.params.id, actorOf(request.principal));
     reply.code(204).send();
   });
 };

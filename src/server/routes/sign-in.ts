@@ -6,6 +6,7 @@ import { userLevelAt } from '../auth/user-access.js';
 import { csrfTokenOf, sessionCookie, sessionCookieHeader, signIn, signOut } from '../auth/user-sessions.js';
 import { ApiError } from '../errors.js';
 import { normalizeFolder } from '../library/naming.js';
+import { readSettings } from '../library/settings.js';
 import { toDamUser } from '../library/users.js';
 import { DamUserSchema } from './people-schemas.js';
 import type { RoutePlugin } from './route-plugin.js';
@@ -36,6 +37,8 @@ const MeSchema = Type.Object({
   ),
   /** For a signed-in browser: the token its writes carry in X-CSRF-Token. */
   csrfToken: Type.Optional(Type.String()),
+  /** The library's name (`/_ml/settings`), for the app's header. */
+  libraryName: Type.String(),
 });
 
 /** The level a principal acting for a user holds at `folder`: its grants within the token's scope. */
@@ -105,6 +108,7 @@ export const signInRoutes: RoutePlugin = async (app, { ctx }) => {
         role: user.role,
         ...(folder !== undefined && { level: effectiveLevel(principal, normalizeFolder(folder)) }),
         ...(csrfToken !== undefined && { csrfToken }),
+        libraryName: (await readSettings(ctx.store, ctx.config)).libraryName,
       };
     },
   );

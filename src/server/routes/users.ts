@@ -1,4 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
+import { actorOf } from '../library/audit.js';
 import {
   createUser,
   deleteUser,
@@ -48,12 +49,16 @@ export const userRoutes: RoutePlugin = async (app, { ctx }) => {
     { schema: { body: CreateUserBody, response: { 201: DamUserSchema } }, config },
     async (request, reply) => {
       const { email, name, role, password } = request.body;
-      const user = await createUser(ctx.store, {
-        email,
-        role,
-        ...(name !== undefined && { name }),
-        ...(password !== undefined && { password }),
-      });
+      const user = await createUser(
+        ctx.store,
+        {
+          email,
+          role,
+          ...(name !== undefined && { name }),
+          ...(password !== undefined && { password }),
+        },
+        actorOf(request.principal),
+      );
       reply.code(201).send(toDamUser(user));
     },
   );
@@ -74,12 +79,17 @@ export const userRoutes: RoutePlugin = async (app, { ctx }) => {
     async (request) => {
       const { name, role, status, password } = request.body;
       return toDamUser(
-        await updateUser(ctx.store, request.params.id, {
-          ...(name !== undefined && { name }),
-          ...(role !== undefined && { role }),
-          ...(status !== undefined && { status }),
-          ...(password !== undefined && { password }),
-        }),
+        await updateUser(
+          ctx.store,
+          request.params.id,
+          {
+            ...(name !== undefined && { name }),
+            ...(role !== undefined && { role }),
+            ...(status !== undefined && { status }),
+            ...(password !== undefined && { password }),
+          },
+          actorOf(request.principal),
+        ),
       );
     },
   );
@@ -90,11 +100,13 @@ export const userRoutes: RoutePlugin = async (app, { ctx }) => {
       schema: { params: UserParams, response: { 200: Type.Object({ password: Type.String() }) } },
       config,
     },
-    async (request) => ({ password: await resetPassword(ctx.store, request.params.id) }),
+    async (request) => ({
+      password: await resetPassword(ctx.store, request.params.id, actorOf(request.principal)),
+    }),
   );
 
   app.delete('/_ml/users/:id', { schema: { params: UserParams }, config }, async (request, reply) => {
-    await deleteUser(ctx.store, request.params.id);
+    await deleteUser(ctx.store, request.params.id, actorOf(request.principal));
     reply.code(204).send();
   });
 };

@@ -380,6 +380,18 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
           .execute();
       },
     },
+
+    // Server settings an admin changes at run time (GET/PATCH /_ml/settings): one JSON value per key.
+    '010_settings': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('settings')
+          .addColumn('key', text, (c) => c.primaryKey())
+          .addColumn('value', text, (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 };
 

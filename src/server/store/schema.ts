@@ -221,7 +221,15 @@ export interface GrantTable {
   created_at: number;
 }
 
+export interface SettingTable {
+  key: string;
+  /** The setting's value as JSON. */
+  value: string;
+  updated_at: number;
+}
+
 export interface Database {
+  settings: SettingTable;
   delivery_usage: DeliveryUsageTable;
   origins: OriginTable;
   url_endpoints: UrlEndpointTable;

@@ -12,6 +12,7 @@ import type { NamedTransformationRepository } from './repositories/named-transfo
 import type { OriginRepository } from './repositories/origins.js';
 import type { RenditionRepository } from './repositories/renditions.js';
 import type { SavedExtensionRepository } from './repositories/saved-extensions.js';
+import type { SettingRepository } from './repositories/settings.js';
 import type { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
 import type { UrlEndpointRepository } from './repositories/url-endpoints.js';
 import type { UserRepository } from './repositories/users.js';
@@ -57,6 +58,7 @@ export interface Store {
   readonly origins: OriginRepository;
   readonly urlEndpoints: UrlEndpointRepository;
   readonly deliveryUsage: DeliveryUsageRepository;
+  readonly settings: SettingRepository;
   /** Append-only: writes add their entry inside their own transaction. */
   readonly audit: AuditEntryRepository;
   /** Runs `work` atomically on the store it is handed; nested calls join the outer transaction. */
