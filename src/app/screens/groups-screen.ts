@@ -1,0 +1,273 @@
+import { html, LitElement, nothing, type TemplateResult } from 'lit';
+import { property, state } from '../../element/decorators.js';
+import type { DamGroup, DamUser } from '../../shared/wire.js';
+import { appFetch } from './api.js';
+import { DialogFocus, failureText, ScreenLocalizer, screenStyles } from './screen-kit.js';
+
+type Member = { type: 'user' | 'group'; id: string };
+type GroupDialog =
+  | { kind: 'create' }
+  | { kind: 'edit'; group: DamGroup }
+  | { kind: 'delete'; group: DamGroup };
+
+const memberKey = (m: Member) => `${m.type}:${m.id}`;
+
+/**
+ * The DAM app's Groups screen (admins): every group with its members; create one, rename it, pick
+ * its members (users and other groups) from a list a search narrows, delete it after a
+ * confirmation. A group that would end up inside itself is refused (GROUP_LOOP) in the dialog.
+ */
+export class GroupsScreenElement extends LitElement {
+  static override styles = screenStyles;
+
+  /** The language to speak (BCP 47); the page's `lang` when empty. */
+  @property() locale = '';
+
+  @state() private groups: DamGroup[] | undefined;
+  @state() private users: DamUser[] = [];
+  @state() private loadError = '';
+  @state() private status = '';
+  @state() private dialog: GroupDialog | undefined;
+  @state() private dialogError = '';
+  @state() private busy = false;
+  @state() private members = new Set<string>();
+  @state() private search = '';
+
+  readonly #t = new ScreenLocalizer(this);
+  readonly #focus = new DialogFocus();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.load();
+  }
+
+  /** Reads the groups and users again. */
+  async load(): Promise<void> {
+    this.loadError = '';
+    try {
+      const [groups, users] = await Promise.all([
+        appFetch<DamGroup[]>('/_ml/groups'),
+        appFetch<DamUser[]>('/_ml/users'),
+      ]);
+      this.users = users;
+      this.groups = groups;
+    } catch (error) {
+      this.loadError = failureText(this.#t.value, error);
+    }
+  }
+
+  get #dialogElement() {
+    return this.renderRoot.querySelector('dialog');
+  }
+
+  async #open(dialog: GroupDialog) {
+    this.dialog = dialog;
+    this.dialogError = '';
+    this.search = '';
+    this.members = new Set(dialog.kind === 'edit' ? dialog.group.members.map(memberKey) : []);
+    await this.updateComplete;
+    this.#focus.open(this.#dialogElement);
+  }
+
+  #close() {
+    this.#dialogElement?.close();
+  }
+
+  async #closed() {
+    this.dialog = undefined;
+    await this.updateComplete;
+    this.#focus.restore(() => this.renderRoot.querySelector<HTMLElement>('.add'));
+  }
+
+  #nameOf(member: Member): string {
+    if (member.type === 'user') {
+      const user = this.users.find((u) => u.id === member.id);
+      return user ? `${user.name} (${user.email})` : member.id;
+    }
+    return this.groups?.find((g) => g.id === member.id)?.name ?? member.id;
+  }
+
+  async #submit(event: SubmitEvent) {
+    event.preventDefault();
+    const dialog = this.dialog;
+    if (!dialog || this.busy) return;
+    const t = this.#t.value;
+    const data = new FormData(event.target as HTMLFormElement);
+    const name = String(data.get('name') ?? '').trim();
+    const members = [...this.members].map((key) => {
+      const [type, ...id] = key.split(':');
+      return { type: type as Member['type'], id: id.join(':') };
+    });
+    this.busy = true;
+    this.dialogError = '';
+    try {
+      if (dialog.kind === 'create') {
+        const group = await appFetch<DamGroup>('/_ml/groups', { method: 'POST', json: { name, members } });
+        this.status = t.t('adminGroupCreated', { name: group.name });
+      } else if (dialog.kind === 'edit') {
+        const group = await appFetch<DamGroup>(`/_ml/groups/${encodeURIComponent(dialog.group.id)}`, {
+          method: 'PATCH',
+          json: { name, members },
+        });
+        this.status = t.t('adminGroupSaved', { name: group.name });
+      } else {
+        await appFetch(`/_ml/groups/${encodeURIComponent(dialog.group.id)}`, { method: 'DELETE' });
+        this.status = t.t('adminGroupDeleted', { name: dialog.group.name });
+      }
+      await this.load();
+      this.#close();
+    } catch (error) {
+      this.dialogError = failureText(t, error);
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('dialog .alert')?.focus();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  #toggle(key: string, on: boolean) {
+    const next = new Set(this.members);
+    if (on) next.add(key);
+    else next.delete(key);
+    this.members = next;
+  }
+
+  override render() {
+    const t = this.#t.value;
+    return html`
+      <div class="head" lang=${t.lang} dir=${t.dir}>
+        <h1 id="title">${t.t('adminGroupsTitle')}</h1>
+        <button class="btn primary add" type="button" @click=${() => this.#open({ kind: 'create' })}>
+          ${t.t('adminGroupAdd')}
+        </button>
+      </div>
+      <p class="status" role="status">${this.status}</p>
+      ${this.#renderList()}
+      <dialog aria-labelledby="dialog-title" @close=${this.#closed}>${this.#renderDialog()}</dialog>
+    `;
+  }
+
+  #renderList(): TemplateResult {
+    const t = this.#t.value;
+    if (this.loadError) {
+      return html`<div role="alert">
+        <p class="alert">${t.t('adminLoadFailed', { message: this.loadError })}</p>
+        <button class="btn" type="button" @click=${() => this.load()}>${t.t('adminRetry')}</button>
+      </div>`;
+    }
+    if (!this.groups) return html`<p class="loading" role="status">${t.t('adminLoading')}</p>`;
+    if (this.groups.length === 0) return html`<p class="empty">${t.t('adminGroupsEmpty')}</p>`;
+    return html`<table aria-labelledby="title">
+      <thead>
+        <tr>
+          <th scope="col">${t.t('adminName')}</th>
+          <th scope="col">${t.t('adminGroupMembers')}</th>
+          <th scope="col"><span class="visually-hidden">${t.t('adminActions')}</span></th>
+        </tr>
+      </thead>
+      <tbody>
+        ${this.groups.map(
+          (group) => html`<tr data-group=${group.name}>
+            <th scope="row">${group.name}</th>
+            <td>
+              <span class="count">${t.t('adminGroupMemberCount', { count: group.members.length })}</span>
+              ${group.members.length > 0 ? html`: ${group.members.map((m) => this.#nameOf(m)).join(', ')}` : nothing}
+            </td>
+            <td class="actions">
+              <button class="btn edit" type="button" aria-label=${t.t('adminEditGroup', { name: group.name })}
+                @click=${() => this.#open({ kind: 'edit', group })}>${t.t('adminEdit')}</button>
+              <button class="btn delete" type="button" aria-label=${t.t('adminDeleteGroup', { name: group.name })}
+                @click=${() => this.#open({ kind: 'delete', group })}>${t.t('adminDelete')}</button>
+            </td>
+          </tr>`,
+        )}
+      </tbody>
+    </table>`;
+  }
+
+  #renderPicker() {
+    const t = this.#t.value;
+    const self = this.dialog?.kind === 'edit' ? this.dialog.group.id : undefined;
+    const query = this.search.trim().toLowerCase();
+    const candidates: Array<{ key: string; label: string; kind: string }> = [
+      ...this.users.map((u) => ({
+        key: `user:${u.id}`,
+        label: `${u.name} (${u.email})`,
+        kind: t.t('adminGroupKindUser'),
+      })),
+      ...(this.groups ?? [])
+        .filter((g) => g.id !== self)
+        .map((g) => ({ key: `group:${g.id}`, label: g.name, kind: t.t('adminGroupKindGroup') })),
+    ];
+    const shown = candidates.filter((c) => query === '' || c.label.toLowerCase().includes(query));
+    return html`<fieldset class="picker">
+      <legend>${t.t('adminGroupMembers')}
+        <span class="hint">${t.t('adminGroupSelected', { count: this.members.size })}</span></legend>
+      <label class="field">${t.t('adminGroupSearch')}
+        <input type="search" class="member-search" aria-controls="candidates" .value=${this.search}
+          @input=${(e: Event) => (this.search = (e.target as HTMLInputElement).value)}
+          @keydown=${(e: KeyboardEvent) => {
+            // Enter in the search picks the only match instead of submitting the form.
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              if (shown.length === 1) this.#toggle(shown[0]!.key, !this.members.has(shown[0]!.key));
+            }
+          }} />
+      </label>
+      <div id="candidates" role="group" aria-label=${t.t('adminGroupMembers')} style="max-height: 220px; overflow: auto; display: flex; flex-direction: column; gap: 4px;">
+        ${
+          shown.length === 0
+            ? html`<p class="hint" role="status">${t.t('adminGroupNoMatch')}</p>`
+            : shown.map(
+                (c) => html`<label class="check">
+                  <input type="checkbox" data-member=${c.key} .checked=${this.members.has(c.key)}
+                    @change=${(e: Event) => this.#toggle(c.key, (e.target as HTMLInputElement).checked)} />
+                  ${c.label} <span class="badge">${c.kind}</span>
+                </label>`,
+              )
+        }
+      </div>
+    </fieldset>`;
+  }
+
+  #renderDialog() {
+    const t = this.#t.value;
+    const dialog = this.dialog;
+    if (!dialog) return nothing;
+    const error = this.dialogError
+      ? html`<p class="alert" role="alert" tabindex="-1">${this.dialogError}</p>`
+      : nothing;
+    const danger = dialog.kind === 'delete';
+    const buttons = html`<div class="buttons">
+      <button class="btn cancel" type="button" ?autofocus=${danger} @click=${() => this.#close()}>${t.t('adminCancel')}</button>
+      <button class="btn ${danger ? 'danger' : 'primary'} submit" type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>
+        ${t.t(danger ? 'adminDelete' : dialog.kind === 'create' ? 'adminCreate' : 'adminSave')}
+      </button>
+    </div>`;
+    if (dialog.kind === 'delete') {
+      return html`<form @submit=${this.#submit} lang=${t.lang} dir=${t.dir}>
+        <h2 id="dialog-title">${t.t('adminGroupDeleteTitle', { name: dialog.group.name })}</h2>
+        <p>${t.t('adminGroupDeleteBody')}</p>
+        ${error}${buttons}
+      </form>`;
+    }
+    return html`<form @submit=${this.#submit} lang=${t.lang} dir=${t.dir}>
+      <h2 id="dialog-title">
+        ${dialog.kind === 'create' ? t.t('adminGroupAdd') : t.t('adminGroupEditTitle', { name: dialog.group.name })}
+      </h2>
+      <label class="field">${t.t('adminName')}
+        <input name="name" required maxlength="200" autofocus autocomplete="off"
+          .value=${dialog.kind === 'edit' ? dialog.group.name : ''} />
+      </label>
+      ${this.#renderPicker()}${error}${buttons}
+    </form>`;
+  }
+}
+
+customElements.get('ml-groups-screen') || customElements.define('ml-groups-screen', GroupsScreenElement);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ml-groups-screen': GroupsScreenElement;
+  }
+}
