@@ -21,10 +21,47 @@ const failRequests = {
   },
 };
 
+/**
+ * The DAM app's calls (`/_ml/…`, `/v1/…` on the page's own origin, with its session cookie) go to
+ * the media server, as they do when the server serves the app: the admin screens' tests need it.
+ */
+const apiTarget = JSON.parse(env).url;
+const hopHeaders = new Set([
+  'connection',
+  'content-encoding',
+  'content-length',
+  'transfer-encoding',
+  'keep-alive',
+]);
+
+async function forwardApi(ctx, next) {
+  if (!apiTarget || !/^\/(_ml|v1)\//.test(ctx.path)) return next();
+  const chunks = [];
+  for await (const chunk of ctx.req) chunks.push(chunk);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(ctx.req.headers)) {
+    if (name !== 'host' && !hopHeaders.has(name) && typeof value === 'string') headers.set(name, value);
+  }
+  const response = await fetch(apiTarget + ctx.url, {
+    method: ctx.method,
+    headers,
+    redirect: 'manual',
+    ...(chunks.length > 0 && { body: Buffer.concat(chunks) }),
+  });
+  ctx.status = response.status;
+  response.headers.forEach((value, name) => {
+    if (!hopHeaders.has(name) && name !== 'set-cookie') ctx.set(name, value);
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) ctx.set('set-cookie', cookies);
+  ctx.body = Buffer.from(await response.arrayBuffer());
+}
+
 export default {
   files: 'test/element/**/*.test.ts',
   nodeResolve: true,
   concurrency: 1,
+  middleware: [forwardApi],
   testsFinishTimeout: 180_000,
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), failRequests],
   browsers: [

@@ -28,7 +28,14 @@ export interface ElementTestEnv {
   bigCount: number;
   /** ffmpeg is installed: /media/clip.mp4 exists and has a poster frame. */
   videos: boolean;
+  /**
+   * The first admin, for the DAM app's screens: the test pages reach `/_ml/…` and `/v1/…` on their
+   * own origin (web-test-runner.config.mjs forwards them here), so its session cookie is theirs.
+   */
+  admin: { email: string; password: string };
 }
+
+export const testAdmin = { email: 'admin@element.test', password: 'element-tests-admin-password' };
 
 export const manyCount = 130;
 export const bigCount = 10_000;
@@ -107,6 +114,7 @@ export async function startElementTestServer(
       // The documented opening of the private-network guard (MEDIA_LIBRARY_URL_FETCH_ALLOW_PRIVATE):
       // the upload tests import from a link to this server itself.
       urlFetch: { ...defaultConfig().urlFetch, allowPrivateNetworks: true },
+      initialAdmin: testAdmin,
     },
     {
       async beforeListen(app) {
@@ -147,7 +155,14 @@ export async function startElementTestServer(
   const target = { url: server.url, dataDir, server, api, close: async () => {} } as TestServer;
   await seedFixture(target);
   return {
-    env: { url: server.url, authUrl: `${server.url}/_ml/test/auth`, manyCount, bigCount, videos: hasFfmpeg },
+    env: {
+      url: server.url,
+      authUrl: `${server.url}/_ml/test/auth`,
+      manyCount,
+      bigCount,
+      videos: hasFfmpeg,
+      admin: testAdmin,
+    },
     async close() {
       await server.close();
       await rm(dataDir, { recursive: true, force: true });
