@@ -7,7 +7,9 @@ import '../../src/app/screens/groups-screen.js';
 import '../../src/app/screens/keys-screen.js';
 import '../../src/app/screens/settings-screen.js';
 import '../../src/app/screens/users-screen.js';
+import 'axe-core';
 import { sendKeys } from '@web/test-runner-commands';
+import type { AxeResults } from 'axe-core';
 import { expect } from 'chai';
 import { appFetch } from '../../src/app/screens/api.js';
 import type { DamGroup, DamUser } from '../../src/shared/wire.js';
@@ -45,6 +47,17 @@ const root = (element: Element) => element.shadowRoot!;
 const row = (element: Element, selector: string) =>
   until(() => root(element).querySelector<HTMLTableRowElement>(selector), selector);
 const dialogOf = (element: Element) => root(element).querySelector('dialog')!;
+
+const axe = (window as unknown as { axe: { run(context: Element): Promise<AxeResults> } }).axe;
+
+/** Runs axe-core over the screen (into its shadow root) and fails with what it found. */
+async function expectNoViolations(target: Element, state: string): Promise<void> {
+  const results = await axe.run(target);
+  const found = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`,
+  );
+  expect(found, `axe-core violations ${state}:\n  ${found.join('\n  ')}`).to.deep.equal([]);
+}
 
 const unique = Date.now().toString(36);
 const email = `ann.${unique}@example.com`;
@@ -314,4 +327,27 @@ describe('the activity screen', () => {
       expect(settings.querySelector('del')?.textContent).to.equal(libraryName);
     expect(settings.querySelector('ins')?.textContent).to.equal(`Library ${unique}`);
   });
+});
+
+describe('the admin screens and axe-core', () => {
+  for (const tag of [
+    'ml-users-screen',
+    'ml-groups-screen',
+    'ml-keys-screen',
+    'ml-fields-screen',
+    'ml-settings-screen',
+    'ml-activity-screen',
+  ] as const) {
+    it(`${tag} has no violations, listed and with its dialog open`, async () => {
+      const screen = await mountScreen(tag);
+      await until(() => root(screen).querySelector('table, .empty, form [name=libraryName]'), 'loaded');
+      await expectNoViolations(screen, 'loaded');
+      const add = root(screen).querySelector<HTMLButtonElement>('.add');
+      if (add) {
+        add.click();
+        await until(() => dialogOf(screen).open, 'the dialog');
+        await expectNoViolations(screen, 'its dialog open');
+      }
+    });
+  }
 });

@@ -520,7 +520,7 @@ const ar: Catalog = {
   adminUserDeleteBody: 'يُزال المستخدم وصلاحياته وعضويته في المجموعات. لا يمكن التراجع عن ذلك.',
   adminUserDeleted: 'تم حذف المستخدم {email}.',
   adminEditUser: 'تعديل {email}',
-  adminResetUser: 'إعادة تعيين كلمة مرور {email}',
+  adminResetUser: 'إعادة تعيين كلمة المرور: {email}',
   adminDeleteUser: 'حذف {email}',
   adminGroupsTitle: 'المجموعات',
   adminGroupsEmpty: 'لا توجد مجموعات بعد.',

@@ -429,7 +429,7 @@ const de: Catalog = {
     'Der Benutzer, seine Freigaben und Gruppenmitgliedschaften werden entfernt. Das lässt sich nicht rückgängig machen.',
   adminUserDeleted: 'Benutzer {email} gelöscht.',
   adminEditUser: '{email} bearbeiten',
-  adminResetUser: 'Passwort von {email} zurücksetzen',
+  adminResetUser: 'Passwort zurücksetzen: {email}',
   adminDeleteUser: '{email} löschen',
   adminGroupsTitle: 'Gruppen',
   adminGroupsEmpty: 'Noch keine Gruppen.',

@@ -58,7 +58,7 @@ export const enAdmin = {
   adminUserDeleteBody: 'The user, its grants and its group memberships are removed. This cannot be undone.',
   adminUserDeleted: 'User {email} deleted.',
   adminEditUser: 'Edit {email}',
-  adminResetUser: 'Reset the password of {email}',
+  adminResetUser: 'Reset password: {email}',
   adminDeleteUser: 'Delete {email}',
   adminGroupsTitle: 'Groups',
   adminGroupsEmpty: 'No groups yet.',

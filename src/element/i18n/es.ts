@@ -422,7 +422,7 @@ const es: Catalog = {
   adminUserDeleteBody: 'Se eliminan el usuario, sus accesos y su pertenencia a grupos. No se puede deshacer.',
   adminUserDeleted: 'Usuario {email} eliminado.',
   adminEditUser: 'Editar {email}',
-  adminResetUser: 'Restablecer la contraseña de {email}',
+  adminResetUser: 'Restablecer contraseña: {email}',
   adminDeleteUser: 'Eliminar {email}',
   adminGroupsTitle: 'Grupos',
   adminGroupsEmpty: 'Todavía no hay grupos.',

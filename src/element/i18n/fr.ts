@@ -426,7 +426,7 @@ const fr: Catalog = {
     'L’utilisateur, ses accès et ses appartenances aux groupes sont supprimés. Cette action est définitive.',
   adminUserDeleted: 'Utilisateur {email} supprimé.',
   adminEditUser: 'Modifier {email}',
-  adminResetUser: 'Réinitialiser le mot de passe de {email}',
+  adminResetUser: 'Réinitialiser le mot de passe : {email}',
   adminDeleteUser: 'Supprimer {email}',
   adminGroupsTitle: 'Groupes',
   adminGroupsEmpty: 'Aucun groupe pour l’instant.',
