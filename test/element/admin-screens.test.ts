@@ -351,3 +351,20 @@ describe('the admin screens and axe-core', () => {
     });
   }
 });
+
+describe('the admin screens in other languages', () => {
+  it('speak German, and Arabic right to left', async () => {
+    const screen = await mountScreen('ml-users-screen');
+    screen.setAttribute('locale', 'de');
+    await until(() => root(screen).querySelector('h1')?.textContent === 'Benutzer', 'German');
+    await row(screen, `tr[data-user="${env.admin.email}"]`);
+    expect(root(screen).querySelector('.add')!.textContent!.trim()).to.equal('Benutzer hinzufügen');
+    expect(root(screen).querySelector('.screen')!.getAttribute('lang')).to.equal('de');
+    screen.setAttribute('locale', 'ar');
+    await until(
+      () => root(screen).querySelector('.screen')?.getAttribute('dir') === 'rtl',
+      'Arabic, right to left',
+    );
+    expect(root(screen).querySelector('h1')!.textContent).to.equal('المستخدمون');
+  });
+});

@@ -141,10 +141,12 @@ export class ActivityScreenElement extends LitElement {
   override render() {
     const t = this.#t.value;
     return html`
-      <div class="head" lang=${t.lang} dir=${t.dir}><h1 id="title">${t.t('adminActivityTitle')}</h1></div>
+      <div class="screen" lang=${t.lang} dir=${t.dir}>
+      <div class="head"><h1 id="title">${t.t('adminActivityTitle')}</h1></div>
       ${this.#renderFilters()}
       <p class="status" role="status">${this.loading ? t.t('adminLoading') : this.status}</p>
       ${this.#renderList()}
+      </div>
     `;
   }
 

@@ -172,7 +172,8 @@ export class FieldsScreenElement extends LitElement {
   override render() {
     const t = this.#t.value;
     return html`
-      <div class="head" lang=${t.lang} dir=${t.dir}>
+      <div class="screen" lang=${t.lang} dir=${t.dir}>
+      <div class="head">
         <h1 id="title">${t.t('adminFieldsTitle')}</h1>
         <button class="btn primary add" type="button" @click=${() => this.#open({ kind: 'create' })}>
           ${t.t('adminFieldAdd')}
@@ -181,6 +182,7 @@ export class FieldsScreenElement extends LitElement {
       <p class="status" role="status">${this.status}</p>
       ${this.#renderList()}
       <dialog aria-labelledby="dialog-title" @close=${this.#closed}>${this.#renderDialog()}</dialog>
+      </div>
     `;
   }
 

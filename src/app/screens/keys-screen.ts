@@ -156,7 +156,8 @@ export class KeysScreenElement extends LitElement {
   override render() {
     const t = this.#t.value;
     return html`
-      <div class="head" lang=${t.lang} dir=${t.dir}>
+      <div class="screen" lang=${t.lang} dir=${t.dir}>
+      <div class="head">
         <h1 id="title">${t.t('adminKeysTitle')}</h1>
         <button class="btn primary add" type="button" @click=${() => this.#open({ kind: 'create' })}>
           ${t.t('adminKeyAdd')}
@@ -165,6 +166,7 @@ export class KeysScreenElement extends LitElement {
       <p class="status" role="status">${this.status}</p>
       ${this.#renderList()}
       <dialog aria-labelledby="dialog-title" @close=${this.#closed}>${this.#renderDialog()}</dialog>
+      </div>
     `;
   }
 

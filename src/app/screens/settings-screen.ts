@@ -74,9 +74,11 @@ export class SettingsScreenElement extends LitElement {
   override render() {
     const t = this.#t.value;
     return html`
-      <div class="head" lang=${t.lang} dir=${t.dir}><h1 id="title">${t.t('adminSettingsTitle')}</h1></div>
+      <div class="screen" lang=${t.lang} dir=${t.dir}>
+      <div class="head"><h1 id="title">${t.t('adminSettingsTitle')}</h1></div>
       <p class="status" role="status">${this.status}</p>
       ${this.#renderForm()}
+      </div>
     `;
   }
 

@@ -144,7 +144,8 @@ export class UsersScreenElement extends LitElement {
   override render() {
     const t = this.#t.value;
     return html`
-      <div class="head" lang=${t.lang} dir=${t.dir}>
+      <div class="screen" lang=${t.lang} dir=${t.dir}>
+      <div class="head">
         <h1 id="title">${t.t('adminUsersTitle')}</h1>
         <button class="btn primary add" type="button" @click=${() => this.#open({ kind: 'create' })}>
           ${t.t('adminUserAdd')}
@@ -153,6 +154,7 @@ export class UsersScreenElement extends LitElement {
       <p class="status" role="status">${this.status}</p>
       ${this.#renderList()}
       <dialog aria-labelledby="dialog-title" @close=${this.#closed}>${this.#renderDialog()}</dialog>
+      </div>
     `;
   }
 
