@@ -114,6 +114,22 @@ describe('the users screen', () => {
     await sendKeys({ press: 'Escape' });
     await until(() => !dialogOf(screen).open, 'Escape closes');
 
+    // The one admin cannot be disabled: the server's LAST_ADMIN, in words, where it happened.
+    admin.querySelector<HTMLButtonElement>('.edit')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => dialogOf(screen).open, 'the edit dialog');
+    await tabTo((e) => e.getAttribute('name') === 'status', 'the status');
+    await sendKeys({ type: 'Disabled' });
+    expect((focused() as HTMLSelectElement).value).to.equal('disabled');
+    await tabTo((e) => e.classList.contains('submit'), 'Save');
+    await sendKeys({ press: 'Enter' });
+    const lastAdmin = await until(() => dialogOf(screen).querySelector('[role=alert]'), 'the refusal');
+    expect(lastAdmin.textContent).to.equal(
+      'This is the last active admin. Make another user an admin first.',
+    );
+    await sendKeys({ press: 'Escape' });
+    await until(() => !dialogOf(screen).open, 'Escape closes');
+
     const reset = added.querySelector<HTMLButtonElement>('.reset')!;
     reset.focus();
     await sendKeys({ press: 'Enter' });
