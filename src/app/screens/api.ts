@@ -56,7 +56,7 @@ export function forgetCsrfToken(): void {
 /**
  * `fetch` for the app: `path` on this origin, with the cookie; `json` becomes the body. Answers the
  * parsed JSON (undefined for 204); throws {@link AppApiError} for any status but 2xx, or a
- * network failure as it is.
+ * network failure as it is. A 401 (the session ended) also fires `ml-session-ended` on `window`.
  */
 export async function appFetch<T = unknown>(
   path: string,
@@ -89,6 +89,9 @@ export async function appFetch<T = unknown>(
       return (text === '' ? undefined : JSON.parse(text)) as T;
     }
     const error = await toError(response);
+    // The app shell listens and shows its sign-in page; the screen shows the message meanwhile.
+    if (response.status === 401)
+      window.dispatchEvent(new CustomEvent('ml-session-ended', { detail: { error } }));
     // The session was signed in anew in another tab: one fresh token, one more try.
     if (retry && error.reason === 'CSRF_TOKEN_INVALID') {
       csrfToken = undefined;
