@@ -23,6 +23,8 @@ export interface AuthorizeResult {
    * applies that user's grants inside `scope`. Leave it out and sessions work as before.
    */
   user?: string;
+  /** With `allow: false`, what the user is told (say, that they have no DAM account); a generic refusal when left out. */
+  message?: string;
 }
 
 /**
@@ -138,7 +140,13 @@ export function createTokenEndpoint<C = unknown>(options: TokenEndpointOptions<C
       onError(new TypeError('authorize must return { allow, scope? }'));
       throw new EndpointError(500, 'The token endpoint is misconfigured: authorize returned no decision.');
     }
-    if (result.allow !== true) throw new EndpointError(403, 'You are not allowed to use the media library.');
+    if (result.allow !== true) {
+      const told = typeof result.message === 'string' && result.message.trim() !== '';
+      throw new EndpointError(
+        403,
+        told ? result.message!.slice(0, 1000) : 'You are not allowed to use the media library.',
+      );
+    }
     let scope: Scope;
     try {
       scope = parseScope({ ...defaults, ...result.scope });

@@ -12,6 +12,7 @@ export {
   verifySessionToken,
 } from '../shared/session-token.js';
 export type { CorsOptions } from './cors.js';
+export { type DamUserStatus, type DamUserStatusOptions, damUserStatus } from './dam-user.js';
 export { type FastifyContext, type FastifyTokenEndpointOptions, fastifyTokenEndpoint } from './fastify.js';
 export {
   type Authorize,

@@ -8,6 +8,7 @@ import { signRequest } from '@contentful/node-apps-toolkit';
 import { contentfulAuthorize, contentfulCors } from '../../plugins/contentful/src/token-endpoint.js';
 import { samplePdf } from '../../src/server/seed.js';
 import { createTokenEndpoint, toNodeHandler } from '../../src/token-endpoint/index.js';
+import { damMember } from '../helpers/dam-users.js';
 import { jpeg, png, upload } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer, testKeys } from '../helpers/server.js';
 
@@ -15,6 +16,17 @@ import { startTestServer, type TestServer, testKeys } from '../helpers/server.js
 export const signingSecret = `${'k'.repeat(32)}0123456789abcdef0123456789abcdef`;
 /** The only app the fake Contentful will sign for. */
 export const appDefinitionId = 'media-library-app';
+/** The host's Contentful management token, which fake Contentful's Management API wants. */
+export const managementToken = 'CFPAT-media-library-test';
+/**
+ * The app installation's "act as the matching DAM user" setting per environment of space-1:
+ * `dam-users` refuses editors without a DAM account, `dam-fallback` gives them the endpoint's
+ * scope, any other environment has it off. Editor `<id>` has the email `<id>@example.com`.
+ */
+export const damUserEnvironments: Record<string, { damUser: boolean; damUserMissing: string }> = {
+  'dam-users': { damUser: true, damUserMissing: 'refuse' },
+  'dam-fallback': { damUser: true, damUserMissing: 'roles' },
+};
 
 /** What the browser tests receive as `window.ML_TEST`. */
 export interface ContentfulTestEnv {
@@ -34,6 +46,9 @@ export async function startContentfulTestServers(): Promise<{
 }> {
   const media = await startTestServer();
   const files = await seedFixture(media);
+  // A DAM member matching the Contentful editor `dam-editor`, with a grant on /brand/archive only.
+  await damMember(media, 'dam-editor@example.com', '/brand/archive');
+  const contentful = await listen((req, res) => void fakeContentful(req, res));
   // Editors are Contentful users: `reader` gets read-only sessions, `outsider` none, anyone else read-write.
   const endpoint = createTokenEndpoint({
     ...testKeys,
@@ -43,12 +58,17 @@ export async function startContentfulTestServers(): Promise<{
       signingSecret,
       spaces: ['space-1'],
       scope: ({ userId }) => (userId === 'outsider' ? false : userId === 'reader' ? { access: 'read' } : {}),
+      damUsers: {
+        managementToken,
+        appDefinitionId,
+        managementApi: contentful.url,
+        media: { ...testKeys, endpoint: media.url },
+      },
     }),
     onError: (error) => console.error('token endpoint:', error),
   });
   const nodeHandler = toNodeHandler(endpoint);
   const host = await listen((req, res) => void nodeHandler(req, res));
-  const contentful = await listen((req, res) => void fakeContentful(req, res));
   return {
     env: {
       mediaUrl: media.url,
@@ -65,11 +85,14 @@ export async function startContentfulTestServers(): Promise<{
 /**
  * `POST /spaces/{space}/environments/{env}/app_installations/{app}/signed_requests`, answered as
  * Contentful's API answers it. The caller's "CMA token" is the Contentful user id it acts as.
+ * For the token endpoint (with the management token): `GET …/app_installations/{app}` and
+ * `GET /spaces/{space}/users/{user}`.
  */
-async function fakeContentful(req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function fakeContentful(req: IncomingMessage, res: ServerResponse): Promise<void> {
   res.setHeader('access-control-allow-origin', req.headers.origin ?? '*');
   res.setHeader('access-control-allow-headers', 'authorization, content-type');
   if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+  if (req.method === 'GET') return fakeManagementApi(req, res);
   const match =
     /^\/spaces\/([^/]+)\/environments\/([^/]+)\/app_installations\/([^/]+)\/signed_requests$/.exec(
       req.url ?? '',
@@ -104,7 +127,36 @@ async function fakeContentful(req: IncomingMessage, res: ServerResponse): Promis
   });
 }
 
-function listen(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+/** The two Management API reads the token endpoint makes for "act as the matching DAM user". */
+function fakeManagementApi(req: IncomingMessage, res: ServerResponse) {
+  const reply = (status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  };
+  const url = req.url ?? '';
+  const known = /^\/spaces\/space-1\/(environments\/[^/]+\/app_installations|users)\/[^/]+$/.test(url);
+  if (!known) return reply(404, { message: 'The resource could not be found.' });
+  if (req.headers.authorization !== `Bearer ${managementToken}`) {
+    return reply(401, { message: 'The access token you sent could not be found or is invalid.' });
+  }
+  const installation = /^\/spaces\/space-1\/environments\/([^/]+)\/app_installations\/([^/]+)$/.exec(url);
+  if (installation && installation[2] === appDefinitionId) {
+    return reply(200, {
+      sys: { type: 'AppInstallation' },
+      parameters: { authUrl: 'https://cms-api.example/media', ...damUserEnvironments[installation[1]!] },
+    });
+  }
+  const user = /^\/spaces\/space-1\/users\/([^/]+)$/.exec(url);
+  if (user) {
+    return reply(200, {
+      sys: { type: 'User', id: user[1] },
+      firstName: user[1],
+      email: `${user[1]}@example.com`,
+    });
+  }
+  reply(404, { message: 'The resource could not be found.' });
+}
+
+export function listen(handler: (req: IncomingMessage, res: ServerResponse) => void) {
   const server: Server = createServer(handler);
   return new Promise<{ url: string; close(): Promise<void> }>((resolve) => {
     server.listen(0, '127.0.0.1', () => {

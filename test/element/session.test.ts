@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { ErrorDetail } from '../../src/element/media-library.js';
-import { cleanup, env, grid, itemNames, mount, nextEvent, shadow, testFetchAuth } from './helpers.js';
+import { cleanup, env, grid, itemNames, mount, nextEvent, shadow, testFetchAuth, until } from './helpers.js';
 
 afterEach(cleanup);
 
@@ -27,6 +27,39 @@ describe('sessions', () => {
     );
     expect(itemNames(element)).to.deep.equal(['manual.pdf']);
     expect(calls).to.equal(2);
+  });
+
+  it('shows the token endpoint’s reason when it refuses a renewal, not "sign in again"', async () => {
+    let calls = 0;
+    const element = await mount(
+      { 'initial-folder': '/docs' },
+      {
+        fetchAuth: async () => {
+          calls++;
+          const json = { 'content-type': 'application/json' };
+          if (calls > 1) {
+            // As a CMS plugin refuses a user without a DAM account.
+            const message = 'The media library has no account for jo@example.com.';
+            return new Response(JSON.stringify({ message }), { status: 403, headers: json });
+          }
+          const expiresAt = new Date(Date.now() + 600_000).toISOString();
+          const body = {
+            token: 'not-a-token',
+            expiresAt,
+            scope: { folder: '/', access: 'read' },
+            endpoint: env.url,
+          };
+          return new Response(JSON.stringify(body), { headers: json });
+        },
+      },
+      false,
+    );
+    const alert = await until(
+      () => grid(element)?.shadowRoot?.querySelector('[role="alert"]'),
+      'the grid’s error',
+    );
+    expect(alert.textContent).to.contain('no account for jo@example.com');
+    expect(alert.textContent).to.not.contain('Sign in again');
   });
 
   it('says so when the token endpoint refuses, and tells the host through ml-error', async () => {

@@ -6,6 +6,7 @@ import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium.js';
+import { damMember, listedPaths } from '../helpers/dam-users.js';
 import { png, uploadPng } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer, testKeys } from '../helpers/server.js';
 import { buildApp, installApp, prepareApp, type StrapiApp, startApp } from './strapi-app.js';
@@ -23,7 +24,7 @@ describe('the Strapi plugin in a real Strapi 5', () => {
   let appDir: string | undefined;
   let strapi: StrapiApp;
   let superAdmin: string;
-  let browser: Browser;
+  let browser: Browser | undefined;
 
   /** Calls Strapi with an admin (or API) token and a JSON body. */
   async function call(
@@ -199,6 +200,111 @@ describe('the Strapi plugin in a real Strapi 5', () => {
     assert.deepEqual(Buffer.from(await (await fetch(file.url)).arrayBuffer()), bytes);
   });
 
+  /** The claims of a session token. */
+  const claimsOf = (token: string) =>
+    JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { user?: string; sub: string };
+
+  /** Sets the plugin's settings as a Super Admin would; answers what was stored. */
+  async function setSettings(settings: Record<string, unknown>): Promise<unknown> {
+    const answer = await call('/media-library/settings', {
+      token: superAdmin,
+      method: 'PUT',
+      json: settings,
+    });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    return answer.body.data;
+  }
+
+  it('keeps the settings for admins whose role may manage them, and refuses bad ones', async () => {
+    const read = await call('/media-library/settings', { token: superAdmin });
+    assert.equal(read.status, 200, JSON.stringify(read.body));
+    assert.deepEqual(read.body.data, { damUser: false, damUserMissing: 'refuse' });
+    for (const bad of [{ damUser: 'yes' }, { damUserMissing: 'maybe' }, { other: true }]) {
+      const refused = await call('/media-library/settings', { token: superAdmin, method: 'PUT', json: bad });
+      assert.equal(refused.status, 400, JSON.stringify(bad));
+      assert.ok(refused.body.error.message, JSON.stringify(refused.body));
+    }
+    const token = await adminWithRole(
+      'settings-reader@example.com',
+      await roleWith('Media reader, no settings', ['plugin::media-library.read']),
+    );
+    assert.equal((await call('/media-library/settings', { token })).status, 403);
+    assert.equal(
+      (await call('/media-library/settings', { token, method: 'PUT', json: { damUser: true } })).status,
+      403,
+    );
+    assert.equal((await call('/media-library/settings', { token: superAdmin })).body.data.damUser, false);
+  });
+
+  it('acts as the matching DAM user when set to: the admin sees and uploads only where their grant reaches', async () => {
+    await uploadPng(media, { fileName: 'brief.png', folder: '/dam-team', useUniqueFileName: 'false' });
+    await uploadPng(media, { fileName: 'not-theirs.png', folder: '/dam-other', useUniqueFileName: 'false' });
+    await damMember(media, 'dam.writer@example.com', '/dam-team', 'contribute');
+    const token = await adminWithRole(
+      'dam.writer@example.com',
+      await roleWith('Media writer, DAM user', ['plugin::media-library.readwrite']),
+    );
+    await setSettings({ damUser: true });
+    try {
+      const session = await call('/media-library/session', { token, json: {} });
+      assert.equal(session.status, 200, JSON.stringify(session.body));
+      assert.equal(session.body.scope.access, 'readwrite');
+      assert.equal(claimsOf(session.body.token).user, 'dam.writer@example.com');
+      const paths = await listedPaths(media, session.body.token);
+      assert.ok(paths.includes('/dam-team/brief.png'), paths.join());
+      assert.ok(
+        paths.every((path) => path.startsWith('/dam-team/')),
+        `only the granted folder: ${paths.join()}`,
+      );
+      const send = async (folder: string) => {
+        const signed = await call('/media-library/upload-auth', { token });
+        assert.equal(signed.status, 200, JSON.stringify(signed.body));
+        assert.equal(claimsOf(signed.body.token).user, 'dam.writer@example.com');
+        const form = new FormData();
+        form.append('file', new Blob([new Uint8Array(await png(6, 6))], { type: 'image/png' }), 'dam.png');
+        for (const [name, value] of Object.entries({ ...signed.body, fileName: 'dam.png', folder })) {
+          form.append(name, String(value));
+        }
+        return fetch(`${media.url}/api/v1/files/upload`, { method: 'POST', body: form });
+      };
+      const granted = await send('/dam-team');
+      assert.equal(granted.status, 200, await granted.clone().text());
+      assert.equal(
+        (await send('/dam-other')).status,
+        403,
+        'the role may write anywhere, the DAM user may not',
+      );
+    } finally {
+      await setSettings({ damUser: false });
+    }
+    // Off, the same admin's session is the role's, as before.
+    const plain = await call('/media-library/session', { token, json: {} });
+    assert.equal(claimsOf(plain.body.token).user, undefined);
+    assert.ok((await listedPaths(media, plain.body.token)).includes('/dam-other/not-theirs.png'));
+  });
+
+  it('refuses an admin without a DAM account with a message naming their email, or falls back to the role when set to', async () => {
+    const token = await adminWithRole(
+      'no-dam-account@example.com',
+      await roleWith('Media writer, no DAM account', ['plugin::media-library.readwrite']),
+    );
+    await setSettings({ damUser: true, damUserMissing: 'refuse' });
+    try {
+      const refused = await call('/media-library/session', { token, json: {} });
+      assert.equal(refused.status, 403);
+      assert.match(refused.body.message, /no account for no-dam-account@example\.com/);
+      assert.equal((await call('/media-library/upload-auth', { token })).status, 403);
+
+      await setSettings({ damUserMissing: 'roles' });
+      const fallback = await call('/media-library/session', { token, json: {} });
+      assert.equal(fallback.status, 200, JSON.stringify(fallback.body));
+      assert.equal(claimsOf(fallback.body.token).user, undefined);
+      assert.equal(fallback.body.scope.access, 'readwrite');
+    } finally {
+      await setSettings({ damUser: false, damUserMissing: 'refuse' });
+    }
+  });
+
   it('an editor picks an asset in the field through <media-library>, saves and publishes it', async () => {
     const inFolder = (fileName: string, folder: string) =>
       uploadPng(media, { fileName, folder, useUniqueFileName: 'false' });
@@ -206,7 +312,7 @@ describe('the Strapi plugin in a real Strapi 5', () => {
     const first = await inFolder('first.png', '/gallery');
     const second = await inFolder('second.png', '/gallery');
     await inFolder('third.png', '/gallery');
-    browser = await launchChromium();
+    browser ??= await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -280,6 +386,43 @@ describe('the Strapi plugin in a real Strapi 5', () => {
         [first.fileId, ''],
       ],
     );
+  });
+
+  it('sets "Act as the matching DAM user" under Settings, and shows an admin without an account why in the picker', async () => {
+    browser ??= await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await page.goto(`${strapi.url}/admin/auth/login`);
+      await page.locator('input[name="email"]').fill('admin@example.com');
+      await page.locator('input[name="password"]').fill(password);
+      await page.getByRole('button', { name: 'Login' }).click();
+      await page.waitForURL(/\/admin\/?$/);
+      await page.goto(`${strapi.url}/admin/settings/media-server`);
+      const checkbox = page.getByRole('checkbox', { name: 'Act as the matching DAM user (by email)' });
+      await checkbox.click();
+      await page.getByRole('radio', { name: 'Refuse, and tell them to ask for an account' }).click();
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Media server settings saved').first().waitFor();
+      const stored = await call('/media-library/settings', { token: superAdmin });
+      assert.deepEqual(stored.body.data, { damUser: true, damUserMissing: 'refuse' });
+
+      // The Super Admin has no DAM account: the picker says so, with their email.
+      await page.goto(`${strapi.url}/admin/content-manager/collection-types/api::article.article/create`);
+      await page.getByRole('button', { name: 'Browse media server' }).first().click();
+      const dialog = page.getByRole('dialog', { name: 'Media library' });
+      try {
+        await dialog.getByRole('alert').filter({ hasText: 'no account for admin@example.com' }).waitFor();
+      } catch (error) {
+        await page.screenshot({ path: '.scratch/strapi-dam-user.png' });
+        throw error;
+      }
+      assert.deepEqual(errors, [], 'no script errors in the admin');
+    } finally {
+      await setSettings({ damUser: false, damUserMissing: 'refuse' });
+      await page.close();
+    }
   });
 
   it('stores uploads to Strapi’s own Media Library on our server, and deletes them there', async () => {

@@ -11,6 +11,7 @@ import { unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { launchChromium } from '../helpers/chromium.js';
+import { damMember, listedPaths } from '../helpers/dam-users.js';
 import { uploadForm, uploadPng } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer, testKeys } from '../helpers/server.js';
 import { pluginDir, repoRoot, startWordPress, type UserName, users, type WordPressSite } from './site.js';
@@ -91,23 +92,31 @@ interface EditorPage {
   errors: string[];
 }
 
-/** A browser page logged in as the editor through wp-login.php. */
-async function editorPage(browser: Browser, site: WordPressSite): Promise<EditorPage> {
+/** A browser page logged in (as the editor unless told) through wp-login.php. */
+async function editorPage(
+  browser: Browser,
+  site: WordPressSite,
+  name: UserName = 'editor',
+): Promise<EditorPage> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`${site.url}/wp-login.php`);
-  await page.locator('#user_login').fill(users.editor.login);
-  await page.locator('#user_pass').fill(users.editor.password);
+  await page.locator('#user_login').fill(users[name].login);
+  await page.locator('#user_pass').fill(users[name].password);
   await page.locator('#wp-submit').click();
   await page.waitForURL(/wp-admin/);
   return { page, errors };
 }
 
-/** The editor on a new post in the block editor. */
-async function openBlockEditor(browser: Browser, site: WordPressSite): Promise<EditorPage> {
-  const { page, errors } = await editorPage(browser, site);
+/** The editor (or another user) on a new post in the block editor. */
+async function openBlockEditor(
+  browser: Browser,
+  site: WordPressSite,
+  name: UserName = 'editor',
+): Promise<EditorPage> {
+  const { page, errors } = await editorPage(browser, site, name);
   await page.goto(`${site.url}/wp-admin/post-new.php`);
   // The page's own globals (wp.data, wp.blocks), as strings: this file has no types for them.
   await page.waitForFunction("Boolean(window.wp?.data?.select('core/editor')?.getCurrentPostId())");
@@ -361,6 +370,120 @@ describe(`the WordPress plugin`, () => {
     } finally {
       await configure(site, media);
     }
+  });
+
+  /** The claims of a session token. */
+  const claimsOf = (token: string) =>
+    JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { user?: string; sub: string };
+
+  it('acts as the matching DAM user when set to: the editor sees and uploads only where their grant reaches', async () => {
+    await uploadPng(media, { fileName: 'brief.png', folder: '/wp/team', useUniqueFileName: 'false' });
+    await damMember(media, 'editor@example.com', '/wp/team', 'contribute');
+    await configure(site, media, { dam_user: true });
+    try {
+      const editor = await login(site, 'editor');
+      const response = await rest(site, 'session', editor);
+      assert.equal(response.status, 200, await response.clone().text());
+      const session = (await response.json()) as { token: string; scope: unknown };
+      assert.deepEqual(session.scope, { folder: rootFolder, access: 'readwrite' });
+      assert.equal(claimsOf(session.token).user, 'editor@example.com');
+      const paths = await listedPaths(media, session.token);
+      assert.ok(paths.includes('/wp/team/brief.png'), paths.join());
+      assert.ok(
+        paths.every((path) => path.startsWith('/wp/team/')),
+        `only the granted folder: ${paths.join()}`,
+      );
+
+      // Upload signatures act for the same DAM user: its grant, within the root folder.
+      const send = async (folder: string) => {
+        const auth = (await (await rest(site, 'upload-auth', editor)).json()) as Record<string, string>;
+        assert.equal(claimsOf(auth.token!).user, 'editor@example.com');
+        return fetch(`${media.url}/api/v1/files/upload`, {
+          method: 'POST',
+          body: uploadForm({
+            file: {
+              bytes: await sharp({ create: { width: 8, height: 8, channels: 3, background: '#00f' } })
+                .png()
+                .toBuffer(),
+              name: 'blue.png',
+            },
+            fields: { fileName: 'blue.png', folder, ...auth },
+          }),
+        });
+      };
+      const granted = await send('/wp/team');
+      assert.equal(granted.status, 200, await granted.clone().text());
+      assert.equal((await send('/wp')).status, 403, 'the role may write /wp/, the DAM user may not');
+    } finally {
+      await configure(site, media);
+    }
+    // Off, the same editor's session is the role mapping's, as before.
+    const editor = await login(site, 'editor');
+    const plain = (await (await rest(site, 'session', editor)).json()) as { token: string };
+    assert.equal(claimsOf(plain.token).user, undefined);
+    assert.ok((await listedPaths(media, plain.token)).includes('/wp/harbour.jpg'));
+  });
+
+  it('refuses a user without a DAM account with a message naming their email, or falls back to the roles when set to', async () => {
+    await configure(site, media, { dam_user: true });
+    try {
+      const contributor = await login(site, 'contributor');
+      const refused = await rest(site, 'session', contributor);
+      assert.equal(refused.status, 403);
+      const body = (await refused.json()) as { code: string; message: string };
+      assert.equal(body.code, 'media_library_no_dam_user');
+      assert.match(body.message, /no account for contributor@example\.com/);
+      assert.ok(!JSON.stringify(body).includes(testKeys.privateKey));
+
+      await configure(site, media, { dam_user: true, dam_user_missing: 'roles' });
+      const fallback = await rest(site, 'session', contributor);
+      assert.equal(fallback.status, 200, await fallback.clone().text());
+      const session = (await fallback.json()) as { token: string; scope: { access: string } };
+      assert.equal(claimsOf(session.token).user, undefined);
+      assert.equal(session.scope.access, 'read');
+      assert.ok((await listedPaths(media, session.token)).includes('/wp/harbour.jpg'));
+    } finally {
+      await configure(site, media);
+    }
+  });
+
+  it('sets "Act as the matching DAM user" on the settings page, and shows a user without an account why in the picker', async () => {
+    browser ??= await launchChromium();
+    const { page, errors } = await editorPage(browser, site, 'admin');
+    try {
+      await page.goto(`${site.url}/wp-admin/options-general.php?page=media-library`);
+      await page.getByRole('checkbox', { name: 'Act as the matching DAM user (by email)' }).check();
+      await page.getByRole('radio', { name: 'Refuse, and tell them to ask for an account' }).check();
+      await page.getByRole('button', { name: 'Save Changes' }).click();
+      await page.getByText('Settings saved.').waitFor();
+      assert.equal(
+        await page.getByRole('checkbox', { name: 'Act as the matching DAM user (by email)' }).isChecked(),
+        true,
+      );
+      const stored = JSON.parse(
+        await site.php('echo wp_json_encode( Media_Library_Settings::get() );'),
+      ) as Record<string, unknown>;
+      assert.equal(stored.dam_user, true);
+      assert.equal(stored.dam_user_missing, 'refuse');
+      assert.equal(stored.private_key, testKeys.privateKey, 'saving kept the private key');
+      await page.context().close();
+
+      const contributor = await openBlockEditor(browser, site, 'contributor');
+      await contributor.page.evaluate(
+        "window.wp.data.dispatch('core/block-editor').insertBlocks(window.wp.blocks.createBlock('core/image'))",
+      );
+      await contributor.page
+        .getByRole('toolbar', { name: 'Block tools' })
+        .getByRole('button', { name: 'Media Library' })
+        .click();
+      const dialog = contributor.page.getByRole('dialog', { name: 'Media library' });
+      await dialog.getByRole('alert').filter({ hasText: 'no account for contributor@example.com' }).waitFor();
+      assert.deepEqual(contributor.errors, []);
+      await contributor.page.context().close();
+    } finally {
+      await configure(site, media);
+    }
+    assert.deepEqual(errors, []);
   });
 
   it('keeps the private key out of every page and REST answer', async () => {

@@ -92,6 +92,18 @@ export class ContentfulConfigElement extends LitElement {
       .check label {
         margin: 0;
       }
+      fieldset {
+        border: 0;
+        margin: 0;
+        padding: 0;
+        display: grid;
+        gap: 4px;
+      }
+      legend {
+        font-weight: 500;
+        margin-bottom: 4px;
+        padding: 0;
+      }
       .actions {
         display: flex;
         gap: 12px;
@@ -232,6 +244,48 @@ export class ContentfulConfigElement extends LitElement {
             Security settings, and the same secret on the token endpoint.
           </div>
         </div>
+        <div>
+          <div class="check">
+            <input
+              id="damUser"
+              type="checkbox"
+              aria-describedby="damUser-hint"
+              .checked=${v.damUser}
+              @change=${(event: Event) => this.set({ damUser: (event.target as HTMLInputElement).checked })}
+            />
+            <label for="damUser">Act as the matching DAM user (by email)</label>
+          </div>
+          <div class="hint" id="damUser-hint">
+            Sessions carry the editor's Contentful email, and the media server applies that DAM user's folder grants
+            within what the token endpoint allows. The token endpoint reads this setting and the editor's email from
+            Contentful: give contentfulAuthorize its damUsers option (a management token). Needs the self-hosted media
+            server with users.
+          </div>
+        </div>
+        ${
+          v.damUser
+            ? html`<fieldset>
+                <legend>When an editor has no DAM account with their email</legend>
+                ${(
+                  [
+                    ['refuse', 'Refuse, and tell them to ask for an account'],
+                    ['roles', 'Give them the token endpoint\u2019s session, as without this setting'],
+                  ] as const
+                ).map(
+                  ([value, label]) => html`<div class="check">
+                    <input
+                      id=${`damUserMissing-${value}`}
+                      type="radio"
+                      name="damUserMissing"
+                      .checked=${v.damUserMissing === value}
+                      @change=${() => this.set({ damUserMissing: value })}
+                    />
+                    <label for=${`damUserMissing-${value}`}>${label}</label>
+                  </div>`,
+                )}
+              </fieldset>`
+            : nothing
+        }
         <div class="actions">
           <button type="button" ?disabled=${this.checking} @click=${this.onCheck}>
             ${this.checking ? 'Checking\u2026' : 'Check connection'}

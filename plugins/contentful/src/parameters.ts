@@ -20,7 +20,17 @@ export type InstallationParameters = {
   maxFiles: number;
   /** Sign calls to the token endpoint through Contentful's request verification. */
   signRequests: boolean;
+  /**
+   * Act as the matching DAM user (by email): sessions name the editor's email and the media
+   * server applies that user's grants. The token endpoint reads this from the installation
+   * (`contentfulAuthorize`'s `damUsers`), never from the browser.
+   */
+  damUser: boolean;
+  /** With `damUser`, what an editor without a DAM account gets: `refuse` (told why) or `roles` (the endpoint's scope, as without it). */
+  damUserMissing: DamUserMissing;
 };
+
+export type DamUserMissing = 'refuse' | 'roles';
 
 /** Per-field overrides, when the app definition declares these instance parameters. Empty means "as installed". */
 export type InstanceParameters = {
@@ -47,6 +57,8 @@ export const defaultInstallation: InstallationParameters = {
   multiple: false,
   maxFiles: 0,
   signRequests: true,
+  damUser: false,
+  damUserMissing: 'refuse',
 };
 
 /** A mistake in the configuration form, tied to the input it is about. */
@@ -87,6 +99,8 @@ export function normalizeInstallation(input: InstallationParameters): Installati
     multiple: Boolean(input.multiple),
     maxFiles: input.multiple ? maxFiles : 0,
     signRequests: Boolean(input.signRequests),
+    damUser: Boolean(input.damUser),
+    damUserMissing: input.damUserMissing === 'roles' ? 'roles' : 'refuse',
   };
 }
 

@@ -9,18 +9,27 @@ import { assetList, fieldValue, storedAsset, thumbnailUrl } from './stored-asset
 /** The element's script-tag build, bundled into Strapi's admin; it registers <media-library>. */
 const loadElement = () => import('media-library/media-library.js');
 
-/** The element's `fetchAuth`: the plugin's admin routes, with the admin's own (refreshed) credentials. */
+/**
+ * The element's `fetchAuth`: the plugin's admin routes, with the admin's own (refreshed)
+ * credentials. Strapi's fetch client throws on a refusal, with its status and message (the
+ * token routes answer Strapi's error shape), which the element shows as the reason.
+ */
 function useFetchAuth() {
   const { get, post } = useFetchClient();
   return useCallback(
     async (path, init) => {
-      const options = { validateStatus: () => true, ...(init.signal && { signal: init.signal }) };
+      const options = init.signal ? { signal: init.signal } : {};
       const url = `/media-library/${path}`;
-      const { data, status } =
-        init.method === 'POST'
-          ? await post(url, init.body ? JSON.parse(init.body) : {}, options)
-          : await get(url, options);
-      return Response.json(data, { status: status ?? 200 });
+      try {
+        const { data } =
+          init.method === 'POST'
+            ? await post(url, init.body ? JSON.parse(init.body) : {}, options)
+            : await get(url, options);
+        return Response.json(data, { status: 200 });
+      } catch (error) {
+        if (typeof error?.status !== 'number') throw error;
+        return Response.json({ message: error.message }, { status: error.status });
+      }
     },
     [get, post],
   );

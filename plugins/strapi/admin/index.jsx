@@ -1,5 +1,6 @@
-// The plugin's admin half: registers the `plugin::media-library.asset` custom field. Labels say
-// "media server" so they are not taken for Strapi's own Media Library.
+// The plugin's admin half: registers the `plugin::media-library.asset` custom field and the
+// Settings → Media server page. Labels say "media server" so they are not taken for Strapi's own
+// Media Library (whose settings link is `media-library`).
 import { Images } from '@strapi/icons';
 
 const id = (key) => `media-library.${key}`;
@@ -7,6 +8,13 @@ const id = (key) => `media-library.${key}`;
 export default {
   register(app) {
     app.registerPlugin({ id: 'media-library', name: 'Media server' });
+    app.addSettingsLink('global', {
+      id: 'media-server-settings',
+      to: 'media-server',
+      intlLabel: { id: id('settings.link'), defaultMessage: 'Media server' },
+      Component: () => import('./settings-page.jsx'),
+      permissions: [{ action: 'plugin::media-library.settings', subject: null }],
+    });
     app.customFields.register({
       name: 'asset',
       pluginId: 'media-library',

@@ -1,8 +1,10 @@
-// The plugin's server half: the `plugin::media-library.asset` custom field, two admin
-// permissions, and the token routes (`…/session`, `…/upload-auth`) on media-library's adapter.
+// The plugin's server half: the `plugin::media-library.asset` custom field, three admin
+// permissions, the token routes (`…/session`, `…/upload-auth`) on media-library's adapter, and the
+// plugin's settings (`…/settings`).
 const { pluginConfig } = require('./config');
 const { permissionActions } = require('./permissions');
 const { routes } = require('./routes');
+const { settingsController } = require('./settings');
 const { tokenController } = require('./token-controller');
 
 module.exports = {
@@ -14,5 +16,5 @@ module.exports = {
     await strapi.service('admin::permission').actionProvider.registerMany(permissionActions);
   },
   routes,
-  controllers: { token: tokenController },
+  controllers: { token: tokenController, settings: settingsController },
 };

@@ -12,8 +12,19 @@ const permissionActions = [
     uid: 'readwrite',
     pluginName: 'media-library',
   },
+  {
+    section: 'settings',
+    category: 'media server',
+    displayName: 'Manage the Media server settings (DAM users)',
+    uid: 'settings',
+    pluginName: 'media-library',
+  },
 ];
 
-const actions = { read: 'plugin::media-library.read', readwrite: 'plugin::media-library.readwrite' };
+const actions = {
+  read: 'plugin::media-library.read',
+  readwrite: 'plugin::media-library.readwrite',
+  settings: 'plugin::media-library.settings',
+};
 
 module.exports = { permissionActions, actions };

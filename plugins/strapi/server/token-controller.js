@@ -1,5 +1,6 @@
 // Hands Strapi's Koa request to media-library's framework-free token endpoint and copies its answer back.
 const { actions } = require('./permissions');
+const { readSettings } = require('./settings');
 
 /** The endpoint for the current config, made once (the adapter is ESM, so it is imported on first use). */
 let endpointPromise;
@@ -9,14 +10,18 @@ function tokenEndpoint(strapi) {
     const config = strapi.config.get('plugin::media-library');
     const missing = ['endpoint', 'publicKey', 'privateKey'].filter((key) => !config[key]);
     if (missing.length > 0) return { missing };
-    const { createTokenEndpoint } = await import('media-library/token-endpoint');
+    const { createTokenEndpoint, damUserStatus } = await import('media-library/token-endpoint');
     const endpoint = createTokenEndpoint({
       endpoint: config.endpoint,
       publicKey: config.publicKey,
       privateKey: config.privateKey,
       ttlSeconds: config.ttlSeconds,
       scope: { ...config.scope, access: 'readwrite' },
-      authorize: (_request, ctx) => authorizeAdmin(ctx),
+      authorize: (_request, ctx) =>
+        authorizeAdmin(ctx, {
+          settings: () => readSettings(strapi),
+          damUserStatus: (email) => damUserStatus(config, email),
+        }),
       onError: (error) => strapi.log.error(`media-library token endpoint: ${error?.stack ?? error}`),
     });
     return { endpoint };
@@ -24,13 +29,41 @@ function tokenEndpoint(strapi) {
   return endpointPromise;
 }
 
-/** The admin's role decides: readwrite, read, or no token at all. */
-function authorizeAdmin(ctx) {
+/**
+ * The admin's role decides: readwrite, read, or no token at all. With "act as the matching DAM
+ * user" on, the session also names the admin's email, so the media server applies that DAM user's
+ * grants within the role's access; an admin without a DAM account is refused and told why, or
+ * gets the role's session when the settings say so.
+ */
+async function authorizeAdmin(ctx, { settings, damUserStatus }) {
   const ability = ctx.state.userAbility;
   const sub = `strapi-admin:${ctx.state.user?.id}`;
-  if (ability?.can(actions.readwrite)) return { allow: true, scope: { access: 'readwrite' }, sub };
-  if (ability?.can(actions.read)) return { allow: true, scope: { access: 'read' }, sub };
-  return { allow: false };
+  const access = ability?.can(actions.readwrite)
+    ? 'readwrite'
+    : ability?.can(actions.read)
+      ? 'read'
+      : undefined;
+  if (!access) return { allow: false };
+  const roles = { allow: true, scope: { access }, sub };
+  const { damUser, damUserMissing } = await settings();
+  const email = ctx.state.user?.email;
+  if (!damUser || !email) return roles;
+  const status = await damUserStatus(email);
+  if (status === 'not-found') {
+    if (damUserMissing === 'roles') return roles;
+    return {
+      allow: false,
+      message: `The media library has no account for ${email}, and this Strapi opens it as your own media library account. Ask a media library administrator to add you with this email.`,
+    };
+  }
+  if (status === 'disabled') {
+    return {
+      allow: false,
+      message: `Your media library account (${email}) is disabled. Ask a media library administrator to enable it.`,
+    };
+  }
+  // Active, or a server that cannot tell: the session names the user and the server decides on each call.
+  return { ...roles, user: email };
 }
 
 const tokenController = ({ strapi }) => ({
@@ -54,7 +87,18 @@ const tokenController = ({ strapi }) => ({
     response.headers.forEach((value, name) => {
       if (name !== 'content-length') ctx.set(name, value);
     });
-    ctx.body = Buffer.from(await response.arrayBuffer());
+    if (response.ok) {
+      ctx.body = Buffer.from(await response.arrayBuffer());
+      return;
+    }
+    // A refusal also in Strapi's error shape, so the admin's fetch client hands its message and status on.
+    const body = await response
+      .json()
+      .catch(() => ({ message: `The token endpoint answered ${response.status}.` }));
+    ctx.body = {
+      ...body,
+      error: { status: response.status, name: 'MediaLibraryError', message: body.message },
+    };
   },
 });
 

@@ -140,6 +140,10 @@ final class Media_Library_Rest {
 			}
 			$scope['access'] = (string) $request['access'];
 		}
+		$dam_user = self::dam_user( $user );
+		if ( is_wp_error( $dam_user ) ) {
+			return $dam_user;
+		}
 		$now   = time();
 		$token = Media_Library_Tokens::session_token(
 			$scope,
@@ -147,7 +151,9 @@ final class Media_Library_Rest {
 			'wp:' . $user->ID,
 			Media_Library_Settings::private_key(),
 			Media_Library_Settings::public_key(),
-			$now
+			$now,
+			'',
+			$dam_user
 		);
 		return self::no_store(
 			array(
@@ -160,8 +166,9 @@ final class Media_Library_Rest {
 	}
 
 	/**
-	 * `…/upload-auth`: ImageKit's `{token, expire, signature, publicKey}`. Outside `/` the token is
-	 * itself a session token, so the media server holds the upload to the user's folder.
+	 * `…/upload-auth`: ImageKit's `{token, expire, signature, publicKey}`. Outside `/`, or acting for
+	 * a DAM user, the token is itself a session token, so the media server holds the upload to the
+	 * user's folder and grants.
 	 *
 	 * @return WP_REST_Response|WP_Error
 	 */
@@ -170,12 +177,16 @@ final class Media_Library_Rest {
 		if ( $unconfigured ) {
 			return $unconfigured;
 		}
-		$user  = wp_get_current_user();
-		$scope = self::scope_for( $user );
+		$user     = wp_get_current_user();
+		$scope    = self::scope_for( $user );
+		$dam_user = self::dam_user( $user );
+		if ( is_wp_error( $dam_user ) ) {
+			return $dam_user;
+		}
 		$now   = time();
-		$token = '/' === $scope['folder']
+		$token = '/' === $scope['folder'] && '' === $dam_user
 			? Media_Library_Tokens::uuid()
-			: Media_Library_Tokens::session_token( $scope, Media_Library_Tokens::UPLOAD_EXPIRY_SECONDS, 'wp:' . $user->ID, Media_Library_Settings::private_key(), Media_Library_Settings::public_key(), $now, 'upload' );
+			: Media_Library_Tokens::session_token( $scope, Media_Library_Tokens::UPLOAD_EXPIRY_SECONDS, 'wp:' . $user->ID, Media_Library_Settings::private_key(), Media_Library_Settings::public_key(), $now, 'upload', $dam_user );
 		return self::no_store( Media_Library_Tokens::upload_auth( $token, Media_Library_Settings::private_key(), Media_Library_Settings::public_key(), $now ) );
 	}
 
@@ -347,6 +358,60 @@ final class Media_Library_Rest {
 			'folder' => Media_Library_Settings::folder_for( $user ),
 			'access' => (string) Media_Library_Settings::access_for( $user ),
 		);
+	}
+
+	/**
+	 * The DAM user (email) a user's sessions act for: '' for none (the setting is off, or the user
+	 * has no DAM account and the settings fall back to the role mapping), or an error saying why
+	 * there is no session. The media server is asked (`GET /_ml/me` with a one-minute token naming
+	 * the user), so a missing account is told at once instead of as a failing listing.
+	 *
+	 * @param WP_User $user The user.
+	 * @return string|WP_Error
+	 */
+	private static function dam_user( WP_User $user ) {
+		$email = Media_Library_Settings::dam_user_for( $user );
+		if ( '' === $email ) {
+			return '';
+		}
+		$probe    = Media_Library_Tokens::session_token(
+			array(
+				'folder' => '/',
+				'access' => 'read',
+			),
+			60,
+			'wp:' . $user->ID,
+			Media_Library_Settings::private_key(),
+			Media_Library_Settings::public_key(),
+			time(),
+			'',
+			$email
+		);
+		$response = wp_remote_get(
+			Media_Library_Settings::endpoint() . '/_ml/me',
+			array(
+				'timeout' => 10,
+				'headers' => array( 'Authorization' => 'Bearer ' . $probe ),
+			)
+		);
+		if ( is_wp_error( $response ) || 401 !== (int) wp_remote_retrieve_response_code( $response ) ) {
+			// Found, or a server that cannot tell: the session names the user and the server decides on each call.
+			return $email;
+		}
+		$body   = json_decode( (string) wp_remote_retrieve_body( $response ), true );
+		$reason = is_array( $body ) && isset( $body['reason'] ) ? (string) $body['reason'] : '';
+		if ( 'USER_NOT_FOUND' === $reason ) {
+			if ( Media_Library_Settings::dam_user_falls_back() ) {
+				return '';
+			}
+			/* translators: %s: the user's email address */
+			return new WP_Error( 'media_library_no_dam_user', sprintf( __( 'The media library has no account for %s, and this site opens it as your own media library account. Ask a media library administrator to add you with this email.', 'media-library' ), $email ), array( 'status' => 403 ) );
+		}
+		if ( 'USER_DISABLED' === $reason ) {
+			/* translators: %s: the user's email address */
+			return new WP_Error( 'media_library_dam_user_disabled', sprintf( __( 'Your media library account (%s) is disabled. Ask a media library administrator to enable it.', 'media-library' ), $email ), array( 'status' => 403 ) );
+		}
+		return $email;
 	}
 
 	/** An error when endpoint or keys are missing, else null. */

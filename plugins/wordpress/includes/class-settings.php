@@ -15,6 +15,12 @@ final class Media_Library_Settings {
 	const OPTION = 'media_library_settings';
 	const PAGE   = 'media-library';
 
+	/** With "act as the matching DAM user": a WordPress user without a DAM account gets no session, and is told why. */
+	const DAM_USER_MISSING_REFUSE = 'refuse';
+
+	/** With "act as the matching DAM user": a WordPress user without a DAM account gets the role mapping's session. */
+	const DAM_USER_MISSING_ROLES = 'roles';
+
 	/** Hooks the settings page in. */
 	public static function register(): void {
 		add_action( 'admin_init', array( self::class, 'register_setting' ) );
@@ -24,24 +30,40 @@ final class Media_Library_Settings {
 	/**
 	 * Stored settings over their defaults.
 	 *
-	 * @return array{endpoint: string, public_key: string, private_key: string, root_folder: string, read_roles: string[], write_roles: string[], per_user_folder: bool}
+	 * @return array{endpoint: string, public_key: string, private_key: string, root_folder: string, read_roles: string[], write_roles: string[], per_user_folder: bool, dam_user: bool, dam_user_missing: string}
 	 */
 	public static function get(): array {
 		$stored = get_option( self::OPTION, array() );
 		return array_merge( self::defaults(), is_array( $stored ) ? $stored : array() );
 	}
 
-	/** Defaults: editors and authors upload, contributors browse. */
+	/** Defaults: editors and authors upload, contributors browse; sessions act for no DAM user. */
 	public static function defaults(): array {
 		return array(
-			'endpoint'        => '',
-			'public_key'      => '',
-			'private_key'     => '',
-			'root_folder'     => '/',
-			'read_roles'      => array( 'administrator', 'editor', 'author', 'contributor' ),
-			'write_roles'     => array( 'administrator', 'editor', 'author' ),
-			'per_user_folder' => false,
+			'endpoint'         => '',
+			'public_key'       => '',
+			'private_key'      => '',
+			'root_folder'      => '/',
+			'read_roles'       => array( 'administrator', 'editor', 'author', 'contributor' ),
+			'write_roles'      => array( 'administrator', 'editor', 'author' ),
+			'per_user_folder'  => false,
+			'dam_user'         => false,
+			'dam_user_missing' => self::DAM_USER_MISSING_REFUSE,
 		);
+	}
+
+	/**
+	 * The DAM user a user's sessions act for (their email), or '' when sessions act for none.
+	 *
+	 * @param WP_User $user The user.
+	 */
+	public static function dam_user_for( WP_User $user ): string {
+		return self::get()['dam_user'] ? (string) $user->user_email : '';
+	}
+
+	/** Whether a user without a DAM account falls back to the role mapping (else they are refused). */
+	public static function dam_user_falls_back(): bool {
+		return self::DAM_USER_MISSING_ROLES === self::get()['dam_user_missing'];
 	}
 
 	/** The media server's base URL, from `MEDIA_LIBRARY_ENDPOINT` when defined. */
@@ -139,14 +161,17 @@ final class Media_Library_Settings {
 		} elseif ( '' === $private ) {
 			$private = $current['private_key'];
 		}
+		$missing  = (string) ( $input['dam_user_missing'] ?? '' );
 		return array(
-			'endpoint'        => untrailingslashit( $endpoint ),
-			'public_key'      => sanitize_text_field( (string) ( $input['public_key'] ?? '' ) ),
-			'private_key'     => $private,
-			'root_folder'     => self::normalize_folder( sanitize_text_field( (string) ( $input['root_folder'] ?? '/' ) ) ),
-			'read_roles'      => $pick( 'read_roles' ),
-			'write_roles'     => $pick( 'write_roles' ),
-			'per_user_folder' => ! empty( $input['per_user_folder'] ),
+			'endpoint'         => untrailingslashit( $endpoint ),
+			'public_key'       => sanitize_text_field( (string) ( $input['public_key'] ?? '' ) ),
+			'private_key'      => $private,
+			'root_folder'      => self::normalize_folder( sanitize_text_field( (string) ( $input['root_folder'] ?? '/' ) ) ),
+			'read_roles'       => $pick( 'read_roles' ),
+			'write_roles'      => $pick( 'write_roles' ),
+			'per_user_folder'  => ! empty( $input['per_user_folder'] ),
+			'dam_user'         => ! empty( $input['dam_user'] ),
+			'dam_user_missing' => self::DAM_USER_MISSING_ROLES === $missing ? self::DAM_USER_MISSING_ROLES : self::DAM_USER_MISSING_REFUSE,
 		);
 	}
 
@@ -245,6 +270,18 @@ final class Media_Library_Settings {
 							</fieldset></td>
 						</tr>
 					<?php endforeach; ?>
+					<tr>
+						<th scope="row"><?php esc_html_e( 'DAM users', 'media-library' ); ?></th>
+						<td>
+							<label><input id="ml-dam-user" type="checkbox" name="<?php echo esc_attr( $name ); ?>[dam_user]" value="1" aria-describedby="ml-dam-user-description" <?php checked( $settings['dam_user'] ); ?>> <?php esc_html_e( 'Act as the matching DAM user (by email)', 'media-library' ); ?></label>
+							<p class="description" id="ml-dam-user-description"><?php esc_html_e( 'Sessions carry the WordPress user’s email, and the media server applies that DAM user’s folder grants within the root folder and role access above. Needs the self-hosted media server with users.', 'media-library' ); ?></p>
+							<fieldset>
+								<legend><?php esc_html_e( 'When a WordPress user has no DAM account with their email:', 'media-library' ); ?></legend>
+								<label><input type="radio" name="<?php echo esc_attr( $name ); ?>[dam_user_missing]" value="<?php echo esc_attr( self::DAM_USER_MISSING_REFUSE ); ?>" <?php checked( self::DAM_USER_MISSING_REFUSE, $settings['dam_user_missing'] ); ?>> <?php esc_html_e( 'Refuse, and tell them to ask for an account', 'media-library' ); ?></label><br>
+								<label><input type="radio" name="<?php echo esc_attr( $name ); ?>[dam_user_missing]" value="<?php echo esc_attr( self::DAM_USER_MISSING_ROLES ); ?>" <?php checked( self::DAM_USER_MISSING_ROLES, $settings['dam_user_missing'] ); ?>> <?php esc_html_e( 'Use the role mapping above, as without this setting', 'media-library' ); ?></label>
+							</fieldset>
+						</td>
+					</tr>
 				</table>
 				<?php submit_button(); ?>
 			</form>

@@ -29,8 +29,9 @@ final class Media_Library_Tokens {
 	 * @param string $public_key  Names the key pair (`kid`).
 	 * @param int    $now         Unix seconds.
 	 * @param string $use         `upload` for an upload's token, which the server refuses as a session.
+	 * @param string $user        A DAM user's email: the server applies that user's grants within `$scope`.
 	 */
-	public static function session_token( array $scope, int $ttl_seconds, string $sub, string $private_key, string $public_key, int $now, string $use = '' ): string {
+	public static function session_token( array $scope, int $ttl_seconds, string $sub, string $private_key, string $public_key, int $now, string $use = '', string $user = '' ): string {
 		$header = array(
 			'alg' => 'HS256',
 			'typ' => 'JWT',
@@ -47,6 +48,9 @@ final class Media_Library_Tokens {
 		}
 		if ( '' !== $use ) {
 			$claims['use'] = $use;
+		}
+		if ( '' !== $user ) {
+			$claims['user'] = $user;
 		}
 		$input = self::base64url( self::json( $header ) ) . '.' . self::base64url( self::json( $claims ) );
 		return $input . '.' . self::base64url( hash_hmac( 'sha256', $input, $private_key, true ) );

@@ -270,11 +270,14 @@ export class AssetGridElement extends LitElement {
 
   #renderError(error: MediaApiError): TemplateResult {
     const l = this.#l10n.value;
-    const message = error.isAuthError
-      ? l.t('sessionExpired')
-      : error.source === 'network'
-        ? l.t('offline')
-        : error.message;
+    // A host that refuses a session says why (no account, role without access); other auth failures mean sign in again.
+    const hostRefusal = error.source === 'session' && typeof error.body?.message === 'string';
+    const message =
+      error.isAuthError && !hostRefusal
+        ? l.t('sessionExpired')
+        : error.source === 'network'
+          ? l.t('offline')
+          : error.message;
     return html`<div class="empty error" role="alert">
       ${icon(alertIcon, 'icon big')}
       <p class="empty-title">${l.t('errorTitle')}</p>

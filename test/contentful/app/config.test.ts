@@ -42,6 +42,8 @@ describe('app configuration', () => {
       multiple: true,
       maxFiles: 5,
       signRequests: true,
+      damUser: false,
+      damUserMissing: 'refuse',
     };
     expect(answer).to.deep.equal({ parameters: expected, targetState: state });
     expect(contentful.signed, 'the session request was signed through Contentful').to.be.greaterThan(0);
@@ -50,6 +52,24 @@ describe('app configuration', () => {
     const status = shadow(view).querySelector('[role="status"]')!;
     expect(status.textContent).to.contain('Connected');
     expect(status.textContent).to.contain('read and write, folder /brand/');
+  });
+
+  it('saves "Act as the matching DAM user" and what an editor without a DAM account gets', async () => {
+    const { contentful, view, input } = await openConfig({ stored: { authUrl: env.authUrl } });
+    expect(input('damUser').checked).to.equal(false);
+    expect(input('damUserMissing-refuse'), 'the choice shows once the setting is on').to.equal(null);
+    input('damUser').click();
+    await view.updateComplete;
+    expect(input('damUserMissing-refuse').checked).to.equal(true);
+    input('damUserMissing-roles').click();
+    await view.updateComplete;
+    expect(saved(await contentful.configure())).to.include({ damUser: true, damUserMissing: 'roles' });
+
+    const reopened = await openConfig({
+      stored: { authUrl: env.authUrl, damUser: true, damUserMissing: 'roles' },
+    });
+    expect(reopened.input('damUser').checked).to.equal(true);
+    expect(reopened.input('damUserMissing-roles').checked).to.equal(true);
   });
 
   it('shows the saved parameters', async () => {

@@ -35,6 +35,54 @@ function newFolderButton(library: HTMLElement): Element | null {
 }
 
 describe('dialog', () => {
+  /** The dialog's element once its grid shows files, an empty folder or an error. */
+  async function settledLibrary(root: HTMLElement): Promise<HTMLElement> {
+    const view = await viewIn(root, 'ml-contentful-dialog');
+    const tag: string = 'media-library';
+    const library = await until(() => shadow(view).querySelector<HTMLElement>(tag), 'the element');
+    await until(() => {
+      const grid = shadow(library).querySelector('ml-asset-grid')?.shadowRoot;
+      return grid?.querySelector('[data-index], .empty');
+    }, 'the listing');
+    return library;
+  }
+
+  it('acting as the matching DAM user, shows only what the editor’s grant reaches', async () => {
+    // dam-editor@example.com may view /brand/archive only; the environment has the app's setting on.
+    const asDamEditor = (rootFolder: string) =>
+      fakeDialogSdk({
+        installation: installation({ damUser: true }),
+        invocation: settings({ rootFolder }),
+        user: 'dam-editor',
+        environment: 'dam-users',
+      });
+    const archive = await settledLibrary(mountApp(asDamEditor('/brand/archive').sdk));
+    expect(gridNames(archive)).to.deep.equal(['old.png']);
+    const brand = await settledLibrary(mountApp(asDamEditor('/brand').sdk));
+    expect(gridNames(brand)).to.not.include('red.png');
+    expect(gridNames(brand)).to.not.include('blue.jpg');
+  });
+
+  it('tells an editor without a DAM account why there is no library, naming their email', async () => {
+    const dialog = fakeDialogSdk({
+      installation: installation({ damUser: true }),
+      invocation: settings(),
+      user: 'newcomer',
+      environment: 'dam-users',
+    });
+    const root = mountApp(dialog.sdk);
+    const alert = await until(
+      () =>
+        deepElements(root).find(
+          (element) =>
+            element.getAttribute('role') === 'alert' &&
+            element.textContent?.includes('no account for newcomer@example.com'),
+        ),
+      'the refusal',
+    );
+    expect(alert.textContent).to.contain('Ask a media library administrator');
+  });
+
   it('shows the library against the real server, and picking two files closes it with their File fields', async () => {
     const dialog = fakeDialogSdk({ installation: installation(), invocation: settings() });
     const library = await libraryIn(mountApp(dialog.sdk));

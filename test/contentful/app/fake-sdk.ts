@@ -53,6 +53,8 @@ export function installation(overrides: Partial<InstallationParameters> = {}): I
     multiple: true,
     maxFiles: 0,
     signRequests: true,
+    damUser: false,
+    damUserMissing: 'refuse',
     ...overrides,
   };
 }
@@ -61,22 +63,24 @@ export function installation(overrides: Partial<InstallationParameters> = {}): I
 export interface Identity {
   user?: string;
   app?: string | undefined;
+  /** The environment of space-1 (test-server.ts's damUserEnvironments set the DAM user setting per environment). */
+  environment?: string;
 }
 
 type SignedRequest = Awaited<ReturnType<SignerSdk['cma']['appSignedRequest']['create']>>;
 
 /** `ids` and `cma.appSignedRequest`, signing through the fake Contentful API as `user`. */
 function signer(
-  { user = 'editor-1', app = appDefinitionId }: Identity,
+  { user = 'editor-1', app = appDefinitionId, environment = 'master' }: Identity,
   calls: { signed: number },
 ): SignerSdk {
   return {
-    ids: { space: 'space-1', environment: 'master', app },
+    ids: { space: 'space-1', environment, app },
     cma: {
       appSignedRequest: {
         async create(params, payload): Promise<SignedRequest> {
           calls.signed++;
-          const { spaceId = 'space-1', environmentId = 'master', appDefinitionId: app } = params;
+          const { spaceId = 'space-1', environmentId = environment, appDefinitionId: app } = params;
           const response = await fetch(
             `${env.contentfulUrl}/spaces/${spaceId}/environments/${environmentId}/app_installations/${app}/signed_requests`,
             {
