@@ -369,6 +369,37 @@ const de: Catalog = {
   uploadTooLarge: '{name} ist größer, als dieser Server annimmt.',
   uploadLoadFailed:
     'Das Hochladen konnte nicht geladen werden. Prüfen Sie die Verbindung und versuchen Sie es erneut.',
+  // people and permissions (share with people)
+  share: 'Teilen',
+  shareWithPeople: 'Mit Personen teilen…',
+  shareTitle: '„{name}“ teilen',
+  shareLoading: 'Zugriffe werden geladen…',
+  shareLoadFailed: 'Die Zugriffe konnten nicht geladen werden: {message}',
+  shareNobody: 'Hier hat noch niemand Zugriff erhalten; Administratoren und Manager haben ihn immer.',
+  shareListLabel: 'Personen und Gruppen mit Zugriff',
+  shareInheritedFrom: 'Von {folder}',
+  shareLevelFor: 'Zugriff für {name}',
+  shareRemoveFor: 'Zugriff für {name} entfernen',
+  shareRemove: 'Entfernen',
+  shareAddHeading: 'Personen oder Gruppen hinzufügen',
+  shareSearchLabel: 'Person oder Gruppe',
+  shareSearchHint:
+    'Geben Sie einen Namen, eine E-Mail-Adresse oder einen Gruppennamen ein und wählen Sie aus der Liste.',
+  shareSearching: 'Suche läuft…',
+  shareNoMatches: 'Keine Person und keine Gruppe passt zu „{text}“.',
+  shareSearchFailed: 'Personen konnten nicht gesucht werden: {message}',
+  shareLevelLabel: 'Zugriffsstufe',
+  shareAdd: 'Hinzufügen',
+  sharePickFirst: 'Wählen Sie zuerst eine Person oder Gruppe aus der Liste.',
+  shareAboveOwn: 'Sie können nicht mehr Zugriff vergeben, als Sie selbst haben.',
+  levelView: 'Darf ansehen',
+  levelContribute: 'Darf beitragen',
+  levelManage: 'Darf verwalten',
+  principalGroup: 'Gruppe',
+  principalUnknown: 'Entfernt ({id})',
+  shareSaved: '{name} hat jetzt Zugriff: {level}.',
+  shareRemoved: 'Zugriff für {name} entfernt.',
+  shareDone: 'Fertig',
 };
 
 export default de;
