@@ -91,10 +91,7 @@ export class ShareDialogElement extends LitElement {
       }
       .muted,
       .inherited {
-        color: var(--_text-muted);
-      }
-      .inherited .who::before {
-        content: '';
+        color: var(--_muted);
       }
       .field {
         display: flex;
@@ -150,7 +147,7 @@ export class ShareDialogElement extends LitElement {
       .hint {
         margin: 0;
         font-size: 12px;
-        color: var(--_text-muted);
+        color: var(--_muted);
       }
       .buttons {
         display: flex;
