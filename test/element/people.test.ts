@@ -1,6 +1,8 @@
 // The element acting for a DAM user (issue 21): only the controls the user's level allows
 // (view: no writes; contribute: writes but no delete, move or rename), and "Share with people…".
+import 'axe-core';
 import { sendKeys, sendMouse } from '@web/test-runner-commands';
+import type { AxeResults } from 'axe-core';
 import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import { pngFile, uploadButton } from './bundle-helpers.js';
@@ -8,6 +10,9 @@ import { cleanup, env, item, mount, shadow, testFetchAuth, until as waitUntil } 
 import type { TestMember } from './test-server.js';
 
 afterEach(cleanup);
+
+const axe = (window as unknown as { axe: { run(context: Element, options?: object): Promise<AxeResults> } })
+  .axe;
 
 const until = <T>(check: () => T | undefined | null | false, what?: string) => waitUntil(check, what, 15_000);
 const stamp = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
@@ -208,7 +213,7 @@ describe('Share with people', () => {
     expect(activeElement()).to.equal(share);
   });
 
-  it('says at the field what is wrong: nobody picked', async () => {
+  it('has no axe-core violations, and says at the field what is wrong: nobody picked', async () => {
     const id = stamp();
     const member: TestMember = {
       email: `picker-${id}@example.com`,
@@ -223,6 +228,11 @@ describe('Share with people', () => {
           ?.shadowRoot?.querySelector<HTMLDialogElement>('dialog[open]'),
       'the dialog',
     );
+    await until(() => dialog.querySelector('.grants li'), 'the member’s own grant');
+    const results = await axe.run(root(element).querySelector('ml-share-dialog')!, {
+      resultTypes: ['violations'],
+    });
+    expect(results.violations.map((v) => `${v.id}: ${v.help}`)).to.deep.equal([]);
     dialog.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
     const input = dialog.querySelector<HTMLInputElement>('#share-who')!;
     await until(() => input.getAttribute('aria-invalid') === 'true', 'the error');
