@@ -243,11 +243,12 @@ export class MediaLibraryElement extends LitElement {
     this.#closeWith('api');
   }
 
-  /** Reloads the current folder or search and the folder tree. */
+  /** Reloads the current folder or search and the folder tree (and a DAM user's levels). */
   refresh(): Promise<void> {
     if (!this.#started) return Promise.resolve();
     this.#tree.reset(this.#root, this.#connected?.client);
     void this.#tree.reveal(this.#listing.state.folder);
+    if (this.#people && !this.#people.key) void this.#loadPeople(this.#startGeneration);
     return this.#listing.refresh();
   }
 

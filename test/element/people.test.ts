@@ -213,7 +213,7 @@ describe('Share with people', () => {
     expect(activeElement()).to.equal(share);
   });
 
-  it('has no axe-core violations, and says at the field what is wrong: nobody picked', async () => {
+  it('has no axe-core violations, says at the field that nobody was picked, and closes the list before the dialog on Escape', async () => {
     const id = stamp();
     const member: TestMember = {
       email: `picker-${id}@example.com`,
@@ -238,5 +238,16 @@ describe('Share with people', () => {
     await until(() => input.getAttribute('aria-invalid') === 'true', 'the error');
     expect(input.getAttribute('aria-describedby')).to.include('share-who-error');
     expect(dialog.querySelector('#share-who-error')!.textContent).to.include('Choose a person or group');
+
+    // Escape closes the picker's list first, then the dialog.
+    input.focus();
+    await sendKeys({ type: `picker-${id}` });
+    await until(() => dialog.querySelector('[role="option"]'), 'a match');
+    expect(input.getAttribute('aria-expanded')).to.equal('true');
+    await sendKeys({ press: 'Escape' });
+    await until(() => input.getAttribute('aria-expanded') === 'false', 'the list to close');
+    expect(dialog.open, 'the dialog stays').to.equal(true);
+    await sendKeys({ press: 'Escape' });
+    await until(() => !dialog.open, 'the dialog to close');
   });
 });
