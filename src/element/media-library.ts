@@ -43,6 +43,8 @@ export type { CloseDetail, ErrorDetail, FilesDetail, InsertPayload, NavigateDeta
 
 // The menus (sort, new folder, filters) are a lazy chunk, fetched when the browser is idle.
 let menus: typeof import('./parts/menus.js') | undefined;
+// So is what a DAM user's session needs (its levels, the share dialog), asked for only then.
+let people: Promise<typeof import('./parts/people.js')> | undefined;
 // So is dragging files onto folders (dragover must be answered at once, so it cannot load then).
 let dragFiles: typeof import('./parts/drag-files.js') | undefined;
 
@@ -416,18 +418,17 @@ export class MediaLibraryElement extends LitElement {
     return this.#connectionCache;
   }
 
-  /** The user's levels from `/_ml/me` (a host's client without one: a key, or not our server). */
+  /**
+   * The user's levels from `/_ml/me` (a host's client without one: a key, or not our server; a
+   * failure otherwise keeps what was known). The share dialog's strings come with them.
+   */
   async #loadPeople(generation: number, probe = false): Promise<void> {
-    // The share dialog's strings come with the levels: Share shows only once both are here.
-    const people = await Promise.all([import('../client/people.js'), import('./i18n/en-people.js')])
-      .then(([m]) => m.getMe(this.#connected!.client, this.#listing.state.folder))
-      .then(
-        (me): People => (me.reach ? { reach: me.reach } : {}),
-        (error: MediaApiError): People | undefined =>
-          probe && error.reason === 'USER_NOT_FOUND' ? { key: true } : probe ? undefined : this.#people,
-      );
+    people ??= import('./parts/people.js');
+    const levels = await (await people)
+      .loadLevels(this.#connected!.client, this.#listing.state.folder, probe)
+      .catch(() => (probe ? undefined : this.#people));
     if (generation !== this.#startGeneration) return;
-    this.#people = people;
+    this.#people = levels;
     this.requestUpdate();
   }
 
@@ -446,12 +447,13 @@ export class MediaLibraryElement extends LitElement {
   }
 
   async #share(asset?: Asset): Promise<void> {
-    const client = (await this.#library.connection()).client;
-    await import('./parts/share-dialog.js');
     const folder = this.#listing.state.folder;
     const name =
       folder === this.#root ? this.#localizer.t('rootFolder') : folder.slice(folder.lastIndexOf('/') + 1);
-    await this.#library.overlay('ml-share-dialog').open(client, asset ?? { name, folderPath: folder });
+    await (await (people ??= import('./parts/people.js'))).openShare(
+      this.#library,
+      asset ?? { name, folderPath: folder },
+    );
   }
 
   async #loadCustomFields(client: MediaClient, generation: number): Promise<void> {
