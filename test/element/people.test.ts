@@ -139,6 +139,37 @@ describe('a DAM member’s controls', () => {
   });
 });
 
+describe('a file granted on its own', () => {
+  it('is editable where its folder is view-only, and the others are not', async () => {
+    const member: TestMember = {
+      email: `file-${stamp()}@example.com`,
+      grants: [
+        { folder: '/alpha', level: 'view' },
+        { file: '/alpha/logo.png', level: 'contribute' },
+      ],
+    };
+    const element = await mountAs(member, '/alpha');
+    expect(root(element).querySelector('ml-upload-button'), 'no upload in the folder').to.equal(null);
+    root(element).querySelector<HTMLElement>('[aria-label="Show details"]')!.click();
+    const details = await until(() => root(element).querySelector('ml-asset-details'), 'the details panel');
+    item(element, 'logo.png').click();
+    const alt = await until(
+      () => details.shadowRoot?.querySelector<HTMLTextAreaElement>('#alt'),
+      'the editor',
+    );
+    expect(alt.disabled).to.equal(false);
+    expect(details.shadowRoot!.querySelector<HTMLInputElement>('#name')!.readOnly, 'no rename').to.equal(
+      true,
+    );
+    item(element, 'red-dress.png').click();
+    await until(
+      () => details.shadowRoot?.querySelector('h3')?.textContent === 'red-dress.png',
+      'the other file',
+    );
+    expect(details.shadowRoot!.querySelector('#alt'), 'no editor for a view-only file').to.equal(null);
+  });
+});
+
 describe('Share with people', () => {
   it('adds a group with Contribute, and shows an inherited grant greyed with its folder', async () => {
     const id = stamp();

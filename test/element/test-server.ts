@@ -165,8 +165,13 @@ export interface TestMember {
   email: string;
   name?: string;
   role?: 'member' | 'manager' | 'admin';
-  /** Grants to the user, or to the group named (made if missing). */
-  grants?: Array<{ folder: string; level: 'view' | 'contribute' | 'manage'; group?: string }>;
+  /** Grants to the user, or to the group named (made if missing); `file` (a path) instead of `folder` for a file. */
+  grants?: Array<{
+    folder?: string;
+    file?: string;
+    level: 'view' | 'contribute' | 'manage';
+    group?: string;
+  }>;
   /** Groups to make (if missing), for the share dialog to find. */
   groups?: string[];
 }
@@ -201,18 +206,29 @@ async function makeMember(api: TestServer['api'], member: TestMember): Promise<s
     groups.set(name, found.id);
   }
   for (const grant of member.grants ?? []) {
+    const principal = grant.group
+      ? { type: 'group', id: groups.get(grant.group)! }
+      : { type: 'user', id: user!.id };
+    if (grant.file) {
+      const folder = grant.file.slice(0, grant.file.lastIndexOf('/')) || '/';
+      const listed = (await (
+        await must(await api(`/v1/files?path=${encodeURIComponent(folder)}`), 200)
+      ).json()) as Array<{ fileId: string; filePath: string }>;
+      const fileId = listed.find((f) => f.filePath === grant.file)!.fileId;
+      const json = { principal, target: { type: 'file', id: fileId }, level: grant.level };
+      await must(await api('/_ml/grants', { method: 'PUT', json }), 200);
+      continue;
+    }
+    const path = grant.folder ?? '/';
     let parent = '/';
-    for (const folderName of grant.folder.split('/').filter(Boolean)) {
+    for (const folderName of path.split('/').filter(Boolean)) {
       await must(
         await api('/v1/folder', { method: 'POST', json: { folderName, parentFolderPath: parent } }),
         201,
       );
       parent = `${parent === '/' ? '' : parent}/${folderName}`;
     }
-    const principal = grant.group
-      ? { type: 'group', id: groups.get(grant.group)! }
-      : { type: 'user', id: user!.id };
-    const json = { principal, target: { type: 'folder', path: grant.folder }, level: grant.level };
+    const json = { principal, target: { type: 'folder', path }, level: grant.level };
     await must(await api('/_ml/grants', { method: 'PUT', json }), 200);
   }
   return user!.email;
