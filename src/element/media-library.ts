@@ -450,10 +450,8 @@ export class MediaLibraryElement extends LitElement {
     const folder = this.#listing.state.folder;
     const name =
       folder === this.#root ? this.#localizer.t('rootFolder') : folder.slice(folder.lastIndexOf('/') + 1);
-    await (await (people ??= import('./parts/people.js'))).openShare(
-      this.#library,
-      asset ?? { name, folderPath: folder },
-    );
+    people ??= import('./parts/people.js');
+    await (await people).openShare(this.#library, asset ?? { name, folderPath: folder });
   }
 
   async #loadCustomFields(client: MediaClient, generation: number): Promise<void> {
