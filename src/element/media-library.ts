@@ -4,7 +4,7 @@ import { type FetchAuth, fetchAuthFrom, SessionAuthorizer } from '../client/auth
 import type { MediaApiError } from '../client/errors.js';
 import { MediaClient } from '../client/media-client.js';
 import type { Scope } from '../shared/session-token.js';
-import type { Asset, CustomMetadataField, MediaFile } from '../shared/wire.js';
+import type { AccessLevel, Asset, CustomMetadataField, MediaFile } from '../shared/wire.js';
 import { property, state } from './decorators.js';
 import { type CloseDetail, errorDetail, fire } from './events.js';
 import { english, type Localizer, loadLocalizer, registerLocale } from './i18n/localize.js';
@@ -22,6 +22,7 @@ import { libraryContext, localizeContext } from './state/contexts.js';
 import { FolderTree } from './state/folder-tree.js';
 import type { LibraryConnection, LibraryHost } from './state/library-host.js';
 import { isWithin, Listing, type ListSort, normalizeFolderPath, parentOf } from './state/listing.js';
+import { levelAt, type People, reaches, userClaim } from './state/people.js';
 import { emptySearch, type SearchState } from './state/search.js';
 import { Selection } from './state/selection.js';
 import {
@@ -42,6 +43,8 @@ export type { CloseDetail, ErrorDetail, FilesDetail, InsertPayload, NavigateDeta
 
 // The menus (sort, new folder, filters) are a lazy chunk, fetched when the browser is idle.
 let menus: typeof import('./parts/menus.js') | undefined;
+// So is what a DAM user's session needs (its levels, the share dialog), asked for only then.
+let people: Promise<typeof import('./parts/people.js')> | undefined;
 // So is dragging files onto folders (dragover must be answered at once, so it cannot load then).
 let dragFiles: typeof import('./parts/drag-files.js') | undefined;
 
@@ -182,6 +185,8 @@ export class MediaLibraryElement extends LitElement {
   #selectedIds: ReadonlySet<string> = new Set();
   #root = '/';
   #access: Scope['access'] = 'readwrite';
+  /** Whom the session acts for (a DAM user's grants, a key); none: the session's `access` alone. */
+  #people: People | undefined;
   #started = false;
   /** From the start until the session is there (then the listing says whether it loads). */
   #connecting = false;
@@ -240,11 +245,12 @@ export class MediaLibraryElement extends LitElement {
     this.#closeWith('api');
   }
 
-  /** Reloads the current folder or search and the folder tree. */
+  /** Reloads the current folder or search and the folder tree (and a DAM user's levels). */
   refresh(): Promise<void> {
     if (!this.#started) return Promise.resolve();
     this.#tree.reset(this.#root, this.#connected?.client);
     void this.#tree.reveal(this.#listing.state.folder);
+    if (this.#people && !this.#people.key) void this.#loadPeople(this.#startGeneration);
     return this.#listing.refresh();
   }
 
@@ -339,8 +345,10 @@ export class MediaLibraryElement extends LitElement {
     const { client, authorizer } = connection;
     if (authorizer) {
       try {
-        const { scope } = await authorizer.session();
+        const { scope, token } = await authorizer.session();
         if (generation !== this.#startGeneration) return;
+        // Acting for a DAM user: no write controls until its levels are known.
+        this.#people = userClaim(token) ? { reach: { folders: {}, files: {} } } : undefined;
         // A session confined below the root narrows what the element browses.
         const scopeFolder = normalizeFolderPath(scope.folder);
         if (!isWithin(this.#root, scopeFolder)) this.#root = scopeFolder;
@@ -355,6 +363,8 @@ export class MediaLibraryElement extends LitElement {
       }
     }
     this.#connected = connection;
+    // A client of the host's own may carry a signed-in user's cookie (the DAM app): asked below.
+    if (!authorizer) this.#people = { reach: { folders: {}, files: {} } };
     this.#settleWaiting();
     this.#listing.setClient(client);
     this.#tree.reset(this.#root, client);
@@ -367,6 +377,7 @@ export class MediaLibraryElement extends LitElement {
     );
     void this.#tree.reveal(folder);
     void this.#loadCustomFields(client, generation);
+    if (this.#people) void this.#loadPeople(generation, !authorizer);
     whenIdle(() => {
       void loadNavigationKeys();
       void this.#loadMenus();
@@ -405,6 +416,42 @@ export class MediaLibraryElement extends LitElement {
     const client = new MediaClient({ ...(this.endpoint && { endpoint: this.endpoint }), auth: authorizer });
     this.#connectionCache = { client, authorizer, fetchAuth };
     return this.#connectionCache;
+  }
+
+  /**
+   * The user's levels from `/_ml/me` (a host's client without one: a key, or not our server; a
+   * failure otherwise keeps what was known). The share dialog's strings come with them.
+   */
+  async #loadPeople(generation: number, probe = false): Promise<void> {
+    people ??= import('./parts/people.js');
+    const levels = await (await people)
+      .loadLevels(this.#connected!.client, this.#listing.state.folder, probe)
+      .catch(() => (probe ? undefined : this.#people));
+    if (generation !== this.#startGeneration) return;
+    this.#people = levels;
+    this.requestUpdate();
+  }
+
+  /** The level at the current folder, or at a file or folder. */
+  #levelOf(asset?: Asset): AccessLevel | null {
+    const readOnly = this.#access === 'read';
+    if (!asset) return levelAt(this.#people, readOnly, this.#listing.state.folder);
+    return asset.type === 'folder'
+      ? levelAt(this.#people, readOnly, asset.folderPath)
+      : levelAt(this.#people, readOnly, asset.filePath, asset.fileId);
+  }
+
+  /** Whether the share dialog is offered: a user who manages there, or a key. */
+  #mayShare(asset?: Asset): boolean {
+    return !!this.#people && (!!this.#people.key || this.#levelOf(asset) === 'manage');
+  }
+
+  async #share(asset?: Asset): Promise<void> {
+    const folder = this.#listing.state.folder;
+    const name =
+      folder === this.#root ? this.#localizer.t('rootFolder') : folder.slice(folder.lastIndexOf('/') + 1);
+    people ??= import('./parts/people.js');
+    await (await people).openShare(this.#library, asset ?? { name, folderPath: folder });
   }
 
   async #loadCustomFields(client: MediaClient, generation: number): Promise<void> {
@@ -504,7 +551,7 @@ export class MediaLibraryElement extends LitElement {
             .folder=${state.folder}
             @navigate=${(e: CustomEvent<{ path: string }>) => this.#navigate(e.detail.path)}
           ></ml-breadcrumbs>
-          ${this.#access === 'readwrite' ? this.#renderNewFolder() : nothing}
+          ${this.#api ? this.#renderNewFolder() : nothing}
           ${this.#renderSortMenu()}
           <div class="toggle-group" role="group" aria-label=${l.t('viewLabel')}>
             ${(['grid', 'list'] as const).map(
@@ -530,12 +577,17 @@ export class MediaLibraryElement extends LitElement {
           >
             ${icon(infoIcon)}
           </button>
+          ${
+            this.#mayShare()
+              ? html`<button class="btn" type="button" data-action="share" aria-haspopup="dialog" @click=${() => this.#share()}>
+                  ${l.t('share')}
+                </button>`
+              : nothing
+          }
           <slot name="toolbar"></slot>
           ${
             // A lazy part (fetched when idle); Uppy itself loads on the first upload.
-            this.#access === 'readwrite'
-              ? html`<ml-upload-button part="upload-button"></ml-upload-button>`
-              : nothing
+            this.#api ? html`<ml-upload-button part="upload-button"></ml-upload-button>` : nothing
           }
         </div>
         ${
@@ -583,9 +635,12 @@ export class MediaLibraryElement extends LitElement {
               <ml-asset-details
                 .asset=${this.activeAsset}
                 .fields=${this.customFields}
-                .client=${this.#api}
+                .client=${this.#clientFor(this.activeAsset)}
+                .manage=${reaches(this.#levelOf(this.activeAsset), 'manage')}
+                .shareable=${this.#mayShare(this.activeAsset)}
                 .selected=${this.selectedFiles}
                 .root=${this.#root}
+                @share=${() => this.#share(this.activeAsset)}
                 @details-close=${() => this.#toggleDetails(false)}
                 @focus-grid=${() => this.renderRoot.querySelector('ml-asset-grid')?.focus()}
                 @asset-change=${(e: CustomEvent<{ asset?: MediaFile; folder?: string; text?: string }>) =>
@@ -680,7 +735,12 @@ export class MediaLibraryElement extends LitElement {
 
   /** The API client for the parts that change the library; none for a read-only session. */
   get #api(): MediaClient | undefined {
-    return this.#access === 'readwrite' ? this.#connected?.client : undefined;
+    return this.#clientFor();
+  }
+
+  /** The client where the level allows writing (the current folder, or `asset`); none for a read-only session. */
+  #clientFor(asset?: Asset): MediaClient | undefined {
+    return reaches(this.#levelOf(asset), 'contribute') ? this.#connected?.client : undefined;
   }
 
   #notify(text?: string): void {
@@ -723,6 +783,8 @@ export class MediaLibraryElement extends LitElement {
     // Opening a folder starts a fresh view of it: the search is cleared.
     void this.#listing.load({ folder, search: emptySearch });
     void this.#tree.reveal(folder);
+    // Levels are read afresh with each folder: a grant changed since shows.
+    if (this.#people && !this.#people.key) void this.#loadPeople(this.#startGeneration);
     this.#announceState();
   }
 
@@ -866,6 +928,9 @@ export class MediaLibraryElement extends LitElement {
       get client() {
         return element.#api;
       },
+      levelAt: (asset) => element.#levelOf(asset),
+      mayShare: (asset) => element.#mayShare(asset),
+      share: (asset) => element.#share(asset),
       connection: () =>
         element.#connected
           ? Promise.resolve(element.#connected)

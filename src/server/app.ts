@@ -29,6 +29,7 @@ import { keyRoutes } from './routes/keys.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { namedTransformationRoutes } from './routes/named-transformations.js';
 import { originRoutes } from './routes/origins.js';
+import { principalRoutes } from './routes/principals.js';
 import { purgeRoutes } from './routes/purge.js';
 import type { App } from './routes/route-plugin.js';
 import { savedExtensionRoutes } from './routes/saved-extensions.js';
@@ -165,6 +166,7 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(userRoutes, { ctx });
   await app.register(groupRoutes, { ctx });
   await app.register(grantRoutes, { ctx });
+  await app.register(principalRoutes, { ctx });
   await app.register(signInRoutes, { ctx });
   await app.register(auditRoutes, { ctx });
   await app.register(settingRoutes, { ctx });

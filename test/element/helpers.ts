@@ -4,7 +4,7 @@ import { setViewport } from '@web/test-runner-commands';
 import '../../src/element/index.js';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { AssetGridElement } from '../../src/element/parts/asset-grid.js';
-import type { ElementTestEnv } from './test-server.js';
+import type { ElementTestEnv, TestMember } from './test-server.js';
 
 import { until } from './until.js';
 
@@ -12,14 +12,18 @@ export { until };
 
 export const env = (window as unknown as { ML_TEST: ElementTestEnv }).ML_TEST;
 
-/** `fetchAuth` for the test token endpoint, optionally with a scope or a refusal, counting calls. */
-export function testFetchAuth(options: { scope?: object; deny?: boolean } = {}) {
+/**
+ * `fetchAuth` for the test token endpoint, optionally with a scope or a refusal, or acting for a
+ * DAM member made with the grants given (see TestMember), counting calls.
+ */
+export function testFetchAuth(options: { scope?: object; deny?: boolean; member?: TestMember } = {}) {
   const calls: string[] = [];
   const fetchAuth = (path: 'session' | 'upload-auth', init: RequestInit) => {
     calls.push(path);
     const headers = new Headers(init.headers);
     if (options.scope) headers.set('x-test-scope', JSON.stringify(options.scope));
     if (options.deny) headers.set('x-test-deny', '1');
+    if (options.member) headers.set('x-test-member', JSON.stringify(options.member));
     return fetch(`${env.authUrl}/${path}`, { ...init, headers });
   };
   return { fetchAuth, calls };

@@ -5,6 +5,7 @@ import { en } from '../../src/element/i18n/en.js';
 import { enAdmin } from '../../src/element/i18n/en-admin.js';
 import { enEdit } from '../../src/element/i18n/en-edit.js';
 import { enMore } from '../../src/element/i18n/en-more.js';
+import { enPeople } from '../../src/element/i18n/en-people.js';
 import { enUpload } from '../../src/element/i18n/en-upload.js';
 import es from '../../src/element/i18n/es.js';
 import fr from '../../src/element/i18n/fr.js';
@@ -17,6 +18,7 @@ const english = {
   'en-edit.ts': enEdit,
   'en-upload.ts': enUpload,
   'en-admin.ts': enAdmin,
+  'en-people.ts': enPeople,
 } as Record<string, Record<string, Message>>;
 
 /** The `{placeholders}` in a message's text, sorted. */

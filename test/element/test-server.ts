@@ -20,7 +20,10 @@ import { longFileName, longFolderName } from './long-names.js';
 /** What the browser tests receive as `window.ML_TEST`. */
 export interface ElementTestEnv {
   url: string;
-  /** Token endpoint: sessions for anyone; `x-test-scope: {json}` narrows, `x-test-deny: 1` refuses. */
+  /**
+   * Token endpoint: sessions for anyone; `x-test-scope: {json}` narrows, `x-test-deny: 1` refuses,
+   * `x-test-member: {json}` (a TestMember) acts for a DAM member made then with those grants.
+   */
   authUrl: string;
   /** Files in /many, for paging. */
   manyCount: number;
@@ -125,15 +128,17 @@ export async function startElementTestServer(
           cors: {
             origin: (origin) => /^http:\/\/(localhost|127\.0\.0\.1):\d+$/.test(origin),
             credentials: false,
-            allowHeaders: ['x-test-scope', 'x-test-deny'],
+            allowHeaders: ['x-test-scope', 'x-test-deny', 'x-test-member'],
           },
-          authorize: (request) => {
+          authorize: async (request) => {
             if (request.headers.get('x-test-deny')) return { allow: false };
             const scope = request.headers.get('x-test-scope');
+            const member = request.headers.get('x-test-member');
             return {
               allow: true,
               sub: 'element-tests',
               ...(scope && { scope: JSON.parse(scope) as Partial<Scope> }),
+              ...(member && { user: await makeMember(api, JSON.parse(member) as TestMember) }),
             };
           },
         });
@@ -168,6 +173,80 @@ export async function startElementTestServer(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A DAM user for a test: its grants (on folders made if missing), and groups to make. */
+export interface TestMember {
+  email: string;
+  name?: string;
+  role?: 'member' | 'manager' | 'admin';
+  /** Grants to the user, or to the group named (made if missing); `file` (a path) instead of `folder` for a file. */
+  grants?: Array<{
+    folder?: string;
+    file?: string;
+    level: 'view' | 'contribute' | 'manage';
+    group?: string;
+  }>;
+  /** Groups to make (if missing), for the share dialog to find. */
+  groups?: string[];
+}
+
+/** Makes (or finds) the user, its groups, folders and grants; answers its email for the `user` claim. */
+async function makeMember(api: TestServer['api'], member: TestMember): Promise<string> {
+  const must = async (response: Response, ...ok: number[]) => {
+    if (!ok.includes(response.status)) throw new Error(`test member: ${await response.text()}`);
+    return response;
+  };
+  const users = (await (await must(await api('/_ml/users'), 200)).json()) as Array<{
+    id: string;
+    email: string;
+  }>;
+  let user = users.find((u) => u.email === member.email.toLowerCase());
+  if (!user) {
+    const json = { email: member.email, name: member.name ?? member.email, role: member.role ?? 'member' };
+    user = (await (await must(await api('/_ml/users', { method: 'POST', json }), 201)).json()) as typeof user;
+  }
+  const groupNames = [...(member.groups ?? []), ...(member.grants ?? []).flatMap((g) => g.group ?? [])];
+  const groups = new Map<string, string>();
+  for (const name of groupNames) {
+    const listed = (await (await must(await api('/_ml/groups'), 200)).json()) as Array<{
+      id: string;
+      name: string;
+    }>;
+    const found =
+      listed.find((g) => g.name === name) ??
+      ((await (await must(await api('/_ml/groups', { method: 'POST', json: { name } }), 201)).json()) as {
+        id: string;
+      });
+    groups.set(name, found.id);
+  }
+  for (const grant of member.grants ?? []) {
+    const principal = grant.group
+      ? { type: 'group', id: groups.get(grant.group)! }
+      : { type: 'user', id: user!.id };
+    if (grant.file) {
+      const folder = grant.file.slice(0, grant.file.lastIndexOf('/')) || '/';
+      const listed = (await (
+        await must(await api(`/v1/files?path=${encodeURIComponent(folder)}`), 200)
+      ).json()) as Array<{ fileId: string; filePath: string }>;
+      const fileId = listed.find((f) => f.filePath === grant.file)!.fileId;
+      const json = { principal, target: { type: 'file', id: fileId }, level: grant.level };
+      await must(await api('/_ml/grants', { method: 'PUT', json }), 200);
+      continue;
+    }
+    const path = grant.folder ?? '/';
+    let parent = '/';
+    for (const folderName of path.split('/').filter(Boolean)) {
+      await must(
+        await api('/v1/folder', { method: 'POST', json: { folderName, parentFolderPath: parent } }),
+        201,
+      );
+      parent = `${parent === '/' ? '' : parent}/${folderName}`;
+    }
+    const json = { principal, target: { type: 'folder', path }, level: grant.level };
+    await must(await api('/_ml/grants', { method: 'PUT', json }), 200);
+  }
+  return user!.email;
 }
 
 async function put(

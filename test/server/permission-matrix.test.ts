@@ -274,6 +274,11 @@ describe('permission matrix: roles × levels × routes', () => {
       },
     },
     {
+      name: 'GET /_ml/principals (manage somewhere)',
+      need: 'manage',
+      allowed: async (c) => expectOutcome(await c.call('/_ml/principals?q=example'), 403),
+    },
+    {
       name: 'GET /_ml/users (admin)',
       need: 'admin',
       allowed: async (c) => expectOutcome(await c.call('/_ml/users'), 403),

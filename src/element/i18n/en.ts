@@ -69,10 +69,11 @@ export const en = {
   dimensions: '{width} × {height}',
 } as const;
 
-/** Every message: the core's, and those only the lazy parts use (en-more.ts, en-edit.ts, en-upload.ts). */
+/** Every message: the core's, and those only the lazy parts use (en-more.ts, en-edit.ts, en-upload.ts, en-people.ts). */
 export type MessageKey =
   | keyof typeof en
   | keyof typeof import('./en-more.js').enMore
   | keyof typeof import('./en-edit.js').enEdit
   | keyof typeof import('./en-upload.js').enUpload
-  | keyof typeof import('./en-admin.js').enAdmin;
+  | keyof typeof import('./en-admin.js').enAdmin
+  | keyof typeof import('./en-people.js').enPeople;

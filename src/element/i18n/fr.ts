@@ -544,6 +544,38 @@ const fr: Catalog = {
   adminActivitySession: 'Session {name}',
   adminActivityNoValue: 'rien',
   adminActivityBecame: 'est devenu',
+  // people and permissions (share with people)
+  share: 'Partager',
+  shareWithPeople: 'Partager avec des personnes…',
+  shareTitle: 'Partager « {name} »',
+  shareLoading: 'Chargement des accès…',
+  shareLoadFailed: 'Impossible de charger les accès : {message}',
+  shareNobody:
+    'Personne n’a encore reçu d’accès ici ; les administrateurs et les gestionnaires l’ont toujours.',
+  shareListLabel: 'Personnes et groupes ayant accès',
+  shareInheritedFrom: 'Depuis {folder}',
+  shareLevelFor: 'Accès de {name}',
+  shareRemoveFor: 'Retirer l’accès de {name}',
+  shareRemove: 'Retirer',
+  shareAddHeading: 'Ajouter des personnes ou des groupes',
+  shareSearchLabel: 'Personne ou groupe',
+  shareSearchHint:
+    'Saisissez un nom, une adresse e-mail ou le nom d’un groupe, puis choisissez dans la liste.',
+  shareSearching: 'Recherche…',
+  shareNoMatches: 'Aucune personne ni aucun groupe ne correspond à « {text} ».',
+  shareSearchFailed: 'Impossible de rechercher des personnes : {message}',
+  shareLevelLabel: 'Niveau d’accès',
+  shareAdd: 'Ajouter',
+  sharePickFirst: 'Choisissez d’abord une personne ou un groupe dans la liste.',
+  shareAboveOwn: 'Vous ne pouvez pas donner plus d’accès que vous n’en avez vous-même.',
+  levelView: 'Peut consulter',
+  levelContribute: 'Peut contribuer',
+  levelManage: 'Peut gérer',
+  principalGroup: 'Groupe',
+  principalUnknown: 'Supprimé ({id})',
+  shareSaved: '{name} a maintenant accès : {level}.',
+  shareRemoved: 'Accès de {name} retiré.',
+  shareDone: 'Terminé',
 };
 
 export default fr;

@@ -62,6 +62,7 @@ export { transferDropped } from './organise.js';
  * @fires details-close
  * @fires focus-grid - a dialog closed and what opened it is gone: focus belongs in the grid.
  * @fires asset-change - `{ asset }`: a file changed (optimistically, then as the server has it).
+ * @fires share - the user asked to share the shown file or folder with people.
  */
 export class AssetDetailsElement extends LitElement {
   static override styles = [
@@ -266,6 +267,10 @@ export class AssetDetailsElement extends LitElement {
   @property({ attribute: false }) fields: CustomMetadataField[] = [];
   /** Saves through this client; without one (a read-only session) the panel only shows. */
   @property({ attribute: false }) client: MediaClient | undefined;
+  /** The level allows moving, renaming and deleting (`manage`); without it the panel edits, uploads versions and copies only. */
+  @property({ attribute: false }) manage = true;
+  /** Offers "Share with people…" (fires `share`). */
+  @property({ attribute: false }) shareable = false;
   /** The selected files: with more than one, the panel edits them together. */
   @property({ attribute: false }) selected: MediaFile[] = [];
   /** The folder the element is confined to (for the folder picker). */
@@ -397,7 +402,8 @@ export class AssetDetailsElement extends LitElement {
                   <dt>${l.t('detailCreated')}</dt><dd>${formatDate(l, asset.createdAt)}</dd>
                   <dt>${l.t('detailModified')}</dt><dd>${formatDate(l, asset.updatedAt)}</dd>
                 </dl>
-                ${this.#canEdit ? this.#renderOrganise(asset) : nothing}
+                ${this.#canEdit && this.manage ? this.#renderOrganise(asset) : nothing}
+                ${this.#renderShare()}
               </div>`
               : this.#renderFile(asset)
       }
@@ -424,13 +430,23 @@ export class AssetDetailsElement extends LitElement {
             kind: kind === 'copy' ? 'rename-folder' : kind === 'move' ? 'move-folder' : 'delete-folder',
             folder: target,
           };
+    // Without `manage`, files can still be copied (folders show no organising at all).
+    const manage = this.manage;
     return html`<section class="actions" aria-label=${l.t('organise')}>
-      <button class="btn" type="button" @click=${() => this.#organise(task('move'))}>${l.t('moveTo')}</button>
+      ${manage ? html`<button class="btn" type="button" @click=${() => this.#organise(task('move'))}>${l.t('moveTo')}</button>` : nothing}
       <button class="btn" type="button" @click=${() => this.#organise(task('copy'))}>
         ${Array.isArray(target) ? l.t('copyTo') : l.t('renameFolder')}
       </button>
-      <button class="btn" type="button" @click=${() => this.#organise(task('delete'))}>${l.t('deleteAction')}</button>
+      ${manage ? html`<button class="btn" type="button" @click=${() => this.#organise(task('delete'))}>${l.t('deleteAction')}</button>` : nothing}
     </section>`;
+  }
+
+  #renderShare(): TemplateResult | typeof nothing {
+    return this.shareable
+      ? html`<button class="btn" type="button" data-action="share" aria-haspopup="dialog" @click=${() => emit(this, 'share')}>
+          ${this.#l10n.value.t('shareWithPeople')}
+        </button>`
+      : nothing;
   }
 
   #renderBulk(files: MediaFile[]): TemplateResult {
@@ -537,13 +553,14 @@ export class AssetDetailsElement extends LitElement {
               <summary>${l.t('versions')}</summary>
               ${
                 this.versionsOpen
-                  ? html`<ml-versions .file=${file} .client=${this.client}
+                  ? html`<ml-versions .file=${file} .client=${this.client} .manage=${this.manage}
                       @asset-change=${(e: CustomEvent<{ asset: MediaFile }>) => emit(this, 'asset-change', e.detail)}></ml-versions>`
                   : nothing
               }
             </details>`
           : nothing
       }
+      ${this.#renderShare()}
       <div class="actions">
         <button class="btn" type="button" data-action="download" @click=${() => this.download(file)}>${icon(downloadIcon)}${l.t('download')}</button>
         <button class="btn" type="button" @click=${() => this.#copyUrl(file.url)}>${icon(copyIcon)}${l.t('copyUrl')}</button>
@@ -636,7 +653,7 @@ export class AssetDetailsElement extends LitElement {
     }}>
       <div class="field">
         <label for="name">${l.t('fieldName')}</label>
-        <input id="name" type="text" required .value=${draft.name} ?disabled=${disabled}
+        <input id="name" type="text" required .value=${draft.name} ?disabled=${disabled} ?readonly=${!this.manage}
           aria-invalid=${String(!!problems.name)} aria-describedby=${problems.name ? 'name-problem' : nothing}
           @input=${(e: Event) => set({ name: (e.target as HTMLInputElement).value })} />
         ${error('name')}

@@ -148,7 +148,10 @@ function targetOf(host: LibraryHost, event: Event, pointer: boolean): MenuTarget
   };
 }
 
-/** The actions the user may take on the target: the organising ones only with write access. */
+/**
+ * The actions the user may take on the target: the organising ones only with write access;
+ * moving, renaming and deleting only where the level is `manage`, as is sharing.
+ */
 export function actionsFor(host: LibraryHost, target: MenuTarget): MenuAction[] {
   const l = host.l10n;
   const { asset, index } = target;
@@ -159,12 +162,13 @@ export function actionsFor(host: LibraryHost, target: MenuTarget): MenuAction[] 
   const actions: MenuAction[] = [];
   if (asset.type === 'folder') {
     actions.push({ label: l.t('openFolder'), run: () => ask('open-folder', { path: asset.folderPath }) });
-    if (host.client && !target.root)
+    if (host.client && !target.root && host.levelAt(asset) === 'manage')
       actions.push(
         { label: l.t('renameFolder'), ...organise({ kind: 'rename-folder', folder: asset }) },
         { label: l.t('moveTo'), ...organise({ kind: 'move-folder', folder: asset }) },
         { label: l.t('deleteAction'), ...organise({ kind: 'delete-folder', folder: asset }) },
       );
+    if (host.mayShare(asset)) actions.push(share(host, asset));
     return actions;
   }
   const file = asset as MediaFile;
@@ -186,14 +190,21 @@ export function actionsFor(host: LibraryHost, target: MenuTarget): MenuAction[] 
         () => host.notify(l.t('copyUrlFailed')),
       ),
   });
-  if (host.client)
-    actions.push(
-      { label: l.t('moveTo'), ...organise({ kind: 'move', files: [file] }) },
-      { label: l.t('copyTo'), ...organise({ kind: 'copy', files: [file] }) },
-      { label: l.t('deleteAction'), ...organise({ kind: 'delete', files: [file] }) },
-    );
+  const manage = host.levelAt(file) === 'manage';
+  if (host.client && manage)
+    actions.push({ label: l.t('moveTo'), ...organise({ kind: 'move', files: [file] }) });
+  if (host.client) actions.push({ label: l.t('copyTo'), ...organise({ kind: 'copy', files: [file] }) });
+  if (host.client && manage)
+    actions.push({ label: l.t('deleteAction'), ...organise({ kind: 'delete', files: [file] }) });
+  if (host.mayShare(file)) actions.push(share(host, file));
   return actions;
 }
+
+/** "Share with people…" (its strings came with the user's levels, see media-library.ts). */
+const share = (host: LibraryHost, asset: Asset): MenuAction => ({
+  label: host.l10n.t('shareWithPeople'),
+  run: () => void host.share(asset),
+});
 
 /** Opens the organising dialog (its own lazy chunk) for `task`; what it changes reloads the view. */
 async function organiseWith(host: LibraryHost, task: OrganiseTask): Promise<void> {

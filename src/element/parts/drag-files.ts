@@ -5,7 +5,7 @@ let dragging: MediaFile[] = [];
 
 /**
  * Drag files onto a folder (in the tree, or a folder cell in the grid) to move them; with
- * Alt/Option held, to copy. The root hands every dragstart, dragover and drop here.
+ * Alt/Option held, to copy (the only way for files the user may not move). The root hands every dragstart, dragover and drop here.
  */
 export function drag(host: LibraryHost, event: DragEvent): void {
   const path = event.composedPath().filter((n): n is HTMLElement => n instanceof HTMLElement);
@@ -28,8 +28,10 @@ export function drag(host: LibraryHost, event: DragEvent): void {
   const folderItem = cell && host.items[Number(cell.dataset.index)];
   const target = row?.dataset.path ?? (folderItem?.type === 'folder' ? folderItem.folderPath : undefined);
   if (!client || dragging.length === 0 || target === undefined) return;
-  event.preventDefault();
   const copy = event.altKey;
+  // Moving needs `manage` on every file; copying (Alt) only what the target folder allows.
+  if (!copy && !dragging.every((f) => host.levelAt(f) === 'manage')) return;
+  event.preventDefault();
   if (event.dataTransfer) event.dataTransfer.dropEffect = copy ? 'copy' : 'move';
   if (event.type !== 'drop') return;
   const files = dragging;

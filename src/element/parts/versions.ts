@@ -115,6 +115,8 @@ export class VersionsElement extends LitElement {
 
   @property({ attribute: false }) file: MediaFile | undefined;
   @property({ attribute: false }) client: MediaClient | undefined;
+  /** Deleting a version needs `manage`; restoring and replacing, `contribute` (a client). */
+  @property({ attribute: false }) manage = true;
   @state() private versions: MediaFile[] | undefined;
   @state() private previewing: MediaFile | undefined;
   @state() private busy = false;
@@ -177,13 +179,17 @@ export class VersionsElement extends LitElement {
                     <button class="btn" type="button" ?disabled=${this.busy} aria-label=${l.t('restoreVersion', { name: v.versionInfo.name })}
                       aria-expanded=${String(this.restoring === v)}
                       @click=${() => this.#askRestore(v)}>${l.t('restore')}</button>
-                    <button class="btn" type="button" ?disabled=${this.busy} aria-label=${l.t('deleteVersion', { name: v.versionInfo.name })}
+                    ${
+                      this.manage
+                        ? html`<button class="btn" type="button" ?disabled=${this.busy} aria-label=${l.t('deleteVersion', { name: v.versionInfo.name })}
                       @click=${() =>
                         this.#act(async () => {
                           await deleteVersion(this.client!, file.fileId, v.versionInfo.id);
                           await this.#load();
                           return undefined;
-                        })}>${l.t('deleteAction')}</button>
+                        })}>${l.t('deleteAction')}</button>`
+                        : nothing
+                    }
                   </span>`
             }
             ${this.restoring === v ? this.#renderRestore(file, v) : nothing}

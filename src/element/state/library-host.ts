@@ -1,7 +1,7 @@
 import type { FetchAuth, SessionAuthorizer } from '../../client/auth.js';
 import type { MediaApiError } from '../../client/errors.js';
 import type { MediaClient } from '../../client/media-client.js';
-import type { Asset, MediaFile } from '../../shared/wire.js';
+import type { AccessLevel, Asset, MediaFile } from '../../shared/wire.js';
 import type { Localizer } from '../i18n/localize.js';
 
 /** How the element reaches the media backend once it has a session. */
@@ -41,6 +41,12 @@ export interface LibraryHost {
   readonly items: readonly Asset[];
   /** The client for the parts that change the library; none for a read-only session. */
   readonly client: MediaClient | undefined;
+  /** The level the session holds at a file or folder (null: it can only see it on the way to others). */
+  levelAt(asset: Asset): AccessLevel | null;
+  /** Whether "Share with people…" is offered for a file or folder. */
+  mayShare(asset: Asset): boolean;
+  /** Opens "Share with people…" for a file or folder. */
+  share(asset: Asset): Promise<void>;
   /** The connection, once there is one; rejects when connecting fails. */
   connection(): Promise<LibraryConnection>;
   /** Shows `text` as a notice in the footer (clears it without). */

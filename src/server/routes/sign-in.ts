@@ -8,7 +8,7 @@ import { ApiError } from '../errors.js';
 import { normalizeFolder } from '../library/naming.js';
 import { readSettings } from '../library/settings.js';
 import { toDamUser } from '../library/users.js';
-import { DamUserSchema } from './people-schemas.js';
+import { AccessLevelSchema, DamUserSchema } from './people-schemas.js';
 import type { RoutePlugin } from './route-plugin.js';
 
 const SignInBody = Type.Object(
@@ -35,6 +35,16 @@ const MeSchema = Type.Object({
       enum: ['view', 'contribute', 'manage', null],
     }),
   ),
+  /**
+   * Members only: the levels their grants (and their groups') give, by folder (`/a/b/`, covering
+   * everything below) and by file id, so a client can tell the level anywhere without asking again.
+   */
+  reach: Type.Optional(
+    Type.Object({
+      folders: Type.Record(Type.String(), AccessLevelSchema),
+      files: Type.Record(Type.String(), AccessLevelSchema),
+    }),
+  ),
   /** For a signed-in browser: the token its writes carry in X-CSRF-Token. */
   csrfToken: Type.Optional(Type.String()),
   /** The library's name (`/_ml/settings`), for the app's header. */
@@ -48,6 +58,16 @@ function effectiveLevel(principal: Principal, folder: string): AccessLevel | nul
   if (level === null) return null;
   // A read-only token sees at most `view`, whatever the user could do.
   return principal.scope?.access === 'read' ? 'view' : level;
+}
+
+/** A member's reach as `/_ml/me` shows it: at most `view` for a read-only token. */
+function shownReach(principal: Principal) {
+  const reach = principal.user?.reach;
+  if (!reach) return undefined;
+  const cap = (level: AccessLevel) => (principal.scope?.access === 'read' ? 'view' : level);
+  const record = (map: Map<string, AccessLevel>) =>
+    Object.fromEntries([...map].map(([key, level]) => [key, cap(level)]));
+  return { folders: record(reach.folders), files: record(reach.files) };
 }
 
 /**
@@ -107,6 +127,7 @@ export const signInRoutes: RoutePlugin = async (app, { ctx }) => {
         user: toDamUser(user),
         role: user.role,
         ...(folder !== undefined && { level: effectiveLevel(principal, normalizeFolder(folder)) }),
+        ...(principal.user?.reach && { reach: shownReach(principal) }),
         ...(csrfToken !== undefined && { csrfToken }),
         libraryName: (await readSettings(ctx.store, ctx.config)).libraryName,
       };

@@ -52,6 +52,10 @@ export function inGranted(
   return parts.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
 }
 
+/** A LIKE pattern (escape `!`) matching values that contain `text`, lower-cased. */
+export const containsPattern = (text: string): string =>
+  `%${text.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+
 /** One aggregate's queries, on the connection (the database's, or a transaction's) it was made with. */
 export abstract class Repository {
   protected readonly c: Connection;

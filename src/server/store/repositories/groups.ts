@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import type { PrincipalType } from '../../../shared/wire.js';
-import { Repository } from '../connection.js';
+import { containsPattern, Repository } from '../connection.js';
 import { asIs, bigint, RowMapper } from '../row-mapper.js';
 import type { UserGroupTable } from '../schema.js';
 
@@ -34,6 +35,17 @@ export class GroupRepository extends Repository {
 
   findByName(name: string): Promise<GroupRecord | undefined> {
     return groupRows.first(this.c.db.selectFrom('user_groups').selectAll().where('name', '=', name));
+  }
+
+  /** Groups whose name contains `text` (any case), by name, at most `limit`; or, with `ids`, those groups. */
+  search(query: { text?: string; ids?: string[] }, limit: number): Promise<GroupRecord[]> {
+    let select = this.c.db.selectFrom('user_groups').selectAll();
+    if (query.ids) select = select.where('group_id', 'in', query.ids.length ? query.ids : ['']);
+    if (query.text) {
+      const pattern = containsPattern(query.text);
+      select = select.where((eb) => sql<boolean>`lower(${eb.ref('name')}) like ${pattern} escape '!'`);
+    }
+    return groupRows.all(select.orderBy('name').limit(limit));
   }
 
   async members(groupId: string): Promise<GroupMember[]> {

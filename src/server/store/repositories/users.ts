@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import type { UserRole, UserStatus } from '../../../shared/wire.js';
-import { Repository } from '../connection.js';
+import { containsPattern, Repository } from '../connection.js';
 import { asIs, bigint, RowMapper } from '../row-mapper.js';
 import type { UserSessionTable, UserTable } from '../schema.js';
 
@@ -59,6 +60,25 @@ export class UserRepository extends Repository {
     return userRows.first(
       this.c.db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()),
     );
+  }
+
+  /**
+   * Users whose email or name contains `text` (any case), by email, at most `limit`; or, with
+   * `ids`, those users. The people picker of the share dialog.
+   */
+  search(query: { text?: string; ids?: string[] }, limit: number): Promise<UserRecord[]> {
+    let select = this.c.db.selectFrom('users').selectAll().where('status', '=', 'active');
+    if (query.ids) select = select.where('user_id', 'in', query.ids.length ? query.ids : ['']);
+    if (query.text) {
+      const pattern = containsPattern(query.text);
+      select = select.where((eb) =>
+        eb.or([
+          sql<boolean>`lower(${eb.ref('email')}) like ${pattern} escape '!'`,
+          sql<boolean>`lower(${eb.ref('name')}) like ${pattern} escape '!'`,
+        ]),
+      );
+    }
+    return userRows.all(select.orderBy('email').limit(limit));
   }
 
   /** Active admins: the last one cannot be demoted, disabled or deleted. */
