@@ -41,7 +41,13 @@ export type AuditAction =
   | 'origin.delete'
   | 'urlEndpoint.create'
   | 'urlEndpoint.update'
-  | 'urlEndpoint.delete';
+  | 'urlEndpoint.delete'
+  | 'collection.create'
+  | 'collection.update'
+  | 'collection.delete'
+  | 'collection.items.add'
+  | 'collection.items.remove'
+  | 'collection.items.reorder';
 
 export const auditActions: readonly AuditAction[] = [
   'file.upload',
@@ -81,6 +87,12 @@ export const auditActions: readonly AuditAction[] = [
   'urlEndpoint.create',
   'urlEndpoint.update',
   'urlEndpoint.delete',
+  'collection.create',
+  'collection.update',
+  'collection.delete',
+  'collection.items.add',
+  'collection.items.remove',
+  'collection.items.reorder',
 ];
 
 /**

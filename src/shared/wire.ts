@@ -143,6 +143,9 @@ export type ErrorReason =
   | 'GRANT_ABOVE_OWN_LEVEL'
   | 'GROUP_LOOP'
   | 'GROUP_NOT_FOUND'
+  | 'COLLECTION_NAME_TAKEN'
+  | 'COLLECTION_NOT_FOUND'
+  | 'NOT_IN_COLLECTION'
   | 'CURRENT_VERSION'
   | 'DUPLICATE_LABEL'
   | 'DUPLICATE_NAME'
@@ -287,4 +290,17 @@ export interface SessionResponse {
   scope: Scope;
   /** Where the element sends `/v1/*` and upload calls. */
   endpoint: string;
+}
+
+/** A collection (`/_ml/collections`): a named, ordered set of files from any folders. */
+export interface MediaCollection {
+  id: string;
+  name: string;
+  description: string;
+  /** Files in it that the caller may see. */
+  itemCount: number;
+  /** The DAM user who made it; null when a key or a session without a user did. */
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
 }
