@@ -21,7 +21,14 @@ import { type AcceptTest, acceptTest } from './state/accept.js';
 import { libraryContext, localizeContext } from './state/contexts.js';
 import { FolderTree } from './state/folder-tree.js';
 import type { LibraryConnection, LibraryHost } from './state/library-host.js';
-import { isWithin, Listing, type ListSort, normalizeFolderPath, parentOf } from './state/listing.js';
+import {
+  type CollectionRef,
+  isWithin,
+  Listing,
+  type ListSort,
+  normalizeFolderPath,
+  parentOf,
+} from './state/listing.js';
 import { emptySearch, type SearchState } from './state/search.js';
 import { Selection } from './state/selection.js';
 import {
@@ -44,6 +51,8 @@ export type { CloseDetail, ErrorDetail, FilesDetail, InsertPayload, NavigateDeta
 let menus: typeof import('./parts/menus.js') | undefined;
 // So is dragging files onto folders (dragover must be answered at once, so it cannot load then).
 let dragFiles: typeof import('./parts/drag-files.js') | undefined;
+// And collections: the sidebar section, their view's parts, the add dialog, reordering.
+let collections: typeof import('./parts/collections.js') | undefined;
 
 /**
  * An embeddable media library: browse folders, search, pick files and hand them to the page.
@@ -137,6 +146,8 @@ export class MediaLibraryElement extends LitElement {
   @property({ attribute: 'root-folder' }) rootFolder = '/';
   /** The folder to open first. */
   @property({ attribute: 'initial-folder' }) initialFolder = '';
+  /** A collection to open first, by its id (instead of a folder); the media server's collections. */
+  @property({ attribute: 'initial-collection' }) initialCollection = '';
   /** A search to start with: ImageKit's query language (`tags IN ["sale"]`) or plain words. */
   @property({ attribute: 'initial-query' }) initialQuery = '';
   /** `grid` or `list`. */
@@ -204,6 +215,11 @@ export class MediaLibraryElement extends LitElement {
   /** The folder on screen (`/` or `/a/b`). */
   get currentFolder(): string {
     return this.#listing.state.folder;
+  }
+
+  /** The collection on screen instead of a folder (`{ id, name }`), if any. */
+  get currentCollection(): CollectionRef | undefined {
+    return this.#listing.state.collection;
   }
 
   /** Opens the modal (and loads the library the first time). */
@@ -362,9 +378,16 @@ export class MediaLibraryElement extends LitElement {
     const folder = isWithin(wanted, this.#root) ? wanted : this.#root;
     // The first page goes out first: it is what the user waits for.
     // Words search names and tags; a query runs as written (see searchQueryOf).
-    void this.#listing.load({ folder, search: { ...emptySearch, text: this.initialQuery.trim() } }, () =>
-      this.#firstRequestSent?.(),
+    const collection = this.initialCollection.trim();
+    void this.#listing.load(
+      {
+        folder,
+        collection: collection ? { id: collection, name: '' } : undefined,
+        search: { ...emptySearch, text: this.initialQuery.trim() },
+      },
+      () => this.#firstRequestSent?.(),
     );
+    if (collection) void this.#loadCollections();
     void this.#tree.reveal(folder);
     void this.#loadCustomFields(client, generation);
     whenIdle(() => {
@@ -374,6 +397,7 @@ export class MediaLibraryElement extends LitElement {
         dragFiles = m;
       });
       void import('./parts/upload-button.js');
+      void this.#loadCollections();
     });
   }
 
@@ -405,6 +429,11 @@ export class MediaLibraryElement extends LitElement {
     const client = new MediaClient({ ...(this.endpoint && { endpoint: this.endpoint }), auth: authorizer });
     this.#connectionCache = { client, authorizer, fetchAuth };
     return this.#connectionCache;
+  }
+
+  async #loadCollections(): Promise<void> {
+    collections ??= await import('./parts/collections.js');
+    collections.installCollections(this.#library);
   }
 
   async #loadCustomFields(client: MediaClient, generation: number): Promise<void> {
@@ -484,6 +513,7 @@ export class MediaLibraryElement extends LitElement {
           @folder-toggle=${(e: CustomEvent<{ path: string; expand: boolean }>) =>
             e.detail.expand ? void this.#tree.expand(e.detail.path) : this.#tree.collapse(e.detail.path)}
         ></ml-folder-tree>
+        <ml-collections part="collections" .current=${state.collection?.id}></ml-collections>
       </nav>
       <div class="content" part="content">
         <div class="toolbar" part="toolbar">
@@ -498,14 +528,18 @@ export class MediaLibraryElement extends LitElement {
           >
             ${icon(sidebarIcon)}
           </button>
-          <ml-breadcrumbs
-            part="breadcrumbs"
-            .root=${this.#root}
-            .folder=${state.folder}
-            @navigate=${(e: CustomEvent<{ path: string }>) => this.#navigate(e.detail.path)}
-          ></ml-breadcrumbs>
-          ${this.#access === 'readwrite' ? this.#renderNewFolder() : nothing}
-          ${this.#renderSortMenu()}
+          ${
+            state.collection
+              ? html`<ml-collection-crumbs part="breadcrumbs" .collection=${state.collection}></ml-collection-crumbs>`
+              : html`<ml-breadcrumbs
+                  part="breadcrumbs"
+                  .root=${this.#root}
+                  .folder=${state.folder}
+                  @navigate=${(e: CustomEvent<{ path: string }>) => this.#navigate(e.detail.path)}
+                ></ml-breadcrumbs>
+                ${this.#access === 'readwrite' ? this.#renderNewFolder() : nothing}
+                ${this.#renderSortMenu()}`
+          }
           <div class="toggle-group" role="group" aria-label=${l.t('viewLabel')}>
             ${(['grid', 'list'] as const).map(
               (view) => html`<button
@@ -540,7 +574,7 @@ export class MediaLibraryElement extends LitElement {
         </div>
         ${
           searching
-            ? html`<p class="note">${l.t('resultsIn', { folder: state.folder === this.#root ? l.t('rootFolder') : state.folder })}</p>`
+            ? html`<p class="note">${l.t('resultsIn', { folder: state.collection?.name || (state.folder === this.#root ? l.t('rootFolder') : state.folder) })}</p>`
             : nothing
         }
         <ml-asset-grid
@@ -556,7 +590,8 @@ export class MediaLibraryElement extends LitElement {
           .accepts=${this.#accepts}
           .sort=${state.sort}
           .searching=${searching}
-          .listKey=${`${state.folder}\n${state.query}\n${state.sort}`}
+          .listKey=${`${state.collection?.id ?? state.folder}\n${state.query}\n${state.sort}`}
+          .emptyText=${state.collection ? collections?.emptyText(l) : undefined}
           .density=${this.density}
           @item-select=${(e: CustomEvent<{ index: number; how: SelectHow }>) => this.#selectItem(e.detail.index, e.detail.how)}
           @item-activate=${(e: CustomEvent<{ index: number }>) => {
@@ -721,8 +756,15 @@ export class MediaLibraryElement extends LitElement {
     this.sidebarOpen = false;
     this.activeAsset = undefined;
     // Opening a folder starts a fresh view of it: the search is cleared.
-    void this.#listing.load({ folder, search: emptySearch });
+    void this.#listing.load({ folder, search: emptySearch, collection: undefined });
     void this.#tree.reveal(folder);
+    this.#announceState();
+  }
+
+  #openCollection(collection: CollectionRef | undefined): void {
+    this.sidebarOpen = false;
+    if (collection?.id !== this.#listing.state.collection?.id) this.activeAsset = undefined;
+    void this.#listing.load(collection ? { collection, search: emptySearch } : { collection });
     this.#announceState();
   }
 
@@ -876,6 +918,11 @@ export class MediaLibraryElement extends LitElement {
         void element.refresh();
         if (element.mode === 'modal')
           element.#applySelection(element.#selection.add(files.filter(element.#accepts)));
+      },
+      openCollection: (collection) => element.#openCollection(collection),
+      moveItem: (from, to) => {
+        element.#listing.move(from, to);
+        element.renderRoot.querySelector('ml-asset-grid')?.activate(to);
       },
       reportError: (error) => element.#reportError(error),
       overlay: (tag) => {
