@@ -21,8 +21,11 @@ import {
 
 afterEach(cleanup);
 
-const until = <T>(check: () => T | undefined | null | false | Promise<T>, what?: string, timeout = 12_000) =>
-  waitUntil(check as () => T, what, timeout);
+const until = <T>(
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  what?: string,
+  timeout = 12_000,
+) => waitUntil(check as () => T, what, timeout);
 
 /** The media server's API with a read-write session for the whole library. */
 async function api<T>(method: string, path: string, json?: unknown): Promise<T> {
