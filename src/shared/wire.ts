@@ -237,7 +237,7 @@ export type AccessLevel = 'view' | 'contribute' | 'manage';
 /** Who a grant or a group membership is for. */
 export type PrincipalType = 'user' | 'group';
 /** What a grant is on (`collection` once collections exist). */
-export type GrantTargetType = 'folder' | 'file';
+export type GrantTargetType = 'folder' | 'file' | 'collection';
 
 /** A user as `/_ml/users` and `/_ml/me` show it. */
 export interface DamUser {
@@ -262,7 +262,10 @@ export interface DamGroup {
 
 export interface DamGrant {
   principal: { type: PrincipalType; id: string };
-  target: { type: 'folder'; path: string } | { type: 'file'; id: string };
+  target:
+    | { type: 'folder'; path: string }
+    | { type: 'file'; id: string }
+    | { type: 'collection'; id: string };
   level: AccessLevel;
   createdAt: string;
 }

@@ -317,6 +317,68 @@ describe('collections', () => {
     assert.deepEqual(await items(c.id), ['banner.png', 'secret.png', 'hero.png']);
   });
 
+  it('grants a member a collection: it sees the collection and its files, read-only with view', async () => {
+    const shared = await create('Shared with a PR agency');
+    await add(shared.id, [files['secret.png']!]);
+    const agencyId = await addUser(server, { email: 'agency@example.com', role: 'member' });
+    const agency = await signIn(server, 'agency@example.com');
+    assert.equal(
+      (await agency.call(`/_ml/collections/${shared.id}`)).status,
+      404,
+      'nothing before the grant',
+    );
+    const granted = await server.api('/_ml/grants', {
+      method: 'PUT',
+      json: {
+        principal: { type: 'user', id: agencyId },
+        target: { type: 'collection', id: shared.id },
+        level: 'view',
+      },
+    });
+    assert.equal(granted.status, 200, await granted.clone().text());
+    assert.deepEqual((await granted.json()).target, { type: 'collection', id: shared.id });
+    const listed = ((await (await agency.call('/_ml/collections')).json()) as Collection[]).map(
+      (c) => c.name,
+    );
+    assert.ok(listed.includes('Shared with a PR agency'));
+    // Others' collections show only where they hold a file the member reaches.
+    assert.ok(!listed.includes('Press kit') && !listed.includes('Ordered'));
+    const seen: Listed[] = await (await agency.call(`/_ml/collections/${shared.id}/items`)).json();
+    assert.deepEqual(
+      seen.map((f) => f.name),
+      ['secret.png'],
+    );
+    // The file itself is reachable (details), but nothing else in its folder.
+    assert.equal((await agency.call(`/v1/files/${files['secret.png']}/details`)).status, 200);
+    const folder: Listed[] = await (await agency.call('/v1/files?path=/finance')).json();
+    assert.deepEqual(
+      folder.map((f) => f.name),
+      ['secret.png'],
+    );
+    // A file added later is reached on the next request; view changes nothing.
+    await add(shared.id, [files['logo.png']!]);
+    assert.equal((await agency.call(`/_ml/collections/${shared.id}`).then((r) => r.json())).itemCount, 2);
+    const remove = await agency.call(`/_ml/collections/${shared.id}/items`, {
+      method: 'DELETE',
+      json: { fileIds: [files['logo.png']] },
+    });
+    assert.equal(remove.status, 403);
+    const missing = await server.api('/_ml/grants', {
+      method: 'PUT',
+      json: {
+        principal: { type: 'user', id: agencyId },
+        target: { type: 'collection', id: 'nope' },
+        level: 'view',
+      },
+    });
+    assert.equal(missing.status, 404);
+    // Deleting the collection ends the grant.
+    assert.equal((await server.api(`/_ml/collections/${shared.id}`, { method: 'DELETE' })).status, 204);
+    const grants = await (await server.api(`/_ml/grants?principal=user:${agencyId}`)).json();
+    assert.deepEqual(grants, []);
+    assert.equal((await agency.call(`/v1/files/${files['secret.png']}/details`)).status, 404);
+  });
+
   it('lets a session list and read collections within its folder, and a read session not change them', async () => {
     const c = await create('Session view');
     await add(c.id, [files['hero.png']!, files['secret.png']!]);

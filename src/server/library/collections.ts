@@ -62,7 +62,8 @@ function itemsQuery(
  * every collection. Others' are not found, so their names do not leak.
  */
 async function isVisible(store: Store, principal: Principal | null, record: CollectionRecord) {
-  if (!narrowedBy(principal) || record.createdBy === principal?.user?.id) return true;
+  const reach = narrowedBy(principal);
+  if (!reach || record.createdBy === principal?.user?.id || reach.collections.has(record.id)) return true;
   return (await store.files.count(itemsQuery(principal, record.id, false), 1)) > 0;
 }
 
@@ -84,7 +85,13 @@ export async function listCollections(store: Store, principal: Principal | null)
   const out: MediaCollection[] = [];
   for (const record of await store.collections.list()) {
     const collection = await toMediaCollection(store, principal, record);
-    if (!narrowedBy(principal) || record.createdBy === principal?.user?.id || collection.itemCount > 0) {
+    const reach = narrowedBy(principal);
+    if (
+      !reach ||
+      record.createdBy === principal?.user?.id ||
+      reach.collections.has(record.id) ||
+      collection.itemCount > 0
+    ) {
       out.push(collection);
     }
   }

@@ -64,10 +64,15 @@ export class CollectionRepository extends Repository {
       .execute();
   }
 
-  /** Deletes the collection and its items (never the files). */
+  /** Deletes the collection, its items (never the files) and the grants on it. */
   async delete(id: string): Promise<void> {
     await this.c.atomically(async (db) => {
       await db.deleteFrom('collection_items').where('collection_id', '=', id).execute();
+      await db
+        .deleteFrom('grants')
+        .where('target_type', '=', 'collection')
+        .where('target', '=', id)
+        .execute();
       await db.deleteFrom('collections').where('collection_id', '=', id).execute();
     });
   }
