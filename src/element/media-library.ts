@@ -66,7 +66,7 @@ let collections: typeof import('./parts/collections.js') | undefined;
  * @event ml-select - `{ files: File[] }`: the selection changed.
  * @event ml-error - `{ message, status, reason?, source, error }`: a call failed (also shown in the UI).
  * @event ml-close - `{ reason: 'insert' | 'cancel' | 'api' }`: the modal closed.
- * @event ml-navigate - `{ folder, query, view }`: the folder, search or view changed (feed it back through `initial-folder`, `initial-query`, `view`).
+ * @event ml-navigate - `{ folder, query, view, collection? }`: the folder, search, view or collection changed (feed it back through `initial-folder`, `initial-query`, `view`, `initial-collection`).
  * @event ml-upload - `{ files: File[] }`: a batch of uploads finished; the files are in the library (and selected in the modal).
  * @event ml-upload-progress - `{ percent, bytesUploaded, bytesTotal }`: the batch's progress.
  * @event ml-upload-success - `{ file, name }`: one file uploaded.
@@ -508,7 +508,7 @@ export class MediaLibraryElement extends LitElement {
         <ml-folder-tree
           part="tree"
           .rows=${this.#tree.rows()}
-          .current=${state.folder}
+          .current=${state.collection ? '' : state.folder}
           @navigate=${(e: CustomEvent<{ path: string }>) => this.#navigate(e.detail.path)}
           @folder-toggle=${(e: CustomEvent<{ path: string; expand: boolean }>) =>
             e.detail.expand ? void this.#tree.expand(e.detail.path) : this.#tree.collapse(e.detail.path)}
@@ -780,8 +780,13 @@ export class MediaLibraryElement extends LitElement {
   }
 
   #announceState(): void {
-    const { folder, query } = this.#listing.state;
-    fire(this, 'ml-navigate', { folder, query, view: this.view });
+    const { folder, query, collection } = this.#listing.state;
+    fire(this, 'ml-navigate', {
+      folder,
+      query,
+      view: this.view,
+      ...(collection && { collection: collection.id }),
+    });
   }
 
   #selectItem(index: number, how: SelectHow): void {

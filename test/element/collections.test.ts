@@ -14,6 +14,7 @@ import {
   item,
   itemNames,
   mount,
+  nextEvent,
   settled,
   shadow,
   until as waitUntil,
@@ -198,7 +199,9 @@ describe('collections', function () {
       fileIds: [id('three.png'), id('one.png'), id('two.png')],
     });
     const element = await mount({ 'initial-folder': '/alpha' });
+    const navigated = nextEvent<{ collection?: string }>(element, 'ml-navigate');
     (await sidebarRow(element, 'Spring launch')).click();
+    expect((await navigated).collection, 'ml-navigate names the collection').to.equal(view.id);
     await until(() => element.currentCollection?.id === view.id, 'the collection open');
     await settled(element);
     await until(() => itemNames(element).join() === 'three.png,one.png,two.png', 'the collection’s order');
@@ -277,6 +280,21 @@ describe('collections', function () {
     await sendKeys({ press: 'Alt+End' });
     await until(async () => (await itemsOf(ordered.id)).join() === 'b.png,c.png,a.png', 'moved to the end');
     expect(itemNames(element).join()).to.equal('b.png,c.png,a.png');
+
+    // Dragging a file onto another puts it in that one's place.
+    const dataTransfer = new DataTransfer();
+    const fire = (node: Element, type: string) =>
+      node.dispatchEvent(
+        new DragEvent(type, { bubbles: true, composed: true, cancelable: true, dataTransfer }),
+      );
+    fire(item(element, 'a.png'), 'dragstart');
+    fire(item(element, 'b.png'), 'dragover');
+    fire(item(element, 'b.png'), 'drop');
+    await until(() => itemNames(element).join() === 'a.png,b.png,c.png', 'a.png dragged to the start');
+    await until(
+      async () => (await itemsOf(ordered.id)).join() === 'a.png,b.png,c.png',
+      'the dragged order saved',
+    );
   });
 
   it('says when a collection is empty, and opens one from the widget’s initialView', async () => {
