@@ -297,6 +297,41 @@ describe('collections', function () {
     );
   });
 
+  it('makes a collection from the sidebar’s New collection, refusing an empty name', async () => {
+    const element = await mount({ 'initial-folder': '/alpha' });
+    const section = await until(
+      () =>
+        shadow(element).querySelector('ml-collections')?.shadowRoot?.querySelector('section')
+          ?.parentNode as ShadowRoot,
+      'the collections section',
+    );
+    const open = await until(
+      () =>
+        [...section.querySelectorAll<HTMLButtonElement>('button')].find((b) =>
+          b.textContent?.includes('New collection'),
+        ),
+      'the New collection button',
+    );
+    open.click();
+    const input = await until(
+      () => section.querySelector<HTMLInputElement>('#new-collection'),
+      'the name field',
+    );
+    await until(() => activeElement() === input, 'focus in the name field');
+    section.querySelector('form')!.requestSubmit();
+    await until(
+      () => section.querySelector('[role="alert"]')?.textContent === 'Enter a name for the collection.',
+      'refused',
+    );
+    await sendKeys({ type: 'From the sidebar' });
+    await sendKeys({ press: 'Enter' });
+    const row = await sidebarRow(element, 'From the sidebar');
+    expect(footer(element).textContent).to.contain('Collection From the sidebar created.');
+    row.focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => element.currentCollection?.name === 'From the sidebar', 'the new collection open');
+  });
+
   it('says when a collection is empty, and opens one from the widget’s initialView', async () => {
     const empty = await newCollection('Nothing yet');
     const div = document.createElement('div');
