@@ -1,7 +1,9 @@
 // Collections in the element (issue 22): the sidebar section, a collection's view, "Add to
 // collection…" by menu, keyboard and drag, "Remove from collection", reordering by keyboard, and
 // opening one with `initial-collection` or the widget's `initialView.collection`.
+import 'axe-core';
 import { sendKeys, sendMouse } from '@web/test-runner-commands';
+import type { AxeResults } from 'axe-core';
 import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import { createMediaLibraryWidget } from '../../src/element/widget.js';
@@ -21,6 +23,18 @@ import {
 } from './helpers.js';
 
 afterEach(cleanup);
+
+const axe = (window as unknown as { axe: { run(context: Element, options?: object): Promise<AxeResults> } })
+  .axe;
+
+/** Runs axe-core over the element (into its shadow roots) and fails with what it found. */
+async function expectNoViolations(target: Element, state: string): Promise<void> {
+  const results = await axe.run(target, { resultTypes: ['violations'] });
+  const found = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`,
+  );
+  expect(found, `axe-core violations with ${state}:\n  ${found.join('\n  ')}`).to.deep.equal([]);
+}
 
 const until = <T>(
   check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
@@ -127,6 +141,7 @@ describe('collections', function () {
     const search = dialog.querySelector<HTMLInputElement>('input[type="search"]')!;
     await until(() => activeElement() === search, 'focus in the search');
     await until(() => dialog.querySelectorAll('ul .row').length >= 2, 'the collections listed');
+    await expectNoViolations(element, 'the Add to collection dialog');
     search.value = 'menu p';
     search.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
     await until(() => dialog.querySelectorAll('ul .row').length === 1, 'the search to narrow the list');
@@ -212,6 +227,7 @@ describe('collections', function () {
     expect(crumbs.querySelector('[aria-current="page"]')!.textContent).to.equal('Spring launch');
     const row = await sidebarRow(element, 'Spring launch');
     expect(row.getAttribute('aria-current')).to.equal('true');
+    await expectNoViolations(element, 'a collection’s view and the sidebar');
 
     const bar = shadow(element).querySelector('ml-search-bar')!;
     const input = shadow(bar).querySelector<HTMLInputElement>('input[type="search"]')!;

@@ -383,6 +383,9 @@ export class CollectionsSectionElement extends CollectionList {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // A new <media-library> renders this section at once when the chunk is already here: its
+    // drags must be followed from the first one.
+    if (this.host) installCollections(this.host);
     void this.load();
   }
 
@@ -413,13 +416,13 @@ export class CollectionsSectionElement extends CollectionList {
               type="button"
               data-collection=${c.id}
               aria-current=${this.current === c.id ? 'true' : nothing}
-              aria-label=${l.t('collectionLabel', { name: c.name, count: c.itemCount })}
+              title=${l.t('collectionLabel', { name: c.name, count: c.itemCount })}
               @click=${() => this.host?.openCollection({ id: c.id, name: c.name })}
               @dragover=${(e: DragEvent) => this.#dragOver(e)}
               @dragleave=${(e: DragEvent) => (e.currentTarget as HTMLElement).classList.remove('drop')}
               @drop=${(e: DragEvent) => this.#drop(e, c)}
             >
-              <span class="name">${c.name}</span><span class="count" aria-hidden="true">${c.itemCount}</span>
+              <span class="name">${c.name}</span> <span class="count">${c.itemCount}</span>
             </button>
           </li>`,
         )}
@@ -670,11 +673,11 @@ export class CollectionPickerElement extends CollectionList {
               class="row"
               type="button"
               data-collection=${c.id}
-              aria-label=${l.t('collectionLabel', { name: c.name, count: c.itemCount })}
+              title=${l.t('collectionLabel', { name: c.name, count: c.itemCount })}
               @click=${() => void this.#add(c)}
               @keydown=${(e: KeyboardEvent) => this.#arrow(e)}
             >
-              <span class="name">${c.name}</span><span class="count" aria-hidden="true">${c.itemCount}</span>
+              <span class="name">${c.name}</span> <span class="count">${c.itemCount}</span>
             </button>
           </li>`,
         )}
