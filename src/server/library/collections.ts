@@ -25,12 +25,13 @@ async function toMediaCollection(
   store: Store,
   principal: Principal | null,
   record: CollectionRecord,
+  itemCount?: number,
 ): Promise<MediaCollection> {
   return {
     id: record.id,
     name: record.name,
     description: record.description,
-    itemCount: await store.files.count(itemsQuery(principal, record.id, false), countCap),
+    itemCount: itemCount ?? (await store.files.count(itemsQuery(principal, record.id, false), countCap)),
     createdBy: record.createdBy,
     createdAt: new Date(record.createdAt).toISOString(),
     updatedAt: new Date(record.updatedAt).toISOString(),
@@ -83,8 +84,12 @@ export async function requireCollection(
 
 export async function listCollections(store: Store, principal: Principal | null): Promise<MediaCollection[]> {
   const out: MediaCollection[] = [];
+  // Every collection's count in one query, narrowed as its items listing is.
+  const counts = await store.collections.visibleCounts(
+    limitListToScope(principal, itemsQuery(null, '', false)),
+  );
   for (const record of await store.collections.list()) {
-    const collection = await toMediaCollection(store, principal, record);
+    const collection = await toMediaCollection(store, principal, record, counts.get(record.id) ?? 0);
     const reach = narrowedBy(principal);
     if (
       !reach ||

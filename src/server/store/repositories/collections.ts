@@ -1,4 +1,6 @@
-import { Repository } from '../connection.js';
+import { sql } from 'kysely';
+import { inFolderTree, inGranted, Repository } from '../connection.js';
+import type { ListQuery } from '../list-query.js';
 import { asIs, bigint, RowMapper } from '../row-mapper.js';
 import type { CollectionTable } from '../schema.js';
 
@@ -75,6 +77,24 @@ export class CollectionRepository extends Repository {
         .execute();
       await db.deleteFrom('collections').where('collection_id', '=', id).execute();
     });
+  }
+
+  /**
+   * How many current files each collection holds that `scope` lets through (a session's folder, a
+   * member's grants), in one grouped query; collections with none are absent.
+   */
+  async visibleCounts(scope: Pick<ListQuery, 'within' | 'granted'>): Promise<Map<string, number>> {
+    const within = scope.within === undefined ? sql`` : sql`and ${inFolderTree('v.folder', scope.within)}`;
+    const granted =
+      scope.granted === undefined
+        ? sql``
+        : sql`and ${inGranted({ trees: scope.granted.trees, fileIds: scope.granted.fileIds }, 'v.folder', 'v.file_id')}`;
+    const result = await sql<{ id: string; n: number | string }>`
+      select i.collection_id as id, count(*) as n from collection_items i
+      join file_versions v on v.file_id = i.file_id and v.is_current = 1
+      where 1 = 1 ${within} ${granted}
+      group by i.collection_id`.execute(this.c.db);
+    return new Map(result.rows.map((r) => [r.id, Number(r.n)]));
   }
 
   /** The collection's file ids in its order. */
