@@ -83,6 +83,7 @@ let collections: typeof import('./parts/collections.js') | undefined;
  * @csspart search - The search bar.
  * @csspart sidebar - The folder tree's region.
  * @csspart tree - The folder tree.
+ * @csspart collections - The sidebar's Collections section (the media server's collections).
  * @csspart content - The middle region: toolbar and grid.
  * @csspart toolbar - Breadcrumbs, new folder, sort and view controls.
  * @csspart breadcrumbs - The folder path.
