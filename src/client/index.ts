@@ -6,6 +6,7 @@ export type {
   CustomMetadataField,
   CustomMetadataValue,
   FileMetadata,
+  MediaCollection,
   MediaFile,
   MediaFolder,
   SessionResponse,
@@ -19,6 +20,17 @@ export {
   SessionAuthorizer,
   type SessionAuthorizerOptions,
 } from './auth.js';
+export {
+  addToCollection,
+  createCollection,
+  deleteCollection,
+  getCollection,
+  listCollectionItems,
+  listCollections,
+  removeFromCollection,
+  reorderCollection,
+  updateCollection,
+} from './collections.js';
 export {
   type BulkResult,
   changeTags,

@@ -28,6 +28,8 @@ export interface NavigateDetail {
   folder: string;
   query: string;
   view: 'grid' | 'list';
+  /** The collection open instead of the folder (its id; feed it back through `initial-collection`). */
+  collection?: string;
 }
 /** `ml-upload-progress` detail: the whole batch's progress. */
 export interface UploadProgressDetail {

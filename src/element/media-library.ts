@@ -21,7 +21,14 @@ import { type AcceptTest, acceptTest } from './state/accept.js';
 import { libraryContext, localizeContext } from './state/contexts.js';
 import { FolderTree } from './state/folder-tree.js';
 import type { LibraryConnection, LibraryHost } from './state/library-host.js';
-import { isWithin, Listing, type ListSort, normalizeFolderPath, parentOf } from './state/listing.js';
+import {
+  type CollectionRef,
+  isWithin,
+  Listing,
+  type ListSort,
+  normalizeFolderPath,
+  parentOf,
+} from './state/listing.js';
 import { levelAt, type People, reaches, userClaim } from './state/people.js';
 import { emptySearch, type SearchState } from './state/search.js';
 import { Selection } from './state/selection.js';
@@ -47,6 +54,8 @@ let menus: typeof import('./parts/menus.js') | undefined;
 let people: Promise<typeof import('./parts/people.js')> | undefined;
 // So is dragging files onto folders (dragover must be answered at once, so it cannot load then).
 let dragFiles: typeof import('./parts/drag-files.js') | undefined;
+// And collections: the sidebar section, their view's parts, the add dialog, reordering.
+let collections: typeof import('./parts/collections.js') | undefined;
 
 /**
  * An embeddable media library: browse folders, search, pick files and hand them to the page.
@@ -60,7 +69,7 @@ let dragFiles: typeof import('./parts/drag-files.js') | undefined;
  * @event ml-select - `{ files: File[] }`: the selection changed.
  * @event ml-error - `{ message, status, reason?, source, error }`: a call failed (also shown in the UI).
  * @event ml-close - `{ reason: 'insert' | 'cancel' | 'api' }`: the modal closed.
- * @event ml-navigate - `{ folder, query, view }`: the folder, search or view changed (feed it back through `initial-folder`, `initial-query`, `view`).
+ * @event ml-navigate - `{ folder, query, view, collection? }`: the folder, search, view or collection changed (feed it back through `initial-folder`, `initial-query`, `view`, `initial-collection`).
  * @event ml-upload - `{ files: File[] }`: a batch of uploads finished; the files are in the library (and selected in the modal).
  * @event ml-upload-progress - `{ percent, bytesUploaded, bytesTotal }`: the batch's progress.
  * @event ml-upload-success - `{ file, name }`: one file uploaded.
@@ -77,6 +86,7 @@ let dragFiles: typeof import('./parts/drag-files.js') | undefined;
  * @csspart search - The search bar.
  * @csspart sidebar - The folder tree's region.
  * @csspart tree - The folder tree.
+ * @csspart collections - The sidebar's Collections section (the media server's collections).
  * @csspart content - The middle region: toolbar and grid.
  * @csspart toolbar - Breadcrumbs, new folder, sort and view controls.
  * @csspart breadcrumbs - The folder path.
@@ -140,6 +150,8 @@ export class MediaLibraryElement extends LitElement {
   @property({ attribute: 'root-folder' }) rootFolder = '/';
   /** The folder to open first. */
   @property({ attribute: 'initial-folder' }) initialFolder = '';
+  /** A collection to open first, by its id (instead of a folder); the media server's collections. */
+  @property({ attribute: 'initial-collection' }) initialCollection = '';
   /** A search to start with: ImageKit's query language (`tags IN ["sale"]`) or plain words. */
   @property({ attribute: 'initial-query' }) initialQuery = '';
   /** `grid` or `list`. */
@@ -209,6 +221,11 @@ export class MediaLibraryElement extends LitElement {
   /** The folder on screen (`/` or `/a/b`). */
   get currentFolder(): string {
     return this.#listing.state.folder;
+  }
+
+  /** The collection on screen instead of a folder (`{ id, name }`), if any. */
+  get currentCollection(): CollectionRef | undefined {
+    return this.#listing.state.collection;
   }
 
   /** Opens the modal (and loads the library the first time). */
@@ -372,9 +389,16 @@ export class MediaLibraryElement extends LitElement {
     const folder = isWithin(wanted, this.#root) ? wanted : this.#root;
     // The first page goes out first: it is what the user waits for.
     // Words search names and tags; a query runs as written (see searchQueryOf).
-    void this.#listing.load({ folder, search: { ...emptySearch, text: this.initialQuery.trim() } }, () =>
-      this.#firstRequestSent?.(),
+    const collection = this.initialCollection.trim();
+    void this.#listing.load(
+      {
+        folder,
+        collection: collection ? { id: collection, name: '' } : undefined,
+        search: { ...emptySearch, text: this.initialQuery.trim() },
+      },
+      () => this.#firstRequestSent?.(),
     );
+    if (collection) void this.#loadCollections();
     void this.#tree.reveal(folder);
     void this.#loadCustomFields(client, generation);
     if (this.#people) void this.#loadPeople(generation, !authorizer);
@@ -385,6 +409,7 @@ export class MediaLibraryElement extends LitElement {
         dragFiles = m;
       });
       void import('./parts/upload-button.js');
+      void this.#loadCollections();
     });
   }
 
@@ -452,6 +477,11 @@ export class MediaLibraryElement extends LitElement {
       folder === this.#root ? this.#localizer.t('rootFolder') : folder.slice(folder.lastIndexOf('/') + 1);
     people ??= import('./parts/people.js');
     await (await people).openShare(this.#library, asset ?? { name, folderPath: folder });
+  }
+
+  async #loadCollections(): Promise<void> {
+    collections ??= await import('./parts/collections.js');
+    collections.installCollections(this.#library);
   }
 
   async #loadCustomFields(client: MediaClient, generation: number): Promise<void> {
@@ -526,11 +556,12 @@ export class MediaLibraryElement extends LitElement {
         <ml-folder-tree
           part="tree"
           .rows=${this.#tree.rows()}
-          .current=${state.folder}
+          .current=${state.collection ? '' : state.folder}
           @navigate=${(e: CustomEvent<{ path: string }>) => this.#navigate(e.detail.path)}
           @folder-toggle=${(e: CustomEvent<{ path: string; expand: boolean }>) =>
             e.detail.expand ? void this.#tree.expand(e.detail.path) : this.#tree.collapse(e.detail.path)}
         ></ml-folder-tree>
+        <ml-collections part="collections" .current=${state.collection?.id}></ml-collections>
       </nav>
       <div class="content" part="content">
         <div class="toolbar" part="toolbar">
@@ -545,14 +576,18 @@ export class MediaLibraryElement extends LitElement {
           >
             ${icon(sidebarIcon)}
           </button>
-          <ml-breadcrumbs
-            part="breadcrumbs"
-            .root=${this.#root}
-            .folder=${state.folder}
-            @navigate=${(e: CustomEvent<{ path: string }>) => this.#navigate(e.detail.path)}
-          ></ml-breadcrumbs>
-          ${this.#api ? this.#renderNewFolder() : nothing}
-          ${this.#renderSortMenu()}
+          ${
+            state.collection
+              ? html`<ml-collection-crumbs part="breadcrumbs" .collection=${state.collection}></ml-collection-crumbs>`
+              : html`<ml-breadcrumbs
+                  part="breadcrumbs"
+                  .root=${this.#root}
+                  .folder=${state.folder}
+                  @navigate=${(e: CustomEvent<{ path: string }>) => this.#navigate(e.detail.path)}
+                ></ml-breadcrumbs>
+                ${this.#api ? this.#renderNewFolder() : nothing}
+                ${this.#renderSortMenu()}`
+          }
           <div class="toggle-group" role="group" aria-label=${l.t('viewLabel')}>
             ${(['grid', 'list'] as const).map(
               (view) => html`<button
@@ -592,7 +627,7 @@ export class MediaLibraryElement extends LitElement {
         </div>
         ${
           searching
-            ? html`<p class="note">${l.t('resultsIn', { folder: state.folder === this.#root ? l.t('rootFolder') : state.folder })}</p>`
+            ? html`<p class="note">${l.t('resultsIn', { folder: state.collection?.name || (state.folder === this.#root ? l.t('rootFolder') : state.folder) })}</p>`
             : nothing
         }
         <ml-asset-grid
@@ -608,7 +643,8 @@ export class MediaLibraryElement extends LitElement {
           .accepts=${this.#accepts}
           .sort=${state.sort}
           .searching=${searching}
-          .listKey=${`${state.folder}\n${state.query}\n${state.sort}`}
+          .listKey=${`${state.collection?.id ?? state.folder}\n${state.query}\n${state.sort}`}
+          .emptyText=${state.collection ? collections?.emptyText(l) : undefined}
           .density=${this.density}
           @item-select=${(e: CustomEvent<{ index: number; how: SelectHow }>) => this.#selectItem(e.detail.index, e.detail.how)}
           @item-activate=${(e: CustomEvent<{ index: number }>) => {
@@ -781,10 +817,17 @@ export class MediaLibraryElement extends LitElement {
     this.sidebarOpen = false;
     this.activeAsset = undefined;
     // Opening a folder starts a fresh view of it: the search is cleared.
-    void this.#listing.load({ folder, search: emptySearch });
+    void this.#listing.load({ folder, search: emptySearch, collection: undefined });
     void this.#tree.reveal(folder);
     // Levels are read afresh with each folder: a grant changed since shows.
     if (this.#people && !this.#people.key) void this.#loadPeople(this.#startGeneration);
+    this.#announceState();
+  }
+
+  #openCollection(collection: CollectionRef | undefined): void {
+    this.sidebarOpen = false;
+    if (collection?.id !== this.#listing.state.collection?.id) this.activeAsset = undefined;
+    void this.#listing.load(collection ? { collection, search: emptySearch } : { collection });
     this.#announceState();
   }
 
@@ -800,8 +843,13 @@ export class MediaLibraryElement extends LitElement {
   }
 
   #announceState(): void {
-    const { folder, query } = this.#listing.state;
-    fire(this, 'ml-navigate', { folder, query, view: this.view });
+    const { folder, query, collection } = this.#listing.state;
+    fire(this, 'ml-navigate', {
+      folder,
+      query,
+      view: this.view,
+      ...(collection && { collection: collection.id }),
+    });
   }
 
   #selectItem(index: number, how: SelectHow): void {
@@ -941,6 +989,11 @@ export class MediaLibraryElement extends LitElement {
         void element.refresh();
         if (element.mode === 'modal')
           element.#applySelection(element.#selection.add(files.filter(element.#accepts)));
+      },
+      openCollection: (collection) => element.#openCollection(collection),
+      moveItem: (from, to) => {
+        element.#listing.move(from, to);
+        element.renderRoot.querySelector('ml-asset-grid')?.activate(to);
       },
       reportError: (error) => element.#reportError(error),
       overlay: (tag) => {

@@ -80,6 +80,8 @@ export function createMediaLibraryWidget(
   if (initial.folderPath) element.initialFolder = initial.folderPath;
   if (initial.searchQuery) element.initialQuery = initial.searchQuery;
   if (initial.fileType) element.initialQuery = `fileType = "${initial.fileType.replace(/"/g, '')}"`;
+  const collection = (settings.initialView as { collection?: { id?: string } } | undefined)?.collection;
+  if (collection?.id) element.initialCollection = collection.id;
   for (const [name, value] of Object.entries(options.attributes ?? {})) element.setAttribute(name, value);
   const { height = '100%', width = '100%' } = options.dimensions ?? {};
   if (view === 'inline') {

@@ -51,7 +51,13 @@ export type AuditAction =
   | 'group.delete'
   | 'grant.put'
   | 'grant.delete'
-  | 'settings.update';
+  | 'settings.update'
+  | 'collection.create'
+  | 'collection.update'
+  | 'collection.delete'
+  | 'collection.items.add'
+  | 'collection.items.remove'
+  | 'collection.items.reorder';
 
 export const auditActions: readonly AuditAction[] = [
   'file.upload',
@@ -101,6 +107,12 @@ export const auditActions: readonly AuditAction[] = [
   'grant.put',
   'grant.delete',
   'settings.update',
+  'collection.create',
+  'collection.update',
+  'collection.delete',
+  'collection.items.add',
+  'collection.items.remove',
+  'collection.items.reorder',
 ];
 
 /**

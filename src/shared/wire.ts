@@ -143,6 +143,9 @@ export type ErrorReason =
   | 'GRANT_ABOVE_OWN_LEVEL'
   | 'GROUP_LOOP'
   | 'GROUP_NOT_FOUND'
+  | 'COLLECTION_NAME_TAKEN'
+  | 'COLLECTION_NOT_FOUND'
+  | 'NOT_IN_COLLECTION'
   | 'CURRENT_VERSION'
   | 'DUPLICATE_LABEL'
   | 'DUPLICATE_NAME'
@@ -234,7 +237,7 @@ export type AccessLevel = 'view' | 'contribute' | 'manage';
 /** Who a grant or a group membership is for. */
 export type PrincipalType = 'user' | 'group';
 /** What a grant is on (`collection` once collections exist). */
-export type GrantTargetType = 'folder' | 'file';
+export type GrantTargetType = 'folder' | 'file' | 'collection';
 
 /** A user as `/_ml/users` and `/_ml/me` show it. */
 export interface DamUser {
@@ -259,7 +262,10 @@ export interface DamGroup {
 
 export interface DamGrant {
   principal: { type: PrincipalType; id: string };
-  target: { type: 'folder'; path: string } | { type: 'file'; id: string };
+  target:
+    | { type: 'folder'; path: string }
+    | { type: 'file'; id: string }
+    | { type: 'collection'; id: string };
   level: AccessLevel;
   createdAt: string;
 }
@@ -298,4 +304,17 @@ export interface ServerSettings {
   /** Shown in the DAM app's header and title. */
   libraryName: string;
   auditRetentionDays: number | null;
+}
+
+/** A collection (`/_ml/collections`): a named, ordered set of files from any folders. */
+export interface MediaCollection {
+  id: string;
+  name: string;
+  description: string;
+  /** Files in it that the caller may see. */
+  itemCount: number;
+  /** The DAM user who made it; null when a key or a session without a user did. */
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
 }

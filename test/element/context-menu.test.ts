@@ -166,7 +166,15 @@ describe('context menus', () => {
     await sendKeys({ press: 'Escape' });
     more.click();
     await until(() => menu.matches(':popover-open'), 'the menu from “…”');
-    expect(labels(menu)).to.deep.equal(['Insert', 'Select', 'Copy URL', 'Move to…', 'Copy to…', 'Delete']);
+    expect(labels(menu)).to.deep.equal([
+      'Insert',
+      'Select',
+      'Copy URL',
+      'Move to…',
+      'Copy to…',
+      'Delete',
+      'Add to collection…',
+    ]);
     expect(element.selectedFiles, 'the click on “…” selects nothing').to.deep.equal([]);
     entry(menu, 'Select').click();
     await until(() => element.selectedFiles.length === 1, 'the file selected');

@@ -3,6 +3,7 @@ import ar from '../../src/element/i18n/ar.js';
 import de from '../../src/element/i18n/de.js';
 import { en } from '../../src/element/i18n/en.js';
 import { enAdmin } from '../../src/element/i18n/en-admin.js';
+import { enCollections } from '../../src/element/i18n/en-collections.js';
 import { enEdit } from '../../src/element/i18n/en-edit.js';
 import { enMore } from '../../src/element/i18n/en-more.js';
 import { enPeople } from '../../src/element/i18n/en-people.js';
@@ -19,6 +20,7 @@ const english = {
   'en-upload.ts': enUpload,
   'en-admin.ts': enAdmin,
   'en-people.ts': enPeople,
+  'en-collections.ts': enCollections,
 } as Record<string, Record<string, Message>>;
 
 /** The `{placeholders}` in a message's text, sorted. */

@@ -378,6 +378,17 @@ async function seedEditing(server: TestServer): Promise<void> {
     ['menu', 'menu-file.png', 20, 20],
     ['download', 'public.png', 20, 20],
     ['download', 'private.png', 20, 20, { isPrivateFile: 'true' }],
+    // Collections (collections.test.ts): one folder per test.
+    ['coll-menu', 'pick-a.png', 20, 20],
+    ['coll-menu', 'pick-b.png', 20, 20],
+    ['coll-keys', 'keyed.png', 20, 20],
+    ['coll-drag', 'dragme.png', 20, 20],
+    ['coll-view', 'one.png', 20, 20],
+    ['coll-view', 'two.png', 20, 20],
+    ['coll-view', 'three.png', 20, 20],
+    ['coll-order', 'a.png', 20, 20],
+    ['coll-order', 'b.png', 20, 20],
+    ['coll-order', 'c.png', 20, 20],
   ];
   for (const [folder, name, width, height, fields] of files) {
     await put(server, `/edit/${folder}`, name, await png(width, height), fields);

@@ -578,6 +578,40 @@ const de: Catalog = {
   shareSaved: '{name} hat jetzt Zugriff: {level}.',
   shareRemoved: 'Zugriff für {name} entfernt.',
   shareDone: 'Fertig',
+  // collections
+  collectionsHeading: 'Sammlungen',
+  collectionsLoading: 'Sammlungen werden geladen …',
+  collectionsEmpty: 'Noch keine Sammlungen.',
+  collectionsError: 'Die Sammlungen konnten nicht geladen werden.',
+  collectionLabel: { one: '{name}, {count} Datei', other: '{name}, {count} Dateien' },
+  newCollection: 'Neue Sammlung',
+  collectionName: 'Name der Sammlung',
+  collectionCreate: 'Erstellen',
+  collectionCreated: 'Sammlung {name} erstellt.',
+  collectionNameEmpty: 'Geben Sie einen Namen für die Sammlung ein.',
+  currentCollection: 'Aktuelle Sammlung',
+  collectionEmptyTitle: 'Diese Sammlung ist leer',
+  collectionEmptyHint:
+    'Fügen Sie Dateien über „Zu Sammlung hinzufügen …“ im Menü einer Datei hinzu oder ziehen Sie sie auf die Sammlung.',
+  reorderHint: 'Alt+Pfeiltasten verschieben die aktive Datei innerhalb der Sammlung.',
+  addToCollection: 'Zu Sammlung hinzufügen …',
+  removeFromCollection: 'Aus Sammlung entfernen',
+  addToCollectionTitle: {
+    one: '{count} Datei zu einer Sammlung hinzufügen',
+    other: '{count} Dateien zu einer Sammlung hinzufügen',
+  },
+  searchCollections: 'Sammlungen durchsuchen',
+  noMatchingCollections: 'Keine Sammlung passt.',
+  addedToCollection: {
+    one: '{count} Datei zu {name} hinzugefügt.',
+    other: '{count} Dateien zu {name} hinzugefügt.',
+  },
+  alreadyInCollection: 'Bereits in {name}.',
+  removedFromCollection: {
+    one: '{count} Datei aus {name} entfernt.',
+    other: '{count} Dateien aus {name} entfernt.',
+  },
+  movedInCollection: '{name} an Position {position} von {count} verschoben.',
 };
 
 export default de;

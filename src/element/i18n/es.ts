@@ -569,6 +569,40 @@ const es: Catalog = {
   shareSaved: '{name} tiene acceso ahora: {level}.',
   shareRemoved: 'Se quitó el acceso de {name}.',
   shareDone: 'Listo',
+  // collections
+  collectionsHeading: 'Colecciones',
+  collectionsLoading: 'Cargando colecciones…',
+  collectionsEmpty: 'Aún no hay colecciones.',
+  collectionsError: 'No se pudieron cargar las colecciones.',
+  collectionLabel: { one: '{name}, {count} archivo', other: '{name}, {count} archivos' },
+  newCollection: 'Nueva colección',
+  collectionName: 'Nombre de la colección',
+  collectionCreate: 'Crear',
+  collectionCreated: 'Colección {name} creada.',
+  collectionNameEmpty: 'Escribe un nombre para la colección.',
+  currentCollection: 'Colección actual',
+  collectionEmptyTitle: 'Esta colección está vacía',
+  collectionEmptyHint:
+    'Añade archivos con «Añadir a una colección…» en el menú de un archivo, o arrástralos sobre la colección.',
+  reorderHint: 'Alt+flechas mueven el archivo activo dentro de la colección.',
+  addToCollection: 'Añadir a una colección…',
+  removeFromCollection: 'Quitar de la colección',
+  addToCollectionTitle: {
+    one: 'Añadir {count} archivo a una colección',
+    other: 'Añadir {count} archivos a una colección',
+  },
+  searchCollections: 'Buscar colecciones',
+  noMatchingCollections: 'Ninguna colección coincide.',
+  addedToCollection: {
+    one: '{count} archivo añadido a {name}.',
+    other: '{count} archivos añadidos a {name}.',
+  },
+  alreadyInCollection: 'Ya está en {name}.',
+  removedFromCollection: {
+    one: '{count} archivo quitado de {name}.',
+    other: '{count} archivos quitados de {name}.',
+  },
+  movedInCollection: '{name} movido a la posición {position} de {count}.',
 };
 
 export default es;

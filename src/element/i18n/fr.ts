@@ -576,6 +576,40 @@ const fr: Catalog = {
   shareSaved: '{name} a maintenant accès : {level}.',
   shareRemoved: 'Accès de {name} retiré.',
   shareDone: 'Terminé',
+  // collections
+  collectionsHeading: 'Collections',
+  collectionsLoading: 'Chargement des collections…',
+  collectionsEmpty: 'Aucune collection pour l’instant.',
+  collectionsError: 'Impossible de charger les collections.',
+  collectionLabel: { one: '{name}, {count} fichier', other: '{name}, {count} fichiers' },
+  newCollection: 'Nouvelle collection',
+  collectionName: 'Nom de la collection',
+  collectionCreate: 'Créer',
+  collectionCreated: 'Collection {name} créée.',
+  collectionNameEmpty: 'Saisissez un nom pour la collection.',
+  currentCollection: 'Collection actuelle',
+  collectionEmptyTitle: 'Cette collection est vide',
+  collectionEmptyHint:
+    'Ajoutez des fichiers avec « Ajouter à une collection… » dans le menu d’un fichier, ou faites-les glisser sur la collection.',
+  reorderHint: 'Alt+flèches déplacent le fichier actif dans la collection.',
+  addToCollection: 'Ajouter à une collection…',
+  removeFromCollection: 'Retirer de la collection',
+  addToCollectionTitle: {
+    one: 'Ajouter {count} fichier à une collection',
+    other: 'Ajouter {count} fichiers à une collection',
+  },
+  searchCollections: 'Rechercher des collections',
+  noMatchingCollections: 'Aucune collection ne correspond.',
+  addedToCollection: {
+    one: '{count} fichier ajouté à {name}.',
+    other: '{count} fichiers ajoutés à {name}.',
+  },
+  alreadyInCollection: 'Déjà dans {name}.',
+  removedFromCollection: {
+    one: '{count} fichier retiré de {name}.',
+    other: '{count} fichiers retirés de {name}.',
+  },
+  movedInCollection: '{name} déplacé en position {position} sur {count}.',
 };
 
 export default fr;

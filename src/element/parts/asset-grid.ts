@@ -68,6 +68,13 @@ export class AssetGridElement extends LitElement {
   @property({ attribute: false }) listKey = '';
   /** The root's density; the cell size (`--ml-cell-size`) is read again when it changes. */
   @property() density = '';
+  /** What an empty listing says instead of "This folder is empty" (a collection's title and hint). */
+  @property({ attribute: false }) emptyText: readonly [string, string] | undefined;
+
+  /** Makes `index` the active item (the keyboard stays on a row that moved), scrolled into view. */
+  activate(index: number): void {
+    this.#navigation.activate(index);
+  }
 
   readonly #l10n = new LocalizeController(this);
   readonly #window = new CellWindow(
@@ -199,7 +206,7 @@ export class AssetGridElement extends LitElement {
     if (this.items.length === 0) {
       return this.searching
         ? this.#renderEmpty(l.t('noResults'), l.t('noResultsHint'), clear)
-        : this.#renderEmpty(l.t('emptyFolder'), l.t('emptyFolderHint'));
+        : this.#renderEmpty(...(this.emptyText ?? [l.t('emptyFolder'), l.t('emptyFolderHint')]));
     }
     const more =
       this.error && !this.loadingMore

@@ -1,6 +1,7 @@
 import { css, html, LitElement } from 'lit';
 import type { Asset, MediaFile, MediaFolder } from '../../shared/wire.js';
 import { state } from '../decorators.js';
+import '../i18n/en-collections.js';
 import { enEdit } from '../i18n/en-edit.js';
 import { addEnglish } from '../i18n/localize.js';
 import type { LibraryHost } from '../state/library-host.js';
@@ -196,6 +197,7 @@ export function actionsFor(host: LibraryHost, target: MenuTarget): MenuAction[] 
   if (host.client) actions.push({ label: l.t('copyTo'), ...organise({ kind: 'copy', files: [file] }) });
   if (host.client && manage)
     actions.push({ label: l.t('deleteAction'), ...organise({ kind: 'delete', files: [file] }) });
+  if (host.client) actions.push(...collectionActions(host, file));
   if (host.mayShare(file)) actions.push(share(host, file));
   return actions;
 }
@@ -205,6 +207,28 @@ const share = (host: LibraryHost, asset: Asset): MenuAction => ({
   label: host.l10n.t('shareWithPeople'),
   run: () => void host.share(asset),
 });
+
+/** "Add to collection…", and in a collection's view "Remove from collection": on the selection when the file is in it. */
+function collectionActions(host: LibraryHost, file: MediaFile): MenuAction[] {
+  const l = host.l10n;
+  const selected = host.element.selectedFiles;
+  const files = selected.some((f) => f.fileId === file.fileId) ? [...selected] : [file];
+  const collections = () => import('./collections.js');
+  return [
+    {
+      label: l.t('addToCollection'),
+      run: () => void collections().then((m) => m.chooseCollectionFor(host, files)),
+    },
+    ...(host.element.currentCollection
+      ? [
+          {
+            label: l.t('removeFromCollection'),
+            run: () => void collections().then((m) => m.removeFromCurrentCollection(host, files)),
+          },
+        ]
+      : []),
+  ];
+}
 
 /** Opens the organising dialog (its own lazy chunk) for `task`; what it changes reloads the view. */
 async function organiseWith(host: LibraryHost, task: OrganiseTask): Promise<void> {

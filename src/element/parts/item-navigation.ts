@@ -112,6 +112,11 @@ export class ItemNavigationController implements ReactiveController {
     if (item && item.type !== 'folder') emit(this.#host, 'insert-request', { index });
   }
 
+  /** Makes `index` the active item, as the keyboard would. */
+  activate(index: number): void {
+    this.#setActive(index);
+  }
+
   #setActive(index: number, scroll = true): void {
     if (index < 0 || index >= this.#host.items.length) return;
     this.active = index;

@@ -3,6 +3,7 @@ import type { MediaApiError } from '../../client/errors.js';
 import type { MediaClient } from '../../client/media-client.js';
 import type { AccessLevel, Asset, MediaFile } from '../../shared/wire.js';
 import type { Localizer } from '../i18n/localize.js';
+import type { CollectionRef } from './listing.js';
 
 /** How the element reaches the media backend once it has a session. */
 export interface LibraryConnection {
@@ -26,6 +27,8 @@ export interface LibraryElement extends HTMLElement {
   readonly currentFolder: string;
   /** The selected files, in the order they were picked. */
   readonly selectedFiles: readonly MediaFile[];
+  /** The collection on screen instead of a folder, if any. */
+  readonly currentCollection: CollectionRef | undefined;
 }
 
 /**
@@ -58,6 +61,10 @@ export interface LibraryHost {
   changed(file?: MediaFile, folder?: string, text?: string): Promise<void>;
   /** New files are in the library: the listing reloads, and the modal picker selects them. */
   uploaded(files: MediaFile[]): void;
+  /** Opens a collection in the grid (none: back to the folder). */
+  openCollection(collection: CollectionRef | undefined): void;
+  /** Moves a listed row (a collection reordered) and keeps the keyboard on it. */
+  moveItem(from: number, to: number): void;
   /** Tells the page (`ml-error`). */
   reportError(error: MediaApiError): void;
   /** The overlay part `tag` (the upload panel) in the element's layout, made the first time it is asked for. */

@@ -1,5 +1,6 @@
+import { listCollectionItems } from '../../client/collections.js';
 import { isAbortError, MediaApiError } from '../../client/errors.js';
-import type { MediaClient, SortOrder } from '../../client/media-client.js';
+import type { ListAssetsParams, MediaClient, RequestOptions, SortOrder } from '../../client/media-client.js';
 import { allOf, condition } from '../../client/search-query.js';
 import type { Asset, MediaFile } from '../../shared/wire.js';
 import { emptySearch, type SearchState, searchQueryOf } from './search.js';
@@ -10,9 +11,17 @@ export type ListSort = SortOrder | 'ASC_TYPE' | 'DESC_TYPE';
 /** Sorting by type reads one page this large and sorts it here. */
 export const typeSortLimit = 1000;
 
+/** A collection on screen instead of a folder: its id, and its name once known. */
+export interface CollectionRef {
+  id: string;
+  name: string;
+}
+
 export interface ListingState {
   /** Current folder, as ImageKit writes folder paths: `/` or `/a/b`. */
   folder: string;
+  /** The collection listed (in its own order) instead of the folder; a search searches inside it. */
+  collection: CollectionRef | undefined;
   search: SearchState;
   /** The search as sent (`''` when browsing). */
   query: string;
@@ -87,6 +96,7 @@ export function parentOf(folder: string): string {
 export class Listing {
   state: ListingState = {
     folder: '/',
+    collection: undefined,
     search: emptySearch,
     query: '',
     sort: 'DESC_CREATED',
@@ -141,14 +151,18 @@ export class Listing {
    * gone out); asking again for what is shown (or on its way) sends nothing.
    */
   load(
-    change: Partial<Pick<ListingState, 'folder' | 'search' | 'sort'>> = {},
+    change: Partial<Pick<ListingState, 'folder' | 'search' | 'sort' | 'collection'>> = {},
     sent?: () => void,
   ): Promise<void> {
-    const { folder, query, sort, status } = this.state;
+    const { folder, query, sort, status, collection } = this.state;
     const next = { ...this.state, ...change, query: searchQueryOf({ ...this.state, ...change }.search) };
-    const same = next.folder === folder && next.query === query && next.sort === sort;
+    const same =
+      next.folder === folder &&
+      next.query === query &&
+      next.sort === sort &&
+      next.collection?.id === collection?.id;
     if (same && (status === 'ready' || status === 'loading')) {
-      this.#set({ search: next.search });
+      this.#set({ search: next.search, collection: next.collection });
       sent?.();
       return Promise.resolve();
     }
@@ -204,6 +218,15 @@ export class Listing {
     return this.#fetchPage(Math.ceil(items.length / this.#options.pageSize), items.length);
   }
 
+  /** Moves the row at `from` to `to` (a collection reordered here; the server is told by the caller). */
+  move(from: number, to: number): void {
+    const { items } = this.state;
+    if (!items[from] || to < 0 || to >= items.length) return;
+    const [row] = items.splice(from, 1);
+    items.splice(to, 0, row!);
+    this.#set({ revision: this.state.revision + 1 });
+  }
+
   /** Shows a file's new state (an edit) where it is listed. */
   replace(file: MediaFile): void {
     const { items } = this.state;
@@ -228,13 +251,30 @@ export class Listing {
     this.#fetchTimer = undefined;
   }
 
-  /** What the list and the count are asked for: a folder's children, or a search under it. */
+  /** What the list and the count are asked for: a folder's children, or a search under it (or in a collection). */
   #where() {
-    const { folder, query } = this.state;
+    const { folder, query, collection } = this.state;
+    if (collection) return { searchQuery: allOf(condition('collection', '=', collection.id), query) };
     return query
       ? // A search covers the folder and everything under it.
         { searchQuery: allOf(folder === '/' ? undefined : condition('path', ':', `${folder}/`), query) }
       : { type: 'all' as const, path: folder };
+  }
+
+  /** A page: of `GET /v1/files`, or of a collection's items (in its order, searched inside). */
+  #list(client: MediaClient, params: ListAssetsParams, options: RequestOptions): Promise<Asset[]> {
+    const { collection, query } = this.state;
+    if (!collection) return client.listAssets(params, options);
+    return listCollectionItems(
+      client,
+      collection.id,
+      {
+        ...(params.limit !== undefined && { limit: params.limit }),
+        ...(params.skip !== undefined && { skip: params.skip }),
+        ...(query && { searchQuery: query }),
+      },
+      options,
+    );
   }
 
   /** A search under a folder matches the folder itself (its path has the prefix); it is left out. */
@@ -254,7 +294,8 @@ export class Listing {
     const { sort, query } = this.state;
     const client = this.#client;
     if (!client) return sent?.();
-    const byType = sort === 'ASC_TYPE' || sort === 'DESC_TYPE';
+    // A collection lists in its own order.
+    const byType = (sort === 'ASC_TYPE' || sort === 'DESC_TYPE') && !this.state.collection;
     // One more row than the page for a search, in case the folder itself is among them.
     const limit = byType ? typeSortLimit : size + (query ? 1 : 0);
     const where = this.#where();
@@ -268,8 +309,9 @@ export class Listing {
             () => undefined,
           );
     try {
-      const page = await client.listAssets(
-        { sort: byType ? 'ASC_NAME' : sort, limit, skip: 0, ...where },
+      const page = await this.#list(
+        client,
+        { sort: byType ? 'ASC_NAME' : (sort as SortOrder), limit, skip: 0, ...where },
         { signal, ...(sent && { sent }) },
       );
       if (signal.aborted) return;
@@ -403,7 +445,8 @@ export class Listing {
     const first = append ?? page * size;
     const shift = this.#shift;
     try {
-      const found = await client.listAssets(
+      const found = await this.#list(
+        client,
         {
           sort: this.state.sort as SortOrder,
           skip: first === 0 ? 0 : first + shift,

@@ -21,6 +21,8 @@ export const stronger = (a: AccessLevel | null, b: AccessLevel | null): AccessLe
 export interface GrantedReach {
   folders: Map<string, AccessLevel>;
   files: Map<string, AccessLevel>;
+  /** Granted collections; their files are in `files` too, read afresh with the grants. */
+  collections: Map<string, AccessLevel>;
   /** Folders above granted folders and files (`/a/` above `/a/b/`): listed, not opened. */
   ancestors: Set<string>;
 }
@@ -79,17 +81,28 @@ export async function principalsOf(
 
 /** Folds grants into a reach (strongest wins), with the folders above each granted target. */
 export async function reachOf(store: Store, grants: GrantRecord[]): Promise<GrantedReach> {
-  const reach: GrantedReach = { folders: new Map(), files: new Map(), ancestors: new Set() };
-  for (const grant of grants) {
-    const map = grant.targetType === 'folder' ? reach.folders : reach.files;
-    map.set(grant.target, stronger(map.get(grant.target) ?? null, grant.level)!);
+  const reach: GrantedReach = {
+    folders: new Map(),
+    files: new Map(),
+    collections: new Map(),
+    ancestors: new Set(),
+  };
+  const grant = (map: Map<string, AccessLevel>, target: string, level: AccessLevel) =>
+    map.set(target, stronger(map.get(target) ?? null, level)!);
+  for (const { targetType, target, level } of grants) {
+    grant(
+      targetType === 'folder' ? reach.folders : targetType === 'file' ? reach.files : reach.collections,
+      target,
+      level,
+    );
   }
+  // A collection grant reaches the files in it now, as file grants would.
+  for (const [collection, level] of reach.collections)
+    for (const fileId of await store.collections.itemIds(collection)) grant(reach.files, fileId, level);
   for (const folder of reach.folders.keys())
     for (const above of foldersAbove(folder)) reach.ancestors.add(above);
-  for (const fileId of reach.files.keys()) {
-    const file = await store.files.get(fileId);
-    if (file) for (const above of foldersAbove(file.filePath)) reach.ancestors.add(above);
-  }
+  for (const file of await store.files.getMany([...reach.files.keys()]))
+    for (const above of foldersAbove(file.filePath)) reach.ancestors.add(above);
   return reach;
 }
 

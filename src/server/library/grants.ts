@@ -8,7 +8,10 @@ import { actorOf, appendAudit } from './audit.js';
 import { folderChain, normalizeFolder, toWireFolderPath } from './naming.js';
 
 /** A grant's target as the API names it. */
-export type GrantTarget = { type: 'folder'; path: string } | { type: 'file'; id: string };
+export type GrantTarget =
+  | { type: 'folder'; path: string }
+  | { type: 'file'; id: string }
+  | { type: 'collection'; id: string };
 
 export interface GrantInput {
   principal: { type: PrincipalType; id: string };
@@ -21,7 +24,7 @@ export const toDamGrant = (grant: GrantRecord, asked?: string): DamGrant & { inh
   target:
     grant.targetType === 'folder'
       ? { type: 'folder', path: toWireFolderPath(grant.target) }
-      : { type: 'file', id: grant.target },
+      : { type: grant.targetType, id: grant.target },
   level: grant.level,
   createdAt: new Date(grant.createdAt).toISOString(),
   ...(asked !== undefined && grant.targetType === 'folder' && grant.target !== asked && { inherited: true }),
@@ -52,6 +55,17 @@ async function locate(
     }
     assertFolderVisible(principal, folder, target.path);
     return { key: { targetType: 'folder', target: folder }, path: folder };
+  }
+  if (target.type === 'collection') {
+    const collection = await store.collections.get(target.id);
+    if (!collection) {
+      throw notFound(`There is no collection with id ${target.id}.`, { reason: 'COLLECTION_NOT_FOUND' });
+    }
+    // Shared by keys, admins and managers: a collection spans folders no one member manages.
+    if (principal?.user?.reach) {
+      throw forbidden('Sharing a collection needs an admin or a manager.', { reason: 'PERMISSION_DENIED' });
+    }
+    return { key: { targetType: 'collection', target: collection.id }, path: '/' };
   }
   const file = await store.files.get(target.id);
   if (!file) throw notFound(messages.fileNotFound);

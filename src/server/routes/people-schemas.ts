@@ -39,6 +39,10 @@ export const GrantTargetSchema = Type.Union([
     { type: Type.Literal('file'), id: Type.String({ minLength: 1, maxLength: 100 }) },
     { additionalProperties: false },
   ),
+  Type.Object(
+    { type: Type.Literal('collection'), id: Type.String({ minLength: 1, maxLength: 100 }) },
+    { additionalProperties: false },
+  ),
 ]);
 
 export const DamGrantSchema = Type.Object({
@@ -46,6 +50,7 @@ export const DamGrantSchema = Type.Object({
   target: Type.Union([
     Type.Object({ type: Type.Literal('folder'), path: Type.String() }),
     Type.Object({ type: Type.Literal('file'), id: Type.String() }),
+    Type.Object({ type: Type.Literal('collection'), id: Type.String() }),
   ]),
   level: AccessLevelSchema,
   createdAt: Type.String(),

@@ -265,6 +265,13 @@ const fields: Record<string, FieldSpec> = {
   private: columnField('isPrivate', 'bool', boolOps),
   isPublished: columnField('isPublished', 'bool', boolOps),
   published: columnField('isPublished', 'bool', boolOps),
+  collection: {
+    ops: exactOps,
+    build(condition, context) {
+      const named = values(condition, 'text', context) as string[];
+      return wrap(condition.op, { kind: 'collection', values: named });
+    },
+  },
   transparency: columnField('hasAlpha', 'bool', boolOps),
   hasAlpha: columnField('hasAlpha', 'bool', boolOps),
 };

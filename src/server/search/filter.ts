@@ -44,6 +44,8 @@ export type Predicate =
       op: CompareOp | 'contains';
       values: Scalar[];
     }
+  /** In one of these collections, each named by its id or its name (any case). */
+  | { kind: 'collection'; values: string[] }
   /** An embedded (EXIF/IPTC/XMP) value: compared, or containing one of values when it is a list. */
   | { kind: 'embedded'; key: string; op: CompareOp | 'prefix'; values: Scalar[] };
 

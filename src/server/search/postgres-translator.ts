@@ -5,6 +5,7 @@ import {
   combine,
   fileColumns,
   folderColumns,
+  inCollections,
   negateForFiles,
   negateForFolders,
   prefixEnd,
@@ -206,6 +207,8 @@ function filePredicate(p: Predicate): RawBuilder<SqlBool> {
     case 'metadata':
       return inRows(sql`select row_id from file_metadata_values
         where field = ${text(p.field)} and kind = ${p.valueKind} and ${metadataMatch(p)}`);
+    case 'collection':
+      return inCollections(p.values);
     case 'embedded': {
       const element = sql.ref('e.value');
       const match =

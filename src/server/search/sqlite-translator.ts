@@ -4,6 +4,7 @@ import {
   combine,
   fileColumns,
   folderColumns,
+  inCollections,
   negateForFiles,
   negateForFolders,
   prefixEnd,
@@ -62,6 +63,8 @@ function filePredicate(p: Predicate): RawBuilder<SqlBool> {
       return sql<SqlBool>`file_versions.id in (select row_id from file_metadata_values
         where field = ${p.field} and kind = ${p.valueKind} and ${match})`;
     }
+    case 'collection':
+      return inCollections(p.values);
     case 'embedded': {
       const value = sql.ref('value');
       const match =

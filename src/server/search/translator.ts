@@ -66,3 +66,14 @@ export const prefixEnd = (prefix: string) => `${prefix}\u{10FFFF}`;
 
 /** Booleans are stored as 1/0. */
 export const stored = (value: Scalar) => (typeof value === 'boolean' ? (value ? 1 : 0) : value);
+
+/**
+ * The file is in one of the collections named (by id, or by name in any case): the same SQL on
+ * both databases, a lookup on the items' primary key.
+ */
+export function inCollections(names: string[]): RawBuilder<SqlBool> {
+  const keys = names.map((name) => name.trim().toLowerCase());
+  return sql<SqlBool>`file_versions.file_id in (select i.file_id from collection_items i
+    join collections c on c.collection_id = i.collection_id
+    where c.collection_id in (${sql.join(names)}) or c.name_key in (${sql.join(keys)}))`;
+}

@@ -3,6 +3,7 @@ import type { Connection, StoreDialect } from './connection.js';
 import { ApiKeyRepository } from './repositories/api-keys.js';
 import { AuditEntryRepository } from './repositories/audit-entries.js';
 import { BlobJournalRepository } from './repositories/blob-journal.js';
+import { CollectionRepository } from './repositories/collections.js';
 import { CustomMetadataFieldRepository } from './repositories/custom-metadata-fields.js';
 import { DeliveryUsageRepository } from './repositories/delivery-usage.js';
 import { FileRepository } from './repositories/files.js';
@@ -48,6 +49,7 @@ export function kyselyStore(
     users: new UserRepository(connection),
     groups: new GroupRepository(connection),
     grants: new GrantRepository(connection),
+    collections: new CollectionRepository(connection),
     namedTransformations: new NamedTransformationRepository(connection),
     savedExtensions: new SavedExtensionRepository(connection),
     origins: new OriginRepository(connection),

@@ -16,6 +16,8 @@ export interface ListQuery {
    * folder trees, these files, and (folders only) the folders above them. Nothing when all are empty.
    */
   granted?: GrantedSet;
+  /** Only the files of this collection; in its own order (`inItsOrder`) rather than by `sort`. */
+  collection?: { id: string; inItsOrder: boolean };
   fileType?: FileType;
   /** A compiled searchQuery. */
   filter?: Filter;

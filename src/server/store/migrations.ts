@@ -392,6 +392,43 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
           .execute();
       },
     },
+    // Collections (docs/server.md): named, ordered sets of files from any folders. An item is a
+    // file id (all its versions), so moving a file keeps it; deleting it removes its items.
+    '011_collections': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('collections')
+          .addColumn('collection_id', text, (c) => c.primaryKey())
+          .addColumn('name', text, (c) => c.notNull())
+          // Lower-cased name: one name is one collection however it is typed.
+          .addColumn('name_key', text, (c) => c.notNull().unique())
+          .addColumn('description', text, (c) => c.notNull())
+          .addColumn('created_by', text)
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('collection_items')
+          .addColumn('collection_id', text, (c) =>
+            c.notNull().references('collections.collection_id').onDelete('cascade'),
+          )
+          .addColumn('file_id', text, (c) => c.notNull())
+          .addColumn('position', 'bigint', (c) => c.notNull())
+          .addColumn('added_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('collection_items_key', ['collection_id', 'file_id'])
+          .execute();
+        await db.schema
+          .createIndex('collection_items_by_file')
+          .on('collection_items')
+          .column('file_id')
+          .execute();
+        await db.schema
+          .createIndex('collection_items_by_position')
+          .on('collection_items')
+          .columns(['collection_id', 'position'])
+          .execute();
+      },
+    },
   };
 };
 

@@ -228,8 +228,30 @@ export interface SettingTable {
   updated_at: number;
 }
 
+export interface CollectionTable {
+  collection_id: string;
+  name: string;
+  /** The name lower-cased: unique. */
+  name_key: string;
+  description: string;
+  /** The DAM user who made it, when a user did. */
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CollectionItemTable {
+  collection_id: string;
+  file_id: string;
+  /** Order within the collection: ascending, gaps allowed. */
+  position: number;
+  added_at: number;
+}
+
 export interface Database {
   settings: SettingTable;
+  collections: CollectionTable;
+  collection_items: CollectionItemTable;
   delivery_usage: DeliveryUsageTable;
   origins: OriginTable;
   url_endpoints: UrlEndpointTable;

@@ -1,6 +1,7 @@
 import type { ApiKeyRepository } from './repositories/api-keys.js';
 import type { AuditEntryRepository } from './repositories/audit-entries.js';
 import type { BlobJournalRepository } from './repositories/blob-journal.js';
+import type { CollectionRepository } from './repositories/collections.js';
 import type { CustomMetadataFieldRepository } from './repositories/custom-metadata-fields.js';
 import type { DeliveryUsageRepository } from './repositories/delivery-usage.js';
 import type { FileRecord, FileRepository } from './repositories/files.js';
@@ -20,6 +21,7 @@ import type { UserRepository } from './repositories/users.js';
 export type { ListQuery, SortColumn } from './list-query.js';
 export type { ApiKeyRecord } from './repositories/api-keys.js';
 export type { AuditFilter, AuditRecord, NewAuditRecord } from './repositories/audit-entries.js';
+export type { CollectionPatch, CollectionRecord } from './repositories/collections.js';
 export type {
   CustomMetadataFieldPatch,
   CustomMetadataFieldRecord,
@@ -53,6 +55,7 @@ export interface Store {
   readonly users: UserRepository;
   readonly groups: GroupRepository;
   readonly grants: GrantRepository;
+  readonly collections: CollectionRepository;
   readonly namedTransformations: NamedTransformationRepository;
   readonly savedExtensions: SavedExtensionRepository;
   readonly origins: OriginRepository;

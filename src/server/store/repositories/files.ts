@@ -121,6 +121,12 @@ export class FileRepository extends Repository {
     return this.#first((q) => q.where('file_id', '=', fileId).where('is_current', '=', 1));
   }
 
+  /** The current versions of these files (those that exist), in no order. */
+  getMany(fileIds: string[]): Promise<FileRecord[]> {
+    if (fileIds.length === 0) return Promise.resolve([]);
+    return this.#all((q) => q.where('file_id', 'in', fileIds).where('is_current', '=', 1));
+  }
+
   getByPath(filePath: string): Promise<FileRecord | undefined> {
     return this.#first((q) => q.where('file_path', '=', filePath).where('is_current', '=', 1));
   }
@@ -206,24 +212,37 @@ export class FileRepository extends Repository {
     return row?.blob_key;
   }
 
-  /** Deletes the file with all its versions; answers their blob keys. */
+  /** Deletes the file with all its versions, and takes it out of its collections; answers their blob keys. */
   async delete(fileId: string): Promise<string[]> {
-    const rows = await this.c.db
-      .deleteFrom('file_versions')
-      .where('file_id', '=', fileId)
-      .returning('blob_key')
-      .execute();
-    return rows.map((r) => r.blob_key);
+    return this.c.atomically(async (db) => {
+      await db.deleteFrom('collection_items').where('file_id', '=', fileId).execute();
+      const rows = await db
+        .deleteFrom('file_versions')
+        .where('file_id', '=', fileId)
+        .returning('blob_key')
+        .execute();
+      return rows.map((r) => r.blob_key);
+    });
   }
 
-  /** Deletes every version of every file in the folder or beneath it; answers their blob keys. */
+  /** Deletes every version of every file in the folder or beneath it (and their collection items); answers their blob keys. */
   async deleteInTree(path: string): Promise<string[]> {
-    const rows = await this.c.db
-      .deleteFrom('file_versions')
-      .where(inFolderTree('folder', path))
-      .returning('blob_key')
-      .execute();
-    return rows.map((r) => r.blob_key);
+    return this.c.atomically(async (db) => {
+      await db
+        .deleteFrom('collection_items')
+        .where(
+          'file_id',
+          'in',
+          db.selectFrom('file_versions').select('file_id').where(inFolderTree('folder', path)),
+        )
+        .execute();
+      const rows = await db
+        .deleteFrom('file_versions')
+        .where(inFolderTree('folder', path))
+        .returning('blob_key')
+        .execute();
+      return rows.map((r) => r.blob_key);
+    });
   }
 
   /** Every version of every file, in version id order, `limit` at a time after `afterVersionId`. */
@@ -262,6 +281,12 @@ export class FileRepository extends Repository {
     const { direction } = query.sort;
     // Page over ids alone (an index-only scan, cheap even at a deep skip), then fetch those rows.
     const order = sortOrder(query.sort.column, direction);
+    if (query.collection?.inItsOrder) {
+      // The collection's own order: each file's place in it.
+      const place = sql`(select position from collection_items where collection_id = ${query.collection.id} and file_id = file_versions.file_id)`;
+      const inOrder = this.#matchingIds(query).orderBy(place).orderBy('version_id').limit(limit).offset(skip);
+      return this.#all((q) => q.where('version_id', 'in', inOrder).orderBy(place).orderBy('version_id'));
+    }
     const page = this.#matchingIds(query)
       .orderBy(column, order)
       .orderBy('version_id', direction)
@@ -291,6 +316,12 @@ export class FileRepository extends Repository {
         ...(query.include.versions ? [0] : []),
       ]);
     if (query.folder !== undefined) ids = ids.where('folder', '=', query.folder);
+    if (query.collection !== undefined) {
+      const { id } = query.collection;
+      ids = ids.where('file_id', 'in', (eb) =>
+        eb.selectFrom('collection_items').select('file_id').where('collection_id', '=', id),
+      );
+    }
     if (query.within !== undefined) ids = ids.where(inFolderTree('folder', query.within));
     if (query.granted !== undefined) {
       ids = ids.where(
