@@ -32,6 +32,8 @@ import { originRoutes } from './routes/origins.js';
 import { purgeRoutes } from './routes/purge.js';
 import type { App } from './routes/route-plugin.js';
 import { savedExtensionRoutes } from './routes/saved-extensions.js';
+import { sharePageRoutes } from './routes/share-page.js';
+import { shareRoutes } from './routes/shares.js';
 import type { ErrorMessages } from './routes/schemas.js';
 import { signInRoutes } from './routes/sign-in.js';
 import { tagRoutes } from './routes/tags.js';
@@ -175,6 +177,8 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(editRoutes, { ctx });
   await app.register(tagRoutes, { ctx });
   await app.register(downloadRoutes, { ctx });
+  await app.register(shareRoutes, { ctx });
+  await app.register(sharePageRoutes, { ctx });
   await app.register(countRoutes, { ctx });
   await app.register(tusRoutes, { ctx });
   await app.register(companionRoutes, { ctx });

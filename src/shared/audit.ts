@@ -41,7 +41,10 @@ export type AuditAction =
   | 'origin.delete'
   | 'urlEndpoint.create'
   | 'urlEndpoint.update'
-  | 'urlEndpoint.delete';
+  | 'urlEndpoint.delete'
+  | 'share.create'
+  | 'share.update'
+  | 'share.revoke';
 
 export const auditActions: readonly AuditAction[] = [
   'file.upload',
@@ -81,6 +84,9 @@ export const auditActions: readonly AuditAction[] = [
   'urlEndpoint.create',
   'urlEndpoint.update',
   'urlEndpoint.delete',
+  'share.create',
+  'share.update',
+  'share.revoke',
 ];
 
 /**

@@ -14,6 +14,7 @@ import { NamedTransformationRepository } from './repositories/named-transformati
 import { OriginRepository } from './repositories/origins.js';
 import { RenditionRepository } from './repositories/renditions.js';
 import { SavedExtensionRepository } from './repositories/saved-extensions.js';
+import { ShareRepository } from './repositories/shares.js';
 import { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
 import { UrlEndpointRepository } from './repositories/url-endpoints.js';
 import { UserRepository } from './repositories/users.js';
@@ -52,6 +53,7 @@ export function kyselyStore(
     origins: new OriginRepository(connection),
     urlEndpoints: new UrlEndpointRepository(connection),
     deliveryUsage: new DeliveryUsageRepository(connection),
+    shares: new ShareRepository(connection),
     audit: new AuditEntryRepository(connection),
     transaction: (work) =>
       inTransaction

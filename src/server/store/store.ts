@@ -12,6 +12,7 @@ import type { NamedTransformationRepository } from './repositories/named-transfo
 import type { OriginRepository } from './repositories/origins.js';
 import type { RenditionRepository } from './repositories/renditions.js';
 import type { SavedExtensionRepository } from './repositories/saved-extensions.js';
+import type { ShareRepository } from './repositories/shares.js';
 import type { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
 import type { UrlEndpointRepository } from './repositories/url-endpoints.js';
 import type { UserRepository } from './repositories/users.js';
@@ -33,6 +34,7 @@ export type { NamedTransformationRecord } from './repositories/named-transformat
 export type { OriginRecord } from './repositories/origins.js';
 export type { RenditionRecord } from './repositories/renditions.js';
 export type { SavedExtensionRecord } from './repositories/saved-extensions.js';
+export type { SharePatch, ShareRecord, ShareTargetType } from './repositories/shares.js';
 export type { UrlEndpointRecord } from './repositories/url-endpoints.js';
 export type { UserPatch, UserRecord, UserSessionRecord } from './repositories/users.js';
 
@@ -57,6 +59,8 @@ export interface Store {
   readonly origins: OriginRepository;
   readonly urlEndpoints: UrlEndpointRepository;
   readonly deliveryUsage: DeliveryUsageRepository;
+  /** Public share links; read per request, never cached. */
+  readonly shares: ShareRepository;
   /** Append-only: writes add their entry inside their own transaction. */
   readonly audit: AuditEntryRepository;
   /** Runs `work` atomically on the store it is handed; nested calls join the outer transaction. */
