@@ -4,6 +4,7 @@ import de from '../../src/element/i18n/de.js';
 import { en } from '../../src/element/i18n/en.js';
 import { enEdit } from '../../src/element/i18n/en-edit.js';
 import { enMore } from '../../src/element/i18n/en-more.js';
+import { enShares } from '../../src/element/i18n/en-shares.js';
 import { enUpload } from '../../src/element/i18n/en-upload.js';
 import es from '../../src/element/i18n/es.js';
 import fr from '../../src/element/i18n/fr.js';
@@ -15,6 +16,7 @@ const english = {
   'en-more.ts': enMore,
   'en-edit.ts': enEdit,
   'en-upload.ts': enUpload,
+  'en-shares.ts': enShares,
 } as Record<string, Record<string, Message>>;
 
 /** The `{placeholders}` in a message's text, sorted. */

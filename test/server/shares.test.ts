@@ -3,9 +3,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { unzipSync } from 'fflate';
 import sharp from 'sharp';
+import { EntryNames, safeEntryName } from '../../src/server/library/zip.js';
 import type { AuditPage } from '../../src/shared/audit.js';
 import type { DownloadLink, Share } from '../../src/shared/shares.js';
-import { EntryNames, safeEntryName } from '../../src/server/library/zip.js';
 import { png, upload } from '../helpers/fixtures.js';
 import { addUser, grant, signIn } from '../helpers/people.js';
 import { createScaleBackends, type ScaleBackends, testBackend } from '../helpers/scale.js';
@@ -51,7 +51,10 @@ describe('share links', () => {
   before(async () => {
     server = await startTestServer({
       maxDownloadBytes: 200_000,
-      shareLimits: { requests: { limit: 10_000, intervalMs: 60_000 }, passwords: { limit: 4, intervalMs: 60_000 } },
+      shareLimits: {
+        requests: { limit: 10_000, intervalMs: 60_000 },
+        passwords: { limit: 4, intervalMs: 60_000 },
+      },
     });
     alpha = [await put(server, '/client/alpha', 'one.png'), await put(server, '/client/alpha', 'two.png')];
     secret = await put(server, '/client/alpha', 'secret.png', { isPrivateFile: 'true' });
@@ -73,11 +76,17 @@ describe('share links', () => {
     assert.equal(link.expiresAt, null);
     assert.equal(link.createdBy.type, 'key');
     const listed = (await (await server.api('/_ml/shares?folder=/client/alpha')).json()) as Share[];
-    assert.ok(listed.some((s) => s.id === link.id && s.url === undefined), 'the list never repeats the token');
+    assert.ok(
+      listed.some((s) => s.id === link.id && s.url === undefined),
+      'the list never repeats the token',
+    );
   });
 
   it('shows the folder, its private files and its subfolders, and nothing outside it', async () => {
-    const link = await share(server, { target: { type: 'folder', path: '/client/alpha' }, allowDownload: true });
+    const link = await share(server, {
+      target: { type: 'folder', path: '/client/alpha' },
+      allowDownload: true,
+    });
     const page = await fetch(server.url + pathOf(link));
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type')!, /text\/html/);
@@ -112,23 +121,29 @@ describe('share links', () => {
     assert.equal((await fetch(`${server.url}${pathOf(link)}/f/${sibling.fileId}?size=thumb`)).status, 404);
     assert.equal((await fetch(`${server.url}${pathOf(link)}/f/${sibling.fileId}`)).status, 404);
     assert.equal((await fetch(`${server.url}${pathOf(link)}/view/${sibling.fileId}`)).status, 404);
-    for (const escape of ['..', '../alpha-sibling', '..%2Falpha-sibling', '%2E%2E']) {
-      const response = await fetch(`${server.url}${pathOf(link)}?folder=${escape}`);
-      assert.equal(response.status, 404, escape);
+    for (const above of ['..', '../alpha-sibling', '..%2Falpha-sibling', '%2E%2E']) {
+      const response = await fetch(`${server.url}${pathOf(link)}?folder=${above}`);
+      assert.equal(response.status, 404, above);
       assert.ok(!(await response.text()).includes('other.png'));
     }
     assert.equal((await fetch(`${server.url}${pathOf(link)}/download.zip?folder=..`)).status, 404);
   });
 
   it('never reaches a sibling folder whose name starts with the shared one', async () => {
-    const link = await share(server, { target: { type: 'folder', path: '/client/alpha-sibling' }, allowDownload: true });
+    const link = await share(server, {
+      target: { type: 'folder', path: '/client/alpha-sibling' },
+      allowDownload: true,
+    });
     assert.equal((await fetch(`${server.url}${pathOf(link)}/f/${alpha[0]!.fileId}?size=thumb`)).status, 404);
     const html = await (await fetch(server.url + pathOf(link))).text();
     assert.ok(html.includes('other.png') && !html.includes('one.png'));
   });
 
   it('streams the folder as a ZIP whose entries hold the files’ bytes', async () => {
-    const link = await share(server, { target: { type: 'folder', path: '/client/alpha' }, allowDownload: true });
+    const link = await share(server, {
+      target: { type: 'folder', path: '/client/alpha' },
+      allowDownload: true,
+    });
     const response = await fetch(`${server.url}${pathOf(link)}/download.zip`);
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('content-type'), 'application/zip');
@@ -141,13 +156,18 @@ describe('share links', () => {
     assert.equal(sha256(entries['raw/deep.png']!), sha256(nested.bytes));
 
     const sub = unzipSync(
-      new Uint8Array(await (await fetch(`${server.url}${pathOf(link)}/download.zip?folder=raw`)).arrayBuffer()),
+      new Uint8Array(
+        await (await fetch(`${server.url}${pathOf(link)}/download.zip?folder=raw`)).arrayBuffer(),
+      ),
     );
     assert.deepEqual(Object.keys(sub), ['deep.png']);
   });
 
   it('honours allowDownload: previews only, no originals and no ZIP', async () => {
-    const link = await share(server, { target: { type: 'folder', path: '/client/alpha' }, allowDownload: false });
+    const link = await share(server, {
+      target: { type: 'folder', path: '/client/alpha' },
+      allowDownload: false,
+    });
     const html = await (await fetch(server.url + pathOf(link))).text();
     assert.ok(!html.includes('download.zip') && !html.includes('download=1'));
     assert.equal((await fetch(`${server.url}${pathOf(link)}/f/${alpha[0]!.fileId}?size=screen`)).status, 200);
@@ -161,7 +181,9 @@ describe('share links', () => {
     const html = await (await fetch(server.url + pathOf(link))).text();
     assert.ok(html.includes('two.png') && !html.includes('one.png'));
     assert.equal((await fetch(`${server.url}${pathOf(link)}/f/${alpha[0]!.fileId}?size=thumb`)).status, 404);
-    const zip = unzipSync(new Uint8Array(await (await fetch(`${server.url}${pathOf(link)}/download.zip`)).arrayBuffer()));
+    const zip = unzipSync(
+      new Uint8Array(await (await fetch(`${server.url}${pathOf(link)}/download.zip`)).arrayBuffer()),
+    );
     assert.deepEqual(Object.keys(zip), ['two.png']);
     assert.equal(sha256(zip['two.png']!), sha256(alpha[1]!.bytes));
   });
@@ -199,14 +221,20 @@ describe('share links', () => {
     const open = await (await fetch(server.url + pathOf(link), { headers: { cookie } })).text();
     assert.ok(open.includes('one.png'));
     assert.equal(
-      (await fetch(`${server.url}${pathOf(link)}/f/${alpha[0]!.fileId}?size=thumb`, { headers: { cookie } })).status,
+      (await fetch(`${server.url}${pathOf(link)}/f/${alpha[0]!.fileId}?size=thumb`, { headers: { cookie } }))
+        .status,
       200,
     );
 
     // A new password ends every unlock.
-    const changed = await server.api(`/_ml/shares/${link.id}`, { method: 'PATCH', json: { password: 'another secret' } });
+    const changed = await server.api(`/_ml/shares/${link.id}`, {
+      method: 'PATCH',
+      json: { password: 'another secret' },
+    });
     assert.equal(changed.status, 200, await changed.clone().text());
-    assert.ok(!(await (await fetch(server.url + pathOf(link), { headers: { cookie } })).text()).includes('one.png'));
+    assert.ok(
+      !(await (await fetch(server.url + pathOf(link), { headers: { cookie } })).text()).includes('one.png'),
+    );
 
     // A few attempts per address and link (4 here, 10 a quarter hour by default); then 429 whatever the password.
     for (let i = 0; i < 2; i++) assert.equal((await attempt('still wrong')).status, 403);
@@ -214,12 +242,23 @@ describe('share links', () => {
   });
 
   it('is a 404 once expired, and at once once revoked, with audit entries for each change', async () => {
-    const link = await share(server, { target: { type: 'folder', path: '/client/alpha' }, allowDownload: true });
+    const link = await share(server, {
+      target: { type: 'folder', path: '/client/alpha' },
+      allowDownload: true,
+    });
     assert.equal((await fetch(server.url + pathOf(link))).status, 200);
     const soon = new Date(Date.now() + 60_000).toISOString();
-    const patched = await server.api(`/_ml/shares/${link.id}`, { method: 'PATCH', json: { expiresAt: soon } });
+    const patched = await server.api(`/_ml/shares/${link.id}`, {
+      method: 'PATCH',
+      json: { expiresAt: soon },
+    });
     assert.equal(((await patched.json()) as Share).expiresAt, soon);
-    await server.catalog().updateTable('shares').set({ expires_at: Date.now() - 1000 }).where('share_id', '=', link.id).execute();
+    await server
+      .catalog()
+      .updateTable('shares')
+      .set({ expires_at: Date.now() - 1000 })
+      .where('share_id', '=', link.id)
+      .execute();
     const expired = await fetch(server.url + pathOf(link));
     assert.equal(expired.status, 404);
     assert.match(await expired.text(), /has expired, or was revoked/);
@@ -240,7 +279,9 @@ describe('share links', () => {
   });
 
   it('answers unknown and malformed tokens with the same 404 page, localised', async () => {
-    const unknown = await fetch(`${server.url}/s/${'A'.repeat(32)}`, { headers: { 'accept-language': 'de-DE,de;q=0.9,en;q=0.5' } });
+    const unknown = await fetch(`${server.url}/s/${'A'.repeat(32)}`, {
+      headers: { 'accept-language': 'de-DE,de;q=0.9,en;q=0.5' },
+    });
     assert.equal(unknown.status, 404);
     const html = await unknown.text();
     assert.match(html, /<html lang="de">/);
@@ -248,8 +289,13 @@ describe('share links', () => {
   });
 
   it('speaks German to a German browser', async () => {
-    const link = await share(server, { target: { type: 'folder', path: '/client/alpha' }, allowDownload: true });
-    const html = await (await fetch(server.url + pathOf(link), { headers: { 'accept-language': 'de' } })).text();
+    const link = await share(server, {
+      target: { type: 'folder', path: '/client/alpha' },
+      allowDownload: true,
+    });
+    const html = await (
+      await fetch(server.url + pathOf(link), { headers: { 'accept-language': 'de' } })
+    ).text();
     assert.match(html, /Alle herunterladen \(ZIP\)/);
     assert.match(html, /4 Dateien|3 Dateien/);
   });
@@ -276,14 +322,22 @@ describe('share links', () => {
     await refusal({ allowDownload: true }, 400, /target/);
     await refusal({ target: { type: 'folder' }, allowDownload: true }, 400, /folder target needs its path/);
     await refusal({ target: { type: 'file' }, allowDownload: true }, 400, /file target needs its id/);
-    await refusal({ target: { type: 'album', id: 'x' }, allowDownload: true }, 400, /file, folder or collection/);
+    await refusal(
+      { target: { type: 'album', id: 'x' }, allowDownload: true },
+      400,
+      /file, folder or collection/,
+    );
     await refusal({ target: 'x', allowDownload: true }, 400, /target must be an object/);
     await refusal({ target: { type: 'file', id: 'nope' } }, 400, /allowDownload/);
     await refusal({ target: { type: 'file', id: 'nope' }, allowDownload: true }, 404, /file does not exist/);
     await refusal({ target: { type: 'folder', path: '/nowhere' }, allowDownload: true }, 404, /nowhere/);
     await refusal({ target: { type: 'collection', id: 'c1' }, allowDownload: true }, 404, /collection/);
     await refusal(
-      { target: { type: 'folder', path: '/client/alpha' }, allowDownload: true, expiresAt: '2001-01-01T00:00:00Z' },
+      {
+        target: { type: 'folder', path: '/client/alpha' },
+        allowDownload: true,
+        expiresAt: '2001-01-01T00:00:00Z',
+      },
       400,
       /past/,
     );
@@ -297,11 +351,7 @@ describe('share links', () => {
       400,
       /at least 8/,
     );
-    await refusal(
-      { target: { type: 'folder', path: '/client/../alpha' }, allowDownload: true },
-      400,
-      /\.\./,
-    );
+    await refusal({ target: { type: 'folder', path: '/client/../alpha' }, allowDownload: true }, 400, /\.\./);
   });
 
   it('lets a member share only what it manages, and list only its own links', async () => {
@@ -310,7 +360,10 @@ describe('share links', () => {
     await grant(server, { type: 'user', id: memberId }, '/client/alpha-sibling', 'view');
     const member = await signIn(server, 'sharer@example.com');
     const create = (path: string) =>
-      member.call('/_ml/shares', { method: 'POST', json: { target: { type: 'folder', path }, allowDownload: true } });
+      member.call('/_ml/shares', {
+        method: 'POST',
+        json: { target: { type: 'folder', path }, allowDownload: true },
+      });
     const viewOnly = await create('/client/alpha-sibling');
     assert.equal(viewOnly.status, 403, await viewOnly.clone().text());
     const managed = await create('/client/alpha');
@@ -383,13 +436,22 @@ describe('downloads', () => {
   });
 
   it('refuses past the configured total size with a clear 413', async () => {
-    const big = await put(server, '/dl/big', 'big.png', {}, await sharp(randomBytes(300 * 300 * 3), {
+    const big = await put(
+      server,
+      '/dl/big',
+      'big.png',
+      {},
+      await sharp(randomBytes(300 * 300 * 3), {
         raw: { width: 300, height: 300, channels: 3 },
       })
         .png()
-        .toBuffer());
+        .toBuffer(),
+    );
     const refused = await ask({ fileIds: [big.fileId] }, 413);
-    assert.match(refused.message, /^This download would be \d+ MB, more than the 1 MB one ZIP may hold on this server/);
+    assert.match(
+      refused.message,
+      /^This download would be \d+ MB, more than the 1 MB one ZIP may hold on this server/,
+    );
     const folder = await ask({ folder: '/dl/big' }, 413);
     assert.match(folder.message, /one ZIP may hold/);
   });
@@ -423,7 +485,9 @@ describe('ZIP entry names', () => {
   });
 });
 
-describe('a revoke on one node holds at once on another', { skip: testBackend !== 'scale' && 'the scale path only (npm run test:scale)' }, () => {
+describe('a revoke on one node holds at once on another', {
+  skip: testBackend !== 'scale' && 'the scale path only (npm run test:scale)',
+}, () => {
   let backends: ScaleBackends;
   let a: TestServer;
   let b: TestServer;

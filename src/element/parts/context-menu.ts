@@ -7,6 +7,7 @@ import type { LibraryHost } from '../state/library-host.js';
 import { shared } from '../styles/shared.js';
 import type { OrganiseTask } from './organise-dialog.js';
 import { adoptStyles } from './part-events.js';
+import { downloadZip, openShareDialog } from './share-actions.js';
 
 addEnglish(enEdit);
 
@@ -165,6 +166,9 @@ export function actionsFor(host: LibraryHost, target: MenuTarget): MenuAction[] 
         { label: l.t('moveTo'), ...organise({ kind: 'move-folder', folder: asset }) },
         { label: l.t('deleteAction'), ...organise({ kind: 'delete-folder', folder: asset }) },
       );
+    actions.push(
+      ...shareActions(host, { type: 'folder', path: asset.folderPath }, asset.name || asset.folderPath),
+    );
     return actions;
   }
   const file = asset as MediaFile;
@@ -192,6 +196,29 @@ export function actionsFor(host: LibraryHost, target: MenuTarget): MenuAction[] 
       { label: l.t('copyTo'), ...organise({ kind: 'copy', files: [file] }) },
       { label: l.t('deleteAction'), ...organise({ kind: 'delete', files: [file] }) },
     );
+  actions.push(...shareActions(host, { type: 'file', id: file.fileId }, file.name));
+  // Several files selected, this one among them: one ZIP of them all.
+  const selected = host.element.selectedFiles;
+  if (selected.length > 1 && selected.some((f) => f.fileId === file.fileId))
+    actions.push({
+      label: l.t('downloadSelected', { count: selected.length }),
+      run: () => void downloadZip(host, { fileIds: selected.map((f) => f.fileId) }),
+    });
+  return actions;
+}
+
+/** "Share link…" (with write access) and, for a folder, "Download as ZIP" (share-actions.ts). */
+function shareActions(
+  host: LibraryHost,
+  target: { type: 'file'; id: string } | { type: 'folder'; path: string },
+  name: string,
+): MenuAction[] {
+  const l = host.l10n;
+  const actions: MenuAction[] = [];
+  if (target.type === 'folder')
+    actions.push({ label: l.t('downloadZip'), run: () => void downloadZip(host, { folder: target.path }) });
+  if (host.client)
+    actions.push({ label: l.t('shareLink'), run: () => void openShareDialog(host, { target, name }) });
   return actions;
 }
 

@@ -67,7 +67,8 @@ export async function createDownload(
   let bytes: number;
   if (input.fileIds !== undefined) {
     const ids = [...new Set(input.fileIds)];
-    if (ids.length === 0) throw badRequest('fileIds is empty: name at least one file.', { reason: 'MISSING_PARAMETER' });
+    if (ids.length === 0)
+      throw badRequest('fileIds is empty: name at least one file.', { reason: 'MISSING_PARAMETER' });
     const found = await store.files.getMany(ids);
     const missing = ids.filter((id) => !found.some((f) => f.fileId === id));
     if (missing.length > 0) {
@@ -94,9 +95,13 @@ export async function createDownload(
   assertDownloadSize(bytes, maxBytes);
   const key = (await store.apiKeys.list()).find((k) => isActive(k, now) && k.permission !== 'None');
   if (!key) {
-    throw new ApiError(503, 'This server has no API key that may read files, so it cannot sign a download URL.', {
-      help: 'Create an API key with read permission (docs/server.md, API keys).',
-    });
+    throw new ApiError(
+      503,
+      'This server has no API key that may read files, so it cannot sign a download URL.',
+      {
+        help: 'Create an API key with read permission (docs/server.md, API keys).',
+      },
+    );
   }
   const expiry = Math.floor(now / 1000) + downloadLinkSeconds;
   const claims: DownloadClaims = {
@@ -128,7 +133,8 @@ export async function openDownload(store: Store, token: string, now = Date.now()
   } catch {
     throw invalidLink();
   }
-  if (typeof claims.k !== 'string' || typeof claims.e !== 'number' || claims.e <= now / 1000) throw invalidLink();
+  if (typeof claims.k !== 'string' || typeof claims.e !== 'number' || claims.e <= now / 1000)
+    throw invalidLink();
   const given = Buffer.from(mac);
   const valid = (await store.apiKeys.findByPublicKey(claims.k)).some((key) => {
     if (!isActive(key, now)) return false;
@@ -142,7 +148,11 @@ export async function openDownload(store: Store, token: string, now = Date.now()
 }
 
 /** Reads a folder tree's current files page by page, by path (only published ones for a share link). */
-export async function* filesInTree(store: Store, folder: string, publishedOnly: boolean): AsyncIterable<FileRecord> {
+export async function* filesInTree(
+  store: Store,
+  folder: string,
+  publishedOnly: boolean,
+): AsyncIterable<FileRecord> {
   let after = '';
   for (;;) {
     const page = await store.files.pageInTree(folder, after, 500);

@@ -6,7 +6,13 @@ import type { ShareStrings } from './share-strings.js';
  * turns those links into a lightbox. Every value from the library is escaped here.
  */
 
-const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 export const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => escapes[c]!);
 
 /** One file of a gallery, with the URLs the page uses for it (relative to the page's origin). */

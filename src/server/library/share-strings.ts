@@ -18,7 +18,8 @@ const en = {
   wrongPassword: 'That password is not right. Try again.',
   tooManyAttempts: 'Too many attempts. Wait a few minutes, then try again.',
   notFoundTitle: 'Link not found',
-  notFound: 'This link does not exist, has expired, or was revoked. Ask the person who shared it for a new one.',
+  notFound:
+    'This link does not exist, has expired, or was revoked. Ask the person who shared it for a new one.',
   tooManyRequests: 'Too many requests from your address. Wait a minute, then reload.',
   close: 'Close',
   previous: 'Previous',

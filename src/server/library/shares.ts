@@ -57,9 +57,12 @@ function parseExpiry(raw: string, now: number): number {
     });
   }
   if (at <= now) {
-    throw badRequest('expiresAt is in the past: give a time after now, or leave it out for a link that does not expire.', {
-      reason: 'INVALID_PARAMETER',
-    });
+    throw badRequest(
+      'expiresAt is in the past: give a time after now, or leave it out for a link that does not expire.',
+      {
+        reason: 'INVALID_PARAMETER',
+      },
+    );
   }
   return at;
 }
@@ -77,7 +80,9 @@ async function passwordHashOf(password: string): Promise<string> {
 export function shareTargetOf(sent: { type: ShareTarget['type']; id?: string; path?: string }): ShareTarget {
   if (sent.type === 'folder') {
     if (sent.path === undefined) {
-      throw badRequest('A folder target needs its path: {type: "folder", path: "/a/b"}.', { reason: 'MISSING_PARAMETER' });
+      throw badRequest('A folder target needs its path: {type: "folder", path: "/a/b"}.', {
+        reason: 'MISSING_PARAMETER',
+      });
     }
     return { type: 'folder', path: sent.path };
   }
@@ -208,7 +213,8 @@ export async function listShares(
   const shares = await store.shares.list(where);
   // A session sees the links inside its folder only.
   const folder = principal.scope?.folder;
-  const inside = (s: ShareRecord) => folder === undefined || s.targetType !== 'folder' || s.target.startsWith(folder);
+  const inside = (s: ShareRecord) =>
+    folder === undefined || s.targetType !== 'folder' || s.target.startsWith(folder);
   return shares.filter(inside).map((s) => toWireShare(s));
 }
 
@@ -222,9 +228,17 @@ export async function updateShare(
 ): Promise<Share> {
   const before = await ownShare(store, principal, shareId);
   const expiresAt =
-    patch.expiresAt === undefined ? undefined : patch.expiresAt === null ? null : parseExpiry(patch.expiresAt, now);
+    patch.expiresAt === undefined
+      ? undefined
+      : patch.expiresAt === null
+        ? null
+        : parseExpiry(patch.expiresAt, now);
   const passwordHash =
-    patch.password === undefined ? undefined : patch.password === null ? null : await passwordHashOf(patch.password);
+    patch.password === undefined
+      ? undefined
+      : patch.password === null
+        ? null
+        : await passwordHashOf(patch.password);
   const title = patch.title === undefined ? undefined : patch.title?.trim() || null;
   const after: ShareRecord = {
     ...before,
@@ -238,7 +252,8 @@ export async function updateShare(
   const wireBefore = toWireShare(before);
   const wireAfter = toWireShare(after);
   for (const field of ['expiresAt', 'hasPassword', 'allowDownload', 'title'] as const) {
-    if (wireBefore[field] !== wireAfter[field]) changes[field] = { before: wireBefore[field], after: wireAfter[field] };
+    if (wireBefore[field] !== wireAfter[field])
+      changes[field] = { before: wireBefore[field], after: wireAfter[field] };
   }
   // A new password counts as a change even when there was one before.
   if (passwordHash && before.passwordHash) changes.password = { before: 'set', after: 'changed' };
@@ -250,13 +265,23 @@ export async function updateShare(
       ...(patch.allowDownload !== undefined && { allowDownload: patch.allowDownload }),
       updatedAt: now,
     });
-    await appendAudit(tx, actorOf(principal), { action: 'share.update', target: auditTarget(after), changes }, now);
+    await appendAudit(
+      tx,
+      actorOf(principal),
+      { action: 'share.update', target: auditTarget(after), changes },
+      now,
+    );
   });
   return wireAfter;
 }
 
 /** Revokes a link: the row goes, so the next request for it, on any node, is a 404. */
-export async function revokeShare(store: Store, principal: Principal, shareId: string, now = Date.now()): Promise<void> {
+export async function revokeShare(
+  store: Store,
+  principal: Principal,
+  shareId: string,
+  now = Date.now(),
+): Promise<void> {
   const share = await ownShare(store, principal, shareId);
   await store.transaction(async (tx) => {
     await tx.shares.delete(shareId);
@@ -265,7 +290,11 @@ export async function revokeShare(store: Store, principal: Principal, shareId: s
 }
 
 /** The live link a token opens: none for a malformed, unknown, revoked or expired one (all 404 alike). */
-export async function openShare(store: Store, token: string, now = Date.now()): Promise<ShareRecord | undefined> {
+export async function openShare(
+  store: Store,
+  token: string,
+  now = Date.now(),
+): Promise<ShareRecord | undefined> {
   if (!tokenPattern.test(token)) return undefined;
   const share = await store.shares.byTokenHash(hashShareToken(token));
   if (!share || (share.expiresAt !== null && share.expiresAt <= now)) return undefined;

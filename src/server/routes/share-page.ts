@@ -120,7 +120,8 @@ export const sharePageRoutes: RoutePlugin = async (app, { ctx }) => {
   function refusal(reply: FastifyReply, s: ShareStrings, status: 404 | 429) {
     const nonce = randomBytes(16).toString('base64');
     pageHeaders(reply, nonce);
-    const [title, text] = status === 404 ? [s.notFoundTitle, s.notFound] : [s.notFoundTitle, s.tooManyRequests];
+    const [title, text] =
+      status === 404 ? [s.notFoundTitle, s.notFound] : [s.notFoundTitle, s.tooManyRequests];
     const frame = { strings: s, nonce, title, pageUrl: '' };
     return reply.code(status).send(renderPage(frame, messageHtml(title, text)));
   }
@@ -179,125 +180,149 @@ export const sharePageRoutes: RoutePlugin = async (app, { ctx }) => {
   }
 
   const TokenParams = Type.Object({ token: Type.String({ maxLength: 1000 }) });
-  const FileParams = Type.Object({ token: Type.String({ maxLength: 1000 }), fileId: Type.String({ maxLength: 100 }) });
+  const FileParams = Type.Object({
+    token: Type.String({ maxLength: 1000 }),
+    fileId: Type.String({ maxLength: 100 }),
+  });
   const PageQuery = Type.Object({
     folder: Type.Optional(Type.String({ maxLength: 2048 })),
     page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
   });
 
-  app.get('/s/:token', { schema: { params: TokenParams, querystring: PageQuery } }, async (request, reply) => {
-    if (!isShareToken(request.params.token)) return deliverFile(ctx, endpointPath, request, reply);
-    const s = shareStringsFor(request.headers['accept-language']);
-    const share = await pageShare(request, reply, s);
-    if (!share) return reply;
-    const { token } = request.params;
-    const origin = urlEndpointFor(ctx, request);
-    const nonce = randomBytes(16).toString('base64');
-    const name = await sharedName(ctx.store, share);
-    const frameOf = (description: string, first?: GalleryItem) => ({
-      strings: s,
-      nonce,
-      title: name || s.sharedWithYou,
-      pageUrl: `${origin}/s/${token}`,
-      description,
-      // A link preview shows a picture only of a link without a password.
-      ...(first && share.passwordHash === null && { ogImage: `${origin}/s/${token}/f/${first.viewUrl.split('/').at(-1)}?size=og` }),
-    });
-
-    if (share.targetType === 'file') {
-      const file = await sharedFile(ctx.store, share, share.target);
-      if (!file) return refusal(reply, s, 404);
-      const item = itemOf(share, token, file);
-      pageHeaders(reply, nonce);
-      const body = headerHtml(name || file.name, s.sharedWithYou) + singleHtml(item, s);
-      return reply.send(renderPage(frameOf(file.name, item.kind === 'other' ? undefined : item), body));
-    }
-
-    let files: FileRecord[];
-    let folders: Array<{ name: string; relative: string }> = [];
-    let relative = '';
-    const page = request.query.page ?? 1;
-    let more = false;
-    let total = 0;
-    if (share.targetType === 'folder') {
-      const folder = sharedFolderAt(share, request.query.folder);
-      if (!folder || (folder !== '/' && !(await ctx.store.folders.get(folder)))) return refusal(reply, s, 404);
-      relative = folder.slice(share.target.length);
-      const list = {
-        include: { folders: true, files: false, versions: false },
-        folder,
-        sort: { column: 'name' as const, direction: 'asc' as const },
-        limit: 500,
-        skip: 0,
-      };
-      if (page === 1) {
-        folders = (await ctx.store.folders.list(list, 0, 500)).map((f) => ({
-          name: f.name,
-          relative: f.path.slice(share.target.length, -1),
-        }));
-      }
-      const listed = await ctx.store.files.list(
-        { ...list, include: { folders: false, files: true, versions: false }, limit: pageSize + 1 },
-        (page - 1) * pageSize,
-        pageSize + 1,
-      );
-      more = listed.length > pageSize;
-      files = listed.slice(0, pageSize).filter((f) => f.isPublished);
-      total = more ? await ctx.store.files.count({ ...list, include: { folders: false, files: true, versions: false } }, 1_000_000) : (page - 1) * pageSize + files.length;
-    } else {
-      const collection = await collectionFiles(ctx.store, null, share.target);
-      if (!collection) return refusal(reply, s, 404);
-      const published = collection.files.filter((f) => f.isPublished);
-      more = published.length > page * pageSize;
-      total = published.length;
-      files = published.slice((page - 1) * pageSize, page * pageSize);
-    }
-
-    const items = files.map((f) => itemOf(share, token, f));
-    const here = relative ? `folder=${encodeURIComponent(relative.slice(0, -1))}` : '';
-    const link = (query: string) => `/s/${token}${query ? `?${query}` : ''}`;
-    const zipUrl = `/s/${token}/download.zip${here ? `?${here}` : ''}`;
-    const counts = [s.files(total)];
-    if (folders.length > 0) counts.unshift(s.folders(folders.length));
-    const action =
-      share.allowDownload && (items.length > 0 || folders.length > 0)
-        ? `<a class="button" href="${esc(zipUrl)}" download>${esc(s.downloadAll)}</a>`
-        : '';
-    let body = headerHtml(name || s.sharedWithYou, counts.join(' · '), action);
-    body += '<main>';
-    if (relative) {
-      const segments = relative.split('/').filter(Boolean);
-      const crumbs = [`<li><a href="${esc(link(''))}">${esc(name || s.home)}</a></li>`];
-      segments.forEach((segment, i) => {
-        const path = segments.slice(0, i + 1).join('/');
-        crumbs.push(
-          i === segments.length - 1
-            ? `<li aria-current="page">${esc(segment)}</li>`
-            : `<li><a href="${esc(link(`folder=${encodeURIComponent(path)}`))}">${esc(segment)}</a></li>`,
-        );
+  app.get(
+    '/s/:token',
+    { schema: { params: TokenParams, querystring: PageQuery } },
+    async (request, reply) => {
+      if (!isShareToken(request.params.token)) return deliverFile(ctx, endpointPath, request, reply);
+      const s = shareStringsFor(request.headers['accept-language']);
+      const share = await pageShare(request, reply, s);
+      if (!share) return reply;
+      const { token } = request.params;
+      const origin = urlEndpointFor(ctx, request);
+      const nonce = randomBytes(16).toString('base64');
+      const name = await sharedName(ctx.store, share);
+      const frameOf = (description: string, first?: GalleryItem) => ({
+        strings: s,
+        nonce,
+        title: name || s.sharedWithYou,
+        pageUrl: `${origin}/s/${token}`,
+        description,
+        // A link preview shows a picture only of a link without a password.
+        ...(first &&
+          share.passwordHash === null && {
+            ogImage: `${origin}/s/${token}/f/${first.viewUrl.split('/').at(-1)}?size=og`,
+          }),
       });
-      body += `<nav class="crumbs" aria-label="${esc(s.breadcrumb)}"><ol>${crumbs.join('')}</ol></nav>`;
-    }
-    if (folders.length > 0) {
-      body += `<ul class="folders" aria-label="${esc(s.breadcrumb)}">${folders
-        .map((f) => `<li><a href="${esc(link(`folder=${encodeURIComponent(f.relative)}`))}">${esc(f.name)}</a></li>`)
-        .join('')}</ul>`;
-    }
-    body += items.length > 0 ? gridHtml(items, s) : folders.length === 0 ? `<p>${esc(s.empty)}</p>` : '';
-    if (page > 1 || more) {
-      const at = (n: number) => link([here, n > 1 ? `page=${n}` : ''].filter(Boolean).join('&'));
-      body += `<nav class="pages">${page > 1 ? `<a href="${esc(at(page - 1))}">${esc(s.olderPage)}</a>` : ''}${more ? `<a href="${esc(at(page + 1))}">${esc(s.newerPage)}</a>` : ''}</nav>`;
-    }
-    if (!share.allowDownload) body += `<p class="meta">${esc(s.previewsOnly)}</p>`;
-    body += '</main>';
-    pageHeaders(reply, nonce);
-    const first = items.find((i) => i.kind !== 'other');
-    return reply.send(renderPage(frameOf(counts.join(' · '), first), body, items.length > 0));
-  });
+
+      if (share.targetType === 'file') {
+        const file = await sharedFile(ctx.store, share, share.target);
+        if (!file) return refusal(reply, s, 404);
+        const item = itemOf(share, token, file);
+        pageHeaders(reply, nonce);
+        const body = headerHtml(name || file.name, s.sharedWithYou) + singleHtml(item, s);
+        return reply.send(renderPage(frameOf(file.name, item.kind === 'other' ? undefined : item), body));
+      }
+
+      let files: FileRecord[];
+      let folders: Array<{ name: string; relative: string }> = [];
+      let relative = '';
+      const page = request.query.page ?? 1;
+      let more = false;
+      let total = 0;
+      if (share.targetType === 'folder') {
+        const folder = sharedFolderAt(share, request.query.folder);
+        if (!folder || (folder !== '/' && !(await ctx.store.folders.get(folder))))
+          return refusal(reply, s, 404);
+        relative = folder.slice(share.target.length);
+        const list = {
+          include: { folders: true, files: false, versions: false },
+          folder,
+          sort: { column: 'name' as const, direction: 'asc' as const },
+          limit: 500,
+          skip: 0,
+        };
+        if (page === 1) {
+          folders = (await ctx.store.folders.list(list, 0, 500)).map((f) => ({
+            name: f.name,
+            relative: f.path.slice(share.target.length, -1),
+          }));
+        }
+        const listed = await ctx.store.files.list(
+          { ...list, include: { folders: false, files: true, versions: false }, limit: pageSize + 1 },
+          (page - 1) * pageSize,
+          pageSize + 1,
+        );
+        more = listed.length > pageSize;
+        files = listed.slice(0, pageSize).filter((f) => f.isPublished);
+        total = more
+          ? await ctx.store.files.count(
+              { ...list, include: { folders: false, files: true, versions: false } },
+              1_000_000,
+            )
+          : (page - 1) * pageSize + files.length;
+      } else {
+        const collection = await collectionFiles(ctx.store, null, share.target);
+        if (!collection) return refusal(reply, s, 404);
+        const published = collection.files.filter((f) => f.isPublished);
+        more = published.length > page * pageSize;
+        total = published.length;
+        files = published.slice((page - 1) * pageSize, page * pageSize);
+      }
+
+      const items = files.map((f) => itemOf(share, token, f));
+      const here = relative ? `folder=${encodeURIComponent(relative.slice(0, -1))}` : '';
+      const link = (query: string) => `/s/${token}${query ? `?${query}` : ''}`;
+      const zipUrl = `/s/${token}/download.zip${here ? `?${here}` : ''}`;
+      const counts = [s.files(total)];
+      if (folders.length > 0) counts.unshift(s.folders(folders.length));
+      const action =
+        share.allowDownload && (items.length > 0 || folders.length > 0)
+          ? `<a class="button" href="${esc(zipUrl)}" download>${esc(s.downloadAll)}</a>`
+          : '';
+      let body = headerHtml(name || s.sharedWithYou, counts.join(' · '), action);
+      body += '<main>';
+      if (relative) {
+        const segments = relative.split('/').filter(Boolean);
+        const crumbs = [`<li><a href="${esc(link(''))}">${esc(name || s.home)}</a></li>`];
+        segments.forEach((segment, i) => {
+          const path = segments.slice(0, i + 1).join('/');
+          crumbs.push(
+            i === segments.length - 1
+              ? `<li aria-current="page">${esc(segment)}</li>`
+              : `<li><a href="${esc(link(`folder=${encodeURIComponent(path)}`))}">${esc(segment)}</a></li>`,
+          );
+        });
+        body += `<nav class="crumbs" aria-label="${esc(s.breadcrumb)}"><ol>${crumbs.join('')}</ol></nav>`;
+      }
+      if (folders.length > 0) {
+        body += `<ul class="folders" aria-label="${esc(s.breadcrumb)}">${folders
+          .map(
+            (f) =>
+              `<li><a href="${esc(link(`folder=${encodeURIComponent(f.relative)}`))}">${esc(f.name)}</a></li>`,
+          )
+          .join('')}</ul>`;
+      }
+      body += items.length > 0 ? gridHtml(items, s) : folders.length === 0 ? `<p>${esc(s.empty)}</p>` : '';
+      if (page > 1 || more) {
+        const at = (n: number) => link([here, n > 1 ? `page=${n}` : ''].filter(Boolean).join('&'));
+        body += `<nav class="pages">${page > 1 ? `<a href="${esc(at(page - 1))}">${esc(s.olderPage)}</a>` : ''}${more ? `<a href="${esc(at(page + 1))}">${esc(s.newerPage)}</a>` : ''}</nav>`;
+      }
+      if (!share.allowDownload) body += `<p class="meta">${esc(s.previewsOnly)}</p>`;
+      body += '</main>';
+      pageHeaders(reply, nonce);
+      const first = items.find((i) => i.kind !== 'other');
+      return reply.send(renderPage(frameOf(counts.join(' · '), first), body, items.length > 0));
+    },
+  );
 
   app.post(
     '/s/:token',
-    { schema: { params: TokenParams, body: Type.Object({ password: Type.Optional(Type.String({ maxLength: 1024 })) }) } },
+    {
+      schema: {
+        params: TokenParams,
+        body: Type.Object({ password: Type.Optional(Type.String({ maxLength: 1024 })) }),
+      },
+    },
     async (request, reply) => {
       const s = shareStringsFor(request.headers['accept-language']);
       try {
@@ -338,8 +363,18 @@ export const sharePageRoutes: RoutePlugin = async (app, { ctx }) => {
     const folder = share.targetType === 'folder' ? file.folder.slice(share.target.length, -1) : '';
     const back = `/s/${token}${folder ? `?folder=${encodeURIComponent(folder)}` : ''}`;
     pageHeaders(reply, nonce);
-    const frame = { strings: s, nonce, title: file.name, pageUrl: `${urlEndpointFor(ctx, request)}/s/${token}` };
-    return reply.send(renderPage(frame, headerHtml(file.name, s.sharedWithYou) + singleHtml(itemOf(share, token, file), s, back)));
+    const frame = {
+      strings: s,
+      nonce,
+      title: file.name,
+      pageUrl: `${urlEndpointFor(ctx, request)}/s/${token}`,
+    };
+    return reply.send(
+      renderPage(
+        frame,
+        headerHtml(file.name, s.sharedWithYou) + singleHtml(itemOf(share, token, file), s, back),
+      ),
+    );
   });
 
   const MediaQuery = Type.Object({
@@ -387,7 +422,12 @@ export const sharePageRoutes: RoutePlugin = async (app, { ctx }) => {
 
   app.get(
     '/s/:token/download.zip',
-    { schema: { params: TokenParams, querystring: Type.Object({ folder: Type.Optional(Type.String({ maxLength: 2048 })) }) } },
+    {
+      schema: {
+        params: TokenParams,
+        querystring: Type.Object({ folder: Type.Optional(Type.String({ maxLength: 2048 })) }),
+      },
+    },
     async (request, reply) => {
       if (!isShareToken(request.params.token)) return deliverFile(ctx, endpointPath, request, reply);
       const share = await mediaShare(request);
@@ -404,8 +444,12 @@ export const sharePageRoutes: RoutePlugin = async (app, { ctx }) => {
       } else {
         const files =
           share.targetType === 'file'
-            ? [await sharedFile(ctx.store, share, share.target)].filter((f): f is FileRecord => f !== undefined)
-            : ((await collectionFiles(ctx.store, null, share.target))?.files ?? []).filter((f) => f.isPublished);
+            ? [await sharedFile(ctx.store, share, share.target)].filter(
+                (f): f is FileRecord => f !== undefined,
+              )
+            : ((await collectionFiles(ctx.store, null, share.target))?.files ?? []).filter(
+                (f) => f.isPublished,
+              );
         if (files.length === 0) throw linkNotFound();
         assertDownloadSize(
           files.reduce((sum, f) => sum + f.size, 0),

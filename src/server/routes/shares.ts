@@ -11,9 +11,9 @@ import {
 } from '../library/downloads.js';
 import { createShare, listShares, revokeShare, updateShare } from '../library/shares.js';
 import { streamZip } from '../library/zip.js';
-import { enforceShareRate } from './share-page.js';
 import { type RoutePlugin, urlEndpointFor } from './route-plugin.js';
 import { type Covers, Nullable, StringEnum, withMessages } from './schemas.js';
+import { enforceShareRate } from './share-page.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 100 });
 // One object rather than a union, so a refusal names what is wrong (src/server/library/shares.ts checks the pairs).
@@ -129,7 +129,12 @@ export const shareRoutes: RoutePlugin = async (app, { ctx }) => {
     '/_ml/shares',
     { schema: { body: CreateBody, response: { 201: ShareSchema } }, config: write },
     async (request, reply) => {
-      const share = await createShare(ctx.store, request.principal!, request.body, urlEndpointFor(ctx, request));
+      const share = await createShare(
+        ctx.store,
+        request.principal!,
+        request.body,
+        urlEndpointFor(ctx, request),
+      );
       reply.code(201).send(share);
     },
   );
@@ -168,7 +173,10 @@ export const shareRoutes: RoutePlugin = async (app, { ctx }) => {
       let name = 'download.zip';
       let sources: ReturnType<typeof fileEntries>;
       if ('folder' in content) {
-        assertDownloadSize((await ctx.store.files.sizeInTree(content.folder)).bytes, ctx.config.maxDownloadBytes);
+        assertDownloadSize(
+          (await ctx.store.files.sizeInTree(content.folder)).bytes,
+          ctx.config.maxDownloadBytes,
+        );
         name = `${content.folder.split('/').filter(Boolean).at(-1) ?? 'library'}.zip`;
         sources = folderEntries(ctx.store, ctx.storage, content.folder, false);
       } else {

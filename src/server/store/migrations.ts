@@ -401,7 +401,11 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
           .addColumn('created_at', 'bigint', (c) => c.notNull())
           .addColumn('updated_at', 'bigint', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('shares_by_target').on('shares').columns(['target_type', 'target']).execute();
+        await db.schema
+          .createIndex('shares_by_target')
+          .on('shares')
+          .columns(['target_type', 'target'])
+          .execute();
         await db.schema.createIndex('shares_by_creator').on('shares').column('created_by_id').execute();
       },
     },
