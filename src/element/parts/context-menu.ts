@@ -166,9 +166,9 @@ export function actionsFor(host: LibraryHost, target: MenuTarget): MenuAction[] 
         { label: l.t('moveTo'), ...organise({ kind: 'move-folder', folder: asset }) },
         { label: l.t('deleteAction'), ...organise({ kind: 'delete-folder', folder: asset }) },
       );
-    actions.push(
-      ...shareActions(host, { type: 'folder', path: asset.folderPath }, asset.name || asset.folderPath),
-    );
+    // Not the element's root: the whole library is not one click away from a public link.
+    if (!target.root)
+      actions.push(...shareActions(host, { type: 'folder', path: asset.folderPath }, asset.name));
     return actions;
   }
   const file = asset as MediaFile;
