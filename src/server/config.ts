@@ -180,7 +180,7 @@ export function defaultConfig(): ServerConfig {
     urlFetch: { timeoutMs: 30_000, allowPrivateNetworks: false },
     maxDownloadBytes: 10 * 1024 ** 3,
     shareLimits: {
-      requests: { limit: 600, intervalMs: 60_000 },
+      requests: { limit: 2000, intervalMs: 60_000 },
       passwords: { limit: 10, intervalMs: 15 * 60_000 },
     },
     logLevel: 'warn',
