@@ -380,6 +380,13 @@ describe('share links', () => {
     assert.ok(all.length > 1 && all.some((s) => s.id === made.id));
   });
 
+  it('still delivers library files under /s/ whose path is no token', async () => {
+    const file = await put(server, '/s', 'plain.png');
+    const response = await fetch(server.url + file.filePath);
+    assert.equal(response.status, 200);
+    assert.equal(sha256(new Uint8Array(await response.arrayBuffer())), sha256(file.bytes));
+  });
+
   it('serves an original as a download with ik-attachment=true', async () => {
     const response = await fetch(`${server.url}${alpha[0]!.filePath}?ik-attachment=true`);
     assert.equal(response.status, 200);
@@ -511,5 +518,28 @@ describe('a revoke on one node holds at once on another', {
     assert.equal((await a.api(`/_ml/shares/${link.id}`, { method: 'DELETE' })).status, 204);
     assert.equal((await fetch(onB)).status, 404);
     assert.equal((await fetch(`${onB}/f/${file.fileId}?download=1`)).status, 404);
+  });
+});
+
+describe('share link rate limits', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({
+      shareLimits: {
+        requests: { limit: 3, intervalMs: 60_000 },
+        passwords: { limit: 10, intervalMs: 60_000 },
+      },
+    });
+  });
+  after(() => server.close());
+
+  it('answers 429 past the requests an address may make, links known or not', async () => {
+    await put(server, '/limited', 'a.png');
+    const link = await share(server, { target: { type: 'folder', path: '/limited' }, allowDownload: true });
+    for (let i = 0; i < 3; i++) assert.equal((await fetch(server.url + pathOf(link))).status, 200);
+    const refused = await fetch(server.url + pathOf(link));
+    assert.equal(refused.status, 429);
+    assert.match(await refused.text(), /Too many requests from your address/);
+    assert.equal((await fetch(`${server.url}/s/${'B'.repeat(32)}/download.zip`)).status, 429);
   });
 });
