@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { crc32 } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import sharp from 'sharp';
 import { EntryNames, safeEntryName } from '../../src/server/library/zip.js';
@@ -12,6 +13,20 @@ import { createScaleBackends, type ScaleBackends, testBackend } from '../helpers
 import { scaleOptions, startTestServer, type TestServer } from '../helpers/server.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** Each entry's CRC-32 as the ZIP's central directory records it, by name. */
+function centralCrcs(zip: Buffer): Map<string, number> {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  let at = zip.readUInt32LE(end + 16);
+  const crcs = new Map<string, number>();
+  while (zip.readUInt32LE(at) === 0x02014b50) {
+    const nameLength = zip.readUInt16LE(at + 28);
+    const skip = nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    crcs.set(zip.toString('utf8', at + 46, at + 46 + nameLength), zip.readUInt32LE(at + 16));
+    at += 46 + skip;
+  }
+  return crcs;
+}
 
 /** Uploads bytes under a name and folder; answers the file. */
 async function put(
@@ -148,8 +163,11 @@ describe('share links', () => {
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('content-type'), 'application/zip');
     assert.match(response.headers.get('content-disposition')!, /filename="alpha.zip"/);
-    const entries = unzipSync(new Uint8Array(await response.arrayBuffer()));
+    const zip = Buffer.from(await response.arrayBuffer());
+    const entries = unzipSync(new Uint8Array(zip));
     assert.deepEqual(Object.keys(entries).sort(), ['one.png', 'raw/deep.png', 'secret.png', 'two.png']);
+    // The checksums an unzip tool verifies are right (Node's zlib.crc32 stands in for yazl's own).
+    for (const [name, crc] of centralCrcs(zip)) assert.equal(crc, crc32(entries[name]!), name);
     assert.equal(sha256(entries['one.png']!), sha256(alpha[0]!.bytes));
     assert.equal(sha256(entries['two.png']!), sha256(alpha[1]!.bytes));
     assert.equal(sha256(entries['secret.png']!), sha256(secret.bytes));

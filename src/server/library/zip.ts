@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import { PassThrough, type Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import { ZipFile } from 'yazl';
 import type { BlobStorage } from '../storage/blob-storage.js';
 import type { FileRecord } from '../store/store.js';
@@ -9,6 +11,22 @@ import type { FileRecord } from '../store/store.js';
  * response's back-pressure. Entries are stored, not deflated: media are compressed already, and
  * storing keeps the ZIP's throughput near the disk's.
  */
+
+/**
+ * yazl checksums every byte with buffer-crc32, a JavaScript loop (about 80 MB/s on a busy core),
+ * which caps a ZIP's rate; Node's own `zlib.crc32` (native, since 20.15) gives the same numbers
+ * about eight times faster. It takes the library's place once, after agreeing on a sample.
+ */
+function useNativeCrc32(): void {
+  const native = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+  if (!native) return;
+  const fromYazl = createRequire(createRequire(import.meta.url).resolve('yazl'));
+  const library = fromYazl('buffer-crc32') as { unsigned: (buffer: Buffer, previous?: number) => number };
+  const sample = Buffer.from('media-library ZIP check');
+  if (library.unsigned(sample, 12345) !== native(sample, 12345)) return;
+  library.unsigned = (buffer, previous) => native(buffer, previous ?? 0);
+}
+useNativeCrc32();
 
 /** One entry: its name in the archive, and how to read its bytes when its turn comes. */
 export interface ZipSource {
