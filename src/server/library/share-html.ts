@@ -90,7 +90,7 @@ dialog{border:0;padding:0;background:#000d;color:#fff;max-width:100vw;max-height
 dialog::backdrop{background:#000c}dialog figure{margin:0;height:100%;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:.5rem;padding:3rem 4rem}
 dialog img,dialog video{max-width:100%;max-height:calc(100vh - 8rem);object-fit:contain}
 dialog .tools{position:absolute;inset:.75rem .75rem auto auto;display:flex;gap:.5rem}dialog .step{position:absolute;top:50%;transform:translateY(-50%)}dialog .prev{left:.75rem}dialog .next{right:.75rem}
-dialog button,dialog a.button{background:#222;border-color:#555;color:#fff}
+dialog .button{background:#222;border-color:#777;color:#fff}
 `;
 
 /** The lightbox: the gallery's preview links open a dialog with arrow keys, Escape and focus return. */
