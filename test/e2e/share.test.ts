@@ -40,7 +40,12 @@ describe('a password-protected folder link in Chromium', () => {
     await put('/press/internal', 'secret.png', await png(30, 30), 'image/png');
     const response = await server.api('/_ml/shares', {
       method: 'POST',
-      json: { target: { type: 'folder', path: '/press/kit' }, password, allowDownload: true, title: 'Press kit' },
+      json: {
+        target: { type: 'folder', path: '/press/kit' },
+        password,
+        allowDownload: true,
+        title: 'Press kit',
+      },
     });
     assert.equal(response.status, 201, await response.clone().text());
     link = (await response.json()) as Share;
@@ -87,7 +92,10 @@ describe('a password-protected folder link in Chromium', () => {
     await lightbox.locator('figcaption').getByText('logo.png').waitFor();
     await page.keyboard.press('Escape');
     await page.locator('dialog#lightbox[open]').waitFor({ state: 'detached' });
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Preview harbour.jpg');
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.getAttribute('aria-label')),
+      'Preview harbour.jpg',
+    );
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -108,7 +116,10 @@ describe('a password-protected folder link in Chromium', () => {
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Open' }).click();
     await page.getByRole('link', { name: 'extras' }).click();
-    await page.getByRole('navigation', { name: 'Folders' }).getByRole('link', { name: 'Press kit' }).waitFor();
+    await page
+      .getByRole('navigation', { name: 'Folders' })
+      .getByRole('link', { name: 'Press kit' })
+      .waitFor();
     await page.getByRole('link', { name: 'Preview detail.png' }).click();
     await page.waitForURL(/\/view\//);
     const image = page.getByRole('img', { name: 'detail.png' });
