@@ -1,6 +1,7 @@
 /** `media-library/client`: a typed, fetch-based ImageKit v1 client for browsers and Node. */
 
 export type { AuditAction, AuditActor, AuditChange, AuditEntry, AuditPage } from '../shared/audit.js';
+export type { DownloadLink, NewShare, Share, SharePatchBody, ShareTarget } from '../shared/shares.js';
 export type {
   Asset,
   CustomMetadataField,
@@ -69,3 +70,4 @@ export {
   type QueryScalar,
   quote,
 } from './search-query.js';
+export { createDownload, createShare, listShares, revokeShare, updateShare } from './shares.js';

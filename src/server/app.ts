@@ -36,6 +36,8 @@ import type { App } from './routes/route-plugin.js';
 import { savedExtensionRoutes } from './routes/saved-extensions.js';
 import type { ErrorMessages } from './routes/schemas.js';
 import { settingRoutes } from './routes/settings.js';
+import { sharePageRoutes } from './routes/share-page.js';
+import { shareRoutes } from './routes/shares.js';
 import { signInRoutes } from './routes/sign-in.js';
 import { tagRoutes } from './routes/tags.js';
 import { tusRoutes } from './routes/tus.js';
@@ -181,6 +183,8 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(editRoutes, { ctx });
   await app.register(tagRoutes, { ctx });
   await app.register(downloadRoutes, { ctx });
+  await app.register(shareRoutes, { ctx });
+  await app.register(sharePageRoutes, { ctx });
   await app.register(countRoutes, { ctx });
   await app.register(tusRoutes, { ctx });
   await app.register(companionRoutes, { ctx });

@@ -106,6 +106,10 @@ export interface ServerConfig {
   initialAdmin?: { email?: string; password?: string };
   /** Failed sign-ins per account, and per client address, before both are locked for the interval. */
   signInLock: { account: RateLimitSetting; address: RateLimitSetting };
+  /** Bytes one ZIP download (`/_ml/downloads`, a share link's "Download all") may hold. */
+  maxDownloadBytes: number;
+  /** Requests per client address to share links' public pages, and password attempts per address and link. */
+  shareLimits: { requests: RateLimitSetting; passwords: RateLimitSetting };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   /** Uploads from the element: the resumable (tus) endpoint and Companion's remote sources. */
   upload: UploadSettings;
@@ -174,6 +178,11 @@ export function defaultConfig(): ServerConfig {
       address: { limit: 100, intervalMs: 15 * 60_000 },
     },
     urlFetch: { timeoutMs: 30_000, allowPrivateNetworks: false },
+    maxDownloadBytes: 10 * 1024 ** 3,
+    shareLimits: {
+      requests: { limit: 2000, intervalMs: 60_000 },
+      passwords: { limit: 10, intervalMs: 15 * 60_000 },
+    },
     logLevel: 'warn',
     upload: {
       resumableThreshold: 20 * 1024 ** 2,
@@ -248,6 +257,13 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
       ? parseRateLimit(env.MEDIA_LIBRARY_RENDER_BUDGET)
       : base.renderBudget,
     renditionCacheBytes: size('MEDIA_LIBRARY_RENDITION_CACHE', base.renditionCacheBytes),
+    maxDownloadBytes: size('MEDIA_LIBRARY_MAX_DOWNLOAD', base.maxDownloadBytes),
+    shareLimits: {
+      requests: env.MEDIA_LIBRARY_SHARE_RATE_LIMIT
+        ? parseRateLimit(env.MEDIA_LIBRARY_SHARE_RATE_LIMIT) || base.shareLimits.requests
+        : base.shareLimits.requests,
+      passwords: base.shareLimits.passwords,
+    },
     signedTransformations: flag('MEDIA_LIBRARY_SIGNED_TRANSFORMATIONS'),
     restrictUnnamedTransformations: flag('MEDIA_LIBRARY_RESTRICT_UNNAMED_TRANSFORMATIONS'),
     headersTimeoutMs: duration('MEDIA_LIBRARY_HEADERS_TIMEOUT', base.headersTimeoutMs),

@@ -28,6 +28,8 @@ export interface ServerContext {
   rateLimiter?: RateLimiter;
   /** Failed sign-ins per account and per address (always on, shared through Redis when there is one). */
   signInLimits: SignInLimits;
+  /** Share links' public pages per client address, and their password attempts (src/server/routes/share-page.ts). */
+  shareLimits: { requests: RateLimiter; passwords: RateLimiter };
   /** Renders running at once, and the short queue behind them. */
   renderQueue: RenderQueue;
   /** Video renders waiting for (and holding) their share of the render slots. */

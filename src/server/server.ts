@@ -115,6 +115,14 @@ async function serveOn(
         ? new RedisRateLimiter(redis, `${config.redisPrefix}sign-in:`, config.signInLock.address)
         : new MemoryRateLimiter(config.signInLock.address),
     },
+    shareLimits: {
+      requests: redis
+        ? new RedisRateLimiter(redis, `${config.redisPrefix}share:`, config.shareLimits.requests)
+        : new MemoryRateLimiter(config.shareLimits.requests),
+      passwords: redis
+        ? new RedisRateLimiter(redis, `${config.redisPrefix}share-password:`, config.shareLimits.passwords)
+        : new MemoryRateLimiter(config.shareLimits.passwords),
+    },
     unauthenticatedUploads: new UnauthenticatedUploads(config.unauthenticatedUploadBytes),
     namedTransformations: new NamedTransformationCatalog(store, config.namedTransforms),
     urlEndpoints: new UrlEndpointCatalog(store),

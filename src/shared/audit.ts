@@ -57,7 +57,10 @@ export type AuditAction =
   | 'collection.delete'
   | 'collection.items.add'
   | 'collection.items.remove'
-  | 'collection.items.reorder';
+  | 'collection.items.reorder'
+  | 'share.create'
+  | 'share.update'
+  | 'share.revoke';
 
 export const auditActions: readonly AuditAction[] = [
   'file.upload',
@@ -113,6 +116,9 @@ export const auditActions: readonly AuditAction[] = [
   'collection.items.add',
   'collection.items.remove',
   'collection.items.reorder',
+  'share.create',
+  'share.update',
+  'share.revoke',
 ];
 
 /**

@@ -218,7 +218,13 @@ export type ErrorReason =
   | 'UPLOAD_NOT_FINISHED'
   | 'UPLOAD_NOT_FOUND'
   | 'URL_FETCH_FAILED'
-  | 'VERSION_LIMIT_REACHED';
+  | 'VERSION_LIMIT_REACHED'
+  // share links and downloads
+  | 'PASSWORD_TOO_SHORT'
+  | 'COLLECTION_NOT_FOUND'
+  | 'SHARE_NOT_FOUND'
+  | 'DOWNLOAD_TOO_LARGE'
+  | 'INVALID_DOWNLOAD_LINK';
 
 /** Every error body, ImageKit's shape. Some endpoints add `reason`, `errors` or `missingFileIds`. */
 export interface ErrorBody {

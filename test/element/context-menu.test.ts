@@ -88,17 +88,24 @@ describe('context menus', () => {
     const scroller = shadow(grid(element)).querySelector<HTMLElement>('.scroller')!;
     scroller.focus();
     const menu = await menusReady(element, item(element, 'box'));
-    expect(labels(menu)).to.deep.equal(['Open', 'Rename…', 'Move to…', 'Delete']);
+    expect(labels(menu)).to.deep.equal([
+      'Open',
+      'Rename…',
+      'Move to…',
+      'Delete',
+      'Download as ZIP',
+      'Share link…',
+    ]);
     expect(menu.getAttribute('aria-label')).to.equal('Actions for box');
     // Focus on the first item; the arrows rove round; Home and End; a letter jumps.
     const items = [...menu.querySelectorAll('[role="menuitem"]')];
     await until(() => activeElement() === items[0], 'focus on Open');
     await sendKeys({ press: 'ArrowUp' });
-    expect(activeElement()).to.equal(items[3]);
+    expect(activeElement()).to.equal(items[5]);
     await sendKeys({ press: 'ArrowDown' });
     expect(activeElement()).to.equal(items[0]);
     await sendKeys({ press: 'End' });
-    expect(activeElement()).to.equal(items[3]);
+    expect(activeElement()).to.equal(items[5]);
     await sendKeys({ press: 'm' });
     expect(activeElement()).to.equal(items[2]);
     await sendKeys({ press: 'Escape' });
@@ -133,7 +140,14 @@ describe('context menus', () => {
     row.focus();
     await sendKeys({ press: 'Shift+F10' });
     const menu = await openMenu(element);
-    expect(labels(menu)).to.deep.equal(['Open', 'Rename…', 'Move to…', 'Delete']);
+    expect(labels(menu)).to.deep.equal([
+      'Open',
+      'Rename…',
+      'Move to…',
+      'Delete',
+      'Download as ZIP',
+      'Share link…',
+    ]);
     entry(menu, 'Delete').click();
     const dialog = await until(
       () => shadow(element).querySelector('ml-organise-dialog')?.shadowRoot?.querySelector('dialog[open]'),
@@ -174,6 +188,7 @@ describe('context menus', () => {
       'Copy to…',
       'Delete',
       'Add to collection…',
+      'Share link…',
     ]);
     expect(element.selectedFiles, 'the click on “…” selects nothing').to.deep.equal([]);
     entry(menu, 'Select').click();
@@ -187,7 +202,8 @@ describe('context menus', () => {
     expect(labels(readerMenu)).to.deep.equal(['Insert', 'Select', 'Copy URL']);
     await sendKeys({ press: 'Escape' });
     await rightClick(item(reader, itemNames(reader).includes('box') ? 'box' : 'crate'));
-    expect(labels(await openMenu(reader))).to.deep.equal(['Open']);
+    // Downloading is reading: a read-only session may take a folder as a ZIP, not share it.
+    expect(labels(await openMenu(reader))).to.deep.equal(['Open', 'Download as ZIP']);
   });
 
   it('opens with the ContextMenu key on the grid’s active file', async () => {

@@ -7,6 +7,7 @@ import { enCollections } from '../../src/element/i18n/en-collections.js';
 import { enEdit } from '../../src/element/i18n/en-edit.js';
 import { enMore } from '../../src/element/i18n/en-more.js';
 import { enPeople } from '../../src/element/i18n/en-people.js';
+import { enShares } from '../../src/element/i18n/en-shares.js';
 import { enUpload } from '../../src/element/i18n/en-upload.js';
 import es from '../../src/element/i18n/es.js';
 import fr from '../../src/element/i18n/fr.js';
@@ -21,6 +22,7 @@ const english = {
   'en-admin.ts': enAdmin,
   'en-people.ts': enPeople,
   'en-collections.ts': enCollections,
+  'en-shares.ts': enShares,
 } as Record<string, Record<string, Message>>;
 
 /** The `{placeholders}` in a message's text, sorted. */

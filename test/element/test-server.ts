@@ -343,6 +343,7 @@ async function seedEditing(server: TestServer): Promise<void> {
     ['dialog', 'moved.png', 20, 20],
     ['dialog-target', 'resident.png', 20, 20],
     ['delete', 'doomed.png', 20, 20],
+    ['share', 'shared.png', 20, 20],
     ['copy', 'twice.png', 20, 20],
     ['copy-target', 'other.png', 20, 20],
     ['frename/inner', 'x.png', 20, 20],

@@ -279,6 +279,23 @@ describe('permission matrix: roles × levels × routes', () => {
       allowed: async (c) => expectOutcome(await c.call('/_ml/principals?q=example'), 403),
     },
     {
+      name: 'POST /_ml/shares for /team/ (manage)',
+      need: 'manage',
+      allowed: async (c) => {
+        const response = await c.call('/_ml/shares', {
+          method: 'POST',
+          json: { target: { type: 'folder', path: '/team' }, allowDownload: true },
+        });
+        return expectOutcome(response, c.role === 'none' ? 404 : 403);
+      },
+    },
+    {
+      name: 'POST /_ml/downloads of /team/ (view)',
+      need: 'view',
+      allowed: async (c) =>
+        expectOutcome(await c.call('/_ml/downloads', { method: 'POST', json: { folder: '/team' } }), 404),
+    },
+    {
       name: 'GET /_ml/users (admin)',
       need: 'admin',
       allowed: async (c) => expectOutcome(await c.call('/_ml/users'), 403),

@@ -77,4 +77,5 @@ export type MessageKey =
   | keyof typeof import('./en-upload.js').enUpload
   | keyof typeof import('./en-admin.js').enAdmin
   | keyof typeof import('./en-people.js').enPeople
-  | keyof typeof import('./en-collections.js').enCollections;
+  | keyof typeof import('./en-collections.js').enCollections
+  | keyof typeof import('./en-shares.js').enShares;

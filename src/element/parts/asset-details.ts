@@ -1,4 +1,5 @@
 import '../i18n/en-more.js';
+import '../i18n/en-shares.js';
 import './bulk-edit.js';
 import './organise-dialog.js';
 import './tag-input.js';
@@ -35,6 +36,7 @@ import { toMediaError } from './media-error.js';
 import { type DraftValue, fieldProblem, renderField } from './metadata-form.js';
 import type { OrganiseDialogElement, OrganiseTask } from './organise-dialog.js';
 import { emit } from './part-events.js';
+import { openShareDialog } from './share-actions.js';
 import { hasThumbnail, withTransform } from './thumbnails.js';
 
 const copyIcon = svg`<rect x="9" y="9" width="12" height="12" rx="2"/><path d="M5 15H4a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2h9a2 2 0 0 1 2 2v1"/>`;
@@ -565,6 +567,7 @@ export class AssetDetailsElement extends LitElement {
         <button class="btn" type="button" data-action="download" @click=${() => this.download(file)}>${icon(downloadIcon)}${l.t('download')}</button>
         <button class="btn" type="button" @click=${() => this.#copyUrl(file.url)}>${icon(copyIcon)}${l.t('copyUrl')}</button>
         <a class="btn" href=${file.url} target="_blank" rel="noopener noreferrer">${icon(externalIcon)}${l.t('openOriginal')}</a>
+        ${this.#canEdit && this.manage ? html`<button class="btn" type="button" data-action="share-link" @click=${() => this.#share(file)}>${l.t('shareLink')}</button>` : nothing}
       </div>
       <div role="status">
         ${this.downloadProblem ? html`<p class="alert">${this.downloadProblem}</p>` : nothing}
@@ -797,6 +800,12 @@ export class AssetDetailsElement extends LitElement {
     this.renderRoot.append(link);
     link.click();
     link.remove();
+  }
+
+  /** "Share link…": the share dialog (its own chunk) for this file. */
+  #share(file: MediaFile): void {
+    const host = this.#library.value;
+    if (host) void openShareDialog(host, { target: { type: 'file', id: file.fileId }, name: file.name });
   }
 
   /** A signed URL for a private file's original, from the server (read-only sessions too). */

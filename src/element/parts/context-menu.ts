@@ -8,6 +8,7 @@ import type { LibraryHost } from '../state/library-host.js';
 import { shared } from '../styles/shared.js';
 import type { OrganiseTask } from './organise-dialog.js';
 import { adoptStyles } from './part-events.js';
+import { downloadZip, openShareDialog } from './share-actions.js';
 
 addEnglish(enEdit);
 
@@ -169,6 +170,9 @@ export function actionsFor(host: LibraryHost, target: MenuTarget): MenuAction[] 
         { label: l.t('moveTo'), ...organise({ kind: 'move-folder', folder: asset }) },
         { label: l.t('deleteAction'), ...organise({ kind: 'delete-folder', folder: asset }) },
       );
+    // Not the element's root: the whole library is not one click away from a public link.
+    if (!target.root)
+      actions.push(...shareActions(host, asset, { type: 'folder', path: asset.folderPath }, asset.name));
     if (host.mayShare(asset)) actions.push(share(host, asset));
     return actions;
   }
@@ -198,7 +202,32 @@ export function actionsFor(host: LibraryHost, target: MenuTarget): MenuAction[] 
   if (host.client && manage)
     actions.push({ label: l.t('deleteAction'), ...organise({ kind: 'delete', files: [file] }) });
   if (host.client) actions.push(...collectionActions(host, file));
+  actions.push(...shareActions(host, file, { type: 'file', id: file.fileId }, file.name));
   if (host.mayShare(file)) actions.push(share(host, file));
+  // Several files selected, this one among them: one ZIP of them all.
+  const selected = host.element.selectedFiles;
+  if (selected.length > 1 && selected.some((f) => f.fileId === file.fileId))
+    actions.push({
+      label: l.t('downloadSelected', { count: selected.length }),
+      run: () => void downloadZip(host, { fileIds: selected.map((f) => f.fileId) }),
+    });
+  return actions;
+}
+
+/** "Share link…" (where the user manages) and, for a folder, "Download as ZIP" (share-actions.ts). */
+function shareActions(
+  host: LibraryHost,
+  asset: Asset,
+  target: { type: 'file'; id: string } | { type: 'folder'; path: string },
+  name: string,
+): MenuAction[] {
+  const l = host.l10n;
+  const actions: MenuAction[] = [];
+  if (target.type === 'folder')
+    actions.push({ label: l.t('downloadZip'), run: () => void downloadZip(host, { folder: target.path }) });
+  // A public link shares what its maker manages.
+  if (host.client && host.levelAt(asset) === 'manage')
+    actions.push({ label: l.t('shareLink'), run: () => void openShareDialog(host, { target, name }) });
   return actions;
 }
 

@@ -158,7 +158,7 @@ export interface DeliveryTarget {
 }
 
 /** A transformation that only picks the picture of a non-image: a JPEG, unless it names a format. */
-function asThumbnail(t: Transformation | undefined): Transformation {
+export function asThumbnail(t: Transformation | undefined): Transformation {
   const base: Transformation = t ?? {
     steps: [],
     output: {},

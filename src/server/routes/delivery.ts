@@ -127,6 +127,20 @@ async function deliver(
     clientHintsOf(request.headers),
     () => signedInViewer(ctx, request),
   );
+  return sendDelivery(ctx, target, now, request, reply);
+}
+
+/**
+ * Answers with a resolved delivery target: the original (ranges, HEAD, 304s), or a rendition
+ * rendered once into the cache. Share links (src/server/routes/shares.ts) serve through it too.
+ */
+export async function sendDelivery(
+  ctx: ServerContext,
+  target: DeliveryTarget,
+  now: number,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
   const { file, transformation } = target;
   const cache = cacheControl(target, now);
 
@@ -193,6 +207,17 @@ async function deliverVideo(
   });
 }
 
+/** The catch-all's answer for one URL; also for `/s/<name>` paths that are no share link's (src/server/routes/share-page.ts). */
+export async function deliverFile(
+  ctx: ServerContext,
+  endpointPath: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  if (apiPaths.test(request.url)) return reply.callNotFound();
+  return deliver(ctx, await ctx.namedTransformations.current(), endpointPath, request, reply);
+}
+
 /**
  * `GET`/`HEAD /<path>`: originals and transformed images in ImageKit's URL forms, with strong
  * ETags, conditional and range requests. Registered last, as a catch-all below the APIs.
@@ -205,9 +230,6 @@ export const deliveryRoutes: RoutePlugin = async (app, { ctx }) => {
   app.route({
     method: ['GET', 'HEAD'],
     url: '/*',
-    handler: async (request, reply) => {
-      if (apiPaths.test(request.url)) return reply.callNotFound();
-      return deliver(ctx, await ctx.namedTransformations.current(), endpointPath, request, reply);
-    },
+    handler: async (request, reply) => deliverFile(ctx, endpointPath, request, reply),
   });
 };

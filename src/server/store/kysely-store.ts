@@ -16,6 +16,7 @@ import { OriginRepository } from './repositories/origins.js';
 import { RenditionRepository } from './repositories/renditions.js';
 import { SavedExtensionRepository } from './repositories/saved-extensions.js';
 import { SettingRepository } from './repositories/settings.js';
+import { ShareRepository } from './repositories/shares.js';
 import { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
 import { UrlEndpointRepository } from './repositories/url-endpoints.js';
 import { UserRepository } from './repositories/users.js';
@@ -56,6 +57,7 @@ export function kyselyStore(
     urlEndpoints: new UrlEndpointRepository(connection),
     deliveryUsage: new DeliveryUsageRepository(connection),
     settings: new SettingRepository(connection),
+    shares: new ShareRepository(connection),
     audit: new AuditEntryRepository(connection),
     transaction: (work) =>
       inTransaction

@@ -429,6 +429,34 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
           .execute();
       },
     },
+    // Public share links (docs/server.md, Share links): only the SHA-256 of a link's token is kept.
+    '012_shares': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('shares')
+          .addColumn('share_id', text, (c) => c.primaryKey())
+          .addColumn('token_hash', text, (c) => c.notNull().unique())
+          // `file` (a file id), `folder` (`/a/b/`) or `collection` (a collection id).
+          .addColumn('target_type', text, (c) => c.notNull())
+          .addColumn('target', text, (c) => c.notNull())
+          .addColumn('title', text)
+          .addColumn('password_hash', text)
+          .addColumn('allow_download', 'integer', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint')
+          // The audit actor who made it (`{type, id, name?}` as JSON) and its id, to list "mine".
+          .addColumn('created_by', text, (c) => c.notNull())
+          .addColumn('created_by_id', text, (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('shares_by_target')
+          .on('shares')
+          .columns(['target_type', 'target'])
+          .execute();
+        await db.schema.createIndex('shares_by_creator').on('shares').column('created_by_id').execute();
+      },
+    },
   };
 };
 

@@ -248,7 +248,28 @@ export interface CollectionItemTable {
   added_at: number;
 }
 
+/** A public share link: the SHA-256 of its token, never the token. */
+export interface ShareTable {
+  share_id: string;
+  token_hash: string;
+  /** `file`, `folder` or `collection`. */
+  target_type: string;
+  /** A file id, a folder path (`/a/b/`) or a collection id. */
+  target: string;
+  title: string | null;
+  /** `scrypt$…` (src/server/auth/passwords.ts), or null for a link without a password. */
+  password_hash: string | null;
+  allow_download: number;
+  expires_at: number | null;
+  /** The audit actor that made it, as JSON. */
+  created_by: string;
+  created_by_id: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
+  shares: ShareTable;
   settings: SettingTable;
   collections: CollectionTable;
   collection_items: CollectionItemTable;

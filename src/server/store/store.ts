@@ -14,6 +14,7 @@ import type { OriginRepository } from './repositories/origins.js';
 import type { RenditionRepository } from './repositories/renditions.js';
 import type { SavedExtensionRepository } from './repositories/saved-extensions.js';
 import type { SettingRepository } from './repositories/settings.js';
+import type { ShareRepository } from './repositories/shares.js';
 import type { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
 import type { UrlEndpointRepository } from './repositories/url-endpoints.js';
 import type { UserRepository } from './repositories/users.js';
@@ -36,6 +37,7 @@ export type { NamedTransformationRecord } from './repositories/named-transformat
 export type { OriginRecord } from './repositories/origins.js';
 export type { RenditionRecord } from './repositories/renditions.js';
 export type { SavedExtensionRecord } from './repositories/saved-extensions.js';
+export type { SharePatch, ShareRecord, ShareTargetType } from './repositories/shares.js';
 export type { UrlEndpointRecord } from './repositories/url-endpoints.js';
 export type { UserPatch, UserRecord, UserSessionRecord } from './repositories/users.js';
 
@@ -62,6 +64,8 @@ export interface Store {
   readonly urlEndpoints: UrlEndpointRepository;
   readonly deliveryUsage: DeliveryUsageRepository;
   readonly settings: SettingRepository;
+  /** Public share links; read per request, never cached. */
+  readonly shares: ShareRepository;
   /** Append-only: writes add their entry inside their own transaction. */
   readonly audit: AuditEntryRepository;
   /** Runs `work` atomically on the store it is handed; nested calls join the outer transaction. */

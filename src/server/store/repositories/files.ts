@@ -360,6 +360,32 @@ export class FileRepository extends Repository {
     return Number(row.bytes);
   }
 
+  /** Current files in a folder tree, by path after `afterPath`: a bulk read (ZIPs) pages with it, never skipping. */
+  pageInTree(path: string, afterPath: string, limit: number): Promise<FileRecord[]> {
+    return this.#all((q) =>
+      q
+        .where('is_current', '=', 1)
+        .where(inFolderTree('folder', path))
+        .where('file_path', '>', afterPath)
+        .orderBy('file_path')
+        .limit(limit),
+    );
+  }
+
+  /** How many current files a folder tree holds, and their bytes. */
+  async sizeInTree(path: string): Promise<{ count: number; bytes: number }> {
+    const row = await this.c.db
+      .selectFrom('file_versions')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('n'),
+        eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('bytes'),
+      ])
+      .where('is_current', '=', 1)
+      .where(inFolderTree('folder', path))
+      .executeTakeFirstOrThrow();
+    return { count: Number(row.n), bytes: Number(row.bytes) };
+  }
+
   #first(where: (q: VersionQuery) => VersionQuery): Promise<FileRecord | undefined> {
     return fileRows.first(where(this.c.db.selectFrom('file_versions').selectAll()));
   }
