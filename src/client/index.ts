@@ -14,6 +14,7 @@ export { type AuditQuery, listAuditEntries, mayReadAudit } from './audit.js';
 export {
   type Authorizer,
   basicAuth,
+  CookieAuthorizer,
   type FetchAuth,
   fetchAuthFrom,
   SessionAuthorizer,

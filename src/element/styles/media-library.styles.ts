@@ -8,6 +8,10 @@ export const mediaLibraryStyles = css`
     display: block;
     height: 640px;
   }
+  :host([mode='app']) {
+    display: block;
+    height: 100%;
+  }
   :host([hidden]) {
     display: none;
   }
