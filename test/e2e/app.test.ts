@@ -204,4 +204,66 @@ describe('the DAM app, as its users', () => {
     });
     assert.equal(refused.status(), 403, await refused.text());
   });
+
+  it('says how long to wait once an account is locked after too many failures', async () => {
+    await addUser(server, { email: 'lou@example.com', role: 'member' });
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const response = await fetch(`${server.url}/_ml/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'lou@example.com', password: `wrong password ${attempt}` }),
+      });
+      assert.equal(response.status, 401);
+    }
+    const page = await openApp('/app/');
+    await signIn(page, 'lou@example.com', strongPassword);
+    const alert = page.getByRole('alert');
+    await alert.getByText(/^Too many failed sign-ins\. Try again in \d+ minutes?\.$/).waitFor();
+    assert.equal(await page.getByRole('navigation', { name: 'Screens' }).count(), 0);
+  });
+
+  it('offers a file dragged from the grid to the desktop as a download of its original', async () => {
+    const page = await openApp('/app/library/campaigns');
+    await signIn(page, 'admin@localhost', adminPassword);
+    await page.getByRole('option', { name: /campaigns-poster\.png/ }).waitFor();
+    // The drag handling is a lazy chunk: drag again until it has loaded.
+    const downloadUrl = await page.waitForFunction(() => {
+      const grid = document
+        .querySelector('ml-dam-app')
+        ?.shadowRoot?.querySelector('media-library')
+        ?.shadowRoot?.querySelector('ml-asset-grid')?.shadowRoot;
+      const cell = [...(grid?.querySelectorAll<HTMLElement>('[data-index]') ?? [])].find((c) =>
+        c.textContent?.includes('campaigns-poster.png'),
+      );
+      if (!cell) return undefined;
+      const dataTransfer = new DataTransfer();
+      cell.dispatchEvent(new DragEvent('dragstart', { bubbles: true, composed: true, dataTransfer }));
+      cell.dispatchEvent(new DragEvent('dragend', { bubbles: true, composed: true, dataTransfer }));
+      return dataTransfer.getData('DownloadURL') || undefined;
+    });
+    const value = (await downloadUrl.jsonValue()) as string;
+    const [mime, name, ...rest] = value.split(':');
+    assert.equal(mime, 'image/png');
+    assert.equal(name, 'campaigns-poster.png');
+    const url = new URL(rest.join(':'));
+    assert.equal(url.searchParams.get('ik-attachment'), 'true');
+    const original = await page.request.get(url.href);
+    assert.equal(original.status(), 200);
+    assert.match(original.headers()['content-disposition'] ?? '', /attachment/);
+  });
+
+  it('starts offline from its service worker and says the server cannot be reached', async () => {
+    const page = await openApp('/app/');
+    await page.getByRole('heading', { name: 'Sign in to Media Library' }).waitFor();
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await page.context().setOffline(true);
+    await page.reload();
+    await page.getByRole('alert').getByText('You are offline', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'Retry' }).waitFor();
+    // Back online, it picks up where it was without a click.
+    await page.context().setOffline(false);
+    await page.getByRole('heading', { name: 'Sign in to Media Library' }).waitFor();
+  });
 });
