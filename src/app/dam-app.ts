@@ -188,7 +188,9 @@ export class DamApp extends LitElement {
   #onNavClick(event: MouseEvent, route: Route): void {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
-    if (route.screen === 'library' && this.route.screen === 'library') return;
+    if (route.screen === 'library' && this.route.screen === 'library' && this.#libraryFolder === route.folder)
+      return;
+    // The library opens afresh at its root (a new element: the one on screen may be deep in a folder).
     if (route.screen === 'library') this.libraryGeneration++;
     this.#show(route, 'push');
   }

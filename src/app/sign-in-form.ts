@@ -60,6 +60,10 @@ export class SignInForm extends LitElement {
     </form>`;
   }
 
+  protected override firstUpdated(): void {
+    this.focus();
+  }
+
   /** Puts the cursor in the first field. */
   override focus(): void {
     void this.updateComplete.then(() => this.renderRoot.querySelector('input')?.focus());

@@ -57,9 +57,18 @@ describe('the DAM app, as its users', () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    // Everything the app does works under its Content-Security-Policy.
+    await page.exposeFunction('cspViolation', (text: string) => errors.push(`CSP: ${text}`));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) =>
+        (window as unknown as { cspViolation(text: string): void }).cspViolation(
+          `${event.violatedDirective} ${event.blockedURI}`,
+        ),
+      );
+    });
     after(async () => {
       await context.close();
-      assert.deepEqual(errors, [], 'no script errors on the page');
+      assert.deepEqual(errors, [], 'no script errors or CSP violations on the page');
     });
     await page.goto(base + path);
     return page;
@@ -265,5 +274,23 @@ describe('the DAM app, as its users', () => {
     // Back online, it picks up where it was without a click.
     await page.context().setOffline(false);
     await page.getByRole('heading', { name: 'Sign in to Media Library' }).waitFor();
+  });
+
+  it('returns to the sign-in page, where it was, when the session ends elsewhere', async () => {
+    const page = await openApp('/app/library/archive');
+    await signIn(page, 'admin@localhost', adminPassword);
+    await page.getByRole('option', { name: /archive-poster\.png/ }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/app/library/archive');
+    // Signed out in another tab: the cookie is gone, the app does not know yet.
+    const { csrfToken } = (await (await page.request.get(`${base}/_ml/me`)).json()) as { csrfToken: string };
+    const out = await page.request.post(`${base}/_ml/auth/sign-out`, {
+      headers: { 'x-csrf-token': csrfToken },
+    });
+    assert.equal(out.status(), 204);
+    await page.getByRole('tree', { name: 'Folders' }).getByRole('treeitem', { name: 'campaigns' }).click();
+    await page.getByText('Your session has ended. Sign in again.').waitFor();
+    await signIn(page, 'admin@localhost', adminPassword);
+    await page.getByRole('navigation', { name: 'Screens' }).waitFor();
+    assert.match(new URL(page.url()).pathname, /^\/app\/library\/(archive|campaigns)$/);
   });
 });
