@@ -69,15 +69,31 @@ describe('the DAM app at /app/', () => {
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type')!, /^text\/javascript/);
     assert.equal(response.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    // Not the app's files: a 4xx as JSON (a library file there would be delivered), never the page.
     for (const path of [
       '/app/assets/gone-1234.js',
       '/app/%2e%2e/package.json',
       '/app/..%2f..%2fpackage.json',
+      '/app/%2e%2e/%2e%2e/package.json',
     ]) {
       const missing = await get(path);
-      assert.equal(missing.status, 404, path);
-      assert.equal(((await missing.json()) as { reason: string }).reason, 'NOT_FOUND', path);
+      assert.ok([400, 404].includes(missing.status), `${path}: ${missing.status}`);
+      assert.match(missing.headers.get('content-type')!, /^application\/json/, path);
+      assert.ok(((await missing.json()) as { message: string }).message, path);
     }
+  });
+
+  it('still delivers the library’s own files in a folder named app', async () => {
+    const form = new FormData();
+    form.set('file', new Blob(['hello'], { type: 'text/plain' }), 'notes.txt');
+    form.set('fileName', 'notes.txt');
+    form.set('folder', '/app');
+    form.set('useUniqueFileName', 'false');
+    const uploaded = await server.api('/api/v1/files/upload', { method: 'POST', body: form });
+    assert.equal(uploaded.status, 200, await uploaded.text());
+    const response = await get('/app/notes.txt');
+    assert.equal(response.status, 200);
+    assert.equal(await response.text(), 'hello');
   });
 
   it('is installable: a manifest with standalone display and 192, 512 and maskable PNG icons', async () => {

@@ -1,8 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
+import { deliverFileUrl } from './delivery.js';
 import type { RoutePlugin } from './route-plugin.js';
 
 /** `dist/app`, built by `vite build --mode app` (`npm run build:browser`); from src/ and dist/ alike. */
@@ -57,8 +58,9 @@ const buildFileName = /^(?:[\w-][\w.-]*\/)*[\w-][\w.-]*$/;
 
 /**
  * The DAM app at `/app/`: its files as built, and the page itself for every other address under
- * it (`/app/library/campaigns`, `/app/users`), so a deep link survives a reload. A missing file
- * with an extension is a 404, not the page: a stale chunk must fail as a script, not parse HTML.
+ * it (`/app/library/campaigns`, `/app/users`), so a deep link survives a reload. Any other name
+ * with an extension is delivered as a library file (a folder named `app` keeps working) or is a
+ * 404, never the page: a stale chunk must fail as a script, not parse HTML.
  */
 export const appRoutes: RoutePlugin = async (app, { ctx }) => {
   const pageHeaders = appSecurityHeaders(ctx.config.urlEndpoint);
@@ -78,7 +80,7 @@ export const appRoutes: RoutePlugin = async (app, { ctx }) => {
     return info?.isFile() ? readFile(path) : undefined;
   }
 
-  const serve = async (name: string, reply: FastifyReply) => {
+  const serve = async (name: string, request: FastifyRequest, reply: FastifyReply) => {
     const body = name === '' || name === 'index.html' ? undefined : await fileOf(name);
     if (body) {
       reply.type(types[extname(name)] ?? 'application/octet-stream');
@@ -87,19 +89,15 @@ export const appRoutes: RoutePlugin = async (app, { ctx }) => {
       if (name === 'sw.js') reply.header('service-worker-allowed', '/app/');
       return reply.send(body);
     }
-    if (name.startsWith('assets/') || /\.\w+$/.test(name)) {
-      reply.header('cache-control', 'no-cache');
-      return reply.code(404).send({
-        message: `The DAM app has no file ${name}. Reload the page: the app may have been updated.`,
-        help: '',
-        reason: 'NOT_FOUND',
-      });
-    }
+    // Not the app's: a file of the library's folder /app/, or nothing (a 404, never the page).
+    if (/\.\w+$/.test(name)) return deliverFileUrl(ctx, request, reply);
     const page = await readFile(join(appDir, 'index.html')).catch(() => undefined);
     if (!page) throw notBuilt();
     return reply.type(types['.html']!).header('cache-control', 'no-cache').headers(pageHeaders).send(page);
   };
   // `/app` and `/app/` (the router ignores a trailing slash), then everything under it.
-  app.get('/app', (_request, reply) => serve('', reply));
-  app.get<{ Params: { '*': string } }>('/app/*', (request, reply) => serve(request.params['*'] ?? '', reply));
+  app.get('/app', (request, reply) => serve('', request, reply));
+  app.get<{ Params: { '*': string } }>('/app/*', (request, reply) =>
+    serve(request.params['*'] ?? '', request, reply),
+  );
 };

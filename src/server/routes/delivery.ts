@@ -198,16 +198,23 @@ async function deliverVideo(
  * ETags, conditional and range requests. Registered last, as a catch-all below the APIs.
  */
 export const deliveryRoutes: RoutePlugin = async (app, { ctx }) => {
-  const endpointPath = ctx.config.urlEndpoint
-    ? new URL(ctx.config.urlEndpoint).pathname.replace(/\/+$/, '')
-    : '';
-
   app.route({
     method: ['GET', 'HEAD'],
     url: '/*',
     handler: async (request, reply) => {
       if (apiPaths.test(request.url)) return reply.callNotFound();
-      return deliver(ctx, await ctx.namedTransformations.current(), endpointPath, request, reply);
+      return deliverFileUrl(ctx, request, reply);
     },
   });
 };
+
+/**
+ * A request answered as a file URL: for routes whose prefix the library may share (the app's
+ * `/app/`), so a library file there is still delivered when the route has nothing of its own.
+ */
+export async function deliverFileUrl(ctx: ServerContext, request: FastifyRequest, reply: FastifyReply) {
+  const endpointPath = ctx.config.urlEndpoint
+    ? new URL(ctx.config.urlEndpoint).pathname.replace(/\/+$/, '')
+    : '';
+  return deliver(ctx, await ctx.namedTransformations.current(), endpointPath, request, reply);
+}
