@@ -17,6 +17,9 @@ export const appStyles = css`
     background: var(--_raised);
     border-radius: var(--_radius);
   }
+  .skip:not(:focus) {
+    clip-path: inset(50%);
+  }
   .skip:focus {
     top: 8px;
   }
@@ -126,6 +129,9 @@ export const signInStyles = css`
     min-height: 100dvh;
     padding: 16px;
     background: var(--_surface);
+  }
+  main {
+    display: contents;
   }
   form {
     display: grid;

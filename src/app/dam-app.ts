@@ -199,12 +199,12 @@ export class DamApp extends LitElement {
     const l = this.l10n;
     switch (this.status) {
       case 'loading':
-        return html`<div class="state" role="status">${l.t('loading')}</div>`;
+        return html`<main class="state" role="status">${l.t('loading')}</main>`;
       case 'offline':
-        return html`<div class="state" role="alert">
-          <p>${l.t('appOffline')}</p>
+        return html`<main class="state">
+          <p role="alert">${l.t('appOffline')}</p>
           <p><button class="btn" type="button" @click=${() => void this.#resume()}>${l.t('retry')}</button></p>
-        </div>`;
+        </main>`;
       case 'signed-out':
         return html`<ml-sign-in
           .l10n=${l}
@@ -212,8 +212,7 @@ export class DamApp extends LitElement {
           @signed-in=${(e: CustomEvent<{ session: SignedIn }>) => this.#signedIn(e.detail.session)}
         ></ml-sign-in>`;
       default:
-        return html`<a class="skip" href="#main" @click=${this.#skipToMain}>${l.t('appSkipToContent')}</a>
-          ${this.#renderHeader()}
+        return html`${this.#renderHeader()}
           <main id="main" tabindex="-1" class=${this.route.screen === 'library' ? 'library' : ''}>
             ${this.#renderScreen()}
           </main>`;
@@ -231,8 +230,10 @@ export class DamApp extends LitElement {
     const screens: Array<'library' | AdminScreen> = ['library', ...(this.#isAdmin ? adminScreens : [])];
     const roleKey =
       user.role === 'admin' ? 'appRoleAdmin' : user.role === 'manager' ? 'appRoleManager' : 'appRoleMember';
+    // The skip control is a button: a link's #main would not reach into this shadow root.
     return html`<header>
-      <p class="product">${l.t('appName')}</p>
+      <button class="btn skip" type="button" @click=${this.#skipToMain}>${l.t('appSkipToContent')}</button>
+      <h1 class="product">${l.t('appName')}</h1>
       <nav aria-label=${l.t('appScreens')}>
         <ul>
           ${screens.map((screen) => {

@@ -26,7 +26,7 @@ export class SignInForm extends LitElement {
   override render(): TemplateResult {
     const l = this.l10n;
     const { email, password } = this.fieldErrors;
-    return html`<form novalidate @submit=${this.#submit} aria-labelledby="title" lang=${l.lang} dir=${l.dir}>
+    return html`<main><form novalidate @submit=${this.#submit} aria-labelledby="title" lang=${l.lang} dir=${l.dir}>
       <h1 id="title">${l.t('appSignInTitle', { name: l.t('appName') })}</h1>
       ${this.notice && !this.formError ? html`<p class="muted" role="status">${this.notice}</p>` : nothing}
       ${this.formError ? html`<p class="error form-error" role="alert" id="form-error">${this.formError}</p>` : nothing}
@@ -57,7 +57,7 @@ export class SignInForm extends LitElement {
       <button class="btn primary" type="submit" ?disabled=${this.busy} aria-busy=${this.busy ? 'true' : 'false'}>
         ${this.busy ? l.t('appSigningIn') : l.t('appSignIn')}
       </button>
-    </form>`;
+    </form></main>`;
   }
 
   protected override firstUpdated(): void {

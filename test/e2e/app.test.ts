@@ -3,7 +3,8 @@
 // member of a group granted Contribute on /campaigns/ who sees only that folder and uploads there.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,6 +17,21 @@ import { addUser, strongPassword } from '../helpers/people.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const adminPassword = 'the app e2e admin password';
+const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's violations on the page as it is (into shadow roots), as `rule: target` lines. */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  // Evaluated rather than added as a script: the page's CSP refuses inline scripts, rightly.
+  await page.evaluate(await readFile(axeSource, 'utf8'));
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }
+    ).axe;
+    type AxeResults = { violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> };
+    const results = await axe.run(document, { resultTypes: ['violations'] });
+    return results.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)}`));
+  });
+}
 
 describe('the DAM app, as its users', () => {
   let server: TestServer;
@@ -85,9 +101,20 @@ describe('the DAM app, as its users', () => {
     assert.equal(new URL(page.url()).pathname, '/app/', 'a bare server opens the app');
     await page.getByRole('heading', { name: 'Sign in to Media Library' }).waitFor();
 
+    assert.deepEqual(await accessibilityViolations(page), [], 'the sign-in page');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('Enter your email address.').waitFor();
     await page.getByText('Enter your password.').waitFor();
+    assert.equal(
+      await page.evaluate(() =>
+        document
+          .querySelector('ml-dam-app')
+          ?.shadowRoot?.querySelector('ml-sign-in')
+          ?.shadowRoot?.activeElement?.getAttribute('name'),
+      ),
+      'email',
+      'the first field with a problem has the focus',
+    );
 
     await signIn(page, 'admin@localhost', 'not the password at all');
     await page.getByRole('alert').getByText('The email or password is wrong.').waitFor();
@@ -104,6 +131,11 @@ describe('the DAM app, as its users', () => {
     await tree.getByRole('treeitem', { name: 'campaigns' }).waitFor();
     await tree.getByRole('treeitem', { name: 'archive' }).waitFor();
     assert.equal(await page.getByRole('button', { name: /^Insert/ }).count(), 0, 'the app inserts nowhere');
+    await page
+      .getByRole('option', { name: /campaigns/ })
+      .first()
+      .waitFor();
+    assert.deepEqual(await accessibilityViolations(page), [], 'the app with the library');
 
     // The account menu: who, role, language.
     await page.getByRole('button', { name: /Account/ }).click();
