@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { resolveConfig } from '../../src/server/config.js';
+import { defaultConfig, resolveConfig } from '../../src/server/config.js';
 import { appDir } from '../../src/server/routes/app.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { quadrants } from '../helpers/images.js';
@@ -45,7 +45,11 @@ describe('the DAM app, as its users', () => {
     process.env.MEDIA_LIBRARY_ADMIN_PASSWORD = adminPassword;
     const { initialAdmin } = resolveConfig({});
     delete process.env.MEDIA_LIBRARY_ADMIN_PASSWORD;
-    server = await startTestServer({ ...(initialAdmin && { initialAdmin }) });
+    server = await startTestServer({
+      ...(initialAdmin && { initialAdmin }),
+      // Files from 64 KiB on go through tus: both upload paths run with the session cookie.
+      upload: { ...defaultConfig().upload, resumableThreshold: 64 * 1024 },
+    });
     base = server.url.replace('127.0.0.1', 'localhost');
     filesDir = await mkdtemp(join(tmpdir(), 'media-library-app-e2e-'));
     const image = await quadrants(120, 80);
@@ -59,6 +63,7 @@ describe('the DAM app, as its users', () => {
       assert.equal(response.status, 200, await response.text());
     }
     await writeFile(join(filesDir, 'launch.png'), image);
+    await writeFile(join(filesDir, 'brief.bin'), Buffer.alloc(300 * 1024, 7));
     browser = await launchChromium();
   });
 
@@ -213,25 +218,34 @@ describe('the DAM app, as its users', () => {
     await uploadPanel
       .locator('input.uppy-Dashboard-input')
       .first()
-      .setInputFiles(join(filesDir, 'launch.png'));
+      .setInputFiles([join(filesDir, 'launch.png'), join(filesDir, 'brief.bin')]);
+    const tusPatches: number[] = [];
+    page.on('response', (response) => {
+      if (response.request().method() === 'PATCH' && response.url().includes('/_ml/tus/'))
+        tusPatches.push(response.status());
+    });
     const uploaded = page.evaluate(
       () =>
-        new Promise<string>((resolve, reject) => {
-          document.addEventListener('ml-upload-success', (event) =>
-            resolve((event as CustomEvent<{ name: string }>).detail.name),
-          );
+        new Promise<string[]>((resolve, reject) => {
+          const names: string[] = [];
+          document.addEventListener('ml-upload-success', (event) => {
+            names.push((event as CustomEvent<{ name: string }>).detail.name);
+            if (names.length === 2) resolve(names.sort());
+          });
           document.addEventListener('ml-upload-error', (event) =>
             reject(new Error((event as CustomEvent<{ message: string }>).detail.message)),
           );
         }),
     );
-    await uploadPanel.getByRole('button', { name: 'Upload 1 file' }).click();
-    assert.equal(await uploaded, 'launch.png');
+    await uploadPanel.getByRole('button', { name: 'Upload 2 files' }).click();
+    assert.deepEqual(await uploaded, ['brief.bin', 'launch.png']);
+    assert.ok(tusPatches.length > 0 && tusPatches.every((status) => status >= 200 && status < 300), `tus: ${tusPatches}`);
     const listed = (await (await server.api('/v1/files?path=/campaigns')).json()) as Array<{ name: string }>;
-    assert.ok(
-      listed.some((file) => file.name === 'launch.png'),
-      JSON.stringify(listed.map((f) => f.name)),
-    );
+    for (const name of ['launch.png', 'brief.bin'])
+      assert.ok(
+        listed.some((file) => file.name === name),
+        JSON.stringify(listed.map((f) => f.name)),
+      );
 
     // Contribute is no Manage: deleting is refused, whoever asks.
     const me = (await (await page.request.get(`${base}/_ml/me`)).json()) as { csrfToken: string };
