@@ -23,6 +23,15 @@ const languages = [
 ] as const;
 const languageKey = 'media-library-app-language';
 
+/** The language chosen in this browser before, if storage allows reading it. */
+function savedLanguage(): string | null {
+  try {
+    return localStorage.getItem(languageKey);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Loads an admin screen's lazy chunk (`src/app/screens/<name>-screen.ts`, which defines
  * `<ml-<name>-screen>`). Vite turns the pattern into one chunk per file there; it matches the
@@ -62,7 +71,7 @@ export class DamApp extends LitElement {
     window.addEventListener('online', this.#onOnline);
     document.addEventListener('keydown', this.#onKeydown);
     document.addEventListener('click', this.#onDocumentClick);
-    void this.#applyLanguage(localStorage.getItem(languageKey) || navigator.language || 'en');
+    void this.#applyLanguage(savedLanguage() || navigator.language || 'en');
     void this.#resume();
   }
 
@@ -124,7 +133,11 @@ export class DamApp extends LitElement {
   }
 
   async #chooseLanguage(tag: string): Promise<void> {
-    localStorage.setItem(languageKey, tag);
+    try {
+      localStorage.setItem(languageKey, tag);
+    } catch {
+      // Storage refused (a private window's quota): the choice lasts for this page only.
+    }
     await this.#applyLanguage(tag);
   }
 
@@ -291,6 +304,7 @@ export class DamApp extends LitElement {
         this.libraryGeneration,
         html`<media-library
           mode="app"
+          multiple
           .client=${this.#client}
           initial-folder=${route.folder}
           locale=${l.lang}
