@@ -67,6 +67,14 @@ export const mediaLibraryStyles = css`
     font-size: 16px;
     font-weight: 650;
   }
+  /* The app's header names the product: the title stays for screen readers only. */
+  :host([mode='app']) .top h2 {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+  }
   ml-search-bar {
     flex: 1;
   }
