@@ -239,7 +239,10 @@ describe('the DAM app, as its users', () => {
     );
     await uploadPanel.getByRole('button', { name: 'Upload 2 files' }).click();
     assert.deepEqual(await uploaded, ['brief.bin', 'launch.png']);
-    assert.ok(tusPatches.length > 0 && tusPatches.every((status) => status >= 200 && status < 300), `tus: ${tusPatches}`);
+    assert.ok(
+      tusPatches.length > 0 && tusPatches.every((status) => status >= 200 && status < 300),
+      `tus: ${tusPatches}`,
+    );
     const listed = (await (await server.api('/v1/files?path=/campaigns')).json()) as Array<{ name: string }>;
     for (const name of ['launch.png', 'brief.bin'])
       assert.ok(
