@@ -250,6 +250,16 @@ describe('the DAM app, as its users', () => {
         JSON.stringify(listed.map((f) => f.name)),
       );
 
+    // The Activity screen's data: the uploads, by the member by name.
+    const audit = (await (await server.api('/_ml/audit?folder=/campaigns&action=file.upload')).json()) as {
+      entries: Array<{ actor: { type: string; name?: string }; target: { path?: string } }>;
+    };
+    const byMia = audit.entries.filter((entry) => entry.actor.type === 'user' && entry.actor.name === 'Mia');
+    assert.deepEqual(byMia.map((entry) => entry.target.path).sort(), [
+      '/campaigns/brief.bin',
+      '/campaigns/launch.png',
+    ]);
+
     // Contribute is no Manage: deleting is refused, whoever asks.
     const me = (await (await page.request.get(`${base}/_ml/me`)).json()) as { csrfToken: string };
     const poster = (await (await server.api('/v1/files?path=/campaigns')).json()) as Array<{
