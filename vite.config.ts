@@ -1,7 +1,11 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import MagicString from 'magic-string';
-import { defineConfig, type Plugin } from 'vite';
+import sharp from 'sharp';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
+import { appIconSvg, appManifest } from './src/app/icon.js';
 
 /**
  * Three builds of src/element:
@@ -12,8 +16,12 @@ import { defineConfig, type Plugin } from 'vite';
  *   script tags; it imports `./media-library.js` beside it rather than bundling a second copy.
  * - `vite build --mode bundler`: `dist/element/index.js` and `widget.js` for bundlers, with Lit
  *   as a dependency.
+ * - `vite build --mode app`: `dist/app/`, the DAM app the server serves at `/app/` (its page,
+ *   hashed files under `assets/`, the web manifest, icons and service worker). It bundles its own
+ *   copy of the element, so the script-tag file stays as it is.
  */
 export default defineConfig(({ mode }) => {
+  if (mode === 'app') return appConfig();
   const bundler = mode === 'bundler';
   const widget = mode === 'widget';
   const entry = bundler
@@ -66,6 +74,81 @@ export default defineConfig(({ mode }) => {
   };
 });
 
+function appConfig(): UserConfig {
+  const root = fileURLToPath(new URL('.', import.meta.url));
+  return {
+    root: join(root, 'src/app'),
+    base: '/app/',
+    publicDir: false,
+    logLevel: 'warn',
+    plugins: [minifyLitTemplates(), appShellFiles()],
+    build: {
+      target: 'es2022',
+      outDir: join(root, 'dist/app'),
+      emptyOutDir: true,
+      sourcemap: true,
+      reportCompressedSize: false,
+      // The page's own script must not be inline: the server's CSP allows only the origin's files.
+      modulePreload: { polyfill: false },
+      assetsInlineLimit: 0,
+    },
+  };
+}
+
+/**
+ * The app's files with fixed names beside the page: the web manifest, its PNG icons (rendered
+ * from one SVG with sharp) and the service worker, which precaches the page and the files it loads
+ * at once (the hashed names of this build).
+ */
+function appShellFiles(): Plugin {
+  return {
+    name: 'app-shell-files',
+    apply: 'build',
+    async generateBundle(_options, bundle) {
+      for (const [fileName, size, maskable] of [
+        ['icon-192.png', 192, false],
+        ['icon-512.png', 512, false],
+        ['icon-maskable-512.png', 512, true],
+      ] as const) {
+        const source = await sharp(Buffer.from(appIconSvg(size, maskable)))
+          .png()
+          .toBuffer();
+        this.emitFile({ type: 'asset', fileName, source });
+      }
+      this.emitFile({
+        type: 'asset',
+        fileName: 'manifest.webmanifest',
+        source: `${JSON.stringify(appManifest(), null, 2)}\n`,
+      });
+      const initial = new Set<string>();
+      const visit = (name: string) => {
+        const item = bundle[name];
+        if (!item || initial.has(name)) return;
+        initial.add(name);
+        if (item.type === 'chunk') {
+          for (const next of item.imports) visit(next);
+          for (const css of item.viteMetadata?.importedCss ?? []) initial.add(css);
+        }
+      };
+      for (const [name, item] of Object.entries(bundle))
+        if (item.type === 'chunk' && item.isEntry) visit(name);
+      for (const [name, item] of Object.entries(bundle))
+        if (item.type === 'asset' && name.endsWith('.css')) initial.add(name);
+      const shell = [
+        '/app/',
+        ...[...initial].sort().map((name) => `/app/${name}`),
+        '/app/manifest.webmanifest',
+        '/app/icon-192.png',
+      ];
+      const version = createHash('sha256').update(shell.join('\n')).digest('hex').slice(0, 12);
+      const worker = readFileSync(new URL('./src/app/service-worker.js', import.meta.url), 'utf8')
+        .replace('self.__APP_SHELL__', JSON.stringify(shell))
+        .replace('self.__APP_VERSION__', JSON.stringify(version));
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source: worker });
+    },
+  };
+}
+
 /** Chunk names carry hashes: remove the last build's files first (the output directory also holds tsc's). */
 function removeStale(dir: string, pattern: RegExp): Plugin {
   return {
@@ -93,7 +176,7 @@ function minifyLitTemplates(): Plugin {
     name: 'minify-lit-templates',
     enforce: 'post',
     transform(code, id) {
-      if (!id.includes('/src/element/') || !/\b(html|css|svg)`/.test(code)) return null;
+      if (!/\/src\/(element|app)\//.test(id) || !/\b(html|css|svg)`/.test(code)) return null;
       const out = new MagicString(code);
       const visit = (node: unknown): void => {
         if (!node || typeof node !== 'object') return;

@@ -13,7 +13,9 @@ if (server.createdKeys) {
   console.log(`  private key: ${server.createdKeys.privateKey}`);
 }
 if (server.createdAdmin) {
-  console.log('Created the first admin of the DAM (sign in with POST /_ml/auth/sign-in):');
+  console.log(
+    `Created the first admin of the DAM (sign in at ${server.url.replace('127.0.0.1', 'localhost')}/app/):`,
+  );
   console.log(`  email:    ${server.createdAdmin.email}`);
   if (server.createdAdmin.password)
     console.log(`  password: ${server.createdAdmin.password}   (shown only now)`);
@@ -21,6 +23,7 @@ if (server.createdAdmin) {
 if (server.seeded) console.log(`Added ${server.seeded} sample files.`);
 const port = new URL(server.url).port;
 console.log(`Demo: http://localhost:${port}/  (media server API on the same origin)`);
+console.log(`DAM app: http://localhost:${port}/app/`);
 const stop = async () => {
   await server.close();
   process.exit(0);

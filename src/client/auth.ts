@@ -4,8 +4,10 @@ import { errorFromResponse, MediaApiError } from './errors.js';
 
 /** How a client authenticates its calls: a Basic private key (servers, tests) or a session (browsers). */
 export interface Authorizer {
-  /** The `Authorization` header for the next call. */
+  /** The `Authorization` header for the next call; empty when the browser's cookie authenticates it. */
   authorization(signal?: AbortSignal): Promise<string>;
+  /** Further headers for a call with `method` (a session cookie's CSRF token on writes). */
+  headers?(method: string): Record<string, string>;
   /**
    * Forgets cached credentials after a 401 to a call sent with `authorization`; answers whether
    * fresh ones are worth a retry.
@@ -19,6 +21,38 @@ export interface Authorizer {
 export function basicAuth(privateKey: string): Authorizer {
   const header = `Basic ${btoa(`${privateKey}:`)}`;
   return { authorization: async () => header };
+}
+
+/**
+ * A DAM user signed in to the media server (its `/app/`): the browser's httpOnly session cookie
+ * authenticates every call of the same origin, and writes carry the session's CSRF token (from
+ * `POST /_ml/auth/sign-in` or `GET /_ml/me`) as `X-CSRF-Token`. No `Authorization` header: the
+ * server then reads the cookie. A 401 means the session ended; the page signs in again.
+ */
+export class CookieAuthorizer implements Authorizer {
+  readonly #csrfToken: string;
+  readonly #endpoint: string | undefined;
+
+  constructor(options: { csrfToken: string; endpoint?: string }) {
+    this.#csrfToken = options.csrfToken;
+    this.#endpoint = options.endpoint;
+  }
+
+  async authorization(): Promise<string> {
+    return '';
+  }
+
+  headers(method: string): Record<string, string> {
+    return /^(GET|HEAD|OPTIONS)$/i.test(method) ? {} : { 'x-csrf-token': this.#csrfToken };
+  }
+
+  async endpoint(): Promise<string | undefined> {
+    return this.#endpoint ?? (typeof location === 'undefined' ? undefined : location.origin);
+  }
+
+  invalidate(): boolean {
+    return false;
+  }
 }
 
 /**

@@ -16,6 +16,7 @@ export { type AuditQuery, listAuditEntries, mayReadAudit } from './audit.js';
 export {
   type Authorizer,
   basicAuth,
+  CookieAuthorizer,
   type FetchAuth,
   fetchAuthFrom,
   SessionAuthorizer,

@@ -112,7 +112,7 @@ export class MediaClient {
     let retriedAuth = false;
     let retries = 0;
     for (;;) {
-      const headers = new Headers({ authorization: await auth.authorization(options.signal) });
+      const headers = new Headers(await this.authHeaders(method, options.signal));
       if (options.json !== undefined) headers.set('content-type', 'application/json');
       let response: Response;
       try {
@@ -162,6 +162,16 @@ export class MediaClient {
   /** The `Authorization` header the next call would send (for uploads made by other code, such as Uppy). */
   authorization(signal?: AbortSignal): Promise<string> {
     return this.options.auth.authorization(signal);
+  }
+
+  /**
+   * Every auth header a call with `method` would send: `Authorization` (none when a session
+   * cookie authenticates) and what the authorizer adds, such as `X-CSRF-Token` on writes.
+   */
+  async authHeaders(method: string, signal?: AbortSignal): Promise<Record<string, string>> {
+    const { auth } = this.options;
+    const authorization = await auth.authorization(signal);
+    return { ...(authorization && { authorization }), ...auth.headers?.(method) };
   }
 
   /** The media backend's base URL, without a trailing slash. */

@@ -129,8 +129,12 @@ export class MediaLibraryElement extends LitElement {
   @property() endpoint = '';
   /** The host's token endpoint; the element POSTs to `<auth-url>/session` and renews before expiry. */
   @property({ attribute: 'auth-url' }) authUrl = '';
-  /** `modal` (a dialog opened with `show()`) or `inline` (always on the page). */
-  @property({ reflect: true }) mode: 'modal' | 'inline' = 'modal';
+  /**
+   * `modal` (a dialog opened with `show()`), `inline` (always on the page) or `app` (the DAM's own
+   * full page: fills its container, no Insert; Enter or double-click opens a file's details, and
+   * a file dragged to the desktop downloads).
+   */
+  @property({ reflect: true }) mode: 'modal' | 'inline' | 'app' = 'modal';
   /** Whether the modal is open. */
   @property({ type: Boolean, reflect: true }) open = false;
   /** Allow selecting more than one file. */
@@ -282,7 +286,7 @@ export class MediaLibraryElement extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     // An open element starts in its next update, once it has every attribute set with it.
-    if (this.mode === 'inline' || this.open) this.requestUpdate();
+    if (this.mode !== 'modal' || this.open) this.requestUpdate();
     // A closed modal gets its session while the page is idle, so show() only waits for the listing;
     // and makes its number format then (the first one loads the locale's data: tens of ms).
     else
@@ -315,7 +319,7 @@ export class MediaLibraryElement extends LitElement {
       this.#connectionCache = undefined;
       if (this.#started) void this.#start();
     }
-    if ((this.open || this.mode === 'inline') && !this.#started && this.isConnected) void this.#start();
+    if ((this.open || this.mode !== 'modal') && !this.#started && this.isConnected) void this.#start();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -506,7 +510,7 @@ export class MediaLibraryElement extends LitElement {
 
   override render(): TemplateResult {
     const shell = this.#renderShell();
-    if (this.mode === 'inline') return shell;
+    if (this.mode !== 'modal') return shell;
     const l = this.#localizer;
     return html`<dialog part="dialog" lang=${l.lang} dir=${l.dir} aria-label=${l.t('title')} @cancel=${this.#onCancel}>
       ${this.open ? shell : nothing}
@@ -755,9 +759,13 @@ export class MediaLibraryElement extends LitElement {
           </button>`
           : nothing
       }
-      <button class="btn primary" part="insert-button" type="button" ?disabled=${count === 0} @click=${() => this.#insert()}>
-        ${count > 1 ? l.t('insertCount', { count }) : l.t('insert')}
-      </button>
+      ${
+        this.mode === 'app'
+          ? nothing
+          : html`<button class="btn primary" part="insert-button" type="button" ?disabled=${count === 0} @click=${() => this.#insert()}>
+            ${count > 1 ? l.t('insertCount', { count }) : l.t('insert')}
+          </button>`
+      }
     </footer>`;
   }
 
@@ -910,6 +918,14 @@ export class MediaLibraryElement extends LitElement {
 
   #insert(index?: number): void {
     const item = index === undefined ? undefined : this.#listing.state.items[index];
+    // The app has no page to insert into: Enter or double-click shows the file.
+    if (this.mode === 'app') {
+      if (item && item.type !== 'folder') {
+        this.activeAsset = item;
+        this.#toggleDetails(true);
+      }
+      return;
+    }
     let files = this.#selection.list();
     // Double-click or Enter on a file outside the selection inserts that file alone.
     if (item && item.type !== 'folder' && !this.#selection.has(item.fileId)) {

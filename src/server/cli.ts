@@ -58,7 +58,7 @@ async function serve(flags: ConfigFlags): Promise<void> {
 
 /** The first admin's sign-in, printed once like the first keys (the password only when generated). */
 function printFirstAdmin(admin: { email: string; password?: string }, url: string): void {
-  console.log('Created the first admin. Sign in at POST /_ml/auth/sign-in (the DAM app, when there is one).');
+  console.log(`Created the first admin. Sign in to the DAM app at ${url}/app/`);
   console.log(`  email:    ${admin.email}`);
   if (admin.password)
     console.log(`  password: ${admin.password}   (one-time: shown only now; change it after signing in)`);

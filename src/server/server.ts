@@ -178,6 +178,9 @@ async function serveOn(
       limiter.onError = (error) => app.log.error({ err: error }, 'Redis rate limiter failed');
   }
   await hooks.beforeListen?.(app, context);
+  // A bare server opens the DAM app; a host page (the demo's) that claimed `/` keeps it.
+  if (!app.hasRoute({ method: 'GET', url: '/' }))
+    app.get('/', (_request, reply) => reply.redirect('/app/', 302));
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -3,6 +3,7 @@ import ar from '../../src/element/i18n/ar.js';
 import de from '../../src/element/i18n/de.js';
 import { en } from '../../src/element/i18n/en.js';
 import { enAdmin } from '../../src/element/i18n/en-admin.js';
+import { enApp } from '../../src/element/i18n/en-app.js';
 import { enCollections } from '../../src/element/i18n/en-collections.js';
 import { enEdit } from '../../src/element/i18n/en-edit.js';
 import { enMore } from '../../src/element/i18n/en-more.js';
@@ -23,6 +24,7 @@ const english = {
   'en-people.ts': enPeople,
   'en-collections.ts': enCollections,
   'en-shares.ts': enShares,
+  'en-app.ts': enApp,
 } as Record<string, Record<string, Message>>;
 
 /** The `{placeholders}` in a message's text, sorted. */

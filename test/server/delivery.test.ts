@@ -297,7 +297,10 @@ describe('delivery of originals', () => {
       404,
       /The requested file does not exist/,
     );
-    await expectJsonError(await fetch(`${server.url}/`), 404, /does not exist/);
+    // `/` itself opens the DAM app (docs/app.md).
+    const root = await fetch(`${server.url}/`, { redirect: 'manual' });
+    assert.equal(root.status, 302);
+    assert.equal(root.headers.get('location'), '/app/');
     const post = await fetch(`${server.url}/shop/summer/shoe.jpg`, { method: 'POST' });
     assert.equal(post.status, 404);
     await post.arrayBuffer();

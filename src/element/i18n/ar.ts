@@ -1,7 +1,7 @@
 import type { Catalog } from './localize.js';
 
 /**
- * Arabic: every message of en.ts, en-more.ts, en-edit.ts and en-upload.ts (the i18n test checks).
+ * Arabic: every message of en.ts, en-more.ts, en-edit.ts, en-upload.ts and en-app.ts (the i18n test checks).
  * Counts take Arabic's plural categories: `one`, `two`, `few` (3–10, plural noun), `many`
  * (11–99, singular noun with tanween) and `other` (100 and up, singular noun).
  */
@@ -773,6 +773,45 @@ const ar: Catalog = {
   },
   downloadStarting: 'بدأ التنزيل.',
   downloadZipFailed: 'تعذّر التنزيل: {message}',
+  // app shell
+  appName: 'مكتبة الوسائط',
+  appSkipToContent: 'انتقل إلى المحتوى',
+  appSignInTitle: 'تسجيل الدخول إلى {name}',
+  appEmail: 'البريد الإلكتروني',
+  appPassword: 'كلمة المرور',
+  appSignIn: 'تسجيل الدخول',
+  appSigningIn: 'جارٍ تسجيل الدخول…',
+  appEmailMissing: 'أدخل عنوان بريدك الإلكتروني.',
+  appPasswordMissing: 'أدخل كلمة المرور.',
+  appSignInFailed: 'البريد الإلكتروني أو كلمة المرور غير صحيحة.',
+  appSignInLocked: {
+    zero: 'محاولات تسجيل دخول فاشلة كثيرة. حاول مجددًا بعد {count} دقيقة.',
+    one: 'محاولات تسجيل دخول فاشلة كثيرة. حاول مجددًا بعد دقيقة واحدة.',
+    two: 'محاولات تسجيل دخول فاشلة كثيرة. حاول مجددًا بعد دقيقتين.',
+    few: 'محاولات تسجيل دخول فاشلة كثيرة. حاول مجددًا بعد {count} دقائق.',
+    many: 'محاولات تسجيل دخول فاشلة كثيرة. حاول مجددًا بعد {count} دقيقة.',
+    other: 'محاولات تسجيل دخول فاشلة كثيرة. حاول مجددًا بعد {count} دقيقة.',
+  },
+  appSignInError: 'تعذّر تسجيل الدخول: {message}',
+  appAccount: 'الحساب',
+  appSignOut: 'تسجيل الخروج',
+  appLanguage: 'اللغة',
+  appRoleAdmin: 'مسؤول',
+  appRoleManager: 'مدير',
+  appRoleMember: 'عضو',
+  appScreens: 'الشاشات',
+  appLibrary: 'المكتبة',
+  appUsers: 'المستخدمون',
+  appGroups: 'المجموعات',
+  appKeys: 'مفاتيح API',
+  appFields: 'حقول البيانات الوصفية',
+  appSettings: 'الإعدادات',
+  appActivity: 'النشاط',
+  appScreenLoading: 'جارٍ تحميل {name}…',
+  appScreenUnavailable: 'تعذّر تحميل {name}. ربما لم يصبح جزءًا من هذا الخادم بعد، أو انقطع الاتصال.',
+  appOffline: 'أنت غير متصل، ولا يمكن الوصول إلى خادم الوسائط. ستفتح المكتبة مجددًا عند عودته.',
+  appSessionEnded: 'انتهت جلستك. سجّل الدخول مرة أخرى.',
+  appNotFound: 'لا توجد صفحة على هذا العنوان.',
 };
 
 export default ar;

@@ -1,6 +1,6 @@
 import type { Catalog } from './localize.js';
 
-/** German: every message of en.ts, en-more.ts, en-edit.ts and en-upload.ts (the i18n test checks). */
+/** German: every message of en.ts, en-more.ts, en-edit.ts, en-upload.ts and en-app.ts (the i18n test checks). */
 const de: Catalog = {
   title: 'Mediathek',
   close: 'Schließen',
@@ -646,6 +646,43 @@ const de: Catalog = {
   },
   downloadStarting: 'Ihr Download beginnt.',
   downloadZipFailed: 'Herunterladen nicht möglich: {message}',
+  // app shell
+  appName: 'Mediathek',
+  appSkipToContent: 'Zum Inhalt springen',
+  appSignInTitle: 'Bei {name} anmelden',
+  appEmail: 'E-Mail',
+  appPassword: 'Passwort',
+  appSignIn: 'Anmelden',
+  appSigningIn: 'Anmeldung läuft…',
+  appEmailMissing: 'Geben Sie Ihre E-Mail-Adresse ein.',
+  appPasswordMissing: 'Geben Sie Ihr Passwort ein.',
+  appSignInFailed: 'E-Mail-Adresse oder Passwort ist falsch.',
+  appSignInLocked: {
+    one: 'Zu viele fehlgeschlagene Anmeldungen. Versuchen Sie es in {count} Minute erneut.',
+    other: 'Zu viele fehlgeschlagene Anmeldungen. Versuchen Sie es in {count} Minuten erneut.',
+  },
+  appSignInError: 'Anmeldung nicht möglich: {message}',
+  appAccount: 'Konto',
+  appSignOut: 'Abmelden',
+  appLanguage: 'Sprache',
+  appRoleAdmin: 'Administrator',
+  appRoleManager: 'Manager',
+  appRoleMember: 'Mitglied',
+  appScreens: 'Bereiche',
+  appLibrary: 'Bibliothek',
+  appUsers: 'Benutzer',
+  appGroups: 'Gruppen',
+  appKeys: 'API-Schlüssel',
+  appFields: 'Metadatenfelder',
+  appSettings: 'Einstellungen',
+  appActivity: 'Aktivität',
+  appScreenLoading: '{name} wird geladen…',
+  appScreenUnavailable:
+    '{name} konnte nicht geladen werden. Vielleicht gehört es noch nicht zu diesem Server, oder die Verbindung wurde unterbrochen.',
+  appOffline:
+    'Sie sind offline, und der Medienserver ist nicht erreichbar. Die Bibliothek öffnet sich wieder, sobald er zurück ist.',
+  appSessionEnded: 'Ihre Sitzung ist abgelaufen. Melden Sie sich erneut an.',
+  appNotFound: 'Unter dieser Adresse gibt es keine Seite.',
 };
 
 export default de;

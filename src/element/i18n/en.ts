@@ -78,4 +78,5 @@ export type MessageKey =
   | keyof typeof import('./en-admin.js').enAdmin
   | keyof typeof import('./en-people.js').enPeople
   | keyof typeof import('./en-collections.js').enCollections
-  | keyof typeof import('./en-shares.js').enShares;
+  | keyof typeof import('./en-shares.js').enShares
+  | keyof typeof import('./en-app.js').enApp;

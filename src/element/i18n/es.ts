@@ -1,6 +1,6 @@
 import type { Catalog } from './localize.js';
 
-/** Spanish: every message of en.ts, en-more.ts, en-edit.ts and en-upload.ts (the i18n test checks). */
+/** Spanish: every message of en.ts, en-more.ts, en-edit.ts, en-upload.ts and en-app.ts (the i18n test checks). */
 const es: Catalog = {
   title: 'Biblioteca multimedia',
   close: 'Cerrar',
@@ -637,6 +637,43 @@ const es: Catalog = {
   },
   downloadStarting: 'Tu descarga está comenzando.',
   downloadZipFailed: 'No se pudo descargar: {message}',
+  // app shell
+  appName: 'Mediateca',
+  appSkipToContent: 'Ir al contenido',
+  appSignInTitle: 'Iniciar sesión en {name}',
+  appEmail: 'Correo electrónico',
+  appPassword: 'Contraseña',
+  appSignIn: 'Iniciar sesión',
+  appSigningIn: 'Iniciando sesión…',
+  appEmailMissing: 'Introduce tu correo electrónico.',
+  appPasswordMissing: 'Introduce tu contraseña.',
+  appSignInFailed: 'El correo electrónico o la contraseña no son correctos.',
+  appSignInLocked: {
+    one: 'Demasiados intentos fallidos. Vuelve a intentarlo dentro de {count} minuto.',
+    other: 'Demasiados intentos fallidos. Vuelve a intentarlo dentro de {count} minutos.',
+  },
+  appSignInError: 'No se pudo iniciar sesión: {message}',
+  appAccount: 'Cuenta',
+  appSignOut: 'Cerrar sesión',
+  appLanguage: 'Idioma',
+  appRoleAdmin: 'Administrador',
+  appRoleManager: 'Gestor',
+  appRoleMember: 'Miembro',
+  appScreens: 'Pantallas',
+  appLibrary: 'Biblioteca',
+  appUsers: 'Usuarios',
+  appGroups: 'Grupos',
+  appKeys: 'Claves de API',
+  appFields: 'Campos de metadatos',
+  appSettings: 'Ajustes',
+  appActivity: 'Actividad',
+  appScreenLoading: 'Cargando {name}…',
+  appScreenUnavailable:
+    'No se pudo cargar {name}. Puede que aún no forme parte de este servidor o que se haya perdido la conexión.',
+  appOffline:
+    'No tienes conexión y no se puede acceder al servidor de medios. La biblioteca se abrirá de nuevo cuando vuelva.',
+  appSessionEnded: 'Tu sesión ha terminado. Vuelve a iniciar sesión.',
+  appNotFound: 'No hay ninguna página en esta dirección.',
 };
 
 export default es;

@@ -1,6 +1,6 @@
 import type { Catalog } from './localize.js';
 
-/** French: every message of en.ts, en-more.ts, en-edit.ts and en-upload.ts (the i18n test checks). */
+/** French: every message of en.ts, en-more.ts, en-edit.ts, en-upload.ts and en-app.ts (the i18n test checks). */
 const fr: Catalog = {
   title: 'Médiathèque',
   close: 'Fermer',
@@ -644,6 +644,43 @@ const fr: Catalog = {
   },
   downloadStarting: 'Votre téléchargement commence.',
   downloadZipFailed: 'Téléchargement impossible : {message}',
+  // app shell
+  appName: 'Médiathèque',
+  appSkipToContent: 'Aller au contenu',
+  appSignInTitle: 'Se connecter à {name}',
+  appEmail: 'E-mail',
+  appPassword: 'Mot de passe',
+  appSignIn: 'Se connecter',
+  appSigningIn: 'Connexion…',
+  appEmailMissing: 'Saisissez votre adresse e-mail.',
+  appPasswordMissing: 'Saisissez votre mot de passe.',
+  appSignInFailed: 'L’e-mail ou le mot de passe est incorrect.',
+  appSignInLocked: {
+    one: 'Trop de connexions échouées. Réessayez dans {count} minute.',
+    other: 'Trop de connexions échouées. Réessayez dans {count} minutes.',
+  },
+  appSignInError: 'Connexion impossible : {message}',
+  appAccount: 'Compte',
+  appSignOut: 'Se déconnecter',
+  appLanguage: 'Langue',
+  appRoleAdmin: 'Administrateur',
+  appRoleManager: 'Gestionnaire',
+  appRoleMember: 'Membre',
+  appScreens: 'Écrans',
+  appLibrary: 'Bibliothèque',
+  appUsers: 'Utilisateurs',
+  appGroups: 'Groupes',
+  appKeys: 'Clés d’API',
+  appFields: 'Champs de métadonnées',
+  appSettings: 'Paramètres',
+  appActivity: 'Activité',
+  appScreenLoading: 'Chargement de {name}…',
+  appScreenUnavailable:
+    '{name} n’a pas pu être chargé. Il ne fait peut-être pas encore partie de ce serveur, ou la connexion a été perdue.',
+  appOffline:
+    'Vous êtes hors ligne et le serveur de médias est injoignable. La bibliothèque se rouvrira dès son retour.',
+  appSessionEnded: 'Votre session a expiré. Reconnectez-vous.',
+  appNotFound: 'Il n’y a aucune page à cette adresse.',
 };
 
 export default fr;

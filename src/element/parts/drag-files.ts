@@ -4,6 +4,17 @@ import type { LibraryHost } from '../state/library-host.js';
 let dragging: MediaFile[] = [];
 
 /**
+ * Chrome downloads a file dropped onto the desktop from its `DownloadURL` (`mime:name:url`): the
+ * original, as an attachment. Only in the DAM app, whose session cookie lets private files through.
+ */
+function offerDownload(event: DragEvent, file: MediaFile): void {
+  const url = new URL(file.url, document.baseURI);
+  url.searchParams.set('ik-attachment', 'true');
+  const mime = file.mime || 'application/octet-stream';
+  event.dataTransfer?.setData('DownloadURL', `${mime}:${file.name.replace(/:/g, '_')}:${url.href}`);
+}
+
+/**
  * Drag files onto a folder (in the tree, or a folder cell in the grid) to move them; with
  * Alt/Option held, to copy (the only way for files the user may not move). The root hands every dragstart, dragover and drop here.
  */
@@ -15,6 +26,7 @@ export function drag(host: LibraryHost, event: DragEvent): void {
     const cell = at('[data-index]');
     const item = cell && host.items[Number(cell.dataset.index)];
     dragging = [];
+    if (item && item.type !== 'folder' && host.element.mode === 'app') offerDownload(event, item);
     if (!client || !item || item.type === 'folder') return;
     const selected = host.element.selectedFiles;
     dragging = selected.some((f) => f.fileId === item.fileId) ? [...selected] : [item];

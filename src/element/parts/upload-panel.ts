@@ -76,7 +76,8 @@ export class UploadPanelElement extends LitElement {
   #uppy: Uppy<Meta, Body> | undefined;
   #ready: Promise<void> | undefined;
   #connection: LibraryConnection | undefined;
-  #authorization = '';
+  /** Auth headers for uploads: a session's `Authorization`, or a signed-in user's CSRF token (its cookie goes along). */
+  #authHeaders: Record<string, string> = {};
   #signing = false;
   #decide: ((go: boolean) => void) | undefined;
   #uploadedFiles: MediaFile[] = [];
@@ -207,13 +208,13 @@ export class UploadPanelElement extends LitElement {
 
     // Credentials for the next uploads, and for Companion's calls (link lookups, imports).
     const authorize = async () => {
-      this.#authorization = await connection.client.authorization();
+      this.#authHeaders = await connection.client.authHeaders('POST');
       for (const id of remote) {
         const plugin = uppy.getPlugin(id) as unknown as {
           client?: { setCompanionHeaders(h: Record<string, string>): void };
           provider?: { setCompanionHeaders(h: Record<string, string>): void };
         };
-        const headers = { authorization: this.#authorization };
+        const headers = this.#authHeaders;
         plugin?.client?.setCompanionHeaders(headers);
         plugin?.provider?.setCompanionHeaders(headers);
       }
@@ -229,8 +230,8 @@ export class UploadPanelElement extends LitElement {
         endpoint: `${base}${config.resumable.endpoint}`,
         threshold: config.resumable.threshold,
       },
-      headers: (): Record<string, string> => (signing ? {} : { authorization: this.#authorization }),
-      resumableHeaders: () => ({ authorization: this.#authorization }),
+      headers: (): Record<string, string> => (signing ? {} : this.#authHeaders),
+      resumableHeaders: () => this.#authHeaders,
       // A retried file ends no batch of Uppy's: each upload is reported as it ends.
       onUploadEnd: () => this.#finish(),
     });

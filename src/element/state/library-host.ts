@@ -21,6 +21,8 @@ export interface LibraryElement extends HTMLElement {
   /** `max-files`; 0 for no limit. */
   readonly maxFiles: number;
   readonly theme: 'light' | 'dark' | 'auto';
+  /** `modal`, `inline` or `app` (the DAM's full page). */
+  readonly mode: 'modal' | 'inline' | 'app';
   /** What uploads carry: the session token, or a fresh signature per file. */
   readonly uploadAuth: 'token' | 'signature';
   /** The folder on screen (`/` or `/a/b`). */

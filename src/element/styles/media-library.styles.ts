@@ -8,6 +8,10 @@ export const mediaLibraryStyles = css`
     display: block;
     height: 640px;
   }
+  :host([mode='app']) {
+    display: block;
+    height: 100%;
+  }
   :host([hidden]) {
     display: none;
   }
@@ -62,6 +66,14 @@ export const mediaLibraryStyles = css`
     padding-top: 8px;
     font-size: 16px;
     font-weight: 650;
+  }
+  /* The app's header names the product: the title stays for screen readers only. */
+  :host([mode='app']) .top h2 {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
   }
   ml-search-bar {
     flex: 1;

@@ -207,14 +207,15 @@ async function deliverVideo(
   });
 }
 
-/** The catch-all's answer for one URL; also for `/s/<name>` paths that are no share link's (src/server/routes/share-page.ts). */
-export async function deliverFile(
-  ctx: ServerContext,
-  endpointPath: string,
-  request: FastifyRequest,
-  reply: FastifyReply,
-) {
+/**
+ * The catch-all's answer for one URL; also for routes whose prefix the library may share (the app's
+ * `/app/`, `/s/<name>` paths that are no share link's), so a library file there is still delivered.
+ */
+export async function deliverFile(ctx: ServerContext, request: FastifyRequest, reply: FastifyReply) {
   if (apiPaths.test(request.url)) return reply.callNotFound();
+  const endpointPath = ctx.config.urlEndpoint
+    ? new URL(ctx.config.urlEndpoint).pathname.replace(/\/+$/, '')
+    : '';
   return deliver(ctx, await ctx.namedTransformations.current(), endpointPath, request, reply);
 }
 
@@ -223,13 +224,9 @@ export async function deliverFile(
  * ETags, conditional and range requests. Registered last, as a catch-all below the APIs.
  */
 export const deliveryRoutes: RoutePlugin = async (app, { ctx }) => {
-  const endpointPath = ctx.config.urlEndpoint
-    ? new URL(ctx.config.urlEndpoint).pathname.replace(/\/+$/, '')
-    : '';
-
   app.route({
     method: ['GET', 'HEAD'],
     url: '/*',
-    handler: async (request, reply) => deliverFile(ctx, endpointPath, request, reply),
+    handler: async (request, reply) => deliverFile(ctx, request, reply),
   });
 };

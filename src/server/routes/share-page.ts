@@ -107,9 +107,6 @@ function pageHeaders(reply: FastifyReply, nonce: string) {
  * every request. Unknown, revoked and expired links, and anything a link does not cover, are 404.
  */
 export const sharePageRoutes: RoutePlugin = async (app, { ctx }) => {
-  const endpointPath = ctx.config.urlEndpoint
-    ? new URL(ctx.config.urlEndpoint).pathname.replace(/\/+$/, '')
-    : '';
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string', bodyLimit: 4096 },
@@ -193,7 +190,7 @@ export const sharePageRoutes: RoutePlugin = async (app, { ctx }) => {
     '/s/:token',
     { schema: { params: TokenParams, querystring: PageQuery } },
     async (request, reply) => {
-      if (!isShareToken(request.params.token)) return deliverFile(ctx, endpointPath, request, reply);
+      if (!isShareToken(request.params.token)) return deliverFile(ctx, request, reply);
       const s = shareStringsFor(request.headers['accept-language']);
       const share = await pageShare(request, reply, s);
       if (!share) return reply;
@@ -352,7 +349,7 @@ export const sharePageRoutes: RoutePlugin = async (app, { ctx }) => {
   );
 
   app.get('/s/:token/view/:fileId', { schema: { params: FileParams } }, async (request, reply) => {
-    if (!isShareToken(request.params.token)) return deliverFile(ctx, endpointPath, request, reply);
+    if (!isShareToken(request.params.token)) return deliverFile(ctx, request, reply);
     const s = shareStringsFor(request.headers['accept-language']);
     const share = await pageShare(request, reply, s);
     if (!share) return reply;
@@ -387,7 +384,7 @@ export const sharePageRoutes: RoutePlugin = async (app, { ctx }) => {
     url: '/s/:token/f/:fileId',
     schema: { params: FileParams, querystring: MediaQuery },
     handler: async (request, reply) => {
-      if (!isShareToken(request.params.token)) return deliverFile(ctx, endpointPath, request, reply);
+      if (!isShareToken(request.params.token)) return deliverFile(ctx, request, reply);
       const share = await mediaShare(request);
       const file = await sharedFile(ctx.store, share, request.params.fileId);
       if (!file) throw linkNotFound();
@@ -429,7 +426,7 @@ export const sharePageRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request, reply) => {
-      if (!isShareToken(request.params.token)) return deliverFile(ctx, endpointPath, request, reply);
+      if (!isShareToken(request.params.token)) return deliverFile(ctx, request, reply);
       const share = await mediaShare(request);
       if (!share.allowDownload) throw linkNotFound();
       const name = (await sharedName(ctx.store, share)) || 'shared';
