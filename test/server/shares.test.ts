@@ -398,6 +398,42 @@ describe('share links', () => {
     assert.ok(all.length > 1 && all.some((s) => s.id === made.id));
   });
 
+  it('shares a collection in its order, with files from several folders, and only by the whole library', async () => {
+    const made = await server.api('/_ml/collections', { method: 'POST', json: { name: 'Press kit' } });
+    assert.equal(made.status, 201, await made.clone().text());
+    const { id } = (await made.json()) as { id: string };
+    const added = await server.api(`/_ml/collections/${id}/items`, {
+      method: 'POST',
+      json: { fileIds: [sibling.fileId, alpha[1]!.fileId] },
+    });
+    assert.equal(added.status, 200, await added.clone().text());
+    const link = await share(server, { target: { type: 'collection', id }, allowDownload: true });
+    const page = await fetch(`${server.url}${pathOf(link)}`);
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, /Press kit/);
+    // In the collection's order, across folders; nothing else of those folders.
+    assert.ok(html.indexOf('other.png') < html.indexOf('two.png') && html.indexOf('other.png') > 0);
+    assert.doesNotMatch(html, /one\.png|secret\.png/);
+    const zip = unzipSync(
+      new Uint8Array(await (await fetch(`${server.url}${pathOf(link)}/download.zip`)).arrayBuffer()),
+    );
+    assert.deepEqual(Object.keys(zip).sort(), ['other.png', 'two.png']);
+    assert.equal(sha256(zip['other.png']!), sha256(sibling.bytes));
+    // A member could publish files its grants never reach: collection links are refused to it.
+    const memberId = await addUser(server, { email: 'collector@example.com', role: 'member' });
+    await grant(server, { type: 'user', id: memberId }, '/client/alpha', 'manage');
+    const member = await signIn(server, 'collector@example.com');
+    const refused = await member.call('/_ml/shares', {
+      method: 'POST',
+      json: { target: { type: 'collection', id }, allowDownload: true },
+    });
+    assert.equal(refused.status, 403, await refused.clone().text());
+    // Deleted, the collection's link is a 404.
+    assert.equal((await server.api(`/_ml/collections/${id}`, { method: 'DELETE' })).status, 204);
+    assert.equal((await fetch(`${server.url}${pathOf(link)}`)).status, 404);
+  });
+
   it('still delivers library files under /s/ whose path is no token', async () => {
     const file = await put(server, '/s', 'plain.png');
     const response = await fetch(server.url + file.filePath);
