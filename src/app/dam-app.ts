@@ -71,6 +71,8 @@ export class DamApp extends LitElement {
     window.addEventListener('online', this.#onOnline);
     document.addEventListener('keydown', this.#onKeydown);
     document.addEventListener('click', this.#onDocumentClick);
+    window.addEventListener('ml-session-ended', this.#onSessionEnded);
+    this.addEventListener('ml-settings-change', this.#onSettingsChange as EventListener);
     void this.#applyLanguage(savedLanguage() || navigator.language || 'en');
     void this.#resume();
   }
@@ -81,6 +83,25 @@ export class DamApp extends LitElement {
     window.removeEventListener('online', this.#onOnline);
     document.removeEventListener('keydown', this.#onKeydown);
     document.removeEventListener('click', this.#onDocumentClick);
+    window.removeEventListener('ml-session-ended', this.#onSessionEnded);
+    this.removeEventListener('ml-settings-change', this.#onSettingsChange as EventListener);
+  }
+
+  /** An admin screen's call met a 401: the session ended elsewhere (signed out, disabled). */
+  readonly #onSessionEnded = () => {
+    if (this.session) this.#ended(this.l10n.t('appSessionEnded'));
+  };
+
+  /** The settings screen saved: the header and the title show the new name at once. */
+  readonly #onSettingsChange = (event: CustomEvent<{ settings: { libraryName: string } }>) => {
+    if (!this.session) return;
+    this.session = { ...this.session, libraryName: event.detail.settings.libraryName };
+    this.#applyTitle();
+  };
+
+  /** The page's title: the library's name, else the product's. */
+  #applyTitle(): void {
+    document.title = this.session?.libraryName || this.l10n.t('appName');
   }
 
   /** Picks up the session the browser's cookie carries, if any. */
@@ -100,6 +121,7 @@ export class DamApp extends LitElement {
     this.#client = clientFor(session);
     this.notice = '';
     this.status = 'signed-in';
+    this.#applyTitle();
     this.#show(routeOf(location.pathname), 'replace');
   }
 
@@ -129,7 +151,7 @@ export class DamApp extends LitElement {
     this.l10n = localizer;
     document.documentElement.lang = localizer.lang;
     document.documentElement.dir = localizer.dir;
-    document.title = localizer.t('appName');
+    this.#applyTitle();
   }
 
   async #chooseLanguage(tag: string): Promise<void> {
@@ -246,7 +268,7 @@ export class DamApp extends LitElement {
     // The skip control is a button: a link's #main would not reach into this shadow root.
     return html`<header>
       <button class="btn skip" type="button" @click=${this.#skipToMain}>${l.t('appSkipToContent')}</button>
-      <h1 class="product">${l.t('appName')}</h1>
+      <h1 class="product">${this.session!.libraryName || l.t('appName')}</h1>
       <nav aria-label=${l.t('appScreens')}>
         <ul>
           ${screens.map((screen) => {

@@ -6,6 +6,8 @@ import type { DamUser, ErrorBody } from '../shared/wire.js';
 export interface SignedIn {
   user: DamUser;
   csrfToken: string;
+  /** The library's name (`/_ml/settings`), for the header and the page's title. */
+  libraryName?: string;
 }
 
 /** Why a call to the server failed: its status (0 when unreachable) and body. */
@@ -38,9 +40,14 @@ async function call(path: string, init: RequestInit = {}): Promise<Response> {
 /** The user the browser's session cookie signs in, or undefined when it has none (or it ended). */
 export async function currentUser(): Promise<SignedIn | undefined> {
   try {
-    const me = (await (await call('/_ml/me')).json()) as { user: DamUser; csrfToken?: string };
+    const me = (await (await call('/_ml/me')).json()) as {
+      user: DamUser;
+      csrfToken?: string;
+      libraryName?: string;
+    };
     // A session token or key is no browser session: the app needs the cookie's CSRF token.
-    return me.csrfToken ? { user: me.user, csrfToken: me.csrfToken } : undefined;
+    if (!me.csrfToken) return undefined;
+    return { user: me.user, csrfToken: me.csrfToken, libraryName: me.libraryName };
   } catch (error) {
     if (error instanceof AppRequestError && (error.status === 401 || error.status === 404)) return undefined;
     throw error;
@@ -55,7 +62,8 @@ export async function signIn(email: string, password: string): Promise<SignedIn>
     body: JSON.stringify({ email, password }),
   });
   const body = (await response.json()) as { user: DamUser; csrfToken: string };
-  return { user: body.user, csrfToken: body.csrfToken };
+  // `/_ml/me` adds what the sign-in answer does not carry (the library's name).
+  return (await currentUser().catch(() => undefined)) ?? { user: body.user, csrfToken: body.csrfToken };
 }
 
 /** `POST /_ml/auth/sign-out`: ends the session on the server and clears the cookie. */

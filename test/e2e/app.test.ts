@@ -165,6 +165,14 @@ describe('the DAM app, as its users', () => {
     await users.getByRole('heading', { name: 'Users' }).waitFor();
     await users.getByRole('cell', { name: 'admin@localhost' }).waitFor();
 
+    // The library's name, saved in Settings, is the header's and the title's at once.
+    await screens.getByRole('link', { name: 'Settings' }).click();
+    const settings = page.locator('ml-settings-screen');
+    await settings.getByLabel('Library name').fill('Northwind assets');
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Northwind assets' }).waitFor();
+    assert.equal(await page.title(), 'Northwind assets');
+
     // A folder is an address: it survives a reload.
     await screens.getByRole('link', { name: 'Library' }).click();
     await tree.getByRole('treeitem', { name: 'campaigns' }).click();
