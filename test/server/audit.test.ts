@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { AuditEntry, AuditPage } from '../../src/shared/audit.js';
 import { png, upload, uploadPng } from '../helpers/fixtures.js';
-import { addUser, signIn, strongPassword } from '../helpers/people.js';
+import { addUser, grant, signIn, strongPassword } from '../helpers/people.js';
 import { testBackend } from '../helpers/scale.js';
 import { startTestServer, type TestServer, testKeys } from '../helpers/server.js';
 import { bearer, sessionToken } from '../helpers/session.js';
@@ -706,6 +706,34 @@ describe('the audit log', () => {
       assert.equal(await status({ folder: '/', access: 'read' }), 403);
       assert.equal(await status({ folder: '/audit/', access: 'readwrite' }), 403);
       assert.equal((await server.api('/_ml/audit', { key: null })).status, 401);
+    });
+
+    it('lets a signed-in manager read it all, and a member only what it manages', async () => {
+      await addUser(server, { email: 'audit-manager@example.com', role: 'manager' });
+      const manager = await signIn(server, 'audit-manager@example.com');
+      assert.equal((await manager.call('/_ml/audit')).status, 200);
+
+      const memberId = await addUser(server, { email: 'audit-member@example.com', role: 'member' });
+      await grant(server, { type: 'user', id: memberId }, '/audit/filters', 'manage');
+      await grant(server, { type: 'user', id: memberId }, '/audit/elsewhere', 'contribute');
+      const member = await signIn(server, 'audit-member@example.com');
+      const read = async (query: string) => {
+        const response = await member.call(`/_ml/audit${query}`);
+        const body = (await response.json()) as AuditPage & { message?: string; help?: string };
+        return { status: response.status, body };
+      };
+      const managed = await read('?folder=/audit/filters');
+      assert.equal(managed.status, 200, JSON.stringify(managed.body));
+      assert.ok(managed.body.entries.length >= 5);
+      assert.ok(managed.body.entries.every((e) => e.target.path?.startsWith('/audit/filters/')));
+      assert.equal((await read(`?fileId=${file.fileId}`)).status, 200);
+      // Contribute is not enough; nor is asking for everything, or for a file that does not exist.
+      for (const query of ['?folder=/audit/elsewhere', '?folder=/audit', '', '?fileId=missing']) {
+        const refused = await read(query);
+        assert.equal(refused.status, 403, query);
+        assert.match(refused.body.message!, /manages/, query);
+        assert.ok(refused.body.help, query);
+      }
     });
 
     it('has no route that changes or removes an entry', async () => {

@@ -1,5 +1,6 @@
 import { type AuditAction, type AuditActor, type AuditChange, systemActor } from '../../shared/audit.js';
 import { allows, type Principal } from '../auth/principal.js';
+import { levelIn } from '../auth/user-access.js';
 import { forbidden } from '../errors.js';
 import type { FileRecord, Store } from '../store/store.js';
 
@@ -33,16 +34,34 @@ export function actorOf(principal: Principal | null): AuditActor {
 }
 
 /**
- * Who may read the audit log until users and grants exist: a standard key (Basic), or a session
- * that key signed for the whole library, read-write: the host's administrator. Narrower sessions
- * and restricted keys get 403 (the element hides its History tab on it).
+ * Who may read the audit log: a standard key (Basic), a session that key signed for the whole
+ * library, read-write (the host's administrator), a signed-in admin or manager, and a member for a
+ * file or folder (and below) it `manage`s, asked for by `fileId` or `folder`. Narrower sessions and
+ * restricted keys get 403 (the element hides its History tab on it).
  */
-export function assertMayReadAudit(principal: Principal | null): void {
+export async function assertMayReadAudit(
+  store: Store,
+  principal: Principal | null,
+  target: { fileId?: string; folder?: string },
+): Promise<void> {
   if (principal && allows(principal, 'admin')) return;
   const scope = principal?.scope;
   if (principal?.kind === 'standard' && scope?.folder === '/' && scope.access === 'readwrite') return;
+  // A signed-in manager sees everything; a member, the log of a file or folder it manages.
+  const user = principal?.user;
+  if (principal && user && !scope) {
+    if (!user.reach) return;
+    const file = target.fileId === undefined ? undefined : await store.files.get(target.fileId);
+    const level =
+      target.folder !== undefined
+        ? levelIn(user.reach, target.folder)
+        : file
+          ? levelIn(user.reach, file.filePath, file.fileId)
+          : null;
+    if (level === 'manage') return;
+  }
   throw forbidden(
-    'Reading the audit log needs a standard API key, or a read-write session for the whole library (folder /).',
+    'Reading the audit log needs an admin or a manager, a standard API key, or a read-write session for the whole library (folder /). A member reads the log of a file or folder it manages: pass fileId or folder.',
     { reason: 'PERMISSION_DENIED' },
   );
 }

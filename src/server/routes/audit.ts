@@ -106,11 +106,11 @@ export const auditRoutes: RoutePlugin = async (app, { ctx }) => {
       config: { access: 'read', rateGroup: 'audit', session: true },
     },
     async (request): Promise<AuditPage> => {
-      assertMayReadAudit(request.principal);
       const { fileId, folder, actor, action, cursor } = request.query;
       const filter: AuditFilter = {};
       if (fileId !== undefined) filter.fileId = fileId;
       if (folder !== undefined) filter.folder = requiredFolder(folder, 'folder');
+      await assertMayReadAudit(ctx.store, request.principal, filter);
       if (actor !== undefined) filter.actorId = actor;
       if (action !== undefined) filter.action = action;
       const from = parseTime(request.query.from, 'from');
