@@ -31,12 +31,17 @@ export function listAuditEntries(
 }
 
 /**
- * Whether this client may read the audit log: one cheap request. A refusal (403), a server
- * without the log (ImageKit's 404) or any other failure all answer false.
+ * Whether this client may read the audit log (or, with `fileId` or `folder`, that part of it: a
+ * member's for what it manages): one cheap request. A refusal (403), a server without the log
+ * (ImageKit's 404) or any other failure all answer false.
  */
-export async function mayReadAudit(client: MediaClient, options: RequestOptions = {}): Promise<boolean> {
+export async function mayReadAudit(
+  client: MediaClient,
+  part: Pick<AuditQuery, 'fileId' | 'folder'> = {},
+  options: RequestOptions = {},
+): Promise<boolean> {
   try {
-    await listAuditEntries(client, { limit: 1 }, options);
+    await listAuditEntries(client, { ...part, limit: 1 }, options);
     return true;
   } catch {
     return false;

@@ -84,8 +84,9 @@ describe('a DAM member’s controls', () => {
     expect(fileMenu).to.include('Copy URL');
     for (const write of ['Move to…', 'Copy to…', 'Delete', 'Share with people…'])
       expect(fileMenu).not.to.include(write);
+    // Viewing includes downloading: a folder still comes as a ZIP.
     const folderMenu = await menuLabels(element, 'nested');
-    expect(folderMenu).to.deep.equal(['Open']);
+    expect(folderMenu).to.deep.equal(['Open', 'Download as ZIP']);
   });
 
   it('shows a contribute member Upload and New folder, and offers no delete, move or rename', async () => {
@@ -167,6 +168,32 @@ describe('a file granted on its own', () => {
       'the other file',
     );
     expect(details.shadowRoot!.querySelector('#alt'), 'no editor for a view-only file').to.equal(null);
+  });
+});
+
+describe('a DAM member’s History tab', function () {
+  this.timeout(60_000);
+
+  it('is there for a file the member manages, and not where it only contributes', async () => {
+    const member: TestMember = {
+      email: `history-${stamp()}@example.com`,
+      grants: [
+        { folder: '/alpha', level: 'contribute' },
+        { file: '/alpha/logo.png', level: 'manage' },
+      ],
+    };
+    const element = await mountAs(member, '/alpha');
+    root(element).querySelector<HTMLElement>('[aria-label="Show details"]')!.click();
+    const details = await until(() => root(element).querySelector('ml-asset-details'), 'the details panel');
+    const tabNames = () =>
+      [...(details.shadowRoot?.querySelectorAll('[role="tab"]') ?? [])].map((t) => t.textContent!.trim());
+    item(element, 'logo.png').click();
+    await until(() => tabNames().includes('History'), 'the History tab of the managed file');
+    item(element, 'red-dress.png').click();
+    await until(
+      () => details.shadowRoot?.querySelector('h3')?.textContent === 'red-dress.png' && !tabNames().length,
+      'no History tab where the member only contributes',
+    );
   });
 });
 

@@ -734,6 +734,24 @@ describe('the audit log', () => {
         assert.match(refused.body.message!, /manages/, query);
         assert.ok(refused.body.help, query);
       }
+      // A whole-library token acting for the member is the member, not the host's administrator.
+      const token = await sessionToken(
+        { folder: '/', access: 'readwrite' },
+        { user: 'audit-member@example.com' },
+      );
+      const viaToken = (query: string) =>
+        server.api(`/_ml/audit${query}`, { key: null, headers: bearer(token) }).then((r) => r.status);
+      assert.equal(await viaToken(''), 403);
+      assert.equal(await viaToken('?folder=/audit/filters'), 200);
+      const readOnly = await sessionToken(
+        { folder: '/', access: 'read' },
+        { user: 'audit-member@example.com' },
+      );
+      assert.equal(
+        (await server.api('/_ml/audit?folder=/audit/filters', { key: null, headers: bearer(readOnly) }))
+          .status,
+        403,
+      );
     });
 
     it('has no route that changes or removes an entry', async () => {

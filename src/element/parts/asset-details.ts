@@ -300,6 +300,7 @@ export class AssetDetailsElement extends LitElement {
   @state() private historyAllowed = false;
   @state() private tab: DetailsTab = 'details';
   #auditAskedFor: MediaClient | undefined;
+  #auditFileId: string | undefined;
   readonly #l10n = new LocalizeController(this);
   readonly #library = new ContextConsumer(this, { context: libraryContext });
 
@@ -321,15 +322,21 @@ export class AssetDetailsElement extends LitElement {
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('asset')) this.#show(this.asset);
-    const { client } = this;
-    if (client && client !== this.#auditAskedFor && this.file) {
+    const { client, file } = this;
+    if (client && file && (client !== this.#auditAskedFor || file.fileId !== this.#auditFileId)) {
+      if (client !== this.#auditAskedFor) this.historyAllowed = false;
       this.#auditAskedFor = client;
-      this.historyAllowed = false;
-      const asked = auditAccess.get(client) ?? mayReadAudit(client);
-      auditAccess.set(client, asked);
-      void asked.then((allowed) => {
-        if (this.client === client) this.historyAllowed = allowed;
-      });
+      const fileId = file.fileId;
+      this.#auditFileId = fileId;
+      const whole = auditAccess.get(client) ?? mayReadAudit(client);
+      auditAccess.set(client, whole);
+      // The whole log (keys, admins, managers), else this file's, where a DAM member manages it.
+      const member = this.shareable;
+      void whole
+        .then(async (all) => all || (member && (await mayReadAudit(client, { fileId }))))
+        .then((allowed) => {
+          if (this.client === client && this.#auditFileId === fileId) this.historyAllowed = allowed;
+        });
     }
   }
 

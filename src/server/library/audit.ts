@@ -46,19 +46,22 @@ export async function assertMayReadAudit(
 ): Promise<void> {
   if (principal && allows(principal, 'admin')) return;
   const scope = principal?.scope;
-  if (principal?.kind === 'standard' && scope?.folder === '/' && scope.access === 'readwrite') return;
-  // A signed-in manager sees everything; a member, the log of a file or folder it manages.
+  // A whole-library session is the host's administrator, unless it acts for a DAM member.
+  const member = principal?.user?.reach !== undefined;
+  if (principal?.kind === 'standard' && scope?.folder === '/' && scope.access === 'readwrite' && !member)
+    return;
+  // A manager (signed in, or a whole-library token acting for one) reads everything; a member the
+  // log of a file or folder it manages, inside its token's folder (a read-only token manages nothing).
   const user = principal?.user;
-  if (principal && user && !scope) {
-    if (!user.reach) return;
-    const file = target.fileId === undefined ? undefined : await store.files.get(target.fileId);
-    const level =
-      target.folder !== undefined
-        ? levelIn(user.reach, target.folder)
-        : file
-          ? levelIn(user.reach, file.filePath, file.fileId)
-          : null;
-    if (level === 'manage') return;
+  if (user && scope?.access !== 'read') {
+    if (!user.reach && (!scope || scope.folder === '/')) return;
+    const file =
+      target.folder === undefined && target.fileId !== undefined
+        ? await store.files.get(target.fileId)
+        : undefined;
+    const path = target.folder ?? file?.filePath;
+    const level = path === undefined ? null : user.reach ? levelIn(user.reach, path, file?.fileId) : 'manage';
+    if (level === 'manage' && (!scope || path!.startsWith(scope.folder))) return;
   }
   throw forbidden(
     'Reading the audit log needs an admin or a manager, a standard API key, or a read-write session for the whole library (folder /). A member reads the log of a file or folder it manages: pass fileId or folder.',
