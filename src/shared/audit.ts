@@ -41,7 +41,12 @@ export type AuditAction =
   | 'origin.delete'
   | 'urlEndpoint.create'
   | 'urlEndpoint.update'
-  | 'urlEndpoint.delete';
+  | 'urlEndpoint.delete'
+  | 'comment.create'
+  | 'comment.update'
+  | 'comment.delete'
+  | 'comment.resolve'
+  | 'comment.reopen';
 
 export const auditActions: readonly AuditAction[] = [
   'file.upload',
@@ -81,6 +86,11 @@ export const auditActions: readonly AuditAction[] = [
   'urlEndpoint.create',
   'urlEndpoint.update',
   'urlEndpoint.delete',
+  'comment.create',
+  'comment.update',
+  'comment.delete',
+  'comment.resolve',
+  'comment.reopen',
 ];
 
 /**

@@ -215,7 +215,18 @@ export type ErrorReason =
   | 'UPLOAD_NOT_FINISHED'
   | 'UPLOAD_NOT_FOUND'
   | 'URL_FETCH_FAILED'
-  | 'VERSION_LIMIT_REACHED';
+  | 'VERSION_LIMIT_REACHED'
+  // comments and notifications
+  | 'COMMENT_NOT_FOUND'
+  | 'COMMENT_EMPTY'
+  | 'COMMENT_TOO_LONG'
+  | 'INVALID_ANCHOR'
+  | 'MENTION_NOT_FOUND'
+  | 'VERSION_NOT_FOUND'
+  | 'NOT_COMMENT_AUTHOR'
+  | 'NOT_A_THREAD'
+  | 'USER_REQUIRED'
+  | 'INVALID_CURSOR';
 
 /** Every error body, ImageKit's shape. Some endpoints add `reason`, `errors` or `missingFileIds`. */
 export interface ErrorBody {
