@@ -49,9 +49,16 @@ async function visibleComment(
   return { comment, file };
 }
 
+const isControl = (c: string) => {
+  const code = c.charCodeAt(0);
+  return code < 0x20 || code === 0x7f;
+};
+
 function checkText(text: string): string {
   // Line breaks are kept; other control characters have no place in a comment.
-  const cleaned = text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+  const cleaned = [...text.replace(/\r\n?/g, '\n')]
+    .filter((c) => c === '\n' || c === '\t' || !isControl(c))
+    .join('');
   if (cleaned.trim() === '') {
     throw badRequest('A comment needs some text.', { reason: 'COMMENT_EMPTY' });
   }
@@ -178,7 +185,8 @@ export async function listComments(
   }
   for (const record of records) {
     if (record.parentId === null) continue;
-    byId.get(record.parentId)?.replies!.push(await toWireComment(record, names));
+    const thread = byId.get(record.parentId);
+    if (thread) thread.replies = [...(thread.replies ?? []), await toWireComment(record, names)];
   }
   const live = records.filter((r) => r.deletedAt === null);
   const userId = principal?.user?.id;

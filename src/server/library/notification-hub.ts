@@ -81,7 +81,10 @@ export class NotificationHub {
   attach(userId: string, response: ServerResponse, lastSeq: number): void {
     const client: StreamClient = { userId, response, lastSeq, sending: false, again: false };
     let set = this.#clients.get(userId);
-    if (!set) this.#clients.set(userId, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.#clients.set(userId, set);
+    }
     set.add(client);
     response.on('close', () => this.#detach(client));
     this.#startTimers();

@@ -85,7 +85,7 @@ export class NotificationMailer {
       }));
       const subject =
         items.length === 1 ? items[0]!.headline : `${items.length} new notifications in the media library`;
-      const escape = (s: string) =>
+      const escapeHtml = (s: string) =>
         s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\n/g, '<br>');
       try {
         await this.#transport!.sendMail({
@@ -98,7 +98,7 @@ export class NotificationMailer {
           html: items
             .map(
               (i) =>
-                `<p><strong>${escape(i.headline)}</strong></p>${i.text ? `<blockquote>${escape(i.text)}</blockquote>` : ''}<p><a href="${escape(i.link)}">Open in the media library</a></p>`,
+                `<p><strong>${escapeHtml(i.headline)}</strong></p>${i.text ? `<blockquote>${escapeHtml(i.text)}</blockquote>` : ''}<p><a href="${escapeHtml(i.link)}">Open in the media library</a></p>`,
             )
             .join('<hr>'),
         });
