@@ -239,4 +239,23 @@ describe('comments on files', () => {
     const bos = await (await ann.call('/_ml/mentionable?q=bo@')).json();
     assert.equal(bos[0].id, bo.id);
   });
+
+  it('finds files with open comment threads by hasOpenComments', async () => {
+    const quiet = (await uploadPng(server, { folder: '/c/' })).fileId;
+    const talked = (await uploadPng(server, { folder: '/c/' })).fileId;
+    const { comment } = await (await post(ann, talked, { text: 'open' })).json();
+    const search = async (query: string) =>
+      (
+        (await (await ann.call(`/v1/files?searchQuery=${encodeURIComponent(query)}`)).json()) as Array<{
+          fileId: string;
+        }>
+      ).map((f) => f.fileId);
+    let found = await search('hasOpenComments = true');
+    assert.ok(found.includes(talked));
+    assert.ok(!found.includes(quiet));
+    assert.ok((await search('hasOpenComments = false')).includes(quiet));
+    await ann.call(`/_ml/comments/${comment.id}/resolve`, { method: 'POST' });
+    found = await search('hasOpenComments = true');
+    assert.ok(!found.includes(talked));
+  });
 });

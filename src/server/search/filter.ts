@@ -45,7 +45,9 @@ export type Predicate =
       values: Scalar[];
     }
   /** An embedded (EXIF/IPTC/XMP) value: compared, or containing one of values when it is a list. */
-  | { kind: 'embedded'; key: string; op: CompareOp | 'prefix'; values: Scalar[] };
+  | { kind: 'embedded'; key: string; op: CompareOp | 'prefix'; values: Scalar[] }
+  /** The file has a comment thread not resolved (docs/comments.md). */
+  | { kind: 'openComments' };
 
 export type Filter =
   | Predicate
