@@ -2,6 +2,16 @@
 
 export type { AuditAction, AuditActor, AuditChange, AuditEntry, AuditPage } from '../shared/audit.js';
 export type {
+  Comment,
+  CommentAnchor,
+  CommentThreads,
+  CommentWriteResult,
+  MentionCandidate,
+  Notification,
+  NotificationPage,
+  NotificationSettings,
+} from '../shared/comments.js';
+export type {
   Asset,
   CustomMetadataField,
   CustomMetadataValue,
@@ -19,6 +29,20 @@ export {
   SessionAuthorizer,
   type SessionAuthorizerOptions,
 } from './auth.js';
+export {
+  addComment,
+  commentCounts,
+  editComment,
+  listComments,
+  listNotifications,
+  markNotificationsRead,
+  mentionable,
+  type NewComment,
+  notificationSettings,
+  removeComment,
+  resolveThread,
+  watchFile,
+} from './comments.js';
 export {
   type BulkResult,
   changeTags,

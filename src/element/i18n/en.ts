@@ -74,4 +74,5 @@ export type MessageKey =
   | keyof typeof en
   | keyof typeof import('./en-more.js').enMore
   | keyof typeof import('./en-edit.js').enEdit
-  | keyof typeof import('./en-upload.js').enUpload;
+  | keyof typeof import('./en-upload.js').enUpload
+  | keyof typeof import('./en-comments.js').enComments;

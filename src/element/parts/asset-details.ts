@@ -1,3 +1,4 @@
+import '../i18n/en-comments.js';
 import '../i18n/en-more.js';
 import './bulk-edit.js';
 import './organise-dialog.js';
@@ -6,6 +7,7 @@ import './versions.js';
 import { ContextConsumer } from '@lit/context';
 import { css, html, LitElement, nothing, svg, type TemplateResult } from 'lit';
 import { mayReadAudit } from '../../client/audit.js';
+import { commentCounts } from '../../client/comments.js';
 import {
   downloadUrl,
   editImage,
@@ -46,7 +48,7 @@ addEnglish(enEdit);
 /** Whether a client may read the audit log: asked once per client, whatever panel asks. */
 const auditAccess = new WeakMap<MediaClient, Promise<boolean>>();
 
-type DetailsTab = 'details' | 'history';
+type DetailsTab = 'details' | 'comments' | 'history';
 
 /** Private or unpublished: its URL works only signed. */
 const isPrivate = (file: MediaFile) => file.isPrivateFile || file.isPublished === false;
@@ -292,6 +294,9 @@ export class AssetDetailsElement extends LitElement {
   /** The session may read the audit log, so a file's History tab shows. */
   @state() private historyAllowed = false;
   @state() private tab: DetailsTab = 'details';
+  /** Comments on the file (its tab's count); undefined where the server has no comments (ImageKit). */
+  @state() private commentCount: number | undefined;
+  #countedFor = '';
   #auditAskedFor: MediaClient | undefined;
   readonly #l10n = new LocalizeController(this);
   readonly #library = new ContextConsumer(this, { context: libraryContext });
@@ -314,7 +319,18 @@ export class AssetDetailsElement extends LitElement {
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('asset')) this.#show(this.asset);
-    const { client } = this;
+    const { client, file } = this;
+    if (client && file && file.fileId !== this.#countedFor) {
+      this.#countedFor = file.fileId;
+      void commentCounts(client, [file.fileId]).then(
+        (counts) => {
+          if (this.file?.fileId === file.fileId) this.commentCount = counts[file.fileId]?.count ?? 0;
+        },
+        () => {
+          this.commentCount = undefined;
+        },
+      );
+    }
     if (client && client !== this.#auditAskedFor && this.file) {
       this.#auditAskedFor = client;
       this.historyAllowed = false;
@@ -329,13 +345,14 @@ export class AssetDetailsElement extends LitElement {
   #selectTab(tab: DetailsTab, focus = false): void {
     this.tab = tab;
     if (tab === 'history') void import('./asset-history.js');
+    if (tab === 'comments') void import('./comments-panel.js');
     if (focus)
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${tab}`)?.focus());
   }
 
   /** The tabs pattern: arrows, Home and End move between tabs and select them. */
   #tabKeys = (event: KeyboardEvent): void => {
-    const tabs: DetailsTab[] = ['details', 'history'];
+    const tabs = this.#tabs();
     const at = tabs.indexOf(this.tab);
     const next =
       event.key === 'ArrowRight'
@@ -443,10 +460,18 @@ export class AssetDetailsElement extends LitElement {
     </div>`;
   }
 
-  /** A file's details, and its history in a second tab where the session may read the audit log. */
+  #tabs(): DetailsTab[] {
+    return [
+      'details',
+      ...(this.commentCount !== undefined ? (['comments'] as const) : []),
+      ...(this.historyAllowed ? (['history'] as const) : []),
+    ];
+  }
+
+  /** A file's details, its comments, and its history where the session may read the audit log. */
   #renderFile(file: MediaFile): TemplateResult {
     const l = this.#l10n.value;
-    const tabbed = this.historyAllowed;
+    const tabbed = this.#tabs().length > 1;
     const tab = (id: DetailsTab, label: string) =>
       html`<button type="button" role="tab" id=${`tab-${id}`} aria-controls=${`panel-${id}`}
         aria-selected=${String(this.tab === id)} tabindex=${this.tab === id ? 0 : -1}
@@ -455,7 +480,16 @@ export class AssetDetailsElement extends LitElement {
     return html`${
       tabbed
         ? html`<div class="tabs" role="tablist" aria-label=${l.t('detailsTabs')} @keydown=${this.#tabKeys}>
-            ${tab('details', l.t('tabDetails'))}${tab('history', l.t('tabHistory'))}
+            ${tab('details', l.t('tabDetails'))}${
+              this.commentCount !== undefined
+                ? tab(
+                    'comments',
+                    this.commentCount > 0
+                      ? l.t('tabCommentsCount', { count: this.commentCount })
+                      : l.t('tabComments'),
+                  )
+                : nothing
+            }${this.historyAllowed ? tab('history', l.t('tabHistory')) : nothing}
           </div>`
         : nothing
     }
@@ -463,6 +497,16 @@ export class AssetDetailsElement extends LitElement {
         ?hidden=${tabbed && this.tab !== 'details'}>
         ${this.#renderFileDetails(file)}
       </div>
+      ${
+        tabbed && this.tab === 'comments'
+          ? html`<div role="tabpanel" id="panel-comments" class="body" aria-labelledby="tab-comments">
+              <ml-comments-panel .file=${file} .client=${this.client}
+                @comments-count=${(e: CustomEvent<{ count: number }>) => {
+                  this.commentCount = e.detail.count;
+                }}></ml-comments-panel>
+            </div>`
+          : nothing
+      }
       ${
         tabbed && this.tab === 'history'
           ? html`<div role="tabpanel" id="panel-history" class="body" aria-labelledby="tab-history" tabindex="0">

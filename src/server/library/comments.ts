@@ -300,6 +300,7 @@ export async function createComment(
         fileId,
         path: file.filePath,
         target: { commentId: comment.commentId, ...(parentId && { parentId }) },
+        changes: { text: { before: null, after: text } },
       },
       now,
     );
