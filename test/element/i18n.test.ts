@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import ar from '../../src/element/i18n/ar.js';
 import de from '../../src/element/i18n/de.js';
 import { en } from '../../src/element/i18n/en.js';
+import { enComments } from '../../src/element/i18n/en-comments.js';
 import { enEdit } from '../../src/element/i18n/en-edit.js';
 import { enMore } from '../../src/element/i18n/en-more.js';
 import { enUpload } from '../../src/element/i18n/en-upload.js';
@@ -15,6 +16,7 @@ const english = {
   'en-more.ts': enMore,
   'en-edit.ts': enEdit,
   'en-upload.ts': enUpload,
+  'en-comments.ts': enComments,
 } as Record<string, Record<string, Message>>;
 
 /** The `{placeholders}` in a message's text, sorted. */
