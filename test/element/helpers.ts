@@ -13,13 +13,14 @@ export { until };
 export const env = (window as unknown as { ML_TEST: ElementTestEnv }).ML_TEST;
 
 /** `fetchAuth` for the test token endpoint, optionally with a scope or a refusal, counting calls. */
-export function testFetchAuth(options: { scope?: object; deny?: boolean } = {}) {
+export function testFetchAuth(options: { scope?: object; deny?: boolean; user?: string } = {}) {
   const calls: string[] = [];
   const fetchAuth = (path: 'session' | 'upload-auth', init: RequestInit) => {
     calls.push(path);
     const headers = new Headers(init.headers);
     if (options.scope) headers.set('x-test-scope', JSON.stringify(options.scope));
     if (options.deny) headers.set('x-test-deny', '1');
+    if (options.user) headers.set('x-test-user', options.user);
     return fetch(`${env.authUrl}/${path}`, { ...init, headers });
   };
   return { fetchAuth, calls };

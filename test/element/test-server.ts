@@ -117,15 +117,18 @@ export async function startElementTestServer(
           cors: {
             origin: (origin) => /^http:\/\/(localhost|127\.0\.0\.1):\d+$/.test(origin),
             credentials: false,
-            allowHeaders: ['x-test-scope', 'x-test-deny'],
+            allowHeaders: ['x-test-scope', 'x-test-deny', 'x-test-user'],
           },
           authorize: (request) => {
             if (request.headers.get('x-test-deny')) return { allow: false };
             const scope = request.headers.get('x-test-scope');
+            // `x-test-user: ann@example.com`: a session acting for that DAM user (comments, notifications).
+            const user = request.headers.get('x-test-user');
             return {
               allow: true,
               sub: 'element-tests',
               ...(scope && { scope: JSON.parse(scope) as Partial<Scope> }),
+              ...(user && { user }),
             };
           },
         });
@@ -146,6 +149,17 @@ export async function startElementTestServer(
   };
   const target = { url: server.url, dataDir, server, api, close: async () => {} } as TestServer;
   await seedFixture(target);
+  // Two people for the comment tests: managers, so they see the whole library.
+  for (const [email, name] of [
+    ['ann@example.com', 'Ann Archer'],
+    ['bo@example.com', 'Bo Baker'],
+  ]) {
+    const user = await api('/_ml/users', {
+      method: 'POST',
+      json: { email, name, role: 'manager', password: 'correct horse battery staple' },
+    });
+    if (user.status !== 201) throw new Error(`fixture user: ${await user.text()}`);
+  }
   return {
     env: { url: server.url, authUrl: `${server.url}/_ml/test/auth`, manyCount, bigCount, videos: hasFfmpeg },
     async close() {
