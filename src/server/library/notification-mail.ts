@@ -77,7 +77,7 @@ export class NotificationMailer {
     for (const record of waiting) byUser.set(record.userId, [...(byUser.get(record.userId) ?? []), record]);
     for (const [userId, records] of byUser) {
       const user = await this.#store.users.find(userId);
-      if (!user || user.status !== 'active') continue;
+      if (user?.status !== 'active') continue;
       const items = records.map((r) => ({
         headline: headlines[r.kind](r),
         text: r.kind === 'share' || r.kind === 'upload' ? '' : r.excerpt,

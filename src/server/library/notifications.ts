@@ -175,7 +175,7 @@ export async function userCanSee(
   fileId?: string,
 ): Promise<boolean> {
   const record = await store.users.find(userId);
-  if (!record || record.status !== 'active') return false;
+  if (record?.status !== 'active') return false;
   const user = await loadUserAccess(store, record);
   return isPathInScope({ user }, path, fileId);
 }
