@@ -149,6 +149,8 @@ export class NotificationBellElement extends LitElement {
   #streamAbort: AbortController | undefined;
   #csrf: string | undefined;
   #retry: ReturnType<typeof setTimeout> | undefined;
+  /** The last event id the fetch-read stream saw: a reconnect resumes after it. */
+  #lastId = '';
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -225,10 +227,12 @@ export class NotificationBellElement extends LitElement {
   async #readStream(client: MediaClient): Promise<void> {
     const abort = new AbortController();
     this.#streamAbort = abort;
-    let lastId = '';
     try {
       const response = await fetch(new URL('_ml/notifications/stream', `${await client.baseUrl()}/`), {
-        headers: { authorization: await client.authorization(), ...(lastId && { 'last-event-id': lastId }) },
+        headers: {
+          authorization: await client.authorization(),
+          ...(this.#lastId && { 'last-event-id': this.#lastId }),
+        },
         signal: abort.signal,
       });
       if (!response.ok || !response.body) return;
@@ -250,7 +254,7 @@ export class NotificationBellElement extends LitElement {
               ?.slice(name.length + 1)
               .trim();
           const data = field('data');
-          lastId = field('id') ?? lastId;
+          this.#lastId = field('id') ?? this.#lastId;
           if (data === undefined) continue;
           if (field('event') === 'unread') this.#onUnread(data);
           else if (field('event') === 'notification') this.#onNotification(data);

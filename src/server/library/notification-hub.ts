@@ -87,6 +87,7 @@ export class NotificationHub {
     }
     set.add(client);
     response.on('close', () => this.#detach(client));
+    response.on('error', () => this.#detach(client));
     this.#startTimers();
     void this.#send(client);
   }
