@@ -8,7 +8,7 @@ import {
   maxCommentLength,
 } from '../../shared/comments.js';
 import type { Principal } from '../auth/principal.js';
-import { assertFileVisible } from '../auth/scope.js';
+import { assertFileVisible, isPathInScope } from '../auth/scope.js';
 import { badRequest, forbidden, messages, notFound } from '../errors.js';
 import type { CommentRecord, FileRecord, Store } from '../store/store.js';
 import { actorOf, appendAudit } from './audit.js';
@@ -511,22 +511,18 @@ export async function mentionCandidates(
     .slice(0, limit);
 }
 
-/** Per file: comments and open threads, for the grid's badge (only files the caller sees are asked). */
+/** Per file: comments and open threads, for the grid's badge (only files the caller sees are answered). */
 export async function commentCounts(
   store: Store,
   principal: Principal | null,
   fileIds: string[],
 ): Promise<Record<string, { count: number; open: number }>> {
-  const visible: string[] = [];
-  for (const fileId of fileIds) {
+  // One query for the counts; visibility is checked only for the few files that have comments.
+  const counts = await store.comments.countsOf(fileIds);
+  const answer: Record<string, { count: number; open: number }> = {};
+  for (const [fileId, count] of counts) {
     const file = await store.files.get(fileId);
-    if (!file) continue;
-    try {
-      assertFileVisible(principal, file);
-      visible.push(fileId);
-    } catch {
-      // Invisible files are left out, as if they did not exist.
-    }
+    if (file && isPathInScope(principal, file.filePath, file.fileId)) answer[fileId] = count;
   }
-  return Object.fromEntries(await store.comments.countsOf(visible));
+  return answer;
 }
