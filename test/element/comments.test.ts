@@ -273,6 +273,21 @@ describe('<ml-notification-bell>', function () {
       .find((b) => b.textContent!.trim() === 'Mark all read')!
       .click();
     await until(() => !bell.shadowRoot!.querySelector('.count'), 'read');
+    // Settings: which kinds, and email.
+    [...panel.querySelectorAll<HTMLButtonElement>('header button')]
+      .find((b) => b.textContent!.trim() === 'Settings')!
+      .click();
+    const form = await until(() => panel.querySelector('form'), 'the settings');
+    const mentions = [...form.querySelectorAll('label')].find(
+      (label) => label.textContent!.trim() === 'Mentions',
+    )!;
+    mentions.querySelector('input')!.click();
+    form.querySelector('select')!.value = 'daily';
+    form.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await until(() => form.querySelector('[role="status"]')?.textContent === 'Saved.', 'saved');
+    const saved = await (await api('bo@example.com', 'GET', '/_ml/notifications/settings')).json();
+    expect(saved.kinds).to.not.include('mention');
+    expect(saved.email).to.equal('daily');
     key(panel, 'Escape');
     await until(() => panel.hidden, 'closed');
     bell.remove();

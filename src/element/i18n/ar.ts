@@ -546,6 +546,20 @@ const ar: Catalog = {
   bellResolved: 'حلّ {name} نقاشك',
   bellShare: 'شارك {name} ‏{path} معك',
   bellUpload: 'رفع {name} ‏{path}',
+  bellSettings: 'الإعدادات',
+  bellSettingsKinds: 'أعلمني عند',
+  bellKindMention: 'الإشارات إليّ',
+  bellKindComment: 'تعليقات جديدة على ملفات أتابعها',
+  bellKindReply: 'الردود',
+  bellKindResolved: 'حلّ نقاشاتي',
+  bellKindShare: 'ملفات ومجلدات شوركت معي',
+  bellKindUpload: 'رفع ملفات إلى مجلدات أتابعها',
+  bellEmail: 'البريد الإلكتروني',
+  bellEmailOff: 'بلا بريد',
+  bellEmailImmediate: 'فورًا',
+  bellEmailDaily: 'ملخص يومي',
+  bellSettingsSave: 'حفظ',
+  bellSettingsSaved: 'حُفظ.',
 };
 
 export default ar;

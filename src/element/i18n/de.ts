@@ -433,6 +433,20 @@ const de: Catalog = {
   bellResolved: '{name} hat Ihre Diskussion erledigt',
   bellShare: '{name} hat {path} mit Ihnen geteilt',
   bellUpload: '{name} hat {path} hochgeladen',
+  bellSettings: 'Einstellungen',
+  bellSettingsKinds: 'Benachrichtigen bei',
+  bellKindMention: 'Erwähnungen',
+  bellKindComment: 'Neuen Kommentaren zu beobachteten Dateien',
+  bellKindReply: 'Antworten',
+  bellKindResolved: 'Erledigten eigenen Diskussionen',
+  bellKindShare: 'Mit mir geteilten Dateien und Ordnern',
+  bellKindUpload: 'Uploads in beobachtete Ordner',
+  bellEmail: 'E-Mail',
+  bellEmailOff: 'Keine E-Mail',
+  bellEmailImmediate: 'Sofort',
+  bellEmailDaily: 'Tägliche Zusammenfassung',
+  bellSettingsSave: 'Speichern',
+  bellSettingsSaved: 'Gespeichert.',
 };
 
 export default de;

@@ -61,6 +61,20 @@ export const enComments = {
   bellResolved: '{name} resolved your thread',
   bellShare: '{name} shared {path} with you',
   bellUpload: '{name} uploaded {path}',
+  bellSettings: 'Settings',
+  bellSettingsKinds: 'Notify me of',
+  bellKindMention: 'Mentions',
+  bellKindComment: 'New comments on files I watch',
+  bellKindReply: 'Replies',
+  bellKindResolved: 'My threads resolved',
+  bellKindShare: 'Files and folders shared with me',
+  bellKindUpload: 'Uploads into folders I watch',
+  bellEmail: 'Email',
+  bellEmailOff: 'No email',
+  bellEmailImmediate: 'Right away',
+  bellEmailDaily: 'Daily digest',
+  bellSettingsSave: 'Save',
+  bellSettingsSaved: 'Saved.',
 } as const;
 
 addEnglish(enComments);

@@ -424,6 +424,20 @@ const es: Catalog = {
   bellResolved: '{name} resolvió tu conversación',
   bellShare: '{name} compartió {path} contigo',
   bellUpload: '{name} subió {path}',
+  bellSettings: 'Ajustes',
+  bellSettingsKinds: 'Avisarme de',
+  bellKindMention: 'Menciones',
+  bellKindComment: 'Comentarios nuevos en archivos que sigo',
+  bellKindReply: 'Respuestas',
+  bellKindResolved: 'Mis conversaciones resueltas',
+  bellKindShare: 'Archivos y carpetas compartidos conmigo',
+  bellKindUpload: 'Subidas a carpetas que sigo',
+  bellEmail: 'Correo',
+  bellEmailOff: 'Sin correo',
+  bellEmailImmediate: 'Al momento',
+  bellEmailDaily: 'Resumen diario',
+  bellSettingsSave: 'Guardar',
+  bellSettingsSaved: 'Guardado.',
 };
 
 export default es;

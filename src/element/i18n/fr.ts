@@ -426,6 +426,20 @@ const fr: Catalog = {
   bellResolved: '{name} a résolu votre discussion',
   bellShare: '{name} a partagé {path} avec vous',
   bellUpload: '{name} a téléversé {path}',
+  bellSettings: 'Réglages',
+  bellSettingsKinds: 'Me notifier pour',
+  bellKindMention: 'Les mentions',
+  bellKindComment: 'Les nouveaux commentaires sur les fichiers suivis',
+  bellKindReply: 'Les réponses',
+  bellKindResolved: 'Mes discussions résolues',
+  bellKindShare: 'Les fichiers et dossiers partagés avec moi',
+  bellKindUpload: 'Les téléversements dans les dossiers suivis',
+  bellEmail: 'E-mail',
+  bellEmailOff: 'Pas d’e-mail',
+  bellEmailImmediate: 'Immédiatement',
+  bellEmailDaily: 'Résumé quotidien',
+  bellSettingsSave: 'Enregistrer',
+  bellSettingsSaved: 'Enregistré.',
 };
 
 export default fr;

@@ -1,14 +1,36 @@
 import '../i18n/en-comments.js';
 import { css, html, LitElement, nothing, svg, type TemplateResult } from 'lit';
 import type { MediaClient } from '../../client/media-client.js';
-import type { Notification, NotificationPage } from '../../shared/comments.js';
+import {
+  type EmailDigest,
+  type Notification,
+  type NotificationKind,
+  type NotificationPage,
+  type NotificationSettings,
+  notificationKinds,
+} from '../../shared/comments.js';
 import { property, state } from '../decorators.js';
+import type { MessageKey } from '../i18n/en.js';
 import { formatDate } from '../i18n/format.js';
 import { english, type Localizer, loadLocalizer } from '../i18n/localize.js';
 import { icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { tokens } from '../styles/tokens.js';
 import { toMediaError } from './media-error.js';
+
+const kindLabels: Record<NotificationKind, MessageKey> = {
+  mention: 'bellKindMention',
+  comment: 'bellKindComment',
+  reply: 'bellKindReply',
+  resolved: 'bellKindResolved',
+  share: 'bellKindShare',
+  upload: 'bellKindUpload',
+};
+const emailLabels: Record<EmailDigest, MessageKey> = {
+  off: 'bellEmailOff',
+  immediate: 'bellEmailImmediate',
+  daily: 'bellEmailDaily',
+};
 
 const bellIcon = svg`<path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9M10.3 21a1.94 1.94 0 0 0 3.4 0"/>`;
 
@@ -126,6 +148,30 @@ export class NotificationBellElement extends LitElement {
       .alert {
         color: var(--_danger);
       }
+      .settings {
+        display: flex;
+        flex-direction: column;
+        gap: 6px;
+        margin: 0 0 8px;
+        padding: 8px;
+        border: 1px solid var(--_border);
+        border-radius: calc(var(--_radius) - 2px);
+      }
+      fieldset {
+        display: flex;
+        flex-direction: column;
+        gap: 2px;
+        margin: 0;
+        padding: 0;
+        border: 0;
+      }
+      legend {
+        font-weight: 600;
+        margin-bottom: 4px;
+      }
+      .settings .btn {
+        align-self: flex-start;
+      }
     `,
   ];
 
@@ -145,6 +191,9 @@ export class NotificationBellElement extends LitElement {
   @state() private loading = false;
   @state() private error: string | undefined;
   @state() private l10n: Localizer = english;
+  /** The settings form is open (loaded), and what it last saved. */
+  @state() private settings: NotificationSettings | undefined;
+  @state() private settingsStatus = '';
   #source: EventSource | undefined;
   #streamAbort: AbortController | undefined;
   #csrf: string | undefined;
@@ -368,6 +417,61 @@ export class NotificationBellElement extends LitElement {
     }
   }
 
+  async #toggleSettings(): Promise<void> {
+    if (this.settings) {
+      this.settings = undefined;
+      return;
+    }
+    try {
+      this.settings = await this.#call<NotificationSettings>('GET', '/_ml/notifications/settings');
+      this.settingsStatus = '';
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('form input')?.focus();
+    } catch (failure) {
+      this.error = toMediaError(failure).message;
+    }
+  }
+
+  async #saveSettings(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const wanted: NotificationSettings = {
+      kinds: notificationKinds.filter((kind) => data.has(kind)),
+      email: (data.get('email') as EmailDigest) ?? 'off',
+    };
+    try {
+      this.settings = await this.#call<NotificationSettings>('PUT', '/_ml/notifications/settings', wanted);
+      this.settingsStatus = this.l10n.t('bellSettingsSaved');
+    } catch (failure) {
+      this.settingsStatus = toMediaError(failure).message;
+    }
+  }
+
+  #renderSettings(l: Localizer, settings: NotificationSettings): TemplateResult {
+    return html`<form class="settings" @submit=${this.#saveSettings}>
+      <fieldset>
+        <legend>${l.t('bellSettingsKinds')}</legend>
+        ${notificationKinds.map(
+          (
+            kind,
+          ) => html`<label><input type="checkbox" name=${kind} ?checked=${settings.kinds.includes(kind)} />
+            ${l.t(kindLabels[kind])}</label>`,
+        )}
+      </fieldset>
+      <label>${l.t('bellEmail')}
+        <select name="email">
+          ${(['off', 'immediate', 'daily'] as const).map(
+            (value) =>
+              html`<option value=${value} ?selected=${settings.email === value}>${l.t(emailLabels[value])}</option>`,
+          )}
+        </select>
+      </label>
+      <button class="btn small primary" type="submit">${l.t('bellSettingsSave')}</button>
+      <span role="status">${this.settingsStatus}</span>
+    </form>`;
+  }
+
   #keys = (event: KeyboardEvent): void => {
     if (event.key === 'Escape' && this.open) {
       event.preventDefault();
@@ -389,7 +493,10 @@ export class NotificationBellElement extends LitElement {
           <h2>${l.t('bellLabel')}</h2>
           <button class="btn small" type="button" ?disabled=${this.unread === 0} @click=${() => this.#markRead('all')}>
             ${l.t('bellMarkAllRead')}</button>
+          <button class="btn small" type="button" aria-expanded=${String(!!this.settings)}
+            @click=${this.#toggleSettings}>${l.t('bellSettings')}</button>
         </header>
+        ${this.settings ? this.#renderSettings(l, this.settings) : nothing}
         ${this.error ? html`<p class="alert" role="alert">${l.t('bellFailed', { message: this.error })}</p>` : nothing}
         <div role="status">${this.loading && !this.items ? l.t('bellLoading') : nothing}</div>
         ${
