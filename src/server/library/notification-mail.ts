@@ -67,12 +67,13 @@ export class NotificationMailer {
   }
 
   async #sendNow(digest: 'immediate' | 'daily'): Promise<void> {
-    const waiting = await this.#store.notifications.toEmail(digest, runSize);
-    if (waiting.length === 0) return;
-    await this.#store.notifications.markEmailed(
-      waiting.map((r) => r.seq),
+    const found = await this.#store.notifications.toEmail(digest, runSize);
+    if (found.length === 0) return;
+    const claimed = await this.#store.notifications.claimForEmail(
+      found.map((r) => r.seq),
       Date.now(),
     );
+    const waiting = found.filter((r) => claimed.has(r.seq));
     const byUser = new Map<string, NotificationRecord[]>();
     for (const record of waiting) byUser.set(record.userId, [...(byUser.get(record.userId) ?? []), record]);
     for (const [userId, records] of byUser) {

@@ -167,9 +167,22 @@ export class NotificationRepository extends Repository {
     );
   }
 
-  async markEmailed(seqs: number[], now: number): Promise<void> {
-    if (seqs.length === 0) return;
-    await this.c.db.updateTable('notifications').set({ emailed_at: now }).where('seq', 'in', seqs).execute();
+  /**
+   * Claims notifications for emailing: marks those no one has claimed yet and answers their seqs,
+   * so two nodes sending at once never send one twice.
+   */
+  async claimForEmail(seqs: number[], now: number): Promise<Set<number>> {
+    const claimed = new Set<number>();
+    for (const seq of seqs) {
+      const result = await this.c.db
+        .updateTable('notifications')
+        .set({ emailed_at: now })
+        .where('seq', '=', seq)
+        .where('emailed_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) > 0) claimed.add(seq);
+    }
+    return claimed;
   }
 
   settings(userId: string): Promise<NotificationSettingsRecord | undefined> {
