@@ -116,6 +116,10 @@ describe('notifications', () => {
       (await ann.call('/_ml/folders/watch', { method: 'POST', json: { path: '/n3/' } })).status,
       200,
     );
+    const watch = (user: SignedInUser, path: string) =>
+      user.call('/_ml/folders/watch', { method: 'POST', json: { path } });
+    assert.equal((await watch(ann, '/nowhere/')).status, 404, 'a folder that does not exist');
+    assert.equal((await watch(cy, '/n3/')).status, 404, 'a folder the user cannot see');
     const uploaded = await uploadPng(server, { folder: '/n3/sub/' });
     let upload: WireNotification | undefined;
     for (let i = 0; i < 50 && !upload; i++) {

@@ -472,6 +472,13 @@ export async function setWatching(
   watching: boolean,
 ): Promise<{ watching: boolean }> {
   const user = requireUser(principal);
+  if (
+    target.type === 'folder' &&
+    ((target.path !== '/' && !(await store.folders.get(target.path))) ||
+      !isPathInScope(principal, target.path))
+  ) {
+    throw notFound(messages.folderNotFound(target.path), { reason: 'FOLDER_NOT_FOUND' });
+  }
   const key =
     target.type === 'file'
       ? {
