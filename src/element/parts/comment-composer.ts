@@ -19,9 +19,10 @@ const typedMention = /(?:^|\s)@([^\s@]{0,40})$/u;
 let composers = 0;
 
 /**
- * A comment box with `@`-autocomplete of users and groups, as the ARIA combobox pattern: the
- * textarea is the combobox, suggestions a listbox; Up and Down move, Enter or Tab pick, Escape
- * closes. Ctrl/Cmd+Enter sends.
+ * A comment box with `@`-autocomplete of users and groups, the combobox pattern for a multi-line
+ * box: the textarea (a textbox: `combobox` is not allowed on it) has `aria-autocomplete="list"`,
+ * `aria-haspopup="listbox"` and `aria-activedescendant` on the suggestions' listbox; Up and Down
+ * move, Enter or Tab pick, Escape closes. Ctrl/Cmd+Enter sends.
  *
  * @fires composer-submit - `{ text, mentions }`
  * @fires composer-cancel - the Cancel button (shown when `cancellable`)
@@ -218,9 +219,8 @@ export class CommentComposerElement extends LitElement {
     return html`<textarea
         aria-label=${this.label}
         placeholder=${this.placeholder}
-        role="combobox"
         aria-autocomplete="list"
-        aria-expanded=${String(this.open)}
+        aria-haspopup="listbox"
         aria-controls=${listId}
         aria-activedescendant=${this.open && this.active >= 0 ? `${this.#id}-option-${this.active}` : nothing}
         aria-invalid=${over ? 'true' : nothing}
