@@ -81,11 +81,10 @@ export class NotificationBellElement extends LitElement {
         text-align: center;
       }
       [part='panel'] {
-        position: absolute;
+        /* Placed under the bell, kept inside the viewport wherever the header puts the bell. */
+        position: fixed;
         z-index: 20;
-        inset-inline-end: 0;
-        top: calc(100% + 6px);
-        width: min(360px, 90vw);
+        width: min(360px, calc(100vw - 16px));
         max-height: 70vh;
         overflow: auto;
         padding: 8px;
@@ -357,10 +356,25 @@ export class NotificationBellElement extends LitElement {
   async #toggle(): Promise<void> {
     this.open = !this.open;
     if (this.open) {
+      this.#place();
       await this.#load();
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>('[part="panel"] a, [part="panel"] button')?.focus();
     }
+  }
+
+  /** Under the bell, its end edge at the bell's, moved in where the viewport would cut it. */
+  #place(): void {
+    const bell = this.renderRoot.querySelector<HTMLElement>('.bell');
+    const panel = this.renderRoot.querySelector<HTMLElement>('[part="panel"]');
+    if (!bell || !panel) return;
+    const box = bell.getBoundingClientRect();
+    const width = Math.min(360, innerWidth - 16);
+    const rtl = getComputedStyle(this).direction === 'rtl';
+    const left = rtl ? box.left : box.right - width;
+    panel.style.left = `${Math.max(8, Math.min(left, innerWidth - width - 8))}px`;
+    panel.style.top = `${box.bottom + 6}px`;
+    panel.style.maxHeight = `${Math.max(200, innerHeight - box.bottom - 16)}px`;
   }
 
   async #markRead(ids: string[] | 'all'): Promise<void> {
@@ -491,7 +505,8 @@ export class NotificationBellElement extends LitElement {
       <div part="panel" id="panel" role="dialog" aria-label=${l.t('bellLabel')} ?hidden=${!this.open}>
         <header>
           <h2>${l.t('bellLabel')}</h2>
-          <button class="btn small" type="button" ?disabled=${this.unread === 0} @click=${() => this.#markRead('all')}>
+          <!-- Never disabled: the focus stays on it after it has done its work (Escape still closes). -->
+          <button class="btn small" type="button" @click=${() => this.#markRead('all')}>
             ${l.t('bellMarkAllRead')}</button>
           <button class="btn small" type="button" aria-expanded=${String(!!this.settings)}
             @click=${this.#toggleSettings}>${l.t('bellSettings')}</button>
