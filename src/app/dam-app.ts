@@ -5,7 +5,8 @@ import { state } from '../element/decorators.js';
 import type { ErrorDetail, NavigateDetail } from '../element/events.js';
 import '../element/i18n/en-app.js';
 import { english, type Localizer, loadLocalizer } from '../element/i18n/localize.js';
-import '../element/index.js';
+import { loadNotificationBell } from '../element/index.js';
+import type { NotificationOpenDetail } from '../element/parts/notification-bell.js';
 import { shared } from '../element/styles/shared.js';
 import { tokens } from '../element/styles/tokens.js';
 import { appStyles } from './app.styles.js';
@@ -122,6 +123,7 @@ export class DamApp extends LitElement {
     this.notice = '';
     this.status = 'signed-in';
     this.#applyTitle();
+    void loadNotificationBell();
     this.#show(routeOf(location.pathname), 'replace');
   }
 
@@ -208,6 +210,20 @@ export class DamApp extends LitElement {
     this.status = 'signed-out';
   }
 
+  /** A notification's link: the library at its folder (a file's, looked up), inside the app. */
+  readonly #onNotificationOpen = async (event: CustomEvent<NotificationOpenDetail>) => {
+    event.preventDefault();
+    const { fileId, folder } = event.detail.notification;
+    let target = folder;
+    if (!target && fileId && this.#client) {
+      const file = await this.#client.getFileDetails(fileId).catch(() => undefined);
+      target = file ? file.filePath.slice(0, file.filePath.lastIndexOf('/')) || '/' : null;
+    }
+    const route: Route = { screen: 'library', folder: target || '/' };
+    if (route.folder !== this.#libraryFolder) this.libraryGeneration++;
+    this.#show(route, 'push');
+  };
+
   #onLibraryError(event: CustomEvent<ErrorDetail>): void {
     if (event.detail.status === 401) this.#ended(this.l10n.t('appSessionEnded'));
   }
@@ -285,6 +301,12 @@ export class DamApp extends LitElement {
         </ul>
       </nav>
       <span class="spacer"></span>
+      <ml-notification-bell
+        endpoint=${location.origin}
+        locale=${l.lang}
+        app-path="/app/library/"
+        @ml-notification-open=${this.#onNotificationOpen}
+      ></ml-notification-bell>
       <div class="account">
         <button
           class="btn"

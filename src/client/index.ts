@@ -1,6 +1,16 @@
 /** `media-library/client`: a typed, fetch-based ImageKit v1 client for browsers and Node. */
 
 export type { AuditAction, AuditActor, AuditChange, AuditEntry, AuditPage } from '../shared/audit.js';
+export type {
+  Comment,
+  CommentAnchor,
+  CommentThreads,
+  CommentWriteResult,
+  MentionCandidate,
+  Notification,
+  NotificationPage,
+  NotificationSettings,
+} from '../shared/comments.js';
 export type { DownloadLink, NewShare, Share, SharePatchBody, ShareTarget } from '../shared/shares.js';
 export type {
   Asset,
@@ -33,6 +43,21 @@ export {
   reorderCollection,
   updateCollection,
 } from './collections.js';
+export {
+  addComment,
+  commentCounts,
+  editComment,
+  listComments,
+  listNotifications,
+  markNotificationsRead,
+  mentionable,
+  type NewComment,
+  notificationSettings,
+  removeComment,
+  resolveThread,
+  watchFile,
+} from './comments.js';
+
 export {
   type BulkResult,
   changeTags,

@@ -29,3 +29,7 @@ export type {
 } from './events.js';
 export { type Catalog, Localizer, type Message, registerLocale } from './i18n/localize.js';
 export { MediaLibraryElement } from './media-library.js';
+
+/** Loads and registers `<ml-notification-bell>` (a lazy chunk; the DAM app's header puts it up). */
+export const loadNotificationBell = (): Promise<typeof import('./parts/notification-bell.js')> =>
+  import('./parts/notification-bell.js');

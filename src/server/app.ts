@@ -16,6 +16,7 @@ import { auditRoutes } from './routes/audit.js';
 import { bulkJobRoutes } from './routes/bulk-jobs.js';
 import { clientConfigRoutes } from './routes/client-config.js';
 import { collectionRoutes } from './routes/collections.js';
+import { commentRoutes } from './routes/comments.js';
 import { companionRoutes } from './routes/companion.js';
 import { countRoutes } from './routes/count.js';
 import { customMetadataFieldRoutes } from './routes/custom-metadata-fields.js';
@@ -175,6 +176,7 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(signInRoutes, { ctx });
   await app.register(auditRoutes, { ctx });
   await app.register(settingRoutes, { ctx });
+  await app.register(commentRoutes, { ctx });
   await app.register(purgeRoutes, { ctx });
   await app.register(namedTransformationRoutes, { ctx });
   await app.register(savedExtensionRoutes, { ctx });

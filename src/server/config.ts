@@ -25,6 +25,8 @@ export interface ServerConfig {
   redisPrefix: string;
   /** How long a node's claim on a folder job holds unless renewed; another node resumes it after. */
   jobLeaseMs: number;
+  /** Notifications (docs/comments.md): live streams and email. */
+  notifications: NotificationConfig;
   /** How long audit entries are kept (`MEDIA_LIBRARY_AUDIT_RETENTION`, e.g. 365d); forever when unset. */
   auditRetentionMs?: number;
   /**
@@ -140,6 +142,21 @@ export interface UploadSettings {
   providers: Partial<Record<CompanionProvider, { key: string; secret: string }>>;
 }
 
+export interface NotificationConfig {
+  /** SMTP server for notification emails (`MEDIA_LIBRARY_SMTP_URL`, `smtp://user:pass@host:587`); no email when unset. */
+  smtpUrl?: string;
+  /** The sender of notification emails (`MEDIA_LIBRARY_MAIL_FROM`). */
+  mailFrom: string;
+  /** Where the daily digests go out from, and how often the queue is looked at (`MEDIA_LIBRARY_DIGEST_INTERVAL`). */
+  digestIntervalMs: number;
+  /** A comment on every open stream this often, so proxies keep it and dead clients show up. */
+  heartbeatMs: number;
+  /** Bytes a stream may have waiting for a client that does not read; past it, the client is dropped. */
+  maxStreamBufferBytes: number;
+  /** Without Redis, how often a node asks the catalog for notifications other nodes made. */
+  pollMs: number;
+}
+
 /** The configuration with nothing set. */
 export function defaultConfig(): ServerConfig {
   return {
@@ -148,6 +165,13 @@ export function defaultConfig(): ServerConfig {
     dataDir: resolve('media-data'),
     redisPrefix: 'media-library:',
     jobLeaseMs: 30_000,
+    notifications: {
+      mailFrom: 'Media Library <media-library@localhost>',
+      digestIntervalMs: 24 * 3_600_000,
+      heartbeatMs: 15_000,
+      maxStreamBufferBytes: 64 * 1024,
+      pollMs: 1000,
+    },
     maxUploadBytes: 1024 ** 3,
     // sharp's own default for limitInputPixels: 16383 × 16383.
     maxImagePixels: 268_402_689,
@@ -244,6 +268,7 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
     dataDir: resolve(flags.data ?? env.MEDIA_LIBRARY_DATA ?? base.dataDir),
     maxUploadBytes: size('MEDIA_LIBRARY_MAX_UPLOAD', base.maxUploadBytes),
     signInLock: base.signInLock,
+    notifications: base.notifications,
     maxImagePixels: Number(env.MEDIA_LIBRARY_MAX_IMAGE_PIXELS ?? base.maxImagePixels),
     maxTransformSize: Number(env.MEDIA_LIBRARY_MAX_TRANSFORM_SIZE ?? base.maxTransformSize),
     maxTransformPixels: count('MEDIA_LIBRARY_MAX_TRANSFORM_PIXELS', base.maxTransformPixels),
@@ -297,6 +322,19 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
   };
   if (!Number.isInteger(config.jobLeaseMs) || config.jobLeaseMs < 1000)
     throw new Error(`MEDIA_LIBRARY_JOB_LEASE_MS="${env.MEDIA_LIBRARY_JOB_LEASE_MS}" should be 1000 or more`);
+  config.notifications = {
+    ...base.notifications,
+    mailFrom: env.MEDIA_LIBRARY_MAIL_FROM ?? base.notifications.mailFrom,
+    digestIntervalMs: duration('MEDIA_LIBRARY_DIGEST_INTERVAL', base.notifications.digestIntervalMs),
+  };
+  const smtp = env.MEDIA_LIBRARY_SMTP_URL;
+  if (smtp)
+    config.notifications.smtpUrl = checkUrl(
+      smtp,
+      ['smtp:', 'smtps:'],
+      'MEDIA_LIBRARY_SMTP_URL',
+      'smtp://user:password@mail.example.com:587',
+    );
   const retention = env.MEDIA_LIBRARY_AUDIT_RETENTION;
   if (retention !== undefined && retention !== '' && retention !== 'forever')
     config.auditRetentionMs = parseDuration('MEDIA_LIBRARY_AUDIT_RETENTION', retention);

@@ -7,6 +7,8 @@ import type { DeliveryUsageRecorder } from './library/delivery-usage.js';
 import type { DerivedImages } from './library/derived-images.js';
 import type { FolderJobs } from './library/folder-jobs.js';
 import type { NamedTransformationCatalog } from './library/named-transformations.js';
+import type { NotificationHub } from './library/notification-hub.js';
+import type { NotificationMailer } from './library/notification-mail.js';
 import type { RenderQueue } from './library/render-queue.js';
 import type { UnauthenticatedUploads } from './library/unauthenticated-uploads.js';
 import type { UrlEndpointCatalog } from './library/url-endpoints.js';
@@ -46,4 +48,8 @@ export interface ServerContext {
   urlEndpoints: UrlEndpointCatalog;
   /** Locks resumable uploads across nodes (with Redis); tus's in-process locker otherwise. */
   resumableLocker?: Locker;
+  /** Open notification streams on this node, woken across nodes (docs/comments.md). */
+  notificationHub: NotificationHub;
+  /** Notification emails, when SMTP is configured. */
+  notificationMailer: NotificationMailer;
 }

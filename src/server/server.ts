@@ -15,6 +15,8 @@ import { DeliveryUsageRecorder } from './library/delivery-usage.js';
 import { DerivedImages } from './library/derived-images.js';
 import { FolderJobs } from './library/folder-jobs.js';
 import { NamedTransformationCatalog } from './library/named-transformations.js';
+import { NotificationHub } from './library/notification-hub.js';
+import { NotificationMailer } from './library/notification-mail.js';
 import { RedisRenderLocks } from './library/render-locks.js';
 import { RenderQueue } from './library/render-queue.js';
 import { RedisResumableLocker } from './library/resumable-locks.js';
@@ -138,9 +140,12 @@ async function serveOn(
       queueLength: config.renderQueueLength,
       memoryBytes: config.renderMemoryBytes,
     }),
+    notificationHub: new NotificationHub(store, config.notifications),
+    notificationMailer: new NotificationMailer(store, config.notifications),
   };
   shareCoresBetweenRenders(config.renderConcurrency);
   if (redis) context.resumableLocker = new RedisResumableLocker(redis, config.redisPrefix);
+  if (redis) await context.notificationHub.useRedis(redis, config.redisPrefix);
   if (config.rateLimit) {
     context.rateLimiter = redis
       ? new RedisRateLimiter(redis, config.redisPrefix, config.rateLimit)
@@ -173,6 +178,8 @@ async function serveOn(
   const app = await buildApp(context);
   context.derivedImages.onError = (error) => app.log.error({ err: error }, 'storing a derived image failed');
   context.deliveryUsage.onError = (error) => app.log.error({ err: error }, 'counting deliveries failed');
+  context.notificationHub.onError = (error) => app.log.error({ err: error }, 'notification stream failed');
+  context.notificationMailer.onError = (error) => app.log.error({ err: error }, 'notification email failed');
   for (const limiter of [context.rateLimiter, context.renderBudget]) {
     if (limiter instanceof RedisRateLimiter)
       limiter.onError = (error) => app.log.error({ err: error }, 'Redis rate limiter failed');
@@ -185,6 +192,9 @@ async function serveOn(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  const serverUrl = `http://${host}:${port}`;
+  context.notificationMailer.start(config.upload.publicUrl ?? config.urlEndpoint ?? serverUrl);
 
   // Jobs a crash left pending run again now that the sweep has removed their half-copied bytes.
   context.jobs.start();
@@ -209,7 +219,10 @@ async function serveOn(
     async close() {
       clearInterval(maintenance);
       await context.jobs.stop();
+      // Streams never end by themselves: close them so the server can.
+      await context.notificationHub.close();
       await app.close();
+      await context.notificationMailer.close();
       // Renditions still being stored check the catalog when they land.
       await context.derivedImages.settled();
       await backends.close();

@@ -60,7 +60,12 @@ export type AuditAction =
   | 'collection.items.reorder'
   | 'share.create'
   | 'share.update'
-  | 'share.revoke';
+  | 'share.revoke'
+  | 'comment.create'
+  | 'comment.update'
+  | 'comment.delete'
+  | 'comment.resolve'
+  | 'comment.reopen';
 
 export const auditActions: readonly AuditAction[] = [
   'file.upload',
@@ -119,6 +124,11 @@ export const auditActions: readonly AuditAction[] = [
   'share.create',
   'share.update',
   'share.revoke',
+  'comment.create',
+  'comment.update',
+  'comment.delete',
+  'comment.resolve',
+  'comment.reopen',
 ];
 
 /**

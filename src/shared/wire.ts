@@ -225,7 +225,18 @@ export type ErrorReason =
   | 'COLLECTION_NOT_FOUND'
   | 'SHARE_NOT_FOUND'
   | 'DOWNLOAD_TOO_LARGE'
-  | 'INVALID_DOWNLOAD_LINK';
+  | 'INVALID_DOWNLOAD_LINK'
+  // comments and notifications
+  | 'COMMENT_NOT_FOUND'
+  | 'COMMENT_EMPTY'
+  | 'COMMENT_TOO_LONG'
+  | 'INVALID_ANCHOR'
+  | 'MENTION_NOT_FOUND'
+  | 'VERSION_NOT_FOUND'
+  | 'NOT_COMMENT_AUTHOR'
+  | 'NOT_A_THREAD'
+  | 'USER_REQUIRED'
+  | 'INVALID_CURSOR';
 
 /** Every error body, ImageKit's shape. Some endpoints add `reason`, `errors` or `missingFileIds`. */
 export interface ErrorBody {

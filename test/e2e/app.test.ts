@@ -158,6 +158,9 @@ describe('the DAM app, as its users', () => {
     await page.keyboard.press('Escape');
     assert.equal(await panel.isVisible(), false);
 
+    // The notification bell sits in the header, live for the signed-in user.
+    await page.locator('ml-notification-bell button[part="button"]').waitFor();
+
     // An admin screen, loaded on demand: the users, the signed-in admin among them.
     await screens.getByRole('link', { name: 'Users' }).click();
     assert.equal(new URL(page.url()).pathname, '/app/users');

@@ -13,10 +13,12 @@ export { until };
 export const env = (window as unknown as { ML_TEST: ElementTestEnv }).ML_TEST;
 
 /**
- * `fetchAuth` for the test token endpoint, optionally with a scope or a refusal, or acting for a
- * DAM member made with the grants given (see TestMember), counting calls.
+ * `fetchAuth` for the test token endpoint, optionally with a scope or a refusal, acting for a DAM
+ * member made with the grants given (see TestMember) or for an existing DAM user, counting calls.
  */
-export function testFetchAuth(options: { scope?: object; deny?: boolean; member?: TestMember } = {}) {
+export function testFetchAuth(
+  options: { scope?: object; deny?: boolean; member?: TestMember; user?: string } = {},
+) {
   const calls: string[] = [];
   const fetchAuth = (path: 'session' | 'upload-auth', init: RequestInit) => {
     calls.push(path);
@@ -24,6 +26,7 @@ export function testFetchAuth(options: { scope?: object; deny?: boolean; member?
     if (options.scope) headers.set('x-test-scope', JSON.stringify(options.scope));
     if (options.deny) headers.set('x-test-deny', '1');
     if (options.member) headers.set('x-test-member', JSON.stringify(options.member));
+    if (options.user) headers.set('x-test-user', options.user);
     return fetch(`${env.authUrl}/${path}`, { ...init, headers });
   };
   return { fetchAuth, calls };

@@ -68,16 +68,15 @@ describe('the History tab', function () {
     const element = await mount({ 'initial-folder': '/scratch/history' });
     const root = await openDetails(element, 'tracked.png');
     const tabs = await until(() => root.querySelector('[role="tablist"]'), 'the tabs');
-    const [details, history] = [...tabs.querySelectorAll<HTMLElement>('[role="tab"]')];
+    const [details, comments, history] = [...tabs.querySelectorAll<HTMLElement>('[role="tab"]')];
     expect(details!.textContent!.trim()).to.equal('Details');
+    expect(comments!.textContent!.trim()).to.equal('Comments');
     expect(history!.textContent!.trim()).to.equal('History');
     expect(details!.getAttribute('aria-selected')).to.equal('true');
 
-    // The keyboard moves between tabs (the tabs pattern) and selects History.
+    // The keyboard moves between tabs (the tabs pattern) and selects History, the last.
     details!.focus();
-    details!.dispatchEvent(
-      new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, composed: true }),
-    );
+    details!.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true, composed: true }));
     await until(() => history!.getAttribute('aria-selected') === 'true', 'History selected');
     expect(root.activeElement).to.equal(history);
     expect(root.querySelector<HTMLElement>('#panel-details')!.hidden).to.equal(true);
@@ -131,7 +130,9 @@ describe('the History tab', function () {
     });
     expect(audit.status).to.equal(403);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(root.querySelector('[role="tablist"]')).to.equal(null);
+    // Comments remain (any session that sees the file may read them); History does not.
+    await until(() => root.querySelector('#tab-comments'), 'the Comments tab');
+    expect(root.querySelector('#tab-history')).to.equal(null);
     expect(root.querySelector('ml-asset-history')).to.equal(null);
     expect(root.querySelector('h3')!.textContent).to.equal('private.png');
   });

@@ -5,6 +5,7 @@ import { en } from '../../src/element/i18n/en.js';
 import { enAdmin } from '../../src/element/i18n/en-admin.js';
 import { enApp } from '../../src/element/i18n/en-app.js';
 import { enCollections } from '../../src/element/i18n/en-collections.js';
+import { enComments } from '../../src/element/i18n/en-comments.js';
 import { enEdit } from '../../src/element/i18n/en-edit.js';
 import { enMore } from '../../src/element/i18n/en-more.js';
 import { enPeople } from '../../src/element/i18n/en-people.js';
@@ -25,6 +26,7 @@ const english = {
   'en-collections.ts': enCollections,
   'en-shares.ts': enShares,
   'en-app.ts': enApp,
+  'en-comments.ts': enComments,
 } as Record<string, Record<string, Message>>;
 
 /** The `{placeholders}` in a message's text, sorted. */

@@ -128,17 +128,20 @@ export async function startElementTestServer(
           cors: {
             origin: (origin) => /^http:\/\/(localhost|127\.0\.0\.1):\d+$/.test(origin),
             credentials: false,
-            allowHeaders: ['x-test-scope', 'x-test-deny', 'x-test-member'],
+            allowHeaders: ['x-test-scope', 'x-test-deny', 'x-test-member', 'x-test-user'],
           },
           authorize: async (request) => {
             if (request.headers.get('x-test-deny')) return { allow: false };
             const scope = request.headers.get('x-test-scope');
             const member = request.headers.get('x-test-member');
+            // `x-test-user: ann@example.com`: a session acting for that DAM user (comments, notifications).
+            const user = request.headers.get('x-test-user');
             return {
               allow: true,
               sub: 'element-tests',
               ...(scope && { scope: JSON.parse(scope) as Partial<Scope> }),
               ...(member && { user: await makeMember(api, JSON.parse(member) as TestMember) }),
+              ...(user && { user }),
             };
           },
         });
@@ -159,6 +162,17 @@ export async function startElementTestServer(
   };
   const target = { url: server.url, dataDir, server, api, close: async () => {} } as TestServer;
   await seedFixture(target);
+  // Two people for the comment tests: managers, so they see the whole library.
+  for (const [email, name] of [
+    ['ann@example.com', 'Ann Archer'],
+    ['bo@example.com', 'Bo Baker'],
+  ]) {
+    const user = await api('/_ml/users', {
+      method: 'POST',
+      json: { email, name, role: 'manager', password: 'correct horse battery staple' },
+    });
+    if (user.status !== 201) throw new Error(`fixture user: ${await user.text()}`);
+  }
   return {
     env: {
       url: server.url,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { ServerConfig } from '../../src/server/config.js';
-import { type MediaServer, startMediaServer } from '../../src/server/server.js';
+import { type MediaServer, type StartHooks, startMediaServer } from '../../src/server/server.js';
 import type { Database } from '../../src/server/store/schema.js';
 import { createScaleBackends, openPostgresCatalog, type ScaleBackends, testBackend } from './scale.js';
 
@@ -46,7 +46,10 @@ const backendsByDataDir = new Map<string, ScaleBackends>();
  * suites run on the scale path (MEDIA_LIBRARY_TEST_BACKEND=scale), over a fresh PostgreSQL
  * database, bucket and Redis prefix.
  */
-export async function startTestServer(options: Partial<ServerConfig> = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: Partial<ServerConfig> = {},
+  hooks: StartHooks = {},
+): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'media-library-test-')));
   let ownBackends: ScaleBackends | undefined;
   let backendOptions: Partial<ServerConfig> = {};
@@ -59,16 +62,19 @@ export async function startTestServer(options: Partial<ServerConfig> = {}): Prom
     }
     backendOptions = scaleOptions(backends);
   }
-  const server = await startMediaServer({
-    port: 0,
-    dataDir,
-    initialKeys: testKeys,
-    logLevel: 'silent',
-    rateLimit: false,
-    urlFetch: { timeoutMs: 5000, allowPrivateNetworks: true },
-    ...backendOptions,
-    ...options,
-  });
+  const server = await startMediaServer(
+    {
+      port: 0,
+      dataDir,
+      initialKeys: testKeys,
+      logLevel: 'silent',
+      rateLimit: false,
+      urlFetch: { timeoutMs: 5000, allowPrivateNetworks: true },
+      ...backendOptions,
+      ...options,
+    },
+    hooks,
+  );
   const { database } = server.context.config;
   let catalog: Kysely<Database> | undefined;
   return {

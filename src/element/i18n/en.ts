@@ -79,4 +79,5 @@ export type MessageKey =
   | keyof typeof import('./en-people.js').enPeople
   | keyof typeof import('./en-collections.js').enCollections
   | keyof typeof import('./en-shares.js').enShares
-  | keyof typeof import('./en-app.js').enApp;
+  | keyof typeof import('./en-app.js').enApp
+  | keyof typeof import('./en-comments.js').enComments;

@@ -1,3 +1,4 @@
+import '../i18n/en-comments.js';
 import '../i18n/en-more.js';
 import '../i18n/en-shares.js';
 import './bulk-edit.js';
@@ -7,6 +8,7 @@ import './versions.js';
 import { ContextConsumer } from '@lit/context';
 import { css, html, LitElement, nothing, svg, type TemplateResult } from 'lit';
 import { mayReadAudit } from '../../client/audit.js';
+import { commentCounts } from '../../client/comments.js';
 import {
   downloadUrl,
   editImage,
@@ -48,7 +50,7 @@ addEnglish(enEdit);
 /** Whether a client may read the audit log: asked once per client, whatever panel asks. */
 const auditAccess = new WeakMap<MediaClient, Promise<boolean>>();
 
-type DetailsTab = 'details' | 'history';
+type DetailsTab = 'details' | 'comments' | 'history';
 
 /** Private or unpublished: its URL works only signed. */
 const isPrivate = (file: MediaFile) => file.isPrivateFile || file.isPublished === false;
@@ -299,6 +301,9 @@ export class AssetDetailsElement extends LitElement {
   /** The session may read the audit log, so a file's History tab shows. */
   @state() private historyAllowed = false;
   @state() private tab: DetailsTab = 'details';
+  /** Comments on the file (its tab's count); undefined where the server has no comments (ImageKit). */
+  @state() private commentCount: number | undefined;
+  #countedFor = '';
   #auditAskedFor: MediaClient | undefined;
   #auditFileId: string | undefined;
   readonly #l10n = new LocalizeController(this);
@@ -323,6 +328,17 @@ export class AssetDetailsElement extends LitElement {
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('asset')) this.#show(this.asset);
     const { client, file } = this;
+    if (client && file && file.fileId !== this.#countedFor) {
+      this.#countedFor = file.fileId;
+      void commentCounts(client, [file.fileId]).then(
+        (counts) => {
+          if (this.file?.fileId === file.fileId) this.commentCount = counts[file.fileId]?.count ?? 0;
+        },
+        () => {
+          this.commentCount = undefined;
+        },
+      );
+    }
     if (client && file && (client !== this.#auditAskedFor || file.fileId !== this.#auditFileId)) {
       if (client !== this.#auditAskedFor) this.historyAllowed = false;
       this.#auditAskedFor = client;
@@ -343,13 +359,14 @@ export class AssetDetailsElement extends LitElement {
   #selectTab(tab: DetailsTab, focus = false): void {
     this.tab = tab;
     if (tab === 'history') void import('./asset-history.js');
+    if (tab === 'comments') void import('./comments-panel.js');
     if (focus)
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${tab}`)?.focus());
   }
 
   /** The tabs pattern: arrows, Home and End move between tabs and select them. */
   #tabKeys = (event: KeyboardEvent): void => {
-    const tabs: DetailsTab[] = ['details', 'history'];
+    const tabs = this.#tabs();
     const at = tabs.indexOf(this.tab);
     const next =
       event.key === 'ArrowRight'
@@ -468,10 +485,18 @@ export class AssetDetailsElement extends LitElement {
     </div>`;
   }
 
-  /** A file's details, and its history in a second tab where the session may read the audit log. */
+  #tabs(): DetailsTab[] {
+    return [
+      'details',
+      ...(this.commentCount !== undefined ? (['comments'] as const) : []),
+      ...(this.historyAllowed ? (['history'] as const) : []),
+    ];
+  }
+
+  /** A file's details, its comments, and its history where the session may read the audit log. */
   #renderFile(file: MediaFile): TemplateResult {
     const l = this.#l10n.value;
-    const tabbed = this.historyAllowed;
+    const tabbed = this.#tabs().length > 1;
     const tab = (id: DetailsTab, label: string) =>
       html`<button type="button" role="tab" id=${`tab-${id}`} aria-controls=${`panel-${id}`}
         aria-selected=${String(this.tab === id)} tabindex=${this.tab === id ? 0 : -1}
@@ -480,7 +505,16 @@ export class AssetDetailsElement extends LitElement {
     return html`${
       tabbed
         ? html`<div class="tabs" role="tablist" aria-label=${l.t('detailsTabs')} @keydown=${this.#tabKeys}>
-            ${tab('details', l.t('tabDetails'))}${tab('history', l.t('tabHistory'))}
+            ${tab('details', l.t('tabDetails'))}${
+              this.commentCount !== undefined
+                ? tab(
+                    'comments',
+                    this.commentCount > 0
+                      ? l.t('tabCommentsCount', { count: this.commentCount })
+                      : l.t('tabComments'),
+                  )
+                : nothing
+            }${this.historyAllowed ? tab('history', l.t('tabHistory')) : nothing}
           </div>`
         : nothing
     }
@@ -488,6 +522,16 @@ export class AssetDetailsElement extends LitElement {
         ?hidden=${tabbed && this.tab !== 'details'}>
         ${this.#renderFileDetails(file)}
       </div>
+      ${
+        tabbed && this.tab === 'comments'
+          ? html`<div role="tabpanel" id="panel-comments" class="body" aria-labelledby="tab-comments">
+              <ml-comments-panel .file=${file} .client=${this.client}
+                @comments-count=${(e: CustomEvent<{ count: number }>) => {
+                  this.commentCount = e.detail.count;
+                }}></ml-comments-panel>
+            </div>`
+          : nothing
+      }
       ${
         tabbed && this.tab === 'history'
           ? html`<div role="tabpanel" id="panel-history" class="body" aria-labelledby="tab-history" tabindex="0">

@@ -75,6 +75,8 @@ export class AssetGridElement extends LitElement {
   activate(index: number): void {
     this.#navigation.activate(index);
   }
+  /** Comments per file, for the cells' badges; filled by a lazy chunk (comment-badges.ts). */
+  @property({ attribute: false }) commentBadges: Record<string, { count: number; open: number }> = {};
 
   readonly #l10n = new LocalizeController(this);
   readonly #window = new CellWindow(
@@ -179,6 +181,7 @@ export class AssetGridElement extends LitElement {
     this.#window.attach(scroller);
     if (changed.has('revision') || changed.has('items')) {
       this.#schedulePlaceholders();
+      if (this.items.length) void import('./comment-badges.js').then((m) => m.countComments(this));
       const index = this.#activeToCome;
       if (index >= 0 && this.items[index] && index === this.#navigation.active)
         emit(this, 'item-activate', { index });
@@ -339,6 +342,7 @@ export class AssetGridElement extends LitElement {
       ${thumbnail(file, this.#failedThumbnails.has(file.fileId), `${this.#cellWidth}px`, this.#window.inView(index))}
       <div class="caption"><span class="name">${file.name}</span> <span class="meta">${meta}</span></div>
       ${disabled ? nothing : html`<span class="check" data-toggle aria-hidden="true"></span>`}
+      ${this.commentBadges[file.fileId] ? html`<span class="comments">${l.t('hasComments', { count: this.commentBadges[file.fileId]!.count })}</span>` : nothing}
       <i data-menu></i>
     </div>`;
   }

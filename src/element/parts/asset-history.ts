@@ -1,3 +1,4 @@
+import '../i18n/en-comments.js';
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { listAuditEntries } from '../../client/audit.js';
 import type { MediaClient } from '../../client/media-client.js';
@@ -29,6 +30,11 @@ const actionLabels: Partial<Record<AuditAction, MessageKey>> = {
   'file.aiTags.remove': 'auditAiTagsRemove',
   'version.delete': 'auditVersionDelete',
   'version.restore': 'auditVersionRestore',
+  'comment.create': 'historyComment',
+  'comment.update': 'historyCommentEdit',
+  'comment.delete': 'historyCommentDelete',
+  'comment.resolve': 'historyCommentResolve',
+  'comment.reopen': 'historyCommentReopen',
 };
 
 /** Fields a change line names with the details panel's own words. */
@@ -174,10 +180,13 @@ export class AssetHistoryElement extends LitElement {
   #renderEntry(l: Localizer, entry: AuditEntry): TemplateResult {
     const label = actionLabels[entry.action];
     const changes = Object.entries(entry.changes ?? {}).filter(
-      ([field]) => field !== 'versionId' && field !== 'operations' && field !== 'source',
+      ([field]) => field !== 'versionId' && field !== 'operations' && field !== 'source' && field !== 'text',
     );
+    // A comment's words show as they were written (as text), not as a before/after pair.
+    const said = entry.action.startsWith('comment.') ? entry.changes?.text?.after : undefined;
     return html`<li tabindex="-1">
       <span class="what">${label ? l.t(label) : entry.action}</span>
+      ${typeof said === 'string' ? html`<span class="change">“${said.slice(0, 200)}”</span>` : nothing}
       <span class="meta">${l.t('historyBy', { who: actorName(l, entry.actor) })} ·
         <time datetime=${entry.at}>${formatDate(l, entry.at)}</time></span>
       ${changes.map(

@@ -1,3 +1,4 @@
+import '../i18n/en-comments.js';
 import '../i18n/en-more.js';
 import { css, html, LitElement, nothing, svg, type TemplateResult } from 'lit';
 import type { MediaApiError } from '../../client/errors.js';
@@ -26,6 +27,7 @@ const fieldLabels: Record<string, MessageKey> = {
   createdAt: 'fieldCreatedAt',
   updatedAt: 'fieldUpdatedAt',
   path: 'fieldPath',
+  hasOpenComments: 'filterOpenComments',
 };
 
 const operatorLabels: Record<QueryOperator, MessageKey> = {

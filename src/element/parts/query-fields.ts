@@ -26,6 +26,8 @@ export const builtInFields: FieldSpec[] = [
   { name: 'createdAt', kind: 'date' },
   { name: 'updatedAt', kind: 'date' },
   { name: 'path', kind: 'text' },
+  // The media server's own (docs/comments.md): files with a comment thread not resolved.
+  { name: 'hasOpenComments', kind: 'boolean', options: [true, false] },
 ];
 
 /** Builder fields for the account's custom metadata fields. */

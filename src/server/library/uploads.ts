@@ -22,6 +22,7 @@ import { type OptionalResponseField, optionalResponseFields, toUploadResponse } 
 import { ensureFolderChain } from './folders.js';
 import { newId } from './ids.js';
 import { normalizeFolder, sanitizeFileName, uniqueFileName } from './naming.js';
+import { notifyUploaded } from './notifications.js';
 import type { StagedFile } from './staging.js';
 import { enforceChecks, parseChecks } from './upload-checks.js';
 import {
@@ -294,6 +295,12 @@ export async function ingestUpload(
     },
   );
   if (transformations?.post.length) await prerenderPostTransformations(ctx, saved, transformations.post);
+  // A new file: whoever watches its folder hears of it, after the upload's answer is on its way.
+  if (saved.versionNumber === 1) {
+    notifyUploaded(ctx.store, principal, saved)
+      .then((notified) => ctx.notificationHub.publish(notified))
+      .catch((error) => ctx.notificationHub.onError(error));
+  }
   const response = toUploadResponse(saved, urlEndpoint, responseFields, metadataFields);
   if (metadata) response.metadata = metadata;
   return response;

@@ -1,5 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { deleteGrant, listGrants, putGrant, toDamGrant } from '../library/grants.js';
+import { notifyShared } from '../library/notifications.js';
 import { AccessLevelSchema, DamGrantSchema, GrantTargetSchema, PrincipalSchema } from './people-schemas.js';
 import type { RoutePlugin } from './route-plugin.js';
 
@@ -34,7 +35,20 @@ export const grantRoutes: RoutePlugin = async (app, { ctx }) => {
   app.put(
     '/_ml/grants',
     { schema: { body: PutGrantBody, response: { 200: DamGrantSchema } }, config: write },
-    async (request) => toDamGrant(await putGrant(ctx.store, request.principal!, request.body)),
+    async (request) => {
+      const grant = await putGrant(ctx.store, request.principal!, request.body);
+      // Shared with you: the grant's users hear of it (docs/comments.md).
+      const file = grant.targetType === 'file' ? await ctx.store.files.get(grant.target) : undefined;
+      const notified = await notifyShared(ctx.store, request.principal, {
+        principal: request.body.principal,
+        target: grant.target,
+        path: file?.filePath ?? grant.target,
+        ...(file && { fileId: file.fileId }),
+      });
+      ctx.notificationHub.publish(notified);
+      if (notified.length > 0) void ctx.notificationMailer.send('immediate');
+      return toDamGrant(grant);
+    },
   );
 
   app.delete('/_ml/grants', { schema: { body: GrantKeyBody }, config: write }, async (request, reply) => {

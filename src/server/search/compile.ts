@@ -274,6 +274,17 @@ const fields: Record<string, FieldSpec> = {
   },
   transparency: columnField('hasAlpha', 'bool', boolOps),
   hasAlpha: columnField('hasAlpha', 'bool', boolOps),
+  // Ours, beyond ImageKit: `hasOpenComments = true` (docs/comments.md).
+  hasOpenComments: {
+    ops: boolOps,
+    build(condition, context) {
+      const [value] = values(condition, 'bool', context);
+      return wrap(
+        condition.op,
+        value ? { kind: 'openComments' } : { kind: 'not', filter: { kind: 'openComments' } },
+      );
+    },
+  },
 };
 
 function customMetadataField(name: string, schema: CustomMetadataFieldSchema): FieldSpec {

@@ -47,7 +47,9 @@ export type Predicate =
   /** In one of these collections, each named by its id or its name (any case). */
   | { kind: 'collection'; values: string[] }
   /** An embedded (EXIF/IPTC/XMP) value: compared, or containing one of values when it is a list. */
-  | { kind: 'embedded'; key: string; op: CompareOp | 'prefix'; values: Scalar[] };
+  | { kind: 'embedded'; key: string; op: CompareOp | 'prefix'; values: Scalar[] }
+  /** The file has a comment thread not resolved (docs/comments.md). */
+  | { kind: 'openComments' };
 
 export type Filter =
   | Predicate

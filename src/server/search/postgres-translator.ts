@@ -5,6 +5,7 @@ import {
   combine,
   fileColumns,
   folderColumns,
+  hasOpenComments,
   inCollections,
   negateForFiles,
   negateForFolders,
@@ -217,6 +218,8 @@ function filePredicate(p: Predicate): RawBuilder<SqlBool> {
           : compareJsonAny(element, p.op, p.values);
       return sql<SqlBool>`exists (select 1 from ${jsonEach(sql.ref('file_versions.embedded_metadata'), p.key)} as e(value) where ${match})`;
     }
+    case 'openComments':
+      return hasOpenComments;
   }
 }
 

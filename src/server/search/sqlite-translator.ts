@@ -4,6 +4,7 @@ import {
   combine,
   fileColumns,
   folderColumns,
+  hasOpenComments,
   inCollections,
   negateForFiles,
   negateForFolders,
@@ -72,6 +73,8 @@ function filePredicate(p: Predicate): RawBuilder<SqlBool> {
       // json_each yields the value itself for a scalar and each element for a list (Keywords).
       return sql<SqlBool>`exists (select 1 from json_each(file_versions.embedded_metadata, ${jsonPath(p.key)}) where ${match})`;
     }
+    case 'openComments':
+      return hasOpenComments;
   }
 }
 

@@ -64,6 +64,10 @@ export const storedFolderPath = (value: unknown) => `${String(value).replace(/\/
 /** The upper bound of a prefix range: every string starting with `prefix` sorts below it. */
 export const prefixEnd = (prefix: string) => `${prefix}\u{10FFFF}`;
 
+/** The file has an open (unresolved, not deleted) comment thread; the same SQL on both databases. */
+export const hasOpenComments = sql<SqlBool>`exists (select 1 from comments where comments.file_id = file_versions.file_id
+  and comments.parent_id is null and comments.resolved_at is null and comments.deleted_at is null)`;
+
 /** Booleans are stored as 1/0. */
 export const stored = (value: Scalar) => (typeof value === 'boolean' ? (value ? 1 : 0) : value);
 

@@ -4,6 +4,7 @@ import { ApiKeyRepository } from './repositories/api-keys.js';
 import { AuditEntryRepository } from './repositories/audit-entries.js';
 import { BlobJournalRepository } from './repositories/blob-journal.js';
 import { CollectionRepository } from './repositories/collections.js';
+import { CommentRepository } from './repositories/comments.js';
 import { CustomMetadataFieldRepository } from './repositories/custom-metadata-fields.js';
 import { DeliveryUsageRepository } from './repositories/delivery-usage.js';
 import { FileRepository } from './repositories/files.js';
@@ -12,6 +13,7 @@ import { GrantRepository } from './repositories/grants.js';
 import { GroupRepository } from './repositories/groups.js';
 import { JobRepository } from './repositories/jobs.js';
 import { NamedTransformationRepository } from './repositories/named-transformations.js';
+import { NotificationRepository } from './repositories/notifications.js';
 import { OriginRepository } from './repositories/origins.js';
 import { RenditionRepository } from './repositories/renditions.js';
 import { SavedExtensionRepository } from './repositories/saved-extensions.js';
@@ -59,6 +61,8 @@ export function kyselyStore(
     settings: new SettingRepository(connection),
     shares: new ShareRepository(connection),
     audit: new AuditEntryRepository(connection),
+    comments: new CommentRepository(connection),
+    notifications: new NotificationRepository(connection),
     transaction: (work) =>
       inTransaction
         ? work(store)

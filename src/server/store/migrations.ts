@@ -457,6 +457,79 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
         await db.schema.createIndex('shares_by_creator').on('shares').column('created_by_id').execute();
       },
     },
+    // Comments, watching and notifications (docs/comments.md).
+    '013_comments': {
+      async up(db: Kysely<unknown>) {
+        // A thread is a comment without `parent_id`; replies point at it (one level deep).
+        await db.schema
+          .createTable('comments')
+          .addColumn('comment_id', text, (c) => c.primaryKey())
+          .addColumn('file_id', text, (c) => c.notNull())
+          .addColumn('version_id', text)
+          .addColumn('parent_id', text)
+          .addColumn('author_id', text, (c) => c.notNull())
+          .addColumn('body', text, (c) => c.notNull())
+          .addColumn('mentions', text, (c) => c.notNull())
+          .addColumn('anchor', text)
+          .addColumn('resolved_at', 'bigint')
+          .addColumn('resolved_by', text)
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('edited_at', 'bigint')
+          .addColumn('deleted_at', 'bigint')
+          .execute();
+        await db.schema
+          .createIndex('comments_by_file')
+          .on('comments')
+          .columns(['file_id', 'created_at'])
+          .execute();
+        await db.schema.createIndex('comments_by_parent').on('comments').column('parent_id').execute();
+        // `target` is a file id or a folder path (`/a/b/`), by `target_type`.
+        await db.schema
+          .createTable('watches')
+          .addColumn('user_id', text, (c) => c.notNull().references('users.user_id').onDelete('cascade'))
+          .addColumn('target_type', text, (c) => c.notNull())
+          .addColumn('target', text, (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('watches_key', ['user_id', 'target_type', 'target'])
+          .execute();
+        await db.schema
+          .createIndex('watches_by_target')
+          .on('watches')
+          .columns(['target_type', 'target'])
+          .execute();
+        // `seq` orders a user's notifications, pages them and tells nodes what is new since they last looked.
+        await db.schema
+          .createTable('notifications')
+          .addColumn('seq', dialect === 'sqlite' ? 'integer' : 'bigserial', (c) =>
+            dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+          )
+          .addColumn('notification_id', text, (c) => c.notNull().unique())
+          .addColumn('user_id', text, (c) => c.notNull().references('users.user_id').onDelete('cascade'))
+          .addColumn('kind', text, (c) => c.notNull())
+          .addColumn('file_id', text)
+          .addColumn('comment_id', text)
+          .addColumn('folder', text)
+          .addColumn('actor_id', text)
+          .addColumn('actor_name', text, (c) => c.notNull())
+          .addColumn('excerpt', text, (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('read_at', 'bigint')
+          .addColumn('emailed_at', 'bigint')
+          .execute();
+        await db.schema
+          .createIndex('notifications_by_user')
+          .on('notifications')
+          .columns(['user_id', 'seq'])
+          .execute();
+        await db.schema
+          .createTable('notification_settings')
+          .addColumn('user_id', text, (c) => c.primaryKey().references('users.user_id').onDelete('cascade'))
+          .addColumn('muted_kinds', text, (c) => c.notNull())
+          .addColumn('email', text, (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 };
 

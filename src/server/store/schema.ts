@@ -268,7 +268,65 @@ export interface ShareTable {
   updated_at: number;
 }
 
+export interface CommentTable {
+  comment_id: string;
+  file_id: string;
+  /** The version the comment was written on, when the writer said. */
+  version_id: string | null;
+  /** The thread's first comment, for a reply. */
+  parent_id: string | null;
+  author_id: string;
+  body: string;
+  /** JSON: `[{type: 'user' | 'group', id}]`. */
+  mentions: string;
+  /** JSON: `{x, y, width?, height?}` in 0–1 of the image. */
+  anchor: string | null;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  created_at: number;
+  edited_at: number | null;
+  deleted_at: number | null;
+}
+
+export interface WatchTable {
+  user_id: string;
+  /** `file` (target is a file id) or `folder` (target is `/a/b/`). */
+  target_type: string;
+  target: string;
+  created_at: number;
+}
+
+export interface NotificationTable {
+  seq: Generated<number>;
+  notification_id: string;
+  user_id: string;
+  /** `mention`, `comment`, `reply`, `resolved`, `share` or `upload`. */
+  kind: string;
+  file_id: string | null;
+  comment_id: string | null;
+  folder: string | null;
+  actor_id: string | null;
+  actor_name: string;
+  excerpt: string;
+  created_at: number;
+  read_at: number | null;
+  emailed_at: number | null;
+}
+
+export interface NotificationSettingsTable {
+  user_id: string;
+  /** JSON: the kinds the user does not want. */
+  muted_kinds: string;
+  /** `off`, `immediate` or `daily`. */
+  email: string;
+  updated_at: number;
+}
+
 export interface Database {
+  comments: CommentTable;
+  watches: WatchTable;
+  notifications: NotificationTable;
+  notification_settings: NotificationSettingsTable;
   shares: ShareTable;
   settings: SettingTable;
   collections: CollectionTable;

@@ -2,6 +2,7 @@ import type { ApiKeyRepository } from './repositories/api-keys.js';
 import type { AuditEntryRepository } from './repositories/audit-entries.js';
 import type { BlobJournalRepository } from './repositories/blob-journal.js';
 import type { CollectionRepository } from './repositories/collections.js';
+import type { CommentRepository } from './repositories/comments.js';
 import type { CustomMetadataFieldRepository } from './repositories/custom-metadata-fields.js';
 import type { DeliveryUsageRepository } from './repositories/delivery-usage.js';
 import type { FileRecord, FileRepository } from './repositories/files.js';
@@ -10,6 +11,7 @@ import type { GrantRepository } from './repositories/grants.js';
 import type { GroupRepository } from './repositories/groups.js';
 import type { JobRepository } from './repositories/jobs.js';
 import type { NamedTransformationRepository } from './repositories/named-transformations.js';
+import type { NotificationRepository } from './repositories/notifications.js';
 import type { OriginRepository } from './repositories/origins.js';
 import type { RenditionRepository } from './repositories/renditions.js';
 import type { SavedExtensionRepository } from './repositories/saved-extensions.js';
@@ -23,6 +25,7 @@ export type { ListQuery, SortColumn } from './list-query.js';
 export type { ApiKeyRecord } from './repositories/api-keys.js';
 export type { AuditFilter, AuditRecord, NewAuditRecord } from './repositories/audit-entries.js';
 export type { CollectionPatch, CollectionRecord } from './repositories/collections.js';
+export type { CommentPatch, CommentRecord } from './repositories/comments.js';
 export type {
   CustomMetadataFieldPatch,
   CustomMetadataFieldRecord,
@@ -34,6 +37,12 @@ export type { GrantKey, GrantRecord } from './repositories/grants.js';
 export type { GroupMember, GroupRecord } from './repositories/groups.js';
 export type { JobRecord, JobStatus, JobType } from './repositories/jobs.js';
 export type { NamedTransformationRecord } from './repositories/named-transformations.js';
+export type {
+  NewNotificationRecord,
+  NotificationRecord,
+  NotificationSettingsRecord,
+  WatchRecord,
+} from './repositories/notifications.js';
 export type { OriginRecord } from './repositories/origins.js';
 export type { RenditionRecord } from './repositories/renditions.js';
 export type { SavedExtensionRecord } from './repositories/saved-extensions.js';
@@ -68,6 +77,10 @@ export interface Store {
   readonly shares: ShareRepository;
   /** Append-only: writes add their entry inside their own transaction. */
   readonly audit: AuditEntryRepository;
+  /** Comments on files (docs/comments.md). */
+  readonly comments: CommentRepository;
+  /** Notifications, watches and notification settings. */
+  readonly notifications: NotificationRepository;
   /** Runs `work` atomically on the store it is handed; nested calls join the outer transaction. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
