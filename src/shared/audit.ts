@@ -13,6 +13,8 @@ export type AuditAction =
   | 'file.move'
   | 'file.copy'
   | 'file.delete'
+  | 'file.restore'
+  | 'file.purge'
   | 'file.edit'
   | 'file.tags.add'
   | 'file.tags.remove'
@@ -21,6 +23,8 @@ export type AuditAction =
   | 'version.restore'
   | 'folder.create'
   | 'folder.delete'
+  | 'folder.restore'
+  | 'folder.purge'
   | 'folder.copy'
   | 'folder.move'
   | 'folder.rename'
@@ -41,7 +45,8 @@ export type AuditAction =
   | 'origin.delete'
   | 'urlEndpoint.create'
   | 'urlEndpoint.update'
-  | 'urlEndpoint.delete';
+  | 'urlEndpoint.delete'
+  | 'references.update';
 
 export const auditActions: readonly AuditAction[] = [
   'file.upload',
@@ -52,6 +57,8 @@ export const auditActions: readonly AuditAction[] = [
   'file.move',
   'file.copy',
   'file.delete',
+  'file.restore',
+  'file.purge',
   'file.edit',
   'file.tags.add',
   'file.tags.remove',
@@ -60,6 +67,8 @@ export const auditActions: readonly AuditAction[] = [
   'version.restore',
   'folder.create',
   'folder.delete',
+  'folder.restore',
+  'folder.purge',
   'folder.copy',
   'folder.move',
   'folder.rename',
@@ -81,6 +90,7 @@ export const auditActions: readonly AuditAction[] = [
   'urlEndpoint.create',
   'urlEndpoint.update',
   'urlEndpoint.delete',
+  'references.update',
 ];
 
 /**

@@ -137,6 +137,8 @@ export interface CustomMetadataField {
  * own codes (`SOURCE_FILE_MISSING`, `FILE_ALREADY_EXISTS`, `SAME_OLD_AND_NEW_NAME`…) keep its spelling.
  */
 export type ErrorReason =
+  | 'NOT_IN_TRASH'
+  | 'RESTORE_CONFLICT'
   | 'BOTH_AUTH_METHODS'
   | 'CSRF_TOKEN_INVALID'
   | 'EMAIL_TAKEN'

@@ -12,9 +12,11 @@ import { GroupRepository } from './repositories/groups.js';
 import { JobRepository } from './repositories/jobs.js';
 import { NamedTransformationRepository } from './repositories/named-transformations.js';
 import { OriginRepository } from './repositories/origins.js';
+import { ReferenceRepository } from './repositories/references.js';
 import { RenditionRepository } from './repositories/renditions.js';
 import { SavedExtensionRepository } from './repositories/saved-extensions.js';
 import { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
+import { TrashRepository } from './repositories/trash.js';
 import { UrlEndpointRepository } from './repositories/url-endpoints.js';
 import { UserRepository } from './repositories/users.js';
 import type { Database } from './schema.js';
@@ -52,6 +54,8 @@ export function kyselyStore(
     origins: new OriginRepository(connection),
     urlEndpoints: new UrlEndpointRepository(connection),
     deliveryUsage: new DeliveryUsageRepository(connection),
+    references: new ReferenceRepository(connection),
+    trash: new TrashRepository(connection),
     audit: new AuditEntryRepository(connection),
     transaction: (work) =>
       inTransaction

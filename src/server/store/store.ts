@@ -10,9 +10,11 @@ import type { GroupRepository } from './repositories/groups.js';
 import type { JobRepository } from './repositories/jobs.js';
 import type { NamedTransformationRepository } from './repositories/named-transformations.js';
 import type { OriginRepository } from './repositories/origins.js';
+import type { ReferenceRepository } from './repositories/references.js';
 import type { RenditionRepository } from './repositories/renditions.js';
 import type { SavedExtensionRepository } from './repositories/saved-extensions.js';
 import type { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
+import type { TrashRepository } from './repositories/trash.js';
 import type { UrlEndpointRepository } from './repositories/url-endpoints.js';
 import type { UserRepository } from './repositories/users.js';
 
@@ -31,8 +33,10 @@ export type { GroupMember, GroupRecord } from './repositories/groups.js';
 export type { JobRecord, JobStatus, JobType } from './repositories/jobs.js';
 export type { NamedTransformationRecord } from './repositories/named-transformations.js';
 export type { OriginRecord } from './repositories/origins.js';
+export type { ReferenceRecord } from './repositories/references.js';
 export type { RenditionRecord } from './repositories/renditions.js';
 export type { SavedExtensionRecord } from './repositories/saved-extensions.js';
+export type { TrashContents, TrashItemRecord, TrashQuery } from './repositories/trash.js';
 export type { UrlEndpointRecord } from './repositories/url-endpoints.js';
 export type { UserPatch, UserRecord, UserSessionRecord } from './repositories/users.js';
 
@@ -57,6 +61,10 @@ export interface Store {
   readonly origins: OriginRepository;
   readonly urlEndpoints: UrlEndpointRepository;
   readonly deliveryUsage: DeliveryUsageRepository;
+  /** Where files are used (CMS entries), as the plugins report it. */
+  readonly references: ReferenceRepository;
+  /** Deleted files and folders until they are purged or restored. */
+  readonly trash: TrashRepository;
   /** Append-only: writes add their entry inside their own transaction. */
   readonly audit: AuditEntryRepository;
   /** Runs `work` atomically on the store it is handed; nested calls join the outer transaction. */
