@@ -2,6 +2,14 @@
 
 export type { AuditAction, AuditActor, AuditChange, AuditEntry, AuditPage } from '../shared/audit.js';
 export type {
+  FileReference,
+  ReferencesInput,
+  RestoreAnswer,
+  RestoreRequest,
+  TrashItem,
+  TrashPage,
+} from '../shared/lifecycle.js';
+export type {
   Asset,
   CustomMetadataField,
   CustomMetadataValue,
@@ -40,6 +48,14 @@ export {
   waitForJob,
 } from './editing.js';
 export { isAbortError, MediaApiError, type MediaErrorSource } from './errors.js';
+export {
+  deleteFromTrash,
+  fileReferences,
+  listTrash,
+  putReferences,
+  referenceCounts,
+  restoreFromTrash,
+} from './lifecycle.js';
 export {
   type ListAssetsParams,
   MediaClient,

@@ -163,6 +163,8 @@ export class MediaLibraryElement extends LitElement {
   @property({ attribute: false }) pageSize = 100;
 
   @state() private sidebarOpen = false;
+  /** The trash (a lazy part) shows in place of the files. */
+  @state() private trashOpen = false;
   @state() private detailsOpen = false;
   @state() private activeAsset: Asset | undefined;
   @state() private notice: { text: string; kind: 'warn' | 'info' } | undefined;
@@ -484,8 +486,22 @@ export class MediaLibraryElement extends LitElement {
           @folder-toggle=${(e: CustomEvent<{ path: string; expand: boolean }>) =>
             e.detail.expand ? void this.#tree.expand(e.detail.path) : this.#tree.collapse(e.detail.path)}
         ></ml-folder-tree>
+        ${
+          this.#access === 'readwrite'
+            ? html`<button class="btn ghost trash-entry" type="button" aria-pressed=${String(this.trashOpen)}
+                @click=${this.#openTrash}>${l.t('trash')}</button>`
+            : nothing
+        }
       </nav>
-      <div class="content" part="content">
+      ${
+        this.trashOpen
+          ? html`<ml-trash-view class="content" part="trash" .client=${this.#api}
+              @trash-close=${() => this.#navigate(state.folder)}
+              @trash-restored=${(e: CustomEvent<{ folder: string; text: string }>) => this.#changed(undefined, e.detail.folder, e.detail.text)}
+            ></ml-trash-view>`
+          : nothing
+      }
+      <div class="content" part="content" ?hidden=${this.trashOpen}>
         <div class="toolbar" part="toolbar">
           <button
             class="btn ghost icon-only only-narrow"
@@ -715,10 +731,21 @@ export class MediaLibraryElement extends LitElement {
       listed.get((this.activeAsset as MediaFile | undefined)?.fileId as string) ?? this.selectedFiles[0];
   }
 
+  async #openTrash(): Promise<void> {
+    await import('./parts/trash-view.js');
+    this.trashOpen = true;
+    this.sidebarOpen = false;
+    await this.updateComplete;
+    const view = this.renderRoot.querySelector('ml-trash-view');
+    await view?.updateComplete;
+    view?.renderRoot.querySelector<HTMLElement>('h3')?.focus();
+  }
+
   #navigate(path: string): void {
     const folder = normalizeFolderPath(path);
     if (!isWithin(folder, this.#root)) return;
     this.sidebarOpen = false;
+    this.trashOpen = false;
     this.activeAsset = undefined;
     // Opening a folder starts a fresh view of it: the search is cleared.
     void this.#listing.load({ folder, search: emptySearch });

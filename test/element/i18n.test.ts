@@ -3,6 +3,7 @@ import ar from '../../src/element/i18n/ar.js';
 import de from '../../src/element/i18n/de.js';
 import { en } from '../../src/element/i18n/en.js';
 import { enEdit } from '../../src/element/i18n/en-edit.js';
+import { enLifecycle } from '../../src/element/i18n/en-lifecycle.js';
 import { enMore } from '../../src/element/i18n/en-more.js';
 import { enUpload } from '../../src/element/i18n/en-upload.js';
 import es from '../../src/element/i18n/es.js';
@@ -15,6 +16,7 @@ const english = {
   'en-more.ts': enMore,
   'en-edit.ts': enEdit,
   'en-upload.ts': enUpload,
+  'en-lifecycle.ts': enLifecycle,
 } as Record<string, Record<string, Message>>;
 
 /** The `{placeholders}` in a message's text, sorted. */

@@ -67,6 +67,8 @@ export const en = {
   folder: 'Folder',
   details: 'Details',
   dimensions: '{width} × {height}',
+  // lifecycle
+  trash: 'Trash',
 } as const;
 
 /** Every message: the core's, and those only the lazy parts use (en-more.ts, en-edit.ts, en-upload.ts). */
@@ -74,4 +76,5 @@ export type MessageKey =
   | keyof typeof en
   | keyof typeof import('./en-more.js').enMore
   | keyof typeof import('./en-edit.js').enEdit
-  | keyof typeof import('./en-upload.js').enUpload;
+  | keyof typeof import('./en-upload.js').enUpload
+  | keyof typeof import('./en-lifecycle.js').enLifecycle;

@@ -364,6 +364,40 @@ const es: Catalog = {
   auditVersionRestore: 'Una versión anterior restaurada',
   formatNeedsCopy:
     'Este archivo es {current}: una nueva versión conserva su formato, así que el resultado en {format} se guarda como copia.',
+  // lifecycle
+  usedIn: 'Usado en',
+  usedInLoading: 'Buscando dónde se usa este archivo…',
+  usedInNone: 'No se usa en ningún lugar comunicado a la biblioteca.',
+  usedInFailed: 'No se pudo averiguar dónde se usa este archivo: {message}',
+  opensInNewTab: '(se abre en una pestaña nueva)',
+  usedInRename:
+    'Cambiar el nombre cambia la URL de este archivo. Revisa los lugares de abajo después de guardar.',
+  usedBadge: 'Usado en lugares: {count}',
+  usageChecking: 'Comprobando dónde se usan estos archivos…',
+  usageDelete: '{name} se usa en: {places}. Esos lugares lo perderán.',
+  usageMove: '{name} se usa en: {places}. Moverlo cambia su URL; revisa esos lugares después.',
+  trash: 'Papelera',
+  trashLoading: 'Cargando la papelera…',
+  trashEmpty: 'La papelera está vacía.',
+  trashLoadFailed: 'No se pudo cargar la papelera: {message}',
+  trashKept:
+    'Los archivos y carpetas eliminados se quedan aquí {days} días y luego se eliminan para siempre.',
+  trashOff: 'Este servidor elimina los archivos al instante: nada llega a la papelera.',
+  trashDeleted: 'Eliminado el {date}',
+  trashGoes: 'Se elimina para siempre el {date}',
+  trashFolder: 'Carpeta, archivos dentro: {count}',
+  trashMore: 'Mostrar más',
+  backToFiles: 'Volver a los archivos',
+  restoreRename: 'Restaurar con otro nombre',
+  restored: '{name} está de nuevo en {path}.',
+  restoreConflict: '{path} está ocupado por otro elemento. ¿Restaurar este al lado con otro nombre?',
+  deleteForever: 'Eliminar para siempre',
+  deleteForeverAsk: '¿Eliminar {name} para siempre? No se puede deshacer.',
+  deletedForever: '{name} eliminado para siempre.',
+  emptyTrash: 'Vaciar la papelera',
+  emptyTrashAsk: '¿Eliminar para siempre todo lo que hay en la papelera? No se puede deshacer.',
+  trashEmptied: 'La papelera está vacía.',
+  trashFailed: 'No se pudo hacer: {message}',
 };
 
 export default es;

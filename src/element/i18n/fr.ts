@@ -366,6 +366,41 @@ const fr: Catalog = {
   auditVersionRestore: 'Une version antérieure restaurée',
   formatNeedsCopy:
     'Ce fichier est au format {current} : une nouvelle version garde son format, le résultat en {format} est donc enregistré comme copie.',
+  // lifecycle
+  usedIn: 'Utilisé dans',
+  usedInLoading: 'Recherche des endroits où ce fichier est utilisé…',
+  usedInNone: 'Utilisé dans aucun endroit signalé à la médiathèque.',
+  usedInFailed: 'Impossible de savoir où ce fichier est utilisé : {message}',
+  opensInNewTab: '(s’ouvre dans un nouvel onglet)',
+  usedInRename:
+    'Renommer change l’URL de ce fichier. Vérifiez les endroits ci-dessous après l’enregistrement.',
+  usedBadge: 'Utilisé à des endroits : {count}',
+  usageChecking: 'Vérification des endroits où ces fichiers sont utilisés…',
+  usageDelete: '{name} est utilisé dans : {places}. Ces endroits le perdront.',
+  usageMove:
+    '{name} est utilisé dans : {places}. Le déplacer change son URL ; vérifiez ces endroits ensuite.',
+  trash: 'Corbeille',
+  trashLoading: 'Chargement de la corbeille…',
+  trashEmpty: 'La corbeille est vide.',
+  trashLoadFailed: 'Impossible de charger la corbeille : {message}',
+  trashKept:
+    'Les fichiers et dossiers supprimés restent ici {days} jours, puis sont supprimés définitivement.',
+  trashOff: 'Ce serveur supprime les fichiers immédiatement : rien ne va à la corbeille.',
+  trashDeleted: 'Supprimé le {date}',
+  trashGoes: 'Supprimé définitivement le {date}',
+  trashFolder: 'Dossier, fichiers à l’intérieur : {count}',
+  trashMore: 'Afficher plus',
+  backToFiles: 'Retour aux fichiers',
+  restoreRename: 'Restaurer sous un nouveau nom',
+  restored: '{name} est de retour dans {path}.',
+  restoreConflict: '{path} est occupé par un autre élément. Restaurer celui-ci à côté sous un nouveau nom ?',
+  deleteForever: 'Supprimer définitivement',
+  deleteForeverAsk: 'Supprimer {name} définitivement ? Cette action est irréversible.',
+  deletedForever: '{name} supprimé définitivement.',
+  emptyTrash: 'Vider la corbeille',
+  emptyTrashAsk: 'Supprimer définitivement tout le contenu de la corbeille ? Cette action est irréversible.',
+  trashEmptied: 'La corbeille est vide.',
+  trashFailed: 'Impossible : {message}',
 };
 
 export default fr;

@@ -1,4 +1,5 @@
 import '../i18n/en-more.js';
+import './used-in.js';
 import './bulk-edit.js';
 import './organise-dialog.js';
 import './tag-input.js';
@@ -498,6 +499,7 @@ export class AssetDetailsElement extends LitElement {
         <p class="path">${file.filePath}</p>
       </div>
       ${this.#canEdit && this.draft ? this.#renderEditor(file, this.draft) : this.#renderReadOnly(file)}
+      <ml-used-in .client=${this.client} .file=${file} ?renaming=${this.draft !== undefined && this.draft.name.trim() !== file.name}></ml-used-in>
       <dl>
         <dt>${l.t('detailType')}</dt>
         <dd>${file.mime}</dd>

@@ -1,4 +1,5 @@
 import './folder-picker.js';
+import './used-in.js';
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { deleteFiles, deleteFolder, startFolderJob, waitForJob } from '../../client/editing.js';
 import type { MediaClient } from '../../client/media-client.js';
@@ -187,13 +188,15 @@ export class OrganiseDialogElement extends LitElement {
               ? l.t('destinationIs', { folder: this.#folderName(this.destination) })
               : l.t('chooseFolder')
           }</p>
-          ${this.conflicts ? this.#renderConflicts(this.conflicts, this.destination!) : nothing}`;
+          ${this.conflicts ? this.#renderConflicts(this.conflicts, this.destination!) : nothing}
+          ${task.kind === 'move' ? html`<ml-usage-warning .client=${this.client} .files=${task.files} action="move"></ml-usage-warning>` : nothing}`;
         break;
       case 'delete':
         title = l.t('deleteAction');
         action = l.t('deleteAction');
         danger = true;
-        body = html`<p>${l.t('deleteFiles', { count: task.files.length, names: task.files.map((f) => f.name).join(', ') })}</p>`;
+        body = html`<p>${l.t('deleteFiles', { count: task.files.length, names: task.files.map((f) => f.name).join(', ') })}</p>
+          <ml-usage-warning .client=${this.client} .files=${task.files} action="delete"></ml-usage-warning>`;
         break;
       case 'delete-folder':
         title = l.t('deleteAction');

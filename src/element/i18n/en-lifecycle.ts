@@ -1,0 +1,37 @@
+import { addEnglish } from './localize.js';
+
+/** English for the asset lifecycle's lazy parts: where used, the trash, folder upload. */
+export const enLifecycle = {
+  usedIn: 'Used in',
+  usedInLoading: 'Looking up where this file is used…',
+  usedInNone: 'Not used in any place the library has been told of.',
+  usedInFailed: 'Could not look up where this file is used: {message}',
+  opensInNewTab: '(opens in a new tab)',
+  usedInRename: 'Renaming changes this file’s URL. Check the places below after you save.',
+  usedBadge: 'Used in places: {count}',
+  usageChecking: 'Checking where these files are used…',
+  usageDelete: '{name} is used in: {places}. Those places will lose it.',
+  usageMove: '{name} is used in: {places}. Moving it changes its URL; check those places after.',
+  trashLoading: 'Loading the trash…',
+  trashEmpty: 'The trash is empty.',
+  trashLoadFailed: 'Could not load the trash: {message}',
+  trashKept: 'Deleted files and folders stay here for {days} days, then go for good.',
+  trashOff: 'This server deletes files at once: nothing comes to the trash.',
+  trashDeleted: 'Deleted {date}',
+  trashGoes: 'Goes for good {date}',
+  trashFolder: 'Folder, files inside: {count}',
+  trashMore: 'Show more',
+  backToFiles: 'Back to files',
+  restoreRename: 'Restore with a new name',
+  restored: '{name} is back in {path}.',
+  restoreConflict: '{path} is taken by another item now. Restore this one beside it under a new name?',
+  deleteForever: 'Delete forever',
+  deleteForeverAsk: 'Delete {name} forever? This cannot be undone.',
+  deletedForever: '{name} deleted forever.',
+  emptyTrash: 'Empty trash',
+  emptyTrashAsk: 'Delete everything in the trash forever? This cannot be undone.',
+  trashEmptied: 'The trash is empty now.',
+  trashFailed: 'Could not do that: {message}',
+} as const;
+
+addEnglish(enLifecycle);
