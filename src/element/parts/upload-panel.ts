@@ -14,12 +14,14 @@ import { state } from '../decorators.js';
 import { fire } from '../events.js';
 import '../i18n/en-upload.js';
 import { libraryContext } from '../state/contexts.js';
+import { takenInFolders, uploadFolderFor } from '../state/folder-upload.js';
 import type { LibraryConnection, LibraryHost } from '../state/library-host.js';
 import { normalizeFolderPath } from '../state/listing.js';
-import { type ConflictChoice, conflictFields, storedName, takenNames } from '../state/upload-conflicts.js';
+import { type ConflictChoice, conflictFields, storedName } from '../state/upload-conflicts.js';
 import { closeIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { tokens } from '../styles/tokens.js';
+import type { FileWithPath } from './dropped-folders.js';
 import { LocalizeController } from './localized.js';
 import { friendlyError, MediaServerUpload, serverMessage, uploadedFile } from './media-server-upload.js';
 import { acceptedKinds, plainUploadError } from './upload-messages.js';
@@ -103,7 +105,14 @@ export class UploadPanelElement extends LitElement {
     if (files.length > 0 && finished.length > 0) uppy.removeFiles(finished.map((file) => file.id));
     for (const data of files) {
       try {
-        uppy.addFile({ name: data.name, type: data.type, data, source: 'media-library' });
+        const { relativePath } = data as FileWithPath;
+        uppy.addFile({
+          name: data.name,
+          type: data.type,
+          data,
+          source: 'media-library',
+          ...(relativePath && { meta: { relativePath } }),
+        });
       } catch {
         // Refused by a restriction: Uppy says why in its dashboard.
       }
@@ -185,6 +194,8 @@ export class UploadPanelElement extends LitElement {
       width: '100%',
       height: 380,
       hideUploadButton: true,
+      // "browse folders" too: a chosen folder keeps its structure, as a dropped one does.
+      fileManagerSelectionType: 'both',
       proudlyDisplayPoweredByUppy: false,
       theme,
     });
@@ -376,12 +387,14 @@ export class UploadPanelElement extends LitElement {
       .getFiles()
       .filter((file) => !file.progress.uploadStarted && !file.progress.uploadComplete);
     if (waiting.length === 0) return void uppy.upload();
-    const taken = await takenNames(
+    // A dropped or chosen folder recreates its structure under the target; names are asked about once for all.
+    const folderOf = (file: PanelFile) => uploadFolderFor(folder, file.meta.relativePath);
+    const key = (file: PanelFile) => `${folderOf(file)}\n${storedName(file.name ?? '')}`;
+    const taken = await takenInFolders(
       this.#connection.client,
-      folder,
-      waiting.map((file) => storedName(file.name ?? '')),
+      waiting.map((file) => ({ folder: folderOf(file), name: storedName(file.name ?? '') })),
     );
-    const conflicted = waiting.filter((file) => taken.has(storedName(file.name ?? '')));
+    const conflicted = waiting.filter((file) => taken.has(key(file)));
     const choices = new Map<string, ConflictChoice>();
     if (conflicted.length > 0) {
       this.conflicts = conflicted.map((file) => ({ file, choice: 'keep-both' }));
@@ -405,7 +418,7 @@ export class UploadPanelElement extends LitElement {
       }
       uppy.setFileMeta(file.id, {
         fileName: file.name ?? 'file',
-        folder,
+        folder: folderOf(file),
         // The grid and the host get the file as the API lists it.
         responseFields: 'tags,customCoordinates,isPrivateFile,isPublished,customMetadata',
         ...(tags && { tags }),
@@ -521,7 +534,7 @@ export class UploadPanelElement extends LitElement {
       ${conflicts.map(
         (c, index) =>
           html`<label class="conflict"
-            ><span>${c.file.name}</span>
+            ><span>${typeof c.file.meta.relativePath === 'string' ? c.file.meta.relativePath : c.file.name}</span>
             <select
               name="conflict"
               data-file=${c.file.name ?? ''}
