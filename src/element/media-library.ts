@@ -24,6 +24,7 @@ import type { LibraryConnection, LibraryHost } from './state/library-host.js';
 import { isWithin, Listing, type ListSort, normalizeFolderPath, parentOf } from './state/listing.js';
 import { emptySearch, type SearchState } from './state/search.js';
 import { Selection } from './state/selection.js';
+import { UsageCounts } from './state/usage-counts.js';
 import {
   closeIcon,
   folderPlusIcon,
@@ -174,6 +175,8 @@ export class MediaLibraryElement extends LitElement {
 
   readonly #listing = new Listing({ pageSize: 100, onError: (error) => this.#reportError(error) });
   readonly #tree = new FolderTree();
+  /** Places using each listed file: the badge on cells. */
+  readonly #usage = new UsageCounts(() => this.requestUpdate());
   readonly #selection = new Selection();
   readonly #localizeProvider = new ContextProvider(this, {
     context: localizeContext,
@@ -194,7 +197,10 @@ export class MediaLibraryElement extends LitElement {
     super();
     // Provided once: the host's members read the element's state when asked.
     new ContextProvider(this, { context: libraryContext, initialValue: this.#library });
-    this.#listing.subscribe(() => this.requestUpdate());
+    this.#listing.subscribe(() => {
+      this.#usage.update(this.#connected?.client, this.#listing.state.items);
+      this.requestUpdate();
+    });
     this.#tree.subscribe(() => this.requestUpdate());
   }
 
@@ -562,6 +568,7 @@ export class MediaLibraryElement extends LitElement {
         <ml-asset-grid
           part="grid"
           .items=${state.items}
+          .usage=${this.#usage.counts}
           .revision=${state.revision}
           .hasMore=${state.hasMore}
           .status=${state.status}

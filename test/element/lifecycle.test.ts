@@ -49,6 +49,9 @@ describe('where used and the trash', function () {
 
   it('shows where a file is used in the details panel, linking to the place in a new tab', async () => {
     const element = await mount({ 'initial-folder': '/lifecycle' });
+    // The cell says it is used, counted for the whole page in one request.
+    const badge = await until(() => item(element, 'used.png').querySelector('.used'), 'the usage badge');
+    expect(badge.textContent).to.contain('Used in places: 1');
     click(item(element, 'used.png'));
     const root = await panel(element);
     const section = await until(

@@ -8,7 +8,6 @@ export const enLifecycle = {
   usedInFailed: 'Could not look up where this file is used: {message}',
   opensInNewTab: '(opens in a new tab)',
   usedInRename: 'Renaming changes this file’s URL. Check the places below after you save.',
-  usedBadge: 'Used in places: {count}',
   usageChecking: 'Checking where these files are used…',
   usageDelete: '{name} is used in: {places}. Those places will lose it.',
   usageMove: '{name} is used in: {places}. Moving it changes its URL; check those places after.',

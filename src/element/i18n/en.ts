@@ -69,6 +69,7 @@ export const en = {
   dimensions: '{width} × {height}',
   // lifecycle
   trash: 'Trash',
+  usedBadge: 'Used in places: {count}',
 } as const;
 
 /** Every message: the core's, and those only the lazy parts use (en-more.ts, en-edit.ts, en-upload.ts). */
