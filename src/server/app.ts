@@ -19,6 +19,7 @@ import { countRoutes } from './routes/count.js';
 import { customMetadataFieldRoutes } from './routes/custom-metadata-fields.js';
 import { deliveryRoutes } from './routes/delivery.js';
 import { downloadRoutes } from './routes/download.js';
+import { duplicateRoutes } from './routes/duplicates.js';
 import { editRoutes } from './routes/edit.js';
 import { fileOperationRoutes } from './routes/file-operations.js';
 import { fileRoutes } from './routes/files.js';
@@ -180,6 +181,7 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(countRoutes, { ctx });
   await app.register(referenceRoutes, { ctx });
   await app.register(trashRoutes, { ctx });
+  await app.register(duplicateRoutes, { ctx });
   await app.register(tusRoutes, { ctx });
   await app.register(companionRoutes, { ctx });
   await app.register(clientConfigRoutes, { ctx });

@@ -3,6 +3,7 @@ import type { Connection, StoreDialect } from './connection.js';
 import { ApiKeyRepository } from './repositories/api-keys.js';
 import { AuditEntryRepository } from './repositories/audit-entries.js';
 import { BlobJournalRepository } from './repositories/blob-journal.js';
+import { ContentHashRepository } from './repositories/content-hashes.js';
 import { CustomMetadataFieldRepository } from './repositories/custom-metadata-fields.js';
 import { DeliveryUsageRepository } from './repositories/delivery-usage.js';
 import { FileRepository } from './repositories/files.js';
@@ -56,6 +57,7 @@ export function kyselyStore(
     deliveryUsage: new DeliveryUsageRepository(connection),
     references: new ReferenceRepository(connection),
     trash: new TrashRepository(connection),
+    contentHashes: new ContentHashRepository(connection),
     audit: new AuditEntryRepository(connection),
     transaction: (work) =>
       inTransaction

@@ -437,6 +437,17 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
           .columns(['item_id', 'id'])
           .execute();
         await db.schema.createIndex('trash_rows_by_blob').on('trash_rows').column('blob_key').execute();
+        // Exact duplicates: the SHA-256 of a version's bytes, computed once at upload.
+        await db.schema
+          .createTable('content_hashes')
+          .addColumn('version_id', text, (c) => c.primaryKey())
+          .addColumn('content_hash', text, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('content_hashes_by_hash')
+          .on('content_hashes')
+          .columns(['content_hash', 'version_id'])
+          .execute();
       },
     },
   };

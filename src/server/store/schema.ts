@@ -258,7 +258,14 @@ export interface TrashRowTable {
   blob_key: string | null;
 }
 
+/** The SHA-256 (hex) of a version's bytes, recorded at upload: exact duplicates share it. */
+export interface ContentHashTable {
+  version_id: string;
+  content_hash: string;
+}
+
 export interface Database {
+  content_hashes: ContentHashTable;
   file_references: FileReferenceTable;
   trash_items: TrashItemTable;
   trash_rows: TrashRowTable;

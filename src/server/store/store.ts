@@ -1,6 +1,7 @@
 import type { ApiKeyRepository } from './repositories/api-keys.js';
 import type { AuditEntryRepository } from './repositories/audit-entries.js';
 import type { BlobJournalRepository } from './repositories/blob-journal.js';
+import type { ContentHashRepository } from './repositories/content-hashes.js';
 import type { CustomMetadataFieldRepository } from './repositories/custom-metadata-fields.js';
 import type { DeliveryUsageRepository } from './repositories/delivery-usage.js';
 import type { FileRecord, FileRepository } from './repositories/files.js';
@@ -21,6 +22,7 @@ import type { UserRepository } from './repositories/users.js';
 export type { ListQuery, SortColumn } from './list-query.js';
 export type { ApiKeyRecord } from './repositories/api-keys.js';
 export type { AuditFilter, AuditRecord, NewAuditRecord } from './repositories/audit-entries.js';
+export type { DuplicateScope } from './repositories/content-hashes.js';
 export type {
   CustomMetadataFieldPatch,
   CustomMetadataFieldRecord,
@@ -63,6 +65,8 @@ export interface Store {
   readonly deliveryUsage: DeliveryUsageRepository;
   /** Where files are used (CMS entries), as the plugins report it. */
   readonly references: ReferenceRepository;
+  /** The SHA-256 of uploaded versions: exact duplicates. */
+  readonly contentHashes: ContentHashRepository;
   /** Deleted files and folders until they are purged or restored. */
   readonly trash: TrashRepository;
   /** Append-only: writes add their entry inside their own transaction. */
