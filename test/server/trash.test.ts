@@ -51,6 +51,9 @@ describe('the trash (trashDays 30, the default)', () => {
 
     assert.equal((await server.api(`/v1/files/${file.fileId}/details`)).status, 404);
     assert.equal((await server.api(`/v1/files/${file.fileId}/versions`)).status, 404);
+    assert.equal((await server.api(`/v1/files/${file.fileId}/metadata`)).status, 404);
+    assert.equal((await server.api(`/_ml/files/${file.fileId}/references`)).status, 404);
+    assert.ok(!(await listed('type=file-version')).includes(file.fileId), 'no version of it is listed');
     assert.equal((await server.api(`/v1/files/${file.fileId}`, { method: 'DELETE' })).status, 404);
     assert.deepEqual(await listed('path=/t1/'), []);
     assert.deepEqual(await listed(`searchQuery=${encodeURIComponent('name = "gone.png"')}`), []);
