@@ -111,6 +111,25 @@ describe('where used: /_ml/references', () => {
     assert.equal(refused.status, 403);
   });
 
+  it('finds used and unused files with searchQuery used = true / false, in listings and counts', async () => {
+    const used = await uploadPng(server, { folder: '/r5' });
+    const unused = await uploadPng(server, { folder: '/r5' });
+    await put({ source: 's5', key: 'k5', title: 'Uses one', fileIds: [used.fileId] });
+    const search = async (query: string) =>
+      (
+        (await (
+          await server.api(`/v1/files?path=/r5&searchQuery=${encodeURIComponent(query)}`)
+        ).json()) as Array<{ fileId: string }>
+      ).map((f) => f.fileId);
+    assert.deepEqual(await search('used = true'), [used.fileId]);
+    assert.deepEqual(await search('used = false'), [unused.fileId]);
+    assert.deepEqual(await search('used NOT = true'), [unused.fileId]);
+    const count = await server.api(`/_ml/count?path=/r5&searchQuery=${encodeURIComponent('used = false')}`);
+    assert.equal(((await count.json()) as { count: number }).count, 1);
+    const bad = await server.api(`/v1/files?searchQuery=${encodeURIComponent('used = "yes"')}`);
+    assert.equal(bad.status, 400);
+  });
+
   it('keeps a trashed file’s references for a restore', async () => {
     const file = await uploadPng(server, { folder: '/r4' });
     await put({ source: 's4', key: 'k4', title: 'Uses it', fileIds: [file.fileId] });

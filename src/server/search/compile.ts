@@ -265,6 +265,15 @@ const fields: Record<string, FieldSpec> = {
   private: columnField('isPrivate', 'bool', boolOps),
   isPublished: columnField('isPublished', 'bool', boolOps),
   published: columnField('isPublished', 'bool', boolOps),
+  // Beyond ImageKit: whether a place uses the file (docs/server.md "Where used"); `used = false` finds unused files.
+  used: {
+    ops: boolOps,
+    build(condition, context) {
+      const [value] = values(condition, 'bool', context) as boolean[];
+      const used: Filter = { kind: 'used' };
+      return wrap(condition.op, value ? used : { kind: 'not', filter: used });
+    },
+  },
   transparency: columnField('hasAlpha', 'bool', boolOps),
   hasAlpha: columnField('hasAlpha', 'bool', boolOps),
 };

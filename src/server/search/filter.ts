@@ -44,6 +44,8 @@ export type Predicate =
       op: CompareOp | 'contains';
       values: Scalar[];
     }
+  /** Some place uses the file, as CMS plugins reported it (`used = true`; `/_ml/references`). */
+  | { kind: 'used' }
   /** An embedded (EXIF/IPTC/XMP) value: compared, or containing one of values when it is a list. */
   | { kind: 'embedded'; key: string; op: CompareOp | 'prefix'; values: Scalar[] };
 
