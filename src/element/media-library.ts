@@ -455,6 +455,7 @@ export class MediaLibraryElement extends LitElement {
           part="search"
           .search=${state.search}
           .customFields=${this.customFields}
+          ?unusedFilter=${this.#usage.supported}
           .query=${state.query}
           .queryError=${state.error?.isQueryError ? state.error : undefined}
           @search-change=${(e: CustomEvent<{ search: SearchState }>) => this.#changeSearch(e.detail.search)}

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { Asset } from '../../src/shared/wire.js';
-import { cleanup, click, env, item, mount, shadow, until as waitUntil } from './helpers.js';
+import { cleanup, click, env, item, itemNames, mount, shadow, until as waitUntil } from './helpers.js';
 
 afterEach(cleanup);
 
@@ -67,6 +67,21 @@ describe('where used and the trash', function () {
     expect(link.getAttribute('target')).to.equal('_blank');
     expect(link.getAttribute('rel')).to.contain('noopener');
     expect(section.textContent).to.contain('wordpress:https://site.example');
+  });
+
+  it('filters the folder to files no place uses', async () => {
+    const element = await mount({ 'initial-folder': '/lifecycle' });
+    await until(() => item(element, 'used.png').querySelector('.used'), 'the usage badge');
+    const bar = shadow(shadow(element).querySelector('ml-search-bar')!);
+    const unused = await until(
+      () => [...bar.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Unused'),
+      'the Unused filter',
+    );
+    unused.click();
+    await until(() => unused.getAttribute('aria-pressed') === 'true', 'the filter on');
+    await until(() => itemNames(element).includes('clash.png'), 'unused files listed');
+    expect(itemNames(element)).to.not.include('used.png');
+    expect(itemNames(element)).to.not.include('used-doomed.png');
   });
 
   it('warns before deleting a used file, naming the places', async () => {

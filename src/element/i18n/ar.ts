@@ -497,6 +497,7 @@ const ar: Catalog = {
   emptyTrashAsk: 'هل تريد حذف كل ما في سلة المحذوفات نهائيًا؟ لا يمكن التراجع عن ذلك.',
   trashEmptied: 'سلة المحذوفات فارغة الآن.',
   trashFailed: 'تعذّر ذلك: {message}',
+  filterUnused: 'غير مستخدمة',
 };
 
 export default ar;

@@ -402,6 +402,7 @@ const de: Catalog = {
   emptyTrashAsk: 'Alles im Papierkorb endgültig löschen? Das kann nicht rückgängig gemacht werden.',
   trashEmptied: 'Der Papierkorb ist jetzt leer.',
   trashFailed: 'Das ging nicht: {message}',
+  filterUnused: 'Unbenutzt',
 };
 
 export default de;

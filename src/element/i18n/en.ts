@@ -70,6 +70,7 @@ export const en = {
   // lifecycle
   trash: 'Trash',
   usedBadge: 'Used in places: {count}',
+  filterUnused: 'Unused',
 } as const;
 
 /** Every message: the core's, and those only the lazy parts use (en-more.ts, en-edit.ts, en-upload.ts). */

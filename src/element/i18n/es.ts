@@ -398,6 +398,7 @@ const es: Catalog = {
   emptyTrashAsk: '¿Eliminar para siempre todo lo que hay en la papelera? No se puede deshacer.',
   trashEmptied: 'La papelera está vacía.',
   trashFailed: 'No se pudo hacer: {message}',
+  filterUnused: 'Sin usar',
 };
 
 export default es;

@@ -401,6 +401,7 @@ const fr: Catalog = {
   emptyTrashAsk: 'Supprimer définitivement tout le contenu de la corbeille ? Cette action est irréversible.',
   trashEmptied: 'La corbeille est vide.',
   trashFailed: 'Impossible : {message}',
+  filterUnused: 'Inutilisés',
 };
 
 export default fr;

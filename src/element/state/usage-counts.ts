@@ -10,6 +10,8 @@ import type { Asset } from '../../shared/wire.js';
 export class UsageCounts {
   /** File id → places; files no place uses are absent. */
   counts = new Map<string, number>();
+  /** The backend answered a count: it keeps references (so `used = false` can be searched). */
+  supported = false;
   readonly #asked = new Set<string>();
   readonly #changed: () => void;
   #unsupported = false;
@@ -31,6 +33,7 @@ export class UsageCounts {
         for (const id of ids) this.counts.delete(id);
         for (const [id, n] of Object.entries(counts)) this.counts.set(id, n);
         this.counts = new Map(this.counts);
+        this.supported = true;
         this.#changed();
       })
       .catch(() => {
