@@ -99,6 +99,11 @@ describe('where used and the trash', function () {
       'the usage warning',
     );
     expect(warning.textContent).to.contain('used-doomed.png is used in: Summer sale');
+    // The server keeps deletes in its trash: the question says so.
+    await until(
+      () => dialog.querySelector('p')?.textContent?.includes('stays in the trash for 30 days'),
+      'the trash note',
+    );
     await until(() => activeElement()?.textContent?.trim() === 'Cancel', 'focus on Cancel');
     button(dialog, 'Cancel').click();
   });

@@ -403,6 +403,16 @@ const de: Catalog = {
   trashEmptied: 'Der Papierkorb ist jetzt leer.',
   trashFailed: 'Das ging nicht: {message}',
   filterUnused: 'Unbenutzt',
+  trashFilesAsk: {
+    one: '{names} löschen? Die Datei bleibt {days} Tage im Papierkorb und kann dort wiederhergestellt werden.',
+    other:
+      'Diese {count} Dateien löschen: {names}? Sie bleiben {days} Tage im Papierkorb und können dort wiederhergestellt werden.',
+  },
+  trashFolderAsk: {
+    one: 'Den Ordner {name} und die {count} Datei darin löschen? Er bleibt {days} Tage im Papierkorb und kann dort wiederhergestellt werden.',
+    other:
+      'Den Ordner {name} und die {count} Dateien darin löschen? Er bleibt {days} Tage im Papierkorb und kann dort wiederhergestellt werden.',
+  },
 };
 
 export default de;

@@ -31,6 +31,16 @@ export const enLifecycle = {
   emptyTrashAsk: 'Delete everything in the trash forever? This cannot be undone.',
   trashEmptied: 'The trash is empty now.',
   trashFailed: 'Could not do that: {message}',
+  trashFilesAsk: {
+    one: 'Delete {names}? It stays in the trash for {days} days, where you can restore it.',
+    other:
+      'Delete these {count} files: {names}? They stay in the trash for {days} days, where you can restore them.',
+  },
+  trashFolderAsk: {
+    one: 'Delete the folder {name} and the {count} file in it? It stays in the trash for {days} days, where you can restore it.',
+    other:
+      'Delete the folder {name} and the {count} files in it? It stays in the trash for {days} days, where you can restore it.',
+  },
 } as const;
 
 addEnglish(enLifecycle);

@@ -399,6 +399,16 @@ const es: Catalog = {
   trashEmptied: 'La papelera está vacía.',
   trashFailed: 'No se pudo hacer: {message}',
   filterUnused: 'Sin usar',
+  trashFilesAsk: {
+    one: '¿Eliminar {names}? Se queda {days} días en la papelera, desde donde puedes restaurarlo.',
+    other:
+      '¿Eliminar estos {count} archivos: {names}? Se quedan {days} días en la papelera, desde donde puedes restaurarlos.',
+  },
+  trashFolderAsk: {
+    one: '¿Eliminar la carpeta {name} y el {count} archivo que contiene? Se queda {days} días en la papelera, desde donde puedes restaurarla.',
+    other:
+      '¿Eliminar la carpeta {name} y los {count} archivos que contiene? Se queda {days} días en la papelera, desde donde puedes restaurarla.',
+  },
 };
 
 export default es;

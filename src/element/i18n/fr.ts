@@ -402,6 +402,16 @@ const fr: Catalog = {
   trashEmptied: 'La corbeille est vide.',
   trashFailed: 'Impossible : {message}',
   filterUnused: 'Inutilisés',
+  trashFilesAsk: {
+    one: 'Supprimer {names} ? Il reste {days} jours dans la corbeille, d’où vous pouvez le restaurer.',
+    other:
+      'Supprimer ces {count} fichiers : {names} ? Ils restent {days} jours dans la corbeille, d’où vous pouvez les restaurer.',
+  },
+  trashFolderAsk: {
+    one: 'Supprimer le dossier {name} et le {count} fichier qu’il contient ? Il reste {days} jours dans la corbeille, d’où vous pouvez le restaurer.',
+    other:
+      'Supprimer le dossier {name} et les {count} fichiers qu’il contient ? Il reste {days} jours dans la corbeille, d’où vous pouvez le restaurer.',
+  },
 };
 
 export default fr;

@@ -1,6 +1,6 @@
 import '../i18n/en-lifecycle.js';
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
-import { fileReferences, referenceCounts } from '../../client/lifecycle.js';
+import { fileReferences, listTrash, referenceCounts } from '../../client/lifecycle.js';
 import type { MediaClient } from '../../client/media-client.js';
 import type { FileReference } from '../../shared/lifecycle.js';
 import type { MediaFile } from '../../shared/wire.js';
@@ -8,6 +8,24 @@ import { property, state } from '../decorators.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
 import { toMediaError } from './media-error.js';
+
+const trashDaysByClient = new WeakMap<MediaClient, Promise<number>>();
+
+/**
+ * Days a delete stays in the server's trash (0: deletes are final, as on ImageKit, which has no
+ * trash), asked once per client so a delete confirmation says what will happen.
+ */
+export function trashDaysOf(client: MediaClient): Promise<number> {
+  let days = trashDaysByClient.get(client);
+  if (!days) {
+    days = listTrash(client, { limit: 1 }).then(
+      (page) => page.trashDays,
+      () => 0,
+    );
+    trashDaysByClient.set(client, days);
+  }
+  return days;
+}
 
 /** Only http(s) links are followed; anything else is shown as text (the server refuses others anyway). */
 const safeUrl = (url: string | null) => (url && /^https?:\/\//i.test(url) ? url : undefined);
