@@ -77,11 +77,15 @@ const next = <T>(target: EventTarget, type: string) =>
     target.addEventListener(type, (e) => resolve((e as CustomEvent<T>).detail), { once: true }),
   );
 
-afterEach(() => {
+afterEach(async () => {
   for (const element of document.querySelectorAll('media-library')) element.remove();
+  // Golden Retriever would bring the last test's batch back (it saves at most every 500 ms).
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  localStorage.clear();
 });
 
-describe('folder upload', () => {
+describe('folder upload', function () {
+  this.timeout(60_000);
   it('recreates a dropped folder’s structure under the target, and asks about taken names once', async () => {
     const target = `/tree-${Date.now()}`;
     const element = await mount(target);
@@ -129,5 +133,54 @@ describe('folder upload', () => {
     expect(
       again.every((f) => /\/shoot_2024\/(day1\/|day2\/raw\/)?[a-z]+_[A-Za-z0-9]+\.png$/.test(f.filePath)),
     ).to.equal(true);
+  });
+
+  it('offers the file already in the library when the same bytes are added again', async () => {
+    const target = `/dup-${Date.now()}`;
+    const element = await mount(target);
+    await uploadButton(element);
+    const bytes = await pngFile('original.png', 13, 11, '#1a7');
+    const first = new DataTransfer();
+    first.items.add(bytes);
+    const grid = () => shadow(element).querySelector('ml-asset-grid')!;
+    const drop = (data: DataTransfer) => {
+      for (const type of ['dragover', 'drop'])
+        grid().dispatchEvent(
+          new DragEvent(type, { dataTransfer: data, bubbles: true, composed: true, cancelable: true }),
+        );
+    };
+    drop(first);
+    const panel = await panelOf(element);
+    const done = next<{ files: MediaFile[] }>(element, 'ml-upload');
+    (await startButton(panel)).click();
+    const [original] = (await done).files;
+
+    const again = new DataTransfer();
+    again.items.add(new File([bytes], 'again.png', { type: 'image/png' }));
+    drop(again);
+    const select = await until(
+      () => shadow(panel).querySelector<HTMLSelectElement>('select[name=duplicate]'),
+      'the duplicate choice',
+    );
+    const row = select.closest('label')!;
+    expect(row.textContent).to.contain(`again.png is the same as ${original!.filePath}`);
+    expect(select.value, 'keep both until the user says otherwise').to.equal('keep-both');
+    select.value = 'use-existing';
+    select.dispatchEvent(new Event('change'));
+    (await startButton(panel)).click();
+    await until(
+      () =>
+        shadow(panel)
+          .querySelector('footer [role=status]')
+          ?.textContent?.includes('Used the files already in the library: original.png'),
+      'the existing file used',
+    );
+    const session = await (await fetchAuth()('session', { method: 'POST', body: '{}' })).json();
+    const listed = await (
+      await fetch(`${env.url}/v1/files?path=${encodeURIComponent(target)}`, {
+        headers: { authorization: `Bearer ${(session as { token: string }).token}` },
+      })
+    ).json();
+    expect((listed as MediaFile[]).map((f) => f.name)).to.deep.equal(['original.png']);
   });
 });

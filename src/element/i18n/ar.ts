@@ -508,6 +508,10 @@ const ar: Catalog = {
     other:
       'هل تريد حذف المجلد {name} والملفات الموجودة فيه ({count})؟ سيبقى في سلة المحذوفات {days} يومًا ويمكنك استعادته منها.',
   },
+  duplicatesFound: 'موجودة في المكتبة بالفعل بالمحتوى نفسه:',
+  duplicateOf: '{name} هو نفس الملف {path}',
+  dupUseExisting: 'استخدام الملف الموجود',
+  usedExisting: 'استُخدمت الملفات الموجودة: {names}',
 };
 
 export default ar;

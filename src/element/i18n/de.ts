@@ -413,6 +413,10 @@ const de: Catalog = {
     other:
       'Den Ordner {name} und die {count} Dateien darin löschen? Er bleibt {days} Tage im Papierkorb und kann dort wiederhergestellt werden.',
   },
+  duplicatesFound: 'Schon in der Mediathek, mit demselben Inhalt:',
+  duplicateOf: '{name} ist dieselbe Datei wie {path}',
+  dupUseExisting: 'Vorhandene Datei verwenden',
+  usedExisting: 'Vorhandene Dateien verwendet: {names}',
 };
 
 export default de;

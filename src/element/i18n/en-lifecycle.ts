@@ -41,6 +41,10 @@ export const enLifecycle = {
     other:
       'Delete the folder {name} and the {count} files in it? It stays in the trash for {days} days, where you can restore it.',
   },
+  duplicatesFound: 'Already in the library, with the same content:',
+  duplicateOf: '{name} is the same as {path}',
+  dupUseExisting: 'Use the existing file',
+  usedExisting: 'Used the files already in the library: {names}',
 } as const;
 
 addEnglish(enLifecycle);

@@ -409,6 +409,10 @@ const es: Catalog = {
     other:
       '¿Eliminar la carpeta {name} y los {count} archivos que contiene? Se queda {days} días en la papelera, desde donde puedes restaurarla.',
   },
+  duplicatesFound: 'Ya en la biblioteca, con el mismo contenido:',
+  duplicateOf: '{name} es igual que {path}',
+  dupUseExisting: 'Usar el archivo existente',
+  usedExisting: 'Se usaron los archivos existentes: {names}',
 };
 
 export default es;

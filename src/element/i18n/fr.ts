@@ -412,6 +412,10 @@ const fr: Catalog = {
     other:
       'Supprimer le dossier {name} et les {count} fichiers qu’il contient ? Il reste {days} jours dans la corbeille, d’où vous pouvez le restaurer.',
   },
+  duplicatesFound: 'Déjà dans la médiathèque, avec le même contenu :',
+  duplicateOf: '{name} est identique à {path}',
+  dupUseExisting: 'Utiliser le fichier existant',
+  usedExisting: 'Fichiers existants utilisés : {names}',
 };
 
 export default fr;

@@ -24,6 +24,7 @@ import { tokens } from '../styles/tokens.js';
 import type { FileWithPath } from './dropped-folders.js';
 import { LocalizeController } from './localized.js';
 import { friendlyError, MediaServerUpload, serverMessage, uploadedFile } from './media-server-upload.js';
+import { type DuplicateRow, duplicatesTemplate, findDuplicates } from './upload-duplicates.js';
 import { acceptedKinds, plainUploadError } from './upload-messages.js';
 import { uploadPanelStyles, uppyStyles } from './upload-styles.js';
 
@@ -67,6 +68,8 @@ export class UploadPanelElement extends LitElement {
   @state() private tags = '';
   /** Files whose names are taken, waiting for the user's choice. */
   @state() private conflicts: { file: PanelFile; choice: ConflictChoice }[] | undefined;
+  /** Added files whose bytes the library has already, with a choice each (keep both until changed). */
+  @state() private duplicates: DuplicateRow<PanelFile>[] = [];
   /** Whether replaced files keep their tags, custom metadata, alt text and focus area. */
   @state() private keepDetails = true;
   @state() private status = '';
@@ -303,6 +306,20 @@ export class UploadPanelElement extends LitElement {
   #listen(uppy: Uppy<Meta, Body>): void {
     const element = this.#host.element;
     uppy.on('progress', (percent) => this.#progress(percent));
+    // Checked in the background as files are added: the choices wait beside the dashboard, never blocking.
+    uppy.on('files-added', (files) => {
+      const client = this.#connection?.client;
+      if (!client) return;
+      void findDuplicates(client, files).then((found) => {
+        const present = new Set(uppy.getFiles().map((f) => f.id));
+        if (found.length)
+          this.duplicates = [...this.duplicates, ...found.filter((d) => present.has(d.file.id))];
+      });
+    });
+    uppy.on('file-removed', (file) => {
+      if (this.duplicates.some((d) => d.file.id === file.id))
+        this.duplicates = this.duplicates.filter((d) => d.file.id !== file.id);
+    });
     // Any change of Uppy's state may start, advance or end an upload: the Upload button follows.
     uppy.on('state-update', () => {
       this.#refreshCount();
@@ -410,10 +427,27 @@ export class UploadPanelElement extends LitElement {
       .map((tag) => tag.trim())
       .filter(Boolean)
       .join(',');
+    const duplicateOf = new Map(this.duplicates.map((d) => [d.file.id, d]));
+    this.duplicates = this.duplicates.filter((d) => !waiting.includes(d.file));
+    const usedExisting: MediaFile[] = [];
     for (const file of waiting) {
       const choice = choices.get(file.id);
-      if (choice === 'skip') {
+      const duplicate = duplicateOf.get(file.id);
+      if (choice === 'skip' || duplicate?.choice === 'use-existing') {
+        if (choice !== 'skip' && duplicate) usedExisting.push(duplicate.existing);
         uppy.removeFile(file.id);
+        continue;
+      }
+      if (!choice && duplicate?.choice === 'replace') {
+        // A new version of the file with these bytes, at its path.
+        const { existing } = duplicate;
+        uppy.setFileMeta(file.id, {
+          fileName: existing.name,
+          folder: existing.filePath.slice(0, existing.filePath.length - existing.name.length) || '/',
+          responseFields: 'tags,customCoordinates,isPrivateFile,isPublished,customMetadata',
+          ...(tags && { tags }),
+          ...conflictFields('replace', this.keepDetails),
+        });
         continue;
       }
       uppy.setFileMeta(file.id, {
@@ -429,6 +463,11 @@ export class UploadPanelElement extends LitElement {
       });
     }
     await uppy.upload();
+    // Said once the batch has settled: an emptied batch clears the status as it ends.
+    if (usedExisting.length > 0) {
+      this.status = this.#l.value.t('usedExisting', { names: usedExisting.map((f) => f.name).join(', ') });
+      this.#host.uploaded(usedExisting);
+    }
   }
 
   override render(): TemplateResult {
@@ -469,6 +508,13 @@ export class UploadPanelElement extends LitElement {
       </div>
       <div class="dashboard" ?hidden=${this.conflicts !== undefined}></div>
       ${this.conflicts ? this.#renderConflicts() : nothing}
+      ${
+        this.duplicates.length > 0 && !this.conflicts
+          ? duplicatesTemplate(this.#l.value, this.duplicates, (index, choice) => {
+              this.duplicates = this.duplicates.map((d, i) => (i === index ? { ...d, choice } : d));
+            })
+          : nothing
+      }
       <footer>
         <span role="status">${
           // One state at a time: while files go up their progress, then what failed, then what was done.
