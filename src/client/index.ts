@@ -11,6 +11,14 @@ export type {
   NotificationPage,
   NotificationSettings,
 } from '../shared/comments.js';
+export type {
+  FileReference,
+  ReferencesInput,
+  RestoreAnswer,
+  RestoreRequest,
+  TrashItem,
+  TrashPage,
+} from '../shared/lifecycle.js';
 export type { DownloadLink, NewShare, Share, SharePatchBody, ShareTarget } from '../shared/shares.js';
 export type {
   Asset,
@@ -79,6 +87,14 @@ export {
   waitForJob,
 } from './editing.js';
 export { isAbortError, MediaApiError, type MediaErrorSource } from './errors.js';
+export {
+  deleteFromTrash,
+  fileReferences,
+  listTrash,
+  putReferences,
+  referenceCounts,
+  restoreFromTrash,
+} from './lifecycle.js';
 export {
   type ListAssetsParams,
   MediaClient,

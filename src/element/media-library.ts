@@ -32,6 +32,7 @@ import {
 import { levelAt, type People, reaches, userClaim } from './state/people.js';
 import { emptySearch, type SearchState } from './state/search.js';
 import { Selection } from './state/selection.js';
+import { UsageCounts } from './state/usage-counts.js';
 import {
   closeIcon,
   folderPlusIcon,
@@ -182,6 +183,8 @@ export class MediaLibraryElement extends LitElement {
   @property({ attribute: false }) pageSize = 100;
 
   @state() private sidebarOpen = false;
+  /** The trash (a lazy part) shows in place of the files. */
+  @state() private trashOpen = false;
   @state() private detailsOpen = false;
   @state() private activeAsset: Asset | undefined;
   @state() private notice: { text: string; kind: 'warn' | 'info' } | undefined;
@@ -191,6 +194,8 @@ export class MediaLibraryElement extends LitElement {
 
   readonly #listing = new Listing({ pageSize: 100, onError: (error) => this.#reportError(error) });
   readonly #tree = new FolderTree();
+  /** Places using each listed file: the badge on cells. */
+  readonly #usage = new UsageCounts(() => this.requestUpdate());
   readonly #selection = new Selection();
   readonly #localizeProvider = new ContextProvider(this, {
     context: localizeContext,
@@ -213,7 +218,10 @@ export class MediaLibraryElement extends LitElement {
     super();
     // Provided once: the host's members read the element's state when asked.
     new ContextProvider(this, { context: libraryContext, initialValue: this.#library });
-    this.#listing.subscribe(() => this.requestUpdate());
+    this.#listing.subscribe(() => {
+      this.#usage.update(this.#connected?.client, this.#listing.state.items);
+      this.requestUpdate();
+    });
     this.#tree.subscribe(() => this.requestUpdate());
   }
 
@@ -528,6 +536,7 @@ export class MediaLibraryElement extends LitElement {
           part="search"
           .search=${state.search}
           .customFields=${this.customFields}
+          ?unusedFilter=${this.#usage.supported}
           .query=${state.query}
           .queryError=${state.error?.isQueryError ? state.error : undefined}
           @search-change=${(e: CustomEvent<{ search: SearchState }>) => this.#changeSearch(e.detail.search)}
@@ -566,8 +575,22 @@ export class MediaLibraryElement extends LitElement {
             e.detail.expand ? void this.#tree.expand(e.detail.path) : this.#tree.collapse(e.detail.path)}
         ></ml-folder-tree>
         <ml-collections part="collections" .current=${state.collection?.id}></ml-collections>
+        ${
+          this.#api
+            ? html`<button class="btn ghost trash-entry" type="button" aria-pressed=${String(this.trashOpen)}
+                @click=${this.#openTrash}>${l.t('trash')}</button>`
+            : nothing
+        }
       </nav>
-      <div class="content" part="content">
+      ${
+        this.trashOpen
+          ? html`<ml-trash-view class="content" part="trash" .client=${this.#api}
+              @trash-close=${() => this.#navigate(state.folder)}
+              @trash-restored=${(e: CustomEvent<{ folder: string; text: string }>) => this.#changed(undefined, e.detail.folder, e.detail.text)}
+            ></ml-trash-view>`
+          : nothing
+      }
+      <div class="content" part="content" ?hidden=${this.trashOpen}>
         <div class="toolbar" part="toolbar">
           <button
             class="btn ghost icon-only only-narrow"
@@ -637,6 +660,7 @@ export class MediaLibraryElement extends LitElement {
         <ml-asset-grid
           part="grid"
           .items=${state.items}
+          .usage=${this.#usage.counts}
           .revision=${state.revision}
           .hasMore=${state.hasMore}
           .status=${state.status}
@@ -819,10 +843,21 @@ export class MediaLibraryElement extends LitElement {
       listed.get((this.activeAsset as MediaFile | undefined)?.fileId as string) ?? this.selectedFiles[0];
   }
 
+  async #openTrash(): Promise<void> {
+    await import('./parts/trash-view.js');
+    this.trashOpen = true;
+    this.sidebarOpen = false;
+    await this.updateComplete;
+    const view = this.renderRoot.querySelector('ml-trash-view');
+    await view?.updateComplete;
+    view?.renderRoot.querySelector<HTMLElement>('h3')?.focus();
+  }
+
   #navigate(path: string): void {
     const folder = normalizeFolderPath(path);
     if (!isWithin(folder, this.#root)) return;
     this.sidebarOpen = false;
+    this.trashOpen = false;
     this.activeAsset = undefined;
     // Opening a folder starts a fresh view of it: the search is cleared.
     void this.#listing.load({ folder, search: emptySearch, collection: undefined });

@@ -18,7 +18,7 @@ Usage:
   media-library serve [--port N] [--host H] [--data DIR]
                       [--database postgres://…] [--storage s3://bucket/prefix] [--redis redis://…]
                       [--url-endpoint https://media.example.com] [--allowed-hosts H[,H…]]
-                      [--cors-origins *|https://cms.example.com[,…]]
+                      [--cors-origins *|https://cms.example.com[,…]] [--trash-days N]
   media-library keys list [--data DIR | --database postgres://…]
   media-library keys create [--restricted --permission None|Read|ReadWrite] [--name NAME] [--data DIR | --database …]
   media-library keys roll PUBLIC_KEY [--expire-old-in immediately|1h|24h|3d|7d] [--data DIR | --database …]
@@ -269,6 +269,7 @@ export async function main(argv: string[]): Promise<void> {
       'url-endpoint': { type: 'string' },
       'allowed-hosts': { type: 'string' },
       'cors-origins': { type: 'string' },
+      'trash-days': { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
       restricted: { type: 'boolean' },

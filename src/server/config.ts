@@ -27,6 +27,11 @@ export interface ServerConfig {
   jobLeaseMs: number;
   /** Notifications (docs/comments.md): live streams and email. */
   notifications: NotificationConfig;
+  /**
+   * Days a deleted file or folder stays in the trash (`--trash-days`, `MEDIA_LIBRARY_TRASH_DAYS`)
+   * before it is purged; 0 deletes at once, as ImageKit does.
+   */
+  trashDays: number;
   /** How long audit entries are kept (`MEDIA_LIBRARY_AUDIT_RETENTION`, e.g. 365d); forever when unset. */
   auditRetentionMs?: number;
   /**
@@ -172,6 +177,7 @@ export function defaultConfig(): ServerConfig {
       maxStreamBufferBytes: 64 * 1024,
       pollMs: 1000,
     },
+    trashDays: 30,
     maxUploadBytes: 1024 ** 3,
     // sharp's own default for limitInputPixels: 16383 × 16383.
     maxImagePixels: 268_402_689,
@@ -228,6 +234,7 @@ export interface ConfigFlags {
   'url-endpoint'?: string;
   'allowed-hosts'?: string;
   'cors-origins'?: string;
+  'trash-days'?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -319,6 +326,7 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
     upload: resolveUploadSettings(env, base.upload, size),
     redisPrefix: env.MEDIA_LIBRARY_REDIS_PREFIX ?? base.redisPrefix,
     jobLeaseMs: Number(env.MEDIA_LIBRARY_JOB_LEASE_MS ?? base.jobLeaseMs),
+    trashDays: parseTrashDays(flags['trash-days'] ?? env.MEDIA_LIBRARY_TRASH_DAYS, base.trashDays),
   };
   if (!Number.isInteger(config.jobLeaseMs) || config.jobLeaseMs < 1000)
     throw new Error(`MEDIA_LIBRARY_JOB_LEASE_MS="${env.MEDIA_LIBRARY_JOB_LEASE_MS}" should be 1000 or more`);
@@ -378,6 +386,17 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
     };
   }
   return config;
+}
+
+/** `--trash-days` / `MEDIA_LIBRARY_TRASH_DAYS`: whole days, 0 (delete at once) to 3650. */
+function parseTrashDays(text: string | undefined, fallback: number): number {
+  if (text === undefined || text === '') return fallback;
+  const days = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || days > 3650)
+    throw new Error(
+      `--trash-days / MEDIA_LIBRARY_TRASH_DAYS="${text}" should be a whole number of days from 0 (delete at once) to 3650`,
+    );
+  return days;
 }
 
 /** Env names of each provider's OAuth app credentials (`…_KEY`, `…_SECRET`). */

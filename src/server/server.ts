@@ -22,6 +22,7 @@ import { RenderQueue } from './library/render-queue.js';
 import { RedisResumableLocker } from './library/resumable-locks.js';
 import { auditRetentionMs } from './library/settings.js';
 import { resetStagingDir } from './library/staging.js';
+import { purgeExpiredTrash } from './library/trash.js';
 import { UnauthenticatedUploads } from './library/unauthenticated-uploads.js';
 import { UrlEndpointCatalog } from './library/url-endpoints.js';
 import { createFirstAdmin } from './library/users.js';
@@ -174,6 +175,7 @@ async function serveOn(
   if (!shared) await store.jobs.releaseAllClaims();
   const sweptBlobs = await sweepOrphanBlobs(context, orphanCutoff());
   await pruneAuditLog(store, await auditRetentionMs(store, config));
+  await purgeExpiredTrash(context);
 
   const app = await buildApp(context);
   context.derivedImages.onError = (error) => app.log.error({ err: error }, 'storing a derived image failed');
@@ -204,6 +206,8 @@ async function serveOn(
       await store.spentUploadTokens.forgetExpired(Date.now());
       await store.users.forgetExpiredSessions(Date.now());
       await pruneAuditLog(store, await auditRetentionMs(store, config));
+      // Any node may purge: each batch is claimed in its transaction, so none is purged twice.
+      await purgeExpiredTrash(context);
       // Nodes come and go without restarting the others: one of them must sweep as it runs.
       if (shared) await sweepOrphanBlobs(context, orphanCutoff());
     };

@@ -13,6 +13,8 @@ export type AuditAction =
   | 'file.move'
   | 'file.copy'
   | 'file.delete'
+  | 'file.restore'
+  | 'file.purge'
   | 'file.edit'
   | 'file.tags.add'
   | 'file.tags.remove'
@@ -21,6 +23,8 @@ export type AuditAction =
   | 'version.restore'
   | 'folder.create'
   | 'folder.delete'
+  | 'folder.restore'
+  | 'folder.purge'
   | 'folder.copy'
   | 'folder.move'
   | 'folder.rename'
@@ -65,7 +69,8 @@ export type AuditAction =
   | 'comment.update'
   | 'comment.delete'
   | 'comment.resolve'
-  | 'comment.reopen';
+  | 'comment.reopen'
+  | 'references.update';
 
 export const auditActions: readonly AuditAction[] = [
   'file.upload',
@@ -76,6 +81,8 @@ export const auditActions: readonly AuditAction[] = [
   'file.move',
   'file.copy',
   'file.delete',
+  'file.restore',
+  'file.purge',
   'file.edit',
   'file.tags.add',
   'file.tags.remove',
@@ -84,6 +91,8 @@ export const auditActions: readonly AuditAction[] = [
   'version.restore',
   'folder.create',
   'folder.delete',
+  'folder.restore',
+  'folder.purge',
   'folder.copy',
   'folder.move',
   'folder.rename',
@@ -129,6 +138,7 @@ export const auditActions: readonly AuditAction[] = [
   'comment.delete',
   'comment.resolve',
   'comment.reopen',
+  'references.update',
 ];
 
 /**

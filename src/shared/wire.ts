@@ -138,6 +138,8 @@ export interface CustomMetadataField {
  */
 export type ErrorReason =
   | 'APP_NOT_BUILT'
+  | 'NOT_IN_TRASH'
+  | 'RESTORE_CONFLICT'
   | 'BOTH_AUTH_METHODS'
   | 'CSRF_TOKEN_INVALID'
   | 'EMAIL_TAKEN'

@@ -7,6 +7,7 @@ import { enApp } from '../../src/element/i18n/en-app.js';
 import { enCollections } from '../../src/element/i18n/en-collections.js';
 import { enComments } from '../../src/element/i18n/en-comments.js';
 import { enEdit } from '../../src/element/i18n/en-edit.js';
+import { enLifecycle } from '../../src/element/i18n/en-lifecycle.js';
 import { enMore } from '../../src/element/i18n/en-more.js';
 import { enPeople } from '../../src/element/i18n/en-people.js';
 import { enShares } from '../../src/element/i18n/en-shares.js';
@@ -27,6 +28,7 @@ const english = {
   'en-shares.ts': enShares,
   'en-app.ts': enApp,
   'en-comments.ts': enComments,
+  'en-lifecycle.ts': enLifecycle,
 } as Record<string, Record<string, Message>>;
 
 /** The `{placeholders}` in a message's text, sorted. */

@@ -307,11 +307,48 @@ async function seedFixture(server: TestServer): Promise<void> {
     if (folder.status !== 201) throw new Error(`fixture folder: ${await folder.text()}`);
   }
   await seedEditing(server);
+  await seedLifecycle(server);
   // Names at the server's limit (255 characters), for the layout tests.
   await put(server, `/edit/long/${longFolderName}`, `${longFileName}`, await png(20, 20));
   const small = await png(16, 16);
   for (let i = 0; i < manyCount; i++)
     await put(server, '/many', `item-${String(i).padStart(3, '0')}.png`, small);
+}
+
+/**
+ * /lifecycle: used.png and used-doomed.png, used by the page "Summer sale"; trashed.png and
+ * clash.png (deleted: in the trash), with another clash.png at its old path since.
+ */
+async function seedLifecycle(server: TestServer): Promise<void> {
+  const ids: Record<string, string> = {};
+  for (const [folder, name] of [
+    ['/lifecycle', 'used.png'],
+    ['/lifecycle/delete', 'used-doomed.png'],
+    ['/lifecycle/trash', 'trashed.png'],
+    ['/lifecycle/trash', 'clash.png'],
+  ] as const) {
+    const response = await upload(server, {
+      file: { bytes: await png(20, 20), name },
+      fields: { fileName: name, folder, useUniqueFileName: 'false' },
+    });
+    if (response.status !== 200) throw new Error(`fixture upload ${name}: ${await response.text()}`);
+    ids[name] = ((await response.json()) as { fileId: string }).fileId;
+  }
+  const place = await server.api('/_ml/references', {
+    method: 'PUT',
+    json: {
+      source: 'wordpress:https://site.example',
+      key: 'post/7',
+      title: 'Summer sale',
+      url: 'https://site.example/summer-sale',
+      fileIds: [ids['used.png'], ids['used-doomed.png']],
+    },
+  });
+  if (place.status !== 200) throw new Error(`fixture references: ${await place.text()}`);
+  for (const name of ['trashed.png', 'clash.png']) {
+    await server.api(`/v1/files/${ids[name]}`, { method: 'DELETE' });
+  }
+  await put(server, '/lifecycle/trash', 'clash.png', await png(20, 20));
 }
 
 /**

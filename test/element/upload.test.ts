@@ -23,6 +23,9 @@ import {
 } from './bundle-helpers.js';
 
 await import(/* @vite-ignore */ bundle);
+// The tests read which endpoints were called from resource timing; its default buffer (250 entries)
+// fills up over this file (listings, usage counts, duplicate checks) and then drops new entries.
+performance.setResourceTimingBufferSize(10_000);
 const fetched = (part: string) =>
   performance.getEntriesByType('resource').some((entry) => entry.name.includes(`media-library.${part}-`));
 

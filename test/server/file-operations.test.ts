@@ -303,6 +303,9 @@ describe('file operations', () => {
       });
       assert.equal(response.status, 207);
       assert.deepEqual((await response.json()).successfullyDeletedFileIds, [a.fileId, b.fileId]);
+      // In the trash (trashDays 30), the bytes stay until it lets go of them.
+      assert.equal(await blobCount(), blobs);
+      await server.api('/_ml/trash', { method: 'DELETE', json: { fileIds: [a.fileId, b.fileId] } });
       assert.equal(await blobCount(), blobs - 2);
       const cases: Array<[unknown, string]> = [
         [{}, 'fileIds parameter is missing.'],

@@ -178,6 +178,9 @@ describe('file details, update, delete', () => {
       (v: { fileId: string }) => v.fileId === fileId,
     );
     assert.deepEqual(versions, []);
+    // In the trash (trashDays 30), the bytes stay until it lets go of them.
+    assert.equal((await server.blobKeys()).length, blobsBefore.length);
+    await server.api('/_ml/trash', { method: 'DELETE', json: { fileIds: [fileId] } });
     const blobsAfter = await server.blobKeys();
     assert.equal(blobsBefore.length - blobsAfter.length, 2);
   });

@@ -67,6 +67,10 @@ export const en = {
   folder: 'Folder',
   details: 'Details',
   dimensions: '{width} × {height}',
+  // lifecycle
+  trash: 'Trash',
+  usedBadge: 'Used in places: {count}',
+  filterUnused: 'Unused',
 } as const;
 
 /** Every message: the core's, and those only the lazy parts use (en-more.ts, en-edit.ts, en-upload.ts, en-people.ts). */
@@ -80,4 +84,5 @@ export type MessageKey =
   | keyof typeof import('./en-collections.js').enCollections
   | keyof typeof import('./en-shares.js').enShares
   | keyof typeof import('./en-app.js').enApp
-  | keyof typeof import('./en-comments.js').enComments;
+  | keyof typeof import('./en-comments.js').enComments
+  | keyof typeof import('./en-lifecycle.js').enLifecycle;

@@ -748,6 +748,55 @@ const es: Catalog = {
   bellEmailDaily: 'Resumen diario',
   bellSettingsSave: 'Guardar',
   bellSettingsSaved: 'Guardado.',
+  // lifecycle
+  usedIn: 'Usado en',
+  usedInLoading: 'Buscando dónde se usa este archivo…',
+  usedInNone: 'No se usa en ningún lugar comunicado a la biblioteca.',
+  usedInFailed: 'No se pudo averiguar dónde se usa este archivo: {message}',
+  opensInNewTab: '(se abre en una pestaña nueva)',
+  usedInRename:
+    'Cambiar el nombre cambia la URL de este archivo. Revisa los lugares de abajo después de guardar.',
+  usedBadge: 'Usado en lugares: {count}',
+  usageChecking: 'Comprobando dónde se usan estos archivos…',
+  usageDelete: '{name} se usa en: {places}. Esos lugares lo perderán.',
+  usageMove: '{name} se usa en: {places}. Moverlo cambia su URL; revisa esos lugares después.',
+  trash: 'Papelera',
+  trashLoading: 'Cargando la papelera…',
+  trashEmpty: 'La papelera está vacía.',
+  trashLoadFailed: 'No se pudo cargar la papelera: {message}',
+  trashKept:
+    'Los archivos y carpetas eliminados se quedan aquí {days} días y luego se eliminan para siempre.',
+  trashOff: 'Este servidor elimina los archivos al instante: nada llega a la papelera.',
+  trashDeleted: 'Eliminado el {date}',
+  trashGoes: 'Se elimina para siempre el {date}',
+  trashFolder: 'Carpeta, archivos dentro: {count}',
+  trashMore: 'Mostrar más',
+  backToFiles: 'Volver a los archivos',
+  restoreRename: 'Restaurar con otro nombre',
+  restored: '{name} está de nuevo en {path}.',
+  restoreConflict: '{path} está ocupado por otro elemento. ¿Restaurar este al lado con otro nombre?',
+  deleteForever: 'Eliminar para siempre',
+  deleteForeverAsk: '¿Eliminar {name} para siempre? No se puede deshacer.',
+  deletedForever: '{name} eliminado para siempre.',
+  emptyTrash: 'Vaciar la papelera',
+  emptyTrashAsk: '¿Eliminar para siempre todo lo que hay en la papelera? No se puede deshacer.',
+  trashEmptied: 'La papelera está vacía.',
+  trashFailed: 'No se pudo hacer: {message}',
+  filterUnused: 'Sin usar',
+  trashFilesAsk: {
+    one: '¿Eliminar {names}? Se queda {days} días en la papelera, desde donde puedes restaurarlo.',
+    other:
+      '¿Eliminar estos {count} archivos: {names}? Se quedan {days} días en la papelera, desde donde puedes restaurarlos.',
+  },
+  trashFolderAsk: {
+    one: '¿Eliminar la carpeta {name} y el {count} archivo que contiene? Se queda {days} días en la papelera, desde donde puedes restaurarla.',
+    other:
+      '¿Eliminar la carpeta {name} y los {count} archivos que contiene? Se queda {days} días en la papelera, desde donde puedes restaurarla.',
+  },
+  duplicatesFound: 'Ya en la biblioteca, con el mismo contenido:',
+  duplicateOf: '{name} es igual que {path}',
+  dupUseExisting: 'Usar el archivo existente',
+  usedExisting: 'Se usaron los archivos existentes: {names}',
 };
 
 export default es;

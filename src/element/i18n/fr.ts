@@ -755,6 +755,56 @@ const fr: Catalog = {
   bellEmailDaily: 'Résumé quotidien',
   bellSettingsSave: 'Enregistrer',
   bellSettingsSaved: 'Enregistré.',
+  // lifecycle
+  usedIn: 'Utilisé dans',
+  usedInLoading: 'Recherche des endroits où ce fichier est utilisé…',
+  usedInNone: 'Utilisé dans aucun endroit signalé à la médiathèque.',
+  usedInFailed: 'Impossible de savoir où ce fichier est utilisé : {message}',
+  opensInNewTab: '(s’ouvre dans un nouvel onglet)',
+  usedInRename:
+    'Renommer change l’URL de ce fichier. Vérifiez les endroits ci-dessous après l’enregistrement.',
+  usedBadge: 'Utilisé à des endroits : {count}',
+  usageChecking: 'Vérification des endroits où ces fichiers sont utilisés…',
+  usageDelete: '{name} est utilisé dans : {places}. Ces endroits le perdront.',
+  usageMove:
+    '{name} est utilisé dans : {places}. Le déplacer change son URL ; vérifiez ces endroits ensuite.',
+  trash: 'Corbeille',
+  trashLoading: 'Chargement de la corbeille…',
+  trashEmpty: 'La corbeille est vide.',
+  trashLoadFailed: 'Impossible de charger la corbeille : {message}',
+  trashKept:
+    'Les fichiers et dossiers supprimés restent ici {days} jours, puis sont supprimés définitivement.',
+  trashOff: 'Ce serveur supprime les fichiers immédiatement : rien ne va à la corbeille.',
+  trashDeleted: 'Supprimé le {date}',
+  trashGoes: 'Supprimé définitivement le {date}',
+  trashFolder: 'Dossier, fichiers à l’intérieur : {count}',
+  trashMore: 'Afficher plus',
+  backToFiles: 'Retour aux fichiers',
+  restoreRename: 'Restaurer sous un nouveau nom',
+  restored: '{name} est de retour dans {path}.',
+  restoreConflict: '{path} est occupé par un autre élément. Restaurer celui-ci à côté sous un nouveau nom ?',
+  deleteForever: 'Supprimer définitivement',
+  deleteForeverAsk: 'Supprimer {name} définitivement ? Cette action est irréversible.',
+  deletedForever: '{name} supprimé définitivement.',
+  emptyTrash: 'Vider la corbeille',
+  emptyTrashAsk: 'Supprimer définitivement tout le contenu de la corbeille ? Cette action est irréversible.',
+  trashEmptied: 'La corbeille est vide.',
+  trashFailed: 'Impossible : {message}',
+  filterUnused: 'Inutilisés',
+  trashFilesAsk: {
+    one: 'Supprimer {names} ? Il reste {days} jours dans la corbeille, d’où vous pouvez le restaurer.',
+    other:
+      'Supprimer ces {count} fichiers : {names} ? Ils restent {days} jours dans la corbeille, d’où vous pouvez les restaurer.',
+  },
+  trashFolderAsk: {
+    one: 'Supprimer le dossier {name} et le {count} fichier qu’il contient ? Il reste {days} jours dans la corbeille, d’où vous pouvez le restaurer.',
+    other:
+      'Supprimer le dossier {name} et les {count} fichiers qu’il contient ? Il reste {days} jours dans la corbeille, d’où vous pouvez le restaurer.',
+  },
+  duplicatesFound: 'Déjà dans la médiathèque, avec le même contenu :',
+  duplicateOf: '{name} est identique à {path}',
+  dupUseExisting: 'Utiliser le fichier existant',
+  usedExisting: 'Fichiers existants utilisés : {names}',
 };
 
 export default fr;

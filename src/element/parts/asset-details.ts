@@ -1,6 +1,7 @@
 import '../i18n/en-comments.js';
 import '../i18n/en-more.js';
 import '../i18n/en-shares.js';
+import './used-in.js';
 import './bulk-edit.js';
 import './organise-dialog.js';
 import './tag-input.js';
@@ -567,6 +568,7 @@ export class AssetDetailsElement extends LitElement {
         <p class="path">${file.filePath}</p>
       </div>
       ${this.#canEdit && this.draft ? this.#renderEditor(file, this.draft) : this.#renderReadOnly(file)}
+      <ml-used-in .client=${this.client} .file=${file} ?renaming=${this.draft !== undefined && this.draft.name.trim() !== file.name}></ml-used-in>
       <dl>
         <dt>${l.t('detailType')}</dt>
         <dd>${file.mime}</dd>

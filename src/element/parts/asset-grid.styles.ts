@@ -95,6 +95,19 @@ export const gridStyles = css`
     border-color: var(--_accent);
     background: var(--_accent-soft);
   }
+  .used {
+    position: absolute;
+    bottom: 40px;
+    inset-inline-end: 12px;
+    min-width: 20px;
+    padding: 0 6px;
+    border-radius: 10px;
+    background: var(--_accent);
+    color: #fff;
+    font-size: 11px;
+    line-height: 20px;
+    text-align: center;
+  }
   .check {
     position: absolute;
     top: 12px;

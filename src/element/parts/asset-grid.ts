@@ -51,6 +51,8 @@ export class AssetGridElement extends LitElement {
 
   /** The listing's items: one slot per item, with holes where a page is not loaded. */
   @property({ attribute: false }) items: Asset[] = [];
+  /** How many places use each file (file id → count), for the badge on its cell. */
+  @property({ attribute: false }) usage: ReadonlyMap<string, number> = new Map();
   /** Changes when `items` changed in place. */
   @property({ attribute: false }) revision = 0;
   @property({ attribute: false }) hasMore = false;
@@ -341,10 +343,19 @@ export class AssetGridElement extends LitElement {
     >
       ${thumbnail(file, this.#failedThumbnails.has(file.fileId), `${this.#cellWidth}px`, this.#window.inView(index))}
       <div class="caption"><span class="name">${file.name}</span> <span class="meta">${meta}</span></div>
+      ${this.#renderUsage(file.fileId)}
       ${disabled ? nothing : html`<span class="check" data-toggle aria-hidden="true"></span>`}
       ${this.commentBadges[file.fileId] ? html`<span class="comments">${l.t('hasComments', { count: this.commentBadges[file.fileId]!.count })}</span>` : nothing}
       <i data-menu></i>
     </div>`;
+  }
+
+  /** How many places use the file (reported by CMS plugins), on the cell's corner. */
+  #renderUsage(fileId: string): TemplateResult | typeof nothing {
+    const count = this.usage.get(fileId);
+    if (!count) return nothing;
+    const label = this.#l10n.value.t('usedBadge', { count });
+    return html`<span class="used" title=${label}><span aria-hidden="true">${count}</span><span class="visually-hidden">${label}</span></span>`;
   }
 
   readonly #imageLoaded = (event: Event) => {

@@ -10,6 +10,7 @@ import { LocalizeController } from './localized.js';
 import { toMediaError } from './media-error.js';
 import { type Outcome, summary, transferFiles } from './organise.js';
 import { emit } from './part-events.js';
+import { trashDaysOf } from './used-in.js';
 
 /** What the dialog is asked to do. */
 export type OrganiseTask =
@@ -101,6 +102,8 @@ export class OrganiseDialogElement extends LitElement {
   @state() private error: string | undefined;
   /** Files in the folder about to be deleted. */
   @state() private count: number | undefined;
+  /** Days a delete stays in the trash; 0 when deletes are final. */
+  @state() private trashDays = 0;
   readonly #l10n = new LocalizeController(this);
 
   /** What had focus when the dialog opened, to give it back. */
@@ -117,12 +120,18 @@ export class OrganiseDialogElement extends LitElement {
       result: undefined,
       error: undefined,
       count: undefined,
+      trashDays: 0,
     });
     this.#opener = deepActiveElement();
     await this.updateComplete;
     this.renderRoot.querySelector('dialog')!.showModal();
     this.#focus(task.kind.startsWith('delete') ? '.cancel' : 'ml-folder-picker, input, .buttons .primary');
     const client = this.client;
+    if (client && task.kind.startsWith('delete')) {
+      void trashDaysOf(client).then((days) => {
+        this.trashDays = days;
+      });
+    }
     if (task.kind !== 'delete-folder' || !client) return;
     try {
       const inside = await client.listAssets({
@@ -187,13 +196,15 @@ export class OrganiseDialogElement extends LitElement {
               ? l.t('destinationIs', { folder: this.#folderName(this.destination) })
               : l.t('chooseFolder')
           }</p>
-          ${this.conflicts ? this.#renderConflicts(this.conflicts, this.destination!) : nothing}`;
+          ${this.conflicts ? this.#renderConflicts(this.conflicts, this.destination!) : nothing}
+          ${task.kind === 'move' ? html`<ml-usage-warning .client=${this.client} .files=${task.files} action="move"></ml-usage-warning>` : nothing}`;
         break;
       case 'delete':
         title = l.t('deleteAction');
         action = l.t('deleteAction');
         danger = true;
-        body = html`<p>${l.t('deleteFiles', { count: task.files.length, names: task.files.map((f) => f.name).join(', ') })}</p>`;
+        body = html`<p>${l.t(this.trashDays > 0 ? 'trashFilesAsk' : 'deleteFiles', { count: task.files.length, names: task.files.map((f) => f.name).join(', '), days: this.trashDays })}</p>
+          <ml-usage-warning .client=${this.client} .files=${task.files} action="delete"></ml-usage-warning>`;
         break;
       case 'delete-folder':
         title = l.t('deleteAction');
@@ -203,9 +214,11 @@ export class OrganiseDialogElement extends LitElement {
           this.count === undefined
             ? html`<p>${l.t('loading')}</p>`
             : html`<p>${
-                this.count === 0
-                  ? l.t('deleteFolderEmpty', { name: task.folder.name })
-                  : l.t('deleteFolderAsk', { name: task.folder.name, count: this.count })
+                this.trashDays > 0 && this.count > 0
+                  ? l.t('trashFolderAsk', { name: task.folder.name, count: this.count, days: this.trashDays })
+                  : this.count === 0
+                    ? l.t('deleteFolderEmpty', { name: task.folder.name })
+                    : l.t('deleteFolderAsk', { name: task.folder.name, count: this.count })
               }</p>`;
         break;
       default:

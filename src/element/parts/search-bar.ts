@@ -121,6 +121,8 @@ export class SearchBarElement extends LitElement {
   @property({ attribute: false }) search: SearchState = emptySearch;
   /** The account's custom metadata fields, which the advanced builder offers too. */
   @property({ attribute: false }) customFields: CustomMetadataField[] = [];
+  /** The backend knows where files are used: offer the "Unused" filter. */
+  @property({ type: Boolean }) unusedFilter = false;
   /** The whole query as sent, for the query editor. */
   @property() query = '';
   /** The server's answer to a bad query, shown at its position. */
@@ -154,7 +156,14 @@ export class SearchBarElement extends LitElement {
     const l = this.#l10n.value;
     const s = this.search;
     const any =
-      s.text !== '' || s.type || s.tags.length || s.date || s.size || s.advanced.conditions.length || s.raw;
+      s.text !== '' ||
+      s.type ||
+      s.tags.length ||
+      s.date ||
+      s.size ||
+      s.unused ||
+      s.advanced.conditions.length ||
+      s.raw;
     const textError = looksLikeQuery(s.text) ? this.queryError?.message : undefined;
     return html`<div class="field" role="search">
         ${icon(searchIcon)}
@@ -191,6 +200,14 @@ export class SearchBarElement extends LitElement {
         )}
         ${this.#chip('date', l.t('filterDate'), this.#dateLabel(s.date), () => this.#change({ date: undefined }))}
         ${this.#chip('size', l.t('filterSize'), s.size && l.t(sizeLabels[s.size]), () => this.#change({ size: undefined }))}
+        ${
+          this.unusedFilter || s.unused
+            ? html`<span class=${s.unused ? 'chip on' : 'chip'}
+                ><button type="button" aria-pressed=${String(!!s.unused)}
+                  @click=${() => this.#change({ unused: s.unused ? undefined : true })}>${l.t('filterUnused')}</button></span
+              >`
+            : nothing
+        }
         ${
           s.raw
             ? html`<span class="chip on"

@@ -6,6 +6,7 @@ import { state } from '../decorators.js';
 import { libraryContext } from '../state/contexts.js';
 import { icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
+import { droppedFolders } from './dropped-folders.js';
 import { LocalizeController } from './localized.js';
 
 const uploadIcon = svg`<path d="M12 15V3M7 8l5-5 5 5M4 15v4a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-4"/>`;
@@ -157,10 +158,13 @@ export class UploadButtonElement extends LitElement {
     [
       'drop',
       (event) => {
-        const files = [...((event as DragEvent).dataTransfer?.files ?? [])];
+        const transfer = (event as DragEvent).dataTransfer;
+        const files = [...(transfer?.files ?? [])];
         if (files.length === 0) return;
         event.preventDefault();
-        void this.open(files);
+        // A dropped folder keeps its structure under the target folder.
+        const folders = transfer && droppedFolders(transfer);
+        void (folders ? folders.then((found) => this.open(found)) : this.open(files));
       },
     ],
     [

@@ -14,14 +14,17 @@ import { state } from '../decorators.js';
 import { fire } from '../events.js';
 import '../i18n/en-upload.js';
 import { libraryContext } from '../state/contexts.js';
+import { takenInFolders, uploadFolderFor } from '../state/folder-upload.js';
 import type { LibraryConnection, LibraryHost } from '../state/library-host.js';
 import { normalizeFolderPath } from '../state/listing.js';
-import { type ConflictChoice, conflictFields, storedName, takenNames } from '../state/upload-conflicts.js';
+import { type ConflictChoice, conflictFields, storedName } from '../state/upload-conflicts.js';
 import { closeIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { tokens } from '../styles/tokens.js';
+import type { FileWithPath } from './dropped-folders.js';
 import { LocalizeController } from './localized.js';
 import { friendlyError, MediaServerUpload, serverMessage, uploadedFile } from './media-server-upload.js';
+import { type DuplicateRow, duplicatesTemplate, findDuplicates } from './upload-duplicates.js';
 import { acceptedKinds, plainUploadError } from './upload-messages.js';
 import { uploadPanelStyles, uppyStyles } from './upload-styles.js';
 
@@ -65,6 +68,8 @@ export class UploadPanelElement extends LitElement {
   @state() private tags = '';
   /** Files whose names are taken, waiting for the user's choice. */
   @state() private conflicts: { file: PanelFile; choice: ConflictChoice }[] | undefined;
+  /** Added files whose bytes the library has already, with a choice each (keep both until changed). */
+  @state() private duplicates: DuplicateRow<PanelFile>[] = [];
   /** Whether replaced files keep their tags, custom metadata, alt text and focus area. */
   @state() private keepDetails = true;
   @state() private status = '';
@@ -104,7 +109,14 @@ export class UploadPanelElement extends LitElement {
     if (files.length > 0 && finished.length > 0) uppy.removeFiles(finished.map((file) => file.id));
     for (const data of files) {
       try {
-        uppy.addFile({ name: data.name, type: data.type, data, source: 'media-library' });
+        const { relativePath } = data as FileWithPath;
+        uppy.addFile({
+          name: data.name,
+          type: data.type,
+          data,
+          source: 'media-library',
+          ...(relativePath && { meta: { relativePath } }),
+        });
       } catch {
         // Refused by a restriction: Uppy says why in its dashboard.
       }
@@ -186,6 +198,8 @@ export class UploadPanelElement extends LitElement {
       width: '100%',
       height: 380,
       hideUploadButton: true,
+      // "browse folders" too: a chosen folder keeps its structure, as a dropped one does.
+      fileManagerSelectionType: 'both',
       proudlyDisplayPoweredByUppy: false,
       theme,
     });
@@ -293,6 +307,20 @@ export class UploadPanelElement extends LitElement {
   #listen(uppy: Uppy<Meta, Body>): void {
     const element = this.#host.element;
     uppy.on('progress', (percent) => this.#progress(percent));
+    // Checked in the background as files are added: the choices wait beside the dashboard, never blocking.
+    uppy.on('files-added', (files) => {
+      const client = this.#connection?.client;
+      if (!client) return;
+      void findDuplicates(client, files).then((found) => {
+        const present = new Set(uppy.getFiles().map((f) => f.id));
+        if (found.length)
+          this.duplicates = [...this.duplicates, ...found.filter((d) => present.has(d.file.id))];
+      });
+    });
+    uppy.on('file-removed', (file) => {
+      if (this.duplicates.some((d) => d.file.id === file.id))
+        this.duplicates = this.duplicates.filter((d) => d.file.id !== file.id);
+    });
     // Any change of Uppy's state may start, advance or end an upload: the Upload button follows.
     uppy.on('state-update', () => {
       this.#refreshCount();
@@ -377,12 +405,14 @@ export class UploadPanelElement extends LitElement {
       .getFiles()
       .filter((file) => !file.progress.uploadStarted && !file.progress.uploadComplete);
     if (waiting.length === 0) return void uppy.upload();
-    const taken = await takenNames(
+    // A dropped or chosen folder recreates its structure under the target; names are asked about once for all.
+    const folderOf = (file: PanelFile) => uploadFolderFor(folder, file.meta.relativePath);
+    const key = (file: PanelFile) => `${folderOf(file)}\n${storedName(file.name ?? '')}`;
+    const taken = await takenInFolders(
       this.#connection.client,
-      folder,
-      waiting.map((file) => storedName(file.name ?? '')),
+      waiting.map((file) => ({ folder: folderOf(file), name: storedName(file.name ?? '') })),
     );
-    const conflicted = waiting.filter((file) => taken.has(storedName(file.name ?? '')));
+    const conflicted = waiting.filter((file) => taken.has(key(file)));
     const choices = new Map<string, ConflictChoice>();
     if (conflicted.length > 0) {
       this.conflicts = conflicted.map((file) => ({ file, choice: 'keep-both' }));
@@ -398,15 +428,32 @@ export class UploadPanelElement extends LitElement {
       .map((tag) => tag.trim())
       .filter(Boolean)
       .join(',');
+    const duplicateOf = new Map(this.duplicates.map((d) => [d.file.id, d]));
+    this.duplicates = this.duplicates.filter((d) => !waiting.includes(d.file));
+    const usedExisting: MediaFile[] = [];
     for (const file of waiting) {
       const choice = choices.get(file.id);
-      if (choice === 'skip') {
+      const duplicate = duplicateOf.get(file.id);
+      if (choice === 'skip' || duplicate?.choice === 'use-existing') {
+        if (choice !== 'skip' && duplicate) usedExisting.push(duplicate.existing);
         uppy.removeFile(file.id);
+        continue;
+      }
+      if (!choice && duplicate?.choice === 'replace') {
+        // A new version of the file with these bytes, at its path.
+        const { existing } = duplicate;
+        uppy.setFileMeta(file.id, {
+          fileName: existing.name,
+          folder: existing.filePath.slice(0, existing.filePath.length - existing.name.length) || '/',
+          responseFields: 'tags,customCoordinates,isPrivateFile,isPublished,customMetadata',
+          ...(tags && { tags }),
+          ...conflictFields('replace', this.keepDetails),
+        });
         continue;
       }
       uppy.setFileMeta(file.id, {
         fileName: file.name ?? 'file',
-        folder,
+        folder: folderOf(file),
         // The grid and the host get the file as the API lists it.
         responseFields: 'tags,customCoordinates,isPrivateFile,isPublished,customMetadata',
         ...(tags && { tags }),
@@ -417,6 +464,11 @@ export class UploadPanelElement extends LitElement {
       });
     }
     await uppy.upload();
+    // Said once the batch has settled: an emptied batch clears the status as it ends.
+    if (usedExisting.length > 0) {
+      this.status = this.#l.value.t('usedExisting', { names: usedExisting.map((f) => f.name).join(', ') });
+      this.#host.uploaded(usedExisting);
+    }
   }
 
   override render(): TemplateResult {
@@ -457,6 +509,13 @@ export class UploadPanelElement extends LitElement {
       </div>
       <div class="dashboard" ?hidden=${this.conflicts !== undefined}></div>
       ${this.conflicts ? this.#renderConflicts() : nothing}
+      ${
+        this.duplicates.length > 0 && !this.conflicts
+          ? duplicatesTemplate(this.#l.value, this.duplicates, (index, choice) => {
+              this.duplicates = this.duplicates.map((d, i) => (i === index ? { ...d, choice } : d));
+            })
+          : nothing
+      }
       <footer>
         <span role="status">${
           // One state at a time: while files go up their progress, then what failed, then what was done.
@@ -522,7 +581,7 @@ export class UploadPanelElement extends LitElement {
       ${conflicts.map(
         (c, index) =>
           html`<label class="conflict"
-            ><span>${c.file.name}</span>
+            ><span>${typeof c.file.meta.relativePath === 'string' ? c.file.meta.relativePath : c.file.name}</span>
             <select
               name="conflict"
               data-file=${c.file.name ?? ''}

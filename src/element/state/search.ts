@@ -24,6 +24,8 @@ export interface SearchState {
   date?: DateFilter;
   size?: SizeFilter;
   advanced: { match: 'AND' | 'OR'; conditions: AdvancedCondition[] };
+  /** Only files no place uses (`used = false`: the media server's references, not ImageKit's). */
+  unused?: boolean;
   /** Query text the user wrote in the query editor (or `initial-query`), ANDed with the rest. */
   raw?: string;
 }
@@ -118,6 +120,7 @@ export function searchQueryOf(search: SearchState): string {
     search.tags.length > 0 && condition('tags', 'IN', search.tags),
     dateCondition(search.date),
     search.size && sizeConditions[search.size],
+    search.unused && condition('used', '=', false),
     search.advanced.match === 'OR' ? anyOf(...advanced) : allOf(...advanced),
   );
 }

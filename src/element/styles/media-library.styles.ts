@@ -90,6 +90,12 @@ export const mediaLibraryStyles = css`
     border-inline-end: 1px solid var(--_border);
     background: var(--_bg);
   }
+  .trash-entry {
+    margin: 4px 8px 8px;
+  }
+  .content[hidden] {
+    display: none;
+  }
   .content {
     display: flex;
     flex-direction: column;

@@ -18,6 +18,15 @@ async function deleteBlobAndDerived(ctx: BlobContext, blobKey: string): Promise<
 }
 
 /**
+ * Deletes what was derived from blobs whose rows went to the trash: the blobs stay for a restore,
+ * their renditions are made again on the next request after it.
+ */
+export async function deleteDerived(ctx: BlobContext, blobKeys: string[]): Promise<void> {
+  for (const key of blobKeys) await ctx.storage.deleteTree(derivedTreeFor(key));
+  await ctx.store.renditions.forgetOf(blobKeys);
+}
+
+/**
  * The one crash-safe way to add bytes to the library: journal the keys, `place` the blobs (move
  * or copy them into storage), then `commit` the rows in a transaction that also clears the
  * journal entries. If placing or committing fails the blobs are removed; if the process dies,

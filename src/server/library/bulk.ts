@@ -6,7 +6,8 @@ import { ApiError, messages } from '../errors.js';
 import type { FilePatch, FileRecord, Store } from '../store/store.js';
 import { normalizeTags } from './attributes.js';
 import { type AuditEvent, actorOf, appendAudit, fileTarget, metadataChanges } from './audit.js';
-import { deleteBlobs } from './blobs.js';
+import { deleteBlobs, deleteDerived } from './blobs.js';
+import { trashEnabled, trashFile, trashTarget } from './trashing.js';
 
 export const maxBulkIds = 100;
 
@@ -76,19 +77,28 @@ export async function bulkDelete(
   body: { fileIds: string[] },
 ): Promise<BulkOutcome> {
   const blobKeys: string[] = [];
+  const trashedKeys: string[] = [];
+  const actor = actorOf(principal);
   const outcome = await forEachFile(
     ctx,
     principal,
     body.fileIds,
     'successfullyDeletedFileIds',
     async (store, file) => {
+      const target = fileTarget(file);
+      if (trashEnabled(ctx)) {
+        const moved = await trashFile(store, file, actor, ctx.config.trashDays);
+        trashedKeys.push(...moved.blobKeys);
+        return { action: 'file.delete', ...target, target: { ...target.target, ...trashTarget(moved.item) } };
+      }
       const keys = await store.files.delete(file.fileId);
       await store.blobJournal.add(keys, Date.now());
       blobKeys.push(...keys);
-      return { action: 'file.delete', ...fileTarget(file) };
+      return { action: 'file.delete', ...target };
     },
   );
   await deleteBlobs(ctx, blobKeys);
+  await deleteDerived(ctx, trashedKeys);
   return outcome;
 }
 

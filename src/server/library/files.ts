@@ -4,8 +4,9 @@ import { badRequest, messages, notFound } from '../errors.js';
 import type { FilePatch, FileRecord, Store } from '../store/store.js';
 import { normalizeTags, parseCustomCoordinates, parseDescription, refuseExtensions } from './attributes.js';
 import { appendAudit, fileTarget, metadataChanges } from './audit.js';
-import { deleteBlobs } from './blobs.js';
+import { deleteBlobs, deleteDerived } from './blobs.js';
 import { applyCustomMetadata } from './custom-metadata.js';
+import { trashEnabled, trashFile, trashTarget } from './trashing.js';
 
 export async function requireFile(store: Store, fileId: string): Promise<FileRecord> {
   const file = await store.files.get(fileId);
@@ -113,8 +114,26 @@ async function setPublished(
   });
 }
 
-/** `DELETE /v1/files/{fileId}`: the file and every version, rows first, then bytes. */
+/**
+ * `DELETE /v1/files/{fileId}`: the file and every version, rows first, then bytes; to the trash
+ * instead when it is on (src/server/library/trash.ts).
+ */
 export async function deleteFile(ctx: ServerContext, fileId: string, actor: AuditActor): Promise<void> {
+  if (trashEnabled(ctx)) {
+    const trashed = await ctx.store.transaction(async (store) => {
+      const file = await requireFile(store, fileId);
+      const moved = await trashFile(store, file, actor, ctx.config.trashDays);
+      const target = fileTarget(file);
+      await appendAudit(store, actor, {
+        action: 'file.delete',
+        ...target,
+        target: { ...target.target, ...trashTarget(moved.item) },
+      });
+      return moved;
+    });
+    await deleteDerived(ctx, trashed.blobKeys);
+    return;
+  }
   const blobKeys = await ctx.store.transaction(async (store) => {
     const file = await requireFile(store, fileId);
     const keys = await store.files.delete(fileId);

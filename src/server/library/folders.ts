@@ -3,7 +3,7 @@ import type { ServerContext } from '../context.js';
 import { messages, notFound } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { appendAudit } from './audit.js';
-import { deleteBlobs } from './blobs.js';
+import { deleteBlobs, deleteDerived } from './blobs.js';
 import { newId } from './ids.js';
 import {
   folderChain,
@@ -13,6 +13,7 @@ import {
   sanitizeFolderName,
   toWireFolderPath,
 } from './naming.js';
+import { trashEnabled, trashFolder, trashTarget } from './trashing.js';
 
 /** Creates `folder` and any missing ancestors; existing ones are left as they are. */
 export async function ensureFolderChain(store: Store, folder: string, now: number): Promise<void> {
@@ -49,10 +50,27 @@ export async function createFolder(
   });
 }
 
-/** `DELETE /v1/folder`: the folder, its subfolders and every file (all versions) inside them. */
+/** `DELETE /v1/folder`: the folder, its subfolders and every file (all versions) inside them; to the trash when it is on. */
 export async function deleteFolder(ctx: ServerContext, folderPath: string, actor: AuditActor): Promise<void> {
   const folder = normalizeFolder(folderPath);
   if (folder === '/') throw notFound(messages.folderNotFound(folderPath), { reason: 'FOLDER_NOT_FOUND' });
+  if (trashEnabled(ctx)) {
+    const trashed = await ctx.store.transaction(async (store) => {
+      const record = await store.folders.get(folder);
+      if (!record) {
+        throw notFound(messages.folderNotFound(toWireFolderPath(folder)), { reason: 'FOLDER_NOT_FOUND' });
+      }
+      const moved = await trashFolder(store, record, actor, ctx.config.trashDays);
+      await appendAudit(store, actor, {
+        action: 'folder.delete',
+        path: folder,
+        target: trashTarget(moved.item),
+      });
+      return moved;
+    });
+    await deleteDerived(ctx, trashed.blobKeys);
+    return;
+  }
   const blobKeys = await ctx.store.transaction(async (store) => {
     if (!(await store.folders.get(folder))) {
       throw notFound(messages.folderNotFound(toWireFolderPath(folder)), { reason: 'FOLDER_NOT_FOUND' });

@@ -18,6 +18,7 @@ import {
 import { actorOf, appendAudit, fileTarget, versionChanges } from './audit.js';
 import { blobKeyFor, commitWithBlobs } from './blobs.js';
 import { applyCustomMetadata } from './custom-metadata.js';
+import { hashFile } from './duplicates.js';
 import { type OptionalResponseField, optionalResponseFields, toUploadResponse } from './file-object.js';
 import { ensureFolderChain } from './folders.js';
 import { newId } from './ids.js';
@@ -235,6 +236,8 @@ export async function ingestUpload(
     ? await readFileMetadata(staged.path, probed.format, staged.size, ctx.config.maxImagePixels)
     : undefined;
 
+  // Exact duplicates are found by this hash (GET /_ml/files/{id}/duplicates).
+  const contentHash = await hashFile(staged.path);
   const now = Date.now();
   const versionId = newId(now);
   const blobKey = blobKeyFor(versionId);
@@ -260,6 +263,7 @@ export async function ingestUpload(
         },
       );
       await ensureFolderChain(store, folder, now);
+      await store.contentHashes.record(versionId, contentHash);
       const actor = actorOf(principal);
       if (!existing) {
         const inserted = await insertFile(store, version, principal);

@@ -272,6 +272,15 @@ const fields: Record<string, FieldSpec> = {
       return wrap(condition.op, { kind: 'collection', values: named });
     },
   },
+  // Beyond ImageKit: whether a place uses the file (docs/server.md "Where used"); `used = false` finds unused files.
+  used: {
+    ops: boolOps,
+    build(condition, context) {
+      const [value] = values(condition, 'bool', context) as boolean[];
+      const used: Filter = { kind: 'used' };
+      return wrap(condition.op, value ? used : { kind: 'not', filter: used });
+    },
+  },
   transparency: columnField('hasAlpha', 'bool', boolOps),
   hasAlpha: columnField('hasAlpha', 'bool', boolOps),
   // Ours, beyond ImageKit: `hasOpenComments = true` (docs/comments.md).

@@ -46,6 +46,8 @@ export type Predicate =
     }
   /** In one of these collections, each named by its id or its name (any case). */
   | { kind: 'collection'; values: string[] }
+  /** Some place uses the file, as CMS plugins reported it (`used = true`; `/_ml/references`). */
+  | { kind: 'used' }
   /** An embedded (EXIF/IPTC/XMP) value: compared, or containing one of values when it is a list. */
   | { kind: 'embedded'; key: string; op: CompareOp | 'prefix'; values: Scalar[] }
   /** The file has a comment thread not resolved (docs/comments.md). */

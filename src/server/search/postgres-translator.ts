@@ -197,6 +197,8 @@ function filePredicate(p: Predicate): RawBuilder<SqlBool> {
         sql`select row_id from file_tags where tag in (${sql.join(p.values.map(text))})${source}`,
       );
     }
+    case 'used':
+      return sql<SqlBool>`exists (select 1 from file_references r where r.file_id = file_versions.file_id)`;
     case 'type': {
       const current = p.values.includes('file');
       const old = p.values.includes('file-version');

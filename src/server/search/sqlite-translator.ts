@@ -49,6 +49,8 @@ function filePredicate(p: Predicate): RawBuilder<SqlBool> {
       const source = p.source === 'ai' ? sql` and source = 'ai'` : sql``;
       return sql<SqlBool>`file_versions.id in (select row_id from file_tags where tag in (${sql.join(p.values)})${source})`;
     }
+    case 'used':
+      return sql<SqlBool>`exists (select 1 from file_references r where r.file_id = file_versions.file_id)`;
     case 'type': {
       const current = p.values.includes('file');
       const old = p.values.includes('file-version');

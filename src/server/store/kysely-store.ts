@@ -5,6 +5,7 @@ import { AuditEntryRepository } from './repositories/audit-entries.js';
 import { BlobJournalRepository } from './repositories/blob-journal.js';
 import { CollectionRepository } from './repositories/collections.js';
 import { CommentRepository } from './repositories/comments.js';
+import { ContentHashRepository } from './repositories/content-hashes.js';
 import { CustomMetadataFieldRepository } from './repositories/custom-metadata-fields.js';
 import { DeliveryUsageRepository } from './repositories/delivery-usage.js';
 import { FileRepository } from './repositories/files.js';
@@ -15,11 +16,13 @@ import { JobRepository } from './repositories/jobs.js';
 import { NamedTransformationRepository } from './repositories/named-transformations.js';
 import { NotificationRepository } from './repositories/notifications.js';
 import { OriginRepository } from './repositories/origins.js';
+import { ReferenceRepository } from './repositories/references.js';
 import { RenditionRepository } from './repositories/renditions.js';
 import { SavedExtensionRepository } from './repositories/saved-extensions.js';
 import { SettingRepository } from './repositories/settings.js';
 import { ShareRepository } from './repositories/shares.js';
 import { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
+import { TrashRepository } from './repositories/trash.js';
 import { UrlEndpointRepository } from './repositories/url-endpoints.js';
 import { UserRepository } from './repositories/users.js';
 import type { Database } from './schema.js';
@@ -60,6 +63,9 @@ export function kyselyStore(
     deliveryUsage: new DeliveryUsageRepository(connection),
     settings: new SettingRepository(connection),
     shares: new ShareRepository(connection),
+    references: new ReferenceRepository(connection),
+    trash: new TrashRepository(connection),
+    contentHashes: new ContentHashRepository(connection),
     audit: new AuditEntryRepository(connection),
     comments: new CommentRepository(connection),
     notifications: new NotificationRepository(connection),

@@ -530,6 +530,75 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
           .execute();
       },
     },
+    // The asset lifecycle (docs/server.md): where files are used, and the trash.
+    '014_lifecycle': {
+      async up(db: Kysely<unknown>) {
+        // One row per (place, file): `PUT /_ml/references` replaces a place's rows.
+        await db.schema
+          .createTable('file_references')
+          .addColumn('source', text, (c) => c.notNull())
+          .addColumn('ref_key', text, (c) => c.notNull())
+          .addColumn('file_id', text, (c) => c.notNull())
+          .addColumn('title', text, (c) => c.notNull())
+          .addColumn('url', text)
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('file_references_key', ['source', 'ref_key', 'file_id'])
+          .execute();
+        await db.schema
+          .createIndex('file_references_by_file')
+          .on('file_references')
+          .columns(['file_id', 'source', 'ref_key'])
+          .execute();
+        // A deleted file or folder: its rows leave the live tables, so no query can see it.
+        await db.schema
+          .createTable('trash_items')
+          // The file's fileId or the folder's folderId.
+          .addColumn('item_id', text, (c) => c.primaryKey())
+          .addColumn('kind', text, (c) => c.notNull())
+          .addColumn('path', text, (c) => c.notNull())
+          .addColumn('name', text, (c) => c.notNull())
+          .addColumn('size', 'bigint', (c) => c.notNull())
+          .addColumn('file_count', 'integer', (c) => c.notNull())
+          .addColumn('deleted_by', text)
+          .addColumn('deleted_at', 'bigint', (c) => c.notNull())
+          .addColumn('purge_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('trash_items_by_purge').on('trash_items').column('purge_at').execute();
+        await db.schema
+          .createIndex('trash_items_by_deleted')
+          .on('trash_items')
+          .columns(['deleted_at', 'item_id'])
+          .execute();
+        // The file versions and folders an item took with it, as the records they were.
+        await db.schema
+          .createTable('trash_rows')
+          .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigserial', (c) =>
+            dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+          )
+          .addColumn('item_id', text, (c) => c.notNull())
+          .addColumn('kind', text, (c) => c.notNull())
+          .addColumn('record', text, (c) => c.notNull())
+          .addColumn('blob_key', text)
+          .execute();
+        await db.schema
+          .createIndex('trash_rows_by_item')
+          .on('trash_rows')
+          .columns(['item_id', 'id'])
+          .execute();
+        await db.schema.createIndex('trash_rows_by_blob').on('trash_rows').column('blob_key').execute();
+        // Exact duplicates: the SHA-256 of a version's bytes, computed once at upload.
+        await db.schema
+          .createTable('content_hashes')
+          .addColumn('version_id', text, (c) => c.primaryKey())
+          .addColumn('content_hash', text, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('content_hashes_by_hash')
+          .on('content_hashes')
+          .columns(['content_hash', 'version_id'])
+          .execute();
+      },
+    },
   };
 };
 

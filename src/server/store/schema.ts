@@ -322,7 +322,54 @@ export interface NotificationSettingsTable {
   updated_at: number;
 }
 
+/** The SHA-256 (hex) of a version's bytes, recorded at upload: exact duplicates share it. */
+export interface ContentHashTable {
+  version_id: string;
+  content_hash: string;
+}
+
+/** One place (a CMS entry) using one file: `PUT /_ml/references` replaces a place's rows. */
+export interface FileReferenceTable {
+  /** Where the place lives, e.g. `wordpress:https://site`. */
+  source: string;
+  /** The place within its source, e.g. `post/42`. */
+  ref_key: string;
+  file_id: string;
+  title: string;
+  url: string | null;
+  updated_at: number;
+}
+
+/** A deleted file or folder, kept until `purge_at`; its rows wait in trash_rows. */
+export interface TrashItemTable {
+  /** The file's fileId or the folder's folderId. */
+  item_id: string;
+  /** `file` or `folder`. */
+  kind: string;
+  /** The file's path, or the folder's (`/a/b/`), where a restore puts it back. */
+  path: string;
+  name: string;
+  size: number;
+  file_count: number;
+  deleted_by: string | null;
+  deleted_at: number;
+  purge_at: number;
+}
+
+/** A file version (`kind` `version`) or folder (`folder`) a trash item took with it, as JSON. */
+export interface TrashRowTable {
+  id: Generated<number>;
+  item_id: string;
+  kind: string;
+  record: string;
+  blob_key: string | null;
+}
+
 export interface Database {
+  content_hashes: ContentHashTable;
+  file_references: FileReferenceTable;
+  trash_items: TrashItemTable;
+  trash_rows: TrashRowTable;
   comments: CommentTable;
   watches: WatchTable;
   notifications: NotificationTable;

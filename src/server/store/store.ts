@@ -3,6 +3,7 @@ import type { AuditEntryRepository } from './repositories/audit-entries.js';
 import type { BlobJournalRepository } from './repositories/blob-journal.js';
 import type { CollectionRepository } from './repositories/collections.js';
 import type { CommentRepository } from './repositories/comments.js';
+import type { ContentHashRepository } from './repositories/content-hashes.js';
 import type { CustomMetadataFieldRepository } from './repositories/custom-metadata-fields.js';
 import type { DeliveryUsageRepository } from './repositories/delivery-usage.js';
 import type { FileRecord, FileRepository } from './repositories/files.js';
@@ -13,11 +14,13 @@ import type { JobRepository } from './repositories/jobs.js';
 import type { NamedTransformationRepository } from './repositories/named-transformations.js';
 import type { NotificationRepository } from './repositories/notifications.js';
 import type { OriginRepository } from './repositories/origins.js';
+import type { ReferenceRepository } from './repositories/references.js';
 import type { RenditionRepository } from './repositories/renditions.js';
 import type { SavedExtensionRepository } from './repositories/saved-extensions.js';
 import type { SettingRepository } from './repositories/settings.js';
 import type { ShareRepository } from './repositories/shares.js';
 import type { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
+import type { TrashRepository } from './repositories/trash.js';
 import type { UrlEndpointRepository } from './repositories/url-endpoints.js';
 import type { UserRepository } from './repositories/users.js';
 
@@ -26,6 +29,7 @@ export type { ApiKeyRecord } from './repositories/api-keys.js';
 export type { AuditFilter, AuditRecord, NewAuditRecord } from './repositories/audit-entries.js';
 export type { CollectionPatch, CollectionRecord } from './repositories/collections.js';
 export type { CommentPatch, CommentRecord } from './repositories/comments.js';
+export type { DuplicateScope } from './repositories/content-hashes.js';
 export type {
   CustomMetadataFieldPatch,
   CustomMetadataFieldRecord,
@@ -44,9 +48,11 @@ export type {
   WatchRecord,
 } from './repositories/notifications.js';
 export type { OriginRecord } from './repositories/origins.js';
+export type { ReferenceRecord } from './repositories/references.js';
 export type { RenditionRecord } from './repositories/renditions.js';
 export type { SavedExtensionRecord } from './repositories/saved-extensions.js';
 export type { SharePatch, ShareRecord, ShareTargetType } from './repositories/shares.js';
+export type { TrashContents, TrashItemRecord, TrashQuery } from './repositories/trash.js';
 export type { UrlEndpointRecord } from './repositories/url-endpoints.js';
 export type { UserPatch, UserRecord, UserSessionRecord } from './repositories/users.js';
 
@@ -75,6 +81,12 @@ export interface Store {
   readonly settings: SettingRepository;
   /** Public share links; read per request, never cached. */
   readonly shares: ShareRepository;
+  /** Where files are used (CMS entries), as the plugins report it. */
+  readonly references: ReferenceRepository;
+  /** The SHA-256 of uploaded versions: exact duplicates. */
+  readonly contentHashes: ContentHashRepository;
+  /** Deleted files and folders until they are purged or restored. */
+  readonly trash: TrashRepository;
   /** Append-only: writes add their entry inside their own transaction. */
   readonly audit: AuditEntryRepository;
   /** Comments on files (docs/comments.md). */

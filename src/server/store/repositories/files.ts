@@ -147,6 +147,11 @@ export class FileRepository extends Repository {
     );
   }
 
+  /** Every version of every file in the folder or beneath it (what deleting the folder takes). */
+  versionsInTree(path: string): Promise<FileRecord[]> {
+    return this.#all((q) => q.where(inFolderTree('folder', path)).orderBy('version_id'));
+  }
+
   insertVersion(version: FileRecord): Promise<void> {
     return this.insertVersions([version]);
   }
