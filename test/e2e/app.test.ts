@@ -1,6 +1,8 @@
 // The DAM app at /app/, driven as its users would in Chromium: signing in (and a wrong password),
-// the library full-page, the header's screens and account menu, deep links, signing out; then a
-// member of a group granted Contribute on /campaigns/ who sees only that folder and uploads there.
+// the library full-page, the header's screens and account menu, deep links, signing out; then the
+// issue's run: the admin makes a Marketing group on the Groups screen and shares /campaigns/ with it
+// (Contribute) from the library; its member sees only that folder, uploads there, has no Delete; the
+// admin's Activity screen shows the uploads with her name.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -191,23 +193,40 @@ describe('the DAM app, as its users', () => {
   });
 
   it('gives a member of Marketing, granted Contribute on /campaigns/, only that folder, to upload into', async () => {
-    // The admin screens are another part: the admin sets up the group and grant through the API.
     const memberId = await addUser(server, { email: 'mia@example.com', role: 'member', name: 'Mia' });
-    const group = await server.api('/_ml/groups', {
-      method: 'POST',
-      json: { name: 'Marketing', members: [{ type: 'user', id: memberId }] },
-    });
-    assert.equal(group.status, 201, await group.clone().text());
-    const groupId = ((await group.json()) as { id: string }).id;
-    const granted = await server.api('/_ml/grants', {
-      method: 'PUT',
-      json: {
-        principal: { type: 'group', id: groupId },
-        target: { type: 'folder', path: '/campaigns/' },
-        level: 'contribute',
-      },
-    });
-    assert.equal(granted.status, 200, await granted.text());
+
+    // The admin makes the Marketing group on the Groups screen, with Mia in it…
+    const admin = await openApp('/app/groups');
+    await signIn(admin, 'admin@localhost', adminPassword);
+    const groups = admin.locator('ml-groups-screen');
+    await groups.getByRole('button', { name: 'New group' }).click();
+    const groupDialog = groups.getByRole('dialog');
+    await groupDialog.getByLabel('Name').fill('Marketing');
+    await groupDialog.getByLabel('Find users and groups').fill('mia@example.com');
+    await groupDialog.locator(`[data-member="user:${memberId}"]`).check();
+    await groupDialog.getByRole('button', { name: 'Create' }).click();
+    await groups.locator('tr[data-group="Marketing"]').getByText('1 member').waitFor();
+
+    // …and gives it Contribute on /campaigns/ with "Share with people…" on the folder.
+    const adminScreens = admin.getByRole('navigation', { name: 'Screens' });
+    await adminScreens.getByRole('link', { name: 'Library' }).click();
+    await admin.getByRole('option', { name: /^campaigns/ }).click({ button: 'right' });
+    await admin.getByRole('menuitem', { name: 'Share with people…' }).click();
+    const share = admin.locator('ml-share-dialog');
+    await share.locator('#share-who').fill('Marketing');
+    await share.getByRole('option', { name: /Marketing/ }).click();
+    await share.locator('#share-level').selectOption('contribute');
+    await share.getByRole('button', { name: 'Add' }).click();
+    await share.locator('.grants li', { hasText: 'Marketing' }).waitFor();
+    await share.getByRole('button', { name: 'Done' }).click();
+    const grants = (await (await server.api('/_ml/grants?folder=/campaigns')).json()) as Array<{
+      level: string;
+      principal: { type: string; name?: string };
+    }>;
+    assert.deepEqual(
+      grants.map((g) => [g.principal.type, g.level]),
+      [['group', 'contribute']],
+    );
 
     const page = await openApp('/app/');
     await signIn(page, 'mia@example.com', strongPassword);
@@ -259,16 +278,20 @@ describe('the DAM app, as its users', () => {
         JSON.stringify(listed.map((f) => f.name)),
       );
 
-    // The Activity screen's data: the uploads, by the member by name.
-    const audit = (await (await server.api('/_ml/audit?folder=/campaigns&action=file.upload')).json()) as {
-      entries: Array<{ actor: { type: string; name?: string }; target: { path?: string } }>;
-    };
-    const byMia = audit.entries.filter((entry) => entry.actor.type === 'user' && entry.actor.name === 'Mia');
-    assert.deepEqual(byMia.map((entry) => entry.target.path).sort(), [
-      '/campaigns/brief.bin',
-      '/campaigns/launch.png',
-    ]);
+    // The admin's Activity screen shows the uploads with the member's name.
+    await adminScreens.getByRole('link', { name: 'Activity' }).click();
+    const activity = admin.locator('ml-activity-screen');
+    for (const name of ['launch.png', 'brief.bin'])
+      await activity.locator('li, tr', { hasText: name }).filter({ hasText: 'Mia' }).first().waitFor();
 
+    // Contribute is no Manage: no Delete in the member's menu, and the server refuses it anyway.
+    await page.keyboard.press('Escape');
+    await uploadPanel.waitFor({ state: 'hidden' });
+    await page.getByRole('option', { name: /campaigns-poster\.png/ }).click({ button: 'right' });
+    const menu = page.getByRole('menu');
+    await menu.getByRole('menuitem', { name: 'Copy URL' }).waitFor();
+    assert.equal(await menu.getByRole('menuitem', { name: 'Delete' }).count(), 0);
+    await page.keyboard.press('Escape');
     // Contribute is no Manage: deleting is refused, whoever asks.
     const me = (await (await page.request.get(`${base}/_ml/me`)).json()) as { csrfToken: string };
     const poster = (await (await server.api('/v1/files?path=/campaigns')).json()) as Array<{
