@@ -1,5 +1,5 @@
-import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import { property, state } from '../../element/decorators.js';
+import { html, nothing, type TemplateResult } from 'lit';
+import { state } from '../../element/decorators.js';
 import {
   type CustomMetadataField,
   type CustomMetadataFieldSchema,
@@ -7,7 +7,8 @@ import {
   customMetadataFieldTypes,
 } from '../../shared/wire.js';
 import { appFetch } from './api.js';
-import { DialogFocus, failureText, ScreenLocalizer, screenStyles } from './screen-kit.js';
+import { ListScreen, type ListScreenText } from './list-screen.js';
+import { failureText } from './screen-kit.js';
 
 type FieldDialog =
   | { kind: 'create' }
@@ -33,58 +34,21 @@ const hasRange = (type: CustomMetadataFieldType) => type === 'Number' || type ==
  * label and type; create one with its type's options (required, length, range, choices, default),
  * edit its label and options (a field's name and type stay), delete it after a confirmation.
  */
-export class FieldsScreenElement extends LitElement {
-  static override styles = screenStyles;
+export class FieldsScreenElement extends ListScreen<CustomMetadataField, FieldDialog> {
+  protected readonly text: ListScreenText = {
+    title: 'adminFieldsTitle',
+    add: 'adminFieldAdd',
+    empty: 'adminFieldsEmpty',
+  };
 
-  /** The language to speak (BCP 47); the page's `lang` when empty. */
-  @property() locale = '';
-
-  @state() private fields: CustomMetadataField[] | undefined;
-  @state() private loadError = '';
-  @state() private status = '';
-  @state() private dialog: FieldDialog | undefined;
-  @state() private dialogError = '';
-  @state() private busy = false;
   @state() private type: CustomMetadataFieldType = 'Text';
 
-  readonly #t = new ScreenLocalizer(this);
-  readonly #focus = new DialogFocus();
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
+  protected fetchItems(): Promise<CustomMetadataField[]> {
+    return appFetch<CustomMetadataField[]>('/v1/customMetadataFields');
   }
 
-  /** Reads the list again. */
-  async load(): Promise<void> {
-    this.loadError = '';
-    try {
-      this.fields = await appFetch<CustomMetadataField[]>('/v1/customMetadataFields');
-    } catch (error) {
-      this.loadError = failureText(this.#t.value, error);
-    }
-  }
-
-  get #dialogElement() {
-    return this.renderRoot.querySelector('dialog');
-  }
-
-  async #open(dialog: FieldDialog) {
-    this.dialog = dialog;
-    this.dialogError = '';
+  protected override prepareDialog(dialog: FieldDialog): void {
     this.type = dialog.kind === 'create' ? 'Text' : dialog.field.schema.type;
-    await this.updateComplete;
-    this.#focus.open(this.#dialogElement);
-  }
-
-  #close() {
-    this.#dialogElement?.close();
-  }
-
-  async #closed() {
-    this.dialog = undefined;
-    await this.updateComplete;
-    this.#focus.restore(() => this.renderRoot.querySelector<HTMLElement>('.add'));
   }
 
   /** The field's rules from the form, in the API's shape; values typed for the field's type. */
@@ -125,7 +89,7 @@ export class FieldsScreenElement extends LitElement {
     event.preventDefault();
     const dialog = this.dialog;
     if (!dialog || this.busy) return;
-    const t = this.#t.value;
+    const t = this.localizer.value;
     const data = new FormData(event.target as HTMLFormElement);
     const text = (name: string) => String(data.get(name) ?? '').trim();
     this.busy = true;
@@ -159,7 +123,7 @@ export class FieldsScreenElement extends LitElement {
         this.status = t.t('adminFieldDeleted', { name: dialog.field.label });
       }
       await this.load();
-      this.#close();
+      this.closeDialog();
     } catch (error) {
       this.dialogError = failureText(t, error);
       await this.updateComplete;
@@ -169,25 +133,12 @@ export class FieldsScreenElement extends LitElement {
     }
   }
 
-  override render() {
-    const t = this.#t.value;
-    return html`
-      <div class="screen" lang=${t.lang} dir=${t.dir}>
-      <div class="head">
-        <h1 id="title">${t.t('adminFieldsTitle')}</h1>
-        <button class="btn primary add" type="button" @click=${() => this.#open({ kind: 'create' })}>
-          ${t.t('adminFieldAdd')}
-        </button>
-      </div>
-      <p class="status" role="status">${this.status}</p>
-      ${this.#renderList()}
-      <dialog aria-labelledby="dialog-title" @close=${this.#closed}>${this.#renderDialog()}</dialog>
-      </div>
-    `;
+  protected createDialog(): FieldDialog {
+    return { kind: 'create' };
   }
 
   #rulesText(schema: CustomMetadataFieldSchema): string {
-    const t = this.#t.value;
+    const t = this.localizer.value;
     const parts: string[] = [];
     if (schema.isValueRequired) parts.push(t.t('adminFieldRequired'));
     if (schema.selectOptions) parts.push(schema.selectOptions.join(', '));
@@ -198,16 +149,8 @@ export class FieldsScreenElement extends LitElement {
     return parts.join(' · ');
   }
 
-  #renderList(): TemplateResult {
-    const t = this.#t.value;
-    if (this.loadError) {
-      return html`<div role="alert">
-        <p class="alert">${t.t('adminLoadFailed', { message: this.loadError })}</p>
-        <button class="btn" type="button" @click=${() => this.load()}>${t.t('adminRetry')}</button>
-      </div>`;
-    }
-    if (!this.fields) return html`<p class="loading" role="status">${t.t('adminLoading')}</p>`;
-    if (this.fields.length === 0) return html`<p class="empty">${t.t('adminFieldsEmpty')}</p>`;
+  protected renderTable(fields: CustomMetadataField[]): TemplateResult {
+    const t = this.localizer.value;
     return html`<table aria-labelledby="title">
       <thead>
         <tr>
@@ -219,7 +162,7 @@ export class FieldsScreenElement extends LitElement {
         </tr>
       </thead>
       <tbody>
-        ${this.fields.map(
+        ${fields.map(
           (field) => html`<tr data-field=${field.name}>
             <th scope="row">${field.label}</th>
             <td><code>${field.name}</code></td>
@@ -227,9 +170,9 @@ export class FieldsScreenElement extends LitElement {
             <td>${this.#rulesText(field.schema)}</td>
             <td class="actions">
               <button class="btn edit" type="button" aria-label=${t.t('adminEditField', { name: field.label })}
-                @click=${() => this.#open({ kind: 'edit', field })}>${t.t('adminEdit')}</button>
+                @click=${() => this.openDialog({ kind: 'edit', field })}>${t.t('adminEdit')}</button>
               <button class="btn delete" type="button" aria-label=${t.t('adminDeleteField', { name: field.label })}
-                @click=${() => this.#open({ kind: 'delete', field })}>${t.t('adminDelete')}</button>
+                @click=${() => this.openDialog({ kind: 'delete', field })}>${t.t('adminDelete')}</button>
             </td>
           </tr>`,
         )}
@@ -238,7 +181,7 @@ export class FieldsScreenElement extends LitElement {
   }
 
   #renderRules(schema: CustomMetadataFieldSchema | undefined) {
-    const t = this.#t.value;
+    const t = this.localizer.value;
     const type = this.type;
     const inputType = type === 'Number' ? 'number' : type === 'Date' ? 'date' : 'text';
     const str = (v: unknown) => (v === undefined ? '' : String(v));
@@ -291,8 +234,8 @@ export class FieldsScreenElement extends LitElement {
     `;
   }
 
-  #renderDialog() {
-    const t = this.#t.value;
+  protected renderDialog() {
+    const t = this.localizer.value;
     const dialog = this.dialog;
     if (!dialog) return nothing;
     const error = this.dialogError
@@ -300,7 +243,7 @@ export class FieldsScreenElement extends LitElement {
       : nothing;
     const danger = dialog.kind === 'delete';
     const buttons = html`<div class="buttons">
-      <button class="btn cancel" type="button" ?autofocus=${danger} @click=${() => this.#close()}>${t.t('adminCancel')}</button>
+      <button class="btn cancel" type="button" ?autofocus=${danger} @click=${() => this.closeDialog()}>${t.t('adminCancel')}</button>
       <button class="btn ${danger ? 'danger' : 'primary'} submit" type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>
         ${t.t(danger ? 'adminDelete' : dialog.kind === 'create' ? 'adminCreate' : 'adminSave')}
       </button>

@@ -1,8 +1,9 @@
-import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import { property, state } from '../../element/decorators.js';
+import { html, nothing, type TemplateResult } from 'lit';
+import { state } from '../../element/decorators.js';
 import type { DamGroup, DamUser } from '../../shared/wire.js';
 import { appFetch } from './api.js';
-import { DialogFocus, failureText, ScreenLocalizer, screenStyles } from './screen-kit.js';
+import { ListScreen, type ListScreenText } from './list-screen.js';
+import { failureText } from './screen-kit.js';
 
 type Member = { type: 'user' | 'group'; id: string };
 type GroupDialog =
@@ -17,66 +18,29 @@ const memberKey = (m: Member) => `${m.type}:${m.id}`;
  * its members (users and other groups) from a list a search narrows, delete it after a
  * confirmation. A group that would end up inside itself is refused (GROUP_LOOP) in the dialog.
  */
-export class GroupsScreenElement extends LitElement {
-  static override styles = screenStyles;
+export class GroupsScreenElement extends ListScreen<DamGroup, GroupDialog> {
+  protected readonly text: ListScreenText = {
+    title: 'adminGroupsTitle',
+    add: 'adminGroupAdd',
+    empty: 'adminGroupsEmpty',
+  };
 
-  /** The language to speak (BCP 47); the page's `lang` when empty. */
-  @property() locale = '';
-
-  @state() private groups: DamGroup[] | undefined;
   @state() private users: DamUser[] = [];
-  @state() private loadError = '';
-  @state() private status = '';
-  @state() private dialog: GroupDialog | undefined;
-  @state() private dialogError = '';
-  @state() private busy = false;
   @state() private members = new Set<string>();
   @state() private search = '';
 
-  readonly #t = new ScreenLocalizer(this);
-  readonly #focus = new DialogFocus();
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
+  protected async fetchItems(): Promise<DamGroup[]> {
+    const [groups, users] = await Promise.all([
+      appFetch<DamGroup[]>('/_ml/groups'),
+      appFetch<DamUser[]>('/_ml/users'),
+    ]);
+    this.users = users;
+    return groups;
   }
 
-  /** Reads the groups and users again. */
-  async load(): Promise<void> {
-    this.loadError = '';
-    try {
-      const [groups, users] = await Promise.all([
-        appFetch<DamGroup[]>('/_ml/groups'),
-        appFetch<DamUser[]>('/_ml/users'),
-      ]);
-      this.users = users;
-      this.groups = groups;
-    } catch (error) {
-      this.loadError = failureText(this.#t.value, error);
-    }
-  }
-
-  get #dialogElement() {
-    return this.renderRoot.querySelector('dialog');
-  }
-
-  async #open(dialog: GroupDialog) {
-    this.dialog = dialog;
-    this.dialogError = '';
+  protected override prepareDialog(dialog: GroupDialog): void {
     this.search = '';
     this.members = new Set(dialog.kind === 'edit' ? dialog.group.members.map(memberKey) : []);
-    await this.updateComplete;
-    this.#focus.open(this.#dialogElement);
-  }
-
-  #close() {
-    this.#dialogElement?.close();
-  }
-
-  async #closed() {
-    this.dialog = undefined;
-    await this.updateComplete;
-    this.#focus.restore(() => this.renderRoot.querySelector<HTMLElement>('.add'));
   }
 
   #nameOf(member: Member): string {
@@ -84,14 +48,14 @@ export class GroupsScreenElement extends LitElement {
       const user = this.users.find((u) => u.id === member.id);
       return user ? `${user.name} (${user.email})` : member.id;
     }
-    return this.groups?.find((g) => g.id === member.id)?.name ?? member.id;
+    return this.items?.find((g) => g.id === member.id)?.name ?? member.id;
   }
 
   async #submit(event: SubmitEvent) {
     event.preventDefault();
     const dialog = this.dialog;
     if (!dialog || this.busy) return;
-    const t = this.#t.value;
+    const t = this.localizer.value;
     const data = new FormData(event.target as HTMLFormElement);
     const name = String(data.get('name') ?? '').trim();
     const members = [...this.members].map((key) => {
@@ -115,7 +79,7 @@ export class GroupsScreenElement extends LitElement {
         this.status = t.t('adminGroupDeleted', { name: dialog.group.name });
       }
       await this.load();
-      this.#close();
+      this.closeDialog();
     } catch (error) {
       this.dialogError = failureText(t, error);
       await this.updateComplete;
@@ -132,33 +96,12 @@ export class GroupsScreenElement extends LitElement {
     this.members = next;
   }
 
-  override render() {
-    const t = this.#t.value;
-    return html`
-      <div class="screen" lang=${t.lang} dir=${t.dir}>
-      <div class="head">
-        <h1 id="title">${t.t('adminGroupsTitle')}</h1>
-        <button class="btn primary add" type="button" @click=${() => this.#open({ kind: 'create' })}>
-          ${t.t('adminGroupAdd')}
-        </button>
-      </div>
-      <p class="status" role="status">${this.status}</p>
-      ${this.#renderList()}
-      <dialog aria-labelledby="dialog-title" @close=${this.#closed}>${this.#renderDialog()}</dialog>
-      </div>
-    `;
+  protected createDialog(): GroupDialog {
+    return { kind: 'create' };
   }
 
-  #renderList(): TemplateResult {
-    const t = this.#t.value;
-    if (this.loadError) {
-      return html`<div role="alert">
-        <p class="alert">${t.t('adminLoadFailed', { message: this.loadError })}</p>
-        <button class="btn" type="button" @click=${() => this.load()}>${t.t('adminRetry')}</button>
-      </div>`;
-    }
-    if (!this.groups) return html`<p class="loading" role="status">${t.t('adminLoading')}</p>`;
-    if (this.groups.length === 0) return html`<p class="empty">${t.t('adminGroupsEmpty')}</p>`;
+  protected renderTable(groups: DamGroup[]): TemplateResult {
+    const t = this.localizer.value;
     return html`<table aria-labelledby="title">
       <thead>
         <tr>
@@ -168,7 +111,7 @@ export class GroupsScreenElement extends LitElement {
         </tr>
       </thead>
       <tbody>
-        ${this.groups.map(
+        ${groups.map(
           (group) => html`<tr data-group=${group.name}>
             <th scope="row">${group.name}</th>
             <td>
@@ -177,9 +120,9 @@ export class GroupsScreenElement extends LitElement {
             </td>
             <td class="actions">
               <button class="btn edit" type="button" aria-label=${t.t('adminEditGroup', { name: group.name })}
-                @click=${() => this.#open({ kind: 'edit', group })}>${t.t('adminEdit')}</button>
+                @click=${() => this.openDialog({ kind: 'edit', group })}>${t.t('adminEdit')}</button>
               <button class="btn delete" type="button" aria-label=${t.t('adminDeleteGroup', { name: group.name })}
-                @click=${() => this.#open({ kind: 'delete', group })}>${t.t('adminDelete')}</button>
+                @click=${() => this.openDialog({ kind: 'delete', group })}>${t.t('adminDelete')}</button>
             </td>
           </tr>`,
         )}
@@ -188,7 +131,7 @@ export class GroupsScreenElement extends LitElement {
   }
 
   #renderPicker() {
-    const t = this.#t.value;
+    const t = this.localizer.value;
     const self = this.dialog?.kind === 'edit' ? this.dialog.group.id : undefined;
     const query = this.search.trim().toLowerCase();
     const candidates: Array<{ key: string; label: string; kind: string }> = [
@@ -197,7 +140,7 @@ export class GroupsScreenElement extends LitElement {
         label: `${u.name} (${u.email})`,
         kind: t.t('adminGroupKindUser'),
       })),
-      ...(this.groups ?? [])
+      ...(this.items ?? [])
         .filter((g) => g.id !== self)
         .map((g) => ({ key: `group:${g.id}`, label: g.name, kind: t.t('adminGroupKindGroup') })),
     ];
@@ -232,8 +175,8 @@ export class GroupsScreenElement extends LitElement {
     </fieldset>`;
   }
 
-  #renderDialog() {
-    const t = this.#t.value;
+  protected renderDialog() {
+    const t = this.localizer.value;
     const dialog = this.dialog;
     if (!dialog) return nothing;
     const error = this.dialogError
@@ -241,7 +184,7 @@ export class GroupsScreenElement extends LitElement {
       : nothing;
     const danger = dialog.kind === 'delete';
     const buttons = html`<div class="buttons">
-      <button class="btn cancel" type="button" ?autofocus=${danger} @click=${() => this.#close()}>${t.t('adminCancel')}</button>
+      <button class="btn cancel" type="button" ?autofocus=${danger} @click=${() => this.closeDialog()}>${t.t('adminCancel')}</button>
       <button class="btn ${danger ? 'danger' : 'primary'} submit" type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>
         ${t.t(danger ? 'adminDelete' : dialog.kind === 'create' ? 'adminCreate' : 'adminSave')}
       </button>

@@ -1,15 +1,9 @@
-import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import { property, state } from '../../element/decorators.js';
+import { html, nothing, type TemplateResult } from 'lit';
+import { state } from '../../element/decorators.js';
 import type { ApiKeyPair } from '../../shared/wire.js';
 import { appFetch } from './api.js';
-import {
-  copyText,
-  DialogFocus,
-  failureText,
-  formatTime,
-  ScreenLocalizer,
-  screenStyles,
-} from './screen-kit.js';
+import { ListScreen, type ListScreenText } from './list-screen.js';
+import { copyText, failureText, formatTime } from './screen-kit.js';
 
 type KeyDialog =
   | { kind: 'create' }
@@ -35,67 +29,30 @@ const permissionKeys = {
  * masked private key; create a standard or restricted pair (its private key shown once, with a
  * copy button), roll one (the old private key keeps working for a chosen time), delete one.
  */
-export class KeysScreenElement extends LitElement {
-  static override styles = screenStyles;
+export class KeysScreenElement extends ListScreen<ApiKeyPair, KeyDialog> {
+  protected readonly text: ListScreenText = {
+    title: 'adminKeysTitle',
+    add: 'adminKeyAdd',
+    empty: 'adminKeysEmpty',
+  };
 
-  /** The language to speak (BCP 47); the page's `lang` when empty. */
-  @property() locale = '';
-
-  @state() private keys: ApiKeyPair[] | undefined;
-  @state() private loadError = '';
-  @state() private status = '';
-  @state() private dialog: KeyDialog | undefined;
-  @state() private dialogError = '';
-  @state() private busy = false;
   @state() private copied = '';
   @state() private kind: 'standard' | 'restricted' = 'standard';
 
-  readonly #t = new ScreenLocalizer(this);
-  readonly #focus = new DialogFocus();
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
+  protected fetchItems(): Promise<ApiKeyPair[]> {
+    return appFetch<ApiKeyPair[]>('/_ml/keys');
   }
 
-  /** Reads the list again. */
-  async load(): Promise<void> {
-    this.loadError = '';
-    try {
-      this.keys = await appFetch<ApiKeyPair[]>('/_ml/keys');
-    } catch (error) {
-      this.loadError = failureText(this.#t.value, error);
-    }
-  }
-
-  get #dialogElement() {
-    return this.renderRoot.querySelector('dialog');
-  }
-
-  async #open(dialog: KeyDialog) {
-    this.dialog = dialog;
-    this.dialogError = '';
+  protected override prepareDialog(_dialog: KeyDialog): void {
     this.copied = '';
     this.kind = 'standard';
-    await this.updateComplete;
-    this.#focus.open(this.#dialogElement);
-  }
-
-  #close() {
-    this.#dialogElement?.close();
-  }
-
-  async #closed() {
-    this.dialog = undefined;
-    await this.updateComplete;
-    this.#focus.restore(() => this.renderRoot.querySelector<HTMLElement>('.add'));
   }
 
   async #submit(event: SubmitEvent) {
     event.preventDefault();
     const dialog = this.dialog;
     if (!dialog || this.busy) return;
-    const t = this.#t.value;
+    const t = this.localizer.value;
     const data = new FormData(event.target as HTMLFormElement);
     this.busy = true;
     this.dialogError = '';
@@ -124,9 +81,9 @@ export class KeysScreenElement extends LitElement {
         await appFetch(`/_ml/keys/${encodeURIComponent(dialog.pair.publicKey)}`, { method: 'DELETE' });
         this.status = t.t('adminKeyDeleted', { name: dialog.pair.name });
         await this.load();
-        this.#close();
+        this.closeDialog();
       } else {
-        this.#close();
+        this.closeDialog();
       }
     } catch (error) {
       this.dialogError = failureText(t, error);
@@ -147,46 +104,25 @@ export class KeysScreenElement extends LitElement {
   }
 
   async #copy(text: string) {
-    const t = this.#t.value;
+    const t = this.localizer.value;
     const ok = await copyText(text);
     this.copied = ok ? t.t('adminCopied') : t.t('adminCopyFailed');
     if (!ok) this.renderRoot.querySelector<HTMLInputElement>('.secret input')?.select();
   }
 
-  override render() {
-    const t = this.#t.value;
-    return html`
-      <div class="screen" lang=${t.lang} dir=${t.dir}>
-      <div class="head">
-        <h1 id="title">${t.t('adminKeysTitle')}</h1>
-        <button class="btn primary add" type="button" @click=${() => this.#open({ kind: 'create' })}>
-          ${t.t('adminKeyAdd')}
-        </button>
-      </div>
-      <p class="status" role="status">${this.status}</p>
-      ${this.#renderList()}
-      <dialog aria-labelledby="dialog-title" @close=${this.#closed}>${this.#renderDialog()}</dialog>
-      </div>
-    `;
+  protected createDialog(): KeyDialog {
+    return { kind: 'create' };
   }
 
   #kindText(pair: ApiKeyPair): string {
-    const t = this.#t.value;
+    const t = this.localizer.value;
     return pair.kind === 'standard'
       ? t.t('adminKeyStandard')
       : `${t.t('adminKeyRestricted')}: ${t.t(permissionKeys[pair.permission])}`;
   }
 
-  #renderList(): TemplateResult {
-    const t = this.#t.value;
-    if (this.loadError) {
-      return html`<div role="alert">
-        <p class="alert">${t.t('adminLoadFailed', { message: this.loadError })}</p>
-        <button class="btn" type="button" @click=${() => this.load()}>${t.t('adminRetry')}</button>
-      </div>`;
-    }
-    if (!this.keys) return html`<p class="loading" role="status">${t.t('adminLoading')}</p>`;
-    if (this.keys.length === 0) return html`<p class="empty">${t.t('adminKeysEmpty')}</p>`;
+  protected renderTable(keys: ApiKeyPair[]): TemplateResult {
+    const t = this.localizer.value;
     return html`<table aria-labelledby="title">
       <thead>
         <tr>
@@ -199,7 +135,7 @@ export class KeysScreenElement extends LitElement {
         </tr>
       </thead>
       <tbody>
-        ${this.keys.map(
+        ${keys.map(
           (pair) => html`<tr data-key=${pair.name}>
             <th scope="row">${pair.name}</th>
             <td><code>${pair.publicKey}</code></td>
@@ -215,9 +151,9 @@ export class KeysScreenElement extends LitElement {
             <td>${formatTime(t, pair.createdAt)}</td>
             <td class="actions">
               <button class="btn roll" type="button" aria-label=${t.t('adminRollKey', { name: pair.name })}
-                @click=${() => this.#open({ kind: 'roll', pair })}>${t.t('adminKeyRoll')}</button>
+                @click=${() => this.openDialog({ kind: 'roll', pair })}>${t.t('adminKeyRoll')}</button>
               <button class="btn delete" type="button" aria-label=${t.t('adminDeleteKey', { name: pair.name })}
-                @click=${() => this.#open({ kind: 'delete', pair })}>${t.t('adminDelete')}</button>
+                @click=${() => this.openDialog({ kind: 'delete', pair })}>${t.t('adminDelete')}</button>
             </td>
           </tr>`,
         )}
@@ -225,15 +161,15 @@ export class KeysScreenElement extends LitElement {
     </table>`;
   }
 
-  #renderDialog() {
-    const t = this.#t.value;
+  protected renderDialog() {
+    const t = this.localizer.value;
     const dialog = this.dialog;
     if (!dialog) return nothing;
     const error = this.dialogError
       ? html`<p class="alert" role="alert" tabindex="-1">${this.dialogError}</p>`
       : nothing;
     const buttons = (submit: string, danger = false) => html`<div class="buttons">
-      <button class="btn cancel" type="button" ?autofocus=${danger} @click=${() => this.#close()}>${t.t('adminCancel')}</button>
+      <button class="btn cancel" type="button" ?autofocus=${danger} @click=${() => this.closeDialog()}>${t.t('adminCancel')}</button>
       <button class="btn ${danger ? 'danger' : 'primary'} submit" type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>${submit}</button>
     </div>`;
     const form = (title: string, body: TemplateResult) =>

@@ -1,8 +1,9 @@
-import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import { property, state } from '../../element/decorators.js';
+import { html, nothing, type TemplateResult } from 'lit';
+import { state } from '../../element/decorators.js';
 import type { DamUser, UserRole, UserStatus } from '../../shared/wire.js';
 import { appFetch } from './api.js';
-import { copyText, DialogFocus, failureText, ScreenLocalizer, screenStyles } from './screen-kit.js';
+import { ListScreen, type ListScreenText } from './list-screen.js';
+import { copyText, failureText } from './screen-kit.js';
 
 type UserDialog =
   | { kind: 'create' }
@@ -20,67 +21,30 @@ const roleKey = { admin: 'adminRoleAdmin', manager: 'adminRoleManager', member: 
  * one-time password is shown once, with a copy button); delete after a confirmation. The server's
  * refusals (the last admin, an email in use) are shown in the dialog that caused them.
  */
-export class UsersScreenElement extends LitElement {
-  static override styles = screenStyles;
+export class UsersScreenElement extends ListScreen<DamUser, UserDialog> {
+  protected readonly text: ListScreenText = {
+    title: 'adminUsersTitle',
+    add: 'adminUserAdd',
+    empty: 'adminUsersEmpty',
+  };
 
-  /** The language to speak (BCP 47); the page's `lang` when empty. */
-  @property() locale = '';
-
-  @state() private users: DamUser[] | undefined;
-  @state() private loadError = '';
-  @state() private status = '';
-  @state() private dialog: UserDialog | undefined;
-  @state() private dialogError = '';
-  @state() private busy = false;
   @state() private copied = '';
   @state() private passwordMode: 'invite' | 'password' = 'password';
 
-  readonly #t = new ScreenLocalizer(this);
-  readonly #focus = new DialogFocus();
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
+  protected fetchItems(): Promise<DamUser[]> {
+    return appFetch<DamUser[]>('/_ml/users');
   }
 
-  /** Reads the list again. */
-  async load(): Promise<void> {
-    this.loadError = '';
-    try {
-      this.users = await appFetch<DamUser[]>('/_ml/users');
-    } catch (error) {
-      this.loadError = failureText(this.#t.value, error);
-    }
-  }
-
-  get #dialogElement() {
-    return this.renderRoot.querySelector('dialog');
-  }
-
-  async #open(dialog: UserDialog) {
-    this.dialog = dialog;
-    this.dialogError = '';
+  protected override prepareDialog(_dialog: UserDialog): void {
     this.copied = '';
     this.passwordMode = 'password';
-    await this.updateComplete;
-    this.#focus.open(this.#dialogElement);
-  }
-
-  #close() {
-    this.#dialogElement?.close();
-  }
-
-  async #closed() {
-    this.dialog = undefined;
-    await this.updateComplete;
-    this.#focus.restore(() => this.renderRoot.querySelector<HTMLElement>('.add'));
   }
 
   async #submit(event: SubmitEvent) {
     event.preventDefault();
     const dialog = this.dialog;
     if (!dialog || this.busy) return;
-    const t = this.#t.value;
+    const t = this.localizer.value;
     const form = event.target as HTMLFormElement;
     const data = new FormData(form);
     const text = (name: string) => String(data.get(name) ?? '').trim();
@@ -99,7 +63,7 @@ export class UsersScreenElement extends LitElement {
         });
         this.status = t.t('adminUserCreated', { email: user.email });
         await this.load();
-        this.#close();
+        this.closeDialog();
       } else if (dialog.kind === 'edit') {
         const user = await appFetch<DamUser>(`/_ml/users/${encodeURIComponent(dialog.user.id)}`, {
           method: 'PATCH',
@@ -107,7 +71,7 @@ export class UsersScreenElement extends LitElement {
         });
         this.status = t.t('adminUserUpdated', { email: user.email });
         await this.load();
-        this.#close();
+        this.closeDialog();
       } else if (dialog.kind === 'reset') {
         const { password } = await appFetch<{ password: string }>(
           `/_ml/users/${encodeURIComponent(dialog.user.id)}/reset-password`,
@@ -121,9 +85,9 @@ export class UsersScreenElement extends LitElement {
         await appFetch(`/_ml/users/${encodeURIComponent(dialog.user.id)}`, { method: 'DELETE' });
         this.status = t.t('adminUserDeleted', { email: dialog.user.email });
         await this.load();
-        this.#close();
+        this.closeDialog();
       } else {
-        this.#close();
+        this.closeDialog();
       }
     } catch (error) {
       this.dialogError = failureText(t, error);
@@ -135,39 +99,18 @@ export class UsersScreenElement extends LitElement {
   }
 
   async #copy(text: string) {
-    const t = this.#t.value;
+    const t = this.localizer.value;
     this.copied = (await copyText(text)) ? t.t('adminCopied') : t.t('adminCopyFailed');
     if (this.copied === t.t('adminCopyFailed'))
       this.renderRoot.querySelector<HTMLInputElement>('.secret input')?.select();
   }
 
-  override render() {
-    const t = this.#t.value;
-    return html`
-      <div class="screen" lang=${t.lang} dir=${t.dir}>
-      <div class="head">
-        <h1 id="title">${t.t('adminUsersTitle')}</h1>
-        <button class="btn primary add" type="button" @click=${() => this.#open({ kind: 'create' })}>
-          ${t.t('adminUserAdd')}
-        </button>
-      </div>
-      <p class="status" role="status">${this.status}</p>
-      ${this.#renderList()}
-      <dialog aria-labelledby="dialog-title" @close=${this.#closed}>${this.#renderDialog()}</dialog>
-      </div>
-    `;
+  protected createDialog(): UserDialog {
+    return { kind: 'create' };
   }
 
-  #renderList(): TemplateResult {
-    const t = this.#t.value;
-    if (this.loadError) {
-      return html`<div role="alert">
-        <p class="alert">${t.t('adminLoadFailed', { message: this.loadError })}</p>
-        <button class="btn" type="button" @click=${() => this.load()}>${t.t('adminRetry')}</button>
-      </div>`;
-    }
-    if (!this.users) return html`<p class="loading" role="status">${t.t('adminLoading')}</p>`;
-    if (this.users.length === 0) return html`<p class="empty">${t.t('adminUsersEmpty')}</p>`;
+  protected renderTable(users: DamUser[]): TemplateResult {
+    const t = this.localizer.value;
     return html`<table aria-labelledby="title">
       <thead>
         <tr>
@@ -179,7 +122,7 @@ export class UsersScreenElement extends LitElement {
         </tr>
       </thead>
       <tbody>
-        ${this.users.map(
+        ${users.map(
           (user) => html`<tr data-user=${user.email}>
             <th scope="row">${user.email}</th>
             <td>${user.name}</td>
@@ -189,11 +132,11 @@ export class UsersScreenElement extends LitElement {
             </td>
             <td class="actions">
               <button class="btn edit" type="button" aria-label=${t.t('adminEditUser', { email: user.email })}
-                @click=${() => this.#open({ kind: 'edit', user })}>${t.t('adminEdit')}</button>
+                @click=${() => this.openDialog({ kind: 'edit', user })}>${t.t('adminEdit')}</button>
               <button class="btn reset" type="button" aria-label=${t.t('adminResetUser', { email: user.email })}
-                @click=${() => this.#open({ kind: 'reset', user })}>${t.t('adminUserResetPassword')}</button>
+                @click=${() => this.openDialog({ kind: 'reset', user })}>${t.t('adminUserResetPassword')}</button>
               <button class="btn delete" type="button" aria-label=${t.t('adminDeleteUser', { email: user.email })}
-                @click=${() => this.#open({ kind: 'delete', user })}>${t.t('adminDelete')}</button>
+                @click=${() => this.openDialog({ kind: 'delete', user })}>${t.t('adminDelete')}</button>
             </td>
           </tr>`,
         )}
@@ -202,7 +145,7 @@ export class UsersScreenElement extends LitElement {
   }
 
   #statusText(user: DamUser): string {
-    const t = this.#t.value;
+    const t = this.localizer.value;
     if (user.status === 'disabled') return t.t('adminStatusDisabled');
     return user.hasPassword ? t.t('adminStatusActive') : t.t('adminStatusInvited');
   }
@@ -214,15 +157,15 @@ export class UsersScreenElement extends LitElement {
   }
 
   #buttons(submit: string, danger = false) {
-    const t = this.#t.value;
+    const t = this.localizer.value;
     return html`<div class="buttons">
-      <button class="btn cancel" type="button" ?autofocus=${danger} @click=${() => this.#close()}>${t.t('adminCancel')}</button>
+      <button class="btn cancel" type="button" ?autofocus=${danger} @click=${() => this.closeDialog()}>${t.t('adminCancel')}</button>
       <button class="btn ${danger ? 'danger' : 'primary'} submit" type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>${submit}</button>
     </div>`;
   }
 
   #roleSelect(current: UserRole) {
-    const t = this.#t.value;
+    const t = this.localizer.value;
     return html`<label class="field">${t.t('adminUserRole')}
       <select name="role" aria-describedby="role-hint">
         ${roles.map((role) => html`<option value=${role} ?selected=${role === current}>${t.t(roleKey[role])}</option>`)}
@@ -231,8 +174,8 @@ export class UsersScreenElement extends LitElement {
     </label>`;
   }
 
-  #renderDialog() {
-    const t = this.#t.value;
+  protected renderDialog() {
+    const t = this.localizer.value;
     const dialog = this.dialog;
     if (!dialog) return nothing;
     const wrap = (title: string, body: TemplateResult) =>
