@@ -8,7 +8,6 @@ import {
 } from '../../shared/wire.js';
 import { appFetch } from './api.js';
 import { ListScreen, type ListScreenText } from './list-screen.js';
-import { failureText } from './screen-kit.js';
 
 type FieldDialog =
   | { kind: 'create' }
@@ -92,9 +91,7 @@ export class FieldsScreenElement extends ListScreen<CustomMetadataField, FieldDi
     const t = this.localizer.value;
     const data = new FormData(event.target as HTMLFormElement);
     const text = (name: string) => String(data.get(name) ?? '').trim();
-    this.busy = true;
-    this.dialogError = '';
-    try {
+    await this.submitting(async () => {
       if (dialog.kind === 'create') {
         const field = await appFetch<CustomMetadataField>('/v1/customMetadataFields', {
           method: 'POST',
@@ -124,13 +121,7 @@ export class FieldsScreenElement extends ListScreen<CustomMetadataField, FieldDi
       }
       await this.load();
       this.closeDialog();
-    } catch (error) {
-      this.dialogError = failureText(t, error);
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('dialog .alert')?.focus();
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   protected createDialog(): FieldDialog {
@@ -238,16 +229,12 @@ export class FieldsScreenElement extends ListScreen<CustomMetadataField, FieldDi
     const t = this.localizer.value;
     const dialog = this.dialog;
     if (!dialog) return nothing;
-    const error = this.dialogError
-      ? html`<p class="alert" role="alert" tabindex="-1">${this.dialogError}</p>`
-      : nothing;
+    const { error, buttons: dialogButtons } = this.dialogParts();
     const danger = dialog.kind === 'delete';
-    const buttons = html`<div class="buttons">
-      <button class="btn cancel" type="button" ?autofocus=${danger} @click=${() => this.closeDialog()}>${t.t('adminCancel')}</button>
-      <button class="btn ${danger ? 'danger' : 'primary'} submit" type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>
-        ${t.t(danger ? 'adminDelete' : dialog.kind === 'create' ? 'adminCreate' : 'adminSave')}
-      </button>
-    </div>`;
+    const buttons = dialogButtons(
+      t.t(danger ? 'adminDelete' : dialog.kind === 'create' ? 'adminCreate' : 'adminSave'),
+      danger,
+    );
     if (dialog.kind === 'delete') {
       return html`<form @submit=${this.#submit} lang=${t.lang} dir=${t.dir}>
         <h2 id="dialog-title">${t.t('adminFieldDeleteTitle', { name: dialog.field.label })}</h2>

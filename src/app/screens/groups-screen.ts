@@ -3,7 +3,6 @@ import { state } from '../../element/decorators.js';
 import type { DamGroup, DamUser } from '../../shared/wire.js';
 import { appFetch } from './api.js';
 import { ListScreen, type ListScreenText } from './list-screen.js';
-import { failureText } from './screen-kit.js';
 
 type Member = { type: 'user' | 'group'; id: string };
 type GroupDialog =
@@ -62,9 +61,7 @@ export class GroupsScreenElement extends ListScreen<DamGroup, GroupDialog> {
       const [type, ...id] = key.split(':');
       return { type: type as Member['type'], id: id.join(':') };
     });
-    this.busy = true;
-    this.dialogError = '';
-    try {
+    await this.submitting(async () => {
       if (dialog.kind === 'create') {
         const group = await appFetch<DamGroup>('/_ml/groups', { method: 'POST', json: { name, members } });
         this.status = t.t('adminGroupCreated', { name: group.name });
@@ -80,13 +77,7 @@ export class GroupsScreenElement extends ListScreen<DamGroup, GroupDialog> {
       }
       await this.load();
       this.closeDialog();
-    } catch (error) {
-      this.dialogError = failureText(t, error);
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('dialog .alert')?.focus();
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   #toggle(key: string, on: boolean) {
@@ -179,16 +170,12 @@ export class GroupsScreenElement extends ListScreen<DamGroup, GroupDialog> {
     const t = this.localizer.value;
     const dialog = this.dialog;
     if (!dialog) return nothing;
-    const error = this.dialogError
-      ? html`<p class="alert" role="alert" tabindex="-1">${this.dialogError}</p>`
-      : nothing;
+    const { error, buttons: dialogButtons } = this.dialogParts();
     const danger = dialog.kind === 'delete';
-    const buttons = html`<div class="buttons">
-      <button class="btn cancel" type="button" ?autofocus=${danger} @click=${() => this.closeDialog()}>${t.t('adminCancel')}</button>
-      <button class="btn ${danger ? 'danger' : 'primary'} submit" type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>
-        ${t.t(danger ? 'adminDelete' : dialog.kind === 'create' ? 'adminCreate' : 'adminSave')}
-      </button>
-    </div>`;
+    const buttons = dialogButtons(
+      t.t(danger ? 'adminDelete' : dialog.kind === 'create' ? 'adminCreate' : 'adminSave'),
+      danger,
+    );
     if (dialog.kind === 'delete') {
       return html`<form @submit=${this.#submit} lang=${t.lang} dir=${t.dir}>
         <h2 id="dialog-title">${t.t('adminGroupDeleteTitle', { name: dialog.group.name })}</h2>

@@ -3,7 +3,7 @@ import { state } from '../../element/decorators.js';
 import type { ApiKeyPair } from '../../shared/wire.js';
 import { appFetch } from './api.js';
 import { ListScreen, type ListScreenText } from './list-screen.js';
-import { copyText, failureText, formatTime } from './screen-kit.js';
+import { copyText, formatTime } from './screen-kit.js';
 
 type KeyDialog =
   | { kind: 'create' }
@@ -54,9 +54,7 @@ export class KeysScreenElement extends ListScreen<ApiKeyPair, KeyDialog> {
     if (!dialog || this.busy) return;
     const t = this.localizer.value;
     const data = new FormData(event.target as HTMLFormElement);
-    this.busy = true;
-    this.dialogError = '';
-    try {
+    await this.submitting(async () => {
       if (dialog.kind === 'create') {
         const name = String(data.get('name') ?? '').trim();
         const pair = await appFetch<ApiKeyPair>('/_ml/keys', {
@@ -85,13 +83,7 @@ export class KeysScreenElement extends ListScreen<ApiKeyPair, KeyDialog> {
       } else {
         this.closeDialog();
       }
-    } catch (error) {
-      this.dialogError = failureText(t, error);
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('dialog .alert')?.focus();
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   /** The new private key, once: the dialog turns into its display, focus on it. */
@@ -165,13 +157,8 @@ export class KeysScreenElement extends ListScreen<ApiKeyPair, KeyDialog> {
     const t = this.localizer.value;
     const dialog = this.dialog;
     if (!dialog) return nothing;
-    const error = this.dialogError
-      ? html`<p class="alert" role="alert" tabindex="-1">${this.dialogError}</p>`
-      : nothing;
-    const buttons = (submit: string, danger = false) => html`<div class="buttons">
-      <button class="btn cancel" type="button" ?autofocus=${danger} @click=${() => this.closeDialog()}>${t.t('adminCancel')}</button>
-      <button class="btn ${danger ? 'danger' : 'primary'} submit" type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>${submit}</button>
-    </div>`;
+    const { error, buttons: dialogButtons } = this.dialogParts();
+    const buttons = dialogButtons;
     const form = (title: string, body: TemplateResult) =>
       html`<form @submit=${this.#submit} lang=${t.lang} dir=${t.dir}>
         <h2 id="dialog-title">${title}</h2>

@@ -1,4 +1,4 @@
-import { html, LitElement, type nothing, type TemplateResult } from 'lit';
+import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { property, state } from '../../element/decorators.js';
 import type { MessageKey } from '../../element/i18n/en.js';
 import { DialogFocus, failureText, ScreenLocalizer, screenStyles } from './screen-kit.js';
@@ -65,6 +65,38 @@ export abstract class ListScreen<Item, Dialog> extends LitElement {
     this.prepareDialog(dialog);
     await this.updateComplete;
     this.#focus.open(this.dialogElement);
+  }
+
+  /** Runs a dialog's submit, one at a time; a failure shows (and takes focus) in the dialog. */
+  protected async submitting(work: () => Promise<void>): Promise<void> {
+    this.busy = true;
+    this.dialogError = '';
+    try {
+      await work();
+    } catch (error) {
+      this.dialogError = failureText(this.localizer.value, error);
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('dialog .alert')?.focus();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** The dialog's failure line, and its Cancel and submit buttons (Cancel first, focused, when `danger`). */
+  protected dialogParts(): {
+    error: TemplateResult | typeof nothing;
+    buttons: (submit: string, danger?: boolean) => TemplateResult;
+  } {
+    const t = this.localizer.value;
+    return {
+      error: this.dialogError
+        ? html`<p class="alert" role="alert" tabindex="-1">${this.dialogError}</p>`
+        : nothing,
+      buttons: (submit, danger = false) => html`<div class="buttons">
+      <button class="btn cancel" type="button" ?autofocus=${danger} @click=${() => this.closeDialog()}>${t.t('adminCancel')}</button>
+      <button class="btn ${danger ? 'danger' : 'primary'} submit" type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>${submit}</button>
+    </div>`,
+    };
   }
 
   protected closeDialog(): void {

@@ -3,7 +3,7 @@ import { state } from '../../element/decorators.js';
 import type { DamUser, UserRole, UserStatus } from '../../shared/wire.js';
 import { appFetch } from './api.js';
 import { ListScreen, type ListScreenText } from './list-screen.js';
-import { copyText, failureText } from './screen-kit.js';
+import { copyText } from './screen-kit.js';
 
 type UserDialog =
   | { kind: 'create' }
@@ -48,9 +48,7 @@ export class UsersScreenElement extends ListScreen<DamUser, UserDialog> {
     const form = event.target as HTMLFormElement;
     const data = new FormData(form);
     const text = (name: string) => String(data.get(name) ?? '').trim();
-    this.busy = true;
-    this.dialogError = '';
-    try {
+    await this.submitting(async () => {
       if (dialog.kind === 'create') {
         const user = await appFetch<DamUser>('/_ml/users', {
           method: 'POST',
@@ -89,13 +87,7 @@ export class UsersScreenElement extends ListScreen<DamUser, UserDialog> {
       } else {
         this.closeDialog();
       }
-    } catch (error) {
-      this.dialogError = failureText(t, error);
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('dialog .alert')?.focus();
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   async #copy(text: string) {
@@ -150,20 +142,6 @@ export class UsersScreenElement extends ListScreen<DamUser, UserDialog> {
     return user.hasPassword ? t.t('adminStatusActive') : t.t('adminStatusInvited');
   }
 
-  #renderError() {
-    return this.dialogError
-      ? html`<p class="alert" role="alert" tabindex="-1">${this.dialogError}</p>`
-      : nothing;
-  }
-
-  #buttons(submit: string, danger = false) {
-    const t = this.localizer.value;
-    return html`<div class="buttons">
-      <button class="btn cancel" type="button" ?autofocus=${danger} @click=${() => this.closeDialog()}>${t.t('adminCancel')}</button>
-      <button class="btn ${danger ? 'danger' : 'primary'} submit" type="submit" aria-disabled=${this.busy ? 'true' : 'false'}>${submit}</button>
-    </div>`;
-  }
-
   #roleSelect(current: UserRole) {
     const t = this.localizer.value;
     return html`<label class="field">${t.t('adminUserRole')}
@@ -181,7 +159,7 @@ export class UsersScreenElement extends ListScreen<DamUser, UserDialog> {
     const wrap = (title: string, body: TemplateResult) =>
       html`<form @submit=${this.#submit} lang=${t.lang} dir=${t.dir}>
         <h2 id="dialog-title">${title}</h2>
-        ${body}${this.#renderError()}
+        ${body}${this.dialogParts().error}
       </form>`;
     switch (dialog.kind) {
       case 'create':
@@ -208,7 +186,7 @@ export class UsersScreenElement extends ListScreen<DamUser, UserDialog> {
                   </label>`
                 : nothing
             }
-            ${this.#buttons(t.t('adminUserAdd'))}`,
+            ${this.dialogParts().buttons(t.t('adminUserAdd'))}`,
         );
       case 'edit':
         return wrap(
@@ -227,13 +205,13 @@ export class UsersScreenElement extends ListScreen<DamUser, UserDialog> {
                 )}
               </select>
             </label>
-            ${this.#buttons(t.t('adminSave'))}`,
+            ${this.dialogParts().buttons(t.t('adminSave'))}`,
         );
       case 'reset':
         return wrap(
           t.t('adminUserResetTitle', { email: dialog.user.email }),
           html`<p>${t.t('adminUserResetBody')}</p>
-            ${this.#buttons(t.t('adminUserResetPassword'), true)}`,
+            ${this.dialogParts().buttons(t.t('adminUserResetPassword'), true)}`,
         );
       case 'password':
         return wrap(
@@ -250,7 +228,7 @@ export class UsersScreenElement extends ListScreen<DamUser, UserDialog> {
         return wrap(
           t.t('adminUserDeleteTitle', { email: dialog.user.email }),
           html`<p>${t.t('adminUserDeleteBody')}</p>
-            ${this.#buttons(t.t('adminDelete'), true)}`,
+            ${this.dialogParts().buttons(t.t('adminDelete'), true)}`,
         );
     }
   }
