@@ -9,6 +9,7 @@ import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import { createMediaLibraryWidget } from '../../src/element/widget.js';
 import type { MediaCollection, MediaFile } from '../../src/shared/wire.js';
 import {
+  activeElement,
   cleanup,
   click,
   env,
@@ -17,6 +18,7 @@ import {
   itemNames,
   mount,
   nextEvent,
+  openMenu,
   settled,
   shadow,
   until as waitUntil,
@@ -77,22 +79,6 @@ const sidebarRow = (element: MediaLibraryElement, name: string) =>
   );
 
 const footer = (element: MediaLibraryElement) => shadow(element).querySelector('footer [role="status"]')!;
-
-/** The composed active element, inside shadow roots. */
-function activeElement(): Element | null {
-  let active = document.activeElement;
-  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-  return active;
-}
-
-const openMenu = (element: MediaLibraryElement) =>
-  until(
-    () =>
-      shadow(element)
-        .querySelector('ml-context-menu')
-        ?.shadowRoot?.querySelector<HTMLElement>('[role="menu"]:popover-open'),
-    'the context menu',
-  );
 
 const entry = (menu: HTMLElement, label: string) =>
   [...menu.querySelectorAll<HTMLElement>('[role="menuitem"]')].find((e) => e.textContent!.trim() === label);

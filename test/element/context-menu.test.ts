@@ -1,16 +1,19 @@
 // Context menus on files and folders (issue 19, item 4): right click, the ContextMenu key and
 // Shift+F10, and the "…" on an item; the ARIA menu pattern; only the actions the session may take.
-import { sendKeys, sendMouse } from '@web/test-runner-commands';
+import { sendKeys } from '@web/test-runner-commands';
 import { expect } from 'chai';
-import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { Asset } from '../../src/shared/wire.js';
 import {
+  activeElement,
   cleanup,
   env,
   grid,
   item,
   itemNames,
+  menuAt,
   mount,
+  openMenu,
+  rightClick,
   shadow,
   testFetchAuth,
   treeItem,
@@ -31,55 +34,11 @@ async function names(folder: string): Promise<string[]> {
   return ((await response.json()) as Asset[]).map((a) => a.name).sort();
 }
 
-/** The composed active element, inside shadow roots. */
-function activeElement(): Element | null {
-  let active = document.activeElement;
-  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-  return active;
-}
-
-/** The open context menu of `element`. */
-const openMenu = (element: MediaLibraryElement) =>
-  until(
-    () =>
-      shadow(element)
-        .querySelector('ml-context-menu')
-        ?.shadowRoot?.querySelector<HTMLElement>('[role="menu"]:popover-open'),
-    'the context menu',
-  );
-
 const labels = (menu: HTMLElement) =>
   [...menu.querySelectorAll('[role="menuitem"]')].map((entry) => entry.textContent!.trim());
 
 const entry = (menu: HTMLElement, label: string) =>
   [...menu.querySelectorAll<HTMLElement>('[role="menuitem"]')].find((e) => e.textContent!.trim() === label)!;
-
-/** A real right click (the browser's own contextmenu event) in the middle of `target`. */
-async function rightClick(target: Element): Promise<void> {
-  target.scrollIntoView({ block: 'nearest' });
-  const box = target.getBoundingClientRect();
-  await sendMouse({
-    type: 'click',
-    position: [Math.round(box.left + box.width / 2), Math.round(box.top + box.height / 2)],
-    button: 'right',
-  });
-}
-
-/** Waits until the menus chunk has set itself up (it loads when the browser is idle). */
-async function menusReady(element: MediaLibraryElement, target: Element): Promise<HTMLElement> {
-  return waitUntil<HTMLElement>(
-    async () => {
-      await rightClick(target);
-      return (
-        shadow(element)
-          .querySelector('ml-context-menu')
-          ?.shadowRoot?.querySelector<HTMLElement>('[role="menu"]:popover-open') ?? undefined
-      );
-    },
-    'the menus chunk',
-    12_000,
-  );
-}
 
 describe('context menus', () => {
   it('opens on a right click on a folder in the grid: roving focus, Escape returns focus, Rename works', async () => {
@@ -87,7 +46,7 @@ describe('context menus', () => {
     await until(() => itemNames(element).includes('box'), 'the folder');
     const scroller = shadow(grid(element)).querySelector<HTMLElement>('.scroller')!;
     scroller.focus();
-    const menu = await menusReady(element, item(element, 'box'));
+    const menu = await menuAt(element, item(element, 'box'));
     expect(labels(menu)).to.deep.equal([
       'Open',
       'Rename…',
@@ -135,7 +94,7 @@ describe('context menus', () => {
   it('opens with Shift+F10 on a folder of the tree and deletes it; the root offers only Open', async () => {
     const element = await mount({ 'initial-folder': '/edit/menu' });
     const row = await until(() => treeItem(element, 'tree-gone'), 'the folder in the tree');
-    await menusReady(element, row);
+    await menuAt(element, row);
     await sendKeys({ press: 'Escape' });
     row.focus();
     await sendKeys({ press: 'Shift+F10' });
@@ -173,7 +132,7 @@ describe('context menus', () => {
     await until(() => itemNames(element).includes('menu-file.png'), 'the file');
     const cell = item(element, 'menu-file.png');
     const more = cell.querySelector<HTMLElement>('[data-menu]')!;
-    const menu = await menusReady(element, cell);
+    const menu = await menuAt(element, cell);
     // Drawn (once the menus can open) but not read out: it is no control of its own in the listbox.
     expect(getComputedStyle(more, '::after').content).to.contain('⋯');
     expect(more.textContent).to.equal('');
@@ -198,7 +157,7 @@ describe('context menus', () => {
     const { fetchAuth } = testFetchAuth({ scope: { access: 'read' } });
     const reader = await mount({ 'initial-folder': '/edit/menu' }, { fetchAuth });
     await until(() => itemNames(reader).includes('menu-file.png'), 'the file, read-only');
-    const readerMenu = await menusReady(reader, item(reader, 'menu-file.png'));
+    const readerMenu = await menuAt(reader, item(reader, 'menu-file.png'));
     expect(labels(readerMenu)).to.deep.equal(['Insert', 'Select', 'Copy URL']);
     await sendKeys({ press: 'Escape' });
     await rightClick(item(reader, itemNames(reader).includes('box') ? 'box' : 'crate'));
@@ -209,7 +168,7 @@ describe('context menus', () => {
   it('opens with the ContextMenu key on the grid’s active file', async () => {
     const element = await mount({ 'initial-folder': '/edit/menu' });
     await until(() => itemNames(element).includes('menu-file.png'), 'the file');
-    await menusReady(element, item(element, 'menu-file.png'));
+    await menuAt(element, item(element, 'menu-file.png'));
     await sendKeys({ press: 'Escape' });
     const scroller = shadow(grid(element)).querySelector<HTMLElement>('.scroller')!;
     scroller.focus();

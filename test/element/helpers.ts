@@ -1,6 +1,6 @@
 // Browser-side helpers for the element tests: mount the element against the test server, wait
 // for it, and look inside its shadow roots the way a user's eyes would (roles and names).
-import { setViewport } from '@web/test-runner-commands';
+import { sendMouse, setViewport } from '@web/test-runner-commands';
 import '../../src/element/index.js';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { AssetGridElement } from '../../src/element/parts/asset-grid.js';
@@ -131,4 +131,54 @@ export function treeItem(element: MediaLibraryElement, name: string): HTMLElemen
 export async function folderOpened(element: MediaLibraryElement, folder: string): Promise<void> {
   await until(() => element.currentFolder === folder, `folder ${folder}`);
   await settled(element);
+}
+
+/** The composed active element, inside shadow roots. */
+export function activeElement(): Element | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}
+
+/** The open context menu of `element`, once it is open. */
+export const openMenu = (element: MediaLibraryElement): Promise<HTMLElement> =>
+  until(
+    () =>
+      shadow(element)
+        .querySelector('ml-context-menu')
+        ?.shadowRoot?.querySelector<HTMLElement>('[role="menu"]:popover-open'),
+    'the context menu',
+  );
+
+/** A real right click in the middle of `target`, scrolled into view first. */
+export async function rightClick(target: Element): Promise<void> {
+  target.scrollIntoView({ block: 'nearest' });
+  const box = target.getBoundingClientRect();
+  await sendMouse({
+    type: 'click',
+    position: [Math.round(box.left + box.width / 2), Math.round(box.top + box.height / 2)],
+    button: 'right',
+  });
+}
+
+/**
+ * Right-clicks `target` (or what a function finds anew each try) until its context menu opens (the
+ * menus chunk loads when the browser is idle, and a click before it answers nothing); answers the menu.
+ */
+export function menuAt(
+  element: MediaLibraryElement,
+  target: Element | (() => Element),
+): Promise<HTMLElement> {
+  return until<HTMLElement>(
+    async () => {
+      await rightClick(typeof target === 'function' ? target() : target);
+      return (
+        shadow(element)
+          .querySelector('ml-context-menu')
+          ?.shadowRoot?.querySelector<HTMLElement>('[role="menu"]:popover-open') ?? undefined
+      );
+    },
+    'the context menu',
+    12_000,
+  );
 }

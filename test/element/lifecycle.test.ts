@@ -1,7 +1,17 @@
 import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { Asset } from '../../src/shared/wire.js';
-import { cleanup, click, env, item, itemNames, mount, shadow, until as waitUntil } from './helpers.js';
+import {
+  activeElement,
+  cleanup,
+  click,
+  env,
+  item,
+  itemNames,
+  mount,
+  shadow,
+  until as waitUntil,
+} from './helpers.js';
 
 afterEach(cleanup);
 
@@ -23,12 +33,6 @@ function button(root: ParentNode, text: string): HTMLButtonElement {
   );
   if (!found) throw new Error(`no button ${text}`);
   return found;
-}
-
-function activeElement(): Element | null {
-  let active = document.activeElement;
-  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-  return active;
 }
 
 async function panel(element: MediaLibraryElement): Promise<ShadowRoot> {

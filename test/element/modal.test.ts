@@ -1,16 +1,9 @@
 import { sendKeys } from '@web/test-runner-commands';
 import { expect } from 'chai';
 import type { CloseDetail, FilesDetail } from '../../src/element/media-library.js';
-import { cleanup, click, item, mount, nextEvent, settled, shadow, until } from './helpers.js';
+import { activeElement, cleanup, click, item, mount, nextEvent, settled, shadow, until } from './helpers.js';
 
 afterEach(cleanup);
-
-/** The composed active element, inside shadow roots. */
-function activeElement(): Element | null {
-  let active = document.activeElement;
-  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-  return active;
-}
 
 async function openModal(attributes: Record<string, string | boolean> = {}) {
   const opener = document.createElement('button');

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { Asset, MediaFile } from '../../src/shared/wire.js';
 import {
+  activeElement,
   cleanup,
   click,
   env,
@@ -49,13 +50,6 @@ function button(root: ParentNode, text: string): HTMLButtonElement {
   );
   if (!found) throw new Error(`no button ${text}`);
   return found;
-}
-
-/** The composed active element, inside shadow roots. */
-function activeElement(): Element | null {
-  let active = document.activeElement;
-  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-  return active;
 }
 
 /** Picks `name` in the dialog's folder tree, once the tree shows it. */

@@ -1,43 +1,10 @@
 // "Share link…" (issue 22): the lazy share dialog makes a link, shows its URL once to copy, lists
 // the file's links and revokes them; the page behind the URL answers until the link is revoked.
-import { sendKeys, sendMouse } from '@web/test-runner-commands';
+import { sendKeys } from '@web/test-runner-commands';
 import { expect } from 'chai';
-import type { MediaLibraryElement } from '../../src/element/media-library.js';
-import { cleanup, grid, item, itemNames, mount, shadow, until } from './helpers.js';
+import { activeElement, cleanup, grid, item, itemNames, menuAt, mount, shadow, until } from './helpers.js';
 
 afterEach(cleanup);
-
-function activeElement(): Element | null {
-  let active = document.activeElement;
-  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-  return active;
-}
-
-async function rightClick(target: Element): Promise<void> {
-  target.scrollIntoView({ block: 'nearest' });
-  const box = target.getBoundingClientRect();
-  await sendMouse({
-    type: 'click',
-    position: [Math.round(box.left + box.width / 2), Math.round(box.top + box.height / 2)],
-    button: 'right',
-  });
-}
-
-/** Right-clicks `target` until the menus chunk answers with its menu; answers the menu. */
-function menuOf(element: MediaLibraryElement, target: Element): Promise<HTMLElement> {
-  return until<HTMLElement>(
-    async () => {
-      await rightClick(target);
-      return (
-        shadow(element)
-          .querySelector('ml-context-menu')
-          ?.shadowRoot?.querySelector<HTMLElement>('[role="menu"]:popover-open') ?? undefined
-      );
-    },
-    'the context menu',
-    12_000,
-  );
-}
 
 const button = (root: ParentNode, label: string) =>
   [...root.querySelectorAll<HTMLElement>('button, [role="menuitem"]')].find(
@@ -50,7 +17,7 @@ describe('the share dialog', () => {
     await until(() => itemNames(element).includes('shared.png'), 'the file');
     const scroller = shadow(grid(element)).querySelector<HTMLElement>('.scroller')!;
     scroller.focus();
-    const menu = await menuOf(element, item(element, 'shared.png'));
+    const menu = await menuAt(element, item(element, 'shared.png'));
     button(menu, 'Share link…')!.click();
 
     const host = await until(() => shadow(element).querySelector('ml-share-link-dialog'), 'the share dialog');
