@@ -12,6 +12,7 @@ import { FileRepository } from './repositories/files.js';
 import { FolderRepository } from './repositories/folders.js';
 import { GrantRepository } from './repositories/grants.js';
 import { GroupRepository } from './repositories/groups.js';
+import { BackupJobRepository } from './repositories/backup-jobs.js';
 import { JobRepository } from './repositories/jobs.js';
 import { NamedTransformationRepository } from './repositories/named-transformations.js';
 import { NotificationRepository } from './repositories/notifications.js';
@@ -47,6 +48,7 @@ export function kyselyStore(
     files: new FileRepository(connection),
     folders: new FolderRepository(connection),
     jobs: new JobRepository(connection),
+    backupJobs: new BackupJobRepository(connection),
     apiKeys: new ApiKeyRepository(connection),
     customMetadataFields: new CustomMetadataFieldRepository(connection),
     spentUploadTokens: new SpentUploadTokenRepository(connection),
