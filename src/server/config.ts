@@ -375,9 +375,13 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
   if (backup)
     config.backup = checkUrl(backup, ['s3:'], '--backup / MEDIA_LIBRARY_BACKUP', 's3://bucket/prefix');
   if (!Number.isInteger(config.backupRetryMs) || config.backupRetryMs < 1)
-    throw new Error(`MEDIA_LIBRARY_BACKUP_RETRY_MS="${env.MEDIA_LIBRARY_BACKUP_RETRY_MS}" should be milliseconds`);
+    throw new Error(
+      `MEDIA_LIBRARY_BACKUP_RETRY_MS="${env.MEDIA_LIBRARY_BACKUP_RETRY_MS}" should be milliseconds`,
+    );
   if (!Number.isInteger(config.backupAttempts) || config.backupAttempts < 1)
-    throw new Error(`MEDIA_LIBRARY_BACKUP_ATTEMPTS="${env.MEDIA_LIBRARY_BACKUP_ATTEMPTS}" should be 1 or more`);
+    throw new Error(
+      `MEDIA_LIBRARY_BACKUP_ATTEMPTS="${env.MEDIA_LIBRARY_BACKUP_ATTEMPTS}" should be 1 or more`,
+    );
   const redis = flags.redis ?? env.REDIS_URL;
   if (redis)
     config.redis = checkUrl(redis, ['redis:', 'rediss:'], '--redis / REDIS_URL', 'redis://host:6379');

@@ -104,7 +104,11 @@ export class BackupQueue {
   }
 
   async status(): Promise<BackupStatus> {
-    return { enabled: this.enabled, target: this.#config.backup ?? null, ...(await this.#store.backupJobs.counts()) };
+    return {
+      enabled: this.enabled,
+      target: this.#config.backup ?? null,
+      ...(await this.#store.backupJobs.counts()),
+    };
   }
 
   async #drain(): Promise<void> {
@@ -134,7 +138,11 @@ export class BackupQueue {
     const body = await this.#storage.read(job.blobKey);
     const upload = new Upload({
       client: this.#client!,
-      params: { Bucket: this.#location!.bucket, Key: backupObjectKey(this.#location!, job.filePath), Body: body },
+      params: {
+        Bucket: this.#location!.bucket,
+        Key: backupObjectKey(this.#location!, job.filePath),
+        Body: body,
+      },
       leavePartsOnError: false,
     });
     try {

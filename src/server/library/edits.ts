@@ -151,7 +151,12 @@ export async function editFile(
           );
         }
         await ensureFolderChain(store, saveAs.folder, now);
-        const inserted = await insertFile(store, ctx.config, newFileVersion(newBytes, saveAs, now, record), principal);
+        const inserted = await insertFile(
+          store,
+          ctx.config,
+          newFileVersion(newBytes, saveAs, now, record),
+          principal,
+        );
         await appendAudit(store, actorOf(principal), {
           action: 'file.edit',
           ...fileTarget(inserted),

@@ -27,8 +27,8 @@ import type { UserRepository } from './repositories/users.js';
 
 export type { ListQuery, SortColumn } from './list-query.js';
 export type { ApiKeyRecord } from './repositories/api-keys.js';
-export type { BackupCounts, BackupJobRecord } from './repositories/backup-jobs.js';
 export type { AuditFilter, AuditRecord, NewAuditRecord } from './repositories/audit-entries.js';
+export type { BackupCounts, BackupJobRecord } from './repositories/backup-jobs.js';
 export type { CollectionPatch, CollectionRecord } from './repositories/collections.js';
 export type { CommentPatch, CommentRecord } from './repositories/comments.js';
 export type { DuplicateScope } from './repositories/content-hashes.js';

@@ -93,7 +93,14 @@ export class BackupJobRepository extends Repository {
               lease_until: null,
               updated_at: now,
             }
-          : { status: 'Done', error: null, done_at: now, claimed_by: null, lease_until: null, updated_at: now },
+          : {
+              status: 'Done',
+              error: null,
+              done_at: now,
+              claimed_by: null,
+              lease_until: null,
+              updated_at: now,
+            },
       )
       .where('file_path', '=', job.filePath)
       .where('version_id', '=', job.versionId)
