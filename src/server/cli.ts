@@ -7,7 +7,7 @@ import { generatePassword } from './auth/passwords.js';
 import { openStorage, openStore } from './backends.js';
 import { type ConfigFlags, resolveConfig } from './config.js';
 import { ApiError } from './errors.js';
-import { restoreFromBackup } from './library/backup.js';
+import { restoreFromBackup } from './library/backup-restore.js';
 import { createUser, resetPassword, updateUser } from './library/users.js';
 import { migrateLibrary } from './migrate.js';
 import { type SeedContext, seedSampleLibrary } from './seed.js';

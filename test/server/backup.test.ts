@@ -9,7 +9,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { ServerConfig } from '../../src/server/config.js';
-import { restoreFromBackup } from '../../src/server/library/backup.js';
+import { restoreFromBackup } from '../../src/server/library/backup-restore.js';
 import type { BackupStatus } from '../../src/shared/backup.js';
 import { runCli } from '../helpers/cli.js';
 import { png, upload } from '../helpers/fixtures.js';
