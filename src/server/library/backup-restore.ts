@@ -50,7 +50,11 @@ export async function restoreFromBackup(
       );
       for (const object of page.Contents ?? []) {
         if (!object.Key || object.Key.endsWith('/')) continue;
-        const filePath = `/${object.Key.slice(base.length)}`;
+        const filePath = libraryPathOf(object.Key.slice(base.length));
+        if (!filePath) {
+          options.log?.(`skipped ${object.Key}: not a library path`);
+          continue;
+        }
         if (await ctx.store.files.getByPath(filePath)) {
           result.skipped++;
           continue;
@@ -65,6 +69,19 @@ export async function restoreFromBackup(
     client.destroy();
   }
   return result;
+}
+
+/** The library path an object key (below the backup's prefix) stands for, if it is one. */
+function libraryPathOf(key: string): string | undefined {
+  const slash = key.lastIndexOf('/');
+  const name = key.slice(slash + 1);
+  if (!name.trim() || name === '.' || name === '..') return undefined;
+  try {
+    const folder = normalizeFolder(key.slice(0, slash + 1));
+    return folder === `/${key.slice(0, slash + 1)}` ? folder + name : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function restoreOne(

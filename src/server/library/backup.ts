@@ -37,6 +37,8 @@ const leaseMs = 5 * 60_000;
 const maxBackoffMs = 3_600_000;
 /** How often a node looks for writes due (retries, and those other nodes queued). */
 const pollMs = 1000;
+/** Writes a node runs at once. */
+const parallelWrites = 4;
 
 /**
  * Writes queued versions to the backup bucket. Any node may write any row: it claims it (a lease)
@@ -104,6 +106,10 @@ export class BackupQueue {
   }
 
   async #drain(): Promise<void> {
+    await Promise.all(Array.from({ length: parallelWrites }, () => this.#writeUntilNone()));
+  }
+
+  async #writeUntilNone(): Promise<void> {
     while (!this.#stopped) {
       const now = Date.now();
       const job = await this.#store.backupJobs.claim(this.#node, now, now + leaseMs);

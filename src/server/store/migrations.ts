@@ -624,6 +624,7 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
           .on('backup_jobs')
           .columns(['status', 'next_at'])
           .execute();
+        await db.schema.createIndex('backup_jobs_by_done').on('backup_jobs').column('done_at').execute();
       },
     },
   };

@@ -108,26 +108,29 @@ export class BackupJobRepository extends Repository {
       .execute();
   }
 
+  /** Counts what is outstanding; done rows (one per path ever backed up) are read through an index only. */
   async counts(): Promise<BackupCounts> {
-    const byStatus = await this.c.db
+    const outstanding = await this.c.db
       .selectFrom('backup_jobs')
-      .select((eb) => ['status', eb.fn.countAll().as('count'), eb.fn.max('done_at').as('last_done')])
-      .groupBy('status')
+      .select(['status', 'error', 'updated_at'])
+      .where('status', 'in', ['Pending', 'Failed'])
       .execute();
-    const count = (status: string) => Number(byStatus.find((r) => r.status === status)?.count ?? 0);
-    const lastDone = byStatus.find((r) => r.status === 'Done')?.last_done;
-    const lastError = await this.c.db
+    const lastDone = await this.c.db
       .selectFrom('backup_jobs')
-      .select('error')
-      .where('error', 'is not', null)
-      .orderBy('updated_at', 'desc')
+      .select('done_at')
+      .where('done_at', 'is not', null)
+      .orderBy('done_at', 'desc')
       .limit(1)
       .executeTakeFirst();
+    // A written row has no error: the last error is among those still outstanding.
+    const lastError = outstanding
+      .filter((r) => r.error !== null)
+      .sort((a, b) => Number(b.updated_at) - Number(a.updated_at))[0];
     return {
-      pending: count('Pending'),
-      failed: count('Failed'),
+      pending: outstanding.filter((r) => r.status === 'Pending').length,
+      failed: outstanding.filter((r) => r.status === 'Failed').length,
       lastError: lastError?.error ?? null,
-      lastSuccessAt: lastDone === undefined || lastDone === null ? null : Number(lastDone),
+      lastSuccessAt: lastDone?.done_at == null ? null : Number(lastDone.done_at),
     };
   }
 
