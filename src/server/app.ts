@@ -13,6 +13,7 @@ import { newId } from './library/ids.js';
 import { answerClientError, enforceBodyTimeouts, httpServerOptions } from './request-timeouts.js';
 import { appRoutes } from './routes/app.js';
 import { auditRoutes } from './routes/audit.js';
+import { backupRoutes } from './routes/backup.js';
 import { bulkJobRoutes } from './routes/bulk-jobs.js';
 import { clientConfigRoutes } from './routes/client-config.js';
 import { collectionRoutes } from './routes/collections.js';
@@ -194,6 +195,7 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(countRoutes, { ctx });
   await app.register(referenceRoutes, { ctx });
   await app.register(trashRoutes, { ctx });
+  await app.register(backupRoutes, { ctx });
   await app.register(duplicateRoutes, { ctx });
   await app.register(tusRoutes, { ctx });
   await app.register(companionRoutes, { ctx });

@@ -7,6 +7,7 @@ import { generatePassword } from './auth/passwords.js';
 import { openStorage, openStore } from './backends.js';
 import { type ConfigFlags, resolveConfig } from './config.js';
 import { ApiError } from './errors.js';
+import { restoreFromBackup } from './library/backup-restore.js';
 import { createUser, resetPassword, updateUser } from './library/users.js';
 import { migrateLibrary } from './migrate.js';
 import { type SeedContext, seedSampleLibrary } from './seed.js';
@@ -19,6 +20,7 @@ Usage:
                       [--database postgres://…] [--storage s3://bucket/prefix] [--redis redis://…]
                       [--url-endpoint https://media.example.com] [--allowed-hosts H[,H…]]
                       [--cors-origins *|https://cms.example.com[,…]] [--trash-days N]
+                      [--backup s3://bucket/prefix]
   media-library keys list [--data DIR | --database postgres://…]
   media-library keys create [--restricted --permission None|Read|ReadWrite] [--name NAME] [--data DIR | --database …]
   media-library keys roll PUBLIC_KEY [--expire-old-in immediately|1h|24h|3d|7d] [--data DIR | --database …]
@@ -28,6 +30,8 @@ Usage:
   media-library users reset-password EMAIL [--data DIR | --database …]
   media-library users disable EMAIL [--data DIR | --database …]
   media-library migrate --from DIR --to postgres://… --storage s3://bucket/prefix
+  media-library backup status [--data DIR | --database …] [--backup s3://bucket/prefix]
+  media-library backup restore --from s3://bucket/prefix [--prefix /folder/] [--data DIR | --database … --storage …]
   media-library seed [--data DIR | --database … --storage …] [--force]   fill an empty library with ~300 sample images and PDFs
 
 Environment: PORT, MEDIA_LIBRARY_DATA, MEDIA_LIBRARY_HOST, MEDIA_LIBRARY_URL_ENDPOINT,
@@ -248,6 +252,52 @@ async function seed(flags: Record<string, string | boolean | undefined>): Promis
   }
 }
 
+/** `backup status` reads the queue in the catalog; `backup restore` re-imports missing paths. */
+async function backup(command: string | undefined, flags: Record<string, string | boolean | undefined>) {
+  const config = resolveConfig({
+    ...(typeof flags.data === 'string' && { data: flags.data }),
+    ...(typeof flags.database === 'string' && { database: flags.database }),
+    ...(typeof flags.storage === 'string' && { storage: flags.storage }),
+    ...(typeof flags.backup === 'string' && { backup: flags.backup }),
+  });
+  const store = await openStore(config);
+  try {
+    if (command === 'status') {
+      const counts = await store.backupJobs.counts();
+      const status = { enabled: config.backup !== undefined, target: config.backup ?? null, ...counts };
+      console.log(`target:        ${status.target ?? '(none: --backup / MEDIA_LIBRARY_BACKUP is not set)'}`);
+      console.log(`pending:       ${status.pending}`);
+      console.log(`failed:        ${status.failed}`);
+      console.log(`last error:    ${status.lastError ?? '-'}`);
+      console.log(
+        `last success:  ${status.lastSuccessAt === null ? '-' : new Date(status.lastSuccessAt).toISOString()}`,
+      );
+      return;
+    }
+    if (command !== 'restore') throw new UsageError(`unknown backup command "${command ?? ''}"`);
+    const from = flags.from;
+    if (typeof from !== 'string' || !from.startsWith('s3://'))
+      throw new UsageError('backup restore needs --from s3://bucket/prefix, the backup to read');
+    const storage = await openStorage(config);
+    // Its own staging files only: a server may be running on this directory.
+    const stagingDir = join(config.dataDir, 'staging');
+    await mkdir(stagingDir, { recursive: true });
+    try {
+      const result = await restoreFromBackup({ config, store, storage, stagingDir }, from, {
+        ...(typeof flags.prefix === 'string' && { prefix: flags.prefix }),
+        log: (line) => console.log(line),
+      });
+      console.log(
+        `Restored ${result.restored.length} file(s); ${result.skipped} already in the library were left alone.`,
+      );
+    } finally {
+      storage.close?.();
+    }
+  } finally {
+    await store.close();
+  }
+}
+
 class UsageError extends Error {}
 
 function requireArg(value: string | undefined): string {
@@ -270,6 +320,8 @@ export async function main(argv: string[]): Promise<void> {
       'allowed-hosts': { type: 'string' },
       'cors-origins': { type: 'string' },
       'trash-days': { type: 'string' },
+      backup: { type: 'string' },
+      prefix: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
       restricted: { type: 'boolean' },
@@ -293,6 +345,7 @@ export async function main(argv: string[]): Promise<void> {
   if (command === 'users') return users(rest[0], rest.slice(1), values);
   if (command === 'migrate') return migrate(values);
   if (command === 'seed') return seed(values);
+  if (command === 'backup') return backup(rest[0], values);
   throw new UsageError(`unknown command "${command}"`);
 }
 

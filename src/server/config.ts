@@ -19,6 +19,15 @@ export interface ServerConfig {
   storage?: string;
   /** The endpoint of an S3-compatible server (MinIO, Ceph, R2…), addressed path-style; AWS when unset. */
   s3Endpoint?: string;
+  /**
+   * An S3 location (`s3://bucket/prefix`, `--backup`, `MEDIA_LIBRARY_BACKUP`) every new upload and
+   * new version is also written to, at its library path; reached with the same S3 settings as storage.
+   */
+  backup?: string;
+  /** The backup queue's first retry delay, doubled after each failure (`MEDIA_LIBRARY_BACKUP_RETRY_MS`). */
+  backupRetryMs: number;
+  /** Attempts before a backup write is given up and counted as failed (`MEDIA_LIBRARY_BACKUP_ATTEMPTS`). */
+  backupAttempts: number;
   /** A Redis URL (`redis://…`) for what nodes share: rate-limit counters and render locks. */
   redis?: string;
   /** Prefix of every Redis key, so several libraries can share one Redis. */
@@ -170,6 +179,8 @@ export function defaultConfig(): ServerConfig {
     dataDir: resolve('media-data'),
     redisPrefix: 'media-library:',
     jobLeaseMs: 30_000,
+    backupRetryMs: 5000,
+    backupAttempts: 10,
     notifications: {
       mailFrom: 'Media Library <media-library@localhost>',
       digestIntervalMs: 24 * 3_600_000,
@@ -235,6 +246,7 @@ export interface ConfigFlags {
   'allowed-hosts'?: string;
   'cors-origins'?: string;
   'trash-days'?: string;
+  backup?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -326,6 +338,8 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
     upload: resolveUploadSettings(env, base.upload, size),
     redisPrefix: env.MEDIA_LIBRARY_REDIS_PREFIX ?? base.redisPrefix,
     jobLeaseMs: Number(env.MEDIA_LIBRARY_JOB_LEASE_MS ?? base.jobLeaseMs),
+    backupRetryMs: Number(env.MEDIA_LIBRARY_BACKUP_RETRY_MS ?? base.backupRetryMs),
+    backupAttempts: Number(env.MEDIA_LIBRARY_BACKUP_ATTEMPTS ?? base.backupAttempts),
     trashDays: parseTrashDays(flags['trash-days'] ?? env.MEDIA_LIBRARY_TRASH_DAYS, base.trashDays),
   };
   if (!Number.isInteger(config.jobLeaseMs) || config.jobLeaseMs < 1000)
@@ -357,6 +371,17 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
   const storage = flags.storage ?? env.MEDIA_LIBRARY_STORAGE;
   if (storage)
     config.storage = checkUrl(storage, ['s3:'], '--storage / MEDIA_LIBRARY_STORAGE', 's3://bucket/prefix');
+  const backup = flags.backup ?? env.MEDIA_LIBRARY_BACKUP;
+  if (backup)
+    config.backup = checkUrl(backup, ['s3:'], '--backup / MEDIA_LIBRARY_BACKUP', 's3://bucket/prefix');
+  if (!Number.isInteger(config.backupRetryMs) || config.backupRetryMs < 1)
+    throw new Error(
+      `MEDIA_LIBRARY_BACKUP_RETRY_MS="${env.MEDIA_LIBRARY_BACKUP_RETRY_MS}" should be milliseconds`,
+    );
+  if (!Number.isInteger(config.backupAttempts) || config.backupAttempts < 1)
+    throw new Error(
+      `MEDIA_LIBRARY_BACKUP_ATTEMPTS="${env.MEDIA_LIBRARY_BACKUP_ATTEMPTS}" should be 1 or more`,
+    );
   const redis = flags.redis ?? env.REDIS_URL;
   if (redis)
     config.redis = checkUrl(redis, ['redis:', 'rediss:'], '--redis / REDIS_URL', 'redis://host:6379');

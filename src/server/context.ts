@@ -3,6 +3,7 @@ import type { ApiKeys } from './auth/api-keys.js';
 import type { RateLimiter } from './auth/rate-limiter.js';
 import type { SignInLimits } from './auth/user-sessions.js';
 import type { ServerConfig } from './config.js';
+import type { BackupQueue } from './library/backup.js';
 import type { DeliveryUsageRecorder } from './library/delivery-usage.js';
 import type { DerivedImages } from './library/derived-images.js';
 import type { FolderJobs } from './library/folder-jobs.js';
@@ -25,6 +26,8 @@ export interface ServerContext {
   keys: ApiKeys;
   /** Folder copy, move and rename jobs; set once the context exists. */
   jobs: FolderJobs;
+  /** Writes of new versions to the backup bucket (`--backup`); idle when none is configured. */
+  backup: BackupQueue;
   /** Transformed images, cached in storage and rendered once however many ask at the same time. */
   derivedImages: DerivedImages;
   rateLimiter?: RateLimiter;

@@ -10,6 +10,7 @@ import { type Backends, openBackends } from './backends.js';
 import { defaultConfig, type ServerConfig } from './config.js';
 import type { ServerContext } from './context.js';
 import { pruneAuditLog } from './library/audit.js';
+import { BackupQueue } from './library/backup.js';
 import { sweepOrphanBlobs } from './library/blobs.js';
 import { DeliveryUsageRecorder } from './library/delivery-usage.js';
 import { DerivedImages } from './library/derived-images.js';
@@ -106,6 +107,7 @@ async function serveOn(
       { store, storage },
       { leaseMs: config.jobLeaseMs, ...(shared && { pollMs: Math.min(5000, config.jobLeaseMs / 2) }) },
     ),
+    backup: new BackupQueue({ store, storage }, config),
     derivedImages: new DerivedImages(storage, store, {
       locks: redis && new RedisRenderLocks(redis, config.redisPrefix),
       budgetBytes: config.renditionCacheBytes,
@@ -172,7 +174,10 @@ async function serveOn(
   // Alone, everything journaled before this start was abandoned by a crash; shared, only what is old.
   const orphanCutoff = () => (shared ? Date.now() - sharedOrphanAgeMs : startedAt);
   // Alone, claims in the catalog are this node's previous life's; shared, their leases run out.
-  if (!shared) await store.jobs.releaseAllClaims();
+  if (!shared) {
+    await store.jobs.releaseAllClaims();
+    await store.backupJobs.releaseAllClaims();
+  }
   const sweptBlobs = await sweepOrphanBlobs(context, orphanCutoff());
   await pruneAuditLog(store, await auditRetentionMs(store, config));
   await purgeExpiredTrash(context);
@@ -182,6 +187,7 @@ async function serveOn(
   context.deliveryUsage.onError = (error) => app.log.error({ err: error }, 'counting deliveries failed');
   context.notificationHub.onError = (error) => app.log.error({ err: error }, 'notification stream failed');
   context.notificationMailer.onError = (error) => app.log.error({ err: error }, 'notification email failed');
+  context.backup.onError = (error) => app.log.error({ err: error }, 'the backup queue failed');
   for (const limiter of [context.rateLimiter, context.renderBudget]) {
     if (limiter instanceof RedisRateLimiter)
       limiter.onError = (error) => app.log.error({ err: error }, 'Redis rate limiter failed');
@@ -200,6 +206,7 @@ async function serveOn(
 
   // Jobs a crash left pending run again now that the sweep has removed their half-copied bytes.
   context.jobs.start();
+  context.backup.start();
 
   const maintenance = setInterval(() => {
     const work = async () => {
@@ -223,6 +230,7 @@ async function serveOn(
     async close() {
       clearInterval(maintenance);
       await context.jobs.stop();
+      await context.backup.stop();
       // Streams never end by themselves: close them so the server can.
       await context.notificationHub.close();
       await app.close();

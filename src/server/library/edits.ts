@@ -133,7 +133,7 @@ export async function editFile(
         };
         const operations = { after: input.operations };
         if (!saveAs) {
-          const appended = await appendVersion(store, base, record, principal);
+          const appended = await appendVersion(store, ctx.config, base, record, principal);
           await appendAudit(store, actorOf(principal), {
             action: 'file.edit',
             ...fileTarget(appended),
@@ -151,7 +151,12 @@ export async function editFile(
           );
         }
         await ensureFolderChain(store, saveAs.folder, now);
-        const inserted = await insertFile(store, newFileVersion(newBytes, saveAs, now, record), principal);
+        const inserted = await insertFile(
+          store,
+          ctx.config,
+          newFileVersion(newBytes, saveAs, now, record),
+          principal,
+        );
         await appendAudit(store, actorOf(principal), {
           action: 'file.edit',
           ...fileTarget(inserted),

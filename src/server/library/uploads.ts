@@ -266,12 +266,13 @@ export async function ingestUpload(
       await store.contentHashes.record(versionId, contentHash);
       const actor = actorOf(principal);
       if (!existing) {
-        const inserted = await insertFile(store, version, principal);
+        const inserted = await insertFile(store, ctx.config, version, principal);
         await appendAudit(store, actor, { action: 'file.upload', ...fileTarget(inserted) });
         return inserted;
       }
       const appended = await appendVersion(
         store,
+        ctx.config,
         existing,
         {
           ...version,

@@ -1,10 +1,12 @@
 import type { AuditActor } from '../../shared/audit.js';
 import { assertWriteInScope, type Scoped } from '../auth/scope.js';
+import type { ServerConfig } from '../config.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, messages, notFound } from '../errors.js';
 import type { ProbedFile } from '../media/probe.js';
 import type { FileRecord, Store } from '../store/store.js';
 import { appendAudit, fileTarget } from './audit.js';
+import { enqueueBackup } from './backup.js';
 import { deleteBlobs } from './blobs.js';
 import { newId } from './ids.js';
 
@@ -46,20 +48,33 @@ export function newFileVersion(
   };
 }
 
-/** Adds `file` as a new file (its first version), held to the writer's scope. */
-export async function insertFile(store: Store, file: FileRecord, writer: Scoped): Promise<FileRecord> {
+/** What committing a new version needs to know of the configuration: whether to back it up. */
+type VersionConfig = Pick<ServerConfig, 'backup'>;
+
+/**
+ * Adds `file` as a new file (its first version), held to the writer's scope, and queues it for
+ * the backup bucket in the same transaction.
+ */
+export async function insertFile(
+  store: Store,
+  config: VersionConfig,
+  file: FileRecord,
+  writer: Scoped,
+): Promise<FileRecord> {
   assertWriteInScope(writer, file);
   await store.files.insertVersion(file);
+  await enqueueBackup(store, config, file);
   return file;
 }
 
 /**
  * Makes `version` the new current version of `existing`'s file: same fileId and creation time,
  * the next version number, and the old current version kept as history. Refuses a 101st version
- * and one the writer's scope does not allow.
+ * and one the writer's scope does not allow. Queues it for the backup bucket, overwriting there.
  */
 export async function appendVersion(
   store: Store,
+  config: VersionConfig,
   existing: FileRecord,
   version: FileRecord,
   writer: Scoped,
@@ -83,6 +98,7 @@ export async function appendVersion(
   };
   await store.files.updateVersions([existing.versionId], { isCurrent: false });
   await store.files.insertVersion(appended);
+  await enqueueBackup(store, config, appended);
   return appended;
 }
 
@@ -152,6 +168,8 @@ export async function restoreVersion(
       filePath: current.filePath,
       updatedAt: now,
     });
+    // The path's bytes change: the backup gets the restored version.
+    await enqueueBackup(store, ctx.config, { ...version, filePath: current.filePath });
     await appendAudit(store, actor, {
       action: 'version.restore',
       ...fileTarget({ ...version, filePath: current.filePath }),

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Connection, StoreDialect } from './connection.js';
 import { ApiKeyRepository } from './repositories/api-keys.js';
 import { AuditEntryRepository } from './repositories/audit-entries.js';
+import { BackupJobRepository } from './repositories/backup-jobs.js';
 import { BlobJournalRepository } from './repositories/blob-journal.js';
 import { CollectionRepository } from './repositories/collections.js';
 import { CommentRepository } from './repositories/comments.js';
@@ -47,6 +48,7 @@ export function kyselyStore(
     files: new FileRepository(connection),
     folders: new FolderRepository(connection),
     jobs: new JobRepository(connection),
+    backupJobs: new BackupJobRepository(connection),
     apiKeys: new ApiKeyRepository(connection),
     customMetadataFields: new CustomMetadataFieldRepository(connection),
     spentUploadTokens: new SpentUploadTokenRepository(connection),

@@ -599,6 +599,34 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
           .execute();
       },
     },
+
+    '015_backup': {
+      async up(db: Kysely<unknown>) {
+        // The backup bucket's queue: one row per library path, the version to write there next.
+        await db.schema
+          .createTable('backup_jobs')
+          .addColumn('file_path', text, (c) => c.primaryKey())
+          .addColumn('version_id', text, (c) => c.notNull())
+          .addColumn('blob_key', text, (c) => c.notNull())
+          // Pending (to write), Done (written), Failed (given up after the last attempt).
+          .addColumn('status', text, (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          // Not tried again before this (the backoff after a failure).
+          .addColumn('next_at', 'bigint', (c) => c.notNull())
+          .addColumn('claimed_by', text)
+          .addColumn('lease_until', 'bigint')
+          .addColumn('error', text)
+          .addColumn('done_at', 'bigint')
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('backup_jobs_by_status')
+          .on('backup_jobs')
+          .columns(['status', 'next_at'])
+          .execute();
+        await db.schema.createIndex('backup_jobs_by_done').on('backup_jobs').column('done_at').execute();
+      },
+    },
   };
 };
 

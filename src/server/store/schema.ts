@@ -105,6 +105,21 @@ export interface JobTable {
   updated_at: number;
 }
 
+/** A library path's pending (or last) write to the backup bucket. */
+export interface BackupJobTable {
+  file_path: string;
+  version_id: string;
+  blob_key: string;
+  status: string;
+  attempts: number;
+  next_at: number;
+  claimed_by: string | null;
+  lease_until: number | null;
+  error: string | null;
+  done_at: number | null;
+  updated_at: number;
+}
+
 /** ImageKit's named transformations (`n-<name>`) made over the API; configured ones live in the config. */
 export interface NamedTransformationTable {
   id: string;
@@ -385,6 +400,7 @@ export interface Database {
   named_transformations: NamedTransformationTable;
   audit_entries: AuditEntryTable;
   jobs: JobTable;
+  backup_jobs: BackupJobTable;
   file_versions: FileVersionTable;
   folders: FolderTable;
   custom_metadata_fields: CustomMetadataFieldTable;

@@ -1,5 +1,6 @@
 import type { ApiKeyRepository } from './repositories/api-keys.js';
 import type { AuditEntryRepository } from './repositories/audit-entries.js';
+import type { BackupJobRepository } from './repositories/backup-jobs.js';
 import type { BlobJournalRepository } from './repositories/blob-journal.js';
 import type { CollectionRepository } from './repositories/collections.js';
 import type { CommentRepository } from './repositories/comments.js';
@@ -27,6 +28,7 @@ import type { UserRepository } from './repositories/users.js';
 export type { ListQuery, SortColumn } from './list-query.js';
 export type { ApiKeyRecord } from './repositories/api-keys.js';
 export type { AuditFilter, AuditRecord, NewAuditRecord } from './repositories/audit-entries.js';
+export type { BackupCounts, BackupJobRecord } from './repositories/backup-jobs.js';
 export type { CollectionPatch, CollectionRecord } from './repositories/collections.js';
 export type { CommentPatch, CommentRecord } from './repositories/comments.js';
 export type { DuplicateScope } from './repositories/content-hashes.js';
@@ -64,6 +66,7 @@ export interface Store {
   readonly files: FileRepository;
   readonly folders: FolderRepository;
   readonly jobs: JobRepository;
+  readonly backupJobs: BackupJobRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly customMetadataFields: CustomMetadataFieldRepository;
   readonly spentUploadTokens: SpentUploadTokenRepository;
