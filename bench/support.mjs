@@ -10,16 +10,22 @@ import { serveCli } from '../test/helpers/cli.ts';
 
 /**
  * Starts `media-library serve` on a free port over `dataDir`, rate limits off, with the given first
- * key pair; `env` adds settings (DATABASE_URL and the rest for the scale path).
+ * key pair; `env` adds settings (DATABASE_URL and the rest for the scale path). `built` runs the
+ * shipped server (dist/, needs `npm run build`) rather than the sources under tsx: for memory figures,
+ * which tsx's compiler in the process would inflate by tens of MB.
  */
-export async function startServer(dataDir, keys, env = {}) {
-  const running = await serveCli(['--data', dataDir], {
-    MEDIA_LIBRARY_PUBLIC_KEY: keys.publicKey,
-    MEDIA_LIBRARY_PRIVATE_KEY: keys.privateKey,
-    MEDIA_LIBRARY_RATE_LIMIT: 'off',
-    MEDIA_LIBRARY_LOG_LEVEL: 'error',
-    ...env,
-  });
+export async function startServer(dataDir, keys, env = {}, { built = false } = {}) {
+  const running = await serveCli(
+    ['--data', dataDir],
+    {
+      MEDIA_LIBRARY_PUBLIC_KEY: keys.publicKey,
+      MEDIA_LIBRARY_PRIVATE_KEY: keys.privateKey,
+      MEDIA_LIBRARY_RATE_LIMIT: 'off',
+      MEDIA_LIBRARY_LOG_LEVEL: 'error',
+      ...env,
+    },
+    built,
+  );
   return {
     url: running.url,
     pid: running.child.pid,

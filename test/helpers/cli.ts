@@ -31,8 +31,18 @@ export async function runCli(
   return { code: code as number | null, stdout, stderr };
 }
 
-export function spawnCli(args: string[], env: Record<string, string> = {}, stdin = false): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', ...args], {
+/**
+ * Spawns `media-library <args>`: from source under tsx, or `built` as `npx media-library` runs it
+ * (bin/media-library.js over dist/, after `npm run build`), for figures about the shipped server.
+ */
+export function spawnCli(
+  args: string[],
+  env: Record<string, string> = {},
+  stdin = false,
+  built = false,
+): ChildProcess {
+  const entry = built ? ['bin/media-library.js'] : ['--import', 'tsx', 'src/server/cli.ts'];
+  return spawn(process.execPath, [...entry, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
@@ -47,8 +57,12 @@ export interface RunningServer {
 }
 
 /** Starts `media-library serve` and resolves once it prints `listening on …`. */
-export function serveCli(args: string[], env: Record<string, string> = {}): Promise<RunningServer> {
-  const child = spawnCli(['serve', '--port', '0', ...args], env);
+export function serveCli(
+  args: string[],
+  env: Record<string, string> = {},
+  built = false,
+): Promise<RunningServer> {
+  const child = spawnCli(['serve', '--port', '0', ...args], env, false, built);
   return new Promise((resolve, reject) => {
     let banner = '';
     let stderr = '';

@@ -181,8 +181,9 @@ describe('media-library migrate', {
     assert.match(result.stdout, /copied 2 API key\(s\), 2 custom metadata field\(s\), 3 folder\(s\)/);
     assert.match(result.stdout, /copied 2 user\(s\), 1 group\(s\), 1 grant\(s\)/);
     assert.match(result.stdout, /versions\s+4\s+4/);
-    // The first key, 3 field writes, a folder, 3 uploads and a new version, the restricted key.
-    assert.match(result.stdout, /copied 10 audit log entries/);
+    // The first key, 3 field writes, a folder, 3 uploads and a new version, the restricted key, and
+    // the user, the group and the grant.
+    assert.match(result.stdout, /copied 13 audit log entries/);
     assert.match(result.stdout, /catalog sha256 {2}[0-9a-f]{64}/);
     assert.match(result.stdout, /blobs sha256 {4}[0-9a-f]{64}/);
     assert.match(result.stdout, /^verified: /m);
