@@ -124,7 +124,36 @@ export class DamApp extends LitElement {
     this.status = 'signed-in';
     this.#applyTitle();
     void loadNotificationBell();
-    this.#show(routeOf(location.pathname), 'replace');
+    // A notification's link (an email's, or a bell's followed in a new tab): `?file=…&comment=…`.
+    const link = new URLSearchParams(location.search);
+    const fileId = link.get('file');
+    const folder = link.get('folder');
+    if (fileId) void this.#openFile(fileId, link.get('comment') ?? undefined, 'replace');
+    else this.#show(folder ? { screen: 'library', folder } : routeOf(location.pathname), 'replace');
+  }
+
+  /**
+   * Opens a file in the library: at its folder, its details on the Comments tab with `commentId`
+   * focused. What a notification's link does, from the bell or from an email's `/app/?file=…`.
+   * A file the user cannot read opens the library at `fallback` (the notification's folder).
+   */
+  async #openFile(
+    fileId: string,
+    commentId: string | undefined,
+    history: 'push' | 'replace',
+    fallback?: string | null,
+  ): Promise<void> {
+    const file = await this.#client?.getFileDetails(fileId).catch(() => undefined);
+    const folder = file ? file.filePath.slice(0, file.filePath.lastIndexOf('/')) || '/' : fallback || '/';
+    const route: Route = { screen: 'library', folder };
+    if (this.route.screen !== 'library' || folder !== this.#libraryFolder) this.libraryGeneration++;
+    this.#show(route, history);
+    if (!file) return;
+    await this.updateComplete;
+    await this.renderRoot
+      .querySelector('media-library')
+      ?.openFile(file.fileId, commentId ? { comment: commentId } : {})
+      .catch(() => undefined);
   }
 
   readonly #onOnline = () => {
@@ -171,7 +200,8 @@ export class DamApp extends LitElement {
     this.route = route;
     const path = pathOf(route);
     if (history === 'push' && path !== location.pathname) window.history.pushState(null, '', path);
-    if (history === 'replace' && route.screen !== 'not-found' && path !== location.pathname)
+    // Replacing also drops a notification link's `?file=…&comment=…` once it is open.
+    if (history === 'replace' && route.screen !== 'not-found' && path !== location.pathname + location.search)
       window.history.replaceState(null, '', path);
     if (route.screen !== 'library' && route.screen !== 'not-found' && this.#isAdmin)
       void this.#load(route.screen);
@@ -210,17 +240,16 @@ export class DamApp extends LitElement {
     this.status = 'signed-out';
   }
 
-  /** A notification's link: the library at its folder (a file's, looked up), inside the app. */
-  readonly #onNotificationOpen = async (event: CustomEvent<NotificationOpenDetail>) => {
+  /** A notification's link, inside the app: its file (and comment) opened, else its folder. */
+  readonly #onNotificationOpen = (event: CustomEvent<NotificationOpenDetail>) => {
     event.preventDefault();
-    const { fileId, folder } = event.detail.notification;
-    let target = folder;
-    if (!target && fileId && this.#client) {
-      const file = await this.#client.getFileDetails(fileId).catch(() => undefined);
-      target = file ? file.filePath.slice(0, file.filePath.lastIndexOf('/')) || '/' : null;
+    const { fileId, commentId, folder } = event.detail.notification;
+    if (fileId) {
+      void this.#openFile(fileId, commentId ?? undefined, 'push', folder);
+      return;
     }
-    const route: Route = { screen: 'library', folder: target || '/' };
-    if (route.folder !== this.#libraryFolder) this.libraryGeneration++;
+    const route: Route = { screen: 'library', folder: folder || '/' };
+    if (this.route.screen !== 'library' || route.folder !== this.#libraryFolder) this.libraryGeneration++;
     this.#show(route, 'push');
   };
 

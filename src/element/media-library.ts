@@ -274,6 +274,24 @@ export class MediaLibraryElement extends LitElement {
     this.#closeWith('api');
   }
 
+  /**
+   * Opens a file's details panel, by the file's id (it need not be listed); with `comment`, on its
+   * Comments tab with that comment focused (a notification's link). Waits for the session;
+   * rejects when the file cannot be read (missing, deleted, not visible to the session).
+   */
+  async openFile(fileId: string, options: { comment?: string } = {}): Promise<void> {
+    const { client } = await this.#library.connection();
+    const file = await client.getFileDetails(fileId);
+    this.activeAsset = file;
+    this.#toggleDetails(true);
+    await import('./parts/asset-details.js');
+    await this.updateComplete;
+    const details = this.renderRoot.querySelector('ml-asset-details');
+    // Once the panel holds the file (showing another file starts on what was chosen before).
+    await details?.updateComplete;
+    if (options.comment) await details?.showComments(options.comment);
+  }
+
   /** Reloads the current folder or search and the folder tree (and a DAM user's levels). */
   refresh(): Promise<void> {
     if (!this.#started) return Promise.resolve();
@@ -700,6 +718,7 @@ export class MediaLibraryElement extends LitElement {
                 .asset=${this.activeAsset}
                 .fields=${this.customFields}
                 .client=${this.#clientFor(this.activeAsset)}
+                .reader=${this.#connected?.client}
                 .manage=${reaches(this.#levelOf(this.activeAsset), 'manage')}
                 .shareable=${this.#mayShare(this.activeAsset)}
                 .selected=${this.selectedFiles}

@@ -15,7 +15,7 @@ import { defaultConfig, resolveConfig } from '../../src/server/config.js';
 import { appDir } from '../../src/server/routes/app.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { quadrants } from '../helpers/images.js';
-import { addUser, strongPassword } from '../helpers/people.js';
+import { addUser, grant, signIn as signInAs, strongPassword } from '../helpers/people.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const adminPassword = 'the app e2e admin password';
@@ -303,6 +303,56 @@ describe('the DAM app, as its users', () => {
       headers: { 'x-csrf-token': me.csrfToken },
     });
     assert.equal(refused.status(), 403, await refused.text());
+  });
+
+  it('opens a notification’s link (/app/?file=…&comment=…) at the file, its comment focused, and from the bell', async () => {
+    const form = new FormData();
+    form.set(
+      'file',
+      new Blob([new Uint8Array(await quadrants(90, 60))], { type: 'image/png' }),
+      'review.png',
+    );
+    form.set('fileName', 'review.png');
+    form.set('folder', '/reviews/round-1');
+    form.set('useUniqueFileName', 'false');
+    const uploaded = await server.api('/api/v1/files/upload', { method: 'POST', body: form });
+    const { fileId } = (await uploaded.json()) as { fileId: string };
+    const rexId = await addUser(server, { email: 'rex@example.com', role: 'member', name: 'Rex' });
+    const valId = await addUser(server, { email: 'val@example.com', role: 'member', name: 'Val' });
+    for (const id of [rexId, valId]) await grant(server, { type: 'user', id }, '/reviews/', 'view');
+    const val = await signInAs(server, 'val@example.com');
+    const post = (json: object) => val.call(`/_ml/files/${fileId}/comments`, { method: 'POST', json });
+    for (let i = 1; i <= 6; i++) assert.equal((await post({ text: `Note ${i}\nmore\nlines` })).status, 201);
+    const mention = await post({
+      text: 'Rex, the logo is cut off.',
+      mentions: [{ type: 'user', id: rexId }],
+    });
+    const commentId = ((await mention.json()) as { comment: { id: string } }).comment.id;
+
+    /** The id of the element that has the focus, through shadow roots. */
+    const focusedComment = (page: Page) =>
+      page.waitForFunction((id) => {
+        let active: Element | null = document.activeElement;
+        while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+        return active?.id === `comment-${id}`;
+      }, commentId);
+
+    // An email's link, opened signed out: signing in lands on the file and the comment.
+    const page = await openApp(`/app/?file=${fileId}&comment=${commentId}`);
+    await signIn(page, 'rex@example.com', strongPassword);
+    await page.waitForURL('**/app/library/reviews/round-1');
+    await page.getByRole('tab', { name: /^Comments/, selected: true }).waitFor();
+    await focusedComment(page);
+    await page.getByRole('article').filter({ hasText: 'Rex, the logo is cut off.' }).waitFor();
+
+    // The bell's link does the same from elsewhere in the app.
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Library' }).click();
+    await page.waitForURL('**/app/');
+    await page.locator('ml-notification-bell button[part="button"]').click();
+    await page.locator('ml-notification-bell li a').filter({ hasText: 'Val mentioned you' }).first().click();
+    await page.waitForURL('**/app/library/reviews/round-1');
+    await page.getByRole('tab', { name: /^Comments/, selected: true }).waitFor();
+    await focusedComment(page);
   });
 
   it('says how long to wait once an account is locked after too many failures', async () => {

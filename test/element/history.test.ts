@@ -67,7 +67,13 @@ describe('the History tab', function () {
     for (let i = 1; i <= 21; i++) await tag(file.fileId, [`t${i}`]);
     const element = await mount({ 'initial-folder': '/scratch/history' });
     const root = await openDetails(element, 'tracked.png');
-    const tabs = await until(() => root.querySelector('[role="tablist"]'), 'the tabs');
+    // The Comments and History tabs each come with their own answer from the server.
+    const tabs = await until(
+      () =>
+        root.querySelectorAll('[role="tablist"] [role="tab"]').length === 3 &&
+        root.querySelector('[role="tablist"]'),
+      'the three tabs',
+    );
     const [details, comments, history] = [...tabs.querySelectorAll<HTMLElement>('[role="tab"]')];
     expect(details!.textContent!.trim()).to.equal('Details');
     expect(comments!.textContent!.trim()).to.equal('Comments');

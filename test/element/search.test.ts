@@ -1,5 +1,7 @@
 import { sendKeys } from '@web/test-runner-commands';
 import { expect } from 'chai';
+import { SessionAuthorizer } from '../../src/client/auth.js';
+import { MediaClient, type RequestOptions } from '../../src/client/media-client.js';
 import type { MediaLibraryElement, NavigateDetail } from '../../src/element/media-library.js';
 import {
   cleanup,
@@ -200,6 +202,41 @@ describe('search', () => {
     expect(await results(element, 'price > 100', (n) => n.length === 1)).to.deep.equal(['red-dress.png']);
     expect(shadow(builder).querySelector('textarea')!.value).to.equal('"customMetadata.price" > 100');
     expect(operator).to.not.equal(undefined);
+  });
+
+  it('offers "With open comments" in the builder only where the server is the media server', async () => {
+    /** The builder's field choice, in a new condition row. */
+    async function fieldSelect(element: MediaLibraryElement): Promise<HTMLSelectElement> {
+      searchBar(element).querySelector<HTMLButtonElement>('[aria-controls="advanced"]')!.click();
+      const builder = await until(() => searchBar(element).querySelector('ml-query-builder'), 'the builder');
+      await until(() => shadow(builder).querySelector('section'), 'the builder to render');
+      shadow(builder).querySelector<HTMLButtonElement>('section > button')!.click();
+      return until(() => shadow(builder).querySelector('li select'), 'a condition row');
+    }
+    const labels = (select: Element) =>
+      [...select.querySelectorAll('option')].map((o) => o.textContent!.trim());
+    const ours = await fieldSelect(await mount({ 'initial-folder': '/' }));
+    await until(
+      () => labels(ours).includes('With open comments'),
+      'the open comments field against the media server',
+    );
+    cleanup();
+    // ImageKit has none of the media server's /_ml/ routes.
+    class ImageKitLike extends MediaClient {
+      override request<T>(method: string, path: string, options?: RequestOptions): Promise<T> {
+        if (path.startsWith('/_ml/')) return Promise.reject(new Error('404 Not Found'));
+        return super.request<T>(method, path, options);
+      }
+    }
+    const { fetchAuth } = testFetchAuth();
+    const client = new ImageKitLike({ endpoint: env.url, auth: new SessionAuthorizer({ fetchAuth }) });
+    const theirs = await mount({ 'initial-folder': '/', 'auth-url': false, endpoint: false }, { client });
+    const select = await fieldSelect(theirs);
+    // Time for the builder's question to the server to be answered (refused).
+    await pause(300);
+    const options = labels(select);
+    expect(options).to.include('Name');
+    expect(options).to.not.include('With open comments');
   });
 
   it('starts with initial-query, plain words or the query language', async () => {

@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { SMTPServer } from 'smtp-server';
-import { uploadPng } from '../helpers/fixtures.js';
+import * as tus from 'tus-js-client';
+import WebSocket from 'ws';
+import { png, uploadPng } from '../helpers/fixtures.js';
 import { addUser, grant, type SignedInUser, signIn } from '../helpers/people.js';
 import { createScaleBackends, type ScaleBackends, testBackend } from '../helpers/scale.js';
 import { scaleOptions, startTestServer, type TestServer } from '../helpers/server.js';
+import { bearer, sessionToken } from '../helpers/session.js';
 import { openEventStream } from '../helpers/sse.js';
 
 interface WireNotification {
@@ -127,6 +131,81 @@ describe('notifications', () => {
       if (!upload) await new Promise((resolve) => setTimeout(resolve, 20));
     }
     assert.equal(upload?.fileId, uploaded.fileId);
+  });
+
+  it('notifies folder watchers of files that arrive resumably (tus) and through Companion', async () => {
+    const { ann } = await team(server, '/n3t/');
+    await ann.call('/_ml/folders/watch', { method: 'POST', json: { path: '/n3t/' } });
+    const uploadNotice = async (fileName: string) => {
+      for (let i = 0; i < 100; i++) {
+        const found = (await notifications(ann)).notifications.find(
+          (n) => n.kind === 'upload' && n.excerpt.endsWith(`/${fileName}`),
+        );
+        if (found) return found;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return undefined;
+    };
+    const token = await sessionToken({ folder: '/n3t/', access: 'readwrite' }, { sub: 'editor-n3t' });
+    const bytes = await png(40, 30);
+
+    // tus: the resumable endpoint finishes the upload through the same path as a form upload.
+    const body = await new Promise<string>((resolve, reject) => {
+      const upload = new tus.Upload(bytes, {
+        endpoint: `${server.url}/_ml/tus`,
+        metadata: { fileName: 'resumed.png', folder: '/n3t/tus', useUniqueFileName: 'false' },
+        headers: bearer(token),
+        retryDelays: [],
+        onSuccess: (payload) => resolve(payload.lastResponse.getBody() ?? ''),
+        onError: reject,
+      });
+      upload.start();
+    });
+    const resumed = JSON.parse(body) as { fileId: string };
+    assert.equal((await uploadNotice('resumed.png'))?.fileId, resumed.fileId);
+
+    // Companion: a linked file streamed into the resumable endpoint.
+    const web = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'image/png', 'content-length': bytes.length });
+      response.end(bytes);
+    });
+    web.listen(0, '127.0.0.1');
+    await new Promise((resolve) => web.once('listening', resolve));
+    try {
+      const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}/photo.png`;
+      const started = await fetch(`${server.url}/companion/url/get`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(token) },
+        body: JSON.stringify({
+          url,
+          endpoint: `${server.url}/_ml/tus`,
+          protocol: 'tus',
+          size: bytes.length,
+          metadata: { fileName: 'linked.png', folder: '/n3t/web', useUniqueFileName: 'false' },
+          headers: bearer(token),
+        }),
+      });
+      assert.equal(started.status, 200, await started.clone().text());
+      const socket = new WebSocket(
+        `${server.url.replace(/^http/, 'ws')}/companion/api/${((await started.json()) as { token: string }).token}`,
+      );
+      const outcome = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no outcome from Companion in 15 s')), 15_000);
+        socket.on('message', (data) => {
+          const { action } = JSON.parse(String(data)) as { action: string };
+          if (action !== 'success' && action !== 'error') return;
+          clearTimeout(timer);
+          socket.close();
+          resolve(action);
+        });
+        socket.on('error', reject);
+      });
+      assert.equal(outcome, 'success');
+      const linked = await uploadNotice('linked.png');
+      assert.ok(linked?.fileId, 'the Companion import notified the watcher');
+    } finally {
+      web.close();
+    }
   });
 
   it('leaves out muted kinds', async () => {

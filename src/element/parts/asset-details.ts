@@ -272,6 +272,11 @@ export class AssetDetailsElement extends LitElement {
   @property({ attribute: false }) fields: CustomMetadataField[] = [];
   /** Saves through this client; without one (a read-only session) the panel only shows. */
   @property({ attribute: false }) client: MediaClient | undefined;
+  /**
+   * The session's client at any level: comments are read and written with it (commenting needs
+   * only `view`), so a member who only views a folder sees the Comments tab.
+   */
+  @property({ attribute: false }) reader: MediaClient | undefined;
   /** The level allows moving, renaming and deleting (`manage`); without it the panel edits, uploads versions and copies only. */
   @property({ attribute: false }) manage = true;
   /** Offers "Share with people…" (fires `share`). */
@@ -326,9 +331,23 @@ export class AssetDetailsElement extends LitElement {
     this.renderRoot.querySelector<HTMLTextAreaElement>('#alt')?.focus();
   }
 
+  /** The comment to focus when the Comments tab opens (a notification's link). */
+  #focusComment: string | undefined;
+
+  /**
+   * Selects the Comments tab (it shows once the server has answered the file's count; never
+   * against ImageKit), with `commentId`'s comment focused once the threads are there.
+   */
+  async showComments(commentId?: string): Promise<void> {
+    this.#selectTab('comments');
+    this.#focusComment = commentId;
+    await this.updateComplete;
+  }
+
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('asset')) this.#show(this.asset);
-    const { client, file } = this;
+    const { file } = this;
+    const client = this.reader ?? this.client;
     if (client && file && file.fileId !== this.#countedFor) {
       this.#countedFor = file.fileId;
       void commentCounts(client, [file.fileId]).then(
@@ -340,6 +359,11 @@ export class AssetDetailsElement extends LitElement {
         },
       );
     }
+    this.#askAudit(this.client, file);
+  }
+
+  /** Whether the History tab shows: the audit log's probe, once per client and file. */
+  #askAudit(client: MediaClient | undefined, file: MediaFile | undefined): void {
     if (client && file && (client !== this.#auditAskedFor || file.fileId !== this.#auditFileId)) {
       if (client !== this.#auditAskedFor) this.historyAllowed = false;
       this.#auditAskedFor = client;
@@ -358,6 +382,8 @@ export class AssetDetailsElement extends LitElement {
   }
 
   #selectTab(tab: DetailsTab, focus = false): void {
+    // A notification's comment is focused once, not again when the tab is chosen later.
+    this.#focusComment = undefined;
     this.tab = tab;
     if (tab === 'history') void import('./asset-history.js');
     if (tab === 'comments') void import('./comments-panel.js');
@@ -399,6 +425,7 @@ export class AssetDetailsElement extends LitElement {
     }
     this.pending = undefined;
     this.#single = false;
+    this.#focusComment = undefined;
     this.copyState = 'idle';
     this.previewFailed = false;
     this.problems = {};
@@ -526,7 +553,7 @@ export class AssetDetailsElement extends LitElement {
       ${
         tabbed && this.tab === 'comments'
           ? html`<div role="tabpanel" id="panel-comments" class="body" aria-labelledby="tab-comments">
-              <ml-comments-panel .file=${file} .client=${this.client}
+              <ml-comments-panel .file=${file} .client=${this.reader ?? this.client} .focusComment=${this.#focusComment}
                 @comments-count=${(e: CustomEvent<{ count: number }>) => {
                   this.commentCount = e.detail.count;
                 }}></ml-comments-panel>

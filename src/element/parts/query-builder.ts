@@ -1,17 +1,39 @@
 import '../i18n/en-comments.js';
 import '../i18n/en-more.js';
+import { ContextConsumer } from '@lit/context';
 import { css, html, LitElement, nothing, svg, type TemplateResult } from 'lit';
+import { commentCounts } from '../../client/comments.js';
 import type { MediaApiError } from '../../client/errors.js';
+import type { MediaClient } from '../../client/media-client.js';
 import type { QueryOperator } from '../../client/search-query.js';
 import type { CustomMetadataField } from '../../shared/wire.js';
-import { property } from '../decorators.js';
+import { property, state } from '../decorators.js';
 import type { MessageKey } from '../i18n/en.js';
+import { libraryContext } from '../state/contexts.js';
 import { type AdvancedCondition, emptySearch, type SearchState } from '../state/search.js';
 import { closeIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
 import { emit } from './part-events.js';
-import { builtInFields, customFieldSpecs, type FieldSpec, operatorsFor } from './query-fields.js';
+import { builtInFields, customFieldSpecs, type FieldSpec, operatorsFor, ownFields } from './query-fields.js';
+
+/**
+ * Whether a client's server is the media server, which answers fields ImageKit rejects
+ * (`hasOpenComments`): it answers `/_ml/comment-counts` (asked with no files: no query runs).
+ * Asked once per client.
+ */
+const mediaServer = new WeakMap<MediaClient, Promise<boolean>>();
+function isMediaServer(client: MediaClient): Promise<boolean> {
+  let known = mediaServer.get(client);
+  if (!known) {
+    known = commentCounts(client, []).then(
+      () => true,
+      () => false,
+    );
+    mediaServer.set(client, known);
+  }
+  return known;
+}
 
 const plusIcon = svg`<path d="M12 5v14M5 12h14"/>`;
 
@@ -146,10 +168,27 @@ export class QueryBuilderElement extends LitElement {
   @property({ attribute: false }) customFields: CustomMetadataField[] = [];
   @property() query = '';
   @property({ attribute: false }) queryError: MediaApiError | undefined;
+  /** The server is the media server: its own fields are offered too (not against ImageKit). */
+  @state() private serverFields = false;
   readonly #l10n = new LocalizeController(this);
+  readonly #library = new ContextConsumer(this, { context: libraryContext });
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.#askServer();
+  }
+
+  async #askServer(): Promise<void> {
+    const host = this.#library.value;
+    if (!host || this.serverFields) return;
+    const connection = await host.connection().catch(() => undefined);
+    if (connection) this.serverFields = await isMediaServer(connection.client);
+  }
 
   get #fields(): FieldSpec[] {
-    return [...builtInFields, ...customFieldSpecs(this.customFields)];
+    const used = new Set(this.search.advanced.conditions.map((c) => c.field));
+    const own = ownFields.filter((f) => this.serverFields || used.has(f.name));
+    return [...builtInFields, ...own, ...customFieldSpecs(this.customFields)];
   }
 
   override render() {

@@ -26,7 +26,11 @@ export const builtInFields: FieldSpec[] = [
   { name: 'createdAt', kind: 'date' },
   { name: 'updatedAt', kind: 'date' },
   { name: 'path', kind: 'text' },
-  // The media server's own (docs/comments.md): files with a comment thread not resolved.
+];
+
+/** Fields only the media server answers (ImageKit rejects them): offered where the server is ours. */
+export const ownFields: FieldSpec[] = [
+  // docs/comments.md: files with a comment thread not resolved.
   { name: 'hasOpenComments', kind: 'boolean', options: [true, false] },
 ];
 
