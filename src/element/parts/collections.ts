@@ -522,7 +522,8 @@ export class CollectionsSectionElement extends CollectionList {
         ? [{ label: l.t('shareLink'), run: () => void shareCollection(host, ref) }]
         : []),
     ];
-    await import('./context-menu.js');
+    // The menu is the menus chunk's (loaded with this one, when the element is idle).
+    await customElements.whenDefined('ml-context-menu');
     await host
       .overlay('ml-context-menu')
       .show(l.t('actionsFor', { name: collection.name }), actions, { invoker: row, at });
@@ -634,8 +635,9 @@ export class CollectionCrumbsElement extends LitElement {
   #actions(l: Localizer) {
     const host = this.#library.value;
     const collection = this.collection;
-    if (!host || !collection) return nothing;
-    const ref = { id: collection.id, name: collection.name || collection.id };
+    // Once its name is known (the dialog's title and the notices say it).
+    if (!host || !collection?.name) return nothing;
+    const ref = { id: collection.id, name: collection.name };
     return html`<span class="actions">
       <button class="btn" type="button" data-action="download-collection" @click=${() => void downloadCollection(host, ref)}>
         ${l.t('downloadZip')}
