@@ -10,7 +10,15 @@ import type { NotificationOpenDetail } from '../element/parts/notification-bell.
 import { shared } from '../element/styles/shared.js';
 import { tokens } from '../element/styles/tokens.js';
 import { appStyles } from './app.styles.js';
-import { type AdminScreen, adminScreens, pathOf, type Route, routeOf, screenLabels } from './routes.js';
+import {
+  type AdminScreen,
+  adminScreens,
+  libraryPlace,
+  pathOf,
+  type Route,
+  routeOf,
+  screenLabels,
+} from './routes.js';
 import { AppRequestError, clientFor, currentUser, type SignedIn, signOut } from './session.js';
 import './sign-in-form.js';
 
@@ -162,7 +170,7 @@ export class DamApp extends LitElement {
 
   readonly #onPopState = () => {
     const route = routeOf(location.pathname);
-    if (route.screen === 'library' && route.folder !== this.#libraryFolder) this.libraryGeneration++;
+    if (route.screen === 'library' && libraryPlace(route) !== this.#libraryFolder) this.libraryGeneration++;
     this.#show(route);
   };
 
@@ -196,7 +204,7 @@ export class DamApp extends LitElement {
 
   /** Shows a route; `push` or `replace` also sets the address. */
   #show(route: Route, history?: 'push' | 'replace'): void {
-    if (route.screen === 'library') this.#libraryFolder = route.folder;
+    if (route.screen === 'library') this.#libraryFolder = libraryPlace(route);
     this.route = route;
     const path = pathOf(route);
     if (history === 'push' && path !== location.pathname) window.history.pushState(null, '', path);
@@ -249,7 +257,8 @@ export class DamApp extends LitElement {
       return;
     }
     const route: Route = { screen: 'library', folder: folder || '/' };
-    if (this.route.screen !== 'library' || route.folder !== this.#libraryFolder) this.libraryGeneration++;
+    if (this.route.screen !== 'library' || libraryPlace(route) !== this.#libraryFolder)
+      this.libraryGeneration++;
     this.#show(route, 'push');
   };
 
@@ -258,17 +267,22 @@ export class DamApp extends LitElement {
   }
 
   #onLibraryNavigate(event: CustomEvent<NavigateDetail>): void {
-    const { folder } = event.detail;
-    if (folder === this.#libraryFolder) return;
-    this.#libraryFolder = folder;
-    this.route = { screen: 'library', folder };
+    const { folder, collection } = event.detail;
+    const route: Route = { screen: 'library', folder, ...(collection && { collection }) };
+    if (libraryPlace(route) === this.#libraryFolder) return;
+    this.#libraryFolder = libraryPlace(route);
+    this.route = route;
     window.history.pushState(null, '', pathOf(this.route));
   }
 
   #onNavClick(event: MouseEvent, route: Route): void {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
-    if (route.screen === 'library' && this.route.screen === 'library' && this.#libraryFolder === route.folder)
+    if (
+      route.screen === 'library' &&
+      this.route.screen === 'library' &&
+      this.#libraryFolder === libraryPlace(route)
+    )
       return;
     // The library opens afresh at its root (a new element: the one on screen may be deep in a folder).
     if (route.screen === 'library') this.libraryGeneration++;
@@ -380,6 +394,7 @@ export class DamApp extends LitElement {
           multiple
           .client=${this.#client}
           initial-folder=${route.folder}
+          initial-collection=${route.collection ?? ''}
           locale=${l.lang}
           @ml-error=${this.#onLibraryError}
           @ml-navigate=${this.#onLibraryNavigate}

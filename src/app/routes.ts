@@ -5,7 +5,10 @@ export const adminScreens = ['users', 'groups', 'keys', 'fields', 'settings', 'a
 export type AdminScreen = (typeof adminScreens)[number];
 
 /** Where the app is: the library (at a folder), an admin screen, or an address it does not know. */
-export type Route = { screen: 'library'; folder: string } | { screen: AdminScreen } | { screen: 'not-found' };
+export type Route =
+  | { screen: 'library'; folder: string; collection?: string }
+  | { screen: AdminScreen }
+  | { screen: 'not-found' };
 
 /** The app's base path: everything lives under it, so deep links survive a reload. */
 export const appBase = '/app/';
@@ -20,7 +23,10 @@ export const screenLabels: Record<'library' | AdminScreen, MessageKey> = {
   activity: 'appActivity',
 };
 
-/** `/app/`, `/app/library/campaigns/2026` → the library at `/campaigns/2026`; `/app/users` → Users. */
+/**
+ * `/app/`, `/app/library/campaigns/2026` → the library at `/campaigns/2026`;
+ * `/app/collections/<id>` → the library showing that collection; `/app/users` → Users.
+ */
 export function routeOf(pathname: string): Route {
   const rest = pathname.startsWith(appBase)
     ? pathname.slice(appBase.length)
@@ -36,16 +42,28 @@ export function routeOf(pathname: string): Route {
     });
     return { screen: 'library', folder: `/${segments.join('/')}` };
   }
+  if (first === 'collections' && more.length === 1 && more[0]) {
+    try {
+      return { screen: 'library', folder: '/', collection: decodeURIComponent(more[0]) };
+    } catch {
+      return { screen: 'not-found' };
+    }
+  }
   if ((adminScreens as readonly string[]).includes(first) && more.every((s) => s === ''))
     return { screen: first as AdminScreen };
   return { screen: 'not-found' };
 }
 
-/** The address of a route (the library's folder path in it, each segment encoded). */
+/** The address of a route (the library's folder path in it, each segment encoded; or its collection). */
 export function pathOf(route: Route): string {
   if (route.screen === 'library') {
+    if (route.collection) return `${appBase}collections/${encodeURIComponent(route.collection)}`;
     const segments = route.folder.split('/').filter(Boolean).map(encodeURIComponent);
     return segments.length === 0 ? appBase : `${appBase}library/${segments.join('/')}`;
   }
   return route.screen === 'not-found' ? appBase : `${appBase}${route.screen}`;
 }
+
+/** What the library shows, as one string to compare: its collection, or else its folder. */
+export const libraryPlace = (route: { folder: string; collection?: string | undefined }): string =>
+  route.collection ? `collection:${route.collection}` : route.folder;

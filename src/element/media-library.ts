@@ -501,6 +501,12 @@ export class MediaLibraryElement extends LitElement {
     return !!this.#people && (!!this.#people.key || this.#levelOf(asset) === 'manage');
   }
 
+  /** Whether "Share link…" is offered on collections (see LibraryHost.mayShareCollections). */
+  #mayShareCollections(): boolean {
+    const people = this.#people;
+    return !!this.#api && (this.#root === '/' || !!people?.key) && (!people?.reach || !!people.key);
+  }
+
   async #share(asset?: Asset): Promise<void> {
     const folder = this.#listing.state.folder;
     const name =
@@ -623,7 +629,7 @@ export class MediaLibraryElement extends LitElement {
           </button>
           ${
             state.collection
-              ? html`<ml-collection-crumbs part="breadcrumbs" .collection=${state.collection}></ml-collection-crumbs>`
+              ? html`<ml-collection-crumbs part="breadcrumbs" .collection=${state.collection} .shareable=${this.#mayShareCollections()}></ml-collection-crumbs>`
               : html`<ml-breadcrumbs
                   part="breadcrumbs"
                   .root=${this.#root}
@@ -658,7 +664,8 @@ export class MediaLibraryElement extends LitElement {
             ${icon(infoIcon)}
           </button>
           ${
-            this.#mayShare()
+            // In a collection's view its header offers the collection's link instead.
+            this.#mayShare() && !state.collection
               ? html`<button class="btn" type="button" data-action="share" aria-haspopup="dialog" @click=${() => this.#share()}>
                   ${l.t('share')}
                 </button>`
@@ -1049,6 +1056,7 @@ export class MediaLibraryElement extends LitElement {
       levelAt: (asset) => element.#levelOf(asset),
       mayShare: (asset) => element.#mayShare(asset),
       share: (asset) => element.#share(asset),
+      mayShareCollections: () => element.#mayShareCollections(),
       connection: () =>
         element.#connected
           ? Promise.resolve(element.#connected)

@@ -1,8 +1,8 @@
 // The DAM app at /app/, driven as its users would in Chromium: signing in (and a wrong password),
-// the library full-page, the header's screens and account menu, deep links, signing out; then the
-// issue's run: the admin makes a Marketing group on the Groups screen and shares /campaigns/ with it
-// (Contribute) from the library; its member sees only that folder, uploads there, has no Delete; the
-// admin's Activity screen shows the uploads with her name.
+// the library full-page, the header's screens and account menu, deep links (folders and
+// collections), signing out; then the issue's run: the admin makes a Marketing group on the Groups
+// screen and shares /campaigns/ with it (Contribute) from the library; its member sees only that
+// folder, uploads there, has no Delete; the admin's Activity screen shows the uploads with her name.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -400,6 +400,49 @@ describe('the DAM app, as its users', () => {
     const original = await page.request.get(url.href);
     assert.equal(original.status(), 200);
     assert.match(original.headers()['content-disposition'] ?? '', /attachment/);
+  });
+
+  it('keeps an open collection in the address: /app/collections/<id> survives a reload and Back', async () => {
+    const [poster] = (await (await server.api('/v1/files?path=/campaigns')).json()) as Array<{
+      fileId: string;
+    }>;
+    const made = await server.api('/_ml/collections', { method: 'POST', json: { name: 'Press kit' } });
+    assert.equal(made.status, 201, await made.clone().text());
+    const { id } = (await made.json()) as { id: string };
+    const added = await server.api(`/_ml/collections/${id}/items`, {
+      method: 'POST',
+      json: { fileIds: [poster!.fileId] },
+    });
+    assert.ok(added.ok, await added.text());
+
+    const page = await openApp(`/app/collections/${id}`);
+    await signIn(page, 'admin@localhost', adminPassword);
+    const crumbs = page.locator('ml-collection-crumbs');
+    await crumbs.getByText('Press kit').waitFor();
+    await page.getByRole('option', { name: /campaigns-poster\.png/ }).waitFor();
+    assert.equal(await page.getByRole('option', { name: /archive-poster\.png/ }).count(), 0);
+    // An admin may give the collection a public link.
+    await crumbs.getByRole('button', { name: 'Share link…' }).waitFor();
+    await page.reload();
+    await page.locator('ml-collection-crumbs').getByText('Press kit').waitFor();
+    assert.equal(new URL(page.url()).pathname, `/app/collections/${id}`);
+
+    // A folder from the tree is a new address; Back returns to the collection.
+    await page.getByRole('tree').getByRole('treeitem', { name: 'archive' }).click();
+    await page.waitForURL(`${base}/app/library/archive`);
+    await page.getByRole('option', { name: /archive-poster\.png/ }).waitFor();
+    await page.goBack();
+    await page.waitForURL(`${base}/app/collections/${id}`);
+    await page.locator('ml-collection-crumbs').getByText('Press kit').waitFor();
+    await page.getByRole('option', { name: /campaigns-poster\.png/ }).waitFor();
+    // And the sidebar's collection opens its address too.
+    await page.getByRole('tree').getByRole('treeitem', { name: 'archive' }).click();
+    await page.waitForURL(`${base}/app/library/archive`);
+    await page
+      .locator('ml-collections')
+      .getByRole('button', { name: /Press kit/ })
+      .click();
+    await page.waitForURL(`${base}/app/collections/${id}`);
   });
 
   it('starts offline from its service worker and says the server cannot be reached', async () => {

@@ -1,6 +1,7 @@
 // Collections in the element (issue 22): the sidebar section, a collection's view, "Add to
 // collection…" by menu, keyboard and drag, "Remove from collection", reordering by keyboard, and
-// opening one with `initial-collection` or the widget's `initialView.collection`.
+// opening one with `initial-collection` or the widget's `initialView.collection`; "Share link…" and
+// "Download as ZIP" on a collection (its header and its sidebar menu), the link only for the whole library.
 import 'axe-core';
 import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import type { AxeResults } from 'axe-core';
@@ -21,6 +22,7 @@ import {
   openMenu,
   settled,
   shadow,
+  testFetchAuth,
   until as waitUntil,
 } from './helpers.js';
 
@@ -332,6 +334,132 @@ describe('collections', function () {
     row.focus();
     await sendKeys({ press: 'Enter' });
     await until(() => element.currentCollection?.name === 'From the sidebar', 'the new collection open');
+  });
+
+  it('shares a collection from its header (the link’s page lists its files) and downloads it from its sidebar menu', async () => {
+    const files = await filesIn('/alpha');
+    const id = (name: string) => files.find((f) => f.name === name)!.fileId;
+    const shared = await newCollection(`For the agency ${Date.now().toString(36)}`);
+    await api('POST', `/_ml/collections/${shared.id}/items`, {
+      fileIds: [id('logo.png'), id('blue-sky.jpg')],
+    });
+    const element = await mount({ 'initial-collection': shared.id });
+    await until(() => itemNames(element).join() === 'logo.png,blue-sky.jpg', 'the collection');
+    const crumbs = await until(
+      () => shadow(element).querySelector('ml-collection-crumbs')?.shadowRoot,
+      'crumbs',
+    );
+    // The folder's "Share with people…" is not the collection's: not in its view.
+    expect(shadow(element).querySelector('[data-action="share"]')).to.equal(null);
+    const share = await until(
+      () => crumbs.querySelector<HTMLButtonElement>('[data-action="share-collection"]'),
+      'Share link… in the header',
+    );
+    expect(share.textContent!.trim()).to.equal('Share link…');
+    share.click();
+    const dialog = await until(
+      () =>
+        shadow(element)
+          .querySelector('ml-share-link-dialog')
+          ?.shadowRoot?.querySelector<HTMLDialogElement>('dialog[open]'),
+      'the share dialog',
+    );
+    expect(dialog.querySelector('h2')!.textContent).to.equal(`Share ${shared.name}`);
+    await until(() => dialog.textContent!.includes('No links yet.'), 'no links yet');
+    [...dialog.querySelectorAll<HTMLButtonElement>('button')]
+      .find((b) => b.textContent!.trim() === 'Create link')!
+      .click();
+    const url = await until(() => dialog.querySelector<HTMLInputElement>('input.url')?.value, 'the URL');
+    // The public page: a gallery of the collection's files, and nothing else of the folder.
+    const page = await fetch(url);
+    expect(page.status).to.equal(200);
+    const text = await page.text();
+    expect(text).to.contain('logo.png');
+    expect(text).to.contain('blue-sky.jpg');
+    expect(text).not.to.contain('red-dress.png');
+    await until(() => dialog.querySelector('li'), 'the link listed');
+    await sendKeys({ press: 'Escape' });
+    await until(() => !dialog.open, 'the dialog closed');
+
+    // The sidebar's menu on the collection, by keyboard: Open, Download as ZIP, Share link….
+    const row = await sidebarRow(element, shared.name);
+    row.focus();
+    const menu = await until(async () => {
+      await sendKeys({ press: 'Shift+F10' });
+      return shadow(element)
+        .querySelector('ml-context-menu')
+        ?.shadowRoot?.querySelector<HTMLElement>('[role="menu"]:popover-open');
+    }, 'the collection’s menu');
+    const entries = [...menu.querySelectorAll<HTMLElement>('[role="menuitem"]')];
+    expect(entries.map((e) => e.textContent!.trim())).to.deep.equal([
+      'Open',
+      'Download as ZIP',
+      'Share link…',
+    ]);
+    // The ZIP starts as a normal download (an <a download> clicked): caught here and fetched.
+    let href = '';
+    shadow(element).addEventListener(
+      'click',
+      (event) => {
+        const link = event.composedPath()[0];
+        if (link instanceof HTMLAnchorElement && link.hasAttribute('download')) {
+          event.preventDefault();
+          href = link.href;
+        }
+      },
+      { capture: true },
+    );
+    entries[1]!.click();
+    await until(() => href, 'the download started');
+    const zip = await fetch(href);
+    expect(zip.status).to.equal(200);
+    const bytes = new Uint8Array(await zip.arrayBuffer());
+    expect(String.fromCharCode(...bytes.slice(0, 2))).to.equal('PK');
+    const names = new TextDecoder().decode(bytes);
+    expect(names).to.contain('logo.png');
+    expect(names).to.contain('blue-sky.jpg');
+    expect(names).not.to.contain('red-dress.png');
+    await until(() => footer(element).textContent!.includes('Your download is starting.'), 'said so');
+  });
+
+  it('offers no collection link to a DAM member (the server makes none), only its ZIP', async () => {
+    const files = await filesIn('/alpha');
+    const seen = await newCollection(`Seen by a member ${Date.now().toString(36)}`);
+    await api('POST', `/_ml/collections/${seen.id}/items`, { fileIds: [files[0]!.fileId] });
+    const member = {
+      email: `coll-member-${Date.now().toString(36)}@example.com`,
+      grants: [{ folder: '/alpha', level: 'manage' as const }],
+    };
+    // The resource timings buffer fills over a run: emptied, it shows this element's /_ml/me.
+    performance.clearResourceTimings();
+    const element = await mount(
+      { 'initial-collection': seen.id },
+      { fetchAuth: testFetchAuth({ member }).fetchAuth },
+    );
+    await until(
+      () => performance.getEntriesByType('resource').some((e) => e.name.includes('/_ml/me')),
+      'the member’s levels',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await element.updateComplete;
+    const crumbs = await until(
+      () => shadow(element).querySelector('ml-collection-crumbs')?.shadowRoot,
+      'crumbs',
+    );
+    await until(() => crumbs.querySelector('[data-action="download-collection"]'), 'Download as ZIP');
+    expect(crumbs.querySelector('[data-action="share-collection"]')).to.equal(null);
+    const row = await sidebarRow(element, seen.name);
+    row.focus();
+    const menu = await until(async () => {
+      await sendKeys({ press: 'Shift+F10' });
+      return shadow(element)
+        .querySelector('ml-context-menu')
+        ?.shadowRoot?.querySelector<HTMLElement>('[role="menu"]:popover-open');
+    }, 'the collection’s menu');
+    expect([...menu.querySelectorAll('[role="menuitem"]')].map((e) => e.textContent!.trim())).to.deep.equal([
+      'Open',
+      'Download as ZIP',
+    ]);
   });
 
   it('says when a collection is empty, and opens one from the widget’s initialView', async () => {

@@ -55,7 +55,13 @@ describe('the DAM app at /app/', () => {
   });
 
   it('answers deep links with the page, so a reload stays where it was', async () => {
-    for (const path of ['/app', '/app/library/campaigns/2026', '/app/users', '/app/activity']) {
+    for (const path of [
+      '/app',
+      '/app/library/campaigns/2026',
+      '/app/collections/c1',
+      '/app/users',
+      '/app/activity',
+    ]) {
       const response = await get(path);
       assert.equal(response.status, 200, path);
       assert.match(await response.text(), /<ml-dam-app>/, path);

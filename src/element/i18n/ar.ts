@@ -735,6 +735,10 @@ const ar: Catalog = {
     other: 'تمت إزالة {count} ملف من {name}.',
   },
   movedInCollection: 'نُقل {name} إلى الموضع {position} من {count}.',
+  openCollection: 'فتح',
+  collectionDownloadEmpty: 'لا تحتوي {name} على ملفات للتنزيل.',
+  collectionDownloadTooMany:
+    'تحتوي {name} على أكثر من {max} ملف، أكثر مما يمكن أن يضمه ملف ZIP واحد: حدّد ما يصل إلى {max} منها في عرضها ونزّلها.',
   // share links
   shareLink: 'رابط مشاركة…',
   shareLinkDialogTitle: 'مشاركة {name}',

@@ -612,6 +612,10 @@ const de: Catalog = {
     other: '{count} Dateien aus {name} entfernt.',
   },
   movedInCollection: '{name} an Position {position} von {count} verschoben.',
+  openCollection: 'Öffnen',
+  collectionDownloadEmpty: '{name} enthält keine Dateien zum Herunterladen.',
+  collectionDownloadTooMany:
+    '{name} enthält mehr als {max} Dateien, mehr als ein ZIP fassen kann: Wählen Sie in der Ansicht bis zu {max} davon aus und laden Sie diese herunter.',
   // share links
   shareLink: 'Link teilen…',
   shareLinkDialogTitle: '{name} teilen',

@@ -32,6 +32,10 @@ export const enCollections = {
     other: '{count} files removed from {name}.',
   },
   movedInCollection: 'Moved {name} to position {position} of {count}.',
+  openCollection: 'Open',
+  collectionDownloadEmpty: '{name} has no files to download.',
+  collectionDownloadTooMany:
+    '{name} has more than {max} files, more than one ZIP may name: select up to {max} of them in its view and download those.',
 } as const;
 
 addEnglish(enCollections);

@@ -603,6 +603,10 @@ const es: Catalog = {
     other: '{count} archivos quitados de {name}.',
   },
   movedInCollection: '{name} movido a la posición {position} de {count}.',
+  openCollection: 'Abrir',
+  collectionDownloadEmpty: '{name} no tiene archivos para descargar.',
+  collectionDownloadTooMany:
+    '{name} tiene más de {max} archivos, más de los que puede nombrar un ZIP: selecciona hasta {max} en su vista y descárgalos.',
   // share links
   shareLink: 'Enlace para compartir…',
   shareLinkDialogTitle: 'Compartir {name}',

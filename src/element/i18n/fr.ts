@@ -610,6 +610,10 @@ const fr: Catalog = {
     other: '{count} fichiers retirés de {name}.',
   },
   movedInCollection: '{name} déplacé en position {position} sur {count}.',
+  openCollection: 'Ouvrir',
+  collectionDownloadEmpty: '{name} ne contient aucun fichier à télécharger.',
+  collectionDownloadTooMany:
+    '{name} contient plus de {max} fichiers, plus qu’un ZIP ne peut en nommer : sélectionnez-en jusqu’à {max} dans sa vue et téléchargez-les.',
   // share links
   shareLink: 'Lien de partage…',
   shareLinkDialogTitle: 'Partager {name}',

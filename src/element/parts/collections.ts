@@ -5,6 +5,7 @@ import {
   addToCollection,
   createCollection,
   getCollection,
+  listCollectionItems,
   listCollections,
   removeFromCollection,
   reorderCollection,
@@ -19,6 +20,7 @@ import type { CollectionRef } from '../state/listing.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
 import { toMediaError } from './media-error.js';
+import { downloadZip, openShareDialog } from './share-actions.js';
 
 /*
  * Collections in the element (a lazy chunk): the sidebar section (`ml-collections`), a
@@ -156,6 +158,32 @@ export async function moveInCollection(host: LibraryHost, from: number, to: numb
     const failure = toMediaError(error);
     host.reportError(failure);
     await host.changed(undefined, undefined, failure.message);
+  }
+}
+
+/** Files one ZIP download may name (POST /_ml/downloads {fileIds}). */
+const maxZipFiles = 250;
+
+/** "Share link…" on a collection: the share dialog, for a public gallery of its files. */
+export function shareCollection(host: LibraryHost, collection: CollectionRef): Promise<void> {
+  return openShareDialog(host, { target: { type: 'collection', id: collection.id }, name: collection.name });
+}
+
+/**
+ * "Download as ZIP" on a collection: its files the caller may see (the items listing is scoped
+ * like any listing) as one ZIP; past the downloads API's 250 files it says so.
+ */
+export async function downloadCollection(host: LibraryHost, collection: CollectionRef): Promise<void> {
+  const l = host.l10n;
+  try {
+    const { client } = await host.connection();
+    const files = await listCollectionItems(client, collection.id, { limit: maxZipFiles + 1 });
+    if (files.length === 0) host.notify(l.t('collectionDownloadEmpty', { name: collection.name }));
+    else if (files.length > maxZipFiles)
+      host.notify(l.t('collectionDownloadTooMany', { name: collection.name, max: maxZipFiles }));
+    else await downloadZip(host, { fileIds: files.map((f) => f.fileId) });
+  } catch (error) {
+    host.notify(l.t('downloadZipFailed', { message: toMediaError(error).message }));
   }
 }
 
@@ -418,6 +446,10 @@ export class CollectionsSectionElement extends CollectionList {
               aria-current=${this.current === c.id ? 'true' : nothing}
               title=${l.t('collectionLabel', { name: c.name, count: c.itemCount })}
               @click=${() => this.host?.openCollection({ id: c.id, name: c.name })}
+              @contextmenu=${(e: MouseEvent) => void this.#menu(e, c)}
+              @keydown=${(e: KeyboardEvent) => {
+                if (e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10')) void this.#menu(e, c);
+              }}
               @dragover=${(e: DragEvent) => this.#dragOver(e)}
               @dragleave=${(e: DragEvent) => (e.currentTarget as HTMLElement).classList.remove('drop')}
               @drop=${(e: DragEvent) => this.#drop(e, c)}
@@ -464,6 +496,37 @@ export class CollectionsSectionElement extends CollectionList {
         <button class="btn primary" type="submit">${l.t('collectionCreate')}</button>
       </form>
       <p class="status error" role="alert"></p>`;
+  }
+
+  /**
+   * A collection's context menu (right click, the ContextMenu key or Shift+F10): open it, download
+   * it as a ZIP, and "Share link…" where the server would make one (see mayShareCollections).
+   */
+  async #menu(event: MouseEvent | KeyboardEvent, collection: MediaCollection): Promise<void> {
+    const host = this.host;
+    if (!host) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const row = event.currentTarget as HTMLElement;
+    const rect = row.getBoundingClientRect();
+    const at =
+      event instanceof MouseEvent && event.button === 2
+        ? { x: event.clientX, y: event.clientY }
+        : { x: rect.left + 8, y: rect.bottom };
+    const l = this.l10n.value;
+    const ref = { id: collection.id, name: collection.name };
+    const actions = [
+      { label: l.t('openCollection'), run: () => host.openCollection(ref) },
+      { label: l.t('downloadZip'), run: () => void downloadCollection(host, ref) },
+      ...(host.mayShareCollections()
+        ? [{ label: l.t('shareLink'), run: () => void shareCollection(host, ref) }]
+        : []),
+    ];
+    // The menu is the menus chunk's (loaded with this one, when the element is idle).
+    await customElements.whenDefined('ml-context-menu');
+    await host
+      .overlay('ml-context-menu')
+      .show(l.t('actionsFor', { name: collection.name }), actions, { invoker: row, at });
   }
 
   #dragOver(event: DragEvent): void {
@@ -518,10 +581,22 @@ export class CollectionCrumbsElement extends LitElement {
         overflow: hidden;
         text-overflow: ellipsis;
       }
+      nav {
+        flex: 1;
+        min-width: 0;
+        align-self: center;
+      }
+      .actions {
+        display: flex;
+        gap: 6px;
+        flex: none;
+      }
     `,
   ];
 
   @property({ attribute: false }) collection: CollectionRef | undefined;
+  /** Whether "Share link…" is offered (the server would make the link). */
+  @property({ attribute: false }) shareable = false;
   readonly #l10n = new LocalizeController(this);
   readonly #library = new ContextConsumer(this, { context: libraryContext });
   #asked = '';
@@ -552,7 +627,29 @@ export class CollectionCrumbsElement extends LitElement {
         <li aria-current="page">${this.collection?.name || '…'}</li>
       </ol>
       <span class="visually-hidden">${l.t('reorderHint')}</span>
-    </nav>`;
+    </nav>
+    ${this.#actions(l)}`;
+  }
+
+  /** The collection's own actions beside its name: a ZIP of it, and its public link. */
+  #actions(l: Localizer) {
+    const host = this.#library.value;
+    const collection = this.collection;
+    // Once its name is known (the dialog's title and the notices say it).
+    if (!host || !collection?.name) return nothing;
+    const ref = { id: collection.id, name: collection.name };
+    return html`<span class="actions">
+      <button class="btn" type="button" data-action="download-collection" @click=${() => void downloadCollection(host, ref)}>
+        ${l.t('downloadZip')}
+      </button>
+      ${
+        this.shareable
+          ? html`<button class="btn" type="button" data-action="share-collection" aria-haspopup="dialog" @click=${() => void shareCollection(host, ref)}>
+              ${l.t('shareLink')}
+            </button>`
+          : nothing
+      }
+    </span>`;
   }
 }
 

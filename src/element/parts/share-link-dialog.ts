@@ -18,7 +18,7 @@ export interface ShareSubject {
 const minPassword = 8;
 
 /**
- * "Share link…": makes a public link to a file or folder (title, expiry, password, whether
+ * "Share link…": makes a public link to a file, folder or collection (title, expiry, password, whether
  * downloads are allowed), shows its URL once to copy, and lists the target's links with Revoke.
  * A native modal `<dialog>`: focus is trapped, Escape closes it, and focus goes back to what
  * opened it. Its own lazy chunk.

@@ -50,6 +50,11 @@ export interface LibraryHost {
   levelAt(asset: Asset): AccessLevel | null;
   /** Whether "Share with people…" is offered for a file or folder. */
   mayShare(asset: Asset): boolean;
+  /**
+   * Whether a public link to a collection is offered: the server lets only the whole library make
+   * one (keys, admins, managers, read-write sessions for the root folder; not DAM members).
+   */
+  mayShareCollections(): boolean;
   /** Opens "Share with people…" for a file or folder. */
   share(asset: Asset): Promise<void>;
   /** The connection, once there is one; rejects when connecting fails. */
