@@ -599,6 +599,19 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
           .execute();
       },
     },
+    // A member's listing walks the date order testing each row's folder against its grants: with
+    // the folder in the index that test needs no row read (same prefix, so every other use stays).
+    '015_permission_indexes': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.dropIndex('file_versions_by_created').execute();
+        await listingIndex(db, 'file_versions_by_created', [
+          'is_current',
+          'created_at',
+          'version_id',
+          'folder',
+        ]);
+      },
+    },
   };
 };
 
