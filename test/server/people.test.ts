@@ -245,6 +245,17 @@ describe('groups and grants', () => {
     // The strongest grant wins: the user's own view does not weaken the group's contribute.
     await grant(server, { type: 'user', id: userId }, '/campaigns/2026', 'view');
     assert.equal((await (await member.call('/_ml/me?folder=/campaigns/2026')).json()).level, 'contribute');
+    // A tree inside another granted tree reads no file twice: a search's page counts each once.
+    const tagged = async (skip: number): Promise<string[]> =>
+      (
+        (await (
+          await member.call(`/v1/files?skip=${skip}&searchQuery=${encodeURIComponent('tags IN ["summer"]')}`)
+        ).json()) as Listed[]
+      )
+        .filter((i) => i.type === 'file')
+        .map((i) => i.filePath);
+    assert.deepEqual(await tagged(0), ['/campaigns/2026/hero.png']);
+    assert.deepEqual(await tagged(1), []);
   });
 
   it('lets a contributor upload and edit but not delete; the next request sees a revoked grant', async () => {

@@ -33,6 +33,18 @@ export const inFolderTree = (column: string, folder: string): Expression<SqlBool
   sql<SqlBool>`(${sql.ref(column)} >= ${folder} and ${sql.ref(column)} < ${`${folder.slice(0, -1)}0`})`;
 
 /**
+ * The granted folder trees without those inside another (`/a/b/` under `/a/` adds nothing):
+ * fewer ranges to test per row, and ranges that never overlap (no row matched twice).
+ */
+export function outermostTrees(trees: string[]): string[] {
+  const kept: string[] = [];
+  for (const tree of [...new Set(trees)].sort()) {
+    if (!kept.some((outer) => tree.startsWith(outer))) kept.push(tree);
+  }
+  return kept;
+}
+
+/**
  * What a member's grants reach, as one condition: `folderColumn` in one of the granted trees, or
  * `fileColumn` one of the granted files, or (for folder rows) `folderColumn` one of the folders
  * above them. No grants at all match nothing.
@@ -42,7 +54,7 @@ export function inGranted(
   folderColumn: string,
   fileColumn?: string,
 ): Expression<SqlBool> {
-  const parts = granted.trees.map((tree) => inFolderTree(folderColumn, tree));
+  const parts = outermostTrees(granted.trees).map((tree) => inFolderTree(folderColumn, tree));
   if (fileColumn && granted.fileIds.length > 0) {
     parts.push(sql<SqlBool>`${sql.ref(fileColumn)} in (${sql.join(granted.fileIds)})`);
   }

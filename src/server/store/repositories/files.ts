@@ -1,12 +1,13 @@
 import {
   type Insertable,
+  type Kysely,
   type OrderByModifiers,
   type Selectable,
   type SelectQueryBuilder,
   sql,
 } from 'kysely';
 import type { AITag, CustomMetadataValue, FileType } from '../../../shared/wire.js';
-import { inFolderTree, inGranted, Repository } from '../connection.js';
+import { inFolderTree, inGranted, outermostTrees, Repository } from '../connection.js';
 import type { ListQuery, SortColumn } from '../list-query.js';
 import { asIs, bigint, flag, json, nullableJson, RowMapper } from '../row-mapper.js';
 import type { Database, FileVersionTable } from '../schema.js';
@@ -88,6 +89,11 @@ const fileRows = new RowMapper<FileRecord, FileVersionTable>({
   createdAt: bigint('created_at'),
   updatedAt: bigint('updated_at'),
 });
+
+type VersionIds = SelectQueryBuilder<Database, 'file_versions', { version_id: string }>;
+
+/** Sorts the folder indexes (is_current, folder, created_at or name, version_id) hold. */
+const folderIndexSorts = new Set<SortColumn>(['createdAt', 'name']);
 
 const sortColumns: Record<SortColumn, keyof FileVersionTable> = {
   name: 'name',
@@ -292,7 +298,7 @@ export class FileRepository extends Repository {
       const inOrder = this.#matchingIds(query).orderBy(place).orderBy('version_id').limit(limit).offset(skip);
       return this.#all((q) => q.where('version_id', 'in', inOrder).orderBy(place).orderBy('version_id'));
     }
-    const page = this.#matchingIds(query)
+    const page = (this.#fromGrantedTrees(query) ?? this.#matchingIds(query))
       .orderBy(column, order)
       .orderBy('version_id', direction)
       .limit(limit)
@@ -311,15 +317,44 @@ export class FileRepository extends Repository {
     return Number(row.n);
   }
 
+  /**
+   * A member's search, read from its granted trees rather than along the sort: each tree a range on
+   * the folder index (which holds the name and date orders too), then the filter on those rows alone.
+   * Walking the sort's index instead tests the grants' ranges on every row until enough match both,
+   * which for a selective search is most of the library. Only for folder grants (file grants keep
+   * the condition) and the sorts those indexes hold; a plain listing stops early along its sort anyway.
+   */
+  #fromGrantedTrees(query: ListQuery) {
+    const { granted, filter } = query;
+    if (granted === undefined || filter === undefined || granted.fileIds.length > 0) return undefined;
+    if (granted.trees.length === 0 || !folderIndexSorts.has(query.sort.column)) return undefined;
+    // Ranges that never overlap, so no row is read twice; VALUES names its columns column1, column2.
+    const ranges = sql<{ column1: string; column2: string }>`(values ${sql.join(
+      outermostTrees(granted.trees).map((tree) => sql`(${tree}, ${`${tree.slice(0, -1)}0`})`),
+    )})`;
+    // The ranges first (SQLite keeps a CROSS JOIN's order; newer SQLite would otherwise walk the
+    // sort's index and scan the ranges per row). The rest names only file_versions' columns.
+    return this.#matchingIds(
+      { ...query, granted: undefined },
+      (db) =>
+        db
+          .selectFrom(ranges.as('granted_trees'))
+          .crossJoin('file_versions')
+          .whereRef('file_versions.folder', '>=', 'granted_trees.column1')
+          .whereRef('file_versions.folder', '<', 'granted_trees.column2')
+          .select('file_versions.version_id') as unknown as VersionIds,
+    );
+  }
+
   /** The version ids `query` lists, in no order. */
-  #matchingIds(query: ListQuery) {
-    let ids = this.c.db
-      .selectFrom('file_versions')
-      .select('version_id')
-      .where('is_current', 'in', [
-        ...(query.include.files ? [1] : []),
-        ...(query.include.versions ? [0] : []),
-      ]);
+  #matchingIds(
+    query: ListQuery,
+    from: (db: Kysely<Database>) => VersionIds = (db) => db.selectFrom('file_versions').select('version_id'),
+  ) {
+    let ids = from(this.c.db).where('is_current', 'in', [
+      ...(query.include.files ? [1] : []),
+      ...(query.include.versions ? [0] : []),
+    ]);
     if (query.folder !== undefined) ids = ids.where('folder', '=', query.folder);
     if (query.collection !== undefined) {
       const { id } = query.collection;
