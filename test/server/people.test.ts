@@ -253,7 +253,7 @@ describe('groups and grants', () => {
         ).json()) as Listed[]
       )
         .filter((i) => i.type === 'file')
-        .map((i) => i.filePath);
+        .map((i) => i.filePath ?? i.name);
     assert.deepEqual(await tagged(0), ['/campaigns/2026/hero.png']);
     assert.deepEqual(await tagged(1), []);
   });
