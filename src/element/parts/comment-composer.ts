@@ -7,6 +7,8 @@ import { property, state } from '../decorators.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
 
+/** The most mention suggestions shown at once. */
+const maxSuggestions = 6;
 /** What the composer hands over: the text, and who its `@Name`s stand for. */
 export interface ComposedComment {
   text: string;
@@ -52,8 +54,6 @@ export class CommentComposerElement extends LitElement {
         margin: 2px 0 0;
         padding: 4px 0;
         list-style: none;
-        max-height: 200px;
-        overflow: auto;
         border: 1px solid var(--_border);
         border-radius: calc(var(--_radius) - 2px);
         background: var(--_raised);
@@ -142,7 +142,8 @@ export class CommentComposerElement extends LitElement {
     try {
       const found = await mentionable(this.client!, query);
       if (asked !== this.#asked) return;
-      this.suggestions = found;
+      // A short list that never scrolls: typing narrows it (a scrolled listbox would need its own tab stop).
+      this.suggestions = found.slice(0, maxSuggestions);
       this.active = found.length > 0 ? 0 : -1;
       this.open = true;
     } catch {
