@@ -210,6 +210,8 @@ describe('the DAM app, as its users', () => {
     // …and gives it Contribute on /campaigns/ with "Share with people…" on the folder.
     const adminScreens = admin.getByRole('navigation', { name: 'Screens' });
     await adminScreens.getByRole('link', { name: 'Library' }).click();
+    // Once the library knows what the admin may do there (its toolbar offers sharing then).
+    await admin.locator('media-library [data-action="share"]').first().waitFor();
     await admin.getByRole('option', { name: /^campaigns/ }).click({ button: 'right' });
     await admin.getByRole('menuitem', { name: 'Share with people…' }).click();
     const share = admin.locator('ml-share-dialog');
