@@ -7,7 +7,18 @@ import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { CommentComposerElement } from '../../src/element/parts/comment-composer.js';
 import type { NotificationBellElement } from '../../src/element/parts/notification-bell.js';
 import type { MediaFile } from '../../src/shared/wire.js';
-import { cleanup, click, env, item, mount, shadow, testFetchAuth, until as waitUntil } from './helpers.js';
+import {
+  bearer,
+  cleanup,
+  click,
+  env,
+  item,
+  mount,
+  shadow,
+  testFetchAuth,
+  uploadPng as uploadShared,
+  until as waitUntil,
+} from './helpers.js';
 
 afterEach(cleanup);
 
@@ -27,46 +38,19 @@ async function expectNoViolations(target: Element, state: string): Promise<void>
 const until = <T>(check: () => T | undefined | null | false, what?: string, timeout = 12_000) =>
   waitUntil(check, what, timeout);
 
-/** A session token acting for a DAM user (the test token endpoint's `x-test-user`). */
-async function bearerFor(user: string): Promise<string> {
-  const session = await fetch(`${env.authUrl}/session`, {
-    method: 'POST',
-    headers: { 'x-test-user': user },
-    body: '{}',
-  });
-  return `Bearer ${((await session.json()) as { token: string }).token}`;
-}
-
 async function api(user: string, method: string, path: string, json?: unknown): Promise<Response> {
   return fetch(`${env.url}${path}`, {
     method,
     headers: {
-      authorization: await bearerFor(user),
+      authorization: await bearer(user),
       ...(json !== undefined && { 'content-type': 'application/json' }),
     },
     ...(json !== undefined && { body: JSON.stringify(json) }),
   });
 }
 
-async function uploadPng(folder: string, name: string): Promise<MediaFile> {
-  const canvas = document.createElement('canvas');
-  canvas.width = 40;
-  canvas.height = 30;
-  canvas.getContext('2d')!.fillRect(0, 0, 40, 30);
-  const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
-  const form = new FormData();
-  form.set('file', blob, name);
-  form.set('fileName', name);
-  form.set('folder', folder);
-  form.set('useUniqueFileName', 'false');
-  const response = await fetch(`${env.url}/api/v1/files/upload`, {
-    method: 'POST',
-    headers: { authorization: await bearerFor('ann@example.com') },
-    body: form,
-  });
-  expect(response.status).to.equal(200);
-  return (await response.json()) as MediaFile;
-}
+const uploadPng = async (folder: string, name: string): Promise<MediaFile> =>
+  uploadShared(folder, name, { authorization: await bearer('ann@example.com'), width: 40, height: 30 });
 
 /** Opens the file's details and its Comments tab; answers the comments panel's shadow root. */
 async function openComments(element: MediaLibraryElement, name: string): Promise<ShadowRoot> {

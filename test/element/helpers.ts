@@ -4,6 +4,7 @@ import { sendMouse, setViewport } from '@web/test-runner-commands';
 import '../../src/element/index.js';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { AssetGridElement } from '../../src/element/parts/asset-grid.js';
+import type { Asset, MediaFile } from '../../src/shared/wire.js';
 import type { ElementTestEnv, TestMember } from './test-server.js';
 
 import { until } from './until.js';
@@ -181,4 +182,51 @@ export function menuAt(
     'the context menu',
     12_000,
   );
+}
+
+/**
+ * `Bearer <token>` of a session from the test token endpoint: the whole library, or acting for the
+ * DAM user `user` (its `x-test-user`).
+ */
+export async function bearer(user?: string): Promise<string> {
+  const session = await fetch(`${env.authUrl}/session`, {
+    method: 'POST',
+    ...(user && { headers: { 'x-test-user': user } }),
+    body: '{}',
+  });
+  return `Bearer ${((await session.json()) as { token: string }).token}`;
+}
+
+/** What `folder` holds, folders and files, as the API lists it (not through the element). */
+export async function listed(folder: string): Promise<Asset[]> {
+  const response = await fetch(`${env.url}/v1/files?type=all&path=${encodeURIComponent(folder)}`, {
+    headers: { authorization: await bearer() },
+  });
+  return (await response.json()) as Asset[];
+}
+
+/** A filled `width`×`height` PNG uploaded as `name` into `folder` with `authorization`. */
+export async function uploadPng(
+  folder: string,
+  name: string,
+  { authorization, width, height }: { authorization: string; width: number; height: number },
+): Promise<MediaFile> {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  canvas.getContext('2d')!.fillRect(0, 0, width, height);
+  const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+  const form = new FormData();
+  form.set('file', blob, name);
+  form.set('fileName', name);
+  form.set('folder', folder);
+  form.set('useUniqueFileName', 'false');
+  const response = await fetch(`${env.url}/api/v1/files/upload`, {
+    method: 'POST',
+    headers: { authorization },
+    body: form,
+  });
+  if (response.status !== 200)
+    throw new Error(`upload of ${name}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as MediaFile;
 }

@@ -1,7 +1,18 @@
 import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { MediaFile } from '../../src/shared/wire.js';
-import { cleanup, click, env, item, mount, shadow, testFetchAuth, until as waitUntil } from './helpers.js';
+import {
+  bearer,
+  cleanup,
+  click,
+  env,
+  item,
+  mount,
+  shadow,
+  testFetchAuth,
+  uploadPng as uploadShared,
+  until as waitUntil,
+} from './helpers.js';
 
 afterEach(cleanup);
 
@@ -9,31 +20,9 @@ afterEach(cleanup);
 const until = <T>(check: () => T | undefined | null | false, what?: string, timeout = 12_000) =>
   waitUntil(check, what, timeout);
 
-async function bearer(): Promise<string> {
-  const session = await fetch(`${env.authUrl}/session`, { method: 'POST', body: '{}' });
-  return `Bearer ${((await session.json()) as { token: string }).token}`;
-}
-
 /** A PNG uploaded as the test token endpoint's user (`sub: element-tests`). */
-async function uploadPng(folder: string, name: string): Promise<MediaFile> {
-  const canvas = document.createElement('canvas');
-  canvas.width = 24;
-  canvas.height = 16;
-  canvas.getContext('2d')!.fillRect(0, 0, 24, 16);
-  const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
-  const form = new FormData();
-  form.set('file', blob, name);
-  form.set('fileName', name);
-  form.set('folder', folder);
-  form.set('useUniqueFileName', 'false');
-  const response = await fetch(`${env.url}/api/v1/files/upload`, {
-    method: 'POST',
-    headers: { authorization: await bearer() },
-    body: form,
-  });
-  expect(response.status).to.equal(200);
-  return (await response.json()) as MediaFile;
-}
+const uploadPng = async (folder: string, name: string): Promise<MediaFile> =>
+  uploadShared(folder, name, { authorization: await bearer(), width: 24, height: 16 });
 
 async function tag(fileId: string, tags: string[]): Promise<void> {
   const response = await fetch(`${env.url}/v1/files/${fileId}/details`, {

@@ -1,13 +1,12 @@
 import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
-import type { Asset } from '../../src/shared/wire.js';
 import {
   activeElement,
   cleanup,
   click,
-  env,
   item,
   itemNames,
+  listed,
   mount,
   shadow,
   until as waitUntil,
@@ -17,15 +16,6 @@ afterEach(cleanup);
 
 const until = <T>(check: () => T | undefined | null | false, what?: string, timeout = 12_000) =>
   waitUntil(check, what, timeout);
-
-async function listed(folder: string): Promise<Asset[]> {
-  const session = await fetch(`${env.authUrl}/session`, { method: 'POST', body: '{}' });
-  const { token } = (await session.json()) as { token: string };
-  const response = await fetch(`${env.url}/v1/files?type=all&path=${encodeURIComponent(folder)}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  return (await response.json()) as Asset[];
-}
 
 function button(root: ParentNode, text: string): HTMLButtonElement {
   const found = [...root.querySelectorAll<HTMLButtonElement>('button')].find(

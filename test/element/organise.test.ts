@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
-import type { Asset, MediaFile } from '../../src/shared/wire.js';
+import type { MediaFile } from '../../src/shared/wire.js';
 import {
   activeElement,
   cleanup,
@@ -9,6 +9,7 @@ import {
   grid,
   item,
   itemNames,
+  listed,
   mount,
   shadow,
   treeItem,
@@ -20,15 +21,6 @@ afterEach(cleanup);
 // Saves go through the real server on a shared, busy machine: allow them time.
 const until = <T>(check: () => T | undefined | null | false, what?: string, timeout = 12_000) =>
   waitUntil(check, what, timeout);
-
-async function listed(folder: string): Promise<Asset[]> {
-  const session = await fetch(`${env.authUrl}/session`, { method: 'POST', body: '{}' });
-  const { token } = (await session.json()) as { token: string };
-  const response = await fetch(`${env.url}/v1/files?type=all&path=${encodeURIComponent(folder)}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  return (await response.json()) as Asset[];
-}
 
 const names = async (folder: string) => (await listed(folder)).map((a) => a.name).sort();
 

@@ -157,8 +157,7 @@ export class KeysScreenElement extends ListScreen<ApiKeyPair, KeyDialog> {
     const t = this.localizer.value;
     const dialog = this.dialog;
     if (!dialog) return nothing;
-    const { error, buttons: dialogButtons } = this.dialogParts();
-    const buttons = dialogButtons;
+    const { error, buttons } = this.dialogParts();
     const form = (title: string, body: TemplateResult) =>
       html`<form @submit=${this.#submit} lang=${t.lang} dir=${t.dir}>
         <h2 id="dialog-title">${title}</h2>
