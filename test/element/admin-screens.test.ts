@@ -104,6 +104,8 @@ describe('the users screen', () => {
     // The same email again: the server's 409 in the dialog, which stays open.
     await sendKeys({ press: 'Enter' });
     await until(() => dialogOf(screen).open, 'the add dialog again');
+    // Typed once the dialog has moved focus into its first field (after its render), not before.
+    await until(() => focused()?.getAttribute('name') === 'email', 'focus in the email field');
     await sendKeys({ type: email });
     await tabTo((e) => e.getAttribute('name') === 'password', 'the password field');
     await sendKeys({ type: 'a long enough password' });
