@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -115,3 +115,20 @@ for (const [kind, open] of kinds) {
     });
   });
 }
+
+describe('disk storage after a crash', () => {
+  it('deletes the half-copied bytes a killed copy left beside the key', async () => {
+    const opened = await openDisk();
+    try {
+      const key = 'originals/ab/killed-copy';
+      await opened.storage.write('originals/ab/source', Buffer.from('bytes'));
+      await opened.storage.copy('originals/ab/source', key);
+      await rename(join(opened.scratch, 'blobs', key), join(opened.scratch, 'blobs', `${key}.partial`));
+      await opened.storage.delete(key);
+      const left = await readdir(join(opened.scratch, 'blobs', 'originals', 'ab'));
+      assert.deepEqual(left, ['source']);
+    } finally {
+      await opened.close();
+    }
+  });
+});

@@ -79,7 +79,10 @@ export class DiskStorage implements BlobStorage {
   }
 
   async delete(key: string): Promise<void> {
-    await rm(this.#path(key), { force: true });
+    const path = this.#path(key);
+    await rm(path, { force: true });
+    // A copy killed half-way left its bytes beside the key; the sweep that deletes the key ends them.
+    await rm(`${path}.partial`, { force: true });
   }
 
   async deleteTree(prefix: string): Promise<void> {
