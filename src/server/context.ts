@@ -1,4 +1,5 @@
 import type { Locker } from '@tus/server';
+import type { AiProviders } from './ai/providers.js';
 import type { ApiKeys } from './auth/api-keys.js';
 import type { RateLimiter } from './auth/rate-limiter.js';
 import type { SignInLimits } from './auth/user-sessions.js';
@@ -55,4 +56,6 @@ export interface ServerContext {
   notificationHub: NotificationHub;
   /** Notification emails, when SMTP is configured. */
   notificationMailer: NotificationMailer;
+  /** AI providers by capability (src/server/ai/providers.ts); empty when none is configured. */
+  ai: AiProviders;
 }

@@ -145,6 +145,7 @@ async function serveOn(
     }),
     notificationHub: new NotificationHub(store, config.notifications),
     notificationMailer: new NotificationMailer(store, config.notifications),
+    ai: { taggers: {} },
   };
   shareCoresBetweenRenders(config.renderConcurrency);
   if (redis) context.resumableLocker = new RedisResumableLocker(redis, config.redisPrefix);

@@ -1,0 +1,83 @@
+/**
+ * What the server's AI can do, one small interface per capability (docs/ai.md). Each has a local
+ * implementation that runs on the server itself from packaged models, or an HTTP adapter for an
+ * external provider the operator configured; none is required, and a capability with no provider
+ * answers the request that needs it with a 400 saying so.
+ */
+
+/** An image to analyse, decoded once by the caller. */
+export interface AiImage {
+  bytes: Buffer;
+  mime: string;
+  width: number;
+  height: number;
+}
+
+/** A rectangle in the analysed image's pixels. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A label as ImageKit shapes `AITags`, with where it was found when the model says. */
+export interface DetectedLabel {
+  name: string;
+  /** 0–100, as ImageKit's `AITags[].confidence`. */
+  confidence: number;
+  box?: Box;
+}
+
+export interface TagOptions {
+  /** Drop labels under this confidence (0–100). */
+  minConfidence?: number;
+  /** At most this many labels, most confident first. */
+  maxTags?: number;
+}
+
+/** Labels what an image shows (`google-auto-tagging`, `aws-auto-tagging`). */
+export interface Tagger {
+  /** `AITags[].source`: the extension's name, or the local tagger's. */
+  readonly source: string;
+  tag(image: AiImage, options: TagOptions): Promise<DetectedLabel[]>;
+}
+
+/** Cuts the subject out (`remove-bg`, `e-bgremove`): a PNG of the same size with alpha outside it. */
+export interface BackgroundRemover {
+  removeBackground(image: AiImage): Promise<Buffer>;
+}
+
+/** Writes alt text for an image, in the language asked for. */
+export interface Captioner {
+  caption(image: AiImage, options: { language?: string }): Promise<string>;
+}
+
+/** A vector for "find similar": close vectors, similar images (cosine distance). */
+export interface Embedder {
+  readonly model: string;
+  embed(image: AiImage): Promise<Float32Array>;
+}
+
+export interface GeneratedImage {
+  bytes: Buffer;
+  mime: string;
+}
+
+/** Makes an image from a text prompt (the upload panel's "Generate"). */
+export interface ImageGenerator {
+  generate(prompt: string, options: { width?: number; height?: number }): Promise<GeneratedImage>;
+}
+
+/** ImageKit's auto-tagging extensions by name. */
+export type TaggingExtension = 'google-auto-tagging' | 'aws-auto-tagging';
+
+/** The providers this server has, by capability; an absent one is not configured. */
+export interface AiProviders {
+  /** The tagger each auto-tagging extension uses: an external one where configured, else the local one. */
+  taggers: Partial<Record<TaggingExtension, Tagger>>;
+  backgroundRemover?: BackgroundRemover;
+  captioner?: Captioner;
+  embedder?: Embedder;
+  imageGenerator?: ImageGenerator;
+}
