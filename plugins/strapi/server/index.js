@@ -1,8 +1,9 @@
 // The plugin's server half: the `plugin::media-library.asset` custom field, three admin
-// permissions, the token routes (`…/session`, `…/upload-auth`) on media-library's adapter, and the
-// plugin's settings (`…/settings`).
+// permissions, the token routes (`…/session`, `…/upload-auth`) on media-library's adapter, the
+// plugin's settings (`…/settings`), and where-used reports to the media server on entry writes.
 const { pluginConfig } = require('./config');
 const { permissionActions } = require('./permissions');
+const { createReferences } = require('./references');
 const { routes } = require('./routes');
 const { settingsController } = require('./settings');
 const { tokenController } = require('./token-controller');
@@ -14,6 +15,7 @@ module.exports = {
   },
   async bootstrap({ strapi }) {
     await strapi.service('admin::permission').actionProvider.registerMany(permissionActions);
+    createReferences(strapi).subscribe();
   },
   routes,
   controllers: { token: tokenController, settings: settingsController },
