@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { type FieldValue, readFieldValue, type StoredFile } from './field-value.js';
 import { type DialogInvocation, fieldSettings, readInstallation } from './parameters.js';
+import { entryFileIds, entryPlace, reportReferences } from './references.js';
 import type { FieldSdk } from './sdk.js';
 import { appStyles, t, tokens } from './styles.js';
 
@@ -249,6 +250,24 @@ export class ContentfulFieldElement extends LitElement {
     } catch (error) {
       this.files = previous;
       this.problem = `The field could not be saved: ${error instanceof Error ? error.message : String(error)}`;
+      return;
+    }
+    void this.reportUse(files);
+  }
+
+  /**
+   * Tells the media server which files the entry uses now, so the library shows "Used in" and
+   * warns before deleting them. Best effort: the field is saved either way.
+   */
+  private async reportUse(files: StoredFile[]): Promise<void> {
+    const sdk = this.sdk!;
+    try {
+      const installation = readInstallation(sdk.parameters.installation);
+      await reportReferences(sdk, installation, entryPlace(sdk, entryFileIds(sdk, files)));
+    } catch (error) {
+      console.warn(
+        `media-library: could not record where files are used: ${error instanceof Error ? error.message : error}`,
+      );
     }
   }
 
