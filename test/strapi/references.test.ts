@@ -26,10 +26,10 @@ describe('the Strapi plugin reports where files are used', () => {
   let strapi: StrapiApp;
   let admin: string;
 
-  // biome-ignore lint/suspicious/noExplicitAny: test bodies are checked field by field
   async function call(
     path: string,
     init: { json?: unknown; method?: string; token?: string } = {},
+    // biome-ignore lint/suspicious/noExplicitAny: test bodies are checked field by field
   ): Promise<{ status: number; body: any }> {
     const headers: Record<string, string> = {};
     if (init.token ?? admin) headers.authorization = `Bearer ${init.token ?? admin}`;
@@ -74,6 +74,8 @@ describe('the Strapi plugin reports where files are used', () => {
       MEDIA_LIBRARY_ENDPOINT: media.url,
       MEDIA_LIBRARY_PUBLIC_KEY: testKeys.publicKey,
       MEDIA_LIBRARY_PRIVATE_KEY: testKeys.privateKey,
+      // No cached URLs: the rename below shows at once.
+      MEDIA_LIBRARY_URL_CACHE_SECONDS: '0',
     });
     const registered = await call('/admin/register-admin', {
       json: { email: 'admin@example.com', firstname: 'Ada', lastname: 'Admin', password },
@@ -132,6 +134,18 @@ describe('the Strapi plugin reports where files are used', () => {
     assert.equal(edited.status, 200, JSON.stringify(edited.body));
     await eventually(cover.fileId, (list) => list[0]?.title === 'Spring launch');
     assert.equal((await referencesOf(inGallery.fileId)).length, 1);
+
+    // Renamed in the media library: Strapi answers with the file's current URL, by its fileId.
+    const renamed = await media.api('/v1/files/rename', {
+      method: 'PUT',
+      json: { filePath: cover.filePath, newFileName: 'spring-cover.png' },
+    });
+    assert.equal(renamed.status, 200, await renamed.clone().text());
+    const read = await call(`/content-manager/collection-types/${article}/${documentId}`);
+    assert.equal(read.status, 200, JSON.stringify(read.body));
+    assert.match(read.body.data.cover.url, /\/articles\/spring-cover\.png/);
+    assert.equal(read.body.data.cover.filePath, '/articles/spring-cover.png');
+    assert.equal(read.body.data.cover.fileId, cover.fileId);
 
     const deleted = await call(`/content-manager/collection-types/${article}/${documentId}`, {
       method: 'DELETE',
