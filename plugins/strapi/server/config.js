@@ -17,7 +17,9 @@ const pluginConfig = {
       }
     }
     if (!Number.isInteger(config.urlCacheSeconds) || config.urlCacheSeconds < 0) {
-      throw new TypeError('media-library: config.urlCacheSeconds must be a whole number of seconds, 0 or more');
+      throw new TypeError(
+        'media-library: config.urlCacheSeconds must be a whole number of seconds, 0 or more',
+      );
     }
     if (config.endpoint && !/^https?:\/\//.test(config.endpoint)) {
       throw new TypeError(

@@ -4,7 +4,6 @@
 // server once per file and cached for a few minutes.
 const { fileIdsOf } = require('./references');
 
-
 function createCurrentUrls(strapi, fields) {
   /** fileId → { file: {url, filePath, name} | null, expires } or a pending lookup. */
   const cache = new Map();
