@@ -47,6 +47,64 @@ export function entryPlace(sdk: FieldSdk, fileIds: string[]): ReferencesPlace {
   };
 }
 
+/** The editor's session from the token endpoint: its token and the media server's base URL. */
+async function editorSession(
+  sdk: FieldSdk,
+  installation: InstallationParameters,
+): Promise<{ token: string; base: string }> {
+  const fetchAuth = tokenEndpointFetch(installation.authUrl, { sign: installation.signRequests, sdk });
+  const response = await fetchAuth('session', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  const session = (await response.json().catch(() => ({}))) as {
+    token?: string;
+    endpoint?: string;
+    message?: string;
+  };
+  if (!response.ok || !session.token) {
+    throw new Error(session.message ?? `The token endpoint answered ${response.status}.`);
+  }
+  return {
+    token: session.token,
+    base: (installation.endpoint || session.endpoint || '').replace(/\/+$/, ''),
+  };
+}
+
+/** Where a file is now. */
+export type FileLocation = Pick<StoredFile, 'url' | 'filePath' | 'name'>;
+
+/**
+ * The current url, path and name of each file the media server still has (a move or rename in
+ * the library changes them; the fileId stays). Files it cannot tell about are left out.
+ */
+export async function currentLocations(
+  sdk: FieldSdk,
+  installation: InstallationParameters,
+  fileIds: string[],
+): Promise<Map<string, FileLocation>> {
+  const { token, base } = await editorSession(sdk, installation);
+  const found = new Map<string, FileLocation>();
+  await Promise.all(
+    [...new Set(fileIds)].map(async (fileId) => {
+      const response = await fetch(`${base}/v1/files/${encodeURIComponent(fileId)}/details`, {
+        headers: { authorization: `Bearer ${token}` },
+      }).catch(() => undefined);
+      if (!response?.ok) return;
+      const file = (await response.json().catch(() => ({}))) as Partial<FileLocation>;
+      if (
+        typeof file.url === 'string' &&
+        typeof file.filePath === 'string' &&
+        typeof file.name === 'string'
+      ) {
+        found.set(fileId, { url: file.url, filePath: file.filePath, name: file.name });
+      }
+    }),
+  );
+  return found;
+}
+
 /**
  * Reports the place with a session from the token endpoint. A file deleted from the library since
  * it was chosen is left out. Throws with the server's message when it is refused (a read-only
@@ -57,21 +115,8 @@ export async function reportReferences(
   installation: InstallationParameters,
   place: ReferencesPlace,
 ): Promise<void> {
-  const fetchAuth = tokenEndpointFetch(installation.authUrl, { sign: installation.signRequests, sdk });
-  const sessionResponse = await fetchAuth('session', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{}',
-  });
-  const session = (await sessionResponse.json().catch(() => ({}))) as {
-    token?: string;
-    endpoint?: string;
-    message?: string;
-  };
-  if (!sessionResponse.ok || !session.token) {
-    throw new Error(session.message ?? `The token endpoint answered ${sessionResponse.status}.`);
-  }
-  const base = (installation.endpoint || session.endpoint || '').replace(/\/+$/, '');
+  const session = await editorSession(sdk, installation);
+  const base = session.base;
   let fileIds = place.fileIds;
   for (let attempt = 0; attempt < 2; attempt++) {
     const empty = fileIds.length === 0;

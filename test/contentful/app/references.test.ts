@@ -109,4 +109,53 @@ describe('where used', () => {
     expect(reference!.title).to.equal(`Article ${entryId}`);
     expect(await placesOf(contentful.sdk, 'red.png', key)).to.have.length(0);
   });
+
+  it('brings the stored URL of a file moved in the media library up to date when the entry opens', async () => {
+    const probe = fakeFieldSdk({ installation: installation(), dialog: async () => undefined });
+    const session = await tokenEndpointFetch(env.authUrl, { sign: true, sdk: probe.sdk })('session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const { token } = (await session.json()) as { token: string };
+    const api = (path: string, method = 'GET', body?: unknown) =>
+      fetch(`${env.mediaUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+    const folder = `/brand/moved-${Math.random().toString(36).slice(2)}/`;
+    expect(
+      (await api('/v1/files/copy', 'POST', { sourceFilePath: '/brand/red.png', destinationPath: folder }))
+        .status,
+    ).to.equal(204);
+    const [copy] = (await (await api(`/v1/files?path=${encodeURIComponent(folder)}`)).json()) as StoredFile[];
+    const before: StoredFile = {
+      ...stored('red.png'),
+      fileId: copy!.fileId,
+      url: copy!.url,
+      filePath: copy!.filePath,
+    };
+    expect(
+      (await api('/v1/files/rename', 'PUT', { filePath: copy!.filePath, newFileName: 'crimson.png' })).status,
+    ).to.equal(200);
+
+    const contentful = fakeFieldSdk({
+      installation: installation(),
+      value: { files: [before, stored('blue.jpg')] },
+      dialog: async () => undefined,
+    });
+    const view = await viewIn(mountApp(contentful.sdk), 'ml-contentful-field');
+    await until(() => contentful.writes.length === 1, 'the moved file to be updated');
+    const [moved, unchanged] = (contentful.writes[0] as { files: StoredFile[] }).files;
+    expect(moved!.fileId).to.equal(copy!.fileId);
+    expect(moved!.filePath).to.equal(`${folder}crimson.png`);
+    expect(moved!.name).to.equal('crimson.png');
+    expect(moved!.url).to.include(`${folder}crimson.png`);
+    expect(unchanged).to.deep.equal(stored('blue.jpg'));
+    await view.updateComplete;
+    expect(shadow(view).querySelector('[role="status"]')?.textContent).to.match(
+      /moved or renamed.*Publish the entry/s,
+    );
+  });
 });
