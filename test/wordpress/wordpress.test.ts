@@ -162,7 +162,7 @@ describe(`the WordPress plugin`, () => {
   let site: WordPressSite;
   let media: TestServer;
   let browser: Browser | undefined;
-  let photo: { url: string; name: string };
+  let photo: { url: string; name: string; fileId: string };
 
   before(async () => {
     assert.ok(
@@ -189,7 +189,7 @@ describe(`the WordPress plugin`, () => {
       }),
     });
     assert.equal(response.status, 200, await response.clone().text());
-    photo = (await response.json()) as { url: string; name: string };
+    photo = (await response.json()) as { url: string; name: string; fileId: string };
     const lighthouse = await media.api('/api/v1/files/upload', {
       method: 'POST',
       body: uploadForm({
@@ -605,6 +605,8 @@ describe(`the WordPress plugin`, () => {
     assert.match(content, /<img [^>]*src="[^"]*\/wp\/harbour\.jpg/);
     assert.match(content, /alt="A harbour at dawn"/);
     assert.match(content, /srcset="[^"]*tr=w-320 320w/);
+    // The fileId, by which the post reports where the file is used.
+    assert.match(content, new RegExp(`data-ml-file-id="${photo.fileId}"`));
     assert.deepEqual(errors, []);
     await page.context().close();
   });
@@ -663,6 +665,7 @@ describe(`the WordPress plugin`, () => {
     assert.ok(src.startsWith(photo.url), content);
     assert.match(content, /alt="A harbour at dawn"/);
     assert.match(content, /"width":1600,"height":900/);
+    assert.match(content, new RegExp(`"mlFileId":"${photo.fileId}"`));
     const srcset = (/srcset="([^"]+)"/.exec(content)?.[1] ?? '').replaceAll('&amp;', '&').split(', ');
     assert.deepEqual(
       srcset.map((entry) => entry.split(' ')[1]),
@@ -761,6 +764,8 @@ describe(`the WordPress plugin`, () => {
     })()`);
     const content = await saveDraft(page, site);
     assert.equal(content.match(/<!-- wp:image/g)?.length, 2, content);
+    // Each block keeps its file's id: two gallery images, the cover and the media & text.
+    assert.equal(content.match(/"mlFileId":"[0-9a-f]+"/g)?.length, 4, content);
     const cover = /<!-- wp:cover[\s\S]*?<!-- \/wp:cover -->/.exec(content)?.[0] ?? '';
     assert.match(cover, /<img [^>]*alt="A lighthouse"[^>]*src="[^"]*\/wp\/lighthouse\.jpg/, cover);
     assert.match(
