@@ -762,12 +762,21 @@ describe(`the WordPress plugin`, () => {
       const [gallery, cover, mediaText] = window.wp.data.select('core/block-editor').getBlocks();
       return gallery?.innerBlocks.length === 2 && Boolean(cover?.attributes.url) && Boolean(mediaText?.attributes.mediaUrl);
     })()`);
+    // A file put in another way (core's Replace) is no longer the media library's: its fileId goes.
+    await page.evaluate(`(() => {
+      const editor = window.wp.data.select('core/block-editor');
+      const cover = editor.getBlocks()[1];
+      window.wp.data.dispatch('core/block-editor').updateBlockAttributes(cover.clientId, { url: 'https://example.com/other.jpg', id: undefined });
+    })()`);
+    await page.waitForFunction(
+      "!window.wp.data.select('core/block-editor').getBlocks()[1].attributes.mlFileId",
+    );
     const content = await saveDraft(page, site);
     assert.equal(content.match(/<!-- wp:image/g)?.length, 2, content);
-    // Each block keeps its file's id: two gallery images, the cover and the media & text.
-    assert.equal(content.match(/"mlFileId":"[0-9a-f]+"/g)?.length, 4, content);
+    // Each block keeps its file's id: two gallery images and the media & text (not the replaced cover).
+    assert.equal(content.match(/"mlFileId":"[0-9a-f]+"/g)?.length, 3, content);
     const cover = /<!-- wp:cover[\s\S]*?<!-- \/wp:cover -->/.exec(content)?.[0] ?? '';
-    assert.match(cover, /<img [^>]*alt="A lighthouse"[^>]*src="[^"]*\/wp\/lighthouse\.jpg/, cover);
+    assert.match(cover, /<img [^>]*alt="A lighthouse"[^>]*src="https:\/\/example\.com\/other\.jpg/, cover);
     assert.match(
       content,
       /wp-block-media-text[\s\S]*<img src="[^"]*\/wp\/harbour\.jpg[^"]*" alt="A harbour at dawn"/,

@@ -3,7 +3,7 @@
  * blocks, a "Media Library" inserter entry, and a srcset of ImageKit transforms on images.
  */
 (() => {
-  const { createElement: el, Fragment, useEffect, useState } = wp.element;
+  const { createElement: el, Fragment, useEffect, useRef, useState } = wp.element;
   const { __ } = wp.i18n;
   const { addFilter } = wp.hooks;
   const { createHigherOrderComponent } = wp.compose;
@@ -128,6 +128,16 @@
           setAttributes({ mlSrcset: undefined, mlSizes: undefined, mlFileId: undefined });
         }
       }, [name, attributes.url, attributes.mlSrcset]);
+      // The image replaced another way (core's Replace, a URL): the block no longer shows that file.
+      const shown = name === 'core/media-text' ? attributes.mediaUrl : attributes.url;
+      const seen = useRef({ shown, fileId: attributes.mlFileId });
+      useEffect(() => {
+        const before = seen.current;
+        seen.current = { shown, fileId: attributes.mlFileId };
+        if (attributes.mlFileId && shown !== before.shown && attributes.mlFileId === before.fileId) {
+          setAttributes({ mlFileId: undefined });
+        }
+      }, [shown, attributes.mlFileId]);
       if (!supported.includes(name) || !isSelected) return el(BlockEdit, props);
       const open = async () => {
         const files = await picker.open({ multiple: name === 'core/gallery' });
