@@ -711,6 +711,12 @@ describe(`the WordPress plugin`, () => {
     assert.match(content, /src="[^"]*\/wp\/lighthouse\.jpg/, 'the block keeps the media server URL');
     const original = await site.php("echo get_post_meta( (int) $argv[1], '_media_library_url', true );", id!);
     assert.match(original, /\/wp\/lighthouse\.jpg/);
+    // The attachment keeps the file's id, so as a featured image it counts as a use of the file.
+    const fileId = await site.php(
+      "echo get_post_meta( (int) $argv[1], '_media_library_file_id', true );",
+      id!,
+    );
+    assert.match(fileId, /^[0-9a-f]{24}$/);
     assert.deepEqual(errors, []);
     await page.context().close();
   });
