@@ -23,6 +23,9 @@ final class Media_Library_References {
 	/** How long a file's current URL is cached (seconds); a move shows on pages after at most this. */
 	const URL_CACHE_SECONDS = 300;
 
+	/** Set for a day when the media server has no `/_ml/references` (ImageKit itself); per endpoint. */
+	const UNSUPPORTED_TRANSIENT = 'media_library_no_references_';
+
 	/** Blocks whose `mlFileId` attribute names the file they show, and the comment attribute holding its URL (null: only in the markup's `<img src>`). */
 	const URL_ATTRIBUTES = array(
 		'core/image'      => null,
@@ -145,6 +148,10 @@ final class Media_Library_References {
 	 * @return bool Whether the server took it.
 	 */
 	private static function send( string $method, array $place ): bool {
+		// A server without `/_ml/references` (ImageKit itself) is asked again once a day, not on every save.
+		if ( get_transient( self::UNSUPPORTED_TRANSIENT . md5( Media_Library_Settings::endpoint() ) ) ) {
+			return false;
+		}
 		$token    = Media_Library_Tokens::session_token(
 			array(
 				'folder' => Media_Library_Settings::normalize_folder( (string) Media_Library_Settings::get()['root_folder'] ),
@@ -174,6 +181,10 @@ final class Media_Library_References {
 			return false;
 		}
 		$status = (int) wp_remote_retrieve_response_code( $response );
+		if ( 404 === $status ) {
+			set_transient( self::UNSUPPORTED_TRANSIENT . md5( Media_Library_Settings::endpoint() ), 1, DAY_IN_SECONDS );
+			return false;
+		}
 		if ( 400 === $status && 'PUT' === $method ) {
 			$answer  = json_decode( (string) wp_remote_retrieve_body( $response ), true );
 			$missing = is_array( $answer ) && isset( $answer['missingFileIds'] ) && is_array( $answer['missingFileIds'] ) ? $answer['missingFileIds'] : array();
