@@ -25,6 +25,7 @@ require_once __DIR__ . '/includes/class-settings.php';
 require_once __DIR__ . '/includes/class-tokens.php';
 require_once __DIR__ . '/includes/class-rest.php';
 require_once __DIR__ . '/includes/class-editor.php';
+require_once __DIR__ . '/includes/class-references.php';
 
 add_action(
 	'init',
@@ -36,3 +37,4 @@ add_action(
 Media_Library_Settings::register();
 Media_Library_Rest::register();
 Media_Library_Editor::register();
+Media_Library_References::register();

@@ -7,7 +7,8 @@ const servers = await startContentfulTestServers();
 process.env.ML_TEST_ENV = JSON.stringify(servers.env);
 const runner = await startTestRunner({
   autoExitProcess: false,
-  argv: ['--files', 'test/contentful/app/**/*.test.ts'],
+  // One file when named (`node --import tsx test/contentful/run.ts test/contentful/app/field.test.ts`).
+  argv: ['--files', process.argv[2] ?? 'test/contentful/app/**/*.test.ts'],
 });
 if (!runner) {
   await servers.close();

@@ -162,7 +162,7 @@ describe(`the WordPress plugin`, () => {
   let site: WordPressSite;
   let media: TestServer;
   let browser: Browser | undefined;
-  let photo: { url: string; name: string };
+  let photo: { url: string; name: string; fileId: string };
 
   before(async () => {
     assert.ok(
@@ -189,7 +189,7 @@ describe(`the WordPress plugin`, () => {
       }),
     });
     assert.equal(response.status, 200, await response.clone().text());
-    photo = (await response.json()) as { url: string; name: string };
+    photo = (await response.json()) as { url: string; name: string; fileId: string };
     const lighthouse = await media.api('/api/v1/files/upload', {
       method: 'POST',
       body: uploadForm({
@@ -605,6 +605,8 @@ describe(`the WordPress plugin`, () => {
     assert.match(content, /<img [^>]*src="[^"]*\/wp\/harbour\.jpg/);
     assert.match(content, /alt="A harbour at dawn"/);
     assert.match(content, /srcset="[^"]*tr=w-320 320w/);
+    // The fileId, by which the post reports where the file is used.
+    assert.match(content, new RegExp(`data-ml-file-id="${photo.fileId}"`));
     assert.deepEqual(errors, []);
     await page.context().close();
   });
@@ -663,6 +665,7 @@ describe(`the WordPress plugin`, () => {
     assert.ok(src.startsWith(photo.url), content);
     assert.match(content, /alt="A harbour at dawn"/);
     assert.match(content, /"width":1600,"height":900/);
+    assert.match(content, new RegExp(`"mlFileId":"${photo.fileId}"`));
     const srcset = (/srcset="([^"]+)"/.exec(content)?.[1] ?? '').replaceAll('&amp;', '&').split(', ');
     assert.deepEqual(
       srcset.map((entry) => entry.split(' ')[1]),
@@ -708,6 +711,12 @@ describe(`the WordPress plugin`, () => {
     assert.match(content, /src="[^"]*\/wp\/lighthouse\.jpg/, 'the block keeps the media server URL');
     const original = await site.php("echo get_post_meta( (int) $argv[1], '_media_library_url', true );", id!);
     assert.match(original, /\/wp\/lighthouse\.jpg/);
+    // The attachment keeps the file's id, so as a featured image it counts as a use of the file.
+    const fileId = await site.php(
+      "echo get_post_meta( (int) $argv[1], '_media_library_file_id', true );",
+      id!,
+    );
+    assert.match(fileId, /^[0-9a-f]{24}$/);
     assert.deepEqual(errors, []);
     await page.context().close();
   });
@@ -759,10 +768,21 @@ describe(`the WordPress plugin`, () => {
       const [gallery, cover, mediaText] = window.wp.data.select('core/block-editor').getBlocks();
       return gallery?.innerBlocks.length === 2 && Boolean(cover?.attributes.url) && Boolean(mediaText?.attributes.mediaUrl);
     })()`);
+    // A file put in another way (core's Replace) is no longer the media library's: its fileId goes.
+    await page.evaluate(`(() => {
+      const editor = window.wp.data.select('core/block-editor');
+      const cover = editor.getBlocks()[1];
+      window.wp.data.dispatch('core/block-editor').updateBlockAttributes(cover.clientId, { url: 'https://example.com/other.jpg', id: undefined });
+    })()`);
+    await page.waitForFunction(
+      "!window.wp.data.select('core/block-editor').getBlocks()[1].attributes.mlFileId",
+    );
     const content = await saveDraft(page, site);
     assert.equal(content.match(/<!-- wp:image/g)?.length, 2, content);
+    // Each block keeps its file's id: two gallery images and the media & text (not the replaced cover).
+    assert.equal(content.match(/"mlFileId":"[0-9a-f]+"/g)?.length, 3, content);
     const cover = /<!-- wp:cover[\s\S]*?<!-- \/wp:cover -->/.exec(content)?.[0] ?? '';
-    assert.match(cover, /<img [^>]*alt="A lighthouse"[^>]*src="[^"]*\/wp\/lighthouse\.jpg/, cover);
+    assert.match(cover, /<img [^>]*alt="A lighthouse"[^>]*src="https:\/\/example\.com\/other\.jpg/, cover);
     assert.match(
       content,
       /wp-block-media-text[\s\S]*<img src="[^"]*\/wp\/harbour\.jpg[^"]*" alt="A harbour at dawn"/,

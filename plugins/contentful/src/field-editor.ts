@@ -1,6 +1,13 @@
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { type FieldValue, readFieldValue, type StoredFile } from './field-value.js';
 import { type DialogInvocation, fieldSettings, readInstallation } from './parameters.js';
+import {
+  currentLocations,
+  entryFileIds,
+  entryPlace,
+  type FileLocation,
+  reportReferences,
+} from './references.js';
 import type { FieldSdk } from './sdk.js';
 import { appStyles, t, tokens } from './styles.js';
 
@@ -14,6 +21,7 @@ export class ContentfulFieldElement extends LitElement {
     files: { state: true },
     disabled: { state: true },
     problem: { state: true },
+    notice: { state: true },
   };
 
   static override styles = [
@@ -87,6 +95,7 @@ export class ContentfulFieldElement extends LitElement {
   declare private files: StoredFile[];
   declare private disabled: boolean;
   declare private problem: string | undefined;
+  declare private notice: string | undefined;
   private sdk: FieldSdk | undefined;
   private dragFrom = -1;
   private unsubscribe: (() => void)[] = [];
@@ -96,6 +105,7 @@ export class ContentfulFieldElement extends LitElement {
     this.files = [];
     this.disabled = false;
     this.problem = undefined;
+    this.notice = undefined;
   }
 
   /** Takes over the location: shows the stored value and follows changes made elsewhere. */
@@ -112,6 +122,43 @@ export class ContentfulFieldElement extends LitElement {
       }),
     ];
     sdk.window.startAutoResizer();
+    void this.updateMoved();
+  }
+
+  /**
+   * A file moved or renamed in the media library has a new URL (the fileId stays): on opening the
+   * entry, the stored url, path and name are brought up to date, and the editor is told to publish.
+   */
+  private async updateMoved(): Promise<void> {
+    const sdk = this.sdk!;
+    if (this.files.length === 0 || sdk.field.getIsDisabled()) return;
+    let locations: Map<string, FileLocation>;
+    try {
+      const installation = readInstallation(sdk.parameters.installation);
+      locations = await currentLocations(
+        sdk,
+        installation,
+        this.files.map((file) => file.fileId),
+      );
+    } catch {
+      return; // No session (not configured, refused): the stored values stay.
+    }
+    let moved = 0;
+    const next = this.files.map((file) => {
+      const now = locations.get(file.fileId);
+      if (!now || (now.url === file.url && now.filePath === file.filePath && now.name === file.name))
+        return file;
+      moved++;
+      return { ...file, ...now };
+    });
+    if (moved === 0) return;
+    await this.store(next);
+    if (!this.problem) {
+      this.notice =
+        moved === 1
+          ? 'A file was moved or renamed in the media library, so its link is updated here. Publish the entry to show it on the site.'
+          : `${moved} files were moved or renamed in the media library, so their links are updated here. Publish the entry to show them on the site.`;
+    }
   }
 
   override disconnectedCallback(): void {
@@ -138,6 +185,7 @@ export class ContentfulFieldElement extends LitElement {
         ${this.files.map((file, index) => this.renderFile(file, index))}
       </ol>
       ${this.problem ? html`<p class="note error" role="alert">${this.problem}</p>` : nothing}
+      ${this.notice ? html`<p class="hint" role="status">${this.notice}</p>` : nothing}
       ${
         this.disabled
           ? nothing
@@ -249,6 +297,24 @@ export class ContentfulFieldElement extends LitElement {
     } catch (error) {
       this.files = previous;
       this.problem = `The field could not be saved: ${error instanceof Error ? error.message : String(error)}`;
+      return;
+    }
+    void this.reportUse(files);
+  }
+
+  /**
+   * Tells the media server which files the entry uses now, so the library shows "Used in" and
+   * warns before deleting them. Best effort: the field is saved either way.
+   */
+  private async reportUse(files: StoredFile[]): Promise<void> {
+    const sdk = this.sdk!;
+    try {
+      const installation = readInstallation(sdk.parameters.installation);
+      await reportReferences(sdk, installation, entryPlace(sdk, entryFileIds(sdk, files)));
+    } catch (error) {
+      console.warn(
+        `media-library: could not record where files are used: ${error instanceof Error ? error.message : error}`,
+      );
     }
   }
 

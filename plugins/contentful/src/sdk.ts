@@ -6,8 +6,10 @@
 import type {
   CMAClient,
   ConfigAppSDK,
+  ContentTypeAPI,
   DialogAppSDK,
   DialogsAPI,
+  EntryFieldAPI,
   FieldAPI,
   FieldAppSDK,
   IdsAPI,
@@ -35,13 +37,18 @@ export type ConfigSdk = Pick<
 > &
   SignerSdk;
 
-/** The field location, on a JSON object field: the chosen files and a button to pick more. */
+/**
+ * The field location, on a JSON object field: the chosen files and a button to pick more. It
+ * reports where files are used, so it also reads the entry's other fields and signs its calls.
+ */
 export type FieldSdk = Pick<
   FieldAppSDK<InstallationParameters, InstanceParameters>,
   'location' | 'window'
 > & {
   field: Pick<
     FieldAPI,
+    | 'id'
+    | 'locale'
     | 'type'
     | 'getValue'
     | 'setValue'
@@ -55,7 +62,10 @@ export type FieldSdk = Pick<
     FieldAppSDK<InstallationParameters, InstanceParameters>['parameters'],
     'installation' | 'instance'
   >;
-  ids: Pick<IdsAPI, 'field'>;
+  ids: Pick<IdsAPI, 'field' | 'entry' | 'space' | 'environment'> & { app?: string };
+  cma: Pick<CMAClient, 'appSignedRequest'>;
+  entry: { fields: Record<string, Pick<EntryFieldAPI, 'locales' | 'getValue'>> };
+  contentType: Pick<ContentTypeAPI, 'displayField' | 'name'>;
   uiLanguageLocale?: string;
 };
 

@@ -7,12 +7,19 @@ const pluginConfig = {
     /** Defaults for every session: `{ folder, maxFileSize, accept }` (roles decide `access`). */
     scope: {},
     ttlSeconds: 600,
+    /** How long a file's current URL is cached after asking the media server (a move shows after at most this). */
+    urlCacheSeconds: env.int('MEDIA_LIBRARY_URL_CACHE_SECONDS', 300),
   }),
   validator(config) {
     for (const key of ['endpoint', 'publicKey', 'privateKey']) {
       if (typeof config[key] !== 'string') {
         throw new TypeError(`media-library: config.${key} must be a string`);
       }
+    }
+    if (!Number.isInteger(config.urlCacheSeconds) || config.urlCacheSeconds < 0) {
+      throw new TypeError(
+        'media-library: config.urlCacheSeconds must be a whole number of seconds, 0 or more',
+      );
     }
     if (config.endpoint && !/^https?:\/\//.test(config.endpoint)) {
       throw new TypeError(

@@ -3,7 +3,7 @@
  * blocks, a "Media Library" inserter entry, and a srcset of ImageKit transforms on images.
  */
 (() => {
-  const { createElement: el, Fragment, useEffect, useState } = wp.element;
+  const { createElement: el, Fragment, useEffect, useRef, useState } = wp.element;
   const { __ } = wp.i18n;
   const { addFilter } = wp.hooks;
   const { createHigherOrderComponent } = wp.compose;
@@ -27,6 +27,7 @@
       srcset: picker.srcset(file.url, file.width),
       sizes: picker.sizes(file.width),
       id: undefined,
+      fileId: file.fileId,
     };
     if (importChoice && picker.config.canImport) {
       try {
@@ -57,6 +58,7 @@
       id: data.id,
       mlSrcset: data.srcset || undefined,
       mlSizes: data.sizes || undefined,
+      mlFileId: data.fileId,
     };
   }
 
@@ -78,11 +80,18 @@
         url: data.url,
         alt: data.alt,
         id: data.id,
+        mlFileId: data.fileId,
         backgroundType: 'image',
         dimRatio: attributes.dimRatio ?? 50,
       });
     else if (name === 'core/media-text')
-      setAttributes({ mediaUrl: data.url, mediaAlt: data.alt, mediaId: data.id, mediaType: 'image' });
+      setAttributes({
+        mediaUrl: data.url,
+        mediaAlt: data.alt,
+        mediaId: data.id,
+        mediaType: 'image',
+        mlFileId: data.fileId,
+      });
   }
 
   function ImportToggle() {
@@ -116,9 +125,19 @@
           attributes.mlSrcset &&
           !attributes.mlSrcset.startsWith(attributes.url || '\u0000')
         ) {
-          setAttributes({ mlSrcset: undefined, mlSizes: undefined });
+          setAttributes({ mlSrcset: undefined, mlSizes: undefined, mlFileId: undefined });
         }
       }, [name, attributes.url, attributes.mlSrcset]);
+      // The image replaced another way (core's Replace, a URL): the block no longer shows that file.
+      const shown = name === 'core/media-text' ? attributes.mediaUrl : attributes.url;
+      const seen = useRef({ shown, fileId: attributes.mlFileId });
+      useEffect(() => {
+        const before = seen.current;
+        seen.current = { shown, fileId: attributes.mlFileId };
+        if (attributes.mlFileId && shown !== before.shown && attributes.mlFileId === before.fileId) {
+          setAttributes({ mlFileId: undefined });
+        }
+      }, [shown, attributes.mlFileId]);
       if (!supported.includes(name) || !isSelected) return el(BlockEdit, props);
       const open = async () => {
         const files = await picker.open({ multiple: name === 'core/gallery' });
@@ -145,12 +164,24 @@
   addFilter('editor.BlockEdit', 'media-library/toolbar-button', withMediaLibraryButton);
 
   // srcset and sizes are not Image block attributes in core: keep them in ours and write them into the saved <img>.
+  // mlFileId (in the block comment) names the media server file: the plugin's PHP reports where
+  // each file is used from it, and renders the file's current URL after a move or rename.
   addFilter('blocks.registerBlockType', 'media-library/srcset-attributes', (settings, name) => {
-    if (name !== 'core/image') return settings;
-    return {
-      ...settings,
-      attributes: { ...settings.attributes, mlSrcset: { type: 'string' }, mlSizes: { type: 'string' } },
-    };
+    if (name === 'core/image') {
+      return {
+        ...settings,
+        attributes: {
+          ...settings.attributes,
+          mlSrcset: { type: 'string' },
+          mlSizes: { type: 'string' },
+          mlFileId: { type: 'string' },
+        },
+      };
+    }
+    if (name === 'core/cover' || name === 'core/media-text') {
+      return { ...settings, attributes: { ...settings.attributes, mlFileId: { type: 'string' } } };
+    }
+    return settings;
   });
 
   function withSrcset(node, srcSet, sizes) {

@@ -88,6 +88,7 @@
         name: file.name,
         alt: file.description || '',
         description: file.description || '',
+        fileId: file.fileId,
       },
     });
   }

@@ -170,9 +170,11 @@ final class Media_Library_Editor {
 	}
 
 	/**
-	 * The `<img>` for one File (the element's insert payload): URL, alt from its description, size, srcset.
+	 * The `<img>` for one File (the element's insert payload): URL, alt from its description, size,
+	 * srcset, and its fileId (`data-ml-file-id`), by which the post reports where the file is used
+	 * and shows its current URL after a move.
 	 *
-	 * @param array $file A File: url, width, height, description, name.
+	 * @param array $file A File: url, width, height, description, name, fileId.
 	 */
 	public static function image_markup( array $file ): string {
 		$url = esc_url_raw( (string) ( $file['url'] ?? '' ), array( 'http', 'https' ) );
@@ -193,6 +195,10 @@ final class Media_Library_Editor {
 			$attrs['sizes']  = '(max-width: ' . $width . 'px) 100vw, ' . $width . 'px';
 		}
 		$attrs['class'] = 'media-library-image';
+		$file_id        = (string) ( $file['fileId'] ?? '' );
+		if ( '' !== $file_id ) {
+			$attrs['data-ml-file-id'] = $file_id;
+		}
 		$html           = '<img';
 		foreach ( $attrs as $name => $value ) {
 			$html .= ' ' . $name . '="' . ( 'src' === $name ? esc_url( $value ) : esc_attr( $value ) ) . '"';

@@ -75,6 +75,7 @@ final class Media_Library_Rest {
 					'name'        => array( 'type' => 'string' ),
 					'alt'         => array( 'type' => 'string' ),
 					'description' => array( 'type' => 'string' ),
+					'fileId'      => array( 'type' => 'string' ),
 				),
 			)
 		);
@@ -301,6 +302,9 @@ final class Media_Library_Rest {
 			)
 		);
 		if ( $existing ) {
+			if ( null !== $request['fileId'] && '' !== $request['fileId'] ) {
+				update_post_meta( (int) $existing[0], Media_Library_References::FILE_ID_META, sanitize_text_field( (string) $request['fileId'] ) );
+			}
 			return new WP_REST_Response( self::attachment_answer( (int) $existing[0] ) );
 		}
 		require_once ABSPATH . 'wp-admin/includes/file.php';
@@ -330,6 +334,10 @@ final class Media_Library_Rest {
 			return new WP_Error( 'media_library_import', $id->get_error_message(), array( 'status' => 400 ) );
 		}
 		update_post_meta( $id, '_media_library_url', esc_url_raw( $url ) );
+		if ( null !== $request['fileId'] && '' !== $request['fileId'] ) {
+			// A featured image imported from the media library counts as a use of the file.
+			update_post_meta( $id, Media_Library_References::FILE_ID_META, sanitize_text_field( (string) $request['fileId'] ) );
+		}
 		if ( null !== $request['alt'] ) {
 			update_post_meta( $id, '_wp_attachment_image_alt', sanitize_text_field( (string) $request['alt'] ) );
 		}

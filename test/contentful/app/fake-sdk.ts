@@ -172,16 +172,35 @@ export interface FakeField {
   setDisabled(disabled: boolean): void;
 }
 
-export function fakeFieldSdk(options: {
-  installation: InstallationParameters;
-  instance?: InstanceParameters;
-  value?: unknown;
-  disabled?: boolean;
-  type?: 'Object' | 'Symbol';
-  /** What the dialog answers: the value it closes with (undefined when the editor dismisses it). */
-  dialog: (options: OpenCustomWidgetOptions) => Promise<unknown>;
-}): FakeField {
+export function fakeFieldSdk(
+  options: {
+    installation: InstallationParameters;
+    instance?: InstanceParameters;
+    value?: unknown;
+    disabled?: boolean;
+    type?: 'Object' | 'Symbol';
+    /** What the dialog answers: the value it closes with (undefined when the editor dismisses it). */
+    dialog: (options: OpenCustomWidgetOptions) => Promise<unknown>;
+    /** The entry's id (`entry-1`), and its other fields' values by field id and locale. */
+    entryId?: string;
+    otherFields?: Record<string, Record<string, unknown>>;
+    /** The entry's title (its display field `title`). */
+    title?: string;
+  } & Identity,
+): FakeField {
   let value = options.value;
+  const calls = { signed: 0 };
+  const { ids: signerIds, cma } = signer(options, calls);
+  const entryFields: FieldSdk['entry']['fields'] = {
+    title: { locales: ['en-US'], getValue: () => options.title },
+    images: { locales: ['en-US'], getValue: () => value },
+  };
+  for (const [id, byLocale] of Object.entries(options.otherFields ?? {})) {
+    entryFields[id] = {
+      locales: Object.keys(byLocale),
+      getValue: (locale?: string) => byLocale[locale ?? 'en-US'],
+    };
+  }
   let disabled = options.disabled ?? false;
   const valueListeners = new Set<(value: unknown) => void>();
   const disabledListeners = new Set<(disabled: boolean) => void>();
@@ -199,7 +218,16 @@ export function fakeFieldSdk(options: {
     sdk: {
       location: located('entry-field'),
       uiLanguageLocale: 'en-US',
-      ids: { field: 'images' },
+      ids: {
+        field: 'images',
+        entry: options.entryId ?? 'entry-1',
+        space: signerIds.space,
+        environment: signerIds.environment,
+        app: signerIds.app,
+      },
+      cma,
+      entry: { fields: entryFields },
+      contentType: { displayField: 'title', name: 'Article' },
       window: windowApi,
       parameters: { installation: options.installation, instance: options.instance ?? {} },
       dialogs: {
@@ -210,6 +238,8 @@ export function fakeFieldSdk(options: {
         },
       },
       field: {
+        id: 'images',
+        locale: 'en-US',
         type: options.type ?? 'Object',
         getValue: () => value,
         async setValue(next: unknown) {
