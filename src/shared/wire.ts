@@ -238,7 +238,11 @@ export type ErrorReason =
   | 'NOT_COMMENT_AUTHOR'
   | 'NOT_A_THREAD'
   | 'USER_REQUIRED'
-  | 'INVALID_CURSOR';
+  | 'INVALID_CURSOR'
+  // ai-providers
+  | 'AI_NOT_CONFIGURED'
+  | 'AI_PROVIDER_FAILED'
+  | 'PRIVATE_FILE_NOT_SENT';
 
 /** Every error body, ImageKit's shape. Some endpoints add `reason`, `errors` or `missingFileIds`. */
 export interface ErrorBody {
