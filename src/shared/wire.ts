@@ -342,3 +342,15 @@ export interface MediaCollection {
   createdAt: string;
   updatedAt: string;
 }
+
+/** `GET /_ml/ai`: which AI actions this server offers (docs/ai-providers.md). */
+export interface AiCapabilities {
+  /** "Suggest alt text" (`POST /_ml/files/{id}/alt-text-suggestion`). */
+  altText: boolean;
+  /** "Generate" in the upload panel (`POST /_ml/generate`). */
+  generate: boolean;
+  backgroundRemoval: boolean;
+  similar: boolean;
+  /** The auto-tagging extensions this server runs. */
+  taggingExtensions: string[];
+}

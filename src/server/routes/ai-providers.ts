@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { Type } from '@fastify/type-provider-typebox';
+import type { AiCapabilities } from '../../shared/wire.js';
 import { assertMaySend } from '../ai/privacy.js';
 import type { AiProviders } from '../ai/providers.js';
 import { assertFileVisible, assertLevel } from '../auth/scope.js';
@@ -12,19 +13,7 @@ import { StagedFile } from '../library/staging.js';
 import { checkUploadAhead, ingestUpload } from '../library/uploads.js';
 import { readBlob } from '../storage/blob-storage.js';
 import { type RoutePlugin, urlEndpointFor } from './route-plugin.js';
-import { FileIdParams, MediaFileSchema, withMessages } from './schemas.js';
-
-/** `GET /_ml/ai`: what the element may offer, by capability. */
-export interface AiCapabilities {
-  /** "Suggest alt text" (`POST /_ml/files/{id}/alt-text-suggestion`). */
-  altText: boolean;
-  /** "Generate" in the upload panel (`POST /_ml/generate`). */
-  generate: boolean;
-  backgroundRemoval: boolean;
-  similar: boolean;
-  /** The auto-tagging extensions this server runs. */
-  taggingExtensions: string[];
-}
+import { type Covers, FileIdParams, MediaFileSchema, withMessages } from './schemas.js';
 
 const AiCapabilitiesSchema = Type.Object({
   altText: Type.Boolean(),
@@ -33,6 +22,7 @@ const AiCapabilitiesSchema = Type.Object({
   similar: Type.Boolean(),
   taggingExtensions: Type.Array(Type.String()),
 });
+true satisfies Covers<typeof AiCapabilitiesSchema, AiCapabilities>;
 
 const AltTextBody = withMessages(
   Type.Optional(
