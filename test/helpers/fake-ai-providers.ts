@@ -9,6 +9,8 @@ export interface ReceivedCall {
   url: string;
   headers: IncomingMessage['headers'];
   body: unknown;
+  /** The body as sent, for checking a signature over it. */
+  rawBody: string;
 }
 
 export interface FakeAiProviders {
@@ -50,7 +52,13 @@ export async function startFakeAiProviders(): Promise<FakeAiProviders> {
     } catch {
       body = text;
     }
-    fake.calls.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, body });
+    fake.calls.push({
+      method: request.method ?? '',
+      url: request.url ?? '',
+      headers: request.headers,
+      body,
+      rawBody: text,
+    });
     const answer = (status: number, json: unknown) => {
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(json));
