@@ -10,6 +10,7 @@ import {
 import type { AiImage } from '../../src/server/ai/providers.js';
 import { type FakeAiProviders, startFakeAiProviders } from '../helpers/fake-ai-providers.js';
 import { upload } from '../helpers/fixtures.js';
+import { addUser, grant, signIn } from '../helpers/people.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { bearer, sessionToken } from '../helpers/session.js';
 
@@ -208,6 +209,27 @@ describe('external AI providers', () => {
     const allowed = await suggest(server, fileId, { key: null, headers: bearer(writer) });
     assert.equal(allowed.status, 200);
     assert.equal(fake.calls.length, 1);
+  });
+
+  it('asks a DAM member for contribute: view may neither suggest alt text nor generate into the folder', async () => {
+    const { fileId } = await put(server, 'team.png', { folder: '/team-ai' });
+    for (const level of ['view', 'contribute'] as const) {
+      const id = await addUser(server, { email: `${level}-ai@example.com`, role: 'member' });
+      await grant(server, { type: 'user', id }, '/team-ai', level);
+      const member = await signIn(server, `${level}-ai@example.com`);
+      const suggested = await member.call(`/_ml/files/${fileId}/alt-text-suggestion`, {
+        method: 'POST',
+        json: {},
+      });
+      const generated = await member.call('/_ml/generate', {
+        method: 'POST',
+        json: { prompt: 'a team photo', folder: '/team-ai', fileName: `${level}.png` },
+      });
+      const expected = level === 'view' ? 403 : 200;
+      assert.equal(suggested.status, expected, `${level}: ${await suggested.text()}`);
+      assert.equal(generated.status, expected, `${level}: ${await generated.text()}`);
+    }
+    assert.equal(fake.calls.length, 2, 'only the contributor reached the provider');
   });
 
   it('answers a failing or silent provider with a 502 that says which, in time', async () => {
