@@ -7,6 +7,7 @@ import {
   type ExternalAiConfig,
   resolveExternalAiConfig,
 } from '../../src/server/ai/external/config.js';
+import { OpenAiImageGenerator } from '../../src/server/ai/external/openai-compatible.js';
 import type { AiImage } from '../../src/server/ai/providers.js';
 import { type FakeAiProviders, startFakeAiProviders } from '../helpers/fake-ai-providers.js';
 import { upload } from '../helpers/fixtures.js';
@@ -285,6 +286,23 @@ describe('external AI providers', () => {
     assert.notEqual((await again.json()).name, 'lighthouse.png', 'a second one gets a unique name');
     const audit = await (await server.api('/_ml/audit?action=file.upload')).json();
     assert.ok(JSON.stringify(audit).includes('/generated/lighthouse.png'), 'the upload is in the audit log');
+  });
+
+  it('leaves response_format out for the GPT image models, which always answer b64_json', async () => {
+    const generator = new OpenAiImageGenerator(
+      { url: `${fake.url}/v1`, imageModel: 'gpt-image-1', sendPrivate: false },
+      { timeoutMs: 1500, maxResponseBytes: 1024 ** 2 },
+    );
+    const image = await generator.generate('a fox', { width: 1536, height: 1024 });
+    assert.equal(image.mime, 'image/png');
+    const [call] = fake.calls;
+    assert.deepEqual(call!.body, { model: 'gpt-image-1', prompt: 'a fox', n: 1, size: '1536x1024' });
+    assert.equal(call!.headers.authorization, undefined, 'no key, no Authorization header');
+    const tiny = new OpenAiImageGenerator(
+      { url: `${fake.url}/v1`, imageModel: 'gpt-image-1', sendPrivate: false },
+      { timeoutMs: 1500, maxResponseBytes: 100 },
+    );
+    await assert.rejects(tiny.generate('a fox', {}), /larger than this server accepts/);
   });
 
   it('refuses generation outside the session scope and bad input before paying the provider', async () => {
