@@ -11,6 +11,7 @@ import { apiCorsOptions } from './cors.js';
 import { ApiError, HELP } from './errors.js';
 import { newId } from './library/ids.js';
 import { answerClientError, enforceBodyTimeouts, httpServerOptions } from './request-timeouts.js';
+import { aiProviderRoutes } from './routes/ai-providers.js';
 import { appRoutes } from './routes/app.js';
 import { auditRoutes } from './routes/audit.js';
 import { backupRoutes } from './routes/backup.js';
@@ -200,6 +201,7 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(tusRoutes, { ctx });
   await app.register(companionRoutes, { ctx });
   await app.register(clientConfigRoutes, { ctx });
+  await app.register(aiProviderRoutes, { ctx });
   await app.register(appRoutes, { ctx });
   // Last: the catch-all for file URLs, below every API route.
   await app.register(deliveryRoutes, { ctx });

@@ -39,7 +39,8 @@ MEDIA_LIBRARY_PUBLIC_KEY / MEDIA_LIBRARY_PRIVATE_KEY (first key pair),
 MEDIA_LIBRARY_ADMIN_EMAIL / MEDIA_LIBRARY_ADMIN_PASSWORD (first admin), MEDIA_LIBRARY_MAX_UPLOAD,
 MEDIA_LIBRARY_RATE_LIMIT, MEDIA_LIBRARY_LOG_LEVEL, MEDIA_LIBRARY_ALLOWED_HOSTS,
 MEDIA_LIBRARY_CORS_ORIGINS; for many nodes DATABASE_URL,
-MEDIA_LIBRARY_STORAGE, REDIS_URL, MEDIA_LIBRARY_S3_ENDPOINT and the AWS SDK's AWS_* variables.
+MEDIA_LIBRARY_STORAGE, REDIS_URL, MEDIA_LIBRARY_S3_ENDPOINT and the AWS SDK's AWS_* variables;
+external AI providers (off by default) MEDIA_LIBRARY_AI_* (docs/ai-providers.md).
 See docs/server.md and docs/security.md for all of them.`;
 
 async function serve(flags: ConfigFlags): Promise<void> {

@@ -1,6 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseSize } from '../shared/sizes.js';
+import {
+  defaultExternalAiConfig,
+  type ExternalAiConfig,
+  resolveExternalAiConfig,
+} from './ai/external/config.js';
 import { parseRateLimit, type RateLimitSetting } from './auth/rate-limiter.js';
 import { defaultQueryLimits, type QueryLimits } from './search/query-language.js';
 
@@ -129,6 +134,8 @@ export interface ServerConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   /** Uploads from the element: the resumable (tus) endpoint and Companion's remote sources. */
   upload: UploadSettings;
+  /** External AI providers (`MEDIA_LIBRARY_AI_*`, docs/ai-providers.md); none by default. */
+  externalAi: ExternalAiConfig;
 }
 
 /** The remote sources Companion can fetch from, by Companion's provider names. */
@@ -231,6 +238,7 @@ export function defaultConfig(): ServerConfig {
       companionOrigins: [],
       providers: {},
     },
+    externalAi: defaultExternalAiConfig,
   };
 }
 
@@ -336,6 +344,7 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
     },
     logLevel: (env.MEDIA_LIBRARY_LOG_LEVEL as ServerConfig['logLevel']) ?? base.logLevel,
     upload: resolveUploadSettings(env, base.upload, size),
+    externalAi: resolveExternalAiConfig(env),
     redisPrefix: env.MEDIA_LIBRARY_REDIS_PREFIX ?? base.redisPrefix,
     jobLeaseMs: Number(env.MEDIA_LIBRARY_JOB_LEASE_MS ?? base.jobLeaseMs),
     backupRetryMs: Number(env.MEDIA_LIBRARY_BACKUP_RETRY_MS ?? base.backupRetryMs),

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { ApiKeyPair } from '../shared/wire.js';
+import { externalAiProviders, withExternalProviders } from './ai/external/index.js';
 import { buildApp } from './app.js';
 import { ApiKeys } from './auth/api-keys.js';
 import { MemoryRateLimiter, RedisRateLimiter } from './auth/rate-limiter.js';
@@ -145,7 +146,7 @@ async function serveOn(
     }),
     notificationHub: new NotificationHub(store, config.notifications),
     notificationMailer: new NotificationMailer(store, config.notifications),
-    ai: { taggers: {} },
+    ai: withExternalProviders({ taggers: {} }, externalAiProviders(config.externalAi)),
   };
   shareCoresBetweenRenders(config.renderConcurrency);
   if (redis) context.resumableLocker = new RedisResumableLocker(redis, config.redisPrefix);

@@ -238,7 +238,11 @@ export type ErrorReason =
   | 'NOT_COMMENT_AUTHOR'
   | 'NOT_A_THREAD'
   | 'USER_REQUIRED'
-  | 'INVALID_CURSOR';
+  | 'INVALID_CURSOR'
+  // ai-providers
+  | 'AI_NOT_CONFIGURED'
+  | 'AI_PROVIDER_FAILED'
+  | 'PRIVATE_FILE_NOT_SENT';
 
 /** Every error body, ImageKit's shape. Some endpoints add `reason`, `errors` or `missingFileIds`. */
 export interface ErrorBody {
@@ -337,4 +341,16 @@ export interface MediaCollection {
   createdBy: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** `GET /_ml/ai`: which AI actions this server offers (docs/ai-providers.md). */
+export interface AiCapabilities {
+  /** "Suggest alt text" (`POST /_ml/files/{id}/alt-text-suggestion`). */
+  altText: boolean;
+  /** "Generate" in the upload panel (`POST /_ml/generate`). */
+  generate: boolean;
+  backgroundRemoval: boolean;
+  similar: boolean;
+  /** The auto-tagging extensions this server runs. */
+  taggingExtensions: string[];
 }

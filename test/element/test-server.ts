@@ -12,6 +12,7 @@ import { startMediaServer } from '../../src/server/server.js';
 import { openSqliteStore } from '../../src/server/store/sqlite.js';
 import type { Scope } from '../../src/shared/session-token.js';
 import { createTokenEndpoint, fastifyTokenEndpoint } from '../../src/token-endpoint/index.js';
+import { startFakeAiProviders } from '../helpers/fake-ai-providers.js';
 import { jpeg, png, upload } from '../helpers/fixtures.js';
 import { basicAuth, type TestServer, testKeys } from '../helpers/server.js';
 import { hasFfmpeg, twoColourVideo } from '../helpers/videos.js';
@@ -98,6 +99,8 @@ export async function startElementTestServer(
 ): Promise<{ env: ElementTestEnv; close(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'media-library-element-'));
   await seedBigFolder(dataDir);
+  // An OpenAI-compatible API at the HTTP boundary: "Suggest alt text" and "Generate" show.
+  const fakeAi = await startFakeAiProviders();
   const server = await startMediaServer(
     {
       port: 0,
@@ -118,6 +121,16 @@ export async function startElementTestServer(
       // the upload tests import from a link to this server itself.
       urlFetch: { ...defaultConfig().urlFetch, allowPrivateNetworks: true },
       initialAdmin: testAdmin,
+      externalAi: {
+        ...defaultConfig().externalAi,
+        openai: {
+          url: `${fakeAi.url}/v1`,
+          key: 'sk-element-tests',
+          captionModel: 'vision-test',
+          imageModel: 'image-test',
+          sendPrivate: false,
+        },
+      },
     },
     {
       async beforeListen(app) {
@@ -184,6 +197,7 @@ export async function startElementTestServer(
     },
     async close() {
       await server.close();
+      await fakeAi.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

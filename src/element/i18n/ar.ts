@@ -958,6 +958,23 @@ const ar: Catalog = {
   duplicateOf: '{name} هو نفس الملف {path}',
   dupUseExisting: 'استخدام الملف الموجود',
   usedExisting: 'استُخدمت الملفات الموجودة: {names}',
+  // ai-providers
+  suggestAltText: 'اقتراح نص بديل',
+  suggestingAltText: 'جارٍ الاقتراح…',
+  altTextSuggested: 'تمت تعبئة النص البديل المقترح. راجعه ثم احفظ.',
+  generateOpen: 'إنشاء صورة',
+  generateTitle: 'إنشاء صورة من وصف',
+  generatePrompt: 'صِف الصورة',
+  generatePromptHint: 'ما تعرضه وأسلوبها وألوانها. يُحفظ الوصف نصًا بديلًا للملف.',
+  generateSize: 'الحجم',
+  generateSquare: 'مربعة، {width} × {height}',
+  generateLandscape: 'أفقية، {width} × {height}',
+  generatePortrait: 'عمودية، {width} × {height}',
+  generateFileName: 'اسم الملف',
+  generateSubmit: 'إنشاء',
+  generating: 'جارٍ الإنشاء… قد يستغرق ذلك دقيقة.',
+  generated: 'تم إنشاء {name} في {folder}.',
+  generatePromptRequired: 'صِف الصورة المراد إنشاؤها.',
 };
 
 export default ar;

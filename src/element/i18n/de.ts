@@ -813,6 +813,24 @@ const de: Catalog = {
   duplicateOf: '{name} ist dieselbe Datei wie {path}',
   dupUseExisting: 'Vorhandene Datei verwenden',
   usedExisting: 'Vorhandene Dateien verwendet: {names}',
+  // ai-providers
+  suggestAltText: 'Alternativtext vorschlagen',
+  suggestingAltText: 'Wird vorgeschlagen…',
+  altTextSuggested: 'Vorgeschlagener Alternativtext eingesetzt. Prüfen Sie ihn und speichern Sie dann.',
+  generateOpen: 'Bild erzeugen',
+  generateTitle: 'Ein Bild aus einer Beschreibung erzeugen',
+  generatePrompt: 'Beschreiben Sie das Bild',
+  generatePromptHint:
+    'Was es zeigt, sein Stil und seine Farben. Die Beschreibung wird als Alternativtext der Datei gespeichert.',
+  generateSize: 'Größe',
+  generateSquare: 'Quadratisch, {width} × {height}',
+  generateLandscape: 'Querformat, {width} × {height}',
+  generatePortrait: 'Hochformat, {width} × {height}',
+  generateFileName: 'Dateiname',
+  generateSubmit: 'Erzeugen',
+  generating: 'Wird erzeugt… das kann eine Minute dauern.',
+  generated: '{name} in {folder} erzeugt.',
+  generatePromptRequired: 'Beschreiben Sie das Bild, das erzeugt werden soll.',
 };
 
 export default de;

@@ -801,6 +801,24 @@ const es: Catalog = {
   duplicateOf: '{name} es igual que {path}',
   dupUseExisting: 'Usar el archivo existente',
   usedExisting: 'Se usaron los archivos existentes: {names}',
+  // ai-providers
+  suggestAltText: 'Sugerir texto alternativo',
+  suggestingAltText: 'Sugiriendo…',
+  altTextSuggested: 'Se ha rellenado el texto alternativo sugerido. Revísalo y guarda.',
+  generateOpen: 'Generar una imagen',
+  generateTitle: 'Generar una imagen a partir de una descripción',
+  generatePrompt: 'Describe la imagen',
+  generatePromptHint:
+    'Qué muestra, su estilo y sus colores. La descripción se guarda como texto alternativo del archivo.',
+  generateSize: 'Tamaño',
+  generateSquare: 'Cuadrada, {width} × {height}',
+  generateLandscape: 'Horizontal, {width} × {height}',
+  generatePortrait: 'Vertical, {width} × {height}',
+  generateFileName: 'Nombre del archivo',
+  generateSubmit: 'Generar',
+  generating: 'Generando… puede tardar un minuto.',
+  generated: 'Se ha generado {name} en {folder}.',
+  generatePromptRequired: 'Describe la imagen que quieres generar.',
 };
 
 export default es;

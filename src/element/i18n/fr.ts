@@ -809,6 +809,24 @@ const fr: Catalog = {
   duplicateOf: '{name} est identique à {path}',
   dupUseExisting: 'Utiliser le fichier existant',
   usedExisting: 'Fichiers existants utilisés : {names}',
+  // ai-providers
+  suggestAltText: 'Suggérer un texte alternatif',
+  suggestingAltText: 'Suggestion en cours…',
+  altTextSuggested: 'Texte alternatif suggéré inséré. Relisez-le, puis enregistrez.',
+  generateOpen: 'Générer une image',
+  generateTitle: 'Générer une image à partir d’une description',
+  generatePrompt: 'Décrivez l’image',
+  generatePromptHint:
+    'Ce qu’elle montre, son style et ses couleurs. La description est conservée comme texte alternatif du fichier.',
+  generateSize: 'Taille',
+  generateSquare: 'Carré, {width} × {height}',
+  generateLandscape: 'Paysage, {width} × {height}',
+  generatePortrait: 'Portrait, {width} × {height}',
+  generateFileName: 'Nom du fichier',
+  generateSubmit: 'Générer',
+  generating: 'Génération… cela peut prendre une minute.',
+  generated: '{name} généré dans {folder}.',
+  generatePromptRequired: 'Décrivez l’image à générer.',
 };
 
 export default fr;

@@ -346,6 +346,8 @@ export class AssetDetailsElement extends LitElement {
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('asset')) this.#show(this.asset);
+    // "Suggest alt text" is a chunk of its own; it shows only where the server has a captioner.
+    if (changed.has('client') && this.client) void import('./alt-suggest.js');
     const { file } = this;
     const client = this.reader ?? this.client;
     if (client && file && file.fileId !== this.#countedFor) {
@@ -749,6 +751,17 @@ export class AssetDetailsElement extends LitElement {
           @input=${(e: Event) => set({ description: (e.target as HTMLTextAreaElement).value })}></textarea>
         <p class="hint" id="alt-count">${l.t('altHint')} ${l.t('altCount', { count: chars })}</p>
         ${error('description')}
+        ${
+          file.fileType === 'image'
+            ? html`<ml-alt-suggest .client=${this.client} .file=${file} ?disabled=${disabled}
+              @alt-suggested=${(e: CustomEvent<{ altText: string }>) => {
+                set({ description: e.detail.altText });
+                void this.updateComplete.then(() =>
+                  this.renderRoot.querySelector<HTMLTextAreaElement>('#alt')?.focus(),
+                );
+              }}></ml-alt-suggest>`
+            : nothing
+        }
       </div>
       <div class="field">
         <label>${l.t('tagsLabel')}</label>

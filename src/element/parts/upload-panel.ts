@@ -13,6 +13,7 @@ import type { ErrorReason, MediaFile } from '../../shared/wire.js';
 import { state } from '../decorators.js';
 import { fire } from '../events.js';
 import '../i18n/en-upload.js';
+import '../i18n/en-ai-providers.js';
 import { libraryContext } from '../state/contexts.js';
 import { takenInFolders, uploadFolderFor } from '../state/folder-upload.js';
 import type { LibraryConnection, LibraryHost } from '../state/library-host.js';
@@ -21,7 +22,9 @@ import { type ConflictChoice, conflictFields, storedName } from '../state/upload
 import { closeIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { tokens } from '../styles/tokens.js';
+import { aiCapabilities } from './ai-capabilities.js';
 import type { FileWithPath } from './dropped-folders.js';
+import type { GenerateImageElement } from './generate-image.js';
 import { LocalizeController } from './localized.js';
 import { friendlyError, MediaServerUpload, serverMessage, uploadedFile } from './media-server-upload.js';
 import { type DuplicateRow, duplicatesTemplate, findDuplicates } from './upload-duplicates.js';
@@ -76,6 +79,9 @@ export class UploadPanelElement extends LitElement {
   /** Files waiting to be sent, and files the server refused (they wait for Retry). */
   @state() private count = 0;
   @state() private failed = 0;
+  /** The server can generate images from a prompt: the "Generate an image" source shows. */
+  @state() private generateAvailable = false;
+  @state() private generateOpen = false;
   readonly #l = new LocalizeController(this);
   readonly #library = new ContextConsumer(this, { context: libraryContext });
   #uppy: Uppy<Meta, Body> | undefined;
@@ -145,6 +151,9 @@ export class UploadPanelElement extends LitElement {
     // Files dropped while the element is still connecting wait for it.
     const connection = await host.connection();
     this.#connection = connection;
+    void aiCapabilities(connection.client).then((capabilities) => {
+      this.generateAvailable = capabilities?.generate === true;
+    });
     const base = await connection.client.baseUrl();
     const [config, session] = await Promise.all([
       fetch(`${base}/_ml/config`)
@@ -507,6 +516,7 @@ export class UploadPanelElement extends LitElement {
             }}
         /></label>
       </div>
+      ${this.generateAvailable ? this.#renderGenerate() : nothing}
       <div class="dashboard" ?hidden=${this.conflicts !== undefined}></div>
       ${this.conflicts ? this.#renderConflicts() : nothing}
       ${
@@ -547,6 +557,39 @@ export class UploadPanelElement extends LitElement {
       </footer>
       </section>
     </dialog>`;
+  }
+
+  /** "Generate an image": a source beside Uppy's, its form a chunk of its own. */
+  #renderGenerate(): TemplateResult {
+    const l = this.#l.value;
+    return html`<div class="generate">
+      <button class="btn" type="button" aria-expanded=${String(this.generateOpen)} aria-controls="generate"
+        @click=${() => void this.#toggleGenerate()}>${l.t('generateOpen')}</button>
+      ${
+        this.generateOpen
+          ? html`<ml-generate-image id="generate" .client=${this.#connection?.client}
+              .folder=${normalizeFolderPath(this.folder)}
+              @generated=${(e: CustomEvent<{ file: MediaFile }>) => this.#generated(e.detail.file)}></ml-generate-image>`
+          : nothing
+      }
+    </div>`;
+  }
+
+  async #toggleGenerate(): Promise<void> {
+    if (this.generateOpen) {
+      this.generateOpen = false;
+      return;
+    }
+    await import('./generate-image.js');
+    this.generateOpen = true;
+    await this.updateComplete;
+    this.renderRoot.querySelector<GenerateImageElement>('ml-generate-image')?.focus();
+  }
+
+  /** A generated image is stored: it goes to the element and the page, as an upload does. */
+  #generated(file: MediaFile): void {
+    this.#host.uploaded([file]);
+    fire(this.#host.element, 'ml-upload', { files: [file] });
   }
 
   #renderConflicts(): TemplateResult {

@@ -67,6 +67,16 @@ export const uploadPanelStyles = css`
     background: transparent;
     color: inherit;
   }
+  .generate {
+    display: flex;
+    flex-direction: column;
+    align-items: start;
+    gap: 8px;
+    margin-block: 8px;
+  }
+  .generate ml-generate-image {
+    align-self: stretch;
+  }
   .dashboard {
     min-height: 0;
     overflow: auto;

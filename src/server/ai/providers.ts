@@ -13,6 +13,17 @@ export interface AiImage {
   height: number;
 }
 
+/**
+ * Set on a provider that sends images off the server (an external adapter): callers check it with
+ * `assertMaySend` (src/server/ai/privacy.ts) before handing it a file's bytes.
+ */
+export interface OffServer {
+  /** The provider's name, for messages ("OpenAI-compatible API"). */
+  provider: string;
+  /** The operator let it receive private and unpublished files too (`…_SEND_PRIVATE=true`). */
+  sendPrivate: boolean;
+}
+
 /** A rectangle in the analysed image's pixels. */
 export interface Box {
   x: number;
@@ -38,6 +49,8 @@ export interface TagOptions {
 
 /** Labels what an image shows (`google-auto-tagging`, `aws-auto-tagging`). */
 export interface Tagger {
+  /** Present when the images go to a third party. */
+  readonly external?: OffServer;
   /** `AITags[].source`: the extension's name, or the local tagger's. */
   readonly source: string;
   tag(image: AiImage, options: TagOptions): Promise<DetectedLabel[]>;
@@ -45,16 +58,22 @@ export interface Tagger {
 
 /** Cuts the subject out (`remove-bg`, `e-bgremove`): a PNG of the same size with alpha outside it. */
 export interface BackgroundRemover {
+  /** Present when the images go to a third party. */
+  readonly external?: OffServer;
   removeBackground(image: AiImage): Promise<Buffer>;
 }
 
 /** Writes alt text for an image, in the language asked for. */
 export interface Captioner {
+  /** Present when the images go to a third party. */
+  readonly external?: OffServer;
   caption(image: AiImage, options: { language?: string }): Promise<string>;
 }
 
 /** A vector for "find similar": close vectors, similar images (cosine distance). */
 export interface Embedder {
+  /** Present when the images go to a third party. */
+  readonly external?: OffServer;
   readonly model: string;
   embed(image: AiImage): Promise<Float32Array>;
 }
@@ -66,6 +85,8 @@ export interface GeneratedImage {
 
 /** Makes an image from a text prompt (the upload panel's "Generate"). */
 export interface ImageGenerator {
+  /** Present when the images go to a third party. */
+  readonly external?: OffServer;
   generate(prompt: string, options: { width?: number; height?: number }): Promise<GeneratedImage>;
 }
 
