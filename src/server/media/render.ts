@@ -22,9 +22,11 @@ import {
   sharpColor,
 } from './geometry.js';
 import {
+  drawLayersOver,
   type LayerEnv,
   type LayerSources,
   layerOverlays,
+  type PlacedLayer,
   type RenderSource,
   renderLayer,
   type Size,
@@ -580,6 +582,9 @@ async function pixelWork(start: Pixels, step: ConcreteStep, env: Env, exact: boo
     alpha = step.background.color.alpha < 1;
   }
   const placed = await drawing;
+  if (overlays.length === 0 && placed.length > 0 && placed.every((l) => !l.mode)) {
+    return drawnOver(raw ? fromRaw(raw) : start.image, placed);
+  }
   const drawn = layerOverlays(placed, { width, height });
   overlays.push(...drawn.overlays);
   if (placed.some((l) => l.mode === 'cutter' || l.mode === 'cutout')) alpha = true;
@@ -591,6 +596,35 @@ async function pixelWork(start: Pixels, step: ConcreteStep, env: Env, exact: boo
     size = cut;
   }
   return { image: image.timeout({ seconds: timeoutSeconds }), ...size, decoded: false, alpha };
+}
+
+/**
+ * Plain layers drawn straight into the decoded image (see drawLayersOver); the result stays decoded
+ * for the next step. A grey image has no room for colour: libvips composites onto it.
+ */
+async function drawnOver(image: Sharp, placed: PlacedLayer[]): Promise<Pixels> {
+  const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
+  const size = { width: info.width, height: info.height };
+  if (info.channels !== 3 && info.channels !== 4) {
+    const grey = sharp(data, { raw: { ...size, channels: info.channels } });
+    return {
+      image: grey.composite(layerOverlays(placed, size).overlays).timeout({ seconds: timeoutSeconds }),
+      ...size,
+      decoded: false,
+      alpha: info.channels === 2,
+    };
+  }
+  const canvas = { data, width: info.width, height: info.height, channels: info.channels };
+  drawLayersOver(canvas, placed);
+  return {
+    image: sharp(data, {
+      raw: { width: info.width, height: info.height, channels: info.channels },
+    }).timeout({ seconds: timeoutSeconds }),
+    width: info.width,
+    height: info.height,
+    decoded: true,
+    alpha: info.channels === 4,
+  };
 }
 
 const solidInput = (
