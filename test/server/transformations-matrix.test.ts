@@ -555,6 +555,42 @@ describe('transformation matrix (ImageKit buildSrc against the real server)', ()
       assert.ok(near(rounded.pixel(152, 52), white) && near(rounded.pixel(200, 100), red));
     });
 
+    it('draws half-clear layers over clear and opaque pixels as libvips’ over does, layer on layer', async () => {
+      // clear.png: a clear 100×100 with an opaque blue square from 25 to 75.
+      const drawn = await get('/m/clear.png', [
+        {
+          raw: [
+            'l-solid,co-FF000050,w-100,h-50,lx-0,ly-0,l-end',
+            'l-solid,co-00FF00,w-10,h-10,lx-0,ly-90,l-end',
+            'l-solid,co-FFFFFF50,w-10,h-10,lx-90,ly-90,l-end',
+          ].join(','),
+        },
+      ]);
+      const [r, g, b, a] = drawn.pixel(10, 10);
+      assert.ok(
+        r! > 250 && g! < 5 && b! < 5 && Math.abs(a! - 128) <= 2,
+        `red at half on clear: ${drawn.pixel(10, 10)}`,
+      );
+      assert.ok(
+        near(drawn.pixel(50, 40), [128, 0, 127], 3) && alphaOf(drawn.pixel(50, 40)) === 255,
+        'red over blue',
+      );
+      assert.ok(
+        near(drawn.pixel(50, 60), blue, 2) && alphaOf(drawn.pixel(50, 60)) === 255,
+        'the square below the layer',
+      );
+      assert.equal(alphaOf(drawn.pixel(50, 80)), 0, 'clear where no layer is');
+      assert.ok(near(drawn.pixel(5, 95), green, 2) && alphaOf(drawn.pixel(5, 95)) === 255, 'an opaque layer');
+      assert.ok(Math.abs(alphaOf(drawn.pixel(95, 95)) - 128) <= 2, 'white at half on clear');
+      // On a JPEG (no alpha) the same red over white is pink.
+      const jpeg = await get('/m/white.png', [
+        { raw: 'l-solid,co-FF000050,w-100,h-100,lx-300,ly-50,l-end' },
+        { format: 'jpg' },
+      ]);
+      assert.ok(near(jpeg.pixel(375, 100), [255, 128, 128], 6), `pink: ${jpeg.pixel(375, 100)}`);
+      assert.ok(near(jpeg.pixel(290, 100), white, 6), 'white beside the layer');
+    });
+
     it('draws a layer of a private file only from a signed URL, and refuses a missing one', async () => {
       const url = src('/m/white.png', [{ overlay: { type: 'image', input: 'm/secret.png' } }]);
       await expectError(url, 401, /layer of this transformation draws a private file/);
