@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { buildSrc, type Transformation } from '@imagekit/javascript';
+import { writePsdBuffer } from 'ag-psd';
 import sharp from 'sharp';
 import { pdfOfColours } from '../helpers/documents.js';
 import { upload } from '../helpers/fixtures.js';
@@ -698,6 +699,47 @@ describe('transformation matrix (ImageKit buildSrc against the real server)', ()
       assert.equal(thumbnail.meta.format, 'webp');
       assert.ok(near(thumbnail.pixel(5, 5), red, 50), 'the grid thumbnail is the first page');
       await expectError(src('/m/doc.pdf', [{ page: 5 }]), 400, /this PDF has 2 pages/);
+    });
+
+    it('draws Photoshop files from their flattened image, and Illustrator files as PDFs', async () => {
+      // 60×40: red left half, blue right half, the bottom quarter clear.
+      const [w, h] = [60, 40];
+      const data = new Uint8ClampedArray(w * h * 4);
+      for (let i = 0; i < w * h; i++) {
+        data.set(i / w >= 30 ? [0, 0, 0, 0] : i % w < 30 ? [255, 0, 0, 255] : [0, 0, 255, 255], i * 4);
+      }
+      const psd = writePsdBuffer({
+        width: w,
+        height: h,
+        imageData: { width: w, height: h, data },
+        children: [{ name: 'Layer 1', imageData: { width: w, height: h, data } }],
+      });
+      const response = await upload(server, {
+        file: { bytes: psd, name: 'poster.psd' },
+        fields: { fileName: 'poster.psd', useUniqueFileName: 'false', folder: '/m' },
+      });
+      const uploaded = (await response.json()) as { width?: number; height?: number; fileType: string };
+      assert.equal(response.status, 200);
+      assert.deepEqual([uploaded.fileType, uploaded.width, uploaded.height], ['image', 60, 40]);
+      const half = await get('/m/poster.psd', [{ width: 30 }]);
+      assert.deepEqual([half.meta.format, half.width, half.height], ['png', 30, 20]);
+      assert.ok(near(half.pixel(3, 3), red, 10) && near(half.pixel(26, 3), blue, 10), `${half.pixel(26, 3)}`);
+      assert.equal(alphaOf(half.pixel(3, 18)), 0, 'clear stays clear');
+      const thumbnail = await get('/m/poster.psd', [{ named: 'ik_ml_thumbnail' }]);
+      assert.equal(thumbnail.meta.format, 'webp');
+      assert.ok(near(thumbnail.pixel(5, 5), red, 30), 'the grid thumbnail is the picture');
+      const jpeg = await fetchImage(`${server.url}/m/poster.psd/ik-thumbnail.jpg`);
+      assert.equal(jpeg.meta.format, 'jpeg');
+      assert.ok(near(jpeg.pixel(50, 5), blue, 40) && near(jpeg.pixel(5, 38), white, 30));
+      const original = await fetch(`${server.url}/m/poster.psd`);
+      assert.deepEqual(Buffer.from(await original.arrayBuffer()), psd, 'the original is the file itself');
+      if (spawnSync('pdftoppm', ['-v']).status !== 0) return;
+      // Illustrator's files are PDFs (with "Create PDF compatible file", its default).
+      await upload(server, {
+        file: { bytes: pdfOfColours([[0, 0, 1]]), name: 'logo.ai' },
+        fields: { fileName: 'logo.ai', useUniqueFileName: 'false', folder: '/m' },
+      });
+      assert.ok(near((await fetchImage(`${server.url}/m/logo.ai/ik-thumbnail.jpg`)).pixel(5, 5), blue, 50));
     });
 
     it('picks a frame of an animated GIF with pg-<n>', async () => {

@@ -8,6 +8,7 @@ import { pdfPage, pdfRenderBytes, pdftoppmAvailable } from '../media/pdf.js';
 import { placeholderImage, placeholderKind } from '../media/placeholders.js';
 import { canPoster, ffmpegAvailable, posterFrame } from '../media/poster-frame.js';
 import { readableImages } from '../media/probe.js';
+import { psdComposite, psdMime, psdSize } from '../media/psd.js';
 import {
   type LayerSources,
   type OutputFormat,
@@ -328,11 +329,12 @@ function downloadName(target: DeliveryTarget): string {
 }
 
 /** What a transformation starts from: the image itself, a PDF's page, a video's poster frame, or a placeholder. */
-export type SourceKind = 'image' | 'pdf' | 'poster' | 'placeholder';
+export type SourceKind = 'image' | 'pdf' | 'psd' | 'poster' | 'placeholder';
 
 export async function sourceKindOf(file: FileRecord): Promise<SourceKind> {
   if (readableImages.has(file.mime)) return 'image';
   if (file.mime === 'application/pdf' && (await pdftoppmAvailable())) return 'pdf';
+  if (file.mime === psdMime) return 'psd';
   if (canPoster(file.mime) && (await ffmpegAvailable())) return 'poster';
   return 'placeholder';
 }
@@ -431,6 +433,18 @@ export async function renderSourceFor(
     try {
       const page = await withLocalCopy(ctx, file.blobKey, (path) => pdfPage(path, t?.page ?? 1, size));
       if (page) return { bytes: page, mime: 'image/png', customCoordinates: null };
+    } finally {
+      release();
+    }
+  }
+  if (kind === 'psd') {
+    const bytes = await readBlob(ctx.storage, file.blobKey);
+    const size = psdSize(bytes);
+    // ag-psd holds the flattened image as RGBA, and its PNG is made from a copy.
+    const release = await ctx.renderQueue.reserve(bytes.length + (size ? size.width * size.height * 12 : 0));
+    try {
+      const composite = await psdComposite(bytes, ctx.config.maxImagePixels);
+      if (composite) return { bytes: composite, mime: 'image/png', customCoordinates: null };
     } finally {
       release();
     }
