@@ -652,6 +652,20 @@ describe('transformation matrix (ImageKit buildSrc against the real server)', ()
       assert.equal(skipped.width, 20);
     });
 
+    it('nests if blocks: an if-else belongs to the innermost open if', async () => {
+      const nested = 'if-ar_gt_1,if-w_gt_150,w-50,if-else,w-60,if-end,if-else,w-80,if-end';
+      const wide = await get('/m/quad.png', [{ raw: nested }]);
+      assert.deepEqual([wide.width, wide.height], [50, 25]);
+      const narrow = await get('/m/quad.png', [{ width: 140 }, { raw: nested }]);
+      assert.deepEqual([narrow.width, narrow.height], [60, 30]);
+      const portrait = await get('/m/quad.png', [{ rotation: 90 }, { raw: nested }], 'path');
+      assert.equal(portrait.width, 80);
+      assert.ok(
+        near(portrait.pixel(70, 10), red, 40) && near(portrait.pixel(10, 10), blue, 40),
+        'turned, then sized',
+      );
+    });
+
     it('serves di-<path> when the file is missing, transformed', async () => {
       const fallback = await get('/m/missing.png', [{ defaultImage: 'm/quad.png', width: 50 }]);
       assert.deepEqual([fallback.width, fallback.height], [50, 25]);
