@@ -541,6 +541,40 @@ describe('transformation matrix (ImageKit buildSrc against the real server)', ()
       assert.ok(near(cutter.pixel(10, 10), red));
     });
 
+    it('displaces the pixels under a map with lm-displace: red across by lx, green down by ly', async () => {
+      // quad.png: red | green over blue | white, 200×100. A full-red map moves its 40×40 corner
+      // to read 100 pixels on: green; full green with ly-60 reads 60 down: blue.
+      const across = await get('/m/quad.png', [
+        {
+          overlay: {
+            type: 'solidColor',
+            color: 'FF8000',
+            layerMode: 'displace',
+            position: { x: 100, focus: 'top_left' },
+            transformation: [{ width: 40, height: 40 }],
+          },
+        },
+      ]);
+      assert.ok(near(across.pixel(20, 20), green, 10), `moved: ${across.pixel(20, 20)}`);
+      assert.ok(
+        near(across.pixel(45, 20), red, 10) && near(across.pixel(20, 45), red, 10),
+        'the map is not drawn',
+      );
+      const down = await get('/m/quad.png', [
+        { raw: 'l-solid,co-80FF00,w-40,h-40,lfo-top_left,lm-displace,ly-60,l-end' },
+      ]);
+      assert.ok(near(down.pixel(20, 20), blue, 10), `moved down: ${down.pixel(20, 20)}`);
+      const still = await get('/m/quad.png', [
+        { raw: 'l-solid,co-808000,w-40,h-40,lfo-top_left,lm-displace,lx-100,ly-60,l-end' },
+      ]);
+      assert.ok(near(still.pixel(20, 20), red, 10), 'a mid-grey map moves nothing');
+      await expectError(
+        src('/m/quad.png', [{ raw: 'l-solid,co-FF0000,w-10,h-10,lm-displace,l-end' }]),
+        400,
+        /needs lx or ly/,
+      );
+    });
+
     it('draws solid blocks: l-solid and the SDK’s solidColor (i-ik_canvas), with al and r', async () => {
       const sdk = await get('/m/white.png', [
         { overlay: { type: 'solidColor', color: 'FF0000', transformation: [{ width: 50, height: 20 }] } },

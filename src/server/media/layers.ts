@@ -59,6 +59,8 @@ export interface PlacedLayer {
   left: number;
   top: number;
   mode?: LayerMode;
+  /** For `lm-displace`: the largest move, in pixels, along each axis. */
+  displace?: { x: number; y: number };
 }
 
 const transparent = { r: 0, g: 0, b: 0, alpha: 0 };
@@ -82,11 +84,21 @@ export async function renderLayer(layer: Layer, base: Size, env: LayerEnv): Prom
     initial = raw;
   }
   env.check(raw.width, raw.height);
-  return {
-    raw,
-    ...place(layer.placement, raw, base, initial),
-    ...(layer.placement.mode && { mode: layer.placement.mode }),
-  };
+  const { mode, x, y, ...rest } = layer.placement;
+  if (mode === 'displace') {
+    // A displacement map's lx and ly are how far it moves pixels; it sits where lfo puts it.
+    const sizes = sizesFor({ initial, base }, raw);
+    return {
+      raw,
+      ...place(rest, raw, base, initial),
+      mode,
+      displace: {
+        x: x === undefined ? 0 : evaluate(x, sizes, 'lx'),
+        y: y === undefined ? 0 : evaluate(y, sizes, 'ly'),
+      },
+    };
+  }
+  return { raw, ...place(layer.placement, raw, base, initial), ...(mode && { mode }) };
 }
 
 async function imageLayer(layer: ImageLayer, base: Size, env: LayerEnv) {
@@ -292,6 +304,10 @@ export function drawLayersOver(canvas: Canvas, layers: PlacedLayer[]): void {
   for (const layer of layers) {
     const visible = clip(layer, canvas);
     if (!visible) continue;
+    if (layer.displace) {
+      displaceUnder(canvas, visible, layer.displace);
+      continue;
+    }
     const src = visible.raw.data;
     for (let row = 0; row < visible.raw.height; row++) {
       let s = row * visible.raw.width * 4;
@@ -319,7 +335,37 @@ export function drawLayersOver(canvas: Canvas, layers: PlacedLayer[]): void {
   }
 }
 
-const blends: Record<LayerMode, OverlayOptions['blend']> = {
+/**
+ * `lm-displace`: each base pixel under the map takes the pixel its red (across) and green (down)
+ * channels point at: 128 stays, 255 reaches `x` (or `y`) pixels on, 0 as far back; the map's
+ * alpha weighs the move in, and the map itself is not drawn.
+ */
+function displaceUnder(
+  canvas: Canvas,
+  map: { raw: Raw; left: number; top: number },
+  by: { x: number; y: number },
+) {
+  const { data, width, height, channels } = canvas;
+  const before = Buffer.from(data);
+  const m = map.raw.data;
+  for (let row = 0; row < map.raw.height; row++) {
+    for (let col = 0; col < map.raw.width; col++) {
+      const i = (row * map.raw.width + col) * 4;
+      const a = m[i + 3]!;
+      if (a === 0) continue;
+      const x = map.left + col;
+      const y = map.top + row;
+      const fromX = clamp(Math.round(x + (by.x * (m[i]! - 128)) / 127), 0, width - 1);
+      const fromY = clamp(Math.round(y + (by.y * (m[i + 1]! - 128)) / 127), 0, height - 1);
+      const d = (y * width + x) * channels;
+      const s = (fromY * width + fromX) * channels;
+      for (let c = 0; c < channels; c++)
+        data[d + c] = (before[s + c]! * a + before[d + c]! * (255 - a) + 127) / 255;
+    }
+  }
+}
+
+const blends: Record<Exclude<LayerMode, 'displace'>, OverlayOptions['blend']> = {
   multiply: 'multiply',
   cutout: 'dest-out',
   cutter: 'dest-in',
@@ -359,7 +405,7 @@ export function layerOverlays(
       rawOverlay(visible.raw, {
         left: visible.left,
         top: visible.top,
-        blend: layer.mode ? blends[layer.mode] : 'over',
+        blend: layer.mode && layer.mode !== 'displace' ? blends[layer.mode] : 'over',
       }),
     );
   }

@@ -582,8 +582,27 @@ async function pixelWork(start: Pixels, step: ConcreteStep, env: Env, exact: boo
     alpha = step.background.color.alpha < 1;
   }
   const placed = await drawing;
-  if (overlays.length === 0 && placed.length > 0 && placed.every((l) => !l.mode)) {
-    return drawnOver(raw ? fromRaw(raw) : start.image, placed);
+  const displaces = placed.some((l) => l.mode === 'displace');
+  if (displaces && placed.some((l) => l.mode && l.mode !== 'displace')) {
+    throw badRequest(
+      'lm-displace: a displacement map shares its step with plain layers only; put the others in a step of their own (`:`).',
+      {
+        reason: 'INVALID_TRANSFORMATION',
+      },
+    );
+  }
+  if (
+    placed.length > 0 &&
+    placed.every((l) => !l.mode || l.mode === 'displace') &&
+    (overlays.length === 0 || displaces)
+  ) {
+    // The step's own shape and colour work comes first, as ImageKit's order has it.
+    const under = raw ? fromRaw(raw) : start.image;
+    return drawnOver(
+      overlays.length > 0 ? fromRaw(await toRaw(under.ensureAlpha().composite(overlays))) : under,
+      placed,
+      alpha,
+    );
   }
   const drawn = layerOverlays(placed, { width, height });
   overlays.push(...drawn.overlays);
@@ -602,7 +621,7 @@ async function pixelWork(start: Pixels, step: ConcreteStep, env: Env, exact: boo
  * Plain layers drawn straight into the decoded image (see drawLayersOver); the result stays decoded
  * for the next step. A grey image has no room for colour: libvips composites onto it.
  */
-async function drawnOver(image: Sharp, placed: PlacedLayer[]): Promise<Pixels> {
+async function drawnOver(image: Sharp, placed: PlacedLayer[], alpha: boolean): Promise<Pixels> {
   const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
   const size = { width: info.width, height: info.height };
   if (info.channels !== 3 && info.channels !== 4) {
@@ -611,7 +630,7 @@ async function drawnOver(image: Sharp, placed: PlacedLayer[]): Promise<Pixels> {
       image: grey.composite(layerOverlays(placed, size).overlays).timeout({ seconds: timeoutSeconds }),
       ...size,
       decoded: false,
-      alpha: info.channels === 2,
+      alpha: alpha || info.channels === 2,
     };
   }
   const canvas = { data, width: info.width, height: info.height, channels: info.channels };
@@ -623,7 +642,7 @@ async function drawnOver(image: Sharp, placed: PlacedLayer[]): Promise<Pixels> {
     width: info.width,
     height: info.height,
     decoded: true,
-    alpha: info.channels === 4,
+    alpha: alpha || info.channels === 4,
   };
 }
 
