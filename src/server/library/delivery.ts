@@ -492,6 +492,8 @@ export function layerSourcesFor(ctx: ServerContext, references: References): Lay
         bytes: await readBlob(ctx.storage, file.blobKey),
         mime: file.mime,
         customCoordinates: file.customCoordinates,
+        // A version's blob never changes: what is drawn from it may be kept by this key.
+        id: `${file.blobKey}|${file.customCoordinates ?? ''}`,
       };
     },
     font: (path) => fontFile(ctx, lookup(path)),

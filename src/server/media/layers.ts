@@ -31,6 +31,8 @@ export interface RenderSource {
   mime: string;
   /** `x,y,w,h`, for `fo-custom`. */
   customCoordinates: string | null;
+  /** Names these exact bytes (a file version), so renders of them may be reused. */
+  id?: string;
 }
 
 /** Where layers find the files they name; each answers a 400 for a file that cannot be used. */
@@ -101,13 +103,42 @@ export async function renderLayer(layer: Layer, base: Size, env: LayerEnv): Prom
   return { raw, ...place(layer.placement, raw, base, initial), ...(mode && { mode }) };
 }
 
+/**
+ * Image layers drawn lately, by source version, steps and base size: a logo on every card of a
+ * template is decoded, trimmed and resized once. Their pixels are only ever read.
+ */
+const drawnImages = new Map<string, Raw>();
+const drawnImagesBudget = 32 * 1024 * 1024;
+let drawnImagesBytes = 0;
+
+function keepDrawn(key: string, raw: Raw): void {
+  if (raw.data.length > drawnImagesBudget / 8) return;
+  drawnImages.set(key, raw);
+  drawnImagesBytes += raw.data.length;
+  for (const [oldest, old] of drawnImages) {
+    if (drawnImagesBytes <= drawnImagesBudget) break;
+    drawnImages.delete(oldest);
+    drawnImagesBytes -= old.data.length;
+  }
+}
+
 async function imageLayer(layer: ImageLayer, base: Size, env: LayerEnv) {
   const source = await env.sources.image(layer.path);
   // ImageKit trims an image layer's uniform border unless the layer says t-false.
   const [first, ...rest] = layer.steps;
   const steps: Step[] =
     first && !('condition' in first) ? [{ trim: 10, ...first }, ...rest] : [{ trim: 10 }, ...layer.steps];
+  const key =
+    source.id && `${source.id}|${layer.page ?? ''}|${base.width}×${base.height}|${JSON.stringify(steps)}`;
+  const kept = key ? drawnImages.get(key) : undefined;
+  if (key && kept) {
+    // Most recently used last.
+    drawnImages.delete(key);
+    drawnImages.set(key, kept);
+    return { raw: kept, initial: kept };
+  }
   const raw = await env.renderImage(source, steps, base, layer.page);
+  if (key) keepDrawn(key, raw);
   return { raw, initial: raw };
 }
 
