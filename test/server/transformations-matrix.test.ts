@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
+import { deflateSync } from 'node:zlib';
 import { buildSrc, type Transformation } from '@imagekit/javascript';
 import { writePsdBuffer } from 'ag-psd';
 import sharp from 'sharp';
@@ -39,6 +40,39 @@ async function squareOnClear(size: number, square: number, colour: Rgb): Promise
     .composite([{ input: await flat(square, square, colour), left: inset, top: inset }])
     .png()
     .toBuffer();
+}
+
+/** A TrueType font wrapped as WOFF 1.0: each table deflated where that makes it smaller. */
+function woffOf(sfnt: Buffer): Buffer {
+  const count = sfnt.readUInt16BE(4);
+  const directory = Buffer.alloc(44 + count * 20);
+  const parts: Buffer[] = [directory];
+  let offset = directory.length;
+  for (let i = 0; i < count; i++) {
+    const record = 12 + i * 16;
+    const data = sfnt.subarray(
+      sfnt.readUInt32BE(record + 8),
+      sfnt.readUInt32BE(record + 8) + sfnt.readUInt32BE(record + 12),
+    );
+    const deflated = deflateSync(data);
+    const stored = deflated.length < data.length ? deflated : data;
+    const at = 44 + i * 20;
+    sfnt.copy(directory, at, record, record + 4);
+    directory.writeUInt32BE(offset, at + 4);
+    directory.writeUInt32BE(stored.length, at + 8);
+    directory.writeUInt32BE(data.length, at + 12);
+    directory.writeUInt32BE(sfnt.readUInt32BE(record + 4), at + 16);
+    const padded = (stored.length + 3) & ~3;
+    parts.push(stored, Buffer.alloc(padded - stored.length));
+    offset += padded;
+  }
+  directory.write('wOFF', 0, 'latin1');
+  directory.writeUInt32BE(sfnt.readUInt32BE(0), 4);
+  directory.writeUInt32BE(offset, 8);
+  directory.writeUInt16BE(count, 12);
+  directory.writeUInt32BE(sfnt.length, 16);
+  directory.writeUInt16BE(1, 20);
+  return Buffer.concat(parts);
 }
 
 /** The box holding every pixel `is` picks, and how many it picks. */
@@ -114,6 +148,7 @@ describe('transformation matrix (ImageKit buildSrc against the real server)', ()
       'latin1',
     );
     await put(renamed, 'Zoboto.ttf', { folder: '/m/fonts' });
+    await put(woffOf(renamed), 'Zoboto.woff', { folder: '/m/fonts' });
   });
   after(() => server.close());
 
@@ -433,6 +468,18 @@ describe('transformation matrix (ImageKit buildSrc against the real server)', ()
       assert.ok(Math.abs(openSans - roboto) > 5, `Open Sans ${openSans} vs Roboto ${roboto}`);
       const uploaded = await width('/m/fonts/Zoboto.ttf');
       assert.equal(uploaded, roboto, 'the uploaded file (Roboto renamed) draws the text');
+      assert.equal(await width('/m/fonts/Zoboto.woff'), roboto, 'a WOFF draws as the font it wraps');
+      const woff2 = Buffer.concat([Buffer.from('wOF2\0\x01\0\0', 'latin1'), Buffer.alloc(60)]);
+      const stored = await upload(server, {
+        file: { bytes: woff2, name: 'Zoboto.woff2' },
+        fields: { fileName: 'Zoboto.woff2', useUniqueFileName: 'false', folder: '/m/fonts' },
+      });
+      assert.equal(stored.status, 200);
+      await expectError(
+        src('/m/white.png', [{ overlay: text('x', { fontFamily: '/m/fonts/Zoboto.woff2' }) }]),
+        400,
+        /WOFF2 is not read here/,
+      );
       await expectError(
         src('/m/white.png', [{ overlay: text('x', { fontFamily: 'Comic Neue' }) }]),
         400,

@@ -16,7 +16,7 @@ import {
   renderTransformation,
   resolveOutputFormat,
 } from '../media/render.js';
-import { type FontFace, fontFamilyName } from '../media/text.js';
+import { type FontFace, fontFamilyName, sfntFromWoff } from '../media/text.js';
 import {
   type ClientHints,
   canonicalSteps,
@@ -468,6 +468,8 @@ const fontTypes = new Set([
   'application/x-font-ttf',
   'application/font-sfnt',
   'application/vnd.ms-opentype',
+  'font/woff',
+  'application/font-woff',
 ]);
 
 /**
@@ -502,10 +504,11 @@ export function layerSourcesFor(ctx: ServerContext, references: References): Lay
 
 async function fontFile(ctx: ServerContext, file: FileRecord): Promise<FontFace> {
   const notAFont = () =>
-    badRequest(`ff-…: ${file.filePath} is not a TrueType or OpenType font.`, {
-      reason: 'INVALID_TRANSFORMATION',
-    });
-  if (!fontTypes.has(file.mime) && !/\.(ttf|otf)$/i.test(file.name)) throw notAFont();
+    badRequest(
+      `ff-…: ${file.filePath} is not a TrueType, OpenType or WOFF font${/\.woff2$/i.test(file.name) ? ' (WOFF2 is not read here: upload its .ttf, .otf or .woff)' : ''}.`,
+      { reason: 'INVALID_TRANSFORMATION' },
+    );
+  if (!fontTypes.has(file.mime) && !/\.(ttf|otf|woff)$/i.test(file.name)) throw notAFont();
   const dir = join(ctx.stagingDir, 'fonts');
   const path = join(dir, `${createHash('sha256').update(file.blobKey).digest('hex').slice(0, 32)}.ttf`);
   let bytes: Buffer | undefined;
@@ -513,6 +516,8 @@ async function fontFile(ctx: ServerContext, file: FileRecord): Promise<FontFace>
     await stat(path);
   } catch {
     bytes = await readBlob(ctx.storage, file.blobKey);
+    // fontconfig is handed the TrueType or OpenType file a WOFF wraps.
+    if (bytes.toString('latin1', 0, 4) === 'wOFF') bytes = sfntFromWoff(bytes) ?? Buffer.alloc(0);
     await mkdir(dir, { recursive: true });
     const partial = `${path}.${randomUUID()}`;
     await writeFile(partial, bytes);

@@ -799,7 +799,7 @@ function applyLayerToken(token: string, key: string, value: string, layer: Layer
       layer.text.fontSize = parseValue(token, value);
       return true;
     case 'ff':
-      layer.text.fontFamily = /\.(ttf|otf)$/i.test(value) ? libraryPath(token, value) : value;
+      layer.text.fontFamily = /\.(ttf|otf|woff2?)$/i.test(value) ? libraryPath(token, value) : value;
       return true;
     case 'ia':
       layer.text.innerAlign = oneOf(token, value, ['left', 'center', 'right'] as const, 'inner alignment');
