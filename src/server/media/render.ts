@@ -618,31 +618,29 @@ async function pixelWork(start: Pixels, step: ConcreteStep, env: Env, exact: boo
 }
 
 /**
- * Plain layers drawn straight into the decoded image (see drawLayersOver); the result stays decoded
- * for the next step. A grey image has no room for colour: libvips composites onto it.
+ * Plain layers (and displacement maps) drawn straight into the decoded image (see drawLayersOver);
+ * the result stays decoded for the next step. A grey image becomes sRGB first, to hold colour.
  */
 async function drawnOver(image: Sharp, placed: PlacedLayer[], alpha: boolean): Promise<Pixels> {
-  const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
-  const size = { width: info.width, height: info.height };
+  let { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
   if (info.channels !== 3 && info.channels !== 4) {
-    const grey = sharp(data, { raw: { ...size, channels: info.channels } });
-    return {
-      image: grey.composite(layerOverlays(placed, size).overlays).timeout({ seconds: timeoutSeconds }),
-      ...size,
-      decoded: false,
-      alpha: alpha || info.channels === 2,
-    };
-  }
-  const canvas = { data, width: info.width, height: info.height, channels: info.channels };
-  drawLayersOver(canvas, placed);
-  return {
-    image: sharp(data, {
+    ({ data, info } = await sharp(data, {
       raw: { width: info.width, height: info.height, channels: info.channels },
-    }).timeout({ seconds: timeoutSeconds }),
+    })
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true }));
+  }
+  const channels = info.channels === 4 ? 4 : 3;
+  drawLayersOver({ data, width: info.width, height: info.height, channels }, placed);
+  return {
+    image: sharp(data, { raw: { width: info.width, height: info.height, channels } }).timeout({
+      seconds: timeoutSeconds,
+    }),
     width: info.width,
     height: info.height,
     decoded: true,
-    alpha: alpha || info.channels === 4,
+    alpha: alpha || channels === 4,
   };
 }
 
