@@ -4,7 +4,7 @@
 // requests, and an uncached 720p 10 s video resized to 640×360 MP4 against the same ffmpeg
 // command run directly. Prints one JSON line.
 // Run with `node --import tsx bench/delivery.mjs` (the server runs from source through tsx);
-// `BENCH_ONLY=video` runs the video part alone.
+// `BENCH_ONLY=video` runs the video part alone, `BENCH_ONLY=card` the social card.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -104,6 +104,12 @@ async function timedGet(url) {
   return performance.now() - started;
 }
 
+/** A process's CPU time so far (user and system, all threads), from /proc, in milliseconds. */
+async function cpuMsOf(pid) {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 const ms = (value) => Number(value.toFixed(2));
@@ -161,11 +167,113 @@ async function videoFigures(serverUrl, work) {
   };
 }
 
+/**
+ * Uncached 1200×630 social cards (photo, two text layers, a logo) through the server, against the
+ * same composite made directly in sharp in this process.
+ */
+async function cardFigures(server, work) {
+  const serverUrl = server.url;
+  // Uncached social cards: one distinct 1600×1200 photo per sample, so each request renders.
+  const logo = await sharp({ create: { width: 240, height: 80, channels: 4, background: '#e03131' } })
+    .png()
+    .toBuffer();
+  await uploadFile(serverUrl, auth, logo, 'logo.png', { folder: '/card' });
+  const cards = [];
+  for (let i = 0; i < cardSamples; i++) {
+    const bytes = await photo(i + 100, 1600, 1200);
+    const path = join(work, `card-${i}.jpg`);
+    await writeFile(path, bytes);
+    cards.push({
+      path,
+      uploaded: await uploadFile(serverUrl, auth, bytes, `card-${i}.jpg`, { folder: '/card' }),
+    });
+  }
+  const title = 'Media that ships itself';
+  const subtitle = 'Layers, effects and fonts on delivery';
+  const tr = [
+    'w-1200,h-630',
+    `l-text,i-${encodeURIComponent(title)},ff-Open Sans,tg-b,fs-64,co-FFFFFF,lx-60,ly-60,l-end`,
+    // A comma needs ImageKit's base64 form, as its SDKs write it.
+    `l-text,ie-${encodeURIComponent(Buffer.from(subtitle).toString('base64'))},fs-36,co-F1F3F5,lx-60,ly-160,l-end`,
+    'l-image,i-card@@logo.png,w-120,lx-N40,ly-N40,l-end',
+  ].join(',');
+  // One untimed card first, as for the direct composite below: the server's fontconfig starts too.
+  const warm = await uploadFile(serverUrl, auth, await photo(99, 1600, 1200), 'card-warm.jpg', {
+    folder: '/card',
+  });
+  await timedGet(`${warm.url}?tr=${tr}`);
+  const cardServerMs = [];
+  const serverCpuBefore = await cpuMsOf(server.child.pid);
+  for (const { uploaded } of cards) cardServerMs.push(await timedGet(`${uploaded.url}?tr=${tr}`));
+  const serverCpu = (await cpuMsOf(server.child.pid)) - serverCpuBefore;
+  // The same card in this process: the photo cropped, both texts set by Pango, the logo resized,
+  // all handed over as raw pixels; one untimed card first, so fontconfig has started.
+  const openSansRegular = join(root, 'fonts/open-sans/OpenSans-Regular.ttf');
+  const layer = async (image) => {
+    const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
+    return { data, raw: { width: info.width, height: info.height, channels: info.channels } };
+  };
+  const text = (markup, size, fontfile) =>
+    layer(sharp({ text: { text: markup, font: `Open Sans ${size}`, fontfile, dpi: 72, rgba: true } }));
+  const directCard = async (path) => {
+    const [photoBytes, titleLayer, subtitleLayer, logoLayer] = await Promise.all([
+      readFile(path),
+      text(`<span foreground="#ffffff" weight="bold">${title}</span>`, 64, openSans),
+      text(`<span foreground="#f1f3f5">${subtitle}</span>`, 36, openSansRegular),
+      layer(sharp(logo).resize({ width: 120 })),
+    ]);
+    const at = (l, left, top) => ({ input: l.data, raw: l.raw, left, top });
+    return sharp(photoBytes, { limitInputPixels: 268_402_689, failOn: 'error' })
+      .autoOrient()
+      .resize({ width: 1200, height: 630, fit: 'cover' })
+      .composite([
+        at(titleLayer, 60, 60),
+        at(subtitleLayer, 60, 160),
+        at(logoLayer, 1200 - logoLayer.raw.width - 40, 630 - logoLayer.raw.height - 40),
+      ])
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality: 80 })
+      .toBuffer();
+  };
+  await directCard(cards[0].path);
+  const cardRawMs = [];
+  const directCpuBefore = process.cpuUsage();
+  for (const { path } of cards) {
+    const started = performance.now();
+    await directCard(path);
+    cardRawMs.push(performance.now() - started);
+  }
+  const { user, system } = process.cpuUsage(directCpuBefore);
+  const directCpu = (user + system) / 1000;
+
+  const cardServerMedian = median(cardServerMs);
+  const cardRawMedian = median(cardRawMs);
+  return {
+    uncachedSocialCard1200x630Ms: ms(cardServerMedian),
+    rawSharpSocialCard1200x630Ms: ms(cardRawMedian),
+    socialCardToRawSharpRatio: Number((cardServerMedian / cardRawMedian).toFixed(2)),
+    // CPU time per card (all threads), which a loaded machine disturbs far less than wall time.
+    socialCardServerCpuMs: ms(serverCpu / cardSamples),
+    socialCardDirectCpuMs: ms(directCpu / cardSamples),
+    socialCardCpuRatio: Number((serverCpu / directCpu).toFixed(2)),
+    cardSamples,
+  };
+}
+
 const work = await mkdtemp(join(root, '.bench-'));
 let server;
 try {
   server = await startServer(join(work, 'data'));
-  if (only === 'video') {
+  if (only === 'card') {
+    console.log(
+      JSON.stringify({
+        bench: 'delivery',
+        cpus: availableParallelism(),
+        ...(await cardFigures(server, work)),
+        loadAverage1m: Number(loadavg()[0].toFixed(2)),
+      }),
+    );
+  } else if (only === 'video') {
     console.log(
       JSON.stringify({
         bench: 'delivery',
@@ -200,68 +308,7 @@ try {
       rawMs.push(performance.now() - started);
     }
 
-    // Uncached social cards: one distinct 1600×1200 photo per sample, so each request renders.
-    const logo = await sharp({ create: { width: 240, height: 80, channels: 4, background: '#e03131' } })
-      .png()
-      .toBuffer();
-    await uploadFile(server.url, auth, logo, 'logo.png', { folder: '/card' });
-    const cards = [];
-    for (let i = 0; i < cardSamples; i++) {
-      const bytes = await photo(i + 100, 1600, 1200);
-      const path = join(work, `card-${i}.jpg`);
-      await writeFile(path, bytes);
-      cards.push({
-        path,
-        uploaded: await uploadFile(server.url, auth, bytes, `card-${i}.jpg`, { folder: '/card' }),
-      });
-    }
-    const title = 'Media that ships itself';
-    const subtitle = 'Layers, effects and fonts on delivery';
-    const card = [
-      'w-1200,h-630',
-      `l-text,i-${encodeURIComponent(title)},ff-Open Sans,tg-b,fs-64,co-FFFFFF,lx-60,ly-60,l-end`,
-      // A comma needs ImageKit's base64 form, as its SDKs write it.
-      `l-text,ie-${encodeURIComponent(Buffer.from(subtitle).toString('base64'))},fs-36,co-F1F3F5,lx-60,ly-160,l-end`,
-      'l-image,i-card@@logo.png,w-120,lx-N40,ly-N40,l-end',
-    ].join(',');
-    const cardServerMs = [];
-    for (const { uploaded } of cards) cardServerMs.push(await timedGet(`${uploaded.url}?tr=${card}`));
-    // The same card in this process: the photo cropped, both texts set by Pango, the logo resized,
-    // all handed over as raw pixels; one untimed card first, so fontconfig has started.
-    const openSansRegular = join(root, 'fonts/open-sans/OpenSans-Regular.ttf');
-    const layer = async (image) => {
-      const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
-      return { data, raw: { width: info.width, height: info.height, channels: info.channels } };
-    };
-    const text = (markup, size, fontfile) =>
-      layer(sharp({ text: { text: markup, font: `Open Sans ${size}`, fontfile, dpi: 72, rgba: true } }));
-    const directCard = async (path) => {
-      const [photoBytes, titleLayer, subtitleLayer, logoLayer] = await Promise.all([
-        readFile(path),
-        text(`<span foreground="#ffffff" weight="bold">${title}</span>`, 64, openSans),
-        text(`<span foreground="#f1f3f5">${subtitle}</span>`, 36, openSansRegular),
-        layer(sharp(logo).resize({ width: 120 })),
-      ]);
-      const at = (l, left, top) => ({ input: l.data, raw: l.raw, left, top });
-      return sharp(photoBytes, { limitInputPixels: 268_402_689, failOn: 'error' })
-        .autoOrient()
-        .resize({ width: 1200, height: 630, fit: 'cover' })
-        .composite([
-          at(titleLayer, 60, 60),
-          at(subtitleLayer, 60, 160),
-          at(logoLayer, 1200 - logoLayer.raw.width - 40, 630 - logoLayer.raw.height - 40),
-        ])
-        .flatten({ background: '#ffffff' })
-        .jpeg({ quality: 80 })
-        .toBuffer();
-    };
-    await directCard(cards[0].path);
-    const cardRawMs = [];
-    for (const { path } of cards) {
-      const started = performance.now();
-      await directCard(path);
-      cardRawMs.push(performance.now() - started);
-    }
+    const card = await cardFigures(server, work);
 
     // Cached rendition latency: the same thumbnail over and over, after it is stored.
     const cachedUrl = `${bigFiles[0].uploaded.url}?tr=w-400`;
@@ -291,8 +338,6 @@ try {
     const video = await videoFigures(server.url, work);
     const serverMedian = median(serverMs);
     const rawMedian = median(rawMs);
-    const cardServerMedian = median(cardServerMs);
-    const cardRawMedian = median(cardRawMs);
     console.log(
       JSON.stringify({
         bench: 'delivery',
@@ -307,10 +352,7 @@ try {
         rawSharpW400From12MpJpegMs: ms(rawMedian),
         uncachedToRawSharpRatio: Number((serverMedian / rawMedian).toFixed(2)),
         uncachedSamples,
-        uncachedSocialCard1200x630Ms: ms(cardServerMedian),
-        rawSharpSocialCard1200x630Ms: ms(cardRawMedian),
-        socialCardToRawSharpRatio: Number((cardServerMedian / cardRawMedian).toFixed(2)),
-        cardSamples,
+        ...card,
         thumbnails50ConcurrentColdPerSecond: Number((concurrent / coldSeconds).toFixed(1)),
         thumbnails50ConcurrentColdSeconds: Number(coldSeconds.toFixed(3)),
         thumbnails50ConcurrentWarmPerSecond: Number((concurrent / warmSeconds).toFixed(1)),

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
+import { deflateSync } from 'node:zlib';
 import { buildSrc, type Transformation } from '@imagekit/javascript';
+import { writePsdBuffer } from 'ag-psd';
 import sharp from 'sharp';
 import { pdfOfColours } from '../helpers/documents.js';
 import { upload } from '../helpers/fixtures.js';
@@ -38,6 +40,39 @@ async function squareOnClear(size: number, square: number, colour: Rgb): Promise
     .composite([{ input: await flat(square, square, colour), left: inset, top: inset }])
     .png()
     .toBuffer();
+}
+
+/** A TrueType font wrapped as WOFF 1.0: each table deflated where that makes it smaller. */
+function woffOf(sfnt: Buffer): Buffer {
+  const count = sfnt.readUInt16BE(4);
+  const directory = Buffer.alloc(44 + count * 20);
+  const parts: Buffer[] = [directory];
+  let offset = directory.length;
+  for (let i = 0; i < count; i++) {
+    const record = 12 + i * 16;
+    const data = sfnt.subarray(
+      sfnt.readUInt32BE(record + 8),
+      sfnt.readUInt32BE(record + 8) + sfnt.readUInt32BE(record + 12),
+    );
+    const deflated = deflateSync(data);
+    const stored = deflated.length < data.length ? deflated : data;
+    const at = 44 + i * 20;
+    sfnt.copy(directory, at, record, record + 4);
+    directory.writeUInt32BE(offset, at + 4);
+    directory.writeUInt32BE(stored.length, at + 8);
+    directory.writeUInt32BE(data.length, at + 12);
+    directory.writeUInt32BE(sfnt.readUInt32BE(record + 4), at + 16);
+    const padded = (stored.length + 3) & ~3;
+    parts.push(stored, Buffer.alloc(padded - stored.length));
+    offset += padded;
+  }
+  directory.write('wOFF', 0, 'latin1');
+  directory.writeUInt32BE(sfnt.readUInt32BE(0), 4);
+  directory.writeUInt32BE(offset, 8);
+  directory.writeUInt16BE(count, 12);
+  directory.writeUInt32BE(sfnt.length, 16);
+  directory.writeUInt16BE(1, 20);
+  return Buffer.concat(parts);
 }
 
 /** The box holding every pixel `is` picks, and how many it picks. */
@@ -113,6 +148,7 @@ describe('transformation matrix (ImageKit buildSrc against the real server)', ()
       'latin1',
     );
     await put(renamed, 'Zoboto.ttf', { folder: '/m/fonts' });
+    await put(woffOf(renamed), 'Zoboto.woff', { folder: '/m/fonts' });
   });
   after(() => server.close());
 
@@ -432,6 +468,18 @@ describe('transformation matrix (ImageKit buildSrc against the real server)', ()
       assert.ok(Math.abs(openSans - roboto) > 5, `Open Sans ${openSans} vs Roboto ${roboto}`);
       const uploaded = await width('/m/fonts/Zoboto.ttf');
       assert.equal(uploaded, roboto, 'the uploaded file (Roboto renamed) draws the text');
+      assert.equal(await width('/m/fonts/Zoboto.woff'), roboto, 'a WOFF draws as the font it wraps');
+      const woff2 = Buffer.concat([Buffer.from('wOF2\0\x01\0\0', 'latin1'), Buffer.alloc(60)]);
+      const stored = await upload(server, {
+        file: { bytes: woff2, name: 'Zoboto.woff2' },
+        fields: { fileName: 'Zoboto.woff2', useUniqueFileName: 'false', folder: '/m/fonts' },
+      });
+      assert.equal(stored.status, 200);
+      await expectError(
+        src('/m/white.png', [{ overlay: text('x', { fontFamily: '/m/fonts/Zoboto.woff2' }) }]),
+        400,
+        /WOFF2 is not read here/,
+      );
       await expectError(
         src('/m/white.png', [{ overlay: text('x', { fontFamily: 'Comic Neue' }) }]),
         400,
@@ -540,6 +588,40 @@ describe('transformation matrix (ImageKit buildSrc against the real server)', ()
       assert.ok(near(cutter.pixel(10, 10), red));
     });
 
+    it('displaces the pixels under a map with lm-displace: red across by lx, green down by ly', async () => {
+      // quad.png: red | green over blue | white, 200×100. A full-red map moves its 40×40 corner
+      // to read 100 pixels on: green; full green with ly-60 reads 60 down: blue.
+      const across = await get('/m/quad.png', [
+        {
+          overlay: {
+            type: 'solidColor',
+            color: 'FF8000',
+            layerMode: 'displace',
+            position: { x: 100, focus: 'top_left' },
+            transformation: [{ width: 40, height: 40 }],
+          },
+        },
+      ]);
+      assert.ok(near(across.pixel(20, 20), green, 10), `moved: ${across.pixel(20, 20)}`);
+      assert.ok(
+        near(across.pixel(45, 20), red, 10) && near(across.pixel(20, 45), red, 10),
+        'the map is not drawn',
+      );
+      const down = await get('/m/quad.png', [
+        { raw: 'l-solid,co-80FF00,w-40,h-40,lfo-top_left,lm-displace,ly-60,l-end' },
+      ]);
+      assert.ok(near(down.pixel(20, 20), blue, 10), `moved down: ${down.pixel(20, 20)}`);
+      const still = await get('/m/quad.png', [
+        { raw: 'l-solid,co-808000,w-40,h-40,lfo-top_left,lm-displace,lx-100,ly-60,l-end' },
+      ]);
+      assert.ok(near(still.pixel(20, 20), red, 10), 'a mid-grey map moves nothing');
+      await expectError(
+        src('/m/quad.png', [{ raw: 'l-solid,co-FF0000,w-10,h-10,lm-displace,l-end' }]),
+        400,
+        /needs lx or ly/,
+      );
+    });
+
     it('draws solid blocks: l-solid and the SDK’s solidColor (i-ik_canvas), with al and r', async () => {
       const sdk = await get('/m/white.png', [
         { overlay: { type: 'solidColor', color: 'FF0000', transformation: [{ width: 50, height: 20 }] } },
@@ -553,6 +635,42 @@ describe('transformation matrix (ImageKit buildSrc against the real server)', ()
       assert.ok(near(solid.pixel(50, 150), white), 'h-bh_div_2 is 100 of 200');
       const rounded = await get('/m/white.png', [{ raw: 'l-solid,co-red,w-100,h-100,r-max,l-end' }]);
       assert.ok(near(rounded.pixel(152, 52), white) && near(rounded.pixel(200, 100), red));
+    });
+
+    it('draws half-clear layers over clear and opaque pixels as libvips’ over does, layer on layer', async () => {
+      // clear.png: a clear 100×100 with an opaque blue square from 25 to 75.
+      const drawn = await get('/m/clear.png', [
+        {
+          raw: [
+            'l-solid,co-FF000050,w-100,h-50,lx-0,ly-0,l-end',
+            'l-solid,co-00FF00,w-10,h-10,lx-0,ly-90,l-end',
+            'l-solid,co-FFFFFF50,w-10,h-10,lx-90,ly-90,l-end',
+          ].join(','),
+        },
+      ]);
+      const [r, g, b, a] = drawn.pixel(10, 10);
+      assert.ok(
+        r! > 250 && g! < 5 && b! < 5 && Math.abs(a! - 128) <= 2,
+        `red at half on clear: ${drawn.pixel(10, 10)}`,
+      );
+      assert.ok(
+        near(drawn.pixel(50, 40), [128, 0, 127], 3) && alphaOf(drawn.pixel(50, 40)) === 255,
+        'red over blue',
+      );
+      assert.ok(
+        near(drawn.pixel(50, 60), blue, 2) && alphaOf(drawn.pixel(50, 60)) === 255,
+        'the square below the layer',
+      );
+      assert.equal(alphaOf(drawn.pixel(50, 80)), 0, 'clear where no layer is');
+      assert.ok(near(drawn.pixel(5, 95), green, 2) && alphaOf(drawn.pixel(5, 95)) === 255, 'an opaque layer');
+      assert.ok(Math.abs(alphaOf(drawn.pixel(95, 95)) - 128) <= 2, 'white at half on clear');
+      // On a JPEG (no alpha) the same red over white is pink.
+      const jpeg = await get('/m/white.png', [
+        { raw: 'l-solid,co-FF000050,w-100,h-100,lx-300,ly-50,l-end' },
+        { format: 'jpg' },
+      ]);
+      assert.ok(near(jpeg.pixel(375, 100), [255, 128, 128], 6), `pink: ${jpeg.pixel(375, 100)}`);
+      assert.ok(near(jpeg.pixel(290, 100), white, 6), 'white beside the layer');
     });
 
     it('draws a layer of a private file only from a signed URL, and refuses a missing one', async () => {
@@ -615,6 +733,20 @@ describe('transformation matrix (ImageKit buildSrc against the real server)', ()
       assert.equal(skipped.width, 20);
     });
 
+    it('nests if blocks: an if-else belongs to the innermost open if', async () => {
+      const nested = 'if-ar_gt_1,if-w_gt_150,w-50,if-else,w-60,if-end,if-else,w-80,if-end';
+      const wide = await get('/m/quad.png', [{ raw: nested }]);
+      assert.deepEqual([wide.width, wide.height], [50, 25]);
+      const narrow = await get('/m/quad.png', [{ width: 140 }, { raw: nested }]);
+      assert.deepEqual([narrow.width, narrow.height], [60, 30]);
+      const portrait = await get('/m/quad.png', [{ rotation: 90 }, { raw: nested }], 'path');
+      assert.equal(portrait.width, 80);
+      assert.ok(
+        near(portrait.pixel(70, 10), red, 40) && near(portrait.pixel(10, 10), blue, 40),
+        'turned, then sized',
+      );
+    });
+
     it('serves di-<path> when the file is missing, transformed', async () => {
       const fallback = await get('/m/missing.png', [{ defaultImage: 'm/quad.png', width: 50 }]);
       assert.deepEqual([fallback.width, fallback.height], [50, 25]);
@@ -662,6 +794,47 @@ describe('transformation matrix (ImageKit buildSrc against the real server)', ()
       assert.equal(thumbnail.meta.format, 'webp');
       assert.ok(near(thumbnail.pixel(5, 5), red, 50), 'the grid thumbnail is the first page');
       await expectError(src('/m/doc.pdf', [{ page: 5 }]), 400, /this PDF has 2 pages/);
+    });
+
+    it('draws Photoshop files from their flattened image, and Illustrator files as PDFs', async () => {
+      // 60×40: red left half, blue right half, the bottom quarter clear.
+      const [w, h] = [60, 40];
+      const data = new Uint8ClampedArray(w * h * 4);
+      for (let i = 0; i < w * h; i++) {
+        data.set(i / w >= 30 ? [0, 0, 0, 0] : i % w < 30 ? [255, 0, 0, 255] : [0, 0, 255, 255], i * 4);
+      }
+      const psd = writePsdBuffer({
+        width: w,
+        height: h,
+        imageData: { width: w, height: h, data },
+        children: [{ name: 'Layer 1', imageData: { width: w, height: h, data } }],
+      });
+      const response = await upload(server, {
+        file: { bytes: psd, name: 'poster.psd' },
+        fields: { fileName: 'poster.psd', useUniqueFileName: 'false', folder: '/m' },
+      });
+      const uploaded = (await response.json()) as { width?: number; height?: number; fileType: string };
+      assert.equal(response.status, 200);
+      assert.deepEqual([uploaded.fileType, uploaded.width, uploaded.height], ['image', 60, 40]);
+      const half = await get('/m/poster.psd', [{ width: 30 }]);
+      assert.deepEqual([half.meta.format, half.width, half.height], ['png', 30, 20]);
+      assert.ok(near(half.pixel(3, 3), red, 10) && near(half.pixel(26, 3), blue, 10), `${half.pixel(26, 3)}`);
+      assert.equal(alphaOf(half.pixel(3, 18)), 0, 'clear stays clear');
+      const thumbnail = await get('/m/poster.psd', [{ named: 'ik_ml_thumbnail' }]);
+      assert.equal(thumbnail.meta.format, 'webp');
+      assert.ok(near(thumbnail.pixel(5, 5), red, 30), 'the grid thumbnail is the picture');
+      const jpeg = await fetchImage(`${server.url}/m/poster.psd/ik-thumbnail.jpg`);
+      assert.equal(jpeg.meta.format, 'jpeg');
+      assert.ok(near(jpeg.pixel(50, 5), blue, 40) && near(jpeg.pixel(5, 38), white, 30));
+      const original = await fetch(`${server.url}/m/poster.psd`);
+      assert.deepEqual(Buffer.from(await original.arrayBuffer()), psd, 'the original is the file itself');
+      if (spawnSync('pdftoppm', ['-v']).status !== 0) return;
+      // Illustrator's files are PDFs (with "Create PDF compatible file", its default).
+      await upload(server, {
+        file: { bytes: pdfOfColours([[0, 0, 1]]), name: 'logo.ai' },
+        fields: { fileName: 'logo.ai', useUniqueFileName: 'false', folder: '/m' },
+      });
+      assert.ok(near((await fetchImage(`${server.url}/m/logo.ai/ik-thumbnail.jpg`)).pixel(5, 5), blue, 50));
     });
 
     it('picks a frame of an animated GIF with pg-<n>', async () => {

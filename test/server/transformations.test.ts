@@ -266,7 +266,7 @@ describe('URL transformations', () => {
       ['l-text,i-Hello', /close the layer with l-end/],
       ['l-end', /has no opening l-<type>/],
       ['l-video,i-clip.mp4,l-end', /video and subtitle layers/],
-      ['l-image,i-logo.png,lm-displace,l-end', /displacement maps are not available/],
+      ['l-image,i-logo.png,lm-displace,l-end', /a displacement map needs lx or ly/],
       ['fs-20', /`fs` belongs inside a layer/],
       ['w-iw_foo_2', /`foo` is not an operator/],
       ['w-zz_div_2', /`zz` is neither a number nor one of iw, ih/],

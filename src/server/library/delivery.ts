@@ -8,6 +8,7 @@ import { pdfPage, pdfRenderBytes, pdftoppmAvailable } from '../media/pdf.js';
 import { placeholderImage, placeholderKind } from '../media/placeholders.js';
 import { canPoster, ffmpegAvailable, posterFrame } from '../media/poster-frame.js';
 import { readableImages } from '../media/probe.js';
+import { psdComposite, psdMime, psdSize } from '../media/psd.js';
 import {
   type LayerSources,
   type OutputFormat,
@@ -15,7 +16,7 @@ import {
   renderTransformation,
   resolveOutputFormat,
 } from '../media/render.js';
-import { type FontFace, fontFamilyName } from '../media/text.js';
+import { type FontFace, fontFamilyName, sfntFromWoff } from '../media/text.js';
 import {
   type ClientHints,
   canonicalSteps,
@@ -328,11 +329,12 @@ function downloadName(target: DeliveryTarget): string {
 }
 
 /** What a transformation starts from: the image itself, a PDF's page, a video's poster frame, or a placeholder. */
-export type SourceKind = 'image' | 'pdf' | 'poster' | 'placeholder';
+export type SourceKind = 'image' | 'pdf' | 'psd' | 'poster' | 'placeholder';
 
 export async function sourceKindOf(file: FileRecord): Promise<SourceKind> {
   if (readableImages.has(file.mime)) return 'image';
   if (file.mime === 'application/pdf' && (await pdftoppmAvailable())) return 'pdf';
+  if (file.mime === psdMime) return 'psd';
   if (canPoster(file.mime) && (await ffmpegAvailable())) return 'poster';
   return 'placeholder';
 }
@@ -435,6 +437,18 @@ export async function renderSourceFor(
       release();
     }
   }
+  if (kind === 'psd') {
+    const bytes = await readBlob(ctx.storage, file.blobKey);
+    const size = psdSize(bytes);
+    // ag-psd holds the flattened image as RGBA, and its PNG is made from a copy.
+    const release = await ctx.renderQueue.reserve(bytes.length + (size ? size.width * size.height * 12 : 0));
+    try {
+      const composite = await psdComposite(bytes, ctx.config.maxImagePixels);
+      if (composite) return { bytes: composite, mime: 'image/png', customCoordinates: null };
+    } finally {
+      release();
+    }
+  }
   if (kind === 'poster') {
     const second = t?.video?.start ?? 1;
     const poster = await withLocalCopy(ctx, file.blobKey, (path) => posterFrame(path, file.mime, second));
@@ -454,6 +468,8 @@ const fontTypes = new Set([
   'application/x-font-ttf',
   'application/font-sfnt',
   'application/vnd.ms-opentype',
+  'font/woff',
+  'application/font-woff',
 ]);
 
 /**
@@ -478,6 +494,8 @@ export function layerSourcesFor(ctx: ServerContext, references: References): Lay
         bytes: await readBlob(ctx.storage, file.blobKey),
         mime: file.mime,
         customCoordinates: file.customCoordinates,
+        // A version's blob never changes: what is drawn from it may be kept by this key.
+        id: `${file.blobKey}|${file.customCoordinates ?? ''}`,
       };
     },
     font: (path) => fontFile(ctx, lookup(path)),
@@ -486,10 +504,11 @@ export function layerSourcesFor(ctx: ServerContext, references: References): Lay
 
 async function fontFile(ctx: ServerContext, file: FileRecord): Promise<FontFace> {
   const notAFont = () =>
-    badRequest(`ff-…: ${file.filePath} is not a TrueType or OpenType font.`, {
-      reason: 'INVALID_TRANSFORMATION',
-    });
-  if (!fontTypes.has(file.mime) && !/\.(ttf|otf)$/i.test(file.name)) throw notAFont();
+    badRequest(
+      `ff-…: ${file.filePath} is not a TrueType, OpenType or WOFF font${/\.woff2$/i.test(file.name) ? ' (WOFF2 is not read here: upload its .ttf, .otf or .woff)' : ''}.`,
+      { reason: 'INVALID_TRANSFORMATION' },
+    );
+  if (!fontTypes.has(file.mime) && !/\.(ttf|otf|woff)$/i.test(file.name)) throw notAFont();
   const dir = join(ctx.stagingDir, 'fonts');
   const path = join(dir, `${createHash('sha256').update(file.blobKey).digest('hex').slice(0, 32)}.ttf`);
   let bytes: Buffer | undefined;
@@ -497,6 +516,8 @@ async function fontFile(ctx: ServerContext, file: FileRecord): Promise<FontFace>
     await stat(path);
   } catch {
     bytes = await readBlob(ctx.storage, file.blobKey);
+    // fontconfig is handed the TrueType or OpenType file a WOFF wraps.
+    if (bytes.toString('latin1', 0, 4) === 'wOFF') bytes = sfntFromWoff(bytes) ?? Buffer.alloc(0);
     await mkdir(dir, { recursive: true });
     const partial = `${path}.${randomUUID()}`;
     await writeFile(partial, bytes);

@@ -31,6 +31,8 @@ export interface RenderSource {
   mime: string;
   /** `x,y,w,h`, for `fo-custom`. */
   customCoordinates: string | null;
+  /** Names these exact bytes (a file version), so renders of them may be reused. */
+  id?: string;
 }
 
 /** Where layers find the files they name; each answers a 400 for a file that cannot be used. */
@@ -59,6 +61,8 @@ export interface PlacedLayer {
   left: number;
   top: number;
   mode?: LayerMode;
+  /** For `lm-displace`: the largest move, in pixels, along each axis. */
+  displace?: { x: number; y: number };
 }
 
 const transparent = { r: 0, g: 0, b: 0, alpha: 0 };
@@ -82,11 +86,40 @@ export async function renderLayer(layer: Layer, base: Size, env: LayerEnv): Prom
     initial = raw;
   }
   env.check(raw.width, raw.height);
-  return {
-    raw,
-    ...place(layer.placement, raw, base, initial),
-    ...(layer.placement.mode && { mode: layer.placement.mode }),
-  };
+  const { mode, x, y, ...rest } = layer.placement;
+  if (mode === 'displace') {
+    // A displacement map's lx and ly are how far it moves pixels; it sits where lfo puts it.
+    const sizes = sizesFor({ initial, base }, raw);
+    return {
+      raw,
+      ...place(rest, raw, base, initial),
+      mode,
+      displace: {
+        x: x === undefined ? 0 : evaluate(x, sizes, 'lx'),
+        y: y === undefined ? 0 : evaluate(y, sizes, 'ly'),
+      },
+    };
+  }
+  return { raw, ...place(layer.placement, raw, base, initial), ...(mode && { mode }) };
+}
+
+/**
+ * Image layers drawn lately, by source version, steps and base size: a logo on every card of a
+ * template is decoded, trimmed and resized once. Their pixels are only ever read.
+ */
+const drawnImages = new Map<string, Raw>();
+const drawnImagesBudget = 32 * 1024 * 1024;
+let drawnImagesBytes = 0;
+
+function keepDrawn(key: string, raw: Raw): void {
+  if (raw.data.length > drawnImagesBudget / 8) return;
+  drawnImages.set(key, raw);
+  drawnImagesBytes += raw.data.length;
+  for (const [oldest, old] of drawnImages) {
+    if (drawnImagesBytes <= drawnImagesBudget) break;
+    drawnImages.delete(oldest);
+    drawnImagesBytes -= old.data.length;
+  }
 }
 
 async function imageLayer(layer: ImageLayer, base: Size, env: LayerEnv) {
@@ -95,7 +128,17 @@ async function imageLayer(layer: ImageLayer, base: Size, env: LayerEnv) {
   const [first, ...rest] = layer.steps;
   const steps: Step[] =
     first && !('condition' in first) ? [{ trim: 10, ...first }, ...rest] : [{ trim: 10 }, ...layer.steps];
+  const key =
+    source.id && `${source.id}|${layer.page ?? ''}|${base.width}×${base.height}|${JSON.stringify(steps)}`;
+  const kept = key ? drawnImages.get(key) : undefined;
+  if (key && kept) {
+    // Most recently used last.
+    drawnImages.delete(key);
+    drawnImages.set(key, kept);
+    return { raw: kept, initial: kept };
+  }
   const raw = await env.renderImage(source, steps, base, layer.page);
+  if (key) keepDrawn(key, raw);
   return { raw, initial: raw };
 }
 
@@ -274,7 +317,86 @@ function clip(placed: PlacedLayer, size: Size): { raw: Raw; left: number; top: n
   return { raw: { data, width, height }, left: x0, top: y0 };
 }
 
-const blends: Record<LayerMode, OverlayOptions['blend']> = {
+/** Decoded pixels a layer can be drawn into: three (RGB) or four (RGBA) bytes a pixel. */
+export interface Canvas {
+  data: Buffer;
+  width: number;
+  height: number;
+  channels: 3 | 4;
+}
+
+/**
+ * Draws plain layers (no `lm`) onto decoded pixels, in order, with sRGB "over" as libvips does.
+ * Only the pixels under each layer are touched: libvips' composite reads the whole base in float
+ * for even one small layer, which cost a 1200×630 card about twice its resize and encode.
+ */
+export function drawLayersOver(canvas: Canvas, layers: PlacedLayer[]): void {
+  const { data, width, channels } = canvas;
+  for (const layer of layers) {
+    const visible = clip(layer, canvas);
+    if (!visible) continue;
+    if (layer.displace) {
+      displaceUnder(canvas, visible, layer.displace);
+      continue;
+    }
+    const src = visible.raw.data;
+    for (let row = 0; row < visible.raw.height; row++) {
+      let s = row * visible.raw.width * 4;
+      let d = ((visible.top + row) * width + visible.left) * channels;
+      for (let col = 0; col < visible.raw.width; col++, s += 4, d += channels) {
+        const a = src[s + 3]!;
+        if (a === 0) continue;
+        if (channels === 3 || a === 255) {
+          const keep = 255 - a;
+          data[d] = (src[s]! * a + data[d]! * keep + 127) / 255;
+          data[d + 1] = (src[s + 1]! * a + data[d + 1]! * keep + 127) / 255;
+          data[d + 2] = (src[s + 2]! * a + data[d + 2]! * keep + 127) / 255;
+          if (channels === 4) data[d + 3] = 255;
+          continue;
+        }
+        // Both may be partly clear: straight (not premultiplied) alpha on both sides.
+        const under = (data[d + 3]! * (255 - a)) / 255;
+        const out = a + under;
+        data[d] = (src[s]! * a + data[d]! * under) / out + 0.5;
+        data[d + 1] = (src[s + 1]! * a + data[d + 1]! * under) / out + 0.5;
+        data[d + 2] = (src[s + 2]! * a + data[d + 2]! * under) / out + 0.5;
+        data[d + 3] = out + 0.5;
+      }
+    }
+  }
+}
+
+/**
+ * `lm-displace`: each base pixel under the map takes the pixel its red (across) and green (down)
+ * channels point at: 128 stays, 255 reaches `x` (or `y`) pixels on, 0 as far back; the map's
+ * alpha weighs the move in, and the map itself is not drawn.
+ */
+function displaceUnder(
+  canvas: Canvas,
+  map: { raw: Raw; left: number; top: number },
+  by: { x: number; y: number },
+) {
+  const { data, width, height, channels } = canvas;
+  const before = Buffer.from(data);
+  const m = map.raw.data;
+  for (let row = 0; row < map.raw.height; row++) {
+    for (let col = 0; col < map.raw.width; col++) {
+      const i = (row * map.raw.width + col) * 4;
+      const a = m[i + 3]!;
+      if (a === 0) continue;
+      const x = map.left + col;
+      const y = map.top + row;
+      const fromX = clamp(Math.round(x + (by.x * (m[i]! - 128)) / 127), 0, width - 1);
+      const fromY = clamp(Math.round(y + (by.y * (m[i + 1]! - 128)) / 127), 0, height - 1);
+      const d = (y * width + x) * channels;
+      const s = (fromY * width + fromX) * channels;
+      for (let c = 0; c < channels; c++)
+        data[d + c] = (before[s + c]! * a + before[d + c]! * (255 - a) + 127) / 255;
+    }
+  }
+}
+
+const blends: Record<Exclude<LayerMode, 'displace'>, OverlayOptions['blend']> = {
   multiply: 'multiply',
   cutout: 'dest-out',
   cutter: 'dest-in',
@@ -314,7 +436,7 @@ export function layerOverlays(
       rawOverlay(visible.raw, {
         left: visible.left,
         top: visible.top,
-        blend: layer.mode ? blends[layer.mode] : 'over',
+        blend: layer.mode && layer.mode !== 'displace' ? blends[layer.mode] : 'over',
       }),
     );
   }

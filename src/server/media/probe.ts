@@ -5,6 +5,7 @@ import { extension as extensionOf, lookup as mimeOfName } from 'mime-types';
 import sharp, { type Metadata } from 'sharp';
 import type { FileType } from '../../shared/wire.js';
 import { badRequest } from '../errors.js';
+import { psdMime, psdSize } from './psd.js';
 
 /** What the server learns from a file's bytes; never taken from the client. */
 export interface ProbedFile {
@@ -53,6 +54,12 @@ export async function probeFile(
     hasAlpha: false,
     embeddedMetadata: {},
   };
+  if (mime === psdMime) {
+    // Its size from the header; the flattened image is read only when a rendition asks for it.
+    const size = psdSize(head);
+    if (size) Object.assign(probed, size);
+    return probed;
+  }
   if (!readableImages.has(mime)) return probed;
 
   let info: Metadata;

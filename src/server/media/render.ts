@@ -22,9 +22,11 @@ import {
   sharpColor,
 } from './geometry.js';
 import {
+  drawLayersOver,
   type LayerEnv,
   type LayerSources,
   layerOverlays,
+  type PlacedLayer,
   type RenderSource,
   renderLayer,
   type Size,
@@ -580,6 +582,28 @@ async function pixelWork(start: Pixels, step: ConcreteStep, env: Env, exact: boo
     alpha = step.background.color.alpha < 1;
   }
   const placed = await drawing;
+  const displaces = placed.some((l) => l.mode === 'displace');
+  if (displaces && placed.some((l) => l.mode && l.mode !== 'displace')) {
+    throw badRequest(
+      'lm-displace: a displacement map shares its step with plain layers only; put the others in a step of their own (`:`).',
+      {
+        reason: 'INVALID_TRANSFORMATION',
+      },
+    );
+  }
+  if (
+    placed.length > 0 &&
+    placed.every((l) => !l.mode || l.mode === 'displace') &&
+    (overlays.length === 0 || displaces)
+  ) {
+    // The step's own shape and colour work comes first, as ImageKit's order has it.
+    const under = raw ? fromRaw(raw) : start.image;
+    return drawnOver(
+      overlays.length > 0 ? fromRaw(await toRaw(under.ensureAlpha().composite(overlays))) : under,
+      placed,
+      alpha,
+    );
+  }
   const drawn = layerOverlays(placed, { width, height });
   overlays.push(...drawn.overlays);
   if (placed.some((l) => l.mode === 'cutter' || l.mode === 'cutout')) alpha = true;
@@ -591,6 +615,33 @@ async function pixelWork(start: Pixels, step: ConcreteStep, env: Env, exact: boo
     size = cut;
   }
   return { image: image.timeout({ seconds: timeoutSeconds }), ...size, decoded: false, alpha };
+}
+
+/**
+ * Plain layers (and displacement maps) drawn straight into the decoded image (see drawLayersOver);
+ * the result stays decoded for the next step. A grey image becomes sRGB first, to hold colour.
+ */
+async function drawnOver(image: Sharp, placed: PlacedLayer[], alpha: boolean): Promise<Pixels> {
+  let { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3 && info.channels !== 4) {
+    ({ data, info } = await sharp(data, {
+      raw: { width: info.width, height: info.height, channels: info.channels },
+    })
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true }));
+  }
+  const channels = info.channels === 4 ? 4 : 3;
+  drawLayersOver({ data, width: info.width, height: info.height, channels }, placed);
+  return {
+    image: sharp(data, { raw: { width: info.width, height: info.height, channels } }).timeout({
+      seconds: timeoutSeconds,
+    }),
+    width: info.width,
+    height: info.height,
+    decoded: true,
+    alpha: alpha || channels === 4,
+  };
 }
 
 const solidInput = (

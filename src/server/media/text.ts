@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { inflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { invalid } from './values.js';
 
@@ -35,7 +36,7 @@ export function bundledFont(name: string): FontFace {
   if (!font) {
     throw invalid(
       `ff-${name}`,
-      `this server bundles ${bundledFontNames.join(' and ')}; for another font, upload its .ttf or .otf and name its path (ff-fonts@@my-font.ttf).`,
+      `this server bundles ${bundledFontNames.join(' and ')}; for another font, upload its .ttf, .otf or .woff and name its path (ff-fonts@@my-font.ttf).`,
     );
   }
   return font;
@@ -55,6 +56,49 @@ function register(file: string): Promise<void> {
     done.catch(() => registered.delete(file));
   }
   return done;
+}
+
+/**
+ * A WOFF (1.0) font as the TrueType or OpenType file it wraps: each table inflated, laid out again
+ * behind an sfnt directory. Undefined for anything else, or a table that does not inflate to its size.
+ */
+export function sfntFromWoff(woff: Buffer): Buffer | undefined {
+  try {
+    if (woff.length < 44 || woff.toString('latin1', 0, 4) !== 'wOFF') return undefined;
+    const count = woff.readUInt16BE(12);
+    const tables: Array<{ tag: string; checksum: number; data: Buffer }> = [];
+    for (let i = 0; i < count; i++) {
+      const at = 44 + i * 20;
+      const offset = woff.readUInt32BE(at + 4);
+      const stored = woff.subarray(offset, offset + woff.readUInt32BE(at + 8));
+      const length = woff.readUInt32BE(at + 12);
+      const data = stored.length < length ? inflateSync(stored, { maxOutputLength: length }) : stored;
+      if (data.length !== length) return undefined;
+      tables.push({ tag: woff.toString('latin1', at, at + 4), checksum: woff.readUInt32BE(at + 16), data });
+    }
+    const power = 2 ** Math.floor(Math.log2(Math.max(1, count)));
+    const head = Buffer.alloc(12 + count * 16);
+    head.writeUInt32BE(woff.readUInt32BE(4), 0);
+    head.writeUInt16BE(count, 4);
+    head.writeUInt16BE(power * 16, 6);
+    head.writeUInt16BE(Math.log2(power), 8);
+    head.writeUInt16BE(count * 16 - power * 16, 10);
+    const parts: Buffer[] = [head];
+    let offset = head.length;
+    tables.forEach((table, i) => {
+      const record = 12 + i * 16;
+      head.write(table.tag, record, 'latin1');
+      head.writeUInt32BE(table.checksum, record + 4);
+      head.writeUInt32BE(offset, record + 8);
+      head.writeUInt32BE(table.data.length, record + 12);
+      const padded = (table.data.length + 3) & ~3;
+      parts.push(table.data, Buffer.alloc(padded - table.data.length));
+      offset += padded;
+    });
+    return Buffer.concat(parts);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The family name an sfnt font (TTF, OTF) gives itself, from its `name` table. */

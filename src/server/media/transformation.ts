@@ -146,7 +146,7 @@ export interface ConditionalStep {
 export type Step = TransformStep | ConditionalStep;
 export const isConditional = (step: Step): step is ConditionalStep => 'condition' in step;
 
-export const layerModes = ['multiply', 'cutter', 'cutout'] as const;
+export const layerModes = ['multiply', 'cutter', 'cutout', 'displace'] as const;
 export type LayerMode = (typeof layerModes)[number];
 
 export interface Placement {
@@ -773,8 +773,6 @@ function applyLayerToken(token: string, key: string, value: string, layer: Layer
       layer.placement.anchor = oneOf(token, value, layerFocuses, 'anchor point');
       return true;
     case 'lm':
-      if (value === 'displace')
-        throw unsupported(token, 'displacement maps are not available on this server.');
       layer.placement.mode = oneOf(token, value, layerModes, 'layer mode');
       return true;
     case 'lso':
@@ -801,7 +799,7 @@ function applyLayerToken(token: string, key: string, value: string, layer: Layer
       layer.text.fontSize = parseValue(token, value);
       return true;
     case 'ff':
-      layer.text.fontFamily = /\.(ttf|otf)$/i.test(value) ? libraryPath(token, value) : value;
+      layer.text.fontFamily = /\.(ttf|otf|woff2?)$/i.test(value) ? libraryPath(token, value) : value;
       return true;
     case 'ia':
       layer.text.innerAlign = oneOf(token, value, ['left', 'center', 'right'] as const, 'inner alignment');
@@ -933,6 +931,9 @@ const decodeBase64 = (token: string, value: string) => {
 
 function buildLayer(draft: LayerDraft, steps: Step[]): Layer {
   const { token, placement } = draft;
+  if (placement.mode === 'displace' && placement.x === undefined && placement.y === undefined) {
+    throw invalid('lm-displace', 'a displacement map needs lx or ly: the largest move, in pixels.');
+  }
   const input =
     draft.input &&
     (draft.input.encoded
