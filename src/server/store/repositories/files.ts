@@ -364,8 +364,14 @@ export class FileRepository extends Repository {
     }
     if (query.within !== undefined) ids = ids.where(inFolderTree('folder', query.within));
     if (query.granted !== undefined) {
+      // Walked along the sort's index (or the folder's), every row passed is tested: prefixes.
       ids = ids.where(
-        inGranted({ trees: query.granted.trees, fileIds: query.granted.fileIds }, 'folder', 'file_id'),
+        inGranted(
+          { trees: query.granted.trees, fileIds: query.granted.fileIds },
+          'folder',
+          'file_id',
+          'prefixes',
+        ),
       );
     }
     if (query.filter !== undefined) ids = ids.where(this.c.dialect.search.files(query.filter));
