@@ -39,10 +39,29 @@ export interface Table {
   negate(inner: RawBuilder<SqlBool>): RawBuilder<SqlBool>;
 }
 
-export function combine(filter: Filter, table: Table): RawBuilder<SqlBool> {
+/** Whether a filter reads only the row's own columns (no lookup in another table or index). */
+function readsRowOnly(filter: Filter): boolean {
   switch (filter.kind) {
     case 'and':
-      return sql<SqlBool>`(${combine(filter.left, table)} and ${combine(filter.right, table)})`;
+    case 'or':
+      return readsRowOnly(filter.left) && readsRowOnly(filter.right);
+    case 'not':
+      return readsRowOnly(filter.filter);
+    default:
+      return filter.kind === 'compare' || filter.kind === 'prefix' || filter.kind === 'type';
+  }
+}
+
+export function combine(filter: Filter, table: Table): RawBuilder<SqlBool> {
+  switch (filter.kind) {
+    case 'and': {
+      // A comparison on the row first: rows it rules out skip the lookups (same answer either way).
+      const [first, second] =
+        !readsRowOnly(filter.left) && readsRowOnly(filter.right)
+          ? [filter.right, filter.left]
+          : [filter.left, filter.right];
+      return sql<SqlBool>`(${combine(first, table)} and ${combine(second, table)})`;
+    }
     case 'or':
       return sql<SqlBool>`(${combine(filter.left, table)} or ${combine(filter.right, table)})`;
     case 'not':

@@ -45,16 +45,40 @@ export function outermostTrees(trees: string[]): string[] {
 }
 
 /**
+ * `column` in one of `trees`, tested as prefixes: one lookup in a list per distinct tree length
+ * (`substr(folder, 1, 15) in (…)`) instead of two comparisons per tree. The same rows as
+ * inFolderTree's ranges (a tree ends in `/`, so the range holds exactly what starts with it), and
+ * cheaper per row; the ranges are what an index can seek, this is what a walk along another
+ * index tests. Lengths count characters, as `substr` does on both databases.
+ */
+export function inFolderTreesByPrefix(column: string, trees: string[]): Expression<SqlBool>[] {
+  const byLength = new Map<number, string[]>();
+  for (const tree of outermostTrees(trees)) {
+    const length = [...tree].length;
+    byLength.set(length, [...(byLength.get(length) ?? []), tree]);
+  }
+  return [...byLength].map(
+    ([length, same]) =>
+      sql<SqlBool>`substr(${sql.ref(column)}, 1, ${sql.lit(length)}) in (${sql.join(same)})`,
+  );
+}
+
+/**
  * What a member's grants reach, as one condition: `folderColumn` in one of the granted trees, or
  * `fileColumn` one of the granted files, or (for folder rows) `folderColumn` one of the folders
- * above them. No grants at all match nothing.
+ * above them. No grants at all match nothing. `trees` says how the trees are tested: as `ranges`
+ * an index on the column can seek, or as `prefixes` a walk along another index tests cheaply.
  */
 export function inGranted(
   granted: { trees: string[]; fileIds: string[]; above?: string[] },
   folderColumn: string,
   fileColumn?: string,
+  trees: 'ranges' | 'prefixes' = 'ranges',
 ): Expression<SqlBool> {
-  const parts = outermostTrees(granted.trees).map((tree) => inFolderTree(folderColumn, tree));
+  const parts =
+    trees === 'prefixes'
+      ? inFolderTreesByPrefix(folderColumn, granted.trees)
+      : outermostTrees(granted.trees).map((tree) => inFolderTree(folderColumn, tree));
   if (fileColumn && granted.fileIds.length > 0) {
     parts.push(sql<SqlBool>`${sql.ref(fileColumn)} in (${sql.join(granted.fileIds)})`);
   }

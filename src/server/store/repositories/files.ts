@@ -364,9 +364,15 @@ export class FileRepository extends Repository {
     }
     if (query.within !== undefined) ids = ids.where(inFolderTree('folder', query.within));
     if (query.granted !== undefined) {
-      ids = ids.where(
-        inGranted({ trees: query.granted.trees, fileIds: query.granted.fileIds }, 'folder', 'file_id'),
-      );
+      const { trees, fileIds } = query.granted;
+      // One folder's files are all inside a granted tree or none is: settled here, not per row.
+      const folderGranted =
+        query.folder !== undefined && trees.some((tree) => query.folder!.startsWith(tree));
+      if (!folderGranted) {
+        // Walked along the sort's index (or the folder's), every row passed is tested: prefixes.
+        const reach = { trees: query.folder === undefined ? trees : [], fileIds };
+        ids = ids.where(inGranted(reach, 'folder', 'file_id', 'prefixes'));
+      }
     }
     if (query.filter !== undefined) ids = ids.where(this.c.dialect.search.files(query.filter));
     if (query.fileType !== undefined) ids = ids.where('file_type', '=', query.fileType);

@@ -107,8 +107,10 @@ export class FolderRepository extends Repository {
     let q = this.c.db.selectFrom('folders');
     if (query.folder !== undefined) q = q.where('parent', '=', query.folder);
     if (query.within !== undefined) q = q.where(inFolderTree('path', query.within));
-    if (query.granted !== undefined) q = q.where(inGranted(query.granted, 'path'));
+    // The search first: a condition no folder can meet (`tags IN […]`) is then settled once, not
+    // after seeking every granted tree; the grants as prefixes, tested on the rows the rest leaves.
     if (query.filter !== undefined) q = q.where(this.c.dialect.search.folders(query.filter));
+    if (query.granted !== undefined) q = q.where(inGranted(query.granted, 'path', undefined, 'prefixes'));
     return q;
   }
 }
