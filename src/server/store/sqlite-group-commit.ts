@@ -1,0 +1,117 @@
+import { open } from 'node:fs/promises';
+import { type Driver, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
+
+/**
+ * Makes the SQLite write-ahead log durable for many commits with one `fdatasync`, off the event
+ * loop. With `synchronous = NORMAL` a commit only reaches the WAL's page cache (a kill -9 keeps
+ * it, a power loss may not); SQLite's FULL adds exactly one sync of the WAL per commit, on the
+ * main thread. Here every commit asks for that sync instead, and one sync serves every commit
+ * written before it started: concurrent uploads share it (group commit).
+ */
+export class WalSync {
+  readonly #walPath: string;
+  /** Commits asked for (each numbered in order), and the highest one known to be on disk. */
+  #requested = 0;
+  #synced = 0;
+  #running: Promise<void> | undefined;
+
+  constructor(databasePath: string) {
+    this.#walPath = `${databasePath}-wal`;
+  }
+
+  /** A commit was written: answers once it would survive a power loss. */
+  committed(): Promise<void> {
+    return this.#until(++this.#requested);
+  }
+
+  /** Answers once every commit written so far is on disk, so a read never shows what power loss could undo. */
+  settled(): Promise<void> {
+    return this.#synced >= this.#requested ? Promise.resolve() : this.#until(this.#requested);
+  }
+
+  async #until(ticket: number): Promise<void> {
+    while (this.#synced < ticket) {
+      this.#running ??= this.#sync();
+      await this.#running;
+    }
+  }
+
+  async #sync(): Promise<void> {
+    // Every commit numbered so far is in the page cache now: this sync covers them all.
+    const target = this.#requested;
+    try {
+      const handle = await open(this.#walPath, 'r');
+      try {
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      // No WAL file: everything was checkpointed into the database, which SQLite synced then.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    } finally {
+      this.#running = undefined;
+    }
+    this.#synced = Math.max(this.#synced, target);
+  }
+}
+
+/** Whether statements run since the last commit changed anything (set by the statement cache). */
+export interface WriteTracker {
+  wrote: boolean;
+}
+
+/**
+ * Kysely's SQLite driver, answering a write only once the WAL holds it on disk. The wait comes
+ * after the single connection is handed back, so other requests commit meanwhile and share the
+ * next sync; a read waits for syncs of what it may have seen.
+ */
+class GroupCommitSqliteDriver extends SqliteDriver {
+  readonly #sync: WalSync;
+  readonly #writes: WriteTracker;
+  readonly #inTransaction: () => boolean;
+
+  constructor(
+    config: SqliteDialectConfig,
+    sync: WalSync,
+    writes: WriteTracker,
+    inTransaction: () => boolean,
+  ) {
+    super(config);
+    this.#sync = sync;
+    this.#writes = writes;
+    this.#inTransaction = inTransaction;
+  }
+
+  override async releaseConnection(): Promise<void> {
+    const committed = this.#writes.wrote && !this.#inTransaction();
+    if (committed) this.#writes.wrote = false;
+    await super.releaseConnection();
+    await (committed ? this.#sync.committed() : this.#sync.settled());
+  }
+}
+
+/** `SqliteDialect` with group commit: see `WalSync`. */
+export class GroupCommitSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  readonly #sync: WalSync;
+  readonly #writes: WriteTracker;
+  readonly #inTransaction: () => boolean;
+
+  constructor(
+    config: SqliteDialectConfig,
+    sync: WalSync,
+    writes: WriteTracker,
+    inTransaction: () => boolean,
+  ) {
+    super(config);
+    this.#config = config;
+    this.#sync = sync;
+    this.#writes = writes;
+    this.#inTransaction = inTransaction;
+  }
+
+  override createDriver(): Driver {
+    return new GroupCommitSqliteDriver(this.#config, this.#sync, this.#writes, this.#inTransaction);
+  }
+}
