@@ -14,9 +14,20 @@ export class WalSync {
   #requested = 0;
   #synced = 0;
   #running: Promise<void> | undefined;
+  #syncs = 0;
 
   constructor(databasePath: string) {
     this.#walPath = `${databasePath}-wal`;
+  }
+
+  /** Syncs of the WAL made so far (each covering one or more commits). */
+  get syncs(): number {
+    return this.#syncs;
+  }
+
+  /** Commits written but not yet known to be on disk. */
+  get unsynced(): number {
+    return this.#requested - this.#synced;
   }
 
   /** A commit was written: answers once it would survive a power loss. */
@@ -52,6 +63,7 @@ export class WalSync {
     } finally {
       this.#running = undefined;
     }
+    this.#syncs++;
     this.#synced = Math.max(this.#synced, target);
   }
 }
