@@ -8,7 +8,7 @@ import { Kysely, sql } from 'kysely';
 import {
   GroupCommitSqliteDialect,
   WalSync,
-  type WriteTracker,
+  WriteTracker,
 } from '../../src/server/store/sqlite-group-commit.js';
 
 /**
@@ -31,11 +31,11 @@ describe('SQLite group commit', () => {
     const database = new BetterSqlite3(path);
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
-    const writes: WriteTracker = { wrote: false };
+    const writes = new WriteTracker(database);
     walSync = new WalSync(path);
     const prepare = (text: string) => {
       const statement = database.prepare(text);
-      if (!statement.readonly) writes.wrote = true;
+      writes.prepared(text, statement);
       return statement;
     };
     db = new Kysely<Schema>({
@@ -43,7 +43,6 @@ describe('SQLite group commit', () => {
         { database: { prepare, close: () => database.close() } },
         walSync,
         writes,
-        () => database.inTransaction,
       ),
     });
     await sql`create table items (id integer primary key, name text not null)`.execute(db);
@@ -104,10 +103,19 @@ describe('SQLite group commit', () => {
     await write;
   });
 
-  it('makes no sync for reads alone', async () => {
+  it('makes no sync for reads alone, nor for writes that change no row', async () => {
     const before = walSync.syncs;
     await db.selectFrom('items').selectAll().execute();
     await db.transaction().execute((tx) => tx.selectFrom('items').selectAll().execute());
+    // A job poll finding nothing to claim: SQLite writes nothing to the WAL for it.
+    await db.updateTable('items').set({ name: 'none' }).where('id', '<', 0).execute();
+    await db.deleteFrom('items').where('id', '<', 0).execute();
     assert.equal(walSync.syncs, before);
+  });
+
+  it('syncs a change of schema', async () => {
+    const before = walSync.syncs;
+    await sql`create index items_by_name on items (name)`.execute(db);
+    assert.equal(walSync.syncs, before + 1);
   });
 });

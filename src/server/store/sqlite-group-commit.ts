@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import type BetterSqlite3 from 'better-sqlite3';
 import { type Driver, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
 
 /**
@@ -68,9 +69,39 @@ export class WalSync {
   }
 }
 
-/** Whether statements run since the last commit changed anything (set by the statement cache). */
-export interface WriteTracker {
-  wrote: boolean;
+/** Row changes show in `total_changes()`; any other statement that may write (DDL) counts as a change. */
+const rowChange = /^\s*(insert|update|delete|replace|with)\b/i;
+
+/**
+ * Whether the statements run since the last look committed a change. A poll that updates no
+ * row (a job claim finding nothing) writes nothing to the WAL, and must not cost a sync.
+ */
+export class WriteTracker {
+  readonly #database: BetterSqlite3.Database;
+  readonly #totalChanges: BetterSqlite3.Statement;
+  #lastChanges: number;
+  #otherWrite = false;
+
+  constructor(database: BetterSqlite3.Database) {
+    this.#database = database;
+    this.#totalChanges = database.prepare('select total_changes()').pluck();
+    this.#lastChanges = this.#totalChanges.get() as number;
+  }
+
+  /** Told of every statement Kysely prepares (and runs at once). */
+  prepared(sql: string, statement: BetterSqlite3.Statement): void {
+    if (!statement.readonly && !rowChange.test(sql)) this.#otherWrite = true;
+  }
+
+  /** Whether a change was committed since the last call (never inside a transaction). */
+  committedChange(): boolean {
+    if (this.#database.inTransaction) return false;
+    const total = this.#totalChanges.get() as number;
+    const changed = this.#otherWrite || total !== this.#lastChanges;
+    this.#otherWrite = false;
+    this.#lastChanges = total;
+    return changed;
+  }
 }
 
 /**
@@ -81,23 +112,15 @@ export interface WriteTracker {
 class GroupCommitSqliteDriver extends SqliteDriver {
   readonly #sync: WalSync;
   readonly #writes: WriteTracker;
-  readonly #inTransaction: () => boolean;
 
-  constructor(
-    config: SqliteDialectConfig,
-    sync: WalSync,
-    writes: WriteTracker,
-    inTransaction: () => boolean,
-  ) {
+  constructor(config: SqliteDialectConfig, sync: WalSync, writes: WriteTracker) {
     super(config);
     this.#sync = sync;
     this.#writes = writes;
-    this.#inTransaction = inTransaction;
   }
 
   override async releaseConnection(): Promise<void> {
-    const committed = this.#writes.wrote && !this.#inTransaction();
-    if (committed) this.#writes.wrote = false;
+    const committed = this.#writes.committedChange();
     await super.releaseConnection();
     await (committed ? this.#sync.committed() : this.#sync.settled());
   }
@@ -108,22 +131,15 @@ export class GroupCommitSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
   readonly #sync: WalSync;
   readonly #writes: WriteTracker;
-  readonly #inTransaction: () => boolean;
 
-  constructor(
-    config: SqliteDialectConfig,
-    sync: WalSync,
-    writes: WriteTracker,
-    inTransaction: () => boolean,
-  ) {
+  constructor(config: SqliteDialectConfig, sync: WalSync, writes: WriteTracker) {
     super(config);
     this.#config = config;
     this.#sync = sync;
     this.#writes = writes;
-    this.#inTransaction = inTransaction;
   }
 
   override createDriver(): Driver {
-    return new GroupCommitSqliteDriver(this.#config, this.#sync, this.#writes, this.#inTransaction);
+    return new GroupCommitSqliteDriver(this.#config, this.#sync, this.#writes);
   }
 }

@@ -4,7 +4,7 @@ import { sqliteSearchTranslator } from '../search/sqlite-translator.js';
 import { kyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
-import { GroupCommitSqliteDialect, WalSync, type WriteTracker } from './sqlite-group-commit.js';
+import { GroupCommitSqliteDialect, WalSync, WriteTracker } from './sqlite-group-commit.js';
 import type { Store } from './store.js';
 
 /**
@@ -20,12 +20,11 @@ export async function openSqliteStore(path: string): Promise<Store> {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const writes: WriteTracker = { wrote: false };
+  const writes = new WriteTracker(database);
   const dialect = new GroupCommitSqliteDialect(
     { database: withStatementCache(database, writes) },
     new WalSync(path),
     writes,
-    () => database.inTransaction,
   );
   const db = new Kysely<Database>({ dialect });
   await migrateToLatest(db as unknown as Kysely<unknown>, 'sqlite');
@@ -46,8 +45,7 @@ function withStatementCache(database: BetterSqlite3.Database, writes: WriteTrack
     if (statement) cache.delete(sql);
     else statement = database.prepare(sql);
     cache.set(sql, statement);
-    // Kysely runs what it prepares at once: a statement that may change the file is a write to sync.
-    if (!statement.readonly) writes.wrote = true;
+    writes.prepared(sql, statement);
     if (cache.size > statementCacheSize) cache.delete(cache.keys().next().value!);
     return statement;
   };
