@@ -120,8 +120,13 @@ class GroupCommitSqliteDriver extends SqliteDriver {
   }
 
   override async releaseConnection(): Promise<void> {
-    const committed = this.#writes.committedChange();
-    await super.releaseConnection();
+    let committed = false;
+    try {
+      committed = this.#writes.committedChange();
+    } finally {
+      // Whatever happened, the single connection goes back, or every later query would wait forever.
+      await super.releaseConnection();
+    }
     await (committed ? this.#sync.committed() : this.#sync.settled());
   }
 }
