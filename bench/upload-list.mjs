@@ -1,7 +1,8 @@
 // Upload throughput against a raw disk write, and list latency with 100k files in the catalog.
 // Prints one JSON line. Run with `npm run bench` (tsx loads the TypeScript sources).
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, open, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rename, rm } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openSqliteStore } from '../src/server/store/sqlite.ts';
@@ -28,6 +29,17 @@ async function rawWrite(dir) {
     await handle.close();
     await rename(temp, join(dir, `${i}.bin`));
   });
+}
+
+/** CPU milliseconds (user + system) process `pid` has used so far; undefined where /proc is not. */
+async function cpuMsOf(pid) {
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+    // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Posts each payload through the upload API, `concurrency` at a time; answers elapsed seconds. */
@@ -100,10 +112,15 @@ async function latency(url, path) {
 
 const work = await mkdtemp(join(root, '.bench-'));
 try {
+  // CPU figures hold on a busy machine, where elapsed time says more about the neighbours.
+  const rawCpu = process.cpuUsage();
   const rawSeconds = await rawWrite(join(work, 'raw'));
+  const rawCpuMs = (({ user, system }) => (user + system) / 1000)(process.cpuUsage(rawCpu));
   const dataDir = join(work, 'data');
   let server = await startServer(dataDir, keys);
+  const serverCpuBefore = await cpuMsOf(server.pid);
   const uploadSeconds = await uploadAll(server.url);
+  const serverCpuAfter = await cpuMsOf(server.pid);
   await server.stop();
 
   const seedStarted = performance.now();
@@ -126,6 +143,12 @@ try {
       uploadMBps: Number((mb / uploadSeconds).toFixed(1)),
       rawWriteMBps: Number((mb / rawSeconds).toFixed(1)),
       uploadToRawRatio: Number((rawSeconds / uploadSeconds).toFixed(2)),
+      serverCpuMsPerUpload:
+        serverCpuAfter === undefined
+          ? null
+          : Number(((serverCpuAfter - serverCpuBefore) / uploads).toFixed(2)),
+      rawWriteCpuMsPerFile: Number((rawCpuMs / uploads).toFixed(2)),
+      loadAverage: Number(loadavg()[0].toFixed(1)),
       catalogFiles: catalogSize + uploads,
       seedRowsPerSecond: Math.round(catalogSize / seedSeconds),
       listLimit100Ms: list,

@@ -101,6 +101,27 @@ describe('upload', () => {
     assert.match(body.message, /could not fetch .*missing\.png: the server answered 404/);
   });
 
+  it('knows an SVG behind an XML prolog, and binary bytes or markup-like text as not SVG', async () => {
+    const svg =
+      '<?xml version="1.0"?>\n<!-- drawn by hand -->\n ' +
+      '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>';
+    const sniffed = async (bytes: Buffer, fileName: string) => {
+      const response = await upload(server, { file: { bytes, name: fileName }, fields: { fileName } });
+      const body = (await response.json()) as { mime: string; message?: string };
+      assert.equal(response.status, 200, body.message);
+      return body.mime;
+    };
+    assert.equal(await sniffed(Buffer.from(svg), 'drawing.svg'), 'image/svg+xml');
+    // Binary bytes, and text that starts like markup but is not: neither is an SVG.
+    const binary = Buffer.alloc(70_000, 0xa7);
+    binary.write('\u00a0<svg>', 3000);
+    assert.equal(await sniffed(binary, 'blob.bin'), 'application/octet-stream');
+    assert.equal(
+      await sniffed(Buffer.from('  <svgx>not svg</svgx>'), 'notes.bin'),
+      'application/octet-stream',
+    );
+  });
+
   it('creates every missing folder of the path', async () => {
     await uploadPng(server, { folder: 'deep/er/est', fileName: 'f.png', useUniqueFileName: 'false' });
     const folders = await (await server.api('/v1/files?type=folder&path=/deep/er/')).json();

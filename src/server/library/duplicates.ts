@@ -1,15 +1,6 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import type { Principal } from '../auth/principal.js';
 import { grantedSetOf } from '../auth/scope.js';
 import type { DuplicateScope, FileRecord, Store } from '../store/store.js';
-
-/** The SHA-256 (hex) of a staged file's bytes, read once as it is stored. */
-export async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 /** What a caller may see of the library, as a duplicate lookup narrows to it. */
 export function duplicateScopeOf(principal: Principal | null): DuplicateScope {

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createHash, type Hash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
@@ -14,13 +14,16 @@ const tooLarge = () => badRequest(messages.fileTooLarge, { reason: 'FILE_TOO_LAR
 
 /**
  * A local file holding an upload's bytes until they are judged and moved into blob storage.
- * Bytes are flushed to disk when the write ends, and the first 64 KiB are kept in memory for
- * sniffing. `discard` is safe to call whatever happened; after a move there is nothing left.
+ * Bytes are flushed to disk when the write ends, the first 64 KiB are kept in memory for
+ * sniffing, and the SHA-256 is taken as they pass (no second read for duplicate detection).
+ * `discard` is safe to call whatever happened; after a move there is nothing left.
  */
 export class StagedFile {
   readonly path: string;
   size = 0;
   head: Buffer = Buffer.alloc(0);
+  /** The bytes' SHA-256 (hex) when they were written here in one pass; otherwise read on demand. */
+  #sha256: string | undefined;
 
   constructor(stagingDir: string) {
     this.path = join(stagingDir, randomUUID());
@@ -41,6 +44,8 @@ export class StagedFile {
     let over = false;
     const headParts: Buffer[] = [];
     let headSize = 0;
+    const hash = createHash('sha256');
+    this.#sha256 = undefined;
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         try {
@@ -55,6 +60,7 @@ export class StagedFile {
           headParts.push(chunk.subarray(0, headBytes - headSize));
           headSize += Math.min(chunk.length, headBytes - headSize);
         }
+        hash.update(chunk);
         done(null, chunk);
       },
     });
@@ -70,13 +76,24 @@ export class StagedFile {
     if (over) throw tooLarge();
     this.size = size;
     this.head = Buffer.concat(headParts);
+    this.#sha256 = hash.digest('hex');
   }
 
   async writeBuffer(bytes: Buffer, maxBytes: number): Promise<void> {
     if (bytes.length > maxBytes) throw tooLarge();
+    this.#sha256 = undefined;
     await writeFile(this.path, bytes, { flush: true });
     this.size = bytes.length;
     this.head = bytes.subarray(0, headBytes);
+    this.#sha256 = createHash('sha256').update(bytes).digest('hex');
+  }
+
+  /** The SHA-256 (hex) of the staged bytes: the one taken while writing, or read from the file. */
+  async sha256(): Promise<string> {
+    if (this.#sha256 !== undefined) return this.#sha256;
+    const hash: Hash = createHash('sha256');
+    for await (const chunk of createReadStream(this.path)) hash.update(chunk as Buffer);
+    return hash.digest('hex');
   }
 
   /**

@@ -18,7 +18,6 @@ import {
 import { actorOf, appendAudit, fileTarget, versionChanges } from './audit.js';
 import { blobKeyFor, commitWithBlobs } from './blobs.js';
 import { applyCustomMetadata } from './custom-metadata.js';
-import { hashFile } from './duplicates.js';
 import { type OptionalResponseField, optionalResponseFields, toUploadResponse } from './file-object.js';
 import { ensureFolderChain } from './folders.js';
 import { newId } from './ids.js';
@@ -237,7 +236,7 @@ export async function ingestUpload(
     : undefined;
 
   // Exact duplicates are found by this hash (GET /_ml/files/{id}/duplicates).
-  const contentHash = await hashFile(staged.path);
+  const contentHash = await staged.sha256();
   const now = Date.now();
   const versionId = newId(now);
   const blobKey = blobKeyFor(versionId);
