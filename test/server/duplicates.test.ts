@@ -89,7 +89,8 @@ async function picture(seed: number, size: number, format: 'png' | 'jpeg' = 'png
     for (let x = 0; x < size; x++) {
       const u = x / size;
       const v = y / size;
-      const value = 127 + 120 * Math.sin(seed * 3.1 * u + seed * 1.7 * v + seed) * Math.cos(5.3 * v - seed * u);
+      const value =
+        127 + 120 * Math.sin(seed * 3.1 * u + seed * 1.7 * v + seed) * Math.cos(5.3 * v - seed * u);
       raw.fill(Math.round(value), (y * size + x) * 3, (y * size + x) * 3 + 3);
     }
   }
@@ -111,7 +112,10 @@ describe('near duplicates', () => {
   };
   type Near = Array<{ file: { fileId: string }; distance: number }>;
   const duplicatesOf = async (fileId: string, headers?: Record<string, string>) => {
-    const response = await server.api(`/_ml/files/${fileId}/duplicates`, headers ? { key: null, headers } : {});
+    const response = await server.api(
+      `/_ml/files/${fileId}/duplicates`,
+      headers ? { key: null, headers } : {},
+    );
     assert.equal(response.status, 200, await response.clone().text());
     return (await response.json()) as { duplicates: Array<{ fileId: string }>; near: Near };
   };
@@ -195,7 +199,10 @@ describe('near duplicates', () => {
       [[d.fileId, e.fileId].sort(), [a.fileId, b.fileId, c.fileId].sort()],
     );
     const abc = all.groups.find((g) => g.files.length === 3)!;
-    assert.equal(abc.files.find((f) => f.file.fileId === b.fileId || f.file.fileId === a.fileId)?.distance, 0);
+    assert.equal(
+      abc.files.find((f) => f.file.fileId === b.fileId || f.file.fileId === a.fileId)?.distance,
+      0,
+    );
 
     // One group a page: the cursor leads to the next.
     const first = await groupsOf('path=/groups/&limit=1');
