@@ -102,7 +102,10 @@ export class PerceptualHashRepository extends Repository {
     );
     let q = this.c.db
       .selectFrom('perceptual_hashes as p')
-      .innerJoin('file_versions as v', 'v.version_id', 'p.version_id')
+      // A cross join keeps SQLite's planner on the band indexes (an inner join without statistics
+      // may walk every current file instead); PostgreSQL plans it as the same join.
+      .crossJoin('file_versions as v')
+      .whereRef('v.version_id', '=', 'p.version_id')
       .select(['p.version_id', 'p.band0', 'p.band1', 'p.band2', 'p.band3', 'v.file_id', 'v.created_at'])
       .where(sql<SqlBool>`(${sql.join(probes, sql` or `)})`)
       .where('v.is_current', '=', 1);
