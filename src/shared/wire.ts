@@ -353,6 +353,18 @@ export interface UploadRules {
   folderTags: { folders: Array<{ folder: string; tags: string[] }>; mode: RuleMode } | null;
 }
 
+/** Another file like this one: `distance` is how many of 64 pHash bits differ (0 for the same bytes). */
+export interface SimilarFile {
+  file: MediaFile;
+  distance: number;
+}
+
+/** `GET /_ml/duplicates`: groups of duplicates, the first file leading; `cursor` continues, null at the end. */
+export interface DuplicateGroupsPage {
+  groups: Array<{ files: SimilarFile[] }>;
+  cursor: string | null;
+}
+
 /** `GET /_ml/upload-rules`: the rules as any caller that may upload sees them. */
 export interface UploadRulesResponse {
   rules: UploadRules;

@@ -6,6 +6,7 @@ import { enAdmin } from '../../src/element/i18n/en-admin.js';
 import { enApp } from '../../src/element/i18n/en-app.js';
 import { enCollections } from '../../src/element/i18n/en-collections.js';
 import { enComments } from '../../src/element/i18n/en-comments.js';
+import { enDuplicates } from '../../src/element/i18n/en-duplicates.js';
 import { enEdit } from '../../src/element/i18n/en-edit.js';
 import { enLifecycle } from '../../src/element/i18n/en-lifecycle.js';
 import { enMore } from '../../src/element/i18n/en-more.js';
@@ -28,6 +29,7 @@ const english = {
   'en-shares.ts': enShares,
   'en-app.ts': enApp,
   'en-comments.ts': enComments,
+  'en-duplicates.ts': enDuplicates,
   'en-lifecycle.ts': enLifecycle,
 } as Record<string, Record<string, Message>>;
 
