@@ -150,6 +150,29 @@ describe('near duplicates', () => {
     assert.match(((await bad.json()) as { message: string }).message, /nearDuplicateDistance/);
   });
 
+  it('computes and keeps the pHash of a file stored before pHashes were recorded, when first asked', async () => {
+    const older = await put('/near/old', 'old.png', await picture(9, 96));
+    const copy = await put('/near/old', 'old-copy.jpg', await picture(9, 64, 'jpeg'));
+    const catalog = server.catalog();
+    const row = await catalog
+      .selectFrom('file_versions')
+      .select('version_id')
+      .where('file_id', '=', older.fileId)
+      .where('is_current', '=', 1)
+      .executeTakeFirstOrThrow();
+    await catalog.deleteFrom('perceptual_hashes').where('version_id', '=', row.version_id).execute();
+    assert.deepEqual(
+      (await duplicatesOf(older.fileId)).near.map((n) => n.file.fileId),
+      [copy.fileId],
+    );
+    const kept = await catalog
+      .selectFrom('perceptual_hashes')
+      .select('version_id')
+      .where('version_id', '=', row.version_id)
+      .executeTakeFirst();
+    assert.ok(kept, 'the computed pHash is recorded');
+  });
+
   it('answers near matches for pHashes sent before an upload', async () => {
     const stored = await put('/near/pre', 'wave.png', await picture(7, 96));
     const meta = await server.api(`/v1/files/${stored.fileId}/metadata`);
