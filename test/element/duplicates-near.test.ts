@@ -80,17 +80,6 @@ async function uploadThrough(element: MediaLibraryElement, file: File): Promise<
   return (await done)[0]!;
 }
 
-/** Drops `file` again and answers the duplicate row offered for it. */
-async function offered(element: MediaLibraryElement, file: File) {
-  drop(element, [file]);
-  const panel = await panelOf(element);
-  const select = await until(
-    () => shadow(panel).querySelector<HTMLSelectElement>(`select[name=duplicate][data-file="${file.name}"]`),
-    'the duplicate choice',
-  );
-  return { panel, select, row: select.closest('label')! };
-}
-
 const choose = (select: HTMLSelectElement, value: string) => {
   select.value = value;
   select.dispatchEvent(new Event('change'));

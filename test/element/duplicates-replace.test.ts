@@ -4,7 +4,6 @@
 import { setViewport } from '@web/test-runner-commands';
 import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
-import { perceptualHash } from '../../src/element/parts/upload-duplicates.js';
 import type { MediaFile } from '../../src/shared/wire.js';
 import {
   bundle,

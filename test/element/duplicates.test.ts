@@ -4,7 +4,6 @@
 import { setViewport } from '@web/test-runner-commands';
 import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
-import { perceptualHash } from '../../src/element/parts/upload-duplicates.js';
 import type { MediaFile } from '../../src/shared/wire.js';
 import {
   bundle,
@@ -90,11 +89,6 @@ async function offered(element: MediaLibraryElement, file: File) {
   );
   return { panel, select, row: select.closest('label')! };
 }
-
-const choose = (select: HTMLSelectElement, value: string) => {
-  select.value = value;
-  select.dispatchEvent(new Event('change'));
-};
 
 describe('duplicates before an upload', function () {
   // Uploads through Uppy, twice a test, on a shared machine.
