@@ -118,7 +118,7 @@ async function timed(count, task) {
 
 const work = await mkdtemp(join(tmpdir(), 'media-library-bench-lifecycle-'));
 try {
-  let started = performance.now();
+  const started = performance.now();
   const store = await openSqliteStore(join(work, 'library.db'));
   await seedSearchCatalog(store, files);
   await store.close();
@@ -165,7 +165,6 @@ try {
         backup: 'not measured here (see docs/server.md "S3 backup")',
       }),
     );
-    started = performance.now();
   } finally {
     agent.destroy();
     await server.stop();
