@@ -5,6 +5,7 @@ import type {
   RestoreRequest,
   TrashPage,
 } from '../shared/lifecycle.js';
+import type { DuplicateGroupsPage } from '../shared/wire.js';
 import type { MediaClient, RequestOptions } from './media-client.js';
 
 /** `GET /_ml/files/{id}/references`: the places (CMS entries) that use a file, newest report first. */
@@ -79,4 +80,18 @@ export async function deleteFromTrash(
     ...options,
   });
   return answer.deleted;
+}
+
+/** `GET /_ml/duplicates`: a page of duplicate groups inside `path`, after `cursor`. */
+export function duplicateGroups(
+  client: MediaClient,
+  query: { path?: string; cursor?: string; limit?: number },
+): Promise<DuplicateGroupsPage> {
+  return client.request<DuplicateGroupsPage>('GET', '/_ml/duplicates', {
+    query: {
+      ...(query.path && { path: query.path }),
+      ...(query.cursor && { cursor: query.cursor }),
+      ...(query.limit && { limit: String(query.limit) }),
+    },
+  });
 }

@@ -185,6 +185,8 @@ export class MediaLibraryElement extends LitElement {
   @state() private sidebarOpen = false;
   /** The trash (a lazy part) shows in place of the files. */
   @state() private trashOpen = false;
+  /** "Find duplicates" (a lazy part) shows in place of the files, for the folder it was opened in. */
+  @state() private duplicatesOpen = false;
   @state() private detailsOpen = false;
   @state() private activeAsset: Asset | undefined;
   @state() private notice: { text: string; kind: 'warn' | 'info' } | undefined;
@@ -602,7 +604,9 @@ export class MediaLibraryElement extends LitElement {
         ${
           this.#api
             ? html`<button class="btn ghost trash-entry" type="button" aria-pressed=${String(this.trashOpen)}
-                @click=${this.#openTrash}>${l.t('trash')}</button>`
+                @click=${this.#openTrash}>${l.t('trash')}</button>
+              <button class="btn ghost trash-entry duplicates-entry" type="button" aria-pressed=${String(this.duplicatesOpen)}
+                @click=${this.#openDuplicates}>${l.t('findDuplicates')}</button>`
             : nothing
         }
       </nav>
@@ -614,7 +618,15 @@ export class MediaLibraryElement extends LitElement {
             ></ml-trash-view>`
           : nothing
       }
-      <div class="content" part="content" ?hidden=${this.trashOpen}>
+      ${
+        this.duplicatesOpen
+          ? html`<ml-duplicates-view class="content" part="duplicates" .client=${this.#api} .folder=${state.folder}
+              @duplicates-close=${() => this.#navigate(state.folder)}
+              @duplicates-trashed=${(e: CustomEvent<{ folder: string; text: string }>) => this.#changed(undefined, e.detail.folder, e.detail.text)}
+            ></ml-duplicates-view>`
+          : nothing
+      }
+      <div class="content" part="content" ?hidden=${this.trashOpen || this.duplicatesOpen}>
         <div class="toolbar" part="toolbar">
           <button
             class="btn ghost icon-only only-narrow"
@@ -869,8 +881,20 @@ export class MediaLibraryElement extends LitElement {
       listed.get((this.activeAsset as MediaFile | undefined)?.fileId as string) ?? this.selectedFiles[0];
   }
 
+  async #openDuplicates(): Promise<void> {
+    await import('./parts/duplicates-view.js');
+    this.trashOpen = false;
+    this.duplicatesOpen = true;
+    this.sidebarOpen = false;
+    await this.updateComplete;
+    const view = this.renderRoot.querySelector('ml-duplicates-view');
+    await view?.updateComplete;
+    view?.renderRoot.querySelector<HTMLElement>('h3')?.focus();
+  }
+
   async #openTrash(): Promise<void> {
     await import('./parts/trash-view.js');
+    this.duplicatesOpen = false;
     this.trashOpen = true;
     this.sidebarOpen = false;
     await this.updateComplete;
@@ -884,6 +908,7 @@ export class MediaLibraryElement extends LitElement {
     if (!isWithin(folder, this.#root)) return;
     this.sidebarOpen = false;
     this.trashOpen = false;
+    this.duplicatesOpen = false;
     this.activeAsset = undefined;
     // Opening a folder starts a fresh view of it: the search is cleared.
     void this.#listing.load({ folder, search: emptySearch, collection: undefined });

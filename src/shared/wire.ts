@@ -138,6 +138,9 @@ export interface CustomMetadataField {
  */
 export type ErrorReason =
   | 'APP_NOT_BUILT'
+  | 'UPLOAD_RULE_NAMING'
+  | 'UPLOAD_RULE_MAX_SIZE'
+  | 'UPLOAD_RULE_TYPE'
   | 'NOT_IN_TRASH'
   | 'RESTORE_CONFLICT'
   | 'BOTH_AUTH_METHODS'
@@ -328,6 +331,47 @@ export interface ServerSettings {
   /** Shown in the DAM app's header and title. */
   libraryName: string;
   auditRetentionDays: number | null;
+  /** Images whose pHashes differ in at most this many of 64 bits are near duplicates; null: off. */
+  nearDuplicateDistance: number | null;
+  /** Library-wide upload rules; each unset one leaves uploads as ImageKit's API has them. */
+  uploadRules: UploadRules;
+}
+
+/**
+ * An upload rule is `enforced` (a request asking otherwise is refused, naming the rule) or a
+ * `default` (applies when the request says nothing; the element starts from it).
+ */
+export type RuleMode = 'enforced' | 'default';
+
+/** What happens to an upload whose name is taken in its folder. */
+export type NamingPolicy = 'unique' | 'version' | 'reject';
+
+export interface UploadRules {
+  /** unique: a suffixed name; version: a new version of the file; reject: refused. */
+  naming: { policy: NamingPolicy; mode: RuleMode } | null;
+  /** MIME types (`image/png`) or families (`image/*`) an upload may have. */
+  allowedTypes: { types: string[]; mode: RuleMode } | null;
+  /** The largest upload in bytes. */
+  maxSize: { bytes: number; mode: RuleMode } | null;
+  /** Tags an upload into a folder (or below it) gets; the deepest folder listed wins. */
+  folderTags: { folders: Array<{ folder: string; tags: string[] }>; mode: RuleMode } | null;
+}
+
+/** Another file like this one: `distance` is how many of 64 pHash bits differ (0 for the same bytes). */
+export interface SimilarFile {
+  file: MediaFile;
+  distance: number;
+}
+
+/** `GET /_ml/duplicates`: groups of duplicates, the first file leading; `cursor` continues, null at the end. */
+export interface DuplicateGroupsPage {
+  groups: Array<{ files: SimilarFile[] }>;
+  cursor: string | null;
+}
+
+/** `GET /_ml/upload-rules`: the rules as any caller that may upload sees them. */
+export interface UploadRulesResponse {
+  rules: UploadRules;
 }
 
 /** A collection (`/_ml/collections`): a named, ordered set of files from any folders. */

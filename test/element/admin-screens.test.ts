@@ -289,9 +289,57 @@ describe('the fields and settings screens', () => {
     const settings = await appFetch<{ libraryName: string; auditRetentionDays: number | null }>(
       '/_ml/settings',
     );
-    expect(settings).to.deep.equal({ libraryName: 'Brand assets', auditRetentionDays: 90 });
+    expect(settings).to.include({ libraryName: 'Brand assets', auditRetentionDays: 90 });
     const me = await appFetch<{ libraryName: string }>('/_ml/me');
     expect(me.libraryName).to.equal('Brand assets');
+  });
+
+  it('sets the upload rules and the near-duplicate distance', async () => {
+    const screen = await mountScreen('ml-settings-screen');
+    const form = await until(() => root(screen).querySelector<HTMLFormElement>('form'), 'the form');
+    const set = (name: string, value: string) => {
+      const field = form.querySelector<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>(
+        `[name="${name}"]`,
+      )!;
+      field.value = value;
+      field.dispatchEvent(new Event('change'));
+    };
+    set('near', '4');
+    set('naming-mode', 'enforced');
+    set('naming-policy', 'version');
+    set('types-mode', 'default');
+    set('types', 'image/*, Application/PDF');
+    set('size-mode', 'enforced');
+    set('size', '2');
+    set('folder-tags-mode', 'default');
+    set('folder-tags', '/brand: brand, logo\n/press: press');
+    form.querySelector<HTMLButtonElement>('button.submit')!.click();
+    await until(
+      () => root(screen).querySelector('[role=status]')!.textContent === 'Settings saved.',
+      'saved',
+    );
+    const settings = await appFetch<{ nearDuplicateDistance: number; uploadRules: unknown }>('/_ml/settings');
+    expect(settings.nearDuplicateDistance).to.equal(4);
+    expect(settings.uploadRules).to.deep.equal({
+      naming: { policy: 'version', mode: 'enforced' },
+      allowedTypes: { types: ['image/*', 'application/pdf'], mode: 'default' },
+      maxSize: { bytes: 2 * 1024 * 1024, mode: 'enforced' },
+      folderTags: {
+        mode: 'default',
+        folders: [
+          { folder: '/brand/', tags: ['brand', 'logo'] },
+          { folder: '/press/', tags: ['press'] },
+        ],
+      },
+    });
+    // Off again, for the other tests.
+    await appFetch('/_ml/settings', {
+      method: 'PATCH',
+      json: {
+        nearDuplicateDistance: 6,
+        uploadRules: { naming: null, allowedTypes: null, maxSize: null, folderTags: null },
+      },
+    });
   });
 });
 

@@ -7,6 +7,7 @@ import { enAiProviders } from '../../src/element/i18n/en-ai-providers.js';
 import { enApp } from '../../src/element/i18n/en-app.js';
 import { enCollections } from '../../src/element/i18n/en-collections.js';
 import { enComments } from '../../src/element/i18n/en-comments.js';
+import { enDuplicates } from '../../src/element/i18n/en-duplicates.js';
 import { enEdit } from '../../src/element/i18n/en-edit.js';
 import { enLifecycle } from '../../src/element/i18n/en-lifecycle.js';
 import { enMore } from '../../src/element/i18n/en-more.js';
@@ -29,6 +30,7 @@ const english = {
   'en-shares.ts': enShares,
   'en-app.ts': enApp,
   'en-comments.ts': enComments,
+  'en-duplicates.ts': enDuplicates,
   'en-lifecycle.ts': enLifecycle,
   'en-ai-providers.ts': enAiProviders,
 } as Record<string, Record<string, Message>>;

@@ -26,6 +26,8 @@ describe('server settings (/_ml/settings)', () => {
     assert.deepEqual(await json(server.api('/_ml/settings')), {
       libraryName: 'Media library',
       auditRetentionDays: 30,
+      nearDuplicateDistance: 6,
+      uploadRules: { naming: null, allowedTypes: null, maxSize: null, folderTags: null },
     });
   });
 
@@ -36,7 +38,12 @@ describe('server settings (/_ml/settings)', () => {
         json: { libraryName: '  Brand assets ', auditRetentionDays: null },
       }),
     );
-    assert.deepEqual(changed, { libraryName: 'Brand assets', auditRetentionDays: null });
+    assert.deepEqual(changed, {
+      libraryName: 'Brand assets',
+      auditRetentionDays: null,
+      nearDuplicateDistance: 6,
+      uploadRules: { naming: null, allowedTypes: null, maxSize: null, folderTags: null },
+    });
     assert.deepEqual(await json(server.api('/_ml/settings')), changed);
     const [entry] = ((await json(server.api('/_ml/audit?action=settings.update&limit=1'))) as AuditPage)
       .entries;

@@ -71,6 +71,8 @@ export const en = {
   trash: 'Trash',
   usedBadge: 'Used in places: {count}',
   filterUnused: 'Unused',
+  // duplicates-rules
+  findDuplicates: 'Find duplicates',
 } as const;
 
 /** Every message: the core's, and those only the lazy parts use (en-more.ts, en-edit.ts, en-upload.ts, en-people.ts). */
@@ -86,4 +88,5 @@ export type MessageKey =
   | keyof typeof import('./en-app.js').enApp
   | keyof typeof import('./en-comments.js').enComments
   | keyof typeof import('./en-lifecycle.js').enLifecycle
-  | keyof typeof import('./en-ai-providers.js').enAiProviders;
+  | keyof typeof import('./en-ai-providers.js').enAiProviders
+  | keyof typeof import('./en-duplicates.js').enDuplicates;

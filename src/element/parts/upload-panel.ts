@@ -9,7 +9,7 @@ import OneDrive from '@uppy/onedrive';
 import Url from '@uppy/url';
 import Webcam from '@uppy/webcam';
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import type { ErrorReason, MediaFile } from '../../shared/wire.js';
+import type { ErrorReason, MediaFile, UploadRules } from '../../shared/wire.js';
 import { state } from '../decorators.js';
 import { fire } from '../events.js';
 import '../i18n/en-upload.js';
@@ -19,6 +19,14 @@ import { takenInFolders, uploadFolderFor } from '../state/folder-upload.js';
 import type { LibraryConnection, LibraryHost } from '../state/library-host.js';
 import { normalizeFolderPath } from '../state/listing.js';
 import { type ConflictChoice, conflictFields, storedName } from '../state/upload-conflicts.js';
+import {
+  allowedConflictChoices,
+  allowedDuplicateChoices,
+  fetchUploadRules,
+  freeNameFields,
+  initialConflictChoice,
+  ruleRestrictions,
+} from '../state/upload-rules.js';
 import { closeIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
 import { tokens } from '../styles/tokens.js';
@@ -87,6 +95,8 @@ export class UploadPanelElement extends LitElement {
   #uppy: Uppy<Meta, Body> | undefined;
   #ready: Promise<void> | undefined;
   #connection: LibraryConnection | undefined;
+  /** The library's upload rules: what the conflict and duplicate choices may offer. */
+  #rules: UploadRules | undefined;
   /** Auth headers for uploads: a session's `Authorization`, or a signed-in user's CSRF token (its cookie goes along). */
   #authHeaders: Record<string, string> = {};
   #signing = false;
@@ -155,17 +165,22 @@ export class UploadPanelElement extends LitElement {
       this.generateAvailable = capabilities?.generate === true;
     });
     const base = await connection.client.baseUrl();
-    const [config, session] = await Promise.all([
+    const [config, session, rules] = await Promise.all([
       fetch(`${base}/_ml/config`)
         .then((response) => (response.ok ? response.json() : {}))
         .then((body: { upload?: ServerUploadConfig }) => body.upload ?? {})
         .catch(() => ({}) as ServerUploadConfig),
       connection.authorizer?.session().catch(() => undefined),
+      fetchUploadRules(connection.client),
     ]);
+    this.#rules = rules;
+    const ruled = ruleRestrictions(rules);
     const scope = session?.scope;
-    const limits = [config.maxFileSize, scope?.maxFileSize].filter((n): n is number => typeof n === 'number');
+    const limits = [config.maxFileSize, scope?.maxFileSize, ruled.maxFileSize].filter(
+      (n): n is number => typeof n === 'number',
+    );
     const { accept: accepted, maxFiles, theme, id, uploadAuth } = host.element;
-    const accept = (accepted || scope?.accept?.join(',') || '')
+    const accept = (accepted || scope?.accept?.join(',') || ruled.types?.join(',') || '')
       .split(',')
       .map((entry) => entry.trim())
       .filter(Boolean);
@@ -424,7 +439,8 @@ export class UploadPanelElement extends LitElement {
     const conflicted = waiting.filter((file) => taken.has(key(file)));
     const choices = new Map<string, ConflictChoice>();
     if (conflicted.length > 0) {
-      this.conflicts = conflicted.map((file) => ({ file, choice: 'keep-both' }));
+      const initial = initialConflictChoice(this.#rules);
+      this.conflicts = conflicted.map((file) => ({ file, choice: initial }));
       const go = await new Promise<boolean>((resolve) => {
         this.#decide = resolve;
       });
@@ -467,9 +483,7 @@ export class UploadPanelElement extends LitElement {
         responseFields: 'tags,customCoordinates,isPrivateFile,isPublished,customMetadata',
         ...(tags && { tags }),
         // A free name is kept as it is; a taken one as the user chose.
-        ...(choice
-          ? conflictFields(choice, this.keepDetails)
-          : { useUniqueFileName: 'false', overwriteFile: 'false' }),
+        ...(choice ? conflictFields(choice, this.keepDetails) : freeNameFields(this.#rules)),
       });
     }
     await uppy.upload();
@@ -521,9 +535,16 @@ export class UploadPanelElement extends LitElement {
       ${this.conflicts ? this.#renderConflicts() : nothing}
       ${
         this.duplicates.length > 0 && !this.conflicts
-          ? duplicatesTemplate(this.#l.value, this.duplicates, (index, choice) => {
-              this.duplicates = this.duplicates.map((d, i) => (i === index ? { ...d, choice } : d));
-            })
+          ? duplicatesTemplate(
+              this.#l.value,
+              this.duplicates,
+              (index, choice) => {
+                this.duplicates = this.duplicates.map((d, i) =>
+                  index === undefined || i === index ? { ...d, choice } : d,
+                );
+              },
+              allowedDuplicateChoices(this.#rules),
+            )
           : nothing
       }
       <footer>
@@ -596,7 +617,7 @@ export class UploadPanelElement extends LitElement {
     const l = this.#l.value;
     const conflicts = this.conflicts ?? [];
     const options = (selected: ConflictChoice | '') =>
-      (['replace', 'keep-both', 'skip'] as const).map(
+      allowedConflictChoices(this.#rules).map(
         (choice) =>
           html`<option value=${choice} ?selected=${choice === selected}>
             ${l.t(choice === 'replace' ? 'conflictReplace' : choice === 'skip' ? 'conflictSkip' : 'conflictKeepBoth')}

@@ -1,5 +1,5 @@
 import type { AuditActor, AuditChange } from '../../shared/audit.js';
-import type { ServerSettings } from '../../shared/wire.js';
+import type { ServerSettings, UploadRules } from '../../shared/wire.js';
 import type { ServerConfig } from '../config.js';
 import type { Store } from '../store/store.js';
 import { appendAudit } from './audit.js';
@@ -12,7 +12,16 @@ export function defaultSettings(config: Pick<ServerConfig, 'auditRetentionMs'>):
   return {
     libraryName: defaultLibraryName,
     auditRetentionDays: config.auditRetentionMs === undefined ? null : config.auditRetentionMs / dayMs,
+    nearDuplicateDistance: defaultNearDuplicateDistance,
+    uploadRules: noUploadRules(),
   };
+}
+
+/** Bits of 64 two pHashes may differ in and still be near duplicates (a re-save, a slight crop). */
+export const defaultNearDuplicateDistance = 6;
+
+export function noUploadRules(): UploadRules {
+  return { naming: null, allowedTypes: null, maxSize: null, folderTags: null };
 }
 
 /** The settings in force: the catalog's (shared by every node), over the defaults. */
@@ -26,6 +35,12 @@ export async function readSettings(
   if (typeof stored.auditRetentionDays === 'number' || stored.auditRetentionDays === null) {
     settings.auditRetentionDays = stored.auditRetentionDays;
   }
+  if (typeof stored.nearDuplicateDistance === 'number' || stored.nearDuplicateDistance === null) {
+    settings.nearDuplicateDistance = stored.nearDuplicateDistance;
+  }
+  if (stored.uploadRules && typeof stored.uploadRules === 'object') {
+    settings.uploadRules = { ...settings.uploadRules, ...(stored.uploadRules as Partial<UploadRules>) };
+  }
   return settings;
 }
 
@@ -38,11 +53,16 @@ export async function auditRetentionMs(
   return auditRetentionDays === null ? undefined : auditRetentionDays * dayMs;
 }
 
+/** What a PATCH changes; each upload rule it names is replaced whole. */
+export type SettingsPatch = Partial<Omit<ServerSettings, 'uploadRules'>> & {
+  uploadRules?: Partial<UploadRules>;
+};
+
 /** Changes settings and appends one audit entry with each changed value before and after. */
 export async function updateSettings(
   store: Store,
   config: Pick<ServerConfig, 'auditRetentionMs'>,
-  patch: Partial<ServerSettings>,
+  patch: SettingsPatch,
   actor: AuditActor,
   now = Date.now(),
 ): Promise<ServerSettings> {
@@ -50,10 +70,16 @@ export async function updateSettings(
     const before = await readSettings(tx, config);
     const changes: Record<string, AuditChange> = {};
     for (const key of Object.keys(patch) as Array<keyof ServerSettings>) {
-      const value = key === 'libraryName' ? patch.libraryName!.trim() : patch[key];
+      const value =
+        key === 'libraryName'
+          ? patch.libraryName!.trim()
+          : key === 'uploadRules'
+            ? { ...before.uploadRules, ...patch.uploadRules }
+            : patch[key];
       if (value === undefined) continue;
       await tx.settings.put(key, value, now);
-      if (value !== before[key]) changes[key] = { before: before[key], after: value };
+      if (JSON.stringify(value) !== JSON.stringify(before[key]))
+        changes[key] = { before: before[key], after: value };
     }
     await appendAudit(tx, actor, { action: 'settings.update', target: { id: 'settings' }, changes }, now);
     return readSettings(tx, config);

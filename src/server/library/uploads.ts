@@ -18,6 +18,7 @@ import {
 import { actorOf, appendAudit, fileTarget, versionChanges } from './audit.js';
 import { blobKeyFor, commitWithBlobs } from './blobs.js';
 import { applyCustomMetadata } from './custom-metadata.js';
+import { pHashOfUpload } from './duplicates.js';
 import { type OptionalResponseField, optionalResponseFields, toUploadResponse } from './file-object.js';
 import { ensureFolderChain } from './folders.js';
 import { newId } from './ids.js';
@@ -25,6 +26,13 @@ import { normalizeFolder, sanitizeFileName, uniqueFileName } from './naming.js';
 import { notifyUploaded } from './notifications.js';
 import type { StagedFile } from './staging.js';
 import { enforceChecks, parseChecks } from './upload-checks.js';
+import {
+  applyFolderTagRule,
+  applyNamingRule,
+  enforceSizeRule,
+  enforceTypeRule,
+  uploadRulesOf,
+} from './upload-rules.js';
 import {
   applyPreTransformation,
   parseUploadTransformations,
@@ -128,6 +136,19 @@ export function readUploadRequest(fields: UploadFields, principal: Principal | n
   return request;
 }
 
+/**
+ * An upload's request after the library's upload rules (docs/server.md "Upload rules"): the one
+ * reading every upload path goes through, so multipart v1 and v2, tus, URL and Companion imports
+ * follow the same rules.
+ */
+async function readRuledRequest(ctx: ServerContext, fields: UploadFields, principal: Principal | null) {
+  const rules = await uploadRulesOf(ctx);
+  const ruled = { ...fields, ...applyNamingRule(rules, fields) };
+  const request = readUploadRequest(ruled, principal);
+  request.tags = applyFolderTagRule(rules, request.folder, request.tags);
+  return { request, rules };
+}
+
 /** The refusal of a file over the caller's limit: the session's, saying so, or the server's. */
 export function fileTooLarge(ctx: ServerContext, principal: Principal | null): ApiError {
   if (principal?.scope?.maxFileSize !== undefined && principal.scope.maxFileSize < ctx.config.maxUploadBytes)
@@ -151,8 +172,11 @@ export async function checkUploadAhead(
   principal: Principal | null,
   declaredSize: number | undefined,
 ): Promise<UploadRequest> {
-  const request = readUploadRequest(fields, principal);
-  if (declaredSize !== undefined) assertSizeAllowed(ctx, principal, declaredSize);
+  const { request, rules } = await readRuledRequest(ctx, fields, principal);
+  if (declaredSize !== undefined) {
+    assertSizeAllowed(ctx, principal, declaredSize);
+    enforceSizeRule(rules, declaredSize);
+  }
   await parseUploadTransformations(ctx, request.transformation);
   applyCustomMetadata(
     {},
@@ -187,6 +211,7 @@ export async function ingestUpload(
   ctx: ServerContext,
   { fields, staged, urlEndpoint, principal = null }: IngestOptions,
 ): Promise<UploadResponse> {
+  const ruled = await readRuledRequest(ctx, fields, principal);
   const {
     requestedName,
     folder,
@@ -204,17 +229,19 @@ export async function ingestUpload(
     description,
     checks,
     transformation,
-  } = readUploadRequest(fields, principal);
+  } = ruled.request;
   const transformations = await parseUploadTransformations(ctx, transformation);
 
   if (staged.size === 0) throw invalidParameter('file', 'The file is empty.');
   if (staged.size > ctx.config.maxUploadBytes)
     throw badRequest(messages.fileTooLarge, { reason: 'FILE_TOO_LARGE' });
+  enforceSizeRule(ruled.rules, staged.size);
   let probed = await probeFile(staged.path, staged.head, requestedName, ctx.config.maxImagePixels);
   if (transformations?.pre) {
     await applyPreTransformation(ctx, staged, probed.mime, transformations.pre);
     probed = await probeFile(staged.path, staged.head, requestedName, ctx.config.maxImagePixels);
   }
+  enforceTypeRule(ruled.rules, probed.mime);
   // Before the bytes move into storage; the commit checks the version it makes again.
   assertWriteInScope(principal, { filePath: folder + requestedName, mime: probed.mime, size: staged.size });
   if (checks) {
@@ -237,6 +264,8 @@ export async function ingestUpload(
 
   // Exact duplicates are found by this hash (GET /_ml/files/{id}/duplicates).
   const contentHash = await staged.sha256();
+  // Near duplicates of images are found by this one (docs/server.md "Duplicates").
+  const pHash = await pHashOfUpload(ctx, staged.path, probed.mime);
   const now = Date.now();
   const versionId = newId(now);
   const blobKey = blobKeyFor(versionId);
@@ -263,6 +292,7 @@ export async function ingestUpload(
       );
       await ensureFolderChain(store, folder, now);
       await store.contentHashes.record(versionId, contentHash);
+      if (pHash) await store.perceptualHashes.record(versionId, pHash);
       const actor = actorOf(principal);
       if (!existing) {
         const inserted = await insertFile(store, ctx.config, version, principal);

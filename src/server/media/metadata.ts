@@ -73,7 +73,7 @@ export async function readFileMetadata(
 }
 
 /** The classic DCT pHash: 32×32 greyscale, top-left 8×8 DCT coefficients against their median. */
-async function perceptualHash(input: string | Buffer, maxPixels: number): Promise<string> {
+export async function perceptualHash(input: string | Buffer, maxPixels: number): Promise<string> {
   const n = 32;
   const pixels = await sharp(input, { limitInputPixels: maxPixels })
     .rotate()

@@ -17,6 +17,7 @@ import { JobRepository } from './repositories/jobs.js';
 import { NamedTransformationRepository } from './repositories/named-transformations.js';
 import { NotificationRepository } from './repositories/notifications.js';
 import { OriginRepository } from './repositories/origins.js';
+import { PerceptualHashRepository } from './repositories/perceptual-hashes.js';
 import { ReferenceRepository } from './repositories/references.js';
 import { RenditionRepository } from './repositories/renditions.js';
 import { SavedExtensionRepository } from './repositories/saved-extensions.js';
@@ -68,6 +69,7 @@ export function kyselyStore(
     references: new ReferenceRepository(connection),
     trash: new TrashRepository(connection),
     contentHashes: new ContentHashRepository(connection),
+    perceptualHashes: new PerceptualHashRepository(connection),
     audit: new AuditEntryRepository(connection),
     comments: new CommentRepository(connection),
     notifications: new NotificationRepository(connection),

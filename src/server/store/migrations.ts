@@ -640,6 +640,28 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
         ]);
       },
     },
+    // Near duplicates: an image version's 64-bit pHash as four 16-bit bands, each indexed. Two
+    // hashes within Hamming distance t agree within t/4 bits in some band (pigeonhole), so a
+    // lookup probes each band's index for the values that close and verifies the rest.
+    '019_near_duplicates': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('perceptual_hashes')
+          .addColumn('version_id', text, (c) => c.primaryKey())
+          .addColumn('band0', 'integer', (c) => c.notNull())
+          .addColumn('band1', 'integer', (c) => c.notNull())
+          .addColumn('band2', 'integer', (c) => c.notNull())
+          .addColumn('band3', 'integer', (c) => c.notNull())
+          .execute();
+        for (const band of ['band0', 'band1', 'band2', 'band3']) {
+          await db.schema
+            .createIndex(`perceptual_hashes_by_${band}`)
+            .on('perceptual_hashes')
+            .columns([band, 'version_id'])
+            .execute();
+        }
+      },
+    },
     // A member's search reads its granted trees along the folder index and tests the search on each
     // row there: with width and height in the index, `… AND width > 3000` needs no row read for the
     // rows it rules out (same leading columns, so every other use stays).

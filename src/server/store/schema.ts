@@ -343,6 +343,15 @@ export interface ContentHashTable {
   content_hash: string;
 }
 
+/** An image version's 64-bit pHash as four 16-bit bands (high first), for near-duplicate lookups. */
+export interface PerceptualHashTable {
+  version_id: string;
+  band0: number;
+  band1: number;
+  band2: number;
+  band3: number;
+}
+
 /** One place (a CMS entry) using one file: `PUT /_ml/references` replaces a place's rows. */
 export interface FileReferenceTable {
   /** Where the place lives, e.g. `wordpress:https://site`. */
@@ -382,6 +391,7 @@ export interface TrashRowTable {
 
 export interface Database {
   content_hashes: ContentHashTable;
+  perceptual_hashes: PerceptualHashTable;
   file_references: FileReferenceTable;
   trash_items: TrashItemTable;
   trash_rows: TrashRowTable;

@@ -15,6 +15,7 @@ import type { JobRepository } from './repositories/jobs.js';
 import type { NamedTransformationRepository } from './repositories/named-transformations.js';
 import type { NotificationRepository } from './repositories/notifications.js';
 import type { OriginRepository } from './repositories/origins.js';
+import type { PerceptualHashRepository } from './repositories/perceptual-hashes.js';
 import type { ReferenceRepository } from './repositories/references.js';
 import type { RenditionRepository } from './repositories/renditions.js';
 import type { SavedExtensionRepository } from './repositories/saved-extensions.js';
@@ -88,6 +89,8 @@ export interface Store {
   readonly references: ReferenceRepository;
   /** The SHA-256 of uploaded versions: exact duplicates. */
   readonly contentHashes: ContentHashRepository;
+  /** The pHash of image versions: near duplicates. */
+  readonly perceptualHashes: PerceptualHashRepository;
   /** Deleted files and folders until they are purged or restored. */
   readonly trash: TrashRepository;
   /** Append-only: writes add their entry inside their own transaction. */
