@@ -140,7 +140,11 @@ describe('similar images with an embedder', () => {
     };
     server = await startTestServer(
       {},
-      { beforeListen: async (_app, context) => void (context.ai.embedder = embedder) },
+      {
+        beforeListen: async (_app, context) => {
+          context.ai.embedder = embedder;
+        },
+      },
     );
   });
   after(() => server.close());
