@@ -85,4 +85,5 @@ export type MessageKey =
   | keyof typeof import('./en-shares.js').enShares
   | keyof typeof import('./en-app.js').enApp
   | keyof typeof import('./en-comments.js').enComments
-  | keyof typeof import('./en-lifecycle.js').enLifecycle;
+  | keyof typeof import('./en-lifecycle.js').enLifecycle
+  | keyof typeof import('./en-ai.js').enAi;
