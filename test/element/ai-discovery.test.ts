@@ -62,6 +62,18 @@ const house = (hue: number) => (g: CanvasRenderingContext2D) => {
   g.fill();
 };
 
+const rings = (g: CanvasRenderingContext2D) => {
+  g.fillStyle = '#fde68a';
+  g.fillRect(0, 0, 160, 120);
+  g.strokeStyle = '#7c3aed';
+  g.lineWidth = 6;
+  for (let r = 10; r < 80; r += 14) {
+    g.beginPath();
+    g.arc(80, 60, r, 0, Math.PI * 2);
+    g.stroke();
+  }
+};
+
 const stripes = (g: CanvasRenderingContext2D) => {
   g.fillStyle = '#fff';
   g.fillRect(0, 0, 160, 120);
@@ -90,7 +102,7 @@ async function openDetails(folder: string, name: string) {
 
 describe('search suggestions', () => {
   before(async () => {
-    await put('/ai-suggest', 'quokka-portrait.png', house(40), { tags: 'quokka,quiet' });
+    await put('/ai-suggest', 'quokka-portrait.png', rings, { tags: 'quokka,quiet' });
     await put('/ai-suggest', 'other.png', stripes);
   });
 

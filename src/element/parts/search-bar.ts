@@ -340,6 +340,8 @@ export class SearchBarElement extends LitElement {
       // Escape clears the field first; the next one closes the dialog.
       event.preventDefault();
       event.stopPropagation();
+      // Cleared here too: words typed within the typing delay never reached the search state.
+      (event.target as HTMLInputElement).value = '';
       this.#change({ text: '' });
     }
   }
