@@ -11,6 +11,7 @@ import {
   env,
   item,
   itemNames,
+  menuAt,
   mount,
   settled,
   shadow,
@@ -184,6 +185,18 @@ describe('find similar', () => {
     await sendKeys({ press: 'Escape' });
     await until(() => !shadow(element).querySelector('ml-similar-view'), 'the view closed');
     expect(shadow(element).querySelector<HTMLElement>('[part="content"]')!.hidden).to.equal(false);
+  });
+
+  it('opens from a file’s context menu too', async () => {
+    const element = await mount({ 'initial-folder': '/ai-similar' });
+    const menu = await menuAt(element, item(element, 'house-green.png'));
+    [...menu.querySelectorAll<HTMLButtonElement>('button')]
+      .find((b) => b.textContent?.trim() === 'Find similar')!
+      .click();
+    const view = await until(() => shadow(element).querySelector('ml-similar-view'), 'the similar view');
+    await until(() => shadow(view).querySelector('li .name')?.textContent === 'house.png', 'house.png first');
+    shadow(view).querySelector<HTMLButtonElement>('[data-action="back"]')!.click();
+    await until(() => !shadow(element).querySelector('ml-similar-view'), 'back to the files');
   });
 });
 
