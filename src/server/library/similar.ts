@@ -18,6 +18,8 @@ import { withLocalCopy } from './local-copy.js';
 export const maxSimilar = 100;
 /** Images without a signature (uploaded before it existed) that one query signs on its way. */
 const backfillPerQuery = 50;
+/** Catalogs this process found with every image signed (new uploads sign themselves). */
+const fullySigned = new WeakSet<object>();
 /** Vectors one query compares with an embedder (no vector index: newest first). */
 const maxEmbeddingsCompared = 20_000;
 
@@ -80,13 +82,23 @@ export async function similarTo(
     });
   }
   const scope = duplicateScopeOf(principal);
-  for (const missing of await ctx.store.imageSignatures.missing(scope, backfillPerQuery)) {
-    await signImage(ctx, missing.versionId, { blobKey: missing.blobKey }).catch(() => undefined);
-  }
   let target = await ctx.store.imageSignatures.ofFile(file.fileId);
   if (!target) {
+    // An unsigned file: there may be others (uploaded before signatures, or a signing that failed).
+    fullySigned.delete(ctx.store);
     await signImage(ctx, file.versionId, { blobKey: file.blobKey }, file.mime);
     target = await ctx.store.imageSignatures.ofFile(file.fileId);
+  }
+  if (!fullySigned.has(ctx.store)) {
+    // Looking for unsigned images reads every row, so it stops once a look finds none left.
+    const missing = await ctx.store.imageSignatures.missing({}, backfillPerQuery);
+    for (const row of missing) {
+      // A blob that cannot be read is signed as unreadable, so it is not looked for again.
+      await signImage(ctx, row.versionId, { blobKey: row.blobKey }).catch(() =>
+        ctx.store.imageSignatures.record(row.versionId, null).catch(() => undefined),
+      );
+    }
+    if (missing.length < backfillPerQuery) fullySigned.add(ctx.store);
   }
   if (!target || target.phash === '') {
     throw badRequest(`${file.name} could not be read as an image, so nothing can be compared with it.`);

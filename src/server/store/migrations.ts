@@ -681,9 +681,10 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
           .addColumn('embedding', text)
           .addColumn('created_at', 'bigint', (c) => c.notNull())
           .execute();
-        for (const column of ['band0', 'band1', 'band2', 'band3', 'colour']) {
+        for (const column of ['band0', 'band1', 'band2', 'band3']) {
           await index(`image_signatures_by_${column}`, 'image_signatures', `${column}, version_id`);
         }
+        await index('image_signatures_by_colour', 'image_signatures', 'colour, created_at');
         await index('image_signatures_by_created', 'image_signatures', 'created_at, version_id');
       },
     },

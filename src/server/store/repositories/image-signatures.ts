@@ -67,23 +67,18 @@ export class ImageSignatureRepository extends Repository {
     scope: DuplicateScope,
     excludeFileId: string,
   ): Promise<StoredSignature[]> {
-    const [b0, b1, b2, b3] = target.bands;
     const scoped = () =>
       this.inScope(this.select().where('v.is_current', '=', 1), scope)
         .where('v.file_id', '<>', excludeFileId)
         .where('s.phash', '<>', '');
+    // One statement per band, so each walks its own index (an OR of four would not, on SQLite).
     const lists = await Promise.all([
-      scoped()
-        .where((eb) =>
-          eb.or([
-            eb('s.band0', '=', b0),
-            eb('s.band1', '=', b1),
-            eb('s.band2', '=', b2),
-            eb('s.band3', '=', b3),
-          ]),
-        )
-        .limit(perSource.bands)
-        .execute(),
+      ...target.bands.map((band, i) =>
+        scoped()
+          .where(`s.band${i as 0 | 1 | 2 | 3}`, '=', band)
+          .limit(perSource.bands / 4)
+          .execute(),
+      ),
       scoped()
         .where('s.colour', '=', target.colour)
         .orderBy('s.created_at', 'desc')
@@ -127,10 +122,12 @@ export class ImageSignatureRepository extends Repository {
     return q.orderBy('v.created_at', 'desc').limit(limit).execute();
   }
 
+  /** Signatures first, then their file row (SQLite keeps a CROSS JOIN's order: the signature's index leads). */
   private select(): Query {
     return this.c.db
       .selectFrom('image_signatures as s')
-      .innerJoin('file_versions as v', 'v.version_id', 's.version_id')
+      .crossJoin('file_versions as v')
+      .whereRef('v.version_id', '=', 's.version_id')
       .select([
         's.version_id as versionId',
         'v.file_id as fileId',

@@ -26,7 +26,8 @@ function afterPrefix(prefix: string): string {
 }
 
 /**
- * Suggestions for what the search box holds: prefix ranges on lower-cased indexes, each kind
+ * Suggestions for what the search box holds (the value tables lead each join: SQLite keeps a
+ * CROSS JOIN's order, so the lower-cased index is walked, never the file table): prefix ranges on lower-cased indexes, each kind
  * narrowed to what the caller may see in the same statement (never filtered afterwards). Tags and
  * metadata values repeat across files, so they are read one distinct value per index seek.
  */
@@ -60,8 +61,12 @@ export class SuggestionRepository extends Repository {
     scope: DuplicateScope,
     limit: number,
   ): Promise<SuggestionRow[]> {
+    // The name index, not the folder one a member's grant ranges would tempt SQLite to walk instead.
+    const indexed = sql.raw(
+      this.c.dialect.name === 'sqlite' ? ' indexed by file_versions_by_lower_name' : '',
+    );
     const { rows } = await sql<{ name: string; file_path: string }>`
-      select v.name, v.file_path from file_versions v
+      select v.name, v.file_path from file_versions v${indexed}
       where v.is_current = 1 and lower(v.name) >= ${low} and lower(v.name) < ${high}${this.fileScope(scope)}
       order by lower(v.name) limit ${limit * 3}`.execute(this.c.db);
     const seen = new Set<string>();
@@ -122,8 +127,8 @@ export class SuggestionRepository extends Repository {
       const column = sql.raw(this.c.dialect.name === 'sqlite' ? 'm.value' : 'm.text_value');
       const { rows } = await sql<{ value: string; field: string }>`
         select ${column} as value, m.field from file_metadata_values m
-        join file_versions v on v.id = m.row_id
-        where m.kind = 'text' and lower(${column}) ${from} and lower(${column}) < ${high}
+        cross join file_versions v
+        where v.id = m.row_id and m.kind = 'text' and lower(${column}) ${from} and lower(${column}) < ${high}
           and v.is_current = 1${this.fileScope(scope)}
         order by lower(${column}) limit 1`.execute(this.c.db);
       const row = rows[0];
@@ -132,8 +137,8 @@ export class SuggestionRepository extends Repository {
     const source = kind === 'tag' ? 'user' : 'ai';
     const { rows } = await sql<{ value: string }>`
       select t.tag as value from file_tags t
-      join file_versions v on v.id = t.row_id
-      where t.source = ${source} and lower(t.tag) ${from} and lower(t.tag) < ${high}
+      cross join file_versions v
+      where v.id = t.row_id and t.source = ${source} and lower(t.tag) ${from} and lower(t.tag) < ${high}
         and v.is_current = 1${this.fileScope(scope)}
       order by lower(t.tag) limit 1`.execute(this.c.db);
     return rows[0];
