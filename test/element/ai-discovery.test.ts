@@ -228,10 +228,14 @@ describe('AI tags in the details panel', () => {
       'the AI tags',
     );
     expect(ai.querySelector('h4')!.textContent).to.equal('AI tags');
-    const sea = [...ai.querySelectorAll<HTMLElement>('.name')].find((n) => n.textContent === 'sea')!;
-    expect(sea.getAttribute('title')).to.equal('sea: 93% confidence');
-    expect(sea.getAttribute('aria-label')).to.equal('sea: 93% confidence');
+    const sea = [...ai.querySelectorAll<HTMLElement>('.name')].find((n) => n.textContent!.startsWith('sea'))!;
+    // Read out with its confidence, and shown as a tooltip on focus as on hover.
+    expect(sea.querySelector('.visually-hidden')!.textContent).to.equal('sea: 93% confidence');
+    expect(sea.querySelector('[aria-hidden="true"]')!.textContent).to.equal('sea');
     expect(sea.tabIndex).to.equal(0);
+    sea.focus();
+    await sendKeys({ press: 'Shift' });
+    expect(getComputedStyle(sea, '::after').content).to.equal('"sea: 93% confidence"');
     // Manual tags stay in their own field.
     expect(root.querySelector('ml-tag-input')!.tags).to.deep.equal(['holiday']);
 

@@ -55,10 +55,37 @@ export class AiTagsElement extends LitElement {
       li:not(:has(button)) {
         padding-inline-end: 8px;
       }
+      .name {
+        position: relative;
+      }
       .name:focus-visible {
         outline: 2px solid var(--_accent);
         outline-offset: 1px;
         border-radius: 4px;
+      }
+      /* The confidence, on hover and on keyboard focus alike (a title shows on hover only). */
+      .name:hover::after,
+      .name:focus-visible::after {
+        content: attr(data-tip);
+        position: absolute;
+        inset-inline-start: 0;
+        bottom: calc(100% + 6px);
+        z-index: 2;
+        padding: 3px 8px;
+        border-radius: 4px;
+        background: var(--_text, #222);
+        color: var(--_bg, #fff);
+        font-size: 12px;
+        white-space: nowrap;
+        pointer-events: none;
+      }
+      .visually-hidden {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip-path: inset(50%);
+        white-space: nowrap;
       }
       li button {
         display: inline-flex;
@@ -107,7 +134,9 @@ export class AiTagsElement extends LitElement {
             confidence: l.number(Math.round(tag.confidence)),
           });
           return html`<li>
-            <span class="name" tabindex="0" title=${confidence} aria-label=${confidence}>${tag.name}</span>
+            <span class="name" tabindex="0" data-tip=${confidence}
+              ><span aria-hidden="true">${tag.name}</span><span class="visually-hidden">${confidence}</span></span
+            >
             ${
               this.client
                 ? html`<button type="button" data-action="accept" ?disabled=${this.busy}
