@@ -643,6 +643,7 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
     // Search suggestions (docs/search-suggestions.md) and similar images (docs/server.md "Similar
     // images"). Suggestions are case-insensitive prefix ranges, so each kind gets an index on the
     // lower-cased text (ASCII lower-casing on both databases) carrying what the grant test reads.
+    // The tag index leads with the text, not the source: `AITags IN [...]` keeps file_tags_by_tag.
     '018_image_signatures': {
       async up(db: Kysely<unknown>) {
         const index = (name: string, table: string, columns: string, where = '') =>
@@ -655,7 +656,7 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
           'lower(name), folder, file_id',
           'is_current = 1',
         );
-        await index('file_tags_by_lower_tag', 'file_tags', 'source, lower(tag), row_id');
+        await index('file_tags_by_lower_tag', 'file_tags', 'lower(tag), source, row_id');
         await index(
           'file_metadata_values_by_lower_text',
           'file_metadata_values',
