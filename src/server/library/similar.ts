@@ -16,7 +16,7 @@ import { withLocalCopy } from './local-copy.js';
 
 /** Most similar files one answer lists. */
 export const maxSimilar = 100;
-/** Images without a signature (uploaded before it existed) that one query signs on its way. */
+/** Images without a signature (uploaded before it existed) signed per step of the background sweep. */
 const backfillPerQuery = 50;
 /** Catalogs this process found with every image signed (new uploads sign themselves). */
 const fullySigned = new WeakSet<object>();
@@ -82,24 +82,14 @@ export async function similarTo(
     });
   }
   const scope = duplicateScopeOf(principal);
-  let target = await ctx.store.imageSignatures.ofFile(file.fileId);
+  let target = await ctx.store.imageSignatures.ofVersion(file.versionId);
   if (!target) {
     // An unsigned file: there may be others (uploaded before signatures, or a signing that failed).
     fullySigned.delete(ctx.store);
     await signImage(ctx, file.versionId, { blobKey: file.blobKey }, file.mime);
-    target = await ctx.store.imageSignatures.ofFile(file.fileId);
+    target = await ctx.store.imageSignatures.ofVersion(file.versionId);
   }
-  if (!fullySigned.has(ctx.store)) {
-    // Looking for unsigned images reads every row, so it stops once a look finds none left.
-    const missing = await ctx.store.imageSignatures.missing({}, backfillPerQuery);
-    for (const row of missing) {
-      // A blob that cannot be read is signed as unreadable, so it is not looked for again.
-      await signImage(ctx, row.versionId, { blobKey: row.blobKey }).catch(() =>
-        ctx.store.imageSignatures.record(row.versionId, null).catch(() => undefined),
-      );
-    }
-    if (missing.length < backfillPerQuery) fullySigned.add(ctx.store);
-  }
+  if (!fullySigned.has(ctx.store)) signUnsigned(ctx);
   if (!target || target.phash === '') {
     throw badRequest(`${file.name} could not be read as an image, so nothing can be compared with it.`);
   }
@@ -142,6 +132,32 @@ export async function similarTo(
     if (found) similar.push({ file: found, distance: Math.round(distance * 1000) / 1000 });
   }
   return { method, similar };
+}
+
+const sweeping = new WeakSet<object>();
+
+/**
+ * Signs the images that have none, 50 at a time, off the request path; stops when a look finds none
+ * left (looking reads every row, so a node looks again only after meeting an unsigned file).
+ */
+function signUnsigned(ctx: ServerContext): void {
+  if (sweeping.has(ctx.store)) return;
+  sweeping.add(ctx.store);
+  void (async () => {
+    for (;;) {
+      const missing = await ctx.store.imageSignatures.missing({}, backfillPerQuery);
+      for (const row of missing) {
+        // A blob that cannot be read is signed as unreadable, so it is not looked for again.
+        await signImage(ctx, row.versionId, { blobKey: row.blobKey }).catch(() =>
+          ctx.store.imageSignatures.record(row.versionId, null).catch(() => undefined),
+        );
+      }
+      if (missing.length < backfillPerQuery) break;
+    }
+    fullySigned.add(ctx.store);
+  })()
+    .catch(() => undefined)
+    .finally(() => sweeping.delete(ctx.store));
 }
 
 function dominantBin(histogram: string): number {

@@ -53,9 +53,19 @@ export class ImageSignatureRepository extends Repository {
       .execute();
   }
 
-  /** The signature of the file's current version; undefined when none was computed yet. */
-  async ofFile(fileId: string): Promise<StoredSignature | undefined> {
-    return this.select().where('v.file_id', '=', fileId).where('v.is_current', '=', 1).executeTakeFirst();
+  /** The signature of a version (by its key); undefined when none was computed yet. */
+  async ofVersion(versionId: string): Promise<Omit<StoredSignature, 'fileId'> | undefined> {
+    return this.c.db
+      .selectFrom('image_signatures')
+      .select([
+        'version_id as versionId',
+        'phash',
+        'histogram',
+        'embedding_model as embeddingModel',
+        'embedding',
+      ])
+      .where('version_id', '=', versionId)
+      .executeTakeFirst();
   }
 
   /**
