@@ -94,7 +94,7 @@ export async function similarTo(
     throw badRequest(`${file.name} could not be read as an image, so nothing can be compared with it.`);
   }
   const embedder = ctx.ai.embedder;
-  let ranked: Array<{ fileId: string; distance: number }>;
+  let ranked: Array<{ fileId: string; versionId: string; distance: number }>;
   let method: SimilarityMethod;
   if (embedder && target.embeddingModel === embedder.model && target.embedding) {
     method = 'embedding';
@@ -107,6 +107,7 @@ export async function similarTo(
     );
     ranked = rows.map((row) => ({
       fileId: row.fileId,
+      versionId: row.versionId,
       distance: cosineDistance(vector, decodeVector(row.embedding ?? '')),
     }));
   } else {
@@ -123,12 +124,17 @@ export async function similarTo(
       scope,
       file.fileId,
     );
-    ranked = rows.map((row) => ({ fileId: row.fileId, distance: signatureDistance(target, row) }));
+    ranked = rows.map((row) => ({
+      fileId: row.fileId,
+      versionId: row.versionId,
+      distance: signatureDistance(target, row),
+    }));
   }
   ranked.sort((a, b) => a.distance - b.distance || a.fileId.localeCompare(b.fileId));
   const similar: SimilarFile[] = [];
-  for (const { fileId, distance } of ranked.slice(0, limit)) {
-    const found = await ctx.store.files.get(fileId);
+  for (const { fileId, versionId, distance } of ranked.slice(0, limit)) {
+    // By the version's unique key: SQLite without statistics walks `is_current` for a file id alone.
+    const found = await ctx.store.files.version(fileId, versionId);
     if (found) similar.push({ file: found, distance: Math.round(distance * 1000) / 1000 });
   }
   return { method, similar };
