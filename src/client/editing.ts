@@ -16,6 +16,8 @@ export interface FileDetailsPatch {
   customMetadata?: Record<string, CustomMetadataValue | null>;
   /** `x,y,width,height` in the original's pixels, or `null` to clear. */
   customCoordinates?: string | null;
+  /** AI tags to drop by name, or `all` (ImageKit's field). */
+  removeAITags?: string[] | 'all';
 }
 
 /** `PATCH /v1/files/{fileId}/details`. */

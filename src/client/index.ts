@@ -11,6 +11,7 @@ export type {
   NotificationPage,
   NotificationSettings,
 } from '../shared/comments.js';
+export type { SimilarAnswer, Suggestion, SuggestionKind } from '../shared/discovery.js';
 export type {
   FileReference,
   ReferencesInput,
@@ -65,6 +66,7 @@ export {
   resolveThread,
   watchFile,
 } from './comments.js';
+export { similarFiles, suggest } from './discovery.js';
 
 export {
   type BulkResult,

@@ -187,6 +187,8 @@ export class MediaLibraryElement extends LitElement {
   @state() private trashOpen = false;
   /** "Find duplicates" (a lazy part) shows in place of the files, for the folder it was opened in. */
   @state() private duplicatesOpen = false;
+  /** "Find similar" (a lazy part) shows the images like this one in place of the files. */
+  @state() private similarTo: MediaFile | undefined;
   @state() private detailsOpen = false;
   @state() private activeAsset: Asset | undefined;
   @state() private notice: { text: string; kind: 'warn' | 'info' } | undefined;
@@ -626,7 +628,17 @@ export class MediaLibraryElement extends LitElement {
             ></ml-duplicates-view>`
           : nothing
       }
-      <div class="content" part="content" ?hidden=${this.trashOpen || this.duplicatesOpen}>
+      ${
+        this.similarTo
+          ? html`<ml-similar-view class="content" part="similar" .file=${this.similarTo}
+              @similar-close=${() => this.#closeSimilar()}
+              @similar-activate=${(e: CustomEvent<{ file: MediaFile }>) => {
+                this.activeAsset = e.detail.file;
+                this.#toggleDetails(true);
+              }}></ml-similar-view>`
+          : nothing
+      }
+      <div class="content" part="content" ?hidden=${this.trashOpen || this.duplicatesOpen || !!this.similarTo}>
         <div class="toolbar" part="toolbar">
           <button
             class="btn ghost icon-only only-narrow"
@@ -884,6 +896,7 @@ export class MediaLibraryElement extends LitElement {
   async #openDuplicates(): Promise<void> {
     await import('./parts/duplicates-view.js');
     this.trashOpen = false;
+    this.similarTo = undefined;
     this.duplicatesOpen = true;
     this.sidebarOpen = false;
     await this.updateComplete;
@@ -895,6 +908,7 @@ export class MediaLibraryElement extends LitElement {
   async #openTrash(): Promise<void> {
     await import('./parts/trash-view.js');
     this.duplicatesOpen = false;
+    this.similarTo = undefined;
     this.trashOpen = true;
     this.sidebarOpen = false;
     await this.updateComplete;
@@ -903,12 +917,29 @@ export class MediaLibraryElement extends LitElement {
     view?.renderRoot.querySelector<HTMLElement>('h3')?.focus();
   }
 
+  async #findSimilar(file: MediaFile): Promise<void> {
+    await import('./parts/similar-view.js');
+    this.trashOpen = false;
+    this.duplicatesOpen = false;
+    this.similarTo = file;
+    await this.updateComplete;
+    const view = this.renderRoot.querySelector('ml-similar-view');
+    await view?.updateComplete;
+    view?.focus();
+  }
+
+  #closeSimilar(): void {
+    this.similarTo = undefined;
+    void this.updateComplete.then(() => this.renderRoot.querySelector('ml-asset-grid')?.focus());
+  }
+
   #navigate(path: string): void {
     const folder = normalizeFolderPath(path);
     if (!isWithin(folder, this.#root)) return;
     this.sidebarOpen = false;
     this.trashOpen = false;
     this.duplicatesOpen = false;
+    this.similarTo = undefined;
     this.activeAsset = undefined;
     // Opening a folder starts a fresh view of it: the search is cleared.
     void this.#listing.load({ folder, search: emptySearch, collection: undefined });
@@ -926,6 +957,7 @@ export class MediaLibraryElement extends LitElement {
   }
 
   #changeSearch(search: SearchState): void {
+    this.similarTo = undefined;
     void this.#listing.load({ search });
     this.#announceState();
   }
@@ -1081,6 +1113,7 @@ export class MediaLibraryElement extends LitElement {
       levelAt: (asset) => element.#levelOf(asset),
       mayShare: (asset) => element.#mayShare(asset),
       share: (asset) => element.#share(asset),
+      findSimilar: (file) => element.#findSimilar(file),
       mayShareCollections: () => element.#mayShareCollections(),
       connection: () =>
         element.#connected

@@ -148,6 +148,7 @@ describe('context menus', () => {
       'Delete',
       'Add to collection…',
       'Share link…',
+      'Find similar',
     ]);
     expect(element.selectedFiles, 'the click on “…” selects nothing').to.deep.equal([]);
     entry(menu, 'Select').click();
@@ -158,7 +159,7 @@ describe('context menus', () => {
     const reader = await mount({ 'initial-folder': '/edit/menu' }, { fetchAuth });
     await until(() => itemNames(reader).includes('menu-file.png'), 'the file, read-only');
     const readerMenu = await menuAt(reader, item(reader, 'menu-file.png'));
-    expect(labels(readerMenu)).to.deep.equal(['Insert', 'Select', 'Copy URL']);
+    expect(labels(readerMenu)).to.deep.equal(['Insert', 'Select', 'Copy URL', 'Find similar']);
     await sendKeys({ press: 'Escape' });
     await rightClick(item(reader, itemNames(reader).includes('box') ? 'box' : 'crate'));
     // Downloading is reading: a read-only session may take a folder as a ZIP, not share it.

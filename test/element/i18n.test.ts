@@ -3,6 +3,7 @@ import ar from '../../src/element/i18n/ar.js';
 import de from '../../src/element/i18n/de.js';
 import { en } from '../../src/element/i18n/en.js';
 import { enAdmin } from '../../src/element/i18n/en-admin.js';
+import { enAi } from '../../src/element/i18n/en-ai.js';
 import { enAiProviders } from '../../src/element/i18n/en-ai-providers.js';
 import { enApp } from '../../src/element/i18n/en-app.js';
 import { enCollections } from '../../src/element/i18n/en-collections.js';
@@ -33,6 +34,7 @@ const english = {
   'en-duplicates.ts': enDuplicates,
   'en-lifecycle.ts': enLifecycle,
   'en-ai-providers.ts': enAiProviders,
+  'en-ai.ts': enAi,
 } as Record<string, Record<string, Message>>;
 
 /** The `{placeholders}` in a message's text, sorted. */

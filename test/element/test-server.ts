@@ -11,6 +11,7 @@ import { samplePdf } from '../../src/server/seed.js';
 import { startMediaServer } from '../../src/server/server.js';
 import { openSqliteStore } from '../../src/server/store/sqlite.js';
 import type { Scope } from '../../src/shared/session-token.js';
+import type { AITag } from '../../src/shared/wire.js';
 import { createTokenEndpoint, fastifyTokenEndpoint } from '../../src/token-endpoint/index.js';
 import { startFakeAiProviders } from '../helpers/fake-ai-providers.js';
 import { jpeg, png, upload } from '../helpers/fixtures.js';
@@ -133,7 +134,15 @@ export async function startElementTestServer(
       },
     },
     {
-      async beforeListen(app) {
+      async beforeListen(app, context) {
+        // AITags come from the analysis jobs (another part); the AI-tag tests set them as those jobs do.
+        app.post('/_ml/test/ai-tags', async (request) => {
+          const { fileId, AITags } = request.body as { fileId: string; AITags: AITag[] };
+          const file = await context.store.files.get(fileId);
+          if (!file) throw new Error(`no file ${fileId}`);
+          await context.store.files.updateVersions([file.versionId], { aiTags: AITags });
+          return { ok: true };
+        });
         const endpoint = createTokenEndpoint({
           ...testKeys,
           endpoint: 'http://127.0.0.1',

@@ -89,4 +89,5 @@ export type MessageKey =
   | keyof typeof import('./en-comments.js').enComments
   | keyof typeof import('./en-lifecycle.js').enLifecycle
   | keyof typeof import('./en-ai-providers.js').enAiProviders
-  | keyof typeof import('./en-duplicates.js').enDuplicates;
+  | keyof typeof import('./en-duplicates.js').enDuplicates
+  | keyof typeof import('./en-ai.js').enAi;

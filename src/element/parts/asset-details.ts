@@ -1,6 +1,8 @@
+import '../i18n/en-ai.js';
 import '../i18n/en-comments.js';
 import '../i18n/en-more.js';
 import '../i18n/en-shares.js';
+import './ai-tags.js';
 import './used-in.js';
 import './bulk-edit.js';
 import './organise-dialog.js';
@@ -650,6 +652,12 @@ export class AssetDetailsElement extends LitElement {
         <button class="btn" type="button" @click=${() => this.#copyUrl(file.url)}>${icon(copyIcon)}${l.t('copyUrl')}</button>
         <a class="btn" href=${file.url} target="_blank" rel="noopener noreferrer">${icon(externalIcon)}${l.t('openOriginal')}</a>
         ${this.#canEdit && this.manage ? html`<button class="btn" type="button" data-action="share-link" @click=${() => this.#share(file)}>${l.t('shareLink')}</button>` : nothing}
+        ${
+          file.fileType === 'image' && this.#library.value
+            ? html`<button class="btn" type="button" data-action="find-similar"
+                @click=${() => void this.#library.value?.findSimilar(file)}>${l.t('findSimilar')}</button>`
+            : nothing
+        }
       </div>
       <div role="status">
         ${this.downloadProblem ? html`<p class="alert">${this.downloadProblem}</p>` : nothing}
@@ -683,7 +691,7 @@ export class AssetDetailsElement extends LitElement {
   #renderReadOnly(file: MediaFile): TemplateResult {
     const l = this.#l10n.value;
     const custom = Object.entries(file.customMetadata ?? {});
-    const tags = [...(file.tags ?? []), ...(file.AITags ?? []).map((t) => t.name)];
+    const tags = file.tags ?? [];
     return html`${
       file.description
         ? html`<section><h4>${l.t('detailDescription')}</h4><p style="margin:0">${file.description}</p></section>`
@@ -697,6 +705,7 @@ export class AssetDetailsElement extends LitElement {
             : html`<span class="muted">${l.t('noTags')}</span>`
         }
       </section>
+      <ml-ai-tags .file=${file}></ml-ai-tags>
       ${
         custom.length
           ? html`<section>
@@ -770,6 +779,8 @@ export class AssetDetailsElement extends LitElement {
           @tags-change=${(e: CustomEvent<{ tags: string[] }>) => set({ tags: e.detail.tags })}></ml-tag-input>
         ${error('tags')}
       </div>
+      <ml-ai-tags .file=${file} .client=${disabled ? undefined : this.client}
+        @ai-tags-change=${(e: CustomEvent<{ file: MediaFile; accepted?: string }>) => this.#aiTagsChanged(e.detail.file, e.detail.accepted)}></ml-ai-tags>
       ${this.fields.map((field) =>
         renderField(
           l,
@@ -789,6 +800,19 @@ export class AssetDetailsElement extends LitElement {
       </div>
       ${this.status?.error ? html`<p class="alert" role="alert">${this.status.text}</p>` : nothing}
     </form>`;
+  }
+
+  /** An AI tag was accepted or rejected on the server: show the file as it is, keeping unsaved edits. */
+  #aiTagsChanged(saved: MediaFile, accepted: string | undefined): void {
+    const { file, draft } = this;
+    if (draft && file && isDirty(file, draft)) {
+      this.draft =
+        accepted && !draft.tags.includes(accepted) ? { ...draft, tags: [...draft.tags, accepted] } : draft;
+    } else {
+      this.draft = draftOf(saved);
+    }
+    this.file = saved;
+    emit(this, 'asset-change', { asset: saved });
   }
 
   /** Our own checks (as the server will judge) and the server's last answer, by field. */

@@ -1,6 +1,7 @@
 import { css, html, LitElement } from 'lit';
 import type { Asset, MediaFile, MediaFolder } from '../../shared/wire.js';
 import { state } from '../decorators.js';
+import '../i18n/en-ai.js';
 import '../i18n/en-collections.js';
 import { enEdit } from '../i18n/en-edit.js';
 import { addEnglish } from '../i18n/localize.js';
@@ -204,6 +205,8 @@ export function actionsFor(host: LibraryHost, target: MenuTarget): MenuAction[] 
   if (host.client) actions.push(...collectionActions(host, file));
   actions.push(...shareActions(host, file, { type: 'file', id: file.fileId }, file.name));
   if (host.mayShare(file)) actions.push(share(host, file));
+  if (file.fileType === 'image')
+    actions.push({ label: l.t('findSimilar'), run: () => void host.findSimilar(file) });
   // Several files selected, this one among them: one ZIP of them all.
   const selected = host.element.selectedFiles;
   if (selected.length > 1 && selected.some((f) => f.fileId === file.fileId))

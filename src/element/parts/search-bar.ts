@@ -12,6 +12,7 @@ import { adoptStyles, emit, whenIdle } from './part-events.js';
 const typingDelayMs = 250;
 
 let menus: typeof import('./menus.js') | undefined;
+let suggestions: typeof import('./search-suggestions.js') | undefined;
 
 /**
  * The search bar: text (names and tags, debounced), filter chips for type, tags, date and
@@ -131,6 +132,8 @@ export class SearchBarElement extends LitElement {
   @state() private builderReady = false;
   readonly #l10n = new LocalizeController(this);
   #typing: ReturnType<typeof setTimeout> | undefined;
+  /** The suggestions under the field (a lazy chunk), made on the first key. */
+  #suggest: import('./search-suggestions.js').SuggestionBox | undefined;
 
   protected override firstUpdated(): void {
     // Fetch the filter menus while nothing else is happening, so the first click finds them.
@@ -169,6 +172,11 @@ export class SearchBarElement extends LitElement {
         ${icon(searchIcon)}
         <input
           type="search"
+          role="combobox"
+          aria-autocomplete="list"
+          aria-controls="suggestions"
+          aria-expanded=${String(!!this.#suggest?.open && this.#suggest.items.length > 0)}
+          aria-activedescendant=${this.#suggest?.activeId ?? nothing}
           .value=${s.text}
           aria-invalid=${textError ? 'true' : nothing}
           aria-describedby=${textError ? 'search-error' : nothing}
@@ -178,7 +186,9 @@ export class SearchBarElement extends LitElement {
           spellcheck="false"
           @input=${this.#onInput}
           @keydown=${this.#onSearchKey}
+          @blur=${() => this.#suggest?.close()}
         />
+        ${this.#suggest ? this.#suggest.render(l) : nothing}
         ${
           s.text
             ? html`<button
@@ -302,6 +312,7 @@ export class SearchBarElement extends LitElement {
 
   #onInput(event: InputEvent): void {
     const text = (event.target as HTMLInputElement).value;
+    void this.#suggestFor(text);
     clearTimeout(this.#typing);
     this.#typing = setTimeout(() => {
       this.#typing = undefined;
@@ -309,7 +320,19 @@ export class SearchBarElement extends LitElement {
     }, typingDelayMs);
   }
 
+  async #suggestFor(text: string): Promise<void> {
+    suggestions ??= await import('./search-suggestions.js');
+    adoptStyles(this.shadowRoot, suggestions.suggestionStyles);
+    // Selecting a suggestion runs its query in place of the words typed.
+    this.#suggest ??= new suggestions.SuggestionBox(this, (picked) => {
+      if (this.#input) this.#input.value = '';
+      this.#emitSearch({ ...this.search, text: '', raw: picked.searchQuery });
+    });
+    if (this.#input?.value === text) this.#suggest.typed(text);
+  }
+
   #onSearchKey(event: KeyboardEvent): void {
+    if (this.#suggest?.handleKey(event)) return;
     if (event.key === 'Enter') {
       this.#change({ text: (event.target as HTMLInputElement).value });
     }
@@ -317,6 +340,8 @@ export class SearchBarElement extends LitElement {
       // Escape clears the field first; the next one closes the dialog.
       event.preventDefault();
       event.stopPropagation();
+      // Cleared here too: words typed within the typing delay never reached the search state.
+      (event.target as HTMLInputElement).value = '';
       this.#change({ text: '' });
     }
   }

@@ -55,6 +55,8 @@ export interface LibraryHost {
    * one (keys, admins, managers, read-write sessions for the root folder; not DAM members).
    */
   mayShareCollections(): boolean;
+  /** Shows the images that look like `file` in place of the files ("Find similar"). */
+  findSimilar(file: MediaFile): Promise<void>;
   /** Opens "Share with people…" for a file or folder. */
   share(asset: Asset): Promise<void>;
   /** The connection, once there is one; rejects when connecting fails. */

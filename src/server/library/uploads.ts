@@ -24,6 +24,7 @@ import { ensureFolderChain } from './folders.js';
 import { newId } from './ids.js';
 import { normalizeFolder, sanitizeFileName, uniqueFileName } from './naming.js';
 import { notifyUploaded } from './notifications.js';
+import { signAfterUpload } from './similar.js';
 import type { StagedFile } from './staging.js';
 import { enforceChecks, parseChecks } from './upload-checks.js';
 import {
@@ -335,6 +336,8 @@ export async function ingestUpload(
       .then((notified) => ctx.notificationHub.publish(notified))
       .catch((error) => ctx.notificationHub.onError(error));
   }
+  // "Find similar" compares this signature; computed off the answer's path.
+  signAfterUpload(ctx, saved);
   const response = toUploadResponse(saved, urlEndpoint, responseFields, metadataFields);
   if (metadata) response.metadata = metadata;
   return response;

@@ -81,15 +81,23 @@ export async function perceptualHash(input: string | Buffer, maxPixels: number):
     .resize(n, n, { fit: 'fill' })
     .raw()
     .toBuffer();
-  const cos = Array.from({ length: 8 }, (_, u) =>
-    Array.from({ length: n }, (_, x) => Math.cos(((2 * x + 1) * u * Math.PI) / (2 * n))),
-  );
+  return dctHash(pixels);
+}
+
+const hashSide = 32;
+const cosines = Array.from({ length: 8 }, (_, u) =>
+  Array.from({ length: hashSide }, (_, x) => Math.cos(((2 * x + 1) * u * Math.PI) / (2 * hashSide))),
+);
+
+/** The 64-bit pHash (16 hex digits) of 32×32 greyscale pixels, row by row. */
+export function dctHash(pixels: ArrayLike<number>): string {
+  const n = hashSide;
   const coefficients: number[] = [];
   for (let u = 0; u < 8; u++) {
     for (let v = 0; v < 8; v++) {
       let sum = 0;
       for (let y = 0; y < n; y++) {
-        for (let x = 0; x < n; x++) sum += pixels[y * n + x]! * cos[u]![x]! * cos[v]![y]!;
+        for (let x = 0; x < n; x++) sum += pixels[y * n + x]! * cosines[u]![x]! * cosines[v]![y]!;
       }
       coefficients.push(sum);
     }

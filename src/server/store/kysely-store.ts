@@ -13,6 +13,7 @@ import { FileRepository } from './repositories/files.js';
 import { FolderRepository } from './repositories/folders.js';
 import { GrantRepository } from './repositories/grants.js';
 import { GroupRepository } from './repositories/groups.js';
+import { ImageSignatureRepository } from './repositories/image-signatures.js';
 import { JobRepository } from './repositories/jobs.js';
 import { NamedTransformationRepository } from './repositories/named-transformations.js';
 import { NotificationRepository } from './repositories/notifications.js';
@@ -24,6 +25,7 @@ import { SavedExtensionRepository } from './repositories/saved-extensions.js';
 import { SettingRepository } from './repositories/settings.js';
 import { ShareRepository } from './repositories/shares.js';
 import { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
+import { SuggestionRepository } from './repositories/suggestions.js';
 import { TrashRepository } from './repositories/trash.js';
 import { UrlEndpointRepository } from './repositories/url-endpoints.js';
 import { UserRepository } from './repositories/users.js';
@@ -70,6 +72,8 @@ export function kyselyStore(
     trash: new TrashRepository(connection),
     contentHashes: new ContentHashRepository(connection),
     perceptualHashes: new PerceptualHashRepository(connection),
+    imageSignatures: new ImageSignatureRepository(connection),
+    suggestions: new SuggestionRepository(connection),
     audit: new AuditEntryRepository(connection),
     comments: new CommentRepository(connection),
     notifications: new NotificationRepository(connection),

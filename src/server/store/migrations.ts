@@ -640,6 +640,55 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
         ]);
       },
     },
+    // Search suggestions (docs/search-suggestions.md) and similar images (docs/server.md "Similar
+    // images"). Suggestions are case-insensitive prefix ranges, so each kind gets an index on the
+    // lower-cased text (ASCII lower-casing on both databases) carrying what the grant test reads.
+    // The tag index leads with the text, not the source: `AITags IN [...]` keeps file_tags_by_tag.
+    '018_image_signatures': {
+      async up(db: Kysely<unknown>) {
+        const index = (name: string, table: string, columns: string, where = '') =>
+          sql
+            .raw(`create index ${name} on ${table} (${columns})${where ? ` where ${where}` : ''}`)
+            .execute(db);
+        await index(
+          'file_versions_by_lower_name',
+          'file_versions',
+          'lower(name), folder, file_id',
+          'is_current = 1',
+        );
+        await index('file_tags_by_lower_tag', 'file_tags', 'lower(tag), source, row_id');
+        await index(
+          'file_metadata_values_by_lower_text',
+          'file_metadata_values',
+          `lower(${dialect === 'sqlite' ? 'value' : 'text_value'}), row_id`,
+          "kind = 'text'",
+        );
+        await index('folders_by_lower_name', 'folders', 'lower(name), path');
+
+        // One row per image version: its 64-bit DCT pHash (hex), the hash cut in four 16-bit bands
+        // (any two hashes within 3 bits share a band), the index of its most common colour bin, a
+        // 4×4×4 RGB histogram (64 bytes, hex) and, with an embedder, its vector.
+        await db.schema
+          .createTable('image_signatures')
+          .addColumn('version_id', text, (c) => c.primaryKey())
+          .addColumn('phash', text, (c) => c.notNull())
+          .addColumn('band0', 'integer', (c) => c.notNull())
+          .addColumn('band1', 'integer', (c) => c.notNull())
+          .addColumn('band2', 'integer', (c) => c.notNull())
+          .addColumn('band3', 'integer', (c) => c.notNull())
+          .addColumn('colour', 'integer', (c) => c.notNull())
+          .addColumn('histogram', text, (c) => c.notNull())
+          .addColumn('embedding_model', text)
+          .addColumn('embedding', text)
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        for (const column of ['band0', 'band1', 'band2', 'band3']) {
+          await index(`image_signatures_by_${column}`, 'image_signatures', `${column}, version_id`);
+        }
+        await index('image_signatures_by_colour', 'image_signatures', 'colour, created_at');
+        await index('image_signatures_by_created', 'image_signatures', 'created_at, version_id');
+      },
+    },
     // Near duplicates: an image version's 64-bit pHash as four 16-bit bands, each indexed. Two
     // hashes within Hamming distance t agree within t/4 bits in some band (pigeonhole), so a
     // lookup probes each band's index for the values that close and verifies the rest.

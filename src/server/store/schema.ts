@@ -338,6 +338,21 @@ export interface NotificationSettingsTable {
 }
 
 /** The SHA-256 (hex) of a version's bytes, recorded at upload: exact duplicates share it. */
+/** An image version's similarity signature (migration 018): pHash, its bands, a colour histogram. */
+export interface ImageSignatureTable {
+  version_id: string;
+  phash: string;
+  band0: number;
+  band1: number;
+  band2: number;
+  band3: number;
+  colour: number;
+  histogram: string;
+  embedding_model: string | null;
+  embedding: string | null;
+  created_at: number;
+}
+
 export interface ContentHashTable {
   version_id: string;
   content_hash: string;
@@ -392,6 +407,7 @@ export interface TrashRowTable {
 export interface Database {
   content_hashes: ContentHashTable;
   perceptual_hashes: PerceptualHashTable;
+  image_signatures: ImageSignatureTable;
   file_references: FileReferenceTable;
   trash_items: TrashItemTable;
   trash_rows: TrashRowTable;

@@ -11,6 +11,7 @@ import type { FileRecord, FileRepository } from './repositories/files.js';
 import type { FolderRecord, FolderRepository } from './repositories/folders.js';
 import type { GrantRepository } from './repositories/grants.js';
 import type { GroupRepository } from './repositories/groups.js';
+import type { ImageSignatureRepository } from './repositories/image-signatures.js';
 import type { JobRepository } from './repositories/jobs.js';
 import type { NamedTransformationRepository } from './repositories/named-transformations.js';
 import type { NotificationRepository } from './repositories/notifications.js';
@@ -22,6 +23,7 @@ import type { SavedExtensionRepository } from './repositories/saved-extensions.j
 import type { SettingRepository } from './repositories/settings.js';
 import type { ShareRepository } from './repositories/shares.js';
 import type { SpentUploadTokenRepository } from './repositories/spent-upload-tokens.js';
+import type { SuggestionRepository } from './repositories/suggestions.js';
 import type { TrashRepository } from './repositories/trash.js';
 import type { UrlEndpointRepository } from './repositories/url-endpoints.js';
 import type { UserRepository } from './repositories/users.js';
@@ -42,6 +44,7 @@ export type { FilePatch, FileRecord } from './repositories/files.js';
 export type { FolderPatch, FolderRecord } from './repositories/folders.js';
 export type { GrantKey, GrantRecord } from './repositories/grants.js';
 export type { GroupMember, GroupRecord } from './repositories/groups.js';
+export type { NewSignature, StoredSignature } from './repositories/image-signatures.js';
 export type { JobRecord, JobStatus, JobType } from './repositories/jobs.js';
 export type { NamedTransformationRecord } from './repositories/named-transformations.js';
 export type {
@@ -55,6 +58,7 @@ export type { ReferenceRecord } from './repositories/references.js';
 export type { RenditionRecord } from './repositories/renditions.js';
 export type { SavedExtensionRecord } from './repositories/saved-extensions.js';
 export type { SharePatch, ShareRecord, ShareTargetType } from './repositories/shares.js';
+export type { SuggestionKind, SuggestionRow } from './repositories/suggestions.js';
 export type { TrashContents, TrashItemRecord, TrashQuery } from './repositories/trash.js';
 export type { UrlEndpointRecord } from './repositories/url-endpoints.js';
 export type { UserPatch, UserRecord, UserSessionRecord } from './repositories/users.js';
@@ -91,6 +95,10 @@ export interface Store {
   readonly contentHashes: ContentHashRepository;
   /** The pHash of image versions: near duplicates. */
   readonly perceptualHashes: PerceptualHashRepository;
+  /** Similarity signatures of image versions: "find similar". */
+  readonly imageSignatures: ImageSignatureRepository;
+  /** What the search box suggests as a person types. */
+  readonly suggestions: SuggestionRepository;
   /** Deleted files and folders until they are purged or restored. */
   readonly trash: TrashRepository;
   /** Append-only: writes add their entry inside their own transaction. */
