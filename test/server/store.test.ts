@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { ApiError } from '../../src/server/errors.js';
 import { listCatalog, listQueryFor } from '../../src/server/library/listing.js';
+import { openSqliteStore } from '../../src/server/store/sqlite.js';
 import {
   type FileRecord,
   type FolderRecord,
@@ -474,5 +479,34 @@ describe('the PostgreSQL translator answers as SQLite does', { skip: testBackend
     }
     t.diagnostic(`${queries.length} queries, ${compared} valid, ${matched} finding something`);
     assert.ok(matched > 200, 'plenty of queries find rows, so the comparison means something');
+  });
+});
+
+describe('SQLite plans without statistics', () => {
+  it('reads a file by id along an index on its id, not along every current row', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'media-library-plan-'));
+    try {
+      const store = await openSqliteStore(join(dir, 'library.db'));
+      await store.close();
+      const db = new Database(join(dir, 'library.db'), { readonly: true });
+      // As the files repository's get and getMany compile it (values bound, never inlined).
+      const plans = [
+        ['file_id = ?', 'a'],
+        ['file_id in (?, ?)', 'a', 'b'],
+      ].map(([test, ...ids]) =>
+        (
+          db
+            .prepare(`explain query plan select * from file_versions where ${test} and is_current = ?`)
+            .all(...ids, 1) as Array<{ detail: string }>
+        )
+          .map((row) => row.detail)
+          .join('; '),
+      );
+      db.close();
+      for (const plan of plans)
+        assert.match(plan, /USING INDEX file_versions_by_current_file \(file_id=\? AND is_current=\?\)/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

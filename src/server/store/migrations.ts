@@ -722,6 +722,19 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
         }`.execute(db);
       },
     },
+    // SQLite without statistics took `file_id = ? and is_current = 1` (every file read by id) along
+    // file_versions_by_size's `is_current`, walking every current row: with both columns here the
+    // planner takes this one (PostgreSQL plans from its statistics and needs no such help).
+    '022_file_lookup': {
+      async up(db: Kysely<unknown>) {
+        if (dialect !== 'sqlite') return;
+        await db.schema
+          .createIndex('file_versions_by_current_file')
+          .on('file_versions')
+          .columns(['file_id', 'is_current'])
+          .execute();
+      },
+    },
   };
 };
 
