@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Connection, StoreDialect } from './connection.js';
 import { ApiKeyRepository } from './repositories/api-keys.js';
 import { AuditEntryRepository } from './repositories/audit-entries.js';
+import { AiAnalysisRepository, AiJobRepository } from './repositories/ai.js';
 import { BackupJobRepository } from './repositories/backup-jobs.js';
 import { BlobJournalRepository } from './repositories/blob-journal.js';
 import { CollectionRepository } from './repositories/collections.js';
@@ -49,6 +50,8 @@ export function kyselyStore(
     folders: new FolderRepository(connection),
     jobs: new JobRepository(connection),
     backupJobs: new BackupJobRepository(connection),
+    aiJobs: new AiJobRepository(connection),
+    aiAnalyses: new AiAnalysisRepository(connection),
     apiKeys: new ApiKeyRepository(connection),
     customMetadataFields: new CustomMetadataFieldRepository(connection),
     spentUploadTokens: new SpentUploadTokenRepository(connection),
