@@ -18,6 +18,8 @@ import { FolderJobs } from './library/folder-jobs.js';
 import { NamedTransformationCatalog } from './library/named-transformations.js';
 import { NotificationHub } from './library/notification-hub.js';
 import { NotificationMailer } from './library/notification-mail.js';
+import { createAiProviders } from './ai/index.js';
+import { AiJobs } from './ai/jobs.js';
 import { RedisRenderLocks } from './library/render-locks.js';
 import { RenderQueue } from './library/render-queue.js';
 import { RedisResumableLocker } from './library/resumable-locks.js';
@@ -96,6 +98,7 @@ async function serveOn(
   const { store, storage, redis, shared } = backends;
   const stagingDir = join(config.dataDir, 'staging');
   await resetStagingDir(stagingDir);
+  const ai = createAiProviders(config);
   const context: ServerContext = {
     config,
     store,
@@ -145,7 +148,12 @@ async function serveOn(
     }),
     notificationHub: new NotificationHub(store, config.notifications),
     notificationMailer: new NotificationMailer(store, config.notifications),
-    ai: { taggers: {} },
+    ai,
+    // At most aiConcurrency model jobs at once in this process; other nodes claim the rest.
+    aiJobs: new AiJobs(
+      { store, storage, config, ai, stagingDir },
+      { leaseMs: config.jobLeaseMs, ...(shared && { pollMs: Math.min(5000, config.jobLeaseMs / 2) }) },
+    ),
   };
   shareCoresBetweenRenders(config.renderConcurrency);
   if (redis) context.resumableLocker = new RedisResumableLocker(redis, config.redisPrefix);
@@ -178,6 +186,7 @@ async function serveOn(
   if (!shared) {
     await store.jobs.releaseAllClaims();
     await store.backupJobs.releaseAllClaims();
+    await store.aiJobs.releaseAllClaims();
   }
   const sweptBlobs = await sweepOrphanBlobs(context, orphanCutoff());
   await pruneAuditLog(store, await auditRetentionMs(store, config));
@@ -189,6 +198,7 @@ async function serveOn(
   context.notificationHub.onError = (error) => app.log.error({ err: error }, 'notification stream failed');
   context.notificationMailer.onError = (error) => app.log.error({ err: error }, 'notification email failed');
   context.backup.onError = (error) => app.log.error({ err: error }, 'the backup queue failed');
+  context.aiJobs.onError = (error) => app.log.error({ err: error }, 'an AI job failed');
   for (const limiter of [context.rateLimiter, context.renderBudget]) {
     if (limiter instanceof RedisRateLimiter)
       limiter.onError = (error) => app.log.error({ err: error }, 'Redis rate limiter failed');
@@ -208,6 +218,7 @@ async function serveOn(
   // Jobs a crash left pending run again now that the sweep has removed their half-copied bytes.
   context.jobs.start();
   context.backup.start();
+  context.aiJobs.start();
 
   const maintenance = setInterval(() => {
     const work = async () => {
@@ -232,6 +243,7 @@ async function serveOn(
       clearInterval(maintenance);
       await context.jobs.stop();
       await context.backup.stop();
+      await context.aiJobs.stop();
       // Streams never end by themselves: close them so the server can.
       await context.notificationHub.close();
       await app.close();
