@@ -4,7 +4,10 @@ import { newId } from '../library/ids.js';
 import type { AiJobRecord } from '../store/store.js';
 import type { AiProviders, TaggingExtension } from './providers.js';
 
-const taggingNames: readonly string[] = ['google-auto-tagging', 'aws-auto-tagging'] satisfies TaggingExtension[];
+const taggingNames: readonly string[] = [
+  'google-auto-tagging',
+  'aws-auto-tagging',
+] satisfies TaggingExtension[];
 const removeBgOptions = new Set(['add_shadow', 'semitransparency', 'bg_color', 'bg_colour', 'bg_image_url']);
 
 /** An upload's or update's `extensions`, checked: what each asks for, by name. */
@@ -35,15 +38,20 @@ export function parseExtensions(raw: unknown): Extension[] | undefined {
       if (typeof options !== 'object' || Array.isArray(options))
         throw invalidParameter('extensions', "remove-bg's options must be an object.");
       const bad = Object.keys(options).filter((k) => !removeBgOptions.has(k));
-      if (bad.length > 0)
-        throw invalidParameter('extensions', `remove-bg has no option ${bad.join(', ')}.`);
+      if (bad.length > 0) throw invalidParameter('extensions', `remove-bg has no option ${bad.join(', ')}.`);
       if ((options as Record<string, unknown>).bg_image_url !== undefined)
         throw invalidParameter('extensions', "remove-bg's bg_image_url is not supported here; use bg_color.");
       continue;
     }
     const { minConfidence, maxTags } = extension;
-    if (minConfidence !== undefined && !(typeof minConfidence === 'number' && minConfidence >= 0 && minConfidence <= 100))
-      throw invalidParameter('extensions', `${extension.name}'s minConfidence must be a number from 0 to 100.`);
+    if (
+      minConfidence !== undefined &&
+      !(typeof minConfidence === 'number' && minConfidence >= 0 && minConfidence <= 100)
+    )
+      throw invalidParameter(
+        'extensions',
+        `${extension.name}'s minConfidence must be a number from 0 to 100.`,
+      );
     if (maxTags !== undefined && !(Number.isInteger(maxTags) && (maxTags as number) >= 1))
       throw invalidParameter('extensions', `${extension.name}'s maxTags must be a whole number, 1 or more.`);
   }

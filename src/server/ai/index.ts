@@ -1,6 +1,6 @@
 import type { ServerConfig } from '../config.js';
-import { humanModelsMissing } from './local/human.js';
 import { LocalAnalyser, LocalBackgroundRemover, LocalTagger } from './local/analyser.js';
+import { humanModelsMissing } from './local/human.js';
 import type { AiProviders } from './providers.js';
 
 export type { AiProviders } from './providers.js';

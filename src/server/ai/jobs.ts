@@ -72,7 +72,11 @@ export class AiJobs {
 
   /** Queues the jobs (already inserted by the caller's transaction) to run now. */
   start(): void {
-    if (!this.#ctx.ai.analyser && !this.#ctx.ai.backgroundRemover && !Object.keys(this.#ctx.ai.taggers).length)
+    if (
+      !this.#ctx.ai.analyser &&
+      !this.#ctx.ai.backgroundRemover &&
+      !Object.keys(this.#ctx.ai.taggers).length
+    )
       return;
     if (this.#pollMs !== undefined) {
       this.#poll = setInterval(() => this.wake(), this.#pollMs);
@@ -140,7 +144,9 @@ export class AiJobs {
   }
 
   async #run(job: AiJobRecord): Promise<void> {
-    const version = (await this.#ctx.store.files.versions(job.fileId)).find((v) => v.versionId === job.versionId);
+    const version = (await this.#ctx.store.files.versions(job.fileId)).find(
+      (v) => v.versionId === job.versionId,
+    );
     // The file or version was deleted since: nothing to do.
     if (!version) return;
     if (job.kind === 'remove-bg') return this.#removeBackground(version, job.params.extensions[0] ?? {});
@@ -169,13 +175,17 @@ export class AiJobs {
     }
     const sources = new Set(found.map((t) => t.source));
     await ctx.store.transaction(async (store) => {
-      const current = (await store.files.versions(version.fileId)).find((v) => v.versionId === version.versionId);
+      const current = (await store.files.versions(version.fileId)).find(
+        (v) => v.versionId === version.versionId,
+      );
       if (!current) return;
       // A tagger's new labels replace its old ones; other sources' (and hand-kept) tags stay.
       const kept = (current.aiTags ?? []).filter((t) => !sources.has(t.source));
       const aiTags = [...kept, ...found];
       await store.files.updateVersions([current.versionId], { aiTags: aiTags.length > 0 ? aiTags : null });
-      const updated = (await store.files.versions(version.fileId)).find((v) => v.versionId === version.versionId)!;
+      const updated = (await store.files.versions(version.fileId)).find(
+        (v) => v.versionId === version.versionId,
+      )!;
       await appendAudit(store, systemActor, {
         action: 'file.update',
         ...fileTarget(updated),
@@ -194,7 +204,8 @@ export class AiJobs {
     // The file keeps its format: one with an alpha channel keeps the cut-out, a JPEG gets a background.
     const format = version.mime === 'image/png' ? 'png' : version.mime === 'image/webp' ? 'webp' : 'jpeg';
     let image = sharp(cutOut);
-    if (background || format === 'jpeg') image = image.flatten({ background: cssColour(background ?? 'white') });
+    if (background || format === 'jpeg')
+      image = image.flatten({ background: cssColour(background ?? 'white') });
     const bytes = await image.toFormat(format).toBuffer();
     const staged = new StagedFile(ctx.stagingDir);
     try {

@@ -1,8 +1,13 @@
 import type { AuditActor } from '../../shared/audit.js';
+import {
+  aiJobsFor,
+  assertExtensionsAvailable,
+  extensionStatusOf,
+  parseExtensions,
+} from '../ai/extensions.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, messages, notFound } from '../errors.js';
 import type { FilePatch, FileRecord, Store } from '../store/store.js';
-import { aiJobsFor, assertExtensionsAvailable, extensionStatusOf, parseExtensions } from '../ai/extensions.js';
 import { invalidParameter, normalizeTags, parseCustomCoordinates, parseDescription } from './attributes.js';
 import { appendAudit, fileTarget, metadataChanges } from './audit.js';
 import { deleteBlobs, deleteDerived } from './blobs.js';

@@ -1,4 +1,11 @@
 import type { UploadResponse } from '../../shared/wire.js';
+import {
+  aiJobsFor,
+  assertExtensionsAvailable,
+  type Extension,
+  extensionStatusOf,
+  parseExtensions,
+} from '../ai/extensions.js';
 import type { Principal } from '../auth/principal.js';
 import { assertPathInScope, assertWriteInScope, sessionFileTooLarge, uploadLimitFor } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
@@ -6,7 +13,6 @@ import { ApiError, badRequest, messages } from '../errors.js';
 import { readFileMetadata } from '../media/metadata.js';
 import { probeFile } from '../media/probe.js';
 import type { QueryNode } from '../search/query-language.js';
-import { aiJobsFor, assertExtensionsAvailable, type Extension, extensionStatusOf, parseExtensions } from '../ai/extensions.js';
 import type { AiJobRecord, Store } from '../store/store.js';
 import {
   focusAreaWithin,

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Connection, StoreDialect } from './connection.js';
+import { AiAnalysisRepository, AiJobRepository } from './repositories/ai.js';
 import { ApiKeyRepository } from './repositories/api-keys.js';
 import { AuditEntryRepository } from './repositories/audit-entries.js';
-import { AiAnalysisRepository, AiJobRepository } from './repositories/ai.js';
 import { BackupJobRepository } from './repositories/backup-jobs.js';
 import { BlobJournalRepository } from './repositories/blob-journal.js';
 import { CollectionRepository } from './repositories/collections.js';

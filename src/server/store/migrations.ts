@@ -660,7 +660,11 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
           .addColumn('created_at', 'bigint', (c) => c.notNull())
           .addColumn('updated_at', 'bigint', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('ai_jobs_by_status').on('ai_jobs').columns(['status', 'created_at']).execute();
+        await db.schema
+          .createIndex('ai_jobs_by_status')
+          .on('ai_jobs')
+          .columns(['status', 'created_at'])
+          .execute();
         await db.schema.createIndex('ai_jobs_by_file').on('ai_jobs').columns(['file_id', 'status']).execute();
         // What the local models found in a version: text read by OCR (searched by `text :`) and the
         // boxes of faces and objects (`fo-face`, `fo-<label>` crop around them without the model).

@@ -66,12 +66,17 @@ export class LocalBackgroundRemover implements BackgroundRemover {
     const mask = await personMask(image.bytes);
     const alpha = await sharp(mask.alpha, { raw: { width: mask.width, height: mask.height, channels: 1 } })
       .resize(image.width, image.height, { fit: 'fill' })
+      .extractChannel(0)
       .raw()
       .toBuffer();
-    return sharp(image.bytes)
+    // sharp applies removeAlpha after joinChannel in one pipeline: take the RGB pixels first.
+    const rgb = await sharp(image.bytes)
       .rotate()
       .resize(image.width, image.height, { fit: 'fill' })
       .removeAlpha()
+      .raw()
+      .toBuffer();
+    return sharp(rgb, { raw: { width: image.width, height: image.height, channels: 3 } })
       .joinChannel(alpha, { raw: { width: image.width, height: image.height, channels: 1 } })
       .png()
       .toBuffer();

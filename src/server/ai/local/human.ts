@@ -55,7 +55,13 @@ function human(): Promise<HumanInstance> {
       cacheModels: false,
       face: {
         enabled: true,
-        detector: { modelPath: 'blazeface.json', rotation: false, maxDetected: 20, minConfidence: 0.5, return: false },
+        detector: {
+          modelPath: 'blazeface.json',
+          rotation: false,
+          maxDetected: 20,
+          minConfidence: 0.5,
+          return: false,
+        },
         mesh: { enabled: false },
         iris: { enabled: false },
         description: { enabled: false },
@@ -69,7 +75,11 @@ function human(): Promise<HumanInstance> {
       gesture: { enabled: false },
       filter: { enabled: false },
       object: { enabled: true, modelPath: 'centernet.json', minConfidence: 0.3, maxDetected: 20 },
-      segmentation: { enabled: false, modelPath: pathToFileURL(join(selfieDir, 'selfie.json')).href, mode: 'alpha' },
+      segmentation: {
+        enabled: false,
+        modelPath: pathToFileURL(join(selfieDir, 'selfie.json')).href,
+        mode: 'alpha',
+      },
     });
     const tf = instance.tf;
     tf.io.registerLoadRouter((url: unknown) => {
@@ -155,9 +165,11 @@ export async function personMask(bytes: Buffer): Promise<{ alpha: Buffer; width:
     const mask = await instance.segmentation(tensor, { segmentation: { enabled: true, mode: 'alpha' } });
     if (!mask) throw new Error('The segmentation model gave no mask.');
     const values: Int32Array = await mask.data();
+    // [height, width, channels]: the first channel is the person's probability, × 255.
+    const channels = values.length / (image.width * image.height);
     instance.tf.dispose(mask);
-    const alpha = Buffer.alloc(values.length);
-    for (let i = 0; i < values.length; i++) alpha[i] = Math.max(0, Math.min(255, values[i]!));
+    const alpha = Buffer.alloc(image.width * image.height);
+    for (let i = 0; i < alpha.length; i++) alpha[i] = Math.max(0, Math.min(255, values[i * channels]!));
     return { alpha, width: image.width, height: image.height };
   } finally {
     instance.tf.dispose(tensor);

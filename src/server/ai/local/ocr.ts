@@ -21,7 +21,11 @@ function worker() {
   loading ??= (async () => {
     const { createWorker, OEM } = await import('tesseract.js');
     const eng = require('@tesseract.js-data/eng') as { langPath: string; gzip: boolean };
-    return createWorker('eng', OEM.LSTM_ONLY, { langPath: eng.langPath, gzip: eng.gzip, cacheMethod: 'none' });
+    return createWorker('eng', OEM.LSTM_ONLY, {
+      langPath: eng.langPath,
+      gzip: eng.gzip,
+      cacheMethod: 'none',
+    });
   })();
   loading.catch(() => {
     loading = undefined;
