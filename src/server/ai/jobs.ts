@@ -11,7 +11,7 @@ import { probeFile } from '../media/probe.js';
 import { readBlob } from '../storage/blob-storage.js';
 import type { AiJobRecord, FileRecord } from '../store/store.js';
 import { LocalTagger, labelsOf } from './local/analyser.js';
-import type { AiImage, ImageAnalysis, TaggingExtension } from './providers.js';
+import type { AiImage, DetectedLabel, ImageAnalysis, TaggingExtension } from './providers.js';
 
 const maxAttempts = 3;
 
@@ -167,10 +167,12 @@ export class AiJobs {
       const tagger = ctx.ai.taggers[name];
       if (!tagger) throw new ApiError(400, `The extension '${name}' is not available on this server.`);
       // The local tagger reads the analysis just made rather than running the models twice.
-      const labels =
-        local && tagger instanceof LocalTagger
-          ? labelsOf(local, options)
-          : await tagger.tag((image ??= await loadImage(ctx, version)), options);
+      let labels: DetectedLabel[];
+      if (local && tagger instanceof LocalTagger) labels = labelsOf(local, options);
+      else {
+        image ??= await loadImage(ctx, version);
+        labels = await tagger.tag(image, options);
+      }
       for (const l of labels) found.push({ name: l.name, confidence: l.confidence, source: tagger.source });
     }
     const sources = new Set(found.map((t) => t.source));

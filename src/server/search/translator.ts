@@ -88,9 +88,9 @@ export function inCollections(names: string[]): RawBuilder<SqlBool> {
  */
 export function imageTextHas(words: string[]): RawBuilder<SqlBool> {
   if (words.length === 0) return sql<SqlBool>`false`;
-  const escape = (w: string) => w.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+  const escapeLike = (w: string) => w.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
   return sql<SqlBool>`exists (select 1 from ai_analyses a where a.version_id = file_versions.version_id and ${sql.join(
-    words.map((w) => sql`lower(a.text) like ${`%${escape(w)}%`} escape '\\'`),
+    words.map((w) => sql`lower(a.text) like ${`%${escapeLike(w)}%`} escape '\\'`),
     sql` and `,
   )})`;
 }
