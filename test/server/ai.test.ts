@@ -131,6 +131,41 @@ describe('AI on the server itself', () => {
     );
   });
 
+  it('fo-face crops around the face, from the stored detections', async () => {
+    // The portrait on the right of a wide grey canvas: a centred crop would show mostly grey.
+    const wide = await sharp({ create: { width: 600, height: 320, channels: 3, background: '#808080' } })
+      .composite([{ input: await portrait(), left: 308, top: 0 }])
+      .png()
+      .toBuffer();
+    const response = await upload(server, {
+      file: { bytes: wide, name: 'wide.png', type: 'image/png' },
+      fields: { fileName: 'wide.png' },
+    });
+    const { url } = await response.json();
+    const at = `${url}${url.includes('?') ? '&' : '?'}tr=w-160,h-320,fo-face`;
+    const delivered = await fetch(at);
+    assert.equal(delivered.status, 200);
+    const crop = await sharp(Buffer.from(await delivered.arrayBuffer()))
+      .removeAlpha()
+      .raw()
+      .toBuffer();
+    const original = await sharp(wide).removeAlpha().raw().toBuffer();
+    // Where in the original the crop was taken from: the best-matching left edge.
+    let best = { left: -1, diff: Number.POSITIVE_INFINITY };
+    for (let left = 0; left <= 440; left += 4) {
+      let diff = 0;
+      for (let y = 0; y < 320; y += 8)
+        for (let x = 0; x < 160; x += 4)
+          for (let c = 0; c < 3; c++)
+            diff += Math.abs(crop[(y * 160 + x) * 3 + c]! - original[(y * 600 + left + x) * 3 + c]!);
+      if (diff < best.diff) best = { left, diff };
+    }
+    // Her face is about 40–210 px into the portrait, which starts at 308; a centred crop starts at 220.
+    assert.ok(best.left >= 320 && best.left <= 420, `the crop starts at ${best.left}`);
+    const again = await fetch(at);
+    assert.equal(again.status, 200);
+  });
+
   it('refuses unknown extensions naming them, and bad options', async () => {
     const response = await upload(server, {
       file: { bytes: await banner('x'), name: 'x.png', type: 'image/png' },
