@@ -11,6 +11,7 @@ import { apiCorsOptions } from './cors.js';
 import { ApiError, HELP } from './errors.js';
 import { newId } from './library/ids.js';
 import { answerClientError, enforceBodyTimeouts, httpServerOptions } from './request-timeouts.js';
+import { aiRoutes } from './routes/ai.js';
 import { aiProviderRoutes } from './routes/ai-providers.js';
 import { appRoutes } from './routes/app.js';
 import { auditRoutes } from './routes/audit.js';
@@ -200,6 +201,7 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   await app.register(backupRoutes, { ctx });
   await app.register(duplicateRoutes, { ctx });
   await app.register(discoveryRoutes, { ctx });
+  await app.register(aiRoutes, { ctx });
   await app.register(tusRoutes, { ctx });
   await app.register(companionRoutes, { ctx });
   await app.register(clientConfigRoutes, { ctx });

@@ -20,7 +20,7 @@ Usage:
                       [--database postgres://…] [--storage s3://bucket/prefix] [--redis redis://…]
                       [--url-endpoint https://media.example.com] [--allowed-hosts H[,H…]]
                       [--cors-origins *|https://cms.example.com[,…]] [--trash-days N]
-                      [--backup s3://bucket/prefix]
+                      [--backup s3://bucket/prefix] [--no-ai] [--ai-concurrency N]
   media-library keys list [--data DIR | --database postgres://…]
   media-library keys create [--restricted --permission None|Read|ReadWrite] [--name NAME] [--data DIR | --database …]
   media-library keys roll PUBLIC_KEY [--expire-old-in immediately|1h|24h|3d|7d] [--data DIR | --database …]
@@ -322,6 +322,8 @@ export async function main(argv: string[]): Promise<void> {
       'cors-origins': { type: 'string' },
       'trash-days': { type: 'string' },
       backup: { type: 'string' },
+      'no-ai': { type: 'boolean' },
+      'ai-concurrency': { type: 'string' },
       prefix: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },

@@ -76,6 +76,10 @@ export interface ServerConfig {
   maxTransformSteps: number;
   /** Renders running at once in this process; the rest wait in the render queue. */
   renderConcurrency: number;
+  /** Whether this node runs the packaged AI models (docs/ai.md); off, extensions that need them answer 400. */
+  ai: boolean;
+  /** AI model jobs this process runs at once (each holds a model's working memory). */
+  aiConcurrency: number;
   /** Renders that may wait for a free slot; past it, delivery answers 503 with Retry-After. */
   renderQueueLength: number;
   /**
@@ -203,6 +207,8 @@ export function defaultConfig(): ServerConfig {
     maxTransformPixels: 8000 * 8000,
     maxTransformSteps: 10,
     renderConcurrency: availableParallelism(),
+    ai: true,
+    aiConcurrency: availableParallelism(),
     // A grid page of new thumbnails at once; waiting costs a socket, not pixels (sources load in turn).
     renderQueueLength: 64,
     renderMemoryBytes: 512 * 1024 ** 2,
@@ -255,6 +261,8 @@ export interface ConfigFlags {
   'cors-origins'?: string;
   'trash-days'?: string;
   backup?: string;
+  'no-ai'?: boolean;
+  'ai-concurrency'?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -271,8 +279,7 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
     if (bytes === undefined) throw new Error(`${name}="${text}" should be a size such as 500mb or 2gb`);
     return bytes;
   };
-  const count = (name: string, fallback: number, min = 1) => {
-    const text = env[name];
+  const count = (name: string, fallback: number, min = 1, text = env[name]) => {
     if (text === undefined) return fallback;
     const value = Number(text);
     if (!/^\s*\d+\s*$/.test(text) || value < min)
@@ -301,6 +308,11 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
     maxTransformPixels: count('MEDIA_LIBRARY_MAX_TRANSFORM_PIXELS', base.maxTransformPixels),
     maxTransformSteps: count('MEDIA_LIBRARY_MAX_TRANSFORM_STEPS', base.maxTransformSteps),
     renderConcurrency: count('MEDIA_LIBRARY_RENDER_CONCURRENCY', base.renderConcurrency),
+    ai: flags['no-ai'] ? false : env.MEDIA_LIBRARY_AI === undefined ? base.ai : flag('MEDIA_LIBRARY_AI'),
+    aiConcurrency:
+      flags['ai-concurrency'] === undefined
+        ? count('MEDIA_LIBRARY_AI_CONCURRENCY', base.aiConcurrency)
+        : count('--ai-concurrency', base.aiConcurrency, 1, flags['ai-concurrency']),
     renderQueueLength: count('MEDIA_LIBRARY_RENDER_QUEUE', base.renderQueueLength, 0),
     renderMemoryBytes: size('MEDIA_LIBRARY_RENDER_MEMORY', base.renderMemoryBytes),
     videoRenderConcurrency: count('MEDIA_LIBRARY_VIDEO_RENDER_CONCURRENCY', base.videoRenderConcurrency),

@@ -1,4 +1,5 @@
 import type { Locker } from '@tus/server';
+import type { AiJobs } from './ai/jobs.js';
 import type { AiProviders } from './ai/providers.js';
 import type { ApiKeys } from './auth/api-keys.js';
 import type { RateLimiter } from './auth/rate-limiter.js';
@@ -58,4 +59,6 @@ export interface ServerContext {
   notificationMailer: NotificationMailer;
   /** AI providers by capability (src/server/ai/providers.ts); empty when none is configured. */
   ai: AiProviders;
+  /** The AI job queue (docs/ai.md); set once the context exists. */
+  aiJobs: AiJobs;
 }

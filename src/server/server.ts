@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { ApiKeyPair } from '../shared/wire.js';
 import { externalAiProviders, withExternalProviders } from './ai/external/index.js';
+import { createAiProviders } from './ai/index.js';
+import { AiJobs } from './ai/jobs.js';
 import { buildApp } from './app.js';
 import { ApiKeys } from './auth/api-keys.js';
 import { MemoryRateLimiter, RedisRateLimiter } from './auth/rate-limiter.js';
@@ -97,6 +99,7 @@ async function serveOn(
   const { store, storage, redis, shared } = backends;
   const stagingDir = join(config.dataDir, 'staging');
   await resetStagingDir(stagingDir);
+  const ai = withExternalProviders(createAiProviders(config), externalAiProviders(config.externalAi));
   const context: ServerContext = {
     config,
     store,
@@ -146,7 +149,12 @@ async function serveOn(
     }),
     notificationHub: new NotificationHub(store, config.notifications),
     notificationMailer: new NotificationMailer(store, config.notifications),
-    ai: withExternalProviders({ taggers: {} }, externalAiProviders(config.externalAi)),
+    ai,
+    // At most aiConcurrency model jobs at once in this process; other nodes claim the rest.
+    aiJobs: new AiJobs(
+      { store, storage, config, ai, stagingDir },
+      { leaseMs: config.jobLeaseMs, ...(shared && { pollMs: Math.min(5000, config.jobLeaseMs / 2) }) },
+    ),
   };
   shareCoresBetweenRenders(config.renderConcurrency);
   if (redis) context.resumableLocker = new RedisResumableLocker(redis, config.redisPrefix);
@@ -179,6 +187,7 @@ async function serveOn(
   if (!shared) {
     await store.jobs.releaseAllClaims();
     await store.backupJobs.releaseAllClaims();
+    await store.aiJobs.releaseAllClaims();
   }
   const sweptBlobs = await sweepOrphanBlobs(context, orphanCutoff());
   await pruneAuditLog(store, await auditRetentionMs(store, config));
@@ -190,6 +199,7 @@ async function serveOn(
   context.notificationHub.onError = (error) => app.log.error({ err: error }, 'notification stream failed');
   context.notificationMailer.onError = (error) => app.log.error({ err: error }, 'notification email failed');
   context.backup.onError = (error) => app.log.error({ err: error }, 'the backup queue failed');
+  context.aiJobs.onError = (error) => app.log.error({ err: error }, 'an AI job failed');
   for (const limiter of [context.rateLimiter, context.renderBudget]) {
     if (limiter instanceof RedisRateLimiter)
       limiter.onError = (error) => app.log.error({ err: error }, 'Redis rate limiter failed');
@@ -209,6 +219,7 @@ async function serveOn(
   // Jobs a crash left pending run again now that the sweep has removed their half-copied bytes.
   context.jobs.start();
   context.backup.start();
+  context.aiJobs.start();
 
   const maintenance = setInterval(() => {
     const work = async () => {
@@ -233,6 +244,7 @@ async function serveOn(
       clearInterval(maintenance);
       await context.jobs.stop();
       await context.backup.stop();
+      await context.aiJobs.stop();
       // Streams never end by themselves: close them so the server can.
       await context.notificationHub.close();
       await app.close();

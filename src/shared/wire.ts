@@ -41,8 +41,21 @@ export interface MediaFile {
   customMetadata: Record<string, CustomMetadataValue>;
   embeddedMetadata?: Record<string, unknown>;
   description?: string;
+  /** After `PATCH …/details` with `extensions`: each one `pending`, `success` or `failed`. */
+  extensionStatus?: Record<string, 'pending' | 'success' | 'failed'>;
   createdAt: string;
   updatedAt: string;
+}
+
+/** `GET /_ml/files/{fileId}/ai` (ours): where the file's AI work stands and what it found. */
+export interface FileAiStatus {
+  /** `pending` while a job runs or waits; `done` when none is left; `none` when none was asked for. */
+  aiStatus: 'pending' | 'done' | 'none';
+  extensionStatus: Record<string, 'pending' | 'success' | 'failed'>;
+  /** Words read from the image (OCR), or null. */
+  text: string | null;
+  faces: number;
+  objects: string[];
 }
 
 /** A folder as it appears in `GET /v1/files?type=folder|all`. `folderPath` has no trailing slash. */
@@ -82,6 +95,8 @@ export interface UploadResponse {
   embeddedMetadata?: Record<string, unknown>;
   metadata?: FileMetadata;
   selectedFieldsSchema?: Record<string, CustomMetadataFieldSchema>;
+  /** When `extensions` were asked for: each one `pending` until its background job ends. */
+  extensionStatus?: Record<string, 'pending' | 'success' | 'failed'>;
 }
 
 /** `GET /v1/files/{fileId}/metadata`. */
@@ -141,6 +156,7 @@ export type ErrorReason =
   | 'UPLOAD_RULE_NAMING'
   | 'UPLOAD_RULE_MAX_SIZE'
   | 'UPLOAD_RULE_TYPE'
+  | 'EXTENSION_NOT_AVAILABLE'
   | 'NOT_IN_TRASH'
   | 'RESTORE_CONFLICT'
   | 'BOTH_AUTH_METHODS'

@@ -243,8 +243,8 @@ describe('upload refuses bad input with a 4xx and leaves nothing behind', () => 
       [{ responseFields: 'tags,secrets' }, /'secrets' is not one of/],
       [{ checks: '"file.owner" = "me"' }, /invalid syntax for the checks parameter/],
       [
-        { extensions: '[{"name":"google-auto-tagging","maxTags":5,"minConfidence":95}]' },
-        /not available on this server/,
+        { extensions: '[{"name":"ai-auto-description"}]' },
+        /'ai-auto-description' is not available on this server/,
       ],
       [{ customCoordinates: '1,2,three,4' }, /invalid customCoordinates parameter/],
     ];

@@ -1,5 +1,5 @@
 // Upload `transformation`: `pre` applied to the bytes before they are stored, `post` renditions
-// rendered into the cache once the file is; `extensions` stays refused naming the extension.
+// rendered into the cache once the file is; `extensions` this server does not run are refused naming the extension (docs/ai.md).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import ImageKit, { toFile } from '@imagekit/nodejs';
@@ -104,9 +104,12 @@ describe('upload transformations', () => {
     assert.equal((await server.blobKeys()).length, blobs);
   });
 
-  it('keeps refusing extensions, naming the extension', async () => {
-    const response = await put({ extensions: JSON.stringify([{ name: 'remove-bg', options: {} }]) });
+  it('keeps refusing extensions this server does not run, naming the extension', async () => {
+    const response = await put({ extensions: JSON.stringify([{ name: 'ai-auto-description' }]) });
     assert.equal(response.status, 400);
-    assert.match(((await response.json()) as { message: string }).message, /'remove-bg' is not available/);
+    assert.match(
+      ((await response.json()) as { message: string }).message,
+      /'ai-auto-description' is not available/,
+    );
   });
 });

@@ -101,4 +101,21 @@ export interface AiProviders {
   captioner?: Captioner;
   embedder?: Embedder;
   imageGenerator?: ImageGenerator;
+  /** The local models (faces, objects, text), when this node runs them. */
+  analyser?: ImageAnalyser;
+  /** Why this node cannot run the local models (`--no-ai`, model files missing): extensions needing them answer 400 with it. */
+  unavailable?: string;
+}
+
+/** What the local models find in an image: faces, COCO objects and text (docs/ai.md). */
+export interface ImageAnalysis {
+  faces: Array<{ confidence: number; box: Box }>;
+  objects: Array<{ label: string; confidence: number; box: Box }>;
+  /** Words read by OCR, confident ones only, in reading order. */
+  words: Array<{ text: string; confidence: number }>;
+}
+
+/** Runs the local models on an image; behind `fo-face`, `fo-<label>`, `text :` search and the local tagger. */
+export interface ImageAnalyser {
+  analyse(image: AiImage): Promise<ImageAnalysis>;
 }

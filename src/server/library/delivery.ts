@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { analyseVersion } from '../ai/jobs.js';
 import { isPathInScope, type Scoped } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, badRequest, messages, notFound } from '../errors.js';
@@ -419,11 +420,12 @@ export async function renderSourceFor(
   t?: Transformation,
 ): Promise<RenderSource> {
   if (kind === 'image') {
+    const detected = t && detectFocusOf(t);
     // SVGs are read from memory, never from a path, so librsvg has no directory to resolve references in.
     return {
       bytes: await readBlob(ctx.storage, file.blobKey),
       mime: file.mime,
-      customCoordinates: file.customCoordinates,
+      customCoordinates: detected ? await detectedRegion(ctx, file, detected) : file.customCoordinates,
     };
   }
   if (kind === 'pdf') {
@@ -570,4 +572,48 @@ export function asImageError(error: unknown): unknown {
   return badRequest(`The image could not be processed: ${error.message.split('\n')[0]}`, {
     reason: 'INVALID_IMAGE',
   });
+}
+
+/** The `fo-face` / `fo-<label>` a transformation asks for, if any (the first). */
+function detectFocusOf(t: Transformation): string | undefined {
+  for (const step of t.steps) if (!isConditional(step) && step.detectFocus) return step.detectFocus;
+  return undefined;
+}
+
+/**
+ * The box around every face (or object with the label) in the version, as custom coordinates
+ * `x,y,w,h`: read from its stored analysis, or analysed now (inside the render's slot) and stored,
+ * so the model runs once per version. None found: null, and the crop keeps the centre.
+ */
+async function detectedRegion(ctx: ServerContext, file: FileRecord, what: string): Promise<string | null> {
+  let analysis = await ctx.store.aiAnalyses.get(file.versionId);
+  if (!analysis) {
+    if (!ctx.ai.analyser) {
+      throw badRequest(
+        `fo-${what} needs the AI models, and ${ctx.ai.unavailable ?? 'none run on this server.'}`,
+        {
+          reason: 'UNSUPPORTED_TRANSFORMATION',
+        },
+      );
+    }
+    await analyseVersion(ctx, file);
+    analysis = await ctx.store.aiAnalyses.get(file.versionId);
+  }
+  const label = what.replaceAll('_', ' ');
+  const boxes =
+    what === 'face'
+      ? (analysis?.detections.faces ?? []).map((f) => f.box)
+      : (analysis?.detections.objects ?? []).filter((o) => o.label === label).map((o) => o.box);
+  if (boxes.length === 0) return null;
+  const left = Math.max(0, Math.min(...boxes.map((b) => b.x)));
+  const top = Math.max(0, Math.min(...boxes.map((b) => b.y)));
+  const right = Math.min(
+    file.width ?? Number.POSITIVE_INFINITY,
+    Math.max(...boxes.map((b) => b.x + b.width)),
+  );
+  const bottom = Math.min(
+    file.height ?? Number.POSITIVE_INFINITY,
+    Math.max(...boxes.map((b) => b.y + b.height)),
+  );
+  return `${left},${top},${Math.max(1, right - left)},${Math.max(1, bottom - top)}`;
 }

@@ -1,8 +1,14 @@
 import type { AuditActor } from '../../shared/audit.js';
+import {
+  aiJobsFor,
+  assertExtensionsAvailable,
+  extensionStatusOf,
+  parseExtensions,
+} from '../ai/extensions.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, messages, notFound } from '../errors.js';
 import type { FilePatch, FileRecord, Store } from '../store/store.js';
-import { normalizeTags, parseCustomCoordinates, parseDescription, refuseExtensions } from './attributes.js';
+import { invalidParameter, normalizeTags, parseCustomCoordinates, parseDescription } from './attributes.js';
 import { appendAudit, fileTarget, metadataChanges } from './audit.js';
 import { deleteBlobs, deleteDerived } from './blobs.js';
 import { applyCustomMetadata } from './custom-metadata.js';
@@ -45,7 +51,7 @@ export async function updateFileDetails(
   fileId: string,
   input: FileDetailsInput,
   actor: AuditActor,
-): Promise<FileRecord> {
+): Promise<FileRecord & { extensionStatus?: ReturnType<typeof extensionStatusOf> }> {
   const keys = Object.keys(input);
   if (input.publish !== undefined) {
     if (keys.length > 1) {
@@ -62,7 +68,8 @@ export async function updateFileDetails(
       { reason: 'INVALID_PARAMETER' },
     );
   }
-  refuseExtensions(input.extensions);
+  const extensions = parseExtensions(input.extensions);
+  assertExtensionsAvailable(ctx.ai, extensions);
   const patch: FilePatch = {};
   if (input.tags !== undefined) patch.tags = input.tags === null ? null : normalizeTags(input.tags);
   const customCoordinates = parseCustomCoordinates(input.customCoordinates);
@@ -71,8 +78,10 @@ export async function updateFileDetails(
   if (description !== undefined) patch.description = description;
   const { removeAITags } = input;
   const fields = input.customMetadata !== undefined ? await ctx.store.customMetadataFields.list(false) : [];
-  return ctx.store.transaction(async (store) => {
+  const saved = await ctx.store.transaction(async (store) => {
     const file = await requireFile(store, fileId);
+    if (extensions?.length && file.fileType !== 'image')
+      throw invalidParameter('extensions', `AI extensions work on images; this file is ${file.mime}.`);
     if (input.customMetadata !== undefined) {
       patch.customMetadata = applyCustomMetadata(file.customMetadata, input.customMetadata, fields, 'update');
     }
@@ -89,8 +98,14 @@ export async function updateFileDetails(
       ...fileTarget(updated),
       changes: metadataChanges(file, updated),
     });
-    return updated;
+    const jobs = aiJobsFor(fileId, file.versionId, extensions, Date.now());
+    await store.aiJobs.insert(jobs);
+    const answer: FileRecord & { extensionStatus?: ReturnType<typeof extensionStatusOf> } = updated;
+    if (jobs.length > 0) answer.extensionStatus = extensionStatusOf(jobs);
+    return answer;
   });
+  if (saved.extensionStatus) ctx.aiJobs.wake();
+  return saved;
 }
 
 async function setPublished(

@@ -1,4 +1,11 @@
 import type { UploadResponse } from '../../shared/wire.js';
+import {
+  aiJobsFor,
+  assertExtensionsAvailable,
+  type Extension,
+  extensionStatusOf,
+  parseExtensions,
+} from '../ai/extensions.js';
 import type { Principal } from '../auth/principal.js';
 import { assertPathInScope, assertWriteInScope, sessionFileTooLarge, uploadLimitFor } from '../auth/scope.js';
 import type { ServerContext } from '../context.js';
@@ -6,13 +13,12 @@ import { ApiError, badRequest, messages } from '../errors.js';
 import { readFileMetadata } from '../media/metadata.js';
 import { probeFile } from '../media/probe.js';
 import type { QueryNode } from '../search/query-language.js';
-import type { Store } from '../store/store.js';
+import type { AiJobRecord, Store } from '../store/store.js';
 import {
   focusAreaWithin,
   invalidParameter,
   parseCustomCoordinates,
   parseDescription,
-  refuseExtensions,
   tagsFromList,
 } from './attributes.js';
 import { actorOf, appendAudit, fileTarget, versionChanges } from './audit.js';
@@ -79,11 +85,6 @@ function parseResponseFields(raw: string | undefined): Set<OptionalResponseField
   return new Set(names as OptionalResponseField[]);
 }
 
-/** Refuses features that would need a service this server does not run, rather than ignoring them. */
-function refuseUnavailable(fields: UploadFields): void {
-  refuseExtensions(parseJson('extensions', fields.extensions));
-}
-
 /** An upload's form fields, read and checked before any bytes are judged. */
 export interface UploadRequest {
   requestedName: string;
@@ -103,6 +104,8 @@ export interface UploadRequest {
   checks: QueryNode | undefined;
   /** `transformation`: `pre` applied before storing, `post` renditions rendered after. */
   transformation: UploadTransformationRequest | undefined;
+  /** AI work to run on the stored version in the background (docs/ai.md). */
+  extensions: Extension[] | undefined;
 }
 
 /**
@@ -131,8 +134,8 @@ export function readUploadRequest(fields: UploadFields, principal: Principal | n
     description: parseDescription(fields.description),
     checks: undefined,
     transformation: readUploadTransformation(parseJson('transformation', fields.transformation)),
+    extensions: parseExtensions(parseJson('extensions', fields.extensions)),
   };
-  refuseUnavailable(fields);
   if (fields.checks) request.checks = parseChecks(fields.checks);
   return request;
 }
@@ -174,6 +177,7 @@ export async function checkUploadAhead(
   declaredSize: number | undefined,
 ): Promise<UploadRequest> {
   const { request, rules } = await readRuledRequest(ctx, fields, principal);
+  assertExtensionsAvailable(ctx.ai, request.extensions);
   if (declaredSize !== undefined) {
     assertSizeAllowed(ctx, principal, declaredSize);
     enforceSizeRule(rules, declaredSize);
@@ -230,7 +234,9 @@ export async function ingestUpload(
     description,
     checks,
     transformation,
+    extensions,
   } = ruled.request;
+  assertExtensionsAvailable(ctx.ai, extensions);
   const transformations = await parseUploadTransformations(ctx, transformation);
 
   if (staged.size === 0) throw invalidParameter('file', 'The file is empty.');
@@ -243,6 +249,8 @@ export async function ingestUpload(
     probed = await probeFile(staged.path, staged.head, requestedName, ctx.config.maxImagePixels);
   }
   enforceTypeRule(ruled.rules, probed.mime);
+  if (extensions?.length && probed.fileType !== 'image')
+    throw invalidParameter('extensions', `AI extensions work on images; this file is ${probed.mime}.`);
   // Before the bytes move into storage; the commit checks the version it makes again.
   assertWriteInScope(principal, { filePath: folder + requestedName, mime: probed.mime, size: staged.size });
   if (checks) {
@@ -270,6 +278,7 @@ export async function ingestUpload(
   const now = Date.now();
   const versionId = newId(now);
   const blobKey = blobKeyFor(versionId);
+  let aiJobs: AiJobRecord[] = [];
   const saved = await commitWithBlobs(
     ctx,
     [blobKey],
@@ -298,6 +307,9 @@ export async function ingestUpload(
       if (!existing) {
         const inserted = await insertFile(store, ctx.config, version, principal);
         await appendAudit(store, actor, { action: 'file.upload', ...fileTarget(inserted) });
+        // Queued with the version itself: a crash after the commit still runs them.
+        aiJobs = aiJobsFor(inserted.fileId, versionId, extensions, now);
+        await store.aiJobs.insert(aiJobs);
         return inserted;
       }
       const appended = await appendVersion(
@@ -326,9 +338,12 @@ export async function ingestUpload(
         ...fileTarget(appended),
         changes: versionChanges(existing, appended),
       });
+      aiJobs = aiJobsFor(appended.fileId, versionId, extensions, now);
+      await store.aiJobs.insert(aiJobs);
       return appended;
     },
   );
+  if (aiJobs.length > 0) ctx.aiJobs.wake();
   if (transformations?.post.length) await prerenderPostTransformations(ctx, saved, transformations.post);
   // A new file: whoever watches its folder hears of it, after the upload's answer is on its way.
   if (saved.versionNumber === 1) {
@@ -340,6 +355,7 @@ export async function ingestUpload(
   signAfterUpload(ctx, saved);
   const response = toUploadResponse(saved, urlEndpoint, responseFields, metadataFields);
   if (metadata) response.metadata = metadata;
+  if (aiJobs.length > 0) response.extensionStatus = extensionStatusOf(aiJobs);
   return response;
 }
 

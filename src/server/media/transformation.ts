@@ -1,3 +1,4 @@
+import { cocoLabels } from '../ai/labels.js';
 import { badRequest } from '../errors.js';
 import {
   type Color,
@@ -108,6 +109,8 @@ export interface TransformStep {
   crop?: Crop;
   cropMode?: CropMode;
   focus?: Focus;
+  /** `fo-face` or `fo-<COCO label>`: crop around what the models found (focus is then `custom`). */
+  detectFocus?: string;
   x?: Value;
   y?: Value;
   xc?: Value;
@@ -579,10 +582,16 @@ function applyToken(token: string, step: TransformStep, ctx: Context) {
       step.cropMode = oneOf(token, value, cropModes, 'crop mode');
       return;
     case 'fo':
+      if (value === 'face' || cocoLabels.has(value)) {
+        // Cropped around the detections' box, given to the render as its custom coordinates.
+        step.focus = 'custom';
+        step.detectFocus = value;
+        return;
+      }
       if (/^[a-z_]+$/.test(value) && !(focuses as readonly string[]).includes(value)) {
         throw unsupported(
           token,
-          `focus on faces or objects needs detection this server does not run; use ${focuses.join(', ')}.`,
+          `use ${focuses.join(', ')}, face, or an object's COCO label (person, dog, car, cell_phone…).`,
         );
       }
       step.focus = oneOf(token, value, focuses, 'focus');

@@ -94,10 +94,15 @@ export const fileRoutes: RoutePlugin = async (app, { ctx }) => {
     async (request) => {
       const file = await visibleFile(request, request.params.fileId);
       assertLevel(request.principal, 'contribute', file.filePath, file.fileId);
-      return toMediaFile(
-        await updateFileDetails(ctx, request.params.fileId, request.body, actorOf(request.principal)),
-        urlEndpointFor(ctx, request),
+      const updated = await updateFileDetails(
+        ctx,
+        request.params.fileId,
+        request.body,
+        actorOf(request.principal),
       );
+      const answer = toMediaFile(updated, urlEndpointFor(ctx, request));
+      if (updated.extensionStatus) answer.extensionStatus = updated.extensionStatus;
+      return answer;
     },
   );
 

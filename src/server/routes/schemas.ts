@@ -69,6 +69,14 @@ export const FieldRulesSchema = Type.Object({
   maxLength: Type.Optional(Type.Number()),
 });
 
+/**
+ * ImageKit's `extensionStatus`: each extension asked for (`google-auto-tagging`, `aws-auto-tagging`,
+ * `remove-bg`) `pending` until its background job ends, then `success` or `failed` (docs/ai.md).
+ */
+export const ExtensionStatus = Type.Record(Type.String(), StringEnum(['pending', 'success', 'failed']), {
+  description: 'Each extension asked for: pending until its background job ends, then success or failed.',
+});
+
 export const MediaFileSchema = Type.Object({
   fileId: Type.String(),
   type: StringEnum(['file', 'file-version']),
@@ -91,6 +99,7 @@ export const MediaFileSchema = Type.Object({
   customMetadata: OpenObject,
   embeddedMetadata: Type.Optional(OpenObject),
   description: Type.Optional(Type.String()),
+  extensionStatus: Type.Optional(ExtensionStatus),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -141,6 +150,7 @@ export const UploadResponseSchema = Type.Object({
   embeddedMetadata: Type.Optional(OpenObject),
   metadata: Type.Optional(FileMetadataSchema),
   selectedFieldsSchema: Type.Optional(Type.Record(Type.String(), FieldRulesSchema)),
+  extensionStatus: Type.Optional(ExtensionStatus),
 });
 
 export const CustomMetadataFieldSchema = Type.Object({

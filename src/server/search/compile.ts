@@ -210,10 +210,12 @@ function tagsField(source: 'any' | 'ai'): FieldSpec {
     build(condition, context) {
       const converted = values(condition, 'text', context) as string[];
       if (baseOp(condition.op) === ':') {
+        const found = phraseWords(converted[0]!, condition, context);
+        // Text read from the image counts as the file's words too (docs/ai.md).
         return wrap(condition.op, {
-          kind: 'words',
-          column: 'tags',
-          words: phraseWords(converted[0]!, condition, context),
+          kind: 'or',
+          left: { kind: 'words', column: 'tags', words: found },
+          right: { kind: 'imageText', words: found },
         });
       }
       return wrap(condition.op, { kind: 'tags', source, values: converted });
@@ -283,6 +285,14 @@ const fields: Record<string, FieldSpec> = {
   },
   transparency: columnField('hasAlpha', 'bool', boolOps),
   hasAlpha: columnField('hasAlpha', 'bool', boolOps),
+  // Ours, beyond ImageKit: `text : "sale"`, words read from the image by OCR (docs/ai.md).
+  text: {
+    ops: [':', 'NOT :'],
+    build(condition, context) {
+      const [phrase] = values(condition, 'text', context) as string[];
+      return wrap(condition.op, { kind: 'imageText', words: phraseWords(phrase!, condition, context) });
+    },
+  },
   // Ours, beyond ImageKit: `hasOpenComments = true` (docs/comments.md).
   hasOpenComments: {
     ops: boolOps,

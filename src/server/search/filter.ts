@@ -51,7 +51,9 @@ export type Predicate =
   /** An embedded (EXIF/IPTC/XMP) value: compared, or containing one of values when it is a list. */
   | { kind: 'embedded'; key: string; op: CompareOp | 'prefix'; values: Scalar[] }
   /** The file has a comment thread not resolved (docs/comments.md). */
-  | { kind: 'openComments' };
+  | { kind: 'openComments' }
+  /** The words read from the image by OCR (docs/ai.md) hold every one of these. */
+  | { kind: 'imageText'; words: string[] };
 
 export type Filter =
   | Predicate

@@ -6,6 +6,7 @@ import {
   fileColumns,
   folderColumns,
   hasOpenComments,
+  imageTextHas,
   inCollections,
   negateForFiles,
   negateForFolders,
@@ -222,6 +223,8 @@ function filePredicate(p: Predicate): RawBuilder<SqlBool> {
     }
     case 'openComments':
       return hasOpenComments;
+    case 'imageText':
+      return imageTextHas(p.words);
   }
 }
 

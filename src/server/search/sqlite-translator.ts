@@ -5,6 +5,7 @@ import {
   fileColumns,
   folderColumns,
   hasOpenComments,
+  imageTextHas,
   inCollections,
   negateForFiles,
   negateForFolders,
@@ -77,6 +78,8 @@ function filePredicate(p: Predicate): RawBuilder<SqlBool> {
     }
     case 'openComments':
       return hasOpenComments;
+    case 'imageText':
+      return imageTextHas(p.words);
   }
 }
 

@@ -100,3 +100,16 @@ export function inCollections(names: string[]): RawBuilder<SqlBool> {
     join collections c on c.collection_id = i.collection_id
     where c.collection_id in (${sql.join(names)}) or c.name_key in (${sql.join(keys)}))`;
 }
+
+/**
+ * The version's OCR text (docs/ai.md) holds every word: the same SQL on both databases, one
+ * lookup of the analysis by its primary key per candidate row.
+ */
+export function imageTextHas(words: string[]): RawBuilder<SqlBool> {
+  if (words.length === 0) return sql<SqlBool>`false`;
+  const escapeLike = (w: string) => w.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+  return sql<SqlBool>`exists (select 1 from ai_analyses a where a.version_id = file_versions.version_id and ${sql.join(
+    words.map((w) => sql`lower(a.text) like ${`%${escapeLike(w)}%`} escape '\\'`),
+    sql` and `,
+  )})`;
+}

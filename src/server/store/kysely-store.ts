@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Connection, StoreDialect } from './connection.js';
+import { AiAnalysisRepository, AiJobRepository } from './repositories/ai.js';
 import { ApiKeyRepository } from './repositories/api-keys.js';
 import { AuditEntryRepository } from './repositories/audit-entries.js';
 import { BackupJobRepository } from './repositories/backup-jobs.js';
@@ -52,6 +53,8 @@ export function kyselyStore(
     folders: new FolderRepository(connection),
     jobs: new JobRepository(connection),
     backupJobs: new BackupJobRepository(connection),
+    aiJobs: new AiJobRepository(connection),
+    aiAnalyses: new AiAnalysisRepository(connection),
     apiKeys: new ApiKeyRepository(connection),
     customMetadataFields: new CustomMetadataFieldRepository(connection),
     spentUploadTokens: new SpentUploadTokenRepository(connection),

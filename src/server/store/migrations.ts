@@ -640,6 +640,43 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
         ]);
       },
     },
+    '017_ai_jobs': {
+      async up(db: Kysely<unknown>) {
+        // AI work on one version (docs/ai.md): rows any node claims through a lease, like backup jobs.
+        await db.schema
+          .createTable('ai_jobs')
+          .addColumn('job_id', text, (c) => c.primaryKey())
+          .addColumn('file_id', text, (c) => c.notNull())
+          .addColumn('version_id', text, (c) => c.notNull())
+          // `analyse` (tags, text, detections) or `remove-bg`; `params` holds the extension's options.
+          .addColumn('kind', text, (c) => c.notNull())
+          .addColumn('params', text, (c) => c.notNull())
+          // Pending, Done, Failed (given up after the last attempt).
+          .addColumn('status', text, (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          .addColumn('claimed_by', text)
+          .addColumn('lease_until', 'bigint')
+          .addColumn('error', text)
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('ai_jobs_by_status')
+          .on('ai_jobs')
+          .columns(['status', 'created_at'])
+          .execute();
+        await db.schema.createIndex('ai_jobs_by_file').on('ai_jobs').columns(['file_id', 'status']).execute();
+        // What the local models found in a version: text read by OCR (searched by `text :`) and the
+        // boxes of faces and objects (`fo-face`, `fo-<label>` crop around them without the model).
+        await db.schema
+          .createTable('ai_analyses')
+          .addColumn('version_id', text, (c) => c.primaryKey())
+          .addColumn('text', text)
+          .addColumn('detections', text, (c) => c.notNull())
+          .addColumn('analysed_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
     // Search suggestions (docs/search-suggestions.md) and similar images (docs/server.md "Similar
     // images"). Suggestions are case-insensitive prefix ranges, so each kind gets an index on the
     // lower-cased text (ASCII lower-casing on both databases) carrying what the grant test reads.

@@ -120,6 +120,31 @@ export interface BackupJobTable {
   updated_at: number;
 }
 
+/** AI work queued on a version (docs/ai.md). */
+export interface AiJobTable {
+  job_id: string;
+  file_id: string;
+  version_id: string;
+  kind: string;
+  params: string;
+  status: string;
+  attempts: number;
+  claimed_by: string | null;
+  lease_until: number | null;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** What the local models found in a version. */
+export interface AiAnalysisTable {
+  version_id: string;
+  text: string | null;
+  /** JSON: `{faces: Box[], objects: {label, confidence, box}[]}` in the version's pixels. */
+  detections: string;
+  analysed_at: number;
+}
+
 /** ImageKit's named transformations (`n-<name>`) made over the API; configured ones live in the config. */
 export interface NamedTransformationTable {
   id: string;
@@ -423,6 +448,8 @@ export interface Database {
   origins: OriginTable;
   url_endpoints: UrlEndpointTable;
   saved_extensions: SavedExtensionTable;
+  ai_jobs: AiJobTable;
+  ai_analyses: AiAnalysisTable;
   named_transformations: NamedTransformationTable;
   audit_entries: AuditEntryTable;
   jobs: JobTable;

@@ -1,3 +1,4 @@
+import type { AiAnalysisRepository, AiJobRepository } from './repositories/ai.js';
 import type { ApiKeyRepository } from './repositories/api-keys.js';
 import type { AuditEntryRepository } from './repositories/audit-entries.js';
 import type { BackupJobRepository } from './repositories/backup-jobs.js';
@@ -29,6 +30,7 @@ import type { UrlEndpointRepository } from './repositories/url-endpoints.js';
 import type { UserRepository } from './repositories/users.js';
 
 export type { ListQuery, SortColumn } from './list-query.js';
+export type { AiAnalysisRecord, AiJobKind, AiJobRecord, AiJobStatus } from './repositories/ai.js';
 export type { ApiKeyRecord } from './repositories/api-keys.js';
 export type { AuditFilter, AuditRecord, NewAuditRecord } from './repositories/audit-entries.js';
 export type { BackupCounts, BackupJobRecord } from './repositories/backup-jobs.js';
@@ -72,6 +74,10 @@ export interface Store {
   readonly folders: FolderRepository;
   readonly jobs: JobRepository;
   readonly backupJobs: BackupJobRepository;
+  /** AI work any node claims (docs/ai.md). */
+  readonly aiJobs: AiJobRepository;
+  /** What the local models found per version. */
+  readonly aiAnalyses: AiAnalysisRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly customMetadataFields: CustomMetadataFieldRepository;
   readonly spentUploadTokens: SpentUploadTokenRepository;
