@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { ApiKeyPair } from '../shared/wire.js';
 import { externalAiProviders, withExternalProviders } from './ai/external/index.js';
-import { createAiProviders } from './ai/index.js';
+import { closeLocalModels, createAiProviders } from './ai/index.js';
 import { AiJobs } from './ai/jobs.js';
 import { buildApp } from './app.js';
 import { ApiKeys } from './auth/api-keys.js';
@@ -251,6 +251,8 @@ async function serveOn(
       await context.notificationMailer.close();
       // Renditions still being stored check the catalog when they land.
       await context.derivedImages.settled();
+      // After the renders: one may be analysing a file for fo-face.
+      await closeLocalModels();
       await backends.close();
     },
   };

@@ -1,6 +1,8 @@
 import type { ServerConfig } from '../config.js';
 import { LocalAnalyser, LocalBackgroundRemover, LocalTagger } from './local/analyser.js';
 import { humanModelsMissing } from './local/human.js';
+import { closeModelProcess } from './local/model-process.js';
+import { closeOcr } from './local/ocr.js';
 import type { AiProviders } from './providers.js';
 
 export type { AiProviders } from './providers.js';
@@ -21,4 +23,13 @@ export function createAiProviders(config: Pick<ServerConfig, 'ai'>): AiProviders
     backgroundRemover: new LocalBackgroundRemover(),
     analyser,
   };
+}
+
+/**
+ * Ends the local models' process and OCR worker (a closing server): neither keeps the process
+ * alive once its server is gone. Shared by the servers of one process; the next use starts them.
+ */
+export async function closeLocalModels(): Promise<void> {
+  closeModelProcess();
+  await closeOcr();
 }

@@ -7,7 +7,7 @@ import type {
   Tagger,
   TagOptions,
 } from '../providers.js';
-import { detect, personMask } from './human-worker.js';
+import { detect, personMask } from './model-process.js';
 import { readText } from './ocr.js';
 
 /** Faces, objects and text: Human (BlazeFace, CenterNet) then tesseract, one image at a time per job. */

@@ -1,0 +1,94 @@
+/**
+ * Human's models in a child process of their own, started on first use and kept: tfjs' WASM
+ * backend computes synchronously, and on the server's thread every pass stalled every request
+ * (uploads' p95 went to 8.9× with tagging on); a worker thread still took a whole core from the
+ * server on 2 cores (1.8×). The process runs at a lower priority, so requests come first.
+ * Requests queue in it, one at a time.
+ */
+import { type ChildProcess, type ForkOptions, fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { Detections } from './human.js';
+import type { HumanAsk } from './human-process.js';
+
+type Answer = { id: number; result?: unknown; error?: string };
+
+/** Nice value of the model process: below the server, above idle. */
+const modelPriority = 10;
+
+let child: ChildProcess | undefined;
+let nextId = 0;
+const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+
+/** The built JavaScript module, or its TypeScript source through tsx (tests, `npm start`). */
+function startProcess(): ChildProcess {
+  const built = fileURLToPath(new URL('./human-process.js', import.meta.url));
+  const options: ForkOptions = { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] };
+  if (existsSync(built)) return fork(built, [], { ...options, execArgv: [] });
+  const source = fileURLToPath(new URL('./human-process.ts', import.meta.url));
+  return fork(source, [], { ...options, execArgv: ['--import', 'tsx'] });
+}
+
+function modelProcess(): ChildProcess {
+  if (child) return child;
+  const started = startProcess();
+  if (started.pid !== undefined) {
+    try {
+      setPriority(started.pid, modelPriority);
+    } catch {
+      // Not allowed here: it runs at the server's priority.
+    }
+  }
+  // The server's own handles keep the process alive; an idle model process must not.
+  started.unref();
+  started.channel?.unref();
+  started.on('message', ({ id, result, error }: Answer) => {
+    const waiter = waiting.get(id);
+    if (!waiter) return;
+    waiting.delete(id);
+    if (waiting.size === 0) started.channel?.unref();
+    if (error === undefined) waiter.resolve(result);
+    else waiter.reject(new Error(error));
+  });
+  const stopped = (error: Error) => {
+    if (child === started) child = undefined;
+    for (const waiter of waiting.values()) waiter.reject(error);
+    waiting.clear();
+  };
+  started.on('error', stopped);
+  started.on('exit', (code, signal) =>
+    stopped(new Error(`The model process stopped (${signal ?? `exit code ${code}`}).`)),
+  );
+  child = started;
+  return started;
+}
+
+function ask<T>(request: HumanAsk): Promise<T> {
+  const models = modelProcess();
+  const id = nextId++;
+  return new Promise<T>((resolve, reject) => {
+    waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+    // While an answer is awaited, the channel keeps the server's process from exiting under it.
+    models.channel?.ref();
+    models.send({ ...request, id });
+  });
+}
+
+/** Faces and COCO objects (human.ts `detect`), computed in the model process. */
+export function detect(bytes: Buffer, width: number): Promise<Detections> {
+  return ask<Detections>({ op: 'detect', bytes, width });
+}
+
+/** A person's silhouette (human.ts `personMask`), computed in the model process. */
+export async function personMask(bytes: Buffer): Promise<{ alpha: Buffer; width: number; height: number }> {
+  const mask = await ask<{ alpha: Uint8Array; width: number; height: number }>({ op: 'personMask', bytes });
+  return { ...mask, alpha: Buffer.from(mask.alpha.buffer, mask.alpha.byteOffset, mask.alpha.byteLength) };
+}
+
+/** Ends the model process (tests and shutdown); the next call starts a new one. */
+export function closeModelProcess(): void {
+  const current = child;
+  child = undefined;
+  current?.kill();
+}
