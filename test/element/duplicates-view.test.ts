@@ -1,56 +1,11 @@
 // Duplicates in the element, against the built script-tag file (dist/, `npm run build:browser`):
 // the dialog before an upload (use the existing file / keep both / replace it, exact and near
 // duplicates, one choice for all) and the Find duplicates view (keep one, trash the others).
-import { setViewport } from '@web/test-runner-commands';
 import { expect } from 'chai';
-import type { MediaLibraryElement } from '../../src/element/media-library.js';
-import type { MediaFile } from '../../src/shared/wire.js';
 import { bundle, env, fetchAuth, shadow, until } from './bundle-helpers.js';
+import { listed, mount, picture, token } from './duplicates-helpers.js';
 
 await import(/* @vite-ignore */ bundle);
-
-async function mount(folder: string): Promise<MediaLibraryElement> {
-  if (window.innerWidth < 1280) await setViewport({ width: 1280, height: 900 });
-  const element = document.createElement('media-library') as MediaLibraryElement;
-  element.setAttribute('endpoint', env.url);
-  element.setAttribute('mode', 'inline');
-  element.setAttribute('initial-folder', folder);
-  element.fetchAuth = fetchAuth();
-  element.style.cssText = 'display:block;width:1100px;height:800px';
-  document.body.append(element);
-  await until(
-    () => !element.hasAttribute('loading') && shadow(element).querySelector('ml-asset-grid'),
-    'the listing',
-  );
-  return element;
-}
-
-/** A picture that looks the same at any size (smooth bands of `seed`): scaled copies are near duplicates. */
-async function picture(name: string, seed: number, size: number): Promise<File> {
-  const canvas = new OffscreenCanvas(size, size);
-  const context = canvas.getContext('2d')!;
-  const gradient = context.createLinearGradient(0, 0, size, size * (seed % 3));
-  gradient.addColorStop(0, `hsl(${seed * 40}, 80%, 20%)`);
-  gradient.addColorStop(0.5, `hsl(${seed * 40 + 120}, 80%, 80%)`);
-  gradient.addColorStop(1, `hsl(${seed * 40 + 240}, 80%, 40%)`);
-  context.fillStyle = gradient;
-  context.fillRect(0, 0, size, size);
-  context.fillStyle = '#fff';
-  context.fillRect(size * 0.1, size * 0.55, size * 0.3, size * 0.3);
-  return new File([await canvas.convertToBlob({ type: 'image/png' })], name, { type: 'image/png' });
-}
-
-async function token(): Promise<string> {
-  return ((await (await fetchAuth()('session', { method: 'POST', body: '{}' })).json()) as { token: string })
-    .token;
-}
-
-async function listed(folder: string): Promise<MediaFile[]> {
-  const response = await fetch(`${env.url}/v1/files?path=${encodeURIComponent(folder)}`, {
-    headers: { authorization: `Bearer ${await token()}` },
-  });
-  return (await response.json()) as MediaFile[];
-}
 
 describe('the Find duplicates view', function () {
   // Uploads through Uppy, twice a test, on a shared machine.

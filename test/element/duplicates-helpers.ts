@@ -1,0 +1,84 @@
+// What the duplicates tests share (one file each, so each stays under the runner's time limit):
+// the element mounted on a folder, pictures whose scaled copies are near duplicates, the listing,
+// an upload through the element, and the duplicate choice offered for a dropped file.
+import { setViewport } from '@web/test-runner-commands';
+import type { MediaLibraryElement } from '../../src/element/media-library.js';
+import type { MediaFile } from '../../src/shared/wire.js';
+import { drop, env, fetchAuth, panelOf, shadow, startButton, until } from './bundle-helpers.js';
+
+export async function mount(folder: string): Promise<MediaLibraryElement> {
+  if (window.innerWidth < 1280) await setViewport({ width: 1280, height: 900 });
+  const element = document.createElement('media-library') as MediaLibraryElement;
+  element.setAttribute('endpoint', env.url);
+  element.setAttribute('mode', 'inline');
+  element.setAttribute('initial-folder', folder);
+  element.fetchAuth = fetchAuth();
+  element.style.cssText = 'display:block;width:1100px;height:800px';
+  document.body.append(element);
+  await until(
+    () => !element.hasAttribute('loading') && shadow(element).querySelector('ml-asset-grid'),
+    'the listing',
+  );
+  return element;
+}
+
+/** A picture that looks the same at any size (smooth bands of `seed`): scaled copies are near duplicates. */
+export async function picture(name: string, seed: number, size: number): Promise<File> {
+  const canvas = new OffscreenCanvas(size, size);
+  const context = canvas.getContext('2d')!;
+  const gradient = context.createLinearGradient(0, 0, size, size * (seed % 3));
+  gradient.addColorStop(0, `hsl(${seed * 40}, 80%, 20%)`);
+  gradient.addColorStop(0.5, `hsl(${seed * 40 + 120}, 80%, 80%)`);
+  gradient.addColorStop(1, `hsl(${seed * 40 + 240}, 80%, 40%)`);
+  context.fillStyle = gradient;
+  context.fillRect(0, 0, size, size);
+  context.fillStyle = '#fff';
+  context.fillRect(size * 0.1, size * 0.55, size * 0.3, size * 0.3);
+  return new File([await canvas.convertToBlob({ type: 'image/png' })], name, { type: 'image/png' });
+}
+
+export async function token(): Promise<string> {
+  return ((await (await fetchAuth()('session', { method: 'POST', body: '{}' })).json()) as { token: string })
+    .token;
+}
+
+export async function listed(folder: string): Promise<MediaFile[]> {
+  const response = await fetch(`${env.url}/v1/files?path=${encodeURIComponent(folder)}`, {
+    headers: { authorization: `Bearer ${await token()}` },
+  });
+  return (await response.json()) as MediaFile[];
+}
+
+/** Uploads one file through the element and answers what the server stored. */
+export async function uploadThrough(element: MediaLibraryElement, file: File): Promise<MediaFile> {
+  drop(element, [file]);
+  const panel = await panelOf(element);
+  const done = new Promise<MediaFile[]>((resolve) =>
+    element.addEventListener(
+      'ml-upload',
+      (e) => resolve((e as CustomEvent<{ files: MediaFile[] }>).detail.files),
+      {
+        once: true,
+      },
+    ),
+  );
+  (await startButton(panel)).click();
+  return (await done)[0]!;
+}
+
+/** Drops `file` again and answers the duplicate row offered for it. */
+export async function offered(element: MediaLibraryElement, file: File) {
+  drop(element, [file]);
+  const panel = await panelOf(element);
+  const select = await until(
+    () => shadow(panel).querySelector<HTMLSelectElement>(`select[name=duplicate][data-file="${file.name}"]`),
+    'the duplicate choice',
+  );
+  return { panel, select, row: select.closest('label')! };
+}
+
+/** Picks `value` in a duplicate choice as a person would. */
+export function choose(select: HTMLSelectElement, value: string): void {
+  select.value = value;
+  select.dispatchEvent(new Event('change'));
+}
