@@ -121,15 +121,18 @@ describe('external AI providers', () => {
     init: { json?: unknown; headers?: Record<string, string>; key?: string | null } = {},
   ) => on.api(`/_ml/files/${fileId}/alt-text-suggestion`, { method: 'POST', json: init.json ?? {}, ...init });
 
-  it('answers which capabilities are configured, none by default', async () => {
-    const none = await (await plain.api('/_ml/ai', { key: null })).json();
-    assert.deepEqual(none, {
-      altText: false,
-      generate: false,
-      backgroundRemoval: false,
-      similar: false,
-      taggingExtensions: [],
-    });
+  it('answers which capabilities are configured: by default the local models’ alone', async () => {
+    const local = await (await plain.api('/_ml/ai', { key: null })).json();
+    assert.deepEqual(
+      { ...local, taggingExtensions: [...local.taggingExtensions].sort() },
+      {
+        altText: false,
+        generate: false,
+        backgroundRemoval: true,
+        similar: false,
+        taggingExtensions: ['aws-auto-tagging', 'google-auto-tagging'],
+      },
+    );
     const some = await (await server.api('/_ml/ai', { key: null })).json();
     assert.equal(some.altText, true);
     assert.equal(some.generate, true);

@@ -1,6 +1,7 @@
 import { Repository } from '../connection.js';
 import { asIs, bigint, json, nullableBigint, RowMapper } from '../row-mapper.js';
 import type { AiAnalysisTable, AiJobTable } from '../schema.js';
+import { claimOldestJob, releaseAllJobClaims, renewJobLease } from './job-leases.js';
 
 /** `analyse`: tags, OCR text and detections of a version; `remove-bg`: a new version without background. */
 export type AiJobKind = 'analyse' | 'remove-bg';
@@ -76,42 +77,14 @@ export class AiJobRepository extends Repository {
       .execute();
   }
 
-  /** Takes the oldest pending job no live node holds, counting an attempt. */
+  /** Takes the oldest pending job no live node holds (job-leases.ts). */
   claim(owner: string, now: number, leaseUntil: number): Promise<AiJobRecord | undefined> {
-    return jobRows.first(
-      this.c.db
-        .updateTable('ai_jobs')
-        .set((eb) => ({
-          claimed_by: owner,
-          lease_until: leaseUntil,
-          attempts: eb('attempts', '+', 1),
-          updated_at: now,
-        }))
-        .where('job_id', '=', (eb) => {
-          const free = eb
-            .selectFrom('ai_jobs')
-            .select('job_id')
-            .where('status', '=', 'Pending')
-            .where((w) => w.or([w('lease_until', 'is', null), w('lease_until', '<', now)]))
-            .orderBy('created_at')
-            .orderBy('job_id')
-            .limit(1);
-          return this.c.dialect.name === 'postgres' ? free.forUpdate().skipLocked() : free;
-        })
-        .returningAll(),
-    );
+    return jobRows.first(claimOldestJob(this.c, 'ai_jobs', owner, now, leaseUntil));
   }
 
   /** Extends the lease; false when another node has taken the job. */
-  async renewLease(jobId: string, owner: string, leaseUntil: number): Promise<boolean> {
-    const result = await this.c.db
-      .updateTable('ai_jobs')
-      .set({ lease_until: leaseUntil })
-      .where('job_id', '=', jobId)
-      .where('claimed_by', '=', owner)
-      .where('status', '=', 'Pending')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+  renewLease(jobId: string, owner: string, leaseUntil: number): Promise<boolean> {
+    return renewJobLease(this.c, 'ai_jobs', jobId, owner, leaseUntil);
   }
 
   /** Ends the owner's claim: Done, Failed, or Pending for another attempt; false when no longer its own. */
@@ -154,12 +127,8 @@ export class AiJobRepository extends Repository {
   }
 
   /** Forgets every claim; only for a catalog no other node uses (SQLite), on start. */
-  async releaseAllClaims(): Promise<void> {
-    await this.c.db
-      .updateTable('ai_jobs')
-      .set({ claimed_by: null, lease_until: null })
-      .where('status', '=', 'Pending')
-      .execute();
+  releaseAllClaims(): Promise<void> {
+    return releaseAllJobClaims(this.c, 'ai_jobs');
   }
 }
 

@@ -1,4 +1,5 @@
 import { Repository } from '../connection.js';
+import { releaseAllJobClaims } from './job-leases.js';
 
 /** One write to the backup bucket: a library path and the version whose bytes go there. */
 export interface BackupJobRecord {
@@ -135,11 +136,7 @@ export class BackupJobRepository extends Repository {
   }
 
   /** Forgets every claim; only for a catalog no other node uses (SQLite), on start. */
-  async releaseAllClaims(): Promise<void> {
-    await this.c.db
-      .updateTable('backup_jobs')
-      .set({ claimed_by: null, lease_until: null })
-      .where('status', '=', 'Pending')
-      .execute();
+  releaseAllClaims(): Promise<void> {
+    return releaseAllJobClaims(this.c, 'backup_jobs');
   }
 }

@@ -1,6 +1,7 @@
 import { Repository } from '../connection.js';
 import { asIs, bigint, json, nullableBigint, RowMapper } from '../row-mapper.js';
 import type { JobTable } from '../schema.js';
+import { claimOldestJob, releaseAllJobClaims, renewJobLease } from './job-leases.js';
 
 export type JobType = 'COPY_FOLDER' | 'MOVE_FOLDER' | 'RENAME_FOLDER';
 export type JobStatus = 'Pending' | 'Completed' | 'Failed';
@@ -53,46 +54,14 @@ export class JobRepository extends Repository {
     return jobRows.first(this.c.db.selectFrom('jobs').selectAll().where('job_id', '=', jobId));
   }
 
-  /**
-   * Takes the oldest pending job no live node holds: sets `owner` and a lease until `leaseUntil`
-   * and counts an attempt. Two nodes asking at once never get the same job.
-   */
+  /** Takes the oldest pending job no live node holds (job-leases.ts). */
   claim(owner: string, now: number, leaseUntil: number): Promise<JobRecord | undefined> {
-    return jobRows.first(
-      this.c.db
-        .updateTable('jobs')
-        .set((eb) => ({
-          claimed_by: owner,
-          lease_until: leaseUntil,
-          attempts: eb('attempts', '+', 1),
-          updated_at: now,
-        }))
-        .where('job_id', '=', (eb) => {
-          const free = eb
-            .selectFrom('jobs')
-            .select('job_id')
-            .where('status', '=', 'Pending')
-            .where((w) => w.or([w('lease_until', 'is', null), w('lease_until', '<', now)]))
-            .orderBy('created_at')
-            .orderBy('job_id')
-            .limit(1);
-          // Nodes asking at once each skip the row another is taking (SQLite has one writer anyway).
-          return this.c.dialect.name === 'postgres' ? free.forUpdate().skipLocked() : free;
-        })
-        .returningAll(),
-    );
+    return jobRows.first(claimOldestJob(this.c, 'jobs', owner, now, leaseUntil));
   }
 
   /** Extends the lease; answers false when the job is no longer this owner's (another node took it). */
-  async renewLease(jobId: string, owner: string, leaseUntil: number): Promise<boolean> {
-    const result = await this.c.db
-      .updateTable('jobs')
-      .set({ lease_until: leaseUntil })
-      .where('job_id', '=', jobId)
-      .where('claimed_by', '=', owner)
-      .where('status', '=', 'Pending')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+  renewLease(jobId: string, owner: string, leaseUntil: number): Promise<boolean> {
+    return renewJobLease(this.c, 'jobs', jobId, owner, leaseUntil);
   }
 
   /**
@@ -121,11 +90,7 @@ export class JobRepository extends Repository {
   }
 
   /** Forgets every claim; only for a catalog no other node uses (SQLite), on start. */
-  async releaseAllClaims(): Promise<void> {
-    await this.c.db
-      .updateTable('jobs')
-      .set({ claimed_by: null, lease_until: null })
-      .where('status', '=', 'Pending')
-      .execute();
+  releaseAllClaims(): Promise<void> {
+    return releaseAllJobClaims(this.c, 'jobs');
   }
 }
