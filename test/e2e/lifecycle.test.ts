@@ -125,7 +125,10 @@ describe('the asset lifecycle, in the DAM app', () => {
     await page.getByRole('navigation').getByRole('button', { name: 'Trash' }).click();
     const trashed = page.locator('ml-trash-view li', { hasText: 'hero.png' });
     await trashed.getByRole('button', { name: 'Restore' }).click();
-    await page.getByText(/hero\.png is back in \/site/).first().waitFor();
+    await page
+      .getByText(/hero\.png is back in \/site/)
+      .first()
+      .waitFor();
     assert.deepEqual(await listedNames(), ['hero.png'], 'back at its path');
     const references = (await (await server.api(`/_ml/files/${hero.fileId}/references`)).json()) as {
       references: Array<{ title: string }>;
