@@ -115,7 +115,8 @@ describe('PostgreSQL plans searches on their indexes', { skip: testBackend !== '
 
   it('finds tags through the tag index, walking the date order without reading the table', async () => {
     const plan = await planOf('tags IN ["sunset", "tag-40"]');
-    assert.match(plan, /Index Only Scan using file_tags_by_tag on file_tags/, plan);
+    // Index-only or bitmap, as the visibility map allows: either way along the tag index.
+    assert.match(plan, /(Index Only Scan using|Bitmap Index Scan on) file_tags_by_tag/, plan);
     assert.match(plan, /Index Only Scan using file_versions_by_created on file_versions/, plan);
     assert.doesNotMatch(plan, /Seq Scan on file_(versions|tags)/, plan);
   });
