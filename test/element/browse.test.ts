@@ -52,8 +52,13 @@ describe('browsing', () => {
   it('moves through the tree with the keyboard and opens a folder with Enter', async () => {
     const element = await mount();
     await until(() => treeItem(element, 'alpha'), 'the tree');
+    const focusedInTree = (name: string) =>
+      shadow(shadow(element).querySelector('ml-folder-tree')!).activeElement?.textContent?.includes(name);
     treeItem(element, 'All files').focus();
+    // Each key once the last has moved the focus: under load a key can land before the tree has.
+    await until(() => focusedInTree('All files'), 'focus on All files');
     await sendKeys({ press: 'ArrowDown' });
+    await until(() => focusedInTree('alpha'), 'focus on alpha');
     await sendKeys({ press: 'ArrowRight' });
     await until(() => treeItem(element, 'nested'), 'alpha to expand');
     expect(treeItem(element, 'alpha').getAttribute('aria-expanded')).to.equal('true');
@@ -70,13 +75,7 @@ describe('browsing', () => {
       'nested to load its subfolders',
     );
     await sendKeys({ press: 'ArrowLeft' });
-    await until(
-      () =>
-        shadow(shadow(element).querySelector('ml-folder-tree')!).activeElement?.textContent?.includes(
-          'alpha',
-        ),
-      'focus on the parent',
-    );
+    await until(() => focusedInTree('alpha'), 'focus on the parent');
   });
 
   it('starts in initial-folder and stays inside root-folder', async () => {
