@@ -81,7 +81,7 @@ describe('the demo page, as a user', () => {
       return (grid?.querySelectorAll('img.loaded').length ?? 0) >= 6;
     });
     // Search, then narrow with a filter chip.
-    await dialog.getByRole('searchbox', { name: 'Search' }).fill('sneaker');
+    await dialog.getByRole('combobox', { name: 'Search' }).fill('sneaker');
     await dialog.getByRole('option', { name: /^red-sneaker\.jpg/ }).waitFor();
     await dialog.getByRole('button', { name: 'Type' }).click();
     await dialog.getByRole('radio', { name: 'Images' }).check();
@@ -190,7 +190,7 @@ describe('the demo page, as a user', () => {
     await page.getByRole('button', { name: 'Choose images…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Media library' });
     await dialog.getByRole('treeitem', { name: 'team' }).click();
-    await dialog.getByRole('searchbox', { name: 'Search' }).fill('alex');
+    await dialog.getByRole('combobox', { name: 'Search' }).fill('alex');
     await dialog.getByRole('option', { name: /^alex/ }).first().waitFor();
     await page.waitForLoadState('networkidle');
     assert.ok(
