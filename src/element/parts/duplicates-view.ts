@@ -10,6 +10,7 @@ import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
 import { toMediaError } from './media-error.js';
 import { emit } from './part-events.js';
+import { sideViewStyles } from './side-view-styles.js';
 
 /** Groups a page asks for. */
 const pageSize = 20;
@@ -27,28 +28,10 @@ type Group = { files: SimilarFile[] };
 export class DuplicatesViewElement extends LitElement {
   static override styles = [
     shared,
+    sideViewStyles,
     css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        min-height: 0;
-        overflow: auto;
-        padding: 12px 16px;
-        gap: 10px;
-      }
       header {
-        display: flex;
         flex-wrap: wrap;
-        align-items: center;
-        gap: 8px;
-      }
-      h3 {
-        flex: 1;
-        margin: 0;
-        font-size: 15px;
-      }
-      p {
-        margin: 0;
       }
       ul {
         display: flex;

@@ -11,6 +11,7 @@ import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
 import { toMediaError } from './media-error.js';
 import { emit } from './part-events.js';
+import { sideViewStyles } from './side-view-styles.js';
 import { hasThumbnail } from './thumbnails.js';
 
 /**
@@ -23,28 +24,10 @@ import { hasThumbnail } from './thumbnails.js';
 export class SimilarViewElement extends LitElement {
   static override styles = [
     shared,
+    sideViewStyles,
     css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        min-height: 0;
-        overflow: auto;
-        padding: 12px 16px;
-        gap: 10px;
-      }
-      header {
-        display: flex;
-        align-items: center;
-        gap: 8px;
-      }
       h3 {
-        flex: 1;
-        margin: 0;
-        font-size: 15px;
         overflow-wrap: anywhere;
-      }
-      p {
-        margin: 0;
       }
       ul {
         display: grid;
