@@ -71,7 +71,7 @@ let collections: typeof import('./parts/collections.js') | undefined;
  * @event ml-error - `{ message, status, reason?, source, error }`: a call failed (also shown in the UI).
  * @event ml-close - `{ reason: 'insert' | 'cancel' | 'api' }`: the modal closed.
  * @event ml-navigate - `{ folder, query, view, collection? }`: the folder, search, view or collection changed (feed it back through `initial-folder`, `initial-query`, `view`, `initial-collection`).
- * @event ml-upload - `{ files: File[] }`: a batch of uploads finished; the files are in the library (and selected in the modal).
+ * @event ml-upload - `{ files: File[] }`: a batch of uploads finished; the files are in the library (and selected in the modal). A duplicate the user chose to replace by the library's existing file comes as that file, in an event of its own.
  * @event ml-upload-progress - `{ percent, bytesUploaded, bytesTotal }`: the batch's progress.
  * @event ml-upload-success - `{ file, name }`: one file uploaded.
  * @event ml-upload-error - `{ name, message }`: one file failed, with the server's reason.

@@ -3,6 +3,7 @@
 // duplicates, one choice for all) and the Find duplicates view (keep one, trash the others).
 import { expect } from 'chai';
 import { perceptualHash } from '../../src/element/parts/upload-duplicates.js';
+import type { MediaFile } from '../../src/shared/wire.js';
 import { bundle, drop, env, panelOf, shadow, startButton, until, uploadButton } from './bundle-helpers.js';
 import { choose, listed, mount, picture, token, uploadThrough } from './duplicates-helpers.js';
 
@@ -42,6 +43,15 @@ describe('near duplicates before an upload', function () {
       `banner-small.png looks like ${original.filePath}`,
     ]);
     choose(all, 'use-existing');
+    const announced = new Promise<MediaFile[]>((resolve) =>
+      element.addEventListener(
+        'ml-upload',
+        (e) => resolve((e as CustomEvent<{ files: MediaFile[] }>).detail.files),
+        {
+          once: true,
+        },
+      ),
+    );
     await (panel as unknown as { updateComplete: Promise<unknown> }).updateComplete;
     for (const select of shadow(panel).querySelectorAll<HTMLSelectElement>('select[name=duplicate]'))
       expect(select.value).to.equal('use-existing');
@@ -51,9 +61,11 @@ describe('near duplicates before an upload', function () {
       () =>
         shadow(panel)
           .querySelector('footer [role=status]')
-          ?.textContent?.includes('Used the files already in the library: banner.png, banner.png'),
+          ?.textContent?.includes('Used the files already in the library: banner.png'),
       'the existing file used',
     );
+    // The page hears of it as of an upload: the library's file, once for both of its duplicates.
+    expect((await announced).map((f) => f.fileId)).to.deep.equal([original.fileId]);
     expect((await listed(folder)).map((f) => f.name)).to.deep.equal(['banner.png']);
   });
 });

@@ -460,7 +460,9 @@ export class UploadPanelElement extends LitElement {
       const choice = choices.get(file.id);
       const duplicate = duplicateOf.get(file.id);
       if (choice === 'skip' || duplicate?.choice === 'use-existing') {
-        if (choice !== 'skip' && duplicate) usedExisting.push(duplicate.existing);
+        const existing = duplicate?.existing;
+        if (choice !== 'skip' && existing && !usedExisting.some((f) => f.fileId === existing.fileId))
+          usedExisting.push(existing);
         uppy.removeFile(file.id);
         continue;
       }
@@ -491,6 +493,8 @@ export class UploadPanelElement extends LitElement {
     if (usedExisting.length > 0) {
       this.status = this.#l.value.t('usedExisting', { names: usedExisting.map((f) => f.name).join(', ') });
       this.#host.uploaded(usedExisting);
+      // For the page the library's file stands in for the upload, as if it had just been uploaded.
+      fire(this.#host.element, 'ml-upload', { files: usedExisting });
     }
   }
 
