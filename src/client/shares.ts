@@ -29,10 +29,10 @@ export async function revokeShare(client: MediaClient, id: string): Promise<void
   await client.request('DELETE', `/_ml/shares/${encodeURIComponent(id)}`);
 }
 
-/** `POST /_ml/downloads`: a short-lived URL that streams a ZIP of the files or the folder. */
+/** `POST /_ml/downloads`: a short-lived URL that streams a ZIP of the files, the folder or the collection. */
 export function createDownload(
   client: MediaClient,
-  what: { fileIds: string[] } | { folder: string },
+  what: { fileIds: string[] } | { folder: string } | { collection: string },
 ): Promise<DownloadLink> {
   return client.request<DownloadLink>('POST', '/_ml/downloads', { json: what });
 }

@@ -397,20 +397,11 @@ describe('collections', function () {
       'Share link…',
     ]);
     // The ZIP starts as a normal download (an <a download> clicked): caught here and fetched.
-    let href = '';
-    shadow(element).addEventListener(
-      'click',
-      (event) => {
-        const link = event.composedPath()[0];
-        if (link instanceof HTMLAnchorElement && link.hasAttribute('download')) {
-          event.preventDefault();
-          href = link.href;
-        }
-      },
-      { capture: true },
-    );
+    const download = catchDownload(element);
     entries[1]!.click();
-    await until(() => href, 'the download started');
+    const href = await download;
+    // The whole collection (however many files it has), not a list of its ids.
+    expect(downloadClaims(href)).to.include({ c: shared.id });
     const zip = await fetch(href);
     expect(zip.status).to.equal(200);
     const bytes = new Uint8Array(await zip.arrayBuffer());
@@ -456,10 +447,16 @@ describe('collections', function () {
         .querySelector('ml-context-menu')
         ?.shadowRoot?.querySelector<HTMLElement>('[role="menu"]:popover-open');
     }, 'the collection’s menu');
-    expect([...menu.querySelectorAll('[role="menuitem"]')].map((e) => e.textContent!.trim())).to.deep.equal([
-      'Open',
-      'Download as ZIP',
-    ]);
+    const items = [...menu.querySelectorAll<HTMLElement>('[role="menuitem"]')];
+    expect(items.map((e) => e.textContent!.trim())).to.deep.equal(['Open', 'Download as ZIP']);
+    // Its ZIP holds the files it may see, named one by one (the server zips whole collections
+    // only for the whole library).
+    const download = catchDownload(element);
+    items[1]!.click();
+    const href = await download;
+    expect(downloadClaims(href)).to.deep.include({ f: [files[0]!.fileId] });
+    const zip = await fetch(href);
+    expect(new TextDecoder().decode(await zip.arrayBuffer())).to.contain(files[0]!.name);
   });
 
   it('says when a collection is empty, and opens one from the widget’s initialView', async () => {
@@ -488,3 +485,23 @@ describe('collections', function () {
     widget.destroy();
   });
 });
+
+/** The URL of the next download the element starts (an <a download> it clicks), kept from the browser. */
+function catchDownload(element: HTMLElement): Promise<string> {
+  return new Promise((resolve) => {
+    const caught = (event: Event) => {
+      const link = event.composedPath()[0];
+      if (!(link instanceof HTMLAnchorElement && link.hasAttribute('download'))) return;
+      event.preventDefault();
+      shadow(element).removeEventListener('click', caught, { capture: true });
+      resolve(link.href);
+    };
+    shadow(element).addEventListener('click', caught, { capture: true });
+  });
+}
+
+/** What a signed download URL names (its token's payload: `f` file ids, `d` a folder, `c` a collection). */
+function downloadClaims(href: string): Record<string, unknown> {
+  const payload = new URL(href).searchParams.get('t')!.split('.')[0]!;
+  return JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
+}

@@ -496,6 +496,33 @@ describe('downloads', () => {
     assert.match(((await refused.json()) as { message: string }).message, /not valid/);
   });
 
+  it('zips a collection in its order, however many files, only for the whole library', async () => {
+    const first = await put(server, '/dl/col/x', 'first.png');
+    const second = await put(server, '/dl/col/y', 'second.png', {}, await png(40, 40));
+    const made = await server.api('/_ml/collections', { method: 'POST', json: { name: 'Kit' } });
+    const { id } = (await made.json()) as { id: string };
+    const added = await server.api(`/_ml/collections/${id}/items`, {
+      method: 'POST',
+      json: { fileIds: [second.fileId, first.fileId] },
+    });
+    assert.equal(added.status, 200, await added.clone().text());
+    const link = await ask({ collection: id });
+    assert.deepEqual([link.files, link.bytes], [2, first.bytes.length + second.bytes.length]);
+    const response = await fetch(link.url);
+    assert.match(response.headers.get('content-disposition')!, /filename="Kit\.zip"/);
+    const entries = unzipSync(new Uint8Array(await response.arrayBuffer()));
+    assert.deepEqual(Object.keys(entries), ['second.png', 'first.png']);
+    assert.equal(sha256(entries['first.png']!), sha256(first.bytes));
+    // A member may hold files of any folder in a collection, not see them all: refused, as links.
+    const memberId = await addUser(server, { email: 'zipper@example.com', role: 'member' });
+    await grant(server, { type: 'user', id: memberId }, '/dl/col/x', 'manage');
+    const member = await signIn(server, 'zipper@example.com');
+    const refused = await member.call('/_ml/downloads', { method: 'POST', json: { collection: id } });
+    assert.equal(refused.status, 403, await refused.clone().text());
+    await ask({ collection: 'missing' }, 404);
+    await ask({ collection: id, folder: '/dl' }, 400);
+  });
+
   it('refuses past the configured total size with a clear 413', async () => {
     const big = await put(
       server,

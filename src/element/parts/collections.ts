@@ -11,6 +11,7 @@ import {
   reorderCollection,
 } from '../../client/collections.js';
 import type { MediaClient } from '../../client/media-client.js';
+import { createDownload } from '../../client/shares.js';
 import type { MediaCollection, MediaFile } from '../../shared/wire.js';
 import { property, state } from '../decorators.js';
 import type { Localizer } from '../i18n/localize.js';
@@ -20,7 +21,7 @@ import type { CollectionRef } from '../state/listing.js';
 import { shared } from '../styles/shared.js';
 import { LocalizeController } from './localized.js';
 import { toMediaError } from './media-error.js';
-import { downloadZip, openShareDialog } from './share-actions.js';
+import { downloadZip, openShareDialog, startDownload } from './share-actions.js';
 
 /*
  * Collections in the element (a lazy chunk): the sidebar section (`ml-collections`), a
@@ -170,13 +171,19 @@ export function shareCollection(host: LibraryHost, collection: CollectionRef): P
 }
 
 /**
- * "Download as ZIP" on a collection: its files the caller may see (the items listing is scoped
- * like any listing) as one ZIP; past the downloads API's 250 files it says so.
+ * "Download as ZIP" on a collection: the whole collection, in its order, for those who see the
+ * whole library; for others (a member, a folder's session) the files they may see (the items
+ * listing is scoped like any listing) as one ZIP, up to the downloads API's 250 named files.
  */
 export async function downloadCollection(host: LibraryHost, collection: CollectionRef): Promise<void> {
   const l = host.l10n;
   try {
     const { client } = await host.connection();
+    const whole = await createDownload(client, { collection: collection.id }).catch((error: unknown) => {
+      if (toMediaError(error).status === 403) return undefined;
+      throw error;
+    });
+    if (whole) return startDownload(host, whole.url);
     const files = await listCollectionItems(client, collection.id, { limit: maxZipFiles + 1 });
     if (files.length === 0) host.notify(l.t('collectionDownloadEmpty', { name: collection.name }));
     else if (files.length > maxZipFiles)

@@ -15,24 +15,27 @@ export async function openShareDialog(host: LibraryHost, subject: ShareSubject):
   await dialog.open(subject);
 }
 
-/** Asks the server for a ZIP of the files or the folder and starts it as a normal browser download. */
+/** Asks the server for a ZIP of the files, the folder or the collection and starts it as a normal browser download. */
 export async function downloadZip(
   host: LibraryHost,
-  what: { fileIds: string[] } | { folder: string },
+  what: Parameters<typeof createDownload>[1],
 ): Promise<void> {
-  const l = host.l10n;
   try {
     const client = host.client ?? (await host.connection()).client;
-    const { url } = await createDownload(client, what);
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = '';
-    link.hidden = true;
-    host.element.shadowRoot?.append(link);
-    link.click();
-    link.remove();
-    host.notify(l.t('downloadStarting'));
+    startDownload(host, (await createDownload(client, what)).url);
   } catch (error) {
-    host.notify(l.t('downloadZipFailed', { message: toMediaError(error).message }));
+    host.notify(host.l10n.t('downloadZipFailed', { message: toMediaError(error).message }));
   }
+}
+
+/** Starts a signed download URL as a normal browser download, and says so. */
+export function startDownload(host: LibraryHost, url: string): void {
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = '';
+  link.hidden = true;
+  host.element.shadowRoot?.append(link);
+  link.click();
+  link.remove();
+  host.notify(host.l10n.t('downloadStarting'));
 }

@@ -8,15 +8,16 @@ import { ApiError, badRequest, messages, notFound } from '../errors.js';
 import type { BlobStorage } from '../storage/blob-storage.js';
 import type { FileRecord, Store } from '../store/store.js';
 import { normalizeFolder } from './naming.js';
+import { collectionFiles } from './share-collections.js';
 import { EntryNames, fileSource, type ZipSource } from './zip.js';
 
 /** How long a download URL works: long enough to start it, too short to pass around. */
 export const downloadLinkSeconds = 300;
-/** Files one download may name; a folder has no such limit (its URL names the folder). */
+/** Files one download may name; a folder or a collection has no such limit (its URL names it). */
 export const maxDownloadFileIds = 250;
 
-/** What a download ZIPs: named files, or a folder's tree. */
-type DownloadContent = { fileIds: string[] } | { folder: string };
+/** What a download ZIPs: named files, a folder's tree, or a collection's files in its order. */
+type DownloadContent = { fileIds: string[] } | { folder: string } | { collection: string };
 
 interface DownloadClaims {
   /** The public key whose private key signed it. */
@@ -25,6 +26,7 @@ interface DownloadClaims {
   e: number;
   f?: string[];
   d?: string;
+  c?: string;
 }
 
 const sign = (privateKey: string, payload: string) =>
@@ -34,7 +36,7 @@ function tooLarge(bytes: number, limit: number): ApiError {
   const mb = (n: number) => `${Math.ceil(n / 1024 ** 2)} MB`;
   return new ApiError(
     413,
-    `This download would be ${mb(bytes)}, more than the ${mb(limit)} one ZIP may hold on this server. Download fewer files, or a smaller folder.`,
+    `This download would be ${mb(bytes)}, more than the ${mb(limit)} one ZIP may hold on this server. Download fewer files, or a smaller folder or collection.`,
     { reason: 'DOWNLOAD_TOO_LARGE', help: 'The limit is MEDIA_LIBRARY_MAX_DOWNLOAD (docs/server.md).' },
   );
 }
@@ -45,22 +47,25 @@ export function assertDownloadSize(bytes: number, limit: number): void {
 }
 
 /**
- * `POST /_ml/downloads`: checks that the caller may see every file named (or the whole folder),
- * and that the ZIP stays under the limit, then answers a URL signed with a key of this server
- * that streams it for `downloadLinkSeconds`.
+ * `POST /_ml/downloads`: checks that the caller may see every file named (or the whole folder;
+ * a collection, like a share link to one, only for those who see the whole library: it can hold
+ * files from any folder), and that the ZIP stays under the limit, then answers a URL signed with a
+ * key of this server that streams it for `downloadLinkSeconds`.
  */
 export async function createDownload(
   store: Store,
   principal: Principal,
-  input: { fileIds?: string[] | undefined; folder?: string | undefined },
+  input: { fileIds?: string[] | undefined; folder?: string | undefined; collection?: string | undefined },
   urlEndpoint: string,
   maxBytes: number,
   now = Date.now(),
 ): Promise<DownloadLink> {
-  if ((input.fileIds === undefined) === (input.folder === undefined)) {
-    throw badRequest('Send either fileIds (a list of file ids) or folder (a folder path), not both.', {
-      reason: 'MISSING_PARAMETER',
-    });
+  const named = [input.fileIds, input.folder, input.collection].filter((v) => v !== undefined).length;
+  if (named !== 1) {
+    throw badRequest(
+      'Send one of fileIds (a list of file ids), folder (a folder path) or collection (a collection id).',
+      { reason: 'MISSING_PARAMETER' },
+    );
   }
   let content: DownloadContent;
   let files: number;
@@ -78,6 +83,12 @@ export async function createDownload(
     content = { fileIds: ids };
     files = found.length;
     bytes = found.reduce((sum, f) => sum + f.size, 0);
+  } else if (input.collection !== undefined) {
+    const collection = await collectionFiles(store, principal, input.collection);
+    if (!collection) throw notFound(`No collection has the id ${input.collection}.`, { reason: 'NOT_FOUND' });
+    content = { collection: input.collection };
+    files = collection.files.length;
+    bytes = collection.files.reduce((sum, f) => sum + f.size, 0);
   } else {
     const folder = normalizeFolder(input.folder);
     if ((folder !== '/' && !(await store.folders.get(folder))) || !isPathInScope(principal, folder)) {
@@ -107,7 +118,11 @@ export async function createDownload(
   const claims: DownloadClaims = {
     k: key.publicKey,
     e: expiry,
-    ...('fileIds' in content ? { f: content.fileIds } : { d: content.folder }),
+    ...('fileIds' in content
+      ? { f: content.fileIds }
+      : 'folder' in content
+        ? { d: content.folder }
+        : { c: content.collection }),
   };
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   return {
@@ -144,6 +159,7 @@ export async function openDownload(store: Store, token: string, now = Date.now()
   if (!valid) throw invalidLink();
   if (Array.isArray(claims.f)) return { fileIds: claims.f.map(String) };
   if (typeof claims.d === 'string') return { folder: claims.d };
+  if (typeof claims.c === 'string') return { collection: claims.c };
   throw invalidLink();
 }
 

@@ -1,5 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { DownloadLink, Share } from '../../shared/shares.js';
+import { notFound } from '../errors.js';
 import { attachmentDisposition } from '../library/delivery.js';
 import {
   assertDownloadSize,
@@ -9,6 +10,7 @@ import {
   maxDownloadFileIds,
   openDownload,
 } from '../library/downloads.js';
+import { collectionFiles } from '../library/share-collections.js';
 import { createShare, listShares, revokeShare, updateShare } from '../library/shares.js';
 import { streamZip } from '../library/zip.js';
 import { type RoutePlugin, urlEndpointFor } from './route-plugin.js';
@@ -99,6 +101,7 @@ const DownloadBody = Type.Object(
       }),
     ),
     folder: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+    collection: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   },
   { additionalProperties: false },
 );
@@ -179,6 +182,17 @@ export const shareRoutes: RoutePlugin = async (app, { ctx }) => {
         );
         name = `${content.folder.split('/').filter(Boolean).at(-1) ?? 'library'}.zip`;
         sources = folderEntries(ctx.store, ctx.storage, content.folder, false);
+      } else if ('collection' in content) {
+        // Its files as they are now, in its order; gone since the link was made, it is a 404.
+        const collection = await collectionFiles(ctx.store, null, content.collection);
+        if (!collection)
+          throw notFound(`No collection has the id ${content.collection}.`, { reason: 'NOT_FOUND' });
+        assertDownloadSize(
+          collection.files.reduce((sum, f) => sum + f.size, 0),
+          ctx.config.maxDownloadBytes,
+        );
+        name = `${collection.name}.zip`;
+        sources = fileEntries(ctx.storage, collection.files);
       } else {
         const files = await ctx.store.files.getMany(content.fileIds);
         const order = new Map(content.fileIds.map((id, i) => [id, i]));
