@@ -72,6 +72,8 @@ export function resolveOutputFormat(
   param: FormatParam | undefined,
   sourceMime: string,
   accept: string | undefined,
+  /** The render makes transparency (`e-bgremove`): `f-auto` picks a format that keeps it. */
+  alpha = false,
 ): OutputFormat {
   const own = ownFormat[sourceMime] ?? (sourceMime === 'image/tiff' ? 'jpeg' : 'png');
   switch (param) {
@@ -82,7 +84,7 @@ export function resolveOutputFormat(
     case 'auto':
       if (accept?.includes('image/avif')) return 'avif';
       if (accept?.includes('image/webp')) return 'webp';
-      return own;
+      return alpha && own === 'jpeg' ? 'png' : own;
     case 'jpg':
     case 'jpeg':
       return 'jpeg';
@@ -163,10 +165,17 @@ interface Pixels {
   alpha: boolean;
 }
 
+/**
+ * Cuts the subject out of an image (`e-bgremove`): RGBA pixels in, the same size out, transparent
+ * outside the subject. Given by the caller that has a background remover (delivery).
+ */
+export type BackgroundCutter = (pixels: Raw) => Promise<Raw>;
+
 /** Everything a render consults besides the step: limits, and where layers find their files. */
 interface Env {
   limits: RenderLimits;
   sources: LayerSources | undefined;
+  cutOut: BackgroundCutter | undefined;
   /** Sources read once per render, planning and drawing alike. */
   cache: Map<string, Promise<RenderSource>>;
 }
@@ -213,8 +222,9 @@ export async function renderTransformation(
   format: OutputFormat,
   limits: RenderLimits,
   sources?: LayerSources,
+  cutOut?: BackgroundCutter,
 ): Promise<Buffer> {
-  const env: Env = { limits, sources, cache: new Map() };
+  const env: Env = { limits, sources, cutOut, cache: new Map() };
   const start = await openSource(source, t.steps[0], limits, multiPage(source.mime) ? t.page : undefined);
   if (t.page !== undefined && !multiPage(source.mime) && t.page > 1) {
     throw badRequest(`pg-${t.page}: this file has one page.`, { reason: 'INVALID_TRANSFORMATION' });
@@ -337,6 +347,8 @@ async function planChain(
     assertWithinLimits(out.width, out.height, env.limits);
     let layers = 0;
     for (const layer of concrete.layers ?? []) layers += await planLayer(layer, out, env);
+    // A cut-out holds the step's input decoded, and the remover's answer beside it.
+    if (concrete.removeBackground) peak = Math.max(peak, held + rawBytes(size) * 3 + layers);
     const materialised =
       at < queue.length - 1 ||
       Boolean(concrete.trim) ||
@@ -438,8 +450,19 @@ async function trimmed(pixels: Pixels, threshold: number, limits: RenderLimits):
   }
 }
 
+/** `e-bgremove`: the step's input with its background made transparent, as decoded pixels. */
+async function withoutBackground(pixels: Pixels, env: Env): Promise<Pixels> {
+  if (!env.cutOut) {
+    throw badRequest('e-bgremove is available in delivery URLs only, not here.', {
+      reason: 'UNSUPPORTED_TRANSFORMATION',
+    });
+  }
+  return fromRawPixels(await env.cutOut(await toRaw(pixels.image)), true);
+}
+
 async function runStep(start: Pixels, step: ConcreteStep, env: Env, custom: Region | null): Promise<Pixels> {
   let pixels = start;
+  if (step.removeBackground) pixels = await withoutBackground(pixels, env);
   if (step.trim) pixels = await trimmed(pixels, step.trim, env.limits);
   if (step.dominant) {
     if (!pixels.decoded) pixels = await decode(pixels, env.limits);
