@@ -163,6 +163,8 @@ interface Pixels {
   decoded: boolean;
   /** The pixels may be transparent somewhere. */
   alpha: boolean;
+  /** The pipeline ends in a composite (sharp flattens before compositing, so a JPEG decodes it first). */
+  composited?: boolean;
 }
 
 /**
@@ -240,7 +242,9 @@ export async function renderTransformation(
     Math.max(plan.peak, plan.held + pixels * encoderBytesPerPixel(format, t.output, pixels));
   const release = await (limits.memory?.reserve(needed) ?? (() => {}));
   try {
-    const result = await runChain({ ...start, decoded: false }, t.steps, frame, env, custom, false);
+    let result = await runChain({ ...start, decoded: false }, t.steps, frame, env, custom, false);
+    // A background colour composited under transparency would be flattened to white before it is drawn.
+    if (format === 'jpeg' && result.composited && !result.decoded) result = await decode(result, limits);
     return await encode(result.image, format, t.output, result.width * result.height).toBuffer();
   } finally {
     release();
@@ -637,7 +641,13 @@ async function pixelWork(start: Pixels, step: ConcreteStep, env: Env, exact: boo
     image = fromRaw(cut);
     size = cut;
   }
-  return { image: image.timeout({ seconds: timeoutSeconds }), ...size, decoded: false, alpha };
+  return {
+    image: image.timeout({ seconds: timeoutSeconds }),
+    ...size,
+    decoded: false,
+    alpha,
+    composited: overlays.length > 0,
+  };
 }
 
 /**
