@@ -119,6 +119,29 @@ describe('e-bgremove in delivery URLs', () => {
     assertCutOut(avif);
   });
 
+  it('pre-renders e-bgremove as a post transformation of an upload, and refuses it as pre', async () => {
+    const before = renders();
+    const response = await upload(server, {
+      file: { bytes: await portrait('png'), name: 'post.png', type: 'image/png' },
+      fields: {
+        fileName: 'post.png',
+        useUniqueFileName: 'false',
+        transformation: JSON.stringify({ post: [{ type: 'transformation', value: 'e-bgremove,w-146' }] }),
+      },
+    });
+    assert.equal(response.status, 200, await response.clone().text());
+    assert.equal(renders(), before + 2, 'the rendition and its cut-out, with the upload');
+    await server.server.context.derivedImages.settled();
+    assertCutOut(await pixels(await fetch(at(`${server.url}/post.png`, 'e-bgremove,w-146'))));
+    assert.equal(renders(), before + 2, 'delivery served the pre-rendered one');
+    const pre = await upload(server, {
+      file: { bytes: await portrait('png'), name: 'pre.png', type: 'image/png' },
+      fields: { fileName: 'pre.png', transformation: JSON.stringify({ pre: 'e-bgremove' }) },
+    });
+    assert.equal(pre.status, 400);
+    assert.match((await pre.json()).message, /pre: e-bgremove .*remove-bg extension/);
+  });
+
   it('refuses e-bgremove with a value', async () => {
     const url = await put(server, 'value.png', 'png');
     const response = await fetch(at(url, 'e-bgremove-10'));
@@ -163,5 +186,14 @@ describe('e-bgremove on a node without a background remover', () => {
     }
     // Other transformations still render.
     assert.equal((await fetch(at(url, 'w-100'))).status, 200);
+    const post = await upload(server, {
+      file: { bytes: await portrait('png'), name: 'post.png', type: 'image/png' },
+      fields: {
+        fileName: 'post.png',
+        transformation: JSON.stringify({ post: [{ type: 'transformation', value: 'e-bgremove' }] }),
+      },
+    });
+    assert.equal(post.status, 400);
+    assert.match((await post.json()).message, /e-bgremove .*needs a background remover/);
   });
 });

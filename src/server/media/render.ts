@@ -457,9 +457,12 @@ async function trimmed(pixels: Pixels, threshold: number, limits: RenderLimits):
 /** `e-bgremove`: the step's input with its background made transparent, as decoded pixels. */
 async function withoutBackground(pixels: Pixels, env: Env): Promise<Pixels> {
   if (!env.cutOut) {
-    throw badRequest('e-bgremove is available in delivery URLs only, not here.', {
-      reason: 'UNSUPPORTED_TRANSFORMATION',
-    });
+    throw badRequest(
+      'e-bgremove works on library files (delivery URLs, post transformations) only, not here.',
+      {
+        reason: 'UNSUPPORTED_TRANSFORMATION',
+      },
+    );
   }
   return fromRawPixels(await env.cutOut(await toRaw(pixels.image)), true);
 }
