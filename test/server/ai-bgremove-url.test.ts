@@ -96,6 +96,25 @@ describe('e-bgremove in delivery URLs', () => {
     const named = await pixels(await fetch(at(url, 'n-cutout_small')));
     assert.deepEqual([named.info.width, named.info.height], [146, 160]);
     assertCutOut(named);
+    // Cut out inside an image layer: the red base shows around the person.
+    const red = await upload(server, {
+      file: {
+        bytes: await sharp({ create: { width: 146, height: 160, channels: 3, background: '#ff0000' } })
+          .png()
+          .toBuffer(),
+        name: 'red.png',
+        type: 'image/png',
+      },
+      fields: { fileName: 'red.png', useUniqueFileName: 'false' },
+    });
+    assert.equal(red.status, 200);
+    const layered = await pixels(
+      await fetch(at(`${server.url}/red.png`, 'l-image,i-chain.png,e-bgremove,w-146,t-false,l-end')),
+    );
+    const corner = layered.pixel(2, 2);
+    assert.ok(corner.r > 200 && corner.g < 60, `the base shows: ${JSON.stringify(corner)}`);
+    const dress = layered.pixel(73, 120);
+    assert.ok(!(dress.r > 200 && dress.g < 60), `the person is drawn: ${JSON.stringify(dress)}`);
   });
 
   it('keeps alpha with f-auto, and gives a JPEG a white or bg- background', async () => {
