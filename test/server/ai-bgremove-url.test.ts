@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { upload } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { signUrl } from '../security/signing.js';
 
 const require = createRequire(import.meta.url);
 
@@ -20,10 +21,15 @@ async function portrait(format: 'png' | 'jpeg'): Promise<Buffer> {
     .toBuffer();
 }
 
-async function put(server: TestServer, name: string, format: 'png' | 'jpeg'): Promise<string> {
+async function put(
+  server: TestServer,
+  name: string,
+  format: 'png' | 'jpeg',
+  fields: Record<string, string> = {},
+): Promise<string> {
   const response = await upload(server, {
     file: { bytes: await portrait(format), name, type: `image/${format}` },
-    fields: { fileName: name, useUniqueFileName: 'false' },
+    fields: { fileName: name, useUniqueFileName: 'false', ...fields },
   });
   assert.equal(response.status, 200, await response.clone().text());
   return `${server.url}${(await response.json()).filePath}`;
@@ -159,6 +165,15 @@ describe('e-bgremove in delivery URLs', () => {
     });
     assert.equal(pre.status, 400);
     assert.match((await pre.json()).message, /pre: e-bgremove .*remove-bg extension/);
+  });
+
+  it('keeps the signed-URL rules of private files: signed, or through a named transformation', async () => {
+    const url = await put(server, 'private.png', 'png', { isPrivateFile: 'true' });
+    const unsigned = await fetch(at(url, 'e-bgremove'));
+    assert.equal(unsigned.status, 401);
+    assert.match((await unsigned.json()).message, /must be signed/);
+    assertCutOut(await pixels(await fetch(signUrl(server.url, at(url, 'e-bgremove')))));
+    assertCutOut(await pixels(await fetch(at(url, 'n-cutout_small'))));
   });
 
   it('refuses e-bgremove with a value', async () => {
