@@ -3,6 +3,8 @@
 //   pass), face detection alone on a portrait, OCR of a banner, and background removal;
 // - uploads: p95 upload latency with google-auto-tagging asked on every upload against a node
 //   started with --no-ai (goal: ratio ≤ 1.2), and how long the AI queue took to drain after them.
+// - bgremove: `e-bgremove` in delivery URLs, p50 ms of a first request (the model runs), of a new
+//   size from a cut-out already made (only the resize renders), and of a cached rendition.
 // Run with `npm run bench:ai`; BENCH_AI_UPLOADS sets the uploads per side (default 1000);
 // BENCH_AI_DRAIN=1 also waits for every job (about a second or more per image on 2 cores).
 
@@ -101,11 +103,51 @@ async function uploadSide(ai) {
   }
 }
 
+/** `e-bgremove` over HTTP: each file's first request runs the model; the rest come from the caches. */
+async function bgremoveSide() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'media-library-bench-bgremove-'));
+  const server = await startServer(dataDir, keys, { MEDIA_LIBRARY_AI_CONCURRENCY: '1' });
+  const files = 7;
+  const timed = async (url) => {
+    const started = performance.now();
+    const response = await fetch(url);
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`${url}: ${response.status}`);
+    return performance.now() - started;
+  };
+  try {
+    const first = [];
+    const newSize = [];
+    const cached = [];
+    for (let i = 0; i < files; i++) {
+      // Different pixels per file, so each first request is a model run of its own.
+      const bytes = await sharp(photo)
+        .resize(800 + i * 8)
+        .jpeg()
+        .toBuffer();
+      const { filePath } = await uploadFile(server.url, auth, bytes, `cut${i}.jpg`);
+      const url = `${server.url}${filePath}?tr=`;
+      if (i === 0)
+        await timed(`${url}e-bgremove,w-400,f-png`); // the model process starts and loads
+      else first.push(await timed(`${url}e-bgremove,w-400,f-png`));
+      newSize.push(await timed(`${url}e-bgremove,w-300,f-png`));
+      for (let n = 0; n < 5; n++) cached.push(await timed(`${url}e-bgremove,w-400,f-png`));
+    }
+    const p50 = (list) => Math.round(percentiles(list).p50);
+    return { firstP50Ms: p50(first), newSizeP50Ms: p50(newSize), cachedP50Ms: p50(cached), files };
+  } finally {
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+const bgremove = await bgremoveSide();
 const off = await uploadSide(false);
 const on = await uploadSide(true);
 console.log(
   JSON.stringify({
     perImage,
+    bgremove,
     uploads: {
       count: uploads,
       p95Ms: { aiOff: off.p95, aiOn: on.p95 },

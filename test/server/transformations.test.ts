@@ -259,7 +259,7 @@ describe('URL transformations', () => {
       ['f-mp4', /`f-mp4` is not supported: it applies to videos/],
       ['so-2', /`so-2` is not supported: it applies to videos/],
       ['fo-unicorn,w-10,h-10', /face, or an object's COCO label/],
-      ['e-bgremove', /AI effects/],
+      ['e-upscale', /AI effects/],
       ['e-sepia', /the effect `sepia` is not available on this server/],
       ['e-usm-2-2', /e-usm-<radius>-<sigma>-<amount>-<threshold>/],
       ['e-shadow-zz-3', /options are bl-…, st-…, x-…, y-…/],

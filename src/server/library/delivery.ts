@@ -26,10 +26,12 @@ import {
   type OutputOptions,
   parseTransformation,
   referencedPaths,
+  removesBackground,
   type Transformation,
 } from '../media/transformation.js';
 import { readBlob } from '../storage/blob-storage.js';
 import type { FileRecord } from '../store/store.js';
+import { assertMayRemoveBackground, backgroundCutter } from './background-removal.js';
 import { DerivedImages } from './derived-images.js';
 import { withLocalCopy } from './local-copy.js';
 import { type UrlSignature, verifyUrlSignature } from './url-signature.js';
@@ -197,6 +199,7 @@ export async function resolveDelivery(
       { reason: 'UNNAMED_TRANSFORMATION_RESTRICTED' },
     );
   }
+  assertMayRemoveBackground(ctx, rendered, []);
   const missing = () => notFound(messages.fileNotFound, { reason: 'NOT_FOUND' });
   let current = await ctx.store.files.getByPath(url.filePath);
   if (!current && url.thumbnail) {
@@ -259,6 +262,8 @@ export async function resolveDelivery(
       throw error;
     }
   }
+  // A private file (or layer) goes to an external remover only where the operator allowed it.
+  assertMayRemoveBackground(ctx, rendered, [{ isPrivate, isPublished }, ...references.values()]);
   return {
     file,
     transformation: rendered,
@@ -384,7 +389,7 @@ export async function planDerived(
   checkPictureVideoOptions(file, t);
   const kind = await sourceKindOf(file);
   const sourceMime = kind === 'image' ? file.mime : kind === 'poster' ? 'image/jpeg' : 'image/png';
-  const format = resolveOutputFormat(t.output.format, sourceMime, accept);
+  const format = resolveOutputFormat(t.output.format, sourceMime, accept, removesBackground(t.steps));
   const drawn = [...references]
     .map(([path, f]) => `${path}@${f.versionId}`)
     .sort()
@@ -552,6 +557,7 @@ export async function renderDerived(
         memory: ctx.renderQueue,
       },
       layerSourcesFor(ctx, plan.references),
+      backgroundCutter(ctx, file.blobKey),
     );
   } catch (error) {
     throw asImageError(error);

@@ -5,11 +5,13 @@ import { renderTransformation, resolveOutputFormat } from '../media/render.js';
 import {
   isConditional,
   parseTransformation,
+  removesBackground,
   type Step,
   type Transformation,
 } from '../media/transformation.js';
 import type { FileRecord } from '../store/store.js';
 import { invalidParameter } from './attributes.js';
+import { assertMayRemoveBackground } from './background-removal.js';
 import { asImageError, planDerived, referencesOf, renderDerived } from './delivery.js';
 import type { StagedFile } from './staging.js';
 
@@ -84,7 +86,14 @@ export async function parseUploadTransformations(
   if (pre && hasLayers(pre.steps))
     throw invalid('pre: layers (l-…) are not available before a file is stored.');
   if (pre?.defaultImage) throw invalid('pre: di- does not apply to an upload.');
-  return { ...(pre && { pre }), post: request.post.map((text, i) => parse(text, `post[${i}]`)) };
+  if (pre && removesBackground(pre.steps))
+    throw invalid(
+      'pre: e-bgremove renders in delivery URLs and post transformations; to store the cut-out, use the remove-bg extension.',
+    );
+  const post = request.post.map((text, i) => parse(text, `post[${i}]`));
+  // No remover here: refused with the upload, rather than a rendition that fails unseen.
+  for (const t of post) assertMayRemoveBackground(ctx, t, []);
+  return { ...(pre && { pre }), post };
 }
 
 function hasLayers(steps: readonly Step[]): boolean {
@@ -139,6 +148,7 @@ export async function prerenderPostTransformations(
   for (const t of post) {
     try {
       const references = await referencesOf(ctx, t);
+      assertMayRemoveBackground(ctx, t, [file, ...references.values()]);
       const plan = await planDerived(file, t, undefined, references);
       await ctx.derivedImages.get(plan.key, file.blobKey, () =>
         ctx.renderQueue.run(() => renderDerived(ctx, file, t, plan)),

@@ -72,6 +72,8 @@ export function resolveOutputFormat(
   param: FormatParam | undefined,
   sourceMime: string,
   accept: string | undefined,
+  /** The render makes transparency (`e-bgremove`): `f-auto` picks a format that keeps it. */
+  alpha = false,
 ): OutputFormat {
   const own = ownFormat[sourceMime] ?? (sourceMime === 'image/tiff' ? 'jpeg' : 'png');
   switch (param) {
@@ -82,7 +84,7 @@ export function resolveOutputFormat(
     case 'auto':
       if (accept?.includes('image/avif')) return 'avif';
       if (accept?.includes('image/webp')) return 'webp';
-      return own;
+      return alpha && own === 'jpeg' ? 'png' : own;
     case 'jpg':
     case 'jpeg':
       return 'jpeg';
@@ -161,12 +163,21 @@ interface Pixels {
   decoded: boolean;
   /** The pixels may be transparent somewhere. */
   alpha: boolean;
+  /** The pipeline ends in a composite (sharp flattens before compositing, so a JPEG decodes it first). */
+  composited?: boolean;
 }
+
+/**
+ * Cuts the subject out of an image (`e-bgremove`): RGBA pixels in, the same size out, transparent
+ * outside the subject. Given by the caller that has a background remover (delivery).
+ */
+export type BackgroundCutter = (pixels: Raw) => Promise<Raw>;
 
 /** Everything a render consults besides the step: limits, and where layers find their files. */
 interface Env {
   limits: RenderLimits;
   sources: LayerSources | undefined;
+  cutOut: BackgroundCutter | undefined;
   /** Sources read once per render, planning and drawing alike. */
   cache: Map<string, Promise<RenderSource>>;
 }
@@ -213,8 +224,9 @@ export async function renderTransformation(
   format: OutputFormat,
   limits: RenderLimits,
   sources?: LayerSources,
+  cutOut?: BackgroundCutter,
 ): Promise<Buffer> {
-  const env: Env = { limits, sources, cache: new Map() };
+  const env: Env = { limits, sources, cutOut, cache: new Map() };
   const start = await openSource(source, t.steps[0], limits, multiPage(source.mime) ? t.page : undefined);
   if (t.page !== undefined && !multiPage(source.mime) && t.page > 1) {
     throw badRequest(`pg-${t.page}: this file has one page.`, { reason: 'INVALID_TRANSFORMATION' });
@@ -230,7 +242,9 @@ export async function renderTransformation(
     Math.max(plan.peak, plan.held + pixels * encoderBytesPerPixel(format, t.output, pixels));
   const release = await (limits.memory?.reserve(needed) ?? (() => {}));
   try {
-    const result = await runChain({ ...start, decoded: false }, t.steps, frame, env, custom, false);
+    let result = await runChain({ ...start, decoded: false }, t.steps, frame, env, custom, false);
+    // A background colour composited under transparency would be flattened to white before it is drawn.
+    if (format === 'jpeg' && result.composited && !result.decoded) result = await decode(result, limits);
     return await encode(result.image, format, t.output, result.width * result.height).toBuffer();
   } finally {
     release();
@@ -337,6 +351,8 @@ async function planChain(
     assertWithinLimits(out.width, out.height, env.limits);
     let layers = 0;
     for (const layer of concrete.layers ?? []) layers += await planLayer(layer, out, env);
+    // A cut-out holds the step's input decoded, and the remover's answer beside it.
+    if (concrete.removeBackground) peak = Math.max(peak, held + rawBytes(size) * 3 + layers);
     const materialised =
       at < queue.length - 1 ||
       Boolean(concrete.trim) ||
@@ -438,8 +454,22 @@ async function trimmed(pixels: Pixels, threshold: number, limits: RenderLimits):
   }
 }
 
+/** `e-bgremove`: the step's input with its background made transparent, as decoded pixels. */
+async function withoutBackground(pixels: Pixels, env: Env): Promise<Pixels> {
+  if (!env.cutOut) {
+    throw badRequest(
+      'e-bgremove works on library files (delivery URLs, post transformations) only, not here.',
+      {
+        reason: 'UNSUPPORTED_TRANSFORMATION',
+      },
+    );
+  }
+  return fromRawPixels(await env.cutOut(await toRaw(pixels.image)), true);
+}
+
 async function runStep(start: Pixels, step: ConcreteStep, env: Env, custom: Region | null): Promise<Pixels> {
   let pixels = start;
+  if (step.removeBackground) pixels = await withoutBackground(pixels, env);
   if (step.trim) pixels = await trimmed(pixels, step.trim, env.limits);
   if (step.dominant) {
     if (!pixels.decoded) pixels = await decode(pixels, env.limits);
@@ -614,7 +644,13 @@ async function pixelWork(start: Pixels, step: ConcreteStep, env: Env, exact: boo
     image = fromRaw(cut);
     size = cut;
   }
-  return { image: image.timeout({ seconds: timeoutSeconds }), ...size, decoded: false, alpha };
+  return {
+    image: image.timeout({ seconds: timeoutSeconds }),
+    ...size,
+    decoded: false,
+    alpha,
+    composited: overlays.length > 0,
+  };
 }
 
 /**

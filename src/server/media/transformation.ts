@@ -111,6 +111,8 @@ export interface TransformStep {
   focus?: Focus;
   /** `fo-face` or `fo-<COCO label>`: crop around what the models found (focus is then `custom`). */
   detectFocus?: string;
+  /** `e-bgremove` (or `e-removedotbg`): the subject cut out of the step's input, first thing in the step. */
+  removeBackground?: true;
   x?: Value;
   y?: Value;
   xc?: Value;
@@ -274,16 +276,7 @@ const knownUnsupported: Record<string, string> = {
   sr: 'adaptive streaming is not available on this server.',
 };
 
-const aiEffects = new Set([
-  'bgremove',
-  'removedotbg',
-  'upscale',
-  'retouch',
-  'genvar',
-  'dropshadow',
-  'changebg',
-  'edit',
-]);
+const aiEffects = new Set(['upscale', 'retouch', 'genvar', 'dropshadow', 'changebg', 'edit']);
 
 /** Layers nest this deep at most, as on ImageKit. */
 export const maxLayerDepth = 3;
@@ -431,6 +424,12 @@ function applyEffect(token: string, step: TransformStep) {
     case 'contrast':
       noValue();
       step.contrast = true;
+      return;
+    // ImageKit's own remover and remove.bg's: both are this server's background remover.
+    case 'bgremove':
+    case 'removedotbg':
+      noValue();
+      step.removeBackground = true;
       return;
     case 'sharpen':
       step.sharpen = value === undefined ? 1 : integerIn(token, value, 1, 10, 'sharpening');
@@ -1152,6 +1151,16 @@ function canonical(value: unknown): string {
 /** The chain's steps (and its page) in canonical form; output options are keyed separately, once resolved. */
 export function canonicalSteps(t: Transformation): string {
   return canonical({ steps: t.steps, page: t.page, video: t.video });
+}
+
+/** Whether any step (either branch of an if, any image layer's own steps) removes the background. */
+export function removesBackground(steps: readonly Step[]): boolean {
+  return steps.some((step) =>
+    isConditional(step)
+      ? removesBackground(step.then) || removesBackground(step.otherwise)
+      : step.removeBackground === true ||
+        (step.layers ?? []).some((layer) => layer.type === 'image' && removesBackground(layer.steps)),
+  );
 }
 
 /** Every library path the transformation draws from: image layers' files and uploaded fonts. */

@@ -66,6 +66,7 @@ const parameterOf: Partial<Record<keyof TransformStep, string>> = {
   colorize: 'e-colorize',
   distort: 'e-distort',
   layers: 'l-…',
+  removeBackground: 'e-bgremove',
 };
 
 const forVideos = (parameter: string) =>
