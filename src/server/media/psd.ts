@@ -1,25 +1,58 @@
-import { initializeCanvas, readPsd } from 'ag-psd';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
+import type { PsdJob, PsdPixels } from './psd-worker.js';
 
 /**
  * Photoshop files: their flattened image, which Photoshop stores beside the layers when
- * "Maximize compatibility" is on (its default), read with ag-psd (MIT). Layers are not redrawn.
+ * "Maximize compatibility" is on (its default), read with ag-psd (MIT) in a worker thread of its
+ * own for each document, bounded in memory and time. Layers are not redrawn.
  */
 
 export const psdMime = 'image/vnd.adobe.photoshop';
 
-// Pixels as plain arrays (`useImageData`): Node has no canvas, and none is needed.
-initializeCanvas(
-  () => {
-    throw new Error('No canvas on the server.');
-  },
-  (width, height) => ({ width, height, data: new Uint8ClampedArray(width * height * 4) }) as ImageData,
-);
+/** A decode that takes longer is given up (the placeholder is shown). */
+const decodeSeconds = 30;
 
 /** A PSD's (or PSB's) size from its header, or undefined for a file too short to hold one. */
 export function psdSize(head: Buffer): { width: number; height: number } | undefined {
   if (head.length < 26 || head.toString('latin1', 0, 4) !== '8BPS') return undefined;
   return { height: head.readUInt32BE(14), width: head.readUInt32BE(18) };
+}
+
+/** The built worker module, or its TypeScript source through tsx (tests, `npm start`). */
+function startWorker(job: PsdJob, heapMb: number): Worker {
+  const options = { workerData: job, resourceLimits: { maxOldGenerationSizeMb: heapMb } };
+  const built = new URL('./psd-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(built))) return new Worker(built, options);
+  // A worker does not take tsx's --import on Node 20: it registers tsx itself, then loads the source.
+  const source = new URL('./psd-worker.ts', import.meta.url).href;
+  const load = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); })`;
+  return new Worker(load, { ...options, eval: true });
+}
+
+/**
+ * The flattened image as RGBA pixels, decoded off the event loop, or undefined when the file has
+ * none or cannot be read in `decodeSeconds` within its memory bound.
+ */
+export function decodePsd(
+  bytes: Buffer,
+  size: { width: number; height: number },
+): Promise<PsdPixels | undefined> {
+  const pixelBytes = size.width * size.height * 4;
+  const job: PsdJob = { bytes, totalMemoryLimit: pixelBytes * 2 + 64 * 1024 * 1024 };
+  // The pixels live in array buffers outside the heap; the heap holds the parse.
+  const worker = startWorker(job, 256);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => void worker.terminate(), decodeSeconds * 1000);
+    worker.once('message', (pixels: PsdPixels | undefined) => resolve(pixels));
+    worker.once('error', () => resolve(undefined));
+    worker.once('exit', () => {
+      clearTimeout(timer);
+      resolve(undefined);
+    });
+  });
 }
 
 /**
@@ -29,20 +62,12 @@ export function psdSize(head: Buffer): { width: number; height: number } | undef
 export async function psdComposite(bytes: Buffer, maxPixels: number): Promise<Buffer | undefined> {
   const size = psdSize(bytes);
   if (!size || size.width * size.height > maxPixels || size.width < 1 || size.height < 1) return undefined;
+  const image = await decodePsd(bytes, size);
+  if (!image || image.width !== size.width || image.height !== size.height) return undefined;
+  // 16- and 32-bit documents come back with wider samples: only 8-bit RGBA is handed on.
+  if (image.data.length !== image.width * image.height * 4) return undefined;
   try {
-    const psd = readPsd(bytes, {
-      skipLayerImageData: true,
-      skipThumbnail: true,
-      skipLinkedFilesData: true,
-      useImageData: true,
-      totalMemoryLimit: size.width * size.height * 8 + 64 * 1024 * 1024,
-    });
-    const image = psd.imageData;
-    if (!image || image.width !== size.width || image.height !== size.height) return undefined;
-    const data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
-    // 16- and 32-bit documents come back with wider samples: only 8-bit RGBA is handed on.
-    if (data.length !== image.width * image.height * 4) return undefined;
-    return await sharp(data, { raw: { width: image.width, height: image.height, channels: 4 } })
+    return await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } })
       .png({ compressionLevel: 1 })
       .toBuffer();
   } catch {
