@@ -481,7 +481,12 @@ export class MediaLibraryElement extends LitElement {
    * The user's levels from `/_ml/me` (a host's client without one: a key, or not our server; a
    * failure otherwise keeps what was known). The share dialog's strings come with them.
    */
-  async #loadPeople(generation: number, probe = false): Promise<void> {
+  #loadPeople(generation: number, probe = false): Promise<void> {
+    this.#levelsLoading = this.#fetchPeople(generation, probe);
+    return this.#levelsLoading;
+  }
+
+  async #fetchPeople(generation: number, probe: boolean): Promise<void> {
     people ??= import('./parts/people.js');
     const levels = await (await people)
       .loadLevels(this.#connected!.client, this.#listing.state.folder, probe)
@@ -499,6 +504,9 @@ export class MediaLibraryElement extends LitElement {
       ? levelAt(this.#people, readOnly, asset.folderPath)
       : levelAt(this.#people, readOnly, asset.filePath, asset.fileId);
   }
+
+  /** The last `/_ml/me` asked for, settled once its levels are applied. */
+  #levelsLoading: Promise<void> = Promise.resolve();
 
   /** Whether the share dialog is offered: a user who manages there, or a key. */
   #mayShare(asset?: Asset): boolean {
@@ -1112,6 +1120,7 @@ export class MediaLibraryElement extends LitElement {
       },
       levelAt: (asset) => element.#levelOf(asset),
       mayShare: (asset) => element.#mayShare(asset),
+      levelsKnown: () => element.#levelsLoading,
       share: (asset) => element.#share(asset),
       findSimilar: (file) => element.#findSimilar(file),
       mayShareCollections: () => element.#mayShareCollections(),

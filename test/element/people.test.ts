@@ -125,6 +125,42 @@ describe('a DAM member’s controls', () => {
   });
 });
 
+describe('a menu opened as the library starts', () => {
+  it('waits for the member’s levels, and offers what they allow', async () => {
+    const member = {
+      email: `early-${stamp()}@example.com`,
+      grants: [{ folder: '/alpha', level: 'manage' as const }],
+    };
+    // /_ml/me answers only once the menu has been asked for.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const realFetch = window.fetch;
+    window.fetch = async (input, init) => {
+      if (String(input instanceof Request ? input.url : input).includes('/_ml/me')) await held;
+      return realFetch(input, init);
+    };
+    try {
+      const element = await mount(
+        { 'initial-folder': '/alpha' },
+        { fetchAuth: testFetchAuth({ member }).fetchAuth },
+      );
+      await until(() => item(element, 'red-dress.png'), 'the file');
+      const menu = menuAt(element, () => item(element, 'red-dress.png'));
+      setTimeout(release, 300);
+      const labels = [...(await menu).querySelectorAll('[role="menuitem"]')].map((e) =>
+        e.textContent!.trim(),
+      );
+      expect(labels).to.include.members(['Move to…', 'Delete', 'Share with people…']);
+      await sendKeys({ press: 'Escape' });
+    } finally {
+      release();
+      window.fetch = realFetch;
+    }
+  });
+});
+
 describe('a file granted on its own', () => {
   it('is editable where its folder is view-only, and the others are not', async () => {
     const member: TestMember = {

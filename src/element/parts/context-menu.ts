@@ -69,6 +69,9 @@ const moreStyles = css`
   }
 `;
 
+/** How long a menu opened before the user's levels are known waits for them. */
+const levelsWaitMs = 2000;
+
 /**
  * Context menus for the files and folders of the grid, the list view and the folder tree: a
  * right click, the ContextMenu key or Shift+F10, or a click on an item's "…". Listens on the
@@ -81,10 +84,13 @@ export function contextMenus(host: LibraryHost): void {
     adoptStyles(part.shadowRoot, moreStyles);
   if (!root || installed.has(host)) return;
   installed.add(host);
-  const open = (event: Event, target: MenuTarget | undefined, at?: { x: number; y: number }) => {
+  const open = async (event: Event, target: MenuTarget | undefined, at?: { x: number; y: number }) => {
     if (!target) return;
     event.preventDefault();
     event.stopPropagation();
+    // Opened as the library starts, the menu waits (a moment at most) for the user's levels,
+    // which decide what it offers: otherwise it would lack what the user may do.
+    await Promise.race([host.levelsKnown(), new Promise((resolve) => setTimeout(resolve, levelsWaitMs))]);
     const menu = host.overlay('ml-context-menu');
     menu.show(host.l10n.t('actionsFor', { name: target.asset.name }), actionsFor(host, target), {
       invoker: target.invoker,
@@ -97,14 +103,14 @@ export function contextMenus(host: LibraryHost): void {
     // the one focus is on. A right click beside every item leaves the browser's menu.
     const under = targetOf(host, event, true);
     const focused = mouse.button === 2 ? undefined : targetOf(host, event, false);
-    open(event, under ?? focused, under && { x: mouse.clientX, y: mouse.clientY });
+    void open(event, under ?? focused, under && { x: mouse.clientX, y: mouse.clientY });
   });
   root.addEventListener(
     'keydown',
     (event) => {
       const key = event as KeyboardEvent;
       if (key.key === 'ContextMenu' || (key.shiftKey && key.key === 'F10'))
-        open(event, targetOf(host, event, false));
+        void open(event, targetOf(host, event, false));
     },
     true,
   );
@@ -112,7 +118,7 @@ export function contextMenus(host: LibraryHost): void {
     'click',
     (event) => {
       const more = (event.composedPath()[0] as Element).closest?.('[data-menu]');
-      if (more) open(event, targetOf(host, event, true));
+      if (more) void open(event, targetOf(host, event, true));
     },
     true,
   );

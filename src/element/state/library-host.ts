@@ -50,6 +50,8 @@ export interface LibraryHost {
   levelAt(asset: Asset): AccessLevel | null;
   /** Whether "Share with people…" is offered for a file or folder. */
   mayShare(asset: Asset): boolean;
+  /** Settles once the user's levels (`/_ml/me`) asked for last are known: at once when they are. */
+  levelsKnown(): Promise<void>;
   /**
    * Whether a public link to a collection is offered: the server lets only the whole library make
    * one (keys, admins, managers, read-write sessions for the root folder; not DAM members).
