@@ -37,6 +37,7 @@ export class AiJobWatch implements ReactiveController {
   /** Bumped by every new watch and stop: a stale answer is dropped. */
   #run = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #connected = false;
   /** The file the last watch was about. */
   #fileId = '';
 
@@ -51,6 +52,8 @@ export class AiJobWatch implements ReactiveController {
    * watching while they are pending. Cheap to call on every update.
    */
   follow(client: MediaClient | undefined, file: MediaFile | undefined): void {
+    // A panel just closed may still update once: it must not start watching again.
+    if (!this.#connected) return;
     const key = file && file.fileType === 'image' ? `${file.fileId} ${file.versionInfo.id}` : '';
     if (key === this.#key) return;
     this.#key = key;
@@ -68,13 +71,17 @@ export class AiJobWatch implements ReactiveController {
 
   /** Watches now: a job was just asked for (`extensions` on an update). */
   started(client: MediaClient, fileId: string, removingBackground: boolean): void {
+    if (!this.#connected) return;
     this.#stop({ phase: 'pending', removingBackground });
     this.#start(client, fileId, { now: false, pending: true, removing: removingBackground });
   }
 
-  hostConnected(): void {}
+  hostConnected(): void {
+    this.#connected = true;
+  }
 
   hostDisconnected(): void {
+    this.#connected = false;
     this.#key = '';
     this.#stop(idle);
   }
