@@ -1114,6 +1114,10 @@ export class MediaLibraryElement extends LitElement {
       mayShare: (asset) => element.#mayShare(asset),
       share: (asset) => element.#share(asset),
       findSimilar: (file) => element.#findSimilar(file),
+      removeBackground: async (file) => {
+        await element.openFile(file.fileId);
+        await element.renderRoot.querySelector('ml-asset-details')?.askRemoveBackground();
+      },
       mayShareCollections: () => element.#mayShareCollections(),
       connection: () =>
         element.#connected

@@ -238,6 +238,41 @@ describe('AI jobs in the details panel', function () {
     expect(listed).to.have.length(2);
   });
 
+  it('a file’s context menu offers Remove background…, which opens the question in the details panel', async () => {
+    const folder = `/ai-remove-bg-menu-${Date.now()}`;
+    await uploadPng(folder, 'menu.png');
+    const element = await mount(folder);
+    const cell = await until(() => cellNamed(element, 'menu.png'), 'menu.png in the grid');
+    const item = await until(() => {
+      const box = cell.getBoundingClientRect();
+      cell.dispatchEvent(
+        new MouseEvent('contextmenu', {
+          bubbles: true,
+          composed: true,
+          cancelable: true,
+          clientX: box.left + box.width / 2,
+          clientY: box.top + box.height / 2,
+        }),
+      );
+      const menu = shadow(element).querySelector('ml-context-menu')?.shadowRoot;
+      return [...(menu?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])].find(
+        (entry) => entry.textContent?.trim() === 'Remove background…',
+      );
+    }, 'Remove background… in the menu');
+    item.click();
+    const panel = await until(() => shadow(element).querySelector('ml-asset-details'), 'the details panel');
+    const remover = await until(
+      () => panel.shadowRoot?.querySelector('ml-remove-background')?.shadowRoot,
+      'the part',
+    );
+    const question = await until(() => remover.querySelector<HTMLElement>('[role="group"]'), 'the question');
+    expect(question.textContent).to.match(/Remove the background of menu\.png\?/);
+    await until(
+      () => remover.activeElement === remover.querySelector('input[value="transparent"]'),
+      'focus on the first choice',
+    );
+  });
+
   it('says at the button why the background could not be removed', async () => {
     const folder = `/ai-remove-bg-gone-${Date.now()}`;
     const uploaded = await uploadPng(folder, 'gone.png');

@@ -1052,6 +1052,7 @@ const ar: Catalog = {
   aiTaggingFailed: 'فشل الوسم التلقائي على الخادم.',
   removeBackgroundFailed: 'تعذّرت إزالة الخلفية على الخادم. لم يتغيّر الملف.',
   removeBackground: 'إزالة الخلفية',
+  removeBackgroundMenu: 'إزالة الخلفية…',
   removeBackgroundAsk:
     'هل تريد إزالة خلفية {name}؟ تُحفظ النتيجة إصدارًا جديدًا من الملف بالرابط نفسه؛ ويبقى الإصدار الحالي في سجل الإصدارات، حيث يمكنك استعادته.',
   removeBackgroundHint: 'تعمل على أفضل وجه مع صور الأشخاص.',

@@ -904,6 +904,7 @@ const de: Catalog = {
   removeBackgroundFailed:
     'Der Hintergrund konnte auf dem Server nicht entfernt werden. Die Datei ist unverändert.',
   removeBackground: 'Hintergrund entfernen',
+  removeBackgroundMenu: 'Hintergrund entfernen…',
   removeBackgroundAsk:
     'Den Hintergrund von {name} entfernen? Das Ergebnis wird als neue Version der Datei mit derselben URL gespeichert; die aktuelle Version bleibt im Versionsverlauf, wo Sie sie wiederherstellen können.',
   removeBackgroundHint: 'Funktioniert am besten bei Fotos von Personen.',

@@ -10,6 +10,7 @@ export const enAiJobs = {
   aiTaggingFailed: 'Auto-tagging failed on the server.',
   removeBackgroundFailed: 'The background could not be removed on the server. The file is unchanged.',
   removeBackground: 'Remove background',
+  removeBackgroundMenu: 'Remove background…',
   removeBackgroundAsk:
     'Remove the background of {name}? The result is stored as a new version of the file, with the same URL; the current version stays in the version history, where you can restore it.',
   removeBackgroundHint: 'Works best on photos of people.',

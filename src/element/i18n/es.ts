@@ -891,6 +891,7 @@ const es: Catalog = {
   aiTaggingFailed: 'El etiquetado automático falló en el servidor.',
   removeBackgroundFailed: 'No se pudo quitar el fondo en el servidor. El archivo no ha cambiado.',
   removeBackground: 'Quitar fondo',
+  removeBackgroundMenu: 'Quitar fondo…',
   removeBackgroundAsk:
     '¿Quitar el fondo de {name}? El resultado se guarda como una nueva versión del archivo, con la misma URL; la versión actual queda en el historial de versiones, desde donde puede restaurarla.',
   removeBackgroundHint: 'Funciona mejor con fotos de personas.',

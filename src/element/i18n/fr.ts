@@ -899,6 +899,7 @@ const fr: Catalog = {
   aiTaggingFailed: 'Le marquage automatique a échoué sur le serveur.',
   removeBackgroundFailed: 'L’arrière-plan n’a pas pu être supprimé sur le serveur. Le fichier est inchangé.',
   removeBackground: 'Supprimer l’arrière-plan',
+  removeBackgroundMenu: 'Supprimer l’arrière-plan…',
   removeBackgroundAsk:
     'Supprimer l’arrière-plan de {name} ? Le résultat est enregistré comme nouvelle version du fichier, à la même URL ; la version actuelle reste dans l’historique des versions, d’où vous pouvez la restaurer.',
   removeBackgroundHint: 'Fonctionne mieux sur des photos de personnes.',

@@ -377,6 +377,14 @@ export class AssetDetailsElement extends LitElement {
     this.renderRoot.querySelector<HTMLTextAreaElement>('#alt')?.focus();
   }
 
+  /** Opens "Remove background"'s question for the shown file (the context menu's item). */
+  async askRemoveBackground(): Promise<void> {
+    this.#selectTab('details');
+    await import('./remove-background.js');
+    await this.updateComplete;
+    await this.renderRoot.querySelector('ml-remove-background')?.ask();
+  }
+
   /** The comment to focus when the Comments tab opens (a notification's link). */
   #focusComment: string | undefined;
 

@@ -177,6 +177,14 @@ export class RemoveBackgroundElement extends LitElement {
     </div>`;
   }
 
+  /** Opens the question, once the server has said it removes backgrounds (the context menu's item). */
+  async ask(): Promise<void> {
+    const client = this.client;
+    if (!client || !(await aiCapabilities(client))?.backgroundRemoval) return;
+    this.available = true;
+    if (!this.running && !this.busy) await this.#ask(true);
+  }
+
   /** Opens the question (focus on its first choice) or closes it (focus back on the button). */
   async #ask(open: boolean): Promise<void> {
     this.asking = open;
