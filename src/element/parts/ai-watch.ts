@@ -117,9 +117,12 @@ export class AiJobWatch implements ReactiveController {
         if (!(await aiCapabilities(client))) return run === this.#run ? this.#stop(idle) : undefined;
         status = await client.request<FileAiStatus>('GET', `/_ml/files/${encodeURIComponent(fileId)}/ai`);
       } catch (error) {
-        // The file is gone or not ours to see: nothing to watch. Other failures: look again.
+        // The file is gone or not ours to see, or no job is known to wait: nothing to watch.
+        // A job that waits is looked at again after a failure (the network, a busy server).
         const code = (error as { status?: number }).status;
-        if (code === 404 || code === 403) return run === this.#run ? this.#stop(idle) : undefined;
+        if (run !== this.#run) return;
+        if (code === 404 || code === 403) return this.#stop(idle);
+        if (!seenPending) return this.#stop(this.state);
       }
       if (run !== this.#run) return;
       if (status && status.aiStatus !== 'pending') {
