@@ -18,6 +18,11 @@ export interface FileDetailsPatch {
   customCoordinates?: string | null;
   /** AI tags to drop by name, or `all` (ImageKit's field). */
   removeAITags?: string[] | 'all';
+  /**
+   * AI work to run in the background (docs/ai.md): `{name: 'google-auto-tagging'}`,
+   * `{name: 'remove-bg', options: {bg_color: 'FFFFFF'}}`; `GET /_ml/files/{id}/ai` says when it is done.
+   */
+  extensions?: Array<{ name: string } & Record<string, unknown>>;
 }
 
 /** `PATCH /v1/files/{fileId}/details`. */

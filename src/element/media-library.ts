@@ -1123,6 +1123,10 @@ export class MediaLibraryElement extends LitElement {
       levelsKnown: () => element.#levelsLoading,
       share: (asset) => element.#share(asset),
       findSimilar: (file) => element.#findSimilar(file),
+      removeBackground: async (file) => {
+        await element.openFile(file.fileId);
+        await element.renderRoot.querySelector('ml-asset-details')?.askRemoveBackground();
+      },
       mayShareCollections: () => element.#mayShareCollections(),
       connection: () =>
         element.#connected

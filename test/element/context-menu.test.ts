@@ -149,6 +149,8 @@ describe('context menus', () => {
       'Add to collection…',
       'Share link…',
       'Find similar',
+      // The test server removes backgrounds (its own selfie model).
+      'Remove background…',
     ]);
     expect(element.selectedFiles, 'the click on “…” selects nothing').to.deep.equal([]);
     entry(menu, 'Select').click();

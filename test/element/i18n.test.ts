@@ -4,6 +4,7 @@ import de from '../../src/element/i18n/de.js';
 import { en } from '../../src/element/i18n/en.js';
 import { enAdmin } from '../../src/element/i18n/en-admin.js';
 import { enAi } from '../../src/element/i18n/en-ai.js';
+import { enAiJobs } from '../../src/element/i18n/en-ai-jobs.js';
 import { enAiProviders } from '../../src/element/i18n/en-ai-providers.js';
 import { enApp } from '../../src/element/i18n/en-app.js';
 import { enCollections } from '../../src/element/i18n/en-collections.js';
@@ -35,6 +36,7 @@ const english = {
   'en-lifecycle.ts': enLifecycle,
   'en-ai-providers.ts': enAiProviders,
   'en-ai.ts': enAi,
+  'en-ai-jobs.ts': enAiJobs,
 } as Record<string, Record<string, Message>>;
 
 /** The `{placeholders}` in a message's text, sorted. */

@@ -131,6 +131,8 @@ export async function startElementTestServer(
           imageModel: 'image-test',
           sendPrivate: false,
         },
+        // Google Vision's label detection at the same fake: `google-auto-tagging` jobs the tests can hold.
+        google: { key: 'google-element-tests', endpoint: fakeAi.url, sendPrivate: false },
       },
     },
     {
@@ -141,6 +143,19 @@ export async function startElementTestServer(
           const file = await context.store.files.get(fileId);
           if (!file) throw new Error(`no file ${fileId}`);
           await context.store.files.updateVersions([file.versionId], { aiTags: AITags });
+          return { ok: true };
+        });
+        // Holds the fake providers' answers (a tagging job stays pending) until called with false.
+        let release: (() => void) | undefined;
+        app.post('/_ml/test/ai-hold', async (request) => {
+          const { hold } = request.body as { hold: boolean };
+          release?.();
+          release = undefined;
+          fakeAi.hold = hold
+            ? new Promise<void>((resolve) => {
+                release = resolve;
+              })
+            : undefined;
           return { ok: true };
         });
         const endpoint = createTokenEndpoint({

@@ -19,6 +19,8 @@ export interface FakeAiProviders {
   calls: ReceivedCall[];
   /** The next answers' failure: a status and body, or a delay longer than the adapters wait. */
   fail: { status: number; body: unknown } | 'hang' | undefined;
+  /** While set, answers wait for it: a job held pending until the test lets it go. */
+  hold: Promise<void> | undefined;
   /** What the chat completions endpoint answers as the alt text. */
   altText: string;
   close(): Promise<void>;
@@ -39,6 +41,7 @@ export async function startFakeAiProviders(): Promise<FakeAiProviders> {
     url: '',
     calls: [],
     fail: undefined,
+    hold: undefined,
     altText: 'A blue square on a white background.',
     close: async () => undefined,
   };
@@ -64,6 +67,7 @@ export async function startFakeAiProviders(): Promise<FakeAiProviders> {
       response.end(JSON.stringify(json));
     };
     if (fake.fail === 'hang') return; // never answers: the adapter's timeout must end it
+    if (fake.hold) await fake.hold;
     if (fake.fail) return answer(fake.fail.status, fake.fail.body);
     const path = (request.url ?? '').split('?')[0];
     if (request.headers['x-amz-target'] === 'RekognitionService.DetectLabels') {

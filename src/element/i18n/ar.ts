@@ -1043,6 +1043,25 @@ const ar: Catalog = {
   aiTagAccepted: 'أُضيف {name} إلى الوسوم.',
   aiTagRejected: 'أُزيل وسم الذكاء الاصطناعي {name}.',
   aiTagFailed: 'تعذّر تغيير وسم الذكاء الاصطناعي {name}: {message}',
+  // ai-element
+  aiAnalysing: 'جارٍ التحليل…',
+  aiRemovingBackground: 'جارٍ إزالة الخلفية…',
+  aiAnalysed: 'اكتمل التحليل.',
+  backgroundRemoved: 'أُزيلت الخلفية. النتيجة هي الإصدار الحالي ({version}).',
+  aiTooLong: 'يستغرق التحليل وقتًا أطول من المعتاد. ستظهر نتائجه عند فتح الملف مرة أخرى.',
+  aiTaggingFailed: 'فشل الوسم التلقائي على الخادم.',
+  removeBackgroundFailed: 'تعذّرت إزالة الخلفية على الخادم. لم يتغيّر الملف.',
+  removeBackground: 'إزالة الخلفية',
+  removeBackgroundMenu: 'إزالة الخلفية…',
+  removeBackgroundAsk:
+    'هل تريد إزالة خلفية {name}؟ تُحفظ النتيجة إصدارًا جديدًا من الملف بالرابط نفسه؛ ويبقى الإصدار الحالي في سجل الإصدارات، حيث يمكنك استعادته.',
+  removeBackgroundHint: 'تعمل على أفضل وجه مع صور الأشخاص.',
+  removeBackgroundFill: 'الخلفية الجديدة',
+  removeBackgroundTransparent: 'شفافة',
+  removeBackgroundColour: 'لون',
+  removeBackgroundColourLabel: 'لون الخلفية',
+  removeBackgroundJpeg: 'لا يدعم JPEG الشفافية: ستصبح الخلفية بهذا اللون.',
+  removeBackgroundStartFailed: 'تعذّرت إزالة الخلفية: {message}',
 };
 
 export default ar;

@@ -893,6 +893,27 @@ const de: Catalog = {
   aiTagAccepted: '{name} zu den Tags hinzugefügt.',
   aiTagRejected: 'KI-Tag {name} entfernt.',
   aiTagFailed: 'KI-Tag {name} konnte nicht geändert werden: {message}',
+  // ai-element
+  aiAnalysing: 'Wird analysiert…',
+  aiRemovingBackground: 'Hintergrund wird entfernt…',
+  aiAnalysed: 'Analyse abgeschlossen.',
+  backgroundRemoved: 'Hintergrund entfernt. Das Ergebnis ist die aktuelle Version ({version}).',
+  aiTooLong:
+    'Die Analyse dauert länger als üblich. Ihre Ergebnisse erscheinen, wenn Sie die Datei erneut öffnen.',
+  aiTaggingFailed: 'Die automatische Verschlagwortung ist auf dem Server fehlgeschlagen.',
+  removeBackgroundFailed:
+    'Der Hintergrund konnte auf dem Server nicht entfernt werden. Die Datei ist unverändert.',
+  removeBackground: 'Hintergrund entfernen',
+  removeBackgroundMenu: 'Hintergrund entfernen…',
+  removeBackgroundAsk:
+    'Den Hintergrund von {name} entfernen? Das Ergebnis wird als neue Version der Datei mit derselben URL gespeichert; die aktuelle Version bleibt im Versionsverlauf, wo Sie sie wiederherstellen können.',
+  removeBackgroundHint: 'Funktioniert am besten bei Fotos von Personen.',
+  removeBackgroundFill: 'Neuer Hintergrund',
+  removeBackgroundTransparent: 'Transparent',
+  removeBackgroundColour: 'Eine Farbe',
+  removeBackgroundColourLabel: 'Hintergrundfarbe',
+  removeBackgroundJpeg: 'Ein JPEG kennt keine Transparenz: Der Hintergrund erhält diese Farbe.',
+  removeBackgroundStartFailed: 'Der Hintergrund konnte nicht entfernt werden: {message}',
 };
 
 export default de;

@@ -90,4 +90,5 @@ export type MessageKey =
   | keyof typeof import('./en-lifecycle.js').enLifecycle
   | keyof typeof import('./en-ai-providers.js').enAiProviders
   | keyof typeof import('./en-duplicates.js').enDuplicates
-  | keyof typeof import('./en-ai.js').enAi;
+  | keyof typeof import('./en-ai.js').enAi
+  | keyof typeof import('./en-ai-jobs.js').enAiJobs;

@@ -881,6 +881,26 @@ const es: Catalog = {
   aiTagAccepted: 'Se añadió {name} a las etiquetas.',
   aiTagRejected: 'Se quitó la etiqueta de IA {name}.',
   aiTagFailed: 'No se pudo cambiar la etiqueta de IA {name}: {message}',
+  // ai-element
+  aiAnalysing: 'Analizando…',
+  aiRemovingBackground: 'Quitando el fondo…',
+  aiAnalysed: 'Análisis terminado.',
+  backgroundRemoved: 'Fondo quitado. El resultado es la versión actual ({version}).',
+  aiTooLong:
+    'El análisis está tardando más de lo habitual. Sus resultados aparecerán cuando vuelva a abrir el archivo.',
+  aiTaggingFailed: 'El etiquetado automático falló en el servidor.',
+  removeBackgroundFailed: 'No se pudo quitar el fondo en el servidor. El archivo no ha cambiado.',
+  removeBackground: 'Quitar fondo',
+  removeBackgroundMenu: 'Quitar fondo…',
+  removeBackgroundAsk:
+    '¿Quitar el fondo de {name}? El resultado se guarda como una nueva versión del archivo, con la misma URL; la versión actual queda en el historial de versiones, desde donde puede restaurarla.',
+  removeBackgroundHint: 'Funciona mejor con fotos de personas.',
+  removeBackgroundFill: 'Nuevo fondo',
+  removeBackgroundTransparent: 'Transparente',
+  removeBackgroundColour: 'Un color',
+  removeBackgroundColourLabel: 'Color de fondo',
+  removeBackgroundJpeg: 'Un JPEG no admite transparencia: el fondo pasa a ser este color.',
+  removeBackgroundStartFailed: 'No se pudo quitar el fondo: {message}',
 };
 
 export default es;

@@ -889,6 +889,26 @@ const fr: Catalog = {
   aiTagAccepted: '{name} ajouté aux tags.',
   aiTagRejected: 'Tag IA {name} retiré.',
   aiTagFailed: 'Impossible de modifier le tag IA {name} : {message}',
+  // ai-element
+  aiAnalysing: 'Analyse en cours…',
+  aiRemovingBackground: 'Suppression de l’arrière-plan…',
+  aiAnalysed: 'Analyse terminée.',
+  backgroundRemoved: 'Arrière-plan supprimé. Le résultat est la version actuelle ({version}).',
+  aiTooLong:
+    'L’analyse prend plus de temps que d’habitude. Ses résultats s’afficheront quand vous rouvrirez le fichier.',
+  aiTaggingFailed: 'Le marquage automatique a échoué sur le serveur.',
+  removeBackgroundFailed: 'L’arrière-plan n’a pas pu être supprimé sur le serveur. Le fichier est inchangé.',
+  removeBackground: 'Supprimer l’arrière-plan',
+  removeBackgroundMenu: 'Supprimer l’arrière-plan…',
+  removeBackgroundAsk:
+    'Supprimer l’arrière-plan de {name} ? Le résultat est enregistré comme nouvelle version du fichier, à la même URL ; la version actuelle reste dans l’historique des versions, d’où vous pouvez la restaurer.',
+  removeBackgroundHint: 'Fonctionne mieux sur des photos de personnes.',
+  removeBackgroundFill: 'Nouvel arrière-plan',
+  removeBackgroundTransparent: 'Transparent',
+  removeBackgroundColour: 'Une couleur',
+  removeBackgroundColourLabel: 'Couleur d’arrière-plan',
+  removeBackgroundJpeg: 'Un JPEG n’a pas de transparence : l’arrière-plan prend cette couleur.',
+  removeBackgroundStartFailed: 'Impossible de supprimer l’arrière-plan : {message}',
 };
 
 export default fr;

@@ -3,6 +3,11 @@ import type { AiCapabilities } from '../../shared/wire.js';
 
 /** Asked once per server: `GET /_ml/ai` is public and the same for everyone. */
 const asked = new Map<string, Promise<AiCapabilities | undefined>>();
+/** The answers already in, by client: for what must decide at once (a context menu's items). */
+const answered = new WeakMap<MediaClient, AiCapabilities | undefined>();
+
+/** What `aiCapabilities` answered for this client, if it has; undefined until then. */
+export const knownAiCapabilities = (client: MediaClient): AiCapabilities | undefined => answered.get(client);
 
 /**
  * The AI actions the client's server offers; undefined where it has none to tell (ImageKit, an
@@ -18,5 +23,8 @@ export async function aiCapabilities(client: MediaClient): Promise<AiCapabilitie
       .catch(() => undefined);
     asked.set(base, answer);
   }
-  return answer;
+  return answer.then((capabilities) => {
+    answered.set(client, capabilities);
+    return capabilities;
+  });
 }

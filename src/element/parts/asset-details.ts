@@ -1,4 +1,5 @@
 import '../i18n/en-ai.js';
+import '../i18n/en-ai-jobs.js';
 import '../i18n/en-comments.js';
 import '../i18n/en-more.js';
 import '../i18n/en-shares.js';
@@ -36,6 +37,7 @@ import { libraryContext } from '../state/contexts.js';
 import { type Draft, detailsPatch, draftOf, isDirty, optimistic } from '../state/file-draft.js';
 import { closeIcon, fileIcon, folderIcon, icon } from '../styles/icons.js';
 import { shared } from '../styles/shared.js';
+import { AiJobWatch } from './ai-watch.js';
 import { LocalizeController } from './localized.js';
 import { toMediaError } from './media-error.js';
 import { type DraftValue, fieldProblem, renderField } from './metadata-form.js';
@@ -99,6 +101,7 @@ export class AssetDetailsElement extends LitElement {
         padding: 16px;
       }
       .preview {
+        position: relative;
         display: flex;
         align-items: center;
         justify-content: center;
@@ -259,6 +262,45 @@ export class AssetDetailsElement extends LitElement {
         border-bottom-color: var(--_accent);
         color: var(--_text);
       }
+      .ai-status {
+        position: absolute;
+        inset-inline-start: 8px;
+        bottom: 8px;
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        max-width: calc(100% - 16px);
+        margin: 0;
+        padding: 4px 10px;
+        border-radius: 999px;
+        background: var(--_bg, #fff);
+        box-shadow: 0 1px 3px rgb(0 0 0 / 0.25);
+        font-size: 12px;
+      }
+      .ai-status:empty {
+        padding: 0;
+        box-shadow: none;
+        background: none;
+      }
+      .ai-status.pending::before {
+        content: '';
+        width: 10px;
+        height: 10px;
+        border: 2px solid var(--_accent);
+        border-inline-end-color: transparent;
+        border-radius: 50%;
+        animation: ai-spin 0.8s linear infinite;
+      }
+      @keyframes ai-spin {
+        to {
+          transform: rotate(360deg);
+        }
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .ai-status.pending::before {
+          animation: none;
+        }
+      }
       .banner {
         margin: 0;
         padding: 8px;
@@ -316,6 +358,8 @@ export class AssetDetailsElement extends LitElement {
   #auditFileId: string | undefined;
   readonly #l10n = new LocalizeController(this);
   readonly #library = new ContextConsumer(this, { context: libraryContext });
+  /** The open file's AI jobs: watched while pending, the file read again when they are done. */
+  readonly #aiJobs = new AiJobWatch(this, (saved) => this.#aiFinished(saved));
 
   /** Whether there are changes not saved yet. */
   get dirty(): boolean {
@@ -333,6 +377,14 @@ export class AssetDetailsElement extends LitElement {
     this.renderRoot.querySelector<HTMLTextAreaElement>('#alt')?.focus();
   }
 
+  /** Opens "Remove background"'s question for the shown file (the context menu's item). */
+  async askRemoveBackground(): Promise<void> {
+    this.#selectTab('details');
+    await import('./remove-background.js');
+    await this.updateComplete;
+    await this.renderRoot.querySelector('ml-remove-background')?.ask();
+  }
+
   /** The comment to focus when the Comments tab opens (a notification's link). */
   #focusComment: string | undefined;
 
@@ -348,10 +400,14 @@ export class AssetDetailsElement extends LitElement {
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('asset')) this.#show(this.asset);
-    // "Suggest alt text" is a chunk of its own; it shows only where the server has a captioner.
-    if (changed.has('client') && this.client) void import('./alt-suggest.js');
+    // "Suggest alt text" and "Remove background" are chunks of their own; each shows only where the server offers it.
+    if (changed.has('client') && this.client) {
+      void import('./alt-suggest.js');
+      void import('./remove-background.js');
+    }
     const { file } = this;
     const client = this.reader ?? this.client;
+    this.#aiJobs.follow(client, file);
     if (client && file && file.fileId !== this.#countedFor) {
       this.#countedFor = file.fileId;
       void commentCounts(client, [file.fileId]).then(
@@ -593,7 +649,9 @@ export class AssetDetailsElement extends LitElement {
               ? html`${icon(fileIcon(file.mime))}<audio controls preload="metadata" src=${this.#mediaSource(file) ?? nothing} aria-label=${file.name}></audio>`
               : this.#renderPicture(file)
         }
+        ${this.#renderAiStatus(file)}
       </div>
+      ${this.#renderAiFailures()}
       <div>
         <h3>${file.name}</h3>
         <p class="path">${file.filePath}</p>
@@ -622,6 +680,17 @@ export class AssetDetailsElement extends LitElement {
           : nothing
       }
       ${
+        this.#canEdit && file.fileType === 'image'
+          ? html`<ml-remove-background .client=${this.client} .file=${file} ?running=${this.#aiJobs.state.phase === 'pending'}
+              @ai-job-started=${(e: CustomEvent<{ file: MediaFile; removingBackground: boolean }>) =>
+                this.#aiJobs.started(
+                  this.reader ?? this.client!,
+                  e.detail.file.fileId,
+                  e.detail.removingBackground,
+                )}></ml-remove-background>`
+          : nothing
+      }
+      ${
         this.editing
           ? html`<ml-image-editor .file=${file} .client=${this.client} .calls=${{ editImage, restoreVersion, updateFileDetails }} .l10n=${l}
               @asset-change=${(e: CustomEvent) => emit(this, 'asset-change', e.detail)}
@@ -633,7 +702,7 @@ export class AssetDetailsElement extends LitElement {
       ${this.#canEdit ? this.#renderOrganise([file]) : nothing}
       ${
         this.#canEdit
-          ? html`<details class="versions" @toggle=${(e: Event) => {
+          ? html`<details class="versions" ?open=${this.versionsOpen} @toggle=${(e: Event) => {
               this.versionsOpen = (e.target as HTMLDetailsElement).open;
             }}>
               <summary>${l.t('versions')}</summary>
@@ -800,6 +869,55 @@ export class AssetDetailsElement extends LitElement {
       </div>
       ${this.status?.error ? html`<p class="alert" role="alert">${this.status.text}</p>` : nothing}
     </form>`;
+  }
+
+  /**
+   * Where the open file's AI jobs stand, on its picture: a live region that is always there (so
+   * the change is read out), empty and unseen when there is nothing to say.
+   */
+  #renderAiStatus(file: MediaFile): TemplateResult {
+    const l = this.#l10n.value;
+    const state = this.#aiJobs.state;
+    const text =
+      state.phase === 'pending'
+        ? l.t(state.removingBackground ? 'aiRemovingBackground' : 'aiAnalysing')
+        : state.phase === 'timed-out'
+          ? l.t('aiTooLong')
+          : state.phase === 'done' && state.removedBackground
+            ? l.t('backgroundRemoved', { version: file.versionInfo.name })
+            : state.phase === 'done' && state.failed.length === 0
+              ? l.t('aiAnalysed')
+              : '';
+    return html`<p class=${state.phase === 'pending' ? 'ai-status pending' : 'ai-status'} role="status" aria-live="polite">${text}</p>`;
+  }
+
+  /** The AI jobs that failed, said under the picture they were about. */
+  #renderAiFailures(): TemplateResult | typeof nothing {
+    const l = this.#l10n.value;
+    const state = this.#aiJobs.state;
+    const failed = state.phase === 'done' ? state.failed : [];
+    if (failed.length === 0) return nothing;
+    return html`<p class="alert" role="alert">${[
+      ...(failed.includes('remove-bg') ? [l.t('removeBackgroundFailed')] : []),
+      ...(failed.some((name) => name !== 'remove-bg') ? [l.t('aiTaggingFailed')] : []),
+    ].join(' ')}</p>`;
+  }
+
+  /**
+   * The file's AI jobs are done: show it as the server has it now (its AI tags, a version without
+   * background, their thumbnail), keeping unsaved edits, and tell the grid.
+   */
+  #aiFinished(saved: MediaFile): void {
+    if (this.file?.fileId !== saved.fileId) return;
+    const { file, draft } = this;
+    if (!draft || !isDirty(file, draft)) this.draft = draftOf(saved);
+    if (saved.versionInfo.id !== file.versionInfo.id) {
+      this.previewFailed = false;
+      // A new version (the background removed): its place in the history shows.
+      if (this.#canEdit) this.versionsOpen = true;
+    }
+    this.file = saved;
+    emit(this, 'asset-change', { asset: saved });
   }
 
   /** An AI tag was accepted or rejected on the server: show the file as it is, keeping unsaved edits. */

@@ -2,11 +2,13 @@ import { css, html, LitElement } from 'lit';
 import type { Asset, MediaFile, MediaFolder } from '../../shared/wire.js';
 import { state } from '../decorators.js';
 import '../i18n/en-ai.js';
+import '../i18n/en-ai-jobs.js';
 import '../i18n/en-collections.js';
 import { enEdit } from '../i18n/en-edit.js';
 import { addEnglish } from '../i18n/localize.js';
 import type { LibraryHost } from '../state/library-host.js';
 import { shared } from '../styles/shared.js';
+import { aiCapabilities, knownAiCapabilities } from './ai-capabilities.js';
 import type { OrganiseTask } from './organise-dialog.js';
 import { adoptStyles } from './part-events.js';
 import { downloadZip, openShareDialog } from './share-actions.js';
@@ -82,6 +84,8 @@ export function contextMenus(host: LibraryHost): void {
   // Every time: a grid or tree made since (the element started again) gets its "…" too.
   for (const part of root?.querySelectorAll('ml-asset-grid, ml-folder-tree') ?? [])
     adoptStyles(part.shadowRoot, moreStyles);
+  // Whether the server removes backgrounds, known before a menu must decide.
+  if (host.client) void aiCapabilities(host.client);
   if (!root || installed.has(host)) return;
   installed.add(host);
   const open = async (event: Event, target: MenuTarget | undefined, at?: { x: number; y: number }) => {
@@ -213,6 +217,11 @@ export function actionsFor(host: LibraryHost, target: MenuTarget): MenuAction[] 
   if (host.mayShare(file)) actions.push(share(host, file));
   if (file.fileType === 'image')
     actions.push({ label: l.t('findSimilar'), run: () => void host.findSimilar(file) });
+  if (file.fileType === 'image' && host.client) {
+    if (knownAiCapabilities(host.client)?.backgroundRemoval)
+      actions.push({ label: l.t('removeBackgroundMenu'), run: () => void host.removeBackground(file) });
+    else void aiCapabilities(host.client);
+  }
   // Several files selected, this one among them: one ZIP of them all.
   const selected = host.element.selectedFiles;
   if (selected.length > 1 && selected.some((f) => f.fileId === file.fileId))

@@ -59,6 +59,8 @@ export interface LibraryHost {
   mayShareCollections(): boolean;
   /** Shows the images that look like `file` in place of the files ("Find similar"). */
   findSimilar(file: MediaFile): Promise<void>;
+  /** Opens `file` in the details panel with "Remove background" asking (where the server offers it). */
+  removeBackground(file: MediaFile): Promise<void>;
   /** Opens "Share with people…" for a file or folder. */
   share(asset: Asset): Promise<void>;
   /** The connection, once there is one; rejects when connecting fails. */

@@ -91,6 +91,7 @@ export async function bulkDelete(
         trashedKeys.push(...moved.blobKeys);
         return { action: 'file.delete', ...target, target: { ...target.target, ...trashTarget(moved.item) } };
       }
+      await store.versionData.forget((await store.files.versions(file.fileId)).map((v) => v.versionId));
       const keys = await store.files.delete(file.fileId);
       await store.blobJournal.add(keys, Date.now());
       blobKeys.push(...keys);

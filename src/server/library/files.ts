@@ -151,6 +151,7 @@ export async function deleteFile(ctx: ServerContext, fileId: string, actor: Audi
   }
   const blobKeys = await ctx.store.transaction(async (store) => {
     const file = await requireFile(store, fileId);
+    await store.versionData.forget((await store.files.versions(fileId)).map((v) => v.versionId));
     const keys = await store.files.delete(fileId);
     await store.blobJournal.add(keys, Date.now());
     await appendAudit(store, actor, { action: 'file.delete', ...fileTarget(file) });

@@ -75,6 +75,7 @@ export async function deleteFolder(ctx: ServerContext, folderPath: string, actor
     if (!(await store.folders.get(folder))) {
       throw notFound(messages.folderNotFound(toWireFolderPath(folder)), { reason: 'FOLDER_NOT_FOUND' });
     }
+    await store.versionData.forget((await store.files.versionsInTree(folder)).map((v) => v.versionId));
     const keys = await store.files.deleteInTree(folder);
     await store.folders.deleteTree(folder);
     await store.blobJournal.add(keys, Date.now());

@@ -174,7 +174,9 @@ async function purgeItem(
   actor: AuditActor,
   now: number,
 ): Promise<string[]> {
-  await store.references.forgetFiles(await store.trash.fileIdsOf(item.itemId));
+  const { versions } = await store.trash.contents(item.itemId);
+  await store.references.forgetFiles([...new Set(versions.map((v) => v.fileId))]);
+  await store.versionData.forget(versions.map((v) => v.versionId));
   const keys = await store.trash.remove(item.itemId);
   await store.blobJournal.add(keys, now);
   await appendAudit(

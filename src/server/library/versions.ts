@@ -131,6 +131,7 @@ export async function deleteVersion(
       throw badRequest('You cannot delete current version of a file.', { reason: 'CURRENT_VERSION' });
     }
     await store.files.deleteVersion(versionId);
+    await store.versionData.forget([versionId]);
     await store.blobJournal.add([version.blobKey], Date.now());
     await appendAudit(store, actor, {
       action: 'version.delete',

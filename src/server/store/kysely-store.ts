@@ -30,6 +30,7 @@ import { SuggestionRepository } from './repositories/suggestions.js';
 import { TrashRepository } from './repositories/trash.js';
 import { UrlEndpointRepository } from './repositories/url-endpoints.js';
 import { UserRepository } from './repositories/users.js';
+import { VersionDataRepository } from './repositories/version-data.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
@@ -76,6 +77,7 @@ export function kyselyStore(
     contentHashes: new ContentHashRepository(connection),
     perceptualHashes: new PerceptualHashRepository(connection),
     imageSignatures: new ImageSignatureRepository(connection),
+    versionData: new VersionDataRepository(connection),
     suggestions: new SuggestionRepository(connection),
     audit: new AuditEntryRepository(connection),
     comments: new CommentRepository(connection),

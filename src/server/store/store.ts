@@ -28,6 +28,7 @@ import type { SuggestionRepository } from './repositories/suggestions.js';
 import type { TrashRepository } from './repositories/trash.js';
 import type { UrlEndpointRepository } from './repositories/url-endpoints.js';
 import type { UserRepository } from './repositories/users.js';
+import type { VersionDataRepository } from './repositories/version-data.js';
 
 export type { ListQuery, SortColumn } from './list-query.js';
 export type { AiAnalysisRecord, AiJobKind, AiJobRecord, AiJobStatus } from './repositories/ai.js';
@@ -103,6 +104,8 @@ export interface Store {
   readonly perceptualHashes: PerceptualHashRepository;
   /** Similarity signatures of image versions: "find similar". */
   readonly imageSignatures: ImageSignatureRepository;
+  /** Rows derived from a version (AI analysis and jobs, signatures, hashes): gone with it for good. */
+  readonly versionData: VersionDataRepository;
   /** What the search box suggests as a person types. */
   readonly suggestions: SuggestionRepository;
   /** Deleted files and folders until they are purged or restored. */

@@ -145,12 +145,6 @@ export class TrashRepository extends Repository {
     return itemRows.all(this.c.dialect.name === 'postgres' ? q.forUpdate().skipLocked() : q);
   }
 
-  /** The file ids an item holds (to forget their references when it goes for good). */
-  async fileIdsOf(itemId: string): Promise<string[]> {
-    const { versions } = await this.contents(itemId);
-    return [...new Set(versions.map((v) => v.fileId))];
-  }
-
   #matching(query: TrashQuery) {
     let q = this.c.db.selectFrom('trash_items');
     if (query.within !== undefined) q = q.where(inFolderTree('path', query.within));
