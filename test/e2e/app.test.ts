@@ -331,12 +331,12 @@ describe('the DAM app, as its users', () => {
     });
     const commentId = ((await mention.json()) as { comment: { id: string } }).comment.id;
 
-    /** The id of the element that has the focus, through shadow roots. */
+    /** The comment has the focus (found through shadow roots), and shows it with a ring. */
     const focusedComment = (page: Page) =>
       page.waitForFunction((id) => {
         let active: Element | null = document.activeElement;
         while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-        return active?.id === `comment-${id}`;
+        return active?.id === `comment-${id}` && getComputedStyle(active).outlineStyle !== 'none';
       }, commentId);
 
     // An email's link, opened signed out: signing in lands on the file and the comment.

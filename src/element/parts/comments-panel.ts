@@ -113,6 +113,11 @@ export class CommentsPanelElement extends LitElement {
         padding-inline-start: 14px;
         border-inline-start: 2px solid var(--_border);
       }
+      article[data-linked]:focus {
+        outline: 2px solid var(--_accent);
+        outline-offset: 4px;
+        border-radius: 2px;
+      }
       article.resolved > .text {
         color: var(--_muted);
       }
@@ -342,8 +347,16 @@ export class CommentsPanelElement extends LitElement {
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.preview')?.focus());
   }
 
+  /**
+   * Focuses a comment (a link's, a pin's): ringed like keyboard focus even after a click, since
+   * it is where the user was sent, until the focus moves on.
+   */
   #showThread(id: string): void {
-    this.renderRoot.querySelector<HTMLElement>(`#comment-${CSS.escape(id)}`)?.focus();
+    const comment = this.renderRoot.querySelector<HTMLElement>(`#comment-${CSS.escape(id)}`);
+    if (!comment) return;
+    comment.dataset.linked = '';
+    comment.addEventListener('blur', () => delete comment.dataset.linked, { once: true });
+    comment.focus();
   }
 
   protected override updated(): void {
