@@ -1,36 +1,18 @@
-// The details panel and the server's AI jobs, against the built script-tag file (the lazy chunks
-// are the real ones) and the element test server: `google-auto-tagging` goes to a fake Google
-// Vision at the HTTP boundary (test/helpers/fake-ai-providers.ts) which the tests can hold, so a
-// job stays pending as long as a test needs; `remove-bg` runs the server's own selfie model.
-import { setViewport } from '@web/test-runner-commands';
 import { expect } from 'chai';
-import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { MediaFile } from '../../src/shared/wire.js';
-import { bundle, env, fetchAuth, shadow, until } from './bundle-helpers.js';
+import {
+  bundle,
+  cellNamed,
+  env,
+  mountInline as mount,
+  openDetails,
+  shadow,
+  sessionToken as token,
+  until,
+} from './bundle-helpers.js';
 import { until as waitUntil } from './until.js';
 
 await import(/* @vite-ignore */ bundle);
-
-async function mount(folder: string): Promise<MediaLibraryElement> {
-  if (window.innerWidth < 1280) await setViewport({ width: 1280, height: 900 });
-  const element = document.createElement('media-library') as MediaLibraryElement;
-  element.setAttribute('endpoint', env.url);
-  element.setAttribute('mode', 'inline');
-  element.setAttribute('initial-folder', folder);
-  element.fetchAuth = fetchAuth();
-  element.style.cssText = 'display:block;width:1100px;height:800px';
-  document.body.append(element);
-  await until(
-    () => !element.hasAttribute('loading') && shadow(element).querySelector('ml-asset-grid'),
-    'the listing',
-  );
-  return element;
-}
-
-async function token(): Promise<string> {
-  const session = await fetch(`${env.authUrl}/session`, { method: 'POST', body: '{}' });
-  return ((await session.json()) as { token: string }).token;
-}
 
 async function api(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
@@ -70,23 +52,6 @@ const hold = (on: boolean) =>
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ hold: on }),
   });
-
-const cellNamed = (element: MediaLibraryElement, name: string) => {
-  const grid = shadow(element).querySelector('ml-asset-grid');
-  return [...(grid?.shadowRoot?.querySelectorAll<HTMLElement>('[data-index]') ?? [])].find(
-    (cell) => cell.querySelector('.name')?.textContent?.trim() === name,
-  );
-};
-
-/** Selects `name` and opens the details panel; answers the panel's shadow root. */
-async function openDetails(element: MediaLibraryElement, name: string): Promise<ShadowRoot> {
-  const cell = await until(() => cellNamed(element, name), `${name} in the grid`);
-  cell.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
-  shadow(element).querySelector<HTMLButtonElement>('[aria-label="Show details"]')!.click();
-  const panel = await until(() => shadow(element).querySelector('ml-asset-details'), 'the details panel');
-  await until(() => panel.shadowRoot?.querySelector('h3')?.textContent === name, 'the file in the panel');
-  return panel.shadowRoot!;
-}
 
 const statusOf = (root: ShadowRoot) =>
   root.querySelector<HTMLElement>('.ai-status')?.textContent?.trim() ?? '';

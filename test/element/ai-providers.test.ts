@@ -1,32 +1,20 @@
-// The actions that use the server's external AI providers, against the built script-tag file (the
-// lazy chunks are the real ones) and the element test server, which is configured with a fake
-// OpenAI-compatible API (test/helpers/fake-ai-providers.ts): "Suggest alt text" in the details
-// panel and "Generate an image" in the upload panel.
-import { setViewport } from '@web/test-runner-commands';
 import { expect } from 'chai';
-import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { MediaFile } from '../../src/shared/wire.js';
-import { bundle, env, fetchAuth, panelOf, shadow, until, uploadButton } from './bundle-helpers.js';
+import {
+  bundle,
+  cellNamed,
+  env,
+  mountInline as mount,
+  openDetails,
+  panelOf,
+  shadow,
+  until,
+  uploadButton,
+} from './bundle-helpers.js';
 
 await import(/* @vite-ignore */ bundle);
 
 const fakeAltText = 'A blue square on a white background.';
-
-async function mount(folder: string): Promise<MediaLibraryElement> {
-  if (window.innerWidth < 1280) await setViewport({ width: 1280, height: 900 });
-  const element = document.createElement('media-library') as MediaLibraryElement;
-  element.setAttribute('endpoint', env.url);
-  element.setAttribute('mode', 'inline');
-  element.setAttribute('initial-folder', folder);
-  element.fetchAuth = fetchAuth();
-  element.style.cssText = 'display:block;width:1100px;height:800px';
-  document.body.append(element);
-  await until(
-    () => !element.hasAttribute('loading') && shadow(element).querySelector('ml-asset-grid'),
-    'the listing',
-  );
-  return element;
-}
 
 /** Uploads a PNG with the test token endpoint's session. */
 async function uploadPng(
@@ -53,23 +41,6 @@ async function uploadPng(
   });
   if (response.status !== 200) throw new Error(`upload: ${response.status} ${await response.text()}`);
   return (await response.json()) as MediaFile;
-}
-
-const cellNamed = (element: MediaLibraryElement, name: string) => {
-  const grid = shadow(element).querySelector('ml-asset-grid');
-  return [...(grid?.shadowRoot?.querySelectorAll<HTMLElement>('[data-index]') ?? [])].find(
-    (cell) => cell.querySelector('.name')?.textContent?.trim() === name,
-  );
-};
-
-/** Selects `name` and opens the details panel; answers the panel's shadow root. */
-async function openDetails(element: MediaLibraryElement, name: string): Promise<ShadowRoot> {
-  const cell = await until(() => cellNamed(element, name), `${name} in the grid`);
-  cell.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
-  shadow(element).querySelector<HTMLButtonElement>('[aria-label="Show details"]')!.click();
-  const panel = await until(() => shadow(element).querySelector('ml-asset-details'), 'the details panel');
-  await until(() => panel.shadowRoot?.querySelector('h3')?.textContent === name, 'the file in the panel');
-  return panel.shadowRoot!;
 }
 
 const suggestButton = (root: ShadowRoot) =>

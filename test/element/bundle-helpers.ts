@@ -1,5 +1,6 @@
 // Helpers for the tests of the built script-tag file (upload, events): nothing here registers the
 // element from source, as helpers.ts does.
+import { setViewport } from '@web/test-runner-commands';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { ElementTestEnv } from './test-server.js';
 import { until as waitUntil } from './until.js';
@@ -67,4 +68,49 @@ export async function pngFile(name: string, width = 8, height = 8, colour = '#c3
   context.fillStyle = colour;
   context.fillRect(0, 0, width, height);
   return new File([await canvas.convertToBlob({ type: 'image/png' })], name, { type: 'image/png' });
+}
+
+/** The element inline on `folder` (1100×800 in a 1280 px wide page), once its listing is there. */
+export async function mountInline(
+  folder: string,
+  properties: Partial<MediaLibraryElement> = {},
+): Promise<MediaLibraryElement> {
+  if (window.innerWidth < 1280) await setViewport({ width: 1280, height: 900 });
+  const element = document.createElement('media-library') as MediaLibraryElement;
+  element.setAttribute('endpoint', env.url);
+  element.setAttribute('mode', 'inline');
+  element.setAttribute('initial-folder', folder);
+  element.fetchAuth = fetchAuth();
+  Object.assign(element, properties);
+  element.style.cssText = 'display:block;width:1100px;height:800px';
+  document.body.append(element);
+  await until(
+    () => !element.hasAttribute('loading') && shadow(element).querySelector('ml-asset-grid'),
+    'the listing',
+  );
+  return element;
+}
+
+/** A whole-library session's token from the test token endpoint. */
+export async function sessionToken(): Promise<string> {
+  return ((await (await fetchAuth()('session', { method: 'POST', body: '{}' })).json()) as { token: string })
+    .token;
+}
+
+/** The grid cell showing `name`, if it is rendered. */
+export const cellNamed = (element: MediaLibraryElement, name: string) => {
+  const grid = shadow(element).querySelector('ml-asset-grid');
+  return [...(grid?.shadowRoot?.querySelectorAll<HTMLElement>('[data-index]') ?? [])].find(
+    (cell) => cell.querySelector('.name')?.textContent?.trim() === name,
+  );
+};
+
+/** Selects `name` and opens the details panel; answers the panel's shadow root. */
+export async function openDetails(element: MediaLibraryElement, name: string): Promise<ShadowRoot> {
+  const cell = await until(() => cellNamed(element, name), `${name} in the grid`);
+  cell.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+  shadow(element).querySelector<HTMLButtonElement>('[aria-label="Show details"]')!.click();
+  const panel = await until(() => shadow(element).querySelector('ml-asset-details'), 'the details panel');
+  await until(() => panel.shadowRoot?.querySelector('h3')?.textContent === name, 'the file in the panel');
+  return panel.shadowRoot!;
 }

@@ -1,26 +1,8 @@
-// What the duplicates tests share (one file each, so each stays under the runner's time limit):
-// the element mounted on a folder, pictures whose scaled copies are near duplicates, the listing,
-// an upload through the element, and the duplicate choice offered for a dropped file.
-import { setViewport } from '@web/test-runner-commands';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { MediaFile } from '../../src/shared/wire.js';
-import { drop, env, fetchAuth, panelOf, shadow, startButton, until } from './bundle-helpers.js';
+import { drop, env, panelOf, shadow, startButton, sessionToken as token, until } from './bundle-helpers.js';
 
-export async function mount(folder: string): Promise<MediaLibraryElement> {
-  if (window.innerWidth < 1280) await setViewport({ width: 1280, height: 900 });
-  const element = document.createElement('media-library') as MediaLibraryElement;
-  element.setAttribute('endpoint', env.url);
-  element.setAttribute('mode', 'inline');
-  element.setAttribute('initial-folder', folder);
-  element.fetchAuth = fetchAuth();
-  element.style.cssText = 'display:block;width:1100px;height:800px';
-  document.body.append(element);
-  await until(
-    () => !element.hasAttribute('loading') && shadow(element).querySelector('ml-asset-grid'),
-    'the listing',
-  );
-  return element;
-}
+export { mountInline as mount, sessionToken as token } from './bundle-helpers.js';
 
 /** A picture that looks the same at any size (smooth bands of `seed`): scaled copies are near duplicates. */
 export async function picture(name: string, seed: number, size: number): Promise<File> {
@@ -35,11 +17,6 @@ export async function picture(name: string, seed: number, size: number): Promise
   context.fillStyle = '#fff';
   context.fillRect(size * 0.1, size * 0.55, size * 0.3, size * 0.3);
   return new File([await canvas.convertToBlob({ type: 'image/png' })], name, { type: 'image/png' });
-}
-
-export async function token(): Promise<string> {
-  return ((await (await fetchAuth()('session', { method: 'POST', body: '{}' })).json()) as { token: string })
-    .token;
 }
 
 export async function listed(folder: string): Promise<MediaFile[]> {

@@ -1,7 +1,3 @@
-// Dropping a folder onto the element, against the built script-tag file (dist/, built by
-// `npm run build:browser`): its structure is recreated under the target folder, and names already
-// taken anywhere in it are asked about once, as one batch.
-import { setViewport } from '@web/test-runner-commands';
 import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { MediaFile } from '../../src/shared/wire.js';
@@ -9,6 +5,7 @@ import {
   bundle,
   env,
   fetchAuth,
+  mountInline as mount,
   panelOf,
   pngFile,
   shadow,
@@ -18,22 +15,6 @@ import {
 } from './bundle-helpers.js';
 
 await import(/* @vite-ignore */ bundle);
-
-async function mount(folder: string): Promise<MediaLibraryElement> {
-  if (window.innerWidth < 1280) await setViewport({ width: 1280, height: 900 });
-  const element = document.createElement('media-library') as MediaLibraryElement;
-  element.setAttribute('endpoint', env.url);
-  element.setAttribute('mode', 'inline');
-  element.setAttribute('initial-folder', folder);
-  element.fetchAuth = fetchAuth();
-  element.style.cssText = 'display:block;width:1100px;height:800px';
-  document.body.append(element);
-  await until(
-    () => !element.hasAttribute('loading') && shadow(element).querySelector('ml-asset-grid'),
-    'the listing',
-  );
-  return element;
-}
 
 /** A directory entry as Chromium hands one to a drop (the File and Directory Entries API). */
 type FakeEntry = { isFile: boolean; isDirectory: boolean; name: string } & Record<string, unknown>;

@@ -3,7 +3,7 @@
 // upload (small ones to the upload API, big ones resumably) and appear in the grid; name conflicts;
 // the server's errors; progress events.
 import 'axe-core';
-import { sendKeys, setViewport } from '@web/test-runner-commands';
+import { sendKeys } from '@web/test-runner-commands';
 import type { AxeResults } from 'axe-core';
 import { expect } from 'chai';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
@@ -13,6 +13,7 @@ import {
   drop,
   env,
   fetchAuth,
+  mountInline as mount,
   panelOf,
   pngFile,
   shadow,
@@ -28,26 +29,6 @@ await import(/* @vite-ignore */ bundle);
 performance.setResourceTimingBufferSize(10_000);
 const fetched = (part: string) =>
   performance.getEntriesByType('resource').some((entry) => entry.name.includes(`media-library.${part}-`));
-
-async function mount(
-  folder: string,
-  properties: Partial<MediaLibraryElement> = {},
-): Promise<MediaLibraryElement> {
-  if (window.innerWidth < 1280) await setViewport({ width: 1280, height: 900 });
-  const element = document.createElement('media-library') as MediaLibraryElement;
-  element.setAttribute('endpoint', env.url);
-  element.setAttribute('mode', 'inline');
-  element.setAttribute('initial-folder', folder);
-  element.fetchAuth = fetchAuth();
-  Object.assign(element, properties);
-  element.style.cssText = 'display:block;width:1100px;height:800px';
-  document.body.append(element);
-  await until(
-    () => !element.hasAttribute('loading') && shadow(element).querySelector('ml-asset-grid'),
-    'the listing',
-  );
-  return element;
-}
 
 /** Bytes that differ everywhere, as a file. */
 function binaryFile(name: string, size: number): File {
