@@ -20,6 +20,13 @@ export class DiskStorage implements BlobStorage {
     return join(this.#root, key);
   }
 
+  /**
+   * Moved in first, then synced: one sync makes the bytes and the new name durable together (on
+   * ext4 the file's sync commits the journal holding the rename, so the directory's sync after it
+   * finds nothing left to write), where a sync of the staged file and then one of the directory
+   * cost two journal commits. No reader looks for the key before its row is committed, which
+   * waits for this; a crash before leaves the journaled key to the startup sweep.
+   */
   async putFile(key: string, localPath: string): Promise<void> {
     const target = this.#path(key);
     await mkdir(dirname(target), { recursive: true });
@@ -28,9 +35,9 @@ export class DiskStorage implements BlobStorage {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
       await copyFile(localPath, target);
-      await fsyncPath(target);
       await rm(localPath, { force: true });
     }
+    await fsyncPath(target);
     await fsyncPath(dirname(target));
   }
 
