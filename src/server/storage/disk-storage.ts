@@ -21,11 +21,11 @@ export class DiskStorage implements BlobStorage {
   }
 
   /**
-   * Moved in first, then synced: one sync makes the bytes and the new name durable together (on
-   * ext4 the file's sync commits the journal holding the rename, so the directory's sync after it
-   * finds nothing left to write), where a sync of the staged file and then one of the directory
-   * cost two journal commits. No reader looks for the key before its row is committed, which
-   * waits for this; a crash before leaves the journaled key to the startup sweep.
+   * Moved in first, then the file and its directory synced at once: both wait for the same
+   * journal commit (on ext4 the one holding the rename), where a sync of the staged file and then
+   * one of the directory cost two in a row, and a sync of an inode already committed still costs
+   * the disk a cache flush. No reader looks for the key before its row is committed, which waits
+   * for this; a crash before leaves the journaled key to the startup sweep.
    */
   async putFile(key: string, localPath: string): Promise<void> {
     const target = this.#path(key);
@@ -37,8 +37,7 @@ export class DiskStorage implements BlobStorage {
       await copyFile(localPath, target);
       await rm(localPath, { force: true });
     }
-    await fsyncPath(target);
-    await fsyncPath(dirname(target));
+    await Promise.all([fsyncPath(target), fsyncPath(dirname(target))]);
   }
 
   async read(key: string, range?: ByteRange): Promise<Readable> {
