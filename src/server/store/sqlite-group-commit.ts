@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import { type Driver, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
 
@@ -17,6 +17,12 @@ export class WalSync {
   #synced = 0;
   #running: Promise<void> | undefined;
   #syncs = 0;
+  /**
+   * The `-wal` file, kept open: an open and a close per sync were two more trips through libuv's
+   * four threads, queued behind the blobs' syncs. SQLite keeps the file (resetting, never
+   * deleting it) while a connection is open, and ours is until `close`.
+   */
+  #handle: FileHandle | undefined;
 
   constructor(databasePath: string) {
     this.#walPath = `${databasePath}-wal`;
@@ -59,12 +65,8 @@ export class WalSync {
     // Every commit numbered so far is in the page cache now: this sync covers them all.
     const target = this.#requested;
     try {
-      const handle = await open(this.#walPath, 'r');
-      try {
-        await handle.datasync();
-      } finally {
-        await handle.close();
-      }
+      this.#handle ??= await open(this.#walPath, 'r');
+      await this.#handle.datasync();
     } catch (error) {
       // No WAL file: everything was checkpointed into the database, which SQLite synced then.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
@@ -73,6 +75,13 @@ export class WalSync {
     }
     this.#syncs++;
     this.#synced = Math.max(this.#synced, target);
+  }
+
+  /** Closes the `-wal` file once the sync under way (if any) is done; for the catalog's close. */
+  async close(): Promise<void> {
+    await this.#running?.catch(() => undefined);
+    await this.#handle?.close();
+    this.#handle = undefined;
   }
 }
 
@@ -153,6 +162,11 @@ class GroupCommitSqliteDriver extends SqliteDriver {
     super(config);
     this.#sync = sync;
     this.#writes = writes;
+  }
+
+  override async destroy(): Promise<void> {
+    await super.destroy();
+    await this.#sync.close();
   }
 
   override async releaseConnection(): Promise<void> {
