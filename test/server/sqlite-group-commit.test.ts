@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import {
+  answeringAfterSync,
   GroupCommitSqliteDialect,
   WalSync,
   WriteTracker,
@@ -101,6 +102,36 @@ describe('SQLite group commit', () => {
     assert.deepEqual(row, { id: 4, name: 'four' });
     assert.equal(walSync.unsynced, 0);
     await write;
+  });
+
+  it('lets the reads of a request wait once, at its answer, for the commits they may see', async () => {
+    const write = db.insertInto('items').values({ id: 5, name: 'five' }).execute();
+    let unsyncedAtRead = -1;
+    const row = await answeringAfterSync(async () => {
+      const seen = await db.selectFrom('items').selectAll().where('id', '=', 5).executeTakeFirst();
+      // The read saw the row and went on at once: its sync is still to come.
+      unsyncedAtRead = walSync.unsynced;
+      return seen;
+    });
+    assert.deepEqual(row, { id: 5, name: 'five' });
+    assert.equal(unsyncedAtRead, 1, 'the read did not wait for the sync');
+    assert.equal(walSync.unsynced, 0, 'the answer waited for it');
+    await write;
+  });
+
+  it('makes a read left running after the answer wait for itself', async () => {
+    let late: Promise<number> | undefined;
+    await answeringAfterSync(async () => {
+      late = (async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const write = db.insertInto('items').values({ id: 6, name: 'six' }).execute();
+        await db.selectFrom('items').selectAll().where('id', '=', 6).executeTakeFirst();
+        const unsynced = walSync.unsynced;
+        await write;
+        return unsynced;
+      })();
+    });
+    assert.equal(await late, 0, 'the late read waited for the commit it saw');
   });
 
   it('makes no sync for reads alone, nor for writes that change no row', async () => {

@@ -276,10 +276,12 @@ describe('upload refuses bad input with a 4xx and leaves nothing behind', () => 
     }
   });
 
-  it('left no file listed, no blob stored and nothing staged', async () => {
+  it('left no file listed, no blob stored, nothing staged and nothing journaled', async () => {
     const listed = await (await server.api('/v1/files?type=all')).json();
     assert.deepEqual(listed, []);
     assert.deepEqual(await server.blobKeys(), []);
     assert.deepEqual(await filesOnDisk(join(server.dataDir, 'staging')), []);
+    // A known sender's blob is journaled while the bytes arrive; a refusal takes the entry back.
+    assert.deepEqual(await server.catalog().selectFrom('blob_journal').select('blob_key').execute(), []);
   });
 });

@@ -1,5 +1,6 @@
 import type { ServerContext } from '../context.js';
 import type { Store } from '../store/store.js';
+import { newId } from './ids.js';
 
 /** What moving bytes in and out of the library needs. */
 export type BlobContext = Pick<ServerContext, 'store' | 'storage'>;
@@ -27,18 +28,50 @@ export async function deleteDerived(ctx: BlobContext, blobKeys: string[]): Promi
 }
 
 /**
- * The one crash-safe way to add bytes to the library: journal the keys, `place` the blobs (move
- * or copy them into storage), then `commit` the rows in a transaction that also clears the
- * journal entries. If placing or committing fails the blobs are removed; if the process dies,
- * the startup sweep removes them. Either way no row ever points at missing bytes.
+ * A new version's id and blob key, journaled ahead of its bytes: an upload's journal commit (and
+ * its sync) then runs while the body is still arriving, not between the judged bytes and the
+ * move into storage. Hand it to `commitWithBlobs`, or `release` it when the bytes never come.
+ */
+export interface ReservedBlob {
+  versionId: string;
+  blobKey: string;
+  /** Resolves once the journal entry is durable. */
+  journaled: Promise<void>;
+}
+
+export function reserveBlob(ctx: BlobContext, now = Date.now()): ReservedBlob {
+  const versionId = newId(now);
+  const blobKey = blobKeyFor(versionId);
+  const journaled = ctx.store.blobJournal.add([blobKey], now);
+  // Awaited by whoever uses or releases it; a failure must not go unhandled meanwhile.
+  journaled.catch(() => undefined);
+  return { versionId, blobKey, journaled };
+}
+
+/**
+ * Drops the journal entry of a reservation whose upload was refused or failed. Safe whatever
+ * happened: `commitWithBlobs` has already cleared it, with the blob, if it got that far.
+ */
+export async function releaseBlob(ctx: BlobContext, reserved: ReservedBlob): Promise<void> {
+  await reserved.journaled.catch(() => undefined);
+  await ctx.store.blobJournal.remove([reserved.blobKey]);
+}
+
+/**
+ * The one crash-safe way to add bytes to the library: journal the keys (or wait for the journal
+ * entries `journaled` made ahead, see `reserveBlob`), `place` the blobs (move or copy them into
+ * storage), then `commit` the rows in a transaction that also clears the journal entries. If
+ * placing or committing fails the blobs are removed; if the process dies, the startup sweep
+ * removes them. Either way no row ever points at missing bytes.
  */
 export async function commitWithBlobs<T>(
   ctx: BlobContext,
   blobKeys: string[],
   place: () => Promise<void>,
   commit: (store: Store) => Promise<T>,
+  journaled?: Promise<void>,
 ): Promise<T> {
-  await ctx.store.blobJournal.add(blobKeys, Date.now());
+  await (journaled ?? ctx.store.blobJournal.add(blobKeys, Date.now()));
   try {
     await place();
     return await ctx.store.transaction(async (store) => {

@@ -14,7 +14,8 @@ const tooLarge = () => badRequest(messages.fileTooLarge, { reason: 'FILE_TOO_LAR
 
 /**
  * A local file holding an upload's bytes until they are judged and moved into blob storage.
- * Bytes are flushed to disk when the write ends, the first 64 KiB are kept in memory for
+ * Bytes are not synced here: storage makes them durable where they end up (`putFile`), and a
+ * crash empties staging anyway. The first 64 KiB are kept in memory for
  * sniffing, and the SHA-256 is taken as they pass (no second read for duplicate detection).
  * `discard` is safe to call whatever happened; after a move there is nothing left.
  */
@@ -64,7 +65,7 @@ export class StagedFile {
         done(null, chunk);
       },
     });
-    const out = createWriteStream(this.path, { flush: true, highWaterMark: writeChunkBytes });
+    const out = createWriteStream(this.path, { highWaterMark: writeChunkBytes });
     try {
       await pipeline(source, meter, out);
     } catch (error) {
@@ -82,7 +83,7 @@ export class StagedFile {
   async writeBuffer(bytes: Buffer, maxBytes: number): Promise<void> {
     if (bytes.length > maxBytes) throw tooLarge();
     this.#sha256 = undefined;
-    await writeFile(this.path, bytes, { flush: true });
+    await writeFile(this.path, bytes);
     this.size = bytes.length;
     this.head = bytes.subarray(0, headBytes);
     this.#sha256 = createHash('sha256').update(bytes).digest('hex');
@@ -98,7 +99,7 @@ export class StagedFile {
 
   /**
    * Takes over a complete file already on this disk (a finished resumable upload): moves it into
-   * staging, flushes it to disk, and reads its size and head.
+   * staging and reads its size and head.
    */
   static async adopt(stagingDir: string, path: string): Promise<StagedFile> {
     const staged = new StagedFile(stagingDir);
@@ -128,11 +129,10 @@ export class StagedFile {
     return staged;
   }
 
-  /** Flushes the staged file to disk and reads its size and head. */
+  /** Reads the staged file's size and head. */
   async #measure(): Promise<void> {
-    const handle = await open(this.path, 'r+');
+    const handle = await open(this.path, 'r');
     try {
-      await handle.sync();
       this.size = (await handle.stat()).size;
       const head = Buffer.alloc(Math.min(headBytes, this.size));
       await handle.read(head, 0, head.length, 0);

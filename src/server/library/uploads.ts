@@ -22,7 +22,7 @@ import {
   tagsFromList,
 } from './attributes.js';
 import { actorOf, appendAudit, fileTarget, versionChanges } from './audit.js';
-import { blobKeyFor, commitWithBlobs } from './blobs.js';
+import { blobKeyFor, commitWithBlobs, type ReservedBlob } from './blobs.js';
 import { applyCustomMetadata } from './custom-metadata.js';
 import { pHashOfUpload } from './duplicates.js';
 import { type OptionalResponseField, optionalResponseFields, toUploadResponse } from './file-object.js';
@@ -205,6 +205,8 @@ export interface IngestOptions {
   urlEndpoint: string;
   /** Who uploads; a session may only upload into its folder and the types it accepts. */
   principal?: Principal | null;
+  /** The version's id and blob key, journaled while the bytes arrived (`reserveBlob`). */
+  reserved?: ReservedBlob;
 }
 
 /**
@@ -214,7 +216,7 @@ export interface IngestOptions {
  */
 export async function ingestUpload(
   ctx: ServerContext,
-  { fields, staged, urlEndpoint, principal = null }: IngestOptions,
+  { fields, staged, urlEndpoint, principal = null, reserved }: IngestOptions,
 ): Promise<UploadResponse> {
   const ruled = await readRuledRequest(ctx, fields, principal);
   const {
@@ -276,8 +278,8 @@ export async function ingestUpload(
   // Near duplicates of images are found by this one (docs/server.md "Duplicates").
   const pHash = await pHashOfUpload(ctx, staged.path, probed.mime);
   const now = Date.now();
-  const versionId = newId(now);
-  const blobKey = blobKeyFor(versionId);
+  const versionId = reserved?.versionId ?? newId(now);
+  const blobKey = reserved?.blobKey ?? blobKeyFor(versionId);
   let aiJobs: AiJobRecord[] = [];
   const saved = await commitWithBlobs(
     ctx,
@@ -342,6 +344,7 @@ export async function ingestUpload(
       await store.aiJobs.insert(aiJobs);
       return appended;
     },
+    reserved?.journaled,
   );
   if (aiJobs.length > 0) ctx.aiJobs.wake();
   if (transformations?.post.length) await prerenderPostTransformations(ctx, saved, transformations.post);

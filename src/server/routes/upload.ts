@@ -16,10 +16,12 @@ import { userSessionOf } from '../auth/user-sessions.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, badRequest, messages } from '../errors.js';
 import { Base64Decoder } from '../library/base64-decoder.js';
+import { type ReservedBlob, releaseBlob, reserveBlob } from '../library/blobs.js';
 import { StagedFile } from '../library/staging.js';
 import type { UploadAllowance } from '../library/unauthenticated-uploads.js';
 import { ingestUpload, type UploadFields } from '../library/uploads.js';
 import { openUrl } from '../library/url-fetch.js';
+import { answeringAfterSync } from '../store/sqlite-group-commit.js';
 import { type RoutePlugin, urlEndpointFor } from './route-plugin.js';
 import { UploadResponseSchema } from './schemas.js';
 
@@ -234,9 +236,14 @@ function declaredLength(request: FastifyRequest): number | undefined {
 const uploadSchema = { response: { 200: UploadResponseSchema } };
 
 export const uploadRoutes: RoutePlugin = async (app, { ctx }) => {
-  // Not rate limited, as ImageKit's upload API is not.
-  app.post('/api/v1/files/upload', { schema: uploadSchema }, (request) => receiveUpload(ctx, request, 1));
-  app.post('/api/v2/files/upload', { schema: uploadSchema }, (request) => receiveUpload(ctx, request, 2));
+  // Not rate limited, as ImageKit's upload API is not. Its reads (the key, the rules, the metadata
+  // fields) wait for the catalog's sync once, with the upload's own commit, not one by one.
+  app.post('/api/v1/files/upload', { schema: uploadSchema }, (request) =>
+    answeringAfterSync(() => receiveUpload(ctx, request, 1)),
+  );
+  app.post('/api/v2/files/upload', { schema: uploadSchema }, (request) =>
+    answeringAfterSync(() => receiveUpload(ctx, request, 2)),
+  );
 };
 
 /**
@@ -264,6 +271,9 @@ async function receiveUpload(ctx: ServerContext, request: FastifyRequest, versio
     version,
   };
   const staged = new StagedFile(ctx.stagingDir);
+  // A known sender's blob is journaled while its bytes arrive (never a row for an unknown one).
+  const reserved: ReservedBlob | undefined = viaHeader ? reserveBlob(ctx) : undefined;
+  let stored = false;
   try {
     const form = await receiveForm(ctx, request, staged, sender);
     if (sender.jwt) assertPayloadMatches(sender.jwt.payload, form.fields);
@@ -278,12 +288,15 @@ async function receiveUpload(ctx: ServerContext, request: FastifyRequest, versio
     if (form.fileUrl !== undefined) await stageUrl(ctx, form.fileUrl, staged, limit);
     else if (!form.hasFile) throw badRequest(messages.missingFile, { reason: 'MISSING_PARAMETER' });
     if (staged.size > limit) throw tooLargeFor(ctx, principal);
-    return await ingestUpload(ctx, {
+    const uploaded = await ingestUpload(ctx, {
       fields: form.fields,
       staged,
       urlEndpoint: urlEndpointFor(ctx, request),
       principal,
+      reserved,
     });
+    stored = true;
+    return uploaded;
   } catch (error) {
     // Say which limit it was when the session's, not the server's, refused the size.
     const tooLarge = error instanceof ApiError && error.body.reason === 'FILE_TOO_LARGE';
@@ -292,6 +305,8 @@ async function receiveUpload(ctx: ServerContext, request: FastifyRequest, versio
   } finally {
     sender.allowance?.release();
     await staged.discard();
+    // Not stored: its journal entry goes (left behind by a failure here, the startup sweep takes it).
+    if (reserved && !stored) await releaseBlob(ctx, reserved).catch(() => undefined);
   }
 }
 

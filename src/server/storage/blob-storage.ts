@@ -11,7 +11,7 @@ export interface ByteRange {
  * (`originals/<shard>/<versionId>`), never user input. Two implementations: local disk and S3.
  */
 export interface BlobStorage {
-  /** Moves a complete local file (already fsynced) into storage; durable once this resolves. */
+  /** Moves a complete local file (written, not necessarily synced) into storage; durable once this resolves. */
   putFile(key: string, localPath: string): Promise<void>;
   /** Streams the blob, or the given range of it. Rejects with `BlobNotFoundError` when absent. */
   read(key: string, range?: ByteRange): Promise<Readable>;

@@ -1,4 +1,5 @@
-import { open } from 'node:fs/promises';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { type FileHandle, open } from 'node:fs/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import { type Driver, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
 
@@ -16,6 +17,12 @@ export class WalSync {
   #synced = 0;
   #running: Promise<void> | undefined;
   #syncs = 0;
+  /**
+   * The `-wal` file, kept open: an open and a close per sync were two more trips through libuv's
+   * four threads, queued behind the blobs' syncs. SQLite keeps the file (resetting, never
+   * deleting it) while a connection is open, and ours is until `close`.
+   */
+  #handle: FileHandle | undefined;
 
   constructor(databasePath: string) {
     this.#walPath = `${databasePath}-wal`;
@@ -33,15 +40,21 @@ export class WalSync {
 
   /** A commit was written: answers once it would survive a power loss. */
   committed(): Promise<void> {
-    return this.#until(++this.#requested);
+    return this.until(++this.#requested);
   }
 
   /** Answers once every commit written so far is on disk, so a read never shows what power loss could undo. */
   settled(): Promise<void> {
-    return this.#synced >= this.#requested ? Promise.resolve() : this.#until(this.#requested);
+    return this.#synced >= this.#requested ? Promise.resolve() : this.until(this.#requested);
   }
 
-  async #until(ticket: number): Promise<void> {
+  /** The commits a read may have seen so far: `until` of it makes them all durable. */
+  get ticket(): number {
+    return this.#requested;
+  }
+
+  /** Answers once the commit numbered `ticket` (and every one before it) is on disk. */
+  async until(ticket: number): Promise<void> {
     while (this.#synced < ticket) {
       this.#running ??= this.#sync();
       await this.#running;
@@ -52,12 +65,8 @@ export class WalSync {
     // Every commit numbered so far is in the page cache now: this sync covers them all.
     const target = this.#requested;
     try {
-      const handle = await open(this.#walPath, 'r');
-      try {
-        await handle.datasync();
-      } finally {
-        await handle.close();
-      }
+      this.#handle ??= await open(this.#walPath, 'r');
+      await this.#handle.datasync();
     } catch (error) {
       // No WAL file: everything was checkpointed into the database, which SQLite synced then.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
@@ -66,6 +75,42 @@ export class WalSync {
     }
     this.#syncs++;
     this.#synced = Math.max(this.#synced, target);
+  }
+
+  /** Closes the `-wal` file once the sync under way (if any) is done; for the catalog's close. */
+  async close(): Promise<void> {
+    await this.#running?.catch(() => undefined);
+    await this.#handle?.close();
+    this.#handle = undefined;
+  }
+}
+
+/** Reads whose durability wait was put off to the end of the work they are part of (`answeringAfterSync`). */
+interface DeferredReads {
+  /** Until the work is answered; a read after that (work left running behind the answer) waits itself. */
+  open: boolean;
+  /** What each catalog's reads may have seen, by its `WalSync`. */
+  tickets: Map<WalSync, number>;
+}
+
+const deferredReads = new AsyncLocalStorage<DeferredReads>();
+
+/**
+ * Runs `work` (a request's handler) with its catalog reads not waiting each for the WAL syncs of
+ * what they may have seen, and answers only once all those syncs are done: the caller is still
+ * told nothing a power loss could take back, and it waits for the syncs once (usually not at
+ * all, its own commit's sync having covered them) instead of at every read. Reads of work left
+ * running behind it (notifications, a job it woke) wait for themselves once it is answered.
+ * PostgreSQL's store has no such waits; there this only runs `work`.
+ */
+export async function answeringAfterSync<T>(work: () => Promise<T>): Promise<T> {
+  const reads: DeferredReads = { open: true, tickets: new Map() };
+  try {
+    return await deferredReads.run(reads, work);
+  } finally {
+    // From here on a read of work left running (a notification, a job woken) waits for itself.
+    reads.open = false;
+    await Promise.all([...reads.tickets].map(([sync, ticket]) => sync.until(ticket)));
   }
 }
 
@@ -119,6 +164,11 @@ class GroupCommitSqliteDriver extends SqliteDriver {
     this.#writes = writes;
   }
 
+  override async destroy(): Promise<void> {
+    await super.destroy();
+    await this.#sync.close();
+  }
+
   override async releaseConnection(): Promise<void> {
     let committed = false;
     try {
@@ -127,7 +177,11 @@ class GroupCommitSqliteDriver extends SqliteDriver {
       // Whatever happened, the single connection goes back, or every later query would wait forever.
       await super.releaseConnection();
     }
-    await (committed ? this.#sync.committed() : this.#sync.settled());
+    if (committed) return this.#sync.committed();
+    const reads = deferredReads.getStore();
+    if (!reads?.open) return this.#sync.settled();
+    const ticket = this.#sync.ticket;
+    if (ticket > (reads.tickets.get(this.#sync) ?? 0)) reads.tickets.set(this.#sync, ticket);
   }
 }
 
