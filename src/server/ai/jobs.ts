@@ -38,7 +38,11 @@ async function loadImage(ctx: AiJobContext, version: FileRecord): Promise<AiImag
 export async function analyseVersion(ctx: AiJobContext, version: FileRecord): Promise<ImageAnalysis> {
   const analyser = ctx.ai.analyser;
   if (!analyser) throw new ApiError(400, ctx.ai.unavailable ?? 'This server runs no AI models.');
-  const analysis = await analyser.analyse(await loadImage(ctx, version));
+  // On local disk the model process reads the original itself: the server neither reads nor copies it.
+  const path = ctx.storage.localPath?.(version.blobKey);
+  const analysis = await analyser.analyse(
+    path !== undefined ? { path } : { bytes: await readBlob(ctx.storage, version.blobKey) },
+  );
   await ctx.store.aiAnalyses.put({
     versionId: version.versionId,
     text: analysis.words.length > 0 ? analysis.words.map((w) => w.text).join(' ') : null,

@@ -20,6 +20,10 @@ export class DiskStorage implements BlobStorage {
     return join(this.#root, key);
   }
 
+  localPath(key: string): string {
+    return this.#path(key);
+  }
+
   async putFile(key: string, localPath: string): Promise<void> {
     const target = this.#path(key);
     await mkdir(dirname(target), { recursive: true });
