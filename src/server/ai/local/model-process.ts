@@ -29,8 +29,8 @@ const niceCommand = ['/usr/bin/nice', '/bin/nice'].find(
 
 /**
  * The built JavaScript module, or its TypeScript source through tsx (tests, `npm start`). Started
- * through `nice`: Node's threads (V8's compiler and GC, libuv's pool, tesseract's worker) would
- * keep the server's priority if only the main thread were lowered after the start.
+ * through `nice`: lowering the pid after the start races Node's start-up, and a thread made before
+ * it (V8's, libuv's) would keep the server's priority; Linux's priorities are per thread.
  */
 function startProcess(): ChildProcess {
   const built = fileURLToPath(new URL('./human-process.js', import.meta.url));
