@@ -15,7 +15,7 @@ import type { HumanAsk } from './human-process.js';
 
 type Answer = { id: number; result?: unknown; error?: string };
 
-/** Nice value of the model process: below the server, above idle. */
+/** How much nicer than the server the model process runs (through `nice`; else this absolute value). */
 const modelPriority = 10;
 
 let child: ChildProcess | undefined;
