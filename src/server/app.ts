@@ -96,6 +96,15 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     reply.header('x-content-type-options', 'nosniff');
     assertHostAnswered(answeredHosts, request.headers.host);
   });
+  // Foreground first: AI jobs wait while this node serves requests (src/server/ai/jobs.ts).
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!request.routeOptions.config.background) {
+      ctx.aiJobs.requestStarted();
+      // 'close' comes once the answer is sent or the client went away, whichever happens.
+      reply.raw.once('close', () => ctx.aiJobs.requestEnded());
+    }
+    done();
+  });
 
   await app.register(cors, apiCorsOptions(ctx.config.corsOrigins));
 

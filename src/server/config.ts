@@ -80,6 +80,13 @@ export interface ServerConfig {
   ai: boolean;
   /** AI model jobs this process runs at once (each holds a model's working memory). */
   aiConcurrency: number;
+  /**
+   * Foreground first: no AI job starts on this node while it serves a request or served one less
+   * than this long ago (0: jobs never wait for requests).
+   */
+  aiQuietMs: number;
+  /** Under constant traffic a waiting AI worker still starts a job after this long, so jobs progress. */
+  aiMaxDeferMs: number;
   /** Renders that may wait for a free slot; past it, delivery answers 503 with Retry-After. */
   renderQueueLength: number;
   /**
@@ -209,6 +216,8 @@ export function defaultConfig(): ServerConfig {
     renderConcurrency: availableParallelism(),
     ai: true,
     aiConcurrency: availableParallelism(),
+    aiQuietMs: 500,
+    aiMaxDeferMs: 30_000,
     // A grid page of new thumbnails at once; waiting costs a socket, not pixels (sources load in turn).
     renderQueueLength: 64,
     renderMemoryBytes: 512 * 1024 ** 2,
@@ -313,6 +322,8 @@ export function resolveConfig(flags: ConfigFlags, env: Env = process.env): Serve
       flags['ai-concurrency'] === undefined
         ? count('MEDIA_LIBRARY_AI_CONCURRENCY', base.aiConcurrency)
         : count('--ai-concurrency', base.aiConcurrency, 1, flags['ai-concurrency']),
+    aiQuietMs: duration('MEDIA_LIBRARY_AI_QUIET', base.aiQuietMs),
+    aiMaxDeferMs: duration('MEDIA_LIBRARY_AI_MAX_DEFER', base.aiMaxDeferMs),
     renderQueueLength: count('MEDIA_LIBRARY_RENDER_QUEUE', base.renderQueueLength, 0),
     renderMemoryBytes: size('MEDIA_LIBRARY_RENDER_MEMORY', base.renderMemoryBytes),
     videoRenderConcurrency: count('MEDIA_LIBRARY_VIDEO_RENDER_CONCURRENCY', base.videoRenderConcurrency),

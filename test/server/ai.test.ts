@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { type RunningServer, serveCli } from '../helpers/cli.js';
-import { upload } from '../helpers/fixtures.js';
+import { upload, uploadPng } from '../helpers/fixtures.js';
 import { testBackend } from '../helpers/scale.js';
 import { basicAuth, startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -186,6 +186,50 @@ describe('AI on the server itself', () => {
     });
     assert.equal(bad.status, 400);
     assert.match((await bad.json()).message, /maxTags/);
+  });
+});
+
+describe('AI jobs yield to requests (foreground first)', () => {
+  const tagging = JSON.stringify([{ name: 'google-auto-tagging' }]);
+  const jobOf = async (server: TestServer, fileId: string) =>
+    server
+      .catalog()
+      .selectFrom('ai_jobs')
+      .selectAll()
+      .where('file_id', '=', fileId)
+      .executeTakeFirstOrThrow();
+
+  it('claims no job while uploads keep coming, and runs it once the node is quiet', async () => {
+    const server = await startTestServer({ aiConcurrency: 1, aiQuietMs: 1000, aiMaxDeferMs: 60_000 });
+    try {
+      const { fileId } = await uploadPng(server, { extensions: tagging });
+      // Uploads keep coming for 2.5 s, each well within a second of the last.
+      for (const until = Date.now() + 2500; Date.now() < until; ) {
+        await uploadPng(server);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const waiting = await jobOf(server, fileId);
+      assert.equal(waiting.attempts, 0, 'the job was claimed while uploads came in');
+      assert.equal(waiting.claimed_by, null);
+      // Polling for the result is not traffic the job waits for.
+      const status = await waitForAi(server, fileId);
+      assert.deepEqual(status.extensionStatus, { 'google-auto-tagging': 'success' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('still runs a job once it has been deferred aiMaxDeferMs, under traffic that never stops', async () => {
+    // Ten minutes of quiet needed: as good as a node that is never quiet, for this test.
+    const server = await startTestServer({ aiConcurrency: 1, aiQuietMs: 600_000, aiMaxDeferMs: 1000 });
+    try {
+      const { fileId } = await uploadPng(server, { extensions: tagging });
+      const status = await waitForAi(server, fileId);
+      assert.deepEqual(status.extensionStatus, { 'google-auto-tagging': 'success' });
+      assert.equal((await jobOf(server, fileId)).attempts, 1);
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -38,7 +38,11 @@ async function loadImage(ctx: AiJobContext, version: FileRecord): Promise<AiImag
 export async function analyseVersion(ctx: AiJobContext, version: FileRecord): Promise<ImageAnalysis> {
   const analyser = ctx.ai.analyser;
   if (!analyser) throw new ApiError(400, ctx.ai.unavailable ?? 'This server runs no AI models.');
-  const analysis = await analyser.analyse(await loadImage(ctx, version));
+  // On local disk the model process reads the original itself: the server neither reads nor copies it.
+  const path = ctx.storage.localPath?.(version.blobKey);
+  const analysis = await analyser.analyse(
+    path !== undefined ? { path } : { bytes: await readBlob(ctx.storage, version.blobKey) },
+  );
   await ctx.store.aiAnalyses.put({
     versionId: version.versionId,
     text: analysis.words.length > 0 ? analysis.words.map((w) => w.text).join(' ') : null,
@@ -53,6 +57,11 @@ export async function analyseVersion(ctx: AiJobContext, version: FileRecord): Pr
  * time in this process (each holds a model's working memory). A job whose node died is taken by
  * another once its lease lapses, or by this node on restart, and runs again from the start: its
  * writes are idempotent (tags replaced by source, analysis keyed by version).
+ *
+ * Foreground first (docs/decisions.md): a worker claims no job while this node serves requests or
+ * served one less than `aiQuietMs` ago, except once it has waited `aiMaxDeferMs`, so a node under
+ * constant traffic still runs a job that often per worker. The server reports its requests with
+ * `requestStarted` and `requestEnded`.
  */
 export class AiJobs {
   readonly #ctx: AiJobContext;
@@ -62,6 +71,11 @@ export class AiJobs {
   readonly #workers = new Set<Promise<void>>();
   #poll: NodeJS.Timeout | undefined;
   #stopped = false;
+  /** Requests this node is serving, and when the last one ended. */
+  #inFlight = 0;
+  #lastRequestEnded = 0;
+  /** Workers waiting for the node to be quiet. */
+  readonly #sleepers = new Set<() => void>();
   /** Called when a job ends, for logs and tests. */
   onError: (error: unknown) => void = () => {};
 
@@ -100,7 +114,43 @@ export class AiJobs {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#poll);
+    for (const wake of [...this.#sleepers]) wake();
     await Promise.all([...this.#workers]);
+  }
+
+  /** A request that AI jobs yield to has started on this node. */
+  requestStarted(): void {
+    this.#inFlight++;
+  }
+
+  /** That request has ended (answered or abandoned). */
+  requestEnded(): void {
+    this.#inFlight = Math.max(0, this.#inFlight - 1);
+    this.#lastRequestEnded = Date.now();
+  }
+
+  /** Waits until the node has been quiet for `aiQuietMs`, or `aiMaxDeferMs` has passed, or it stops. */
+  async #yieldToRequests(): Promise<void> {
+    const { aiQuietMs, aiMaxDeferMs } = this.#ctx.config;
+    if (aiQuietMs <= 0) return;
+    const since = Date.now();
+    while (!this.#stopped) {
+      const now = Date.now();
+      const quietFor = this.#inFlight > 0 ? 0 : now - this.#lastRequestEnded;
+      const deferredFor = now - since;
+      if (quietFor >= aiQuietMs || deferredFor >= aiMaxDeferMs) return;
+      const wait = Math.min(aiQuietMs - quietFor, aiMaxDeferMs - deferredFor);
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.#sleepers.delete(done);
+          resolve();
+        };
+        // A waiting worker does not keep the process alive; `stop` wakes it at once.
+        const timer = setTimeout(done, wait).unref();
+        this.#sleepers.add(done);
+      });
+    }
   }
 
   /** Resolves once no worker is running (tests). */
@@ -111,6 +161,8 @@ export class AiJobs {
   async #drain(): Promise<void> {
     const { store } = this.#ctx;
     while (!this.#stopped) {
+      await this.#yieldToRequests();
+      if (this.#stopped) return;
       const now = Date.now();
       const job = await store.aiJobs.claim(this.#node, now, now + this.#leaseMs);
       if (!job) return;

@@ -115,7 +115,14 @@ export interface ImageAnalysis {
   words: Array<{ text: string; confidence: number }>;
 }
 
+/**
+ * Where an image's bytes are, for the local models: a file their process reads itself (an original
+ * on local disk: the server neither reads nor copies it), or the bytes.
+ */
+export type ImageSource = { path: string } | { bytes: Uint8Array };
+
 /** Runs the local models on an image; behind `fo-face`, `fo-<label>`, `text :` search and the local tagger. */
 export interface ImageAnalyser {
-  analyse(image: AiImage): Promise<ImageAnalysis>;
+  /** Boxes in the upright image's pixels (EXIF orientation applied). */
+  analyse(image: ImageSource): Promise<ImageAnalysis>;
 }

@@ -22,7 +22,8 @@ export const aiRoutes: RoutePlugin = async (app, { ctx }) => {
     '/_ml/files/:fileId/ai',
     {
       schema: { params: FileIdParams, response: { 200: FileAiStatusSchema } },
-      config: { access: 'read', rateGroup: 'files.read', session: true },
+      // Polling for results must not hold back the jobs it waits for.
+      config: { access: 'read', rateGroup: 'files.read', session: true, background: true },
     },
     async (request): Promise<FileAiStatus> => {
       const file = await requireFile(ctx.store, request.params.fileId);

@@ -222,7 +222,8 @@ export const commentRoutes: RoutePlugin = async (app, { ctx }) => {
     '/_ml/notifications/stream',
     {
       schema: { querystring: Type.Object({ since: Type.Optional(Type.String({ pattern: '^\\d{1,15}$' })) }) },
-      config: { access: 'read', session: true },
+      // Open for as long as the page is: not traffic AI jobs wait for.
+      config: { access: 'read', session: true, background: true },
     },
     async (request, reply) => {
       const user = requireUser(request.principal);

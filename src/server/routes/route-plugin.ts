@@ -17,6 +17,11 @@ declare module 'fastify' {
     session?: boolean;
     /** `false`: `@fastify/cors` leaves this route alone (it answers CORS itself). */
     cors?: boolean;
+    /**
+     * Not work AI jobs yield to (src/server/ai/jobs.ts): a poll for their results, a stream that
+     * stays open. Other requests hold AI jobs back while they run.
+     */
+    background?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;

@@ -26,6 +26,8 @@ export interface BlobStorage {
   deleteTree(prefix: string): Promise<void>;
   /** Every key under `prefix/` (every key when empty); for checks and tests, not request paths. */
   keys(prefix?: string): AsyncIterable<string>;
+  /** The blob's file on this machine, where storage is local disk: another process may read it there. */
+  localPath?(key: string): string;
 }
 
 export class BlobNotFoundError extends Error {

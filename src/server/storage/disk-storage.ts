@@ -20,6 +20,10 @@ export class DiskStorage implements BlobStorage {
     return join(this.#root, key);
   }
 
+  localPath(key: string): string {
+    return this.#path(key);
+  }
+
   /**
    * Moved in first, then the file and its directory synced at once: both wait for the same
    * journal commit (on ext4 the one holding the rename), where a sync of the staged file and then

@@ -4,18 +4,25 @@ import type {
   DetectedLabel,
   ImageAnalyser,
   ImageAnalysis,
+  ImageSource,
   Tagger,
   TagOptions,
 } from '../providers.js';
-import { detect, personMask } from './model-process.js';
-import { readText } from './ocr.js';
+import { analyse, cutOut } from './model-process.js';
 
-/** Faces, objects and text: Human (BlazeFace, CenterNet) then tesseract, one image at a time per job. */
+/**
+ * Faces, objects and text: Human (BlazeFace, CenterNet) then tesseract, one image at a time, all
+ * of it (decoding included) in the model process.
+ */
 export class LocalAnalyser implements ImageAnalyser {
-  async analyse(image: AiImage): Promise<ImageAnalysis> {
-    const found = await detect(image.bytes, image.width);
-    const words = await readText(image.bytes);
-    return { ...found, words };
+  readonly #maxPixels: number;
+
+  constructor(maxPixels: number) {
+    this.#maxPixels = maxPixels;
+  }
+
+  analyse(image: ImageSource): Promise<ImageAnalysis> {
+    return analyse(image, this.#maxPixels);
   }
 }
 
@@ -55,30 +62,19 @@ export class LocalTagger implements Tagger {
   }
 
   async tag(image: AiImage, options: TagOptions): Promise<DetectedLabel[]> {
-    return labelsOf(await this.#analyser.analyse(image), options);
+    return labelsOf(await this.#analyser.analyse({ bytes: image.bytes }), options);
   }
 }
 
-/** People cut out with the selfie segmentation model: a PNG of the image's size, transparent elsewhere. */
+/** People cut out with the selfie segmentation model, in the model process: a PNG of the image's size. */
 export class LocalBackgroundRemover implements BackgroundRemover {
-  async removeBackground(image: AiImage): Promise<Buffer> {
-    const sharp = (await import('sharp')).default;
-    const mask = await personMask(image.bytes);
-    const alpha = await sharp(mask.alpha, { raw: { width: mask.width, height: mask.height, channels: 1 } })
-      .resize(image.width, image.height, { fit: 'fill' })
-      .extractChannel(0)
-      .raw()
-      .toBuffer();
-    // sharp applies removeAlpha after joinChannel in one pipeline: take the RGB pixels first.
-    const rgb = await sharp(image.bytes)
-      .rotate()
-      .resize(image.width, image.height, { fit: 'fill' })
-      .removeAlpha()
-      .raw()
-      .toBuffer();
-    return sharp(rgb, { raw: { width: image.width, height: image.height, channels: 3 } })
-      .joinChannel(alpha, { raw: { width: image.width, height: image.height, channels: 1 } })
-      .png()
-      .toBuffer();
+  readonly #maxPixels: number;
+
+  constructor(maxPixels: number) {
+    this.#maxPixels = maxPixels;
+  }
+
+  removeBackground(image: AiImage): Promise<Buffer> {
+    return cutOut({ bytes: image.bytes }, this.#maxPixels, image.width, image.height);
   }
 }

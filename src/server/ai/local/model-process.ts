@@ -1,39 +1,55 @@
 /**
- * Human's models in a child process of their own, started on first use and kept: tfjs' WASM
+ * The local models in a child process of their own, started on first use and kept: tfjs' WASM
  * backend computes synchronously, and on the server's thread every pass stalled every request
  * (uploads' p95 went to 8.9× with tagging on); a worker thread still took a whole core from the
- * server on 2 cores (1.8×). The process runs at a lower priority, so requests come first.
+ * server on 2 cores (1.8×). The process runs at a lower priority, so requests come first, and it
+ * does all of a job's computing (decoding, scaling, OCR too): the server sends a path or bytes.
  * Requests queue in it, one at a time.
  */
 import { type ChildProcess, type ForkOptions, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { Detections } from './human.js';
+import type { ImageAnalysis, ImageSource } from '../providers.js';
 import type { HumanAsk } from './human-process.js';
 
 type Answer = { id: number; result?: unknown; error?: string };
 
-/** Nice value of the model process: below the server, above idle. */
+/** How much nicer than the server the model process runs (through `nice`; else this absolute value). */
 const modelPriority = 10;
 
 let child: ChildProcess | undefined;
 let nextId = 0;
 const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
 
-/** The built JavaScript module, or its TypeScript source through tsx (tests, `npm start`). */
+/** `nice`, where there is one: it lowers every thread of the process, not only its first. */
+const niceCommand = ['/usr/bin/nice', '/bin/nice'].find(
+  (path) => process.platform !== 'win32' && existsSync(path),
+);
+
+/**
+ * The built JavaScript module, or its TypeScript source through tsx (tests, `npm start`). Started
+ * through `nice`: lowering the pid after the start races Node's start-up, and a thread made before
+ * it (V8's, libuv's) would keep the server's priority; Linux's priorities are per thread.
+ */
 function startProcess(): ChildProcess {
   const built = fileURLToPath(new URL('./human-process.js', import.meta.url));
+  const module = existsSync(built) ? built : fileURLToPath(new URL('./human-process.ts', import.meta.url));
+  const nodeArgs = existsSync(built) ? [] : ['--import', 'tsx'];
   const options: ForkOptions = { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] };
-  if (existsSync(built)) return fork(built, [], { ...options, execArgv: [] });
-  const source = fileURLToPath(new URL('./human-process.ts', import.meta.url));
-  return fork(source, [], { ...options, execArgv: ['--import', 'tsx'] });
+  if (niceCommand)
+    return fork(module, [], {
+      ...options,
+      execPath: niceCommand,
+      execArgv: ['-n', String(modelPriority), process.execPath, ...nodeArgs],
+    });
+  return fork(module, [], { ...options, execArgv: nodeArgs });
 }
 
 function modelProcess(): ChildProcess {
   if (child) return child;
   const started = startProcess();
-  if (started.pid !== undefined) {
+  if (!niceCommand && started.pid !== undefined) {
     try {
       setPriority(started.pid, modelPriority);
     } catch {
@@ -75,15 +91,20 @@ function ask<T>(request: HumanAsk): Promise<T> {
   });
 }
 
-/** Faces and COCO objects (human.ts `detect`), computed in the model process. */
-export function detect(bytes: Buffer, width: number): Promise<Detections> {
-  return ask<Detections>({ op: 'detect', bytes, width });
+/** Faces and COCO objects (boxes in the upright image's pixels) and the words of an image. */
+export function analyse(source: ImageSource, maxPixels: number): Promise<ImageAnalysis> {
+  return ask<ImageAnalysis>({ op: 'analyse', source, maxPixels });
 }
 
-/** A person's silhouette (human.ts `personMask`), computed in the model process. */
-export async function personMask(bytes: Buffer): Promise<{ alpha: Buffer; width: number; height: number }> {
-  const mask = await ask<{ alpha: Uint8Array; width: number; height: number }>({ op: 'personMask', bytes });
-  return { ...mask, alpha: Buffer.from(mask.alpha.buffer, mask.alpha.byteOffset, mask.alpha.byteLength) };
+/** The image at `width` × `height` as a PNG, transparent outside the people in it. */
+export async function cutOut(
+  source: ImageSource,
+  maxPixels: number,
+  width: number,
+  height: number,
+): Promise<Buffer> {
+  const png = await ask<Uint8Array>({ op: 'cutOut', source, maxPixels, width, height });
+  return Buffer.from(png.buffer, png.byteOffset, png.byteLength);
 }
 
 /** Ends the model process (tests and shutdown); the next call starts a new one. */
