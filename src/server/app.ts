@@ -96,6 +96,12 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     reply.header('x-content-type-options', 'nosniff');
     assertHostAnswered(answeredHosts, request.headers.host);
   });
+  // The server's own time (arrival to body serialised), so benchmarks and operators can tell it
+  // from the network and the client (docs/server.md "Errors").
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    reply.header('server-timing', `app;dur=${reply.elapsedTime.toFixed(1)}`);
+    done(null, payload);
+  });
 
   await app.register(cors, apiCorsOptions(ctx.config.corsOrigins));
 
