@@ -2,8 +2,9 @@
 // real server (SQLite), for an admin key and for a DAM member granted a few folder trees. The
 // catalogs are seeded straight through the Store (rows and signatures, not bytes).
 // Prints one JSON line. `npm run bench:ai-search` (BENCH_SUGGEST_FILES=100000 for a quick run).
-// Each figure is `{ http, server }`: the client's round trip and the server's own time (its
-// `Server-Timing: app;dur=` header, from the request's arrival to the body being sent).
+// Each figure is `{ http, server, cpu }`: the client's round trip, the server's own time (its
+// `Server-Timing: app;dur=`, from the request's arrival to the body being sent) and the server
+// process's CPU time meanwhile (`cpu;dur=`: what a loaded machine does not inflate).
 // BENCH_DATA_DIR=<dir> keeps the seeded catalogs there and reuses them on the next run (seeding 1M
 // rows takes many minutes on a shared machine); the server migrates them if the code moved on.
 import { existsSync } from 'node:fs';
@@ -136,9 +137,11 @@ async function seedSignatures(store, count) {
   }
 }
 
-/** The server's own time for a response, from its `Server-Timing: app;dur=<ms>` header. */
-function serverTime(response) {
-  const match = /(?:^|,)\s*app;dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '');
+/** A metric of the response's `Server-Timing` header (`app`: the server's time; `cpu`: its CPU time). */
+function serverTime(response, metric) {
+  const match = new RegExp(`(?:^|,)\\s*${metric};dur=([\\d.]+)`).exec(
+    response.headers.get('server-timing') ?? '',
+  );
   return match ? Number(match[1]) : Number.NaN;
 }
 
@@ -146,6 +149,7 @@ function serverTime(response) {
 async function time(url, paths, authorization) {
   const http = [];
   const server = [];
+  const cpu = [];
   for (let i = 0; i < samples + warmUp; i++) {
     const path = paths[i % paths.length];
     const started = performance.now();
@@ -154,9 +158,10 @@ async function time(url, paths, authorization) {
     if (response.status !== 200) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
     if (i < warmUp) continue;
     http.push(performance.now() - started);
-    server.push(serverTime(response));
+    server.push(serverTime(response, 'app'));
+    cpu.push(serverTime(response, 'cpu'));
   }
-  return { http: percentiles(http, 1), server: percentiles(server, 1) };
+  return { http: percentiles(http, 1), server: percentiles(server, 1), cpu: percentiles(cpu, 1) };
 }
 
 /** A DAM member granted `trees` (view), and a session token acting for it. */
