@@ -2,7 +2,13 @@
 // real server (SQLite), for an admin key and for a DAM member granted a few folder trees. The
 // catalogs are seeded straight through the Store (rows and signatures, not bytes).
 // Prints one JSON line. `npm run bench:ai-search` (BENCH_SUGGEST_FILES=100000 for a quick run).
-import { mkdtemp, rm } from 'node:fs/promises';
+// Each figure is `{ http, server, cpu }`: the client's round trip, the server's own time (its
+// `Server-Timing: app;dur=`, from the request's arrival to the body being sent) and the server
+// process's CPU time meanwhile (`cpu;dur=`: what a loaded machine does not inflate).
+// BENCH_DATA_DIR=<dir> keeps the seeded catalogs there and reuses them on the next run (seeding 1M
+// rows takes many minutes on a shared machine); the server migrates them if the code moved on.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bandsOf } from '../src/server/media/image-signature.ts';
@@ -14,6 +20,8 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const suggestFiles = Number(process.env.BENCH_SUGGEST_FILES ?? 1_000_000);
 const similarFiles = Number(process.env.BENCH_SIMILAR_FILES ?? 100_000);
 const samples = Number(process.env.BENCH_SAMPLES ?? 60);
+const keptData = process.env.BENCH_DATA_DIR;
+const warmUp = Number(process.env.BENCH_WARMUP ?? 5);
 const keys = { publicKey: 'public_bench', privateKey: 'private_bench' };
 const basic = `Basic ${Buffer.from(`${keys.privateKey}:`).toString('base64')}`;
 
@@ -129,17 +137,31 @@ async function seedSignatures(store, count) {
   }
 }
 
+/** A metric of the response's `Server-Timing` header (`app`: the server's time; `cpu`: its CPU time). */
+function serverTime(response, metric) {
+  const match = new RegExp(`(?:^|,)\\s*${metric};dur=([\\d.]+)`).exec(
+    response.headers.get('server-timing') ?? '',
+  );
+  return match ? Number(match[1]) : Number.NaN;
+}
+
+/** p50/p95 of `samples` GETs cycling through `paths`, after BENCH_WARMUP (5) unmeasured ones. */
 async function time(url, paths, authorization) {
-  const times = [];
-  for (let i = 0; i < samples + 5; i++) {
+  const http = [];
+  const server = [];
+  const cpu = [];
+  for (let i = 0; i < samples + warmUp; i++) {
     const path = paths[i % paths.length];
     const started = performance.now();
     const response = await fetch(url + path, { headers: { authorization } });
     const body = await response.json();
     if (response.status !== 200) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
-    if (i >= 5) times.push(performance.now() - started);
+    if (i < warmUp) continue;
+    http.push(performance.now() - started);
+    server.push(serverTime(response, 'app'));
+    cpu.push(serverTime(response, 'cpu'));
   }
-  return percentiles(times, 1);
+  return { http: percentiles(http, 1), server: percentiles(server, 1), cpu: percentiles(cpu, 1) };
 }
 
 /** A DAM member granted `trees` (view), and a session token acting for it. */
@@ -148,7 +170,7 @@ async function memberToken(url, trees) {
     method: 'POST',
     headers: { authorization: basic, 'content-type': 'application/json' },
     body: JSON.stringify({
-      email: 'member@bench.test',
+      email: `member-${Date.now()}@bench.test`,
       role: 'member',
       password: 'correct horse battery staple',
     }),
@@ -174,13 +196,17 @@ async function memberToken(url, trees) {
   return `Bearer ${token}`;
 }
 
-async function withCatalog(count, seed, measure) {
-  const dataDir = await mkdtemp(join(root, '.bench-ai-search-'));
+async function withCatalog(name, count, seed, measure) {
+  const dataDir = keptData ? join(keptData, name) : await mkdtemp(join(root, '.bench-ai-search-'));
   try {
     const started = performance.now();
-    const store = await openSqliteStore(join(dataDir, 'library.db'));
-    await seed(store, count);
-    await store.close();
+    if (!keptData || !existsSync(join(dataDir, 'seeded'))) {
+      await mkdir(dataDir, { recursive: true });
+      const store = await openSqliteStore(join(dataDir, 'library.db'));
+      await seed(store, count);
+      await store.close();
+      if (keptData) await writeFile(join(dataDir, 'seeded'), `${count}\n`);
+    }
     const seedSeconds = Math.round((performance.now() - started) / 100) / 10;
     const server = await startServer(dataDir, keys);
     try {
@@ -189,7 +215,7 @@ async function withCatalog(count, seed, measure) {
       await server.stop();
     }
   } finally {
-    await rm(dataDir, { recursive: true, force: true });
+    if (!keptData) await rm(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -197,11 +223,17 @@ const prefixes = ['c', 'cr', 'gold', 'harbor-1', 'mist', 'Sun', 'wild', 'x', 'ri
 const suggestPaths = prefixes.map((q) => `/_ml/suggest?limit=8&q=${encodeURIComponent(q)}`);
 
 const result = { bench: 'ai-search', samples };
-result[`suggest${suggestFiles}`] = await withCatalog(suggestFiles, seedFiles, async (url) => ({
-  admin: await time(url, suggestPaths, basic),
-  member: await time(url, suggestPaths, await memberToken(url, folders.slice(0, 5))),
-}));
+result[`suggest${suggestFiles}`] = await withCatalog(
+  `suggest${suggestFiles}`,
+  suggestFiles,
+  seedFiles,
+  async (url) => ({
+    admin: await time(url, suggestPaths, basic),
+    member: await time(url, suggestPaths, await memberToken(url, folders.slice(0, 5))),
+  }),
+);
 result[`similar${similarFiles}`] = await withCatalog(
+  `similar${similarFiles}`,
   similarFiles,
   async (store, count) => {
     await seedFiles(store, count);

@@ -105,6 +105,22 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     }
     done();
   });
+  // The server's own time (arrival to body serialised), so benchmarks and operators can tell it
+  // from the network and the client, and the process's CPU time meanwhile, which a loaded machine
+  // does not inflate by making the request wait for a core (docs/server.md "Errors").
+  const cpuAtArrival = new WeakMap<object, NodeJS.CpuUsage>();
+  app.addHook('onRequest', (request, _reply, done) => {
+    cpuAtArrival.set(request.raw, process.cpuUsage());
+    done();
+  });
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const cpu = process.cpuUsage(cpuAtArrival.get(request.raw));
+    reply.header(
+      'server-timing',
+      `app;dur=${reply.elapsedTime.toFixed(1)}, cpu;dur=${((cpu.user + cpu.system) / 1000).toFixed(1)}`,
+    );
+    done(null, payload);
+  });
 
   await app.register(cors, apiCorsOptions(ctx.config.corsOrigins));
 

@@ -509,4 +509,51 @@ describe('SQLite plans without statistics', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('suggests AI tags along their own index and joins similar candidates to files without reading them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'media-library-plan-'));
+    try {
+      const store = await openSqliteStore(join(dir, 'library.db'));
+      await store.close();
+      const db = new Database(join(dir, 'library.db'), { readonly: true });
+      const plan = (statement: string, ...values: unknown[]) =>
+        (db.prepare(`explain query plan ${statement}`).all(...values) as Array<{ detail: string }>)
+          .map((row) => row.detail)
+          .join('; ');
+      // As the suggestions repository sends a tag seek (a user tag never walks past AI tags).
+      for (const source of ['user', 'ai']) {
+        assert.match(
+          plan(
+            `select t.tag from file_tags t cross join file_versions v where v.id = t.row_id and t.source = '${source}'
+             and lower(t.tag) >= ? and lower(t.tag) < ? and v.is_current = 1 order by lower(t.tag) limit 1`,
+            'su',
+            'sv',
+          ),
+          new RegExp(`SEARCH t USING INDEX file_tags_by_lower_${source}_tag `),
+        );
+      }
+      // `AITags IN [...]` keeps its exact index.
+      assert.match(
+        plan(`select row_id from file_tags where source = 'ai' and tag in (?, ?)`, 'a', 'b'),
+        /USING INDEX file_tags_by_tag \(tag=\?\)/,
+      );
+      // As the image signatures repository reads one colour's candidates.
+      assert.match(
+        plan(
+          `select s.version_id, v.file_id, s.phash, s.histogram from image_signatures as s
+           cross join file_versions as v where v.version_id = s.version_id and v.is_current = ?
+           and v.file_id <> ? and s.phash <> ? and s.colour = ? order by s.created_at desc limit ?`,
+          1,
+          'a',
+          '',
+          3,
+          400,
+        ),
+        /SEARCH v USING COVERING INDEX file_versions_by_version_scope/,
+      );
+      db.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

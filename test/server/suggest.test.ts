@@ -68,6 +68,16 @@ describe('search suggestions', () => {
     );
   });
 
+  it('reports the time it spent as Server-Timing, apart from the network', async () => {
+    const started = performance.now();
+    const response = await server.api('/_ml/suggest?q=su');
+    await response.arrayBuffer();
+    const elapsed = performance.now() - started;
+    const timing = /^app;dur=(\d+\.\d), cpu;dur=\d+\.\d$/.exec(response.headers.get('server-timing') ?? '');
+    assert.ok(timing, `server-timing: ${response.headers.get('server-timing')}`);
+    assert.ok(Number(timing[1]) > 0 && Number(timing[1]) <= elapsed, `${timing[1]} ms of ${elapsed} ms`);
+  });
+
   it('gives each suggestion the searchQuery that finds what it names', async () => {
     const found = await suggestions('sun');
     for (const suggestion of found) {

@@ -5,10 +5,10 @@ import { badRequest } from '../errors.js';
 import {
   cosineDistance,
   decodeVector,
+  distanceFrom,
   encodeVector,
   type ImageSignature,
   imageSignature,
-  signatureDistance,
 } from '../media/image-signature.js';
 import type { FileRecord, NewSignature } from '../store/store.js';
 import { duplicateScopeOf } from './duplicates.js';
@@ -124,18 +124,24 @@ export async function similarTo(
       scope,
       file.fileId,
     );
+    const distanceTo = distanceFrom(target);
     ranked = rows.map((row) => ({
       fileId: row.fileId,
       versionId: row.versionId,
-      distance: signatureDistance(target, row),
+      distance: distanceTo(row),
     }));
   }
   ranked.sort((a, b) => a.distance - b.distance || a.fileId.localeCompare(b.fileId));
+  const top = ranked.slice(0, limit);
+  // One statement by the versions' unique key (not one per answer; SQLite without statistics walks
+  // `is_current` for a file id alone).
+  const files = new Map(
+    (await ctx.store.files.getVersions(top.map((r) => r.versionId))).map((f) => [f.versionId, f]),
+  );
   const similar: SimilarFile[] = [];
-  for (const { fileId, versionId, distance } of ranked.slice(0, limit)) {
-    // By the version's unique key: SQLite without statistics walks `is_current` for a file id alone.
-    const found = await ctx.store.files.version(fileId, versionId);
-    if (found) similar.push({ file: found, distance: Math.round(distance * 1000) / 1000 });
+  for (const { fileId, versionId, distance } of top) {
+    const found = files.get(versionId);
+    if (found?.fileId === fileId) similar.push({ file: found, distance: Math.round(distance * 1000) / 1000 });
   }
   return { method, similar };
 }

@@ -60,8 +60,32 @@ export function bandsOf(phash: string): [number, number, number, number] {
   ];
 }
 
-/** Bits that differ between two pHashes (0–64). */
+/** 0–15 for 0-9, a-f, A-F. */
+const hexDigit = (code: number): number => (code <= 57 ? code - 48 : (code | 32) - 87);
+
+/** Bits set in a 32-bit integer. */
+function popcount32(value: number): number {
+  let v = value - ((value >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
+/** Bits that differ between two pHashes (0–64), eight hex digits at a time. */
 export function hammingDistance(a: string, b: string): number {
+  if (a.length !== b.length) return hammingOfBigInts(a, b);
+  if (!/^[0-9a-fA-F]*$/.test(a) || !/^[0-9a-fA-F]*$/.test(b)) return hammingOfBigInts(a, b);
+  let bits = 0;
+  for (let i = 0; i < a.length; i += 8) {
+    let x = 0;
+    for (let j = i; j < Math.min(i + 8, a.length); j++)
+      x = (x << 4) | (hexDigit(a.charCodeAt(j)) ^ hexDigit(b.charCodeAt(j)));
+    bits += popcount32(x);
+  }
+  return bits;
+}
+
+/** Hashes of different lengths (none we store): compared as whole numbers. */
+function hammingOfBigInts(a: string, b: string): number {
   let x = BigInt(`0x${a}`) ^ BigInt(`0x${b}`);
   let bits = 0;
   while (x > 0n) {
@@ -71,13 +95,18 @@ export function hammingDistance(a: string, b: string): number {
   return bits;
 }
 
-/** Half the L1 distance between two histograms: 0 for the same colours, 1 for none in common. */
+/** Half the L1 distance between two histograms (hex, as stored): 0 for the same colours, 1 for none in common. */
 export function histogramDistance(a: string, b: string): number {
+  return histogramBytesDistance(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
+}
+
+/** histogramDistance of decoded histograms, in one pass over the bins. */
+function histogramBytesDistance(a: Uint8Array, b: Uint8Array): number {
   let sum = 0;
   let total = 0;
-  for (let i = 0; i < a.length; i += 2) {
-    const x = Number.parseInt(a.slice(i, i + 2), 16);
-    const y = Number.parseInt(b.slice(i, i + 2), 16);
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i] ?? 0;
     sum += Math.abs(x - y);
     total += x + y;
   }
@@ -92,8 +121,35 @@ export function signatureDistance(
   a: Pick<ImageSignature, 'phash' | 'histogram'>,
   b: Pick<ImageSignature, 'phash' | 'histogram'>,
 ): number {
-  const shape = Math.min(1, hammingDistance(a.phash, b.phash) / 32);
-  return 0.75 * shape + 0.25 * histogramDistance(a.histogram, b.histogram);
+  return distanceFrom(a)(b);
+}
+
+/**
+ * signatureDistance from one image to many: the target is decoded once, each other signature in
+ * one pass (a query ranks up to a thousand candidates).
+ */
+export function distanceFrom(
+  target: Pick<ImageSignature, 'phash' | 'histogram'>,
+): (other: Pick<ImageSignature, 'phash' | 'histogram'>) => number {
+  const colours = Buffer.from(target.histogram, 'hex');
+  return (other) => {
+    const shape = Math.min(1, hammingDistance(target.phash, other.phash) / 32);
+    return 0.75 * shape + 0.25 * histogramHexDistance(colours, other.histogram);
+  };
+}
+
+/** histogramBytesDistance with the other histogram read straight from its hex (no buffer per row). */
+function histogramHexDistance(a: Uint8Array, hex: string): number {
+  if (hex.length !== a.length * 2) return histogramBytesDistance(a, Buffer.from(hex, 'hex'));
+  let sum = 0;
+  let total = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = (hexDigit(hex.charCodeAt(i * 2)) << 4) | hexDigit(hex.charCodeAt(i * 2 + 1));
+    sum += Math.abs(x - y);
+    total += x + y;
+  }
+  return total === 0 ? 0 : sum / total;
 }
 
 /** 1 − cosine similarity of two vectors. */

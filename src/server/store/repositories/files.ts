@@ -142,6 +142,12 @@ export class FileRepository extends Repository {
     return this.#all((q) => q.where('file_id', '=', fileId).orderBy('version_number'));
   }
 
+  /** These versions (those that exist), in no order, by their unique version ids. */
+  getVersions(versionIds: string[]): Promise<FileRecord[]> {
+    if (versionIds.length === 0) return Promise.resolve([]);
+    return this.#all((q) => q.where('version_id', 'in', versionIds));
+  }
+
   version(fileId: string, versionId: string): Promise<FileRecord | undefined> {
     return this.#first((q) => q.where('file_id', '=', fileId).where('version_id', '=', versionId));
   }

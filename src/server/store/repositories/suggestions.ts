@@ -134,7 +134,8 @@ export class SuggestionRepository extends Repository {
       const row = rows[0];
       return row && { value: String(row.value), field: row.field };
     }
-    const source = kind === 'tag' ? 'user' : 'ai';
+    // The source as a literal, so each kind walks its own partial index (migration 020).
+    const source = sql.lit(kind === 'tag' ? 'user' : 'ai');
     const { rows } = await sql<{ value: string }>`
       select t.tag as value from file_tags t
       cross join file_versions v
