@@ -3,8 +3,9 @@
 // `GET /v1/files?limit=100` from one node and from two sharing the catalog.
 // Prints one JSON line. Run with `npm run bench:scale` (BENCH_FILES=100000 for a quick run).
 // BENCH_DATA=DIR keeps the seeded SQLite catalog there and the PostgreSQL database `media_bench`
-// (with MEDIA_LIBRARY_TEST_POSTGRES set) for the next run, which skips seeding; BENCH_PARTS=search
-// times listing and search only. Seeding 1M files into both takes a quarter of an hour or more.
+// (or BENCH_DATABASE; MEDIA_LIBRARY_TEST_POSTGRES must be set) for the next run, which skips
+// seeding; BENCH_PARTS=search times listing and search only. Seeding 1M files into both takes a
+// quarter of an hour or more.
 //
 // PostgreSQL and Redis: MEDIA_LIBRARY_TEST_POSTGRES / MEDIA_LIBRARY_TEST_REDIS when set, otherwise
 // throwaway servers from .ci/services (durable settings: fsync on). The bucket is s3rver, a Node S3
@@ -196,7 +197,7 @@ try {
       () => true,
       () => false,
     ));
-  const database = await createDatabase(postgres, 'media_bench', reuse);
+  const database = await createDatabase(postgres, process.env.BENCH_DATABASE ?? 'media_bench', reuse);
   if (!keep) cleanup.push(database.drop);
 
   const sqliteDir = join(keep ?? work, 'sqlite');

@@ -104,8 +104,11 @@ export async function finishSearchBackfills(db: Kysely<Database>, batch = 5000):
         await sql`delete from search_backfills where name = 'name_prefixes'`.execute(trx);
         return false;
       }
-      const next = versions[versions.length - 1]!.id + 1;
-      await sql`update search_backfills set next_id = ${next} where name = 'name_prefixes'`.execute(trx);
+      // Sum in SQL: a pool without the store's parsers answers bigints as strings.
+      const last = versions[versions.length - 1]!.id;
+      await sql`update search_backfills set next_id = ${last}::bigint + 1 where name = 'name_prefixes'`.execute(
+        trx,
+      );
       return true;
     });
     if (!more) return;
