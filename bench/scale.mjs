@@ -2,12 +2,16 @@
 // on PostgreSQL next to SQLite, upload throughput into an S3 bucket next to disk, and requests/s of
 // `GET /v1/files?limit=100` from one node and from two sharing the catalog.
 // Prints one JSON line. Run with `npm run bench:scale` (BENCH_FILES=100000 for a quick run).
+// BENCH_DATA=DIR keeps the seeded SQLite catalog there and the PostgreSQL database `media_bench`
+// (or BENCH_DATABASE; MEDIA_LIBRARY_TEST_POSTGRES must be set) for the next run, which skips
+// seeding; BENCH_PARTS=search times listing and search only. Seeding 1M files into both takes a
+// quarter of an hour or more.
 //
 // PostgreSQL and Redis: MEDIA_LIBRARY_TEST_POSTGRES / MEDIA_LIBRARY_TEST_REDIS when set, otherwise
 // throwaway servers from .ci/services (durable settings: fsync on). The bucket is s3rver, a Node S3
 // server, in its own process. Everything shares this machine's cores, load generator included.
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +32,8 @@ const uploadBytes = 1024 * 1024;
 const uploadConcurrency = 8;
 const loadConnections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const loadSeconds = Number(process.env.BENCH_LOAD_SECONDS ?? 15);
+const keep = process.env.BENCH_DATA;
+const searchOnly = process.env.BENCH_PARTS === 'search';
 const keys = { publicKey: 'public_bench', privateKey: 'private_bench' };
 const auth = `Basic ${Buffer.from(`${keys.privateKey}:`).toString('base64')}`;
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -73,14 +79,15 @@ async function startS3() {
   return server;
 }
 
-async function createDatabase(admin, name) {
+async function createDatabase(admin, name, reuse) {
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  if (reuse) return { url: url.toString(), drop() {} };
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
   await client.query(`drop database if exists ${name} with (force)`);
   await client.query(`create database ${name}`);
   await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
   return {
     url: url.toString(),
     async drop() {
@@ -177,31 +184,48 @@ const work = await mkdtemp(join(root, '.bench-scale-'));
 const cleanup = [];
 try {
   const { postgres, redis, stop: stopServices } = await services();
+  if (keep && !process.env.MEDIA_LIBRARY_TEST_POSTGRES)
+    throw new Error('BENCH_DATA needs MEDIA_LIBRARY_TEST_POSTGRES');
   cleanup.push(stopServices);
   const s3 = await startS3();
   cleanup.push(s3.stop);
-  const database = await createDatabase(postgres, 'media_bench');
-  cleanup.push(database.drop);
+  // A kept catalog counts as seeded once both stores hold all its files.
+  const seededMark = keep && join(keep, `seeded-${files}`);
+  const reuse =
+    Boolean(seededMark) &&
+    (await access(seededMark).then(
+      () => true,
+      () => false,
+    ));
+  const database = await createDatabase(postgres, process.env.BENCH_DATABASE ?? 'media_bench', reuse);
+  if (!keep) cleanup.push(database.drop);
 
-  const sqliteDir = join(work, 'sqlite');
+  const sqliteDir = join(keep ?? work, 'sqlite');
   const seeded = {};
-  let started = performance.now();
-  await mkdir(sqliteDir, { recursive: true });
-  const sqliteStore = await openSqliteStore(join(sqliteDir, 'library.db'));
-  await seedSearchCatalog(sqliteStore, files);
-  await sqliteStore.close();
-  seeded.sqliteRowsPerSecond = Math.round(files / ((performance.now() - started) / 1000));
+  if (!reuse) {
+    let started = performance.now();
+    await rm(sqliteDir, { recursive: true, force: true });
+    await mkdir(sqliteDir, { recursive: true });
+    const sqliteStore = await openSqliteStore(join(sqliteDir, 'library.db'));
+    await seedSearchCatalog(sqliteStore, files);
+    await sqliteStore.close();
+    seeded.sqliteRowsPerSecond = Math.round(files / ((performance.now() - started) / 1000));
 
-  started = performance.now();
-  const pgStore = await openPostgresStore(database.url);
-  await seedSearchCatalog(pgStore, files);
-  await pgStore.close();
-  seeded.postgresRowsPerSecond = Math.round(files / ((performance.now() - started) / 1000));
-  // What autovacuum does soon after a bulk load: statistics and the visibility map.
-  const admin = new pg.Client({ connectionString: database.url });
-  await admin.connect();
-  await admin.query('vacuum analyze');
-  await admin.end();
+    started = performance.now();
+    const pgStore = await openPostgresStore(database.url);
+    await seedSearchCatalog(pgStore, files);
+    await pgStore.close();
+    seeded.postgresRowsPerSecond = Math.round(files / ((performance.now() - started) / 1000));
+    if (seededMark) await writeFile(seededMark, '');
+  }
+  // What autovacuum does soon after a bulk load (or a migration's rewrite): statistics and the visibility map.
+  const analyze = async () => {
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    await admin.query('vacuum analyze');
+    await admin.end();
+  };
+  await analyze();
 
   const scaleEnv = (name) => ({
     ...s3Env,
@@ -215,6 +239,8 @@ try {
   cleanup.push(local.stop);
   const nodeA = await startServer(join(work, 'node-a'), keys, scaleEnv('a'));
   cleanup.push(nodeA.stop);
+  // A kept database may have just been migrated by this code (rows rewritten): analyze it again.
+  if (reuse) await analyze();
 
   const listPath = '/v1/files?limit=100';
   const folderPath = '/v1/files?limit=100&path=/harbor/golden/&sort=DESC_CREATED';
@@ -235,52 +261,75 @@ try {
     ]),
   );
 
-  const upload = {
-    uploads,
-    fileBytes: uploadBytes,
-    concurrency: uploadConcurrency,
-    diskMBps: await uploadThroughput(local.url, 'disk'),
-    bucketMBps: await uploadThroughput(nodeA.url, 'bucket'),
-  };
-  upload.bucketToDiskRatio = ratio(upload.bucketMBps, upload.diskMBps);
+  if (searchOnly) {
+    console.log(
+      JSON.stringify({
+        bench: 'scale',
+        parts: 'search',
+        files,
+        ...seeded,
+        sqlite: {
+          listP50Ms: sqlite.listMs.p50,
+          listFolderP50Ms: sqlite.listFolderMs.p50,
+          searchMs: sqlite.searchMs,
+        },
+        postgres: {
+          listP50Ms: postgresFigures.listMs.p50,
+          listFolderP50Ms: postgresFigures.listFolderMs.p50,
+          searchMs: postgresFigures.searchMs,
+        },
+        searchP95Ratio,
+        worstSearchP95Ratio: Math.max(...Object.values(searchP95Ratio)),
+      }),
+    );
+  } else {
+    const upload = {
+      uploads,
+      fileBytes: uploadBytes,
+      concurrency: uploadConcurrency,
+      diskMBps: await uploadThroughput(local.url, 'disk'),
+      bucketMBps: await uploadThroughput(nodeA.url, 'bucket'),
+    };
+    upload.bucketToDiskRatio = ratio(upload.bucketMBps, upload.diskMBps);
 
-  await local.stop();
-  cleanup.splice(cleanup.indexOf(local.stop), 1);
-  const oneNode = await throughput([nodeA.url], listPath);
-  const nodeB = await startServer(join(work, 'node-b'), keys, scaleEnv('b'));
-  cleanup.push(nodeB.stop);
-  const twoNodes = await throughput([nodeA.url, nodeB.url], listPath);
+    await local.stop();
+    cleanup.splice(cleanup.indexOf(local.stop), 1);
+    const oneNode = await throughput([nodeA.url], listPath);
+    const nodeB = await startServer(join(work, 'node-b'), keys, scaleEnv('b'));
+    cleanup.push(nodeB.stop);
+    const twoNodes = await throughput([nodeA.url, nodeB.url], listPath);
 
-  console.log(
-    JSON.stringify({
-      bench: 'scale',
-      files,
-      ...seeded,
-      sqlite: {
-        listP50Ms: sqlite.listMs.p50,
-        listFolderP50Ms: sqlite.listFolderMs.p50,
-        searchMs: sqlite.searchMs,
-      },
-      postgres: {
-        listP50Ms: postgresFigures.listMs.p50,
-        listFolderP50Ms: postgresFigures.listFolderMs.p50,
-        searchMs: postgresFigures.searchMs,
-      },
-      searchP95Ratio,
-      worstSearchP95Ratio: Math.max(...Object.values(searchP95Ratio)),
-      upload,
-      listThroughput: {
-        path: listPath,
-        connections: loadConnections,
-        seconds: loadSeconds,
-        oneNodeRps: oneNode,
-        twoNodesRps: twoNodes,
-        ratio: ratio(twoNodes, oneNode),
-        cores: availableParallelism(),
-        note: 'nodes, PostgreSQL, Redis and the load generator share these cores',
-      },
-    }),
-  );
+    console.log(
+      JSON.stringify({
+        bench: 'scale',
+        files,
+        ...seeded,
+        sqlite: {
+          listP50Ms: sqlite.listMs.p50,
+          listFolderP50Ms: sqlite.listFolderMs.p50,
+          searchMs: sqlite.searchMs,
+        },
+        postgres: {
+          listP50Ms: postgresFigures.listMs.p50,
+          listFolderP50Ms: postgresFigures.listFolderMs.p50,
+          searchMs: postgresFigures.searchMs,
+        },
+        searchP95Ratio,
+        worstSearchP95Ratio: Math.max(...Object.values(searchP95Ratio)),
+        upload,
+        listThroughput: {
+          path: listPath,
+          connections: loadConnections,
+          seconds: loadSeconds,
+          oneNodeRps: oneNode,
+          twoNodesRps: twoNodes,
+          ratio: ratio(twoNodes, oneNode),
+          cores: availableParallelism(),
+          note: 'nodes, PostgreSQL, Redis and the load generator share these cores',
+        },
+      }),
+    );
+  }
 } finally {
   for (const stop of cleanup.reverse()) await Promise.resolve(stop()).catch(() => {});
   await rm(work, { recursive: true, force: true });

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { listCatalog, listQueryFor } from '../../src/server/library/listing.js';
+import { wordVector } from '../../src/server/search/word-index.js';
 import { openPostgresStore } from '../../src/server/store/postgres.js';
+import { finishSearchBackfills, nameWords } from '../../src/server/store/postgres-search-index.js';
+import type { Database } from '../../src/server/store/schema.js';
 import type { FileRecord, Store } from '../../src/server/store/store.js';
 import { createScaleBackends, type ScaleBackends, testBackend } from '../helpers/scale.js';
 
@@ -107,9 +111,12 @@ describe('PostgreSQL plans searches on their indexes', { skip: testBackend !== '
     return rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
   }
 
-  it('finds a name phrase through the GIN index of name words', async () => {
+  it('finds a name phrase through the GIN index of name words, a short last word as a kept prefix', async () => {
     const plan = await planOf('name : "crimson-har"');
     assert.match(plan, /Bitmap Index Scan on file_versions_by_name_words/, plan);
+    // One exact lookup of the marked prefix, not a prefix match gathering every `har…` row.
+    assert.match(plan, /''crimson'' <-> ''har~''/, plan);
+    assert.doesNotMatch(plan, /:\*/, plan);
     assert.doesNotMatch(plan, /Seq Scan on file_versions/, plan);
   });
 
@@ -125,5 +132,47 @@ describe('PostgreSQL plans searches on their indexes', { skip: testBackend !== '
     const plan = await planOf('(tags IN ["sunset"] OR name : "golden") AND width > 3000');
     assert.match(plan, /file_tags_by_tag/, plan);
     assert.doesNotMatch(plan, /Seq Scan on file_tags/, plan);
+  });
+
+  it('rewrites name vectors left in the old form, in batches, and then finds them by prefix', async () => {
+    const search = async () =>
+      (
+        await listCatalog(
+          store,
+          // golden names go with river ones in this catalog (i * 3 and i * 7 modulo 10).
+          await listQueryFor(store, { searchQuery: 'name : "golden-riv"', limit: '1000' }),
+        )
+      ).map((r) => ('versionId' in r ? r.versionId : r.path));
+    const found = await search();
+    assert.ok(found.length > 0);
+    // As 022 left them: words without their prefixes, and the ids 023_pg_name_prefixes records.
+    const { rows } = await client.query<{ id: number; name: string }>('select id, name from file_versions');
+    const oldVectors = rows.map((r) => wordVector([r.name]));
+    await client.query(
+      `update file_versions set name_words = v.words from unnest($1::bigint[], $2::tsvector[]) as v(id, words)
+        where file_versions.id = v.id`,
+      [rows.map((r) => r.id), oldVectors],
+    );
+    await client.query(`insert into search_backfills (name, next_id, last_id)
+      select 'name_prefixes', min(id), max(id) from file_versions`);
+    assert.deepEqual(await search(), [], 'old vectors hold no kept prefixes');
+
+    const pool = new pg.Pool({ connectionString: backends.database });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    try {
+      await finishSearchBackfills(db, 7000);
+    } finally {
+      await db.destroy();
+    }
+    const left = await client.query('select count(*)::int as n from search_backfills');
+    assert.equal(left.rows[0].n, 0, 'the backfill is done and says so');
+    const stale = await client.query(
+      `select count(*)::int as n from file_versions f join unnest($1::bigint[], $2::tsvector[]) as v(id, words)
+        on f.id = v.id where f.name_words <> v.words`,
+      [rows.map((r) => r.id), rows.map(nameWords)],
+    );
+    assert.equal(stale.rows[0].n, 0, 'every row holds what the store writes now');
+    assert.deepEqual(await search(), found);
+    await client.query('vacuum analyze');
   });
 });

@@ -189,8 +189,10 @@ function filePredicate(p: Predicate): RawBuilder<SqlBool> {
     case 'words': {
       if (p.words.length === 0) return FALSE;
       // A direct condition: PostgreSQL's statistics on words tell it whether to walk or to look up.
-      const column = sql.ref(p.column === 'name' ? 'file_versions.name_words' : 'file_versions.tag_words');
-      return sql<SqlBool>`${column} @@ ${phraseQuery(p.words)}::tsquery`;
+      // Names carry their words' short prefixes (nameWords); tags, searched less by prefix, do not.
+      const name = p.column === 'name';
+      const column = sql.ref(name ? 'file_versions.name_words' : 'file_versions.tag_words');
+      return sql<SqlBool>`${column} @@ ${phraseQuery(p.words, { prefixes: name })}::tsquery`;
     }
     case 'tags': {
       const source = p.source === 'ai' ? sql` and source = 'ai'` : sql``;

@@ -772,6 +772,22 @@ const migrations = (dialect: Dialect): Record<string, Migration> => {
           .execute();
       },
     },
+    // PostgreSQL's name vectors gain each word's two- and three-letter prefixes (word-index.ts). The
+    // rows already there are rewritten after the migration, a few thousand per transaction, so a big
+    // table's rows are never all held at once (finishSearchBackfills): this records which ids.
+    '023_pg_name_prefixes': {
+      async up(db: Kysely<unknown>) {
+        if (dialect !== 'postgres') return;
+        await db.schema
+          .createTable('search_backfills')
+          .addColumn('name', text, (c) => c.primaryKey())
+          .addColumn('next_id', 'bigint', (c) => c.notNull())
+          .addColumn('last_id', 'bigint', (c) => c.notNull())
+          .execute();
+        await sql`insert into search_backfills (name, next_id, last_id)
+          select 'name_prefixes', min(id), max(id) from file_versions having count(*) > 0`.execute(db);
+      },
+    },
     // Suggestions and similar images, cheaper at a million files (docs/search-suggestions.md). User
     // and AI tags get a lower-cased index each (partial, by source): with one index for both, a
     // prefix's AI tags were found by walking past every user tag of that prefix. Similar images join

@@ -28,8 +28,8 @@ function metadataValues(customMetadata: Record<string, unknown>): MetadataValue[
   return out;
 }
 
-/** The `tsvector` literal of a version's name, for `name :`. */
-export const nameWords = (file: Pick<FileRecord, 'name'>) => wordVector([file.name]);
+/** The `tsvector` literal of a version's name, for `name :`: its words and their short prefixes. */
+export const nameWords = (file: Pick<FileRecord, 'name'>) => wordVector([file.name], { prefixes: true });
 
 /** Of its tags, user tags first and AI tags after them, as SQLite's index reads them. */
 export const tagWords = (file: Pick<FileRecord, 'tags' | 'aiTags'>) =>
@@ -76,5 +76,41 @@ export async function indexForSearch(
       select * from unnest(${values.map((v) => v.id)}::bigint[], ${values.map((v) => v.field)}::text[],
         ${values.map((v) => v.kind)}::text[], ${values.map((v) => v.text)}::text[],
         ${values.map((v) => v.number)}::float8[])`.execute(db);
+  }
+}
+
+/**
+ * Rewrites the name vectors a migration left in the old form (023_pg_name_prefixes), `batch` rows
+ * per transaction, each taking its place in `search_backfills` under a row lock, so nodes starting
+ * together share the work and none serves searches before it is done. Old vectors still answer
+ * every query the same but a short last word (the prefix lookup finds only rewritten rows).
+ */
+export async function finishSearchBackfills(db: Kysely<Database>, batch = 5000): Promise<void> {
+  for (;;) {
+    const more = await db.transaction().execute(async (trx) => {
+      const { rows } = await sql<{ next_id: number; last_id: number }>`select next_id, last_id
+        from search_backfills where name = 'name_prefixes' for update`.execute(trx);
+      const mark = rows[0];
+      if (!mark) return false;
+      const { rows: versions } = await sql<{ id: number; name: string }>`select id, name from file_versions
+        where id >= ${mark.next_id} and id <= ${mark.last_id} order by id limit ${batch}`.execute(trx);
+      if (versions.length > 0) {
+        await sql`update file_versions set name_words = v.name_words
+          from unnest(${versions.map((v) => v.id)}::bigint[], ${versions.map(nameWords)}::tsvector[])
+            as v(id, name_words)
+          where file_versions.id = v.id`.execute(trx);
+      }
+      if (versions.length < batch) {
+        await sql`delete from search_backfills where name = 'name_prefixes'`.execute(trx);
+        return false;
+      }
+      // Sum in SQL: a pool without the store's parsers answers bigints as strings.
+      const last = versions[versions.length - 1]!.id;
+      await sql`update search_backfills set next_id = ${last}::bigint + 1 where name = 'name_prefixes'`.execute(
+        trx,
+      );
+      return true;
+    });
+    if (!more) return;
   }
 }

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { postgresSearchTranslator } from '../search/postgres-translator.js';
 import { kyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
-import { indexForSearch, searchColumns } from './postgres-search-index.js';
+import { finishSearchBackfills, indexForSearch, searchColumns } from './postgres-search-index.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
@@ -58,6 +58,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrateToLatest(db as unknown as Kysely<unknown>, 'postgres');
+    await finishSearchBackfills(db);
   } catch (error) {
     await db.destroy();
     throw error;
