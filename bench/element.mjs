@@ -24,8 +24,8 @@ const showRuns = Number(process.env.BENCH_SHOW_RUNS ?? 5);
 const scrollSeconds = Number(process.env.BENCH_SCROLL_SECONDS ?? 20);
 /** Pixels scrolled per frame: 120 is a brisk wheel or a fling (7200 px/s at 60 fps). */
 const scrollStep = Number(process.env.BENCH_SCROLL_STEP ?? 120);
-/** Which figures to measure (all by default): size, show, dom, end, scroll. */
-const parts = new Set((process.env.BENCH_PARTS ?? 'size,show,dom,end,scroll').split(','));
+/** Which figures to measure (all by default): size, show, dom, end (100k), end1m (seeds 1M rows), scroll. */
+const parts = new Set((process.env.BENCH_PARTS ?? 'size,show,dom,end,end1m,scroll').split(','));
 const endRuns = Number(process.env.BENCH_END_RUNS ?? 3);
 /** Stops when jumping through the 100k folder (each waits for the items in view). */
 const jumpStops = Number(process.env.BENCH_JUMP_STOPS ?? 200);
@@ -47,15 +47,19 @@ async function blobs(storage, dir) {
   return keysOut;
 }
 
+/** The folders seeded: 10k for show() and scrolling, 100k for the grid, 1M for End (when measured). */
+const folders = [
+  ['/bench10k/', 10_000],
+  ['/bench100k/', 100_000],
+  ...(parts.has('end1m') ? [['/bench1m/', 1_000_000]] : []),
+];
+
 async function seed(dataDir) {
   const store = await openSqliteStore(join(dataDir, 'library.db'));
   const storage = new DiskStorage(join(dataDir, 'blobs'));
   const blobKeys = await blobs(storage, dataDir);
   const now = Date.now();
-  for (const [folder, count] of [
-    ['/bench10k/', 10_000],
-    ['/bench100k/', 100_000],
-  ]) {
+  for (const [folder, count] of folders) {
     await store.folders.insertIfMissing({
       folderId: `f${count.toString(16).padStart(23, '0')}`,
       path: folder,
@@ -65,41 +69,42 @@ async function seed(dataDir) {
       createdAt: now,
       updatedAt: now,
     });
+    // Straight into the catalog, 10k rows a transaction (a million uploads would take hours).
     for (let start = 0; start < count; start += 10_000) {
-      await store.transaction(async (tx) => {
-        for (let i = start; i < Math.min(count, start + 10_000); i++) {
-          const id = `${count.toString(16).padStart(8, '0')}${i.toString(16).padStart(16, '0')}`;
-          const name = `photo-${String(i).padStart(6, '0')}.jpg`;
-          await tx.files.insertVersion({
-            versionId: id,
-            fileId: id,
-            versionNumber: 1,
-            isCurrent: true,
-            name,
-            folder,
-            filePath: folder + name,
-            blobKey: blobKeys[i % blobKeys.length],
-            size: 40_000,
-            mime: 'image/jpeg',
-            fileType: 'image',
-            format: 'jpg',
-            width: 1200,
-            height: 800,
-            hasAlpha: false,
-            tags: ['bench'],
-            aiTags: null,
-            customCoordinates: null,
-            customMetadata: {},
-            embeddedMetadata: {},
-            description: null,
-            isPrivate: false,
-            isPublished: true,
-            // Newest first is the element's default order, so photo-000000 shows first.
-            createdAt: now - i * 1000,
-            updatedAt: now - i * 1000,
-          });
-        }
-      });
+      const rows = [];
+      for (let i = start; i < Math.min(count, start + 10_000); i++) {
+        const id = `${count.toString(16).padStart(8, '0')}${i.toString(16).padStart(16, '0')}`;
+        const name = `photo-${String(i).padStart(7, '0')}.jpg`;
+        rows.push({
+          versionId: id,
+          fileId: id,
+          versionNumber: 1,
+          isCurrent: true,
+          name,
+          folder,
+          filePath: folder + name,
+          blobKey: blobKeys[i % blobKeys.length],
+          size: 40_000,
+          mime: 'image/jpeg',
+          fileType: 'image',
+          format: 'jpg',
+          width: 1200,
+          height: 800,
+          hasAlpha: false,
+          tags: ['bench'],
+          aiTags: null,
+          customCoordinates: null,
+          customMetadata: {},
+          embeddedMetadata: {},
+          description: null,
+          isPrivate: false,
+          isPublished: true,
+          // Newest first is the element's default order, so photo-0000000 shows first.
+          createdAt: now - i * 1000,
+          updatedAt: now - i * 1000,
+        });
+      }
+      await store.transaction((tx) => tx.files.insertVersions(rows));
     }
   }
   await store.close();
@@ -303,7 +308,7 @@ try {
       if (!renditions.has(tr))
         renditions.set(
           tr,
-          fetch(`${server.url}/bench10k/photo-000000.jpg?tr=${tr}`).then(async (r) => ({
+          fetch(`${server.url}/bench10k/photo-0000000.jpg?tr=${tr}`).then(async (r) => ({
             status: r.status,
             type: r.headers.get('content-type') ?? 'application/octet-stream',
             body: Buffer.from(await r.arrayBuffer()),
@@ -324,21 +329,29 @@ try {
     server = await startBenchServer(dataDir, `http://127.0.0.1:${cdn.address().port}`);
   }
 
-  // End pressed in the 100k folder (once the first screen shows) to the last 60 thumbnails
-  // painted, each run in a fresh page (the first run with a cold browser cache).
-  if (parts.has('end')) {
+  // End pressed in the 100k (and the 1M) folder, once the first screen shows, to the last 60
+  // thumbnails painted, each run in a fresh page (the first run with a cold browser cache).
+  for (const [key, folder, count] of [
+    ['endTo60ThumbnailsAt100k', 'bench100k', 100_000],
+    ['endTo60ThumbnailsAt1m', 'bench1m', 1_000_000],
+  ]) {
+    if (!parts.has(count === 100_000 ? 'end' : 'end1m')) continue;
     const runs = [];
     for (let run = 0; run < endRuns; run++) {
       const endTab = await context.newPage();
-      await endTab.goto(`${server.url}/bench/bench100k`);
+      await endTab.goto(`${server.url}/bench/${folder}`);
       runs.push(
-        await endTab.evaluate(async () => {
+        await endTab.evaluate(async (total) => {
           const element = document.getElementById('library');
           await customElements.whenDefined('media-library');
           element.show();
           const grid = () => element.shadowRoot?.querySelector('ml-asset-grid')?.shadowRoot;
           const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+          const shown = performance.now();
           while (!grid()?.querySelector('.scroller img.loaded')) await frame();
+          // Every row counted (the scrollbar sized), as a user pressing End a moment later finds it.
+          while (element.shadowRoot.querySelector('ml-asset-grid').items.length < total) await frame();
+          const counted = performance.now() - shown;
           const scroller = grid().querySelector('.scroller');
           scroller.focus();
           performance.setResourceTimingBufferSize(10_000);
@@ -347,7 +360,7 @@ try {
           scroller.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true, composed: true }));
           const painted = () => {
             let n = 0;
-            for (let at = 99_941; at <= 100_000; at++)
+            for (let at = total - 59; at <= total; at++)
               if (grid().querySelector(`[aria-posinset="${at}"] img.loaded`)) n++;
             return n;
           };
@@ -356,39 +369,47 @@ try {
             if (performance.now() - started > 120_000) throw new Error('End did not paint in 2 minutes');
           }
           await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-          const total = performance.now() - started;
+          const elapsed = performance.now() - started;
           // Where it went: the pages under the end answered, then the thumbnails were asked for.
           const resources = performance.getEntriesByType('resource');
           const pages = resources.filter((r) => r.name.includes('/v1/files?'));
           // Thumbnails of the first screen may still finish after the clear: only those asked for since.
           const thumbnails = resources.filter((r) => r.name.includes('tr=') && r.startTime >= started);
           return {
-            total,
+            total: elapsed,
+            counted,
+            firstPageAnswered: Math.min(...pages.map((r) => r.responseEnd)) - started,
             pagesAnswered: Math.max(...pages.map((r) => r.responseEnd)) - started,
             pageRequests: pages.length,
             firstThumbnailRequested: Math.min(...thumbnails.map((r) => r.startTime)) - started,
+            lastThumbnailAnswered: Math.max(...thumbnails.map((r) => r.responseEnd)) - started,
+            thumbnailRequests: thumbnails.length,
           };
-        }),
+        }, count),
       );
       await endTab.close();
     }
-    result.endTo60ThumbnailsAt100k = {
+    const p50 = (field) =>
+      percentiles(
+        runs.map((r) => r[field]),
+        0,
+      ).p50;
+    result[key] = {
       firstMs: Math.round(runs[0].total),
       ms: percentiles(
         runs.map((r) => r.total),
         0,
       ),
+      // show() to every row counted (End is pressed then).
+      countedAfterShowP50Ms: p50('counted'),
       breakdownP50Ms: {
-        pagesAnswered: percentiles(
-          runs.map((r) => r.pagesAnswered),
-          0,
-        ).p50,
-        firstThumbnailRequested: percentiles(
-          runs.map((r) => r.firstThumbnailRequested),
-          0,
-        ).p50,
+        firstPageAnswered: p50('firstPageAnswered'),
+        pagesAnswered: p50('pagesAnswered'),
+        firstThumbnailRequested: p50('firstThumbnailRequested'),
+        lastThumbnailAnswered: p50('lastThumbnailAnswered'),
       },
       pageRequests: runs.map((r) => r.pageRequests),
+      thumbnailRequests: runs.map((r) => r.thumbnailRequests),
     };
   }
 
