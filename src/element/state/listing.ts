@@ -493,7 +493,8 @@ export class Listing {
   #fromEnd(first: number): ListAssetsParams | undefined {
     const { sort, collection, items } = this.state;
     const folders = this.#folders;
-    if (!this.#counted || !this.#exact || this.#shift !== 0 || collection || /_TYPE$/.test(sort)) return undefined;
+    if (!this.#counted || !this.#exact || this.#shift !== 0 || collection || /_TYPE$/.test(sort))
+      return undefined;
     if (first < folders || first - folders < (items.length - folders) / 2) return undefined;
     const last = Math.min(items.length, first + this.#options.pageSize) - 1;
     const reversed = (
