@@ -6,7 +6,8 @@
 // Run with `npm run bench:element` (builds the bundle first; the server runs in-process).
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,8 @@ const scrollStep = Number(process.env.BENCH_SCROLL_STEP ?? 120);
 /** Which figures to measure (all by default): size, show, dom, end (100k), end1m (seeds 1M rows), scroll. */
 const parts = new Set((process.env.BENCH_PARTS ?? 'size,show,dom,end,end1m,scroll').split(','));
 const endRuns = Number(process.env.BENCH_END_RUNS ?? 3);
+/** A directory for CPU profiles (.cpuprofile, for DevTools) of the last show() and End runs; none when unset. */
+const profileDir = process.env.BENCH_PROFILE;
 /** Stops when jumping through the 100k folder (each waits for the items in view). */
 const jumpStops = Number(process.env.BENCH_JUMP_STOPS ?? 200);
 
@@ -110,6 +113,19 @@ async function seed(dataDir) {
   await store.close();
 }
 
+/** Runs `work` in `tab`, recording the page's CPU profile into `profileDir` as `name` when asked to. */
+async function profiled(tab, name, work) {
+  if (!profileDir) return work();
+  const cdp = await tab.context().newCDPSession(tab);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+  await cdp.send('Profiler.start');
+  const out = await work();
+  const { profile } = await cdp.send('Profiler.stop');
+  await writeFile(join(profileDir, `${name}.cpuprofile`), JSON.stringify(profile));
+  return out;
+}
+
 const page = (attributes) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <style>html,body{margin:0}media-library{--ml-dialog-width:100vw;--ml-dialog-height:100vh}</style>
 <script type="module" src="/_bench/dist/media-library.js"></script></head>
@@ -166,7 +182,9 @@ async function showToThumbnails(browserPage, count) {
 }
 
 const result = { bench: 'element' };
-const dataDir = await mkdtemp(join(root, '.bench-element-'));
+/** A data directory kept between runs (seeded on the first, with every folder asked for then); a fresh one when unset. */
+const keptData = process.env.BENCH_DATA;
+const dataDir = keptData ?? (await mkdtemp(join(root, '.bench-element-')));
 let browser;
 let server;
 let cdn;
@@ -177,7 +195,10 @@ try {
   result.coreBundleGzipBytes = gzipSync(bundle, { level: 9 }).length;
   result.coreBundleGzipKB = Number((result.coreBundleGzipBytes / 1024).toFixed(1));
 
-  await seed(dataDir);
+  if (!keptData || !existsSync(join(dataDir, 'library.db'))) {
+    await mkdir(dataDir, { recursive: true });
+    await seed(dataDir);
+  }
   server = await startBenchServer(dataDir);
   browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1920, height: 1200 } });
@@ -189,7 +210,7 @@ try {
     const tab = await context.newPage();
     await tab.goto(`${server.url}/bench/bench10k`);
     await tab.waitForFunction(() => customElements.get('media-library'));
-    timings.push(await showToThumbnails(tab, 60));
+    timings.push(await profiled(tab, 'show', () => showToThumbnails(tab, 60)));
     await tab.close();
   }
   if (parts.has('show')) {
@@ -341,51 +362,55 @@ try {
       const endTab = await context.newPage();
       await endTab.goto(`${server.url}/bench/${folder}`);
       runs.push(
-        await endTab.evaluate(async (total) => {
-          const element = document.getElementById('library');
-          await customElements.whenDefined('media-library');
-          element.show();
-          const grid = () => element.shadowRoot?.querySelector('ml-asset-grid')?.shadowRoot;
-          const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-          const shown = performance.now();
-          while (!grid()?.querySelector('.scroller img.loaded')) await frame();
-          // Every row counted (the scrollbar sized), as a user pressing End a moment later finds it.
-          while (element.shadowRoot.querySelector('ml-asset-grid').items.length < total) await frame();
-          const counted = performance.now() - shown;
-          const scroller = grid().querySelector('.scroller');
-          scroller.focus();
-          performance.setResourceTimingBufferSize(10_000);
-          performance.clearResourceTimings();
-          const started = performance.now();
-          scroller.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true, composed: true }));
-          const painted = () => {
-            let n = 0;
-            for (let at = total - 59; at <= total; at++)
-              if (grid().querySelector(`[aria-posinset="${at}"] img.loaded`)) n++;
-            return n;
-          };
-          while (painted() < 60) {
-            await frame();
-            if (performance.now() - started > 120_000) throw new Error('End did not paint in 2 minutes');
-          }
-          await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-          const elapsed = performance.now() - started;
-          // Where it went: the pages under the end answered, then the thumbnails were asked for.
-          const resources = performance.getEntriesByType('resource');
-          const pages = resources.filter((r) => r.name.includes('/v1/files?'));
-          // Thumbnails of the first screen may still finish after the clear: only those asked for since.
-          const thumbnails = resources.filter((r) => r.name.includes('tr=') && r.startTime >= started);
-          return {
-            total: elapsed,
-            counted,
-            firstPageAnswered: Math.min(...pages.map((r) => r.responseEnd)) - started,
-            pagesAnswered: Math.max(...pages.map((r) => r.responseEnd)) - started,
-            pageRequests: pages.length,
-            firstThumbnailRequested: Math.min(...thumbnails.map((r) => r.startTime)) - started,
-            lastThumbnailAnswered: Math.max(...thumbnails.map((r) => r.responseEnd)) - started,
-            thumbnailRequests: thumbnails.length,
-          };
-        }, count),
+        await profiled(endTab, `end-${folder}`, () =>
+          endTab.evaluate(async (total) => {
+            const element = document.getElementById('library');
+            await customElements.whenDefined('media-library');
+            element.show();
+            const grid = () => element.shadowRoot?.querySelector('ml-asset-grid')?.shadowRoot;
+            const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+            const shown = performance.now();
+            while (!grid()?.querySelector('.scroller img.loaded')) await frame();
+            // Every row counted (the scrollbar sized), as a user pressing End a moment later finds it.
+            while (element.shadowRoot.querySelector('ml-asset-grid').items.length < total) await frame();
+            const counted = performance.now() - shown;
+            const scroller = grid().querySelector('.scroller');
+            scroller.focus();
+            performance.setResourceTimingBufferSize(10_000);
+            performance.clearResourceTimings();
+            const started = performance.now();
+            scroller.dispatchEvent(
+              new KeyboardEvent('keydown', { key: 'End', bubbles: true, composed: true }),
+            );
+            const painted = () => {
+              let n = 0;
+              for (let at = total - 59; at <= total; at++)
+                if (grid().querySelector(`[aria-posinset="${at}"] img.loaded`)) n++;
+              return n;
+            };
+            while (painted() < 60) {
+              await frame();
+              if (performance.now() - started > 120_000) throw new Error('End did not paint in 2 minutes');
+            }
+            await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+            const elapsed = performance.now() - started;
+            // Where it went: the pages under the end answered, then the thumbnails were asked for.
+            const resources = performance.getEntriesByType('resource');
+            const pages = resources.filter((r) => r.name.includes('/v1/files?'));
+            // Thumbnails of the first screen may still finish after the clear: only those asked for since.
+            const thumbnails = resources.filter((r) => r.name.includes('tr=') && r.startTime >= started);
+            return {
+              total: elapsed,
+              counted,
+              firstPageAnswered: Math.min(...pages.map((r) => r.responseEnd)) - started,
+              pagesAnswered: Math.max(...pages.map((r) => r.responseEnd)) - started,
+              pageRequests: pages.length,
+              firstThumbnailRequested: Math.min(...thumbnails.map((r) => r.startTime)) - started,
+              lastThumbnailAnswered: Math.max(...thumbnails.map((r) => r.responseEnd)) - started,
+              thumbnailRequests: thumbnails.length,
+            };
+          }, count),
+        ),
       );
       await endTab.close();
     }
@@ -462,7 +487,7 @@ try {
   await browser?.close();
   await server?.close();
   cdn?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  if (!keptData) await rm(dataDir, { recursive: true, force: true });
 }
 // The machine is shared: how busy it was says how much to trust the frame times.
 result.loadAverage1m = Number(loadavg()[0].toFixed(2));
