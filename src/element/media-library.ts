@@ -223,7 +223,7 @@ export class MediaLibraryElement extends LitElement {
     // Provided once: the host's members read the element's state when asked.
     new ContextProvider(this, { context: libraryContext, initialValue: this.#library });
     this.#listing.subscribe(() => {
-      this.#usage.update(this.#connected?.client, this.#listing.state.items);
+      this.#usage.update(this.#connected?.client, this.#listing.shownRows());
       this.requestUpdate();
     });
     this.#tree.subscribe(() => this.requestUpdate());
@@ -730,8 +730,10 @@ export class MediaLibraryElement extends LitElement {
           @open-folder=${(e: CustomEvent<{ path: string }>) => this.#navigate(e.detail.path)}
           @insert-request=${(e: CustomEvent<{ index?: number }>) => this.#insert(e.detail.index)}
           @select-all=${this.#selectAll}
-          @range-change=${(e: CustomEvent<{ first: number; last: number }>) =>
-            this.#listing.show(e.detail.first, e.detail.last)}
+          @range-change=${(e: CustomEvent<{ first: number; last: number }>) => {
+            this.#listing.show(e.detail.first, e.detail.last);
+            this.#usage.update(this.#connected?.client, this.#listing.shownRows());
+          }}
           @load-more=${() => void this.#listing.loadMore()}
           @sort-change=${(e: CustomEvent<{ sort: ListSort }>) => this.#sortBy(e.detail.sort)}
           @retry=${() => void this.#listing.load()}

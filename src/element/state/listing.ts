@@ -210,6 +210,18 @@ export class Listing {
     }, fetchIntervalMs);
   }
 
+  /**
+   * The loaded rows of the pages on screen: what a part asks about the rows shown (usage badges)
+   * reads these, never all the slots (a million, mostly holes, which some array methods visit one by one).
+   */
+  shownRows(): Asset[] {
+    const size = this.#options.pageSize;
+    const { items } = this.state;
+    const from = Math.floor(this.#range[0] / size) * size;
+    const to = Math.min(items.length, (Math.floor(this.#range[1] / size) + 1) * size);
+    return items.slice(from, to).filter(Boolean);
+  }
+
   /** Loads the next page after the last slot, if there may be one and none is loading; retries failed pages on screen. */
   loadMore(): Promise<void> {
     const { hasMore, loadingMore, status, items } = this.state;

@@ -21,11 +21,9 @@ export class UsageCounts {
     this.#changed = changed;
   }
 
-  /** Asks about the listed files not asked about yet (call it whenever the listing changes). */
+  /** Asks about the files shown not asked about yet (call it whenever the listing or what is shown changes). */
   update(client: MediaClient | undefined, items: readonly Asset[]): void {
     if (!client || this.#unsupported || this.#pending) return;
-    // filter, not flatMap: a million-row listing is a sparse array, and filter skips its holes at
-    // once where flatMap visits every index (tens of ms per page that arrives).
     const ids = items
       .filter((a): a is MediaFile => a.type !== 'folder' && !this.#asked.has(a.fileId))
       .map((a) => a.fileId);
