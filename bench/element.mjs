@@ -156,7 +156,11 @@ async function showToThumbnails(browserPage, count) {
     const loaded = () =>
       element.shadowRoot?.querySelector('ml-asset-grid')?.shadowRoot?.querySelectorAll('img.loaded').length ??
       0;
-    while (loaded() < wanted) await new Promise((resolve) => requestAnimationFrame(resolve));
+    while (loaded() < wanted) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      if (performance.now() - started > 120_000)
+        throw new Error(`${loaded()} of ${wanted} thumbnails in 2 minutes`);
+    }
     await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
     const total = performance.now() - started;
     const resources = performance.getEntriesByType('resource');
@@ -370,9 +374,16 @@ try {
             const grid = () => element.shadowRoot?.querySelector('ml-asset-grid')?.shadowRoot;
             const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
             const shown = performance.now();
-            while (!grid()?.querySelector('.scroller img.loaded')) await frame();
+            while (!grid()?.querySelector('.scroller img.loaded')) {
+              await frame();
+              if (performance.now() - shown > 120_000) throw new Error('no thumbnail in 2 minutes');
+            }
             // Every row counted (the scrollbar sized), as a user pressing End a moment later finds it.
-            while (element.shadowRoot.querySelector('ml-asset-grid').items.length < total) await frame();
+            while (element.shadowRoot.querySelector('ml-asset-grid').items.length < total) {
+              await frame();
+              if (performance.now() - shown > 120_000)
+                throw new Error('the count did not size the grid in 2 minutes');
+            }
             const counted = performance.now() - shown;
             const scroller = grid().querySelector('.scroller');
             scroller.focus();
