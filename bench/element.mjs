@@ -6,7 +6,8 @@
 // Run with `npm run bench:element` (builds the bundle first; the server runs in-process).
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -24,9 +25,11 @@ const showRuns = Number(process.env.BENCH_SHOW_RUNS ?? 5);
 const scrollSeconds = Number(process.env.BENCH_SCROLL_SECONDS ?? 20);
 /** Pixels scrolled per frame: 120 is a brisk wheel or a fling (7200 px/s at 60 fps). */
 const scrollStep = Number(process.env.BENCH_SCROLL_STEP ?? 120);
-/** Which figures to measure (all by default): size, show, dom, end, scroll. */
-const parts = new Set((process.env.BENCH_PARTS ?? 'size,show,dom,end,scroll').split(','));
+/** Which figures to measure (all by default): size, show, dom, end (100k), end1m (seeds 1M rows), scroll. */
+const parts = new Set((process.env.BENCH_PARTS ?? 'size,show,dom,end,end1m,scroll').split(','));
 const endRuns = Number(process.env.BENCH_END_RUNS ?? 3);
+/** A directory for CPU profiles (.cpuprofile, for DevTools) of the last show() and End runs; none when unset. */
+const profileDir = process.env.BENCH_PROFILE;
 /** Stops when jumping through the 100k folder (each waits for the items in view). */
 const jumpStops = Number(process.env.BENCH_JUMP_STOPS ?? 200);
 
@@ -47,15 +50,19 @@ async function blobs(storage, dir) {
   return keysOut;
 }
 
+/** The folders seeded: 10k for show() and scrolling, 100k for the grid, 1M for End (when measured). */
+const folders = [
+  ['/bench10k/', 10_000],
+  ['/bench100k/', 100_000],
+  ...(parts.has('end1m') ? [['/bench1m/', 1_000_000]] : []),
+];
+
 async function seed(dataDir) {
   const store = await openSqliteStore(join(dataDir, 'library.db'));
   const storage = new DiskStorage(join(dataDir, 'blobs'));
   const blobKeys = await blobs(storage, dataDir);
   const now = Date.now();
-  for (const [folder, count] of [
-    ['/bench10k/', 10_000],
-    ['/bench100k/', 100_000],
-  ]) {
+  for (const [folder, count] of folders) {
     await store.folders.insertIfMissing({
       folderId: `f${count.toString(16).padStart(23, '0')}`,
       path: folder,
@@ -65,44 +72,58 @@ async function seed(dataDir) {
       createdAt: now,
       updatedAt: now,
     });
+    // Straight into the catalog, 10k rows a transaction (a million uploads would take hours).
     for (let start = 0; start < count; start += 10_000) {
-      await store.transaction(async (tx) => {
-        for (let i = start; i < Math.min(count, start + 10_000); i++) {
-          const id = `${count.toString(16).padStart(8, '0')}${i.toString(16).padStart(16, '0')}`;
-          const name = `photo-${String(i).padStart(6, '0')}.jpg`;
-          await tx.files.insertVersion({
-            versionId: id,
-            fileId: id,
-            versionNumber: 1,
-            isCurrent: true,
-            name,
-            folder,
-            filePath: folder + name,
-            blobKey: blobKeys[i % blobKeys.length],
-            size: 40_000,
-            mime: 'image/jpeg',
-            fileType: 'image',
-            format: 'jpg',
-            width: 1200,
-            height: 800,
-            hasAlpha: false,
-            tags: ['bench'],
-            aiTags: null,
-            customCoordinates: null,
-            customMetadata: {},
-            embeddedMetadata: {},
-            description: null,
-            isPrivate: false,
-            isPublished: true,
-            // Newest first is the element's default order, so photo-000000 shows first.
-            createdAt: now - i * 1000,
-            updatedAt: now - i * 1000,
-          });
-        }
-      });
+      const rows = [];
+      for (let i = start; i < Math.min(count, start + 10_000); i++) {
+        const id = `${count.toString(16).padStart(8, '0')}${i.toString(16).padStart(16, '0')}`;
+        const name = `photo-${String(i).padStart(7, '0')}.jpg`;
+        rows.push({
+          versionId: id,
+          fileId: id,
+          versionNumber: 1,
+          isCurrent: true,
+          name,
+          folder,
+          filePath: folder + name,
+          blobKey: blobKeys[i % blobKeys.length],
+          size: 40_000,
+          mime: 'image/jpeg',
+          fileType: 'image',
+          format: 'jpg',
+          width: 1200,
+          height: 800,
+          hasAlpha: false,
+          tags: ['bench'],
+          aiTags: null,
+          customCoordinates: null,
+          customMetadata: {},
+          embeddedMetadata: {},
+          description: null,
+          isPrivate: false,
+          isPublished: true,
+          // Newest first is the element's default order, so photo-0000000 shows first.
+          createdAt: now - i * 1000,
+          updatedAt: now - i * 1000,
+        });
+      }
+      await store.transaction((tx) => tx.files.insertVersions(rows));
     }
   }
   await store.close();
+}
+
+/** Runs `work` in `tab`, recording the page's CPU profile into `profileDir` as `name` when asked to. */
+async function profiled(tab, name, work) {
+  if (!profileDir) return work();
+  const cdp = await tab.context().newCDPSession(tab);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+  await cdp.send('Profiler.start');
+  const out = await work();
+  const { profile } = await cdp.send('Profiler.stop');
+  await writeFile(join(profileDir, `${name}.cpuprofile`), JSON.stringify(profile));
+  return out;
 }
 
 const page = (attributes) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -135,7 +156,11 @@ async function showToThumbnails(browserPage, count) {
     const loaded = () =>
       element.shadowRoot?.querySelector('ml-asset-grid')?.shadowRoot?.querySelectorAll('img.loaded').length ??
       0;
-    while (loaded() < wanted) await new Promise((resolve) => requestAnimationFrame(resolve));
+    while (loaded() < wanted) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      if (performance.now() - started > 120_000)
+        throw new Error(`${loaded()} of ${wanted} thumbnails in 2 minutes`);
+    }
     await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
     const total = performance.now() - started;
     const resources = performance.getEntriesByType('resource');
@@ -161,7 +186,9 @@ async function showToThumbnails(browserPage, count) {
 }
 
 const result = { bench: 'element' };
-const dataDir = await mkdtemp(join(root, '.bench-element-'));
+/** A data directory kept between runs (seeded on the first, with every folder asked for then); a fresh one when unset. */
+const keptData = process.env.BENCH_DATA;
+const dataDir = keptData ?? (await mkdtemp(join(root, '.bench-element-')));
 let browser;
 let server;
 let cdn;
@@ -172,7 +199,10 @@ try {
   result.coreBundleGzipBytes = gzipSync(bundle, { level: 9 }).length;
   result.coreBundleGzipKB = Number((result.coreBundleGzipBytes / 1024).toFixed(1));
 
-  await seed(dataDir);
+  if (!keptData || !existsSync(join(dataDir, 'library.db'))) {
+    await mkdir(dataDir, { recursive: true });
+    await seed(dataDir);
+  }
   server = await startBenchServer(dataDir);
   browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1920, height: 1200 } });
@@ -184,7 +214,7 @@ try {
     const tab = await context.newPage();
     await tab.goto(`${server.url}/bench/bench10k`);
     await tab.waitForFunction(() => customElements.get('media-library'));
-    timings.push(await showToThumbnails(tab, 60));
+    timings.push(await profiled(tab, 'show', () => showToThumbnails(tab, 60)));
     await tab.close();
   }
   if (parts.has('show')) {
@@ -303,7 +333,7 @@ try {
       if (!renditions.has(tr))
         renditions.set(
           tr,
-          fetch(`${server.url}/bench10k/photo-000000.jpg?tr=${tr}`).then(async (r) => ({
+          fetch(`${server.url}/bench10k/photo-0000000.jpg?tr=${tr}`).then(async (r) => ({
             status: r.status,
             type: r.headers.get('content-type') ?? 'application/octet-stream',
             body: Buffer.from(await r.arrayBuffer()),
@@ -324,71 +354,99 @@ try {
     server = await startBenchServer(dataDir, `http://127.0.0.1:${cdn.address().port}`);
   }
 
-  // End pressed in the 100k folder (once the first screen shows) to the last 60 thumbnails
-  // painted, each run in a fresh page (the first run with a cold browser cache).
-  if (parts.has('end')) {
+  // End pressed in the 100k (and the 1M) folder, once the first screen shows, to the last 60
+  // thumbnails painted, each run in a fresh page (the first run with a cold browser cache).
+  for (const [key, folder, count] of [
+    ['endTo60ThumbnailsAt100k', 'bench100k', 100_000],
+    ['endTo60ThumbnailsAt1m', 'bench1m', 1_000_000],
+  ]) {
+    if (!parts.has(count === 100_000 ? 'end' : 'end1m')) continue;
     const runs = [];
     for (let run = 0; run < endRuns; run++) {
       const endTab = await context.newPage();
-      await endTab.goto(`${server.url}/bench/bench100k`);
+      await endTab.goto(`${server.url}/bench/${folder}`);
       runs.push(
-        await endTab.evaluate(async () => {
-          const element = document.getElementById('library');
-          await customElements.whenDefined('media-library');
-          element.show();
-          const grid = () => element.shadowRoot?.querySelector('ml-asset-grid')?.shadowRoot;
-          const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-          while (!grid()?.querySelector('.scroller img.loaded')) await frame();
-          const scroller = grid().querySelector('.scroller');
-          scroller.focus();
-          performance.setResourceTimingBufferSize(10_000);
-          performance.clearResourceTimings();
-          const started = performance.now();
-          scroller.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true, composed: true }));
-          const painted = () => {
-            let n = 0;
-            for (let at = 99_941; at <= 100_000; at++)
-              if (grid().querySelector(`[aria-posinset="${at}"] img.loaded`)) n++;
-            return n;
-          };
-          while (painted() < 60) {
-            await frame();
-            if (performance.now() - started > 120_000) throw new Error('End did not paint in 2 minutes');
-          }
-          await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-          const total = performance.now() - started;
-          // Where it went: the pages under the end answered, then the thumbnails were asked for.
-          const resources = performance.getEntriesByType('resource');
-          const pages = resources.filter((r) => r.name.includes('/v1/files?'));
-          // Thumbnails of the first screen may still finish after the clear: only those asked for since.
-          const thumbnails = resources.filter((r) => r.name.includes('tr=') && r.startTime >= started);
-          return {
-            total,
-            pagesAnswered: Math.max(...pages.map((r) => r.responseEnd)) - started,
-            pageRequests: pages.length,
-            firstThumbnailRequested: Math.min(...thumbnails.map((r) => r.startTime)) - started,
-          };
-        }),
+        await profiled(endTab, `end-${folder}`, () =>
+          endTab.evaluate(async (total) => {
+            const element = document.getElementById('library');
+            await customElements.whenDefined('media-library');
+            element.show();
+            const grid = () => element.shadowRoot?.querySelector('ml-asset-grid')?.shadowRoot;
+            const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+            const shown = performance.now();
+            while (!grid()?.querySelector('.scroller img.loaded')) {
+              await frame();
+              if (performance.now() - shown > 120_000) throw new Error('no thumbnail in 2 minutes');
+            }
+            // Every row counted (the scrollbar sized), as a user pressing End a moment later finds it.
+            while (element.shadowRoot.querySelector('ml-asset-grid').items.length < total) {
+              await frame();
+              if (performance.now() - shown > 120_000)
+                throw new Error('the count did not size the grid in 2 minutes');
+            }
+            const counted = performance.now() - shown;
+            const scroller = grid().querySelector('.scroller');
+            scroller.focus();
+            performance.setResourceTimingBufferSize(10_000);
+            performance.clearResourceTimings();
+            const started = performance.now();
+            scroller.dispatchEvent(
+              new KeyboardEvent('keydown', { key: 'End', bubbles: true, composed: true }),
+            );
+            // One query a frame (sixty of them cost the page more than what they measure, under load).
+            const painted = () => {
+              let n = 0;
+              for (const image of grid().querySelectorAll('img.loaded'))
+                if (Number(image.closest('[aria-posinset]')?.getAttribute('aria-posinset')) > total - 60) n++;
+              return n;
+            };
+            while (painted() < 60) {
+              await frame();
+              if (performance.now() - started > 120_000) throw new Error('End did not paint in 2 minutes');
+            }
+            await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+            const elapsed = performance.now() - started;
+            // Where it went: the pages under the end answered, then the thumbnails were asked for.
+            const resources = performance.getEntriesByType('resource');
+            const pages = resources.filter((r) => r.name.includes('/v1/files?'));
+            // Thumbnails of the first screen may still finish after the clear: only those asked for since.
+            const thumbnails = resources.filter((r) => r.name.includes('tr=') && r.startTime >= started);
+            return {
+              total: elapsed,
+              counted,
+              firstPageAnswered: Math.min(...pages.map((r) => r.responseEnd)) - started,
+              pagesAnswered: Math.max(...pages.map((r) => r.responseEnd)) - started,
+              pageRequests: pages.length,
+              firstThumbnailRequested: Math.min(...thumbnails.map((r) => r.startTime)) - started,
+              lastThumbnailAnswered: Math.max(...thumbnails.map((r) => r.responseEnd)) - started,
+              thumbnailRequests: thumbnails.length,
+            };
+          }, count),
+        ),
       );
       await endTab.close();
     }
-    result.endTo60ThumbnailsAt100k = {
+    const p50 = (field) =>
+      percentiles(
+        runs.map((r) => r[field]),
+        0,
+      ).p50;
+    result[key] = {
       firstMs: Math.round(runs[0].total),
       ms: percentiles(
         runs.map((r) => r.total),
         0,
       ),
+      // show() to every row counted (End is pressed then).
+      countedAfterShowP50Ms: p50('counted'),
       breakdownP50Ms: {
-        pagesAnswered: percentiles(
-          runs.map((r) => r.pagesAnswered),
-          0,
-        ).p50,
-        firstThumbnailRequested: percentiles(
-          runs.map((r) => r.firstThumbnailRequested),
-          0,
-        ).p50,
+        firstPageAnswered: p50('firstPageAnswered'),
+        pagesAnswered: p50('pagesAnswered'),
+        firstThumbnailRequested: p50('firstThumbnailRequested'),
+        lastThumbnailAnswered: p50('lastThumbnailAnswered'),
       },
       pageRequests: runs.map((r) => r.pageRequests),
+      thumbnailRequests: runs.map((r) => r.thumbnailRequests),
     };
   }
 
@@ -441,7 +499,7 @@ try {
   await browser?.close();
   await server?.close();
   cdn?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  if (!keptData) await rm(dataDir, { recursive: true, force: true });
 }
 // The machine is shared: how busy it was says how much to trust the frame times.
 result.loadAverage1m = Number(loadavg()[0].toFixed(2));

@@ -1,5 +1,5 @@
 import { ContextProvider } from '@lit/context';
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { CSSResult, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { type FetchAuth, fetchAuthFrom, SessionAuthorizer } from '../client/auth.js';
 import type { MediaApiError } from '../client/errors.js';
 import { MediaClient } from '../client/media-client.js';
@@ -50,6 +50,16 @@ import { tokens } from './styles/tokens.js';
 export type { CloseDetail, ErrorDetail, FilesDetail, InsertPayload, NavigateDetail } from './events.js';
 
 // The menus (sort, new folder, filters) are a lazy chunk, fetched when the browser is idle.
+/** The parts the shell renders on show(), whose stylesheets are made beforehand. */
+const shellParts = ['ml-asset-grid', 'ml-folder-tree', 'ml-search-bar', 'ml-breadcrumbs'];
+
+/** Makes the constructed stylesheets of these elements' styles (Lit makes each on its first use, then keeps it). */
+function parseStyles(parts: Array<CustomElementConstructor | undefined>): void {
+  for (const part of parts)
+    for (const style of (part as typeof LitElement | undefined)?.elementStyles ?? [])
+      if (style instanceof CSSResult) style.styleSheet;
+}
+
 let menus: typeof import('./parts/menus.js') | undefined;
 // So is what a DAM user's session needs (its levels, the share dialog), asked for only then.
 let people: Promise<typeof import('./parts/people.js')> | undefined;
@@ -223,7 +233,7 @@ export class MediaLibraryElement extends LitElement {
     // Provided once: the host's members read the element's state when asked.
     new ContextProvider(this, { context: libraryContext, initialValue: this.#library });
     this.#listing.subscribe(() => {
-      this.#usage.update(this.#connected?.client, this.#listing.state.items);
+      this.#usage.update(this.#connected?.client, this.#listing.shownRows());
       this.requestUpdate();
     });
     this.#tree.subscribe(() => this.requestUpdate());
@@ -318,13 +328,18 @@ export class MediaLibraryElement extends LitElement {
     // An open element starts in its next update, once it has every attribute set with it.
     if (this.mode !== 'modal' || this.open) this.requestUpdate();
     // A closed modal gets its session while the page is idle, so show() only waits for the listing;
-    // and makes its number format then (the first one loads the locale's data: tens of ms).
+    // and makes its number format then (the first one loads the locale's data: tens of ms), and
+    // parses the shell's stylesheets (tens of ms more, under load, on show()'s path to first paint).
     else
       whenIdle(() => {
         void this.#configuredConnection()
           ?.authorizer?.session()
           .catch(() => undefined);
         this.#localizer.number(0);
+        parseStyles([
+          this.constructor as typeof LitElement,
+          ...shellParts.map((name) => customElements.get(name)),
+        ]);
       });
   }
 
@@ -738,8 +753,10 @@ export class MediaLibraryElement extends LitElement {
           @open-folder=${(e: CustomEvent<{ path: string }>) => this.#navigate(e.detail.path)}
           @insert-request=${(e: CustomEvent<{ index?: number }>) => this.#insert(e.detail.index)}
           @select-all=${this.#selectAll}
-          @range-change=${(e: CustomEvent<{ first: number; last: number }>) =>
-            this.#listing.show(e.detail.first, e.detail.last)}
+          @range-change=${(e: CustomEvent<{ first: number; last: number }>) => {
+            this.#listing.show(e.detail.first, e.detail.last);
+            this.#usage.update(this.#connected?.client, this.#listing.shownRows());
+          }}
           @load-more=${() => void this.#listing.loadMore()}
           @sort-change=${(e: CustomEvent<{ sort: ListSort }>) => this.#sortBy(e.detail.sort)}
           @retry=${() => void this.#listing.load()}

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { html, LitElement } from 'lit';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import { CellWindow } from '../../src/element/parts/cell-window.js';
-import { cleanup, click, env, grid, mount, settled, shadow, until } from './helpers.js';
+import { bearer, cleanup, click, env, grid, mount, settled, shadow, until, uploadPng } from './helpers.js';
 
 afterEach(cleanup);
 
@@ -161,11 +161,16 @@ describe('a 10,000-file folder', () => {
     expect(last.classList.contains('active')).to.equal(true);
     // The first page, then the few under the end: not the 200 pages of 50 before it.
     expect(requests.urls.length).to.be.lessThan(8);
-    // The page under the end was asked for by skip (pages near it may go out in any order).
+    // The pages under the end were asked for from the end (the opposite order, skipping the few
+    // rows after them), never by a skip past the 9,900 before them, which a database walks row by row.
     expect(
-      requests.urls.some((url) => /skip=99\d\d/.test(url)),
+      requests.urls.some((url) => /sort=ASC_CREATED/.test(url) && /skip=\d{1,3}(&|$)/.test(url)),
       requests.urls.join('\n'),
     ).to.equal(true);
+    expect(
+      requests.urls.some((url) => /skip=\d{4}/.test(url)),
+      requests.urls.join('\n'),
+    ).to.equal(false);
     // Every item in view is the one at its place.
     const inView = await until(() => itemsInView(element), 'the end loaded');
     for (const [index, name] of inView) expect(name).to.equal(nameOf(index));
@@ -256,5 +261,45 @@ describe('a 10,000-file folder', () => {
     expect(requests.urls.length).to.be.lessThan(8);
     const summary = shadow(element).querySelector('footer [role="status"]')!.textContent!;
     expect(summary).to.contain('10,000 files');
+  });
+});
+
+describe('pages near the end of a folder with subfolders', () => {
+  let requests: ReturnType<typeof countListRequests> | undefined;
+  afterEach(() => requests?.restore());
+
+  it('are asked for from the end and land each file at its place, after the folders', async function () {
+    this.timeout(60_000);
+    const authorization = await bearer();
+    const folder = `/from-end-${Date.now()}`;
+    for (const name of ['f1', 'f2', 'f3']) {
+      const made = await fetch(`${env.url}/v1/folder`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json' },
+        body: JSON.stringify({ folderName: name, parentFolderPath: folder }),
+      });
+      expect(made.status).to.equal(201);
+    }
+    for (let i = 0; i < 12; i++)
+      await uploadPng(folder, `file-${i}.png`, { authorization, width: 4, height: 4 });
+    const response = await fetch(
+      `${env.url}/v1/files?type=all&path=${encodeURIComponent(folder)}&sort=DESC_CREATED&limit=1000`,
+      { headers: { authorization } },
+    );
+    const names = ((await response.json()) as Array<{ name: string }>).map((a) => a.name);
+    expect(names.length).to.equal(15);
+    requests = countListRequests();
+    const element = await mount({ 'initial-folder': folder }, { pageSize: 2 });
+    scrollerOf(element).focus();
+    await sendKeys({ press: 'End' });
+    const inView = await until(
+      () => (itemsInView(element)?.some(([index]) => index === 14) ? itemsInView(element) : undefined),
+      'the end loaded',
+    );
+    for (const [index, name] of inView) expect(name, `item ${index}`).to.equal(names[index]);
+    expect(
+      requests.urls.some((url) => url.includes('sort=ASC_CREATED')),
+      requests.urls.join('\n'),
+    ).to.equal(true);
   });
 });

@@ -183,7 +183,10 @@ export class AssetGridElement extends LitElement {
     this.#window.attach(scroller);
     if (changed.has('revision') || changed.has('items')) {
       this.#schedulePlaceholders();
-      if (this.items.length) void import('./comment-badges.js').then((m) => m.countComments(this));
+      if (this.items.length)
+        void import('./comment-badges.js').then((m) =>
+          m.countComments(this, this.#window.first, this.#window.last),
+        );
       const index = this.#activeToCome;
       if (index >= 0 && this.items[index] && index === this.#navigation.active)
         emit(this, 'item-activate', { index });

@@ -22,7 +22,7 @@ const badgeStyles = css`
   }
 `;
 
-/** Files counted per call at most (the server's limit), and per listing. */
+/** Files counted per call at most (the server's limit), and per update (the cells rendered are fewer). */
 const perCall = 100;
 const perListing = 500;
 
@@ -31,10 +31,11 @@ const unsupported = new WeakSet<MediaClient>();
 const consumers = new WeakMap<AssetGridElement, ContextConsumer<typeof libraryContext, AssetGridElement>>();
 
 /**
- * Puts "n comments" badges on the grid's cells: counts for the listed files, asked of the media
- * server (`/_ml/comment-counts`) whenever the listing changes. Nothing where the server has none.
+ * Puts "n comments" badges on the grid's cells: counts for the files of the cells rendered (`first`
+ * to `last`), asked of the media server (`/_ml/comment-counts`) whenever the listing changes, and
+ * kept for the cells that leave. Nothing where the server has none.
  */
-export async function countComments(grid: AssetGridElement): Promise<void> {
+export async function countComments(grid: AssetGridElement, first: number, last: number): Promise<void> {
   let consumer = consumers.get(grid);
   if (!consumer) {
     consumer = new ContextConsumer(grid, { context: libraryContext });
@@ -43,9 +44,12 @@ export async function countComments(grid: AssetGridElement): Promise<void> {
   const client = consumer.value?.client;
   if (!client || unsupported.has(client)) return;
   adoptStyles(grid.shadowRoot, badgeStyles);
+  // The rendered cells' files, wherever they are: the first 500 of a million-row listing are not what is shown after End.
   const ids = grid.items
-    .slice(0, perListing)
-    .flatMap((asset) => (asset.type === 'folder' ? [] : [asset.fileId]));
+    .slice(first, Math.min(last + 1, first + perListing))
+    .filter((asset) => asset.type !== 'folder')
+    .map((asset) => (asset as { fileId: string }).fileId);
+  if (ids.length === 0) return;
   const counts: Record<string, { count: number; open: number }> = {};
   try {
     for (let i = 0; i < ids.length; i += perCall)
@@ -54,5 +58,8 @@ export async function countComments(grid: AssetGridElement): Promise<void> {
     unsupported.add(client);
     return;
   }
-  grid.commentBadges = counts;
+  const badges = { ...grid.commentBadges };
+  // A file asked about and not answered has no comments (any more).
+  for (const id of ids) delete badges[id];
+  grid.commentBadges = Object.assign(badges, counts);
 }

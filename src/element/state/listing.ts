@@ -117,6 +117,8 @@ export class Listing {
   #exact = false;
   /** Rows the server lists before the slots (a search's own folder, left out). */
   #shift = 0;
+  /** Folders among the counted rows (listed first, whichever way the sort runs). */
+  #folders = 0;
   /** Loaded pages (by number), with when they were last on screen. */
   readonly #pages = new Map<number, number>();
   /** Pages being fetched, by number. */
@@ -206,6 +208,18 @@ export class Listing {
       if (this.#rangeMoved) this.#fetchShown();
       this.#rangeMoved = false;
     }, fetchIntervalMs);
+  }
+
+  /**
+   * The loaded rows of the pages on screen: what a part asks about the rows shown (usage badges)
+   * reads these, never all the slots (a million, mostly holes, which some array methods visit one by one).
+   */
+  shownRows(): Asset[] {
+    const size = this.#options.pageSize;
+    const { items } = this.state;
+    const from = Math.floor(this.#range[0] / size) * size;
+    const to = Math.min(items.length, (Math.floor(this.#range[1] / size) + 1) * size);
+    return items.slice(from, to).filter(Boolean);
   }
 
   /** Loads the next page after the last slot, if there may be one and none is loading; retries failed pages on screen. */
@@ -350,6 +364,7 @@ export class Listing {
     const { items } = this.state;
     this.#counted = true;
     this.#exact = count.exact;
+    this.#folders = count.folders ?? 0;
     items.length = Math.max(0, count.count - this.#shift);
     const files = count.count - (count.folders ?? 0);
     this.#set({
@@ -444,10 +459,11 @@ export class Listing {
     if (append === undefined) this.#fetching.set(page, request);
     const first = append ?? page * size;
     const shift = this.#shift;
+    const fromEnd = append === undefined ? this.#fromEnd(first) : undefined;
     try {
       const found = await this.#list(
         client,
-        {
+        fromEnd ?? {
           sort: this.state.sort as SortOrder,
           skip: first === 0 ? 0 : first + shift,
           limit: first === 0 ? size + shift : size,
@@ -456,7 +472,7 @@ export class Listing {
         { signal },
       );
       if (signal.aborted) return;
-      const rows = this.#listed(found).slice(0, size);
+      const rows = fromEnd ? found.reverse() : this.#listed(found).slice(0, size);
       const { items } = this.state;
       for (const [i, row] of rows.entries())
         if (append !== undefined || first + i < items.length) items[first + i] = row;
@@ -478,6 +494,31 @@ export class Listing {
       if (isAbortError(error) || signal.aborted) return;
       this.#fail(error, false);
     }
+  }
+
+  /**
+   * A page in the far half of an exactly counted folder or search, asked for from the end: the
+   * files in the opposite order, skipping the fewer rows after it (a database walks a skip row by
+   * row, so End in a million files would wait for a walk past all of them), then reversed here.
+   * Folders stay first either way, so only pages wholly among the files qualify.
+   */
+  #fromEnd(first: number): ListAssetsParams | undefined {
+    const { sort, collection, items } = this.state;
+    const folders = this.#folders;
+    if (!this.#counted || !this.#exact || this.#shift !== 0 || collection || /_TYPE$/.test(sort))
+      return undefined;
+    if (first < folders || first - folders < (items.length - folders) / 2) return undefined;
+    const last = Math.min(items.length, first + this.#options.pageSize) - 1;
+    const reversed = (
+      sort.startsWith('ASC_') ? sort.replace('ASC_', 'DESC_') : sort.replace('DESC_', 'ASC_')
+    ) as SortOrder;
+    // Row r of the listing is row (rows - 1 - r + folders) of the reversed one.
+    return {
+      sort: reversed,
+      skip: items.length - 1 - last + folders,
+      limit: last - first + 1,
+      ...this.#where(),
+    };
   }
 
   #fail(error: unknown, first: boolean): void {

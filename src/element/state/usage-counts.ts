@@ -1,6 +1,6 @@
 import { referenceCounts } from '../../client/lifecycle.js';
 import type { MediaClient } from '../../client/media-client.js';
-import type { Asset } from '../../shared/wire.js';
+import type { Asset, MediaFile } from '../../shared/wire.js';
 
 /**
  * How many places use each listed file, for the badge on grid cells: the ids of newly loaded
@@ -21,10 +21,12 @@ export class UsageCounts {
     this.#changed = changed;
   }
 
-  /** Asks about the listed files not asked about yet (call it whenever the listing changes). */
+  /** Asks about the files shown not asked about yet (call it whenever the listing or what is shown changes). */
   update(client: MediaClient | undefined, items: readonly Asset[]): void {
     if (!client || this.#unsupported || this.#pending) return;
-    const ids = items.flatMap((a) => (a.type === 'folder' || this.#asked.has(a.fileId) ? [] : [a.fileId]));
+    const ids = items
+      .filter((a): a is MediaFile => a.type !== 'folder' && !this.#asked.has(a.fileId))
+      .map((a) => a.fileId);
     if (ids.length === 0) return;
     for (const id of ids) this.#asked.add(id);
     this.#pending = true;
