@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { bandsOf } from '../src/server/media/image-signature.ts';
 import { openSqliteStore } from '../src/server/store/sqlite.ts';
 import { signSessionToken } from '../src/shared/session-token.ts';
-import { percentiles, startServer } from './support.mjs';
+import { imageRow, percentiles, startServer } from './support.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const suggestFiles = Number(process.env.BENCH_SUGGEST_FILES ?? 1_000_000);
@@ -80,33 +80,18 @@ async function seedFiles(store, count) {
       const folder = pick(folders);
       const name = `${pick(words)}-${pick(words)}-${i}.jpg`;
       const created = now - Math.floor(next() * 1e11);
-      rows.push({
-        versionId: id,
-        fileId: id,
-        versionNumber: 1,
-        isCurrent: true,
-        name,
-        folder,
-        filePath: folder + name,
-        blobKey: `originals/${id}`,
-        size: 100_000,
-        mime: 'image/jpeg',
-        fileType: 'image',
-        format: 'jpg',
-        width: 800,
-        height: 600,
-        hasAlpha: false,
-        tags: [pick(tagWords), pick(tagWords)],
-        aiTags: [{ name: pick(aiWords), confidence: 80, source: 'bench' }],
-        customCoordinates: null,
-        customMetadata: { brand: `${pick(words)} ${pick(words)}` },
-        embeddedMetadata: {},
-        description: null,
-        isPrivate: false,
-        isPublished: true,
-        createdAt: created,
-        updatedAt: created,
-      });
+      rows.push(
+        imageRow(id, folder, name, {
+          blobKey: `originals/${id}`,
+          width: 800,
+          height: 600,
+          tags: [pick(tagWords), pick(tagWords)],
+          aiTags: [{ name: pick(aiWords), confidence: 80, source: 'bench' }],
+          customMetadata: { brand: `${pick(words)} ${pick(words)}` },
+          createdAt: created,
+          updatedAt: created,
+        }),
+      );
     }
     await store.files.insertVersions(rows);
   }

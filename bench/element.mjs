@@ -17,7 +17,7 @@ import sharp from 'sharp';
 import { DiskStorage } from '../src/server/storage/disk-storage.ts';
 import { openSqliteStore } from '../src/server/store/sqlite.ts';
 import { launchChromium } from '../test/helpers/chromium.ts';
-import { percentiles, startElementBenchServer } from './support.mjs';
+import { imageRow, percentiles, startElementBenchServer } from './support.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const keys = { publicKey: 'public_bench', privateKey: 'private_bench' };
@@ -78,34 +78,16 @@ async function seed(dataDir) {
       for (let i = start; i < Math.min(count, start + 10_000); i++) {
         const id = `${count.toString(16).padStart(8, '0')}${i.toString(16).padStart(16, '0')}`;
         const name = `photo-${String(i).padStart(7, '0')}.jpg`;
-        rows.push({
-          versionId: id,
-          fileId: id,
-          versionNumber: 1,
-          isCurrent: true,
-          name,
-          folder,
-          filePath: folder + name,
-          blobKey: blobKeys[i % blobKeys.length],
-          size: 40_000,
-          mime: 'image/jpeg',
-          fileType: 'image',
-          format: 'jpg',
-          width: 1200,
-          height: 800,
-          hasAlpha: false,
-          tags: ['bench'],
-          aiTags: null,
-          customCoordinates: null,
-          customMetadata: {},
-          embeddedMetadata: {},
-          description: null,
-          isPrivate: false,
-          isPublished: true,
-          // Newest first is the element's default order, so photo-0000000 shows first.
-          createdAt: now - i * 1000,
-          updatedAt: now - i * 1000,
-        });
+        rows.push(
+          imageRow(id, folder, name, {
+            blobKey: blobKeys[i % blobKeys.length],
+            size: 40_000,
+            tags: ['bench'],
+            // Newest first is the element's default order, so photo-0000000 shows first.
+            createdAt: now - i * 1000,
+            updatedAt: now - i * 1000,
+          }),
+        );
       }
       await store.transaction((tx) => tx.files.insertVersions(rows));
     }

@@ -261,25 +261,28 @@ try {
     ]),
   );
 
+  const searchFigures = {
+    files,
+    ...seeded,
+    sqlite: {
+      listP50Ms: sqlite.listMs.p50,
+      listFolderP50Ms: sqlite.listFolderMs.p50,
+      searchMs: sqlite.searchMs,
+    },
+    postgres: {
+      listP50Ms: postgresFigures.listMs.p50,
+      listFolderP50Ms: postgresFigures.listFolderMs.p50,
+      searchMs: postgresFigures.searchMs,
+    },
+    searchP95Ratio,
+    worstSearchP95Ratio: Math.max(...Object.values(searchP95Ratio)),
+  };
   if (searchOnly) {
     console.log(
       JSON.stringify({
         bench: 'scale',
         parts: 'search',
-        files,
-        ...seeded,
-        sqlite: {
-          listP50Ms: sqlite.listMs.p50,
-          listFolderP50Ms: sqlite.listFolderMs.p50,
-          searchMs: sqlite.searchMs,
-        },
-        postgres: {
-          listP50Ms: postgresFigures.listMs.p50,
-          listFolderP50Ms: postgresFigures.listFolderMs.p50,
-          searchMs: postgresFigures.searchMs,
-        },
-        searchP95Ratio,
-        worstSearchP95Ratio: Math.max(...Object.values(searchP95Ratio)),
+        ...searchFigures,
       }),
     );
   } else {
@@ -302,20 +305,7 @@ try {
     console.log(
       JSON.stringify({
         bench: 'scale',
-        files,
-        ...seeded,
-        sqlite: {
-          listP50Ms: sqlite.listMs.p50,
-          listFolderP50Ms: sqlite.listFolderMs.p50,
-          searchMs: sqlite.searchMs,
-        },
-        postgres: {
-          listP50Ms: postgresFigures.listMs.p50,
-          listFolderP50Ms: postgresFigures.listFolderMs.p50,
-          searchMs: postgresFigures.searchMs,
-        },
-        searchP95Ratio,
-        worstSearchP95Ratio: Math.max(...Object.values(searchP95Ratio)),
+        ...searchFigures,
         upload,
         listThroughput: {
           path: listPath,

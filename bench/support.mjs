@@ -153,6 +153,41 @@ function random(seed) {
 }
 
 /**
+ * A current, published JPEG's catalog row with id `id` at `folder` + `name` (what benches seed
+ * straight into the store instead of uploading); `fields` override the defaults.
+ */
+export function imageRow(id, folder, name, fields = {}) {
+  return {
+    versionId: id,
+    fileId: id,
+    versionNumber: 1,
+    isCurrent: true,
+    name,
+    folder,
+    filePath: folder + name,
+    blobKey: `originals/${id.slice(-2)}/${id}`,
+    size: 100_000,
+    mime: 'image/jpeg',
+    fileType: 'image',
+    format: 'jpg',
+    width: 1200,
+    height: 800,
+    hasAlpha: false,
+    tags: [],
+    aiTags: null,
+    customCoordinates: null,
+    customMetadata: {},
+    embeddedMetadata: {},
+    description: null,
+    isPrivate: false,
+    isPublished: true,
+    createdAt: 0,
+    updatedAt: 0,
+    ...fields,
+  };
+}
+
+/**
  * Seeds `store` with `count` files straight through the Store (rows, not bytes), the same rows on
  * every run and every dialect: names, folders, tags and custom metadata the search shapes hit.
  */
@@ -184,33 +219,17 @@ export async function seedSearchCatalog(store, count) {
       const folder = `/${pick(nouns)}/${pick(adjectives)}/`;
       const name = `${pick(adjectives)}-${pick(nouns)}-${i}.jpg`;
       const created = now - Math.floor(next() * threeYears);
-      rows.push({
-        versionId: id,
-        fileId: id,
-        versionNumber: 1,
-        isCurrent: true,
-        name,
-        folder,
-        filePath: folder + name,
-        blobKey: `originals/${id.slice(-2)}/${id}`,
-        size: Math.floor(10_000 + next() * 20_000_000),
-        mime: 'image/jpeg',
-        fileType: 'image',
-        format: 'jpg',
-        width: 200 + Math.floor(next() * 4000),
-        height: 200 + Math.floor(next() * 3000),
-        hasAlpha: false,
-        tags: [pick(tagWords), pick(tagWords), pick(tagWords)],
-        aiTags: null,
-        customCoordinates: null,
-        customMetadata: { brand: pick(brands), price: Math.floor(next() * 1000) },
-        embeddedMetadata: {},
-        description: null,
-        isPrivate: false,
-        isPublished: true,
-        createdAt: created,
-        updatedAt: created,
-      });
+      rows.push(
+        imageRow(id, folder, name, {
+          size: Math.floor(10_000 + next() * 20_000_000),
+          width: 200 + Math.floor(next() * 4000),
+          height: 200 + Math.floor(next() * 3000),
+          tags: [pick(tagWords), pick(tagWords), pick(tagWords)],
+          customMetadata: { brand: pick(brands), price: Math.floor(next() * 1000) },
+          createdAt: created,
+          updatedAt: created,
+        }),
+      );
     }
     await store.files.insertVersions(rows);
   }

@@ -6,7 +6,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openSqliteStore } from '../src/server/store/sqlite.ts';
-import { percentiles, pool, postUploads, startServer } from './support.mjs';
+import { imageRow, percentiles, pool, postUploads, startServer } from './support.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const uploads = Number(process.env.BENCH_UPLOADS ?? 200);
@@ -63,33 +63,14 @@ async function seedCatalog(dataDir, count) {
         const id = (0x10000000 + i).toString(16).padStart(8, '0') + randomBytes(8).toString('hex');
         const folder = `/folder-${i % 100}/`;
         const name = `seed-${i}.jpg`;
-        await tx.files.insertVersion({
-          versionId: id,
-          fileId: id,
-          versionNumber: 1,
-          isCurrent: true,
-          name,
-          folder,
-          filePath: folder + name,
-          blobKey: `originals/${id.slice(-2)}/${id}`,
-          size: 100_000 + i,
-          mime: 'image/jpeg',
-          fileType: 'image',
-          format: 'jpg',
-          width: 1200,
-          height: 800,
-          hasAlpha: false,
-          tags: ['seed', `t${i % 50}`],
-          aiTags: null,
-          customCoordinates: null,
-          customMetadata: {},
-          embeddedMetadata: {},
-          description: null,
-          isPrivate: false,
-          isPublished: true,
-          createdAt: base + i * 1000,
-          updatedAt: base + i * 1000,
-        });
+        await tx.files.insertVersion(
+          imageRow(id, folder, name, {
+            size: 100_000 + i,
+            tags: ['seed', `t${i % 50}`],
+            createdAt: base + i * 1000,
+            updatedAt: base + i * 1000,
+          }),
+        );
       }
     });
   }
