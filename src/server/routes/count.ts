@@ -34,14 +34,27 @@ function countLimit(value: string | undefined): number {
   return limit;
 }
 
+/** Answers kept per node: a grid asks again for every reload, and a million rows take 100+ ms. */
+const cachedCounts = 500;
+
+interface CountAnswer {
+  count: number;
+  exact: boolean;
+  folders: number;
+}
+
 /**
  * `GET /_ml/count?path=&searchQuery=&type=&fileType=&limit=`: how many items `GET /v1/files`
  * lists with these parameters over all its pages (ImageKit's list has no total), as
  * `{ count, exact, folders }`: exact up to `limit` (1 to 1,000,000, default 1000), else
  * `{ count: limit, exact: false }`; `folders` is how many of them are folders (listed first).
- * Unlike the list, `type=file` or `type=folder` also narrows a searchQuery.
+ * Unlike the list, `type=file` or `type=folder` also narrows a searchQuery. An answer is kept for
+ * the same query (scope and grants included) until the catalog changes (`store.catalogVersion`;
+ * not kept where the store has no such version).
  */
 export const countRoutes: RoutePlugin = async (app, { ctx }) => {
+  // Least recently asked first: a Map keeps insertion order, and a hit is moved to the end.
+  const kept = new Map<string, { version: string; answer: CountAnswer }>();
   app.get(
     '/_ml/count',
     {
@@ -66,13 +79,30 @@ export const countRoutes: RoutePlugin = async (app, { ctx }) => {
           ? { folders: params.type === 'folder', files: params.type === 'file', versions: false }
           : include;
       const counted = { ...query, include: narrowed };
+      const key = JSON.stringify([counted, limit]);
+      const version = await ctx.store.catalogVersion();
+      const hit = kept.get(key);
+      kept.delete(key);
+      if (hit && version !== undefined && hit.version === version) {
+        kept.set(key, hit);
+        return hit.answer;
+      }
       const folders = narrowed.folders ? await ctx.store.folders.count(counted) : 0;
       const files =
         narrowed.files || narrowed.versions
           ? await ctx.store.files.count(counted, Math.max(0, limit - folders) + 1)
           : 0;
       const total = folders + files;
-      return { count: Math.min(total, limit), exact: total <= limit, folders: Math.min(folders, limit) };
+      const answer = {
+        count: Math.min(total, limit),
+        exact: total <= limit,
+        folders: Math.min(folders, limit),
+      };
+      if (version !== undefined) {
+        kept.set(key, { version, answer });
+        if (kept.size > cachedCounts) kept.delete(kept.keys().next().value!);
+      }
+      return answer;
     },
   );
 };

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Connection, StoreDialect } from './connection.js';
 import { AiAnalysisRepository, AiJobRepository } from './repositories/ai.js';
 import { ApiKeyRepository } from './repositories/api-keys.js';
@@ -89,6 +89,15 @@ export function kyselyStore(
             await dialect.beginTransaction?.(trx);
             return work(kyselyStore(trx, dialect, onClose, true));
           }),
+    // SQLite: the rows this process's one connection changed, and whether another process wrote.
+    catalogVersion: async () => {
+      if (dialect.name !== 'sqlite') return undefined;
+      const { rows } = await sql<{ changes: number; version: number }>`
+        select total_changes() as changes, (select data_version from pragma_data_version) as version`.execute(
+        db,
+      );
+      return `${rows[0]!.version}.${rows[0]!.changes}`;
+    },
     close: onClose,
   };
   return store;

@@ -116,6 +116,11 @@ export interface Store {
   readonly comments: CommentRepository;
   /** Notifications, watches and notification settings. */
   readonly notifications: NotificationRepository;
+  /**
+   * A token that changes whenever the catalog may have changed, for caches of what it answers;
+   * undefined where there is no cheap, exact one (PostgreSQL: other nodes write too).
+   */
+  catalogVersion(): Promise<string | undefined>;
   /** Runs `work` atomically on the store it is handed; nested calls join the outer transaction. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
