@@ -1,4 +1,5 @@
 import 'axe-core';
+import { sendKeys } from '@web/test-runner-commands';
 import type { AxeResults } from 'axe-core';
 import { expect } from 'chai';
 import { SessionAuthorizer } from '../../src/client/auth.js';
@@ -229,6 +230,23 @@ describe('comments', function () {
     await until(() => item(element, 'badged.png').querySelector('.comments'), 'the badge');
     expect(item(element, 'badged.png').querySelector('.comments')!.textContent).to.equal('1 comment');
     expect(item(element, 'quiet.png').querySelector('.comments')).to.equal(null);
+  });
+
+  it('badges the cells End lands on in a 10,000-file folder, not only the first rows', async () => {
+    // The oldest file of /big is its last cell (newest first).
+    const oldest = await api('bo@example.com', 'GET', '/v1/files?path=/big&sort=ASC_CREATED&limit=1');
+    const [last] = (await oldest.json()) as MediaFile[];
+    await api('bo@example.com', 'POST', `/_ml/files/${last!.fileId}/comments`, { text: 'at the end' });
+    const element = await mount({ 'initial-folder': '/big' });
+    const grid = shadow(element).querySelector('ml-asset-grid')!;
+    shadow(grid).querySelector<HTMLElement>('.scroller')!.focus();
+    await sendKeys({ press: 'End' });
+    const cell = await until(
+      () => shadow(grid).querySelector<HTMLElement>(`[aria-posinset="${env.bigCount}"] .comments`),
+      'the last cell’s badge',
+      30_000,
+    );
+    expect(cell.textContent).to.equal('1 comment');
   });
 });
 
