@@ -36,6 +36,8 @@ function countLimit(value: string | undefined): number {
 
 /** Answers kept per node: a grid asks again for every reload, and a million rows take 100+ ms. */
 const cachedCounts = 500;
+/** A query longer than this (a member's many grants, a long searchQuery) is counted, not kept. */
+const keptKeyChars = 4096;
 
 interface CountAnswer {
   count: number;
@@ -98,7 +100,7 @@ export const countRoutes: RoutePlugin = async (app, { ctx }) => {
         exact: total <= limit,
         folders: Math.min(folders, limit),
       };
-      if (version !== undefined) {
+      if (version !== undefined && key.length <= keptKeyChars) {
         kept.set(key, { version, answer });
         if (kept.size > cachedCounts) kept.delete(kept.keys().next().value!);
       }
