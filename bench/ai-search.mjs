@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { bandsOf } from '../src/server/media/image-signature.ts';
 import { openSqliteStore } from '../src/server/store/sqlite.ts';
 import { signSessionToken } from '../src/shared/session-token.ts';
-import { imageRow, percentiles, startServer } from './support.mjs';
+import { catalogRow, percentiles, startServer } from './support.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const suggestFiles = Number(process.env.BENCH_SUGGEST_FILES ?? 1_000_000);
@@ -81,7 +81,7 @@ async function seedFiles(store, count) {
       const name = `${pick(words)}-${pick(words)}-${i}.jpg`;
       const created = now - Math.floor(next() * 1e11);
       rows.push(
-        imageRow(id, folder, name, {
+        catalogRow(id, folder, name, {
           blobKey: `originals/${id}`,
           width: 800,
           height: 600,

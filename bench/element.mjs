@@ -17,7 +17,7 @@ import sharp from 'sharp';
 import { DiskStorage } from '../src/server/storage/disk-storage.ts';
 import { openSqliteStore } from '../src/server/store/sqlite.ts';
 import { launchChromium } from '../test/helpers/chromium.ts';
-import { imageRow, percentiles, startElementBenchServer } from './support.mjs';
+import { catalogRow, percentiles, startElementBenchServer } from './support.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const keys = { publicKey: 'public_bench', privateKey: 'private_bench' };
@@ -79,7 +79,7 @@ async function seed(dataDir) {
         const id = `${count.toString(16).padStart(8, '0')}${i.toString(16).padStart(16, '0')}`;
         const name = `photo-${String(i).padStart(7, '0')}.jpg`;
         rows.push(
-          imageRow(id, folder, name, {
+          catalogRow(id, folder, name, {
             blobKey: blobKeys[i % blobKeys.length],
             size: 40_000,
             tags: ['bench'],

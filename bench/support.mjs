@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMediaServer } from '../src/server/server.ts';
 import { createTokenEndpoint, fastifyTokenEndpoint } from '../src/token-endpoint/index.ts';
+import { catalogRow } from '../test/helpers/catalog-row.ts';
 import { serveCli } from '../test/helpers/cli.ts';
 
 /**
@@ -153,41 +154,6 @@ function random(seed) {
 }
 
 /**
- * A current, published JPEG's catalog row with id `id` at `folder` + `name` (what benches seed
- * straight into the store instead of uploading); `fields` override the defaults.
- */
-export function imageRow(id, folder, name, fields = {}) {
-  return {
-    versionId: id,
-    fileId: id,
-    versionNumber: 1,
-    isCurrent: true,
-    name,
-    folder,
-    filePath: folder + name,
-    blobKey: `originals/${id.slice(-2)}/${id}`,
-    size: 100_000,
-    mime: 'image/jpeg',
-    fileType: 'image',
-    format: 'jpg',
-    width: 1200,
-    height: 800,
-    hasAlpha: false,
-    tags: [],
-    aiTags: null,
-    customCoordinates: null,
-    customMetadata: {},
-    embeddedMetadata: {},
-    description: null,
-    isPrivate: false,
-    isPublished: true,
-    createdAt: 0,
-    updatedAt: 0,
-    ...fields,
-  };
-}
-
-/**
  * Seeds `store` with `count` files straight through the Store (rows, not bytes), the same rows on
  * every run and every dialect: names, folders, tags and custom metadata the search shapes hit.
  */
@@ -220,7 +186,7 @@ export async function seedSearchCatalog(store, count) {
       const name = `${pick(adjectives)}-${pick(nouns)}-${i}.jpg`;
       const created = now - Math.floor(next() * threeYears);
       rows.push(
-        imageRow(id, folder, name, {
+        catalogRow(id, folder, name, {
           size: Math.floor(10_000 + next() * 20_000_000),
           width: 200 + Math.floor(next() * 4000),
           height: 200 + Math.floor(next() * 3000),
@@ -283,3 +249,5 @@ export async function cpuMsOf(pid) {
     return undefined;
   }
 }
+
+export { catalogRow };

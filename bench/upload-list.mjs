@@ -6,7 +6,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openSqliteStore } from '../src/server/store/sqlite.ts';
-import { imageRow, percentiles, pool, postUploads, startServer } from './support.mjs';
+import { catalogRow, percentiles, pool, postUploads, startServer } from './support.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const uploads = Number(process.env.BENCH_UPLOADS ?? 200);
@@ -64,7 +64,7 @@ async function seedCatalog(dataDir, count) {
         const folder = `/folder-${i % 100}/`;
         const name = `seed-${i}.jpg`;
         await tx.files.insertVersion(
-          imageRow(id, folder, name, {
+          catalogRow(id, folder, name, {
             size: 100_000 + i,
             tags: ['seed', `t${i % 50}`],
             createdAt: base + i * 1000,

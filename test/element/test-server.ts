@@ -13,6 +13,7 @@ import { openSqliteStore } from '../../src/server/store/sqlite.js';
 import type { Scope } from '../../src/shared/session-token.js';
 import type { AITag } from '../../src/shared/wire.js';
 import { createTokenEndpoint, fastifyTokenEndpoint } from '../../src/token-endpoint/index.js';
+import { catalogRow } from '../helpers/catalog-row.js';
 import { startFakeAiProviders } from '../helpers/fake-ai-providers.js';
 import { jpeg, png, upload } from '../helpers/fixtures.js';
 import { basicAuth, type TestServer, testKeys } from '../helpers/server.js';
@@ -62,33 +63,18 @@ async function seedBigFolder(dataDir: string): Promise<void> {
     for (let i = 0; i < bigCount; i++) {
       const id = `b${i.toString(16).padStart(23, '0')}`;
       const name = `row-${String(i).padStart(5, '0')}.png`;
-      await tx.files.insertVersion({
-        versionId: id,
-        fileId: id,
-        versionNumber: 1,
-        isCurrent: true,
-        name,
-        folder: '/big/',
-        filePath: `/big/${name}`,
-        blobKey: `originals/big/${id}`,
-        size: 100,
-        mime: 'image/png',
-        fileType: 'image',
-        format: 'png',
-        width: 16,
-        height: 16,
-        hasAlpha: false,
-        tags: [],
-        aiTags: null,
-        customCoordinates: null,
-        customMetadata: {},
-        embeddedMetadata: {},
-        description: null,
-        isPrivate: false,
-        isPublished: true,
-        createdAt: now - i * 1000,
-        updatedAt: now - i * 1000,
-      });
+      await tx.files.insertVersion(
+        catalogRow(id, '/big/', name, {
+          blobKey: `originals/big/${id}`,
+          size: 100,
+          mime: 'image/png',
+          format: 'png',
+          width: 16,
+          height: 16,
+          createdAt: now - i * 1000,
+          updatedAt: now - i * 1000,
+        }),
+      );
     }
   });
   await store.close();

@@ -8,6 +8,7 @@ import { openPostgresStore } from '../../src/server/store/postgres.js';
 import { finishSearchBackfills, nameWords } from '../../src/server/store/postgres-search-index.js';
 import type { Database } from '../../src/server/store/schema.js';
 import type { FileRecord, Store } from '../../src/server/store/store.js';
+import { catalogRow } from '../helpers/catalog-row.js';
 import { createScaleBackends, type ScaleBackends, testBackend } from '../helpers/scale.js';
 
 /**
@@ -28,33 +29,14 @@ function catalog(): FileRecord[] {
     const id = `v${String(i).padStart(23, '0')}`;
     const folder = `/${nouns[(i * 7) % nouns.length]}/${adjectives[(i * 3) % adjectives.length]}/`;
     const name = `${adjectives[(i * 13) % adjectives.length]}-${nouns[(i * 17) % nouns.length]}-${i}.jpg`;
-    return {
-      versionId: id,
-      fileId: id,
-      versionNumber: 1,
-      isCurrent: true,
-      name,
-      folder,
-      filePath: folder + name,
-      blobKey: `originals/${id.slice(-2)}/${id}`,
+    return catalogRow(id, folder, name, {
       size: 10_000 + ((i * 7919) % 20_000_000),
-      mime: 'image/jpeg',
-      fileType: 'image',
-      format: 'jpg',
       width: 200 + ((i * 31) % 4000),
       height: 200 + ((i * 37) % 3000),
-      hasAlpha: false,
       tags: [`tag-${i % 200}`, `tag-${(i * 7) % 200}`, nouns[i % nouns.length]!],
-      aiTags: null,
-      customCoordinates: null,
-      customMetadata: {},
-      embeddedMetadata: {},
-      description: null,
-      isPrivate: false,
-      isPublished: true,
       createdAt: base + i * 60_000,
       updatedAt: base + i * 60_000,
-    };
+    });
   });
 }
 

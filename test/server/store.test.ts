@@ -15,6 +15,7 @@ import {
   type Store,
 } from '../../src/server/store/store.js';
 import type { CustomMetadataFieldSchema } from '../../src/shared/wire.js';
+import { catalogRow } from '../helpers/catalog-row.js';
 import { testBackend } from '../helpers/scale.js';
 import { docsExamples, fuzzQueries, random } from '../helpers/search-queries.js';
 import { type OpenedStore, openStore, storeDialects } from '../helpers/stores.js';
@@ -33,31 +34,17 @@ const base = Date.parse('2024-05-01T00:00:00Z');
 function version(
   overrides: Partial<FileRecord> & Pick<FileRecord, 'versionId' | 'name' | 'folder'>,
 ): FileRecord {
-  return {
-    fileId: overrides.versionId,
-    versionNumber: 1,
-    isCurrent: true,
-    filePath: overrides.folder + overrides.name,
-    blobKey: `originals/${overrides.versionId.slice(-2)}/${overrides.versionId}`,
+  return catalogRow(overrides.versionId, overrides.folder, overrides.name, {
     size: 1000,
     mime: 'image/png',
-    fileType: 'image',
     format: 'png',
     width: 10,
     height: 10,
-    hasAlpha: false,
     tags: null,
-    aiTags: null,
-    customCoordinates: null,
-    customMetadata: {},
-    embeddedMetadata: {},
-    description: null,
-    isPrivate: false,
-    isPublished: true,
     createdAt: base,
     updatedAt: base,
     ...overrides,
-  };
+  });
 }
 
 let folders = 0;
