@@ -55,15 +55,26 @@ export abstract class ListScreen<Item, Dialog> extends LitElement {
     }
   }
 
+  /** Between openDialog's start and its showModal. */
+  #opening = false;
+
   protected get dialogElement(): HTMLDialogElement | null {
     return this.renderRoot.querySelector('dialog');
   }
 
   protected async openDialog(dialog: Dialog): Promise<void> {
+    this.#opening = true;
+    // The last dialog's content is dropped first (its close event may not have come yet): a new
+    // one starts from fresh fields, not with what was typed into the last.
+    if (this.dialog !== undefined) {
+      this.dialog = undefined;
+      await this.updateComplete;
+    }
     this.dialog = dialog;
     this.dialogError = '';
     this.prepareDialog(dialog);
     await this.updateComplete;
+    this.#opening = false;
     this.#focus.open(this.dialogElement);
   }
 
@@ -104,6 +115,9 @@ export abstract class ListScreen<Item, Dialog> extends LitElement {
   }
 
   async #closed(): Promise<void> {
+    // The close event comes a task after close(): a dialog being opened or shown again meanwhile
+    // (Enter on Add right after a save) is not the one that closed.
+    if (this.#opening || this.dialogElement?.open) return;
     this.dialog = undefined;
     await this.updateComplete;
     this.#focus.restore(() => this.renderRoot.querySelector<HTMLElement>('.add'));
