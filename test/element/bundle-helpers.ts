@@ -2,6 +2,7 @@
 // element from source, as helpers.ts does.
 import { setViewport } from '@web/test-runner-commands';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
+import type { MediaFile } from '../../src/shared/wire.js';
 import type { ElementTestEnv } from './test-server.js';
 import { until as waitUntil } from './until.js';
 
@@ -113,4 +114,15 @@ export async function openDetails(element: MediaLibraryElement, name: string): P
   const panel = await until(() => shadow(element).querySelector('ml-asset-details'), 'the details panel');
   await until(() => panel.shadowRoot?.querySelector('h3')?.textContent === name, 'the file in the panel');
   return panel.shadowRoot!;
+}
+
+/** The files of the next `ml-upload` the element fires. */
+export function nextUpload(element: MediaLibraryElement): Promise<MediaFile[]> {
+  return new Promise((resolve) =>
+    element.addEventListener(
+      'ml-upload',
+      (e) => resolve((e as CustomEvent<{ files: MediaFile[] }>).detail.files),
+      { once: true },
+    ),
+  );
 }

@@ -1,6 +1,15 @@
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
 import type { MediaFile } from '../../src/shared/wire.js';
-import { drop, env, panelOf, shadow, startButton, sessionToken as token, until } from './bundle-helpers.js';
+import {
+  drop,
+  env,
+  nextUpload,
+  panelOf,
+  shadow,
+  startButton,
+  sessionToken as token,
+  until,
+} from './bundle-helpers.js';
 
 export { mountInline as mount, sessionToken as token } from './bundle-helpers.js';
 
@@ -30,15 +39,7 @@ export async function listed(folder: string): Promise<MediaFile[]> {
 export async function uploadThrough(element: MediaLibraryElement, file: File): Promise<MediaFile> {
   drop(element, [file]);
   const panel = await panelOf(element);
-  const done = new Promise<MediaFile[]>((resolve) =>
-    element.addEventListener(
-      'ml-upload',
-      (e) => resolve((e as CustomEvent<{ files: MediaFile[] }>).detail.files),
-      {
-        once: true,
-      },
-    ),
-  );
+  const done = nextUpload(element);
   (await startButton(panel)).click();
   return (await done)[0]!;
 }

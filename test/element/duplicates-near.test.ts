@@ -3,8 +3,17 @@
 // duplicates, one choice for all) and the Find duplicates view (keep one, trash the others).
 import { expect } from 'chai';
 import { perceptualHash } from '../../src/element/parts/upload-duplicates.js';
-import type { MediaFile } from '../../src/shared/wire.js';
-import { bundle, drop, env, panelOf, shadow, startButton, until, uploadButton } from './bundle-helpers.js';
+import {
+  bundle,
+  drop,
+  env,
+  nextUpload,
+  panelOf,
+  shadow,
+  startButton,
+  until,
+  uploadButton,
+} from './bundle-helpers.js';
 import { choose, listed, mount, picture, token, uploadThrough } from './duplicates-helpers.js';
 
 await import(/* @vite-ignore */ bundle);
@@ -43,15 +52,7 @@ describe('near duplicates before an upload', function () {
       `banner-small.png looks like ${original.filePath}`,
     ]);
     choose(all, 'use-existing');
-    const announced = new Promise<MediaFile[]>((resolve) =>
-      element.addEventListener(
-        'ml-upload',
-        (e) => resolve((e as CustomEvent<{ files: MediaFile[] }>).detail.files),
-        {
-          once: true,
-        },
-      ),
-    );
+    const announced = nextUpload(element);
     await (panel as unknown as { updateComplete: Promise<unknown> }).updateComplete;
     for (const select of shadow(panel).querySelectorAll<HTMLSelectElement>('select[name=duplicate]'))
       expect(select.value).to.equal('use-existing');

@@ -2,8 +2,7 @@
 // the dialog before an upload (use the existing file / keep both / replace it, exact and near
 // duplicates, one choice for all) and the Find duplicates view (keep one, trash the others).
 import { expect } from 'chai';
-import type { MediaFile } from '../../src/shared/wire.js';
-import { bundle, shadow, startButton, until, uploadButton } from './bundle-helpers.js';
+import { bundle, nextUpload, shadow, startButton, until, uploadButton } from './bundle-helpers.js';
 import { choose, listed, mount, offered, picture, uploadThrough } from './duplicates-helpers.js';
 
 await import(/* @vite-ignore */ bundle);
@@ -26,15 +25,7 @@ describe('replacing a duplicate before an upload', function () {
       new File([first], 'hero-copy.png', { type: 'image/png' }),
     );
     choose(select, 'replace');
-    const done = new Promise<MediaFile[]>((resolve) =>
-      element.addEventListener(
-        'ml-upload',
-        (e) => resolve((e as CustomEvent<{ files: MediaFile[] }>).detail.files),
-        {
-          once: true,
-        },
-      ),
-    );
+    const done = nextUpload(element);
     (await startButton(panel)).click();
     const failed = until(
       () =>

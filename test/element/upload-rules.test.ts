@@ -5,12 +5,12 @@ import { setViewport } from '@web/test-runner-commands';
 import { expect } from 'chai';
 import { appFetch } from '../../src/app/screens/api.js';
 import type { MediaLibraryElement } from '../../src/element/media-library.js';
-import type { MediaFile } from '../../src/shared/wire.js';
 import {
   bundle,
   drop,
   env,
   fetchAuth,
+  nextUpload,
   panelOf,
   pngFile,
   shadow,
@@ -58,16 +58,7 @@ describe('upload rules in the element', function () {
     );
     await uploadButton(element);
 
-    const uploaded = () =>
-      new Promise<MediaFile[]>((resolve) =>
-        element.addEventListener(
-          'ml-upload',
-          (e) => resolve((e as CustomEvent<{ files: MediaFile[] }>).detail.files),
-          {
-            once: true,
-          },
-        ),
-      );
+    const uploaded = () => nextUpload(element);
     drop(element, [await pngFile('cover.png', 9, 9, '#258')]);
     const panel = await panelOf(element);
     let done = uploaded();
