@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
+import { moduleBeside } from '../module-beside.js';
 import type { PsdJob, PsdPixels } from './psd-worker.js';
 
 /**
@@ -24,11 +23,10 @@ export function psdSize(head: Buffer): { width: number; height: number } | undef
 /** The built worker module, or its TypeScript source through tsx (tests, `npm start`). */
 function startWorker(job: PsdJob, heapMb: number): Worker {
   const options = { workerData: job, resourceLimits: { maxOldGenerationSizeMb: heapMb } };
-  const built = new URL('./psd-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(built))) return new Worker(built, options);
+  const { url, source } = moduleBeside(import.meta.url, 'psd-worker');
+  if (!source) return new Worker(url, options);
   // A worker does not take tsx's --import on Node 20: it registers tsx itself, then loads the source.
-  const source = new URL('./psd-worker.ts', import.meta.url).href;
-  const load = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); })`;
+  const load = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`;
   return new Worker(load, { ...options, eval: true });
 }
 

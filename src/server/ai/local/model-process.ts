@@ -9,7 +9,7 @@
 import { type ChildProcess, type ForkOptions, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { moduleBeside } from '../../module-beside.js';
 import type { ImageAnalysis, ImageSource } from '../providers.js';
 import type { HumanAsk } from './human-process.js';
 
@@ -33,9 +33,8 @@ const niceCommand = ['/usr/bin/nice', '/bin/nice'].find(
  * it (V8's, libuv's) would keep the server's priority; Linux's priorities are per thread.
  */
 function startProcess(): ChildProcess {
-  const built = fileURLToPath(new URL('./human-process.js', import.meta.url));
-  const module = existsSync(built) ? built : fileURLToPath(new URL('./human-process.ts', import.meta.url));
-  const nodeArgs = existsSync(built) ? [] : ['--import', 'tsx'];
+  const { path: module, source } = moduleBeside(import.meta.url, 'human-process');
+  const nodeArgs = source ? ['--import', 'tsx'] : [];
   const options: ForkOptions = { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] };
   if (niceCommand)
     return fork(module, [], {
