@@ -111,16 +111,31 @@ describe('CellWindow', () => {
 });
 
 /** Counts the listing requests (`GET /v1/files`) the page sends from now on. */
-function countListRequests(): { urls: string[]; restore(): void } {
+/**
+ * Records the listing requests the page makes. With `holdCounts`, answers of `GET /_ml/count` wait
+ * until `releaseCounts()`, as on a server slow to count.
+ */
+function countListRequests({ holdCounts = false } = {}): {
+  urls: string[];
+  releaseCounts(): void;
+  restore(): void;
+} {
   const urls: string[] = [];
   const original = globalThis.fetch;
-  globalThis.fetch = (input, init) => {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  globalThis.fetch = async (input, init) => {
     const url = String(input instanceof Request ? input.url : input);
     if (url.includes('/v1/files?')) urls.push(url);
-    return original(input, init);
+    const response = await original(input, init);
+    if (holdCounts && url.includes('/_ml/count?')) await released;
+    return response;
   };
   return {
     urls,
+    releaseCounts: release,
     restore: () => {
       globalThis.fetch = original;
     },
@@ -288,10 +303,12 @@ describe('pages near the end of a folder with subfolders', () => {
     );
     const names = ((await response.json()) as Array<{ name: string }>).map((a) => a.name);
     expect(names.length).to.equal(15);
-    requests = countListRequests();
+    // End pressed before the count arrives still lands on the last file, once it has.
+    requests = countListRequests({ holdCounts: true });
     const element = await mount({ 'initial-folder': folder }, { pageSize: 2 });
     scrollerOf(element).focus();
     await sendKeys({ press: 'End' });
+    requests.releaseCounts();
     const inView = await until(
       () => (itemsInView(element)?.some(([index]) => index === 14) ? itemsInView(element) : undefined),
       'the end loaded',

@@ -9,6 +9,8 @@ export type SelectHow = 'replace' | 'toggle' | 'range' | 'range-add';
 /** The element whose items are navigated: what it lists, and what is selected. */
 export interface NavigableHost extends ReactiveControllerHost, HTMLElement {
   readonly items: readonly Asset[];
+  /** Rows beyond `items` not counted yet: End then follows the end as they arrive. */
+  readonly hasMore: boolean;
   /** Selected file ids. */
   readonly selected: ReadonlySet<string>;
 }
@@ -41,6 +43,12 @@ export class ItemNavigationController implements ReactiveController {
 
   readonly #host: NavigableHost;
   readonly #layout: ItemLayout;
+  /**
+   * End was pressed before the list's length was known (its count still on the way, or a backend
+   * that pages one after another): the active item keeps moving to the last one as rows arrive,
+   * until the list is complete or the user does anything else.
+   */
+  #followingEnd = false;
 
   constructor(host: NavigableHost, layout: ItemLayout) {
     this.#host = host;
@@ -50,6 +58,8 @@ export class ItemNavigationController implements ReactiveController {
   }
 
   handleEvent(event: Event): void {
+    if (event.type === 'pointerdown' || event.type === 'keydown' || event.type === 'click')
+      this.#followingEnd = false;
     if (event.type === 'pointerdown') this.#keyboard(false);
     else if (event.type === 'focusin') this.#onFocus(event.currentTarget as HTMLElement);
     else if (event.type === 'keydown') this.#onKeyDown(event as KeyboardEvent);
@@ -62,9 +72,18 @@ export class ItemNavigationController implements ReactiveController {
     if (this.active >= this.#host.items.length) this.active = this.#host.items.length - 1;
   }
 
+  hostUpdated(): void {
+    if (!this.#followingEnd) return;
+    const last = this.#host.items.length - 1;
+    if (!this.#host.hasMore) this.#followingEnd = false;
+    // After this update, not during it: moving the active item updates the host again.
+    if (last > this.active) queueMicrotask(() => this.#setActive(last));
+  }
+
   /** A new list (folder, search or sort): no item is active. */
   reset(): void {
     this.active = -1;
+    this.#followingEnd = false;
   }
 
   /** Whether the keyboard is in use: the host's `keyboard` attribute shows the active item's focus ring. */
@@ -142,6 +161,7 @@ export class ItemNavigationController implements ReactiveController {
     });
     if (!outcome) return;
     event.preventDefault();
+    if (event.key === 'End' && host.hasMore) this.#followingEnd = true;
     if (outcome.move !== undefined) this.#setActive(outcome.move);
     for (const [type, detail] of outcome.intents) emit(host, type, detail);
   }
