@@ -33,14 +33,7 @@ export class DiskStorage implements BlobStorage {
    */
   async putFile(key: string, localPath: string): Promise<void> {
     const target = this.#path(key);
-    await mkdir(dirname(target), { recursive: true });
-    try {
-      await rename(localPath, target);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-      await copyFile(localPath, target);
-      await rm(localPath, { force: true });
-    }
+    await moveInto(localPath, target);
     await Promise.all([fsyncPath(target), fsyncPath(dirname(target))]);
   }
 
@@ -112,6 +105,36 @@ export class DiskStorage implements BlobStorage {
         yield relative(this.#root, join(entry.parentPath, entry.name)).split(sep).join('/');
     }
   }
+}
+
+/**
+ * Renames `from` to `to`, making `to`'s directory when it is not there yet (tried first, not
+ * before every move: a blob's shard directory exists for all but its first blob), copying
+ * across file systems.
+ */
+async function moveInto(from: string, to: string): Promise<void> {
+  const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code;
+  try {
+    await rename(from, to);
+    return;
+  } catch (error) {
+    if (errorCode(error) === 'EXDEV') return copyAcross(from, to);
+    if (errorCode(error) !== 'ENOENT') throw error;
+  }
+  await mkdir(dirname(to), { recursive: true });
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if (errorCode(error) !== 'EXDEV') throw error;
+    await copyAcross(from, to);
+  }
+}
+
+/** A move between file systems: a copy, then the original removed. */
+async function copyAcross(from: string, to: string): Promise<void> {
+  await mkdir(dirname(to), { recursive: true });
+  await copyFile(from, to);
+  await rm(from, { force: true });
 }
 
 /** fsync a file or directory by path, so a rename or write survives a crash. */
