@@ -1,7 +1,11 @@
-// Upload throughput against a raw disk write, and list latency with 100k files in the catalog.
+// Upload throughput against a raw disk write (and against a bare node:http server that only
+// receives, hashes and syncs: the ceiling any upload server in Node reaches on this machine), and
+// list latency with 100k files in the catalog.
 // Prints one JSON line. Run with `npm run bench` (tsx loads the TypeScript sources).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, open, readFile, rename, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +33,34 @@ async function rawWrite(dir) {
     await handle.close();
     await rename(temp, join(dir, `${i}.bin`));
   });
+}
+
+/**
+ * The floor under any upload server on this machine: node:http streaming each body to a file,
+ * hashing it (SHA-256, as uploads are), syncing and renaming it; no parsing, no catalog. Answers
+ * elapsed seconds for the same uploads the media server gets.
+ */
+async function bareServerWrite(dir) {
+  await mkdir(dir, { recursive: true });
+  let next = 0;
+  const server = createServer((request, response) => {
+    const path = join(dir, `${next++}.tmp`);
+    const hash = createHash('sha256');
+    request.on('data', (chunk) => hash.update(chunk));
+    request.pipe(createWriteStream(path)).on('finish', async () => {
+      const handle = await open(path, 'r');
+      await handle.sync();
+      await handle.close();
+      await rename(path, `${path}.bin`);
+      response.end(JSON.stringify({ sha256: hash.digest('hex') }));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    return await uploadAll(`http://127.0.0.1:${server.address().port}`);
+  } finally {
+    server.close();
+  }
 }
 
 /** CPU milliseconds (user + system) process `pid` has used so far; undefined where /proc is not. */
@@ -97,6 +129,7 @@ try {
   const rawCpu = process.cpuUsage();
   const rawSeconds = await rawWrite(join(work, 'raw'));
   const rawCpuMs = (({ user, system }) => (user + system) / 1000)(process.cpuUsage(rawCpu));
+  const bareSeconds = await bareServerWrite(join(work, 'bare'));
   const dataDir = join(work, 'data');
   let server = await startServer(dataDir, keys);
   const serverCpuBefore = await cpuMsOf(server.pid);
@@ -124,6 +157,8 @@ try {
       uploadMBps: Number((mb / uploadSeconds).toFixed(1)),
       rawWriteMBps: Number((mb / rawSeconds).toFixed(1)),
       uploadToRawRatio: Number((rawSeconds / uploadSeconds).toFixed(2)),
+      // What a server doing nothing but receive, hash and sync reaches: the ceiling for the ratio above.
+      bareServerToRawRatio: Number((rawSeconds / bareSeconds).toFixed(2)),
       serverCpuMsPerUpload:
         serverCpuAfter === undefined
           ? null
