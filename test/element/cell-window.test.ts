@@ -319,4 +319,24 @@ describe('pages near the end of a folder with subfolders', () => {
       requests.urls.join('\n'),
     ).to.equal(true);
   });
+
+  it('stop following the end once the user scrolls with the wheel', async () => {
+    const authorization = await bearer();
+    const folder = `/follow-end-${Date.now()}`;
+    for (let i = 0; i < 8; i++)
+      await uploadPng(folder, `file-${i}.png`, { authorization, width: 4, height: 4 });
+    requests = countListRequests({ holdCounts: true });
+    const element = await mount({ 'initial-folder': folder }, { pageSize: 2 });
+    const scroller = scrollerOf(element);
+    scroller.focus();
+    await sendKeys({ press: 'End' });
+    const activeIndex = () =>
+      Number(scroller.getAttribute('aria-activedescendant')?.replace('item-', '') ?? -1);
+    const before = await until(() => (activeIndex() >= 0 ? activeIndex() : undefined), 'End to pick a row');
+    scroller.dispatchEvent(new WheelEvent('wheel', { deltaY: -120, bubbles: true, composed: true }));
+    requests.releaseCounts();
+    await until(() => grid(element).items.length === 8, 'the count');
+    await settled(element);
+    expect(activeIndex(), 'the row End picked before the wheel').to.equal(before);
+  });
 });

@@ -55,11 +55,13 @@ export class ItemNavigationController implements ReactiveController {
     this.#layout = layout;
     host.addController(this);
     host.addEventListener('pointerdown', this);
+    host.addEventListener('wheel', this, { passive: true });
   }
 
   handleEvent(event: Event): void {
-    if (event.type === 'pointerdown' || event.type === 'keydown' || event.type === 'click')
-      this.#followingEnd = false;
+    // Whatever the user does next, End stops pulling the view to the last row.
+    if (event.type !== 'focusin') this.#followingEnd = false;
+    if (event.type === 'wheel') return;
     if (event.type === 'pointerdown') this.#keyboard(false);
     else if (event.type === 'focusin') this.#onFocus(event.currentTarget as HTMLElement);
     else if (event.type === 'keydown') this.#onKeyDown(event as KeyboardEvent);
