@@ -94,7 +94,14 @@ export function contextMenus(host: LibraryHost): void {
     event.stopPropagation();
     // Opened as the library starts, the menu waits (a moment at most) for the user's levels,
     // which decide what it offers: otherwise it would lack what the user may do.
-    await Promise.race([host.levelsKnown(), new Promise((resolve) => setTimeout(resolve, levelsWaitMs))]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      host.levelsKnown(),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, levelsWaitMs);
+      }),
+    ]);
+    clearTimeout(timer);
     const menu = host.overlay('ml-context-menu');
     menu.show(host.l10n.t('actionsFor', { name: target.asset.name }), actionsFor(host, target), {
       invoker: target.invoker,
