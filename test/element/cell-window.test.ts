@@ -110,9 +110,8 @@ describe('CellWindow', () => {
   });
 });
 
-/** Counts the listing requests (`GET /v1/files`) the page sends from now on. */
 /**
- * Records the listing requests the page makes. With `holdCounts`, answers of `GET /_ml/count` wait
+ * Records the listing requests (`GET /v1/files`) the page sends from now on. With `holdCounts`, answers of `GET /_ml/count` wait
  * until `releaseCounts()`, as on a server slow to count.
  */
 function countListRequests({ holdCounts = false } = {}): {

@@ -130,9 +130,11 @@ async function moveInto(from: string, to: string): Promise<void> {
   }
 }
 
-/** A move between file systems: a copy, then the original removed. */
+/**
+ * A move between file systems: a copy, then the original removed. rename(2) finds both directories
+ * before it compares file systems, so `to`'s directory is there by now.
+ */
 async function copyAcross(from: string, to: string): Promise<void> {
-  await mkdir(dirname(to), { recursive: true });
   await copyFile(from, to);
   await rm(from, { force: true });
 }
